@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11 and make present):
+#   make demo   # creates .venv, installs peernet with the dev extra, runs the main job
+#   make test   # same set-up, runs the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint samples figures bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/peernet validate data/samples/riverbend
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check peernet tests scripts benchmarks
+
+samples: $(STAMP)
+	$(BIN)/python scripts/make_samples.py --out data/samples
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --members 10000 --interactions 1000000
+
+clean:
+	rm -rf $(VENV) report build dist

@@ -1,0 +1,46 @@
+"""peernet: evaluate peer networks, score them on the Community Change Grid, report yearly.
+
+>>> import peernet as pn
+>>> net = pn.load_sample("riverbend")            # doctest: +SKIP
+>>> ev = pn.evaluate(net, periods=["2024", "2025"])  # doctest: +SKIP
+"""
+
+from . import datasets, grid, metrics, plot, schema
+from .datasets import list_samples, load_sample
+from .errors import DataError, DataQualityWarning, PeernetError, RubricError
+from .evaluation import *  # noqa: F403
+from .evaluation import __all__ as _evaluation_all
+from .graphs import event_graph, org_graph, person_graph
+from .grid import *  # noqa: F403
+from .grid import __all__ as _grid_all
+from .io import (
+    load,
+    read_events,
+    read_mbox,
+    read_meet,
+    read_signin,
+    read_slack,
+    read_survey,
+    read_teams,
+    read_zoom,
+    save,
+    validate,
+)
+from .match import groups, match
+from .metrics import member_metrics, network_metrics, participation, survey_scores
+from .network import PeerNetwork, Window, combine
+from .privacy import pseudonymize
+from .quality import DataQuality
+from .report import report
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PeerNetwork", "Window", "DataQuality", "combine", "load", "save", "validate",
+    "load_sample", "list_samples", "read_zoom", "read_teams", "read_meet", "read_slack",
+    "read_mbox", "read_signin", "read_events", "read_survey", "person_graph", "org_graph",
+    "event_graph", "participation", "member_metrics", "network_metrics", "survey_scores",
+    *_grid_all, *_evaluation_all, "report", "match", "groups", "pseudonymize",
+    "PeernetError", "DataError", "RubricError", "DataQualityWarning",
+    "datasets", "grid", "metrics", "plot", "schema", "__version__",
+]

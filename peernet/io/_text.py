@@ -1,0 +1,148 @@
+"""Reading text tables the way they arrive: BOMs, cp1252, UTF-16, `;` or tab separators.
+
+Shared by every loader: :func:`read_text` decodes a file (BOM first, then UTF-8, then
+cp1252, recording which was used), :func:`sniff_delimiter` picks the separator, and
+:func:`read_csv_text` turns the text into an all-text DataFrame whose row numbers are those a
+spreadsheet shows (header = row 1), reporting ragged rows instead of failing on them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..quality import QualityLog
+
+__all__ = ["read_text", "sniff_delimiter", "read_csv_text", "read_table_file"]
+
+
+def read_text(path: Path, log: QualityLog | None = None) -> str:
+    """Decode a text file: UTF-16/UTF-8 BOM, else UTF-8, else cp1252 (noted in ``log``)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as err:
+        raise DataError("file not found", file=str(path)) from err
+    except IsADirectoryError as err:
+        raise DataError("expected a file, found a folder", file=str(path)) from err
+    if not raw.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise DataError("file is empty", file=path.name)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise DataError(f"file starts with a UTF-16 byte-order mark but is not valid "
+                            f"UTF-16 ({err.reason})", file=path.name) from err
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if log is not None:
+            log.note("not valid UTF-8; read as Windows-1252 (cp1252), as Excel saves it")
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
+    """The separator that splits the first lines most consistently (default ``,``)."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", (0, 0)
+    for d in candidates:
+        counts = [line.count(d) for line in lines]
+        if counts[0] == 0:
+            continue
+        same = sum(c == counts[0] for c in counts)
+        score = (same, counts[0])
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
+                  delimiter: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse CSV text to an all-text DataFrame and the spreadsheet row number of each row.
+
+    Empty cells become missing. A row with more cells than the header whose extra cells are
+    empty is trimmed; one with other extra cells, or fewer cells, is dropped and recorded.
+    """
+    if "\x00" in text:
+        if log is not None:
+            log.note("NUL characters removed from the file")
+        text = text.replace("\x00", "")
+    delimiter = delimiter or sniff_delimiter(text)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False,
+                         na_values=[""], skip_blank_lines=True, engine="c")
+        df.columns = [str(c).strip() for c in df.columns]
+        if any(c.startswith("Unnamed: ") for c in df.columns):
+            raise pd.errors.ParserError("ragged header")
+        return df, np.arange(2, len(df) + 2)
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        pass
+    except pd.errors.EmptyDataError as err:
+        raise DataError("file has no header row", file=file) from err
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        records = [(reader.line_num, rec) for rec in reader]
+    except csv.Error as err:
+        raise DataError(f"cannot read as CSV ({err})", file=file, row=reader.line_num) from err
+    records = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
+    if not records:
+        raise DataError("file has no header row", file=file)
+    header = [h.strip() for h in records[0][1]]
+    while header and header[-1] == "":
+        header.pop()
+    if not header:
+        raise DataError("header row is empty", file=file, row=1)
+    good, numbers = [], []
+    for position, (_line, rec) in enumerate(records[1:], start=2):
+        if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
+            rec = rec[:len(header)]
+        if len(rec) != len(header):
+            if log is not None:
+                log.drop(position, None, delimiter.join(rec)[:200],
+                         f"row has {len(rec)} cells, the header has {len(header)}")
+            continue
+        good.append(rec)
+        numbers.append(position)
+    df = pd.DataFrame(good, columns=header, dtype="str")
+    df = df.where(df != "", np.nan)
+    return df, np.asarray(numbers, dtype=int)
+
+
+def read_table_file(path: Path, log: QualityLog | None = None,
+                    columns: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read a CSV, Parquet (file or partitioned folder) or XLSX table with its row numbers."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        text = read_text(path, log)
+        return read_csv_text(text, file=path.name, log=log,
+                             delimiter="\t" if suffix == ".tsv" else None)
+    if suffix == ".parquet":
+        try:
+            df = pd.read_parquet(path, columns=columns)
+        except Exception as err:  # noqa: BLE001 - pyarrow raises many types on bad files
+            raise DataError(f"cannot read as Parquet ({type(err).__name__}: {err})",
+                            file=path.name) from err
+        return df, np.arange(2, len(df) + 2)
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            df = pd.read_excel(path, sheet_name=0, dtype="str", engine="openpyxl")
+        except Exception as err:  # noqa: BLE001 - openpyxl raises many types on bad files
+            raise DataError(f"cannot read as an Excel workbook ({type(err).__name__}: {err})",
+                            file=path.name) from err
+        df.columns = [str(c).strip() for c in df.columns]
+        return df, np.arange(2, len(df) + 2)
+    if suffix == ".xls":
+        raise DataError("old Excel .xls files are not read; open the file in Excel or "
+                        "LibreOffice and save it as .xlsx or .csv", file=path.name)
+    raise DataError(f"unknown table format {suffix!r}; use .csv, .parquet or .xlsx",
+                    file=path.name)

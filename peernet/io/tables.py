@@ -1,0 +1,175 @@
+"""The canonical folder: one file a table, as CSV, Parquet or XLSX; ``load`` and ``save``."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ..errors import DataError, DataQualityWarning
+from ..network import TABLE_NAMES, PeerNetwork
+from ..quality import DataQuality, QualityLog
+from ._text import read_table_file
+
+__all__ = ["load", "save", "validate"]
+
+FORMATS = (".csv", ".parquet", ".xlsx")
+META_FILE = "peernet.json"
+
+
+def _find(folder: Path, table: str) -> Path | None:
+    found = [folder / f"{table}{ext}" for ext in FORMATS if (folder / f"{table}{ext}").exists()]
+    if len(found) > 1:
+        raise DataError(f"table {table!r} is given twice ({', '.join(p.name for p in found)});"
+                        f" keep one file per table", file=str(folder))
+    return found[0] if found else None
+
+
+def load(path: str | Path, *, tz: str | None = None,
+         errors: Literal["raise", "report"] = "report", dayfirst: bool = False,
+         name: str | None = None) -> PeerNetwork:
+    """Load a canonical peernet folder into a :class:`PeerNetwork`.
+
+    The folder holds ``members`` and ``interactions`` and any of ``events``, ``problems``,
+    ``actions``, ``surveys``, ``checklist``, ``outcomes``, each as ``.csv``, ``.parquet``
+    (a file or a partitioned folder) or ``.xlsx``, and optionally ``peernet.json`` (name,
+    time zone). CSV files may carry a UTF-8 BOM, be saved as cp1252, or use ``;`` or tabs.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    tz : str, optional
+        Zone of naive timestamps, and the network's zone (default: ``peernet.json``'s
+        ``tz``, else UTC).
+    errors : {"report", "raise"}, default "report"
+        Structural problems (missing file or required column, unreadable file) always raise
+        :class:`~peernet.errors.DataError`. Bad values are dropped or repaired and recorded
+        in ``net.quality`` (one :class:`~peernet.errors.DataQualityWarning` says how many)
+        with "report"; with "raise" one DataError lists them all.
+    dayfirst : bool, default False
+        Read ambiguous dates like ``04/03/2025`` as day/month.
+
+    Returns
+    -------
+    PeerNetwork
+
+    Raises
+    ------
+    DataError
+        Missing folder, members or interactions file, required column; bad values with
+        ``errors="raise"``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     net = pn.load(pn.datasets.sample_path("riverbend"))
+    >>> net.tz
+    'America/Los_Angeles'
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise DataError("folder not found", file=str(folder))
+    if not folder.is_dir():
+        raise DataError("expected a folder holding members.csv, interactions.csv, ...",
+                        file=str(folder))
+    meta = {}
+    if (folder / META_FILE).exists():
+        try:
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise DataError(f"cannot read as JSON ({err})", file=META_FILE) from err
+        if not isinstance(meta, dict):
+            raise DataError("expected a JSON object", file=META_FILE)
+    tz = tz or meta.get("tz") or "UTC"
+    raw: dict[str, pd.DataFrame] = {}
+    rows, sources, notes = {}, {}, []
+    for table in TABLE_NAMES:
+        file = _find(folder, table)
+        if file is None:
+            if table in ("members", "interactions"):
+                raise DataError(f"required table {table!r} not found: expected {table}.csv, "
+                                f"{table}.parquet or {table}.xlsx in {folder}",
+                                file=str(folder))
+            continue
+        log = QualityLog(file.name)
+        df, numbers = read_table_file(file, log)
+        raw[table], rows[table], sources[table] = df, numbers, file.name
+        notes.append(log)
+    known = {f"{t}{ext}" for t in TABLE_NAMES for ext in FORMATS} | {META_FILE}
+    extra = QualityLog(folder.name or str(folder))
+    for item in sorted(folder.iterdir()):
+        if item.name not in known and not item.name.startswith("."):
+            extra.note("file or folder not read by pn.load (not a peernet table)",
+                       value=item.name)
+    pre = DataQuality.merge([_issues_only(n) for n in notes] + [_issues_only(extra)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataQualityWarning)
+        net = PeerNetwork.from_tables(**raw, tz=tz, errors=errors, dayfirst=dayfirst,
+                                      sources=sources, rows=rows, quality=pre,
+                                      name=name or meta.get("name") or folder.name, meta=meta)
+    _merge_read_drops(net, notes)
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=2)
+    return net
+
+
+def _issues_only(log: QualityLog) -> DataQuality:
+    q = log.result()
+    return DataQuality(issues=q.issues)
+
+
+def _merge_read_drops(net: PeerNetwork, logs: list[QualityLog]) -> None:
+    """Rows dropped while parsing (ragged rows) count as read and dropped for their file."""
+    counts = net.quality.counts
+    for log in logs:
+        dropped = sum(1 for r in log._rows if r["action"] == "dropped")
+        if dropped:
+            at = counts["source"] == log.source
+            counts.loc[at, "rows_read"] += dropped
+            counts.loc[at, "rows_dropped"] += dropped
+
+
+def save(net: PeerNetwork, path: str | Path, *,
+         format: Literal["parquet", "csv"] = "parquet") -> Path:
+    """Write the network as a canonical folder that :func:`load` reads back exactly.
+
+    Writes one file per provided table plus ``peernet.json`` (name, zone, tables). Parquet
+    keeps every dtype; CSV writes timestamps in ISO 8601 with their UTC offset. Saving a
+    slice saves the rows in its window.
+    """
+    if format not in ("parquet", "csv"):
+        raise ValueError(f"format must be 'parquet' or 'csv'; got {format!r}")
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, df in net.tables().items():
+        for ext in FORMATS:
+            (folder / f"{table}{ext}").unlink(missing_ok=True)
+        if format == "parquet":
+            df.to_parquet(folder / f"{table}.parquet", index=False)
+        else:
+            out = df.copy()
+            for col in out.columns:
+                if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+                    out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00").where(
+                        out[col].notna(), None)
+            out.to_csv(folder / f"{table}.csv", index=False, lineterminator="\n")
+    meta = dict(net.meta)
+    meta.update({"name": net.name, "tz": net.tz, "tables": sorted(net.provided),
+                 "format": format})
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
+                                    encoding="utf-8")
+    return folder
+
+
+def validate(path: str | Path, **kwargs) -> DataQuality:
+    """Load ``path`` with ``errors="report"`` and return its :class:`DataQuality`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return load(path, **kwargs).quality
+

@@ -1,0 +1,506 @@
+"""Column specs of every peernet table, and the vectorised validation that applies them.
+
+This module is the one source of table names, column names, dtypes, required columns and
+allowed values; ``docs/data-model.md`` describes the same tables for people.
+
+Dtypes (``Column.dtype``):
+
+``id`` / ``str``
+    text (pandas ``str``); ids are always text, never numbers (leading zeros survive).
+``list``
+    several values in one text cell, joined with ``"; "`` (e.g. topics, helper ids).
+``datetime``
+    timezone-aware UTC (``datetime64[ns, UTC]``). Naive values are read in the network's zone
+    (``tz=``), values with an offset are converted. Dates are datetimes at local midnight.
+``float``, ``int``, ``bool``, ``category``
+    ``float64`` (NaN when missing), ``Int64``, nullable ``boolean``, and ``category`` whose
+    categories are the allowed values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .quality import QualityLog
+
+__all__ = [
+    "Column", "TableSpec", "TABLES", "INTERACTION_KINDS", "DEFAULT_WEIGHTS", "CHANNELS",
+    "EVENT_KINDS", "EVENT_FORMATS", "TOPIC_SEPARATOR", "coerce_table", "parse_datetimes",
+    "check_columns", "split_list", "empty_table",
+]
+
+TOPIC_SEPARATOR = "; "
+
+INTERACTION_KINDS = ("attend", "message", "reply", "mention", "reaction", "call", "contact",
+                     "help", "resource", "referral")
+#: Default tie weight of one interaction of each kind (evaluators may pass their own).
+#: A reaction is a weak signal; help, resources and referrals are costly, strong signals.
+DEFAULT_WEIGHTS = {"attend": 1.0, "message": 1.0, "reply": 1.0, "mention": 0.5,
+                   "reaction": 0.25, "call": 1.0, "contact": 1.0, "help": 2.0,
+                   "resource": 1.5, "referral": 1.5}
+CHANNELS = ("in_person", "video", "phone", "email", "chat", "listserv")
+EVENT_KINDS = ("meeting", "training", "call", "thread", "channel", "webinar", "other")
+EVENT_FORMATS = ("network_meeting", "regional_meeting", "training", "case_study",
+                 "problem_solving", "orientation", "resource_assessment", "evaluation",
+                 "social", "webinar", "other")
+PROBLEM_STATUS = ("open", "solved", "dropped")
+SURVEY_LEVELS = ("member", "org", "network")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: name, dtype, whether required, allowed values, meaning."""
+
+    name: str
+    dtype: str
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    description: str = ""
+    example: str = ""
+    minimum: float | None = None
+    exclusive_minimum: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of the data model: its columns, its key and its time column."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    time: str | None = None
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+C = Column
+TABLES: dict[str, TableSpec] = {
+    "members": TableSpec(
+        "members", "The roster: one row a person.",
+        (
+            C("member_id", "id", True, description="Stable id of the person", example="m001"),
+            C("name", "str", description="Display name (personal data)", example="Ana Ruiz"),
+            C("email", "str", description="Email (personal data, never shown in figures)",
+              example="ana@valleyclinic.org"),
+            C("org", "str", description="Organization", example="Valley Clinic"),
+            C("sector", "str", description="Sector of the organization", example="health"),
+            C("region", "str", description="Region", example="Coast"),
+            C("language", "str", description="Preferred language, ISO 639-1", example="es"),
+            C("role", "str", description="member, coordinator, supervisor, director, ...",
+              example="coordinator"),
+            C("joined", "datetime", description="Date the person joined the network",
+              example="2023-02-01"),
+            C("left", "datetime", description="Date the person left (empty if still a member)"),
+            C("supervisor_id", "id", description="member_id of the person's supervisor"),
+            C("expertise", "list", description="Topics the person can help with, '; '-joined",
+              example="housing; data_sharing"),
+            C("needs", "list", description="Topics the person wants help with, '; '-joined",
+              example="funding"),
+            C("unmatched", "bool", description="Added by a loader: seen in the data, not on "
+              "the roster"),
+        ), key="member_id", time="joined"),
+    "events": TableSpec(
+        "events", "A meeting, training, call, channel or thread: one row an event.",
+        (
+            C("event_id", "id", True, example="e2025-03"),
+            C("start", "datetime", True, example="2025-03-04 10:00"),
+            C("end", "datetime", example="2025-03-04 11:30"),
+            C("kind", "category", allowed=EVENT_KINDS, example="meeting"),
+            C("format", "str", description="network_meeting, regional_meeting, training, "
+              "case_study, problem_solving, orientation, resource_assessment, evaluation, ...",
+              example="case_study"),
+            C("title", "str"),
+            C("host", "id", description="member_id of the host or lead"),
+            C("region", "str", description="Region of a regional event (empty = network-wide)"),
+            C("language", "str", example="en"),
+            C("channel", "category", allowed=CHANNELS, example="video"),
+            C("next_date_set", "bool", description="The next meeting's date was set at this one"),
+        ), key="event_id", time="start"),
+    "interactions": TableSpec(
+        "interactions", "One person did something, alone or towards another: one row an act.",
+        (
+            C("timestamp", "datetime", True, example="2025-03-04 10:02"),
+            C("source", "id", True, description="member_id of the person who acted"),
+            C("kind", "category", True, allowed=INTERACTION_KINDS, example="reply"),
+            C("target", "id", description="member_id of the other person (empty for "
+              "attendance and broadcasts)"),
+            C("event_id", "id", description="Event attended or where it happened; required "
+              "for kind == 'attend'"),
+            C("channel", "category", allowed=CHANNELS),
+            C("weight", "float", minimum=0, exclusive_minimum=True,
+              description="Tie weight; default from DEFAULT_WEIGHTS by kind"),
+            C("duration_min", "float", minimum=0, description="Minutes present / on the call"),
+            C("topic", "str"),
+            C("language", "str"),
+            C("thread_id", "id", description="Id of the thread's first message"),
+            C("message_id", "id", description="Id of this message"),
+        ), time="timestamp"),
+    "problems": TableSpec(
+        "problems", "The problem-solving log: one row a problem raised to the network.",
+        (
+            C("problem_id", "id", True),
+            C("raised_by", "id", True),
+            C("raised_at", "datetime", True),
+            C("topic", "str"),
+            C("helpers", "list", description="member_ids of those who helped, '; '-joined"),
+            C("solved_at", "datetime"),
+            C("status", "category", allowed=PROBLEM_STATUS),
+            C("outcome", "str", description="What came of it (free text)"),
+        ), key="problem_id", time="raised_at"),
+    "actions": TableSpec(
+        "actions", "Follow-up items agreed at events: one row an action item.",
+        (
+            C("action_id", "id", True),
+            C("owner", "id", True),
+            C("due", "datetime", True),
+            C("event_id", "id"),
+            C("done_at", "datetime"),
+        ), key="action_id", time="due"),
+    "surveys": TableSpec(
+        "surveys", "Member surveys: one row one rating by one respondent.",
+        (
+            C("respondent", "id", True),
+            C("about", "id", description="member_id (or org name when about_level == 'org') "
+              "rated; empty for items about the network"),
+            C("item", "str", True, description="reliability, mission, openness, power, "
+              "involvement, resources, learning, ..."),
+            C("value", "float", True),
+            C("wave", "str", True, description="Survey wave, e.g. '2025'"),
+            C("scale_min", "float"),
+            C("scale_max", "float"),
+            C("date", "datetime", description="When the response was given"),
+            C("about_level", "category", allowed=SURVEY_LEVELS),
+        ), time="date"),
+    "checklist": TableSpec(
+        "checklist", "Ratings of the Grid's good practices and challenges: one row an item "
+        "rated for a period.",
+        (
+            C("item", "str", True, example="gp1"),
+            C("period", "str", True, example="2025"),
+            C("value", "float", True, description="0-3"),
+            C("note", "str"),
+            C("rater", "id"),
+        )),
+    "outcomes": TableSpec(
+        "outcomes", "Community-change measures the network tracks: one row a measure in a "
+        "period.",
+        (
+            C("measure", "str", True),
+            C("period", "str", True),
+            C("value", "float", True),
+            C("target", "float"),
+            C("unit", "str"),
+            C("direction", "category", allowed=("higher", "lower")),
+            C("note", "str"),
+        )),
+}
+del C
+
+#: Columns that hold member ids, per table (``list`` columns hold several).
+MEMBER_REFERENCES = {
+    "interactions": ("source", "target"),
+    "problems": ("raised_by", "helpers"),
+    "actions": ("owner",),
+    "surveys": ("respondent",),
+    "events": ("host",),
+}
+
+_TRUE = {"true", "t", "yes", "y", "1", "x", "✓"}
+_FALSE = {"false", "f", "no", "n", "0", ""}
+
+
+def _dtype_of(col: Column):
+    if col.dtype in ("id", "str", "list"):
+        return "str"
+    if col.dtype == "datetime":
+        return "datetime64[ns, UTC]"
+    if col.dtype == "float":
+        return "float64"
+    if col.dtype == "int":
+        return "Int64"
+    if col.dtype == "bool":
+        return "boolean"
+    if col.dtype == "category":
+        return pd.CategoricalDtype(list(col.allowed or ()))
+    raise ValueError(col.dtype)
+
+
+def empty_table(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """An empty table ``name`` with schema dtypes (its required columns, or ``columns``)."""
+    spec = TABLES[name]
+    names = list(columns) if columns is not None else spec.required
+    return pd.DataFrame({c: pd.Series(dtype=_dtype_of(spec.column(c))) for c in names})
+
+
+def split_list(values: pd.Series) -> pd.Series:
+    """Split a ``list`` column (``"a; b"``) into one row per item, index repeated (explode)."""
+    s = values.dropna().astype("str").str.split(";").explode().str.strip()
+    return s[s != ""]
+
+
+def check_columns(df: pd.DataFrame, required: Sequence[str], *, where: str) -> None:
+    """Raise ValueError naming the missing columns of ``df`` (for results passed to plots etc.)."""
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ValueError(f"{where}: missing column(s) {missing}; columns are {list(df.columns)}")
+
+
+def _missing_column_error(table: str, column: str, found: Sequence[str], file: str) -> DataError:
+    close = difflib.get_close_matches(column, [str(c) for c in found], n=1, cutoff=0.5)
+    hint = (f" Did you mean {close[0]!r}? Pass columns={{{close[0]!r}: {column!r}}} or rename "
+            f"the column." if close else "")
+    cols = ", ".join(repr(str(c)) for c in found)
+    return DataError(f"required column {column!r} not found; columns are {cols}.{hint}",
+                     file=file, column=column)
+
+
+# --------------------------------------------------------------------------------- dates
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_FORMATS_MONTHFIRST = ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M",
+                       "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M",
+                       "%m/%d/%y", "%b %d, %Y %H:%M:%S", "%b %d, %Y %I:%M %p", "%b %d, %Y")
+_FORMATS_DAYFIRST = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d.%m.%Y %H:%M",
+                     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d/%m/%y %H:%M", "%d/%m/%y")
+
+
+def parse_datetimes(values: pd.Series, tz: str, *, dayfirst: bool = False
+                    ) -> tuple[pd.Series, np.ndarray]:
+    """Parse a column to UTC datetimes; return (parsed, bad) where ``bad`` marks unreadable cells.
+
+    Naive values are local times in ``tz``; values with an offset (or already tz-aware) are
+    converted. Formats tried: ISO 8601, then US month-first formats (``3/4/2025 9:05 AM``), or
+    with ``dayfirst=True`` day-first ones (``04/03/2025 09:05``, ``04.03.2025``). A day-first
+    value is never guessed: ``13/02/2025`` without ``dayfirst=True`` is reported as unreadable.
+    Ambiguous local times at the autumn clock change are read as standard time; nonexistent
+    ones at the spring change are moved forward.
+    """
+    index = values.index
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").dt.as_unit("ns"), np.zeros(len(values), bool)
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        out = values.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+        return out.dt.tz_convert("UTC").dt.as_unit("ns"), np.zeros(len(values), bool)
+    text = values.astype("str").where(values.notna(), None).str.strip()
+    present = text.notna() & (text != "")
+    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
+    if not present.any():
+        return out, np.zeros(len(values), bool)
+    has_offset = present & text.str.contains(_OFFSET, regex=True, na=False)
+    if has_offset.any():
+        parsed = pd.to_datetime(text[has_offset], format="ISO8601", utc=True, errors="coerce")
+        out[has_offset] = parsed.dt.as_unit("ns")
+    naive = present & ~has_offset
+    if naive.any():
+        todo = text[naive]
+        local = pd.to_datetime(todo, format="ISO8601", errors="coerce")
+        formats = _FORMATS_DAYFIRST if dayfirst else _FORMATS_MONTHFIRST
+        for fmt in formats:
+            missing = local.isna()
+            if not missing.any():
+                break
+            local[missing] = pd.to_datetime(todo[missing], format=fmt, errors="coerce")
+        ok = local.notna()
+        if ok.any():
+            loc = pd.DatetimeIndex(local[ok]).tz_localize(
+                tz, ambiguous=np.zeros(int(ok.sum()), bool), nonexistent="shift_forward")
+            out[ok[ok].index] = loc.tz_convert("UTC").as_unit("ns")
+    bad = (present & out.isna()).to_numpy()
+    return out, bad
+
+
+_DATE_HINT = ("expected ISO 8601 like '2025-02-13 10:00' or month-first like '2/13/2025 10:00 AM'."
+              " Pass dayfirst=True if the file writes day/month.")
+
+
+# ----------------------------------------------------------------------------- coercion
+def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
+                 rows: np.ndarray | None = None, errors: str = "report",
+                 dayfirst: bool = False, file: str | None = None) -> pd.DataFrame:
+    """Validate and convert one table to its schema; return the clean table (RangeIndex).
+
+    Structural problems (a required column missing) always raise :class:`DataError`. Value
+    problems are recorded in ``log``: a row whose required value is missing or unreadable is
+    dropped; an optional value that cannot be read is set to missing ("repaired"); duplicate
+    keys keep the first row. With ``errors="raise"`` every value problem is collected and one
+    DataError listing them is raised instead.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table as read (text or typed columns). Unknown columns are kept unchanged.
+    name : str
+        Table name, a key of :data:`TABLES`.
+    rows : array of int, optional
+        Row number of each row as a spreadsheet shows it (default: position + 2).
+    """
+    spec = TABLES[name]
+    file = file or log.source
+    if errors not in ("report", "raise"):
+        raise ValueError(f"errors must be 'report' or 'raise'; got {errors!r}")
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    for col in spec.required:
+        if col not in df.columns:
+            raise _missing_column_error(name, col, list(df.columns), file)
+    rows = np.arange(2, len(df) + 2) if rows is None else np.asarray(rows)
+    df.index = pd.RangeIndex(len(df))
+    drop = np.zeros(len(df), bool)
+    problems: list[tuple[np.ndarray, str, pd.Series, str, str]] = []
+
+    def flag(mask: np.ndarray, column: str, problem: str, action: str) -> None:
+        mask = np.asarray(mask, bool)
+        if mask.any():
+            problems.append((mask, column, df.loc[mask, column].copy(), problem, action))
+
+    for col in spec.columns:
+        if col.name not in df.columns:
+            continue
+        s = df[col.name]
+        if col.dtype in ("id", "str", "list"):
+            if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype == "str"):
+                s = s.astype("str").where(s.notna(), np.nan)
+            if col.dtype == "id":
+                s = s.str.strip()
+                s = s.where(s != "", np.nan)
+            if s.str.contains("\x00", regex=False, na=False).any():
+                nul = s.str.contains("\x00", regex=False, na=False).to_numpy()
+                flag(nul, col.name, "NUL character removed", "repaired")
+                s = s.str.replace("\x00", "", regex=False)
+            df[col.name] = s
+        elif col.dtype == "datetime":
+            parsed, bad = parse_datetimes(s, tz, dayfirst=dayfirst)
+            if bad.any():
+                flag(bad, col.name, "cannot read as a date; " + _DATE_HINT,
+                     "dropped" if col.required else "repaired")
+                if col.required:
+                    drop |= bad
+            df[col.name] = parsed
+        elif col.dtype in ("float", "int"):
+            num, unreadable = _to_number(s)
+            flag(unreadable, col.name, "not a number", "dropped" if col.required else "repaired")
+            bad = unreadable
+            if col.minimum is not None:
+                below = (num < col.minimum) | (num == col.minimum) if col.exclusive_minimum \
+                    else (num < col.minimum)
+                below = below.to_numpy(dtype=bool, na_value=False) & ~unreadable
+                op = ">" if col.exclusive_minimum else ">="
+                flag(below, col.name, f"must be {op} {col.minimum:g}",
+                     "dropped" if col.required else "repaired")
+                bad = bad | below
+            if col.required:
+                drop |= bad
+            num = num.mask(bad)
+            df[col.name] = num.astype("Int64") if col.dtype == "int" else num
+        elif col.dtype == "bool":
+            if pd.api.types.is_bool_dtype(s.dtype):
+                df[col.name] = s.astype("boolean")
+            else:
+                text = s.astype("str").where(s.notna(), None).str.strip().str.lower()
+                out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+                out[text.isin(_TRUE)] = True
+                out[text.isin(_FALSE - {""})] = False
+                bad = (text.notna() & ~text.isin(_TRUE | _FALSE)).to_numpy()
+                flag(bad, col.name, f"not a yes/no value (true: {sorted(_TRUE)}, false: "
+                     f"{sorted(_FALSE - {''})})", "repaired")
+                df[col.name] = out
+        elif col.dtype == "category":
+            already = (isinstance(s.dtype, pd.CategoricalDtype)
+                       and list(s.cat.categories) == list(col.allowed))
+            if not already:
+                text = s.astype("str").where(s.notna(), None).str.strip().str.lower()
+                text = text.where(text != "", None)
+                bad = (text.notna() & ~text.isin(col.allowed)).to_numpy()
+                flag(bad, col.name, f"not one of {', '.join(col.allowed)}",
+                     "dropped" if col.required else "repaired")
+                if col.required:
+                    drop |= bad
+                df[col.name] = pd.Categorical(text.where(~bad, None),
+                                              categories=list(col.allowed))
+        # required values present
+        if col.required:
+            missing = df[col.name].isna().to_numpy() & ~drop
+            flag(missing, col.name, "required value is empty", "dropped")
+            drop |= missing
+    if spec.key and spec.key in df.columns:
+        key = df[spec.key]
+        dup = key.duplicated(keep="first").to_numpy() & key.notna().to_numpy() & ~drop
+        flag(dup, spec.key, f"duplicate {spec.key}; the first row with this id is kept", "dropped")
+        drop |= dup
+    if name == "events" and "end" in df.columns:
+        before = (df["end"] < df["start"]).to_numpy() & ~drop
+        flag(before, "end", "event ends before it starts; end set to empty", "repaired")
+        df.loc[before, "end"] = pd.NaT
+    if name == "interactions":
+        if "event_id" in df.columns:
+            no_event = ((df["kind"] == "attend").to_numpy() & df["event_id"].isna().to_numpy()
+                        & ~drop)
+        else:
+            no_event = (df["kind"] == "attend").to_numpy() & ~drop
+            df["event_id"] = pd.Series(np.nan, index=df.index, dtype="str")
+        flag(no_event, "event_id", "attendance without an event_id", "dropped")
+        drop |= no_event
+    if name == "surveys":
+        drop |= _check_scale(df, flag, drop)
+    if problems and errors == "raise":
+        listed = []
+        for mask, column, values, problem, _action in problems:
+            for r, v in zip(rows[mask], values, strict=False):
+                listed.append({"file": file, "row": int(r), "column": column, "value": v,
+                               "problem": problem})
+        listed.sort(key=lambda p: (p["row"], p["column"]))
+        first = listed[0]
+        raise DataError(f"{first['problem']}; got {first['value']!r}" if len(listed) == 1 else
+                        f"{len(listed)} problem(s) found", file=file,
+                        row=first["row"] if len(listed) == 1 else None,
+                        column=first["column"] if len(listed) == 1 else None,
+                        value=first["value"], problems=listed)
+    for mask, column, values, problem, action in problems:
+        log.many(rows[mask], column, values.astype("object"), problem, action)
+    keep = ~drop
+    out = df.loc[keep].reset_index(drop=True)
+    log.kept(int(keep.sum()))
+    return out
+
+
+def _to_number(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Numbers as float64, and a mask of cells that held something unreadable or infinite."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        num = s.astype("float64")
+        unreadable = np.zeros(len(s), bool)
+    else:
+        text = s.astype("str").where(s.notna(), None).str.strip()
+        decimal_comma = text.str.fullmatch(r"-?\d+,\d+", na=False)
+        text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
+        num = pd.to_numeric(text, errors="coerce").astype("float64")
+        unreadable = (text.notna() & (text != "") & num.isna()).to_numpy()
+    infinite = np.isinf(num.to_numpy(dtype="float64", na_value=np.nan))
+    return num.mask(infinite), unreadable | infinite
+
+
+def _check_scale(df: pd.DataFrame, flag, drop: np.ndarray) -> np.ndarray:
+    value = df["value"]
+    lo = df["scale_min"] if "scale_min" in df.columns else pd.Series(np.nan, index=df.index)
+    hi = df["scale_max"] if "scale_max" in df.columns else pd.Series(np.nan, index=df.index)
+    outside = (((value < lo) & lo.notna()) | ((value > hi) & hi.notna())).to_numpy() & ~drop
+    flag(outside, "value", "rating outside the survey's scale (scale_min..scale_max)", "dropped")
+    return outside
