@@ -67,8 +67,10 @@ class Window:
         if self.kind == "fiscal_year":
             year = int(self.label[2:]) - 1
             return parse_period(f"FY{year}", tz=str(self.start.tz), start_month=self.start_month)
-        length = self.end - self.start
-        start = self.start - length
+        # same wall-clock length, so a window across a clock change keeps whole days
+        length = self.end.tz_localize(None) - self.start.tz_localize(None)
+        start = (self.start.tz_localize(None) - length).tz_localize(
+            self.start.tz, ambiguous=False, nonexistent="shift_forward")
         return Window(f"{start.date()}..{self.start.date()}", start, self.start, "range")
 
     def __str__(self) -> str:
@@ -245,8 +247,9 @@ class PeerNetwork:
                 continue
             log = QualityLog(sources.get(table, table))
             log.read(len(df))
-            tables[table] = coerce_table(df, table, tz=tz, log=log, rows=rows.get(table),
-                                         errors=errors, dayfirst=dayfirst)
+            tables[table], rows[table] = coerce_table(
+                df, table, tz=tz, log=log, rows=rows.get(table), errors=errors,
+                dayfirst=dayfirst, return_rows=True)
             logs[table] = log
         provided = frozenset(tables) | {"members", "interactions"}
         if "interactions" not in tables:
@@ -257,7 +260,7 @@ class PeerNetwork:
             roster_log = QualityLog(sources.get("members", "members"))
             roster_log.note("no roster given: members built from the ids seen in the data")
             logs["members"] = roster_log
-        _cross_check(tables, logs, sources, errors)
+        _cross_check(tables, logs, sources, rows, errors)
         parts = ([quality] if quality is not None else []) + [
             logs[t].result() for t in TABLE_NAMES if t in logs]
         dq = DataQuality.merge(parts)
@@ -409,7 +412,14 @@ class PeerNetwork:
 
 # ---------------------------------------------------------------------- cross checks
 def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
-                 sources: Mapping[str, str], errors: str) -> None:
+                 sources: Mapping[str, str], rows: Mapping[str, np.ndarray],
+                 errors: str) -> None:
+    """Check tables against each other; ``rows[table][i]`` is the spreadsheet row of row i."""
+
+    def row_of(table: str, idx: int) -> int:
+        numbers = rows.get(table)
+        return int(numbers[idx]) if numbers is not None else int(idx) + 2
+
     members = tables["members"]
     known = set(members["member_id"])
     roster_given = "members" in sources or len(members) > 0 or not logs["members"]._rows
@@ -428,7 +438,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
             unknown = values[~values.isin(known)]
             for idx, value in unknown.drop_duplicates().items():
                 if value not in added:
-                    added[value] = (table, int(idx) + 2, column)
+                    added[value] = (table, row_of(table, idx), column)
     if "surveys" in tables and len(tables["surveys"]):
         s = tables["surveys"]
         about = s["about"].dropna() if "about" in s.columns else pd.Series(dtype="str")
@@ -436,15 +446,19 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
             about = about[(s.loc[about.index, "about_level"] != "org").to_numpy()]
         for idx, value in about[~about.isin(known)].drop_duplicates().items():
             if value not in added:
-                added[value] = ("surveys", int(idx) + 2, "about")
+                added[value] = ("surveys", row_of("surveys", idx), "about")
     if added:
         if errors == "raise" and roster_given and len(members):
             problems = [{"file": sources.get(t, t), "row": r, "column": c, "value": v,
                          "problem": "member id not on the roster"}
                         for v, (t, r, c) in added.items()]
-            raise DataError(f"{len(problems)} member id(s) not on the roster",
+            one = len(problems) == 1
+            raise DataError(f"{len(problems)} member id(s) not on the roster" if not one else
+                            f"member id not on the roster; got {problems[0]['value']!r}. Add "
+                            f"the person to members or fix the id",
                             problems=problems, file=problems[0]["file"],
-                            row=problems[0]["row"] if len(problems) == 1 else None)
+                            row=problems[0]["row"] if one else None,
+                            column=problems[0]["column"] if one else None)
         new = pd.DataFrame({"member_id": pd.Series(sorted(added), dtype="str"),
                             "unmatched": pd.array([True] * len(added), dtype="boolean")})
         if len(members):
@@ -461,7 +475,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         bad = members["supervisor_id"].notna() & ~members["supervisor_id"].isin(
             set(members["member_id"]))
         for idx in np.flatnonzero(bad.to_numpy()):
-            logs["members"].repair(int(idx) + 2, "supervisor_id",
+            logs["members"].repair(row_of("members", idx), "supervisor_id",
                                    members["supervisor_id"].iat[idx],
                                    "supervisor is not on the roster; set to empty")
         if bad.any():
@@ -473,7 +487,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         for idx in np.flatnonzero(dup.to_numpy()):
             logs["members"].note("email shared by several member_ids (possible duplicate "
                                  "identity; not merged)", "email", members["email"].iat[idx],
-                                 row=int(idx) + 2)
+                                 row=row_of("members", idx))
     inter = tables["interactions"]
     if "events" in tables and len(inter):
         events = tables["events"]
@@ -482,7 +496,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         if len(unknown):
             first = unknown.groupby("event_id", sort=True, observed=True)["timestamp"].min()
             for event_id in first.index:
-                row = int(unknown.index[unknown["event_id"] == event_id][0]) + 2
+                row = row_of("interactions", unknown.index[unknown["event_id"] == event_id][0])
                 logs["interactions"].add(row, "event_id", event_id,
                                          "event not in events; added with its first timestamp "
                                          "as start")

@@ -335,7 +335,8 @@ _DATE_HINT = ("expected ISO 8601 like '2025-02-13 10:00' or month-first like '2/
 # ----------------------------------------------------------------------------- coercion
 def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                  rows: np.ndarray | None = None, errors: str = "report",
-                 dayfirst: bool = False, file: str | None = None) -> pd.DataFrame:
+                 dayfirst: bool = False, file: str | None = None,
+                 return_rows: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray]:
     """Validate and convert one table to its schema; return the clean table (RangeIndex).
 
     Structural problems (a required column missing) always raise :class:`DataError`. Value
@@ -352,6 +353,8 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
         Table name, a key of :data:`TABLES`.
     rows : array of int, optional
         Row number of each row as a spreadsheet shows it (default: position + 2).
+    return_rows : bool, default False
+        Also return the row numbers of the kept rows.
     """
     spec = TABLES[name]
     file = file or log.source
@@ -479,7 +482,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
     keep = ~drop
     out = df.loc[keep].reset_index(drop=True)
     log.kept(int(keep.sum()))
-    return out
+    return (out, rows[keep]) if return_rows else out
 
 
 def _to_number(s: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -1,0 +1,239 @@
+"""pn.load / pn.save on canonical folders: round trips and every bad-input case of issue 2."""
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import peernet as pn
+
+MEMBERS = "member_id,name,org\nana,Ana,A\nben,Ben,B\n"
+
+
+def write(folder, **files):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name.replace("__", ".")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def load_quiet(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pn.DataQualityWarning)
+        return pn.load(path, **kw)
+
+
+# ------------------------------------------------------------------ round trips
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_save_load_round_trip_is_exact(tiny_net, tmp_path, fmt):
+    pn.save(tiny_net, tmp_path / "out", format=fmt)
+    back = load_quiet(tmp_path / "out")
+    assert back.tz == tiny_net.tz and back.name == tiny_net.name
+    assert back.provided == tiny_net.provided
+    for table in ("members", "events", "interactions"):
+        pd.testing.assert_frame_equal(getattr(back, table), getattr(tiny_net, table))
+
+
+def test_round_trip_of_a_sample_with_every_table(riverbend, tmp_path):
+    pn.save(riverbend, tmp_path / "rb")
+    back = load_quiet(tmp_path / "rb")
+    for table in riverbend.tables():
+        pd.testing.assert_frame_equal(getattr(back, table), getattr(riverbend, table))
+
+
+# ------------------------------------------------------------------ structure
+def test_missing_folder_and_missing_required_table(tmp_path):
+    with pytest.raises(pn.DataError, match="folder not found"):
+        pn.load(tmp_path / "nope")
+    write(tmp_path / "f", members__csv=MEMBERS)
+    with pytest.raises(pn.DataError, match="required table 'interactions' not found"):
+        pn.load(tmp_path / "f")
+
+
+def test_missing_required_column_suggests_the_close_match(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,sourse,kind\n2025-01-01,ana,message\n")
+    with pytest.raises(pn.DataError) as err:
+        pn.load(tmp_path)
+    msg = str(err.value)
+    assert msg.startswith("interactions.csv, column 'source': required column 'source' not found")
+    assert "Did you mean 'sourse'?" in msg
+
+
+def test_empty_file_is_a_structural_error(tmp_path):
+    write(tmp_path, members__csv=MEMBERS, interactions__csv="")
+    with pytest.raises(pn.DataError, match=r"interactions\.csv: file is empty"):
+        pn.load(tmp_path)
+
+
+def test_header_only_file_is_an_empty_table(tmp_path):
+    write(tmp_path, members__csv=MEMBERS, interactions__csv="timestamp,source,kind\n")
+    net = pn.load(tmp_path)
+    assert len(net.interactions) == 0 and len(net.members) == 2
+
+
+def test_two_files_for_one_table_is_refused(tmp_path):
+    write(tmp_path, members__csv=MEMBERS, members__xlsx=b"x",
+          interactions__csv="timestamp,source,kind\n")
+    with pytest.raises(pn.DataError, match="table 'members' is given twice"):
+        pn.load(tmp_path)
+
+
+# ------------------------------------------------------------------ values
+def test_bad_timestamp_names_file_row_column(tmp_path):
+    write(tmp_path, members__csv="member_id\nana\nben\n",
+          interactions__csv="timestamp,source,kind\n2025-01-03,ana,message\n"
+                            "not a date,ben,message\n")
+    with pytest.raises(pn.DataError, match=r"interactions\.csv, row 3, column 'timestamp'"):
+        pn.load(tmp_path, errors="raise")
+    with pytest.warns(pn.DataQualityWarning):
+        net = pn.load(tmp_path)
+    assert len(net.interactions) == 1
+    dropped = net.quality.dropped.iloc[0]
+    assert (dropped["source"], dropped["row"], dropped["column"], dropped["value"]) == \
+        ("interactions.csv", 3, "timestamp", "not a date")
+    counts = net.quality.counts.set_index("source").loc["interactions.csv"]
+    assert (counts["rows_read"], counts["rows_kept"], counts["rows_dropped"]) == (2, 1, 1)
+
+
+def test_day_first_dates_are_refused_unless_asked(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n13/02/2025 10:00,ana,message\n")
+    with pytest.raises(pn.DataError, match="Pass dayfirst=True"):
+        pn.load(tmp_path, errors="raise")
+    net = pn.load(tmp_path, dayfirst=True)
+    assert str(net.interactions["timestamp"].iloc[0]) == "2025-02-13 10:00:00+00:00"
+
+
+def test_interaction_naming_an_unknown_member_adds_it_as_unmatched(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind,target\n2025-01-01,ana,message,zoe\n")
+    net = load_quiet(tmp_path)
+    assert len(net.interactions) == 1
+    row = net.quality.issues.iloc[0]
+    assert (row["source"], row["row"], row["column"], row["value"], row["action"]) == \
+        ("interactions.csv", 2, "target", "zoe", "added")
+    assert net.members.set_index("member_id").loc["zoe", "unmatched"]
+
+
+def test_duplicate_ids_keep_the_first_row(tmp_path):
+    write(tmp_path, members__csv=MEMBERS + "ana,Ana Again,C\n",
+          interactions__csv="timestamp,source,kind\n")
+    net = load_quiet(tmp_path)
+    assert net.members["name"].tolist() == ["Ana", "Ben"]
+    row = net.quality.dropped.iloc[0]
+    assert (row["source"], row["row"], row["column"]) == ("members.csv", 4, "member_id")
+    assert "duplicate member_id" in row["problem"]
+
+
+def test_rating_outside_the_survey_scale_is_dropped(tmp_path):
+    write(tmp_path, members__csv=MEMBERS, interactions__csv="timestamp,source,kind\n",
+          surveys__csv="respondent,about,item,value,wave,scale_min,scale_max\n"
+                       "ana,ben,reliability,4,2025,1,4\nana,ben,mission,5,2025,1,4\n")
+    net = load_quiet(tmp_path)
+    assert net.surveys["item"].tolist() == ["reliability"]
+    row = net.quality.dropped.iloc[0]
+    assert (row["source"], row["row"], row["column"], row["value"]) == \
+        ("surveys.csv", 3, "value", "5.0")
+
+
+def test_event_ending_before_it_starts_is_repaired(tmp_path):
+    write(tmp_path, members__csv=MEMBERS, interactions__csv="timestamp,source,kind\n",
+          events__csv="event_id,start,end\ne1,2025-03-01 10:00,2025-03-01 09:00\n")
+    net = load_quiet(tmp_path)
+    assert len(net.events) == 1 and pd.isna(net.events["end"].iloc[0])
+    row = net.quality.repaired.iloc[0]
+    assert (row["source"], row["row"], row["column"]) == ("events.csv", 2, "end")
+
+
+def test_attendance_without_event_is_dropped_and_unknown_event_added(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          events__csv="event_id,start\ne1,2025-03-01 10:00\n",
+          interactions__csv="timestamp,source,kind,event_id\n2025-03-01 10:00,ana,attend,e1\n"
+                            "2025-03-01 10:00,ben,attend,\n2025-04-01 10:00,ben,attend,e9\n")
+    net = load_quiet(tmp_path)
+    assert len(net.interactions) == 2
+    assert sorted(net.events["event_id"]) == ["e1", "e9"]
+    issues = net.quality.issues.set_index("row")
+    assert issues.loc[3, "action"] == "dropped" and issues.loc[4, "action"] == "added"
+
+
+def test_unknown_kind_is_rejected_with_the_allowed_values(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n2025-01-01,ana,tweet\n")
+    with pytest.raises(pn.DataError, match="not one of attend, message, reply"):
+        pn.load(tmp_path, errors="raise")
+
+
+def test_many_problems_are_listed_once(tmp_path):
+    rows = "".join(f"bad{i},ana,message\n" for i in range(15))
+    write(tmp_path, members__csv=MEMBERS, interactions__csv="timestamp,source,kind\n" + rows)
+    with pytest.raises(pn.DataError) as err:
+        pn.load(tmp_path, errors="raise")
+    assert len(err.value.problems) == 15
+    assert "and 5 more" in str(err.value)
+
+
+# ------------------------------------------------------------------ encodings, Excel
+def test_csv_exported_from_excel_loads(tmp_path):
+    """UTF-8 BOM or cp1252 accents, semicolons, M/D/YYYY h:mm AM dates, one broken row."""
+    members = "member_id;name;org\r\nana;José Muñoz;Clínica\r\nben;Zoë;B\r\n"
+    inter = ("timestamp;source;kind;target\r\n3/4/2025 9:05 AM;ana;message;ben\r\n"
+             "3/4/2025 1:30 PM;ben;reply;ana\r\n3/4/2025 25:99 PM;ben;reply;ana\r\n")
+    write(tmp_path / "cp", members__csv=members.encode("cp1252"),
+          interactions__csv=inter.encode("cp1252"))
+    net = load_quiet(tmp_path / "cp", tz="America/Chicago")
+    assert net.members["name"].tolist() == ["José Muñoz", "Zoë"]
+    assert net.members["org"].tolist() == ["Clínica", "B"]
+    assert [str(t) for t in net.interactions["timestamp"]] == [
+        "2025-03-04 15:05:00+00:00", "2025-03-04 19:30:00+00:00"]
+    assert net.quality.dropped["row"].tolist() == [4]
+    assert "Windows-1252" in " ".join(net.quality.issues["problem"])
+    write(tmp_path / "bom", members__csv=b"\xef\xbb\xbf" + members.encode("utf-8"),
+          interactions__csv=b"\xef\xbb\xbf" + inter.encode("utf-8"))
+    net = load_quiet(tmp_path / "bom")
+    assert net.members.columns[0] == "member_id"
+    assert net.members["name"].tolist() == ["José Muñoz", "Zoë"]
+
+
+def test_utf16_tab_separated_file_loads(tmp_path):
+    text = "member_id\tname\r\nana\tAna\r\nben\tBen\r\n"
+    write(tmp_path, members__csv=b"\xff\xfe" + text.encode("utf-16-le"),
+          interactions__csv="timestamp,source,kind\n")
+    assert load_quiet(tmp_path).members["member_id"].tolist() == ["ana", "ben"]
+
+
+def test_ragged_row_is_reported_and_the_rest_kept(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n2025-01-01,ana,message\n"
+                            "2025-01-02,ben,message,extra,cells\n2025-01-03,ben,message\n")
+    net = load_quiet(tmp_path)
+    assert len(net.interactions) == 2
+    row = net.quality.dropped.iloc[0]
+    assert (row["source"], row["row"]) == ("interactions.csv", 3)
+    counts = net.quality.counts.set_index("source").loc["interactions.csv"]
+    assert (counts["rows_read"], counts["rows_kept"], counts["rows_dropped"]) == (3, 2, 1)
+
+
+def test_xlsx_tables_load(tmp_path):
+    members = pd.DataFrame({"member_id": ["007", "ben"], "org": ["A", "B"]})
+    members.to_excel(tmp_path / "members.xlsx", index=False)
+    write(tmp_path, interactions__csv="timestamp,source,kind\n2025-01-01,007,message\n")
+    net = pn.load(tmp_path)
+    assert net.members["member_id"].tolist() == ["007", "ben"]  # ids stay text
+    with pytest.raises(pn.DataError, match=r"\.xls files are not read"):
+        (tmp_path / "members.xlsx").rename(tmp_path / "old.xls")
+        from peernet.io._text import read_table_file
+        read_table_file(tmp_path / "old.xls")
+
+
+def test_validate_returns_the_quality_of_a_folder(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\nnope,ana,message\n")
+    q = pn.validate(tmp_path)
+    assert q.dropped["row"].tolist() == [2]
+    assert "interactions.csv: dropped 1 row(s): cannot read as a date" in q.summary()

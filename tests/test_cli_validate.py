@@ -1,0 +1,30 @@
+"""`peernet validate`: table sizes and the data-quality summary; exit codes."""
+
+import re
+import subprocess
+import sys
+
+from peernet.cli import main
+
+
+def test_validate_prints_sizes_and_quality(tmp_path, capsys):
+    (tmp_path / "members.csv").write_text("member_id\nana\nben\n")
+    (tmp_path / "interactions.csv").write_text(
+        "timestamp,source,kind\n2025-01-03,ana,message\nnot a date,ben,message\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  members\s+2$", out, re.M)
+    assert re.search(r"^  interactions\s+1$", out, re.M)
+    assert re.search(r"^  problems\s+-$", out, re.M)  # not provided
+    assert "interactions.csv: 2 rows read, 1 kept (0 repaired), 1 dropped" in out
+    assert "interactions.csv: dropped 1 row(s): cannot read as a date" in out
+
+
+def test_validate_structural_error_is_one_line_and_non_zero(tmp_path):
+    (tmp_path / "members.csv").write_text("member_id\nana\n")
+    proc = subprocess.run([sys.executable, "-m", "peernet.cli", "validate", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("peernet: error: ")
+    assert "required table 'interactions' not found" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,117 @@
+"""PeerNetwork: construction, period slicing in the network's zone, previous(), members."""
+
+import pandas as pd
+import pytest
+
+import peernet as pn
+from peernet.network import parse_period
+
+
+def _net(timestamps, tz="America/Los_Angeles"):
+    members = pd.DataFrame({"member_id": ["a", "b"]})
+    inter = pd.DataFrame({"timestamp": timestamps, "source": "a", "kind": "message",
+                          "target": "b"})
+    return pn.PeerNetwork.from_tables(members=members, interactions=inter, tz=tz)
+
+
+def test_meeting_on_new_years_eve_in_los_angeles_belongs_to_2025():
+    # 2025-12-31 23:30 in Los Angeles is 2026-01-01 07:30 UTC
+    net = _net(["2025-12-31 23:30", "2026-01-01 00:30", "2025-01-01 00:00"])
+    assert str(net.interactions["timestamp"].iloc[0]) == "2026-01-01 07:30:00+00:00"
+    assert len(net.period("2025").interactions) == 2
+    assert len(net.period("2026").interactions) == 1
+    # the first instant of the year is inside, the first instant of the next is not
+    y25 = net.period("2025")
+    assert y25.interactions["timestamp"].min() == pd.Timestamp("2025-01-01 08:00", tz="UTC")
+
+
+def test_quarter_month_and_fiscal_year_windows():
+    net = _net(["2024-06-30 23:59", "2024-07-01 00:00", "2025-06-30 12:00", "2025-07-01 00:00",
+                "2025-03-31 23:59", "2025-04-01 00:00"])
+    fy = net.period("FY2025")  # 2024-07-01 .. 2025-06-30, start_month=7
+    assert len(fy.interactions) == 4
+    assert len(net.period("FY2025", start_month=1).interactions) == 4  # calendar 2025
+    assert len(net.period("2025Q1").interactions) == 1
+    assert len(net.period("2025Q2").interactions) == 2
+    assert len(net.period("2025-03").interactions) == 1
+    assert fy.window.start == pd.Timestamp("2024-07-01", tz="America/Los_Angeles")
+    assert fy.previous().label == "FY2024"
+    assert fy.previous().window.end == fy.window.start
+
+
+def test_previous_gives_the_same_length_window_before():
+    net = _net(["2024-05-01", "2025-05-01"])
+    y25 = net.period("2025")
+    assert y25.previous().label == "2024"
+    assert len(y25.previous().interactions) == 1
+    assert net.period("2025Q1").previous().label == "2024Q4"
+    assert net.period("2025-01").previous().label == "2024-12"
+    rng = net.between("2025-03-01", "2025-05-01")
+    prev = rng.previous()
+    assert prev.window.end == rng.window.start
+    assert prev.window.start == pd.Timestamp("2024-12-30", tz="America/Los_Angeles")
+    # previous of a slice is taken from the whole network, not from the slice
+    assert y25.previous().parent is net
+    with pytest.raises(ValueError, match=r"previous\(\) needs a slice"):
+        net.previous()
+
+
+def test_bad_period_labels_name_the_options():
+    with pytest.raises(ValueError, match="period must look like '2025', '2025Q3'"):
+        parse_period("Q3 2025")
+    with pytest.raises(ValueError, match="start_month must be 1..12"):
+        parse_period("FY2025", start_month=13)
+    net = _net(["2025-01-01"])
+    with pytest.raises(ValueError, match="end must be after start"):
+        net.between("2025-02-01", "2025-01-01")
+
+
+def test_slice_keeps_full_roster_and_knows_active_members(tiny_net):
+    q1 = tiny_net.period("2025Q1")
+    assert len(q1.members) == 5  # the roster stays as context
+    # Q1: e1 (ana, ben, cai), ana->cai message, cai->ana reply, ben->ana message
+    assert list(q1.members_active()) == ["ana", "ben", "cai"]
+    assert list(tiny_net.period("2025Q3").members_active()) == ["ana", "dee", "eve"]
+    # eve joined 2025-06-01: not a roster member during Q1
+    assert "eve" not in q1.members_current()
+    assert "eve" in tiny_net.period("2025Q3").members_current()
+    assert len(q1.events) == 1 and q1.events["event_id"].tolist() == ["e1"]
+
+
+def test_unknown_member_is_added_as_unmatched_not_dropped():
+    members = pd.DataFrame({"member_id": ["a", "b"]})
+    inter = pd.DataFrame({"timestamp": ["2025-01-01", "2025-01-02"], "source": ["a", "zed"],
+                          "kind": ["message", "message"], "target": ["b", "a"]})
+    with pytest.warns(pn.DataQualityWarning, match="1 row"):
+        net = pn.PeerNetwork.from_tables(members=members, interactions=inter)
+    assert len(net.interactions) == 2
+    added = net.members.set_index("member_id")["unmatched"]
+    assert bool(added["zed"]) is True and bool(added["a"]) is False
+    issue = net.quality.issues.iloc[0]
+    assert (issue["source"], issue["row"], issue["column"], issue["value"], issue["action"]) == \
+        ("interactions", 3, "source", "zed", "added")
+    with pytest.raises(pn.DataError, match=r"interactions, row 3, column 'source'"):
+        pn.PeerNetwork.from_tables(members=members, interactions=inter, errors="raise")
+
+
+def test_has_tells_provided_tables_apart_from_empty_slices(tiny_net):
+    assert tiny_net.has("events") and not tiny_net.has("problems")
+    assert tiny_net.period("2019").has("events")  # provided, although the slice is empty
+    with pytest.raises(ValueError, match="table must be one of"):
+        tiny_net.has("meetings")
+
+
+def test_combine_merges_rosters_and_quality(tiny_net):
+    other = pn.PeerNetwork.from_tables(
+        members=pd.DataFrame({"member_id": ["ana", "fay"], "org": ["A", "C"]}),
+        interactions=pd.DataFrame({"timestamp": ["2025-09-01"], "source": ["fay"],
+                                   "kind": ["message"], "target": ["ana"]}))
+    both = pn.combine([tiny_net, other])
+    assert sorted(both.members["member_id"]) == ["ana", "ben", "cai", "dee", "eve", "fay"]
+    assert len(both.interactions) == len(tiny_net.interactions) + 1
+    assert both.members.set_index("member_id").loc["ana", "name"] == "Ana Ruiz"
+
+
+def test_bad_timezone_is_an_argument_error():
+    with pytest.raises(ValueError, match="tz must be an IANA time zone"):
+        _net(["2025-01-01"], tz="Mars/Olympus")
