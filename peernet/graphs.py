@@ -1,19 +1,518 @@
 """Graphs from a PeerNetwork: person, organization and person x event.
 
-Placeholder: being written (see the open issue)."""
+All builders take a network already sliced with ``net.period(...)`` (or a whole network) and
+never slice by themselves. The event log is aggregated to ties with vectorised numpy /
+pandas group-bys and a scipy.sparse product (co-attendance); networkx only receives the
+finished node and edge lists. The aggregated ties of a slice are cached on the slice, so
+calling the builders and the metrics several times on one slice is cheap.
+"""
 
 from __future__ import annotations
 
-__all__ = ['person_graph', 'org_graph', 'event_graph']
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS
+
+__all__ = ["person_graph", "org_graph", "event_graph", "NODE_ATTRIBUTES"]
+
+#: Roster columns copied onto person nodes (when the roster has them).
+NODE_ATTRIBUTES = ("org", "sector", "region", "language", "role", "joined")
+#: Default largest event whose attendees become tied to each other.
+MAX_EVENT_SIZE = 30
+_KIND_BIT = {k: i for i, k in enumerate(INTERACTION_KINDS)}
+_COATTENDANCE = ("count", "newman", None)
+_NS_NAT = np.iinfo(np.int64).min
+
+# ------------------------------------------------------------------------------- cache
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def person_graph(net, *, kinds=None, directed=False, weight='count'):
-    raise NotImplementedError('person_graph' + ' is not written yet')
+def _cached(net: Any, key: tuple, build):
+    """Memoise ``build()`` on the (frozen) network object ``net`` under ``key``."""
+    try:
+        store = _CACHE.setdefault(net, {})
+    except TypeError:  # not weak-referenceable: no cache
+        return build()
+    if key not in store:
+        store[key] = build()
+    return store[key]
 
 
-def org_graph(net):
-    raise NotImplementedError('org_graph' + ' is not written yet')
+# ------------------------------------------------------------------------------- ties
+@dataclass(frozen=True)
+class Ties:
+    """Aggregated ties of one slice (internal, shared by graphs and metrics).
+
+    ``nodes`` are member ids (sorted); ``u``, ``v`` index into ``nodes`` (``u < v`` when
+    undirected); ``first``/``last`` are int64 nanoseconds since the epoch (UTC), ``kinds`` a
+    bitmask over :data:`peernet.schema.INTERACTION_KINDS`.
+    """
+
+    nodes: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    count: np.ndarray
+    weight: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    kinds: np.ndarray
+    directed: bool
+    info: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def m(self) -> int:
+        return len(self.u)
+
+    def adjacency(self, *, weighted: bool = False, symmetric: bool = True) -> sp.csr_array:
+        """Adjacency matrix (n x n, CSR); symmetric for undirected ties."""
+        data = self.weight if weighted else np.ones(self.m)
+        if symmetric and not self.directed:
+            rows = np.concatenate([self.u, self.v])
+            cols = np.concatenate([self.v, self.u])
+            data = np.concatenate([data, data])
+        else:
+            rows, cols = self.u, self.v
+        a = sp.csr_array((data.astype(float), (rows, cols)), shape=(self.n, self.n))
+        a.sum_duplicates()
+        return a
 
 
-def event_graph(net):
-    raise NotImplementedError('event_graph' + ' is not written yet')
+def _kind_names(mask: int) -> str:
+    return "; ".join(k for k, b in _KIND_BIT.items() if mask >> b & 1)
+
+
+def _weights_of(inter: pd.DataFrame, weight: str | Mapping[str, float]) -> np.ndarray:
+    """Per-row tie weight: 1 (``"count"``), the weight column (``"weight"``) or a mapping."""
+    if isinstance(weight, Mapping):
+        table = {**DEFAULT_WEIGHTS, **dict(weight)}
+        return inter["kind"].astype("str").map(table).fillna(1.0).to_numpy(float)
+    if weight == "count":
+        return np.ones(len(inter))
+    if weight == "weight":
+        default = inter["kind"].astype("str").map(DEFAULT_WEIGHTS).to_numpy(float)
+        if "weight" in inter.columns:
+            given = inter["weight"].to_numpy(float, na_value=np.nan)
+            return np.where(np.isnan(given), default, given)
+        return default
+    raise ValueError(f"weight must be 'count', 'weight' or a mapping kind -> weight; "
+                     f"got {weight!r}")
+
+
+def _check_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
+    if kinds is None:
+        return INTERACTION_KINDS
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = tuple(dict.fromkeys(kinds))
+    bad = [k for k in kinds if k not in INTERACTION_KINDS]
+    if bad:
+        raise ValueError(f"kinds must be interaction kinds {list(INTERACTION_KINDS)}; "
+                         f"got {bad}")
+    return kinds
+
+
+def _ns(values: pd.Series) -> np.ndarray:
+    """UTC datetimes as int64 ns (NaT -> int64 min)."""
+    return values.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
+
+
+def _group(keys: np.ndarray, count: np.ndarray, weight: np.ndarray, first: np.ndarray,
+           last: np.ndarray, kinds: np.ndarray):
+    """Sum/min/max/or of per-row values by integer key (vectorised)."""
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else \
+        np.zeros(0, np.intp)
+    if not len(keys):
+        z = np.zeros(0)
+        return keys, z, z, np.zeros(0, "i8"), np.zeros(0, "i8"), np.zeros(0, "i8")
+    first_v = first[order].copy()
+    first_v[first_v == _NS_NAT] = np.iinfo(np.int64).max
+    f = np.minimum.reduceat(first_v, start)
+    f[f == np.iinfo(np.int64).max] = _NS_NAT
+    return (keys[start], np.add.reduceat(count[order], start),
+            np.add.reduceat(weight[order], start), f,
+            np.maximum.reduceat(last[order], start),
+            np.bitwise_or.reduceat(kinds[order], start))
+
+
+def _with_columns(inter: pd.DataFrame) -> pd.DataFrame:
+    """The interactions with the optional ``target`` and ``event_id`` columns present."""
+    missing = {c: pd.Series(np.nan, index=inter.index, dtype="str")
+               for c in ("target", "event_id") if c not in inter.columns}
+    return inter.assign(**missing) if missing else inter
+
+
+def _attendance(net: Any) -> pd.DataFrame:
+    """Distinct (member, event) attendance rows with the event's time."""
+    inter = _with_columns(net.interactions)
+    att = inter.loc[(inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy(),
+                    ["source", "event_id", "timestamp"]]
+    att = att.groupby(["event_id", "source"], sort=True, observed=True)["timestamp"].min()
+    att = att.reset_index()
+    if len(net.events) and len(att):
+        start = net.events.drop_duplicates("event_id").set_index("event_id")["start"]
+        when = att["event_id"].map(start)
+        att["timestamp"] = when.where(when.notna(), att["timestamp"])
+    return att
+
+
+def _ties(net: Any, *, kinds=None, directed: bool = False, weight: Any = "count",
+          coattendance: str | None = "count", max_event_size: int | None = MAX_EVENT_SIZE,
+          min_shared: int = 1) -> Ties:
+    """Aggregate a slice's interactions into ties (cached on the slice)."""
+    kinds = _check_kinds(kinds)
+    if coattendance not in _COATTENDANCE:
+        raise ValueError(f"coattendance must be one of 'count', 'newman' or None; "
+                         f"got {coattendance!r}")
+    if max_event_size is not None and (not isinstance(max_event_size, (int, np.integer))
+                                       or max_event_size < 2):
+        raise ValueError(f"max_event_size must be an integer >= 2 or None; "
+                         f"got {max_event_size!r}")
+    if not isinstance(min_shared, (int, np.integer)) or min_shared < 1:
+        raise ValueError(f"min_shared must be an integer >= 1; got {min_shared!r}")
+    if not isinstance(weight, Mapping):
+        _weights_of(net.interactions.iloc[:0], weight)  # validates the name
+    wkey = tuple(sorted(weight.items())) if isinstance(weight, Mapping) else weight
+    key = ("ties", kinds, bool(directed), wkey, coattendance, max_event_size, int(min_shared))
+    return _cached(net, key, lambda: _build_ties(
+        net, kinds=kinds, directed=bool(directed), weight=weight, coattendance=coattendance,
+        max_event_size=max_event_size, min_shared=int(min_shared)))
+
+
+def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
+                min_shared) -> Ties:
+    inter = _with_columns(net.interactions)
+    direct_kinds = [k for k in kinds if k != "attend"]
+    has_target = inter["target"].notna().to_numpy()
+    direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy()]
+    direct = direct.loc[(direct["source"] != direct["target"]).to_numpy()]
+    use_att = coattendance is not None and "attend" in kinds
+    att = _attendance(net) if use_att else None
+    active = net.members_active()
+    ids = [active.to_numpy(dtype=object), direct["source"].to_numpy(dtype=object),
+           direct["target"].to_numpy(dtype=object)]
+    if att is not None:
+        ids.append(att["source"].to_numpy(dtype=object))
+    nodes = np.array(sorted(set(np.concatenate(ids).tolist())), dtype=object)
+    index = pd.Index(nodes)
+    n = len(nodes)
+    info: dict[str, Any] = {"kinds": "; ".join(kinds), "weight": str(weight),
+                            "coattendance": str(coattendance), "max_event_size": max_event_size,
+                            "min_shared": min_shared, "directed": directed}
+
+    # direct ties
+    s = index.get_indexer(direct["source"]).astype(np.int64)
+    t = index.get_indexer(direct["target"]).astype(np.int64)
+    w = _weights_of(direct, weight)
+    tm = _ns(direct["timestamp"])
+    kb = np.left_shift(1, direct["kind"].astype("str").map(_KIND_BIT).to_numpy(np.int64))
+    if directed:
+        keys = s * n + t
+    else:
+        keys = np.minimum(s, t) * n + np.maximum(s, t)
+    parts = [(keys, np.ones(len(keys)), w, tm, tm, kb)]
+    info["direct_interactions"] = len(direct)
+
+    # co-attendance: B (members x events) -> B B^T
+    if att is not None and len(att):
+        m_idx = index.get_indexer(att["source"]).astype(np.int64)
+        e_codes, e_names = pd.factorize(att["event_id"])
+        size = np.bincount(e_codes, minlength=len(e_names))
+        big = size > max_event_size if max_event_size is not None else np.zeros(len(size), bool)
+        info["events_over_max_size"] = int(big.sum())
+        info["attendances_in_large_events"] = int(size[big].sum())
+        keep_row = ~big[e_codes]
+        m_idx, e_codes = m_idx[keep_row], e_codes[keep_row]
+        ev_time = np.full(len(e_names), np.iinfo(np.int64).max)
+        np.minimum.at(ev_time, e_codes, _ns(att["timestamp"])[keep_row])
+        b = sp.csr_array((np.ones(len(m_idx)), (m_idx, e_codes)), shape=(n, len(e_names)))
+        co = sp.triu(b @ b.T, k=1).tocoo()
+        inv = np.where(size > 1, 1.0 / np.maximum(size - 1, 1), 0.0)
+        shared = co.data.astype(np.int64)
+        ok = shared >= min_shared
+        info["pairs_below_min_shared"] = int((~ok).sum())
+        cu, cv, shared = co.row[ok].astype(np.int64), co.col[ok].astype(np.int64), shared[ok]
+        if coattendance == "newman":
+            nw = sp.triu((b * inv[None, :]) @ b.T, k=1).tocsr()
+            cw = np.asarray(nw[cu, cv]).ravel()
+        else:
+            cw = shared.astype(float)
+        if isinstance(weight, Mapping):
+            cw = cw * float({**DEFAULT_WEIGHTS, **dict(weight)}.get("attend", 1.0))
+        elif weight == "weight":
+            cw = cw * DEFAULT_WEIGHTS["attend"]
+        cfirst, clast = _pair_times(m_idx, e_codes, ev_time, cu * n + cv, n)
+        abit = np.full(len(cu), 1 << _KIND_BIT["attend"], np.int64)
+        parts.append((cu * n + cv, shared.astype(float), cw, cfirst, clast, abit))
+        if directed:
+            parts.append((cv * n + cu, shared.astype(float), cw, cfirst, clast, abit))
+        info["coattendance_pairs"] = int(len(cu))
+    else:
+        info.update(events_over_max_size=0, attendances_in_large_events=0,
+                    pairs_below_min_shared=0, coattendance_pairs=0)
+    cat = [np.concatenate([p[i] for p in parts]) for i in range(6)]
+    keys, count, wsum, first, last, kmask = _group(*cat)
+    return Ties(nodes=nodes, u=keys // n if n else keys, v=keys % n if n else keys,
+                count=count.astype(np.int64), weight=wsum.astype(float), first=first,
+                last=last, kinds=kmask.astype(np.int64), directed=directed, info=info)
+
+
+def _pair_times(m_idx: np.ndarray, e_codes: np.ndarray, ev_time: np.ndarray,
+                wanted: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last shared event time of each wanted pair (key lo*n+hi), vectorised.
+
+    Every pair of attendees of each (kept) event is listed with numpy repeats, then reduced
+    by pair; events are at most ``max_event_size`` large, so this is O(attendances x size).
+    """
+    first = np.full(len(wanted), _NS_NAT)
+    last = np.full(len(wanted), _NS_NAT)
+    if not len(wanted):
+        return first, last
+    order = np.lexsort((m_idx, e_codes))
+    mem, ev = m_idx[order], e_codes[order]
+    bounds = np.flatnonzero(np.r_[True, ev[1:] != ev[:-1], True])
+    sizes = np.diff(bounds)
+    pos = np.arange(len(mem)) - np.repeat(bounds[:-1], sizes)
+    reps = np.repeat(sizes, sizes) - pos - 1
+    left = np.repeat(np.arange(len(mem)), reps)
+    offs = np.arange(len(left)) - np.repeat(np.cumsum(reps) - reps, reps)
+    right = left + 1 + offs
+    a, b = mem[left], mem[right]
+    keys = np.minimum(a, b) * n + np.maximum(a, b)
+    t = ev_time[ev[left]]
+    o = np.argsort(keys, kind="stable")
+    keys, t = keys[o], t[o]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ukeys = keys[starts]
+    tmin = np.minimum.reduceat(t, starts)
+    tmax = np.maximum.reduceat(t, starts)
+    at = np.searchsorted(ukeys, wanted)
+    return tmin[at], tmax[at]
+
+
+# ------------------------------------------------------------------------------- roster
+def _roster_attributes(net: Any, nodes: np.ndarray,
+                       columns: Iterable[str] = NODE_ATTRIBUTES) -> pd.DataFrame:
+    """Roster attributes of ``nodes`` (index = node id); missing columns are absent."""
+    members = net.members.drop_duplicates("member_id").set_index("member_id")
+    cols = [c for c in columns if c in members.columns]
+    return members.reindex(pd.Index(nodes, dtype="str"))[cols]
+
+
+def _node_dicts(attrs: pd.DataFrame) -> list[dict]:
+    """One attribute dict per row; missing values are left out (networkx-friendly)."""
+    out: list[dict] = [{} for _ in range(len(attrs))]
+    for col in attrs.columns:
+        values = attrs[col]
+        present = values.notna().to_numpy()
+        vals = values.astype(object).to_numpy()
+        for i in np.flatnonzero(present):
+            out[i][col] = vals[i]
+    return out
+
+
+def _to_graph(ties: Ties, attrs: pd.DataFrame, graph_attrs: dict) -> nx.Graph:
+    G = nx.DiGraph() if ties.directed else nx.Graph()
+    G.graph.update(graph_attrs)
+    G.add_nodes_from(zip(ties.nodes.tolist(), _node_dicts(attrs), strict=True))
+    if ties.m:
+        first = pd.to_datetime(ties.first, utc=True).to_numpy(dtype=object)
+        last = pd.to_datetime(ties.last, utc=True).to_numpy(dtype=object)
+        names = {int(k): _kind_names(int(k)) for k in np.unique(ties.kinds)}
+        kinds = [names[k] for k in ties.kinds.tolist()]
+        nodes = ties.nodes
+        G.add_edges_from(
+            (a, b, {"weight": w, "count": c, "first": f, "last": la, "kinds": k})
+            for a, b, w, c, f, la, k in zip(nodes[ties.u].tolist(), nodes[ties.v].tolist(),
+                                            ties.weight.tolist(), ties.count.tolist(), first,
+                                            last, kinds, strict=True))
+    return G
+
+
+def person_graph(net: Any, *, kinds: Iterable[str] | str | None = None, directed: bool = False,
+                 weight: str | Mapping[str, float] = "count",
+                 coattendance: str | None = "count",
+                 max_event_size: int | None = MAX_EVENT_SIZE,
+                 min_shared: int = 1) -> nx.Graph:
+    """Person-to-person ties from direct interactions and co-attendance.
+
+    Nodes are the members active in the slice (``net.members_active()``) plus everyone touched
+    by a tie, with their roster attributes ``org``, ``sector``, ``region``, ``language``,
+    ``role``, ``joined`` (an attribute missing on the roster is left off the node).
+
+    A *direct* tie is an interaction with a ``target`` (message, reply, mention, reaction,
+    call, contact, help, resource, referral). A *co-attendance* tie joins two people who
+    attended the same event: the projection ``B Bᵀ`` of the person x event incidence matrix
+    ``B`` (scipy.sparse), so the count of a pair is the number of events both attended.
+
+    Parameters
+    ----------
+    net : PeerNetwork
+        A network or a slice (``net.period("2025")``); the graph covers exactly its window.
+    kinds : str or list of str, optional
+        Interaction kinds that make ties (default all; ``"attend"`` stands for co-attendance).
+    directed : bool, default False
+        A DiGraph with one edge per ``source -> target``; co-attendance ties go both ways.
+    weight : {"count", "weight"} or mapping, default "count"
+        What the ``weight`` edge attribute sums: one per interaction / shared event
+        (``"count"``), the interactions' ``weight`` column with
+        :data:`peernet.schema.DEFAULT_WEIGHTS` by kind where empty (``"weight"``), or a
+        mapping ``kind -> weight``.
+    coattendance : {"count", "newman", None}, default "count"
+        Weight of a co-attendance tie: shared events (``"count"``), Newman's (2001)
+        collaboration weight ``sum over shared events of 1/(n_event - 1)`` (``"newman"``), or
+        no co-attendance ties (None).
+    max_event_size : int or None, default 30
+        Events with more attendees than this make no ties: a plenary of 200 would otherwise
+        add 19,900 ties that swamp every structure metric. None keeps every event.
+    min_shared : int, default 1
+        Drop co-attendance pairs that shared fewer events than this.
+
+    Returns
+    -------
+    networkx.Graph or networkx.DiGraph
+        Edge attributes ``weight`` (float), ``count`` (interactions + shared events),
+        ``first`` and ``last`` (UTC Timestamps), ``kinds`` (``"; "``-joined kinds).
+        ``G.graph`` records the settings and what the projection left out:
+        ``events_over_max_size``, ``attendances_in_large_events``, ``pairs_below_min_shared``,
+        plus ``period`` and ``name``.
+
+    Notes
+    -----
+    The graph is built from edge lists aggregated with numpy; the aggregation is cached on
+    the slice, so repeated calls (and the metrics) do not redo it.
+
+    References
+    ----------
+    Newman, M. E. J. (2001). Scientific collaboration networks. II. Physical Review E 64,
+    016132. Breiger, R. L. (1974). The duality of persons and groups. Social Forces 53(2).
+
+    Examples
+    --------
+    >>> G = pn.person_graph(pn.load_sample("davis"))
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (18, 139)
+    >>> G["w01"]["w02"]["weight"]
+    6.0
+    """
+    ties = _ties(net, kinds=kinds, directed=directed, weight=weight, coattendance=coattendance,
+                 max_event_size=max_event_size, min_shared=min_shared)
+    attrs = _roster_attributes(net, ties.nodes)
+    return _to_graph(ties, attrs, {"name": getattr(net, "name", "network"),
+                                   "period": getattr(net, "label", "all"), **ties.info})
+
+
+def org_graph(net: Any, *, kinds: Iterable[str] | str | None = None,
+              weight: str | Mapping[str, float] = "count",
+              coattendance: str | None = "count",
+              max_event_size: int | None = MAX_EVENT_SIZE, min_shared: int = 1) -> nx.Graph:
+    """Organizations as nodes, ties summed over their members.
+
+    The person graph (same arguments) is collapsed by the members' ``org``: the weight and
+    count of an organization tie are the sums over all person ties between the two
+    organizations; ties inside one organization are kept as the node attributes
+    ``internal_weight`` and ``internal_count`` (not as self-loops). Members without an org
+    are left out (``G.graph["members_without_org"]`` counts them).
+
+    Returns
+    -------
+    networkx.Graph
+        Node attributes ``members`` (active members of the org in the slice),
+        ``internal_weight``, ``internal_count`` and ``sector`` (its members' most common);
+        edge attributes ``weight``, ``count``, ``ties`` (person ties summed), ``first``,
+        ``last``.
+
+    Examples
+    --------
+    >>> G = pn.org_graph(pn.load_sample("riverbend").period("2025"))
+    >>> G.number_of_nodes() > 10
+    True
+    """
+    ties = _ties(net, kinds=kinds, directed=False, weight=weight, coattendance=coattendance,
+                 max_event_size=max_event_size, min_shared=min_shared)
+    attrs = _roster_attributes(net, ties.nodes, ("org", "sector"))
+    G = nx.Graph(name=getattr(net, "name", "network"), period=getattr(net, "label", "all"))
+    if "org" not in attrs.columns:
+        G.graph["members_without_org"] = ties.n
+        return G
+    org = attrs["org"].to_numpy(dtype=object)
+    has = attrs["org"].notna().to_numpy()
+    G.graph["members_without_org"] = int((~has).sum())
+    sizes = attrs.loc[has].groupby("org")["org"].size()
+    sector = (attrs.loc[has].dropna(subset=["sector"]).groupby("org")["sector"]
+              .agg(lambda s: s.value_counts().index[0])) if "sector" in attrs.columns else {}
+    for o, size in sizes.items():
+        G.add_node(o, members=int(size), internal_weight=0.0, internal_count=0)
+        if o in sector:
+            G.nodes[o]["sector"] = sector[o]
+    ok = has[ties.u] & has[ties.v]
+    e = pd.DataFrame({"a": org[ties.u[ok]], "b": org[ties.v[ok]], "weight": ties.weight[ok],
+                      "count": ties.count[ok], "first": ties.first[ok], "last": ties.last[ok]})
+    inside = (e["a"] == e["b"]).to_numpy()
+    internal = e.loc[inside].groupby("a")[["weight", "count"]].sum()
+    for o, row in internal.iterrows():
+        G.nodes[o]["internal_weight"] = float(row["weight"])
+        G.nodes[o]["internal_count"] = int(row["count"])
+    cross = e.loc[~inside]
+    lo = np.where(cross["a"] < cross["b"], cross["a"], cross["b"])
+    hi = np.where(cross["a"] < cross["b"], cross["b"], cross["a"])
+    agg = cross.assign(a=lo, b=hi).groupby(["a", "b"], sort=True).agg(
+        weight=("weight", "sum"), count=("count", "sum"), ties=("weight", "size"),
+        first=("first", "min"), last=("last", "max")).reset_index()
+    first = pd.to_datetime(agg["first"].to_numpy(), utc=True).to_numpy(dtype=object)
+    last = pd.to_datetime(agg["last"].to_numpy(), utc=True).to_numpy(dtype=object)
+    G.add_edges_from(
+        (a, b, {"weight": float(w), "count": int(c), "ties": int(t), "first": f, "last": la})
+        for a, b, w, c, t, f, la in zip(agg["a"], agg["b"], agg["weight"], agg["count"],
+                                        agg["ties"], first, last, strict=True))
+    return G
+
+
+def event_graph(net: Any) -> nx.Graph:
+    """The bipartite person x event graph of attendance.
+
+    People have ``bipartite=0`` (and their roster attributes), events ``bipartite=1`` (and
+    ``start``, ``kind``, ``format`` where known), as :mod:`networkx.algorithms.bipartite`
+    expects. An edge means the person attended the event; its ``weight`` is 1. Event ids
+    that equal a member id are kept apart by networkx only if they differ, so peernet
+    event ids should not reuse member ids.
+
+    Examples
+    --------
+    >>> B = pn.event_graph(pn.load_sample("davis"))
+    >>> B.number_of_edges()
+    89
+    >>> from networkx.algorithms import bipartite
+    >>> G = bipartite.weighted_projected_graph(
+    ...     B, [n for n, d in B.nodes(data="bipartite") if d == 0])
+    >>> G.number_of_edges()
+    139
+    """
+    att = _attendance(net)
+    people = np.array(sorted(set(att["source"])), dtype=object)
+    attrs = _roster_attributes(net, people)
+    G = nx.Graph(name=getattr(net, "name", "network"), period=getattr(net, "label", "all"))
+    G.add_nodes_from((p, {**d, "bipartite": 0})
+                     for p, d in zip(people.tolist(), _node_dicts(attrs), strict=True))
+    ev = net.events.drop_duplicates("event_id").set_index("event_id")
+    ev_ids = sorted(set(att["event_id"]))
+    cols = [c for c in ("start", "kind", "format") if c in ev.columns]
+    ev_attrs = ev.reindex(pd.Index(ev_ids, dtype="str"))[cols]
+    G.add_nodes_from((e, {**d, "bipartite": 1})
+                     for e, d in zip(ev_ids, _node_dicts(ev_attrs), strict=True))
+    G.add_edges_from(zip(att["source"].tolist(), att["event_id"].tolist(), strict=True),
+                     weight=1)
+    return G

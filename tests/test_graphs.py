@@ -1,0 +1,134 @@
+"""person_graph, org_graph, event_graph: hand-computed tiny_net values, Davis vs networkx."""
+
+import networkx as nx
+import pandas as pd
+import pytest
+from networkx.algorithms import bipartite
+
+import peernet as pn
+
+T = pd.Timestamp
+
+
+def edges(G, attr="weight"):
+    return {tuple(sorted((u, v))): d[attr] for u, v, d in G.edges(data=True)}
+
+
+def test_tiny_counts_by_hand(tiny_net):
+    G = pn.person_graph(tiny_net)
+    assert isinstance(G, nx.Graph) and not G.is_directed()
+    assert sorted(G) == ["ana", "ben", "cai", "dee", "eve"]
+    # e1 ana,ben,cai; e2 ana,cai,dee; e3 ana,dee,eve; ana->cai, cai->ana, ben->ana, dee->eve
+    assert edges(G) == {("ana", "ben"): 2, ("ana", "cai"): 4, ("ben", "cai"): 1,
+                        ("ana", "dee"): 2, ("cai", "dee"): 1, ("ana", "eve"): 1,
+                        ("dee", "eve"): 2}
+    assert G["ana"]["cai"]["kinds"] == "attend; message; reply"
+    assert G["ana"]["cai"]["first"] == T("2025-01-15 10:00", tz="UTC")
+    assert G["ana"]["cai"]["last"] == T("2025-04-15 10:00", tz="UTC")
+    assert G["dee"]["eve"]["last"] == T("2025-08-01 09:00", tz="UTC")
+    assert G.nodes["ben"] == {"org": "A", "sector": "health", "region": "North",
+                              "language": "en", "role": "member",
+                              "joined": T("2024-01-01", tz="UTC")}
+
+
+def test_tiny_weight_kinds_and_newman(tiny_net):
+    G = pn.person_graph(tiny_net, weight="weight")
+    assert G["dee"]["eve"]["weight"] == 3.0       # 1 shared event + help (2.0)
+    assert G["ana"]["cai"]["weight"] == 4.0
+    G = pn.person_graph(tiny_net, coattendance="newman")
+    assert G["ana"]["cai"]["weight"] == pytest.approx(3.0)   # 2 x 1/(3-1) + 2 messages
+    assert G["ben"]["cai"]["weight"] == pytest.approx(0.5)
+    G = pn.person_graph(tiny_net, weight={"help": 5.0})
+    assert G["dee"]["eve"]["weight"] == 6.0
+    G = pn.person_graph(tiny_net, kinds=["help"])
+    assert edges(G) == {("dee", "eve"): 1} and G.number_of_nodes() == 5
+    G = pn.person_graph(tiny_net, coattendance=None)
+    assert edges(G) == {("ana", "cai"): 2, ("ana", "ben"): 1, ("dee", "eve"): 1}
+
+
+def test_tiny_directed(tiny_net):
+    G = pn.person_graph(tiny_net, directed=True)
+    assert G.is_directed() and G.number_of_edges() == 14
+    assert G["ana"]["cai"]["weight"] == 3 and G["cai"]["ana"]["weight"] == 3
+    assert G["ben"]["ana"]["weight"] == 2 and G["ana"]["ben"]["weight"] == 1
+
+
+def test_projection_limits_are_recorded(tiny_net):
+    G = pn.person_graph(tiny_net, max_event_size=2)
+    assert edges(G) == {("ana", "cai"): 2, ("ana", "ben"): 1, ("dee", "eve"): 1}
+    assert G.graph["events_over_max_size"] == 3
+    assert G.graph["attendances_in_large_events"] == 9
+    G = pn.person_graph(tiny_net, min_shared=2)
+    assert G.graph["pairs_below_min_shared"] == 5
+    assert edges(G) == {("ana", "cai"): 4, ("ana", "dee"): 2, ("ana", "ben"): 1,
+                        ("dee", "eve"): 1}
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"kinds": ["chat"]}, "kinds must be"), ({"weight": "heavy"}, "weight must be"),
+    ({"coattendance": "jaccard"}, "coattendance must be"),
+    ({"max_event_size": 1}, "max_event_size must be"), ({"min_shared": 0}, "min_shared"),
+])
+def test_bad_arguments_name_the_value(tiny_net, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        pn.person_graph(tiny_net, **kwargs)
+
+
+def test_empty_period_and_no_target_column(tiny_net):
+    G = pn.person_graph(tiny_net.period("2023"))
+    assert G.number_of_nodes() == 0 and G.number_of_edges() == 0
+    assert pn.org_graph(tiny_net.period("2023")).number_of_nodes() == 0
+    assert pn.event_graph(tiny_net.period("2023")).number_of_nodes() == 0
+    net = pn.PeerNetwork.from_tables(
+        members=pd.DataFrame({"member_id": ["a"]}),
+        interactions=pd.DataFrame({"timestamp": ["2025-01-01"], "source": ["a"],
+                                   "kind": ["message"]}))
+    G = pn.person_graph(net)
+    assert list(G) == ["a"] and G.number_of_edges() == 0 and G.nodes["a"] == {}
+
+
+def test_davis_projection_equals_networkx(davis):
+    B = pn.event_graph(davis)
+    women = [n for n, d in B.nodes(data="bipartite") if d == 0]
+    assert len(women) == 18 and B.number_of_nodes() == 32 and B.number_of_edges() == 89
+    ref = bipartite.weighted_projected_graph(B, women)
+    G = pn.person_graph(davis)
+    assert edges(G) == edges(ref)
+    # and the same as the graph networkx ships
+    D = nx.davis_southern_women_graph()
+    names = dict(zip(davis.members["member_id"], davis.members["name"], strict=True))
+    ref2 = bipartite.weighted_projected_graph(D, D.graph["top"])
+    assert {tuple(sorted((names[u], names[v]))): w for (u, v), w in edges(G).items()} == \
+        edges(ref2)
+    newman = bipartite.collaboration_weighted_projected_graph(B, women)
+    Gn = pn.person_graph(davis, coattendance="newman")
+    for (u, v), w in edges(newman).items():
+        assert Gn[u][v]["weight"] == pytest.approx(w)
+
+
+def test_org_graph_sums_member_ties(tiny_net):
+    G = pn.org_graph(tiny_net)
+    assert sorted(G) == ["A", "B"]
+    assert G.nodes["A"] == {"members": 2, "internal_weight": 2.0, "internal_count": 2,
+                            "sector": "health"}
+    assert G.nodes["B"]["internal_weight"] == 3.0
+    assert G["A"]["B"]["weight"] == 8.0 and G["A"]["B"]["ties"] == 4
+    assert pn.org_graph(pn.load_sample("davis")).graph["members_without_org"] == 18
+
+
+def test_event_graph_attributes(tiny_net):
+    B = pn.event_graph(tiny_net)
+    assert bipartite.is_bipartite_node_set(B, ["ana", "ben", "cai", "dee", "eve"])
+    assert B.nodes["e2"]["bipartite"] == 1 and B.nodes["e2"]["kind"] == "meeting"
+    assert B.nodes["ana"]["bipartite"] == 0 and B.nodes["ana"]["org"] == "A"
+    assert sorted(B["e1"]) == ["ana", "ben", "cai"]
+
+
+def test_slices_and_cache(riverbend):
+    y = riverbend.period("2025")
+    G1, G2 = pn.person_graph(y), pn.person_graph(y)
+    assert G1 is not G2 and nx.utils.graphs_equal(G1, G2)
+    assert set(G1) >= set(y.members_active())
+    big = pn.person_graph(y, max_event_size=None)
+    assert big.number_of_edges() >= G1.number_of_edges()
+    assert big.graph["events_over_max_size"] == 0
