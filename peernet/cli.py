@@ -45,19 +45,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    import time
+
     import peernet as pn
 
+    t0 = time.perf_counter()
+
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - t0:5.1f}s] {message}", file=sys.stderr, flush=True)
+
+    progress(f"loading {args.path}")
     net = _load(args.path, args.tz)
     year = args.year
-    if args.fiscal_start and args.fiscal_start != 1:
-        current = f"FY{year}"
-        previous = f"FY{args.compare}" if args.compare else f"FY{int(year) - 1}"
-    else:
-        current = str(year)
-        previous = str(args.compare) if args.compare else str(int(year) - 1)
-    ev = pn.evaluate(net, periods=[previous, current], rubric=args.rubric)
-    out = pn.report(ev, args.out, pseudonymize=not args.names)
+    compare = args.compare if args.compare is not None else year - 1
+    fiscal = args.fiscal_start is not None and args.fiscal_start != 1
+    if args.fiscal_start is not None and not 1 <= args.fiscal_start <= 12:
+        raise ValueError(f"--fiscal-start must be a month 1..12; got {args.fiscal_start}")
+    periods = [f"FY{compare}", f"FY{year}"] if fiscal else [str(compare), str(year)]
+    if args.rubric is not None and not Path(args.rubric).is_file():
+        raise ValueError(f"--rubric: file not found: {args.rubric}")
+    ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
+                     start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
+                     progress=progress)
+    out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress)
+    progress("done")
     print(f"Report written to {Path(out) / 'index.html'}")
+    findings = ev.highlights(3)
+    if findings:
+        print(f"Headline findings, {periods[1]} against {periods[0]}:")
+        for i, text in enumerate(findings, 1):
+            print(f"  {i}. {text}")
     return 0
 
 
@@ -65,12 +82,27 @@ def cmd_match(args: argparse.Namespace) -> int:
     import peernet as pn
 
     net = _load(args.path, args.tz)
-    matches = pn.match(net, k=args.k, capacity=args.capacity)
+    if args.period:
+        net = net.period(args.period)
+    prefer = None if args.prefer == "none" else args.prefer
+    language = {"bonus": True, "require": "require", "ignore": False}[args.language]
+    matches = pn.match(net, k=args.k, capacity=args.capacity, same_org=args.same_org,
+                       prefer=prefer, region=args.region, language=language, seed=args.seed)
+    seekers = matches.attrs["seekers"]
+    unserved = matches.attrs["unserved"]
+    served = len(seekers) - len(unserved)
     if args.out:
         matches.to_csv(args.out, index=False)
         print(f"{len(matches)} suggested matches written to {args.out}")
     else:
-        print(matches.to_string(index=False))
+        for row in matches.itertuples(index=False):
+            print(f"{row.seeker} <- {row.peer} (score {row.score:.2f}): {row.reasons}")
+    print(f"{len(seekers)} seekers, {served} served, {len(unserved)} unserved")
+    for row in unserved.itertuples(index=False):
+        print(f"  unserved {row.seeker} (needs {row.needs}): {row.reason}")
+    if args.unserved:
+        unserved.to_csv(args.unserved, index=False)
+        print(f"unserved seekers written to {args.unserved}")
     return 0
 
 
@@ -83,24 +115,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("evaluate", help="the annual evaluation report")
-    p.add_argument("path")
-    p.add_argument("--year", required=True, type=int)
+    p.add_argument("path", help="a peernet folder (members.csv, interactions.csv, ...)")
+    p.add_argument("--year", required=True, type=int, help="the year to evaluate, e.g. 2025")
     p.add_argument("--compare", type=int, default=None, help="year to compare with "
                    "(default: the year before)")
     p.add_argument("--fiscal-start", type=int, default=None, help="first month of the fiscal "
-                   "year (e.g. 7); years are then fiscal years")
+                   "year (e.g. 7); years are then fiscal years named after the year they end in")
     p.add_argument("--rubric", default=None, help="your own rubric.toml")
     p.add_argument("--out", default="report", help="output folder (default: report/)")
     p.add_argument("--names", action="store_true", help="show member names (default: "
-                   "pseudonyms)")
-    p.add_argument("--tz", default=None)
+                   "no member is named)")
+    p.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for "
+                   "the intervals of network metrics (default 200; 0 skips them)")
+    p.add_argument("--tz", default=None, help="time zone of naive timestamps")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("match", help="suggest peer matches")
     p.add_argument("path")
-    p.add_argument("--k", type=int, default=3)
-    p.add_argument("--capacity", type=int, default=2)
-    p.add_argument("--out", default=None)
+    p.add_argument("--k", type=int, default=3, help="suggestions per seeker (default 3)")
+    p.add_argument("--capacity", type=int, default=2, help="times a peer may be suggested "
+                   "(default 2)")
+    p.add_argument("--out", default=None, help="write the matches to this CSV file")
+    p.add_argument("--unserved", default=None, help="write unserved seekers to this CSV file")
+    p.add_argument("--period", default=None, help="match on one period, e.g. 2025 (its "
+                   "problem log and members)")
+    p.add_argument("--same-org", action="store_true", help="allow peers from the seeker's "
+                   "own organization")
+    p.add_argument("--prefer", choices=["new_ties", "known", "none"], default="new_ties",
+                   help="favour new ties (default) or people who already know each other")
+    p.add_argument("--region", choices=["same", "different"], default=None,
+                   help="favour peers of the same or of a different region")
+    p.add_argument("--language", choices=["bonus", "require", "ignore"], default="bonus",
+                   help="a shared language earns a bonus (default), is required, or is ignored")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tz", default=None)
     p.set_defaults(func=cmd_match)
     return parser
