@@ -380,6 +380,7 @@ DEFECTS = {
     "end_before_start": "events.csv row whose end is before its start (15:00 typed as 03:00)",
 }
 UNKNOWN_ID = "m173"
+BROKER_ID = "m012"  # checked by build(): the broker's member_id after numbering
 BAD_TIMESTAMP = "31/02/2024 10:00"
 
 
@@ -1420,7 +1421,9 @@ class Generator:
         idx = sorted(int(i) for i in self.rng.choice(len(eligible), size=n_resp, replace=False))
         respondents = [eligible[i] for i in idx]
         resp_effect = {m: float(self.rng.normal(0, 0.3)) for m in respondents}
-        partners = eligible  # the roster shown in the survey
+        # the roster shown in the survey: members active through October
+        partners = [m for m in eligible if m.active(date(year, 10, 31))]
+        shown = set(partners)
         meta = []
         cells = []
         lo = date(year - 1, 10, 1)
@@ -1433,7 +1436,7 @@ class Generator:
             known = list(dict.fromkeys(col + ext + sorted(talked, key=lambda c: c.key)))
             if self.dup and m in self.dup:
                 known = [c for c in known if c not in self.dup]
-            known = [c for c in known if c is not m]
+            known = [c for c in known if c is not m and c in shown]
             k = int(self.rng.integers(8, 16))
             rated = self.sample(known, k)
             if len(rated) < 8:
@@ -1446,7 +1449,8 @@ class Generator:
                 ]
                 rated += self.sample(rest, 8 - len(rated))
             rated.sort(key=lambda c: c.mid)
-            day = self.rand_day(date(year, 10, 1), date(year, 10, 24), weekdays=0.95)
+            last = min(date(year, 10, 24), m.left or END)
+            day = self.rand_day(date(year, 10, 1), last, weekdays=0.95)
             start = self.rand_time(day, 7, 20)
             dur = int(self.rng.integers(240, 1500))
             meta.append((m, start, dur))
@@ -1722,8 +1726,15 @@ def build(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
             r["event_id"],
         )
     )
+    # message ids numbered in time order (they were drawn in generation order)
+    renumber: dict[str, str] = {}
+    for r in rows:
+        if r["kind"] in ("message", "reply") and r["message_id"]:
+            renumber[r["message_id"]] = f"msg{len(renumber) + 1:05d}"
     out = []
     for r in rows:
+        r["message_id"] = renumber.get(r["message_id"], "")
+        r["thread_id"] = renumber.get(r["thread_id"], "")
         out.append(
             dict(
                 timestamp=_fmt_ts(r["timestamp"]),
@@ -1840,6 +1851,8 @@ def build(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
         "seed": seed,
         "period": {"start": START.isoformat(), "end": END.isoformat()},
     }
+    if g.broker.mid != BROKER_ID:
+        raise RuntimeError(f"the broker is now {g.broker.mid}; update BROKER_ID")
     return tables, {
         "meta": meta,
         "defects": defects,
@@ -2233,7 +2246,41 @@ def defects_markdown(folder: str | Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def broker_markdown(folder: str | Path) -> str:
+    """Health-education tie pairs per year and how many of them involve the broker."""
+    folder = Path(folder)
+    mem = _read(folder, "members")
+    it = _read(folder, "interactions")
+    sector = dict(zip(mem["member_id"], mem["sector"], strict=True))
+    ties = it[(it["kind"] != "attend") & it["source"].isin(sector) & it["target"].isin(sector)]
+    ties = ties[ties["timestamp"].str.match(r"^\d{4}-")]
+    pairs = pd.DataFrame(
+        {
+            "year": ties["timestamp"].str[:4],
+            "a": ties[["source", "target"]].min(axis=1),
+            "b": ties[["source", "target"]].max(axis=1),
+        }
+    ).drop_duplicates()
+    both = {frozenset(("health", "education"))}
+    he = pairs[
+        [
+            frozenset((sector[a], sector[b])) in both
+            for a, b in zip(pairs["a"], pairs["b"], strict=True)
+        ]
+    ]
+    lines = [
+        f"| year | health-education tie pairs | involving the broker {BROKER_ID} |",
+        "|---|---|---|",
+    ]
+    for y in YEARS:
+        hy = he[he["year"] == str(y)]
+        n_b = int(((hy["a"] == BROKER_ID) | (hy["b"] == BROKER_ID)).sum())
+        lines.append(f"| {y} | {len(hy)} | {n_b} |")
+    return "\n".join(lines) + "\n"
+
+
 DOC_BLOCKS = {
+    "broker": broker_markdown,
     "counts": counts_markdown,
     "defects": defects_markdown,
     "measured": lambda folder: summary_markdown(summarize(folder)),

@@ -184,6 +184,43 @@ def test_exactly_the_documented_defects(generated):
     assert ev["start"].str.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$").all()
 
 
+def test_nobody_acts_outside_their_membership(generated):
+    mem = _read(generated, "members").set_index("member_id")
+    left = mem["left"].where(mem["left"] != "", "9999-12-31")
+
+    def outside(ids: pd.Series, days: pd.Series) -> int:
+        known = ids.isin(mem.index)
+        ids, days = ids[known], days[known]
+        return int(((days.to_numpy() < mem.loc[ids, "joined"].to_numpy())
+                    | (days.to_numpy() > left.loc[ids].to_numpy())).sum())
+
+    it = _read(generated, "interactions")
+    it = it[it["timestamp"].str.match(r"^\d{4}-")]
+    assert outside(it["source"], it["timestamp"].str[:10]) == 0
+    assert outside(it["target"], it["timestamp"].str[:10]) == 0
+    sv = _read(generated, "surveys")
+    assert outside(sv["respondent"], sv["date"]) == 0
+    assert outside(sv["about"], sv["date"]) == 0
+    ev = _read(generated, "events")
+    assert outside(ev["host"], ev["start"].str[:10]) == 0
+
+
+def test_broker_links_health_and_education(generated):
+    nx = pytest.importorskip("networkx")
+    mem = _read(generated, "members")
+    sector = dict(zip(mem["member_id"], mem["sector"], strict=True))
+    assert sector[ms.BROKER_ID] == "health"
+    it = _read(generated, "interactions")
+    ties = it[(it["kind"] != "attend") & it["target"].isin(sector) & it["source"].isin(sector)]
+    for y in YEARS:
+        ty = ties[ties["timestamp"].str[:4] == y]
+        G = nx.Graph(list(zip(ty["source"], ty["target"], strict=True)))
+        between = nx.betweenness_centrality(G)
+        assert max(between, key=between.get) == ms.BROKER_ID
+        edu = {n for n in G[ms.BROKER_ID] if sector[n] == "education"}
+        assert len(edu) >= 5
+
+
 @pytest.fixture(scope="module")
 def summary(generated) -> pd.DataFrame:
     return ms.summarize(generated).set_index("measure")
@@ -270,6 +307,8 @@ def test_qualtrics_export_carries_the_same_ratings(generated, year):
     assert rebuilt == expected
 
 
-def test_docs_table_is_the_measured_one(generated):
+def test_docs_blocks_are_the_measured_ones(generated):
     doc = (ROOT / "docs" / "samples.md").read_text(encoding="utf-8")
-    assert ms.summary_markdown(ms.summarize(generated)) in doc
+    for name, make in ms.DOC_BLOCKS.items():
+        block = f"<!-- {name}:start -->\n{make(generated)}<!-- {name}:end -->"
+        assert block in doc, f"run `python scripts/make_samples.py --update-docs` ({name})"
