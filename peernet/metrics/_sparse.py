@@ -1,0 +1,389 @@
+"""Array kernels behind the structure and member metrics (private).
+
+A graph is turned once into sparse matrices (:class:`GraphArrays`); every metric is then a
+numpy / scipy.sparse computation, with python-igraph as an optional accelerator for
+betweenness and k-cores (results equal the networkx path; tests compare them).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+
+from ..graphs import NODE_ATTRIBUTES, _cached, _roster_attributes, _ties
+
+try:  # optional accelerator
+    import igraph as _igraph
+except ImportError:  # pragma: no cover - exercised only without igraph
+    _igraph = None
+
+#: Betweenness is exact up to this many nodes, sampled from ``BETWEENNESS_SAMPLE`` sources above.
+EXACT_MAX_NODES = 2000
+#: Number of BFS sources used above ``EXACT_MAX_NODES`` (betweenness, path lengths, efficiency).
+SAMPLE_SOURCES = 256
+#: Seed of every sampled or randomised computation (sources, Louvain).
+SEED = 0
+
+
+@dataclass
+class GraphArrays:
+    """A graph as sparse matrices: ``a`` binary symmetric, ``w`` weighted symmetric."""
+
+    nodes: np.ndarray
+    a: sp.csr_array
+    w: sp.csr_array
+    attrs: pd.DataFrame
+    directed_a: sp.csr_array | None = None
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def m(self) -> int:
+        return int(self.a.nnz // 2)
+
+    def degree(self) -> np.ndarray:
+        return np.asarray(self.a.sum(axis=1)).ravel()
+
+    def strength(self) -> np.ndarray:
+        return np.asarray(self.w.sum(axis=1)).ravel()
+
+    def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Upper-triangle edges (u < v) and their weights."""
+        t = sp.triu(self.w, k=1).tocoo()
+        return t.row.astype(np.int64), t.col.astype(np.int64), t.data
+
+
+def _sym(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray) -> sp.csr_array:
+    rows = np.concatenate([u, v])
+    cols = np.concatenate([v, u])
+    m = sp.csr_array((np.concatenate([data, data]).astype(float), (rows, cols)), shape=(n, n))
+    m.sum_duplicates()
+    m.setdiag(0)
+    m.eliminate_zeros()
+    return m
+
+
+def arrays_from_net(net: Any) -> GraphArrays:
+    """The default person graph of a slice as arrays (cached on the slice)."""
+    def build():
+        t = _ties(net)
+        d = _ties(net, directed=True)
+        w = _sym(t.n, t.u, t.v, t.weight)
+        a = w.copy()
+        a.data[:] = 1.0
+        da = sp.csr_array((np.ones(d.m), (d.u, d.v)), shape=(d.n, d.n))
+        return GraphArrays(t.nodes, a, w, _roster_attributes(net, t.nodes), da)
+    return _cached(net, ("arrays",), build)
+
+
+def arrays_from_graph(G: nx.Graph) -> GraphArrays:
+    """Arrays of any networkx graph (a DiGraph is made symmetric; weights summed)."""
+    nodes = np.array(list(G), dtype=object)
+    idx = {n: i for i, n in enumerate(nodes.tolist())}
+    if G.number_of_edges():
+        u, v, wt = zip(*((idx[a], idx[b], d.get("weight", 1.0))
+                         for a, b, d in G.edges(data=True)), strict=True)
+        u, v, wt = np.array(u, np.int64), np.array(v, np.int64), np.array(wt, float)
+    else:
+        u = v = np.zeros(0, np.int64)
+        wt = np.zeros(0)
+    keep = u != v
+    u, v, wt = u[keep], v[keep], wt[keep]
+    w = _sym(len(nodes), u, v, wt)
+    a = w.copy()
+    a.data[:] = 1.0
+    da = None
+    if G.is_directed():
+        da = sp.csr_array((np.ones(len(u)), (u, v)), shape=(len(nodes), len(nodes)))
+        da.sum_duplicates()
+        da.data[:] = 1.0
+    rows = {n: G.nodes[n] for n in nodes.tolist()}
+    attrs = pd.DataFrame.from_dict(rows, orient="index") if len(nodes) else pd.DataFrame()
+    attrs = attrs.reindex(pd.Index(nodes, dtype=object))
+    attrs = attrs[[c for c in NODE_ATTRIBUTES if c in attrs.columns]]
+    return GraphArrays(nodes, a, w, attrs, da)
+
+
+def get_arrays(net: Any, graph: nx.Graph | None) -> GraphArrays:
+    if graph is None:
+        return arrays_from_net(net)
+    if not isinstance(graph, nx.Graph):
+        raise TypeError(f"graph must be a networkx graph from pn.person_graph; "
+                        f"got {type(graph).__name__}")
+    return arrays_from_graph(graph)
+
+
+# ------------------------------------------------------------------------------ inequality
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal; NaN for none or all zero)."""
+    x = np.sort(np.asarray(values, float))
+    n = len(x)
+    if n == 0 or x.sum() == 0:
+        return float("nan")
+    i = np.arange(1, n + 1)
+    return float((2 * np.sum(i * x) / (n * x.sum())) - (n + 1) / n)
+
+
+def top_share(values: np.ndarray, share: float = 0.1) -> float:
+    """Share of the total held by the top ``ceil(share * n)`` values (NaN if total is 0)."""
+    x = np.sort(np.asarray(values, float))[::-1]
+    if len(x) == 0 or x.sum() == 0:
+        return float("nan")
+    k = int(np.ceil(share * len(x)))
+    return float(x[:k].sum() / x.sum())
+
+
+# ------------------------------------------------------------------------------ centrality
+def sources_for(nodes: list, k: int | None, seed: int = SEED) -> list[int] | None:
+    """Positions of the sampled BFS sources, chosen exactly as networkx does (``k`` given)."""
+    if k is None or k >= len(nodes):
+        return None
+    chosen = random.Random(seed).sample(list(nodes), k)
+    pos = {n: i for i, n in enumerate(nodes)}
+    return [pos[c] for c in chosen]
+
+
+def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> np.ndarray:
+    """Normalised unweighted betweenness, equal to ``nx.betweenness_centrality(G, k, seed)``.
+
+    ``k=None`` picks exact up to :data:`EXACT_MAX_NODES` nodes and ``SAMPLE_SOURCES``
+    sampled sources above (recorded by the caller).
+    """
+    n = ga.n
+    if n < 3:
+        return np.zeros(n)
+    if k is None and n > EXACT_MAX_NODES:
+        k = SAMPLE_SOURCES
+    src = sources_for(ga.nodes.tolist(), k, seed)
+    if _igraph is not None:
+        u, v, _ = ga.edges()
+        g = _igraph.Graph(n=n, edges=np.column_stack([u, v]).tolist(), directed=False)
+        raw = 2 * np.asarray(g.betweenness(directed=False, sources=src), float)
+    else:
+        G = nx.Graph()
+        G.add_nodes_from(range(n))
+        u, v, _ = ga.edges()
+        G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+        kk = None if src is None else len(src)
+        b = nx.betweenness_centrality(G, k=kk, seed=seed, normalized=False) if kk is None \
+            else _nx_raw_betweenness(G, src)
+        raw = np.array([b[i] for i in range(n)]) * (2 if kk is None else 1)
+    if src is None:
+        return raw / ((n - 1) * (n - 2))
+    kk = len(src)
+    scale = np.full(n, 1 / (kk * (n - 2)))
+    scale[src] = 1 / ((kk - 1) * (n - 2)) if kk > 1 else np.nan
+    return raw * scale
+
+
+def _nx_raw_betweenness(G: nx.Graph, sources: list[int]) -> dict:
+    from networkx.algorithms.centrality.betweenness import (
+        _accumulate_basic,
+        _single_source_shortest_path_basic,
+    )
+    raw = dict.fromkeys(G, 0.0)
+    for s in sources:
+        S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
+        raw, _ = _accumulate_basic(raw, S, P, sigma, s)
+    return raw
+
+
+def core_number(ga: GraphArrays) -> np.ndarray:
+    """k-core number of each node (equal to ``nx.core_number``)."""
+    if ga.n == 0:
+        return np.zeros(0, np.int64)
+    u, v, _ = ga.edges()
+    if _igraph is not None:
+        g = _igraph.Graph(n=ga.n, edges=np.column_stack([u, v]).tolist())
+        return np.asarray(g.coreness(), np.int64)
+    G = nx.Graph()
+    G.add_nodes_from(range(ga.n))
+    G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+    c = nx.core_number(G)
+    return np.array([c[i] for i in range(ga.n)], np.int64)
+
+
+def eigenvector(ga: GraphArrays) -> np.ndarray:
+    """Unweighted eigenvector centrality (equal to ``nx.eigenvector_centrality_numpy``).
+
+    NaN for every node when the graph has no ties (the eigenvector is undefined).
+    """
+    n = ga.n
+    if ga.m == 0:
+        return np.full(n, np.nan)
+    if n <= 400:
+        vals, vecs = np.linalg.eigh(ga.a.toarray())
+        vec = vecs[:, -1]
+    else:
+        from scipy.sparse.linalg import eigsh
+        _, vecs = eigsh(ga.a, k=1, which="LA", tol=0, maxiter=n * 100)
+        vec = vecs[:, 0]
+    vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
+    vec = vec / (np.sign(vec.sum()) * np.linalg.norm(vec))
+    return vec
+
+
+def triangles(ga: GraphArrays) -> np.ndarray:
+    """Triangles through each node: diag(A^3) / 2."""
+    if ga.m == 0:
+        return np.zeros(ga.n)
+    return np.asarray((ga.a @ ga.a).multiply(ga.a).sum(axis=1)).ravel() / 2
+
+
+def clustering(ga: GraphArrays) -> np.ndarray:
+    """Local clustering 2T/(d(d-1)), 0 for degree < 2 (as networkx)."""
+    d = ga.degree()
+    t = triangles(ga)
+    pairs = d * (d - 1)
+    return np.divide(2 * t, pairs, out=np.zeros(ga.n), where=pairs > 0)
+
+
+def constraint(ga: GraphArrays) -> np.ndarray:
+    """Burt's constraint with tie weights (equal to ``nx.constraint(G, weight="weight")``).
+
+    ``c_i = sum_{j in N(i)} (p_ij + sum_q p_iq p_qj)^2`` with ``p_ij = w_ij / sum_k w_ik``;
+    NaN for isolates.
+    """
+    s = ga.strength()
+    if ga.m == 0:
+        return np.full(ga.n, np.nan)
+    inv = np.divide(1.0, s, out=np.zeros(ga.n), where=s > 0)
+    p = sp.diags_array(inv) @ ga.w
+    p = sp.csr_array(p)
+    pp = (p @ p).multiply(ga.a)   # indirect terms, only where i-j is a tie
+    total = (p + sp.csr_array(pp)).tocsr()
+    total.data **= 2
+    c = np.asarray(total.sum(axis=1)).ravel()
+    return np.where(ga.degree() > 0, c, np.nan)
+
+
+# ------------------------------------------------------------------------------ paths
+def components(ga: GraphArrays) -> tuple[int, np.ndarray]:
+    if ga.n == 0:
+        return 0, np.zeros(0, np.int64)
+    return csgraph.connected_components(ga.a, directed=False)
+
+
+def path_stats(ga: GraphArrays, *, seed: int = SEED) -> dict[str, Any]:
+    """Average shortest path in the largest component and global efficiency.
+
+    Exact (all sources) up to :data:`EXACT_MAX_NODES` nodes; above, BFS from
+    :data:`SAMPLE_SOURCES` sources drawn with ``seed`` (the sample size is returned).
+    """
+    n = ga.n
+    out = {"avg_path_length": float("nan"), "efficiency": float("nan"), "path_sources": 0}
+    if n < 2:
+        return out
+    ncomp, labels = components(ga)
+    sizes = np.bincount(labels)
+    lcc = np.flatnonzero(labels == np.argmax(sizes))
+    rng = np.random.default_rng(seed)
+    exact = n <= EXACT_MAX_NODES
+    src_all = np.arange(n) if exact else np.sort(rng.choice(n, SAMPLE_SOURCES, replace=False))
+    src_lcc = lcc if len(lcc) <= EXACT_MAX_NODES else np.sort(
+        rng.choice(lcc, min(SAMPLE_SOURCES, len(lcc)), replace=False))
+    out["path_sources"] = int(len(src_all)) if not exact else 0
+    inv_sum = 0.0
+    for chunk in np.array_split(src_all, max(1, len(src_all) // 256)):
+        d = csgraph.shortest_path(ga.a, unweighted=True, directed=False, indices=chunk)
+        with np.errstate(divide="ignore"):
+            inv = 1.0 / d
+        inv[~np.isfinite(inv)] = 0.0
+        inv_sum += inv.sum()
+    out["efficiency"] = float(inv_sum / (len(src_all) * (n - 1)))
+    if len(lcc) >= 2 and ga.m:
+        total, pairs = 0.0, 0
+        for chunk in np.array_split(src_lcc, max(1, len(src_lcc) // 256)):
+            d = csgraph.shortest_path(ga.a, unweighted=True, directed=False, indices=chunk)
+            d = d[:, lcc]
+            total += d[np.isfinite(d)].sum()
+            pairs += len(chunk) * (len(lcc) - 1)
+        out["avg_path_length"] = float(total / pairs)
+    return out
+
+
+# ------------------------------------------------------------------------------ groups
+def louvain(ga: GraphArrays, *, seed: int = SEED) -> np.ndarray:
+    """Community label of each node (networkx Louvain on the weighted graph, fixed seed)."""
+    def run():
+        G = nx.Graph()
+        G.add_nodes_from(range(ga.n))
+        u, v, w = ga.edges()
+        G.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
+        comms = nx.community.louvain_communities(G, weight="weight", seed=seed)
+        labels = np.zeros(ga.n, np.int64)
+        for i, c in enumerate(sorted(comms, key=lambda c: (-len(c), min(c)))):
+            labels[list(c)] = i
+        return labels
+    if ("louvain", seed) not in ga.cache:
+        ga.cache[("louvain", seed)] = run()
+    return ga.cache[("louvain", seed)]
+
+
+def modularity(ga: GraphArrays, labels: np.ndarray) -> float:
+    """Weighted Newman modularity of a partition (equal to ``nx.community.modularity``)."""
+    u, v, w = ga.edges()
+    m = w.sum()
+    if m == 0:
+        return float("nan")
+    k = len(np.unique(labels)) if len(labels) else 0
+    inside = np.bincount(labels[u][labels[u] == labels[v]], weights=w[labels[u] == labels[v]],
+                         minlength=k)
+    deg = np.bincount(labels, weights=ga.strength(), minlength=k)
+    return float(np.sum(inside / m - (deg / (2 * m)) ** 2))
+
+
+def group_codes(ga: GraphArrays, attr: str) -> np.ndarray | None:
+    """Integer group of each node by ``attr`` (-1 where missing); None if no node has it."""
+    if attr not in ga.attrs.columns or ga.attrs[attr].notna().sum() == 0:
+        return None
+    codes, _ = pd.factorize(ga.attrs[attr].astype(object).where(ga.attrs[attr].notna(), None))
+    return np.asarray(codes, np.int64)
+
+
+def ei_index_arrays(ga: GraphArrays, attr: str) -> float:
+    """(E - I) / (E + I) over ties whose two ends both have ``attr``; NaN if none."""
+    g = group_codes(ga, attr)
+    if g is None:
+        return float("nan")
+    u, v, _ = ga.edges()
+    ok = (g[u] >= 0) & (g[v] >= 0)
+    if not ok.any():
+        return float("nan")
+    ext = int((g[u][ok] != g[v][ok]).sum())
+    internal = int(ok.sum()) - ext
+    return (ext - internal) / (ext + internal)
+
+
+def assortativity_arrays(ga: GraphArrays, attr: str) -> float:
+    """Newman's attribute assortativity (as ``nx.attribute_assortativity_coefficient``).
+
+    Computed on ties whose ends both have ``attr``; NaN when there are none or when every
+    such node is in one group (0/0).
+    """
+    g = group_codes(ga, attr)
+    if g is None:
+        return float("nan")
+    u, v, _ = ga.edges()
+    ok = (g[u] >= 0) & (g[v] >= 0)
+    if not ok.any():
+        return float("nan")
+    k = int(g.max()) + 1
+    e = np.zeros((k, k))
+    np.add.at(e, (g[u][ok], g[v][ok]), 1)
+    np.add.at(e, (g[v][ok], g[u][ok]), 1)
+    e /= e.sum()
+    ab = float((e.sum(axis=0) * e.sum(axis=1)).sum())
+    if np.isclose(ab, 1.0):
+        return float("nan")
+    return float((np.trace(e) - ab) / (1 - ab))
