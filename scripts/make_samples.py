@@ -2141,10 +2141,40 @@ def defect_rows(folder: str | Path) -> dict:
     }
 
 
+def _design(key: str, fmt: str = "{}") -> str:
+    return key + " " + " → ".join(fmt.format(YEAR[y][key]) for y in YEARS)
+
+
+#: The generator parameter behind each measured change (2023 → 2024 → 2025).
+DESIGN = {
+    "survey_trust_mean": _design("trust_mean", "{:.2f}"),
+    "survey_learning_mean": _design("learning_mean", "{:.2f}"),
+    "survey_response_rate": _design("response_rate", "{:.2f}"),
+    "ei_index_org": _design("cross_org") + "; " + _design("new_contacts"),
+    "share_cross_org_ties": _design("cross_org") + "; " + _design("new_contacts"),
+    "share_problems_solved": _design("p_solved"),
+    "median_days_to_solve": _design("solve_days", "{:.0f}"),
+    "share_closed_problems_with_outcome": _design("p_outcome"),
+    "problems_raised_per_quarter": _design("n_problems"),
+    "share_actions_closed": _design("p_done"),
+    "share_actions_closed_on_time": _design("p_done") + "; " + _design("p_late"),
+    "share_meetings_next_date_set": _design("p_next_date") + " (all events)",
+    "months_with_network_meeting": "skipped months 3 → 1 → 0",
+    "network_meeting_gap_cv": "any weekday → 2nd Tuesday +-1 week → 2nd Tuesday",
+    "share_events_in_spanish": "Spanish trainings 1 → 2 → 3, regional and case-study sessions",
+    "resource_assessments": "1 → 2 → 3 scheduled",
+    "mountain_attendances_per_member": "attendance factor 1.0 → 0.55 → 0.22; regional 4 → 3 → 2",
+    "mountain_share_of_attendance": "attendance factor 1.0 → 0.55 → 0.22; regional 4 → 3 → 2",
+    "mountain_share_of_ties": _design("mountain"),
+    "share_newcomers_tied_60d": _design("p_integrate"),
+    "resource_exchanges_per_member": _design("resource_rate"),
+}
+
+
 def summary_markdown(df: pd.DataFrame) -> str:
     lines = [
-        "| measure | designed direction | 2023 | 2024 | 2025 | definition |",
-        "|---|---|---|---|---|---|",
+        "| measure | designed direction | 2023 | 2024 | 2025 | design parameter | definition |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in df.itertuples(index=False):
         vals = [
@@ -2152,7 +2182,8 @@ def summary_markdown(df: pd.DataFrame) -> str:
             for v in (r[2], r[3], r[4])
         ]
         lines.append(
-            f"| {r.measure} | {r.direction} | {vals[0]} | {vals[1]} | {vals[2]} | {r.definition} |"
+            f"| {r.measure} | {r.direction} | {vals[0]} | {vals[1]} | {vals[2]} | "
+            f"{DESIGN[r.measure]} | {r.definition} |"
         )
     return "\n".join(lines) + "\n"
 
