@@ -1,0 +1,555 @@
+"""The annual HTML report: ``index.html`` + ``figures/*.png|svg`` + ``tables/*.csv``.
+
+``pn.report(ev, "report/")`` writes the report of an :class:`~peernet.Evaluation`. The page is
+self-contained (its CSS is inline; figures are files beside it, so it opens from a shared
+drive or an email attachment folder) and built with Jinja2 templates in
+``peernet/report/templates/`` with autoescaping on: every name and free text is escaped.
+
+Writing is atomic: everything is built in a hidden temporary folder next to ``out_dir`` and
+renamed into place at the end, so an interrupted run leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..evaluation import METRICS, Evaluation
+
+__all__ = ["report", "safe_csv", "neutralize"]
+
+MARKER = "report.json"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: The methodology pages a report links to (paths in the peernet source tree).
+DOCS = (
+    ("docs/index.md", "index of the methodology pages"),
+    ("docs/user-guide.md", "the annual evaluation, step by step"),
+    ("docs/data-model.md", "the tables and their columns"),
+    ("docs/metrics.md", "participation, structure and member metrics: formulas and references"),
+    ("docs/grid.md", "the Community Change Grid, its indicators and the rubric"),
+    ("docs/privacy.md", "pseudonymisation and small-group suppression"),
+)
+
+
+# ---------------------------------------------------------------------- CSV safety
+def neutralize(value: Any) -> Any:
+    """Make one text cell safe to open in a spreadsheet (formula injection).
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by
+    Excel, LibreOffice and Google Sheets as a formula; a leading apostrophe makes it text
+    (OWASP "CSV injection"). Other values are returned unchanged.
+
+    Examples
+    --------
+    >>> from peernet.report.html import neutralize
+    >>> neutralize("=HYPERLINK(\\"http://x\\")"), neutralize("Valley Clinic"), neutralize(-3)
+    ('\\'=HYPERLINK("http://x")', 'Valley Clinic', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` as CSV with every text cell neutralised against formula injection.
+
+    Numbers stay numbers (a negative number is not text); only text cells are touched.
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or isinstance(
+                s.dtype, pd.CategoricalDtype):
+            out[col] = s.astype("object").map(neutralize)
+    out.columns = [neutralize(str(c)) for c in out.columns]
+    path = Path(path)
+    out.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+# ---------------------------------------------------------------------- atomic folder
+def _check_target(out: Path) -> None:
+    if out.exists():
+        if not out.is_dir():
+            raise ValueError(f"out_dir {str(out)!r} is a file; give a folder for the report")
+        entries = [p for p in out.iterdir()]
+        if entries and not (out / MARKER).is_file():
+            raise ValueError(f"out_dir {str(out)!r} exists and is not a peernet report (no "
+                             f"{MARKER}); choose a new or empty folder, peernet will not "
+                             f"replace it")
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Move the finished folder into place (replacing an older report)."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------- the report
+def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = None,
+           pseudonymize: bool = True, formats: Sequence[str] = ("png", "svg"),
+           progress: Callable[[str], Any] | None = None) -> Path:
+    """Write the annual evaluation report of ``evaluation`` into ``out_dir``.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+        From :func:`peernet.evaluate`.
+    out_dir : str or Path
+        The report folder. It is created, or replaced when it holds an earlier peernet
+        report; any other non-empty folder is refused.
+    title : str, optional
+        Default: "<network name>: annual network evaluation <period>".
+    pseudonymize : bool, default True
+        A report is made to be shared: no member is named. With False the report adds a
+        table of the most connected members by name (and a CSV of member metrics).
+    formats : sequence of str, default ("png", "svg")
+        Figure formats written beside the page (PNG is always written: the page shows it).
+    progress : callable, optional
+        Called with a short message before each step.
+
+    Returns
+    -------
+    Path
+        ``out_dir``, holding ``index.html``, ``figures/``, ``tables/`` and ``report.json``
+        (provenance: versions, periods, seeds, input hashes, list of files).
+
+    Raises
+    ------
+    TypeError
+        ``evaluation`` is not an Evaluation.
+    ValueError
+        ``out_dir`` is a file or a non-empty folder that is not a peernet report.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ev = pn.evaluate(pn.load_sample("riverbend"), periods=["2024", "2025"],
+    ...                  bootstrap=0)  # doctest: +SKIP
+    >>> out = pn.report(ev, pathlib.Path(tempfile.mkdtemp()) / "report")  # doctest: +SKIP
+    >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
+    ['figures', 'index.html', 'report.json', 'tables']
+    """
+    if not isinstance(evaluation, Evaluation):
+        raise TypeError(f"report takes an Evaluation from pn.evaluate(...); got "
+                        f"{type(evaluation).__name__}")
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad:
+        raise ValueError(f"formats must be among 'png', 'svg', 'pdf'; got {bad}")
+    formats = tuple(dict.fromkeys(("png", *formats)))
+    out = Path(out_dir).expanduser().absolute()
+    _check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    say = progress if callable(progress) else (lambda _msg: None)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        _build(evaluation, tmp, title=title, names=not pseudonymize, formats=formats, say=say)
+        _publish(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
+           formats: tuple[str, ...], say: Callable[[str], Any]) -> None:
+    (folder / "figures").mkdir()
+    (folder / "tables").mkdir()
+    # --- PRIVACY CALL SITE (issue 10) -------------------------------------------------
+    # With pseudonymize=True no member is named anywhere in the report: figures carry no
+    # labels, member-level tables are left out, data-quality values are not shown.
+    # When peernet.privacy lands, pseudonymised member tables (pn.pseudonymize(ev.net,
+    # salt=...)) and small-group suppression of the group tables (min_group_size) belong
+    # here, applied to `ctx` before rendering.
+    # -----------------------------------------------------------------------------------
+    say("drawing figures")
+    figures = _figures(ev, folder / "figures", formats)
+    say("writing tables")
+    tables = _tables(ev, folder / "tables", names=names)
+    say("writing index.html")
+    ctx = _context(ev, title=title, names=names, figures=figures, tables=tables)
+    html = _render(ctx)
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    meta = dict(ev.meta)
+    meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER]})
+    (folder / MARKER).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
+                                 encoding="utf-8")
+
+
+def _render(ctx: Mapping[str, Any]) -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("peernet.report", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html").render(**ctx)
+
+
+# ---------------------------------------------------------------------- figures
+def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...]) -> dict[str, Any]:
+    import matplotlib
+
+    from .. import plot
+
+    cur, prev = ev.current, ev.previous
+    labels = list(ev.periods[-2:])
+    made: dict[str, Any] = {}
+
+    def keep(name: str, obj: Any, caption: str, alt: str) -> None:
+        fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
+        fig = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+        for fmt in formats:
+            fig.savefig(folder / f"{name}.{fmt}", dpi=150 if fmt == "png" else None,
+                        bbox_inches="tight", metadata=_fig_metadata(fmt))
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        made[name] = {"name": name, "caption": caption, "alt": alt}
+
+    start = ev.slices[labels[0]].window.start_month if ev.slices[labels[0]].window else 7
+    grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
+    keep("grid", grid_obj, f"The Community Change Grid in {cur}: each element coloured by its "
+         f"band; hatched cells had too little data" + (f"; the change since {prev} in each cell."
+                                                       if prev else "."),
+         f"Community Change Grid scores {cur}")
+    keep("maps", plot.map_years(ev.net, labels, color_by="org", start_month=start),
+         f"Network maps of {' and '.join(labels)} with one layout (same member, same place); "
+         f"colour = organization.", f"Network maps {' and '.join(labels)}")
+    keep("org_map", plot.org_map(ev.slices[cur]),
+         f"Organizations in {cur}: a line is the ties between their members, thicker for more.",
+         f"Organization map {cur}")
+    keep("participation", plot.participation(ev.participation),
+         "Active, new and lapsed members, quarter by quarter.", "Participation by quarter")
+    trend_metrics = [m for m in ("density", "reciprocity", "largest_component_share",
+                                 "ei_index_org")
+                     if m in set(ev.network["metric"])]
+    keep("trend", plot.trend(ev, metrics=trend_metrics),
+         "Structure of the network in each period, with bootstrap intervals where computed.",
+         "Network metric trends")
+    mm = ev.members[ev.members["period"] == cur].drop(columns="period")
+    keep("roles", plot.roles(mm, by="org"),
+         f"Core, peripheral and isolated members and brokerage roles by organization, {cur}.",
+         f"Member roles by organization {cur}")
+    return made
+
+
+def _fig_metadata(fmt: str) -> dict[str, Any] | None:
+    # no creation date in the files: the same input gives the same figures
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    return None
+
+
+# ---------------------------------------------------------------------- tables
+class _T(dict):
+    """A table for the template: columns (title, num), rows of cells (text, cls), csv."""
+
+
+def _cell(value: Any, col: str, unit: str | None = None) -> dict[str, str]:
+    return {"text": _text(value, col, unit), "cls": ""}
+
+
+def _text(value: Any, col: str = "", unit: str | None = None) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "–"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return "–"
+        u = unit if unit is not None else _unit(col)
+        if u == "share":
+            return f"{value:.0%}"
+        if float(value).is_integer() and abs(value) < 1e15:
+            return f"{value:,.0f}"
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    return str(value)
+
+
+def _unit(col: str) -> str:
+    if col.startswith("share_") or col.endswith("_rate") or col in ("coverage",):
+        return "share"
+    return METRICS.get(col, ("", "", 0))[1]
+
+
+def _num(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+
+
+def _table(df: pd.DataFrame | None, *, csv: str | None = None, folder: Path | None = None,
+           titles: Mapping[str, str] | None = None, units: Sequence[str] | None = None,
+           classes: Sequence[str] | None = None, empty: str | None = None,
+           limit: int | None = None) -> _T:
+    """Write ``df`` to ``tables/<csv>`` and describe it for the template."""
+    df = pd.DataFrame() if df is None else df
+    if csv and folder is not None:
+        safe_csv(df, folder / csv)
+    titles = dict(titles or {})
+    cols = list(df.columns)
+    shown = df if limit is None else df.head(limit)
+    columns = [{"title": titles.get(c, str(c).replace("_", " ")), "num": _num(df[c])}
+               for c in cols]
+    rows = []
+    for i, rec in enumerate(shown.itertuples(index=False)):
+        unit = units[i] if units is not None else None
+        cls = classes[i] if classes is not None else ""
+        row = []
+        for c, v in zip(cols, rec, strict=True):
+            cell = _cell(v, str(c), unit if c in ("previous", "current", "change", "value",
+                                                   "low", "high") else None)
+            if c in ("change", "assessment") and cls:
+                cell["cls"] = cls
+            row.append(cell)
+        rows.append(row)
+    return _T(columns=columns, rows=rows, csv=csv, id=None, empty=empty)
+
+
+def _tables(ev: Evaluation, folder: Path, *, names: bool) -> dict[str, _T]:
+    cur, prev = ev.current, ev.previous
+    t: dict[str, _T] = {}
+    sc = ev.scorecard()
+    t["scorecard"] = _table(sc, csv="grid_scorecard.csv", folder=folder,
+                            empty="The Grid could not be scored.")
+    ind = ev.indicators
+    if len(ind):
+        safe_csv(ind, folder / "grid_indicators.csv")
+        keep = [c for c in ("element", "indicator", "value", "unit", "score", "band",
+                            "weight", "has_data", "note") if c in ind.columns]
+        cur_ind = ind[ind["period"] == cur][keep].reset_index(drop=True)
+        t["indicators"] = _table(cur_ind)
+        t["indicators"]["csv"] = "grid_indicators.csv"
+    else:
+        t["indicators"] = _table(None, empty="No indicators.")
+    ch = ev.changes() if prev is not None else pd.DataFrame()
+    if len(ch):
+        safe_csv(ch, folder / "changes.csv")
+    # structure
+    netw = ev.network.pivot_table(index="metric", columns="period", values="value",
+                                  sort=False, dropna=False)
+    netw = netw.reindex(columns=list(ev.periods)).reset_index()
+    netw.insert(1, "label", netw["metric"].map(lambda m: METRICS.get(m, (m, "", 0))[0]))
+    iv = ev.network[ev.network["period"] == cur][["metric", "low", "high"]]
+    if iv[["low", "high"]].notna().any().any():
+        iv = iv.rename(columns={"low": f"low_{cur}", "high": f"high_{cur}"})
+        netw = netw.merge(iv, on="metric", how="left")
+    netw.columns = [str(c) for c in netw.columns]
+    t["network"] = _table(netw, csv="network_metrics.csv", folder=folder)
+    safe_csv(ev.network, folder / "network_metrics_long.csv")
+    t["ties"] = _table(ev.ties.T.reset_index().set_axis(
+        ["measure", *[f"{r}" for r in ev.ties.get("period", pd.Series(dtype=str))]], axis=1)
+        if len(ev.ties) else None, csv="tie_change.csv", folder=folder,
+        empty="Tie change needs two periods.")
+    if len(ev.ties):
+        safe_csv(ev.ties, folder / "tie_change.csv")
+    # participation
+    t["annual"] = _table(_by_period(ev.annual, ev.periods), csv="participation_by_period.csv",
+                         folder=folder)
+    safe_csv(ev.participation, folder / "participation_by_quarter.csv")
+    grp = ev.groups
+    safe_csv(grp, folder / "groups.csv")
+    for by in ("region", "sector", "language"):
+        t[f"by_{by}"] = _table(_group_table(grp, by, ev.periods),
+                               empty=f"The roster has no {by}.")
+    # follow-up
+    fu = ev.followup.pivot_table(index="metric", columns="period", values="value",
+                                 sort=False, dropna=False).reindex(
+        columns=list(ev.periods)).reset_index()
+    fu.columns = [str(c) for c in fu.columns]
+    units = [METRICS.get(m, ("", "", 0))[1] for m in fu["metric"]] if len(fu) else []
+    fu.insert(1, "label", fu["metric"].map(lambda m: METRICS.get(m, (m, "", 0))[0]))
+    t["followup"] = _table(_unit_cols(fu, units, ev.periods), csv="problem_solving.csv",
+                           folder=folder, empty="The data hold no problem or action log.")
+    pi = ind[(ind["period"] == cur) & ind["element"].astype("str").str.contains(
+        "problem", case=False)] if len(ind) and "element" in ind.columns else pd.DataFrame()
+    keep = [c for c in ("indicator", "value", "unit", "score", "band", "has_data", "note")
+            if c in pi.columns]
+    t["problem_indicators"] = _table(pi[keep].reset_index(drop=True) if len(pi) else None,
+                                     empty="")
+    # roles
+    for by, key in (("org", "roles_org"), ("sector", "roles_sector")):
+        if by in ev.net.members.columns and len(ev.members):
+            t[key] = _table(ev.roles(by), csv=f"roles_by_{by}.csv", folder=folder)
+        else:
+            t[key] = _table(None, empty=f"The roster has no {by}.")
+    t["people"] = _people(ev, folder) if names else None
+    # data quality (counts and problems; values only with names: they may hold personal data)
+    q = ev.net.quality
+    t["quality"] = _table(q.counts, csv="data_quality_counts.csv", folder=folder,
+                          empty="No source was read (tables built in Python).")
+    t["problems_found"] = _table(q.by_problem(), csv="data_quality_problems.csv",
+                                 folder=folder, empty="No problem was found in the data.")
+    if names:
+        safe_csv(q.issues, folder / "data_quality_issues.csv")
+    # methodology
+    meta = ev.meta
+    rows = [("peernet version", meta.get("peernet_version")),
+            ("rubric", meta.get("rubric")), ("rubric version", meta.get("rubric_version")),
+            ("network", meta.get("name")), ("time zone", meta.get("tz"))]
+    for p, w in meta.get("periods", {}).items():
+        rows.append((f"period {p}", f"{w['start']} to {w['end']}"))
+    rows += [("bootstrap resamples", meta.get("bootstrap")),
+             ("bootstrap seed", meta.get("seed")), ("map layout seed", meta.get("layout_seed")),
+             ("names shown", "yes" if names else "no (members are not named)")]
+    t["methodology"] = _table(pd.DataFrame(rows, columns=["item", "value"]).astype(str),
+                              csv="methodology.csv", folder=folder)
+    t["inputs"] = _table(pd.DataFrame(meta.get("inputs") or [],
+                                      columns=["file", "sha256", "bytes"]),
+                         csv="input_files.csv", folder=folder,
+                         empty="The input files were not given (pn.evaluate(..., inputs=path) "
+                               "records their SHA-256 hashes).")
+    return t
+
+
+def _by_period(df: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
+    """One row a metric, one column a period (the way a reader compares years)."""
+    if df is None or df.empty or "period" not in df.columns:
+        return pd.DataFrame()
+    num = [c for c in df.columns if c != "period" and _num(df[c])]
+    wide = df.set_index("period")[num].T.reindex(columns=list(periods))
+    wide.columns = [str(c) for c in wide.columns]
+    wide.insert(0, "label", [METRICS.get(m, (m.replace("_", " "), "", 0))[0] for m in num])
+    wide.insert(0, "metric", num)
+    return wide.reset_index(drop=True)
+
+
+def _unit_cols(df: pd.DataFrame, units: Sequence[str], periods: Sequence[str]) -> pd.DataFrame:
+    """Format share rows as percentages in a metric x period table (text cells)."""
+    out = df.copy()
+    for p in periods:
+        if p in out.columns:
+            out[p] = [_text(v, "", u) for v, u in zip(out[p], units, strict=True)]
+    return out
+
+
+def _group_table(grp: pd.DataFrame, by: str, periods: Sequence[str]) -> pd.DataFrame | None:
+    g = grp[grp["by"] == by]
+    if g.empty:
+        return None
+    wide = g.pivot_table(index="group", columns="period",
+                         values=["members_current", "members_active", "share_active"],
+                         sort=True)
+    out = pd.DataFrame({by: wide.index.astype("str")})
+    for p in periods:
+        for v in ("members_current", "members_active", "share_active"):
+            if (v, p) in wide.columns:
+                out[f"{v} {p}"] = wide[(v, p)].to_numpy()
+    return out.rename(columns=lambda c: c.replace("members_current", "members")
+                      .replace("members_active", "active").replace("share_active", "share_active"))
+
+
+def _people(ev: Evaluation, folder: Path) -> _T:
+    """The most connected members by name (only in reports made with names)."""
+    mm = ev.members[ev.members["period"] == ev.current].drop(columns="period")
+    roster = ev.net.members.drop_duplicates("member_id")
+    cols = [c for c in ("name", "org", "sector") if c in roster.columns]
+    mm = mm.drop(columns=[c for c in cols if c in mm.columns]).merge(
+        roster[["member_id", *cols]], on="member_id", how="left")
+    mm = mm.drop(columns=[c for c in mm.columns if c in ("email",)])
+    safe_csv(mm, folder / "member_metrics.csv")
+    rank = next((c for c in ("betweenness", "degree", "strength") if c in mm.columns), None)
+    if rank is not None:
+        mm = mm.sort_values([rank, "member_id"], ascending=[False, True], kind="stable")
+    show = [c for c in ("name", "member_id", "org", "sector", "position", "degree",
+                        "betweenness", "brokerage_liaison") if c in mm.columns]
+    return _table(mm[show].reset_index(drop=True), csv=None, limit=15)
+
+
+# ---------------------------------------------------------------------- page text
+def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
+             tables: dict) -> dict[str, Any]:
+    cur, prev = ev.current, ev.previous
+    meta = ev.meta
+    periods = meta.get("periods", {})
+    period_text = ", ".join(f"{p} ({w['start']} to {w['end']})" for p, w in periods.items())
+    title = title or f"{ev.net.name}: annual network evaluation {cur}"
+    lead = (f"This report evaluates the peer network {ev.net.name} in {cur}"
+            + (f" and compares it with {prev}." if prev else ".")
+            + " It scores the network on the Community Change Grid, maps who works with whom, "
+              "and measures participation, problem solving and follow-up.")
+    cards = _cards(ev)
+    highlights = ev.highlights(5) if prev is not None else []
+    score = ev.scores.get(cur)
+    grid_summary = str(score.summary()) if score is not None and hasattr(score, "summary") \
+        else ""
+    notes = []
+    if not names:
+        notes.append("Members are not named in this report; maps carry no labels and roles "
+                     "are counted by organization and sector.")
+    if not meta.get("bootstrap"):
+        notes.append("No bootstrap intervals were computed (bootstrap=0): changes in network "
+                     "metrics are shown without a test against noise.")
+    return {
+        "title": title, "subtitle": f"Data period: {period_text}. peernet "
+                                    f"{meta.get('peernet_version')}.",
+        "lead": lead, "cards": cards, "highlights": highlights, "grid_summary": grid_summary,
+        "notes": notes, "current": cur, "previous": prev or cur, "figures": _FigMap(figures),
+        "tables": tables, "names": names, "meta": meta, "period_text": period_text,
+        "docs": [{"path": p, "what": w} for p, w in DOCS],
+    }
+
+
+class _FigMap(dict):
+    def __missing__(self, key):  # a figure that was not drawn renders as nothing
+        return None
+
+
+def _cards(ev: Evaluation) -> list[dict[str, str]]:
+    cur, prev = ev.current, ev.previous
+    picks = [("participation", "members_active"), ("participation", "events"),
+             ("participation", "retention_rate"), ("network", "density"),
+             ("network", "ei_index_org"), ("followup", "share_problems_solved")]
+    vals_c = ev.values(cur)
+    vals_p = ev.values(prev) if prev else None
+    out = []
+    for section, metric in picks:
+        row = vals_c[(vals_c["section"] == section) & (vals_c["metric"] == metric)]
+        if row.empty:
+            continue
+        label, unit, direction = METRICS.get(metric, (metric, "", 0))
+        v = float(row["value"].iloc[0])
+        card = {"label": label, "value": _text(v, metric, unit), "delta": "", "cls": ""}
+        if vals_p is not None:
+            p = vals_p[(vals_p["section"] == section) & (vals_p["metric"] == metric)]
+            if len(p) and np.isfinite(p["value"].iloc[0]) and np.isfinite(v):
+                d = v - float(p["value"].iloc[0])
+                if unit == "share":
+                    dt = f"{d * 100:+.0f} pts"
+                elif float(d).is_integer():
+                    dt = f"{d:+,.0f}"
+                else:
+                    dt = f"{d:+.2f}"
+                card["delta"] = f"{dt} since {prev}"
+                if d and direction:
+                    card["cls"] = "better" if np.sign(d) == direction else "worse"
+        out.append(card)
+    return out
