@@ -5,6 +5,10 @@ Usage::
 
     python scripts/make_samples.py [--out data/samples]    # write data/samples/riverbend/
     python scripts/make_samples.py --summary [--out DIR]    # print the 2023 vs 2025 table
+    python scripts/make_samples.py --update-docs            # rewrite docs/samples.md's tables
+
+After any change to the generator: regenerate, run ``--update-docs``, and rerun the whole
+test suite: doctests across peernet quote numbers computed on this sample.
 
 The Riverbend Statewide Family Services Peer Network is synthetic: 150 members in 25
 organizations (5 sectors, 4 regions) over three program years, 2023-01-01 to 2025-12-31.
