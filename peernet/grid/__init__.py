@@ -1,6 +1,33 @@
-"""Community Change Grid scoring (Backer & Kern 2010): rubric, indicators, layer scores."""
+"""Community Change Grid scoring (Backer & Kern 2010): rubric, indicators, layer scores.
 
-from .score import *  # noqa: F403
-from .score import __all__ as _score_all
+``pn.score(net)`` is the entry point; ``pn.grid`` also holds the rubric tools
+(``load_rubric``, ``Rubric``, ``map_score``), the indicator registry (``INDICATORS``,
+``indicator_table()``) and the strategies checklist (``CHECKLIST``).
 
-__all__ = list(_score_all)
+>>> g = pn.score(pn.load_sample("davis").period("1936"))
+>>> g.rubric_version
+'2026.1'
+"""
+
+from .checklist import CHECKLIST as CHECKLIST
+from .checklist import ChecklistItem as ChecklistItem
+from .checklist import checklist_table as checklist_table
+from .indicators import INDICATORS as INDICATORS
+from .indicators import Context as Context
+from .indicators import Value as Value
+from .indicators import indicator_table as indicator_table
+from .rubric import BANDS as BANDS
+from .rubric import ELEMENT_LAYER as ELEMENT_LAYER
+from .rubric import ELEMENTS as ELEMENTS
+from .rubric import LAYERS as LAYERS
+from .rubric import IndicatorSpec as IndicatorSpec
+from .rubric import Rubric, load_rubric
+from .rubric import band_of as band_of
+from .rubric import default_rubric as default_rubric
+from .rubric import map_score as map_score
+from .score import INSUFFICIENT as INSUFFICIENT
+from .score import GridScore, score
+
+#: Names re-exported at the top level (``pn.score``, ``pn.GridScore``, ...); the rest stay
+#: under ``pn.grid``.
+__all__ = ["score", "GridScore", "load_rubric", "Rubric"]
