@@ -111,10 +111,28 @@ class DataQuality:
         if len(problems):
             lines.append("Problems:")
             for row in problems.itertuples(index=False):
-                lines.append(f"  {row.source}: {row.action} {row.rows} row(s): {row.problem}")
+                where = self._rows_of(row.source, row.action, row.problem)
+                lines.append(f"  {row.source}: {row.action} {row.rows} row(s){where}: "
+                             f"{row.problem}")
         else:
             lines.append("No problems found.")
         return "\n".join(lines)
+
+    def _rows_of(self, source: str, action: str, problem: str, limit: int = 5) -> str:
+        """`` (rows 3, 7)`` for a few spreadsheet rows, ``""`` when there are none or many."""
+        i = self.issues
+        rows = i.loc[(i["source"] == source) & (i["action"] == action)
+                     & (i["problem"] == problem), "row"].dropna()
+        if rows.empty:
+            values = i.loc[(i["source"] == source) & (i["action"] == action)
+                           & (i["problem"] == problem), "value"].dropna()
+            if 0 < len(values) <= limit:
+                return " (" + ", ".join(repr(v) for v in values) + ")"
+            return ""
+        if len(rows) > limit:
+            return ""
+        listed = ", ".join(str(int(r)) for r in sorted(rows))
+        return f" (row {listed})" if len(rows) == 1 else f" (rows {listed})"
 
     def __str__(self) -> str:
         return self.summary()
