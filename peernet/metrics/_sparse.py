@@ -351,17 +351,23 @@ def group_codes(ga: GraphArrays, attr: str) -> np.ndarray | None:
     return np.asarray(codes, np.int64)
 
 
-def ei_index_arrays(ga: GraphArrays, attr: str) -> float:
-    """(E - I) / (E + I) over ties whose two ends both have ``attr``; NaN if none."""
+def _known_pairs(ga: GraphArrays, attr: str) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of the two ends of every tie whose ends both have ``attr``."""
     g = group_codes(ga, attr)
     if g is None:
-        return float("nan")
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     u, v, _ = ga.edges()
     ok = (g[u] >= 0) & (g[v] >= 0)
-    if not ok.any():
+    return g[u][ok], g[v][ok]
+
+
+def ei_index_arrays(ga: GraphArrays, attr: str) -> float:
+    """(E - I) / (E + I) over ties whose two ends both have ``attr``; NaN if none."""
+    gu, gv = _known_pairs(ga, attr)
+    if not len(gu):
         return float("nan")
-    ext = int((g[u][ok] != g[v][ok]).sum())
-    internal = int(ok.sum()) - ext
+    ext = int((gu != gv).sum())
+    internal = len(gu) - ext
     return (ext - internal) / (ext + internal)
 
 
@@ -371,17 +377,13 @@ def assortativity_arrays(ga: GraphArrays, attr: str) -> float:
     Computed on ties whose ends both have ``attr``; NaN when there are none or when every
     such node is in one group (0/0).
     """
-    g = group_codes(ga, attr)
-    if g is None:
+    gu, gv = _known_pairs(ga, attr)
+    if not len(gu):
         return float("nan")
-    u, v, _ = ga.edges()
-    ok = (g[u] >= 0) & (g[v] >= 0)
-    if not ok.any():
-        return float("nan")
-    k = int(g.max()) + 1
+    k = int(max(gu.max(), gv.max())) + 1
     e = np.zeros((k, k))
-    np.add.at(e, (g[u][ok], g[v][ok]), 1)
-    np.add.at(e, (g[v][ok], g[u][ok]), 1)
+    np.add.at(e, (gu, gv), 1)
+    np.add.at(e, (gv, gu), 1)
     e /= e.sum()
     ab = float((e.sum(axis=0) * e.sum(axis=1)).sum())
     if np.isclose(ab, 1.0):
