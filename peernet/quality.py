@@ -155,8 +155,9 @@ class QualityLog:
     >>> log.read(3)
     >>> log.drop(3, "timestamp", "not a date", "cannot read as a date")
     >>> log.kept(2)
-    >>> log.result().counts.iloc[0].tolist()
-    ['interactions.csv', 3, 2, 0, 1]
+    >>> counts = log.result().counts.iloc[0]
+    >>> int(counts["rows_read"]), int(counts["rows_kept"]), int(counts["rows_dropped"])
+    (3, 2, 1)
     """
 
     def __init__(self, source: str):

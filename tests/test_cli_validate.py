@@ -17,7 +17,7 @@ def test_validate_prints_sizes_and_quality(tmp_path, capsys):
     assert re.search(r"^  interactions\s+1$", out, re.M)
     assert re.search(r"^  problems\s+-$", out, re.M)  # not provided
     assert "interactions.csv: 2 rows read, 1 kept (0 repaired), 1 dropped" in out
-    assert "interactions.csv: dropped 1 row(s): cannot read as a date" in out
+    assert "interactions.csv: dropped 1 row(s) (row 3): cannot read as a date" in out
 
 
 def test_validate_structural_error_is_one_line_and_non_zero(tmp_path):

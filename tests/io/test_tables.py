@@ -236,4 +236,4 @@ def test_validate_returns_the_quality_of_a_folder(tmp_path):
           interactions__csv="timestamp,source,kind\nnope,ana,message\n")
     q = pn.validate(tmp_path)
     assert q.dropped["row"].tolist() == [2]
-    assert "interactions.csv: dropped 1 row(s): cannot read as a date" in q.summary()
+    assert "interactions.csv: dropped 1 row(s) (row 2): cannot read as a date" in q.summary()
