@@ -359,6 +359,7 @@ class Evaluation:
 
     def _changes(self, previous: str, current: str) -> pd.DataFrame:
         a, b = self.values(previous), self.values(current)
+        labels = indicator_labels(self.scores)
         keys = ["section", "item", "metric"]
         m = a.drop(columns=["low", "high"]).merge(b, on=keys, how="outer",
                                                   suffixes=("_a", "_b"), sort=False)
@@ -375,8 +376,8 @@ class Evaluation:
         unit = m["unit_b"].where(m["unit_b"].notna(), m["unit_a"]).fillna("")
         out = pd.DataFrame({
             "section": m["section"], "item": m["item"], "metric": m["metric"],
-            "label": [_change_label(s, i, k) for s, i, k in zip(m["section"], m["item"],
-                                                                  m["metric"], strict=True)],
+            "label": [_change_label(s, i, k, labels) for s, i, k in zip(
+                m["section"], m["item"], m["metric"], strict=True)],
             "unit": unit, "previous_period": previous, "current_period": current,
             "previous": prev, "current": cur, "change": change, "change_rel": rel,
             "low": m["low"], "high": m["high"], "outside_interval": outside,
@@ -410,15 +411,17 @@ class Evaluation:
           with at least 10 active members in one of the two periods (organizations weigh
           half: a region or a sector says more about the network).
 
-        Only one highlight is taken per Grid element, per metric and per roster attribute,
-        so the five are about different things. Changes a reader cannot judge (neither
+        Only one highlight is taken per Grid element (follow-up numbers count with the
+        element they restate: problems solved with problem solving, actions closed with
+        truth), per metric and per roster attribute, so the five are about different
+        things; single organizations are left to the tables. Changes a reader cannot judge (neither
         better nor worse) weigh half.
         """
         if n < 1:
             raise ValueError(f"n must be a positive number of highlights; got {n!r}")
         ch = self.changes()
         ch = ch[(ch["salience"] > 0) & ch["change"].notna()]
-        ch = ch[ch["section"] != "indicator_score"]
+        ch = ch[~ch["section"].isin(["indicator_score", "org"])]
         ch = ch.sort_values("salience", ascending=False, kind="stable")
         seen: set[str] = set()
         out: list[str] = []
@@ -810,12 +813,38 @@ def _followup(s: PeerNetwork, period: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------- wording
-def _change_label(section: str, item: str, metric: str) -> str:
+def indicator_labels(scores: Mapping[str, Any]) -> dict[str, str]:
+    """Readable names of Grid indicators: a ``label`` column of the indicators, the
+    checklist's item labels (gp1..ch10), else the indicator name in words."""
+    out: dict[str, str] = {}
+    for score in scores.values():
+        ind = _frame(score, "indicators")
+        if "label" in ind.columns:
+            out.update(dict(zip(ind["indicator"].astype("str"), ind["label"].astype("str"),
+                                strict=True)))
+        chk = _frame(score, "checklist")
+        if {"item", "label"} <= set(chk.columns):
+            out.update(dict(zip(chk["item"].astype("str"), chk["label"].astype("str"),
+                                strict=True)))
+    return out
+
+
+def _indicator_name(name: str, labels: Mapping[str, str] | None = None) -> str:
+    if labels and name in labels:
+        return labels[name]
+    head, _, tail = str(name).partition(":")
+    if tail:
+        return f"{_pretty(head)}: {tail.replace('_', ' ')}"
+    return _pretty(name)
+
+
+def _change_label(section: str, item: str, metric: str,
+                  labels: Mapping[str, str] | None = None) -> str:
     if section == "grid":
         return f"Grid: {_pretty(metric)}"
     if section in ("indicator", "indicator_score"):
         suffix = " (score)" if section == "indicator_score" else ""
-        return f"{_pretty(item)}: {_pretty(metric)}{suffix}"
+        return f"{_pretty(item)}: {_indicator_name(metric, labels)}{suffix}"
     if section in _GROUP_BY:
         return f"{_label(metric)}, {section} {item}"
     return _label(metric)
@@ -830,7 +859,7 @@ def _salience(ch: pd.DataFrame) -> np.ndarray:
     prev = ch["previous"].abs().to_numpy("float64")
     cur = ch["current"].abs().to_numpy("float64")
     rel = ch["change_rel"].abs().to_numpy("float64")
-    unit = ch["unit"].astype("str").to_numpy()
+    unit = np.where([_is_share(u) for u in ch["unit"]], "share", ch["unit"].astype("str"))
     section = ch["section"].astype("str").to_numpy()
     half = (ch["high"] - ch["low"]).to_numpy("float64") / 2
     big = np.fmax(prev, cur)
@@ -854,33 +883,43 @@ def _salience(ch: pd.DataFrame) -> np.ndarray:
     return np.nan_to_num(out, nan=0.0, posinf=0.0)
 
 
+#: Follow-up and participation numbers that restate a Grid element (one highlight each).
+_TOPICS = {"problems_raised": "problem_solving", "share_problems_solved": "problem_solving",
+           "median_days_to_solve": "problem_solving", "share_help_across_orgs":
+           "problem_solving", "share_problems_with_outcome": "truth", "actions_due": "truth",
+           "share_actions_done": "truth", "share_actions_on_time": "truth",
+           "retention_rate": "time", "members_lapsed": "time"}
+
+
 def _topic(row) -> str:
     if row.section in ("grid", "indicator", "indicator_score"):
         return f"element:{row.metric if row.section == 'grid' else row.item}".lower()
     if row.section in _GROUP_BY:
         return f"group:{row.section}"
+    if row.metric in _TOPICS:
+        return f"element:{_TOPICS[row.metric]}"
     return f"metric:{row.metric}"
+
+
+def _is_share(unit: Any) -> bool:
+    return isinstance(unit, str) and unit.startswith("share")
 
 
 def _fmt(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    if unit == "share":
+    if _is_share(unit):
         return f"{value:.0%}"
     if unit in ("points",):
         return f"{value:.0f}"
-    if float(value).is_integer() and abs(value) >= 1:
+    if abs(value) >= 10 or (float(value).is_integer() and abs(value) >= 1):
         return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
     return f"{value:.2f}"
 
 
 def _delta(change: float, unit: str, rel: float) -> str:
     sign = "+" if change > 0 else "-"
-    if unit == "share":
+    if _is_share(unit):
         return f"{sign}{abs(change) * 100:.0f} percentage points"
     if unit == "points":
         return f"{sign}{abs(change):.0f} points"
@@ -902,7 +941,8 @@ def _driver(ev: Evaluation, row) -> str:
         return ""
     raw = ch[(ch["section"] == "indicator") & (ch["item"] == row.metric)
              & (ch["metric"] == best["metric"])]
-    name = _pretty(best["metric"]).lower()
+    name = _indicator_name(best["metric"], indicator_labels(ev.scores))
+    name = name[0].lower() + name[1:] if name[:2] != name[:2].upper() else name
     if len(raw) and np.isfinite(raw["previous"].iloc[0]) and np.isfinite(raw["current"].iloc[0]):
         r = raw.iloc[0]
         return f"{name} ({_fmt(r['previous'], r['unit'])} to {_fmt(r['current'], r['unit'])})"

@@ -498,6 +498,15 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
               "and measures participation, problem solving and follow-up.")
     cards = _cards(ev)
     highlights = ev.highlights(5) if prev is not None else []
+    groups = []
+    if prev is not None:
+        from ..evaluation import _sentence
+
+        ch = ev.changes()
+        g = ch[ch["section"].isin(["region", "sector", "language"])
+               & (ch["metric"] == "interactions") & (ch["salience"] >= 1)]
+        groups = [_sentence(r, ev) for r in g.sort_values(
+            "salience", ascending=False, kind="stable").itertuples(index=False)]
     score = ev.scores.get(cur)
     grid_summary = str(score.summary()) if score is not None and hasattr(score, "summary") \
         else ""
@@ -512,10 +521,47 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
         "title": title, "subtitle": f"Data period: {period_text}. peernet "
                                     f"{meta.get('peernet_version')}.",
         "lead": lead, "cards": cards, "highlights": highlights, "grid_summary": grid_summary,
+        "elements": _element_changes(ev), "group_changes": groups,
         "notes": notes, "current": cur, "previous": prev or cur, "figures": _FigMap(figures),
         "tables": tables, "names": names, "meta": meta, "period_text": period_text,
         "docs": [{"path": p, "what": w} for p, w in DOCS],
     }
+
+
+def _element_changes(ev: Evaluation, limit: int = 4) -> list[dict[str, Any]]:
+    """Each Grid element's score change and the indicators that moved most within it."""
+    from ..evaluation import _fmt, _pretty
+
+    if ev.previous is None:
+        return []
+    ch = ev.changes()
+    grid = ch[ch["section"] == "grid"]
+    order = {e: i for i, e in enumerate(ev.layers.drop_duplicates("element")["element"])}
+    grid = grid.sort_values("metric", key=lambda m: m.map(order), kind="stable")
+    ind = ch[ch["section"] == "indicator"]
+    isc = ch[ch["section"] == "indicator_score"].set_index(["item", "metric"])["change"]
+    out = []
+    for row in grid.itertuples(index=False):
+        details = []
+        part = ind[ind["item"] == row.metric]
+        if len(part):
+            moved = part.assign(_s=[abs(isc.get((row.metric, m), np.nan)) for m in
+                                    part["metric"]])
+            moved = moved[(moved["_s"] >= 5) & moved["change"].notna()]
+            moved = moved.sort_values("_s", ascending=False, kind="stable").head(limit)
+            for r in moved.itertuples(index=False):
+                label = r.label.split(": ", 1)[-1]
+                word = {"better": "better", "worse": "worse"}.get(r.assessment, "")
+                details.append({"text": f"{label}: {_fmt(r.previous, r.unit)} to "
+                                        f"{_fmt(r.current, r.unit)}", "cls": word})
+        change = row.change
+        out.append({
+            "element": _pretty(row.metric), "layer": _pretty(row.item),
+            "previous": _fmt(row.previous, "points"), "current": _fmt(row.current, "points"),
+            "change": "" if not np.isfinite(change) else f"{change:+.0f}",
+            "cls": {"better": "better", "worse": "worse"}.get(row.assessment, ""),
+            "details": details})
+    return out
 
 
 class _FigMap(dict):
