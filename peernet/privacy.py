@@ -1,11 +1,472 @@
-"""Pseudonymisation and small-group suppression.
+"""Pseudonymisation, small-group suppression and spreadsheet-safe tables.
 
-Placeholder: being written (see the open issue)."""
+Evaluation data is personal: names, emails, who talks to whom, who rated whom low on trust.
+Three tools keep reports safe to share:
+
+- :func:`pseudonymize` replaces every member id, name and email with a keyed pseudonym
+  (HMAC-SHA256 of the id under a secret ``salt``), maps every reference to a member in every
+  table, and removes the free-text fields that can carry names. The same salt gives the same
+  pseudonyms next year, so year-over-year comparisons still work; without the salt the
+  pseudonyms cannot be linked back to people.
+- :func:`suppress_small` masks the rows of a breakdown (by organization, sector, region,
+  language...) that describe fewer than ``min_group_size`` people, and says which ones.
+- :func:`neutralize_formulas` makes text cells safe to open in a spreadsheet (CSV formula
+  injection).
+
+``docs/privacy.md`` explains what peernet stores and shows and how to share reports.
+"""
 
 from __future__ import annotations
 
-__all__ = ['pseudonymize']
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import PeernetError
+from .network import TABLE_NAMES, PeerNetwork
+from .quality import DataQuality
+from .schema import TABLES
+
+__all__ = ["pseudonymize", "pseudonym_key", "suppress_small", "neutralize_formulas",
+           "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START"]
+
+#: Member columns that describe a group; those not in ``keep`` get keyed pseudonyms too.
+GROUP_COLUMNS = ("org", "sector", "region")
+
+#: Free-text columns that can carry names; their text is removed (a non-empty cell becomes
+#: :data:`REDACTED`, so "has an outcome" counts stay right).
+REDACTED_COLUMNS = {
+    "events": ("title",),
+    "problems": ("outcome",),
+    "checklist": ("note",),
+    "outcomes": ("note",),
+}
+#: What a removed free-text value becomes.
+REDACTED = "[removed]"
+
+#: Text starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Id columns that are not member references, with the namespace of their pseudonyms.
+_OTHER_IDS = {
+    "events": {"event_id": "event"},
+    "interactions": {"event_id": "event", "thread_id": "message", "message_id": "message"},
+    "problems": {"problem_id": "problem"},
+    "actions": {"action_id": "action", "event_id": "event"},
+}
+#: Member references per table (``list`` columns hold several ids, '; '-joined).
+_MEMBER_COLUMNS = {
+    "members": ("member_id", "supervisor_id"),
+    "interactions": ("source", "target"),
+    "problems": ("raised_by", "helpers"),
+    "actions": ("owner",),
+    "surveys": ("respondent",),
+    "events": ("host",),
+    "checklist": ("rater",),
+}
+_PREFIX = {"member": "p", "org": "org-", "sector": "sector-", "region": "region-",
+           "event": "e-", "message": "msg-", "problem": "pr-", "action": "a-"}
+_DIGITS = 12  # hex digits of the HMAC kept: 48 bits, no collision in practice
 
 
-def pseudonymize(net, *, salt, keep=('org', 'sector', 'region')):
-    raise NotImplementedError('pseudonymize' + ' is not written yet')
+def _key(salt: str | bytes) -> bytes:
+    if isinstance(salt, str):
+        salt = salt.encode("utf-8")
+    if not isinstance(salt, bytes | bytearray):
+        raise TypeError(f"salt must be a str or bytes kept secret by the evaluator; got "
+                        f"{type(salt).__name__}")
+    if len(salt) == 0:
+        raise ValueError("salt must not be empty: choose a secret phrase, keep it with the "
+                         "evaluation files and use the same one next year")
+    return bytes(salt)
+
+
+def _mapping(values: Iterable[Any], key: bytes, namespace: str) -> dict[str, str]:
+    """Pseudonym of each distinct value: prefix + first hex digits of HMAC(namespace:value)."""
+    distinct = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
+    prefix = _PREFIX[namespace]
+    out = {v: prefix + hmac.new(key, f"{namespace}:{v}".encode(), hashlib.sha256)
+           .hexdigest()[:_DIGITS] for v in distinct}
+    if len(set(out.values())) != len(out):  # pragma: no cover - 2**-48 per pair
+        raise PeernetError(f"two {namespace} ids got the same pseudonym; choose another salt")
+    return out
+
+
+def _map_ids(s: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
+    """Map an id column (values missing from ``mapping`` become missing)."""
+    out = s.astype("str").map(mapping)
+    return out.where(s.notna(), np.nan).astype("str")
+
+
+def _map_list(s: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
+    """Map a '; '-joined list column item by item (vectorised with explode)."""
+    if s.notna().sum() == 0:
+        return s
+    items = s.dropna().astype("str").str.split(";").explode().str.strip()
+    items = items[items != ""].map(mapping).dropna()
+    joined = items.groupby(level=0, sort=False).agg("; ".join)
+    out = pd.Series(np.nan, index=s.index, dtype="str")
+    out.loc[joined.index] = joined.to_numpy()
+    return out
+
+
+class _Scrubber:
+    """Replaces roster names, emails and ids inside free text with pseudonyms or a mask."""
+
+    def __init__(self, replacements: Mapping[str, str]):
+        words = sorted((w for w in replacements if len(w) >= 3), key=len, reverse=True)
+        self.lookup = {w.lower(): replacements[w] for w in words}
+        self.pattern = (re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+                        if words else None)
+
+    def text(self, value: Any) -> Any:
+        if self.pattern is None or not isinstance(value, str):
+            return value
+        return self.pattern.sub(lambda m: self.lookup.get(m.group(0).lower(), REDACTED), value)
+
+    def series(self, s: pd.Series) -> pd.Series:
+        if self.pattern is None or len(s) == 0:
+            return s
+        distinct = pd.unique(s.dropna())
+        return s.map({v: self.text(v) for v in distinct}).where(s.notna(), s)
+
+
+def pseudonym_key(net: PeerNetwork, *, salt: str | bytes) -> pd.DataFrame:
+    """The link between member ids and their pseudonyms, for the evaluator's eyes only.
+
+    Parameters
+    ----------
+    net : PeerNetwork
+    salt : str or bytes
+        The secret used with :func:`pseudonymize`.
+
+    Returns
+    -------
+    DataFrame
+        ``member_id``, ``pseudonym`` (one row a member, sorted by member_id). Keep it with the
+        raw data, never with a shared report.
+
+    Examples
+    --------
+    >>> key = pn.privacy.pseudonym_key(pn.load_sample("davis"), salt="s3cret")
+    >>> len(key), key["pseudonym"].str.len().unique().tolist()
+    (18, [13])
+    """
+    mapping = _mapping(net.root.members["member_id"], _key(salt), "member")
+    return pd.DataFrame({"member_id": pd.Series(list(mapping), dtype="str"),
+                         "pseudonym": pd.Series(list(mapping.values()), dtype="str")})
+
+
+def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
+                 keep: Sequence[str] = ("org", "sector", "region")) -> PeerNetwork:
+    """Replace people's ids, names and emails with stable keyed pseudonyms.
+
+    Every member id becomes ``"p" + HMAC-SHA256(salt, "member:" + id)[:12]`` (hex), in the
+    roster and in every reference to a member: interactions ``source``/``target``, problems
+    ``raised_by``/``helpers``, actions ``owner``, surveys ``respondent``/``about``, events
+    ``host``, checklist ``rater`` and members ``supervisor_id``. Names become the pseudonym;
+    emails are removed. Other ids are pseudonymised in their own namespaces so that no id
+    from an export (a meeting topic, a mail ``Message-ID`` holding an address) leaks:
+    ``event_id`` (``e-...``), ``thread_id``/``message_id`` (``msg-...``), ``problem_id``
+    (``pr-...``), ``action_id`` (``a-...``).
+
+    What is removed:
+
+    - members ``email`` (the column), and every column of any table that is not in the
+      schema (exports keep unknown columns such as ``Name (original name)``);
+    - the free text of events ``title``, problems ``outcome``, checklist ``note`` and
+      outcomes ``note``: a non-empty cell becomes ``"[removed]"`` (so shares such as
+      "problems with a recorded outcome" are unchanged);
+    - in ``net.quality``, the ``value`` read from the file (a member id is mapped to its
+      pseudonym, anything else is left empty), and roster names, emails and ids found in
+      the problem text or the source name are replaced;
+    - ``net.meta`` strings likewise scrubbed.
+
+    Group columns (:data:`GROUP_COLUMNS`: org, sector, region) named in ``keep`` stay
+    readable; the others get keyed pseudonyms (``org-...``), so breakdowns and org graphs
+    still work. ``language``, ``role``, dates, topics and ratings are kept: they are needed
+    for the metrics and are coarse (but see ``docs/privacy.md`` on small groups).
+
+    Parameters
+    ----------
+    net : PeerNetwork
+        A whole network or a slice (a slice is pseudonymised whole and sliced again).
+    salt : str or bytes
+        A secret phrase. Same salt, same pseudonyms: keep it with the raw data and use it
+        again next year; never put it in a report. It is not stored in the result.
+    keep : sequence of str, default ("org", "sector", "region")
+        Group columns left readable; any of :data:`GROUP_COLUMNS`.
+
+    Returns
+    -------
+    PeerNetwork
+        A new network (the input is not changed) with ``meta["pseudonymized"]`` recording the
+        method, ``keep`` and a fingerprint of the salt (``salt_id``: pseudonyms of two
+        networks are comparable when their ``salt_id`` match).
+
+    Raises
+    ------
+    ValueError
+        Empty salt, or ``keep`` naming something else than org, sector, region.
+    TypeError
+        A salt that is neither text nor bytes.
+
+    Notes
+    -----
+    A keyed hash (HMAC) instead of a plain hash: member ids and emails are few and
+    guessable, so ``sha256("ana@clinic.org")`` can be reversed by trying the roster; with a
+    secret key it cannot. Pseudonymised data is still personal data under GDPR (Recital 26):
+    the salt's holder can re-identify, and rare attribute combinations can single people
+    out; suppress small groups before showing breakdowns (:func:`suppress_small`).
+
+    References
+    ----------
+    Krawczyk, H., Bellare, M. and Canetti, R. (1997). HMAC: Keyed-hashing for message
+    authentication. RFC 2104.
+
+    Examples
+    --------
+    >>> net = pn.load_sample("davis")
+    >>> anon = pn.pseudonymize(net, salt="s3cret")
+    >>> bool(anon.members["member_id"].str.startswith("p").all()), len(anon.interactions)
+    (True, 89)
+    >>> set(net.members["name"]) & set(anon.members["name"])
+    set()
+    >>> anon.members["member_id"].equals(pn.pseudonymize(net, salt="s3cret").members["member_id"])
+    True
+    """
+    key = _key(salt)
+    keep = (keep,) if isinstance(keep, str) else tuple(keep)
+    wrong = [k for k in keep if k not in GROUP_COLUMNS]
+    if wrong:
+        raise ValueError(f"keep must name group columns among {GROUP_COLUMNS}; got "
+                         f"{wrong[0]!r}")
+    if net.window is not None:
+        whole = pseudonymize(net.root, salt=salt, keep=keep)
+        return whole._slice(net.window)
+    members = net.members
+    ids = set(members["member_id"].dropna().astype("str"))
+    for table, columns in _MEMBER_COLUMNS.items():
+        df = getattr(net, table)
+        for col in columns:
+            if col in df.columns:
+                if TABLES[table].column(col).dtype == "list":
+                    ids.update(pd.unique(_items(df[col])))
+                else:
+                    ids.update(pd.unique(df[col].dropna().astype("str")))
+    member_map = _mapping(ids, key, "member")
+    group_maps = {g: _mapping(members[g], key, g) for g in GROUP_COLUMNS
+                  if g not in keep and g in members.columns}
+    other_maps: dict[str, dict[str, str]] = {}
+    for table, columns in _OTHER_IDS.items():
+        df = getattr(net, table)
+        for col, namespace in columns.items():
+            if col in df.columns:
+                other_maps.setdefault(namespace, {})
+                other_maps[namespace].update(_mapping(df[col], key, namespace))
+
+    out: dict[str, pd.DataFrame] = {}
+    for table in TABLE_NAMES:
+        df = getattr(net, table)
+        known = [c for c in df.columns if c in TABLES[table].names and c != "email"]
+        df = df[known].copy()
+        for col in _MEMBER_COLUMNS.get(table, ()):
+            if col in df.columns:
+                if TABLES[table].column(col).dtype == "list":
+                    df[col] = _map_list(df[col], member_map)
+                else:
+                    df[col] = _map_ids(df[col], member_map)
+        for col, namespace in _OTHER_IDS.get(table, {}).items():
+            if col in df.columns:
+                df[col] = _map_ids(df[col], other_maps[namespace])
+        for col in REDACTED_COLUMNS.get(table, ()):
+            if col in df.columns:
+                filled = df[col].notna() & (df[col].astype("str").str.strip() != "")
+                df[col] = pd.Series(REDACTED, index=df.index, dtype="str").where(filled)
+        out[table] = df
+    m = out["members"]
+    if "name" in m.columns:
+        m["name"] = m["member_id"]
+    for g, mapping in group_maps.items():
+        m[g] = _map_ids(m[g], mapping)
+    out["surveys"] = _surveys_about(net.surveys, out["surveys"], member_map,
+                                    group_maps.get("org"))
+
+    replacements: dict[str, str] = dict(member_map)
+    for col in ("name", "email"):
+        if col in members.columns:
+            found = members[["member_id", col]].dropna()
+            replacements.update({str(v): member_map.get(str(i), REDACTED)
+                                 for i, v in zip(found["member_id"], found[col], strict=True)})
+    scrub = _Scrubber(replacements)
+    quality = _quality(net.quality, member_map, scrub)
+    meta = {k: (scrub.text(v) if isinstance(v, str) else v) for k, v in net.meta.items()}
+    meta["pseudonymized"] = {
+        "method": "hmac-sha256", "digits": _DIGITS, "keep": list(keep),
+        "salt_id": hmac.new(key, b"peernet salt fingerprint", hashlib.sha256).hexdigest()[:8],
+        "redacted": {t: list(c) for t, c in REDACTED_COLUMNS.items()},
+    }
+    return replace(net, **out, quality=quality, meta=meta, parent=None, window=None)
+
+
+def _items(s: pd.Series) -> np.ndarray:
+    items = s.dropna().astype("str").str.split(";").explode().str.strip()
+    return items[items != ""].to_numpy()
+
+
+def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str, str],
+                   org_map: Mapping[str, str] | None) -> pd.DataFrame:
+    if "about" not in raw.columns or len(raw) == 0:
+        return df
+    about = raw["about"]
+    if "about_level" in raw.columns:
+        org_level = (raw["about_level"].astype("object") == "org").to_numpy()
+    else:
+        org_level = (~about.astype("str").isin(member_map.keys())).to_numpy() & \
+            about.notna().to_numpy()
+    as_member = _map_ids(about, member_map)
+    as_org = _map_ids(about, org_map) if org_map is not None else about.astype("str")
+    df["about"] = as_member.where(~org_level, as_org)
+    return df
+
+
+def _quality(q: DataQuality, member_map: Mapping[str, str], scrub: _Scrubber) -> DataQuality:
+    issues = q.issues.copy()
+    if len(issues):
+        value = issues["value"]
+        issues["value"] = value.map(member_map).where(value.notna(), np.nan).astype("str")
+        issues["problem"] = scrub.series(issues["problem"])
+        issues["source"] = scrub.series(issues["source"])
+    counts = q.counts.copy()
+    if len(counts):
+        counts["source"] = scrub.series(counts["source"])
+    return DataQuality(issues=issues, counts=counts)
+
+
+# ---------------------------------------------------------------------- small groups
+def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int = 5,
+                   by: Sequence[str] | None = None, columns: Sequence[str] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mask the rows of a breakdown that describe fewer than ``min_group_size`` people.
+
+    A rating averaged over three respondents of one organization tells each of them what
+    the other two said; a breakdown row that small is not shown. The row stays (so the
+    table keeps its shape) but its numbers become missing and ``suppressed`` is True.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A breakdown: one row a group (e.g. ``org``, ``n_respondents``, ``mean_trust``).
+    count_column : str
+        The column counting the people (respondents or members) behind each row.
+    min_group_size : int, default 5
+        Rows with ``count_column < min_group_size`` are suppressed. A missing count counts
+        as too small.
+    by : sequence of str, optional
+        The key columns naming the groups (default: every non-numeric column).
+    columns : sequence of str, optional
+        The columns masked on a suppressed row (default: every numeric column that is not a
+        key, ``count_column`` included).
+
+    Returns
+    -------
+    table : DataFrame
+        ``df`` with the masked values and a boolean ``suppressed`` column (RangeIndex).
+    suppressed : DataFrame
+        The keys of the suppressed rows and ``reason`` (e.g. "fewer than 5 people"), for the
+        report's note. The counts themselves are not repeated.
+
+    Raises
+    ------
+    ValueError
+        Missing columns or ``min_group_size < 1``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"org": ["A", "B", "C"], "n_respondents": [12, 3, 5],
+    ...                    "mean_trust": [3.1, 1.5, 2.8]})
+    >>> table, gone = pn.privacy.suppress_small(df, count_column="n_respondents")
+    >>> table["mean_trust"].tolist(), gone["org"].tolist()
+    ([3.1, nan, 2.8], ['B'])
+    """
+    if count_column not in df.columns:
+        raise ValueError(f"count_column {count_column!r} is not a column; columns are "
+                         f"{list(df.columns)}")
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int | np.integer) \
+            or min_group_size < 1:
+        raise ValueError(f"min_group_size must be a whole number >= 1; got {min_group_size!r}")
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c].dtype)
+               and not pd.api.types.is_bool_dtype(df[c].dtype)]
+    keys = list(by) if by is not None else [c for c in df.columns if c not in numeric]
+    masked = list(columns) if columns is not None else [c for c in numeric if c not in keys]
+    missing = [c for c in [*keys, *masked] if c not in df.columns]
+    if missing:
+        raise ValueError(f"suppress_small: column(s) {missing} not found; columns are "
+                         f"{list(df.columns)}")
+    count = pd.to_numeric(df[count_column], errors="coerce")
+    small = ~(count >= min_group_size).to_numpy(dtype=bool, na_value=False)
+    table = df.reset_index(drop=True).copy()
+    for col in masked:
+        s = table[col]
+        if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.Int64Dtype):
+            s = s.astype("Int64") if small.any() else s
+        table[col] = s.mask(small)
+    table["suppressed"] = small
+    gone = table.loc[small, keys].reset_index(drop=True)
+    gone["reason"] = f"fewer than {min_group_size} people"
+    return table, gone
+
+
+# ---------------------------------------------------------------------- spreadsheets
+def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
+
+    A text cell (or column name) starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return is read as a formula by Excel, LibreOffice and Google Sheets
+    (``=HYPERLINK("http://evil", "click")``); a leading apostrophe makes it plain text
+    (OWASP, "CSV Injection"). Numbers, dates and missing values are unchanged, so a negative
+    number stays a number. Use it on tables written for people to open in a spreadsheet,
+    not on :func:`peernet.save` folders, which must round-trip exactly.
+
+    Parameters
+    ----------
+    df : DataFrame
+
+    Returns
+    -------
+    DataFrame
+        Same shape and index; text columns become object columns where a cell changed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"org": ["=HYPERLINK(\\"http://x\\")", "Valley", "-2+3"],
+    ...                    "n": [-1, 2, 3]})
+    >>> pn.privacy.neutralize_formulas(df)["org"].tolist()
+    ['\\'=HYPERLINK("http://x")', 'Valley', "'-2+3"]
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype("object")
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        if s.dtype == object:
+            is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+            starts = s.where(is_text).astype("str").str.startswith(FORMULA_START)
+        else:
+            starts = s.str.startswith(FORMULA_START)
+        hit = starts.to_numpy(dtype=bool, na_value=False)
+        if hit.any():
+            s = s.astype("object")
+            s[hit] = "'" + s[hit].astype("str")
+        out[col] = s
+    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_START) else c
+                   for c in out.columns]
+    return out

@@ -1,0 +1,251 @@
+"""Pseudonymisation, small-group suppression, formula neutralisation."""
+
+import hashlib
+import hmac
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import peernet as pn
+from peernet.privacy import neutralize_formulas, pseudonym_key, suppress_small
+
+
+def expected(value: str, salt: str = "s3cret", namespace: str = "member", prefix: str = "p"):
+    digest = hmac.new(salt.encode(), f"{namespace}:{value}".encode(), hashlib.sha256)
+    return prefix + digest.hexdigest()[:12]
+
+
+def rich_net() -> pn.PeerNetwork:
+    """tiny-sized network with every member reference: supervisors, helpers, surveys,
+    actions, checklist rater, event host, free text and an unknown column."""
+    members = pd.DataFrame({
+        "member_id": ["ana", "ben", "cai"],
+        "name": ["Ana Ruiz", "Ben Roy", "Cai Lin"],
+        "email": ["ana@a.org", "ben@a.org", "cai@b.org"],
+        "org": ["Alpha Clinic", "Alpha Clinic", "Beta School"],
+        "sector": ["health", "health", "education"],
+        "region": ["North", "North", "South"],
+        "supervisor_id": ["ben", None, None],
+        "Badge name": ["Ana R.", "Ben", "Cai"],
+    })
+    events = pd.DataFrame({"event_id": ["Ana's onboarding"], "start": ["2025-01-15 10:00"],
+                           "title": ["Onboarding with Ana Ruiz"], "host": ["ana"]})
+    interactions = pd.DataFrame({
+        "timestamp": ["2025-01-15 10:00", "2025-02-01 09:00", "2025-02-02 09:00"],
+        "source": ["ana", "ana", "dan@x.org"],
+        "kind": ["attend", "message", "reply"],
+        "target": [None, "cai", "ana"],
+        "event_id": ["Ana's onboarding", None, None],
+        "message_id": [None, "<1@a.org>", "<2@x.org>"],
+        "thread_id": [None, "<1@a.org>", "<1@a.org>"],
+    })
+    problems = pd.DataFrame({"problem_id": ["P1", "P2"], "raised_by": ["cai", "ben"],
+                             "raised_at": ["2025-02-01", "2025-03-01"],
+                             "helpers": ["ana; ben", None],
+                             "outcome": ["Ana Ruiz sent the MOU", None]})
+    actions = pd.DataFrame({"action_id": ["A1"], "owner": ["ben"], "due": ["2025-02-01"],
+                            "event_id": ["Ana's onboarding"]})
+    surveys = pd.DataFrame({
+        "respondent": ["ana", "ana", "cai"], "about": ["cai", "Beta School", None],
+        "item": ["reliability", "reliability", "learning"], "value": [3, 2, 4],
+        "wave": ["2025"] * 3, "about_level": ["member", "org", "network"]})
+    checklist = pd.DataFrame({"item": ["gp1"], "period": ["2025"], "value": [2],
+                              "note": ["Ben Roy says fine"], "rater": ["ben"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pn.PeerNetwork.from_tables(
+            members=members, events=events, interactions=interactions, problems=problems,
+            actions=actions, surveys=surveys, checklist=checklist, name="rich")
+
+
+@pytest.fixture
+def rich():
+    return rich_net()
+
+
+def all_text(net: pn.PeerNetwork) -> str:
+    parts = []
+    for df in [*net.tables().values(), net.quality.issues, net.quality.counts]:
+        parts.append(df.to_csv(index=False))
+        parts.append(" ".join(map(str, df.columns)))
+    parts.append(repr(dict(net.meta)))
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------------ pseudonymize
+def test_member_ids_are_hmac_sha256_of_the_id(rich):
+    anon = pn.pseudonymize(rich, salt="s3cret")
+    ids = dict(zip(rich.members["member_id"], anon.members["member_id"], strict=True))
+    assert ids["ana"] == expected("ana")
+    assert ids["dan@x.org"] == expected("dan@x.org")  # unmatched id from the data
+    assert anon.members["name"].tolist() == anon.members["member_id"].tolist()
+    assert "email" not in anon.members.columns
+
+
+def test_every_member_reference_is_mapped(rich):
+    anon = pn.pseudonymize(rich, salt="s3cret")
+    a, b, c = expected("ana"), expected("ben"), expected("cai")
+    assert anon.interactions["source"].tolist() == [a, a, expected("dan@x.org")]
+    assert anon.interactions["target"].tolist()[1:] == [c, a]
+    assert pd.isna(anon.interactions["target"].iat[0])
+    sup = anon.members["supervisor_id"]
+    assert sup.iat[0] == b and sup.iloc[1:].isna().all()
+    assert anon.problems["raised_by"].tolist() == [c, b]
+    assert anon.problems["helpers"].iat[0] == f"{a}; {b}"
+    assert pd.isna(anon.problems["helpers"].iat[1])
+    assert anon.actions["owner"].tolist() == [b]
+    assert anon.events["host"].tolist() == [a]
+    assert anon.checklist["rater"].tolist() == [b]
+    assert anon.surveys["respondent"].tolist() == [a, a, c]
+    # member-level rating -> member pseudonym; org-level rating keeps the org (org is kept)
+    assert anon.surveys["about"].tolist()[:2] == [c, "Beta School"]
+
+
+def test_other_ids_are_pseudonymised_consistently(rich):
+    anon = pn.pseudonymize(rich, salt="s3cret")
+    event = expected("Ana's onboarding", namespace="event", prefix="e-")
+    assert anon.events["event_id"].tolist() == [event]
+    assert anon.interactions["event_id"].iat[0] == event
+    assert anon.actions["event_id"].tolist() == [event]
+    first = expected("<1@a.org>", namespace="message", prefix="msg-")
+    assert anon.interactions["message_id"].iat[1] == first
+    assert anon.interactions["thread_id"].tolist()[1:] == [first, first]
+    assert anon.problems["problem_id"].tolist() == [
+        expected("P1", namespace="problem", prefix="pr-"),
+        expected("P2", namespace="problem", prefix="pr-")]
+
+
+def test_no_name_email_or_raw_id_survives(rich):
+    anon = pn.pseudonymize(rich, salt="s3cret")
+    text = all_text(anon)
+    for needle in ["Ana", "Ruiz", "Ben Roy", "Cai Lin", "a.org", "x.org", "b.org",
+                   "Badge", "onboarding", "MOU", "s3cret"]:
+        assert needle.lower() not in text.lower(), needle
+
+
+def test_free_text_is_removed_but_presence_kept(rich):
+    anon = pn.pseudonymize(rich, salt="s3cret")
+    assert anon.events["title"].tolist() == ["[removed]"]
+    assert anon.problems["outcome"].iat[0] == "[removed]"
+    assert pd.isna(anon.problems["outcome"].iat[1])
+    assert anon.checklist["note"].tolist() == ["[removed]"]
+    assert "Badge name" not in anon.members.columns
+
+
+def test_quality_values_hidden_and_ids_mapped(rich):
+    q = rich.quality.issues
+    assert (q["value"] == "dan@x.org").any()  # the unmatched id was recorded as read
+    anon = pn.pseudonymize(rich, salt="s3cret")
+    values = anon.quality.issues["value"].dropna().tolist()
+    assert values == [expected("dan@x.org")]
+    assert anon.quality.counts["rows_read"].tolist() == rich.quality.counts["rows_read"].tolist()
+
+
+def test_same_salt_same_pseudonyms_across_years_and_slices(riverbend):
+    whole = pn.pseudonymize(riverbend, salt="year-over-year")
+    key = pseudonym_key(riverbend, salt="year-over-year").set_index("member_id")["pseudonym"]
+    y24 = pn.pseudonymize(riverbend.period("2024"), salt="year-over-year")
+    assert y24.label == "2024" and y24.previous().label == "2023"
+    assert len(y24.interactions) == len(riverbend.period("2024").interactions)
+    expect = riverbend.period("2024").interactions["source"].map(key)
+    assert y24.interactions["source"].tolist() == expect.tolist()
+    assert y24.interactions["source"].isin(whole.members["member_id"]).all()
+    other = pn.pseudonymize(riverbend, salt="another")
+    assert not set(other.members["member_id"]) & set(whole.members["member_id"])
+    assert whole.meta["pseudonymized"]["salt_id"] != other.meta["pseudonymized"]["salt_id"]
+
+
+def test_riverbend_metrics_unchanged_and_input_untouched(riverbend):
+    before = riverbend.members.copy()
+    anon = pn.pseudonymize(riverbend, salt="s")
+    pd.testing.assert_frame_equal(riverbend.members, before)
+    assert anon.members["member_id"].is_unique
+    assert len(anon.members) == len(riverbend.members) == 151
+    g0, g1 = pn.person_graph(riverbend), pn.person_graph(anon)
+    assert (g0.number_of_nodes(), g0.number_of_edges()) == (g1.number_of_nodes(),
+                                                            g1.number_of_edges())
+    assert sorted(d for _, d in g0.degree()) == sorted(d for _, d in g1.degree())
+    m0 = pn.network_metrics(riverbend.period("2025"))
+    m1 = pn.network_metrics(anon.period("2025"))
+    # Louvain communities depend on node order, hence on labels: compare the rest exactly
+    louvain = ["communities", "modularity"]
+    pd.testing.assert_series_equal(m0.drop(louvain), m1.drop(louvain))
+    assert abs(m0["modularity"] - m1["modularity"]) < 0.01
+    names = set(riverbend.members["name"].dropna()) | set(riverbend.members["email"].dropna())
+    text = all_text(anon)
+    assert not [n for n in names if n in text]
+
+
+def test_keep_controls_group_columns(tiny_net):
+    anon = pn.pseudonymize(tiny_net, salt="s3cret", keep=("sector",))
+    assert anon.members["org"].tolist() == [expected("A", namespace="org", prefix="org-")] * 2 \
+        + [expected("B", namespace="org", prefix="org-")] * 3
+    assert anon.members["region"].str.startswith("region-").all()
+    assert anon.members["sector"].tolist() == tiny_net.members["sector"].tolist()
+    assert anon.members["language"].tolist() == tiny_net.members["language"].tolist()
+    og0, og1 = pn.org_graph(tiny_net), pn.org_graph(anon)
+    assert og0.number_of_edges() == og1.number_of_edges()
+
+
+def test_pseudonymize_bad_arguments(tiny_net):
+    with pytest.raises(ValueError, match="salt must not be empty"):
+        pn.pseudonymize(tiny_net, salt="")
+    with pytest.raises(TypeError, match="salt must be a str or bytes.*got int"):
+        pn.pseudonymize(tiny_net, salt=42)
+    with pytest.raises(ValueError, match=r"keep must name group columns.*got 'name'"):
+        pn.pseudonymize(tiny_net, salt="s", keep=("org", "name"))
+    assert pn.pseudonymize(tiny_net, salt=b"s3cret").members["member_id"].iat[0] == \
+        expected("ana")
+
+
+# ------------------------------------------------------------------------ suppression
+def test_suppress_small_masks_rows_below_threshold():
+    df = pd.DataFrame({"org": ["A", "B", "C", "D"], "n_respondents": [12, 4, 5, np.nan],
+                       "mean_trust": [3.1, 1.5, 2.8, 2.0], "n_ratings": [40, 9, 15, 3]})
+    table, gone = suppress_small(df, count_column="n_respondents")
+    assert table["suppressed"].tolist() == [False, True, False, True]
+    assert table["mean_trust"].tolist()[0::2] == [3.1, 2.8]
+    assert table[["mean_trust", "n_respondents", "n_ratings"]].iloc[[1, 3]].isna().all().all()
+    assert table["org"].tolist() == ["A", "B", "C", "D"]
+    assert gone.to_dict("list") == {"org": ["B", "D"], "reason": ["fewer than 5 people"] * 2}
+    assert not df.isna().any().drop("n_respondents").any()  # input untouched
+
+
+def test_suppress_small_options_and_errors():
+    df = pd.DataFrame({"region": ["N", "S"], "sector": ["x", "y"], "members": [2, 9],
+                       "share_active": [0.5, 0.25]})
+    table, gone = suppress_small(df, count_column="members", min_group_size=3,
+                                 by=["region"], columns=["share_active"])
+    assert table["members"].tolist() == [2, 9]
+    assert np.isnan(table["share_active"].iat[0]) and table["share_active"].iat[1] == 0.25
+    assert gone.columns.tolist() == ["region", "reason"]
+    assert gone["reason"].iat[0] == "fewer than 3 people"
+    with pytest.raises(ValueError, match="count_column 'n' is not a column"):
+        suppress_small(df, count_column="n")
+    with pytest.raises(ValueError, match="min_group_size must be a whole number >= 1; got 0"):
+        suppress_small(df, count_column="members", min_group_size=0)
+    with pytest.raises(ValueError, match=r"column\(s\) \['org'\] not found"):
+        suppress_small(df, count_column="members", by=["org"])
+
+
+# ------------------------------------------------------------------------ formulas
+def test_neutralize_formulas_prefixes_dangerous_text_only():
+    df = pd.DataFrame({
+        "org": pd.Series(["=HYPERLINK(\"http://x\",\"y\")", "+1", "-cmd", "@SUM(A1)",
+                          "\tx", "\rx", "Valley", None], dtype="str"),
+        "mixed": pd.Series(["=1", 5, -3, None, "ok", "@a", 2.5, "x"], dtype="object"),
+        "n": [-1, 2, 3, 4, 5, 6, 7, 8],
+        "cat": pd.Categorical(["=a", "b", "=a", "b", "b", "b", "b", "b"]),
+    })
+    out = neutralize_formulas(df)
+    assert out["org"].tolist()[:7] == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-cmd",
+                                       "'@SUM(A1)", "'\tx", "'\rx", "Valley"]
+    assert pd.isna(out["org"].iat[7])
+    assert out["mixed"].tolist()[:3] == ["'=1", 5, -3] and out["mixed"].iat[5] == "'@a"
+    assert out["n"].tolist() == df["n"].tolist() and out["n"].dtype == df["n"].dtype
+    assert out["cat"].tolist()[:2] == ["'=a", "b"]
+    assert df["org"].iat[0].startswith("=")  # input untouched
+    cols = neutralize_formulas(pd.DataFrame({"=bad": [1]})).columns.tolist()
+    assert cols == ["'=bad"]
