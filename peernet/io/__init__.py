@@ -1,14 +1,32 @@
-"""Loaders: the canonical folder and real exports, each returning a PeerNetwork."""
+"""Loaders: the canonical folder and real exports, each returning a PeerNetwork.
 
-from .folder import read_events
-from .mbox import read_mbox
-from .meet import read_meet
-from .signin import read_signin
-from .slack import read_slack
-from .survey import read_survey
-from .tables import load, save, validate
-from .teams import read_teams
-from .zoom import read_zoom
+Every public loader is wrapped by :func:`peernet.io._guard.guard`: on bad input it either
+loads (recording what it dropped or repaired in ``net.quality``) or raises
+:class:`~peernet.errors.DataError` naming the file; no other exception type escapes.
+"""
+
+from . import folder as _folder
+from . import mbox as _mbox
+from . import meet as _meet
+from . import signin as _signin
+from . import slack as _slack
+from . import survey as _survey
+from . import tables as _tables
+from . import teams as _teams
+from . import zoom as _zoom
+from ._guard import guard
+from .tables import save
+
+load = guard(_tables.load)
+validate = guard(_tables.validate)
+read_zoom = guard(_zoom.read_zoom)
+read_teams = guard(_teams.read_teams)
+read_meet = guard(_meet.read_meet)
+read_slack = guard(_slack.read_slack)
+read_mbox = guard(_mbox.read_mbox)
+read_signin = guard(_signin.read_signin)
+read_events = guard(_folder.read_events)
+read_survey = guard(_survey.read_survey)
 
 __all__ = ["load", "save", "validate", "read_zoom", "read_teams", "read_meet", "read_slack",
            "read_mbox", "read_signin", "read_events", "read_survey"]
