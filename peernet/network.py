@@ -505,40 +505,26 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
             tables["events"] = pd.concat([events, stub], ignore_index=True)
 
 
-def combine(nets: Sequence[PeerNetwork] | Iterable[PeerNetwork], *,
-            name: str | None = None) -> PeerNetwork:
-    """Merge several networks (e.g. one per source) into one.
+def combine(nets: Sequence[PeerNetwork] | Iterable[PeerNetwork], *, roster: Any = None,
+            identities: Any = None, name: str | None = None,
+            tz: str | None = None) -> PeerNetwork:
+    """Merge several networks (e.g. one per source) into one, resolving who is who.
 
-    Tables are concatenated; the roster keeps the first row of each ``member_id`` (a member
-    known to the roster wins over the same id flagged ``unmatched`` by another source);
-    events likewise keep the first row of each ``event_id``. Data-quality records are merged.
-    All networks must share one time zone.
+    Tables are concatenated. Members taken from a roster keep their ids (the first row of
+    each ``member_id`` wins, a roster member over the same id flagged ``unmatched``);
+    members a loader found in an export (``unmatched``) are matched to ``roster`` and to
+    each other by email, platform id and normalised name, and their ids are rewritten in
+    every table (:func:`peernet.io.identity.combine`). Events keep the first row of each
+    ``event_id``. Data-quality records are merged. All networks must share one time zone
+    unless ``tz`` is given.
+
+    Parameters
+    ----------
+    roster : DataFrame, PeerNetwork or path, optional
+        The roster to resolve people against.
+    identities : Identities, DataFrame or path, optional
+        An alias table; a path is read when it exists and rewritten with the table used.
     """
-    nets = list(nets)
-    if not nets:
-        raise ValueError("combine: give at least one PeerNetwork")
-    zones = {n.tz for n in nets}
-    if len(zones) > 1:
-        raise ValueError(f"combine: networks have different time zones {sorted(zones)}; "
-                         f"load them with one tz=")
-    out = {}
-    for table in TABLE_NAMES:
-        frames = [getattr(n.root, table) for n in nets if len(getattr(n.root, table))]
-        if not frames:
-            out[table] = getattr(nets[0].root, table)
-            continue
-        df = pd.concat(frames, ignore_index=True)
-        key = TABLES[table].key
-        if table == "members":
-            rank = (df["unmatched"].fillna(False).astype(bool) if "unmatched" in df.columns
-                    else pd.Series(False, index=df.index))
-            df = (df.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable")
-                  .drop_duplicates("member_id").drop(columns="_rank").sort_index()
-                  .reset_index(drop=True))
-        elif key:
-            df = df.drop_duplicates(key).reset_index(drop=True)
-        out[table] = df
-    provided = frozenset().union(*(n.provided for n in nets))
-    return PeerNetwork(**out, tz=nets[0].tz,
-                       quality=DataQuality.merge(n.quality for n in nets), provided=provided,
-                       name=name or "+".join(n.name for n in nets))
+    from .io.identity import combine as _combine
+
+    return _combine(nets, roster=roster, identities=identities, name=name, tz=tz)

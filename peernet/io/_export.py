@@ -342,7 +342,7 @@ def resolve_people(people: pd.DataFrame, *, file: str, identities: Any = None,
 def finish(*, file: str, log: QualityLog, resolved: Resolved, interactions: pd.DataFrame,
            events: pd.DataFrame, tz: str, errors: str = "report", name: str | None = None,
            notes: Sequence[DataQuality] = (), meta: Mapping[str, Any] | None = None,
-           stacklevel: int = 5):
+           stacklevel: int = 6):
     """Build the PeerNetwork of one export; ``quality.counts`` holds the file's own rows."""
     from ..network import PeerNetwork
 

@@ -1,11 +1,230 @@
-"""A folder of mixed exports, each file's format sniffed.
-
-Placeholder: being written (see the open issue)."""
+"""A folder of mixed exports read in one call, each file's format sniffed from its content."""
 
 from __future__ import annotations
 
-__all__ = ['read_events']
+import gzip
+import warnings
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import DataError, DataQualityWarning
+from ..network import PeerNetwork
+from ..quality import DataQuality, QualityLog
+from ._export import check_errors, check_tz
+
+__all__ = ["read_events", "sniff_format", "FORMATS"]
+
+#: What :func:`sniff_format` can answer, with the reader used for each.
+FORMATS = {
+    "zoom": "Zoom participants or webinar attendee report (pn.read_zoom)",
+    "teams": "Microsoft Teams attendance report (pn.read_teams)",
+    "meet": "Google Meet attendance report (pn.read_meet)",
+    "slack": "Slack workspace export (pn.read_slack)",
+    "mbox": "mailing-list archive, mbox (pn.read_mbox)",
+    "signin": "sign-in workbook (pn.read_signin)",
+    "xls": "old Excel .xls workbook (convert to .xlsx)",
+    "roster": "roster table with member_id (used as the roster)",
+    "aliases": "alias table written by Identities.save (used as identities)",
+}
+_HEAD = 65536
 
 
-def read_events(path, *, tz, identities=None, errors='report'):
-    raise NotImplementedError('read_events' + ' is not written yet')
+def _text_head(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_format(path: str | Path) -> str | None:
+    """The export format of a file or folder, from its content (never its extension alone).
+
+    Returns one of the keys of :data:`FORMATS`, or None when the content is none of them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "list.txt"
+    >>> _ = p.write_text("From ada@orga.org  Tue Mar  5 09:14:02 2024\\nFrom: Ada\\n\\nHi\\n")
+    >>> sniff_format(p)
+    'mbox'
+    """
+    path = Path(path)
+    if path.is_dir():
+        top = {p.name for p in path.iterdir()}
+        if {"users.json", "channels.json"} & top:
+            return "slack"
+        return None
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_HEAD)
+    except OSError:
+        return None
+    if raw.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return None
+        if any(n == k or n.endswith("/" + k) for n in names
+               for k in ("users.json", "channels.json")):
+            return "slack"
+        if "xl/workbook.xml" in names:
+            return "signin"
+        return None
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if raw.startswith(b"\x1f\x8b"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read(_HEAD)
+        except (OSError, EOFError, zlib.error):
+            return None
+    if raw.lstrip(b"\xef\xbb\xbf").startswith(b"From "):
+        return "mbox"
+    text = _text_head(raw).replace("\x00", "").lower()
+    first = text.lstrip().split("\n", 1)[0]
+    if "name (original name)" in text or "attendee report" in text or "webinar id" in text:
+        return "zoom"
+    if ("full name" in first and "user action" in first) or "1. summary" in text or \
+            "participant id (upn)" in text or "in-meeting duration" in text or \
+            "total number of participants" in text:
+        return "teams"
+    if "time joined" in first and "time exited" in first:
+        return "meet"
+    if "member_id" in first:
+        cells = {c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",")
+                 .split(",")}
+        return "aliases" if {"kind", "alias"} <= cells else "roster"
+    return None
+
+
+def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: Any = None,
+                errors: Literal["report", "raise"] = "report", dayfirst: bool = False,
+                name: str | None = None) -> PeerNetwork:
+    """Read a whole folder of exports (Zoom, Teams, Meet, Slack, mbox, sign-in sheets) into
+    one PeerNetwork, people resolved across files.
+
+    Every file and sub-folder is identified by its content (:func:`sniff_format`), read with
+    its reader and combined with :func:`peernet.combine`. A roster table (``member_id``,
+    ``name``, ``email``...) and an alias table found in the folder are used as ``roster``
+    and ``identities`` unless given. Files that are not identified, or that fail to read
+    (with ``errors="report"``), are listed in ``quality`` with the reason.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder (sub-folders are searched; a Slack export may be a ZIP or a folder).
+    tz : str
+        Zone of the local times in meeting reports, and the network's zone.
+    roster, identities
+        As in :func:`peernet.combine`.
+    errors : {"report", "raise"}, default "report"
+        With "raise", the first file that fails stops the reading.
+    dayfirst : bool, default False
+        Meeting reports write day/month dates.
+
+    Returns
+    -------
+    PeerNetwork
+        ``quality.counts`` has a row per file read; ``quality.issues`` notes each file's
+        format (``read as ...``) and lists the files not read.
+
+    Raises
+    ------
+    DataError
+        The folder does not exist, or none of its files is a supported export.
+    """
+    tz = check_tz(tz)
+    check_errors(errors)
+    folder = Path(path)
+    if not folder.exists():
+        raise DataError("folder not found", file=str(folder))
+    log = QualityLog(folder.name or str(folder))
+    items = [folder] if folder.is_file() or sniff_format(folder) == "slack" else \
+        _walk(folder)
+    nets, found_roster, found_aliases = [], None, None
+    for item in items:
+        rel = item.relative_to(folder).as_posix() if item != folder else item.name
+        if item.name.startswith(".") or item.name.startswith("~$"):
+            log.note("hidden or temporary file not read", value=rel)
+            continue
+        fmt = sniff_format(item)
+        if fmt is None:
+            log.note("not identified as a supported export; not read", value=rel)
+            continue
+        if fmt == "roster":
+            found_roster = found_roster or item
+            log.note("roster table: used to resolve people", value=rel)
+            continue
+        if fmt == "aliases":
+            found_aliases = found_aliases or item
+            log.note("alias table: used to resolve people", value=rel)
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DataQualityWarning)
+                net = _read(item, fmt, tz=tz, errors=errors, dayfirst=dayfirst)
+        except DataError as err:
+            if errors == "raise":
+                raise
+            log.note(f"could not be read as {FORMATS[fmt]}: {err}", value=rel)
+            continue
+        log.note(f"read as {FORMATS[fmt]}", value=rel)
+        nets.append(net)
+    if not nets:
+        seen = ", ".join(p.name for p in items[:10]) or "nothing"
+        raise DataError(f"no supported export found (Zoom, Teams, Meet, Slack, mbox, sign-in "
+                        f"sheets); the folder holds {seen}", file=str(folder))
+    from .identity import combine
+
+    roster = roster if roster is not None else found_roster
+    identities = identities if identities is not None else found_aliases
+    net = combine(nets, roster=roster, identities=identities, tz=tz,
+                  name=name or folder.name)
+    quality = DataQuality.merge([DataQuality(issues=log.result().issues), net.quality])
+    net = net.replace(quality=quality)
+    if not quality.ok:
+        n = int(quality.issues["action"].isin(["dropped", "repaired", "added"]).sum())
+        warnings.warn(f"{n} issue(s) while reading {folder.name!r}: see "
+                      f"net.quality.summary()", DataQualityWarning, stacklevel=3)
+    return net
+
+
+def _walk(folder: Path) -> list[Path]:
+    out = []
+    for item in sorted(folder.iterdir()):
+        if item.is_dir() and not item.name.startswith(".") and sniff_format(item) != "slack":
+            out.extend(_walk(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _read(item: Path, fmt: str, *, tz: str, errors: str, dayfirst: bool) -> PeerNetwork:
+    from .mbox import read_mbox
+    from .meet import read_meet
+    from .signin import read_signin
+    from .slack import read_slack
+    from .teams import read_teams
+    from .zoom import read_zoom
+
+    if fmt == "zoom":
+        return read_zoom(item, tz=tz, errors=errors, dayfirst=dayfirst)
+    if fmt == "teams":
+        return read_teams(item, tz=tz, errors=errors, dayfirst=dayfirst)
+    if fmt == "meet":
+        return read_meet(item, tz=tz, errors=errors)
+    if fmt == "slack":
+        return read_slack(item, tz=tz, errors=errors)
+    if fmt == "mbox":
+        return read_mbox(item, tz=tz, errors=errors)
+    if fmt in ("signin", "xls"):
+        return read_signin(item, tz=tz, errors=errors)
+    raise DataError(f"no reader for format {fmt!r}", file=item.name)  # pragma: no cover
+

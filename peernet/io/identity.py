@@ -358,7 +358,8 @@ class Identities:
         source, rows
             Used in the quality rows (file name, spreadsheet row of each observation).
         note_unmatched : bool, optional
-            Record each new person as ``added`` (default: when a roster was given).
+            Record each new person as ``added`` (default: when a roster was given; False
+            records nothing about new people).
         """
         people = people.copy()
         n = len(people)
@@ -382,7 +383,7 @@ class Identities:
                              "name": "name:" + name, "alt": "name:" + alt})
         extra = col("aliases")
         if extra is not None:
-            ex = _text(extra).str.split(";").explode().str.strip()
+            ex = _items(extra, ";")
             ex = ex[ex.notna() & ex.str.contains(":", regex=False)]
             kinds = _before_colon(ex).str.lower()
             ex = ex[~kinds.isin(["email", "name"])]
@@ -392,6 +393,7 @@ class Identities:
         members = self.members.copy()
         table = self.aliases.copy()
         roster_given = bool(len(members)) and not _all_unmatched(members)
+        quiet = note_unmatched is False
         note_unmatched = roster_given if note_unmatched is None else note_unmatched
         member = pd.Series(np.nan, index=people.index, dtype="object")
         how = pd.Series("", index=people.index, dtype="object")
@@ -497,7 +499,7 @@ class Identities:
                 log.add(_row(rows, i), "email" if email[i] == email[i] else "name",
                         email[i] if email[i] == email[i] else raw_name[i],
                         f"person not on the roster; added as unmatched member {member[i]!r}")
-        elif new.any():
+        elif new.any() and quiet is False:
             log.note(f"no roster given: {member[new].nunique()} people found in the data, each "
                      f"added as an unmatched member")
         member.index = index
@@ -535,6 +537,13 @@ class Identities:
 
 
 # ------------------------------------------------------------------------ helpers
+def _items(values: pd.Series, sep: str) -> pd.Series:
+    """Non-empty items of a ``sep``-joined text column, one a row (index repeated)."""
+    s = _text(values).str.split(sep, regex=len(sep) > 1).explode()
+    s = _text(s).str.strip()
+    return s[s.notna() & (s != "")]
+
+
 def _before_colon(s: pd.Series) -> pd.Series:
     return s.astype("str").str.replace(r":.*$", "", regex=True)
 
@@ -567,7 +576,7 @@ def _aliases_of(members: pd.DataFrame, *, origin: str) -> pd.DataFrame:
     parts = []
     ids = members["member_id"].astype("str")
     if "email" in members.columns:
-        e = _text(members["email"]).str.split(r"[;,]").explode()
+        e = _items(members["email"], r"[;,]")
         e = normalize_emails(e).dropna()
         parts.append(pd.DataFrame({"member_id": ids[e.index].to_numpy(), "kind": "email",
                                    "alias": e.to_numpy()}))
@@ -577,7 +586,7 @@ def _aliases_of(members: pd.DataFrame, *, origin: str) -> pd.DataFrame:
         parts.append(pd.DataFrame({"member_id": ids[n.index].to_numpy(), "kind": "name",
                                    "alias": n.to_numpy()}))
     if "aliases" in members.columns:
-        a = _text(members["aliases"]).str.split(";").explode().str.strip()
+        a = _items(members["aliases"], ";")
         a = a[a.notna() & a.str.contains(":", regex=False)]
         kind = _before_colon(a).str.strip().str.lower()
         value = _normalise_alias(kind, _after_colon(a))
@@ -618,7 +627,7 @@ _REFS = {"interactions": ("source", "target"), "events": ("host",), "problems": 
 
 def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
             identities: Identities | pd.DataFrame | str | Path | None = None,
-            name: str | None = None) -> Any:
+            name: str | None = None, tz: str | None = None) -> Any:
     """Merge networks from several sources into one, resolving who is who.
 
     Members a source took from a roster (``unmatched`` false) keep their ids. Members a loader
@@ -637,6 +646,23 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
     identities : Identities, DataFrame or path, optional
         An alias table. A path is read when it exists and then (re)written with the table
         used, so you can fix a match by editing ``member_id`` and rerun.
+    name : str, optional
+        The combined network's name (default: the names joined with ``+``).
+    tz : str, optional
+        The combined network's zone; needed when the networks have different zones (their
+        timestamps are UTC, so only period boundaries depend on it).
+
+    Examples
+    --------
+    >>> a = pn.PeerNetwork.from_tables(
+    ...     members=pd.DataFrame({"member_id": ["x1"], "email": ["ada@orga.org"],
+    ...                           "unmatched": [True]}),
+    ...     interactions=pd.DataFrame({"timestamp": ["2025-01-01"], "source": ["x1"],
+    ...                                "kind": ["message"]}))
+    >>> roster = pd.DataFrame({"member_id": ["m1"], "name": ["Ada Obi"],
+    ...                        "email": ["ADA@orga.org"]})
+    >>> pn.combine([a], roster=roster).interactions["source"].tolist()
+    ['m1']
     """
     from ..network import TABLE_NAMES, PeerNetwork
     from ..schema import TABLES, TOPIC_SEPARATOR
@@ -645,9 +671,9 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
     if not nets:
         raise ValueError("combine: give at least one PeerNetwork")
     zones = {n.tz for n in nets}
-    if len(zones) > 1:
+    if tz is None and len(zones) > 1:
         raise ValueError(f"combine: networks have different time zones {sorted(zones)}; "
-                         f"load them with one tz=")
+                         f"load them with one tz= or pass tz= to combine")
     ids = Identities.coerce(identities, roster)
     roster_ids = set(ids.members["member_id"])
     mapped: list[dict[str, str]] = []
@@ -694,8 +720,7 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
                     df[column] = df[column].map(lambda v, lut=lut: lut.get(v, v)
                                                 if isinstance(v, str) else v).astype("str")
             if table == "problems" and "helpers" in df.columns:
-                h = df["helpers"].astype("str").str.split(";").explode().str.strip()
-                h = h[h.notna() & (h != "")].map(lambda v, lut=lut: lut.get(v, v))
+                h = _items(df["helpers"], ";").map(lambda v, lut=lut: lut.get(v, v))
                 df["helpers"] = h.groupby(level=0).agg(TOPIC_SEPARATOR.join).reindex(df.index)
             if table == "surveys" and "about" in df.columns:
                 person = (df["about_level"] != "org") if "about_level" in df.columns else True
@@ -713,7 +738,7 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
     out["members"] = _members_table(ids.members, nets, mapped, extra_members)
     q = DataQuality.merge([n.quality for n in nets] + quality)
     provided = frozenset().union(*(n.provided for n in nets))
-    net = PeerNetwork(**out, tz=nets[0].tz, quality=q, provided=provided,
+    net = PeerNetwork(**out, tz=tz or nets[0].tz, quality=q, provided=provided,
                       name=name or "+".join(n.name for n in nets))
     if isinstance(identities, (str, Path)):
         ids.save(identities)
@@ -739,11 +764,11 @@ def _members_table(known: pd.DataFrame, nets, mapped, extra) -> pd.DataFrame:
     merged = df.drop(columns=["unmatched"], errors="ignore").groupby(
         "member_id", sort=False).first()
     if "aliases" in df.columns:
-        merged["aliases"] = (df.dropna(subset=["aliases"]).assign(
-            aliases=lambda d: d["aliases"].astype("str").str.split(";"))
-            .explode("aliases").assign(aliases=lambda d: d["aliases"].str.strip())
-            .drop_duplicates(["member_id", "aliases"]).groupby("member_id")["aliases"]
-            .agg("; ".join)).reindex(merged.index)
+        items = _items(df["aliases"], ";")
+        pairs = pd.DataFrame({"member_id": df.loc[items.index, "member_id"].to_numpy(),
+                              "alias": items.to_numpy()}).drop_duplicates()
+        merged["aliases"] = pairs.groupby("member_id")["alias"].agg("; ".join).reindex(
+            merged.index)
     merged = merged.reindex(order).reset_index()
     any_unmatched = bool(unmatched.any()) or "unmatched" in df.columns
     if any_unmatched:

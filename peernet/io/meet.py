@@ -151,7 +151,7 @@ def read_meet(path: str | Path, *, tz: str, date: Any = None, identities: Any = 
                            "channel": ["video"], "title": [title]})
     return finish(file=file, log=log, resolved=resolved, interactions=inter, events=events,
                   tz=tz, errors=errors, name=name, meta={"format": "google_meet"},
-                  stacklevel=3)
+                  stacklevel=4)
 
 
 def _clock(values: pd.Series, day: pd.Timestamp) -> pd.Series:

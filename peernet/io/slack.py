@@ -168,7 +168,7 @@ def read_slack(path: str | Path, *, tz: str = "UTC", identities: Any = None,
     events["start"] = events["created"].fillna(events["channel_id"].map(first))
     events = events.drop(columns=["created", "folder"])
     return finish(file=file, log=log, resolved=resolved, interactions=inter, events=events,
-                  tz=tz, errors=errors, name=name, meta={"format": "slack"}, stacklevel=3)
+                  tz=tz, errors=errors, name=name, meta={"format": "slack"}, stacklevel=4)
 
 
 def _users(export: _Export, log: QualityLog) -> pd.DataFrame:
