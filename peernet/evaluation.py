@@ -560,7 +560,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
     groups = pd.concat([_groups(s, p) for p, s in slices.items()], ignore_index=True)
     meta = {
         "peernet_version": __version__,
-        "rubric": str(rubric) if rubric is not None else "default",
+        "rubric": str(getattr(scores[labels[-1]], "rubric_source", None)
+                      or ("default" if rubric is None else rubric)),
         "rubric_version": _rubric_version(scores[labels[-1]]),
         "periods": {p: {"start": str(s.window.start.date()),
                         "end": str((s.window.end - pd.Timedelta(days=1)).date())}

@@ -26,10 +26,9 @@ import pandas as pd
 
 from ..evaluation import METRICS, Evaluation
 
-__all__ = ["report", "safe_csv", "neutralize"]
+__all__ = ["report", "safe_csv"]
 
 MARKER = "report.json"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: The methodology pages a report links to (paths in the peernet source tree).
 DOCS = (
@@ -43,38 +42,13 @@ DOCS = (
 
 
 # ---------------------------------------------------------------------- CSV safety
-def neutralize(value: Any) -> Any:
-    """Make one text cell safe to open in a spreadsheet (formula injection).
-
-    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by
-    Excel, LibreOffice and Google Sheets as a formula; a leading apostrophe makes it text
-    (OWASP "CSV injection"). Other values are returned unchanged.
-
-    Examples
-    --------
-    >>> from peernet.report.html import neutralize
-    >>> neutralize("=HYPERLINK(\\"http://x\\")"), neutralize("Valley Clinic"), neutralize(-3)
-    ('\\'=HYPERLINK("http://x")', 'Valley Clinic', -3)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def safe_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as CSV with every text cell neutralised against formula injection.
+    """Write ``df`` as CSV with every text cell neutralised against formula injection
+    (:func:`peernet.privacy.neutralize_formulas`: numbers stay numbers)."""
+    from ..privacy import neutralize_formulas
 
-    Numbers stay numbers (a negative number is not text); only text cells are touched.
-    """
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or isinstance(
-                s.dtype, pd.CategoricalDtype):
-            out[col] = s.astype("object").map(neutralize)
-    out.columns = [neutralize(str(c)) for c in out.columns]
     path = Path(path)
-    out.to_csv(path, index=False, lineterminator="\n")
+    neutralize_formulas(df).to_csv(path, index=False, lineterminator="\n")
     return path
 
 
@@ -109,7 +83,7 @@ def _publish(tmp: Path, out: Path) -> None:
 # ---------------------------------------------------------------------- the report
 def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = None,
            pseudonymize: bool = True, formats: Sequence[str] = ("png", "svg"),
-           progress: Callable[[str], Any] | None = None) -> Path:
+           min_group_size: int = 5, progress: Callable[[str], Any] | None = None) -> Path:
     """Write the annual evaluation report of ``evaluation`` into ``out_dir``.
 
     Parameters
@@ -126,6 +100,10 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
         table of the most connected members by name (and a CSV of member metrics).
     formats : sequence of str, default ("png", "svg")
         Figure formats written beside the page (PNG is always written: the page shows it).
+    min_group_size : int, default 5
+        Breakdowns (by region, sector, language, organization) of fewer members are
+        suppressed in the tables (:func:`peernet.privacy.suppress_small`); the report says
+        which were.
     progress : callable, optional
         Called with a short message before each step.
 
@@ -164,7 +142,8 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     say = progress if callable(progress) else (lambda _msg: None)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
-        _build(evaluation, tmp, title=title, names=not pseudonymize, formats=formats, say=say)
+        _build(evaluation, tmp, title=title, names=not pseudonymize, formats=formats, say=say,
+               min_group_size=min_group_size)
         _publish(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -173,22 +152,23 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
 
 
 def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
-           formats: tuple[str, ...], say: Callable[[str], Any]) -> None:
+           formats: tuple[str, ...], say: Callable[[str], Any], min_group_size: int) -> None:
     (folder / "figures").mkdir()
     (folder / "tables").mkdir()
-    # --- PRIVACY CALL SITE (issue 10) -------------------------------------------------
-    # With pseudonymize=True no member is named anywhere in the report: figures carry no
-    # labels, member-level tables are left out, data-quality values are not shown.
-    # When peernet.privacy lands, pseudonymised member tables (pn.pseudonymize(ev.net,
-    # salt=...)) and small-group suppression of the group tables (min_group_size) belong
-    # here, applied to `ctx` before rendering.
-    # -----------------------------------------------------------------------------------
+    # Privacy (peernet.privacy): without names, no member is named anywhere in the report:
+    # figures carry no labels, member-level tables are left out, and the data-quality
+    # tables come from the pseudonymised network (values read from the files and names in
+    # problem texts scrubbed). Breakdowns of fewer than min_group_size members are
+    # suppressed in every case.
+    quality = ev.net.quality if names else _scrubbed_quality(ev)
     say("drawing figures")
     figures = _figures(ev, folder / "figures", formats)
     say("writing tables")
-    tables = _tables(ev, folder / "tables", names=names)
+    tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
+                                 min_group_size=min_group_size)
     say("writing index.html")
-    ctx = _context(ev, title=title, names=names, figures=figures, tables=tables)
+    ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
+                   suppressed=suppressed, min_group_size=min_group_size)
     html = _render(ctx)
     (folder / "index.html").write_text(html, encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
@@ -196,6 +176,16 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER]})
     (folder / MARKER).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
                                  encoding="utf-8")
+
+
+def _scrubbed_quality(ev: Evaluation):
+    import secrets
+
+    from ..privacy import pseudonymize
+
+    # a throw-away salt: only the scrubbed data-quality records are used, no pseudonym is
+    # shown, so nothing links this report to next year's
+    return pseudonymize(ev.net, salt=secrets.token_hex(16)).quality
 
 
 def _render(ctx: Mapping[str, Any]) -> str:
@@ -228,13 +218,12 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...]) -> dict[str
         plt.close(fig)
         made[name] = {"name": name, "caption": caption, "alt": alt}
 
-    start = ev.slices[labels[0]].window.start_month if ev.slices[labels[0]].window else 7
     grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
     keep("grid", grid_obj, f"The Community Change Grid in {cur}: each element coloured by its "
          f"band; hatched cells had too little data" + (f"; the change since {prev} in each cell."
                                                        if prev else "."),
          f"Community Change Grid scores {cur}")
-    keep("maps", plot.map_years(ev.net, labels, color_by="org", start_month=start),
+    keep("maps", plot.map_years(ev.net, labels, color_by="org"),
          f"Network maps of {' and '.join(labels)} with one layout (same member, same place); "
          f"colour = organization.", f"Network maps {' and '.join(labels)}")
     keep("org_map", plot.org_map(ev.slices[cur]),
@@ -334,9 +323,17 @@ def _table(df: pd.DataFrame | None, *, csv: str | None = None, folder: Path | No
     return _T(columns=columns, rows=rows, csv=csv, id=None, empty=empty)
 
 
-def _tables(ev: Evaluation, folder: Path, *, names: bool) -> dict[str, _T]:
+def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
+            min_group_size: int) -> tuple[dict[str, _T], pd.DataFrame]:
+    from ..privacy import suppress_small
+
     cur, prev = ev.current, ev.previous
     t: dict[str, _T] = {}
+    gone: list[pd.DataFrame] = []
+    grp, g_gone = suppress_small(ev.groups, count_column="members_current",
+                                 min_group_size=min_group_size, by=["period", "by", "group"])
+    gone.append(g_gone.rename(columns={"group": "name"}))
+    small = set(zip(g_gone["by"], g_gone["group"], strict=True))
     sc = ev.scorecard()
     t["scorecard"] = _table(sc, csv="grid_scorecard.csv", folder=folder,
                             empty="The Grid could not be scored.")
@@ -352,6 +349,11 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool) -> dict[str, _T]:
         t["indicators"] = _table(None, empty="No indicators.")
     ch = ev.changes() if prev is not None else pd.DataFrame()
     if len(ch):
+        hide = np.array([(a, b) in small for a, b in zip(ch["section"], ch["item"],
+                                                          strict=True)], dtype=bool)
+        cols = ["previous", "current", "change", "change_rel", "low", "high", "salience"]
+        ch.loc[hide, cols] = np.nan
+        ch["suppressed"] = hide
         safe_csv(ch, folder / "changes.csv")
     # structure
     netw = ev.network.pivot_table(index="metric", columns="period", values="value",
@@ -375,7 +377,6 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool) -> dict[str, _T]:
     t["annual"] = _table(_by_period(ev.annual, ev.periods), csv="participation_by_period.csv",
                          folder=folder)
     safe_csv(ev.participation, folder / "participation_by_quarter.csv")
-    grp = ev.groups
     safe_csv(grp, folder / "groups.csv")
     for by in ("region", "sector", "language"):
         t[f"by_{by}"] = _table(_group_table(grp, by, ev.periods),
@@ -398,12 +399,15 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool) -> dict[str, _T]:
     # roles
     for by, key in (("org", "roles_org"), ("sector", "roles_sector")):
         if by in ev.net.members.columns and len(ev.members):
-            t[key] = _table(ev.roles(by), csv=f"roles_by_{by}.csv", folder=folder)
+            roles, r_gone = suppress_small(ev.roles(by), count_column="members",
+                                           min_group_size=min_group_size, by=[by])
+            gone.append(r_gone.rename(columns={by: "name"}).assign(by=by, period=cur))
+            t[key] = _table(roles, csv=f"roles_by_{by}.csv", folder=folder)
         else:
             t[key] = _table(None, empty=f"The roster has no {by}.")
     t["people"] = _people(ev, folder) if names else None
     # data quality (counts and problems; values only with names: they may hold personal data)
-    q = ev.net.quality
+    q = quality
     t["quality"] = _table(q.counts, csv="data_quality_counts.csv", folder=folder,
                           empty="No source was read (tables built in Python).")
     t["problems_found"] = _table(q.by_problem(), csv="data_quality_problems.csv",
@@ -427,7 +431,9 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool) -> dict[str, _T]:
                          csv="input_files.csv", folder=folder,
                          empty="The input files were not given (pn.evaluate(..., inputs=path) "
                                "records their SHA-256 hashes).")
-    return t
+    suppressed = pd.concat([g for g in gone if len(g)], ignore_index=True) if any(
+        len(g) for g in gone) else pd.DataFrame(columns=["period", "by", "name", "reason"])
+    return t, suppressed
 
 
 def _by_period(df: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
@@ -486,7 +492,7 @@ def _people(ev: Evaluation, folder: Path) -> _T:
 
 # ---------------------------------------------------------------------- page text
 def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
-             tables: dict) -> dict[str, Any]:
+             tables: dict, suppressed: pd.DataFrame, min_group_size: int) -> dict[str, Any]:
     cur, prev = ev.current, ev.previous
     meta = ev.meta
     periods = meta.get("periods", {})
@@ -514,6 +520,14 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
     if not names:
         notes.append("Members are not named in this report; maps carry no labels and roles "
                      "are counted by organization and sector.")
+    if len(suppressed):
+        kinds = sorted(set(suppressed["by"]))
+        names_ = sorted(set(suppressed["name"].astype(str)))
+        shown = ", ".join(names_[:8]) + (f" and {len(names_) - 8} more" if len(names_) > 8
+                                         else "")
+        notes.append(f"Breakdowns of fewer than {min_group_size} members are suppressed "
+                     f"(shown as –) to protect the people in them: {len(suppressed)} row(s) "
+                     f"by {', '.join(kinds)} ({shown}).")
     if not meta.get("bootstrap"):
         notes.append("No bootstrap intervals were computed (bootstrap=0): changes in network "
                      "metrics are shown without a test against noise.")

@@ -2,15 +2,7 @@
 
 import pandas as pd
 
-from peernet.report.html import neutralize, safe_csv
-
-
-def test_neutralize_each_formula_start():
-    for text in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"):
-        assert neutralize(text) == "'" + text
-    assert neutralize("Valley Clinic") == "Valley Clinic"
-    assert neutralize("a=b") == "a=b"
-    assert neutralize(-3) == -3 and neutralize(2.5) == 2.5
+from peernet.report.html import safe_csv
 
 
 def test_safe_csv_touches_text_not_numbers(tmp_path):
