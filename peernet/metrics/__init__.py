@@ -6,7 +6,8 @@ Each submodule declares ``__all__``; everything listed there is available as
 
 import importlib
 
-_MODULES = ("participation", "structure", "members", "survey")
+_MODULES = ("participation", "structure", "members", "survey", "temporal", "concentration",
+            "uncertainty")
 
 __all__: list[str] = []
 for _name in _MODULES:

@@ -77,13 +77,18 @@ def arrays_from_net(net: Any) -> GraphArrays:
     """The default person graph of a slice as arrays (cached on the slice)."""
     def build():
         t = _ties(net)
-        d = _ties(net, directed=True)
         w = _sym(t.n, t.u, t.v, t.weight)
         a = w.copy()
         a.data[:] = 1.0
-        da = sp.csr_array((np.ones(d.m), (d.u, d.v)), shape=(d.n, d.n))
-        return GraphArrays(t.nodes, a, w, _roster_attributes(net, t.nodes), da)
+        return GraphArrays(t.nodes, a, w, _roster_attributes(net, t.nodes))
     return _cached(net, ("arrays",), build)
+
+
+def directed_from_net(net: Any, nodes: np.ndarray) -> sp.csr_array:
+    """Binary directed adjacency of the default directed person graph, on ``nodes``."""
+    d = _ties(net, directed=True)
+    pos = pd.Index(nodes).get_indexer(d.nodes)
+    return sp.csr_array((np.ones(d.m), (pos[d.u], pos[d.v])), shape=(len(nodes), len(nodes)))
 
 
 def arrays_from_graph(G: nx.Graph) -> GraphArrays:

@@ -218,7 +218,7 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     elif graph is not None:
         da = ga.a
     else:
-        da = ga.directed_a
+        da = K.directed_from_net(net, nodes)
     groups = (ga.attrs["org"] if "org" in ga.attrs.columns
               else pd.Series(np.nan, index=range(n), dtype=object))
     broker = _brokerage_frame(nodes, da, groups.reset_index(drop=True).astype(object))

@@ -27,7 +27,8 @@ NETWORK_METRICS = (
 )
 
 
-def network_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.Series:
+def network_metrics(net: Any, *, graph: nx.Graph | None = None,
+                    only: list[str] | None = None) -> pd.Series:
     """Structure of the person graph of one slice, as one Series.
 
     Parameters
@@ -37,6 +38,8 @@ def network_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.Series:
     graph : networkx.Graph, optional
         A person graph to use instead of ``pn.person_graph(net)`` (e.g. one built with
         ``max_event_size=None`` or ``kinds=["help"]``).
+    only : list of str, optional
+        Compute only these entries (the others are NaN); used by the bootstrap.
 
     Returns
     -------
@@ -85,6 +88,10 @@ def network_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.Series:
     >>> bool(np.isnan(s["ei_index_org"]))      # Davis has no organizations
     True
     """
+    want = set(NETWORK_METRICS if only is None else only)
+    bad = want - set(NETWORK_METRICS)
+    if bad:
+        raise ValueError(f"only must list entries of {list(NETWORK_METRICS)}; got {sorted(bad)}")
     ga = K.get_arrays(net, graph)
     n, m = ga.n, ga.m
     out: dict[str, float] = dict.fromkeys(NETWORK_METRICS, float("nan"))
@@ -101,22 +108,28 @@ def network_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.Series:
     out["communities"] = 0.0
     if n:
         out["largest_component_share"] = float(np.bincount(labels).max() / n)
-        tri = K.triangles(ga)
-        out["avg_clustering"] = float(K.clustering(ga).mean())
-        triples = float((deg * (deg - 1) / 2).sum())
-        out["transitivity"] = float(tri.sum() / triples) if triples else 0.0
-    paths = K.path_stats(ga)
-    out["avg_path_length"] = paths["avg_path_length"]
-    out["efficiency"] = paths["efficiency"]
-    if m:
+        if want & {"avg_clustering", "transitivity"}:
+            tri = K.triangles(ga)
+            out["avg_clustering"] = float(K.clustering(ga).mean())
+            triples = float((deg * (deg - 1) / 2).sum())
+            out["transitivity"] = float(tri.sum() / triples) if triples else 0.0
+    paths = {"path_sources": 0}
+    if want & {"avg_path_length", "efficiency"}:
+        paths = K.path_stats(ga)
+        out["avg_path_length"] = paths["avg_path_length"]
+        out["efficiency"] = paths["efficiency"]
+    if m and want & {"communities", "modularity"}:
         comm = K.louvain(ga)
         out["communities"] = float((np.bincount(comm) >= 2).sum())
         out["modularity"] = K.modularity(ga, comm)
-    out["reciprocity"] = reciprocity(graph if graph is not None and graph.is_directed()
-                                     else net)
+    if "reciprocity" in want:
+        out["reciprocity"] = reciprocity(graph if graph is not None and graph.is_directed()
+                                         else net)
     for attr in ("org", "sector", "region"):
         out[f"ei_index_{attr}"] = K.ei_index_arrays(ga, attr)
     out["assortativity_org"] = K.assortativity_arrays(ga, "org")
+    if only is not None:
+        out = {k: (v if k in want else float("nan")) for k, v in out.items()}
     s = pd.Series(out, name=getattr(net, "label", "all"), dtype="float64")
     s.attrs = {"nodes": n, "path_sources": paths["path_sources"]}
     return s

@@ -1,0 +1,366 @@
+"""Time: retention curves, burstiness, time to first reply, and tie change between periods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..graphs import _ties
+
+__all__ = ["retention_curve", "burstiness", "time_to_first_reply", "tie_change",
+           "INACTIVITY_DAYS"]
+
+#: A member counts as having stopped when nothing was heard from them for this many days
+#: before the end of the data (``retention_curve``).
+INACTIVITY_DAYS = 180
+_DAY = pd.Timedelta(days=1)
+
+
+# ------------------------------------------------------------------------------ retention
+def retention_curve(net: Any, *, cohort: str | None = "joined_year",
+                    inactivity_days: int = INACTIVITY_DAYS) -> pd.DataFrame:
+    """Kaplan-Meier survival of members' activity, by join cohort.
+
+    Each roster member is followed from joining (``joined``; without it, the first act)
+    to the last act. Inactivity rule: a member whose last act is more than
+    ``inactivity_days`` before the end of the data has *stopped* at their last act (an
+    event); anyone else is still active and *censored* at the end of the data. A member who
+    never acted stopped at day 0 (or, having joined within the last ``inactivity_days``, is
+    censored at the end of the data). The end of the data is the slice's end for a slice (data after
+    it are not used) or the last act of the whole network.
+
+    Parameters
+    ----------
+    net : PeerNetwork
+    cohort : str or None, default "joined_year"
+        ``"joined_year"`` (year of joining in the network's zone), a roster column
+        (``"sector"``, ``"org"``, ``"region"``...) or None for one cohort ``"all"``.
+    inactivity_days : int, default 180
+
+    Returns
+    -------
+    DataFrame
+        ``cohort``, ``days`` (since joining), ``at_risk``, ``stopped``, ``censored``,
+        ``survival`` (share still active, Kaplan-Meier product-limit). One row at day 0
+        and one at each day on which a member of the cohort stopped or was censored.
+
+    Notes
+    -----
+    S(t) = prod_{t_i <= t} (1 - d_i / n_i), d_i stopped at t_i, n_i still followed just
+    before t_i. A survival of 0.7 at 365 days means 7 in 10 members of that cohort were still
+    taking part a year after joining.
+
+    References
+    ----------
+    Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from incomplete
+    observations. JASA 53(282), 457-481.
+
+    Examples
+    --------
+    >>> km = pn.metrics.retention_curve(pn.load_sample("riverbend"), cohort=None)
+    >>> km.columns.tolist()
+    ['cohort', 'days', 'at_risk', 'stopped', 'censored', 'survival']
+    >>> bool(km["survival"].is_monotonic_decreasing and km["survival"].between(0, 1).all())
+    True
+    """
+    if not isinstance(inactivity_days, (int, np.integer)) or inactivity_days < 0:
+        raise ValueError(f"inactivity_days must be a non-negative integer; "
+                         f"got {inactivity_days!r}")
+    root = net.root
+    members = root.members
+    if "unmatched" in members.columns:
+        members = members.loc[~members["unmatched"].fillna(False).to_numpy(bool)]
+    members = members.drop_duplicates("member_id").set_index("member_id")
+    inter = root.interactions
+    if net.window is not None:
+        end = net.window.end_utc
+        inter = inter.loc[(inter["timestamp"] < end).to_numpy()]
+    else:
+        end = inter["timestamp"].max() if len(inter) else pd.NaT
+    by = inter.groupby("source", observed=True)["timestamp"]
+    first, last = by.min(), by.max()
+    ids = members.index
+    joined = members["joined"] if "joined" in members.columns else \
+        pd.Series(pd.NaT, index=ids, dtype="datetime64[ns, UTC]")
+    start = joined.where(joined.notna(), first.reindex(ids))
+    keep = start.notna() & (start < end) if end is not pd.NaT else start.notna() & False
+    ids = ids[keep.to_numpy()]
+    start = start[keep]
+    last_act = last.reindex(ids)
+    recent = (start > end - inactivity_days * _DAY).to_numpy()
+    never = last_act.isna().to_numpy()
+    stopped = (never | (last_act < end - inactivity_days * _DAY).to_numpy()) & ~(never & recent)
+    stop_time = last_act.where(last_act.notna(), start)
+    t_end = pd.Series(np.where(stopped, stop_time.to_numpy(), end), index=ids)
+    days = ((pd.to_datetime(t_end, utc=True) - start) / _DAY).clip(lower=0).to_numpy(float)
+    if cohort is None:
+        groups = np.full(len(ids), "all", dtype=object)
+    elif cohort == "joined_year":
+        groups = start.dt.tz_convert(root.tz).dt.year.astype("str").to_numpy(dtype=object)
+    elif cohort in members.columns:
+        groups = members.loc[ids, cohort].astype(object).fillna("unknown").to_numpy()
+    else:
+        raise ValueError(f"cohort must be 'joined_year', None or a roster column "
+                         f"{list(members.columns)}; got {cohort!r}")
+    df = pd.DataFrame({"cohort": groups, "days": np.round(days, 6), "stopped": stopped})
+    out = []
+    for g, part in df.groupby("cohort", sort=True):
+        tab = part.groupby("days").agg(stopped=("stopped", "sum"), total=("stopped", "size"))
+        tab["censored"] = tab["total"] - tab["stopped"]
+        at_risk = len(part) - tab["total"].cumsum().shift(fill_value=0)
+        surv = np.cumprod(1 - tab["stopped"] / at_risk)
+        rows = pd.DataFrame({"cohort": g, "days": tab.index.to_numpy(float),
+                             "at_risk": at_risk.to_numpy(), "stopped": tab["stopped"]
+                             .to_numpy(), "censored": tab["censored"].to_numpy(),
+                             "survival": surv.to_numpy()})
+        if not len(rows) or rows["days"].iloc[0] > 0:
+            rows = pd.concat([pd.DataFrame({"cohort": [g], "days": [0.0],
+                                            "at_risk": [len(part)], "stopped": [0],
+                                            "censored": [0], "survival": [1.0]}), rows])
+        out.append(rows)
+    cols = ["cohort", "days", "at_risk", "stopped", "censored", "survival"]
+    if not out:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype(
+            {"cohort": "str"})
+    res = pd.concat(out, ignore_index=True)[cols]
+    return res.astype({"cohort": "str", "at_risk": "int64", "stopped": "int64",
+                       "censored": "int64"})
+
+
+# ------------------------------------------------------------------------------ burstiness
+def _burst(r: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b = (r - 1) / (r + 1)
+        a = (np.sqrt(n + 1) * r - np.sqrt(n - 1)) / ((np.sqrt(n + 1) - 2) * r + np.sqrt(n - 1))
+    return b, a
+
+
+def burstiness(net: Any, *, level: str = "member", kinds: list[str] | None = None,
+               min_events: int = 3) -> pd.DataFrame:
+    """Burstiness of activity: bursts and long silences (+1) vs clockwork regularity (-1).
+
+    Parameters
+    ----------
+    net : PeerNetwork
+    level : {"member", "network"}, default "member"
+        One row per member (their own acts) or one row for the whole network.
+    kinds : list of str, optional
+        Interaction kinds to use (default: all).
+    min_events : int, default 3
+        Fewer acts than this give NaN (too short a sequence to say anything).
+
+    Returns
+    -------
+    DataFrame
+        ``member_id`` (or ``network``), ``events``, ``mean_gap_hours``, ``burstiness``
+        (Goh & Barabasi B = (r - 1)/(r + 1), r = std/mean of inter-event times) and
+        ``burstiness_corrected`` (Kim & Jo's A_n, unbiased for short sequences).
+
+    Notes
+    -----
+    With n inter-event times (population std), A_n = (sqrt(n+1) r - sqrt(n-1)) /
+    ((sqrt(n+1) - 2) r + sqrt(n-1)); A_n = -1 for a regular sequence, 0 for a Poisson
+    process, 1 for the most bursty sequence of that length. A network whose burstiness rises
+    towards 0.5 runs on a few intense episodes rather than a steady rhythm.
+
+    References
+    ----------
+    Goh, K.-I. and Barabasi, A.-L. (2008). Burstiness and memory in complex systems. EPL 81.
+    Kim, E.-K. and Jo, H.-H. (2016). Measuring burstiness for finite event sequences.
+    Physical Review E 94, 032311.
+
+    Examples
+    --------
+    >>> b = pn.metrics.burstiness(pn.load_sample("riverbend").period("2025"), level="network")
+    >>> b.columns.tolist()
+    ['network', 'events', 'mean_gap_hours', 'burstiness', 'burstiness_corrected']
+    """
+    if level not in ("member", "network"):
+        raise ValueError(f"level must be 'member' or 'network'; got {level!r}")
+    inter = net.interactions
+    if kinds is not None:
+        inter = inter.loc[inter["kind"].isin(list(kinds)).to_numpy()]
+    ns = inter["timestamp"].to_numpy("datetime64[ns]").view("i8").astype(float) / 3.6e12
+    if level == "network":
+        keys = np.zeros(len(ns), np.int64)
+        names = np.array([getattr(net, "name", "network")], dtype=object)
+    else:
+        keys, names = pd.factorize(inter["source"], sort=True)
+        names = np.asarray(names, dtype=object)
+    order = np.lexsort((ns, keys))
+    keys, ns = keys[order], ns[order]
+    same = np.r_[False, keys[1:] == keys[:-1]]
+    gaps = np.diff(ns, prepend=np.nan)[same]
+    gk = keys[same]
+    k = len(names)
+    events = np.bincount(keys, minlength=k)
+    n = np.bincount(gk, minlength=k).astype(float)
+    s1 = np.bincount(gk, weights=gaps, minlength=k)
+    s2 = np.bincount(gk, weights=gaps**2, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        std = np.sqrt(np.maximum(s2 / n - mean**2, 0))
+        r = std / mean
+    b, a = _burst(r, n)
+    short = events < min_events
+    b[short] = np.nan
+    a[short] = np.nan
+    key = "member_id" if level == "member" else "network"
+    return pd.DataFrame({key: pd.array(names.tolist(), dtype="str"), "events": events,
+                         "mean_gap_hours": mean, "burstiness": b, "burstiness_corrected": a})
+
+
+# ------------------------------------------------------------------------------ replies
+def time_to_first_reply(net: Any) -> pd.DataFrame:
+    """Hours from each thread's first message to its first reply by someone else.
+
+    Threads are the interactions' ``thread_id`` (the id of the thread's first message).
+    A thread belongs to the slice when its first message does; replies are looked for in the
+    whole network, so a thread opened on 30 December answered on 2 January counts.
+
+    Returns
+    -------
+    DataFrame
+        ``thread_id``, ``started`` (UTC), ``author``, ``first_reply`` (UTC, NaT if none),
+        ``replier``, ``hours_to_first_reply`` (NaN when unanswered), ``replies`` (by others).
+        Empty when the data have no ``thread_id``.
+
+    Notes
+    -----
+    A median under 24 hours says a question put to the network is picked up the same day
+    (the Grid's Communication element); a growing share of unanswered threads is a warning.
+
+    Examples
+    --------
+    >>> t = pn.metrics.time_to_first_reply(pn.load_sample("riverbend").period("2025"))
+    >>> bool((t["hours_to_first_reply"].dropna() > 0).all())
+    True
+    """
+    cols = ["thread_id", "started", "author", "first_reply", "replier",
+            "hours_to_first_reply", "replies"]
+    root = net.root.interactions
+    if "thread_id" not in root.columns:
+        return _empty_threads(cols)
+    th = root.loc[root["thread_id"].notna().to_numpy(),
+                  ["thread_id", "timestamp", "source", "kind"]]
+    th = th.sort_values(["thread_id", "timestamp"], kind="stable")
+    starts = th.loc[th["kind"] != "reply"].drop_duplicates("thread_id")
+    starts = starts.set_index("thread_id")
+    fallback = th.drop_duplicates("thread_id").set_index("thread_id")
+    starts = starts.reindex(fallback.index).fillna(fallback) if len(fallback) else starts
+    if net.window is not None:
+        inside = (starts["timestamp"] >= net.window.start_utc) & \
+                 (starts["timestamp"] < net.window.end_utc)
+        starts = starts.loc[inside.to_numpy()]
+    if not len(starts):
+        return _empty_threads(cols)
+    rep = th.loc[(th["kind"] == "reply").to_numpy()].merge(
+        starts[["timestamp", "source"]].rename(columns={"timestamp": "t0", "source": "author"}),
+        left_on="thread_id", right_index=True)
+    rep = rep.loc[((rep["source"] != rep["author"]) & (rep["timestamp"] >= rep["t0"]))
+                  .to_numpy()]
+    first = rep.drop_duplicates("thread_id").set_index("thread_id")
+    count = rep.groupby("thread_id").size()
+    out = pd.DataFrame({"thread_id": pd.array(starts.index.tolist(), dtype="str"),
+                        "started": starts["timestamp"].to_numpy(),
+                        "author": starts["source"].astype("str").to_numpy()})
+    out["first_reply"] = first["timestamp"].reindex(starts.index).to_numpy()
+    out["replier"] = first["source"].reindex(starts.index).astype("str").to_numpy()
+    out["hours_to_first_reply"] = (out["first_reply"] - out["started"]) / pd.Timedelta(hours=1)
+    out["replies"] = count.reindex(starts.index).fillna(0).astype("int64").to_numpy()
+    return out.sort_values("thread_id", kind="stable").reset_index(drop=True)
+
+
+def _empty_threads(cols: list[str]) -> pd.DataFrame:
+    dt = "datetime64[ns, UTC]"
+    return pd.DataFrame({"thread_id": pd.Series(dtype="str"), "started": pd.Series(dtype=dt),
+                         "author": pd.Series(dtype="str"), "first_reply": pd.Series(dtype=dt),
+                         "replier": pd.Series(dtype="str"),
+                         "hours_to_first_reply": pd.Series(dtype="float64"),
+                         "replies": pd.Series(dtype="int64")})[cols]
+
+
+# ------------------------------------------------------------------------------ tie change
+def tie_change(net_a: Any, net_b: Any, **graph_kwargs: Any) -> pd.Series:
+    """What changed in the person graph between two slices (e.g. 2024 -> 2025).
+
+    Parameters
+    ----------
+    net_a, net_b : PeerNetwork
+        The earlier and the later slice.
+    **graph_kwargs
+        Passed to :func:`peernet.person_graph` for both (``kinds``, ``max_event_size``...).
+
+    Returns
+    -------
+    pandas.Series
+        - ``ties_a``, ``ties_b``; ``ties_new`` (in b only), ``ties_lost`` (in a only),
+          ``ties_kept`` (in both), ``ties_strengthened`` / ``ties_weakened`` (kept, with a
+          higher / lower weight in b).
+        - ``jaccard``: kept / (ties in a or b), tie persistence; ``share_kept``: kept / ties_a.
+        - ``members_a``, ``members_b`` (graph nodes), ``members_stayed`` (in both),
+          ``members_joined`` (b only), ``members_left`` (a only).
+        - ``density_a``, ``density_b``, ``density_change`` = b - a, split into
+          ``density_change_stayed`` (density among the members in both periods, b - a) and
+          ``density_change_turnover`` (the rest: who came and who left).
+        - ``ties_change`` = ties_b - ties_a, split into ``ties_change_stayed`` (ties among
+          stayers, b - a) and ``ties_change_turnover`` (ties touching a joiner in b minus ties
+          touching a leaver in a).
+
+    Notes
+    -----
+    A network whose ties grow only through turnover is recruiting, not knitting; growth among
+    stayers shows members building on last year's relationships.
+
+    Examples
+    --------
+    >>> net = pn.load_sample("riverbend")
+    >>> c = pn.metrics.tie_change(net.period("2024"), net.period("2025"))
+    >>> bool(c["ties_change"] == c["ties_change_stayed"] + c["ties_change_turnover"])
+    True
+    """
+    ta = _ties(net_a, **graph_kwargs)
+    tb = _ties(net_b, **graph_kwargs)
+
+    def keyed(t):
+        u = t.nodes[t.u].astype(str) if t.m else np.zeros(0, dtype=str)
+        v = t.nodes[t.v].astype(str) if t.m else np.zeros(0, dtype=str)
+        return pd.Series(t.weight, index=pd.MultiIndex.from_arrays([u, v]))
+
+    wa, wb = keyed(ta), keyed(tb)
+    both = wa.index.intersection(wb.index)
+    union = wa.index.union(wb.index)
+    kept = len(both)
+    na, nb = set(ta.nodes.tolist()), set(tb.nodes.tolist())
+    stayed = na & nb
+
+    def among(t, people):
+        if not t.m:
+            return 0
+        inside = np.isin(t.nodes[t.u], list(people)) & np.isin(t.nodes[t.v], list(people))
+        return int(inside.sum())
+
+    def density(m, n):
+        return 2 * m / (n * (n - 1)) if n >= 2 else float("nan")
+
+    sa, sb = among(ta, stayed), among(tb, stayed)
+    out = {
+        "ties_a": ta.m, "ties_b": tb.m, "ties_new": tb.m - kept, "ties_lost": ta.m - kept,
+        "ties_kept": kept,
+        "ties_strengthened": int((wb.loc[both] > wa.loc[both]).sum()),
+        "ties_weakened": int((wb.loc[both] < wa.loc[both]).sum()),
+        "jaccard": kept / len(union) if len(union) else float("nan"),
+        "share_kept": kept / ta.m if ta.m else float("nan"),
+        "members_a": len(na), "members_b": len(nb), "members_stayed": len(stayed),
+        "members_joined": len(nb - na), "members_left": len(na - nb),
+        "density_a": density(ta.m, len(na)), "density_b": density(tb.m, len(nb)),
+    }
+    out["density_change"] = out["density_b"] - out["density_a"]
+    out["density_change_stayed"] = density(sb, len(stayed)) - density(sa, len(stayed))
+    out["density_change_turnover"] = out["density_change"] - out["density_change_stayed"]
+    out["ties_change"] = tb.m - ta.m
+    out["ties_change_stayed"] = sb - sa
+    out["ties_change_turnover"] = (tb.m - sb) - (ta.m - sa)
+    return pd.Series(out, dtype="float64", name=f"{net_a.label}->{net_b.label}")
