@@ -14,6 +14,7 @@ thresholds; the rubric (``rubric.toml``) says which element each one scores.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 from functools import cached_property
 from typing import NamedTuple
@@ -87,11 +88,13 @@ class Context:
         ``net`` is a slice; ``False`` means there is none.
     """
 
-    def __init__(self, net: PeerNetwork, previous: PeerNetwork | None | bool = None):
+    def __init__(self, net: PeerNetwork, previous: PeerNetwork | None | bool = None, *,
+                 ids: pd.Series | None = None):
         if not isinstance(net, PeerNetwork):
             raise TypeError(f"score needs a PeerNetwork; got {type(net).__name__}")
         self.net = net
         self._previous_arg = previous
+        self._ids = ids
         self.cache: dict[tuple, Value | list] = {}
 
     # -- window ---------------------------------------------------------------------
@@ -165,39 +168,121 @@ class Context:
         df = getattr(self.net.root, table)
         return column in df.columns and bool(df[column].notna().any())
 
+    # -- members as integer codes (0..n-1 over the whole network's roster) ----------
     @cached_property
-    def org(self) -> pd.Series | None:
-        """member_id -> org (None when the roster has no org)."""
+    def ids(self) -> pd.Series:
+        """Member ids of the whole network's roster; their positions are member codes."""
+        if self._ids is not None:
+            return self._ids
+        return _root_cache(self.net.root, "ids", lambda: _unique_ids(self.net.root))
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        """Member codes of ids (-1 for missing or unknown ids)."""
+        return _codes(self.ids, values)
+
+    def mask(self, values: pd.Series | pd.Index) -> np.ndarray:
+        """Boolean array over member codes: True for the given ids."""
+        out = np.zeros(self.n, dtype=bool)
+        c = self.codes(pd.Series(np.asarray(values, dtype=object), dtype="str"))
+        out[c[c >= 0]] = True
+        return out
+
+    @cached_property
+    def src(self) -> np.ndarray:
+        return self.codes(self.inter["source"])
+
+    @cached_property
+    def tgt(self) -> np.ndarray:
+        if "target" not in self.inter.columns:
+            return np.full(len(self.inter), -1, dtype=np.int64)
+        return self.codes(self.inter["target"])
+
+    @cached_property
+    def ts_ns(self) -> np.ndarray:
+        return _ns(self.inter["timestamp"])
+
+    @cached_property
+    def direct_mask(self) -> np.ndarray:
+        """Rows that are person-to-person acts (a kind of DIRECT_KINDS with a target)."""
+        return (self.inter["kind"].isin(DIRECT_KINDS).to_numpy() & (self.src >= 0)
+                & (self.tgt >= 0) & (self.src != self.tgt))
+
+    @cached_property
+    def pair_keys(self) -> np.ndarray:
+        """Distinct undirected tie pairs from direct acts, as ``min * n + max`` (sorted)."""
+        m = self.direct_mask
+        return _pair_keys(self.src[m], self.tgt[m], self.n)
+
+    @cached_property
+    def org_code(self) -> np.ndarray | None:
+        """Organization code of each member code (-1 unknown); None without an org column."""
         if not self.has_column("members", "org"):
             return None
-        m = self.roster
-        return pd.Series(m["org"].to_numpy(), index=m["member_id"].to_numpy())
+        if self._ids is not None:
+            return self._attr_codes("org")
+        return _root_cache(self.net.root, "org", lambda: self._attr_codes("org"))
+
+    def _attr_codes(self, column: str) -> np.ndarray:
+        roster = self.net.root.members.drop_duplicates("member_id")
+        at = self.codes(roster["member_id"])
+        values, _ = pd.factorize(roster[column])
+        out = np.full(self.n, -1, dtype=np.int64)
+        out[at[at >= 0]] = values[at >= 0]
+        return out
+
+    @cached_property
+    def joined_ns(self) -> np.ndarray | None:
+        """Join date (int64 ns, NaT as the minimum int) of each member code."""
+        if not self.has_column("members", "joined"):
+            return None
+
+        def build():
+            roster = self.net.root.members.drop_duplicates("member_id")
+            at = self.codes(roster["member_id"])
+            out = np.full(self.n, _NAT, dtype=np.int64)
+            out[at[at >= 0]] = _ns(roster["joined"])[at >= 0]
+            return out
+
+        return build() if self._ids is not None else _root_cache(self.net.root, "joined", build)
 
     @cached_property
     def active(self) -> pd.Index:
         return self.net.members_active()
 
     @cached_property
+    def active_mask(self) -> np.ndarray:
+        return self.mask(self.active)
+
+    @cached_property
     def current(self) -> pd.Index:
         return self.net.members_current()
 
     @cached_property
-    def attend(self) -> pd.DataFrame:
-        """Attendance rows: source, event_id, timestamp."""
+    def current_mask(self) -> np.ndarray:
+        return self.mask(self.current)
+
+    @cached_property
+    def attend_mask(self) -> np.ndarray:
         i = self.inter
-        a = i.loc[(i["kind"] == "attend").to_numpy() & i["event_id"].notna().to_numpy(),
-                  ["source", "event_id", "timestamp"]]
-        return a.reset_index(drop=True)
+        return (i["kind"] == "attend").to_numpy() & i["event_id"].notna().to_numpy() & (
+            self.src >= 0)
 
     @cached_property
-    def direct(self) -> pd.DataFrame:
-        """Directed person-to-person acts: source, target, kind, timestamp."""
-        return _direct(self.inter)
+    def attend(self) -> pd.DataFrame:
+        """Attendance rows: member code ``m`` and ``event_id``, one row per pair."""
+        m = self.attend_mask
+        a = pd.DataFrame({"m": self.src[m], "event_id": self.inter["event_id"].to_numpy()[m]})
+        return a.drop_duplicates(ignore_index=True)
 
     @cached_property
-    def pairs(self) -> pd.DataFrame:
-        """Distinct undirected tie pairs ``a < b`` from direct acts."""
-        return _pairs(self.direct)
+    def attendee_mask(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        out[self.attend["m"].to_numpy()] = True
+        return out
 
     @cached_property
     def meetings(self) -> pd.DataFrame:
@@ -242,7 +327,8 @@ class Context:
                             f"{type(prev).__name__}")
         if len(prev.interactions) == 0 and len(prev.problems) == 0:
             return None
-        return Context(prev, previous=False)
+        same = prev.root is self.net.root
+        return Context(prev, previous=False, ids=None if same else self.ids)
 
     def prev_note(self) -> str:
         if self.net.window is None and self._previous_arg is None:
@@ -258,37 +344,55 @@ class Context:
         return _survey_network(self)
 
 
-def _direct(inter: pd.DataFrame) -> pd.DataFrame:
-    if "target" not in inter.columns or len(inter) == 0:
-        return pd.DataFrame({"source": pd.Series(dtype="str"), "target": pd.Series(dtype="str"),
-                             "kind": pd.Series(dtype="str"),
-                             "timestamp": pd.Series(dtype="datetime64[ns, UTC]")})
-    mask = (inter["kind"].isin(DIRECT_KINDS).to_numpy() & inter["target"].notna().to_numpy()
-            & (inter["source"] != inter["target"]).to_numpy(dtype=bool, na_value=False))
-    return inter.loc[mask, ["source", "target", "kind", "timestamp"]].reset_index(drop=True)
+_NAT = np.iinfo(np.int64).min
+_ROOT_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _pairs(direct: pd.DataFrame) -> pd.DataFrame:
-    s, t = direct["source"].to_numpy(dtype=object), direct["target"].to_numpy(dtype=object)
-    a = np.where(s < t, s, t)
-    b = np.where(s < t, t, s)
-    out = pd.DataFrame({"a": pd.array(a, dtype="str"), "b": pd.array(b, dtype="str")})
-    return out.drop_duplicates(ignore_index=True)
+def _root_cache(root: PeerNetwork, key: str, build: Callable):
+    """Memoise ``build()`` on the whole network (shared by all its slices)."""
+    store = _ROOT_CACHE.setdefault(root, {})
+    if key not in store:
+        store[key] = build()
+    return store[key]
 
 
-def _pair_keys(pairs: pd.DataFrame) -> pd.Index:
-    return pd.Index(pairs["a"].astype("str") + "\x1f" + pairs["b"].astype("str"))
+def _unique_ids(root: PeerNetwork) -> pd.Series:
+    ids = root.members["member_id"].dropna().astype("str")
+    return pd.Series(pd.unique(ids), dtype="str")
 
 
-def _gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal; NaN when all are 0)."""
-    x = np.sort(np.asarray(x, dtype=float))
-    n = len(x)
-    total = x.sum()
-    if n == 0 or total == 0:
-        return _NAN
-    ranks = np.arange(1, n + 1)
-    return float((2 * (ranks * x).sum()) / (n * total) - (n + 1) / n)
+def _codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
+    """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``).
+
+    One hash factorization of ``ids`` followed by ``values``: ids keep codes 0..n-1.
+    """
+    n = len(ids)
+    both = pd.concat([ids, values.astype("str")], ignore_index=True)
+    codes, _ = pd.factorize(both)
+    out = codes[n:].astype(np.int64)
+    out[out >= n] = -1
+    return out
+
+
+def _ns(values: pd.Series) -> np.ndarray:
+    """UTC datetimes as int64 nanoseconds (NaT as the minimum int64)."""
+    v = values.dt.tz_convert("UTC").dt.as_unit("ns") if len(values) else values
+    return np.asarray(v.array.asi8 if len(v) else np.zeros(0), dtype=np.int64)
+
+
+def _pair_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    a, b = np.minimum(u, v), np.maximum(u, v)
+    return np.unique(a.astype(np.int64) * n + b)
+
+
+def _root_direct(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source code, target code, time ns) of every direct act of the whole network."""
+    def build():
+        root = Context(ctx.net.root, previous=False)
+        m = root.direct_mask
+        return root.src[m], root.tgt[m], root.ts_ns[m]
+
+    return _root_cache(ctx.net.root, "direct", build)
 
 
 # ---------------------------------------------------------------------------- surveys
@@ -383,10 +487,10 @@ def tie_persistence(ctx: Context) -> Value:
     prev = ctx.previous
     if prev is None:
         return _none(ctx.prev_note())
-    now, before = _pair_keys(ctx.pairs), _pair_keys(prev.pairs)
+    now, before = ctx.pair_keys, prev.pair_keys
     if len(now) == 0 or len(before) == 0:
         return _none("no direct ties in one of the two periods")
-    kept = int(now.isin(before).sum())
+    kept = len(np.intersect1d(now, before, assume_unique=True))
     union = len(now) + len(before) - kept
     return Value(kept / union, f"{kept} ties kept of {union} in either period (Jaccard)")
 
@@ -395,7 +499,8 @@ def tie_persistence(ctx: Context) -> Value:
 def voice_equality(ctx: Context) -> Value:
     """1 - Gini of messages and replies among the period's attendees (silent ones included).
 
-    The Gini is ``voice_gini`` of :func:`peernet.participation` over the whole window.
+    The Gini is defined as ``voice_gini`` of :func:`peernet.participation`, taken over
+    the whole window instead of each quarter.
     """
     if not set(CONTRIBUTION_KINDS) & ctx.kinds_logged:
         return _none("the data has no message/reply rows")
@@ -408,21 +513,15 @@ def voice_equality(ctx: Context) -> Value:
 
 
 def _voice_gini(ctx: Context) -> float:
-    from ..metrics import participation
+    """``voice_gini`` of :func:`peernet.participation`, over the whole window: the Gini of
+    messages and replies among the window's attendees, silent attendees included."""
     from ..metrics._sparse import gini
 
-    w = ctx.net.window
-    freq = {"year": "YS", "quarter": "QS", "month": "MS"}.get(w.kind if w else "", None)
-    if freq is not None:
-        p = participation(ctx.net, freq=freq)
-        return float(p["voice_gini"].iloc[0]) if len(p) == 1 else _NAN
-    # fiscal years, ranges, whole networks: the same definition over the whole window
-    who = pd.Index(ctx.attend["source"].unique())
-    if len(who) == 0:
+    who = ctx.attendee_mask
+    if not who.any():
         return _NAN
-    i = ctx.inter
-    said = i.loc[i["kind"].isin(CONTRIBUTION_KINDS).to_numpy(), "source"].value_counts()
-    x = said.reindex(who, fill_value=0).to_numpy()
+    said = ctx.inter["kind"].isin(CONTRIBUTION_KINDS).to_numpy() & (ctx.src >= 0)
+    x = np.bincount(ctx.src[said], minlength=ctx.n)[who]
     return gini(x) if x.sum() else _NAN
 
 
@@ -477,11 +576,11 @@ def retention(ctx: Context) -> Value:
     prev = ctx.previous
     if prev is None:
         return _none(ctx.prev_note())
-    before = prev.active
-    if len(before) == 0:
+    before = prev.active_mask
+    if not before.any():
         return _none("no active members in the previous period")
-    kept = int(before.isin(ctx.active).sum())
-    return _share(kept, len(before), "of last period's active members active again")
+    kept = int((before & ctx.active_mask).sum())
+    return _share(kept, int(before.sum()), "of last period's active members active again")
 
 
 @indicator(needs="members.joined (else first activity)")
@@ -616,15 +715,16 @@ def channel_balance(ctx: Context) -> Value:
 @indicator(needs="interactions and the roster")
 def monthly_reach(ctx: Context) -> Value:
     """Mean over the period's months of the share of roster members active that month."""
-    if len(ctx.months) == 0 or len(ctx.current) == 0:
+    n_current = int(ctx.current_mask.sum())
+    if len(ctx.months) == 0 or n_current == 0:
         return _none("empty period or roster")
-    i = ctx.inter
-    per = (pd.DataFrame({"m": ctx.inter_month, "s": i["source"].to_numpy()})
-           .drop_duplicates().groupby("m").size())
-    counts = per.reindex(ctx.months, fill_value=0).to_numpy()
-    share = counts / len(ctx.current)
-    return Value(float(share.mean()), f"{counts.mean():.1f} of {len(ctx.current)} members "
-                 f"active in an average month")
+    ok = ctx.src >= 0
+    month = ctx.inter_month[ok] - ctx.months[0]
+    keys = np.unique(month * ctx.n + ctx.src[ok])
+    per = np.bincount(keys // ctx.n, minlength=len(ctx.months))[:len(ctx.months)]
+    share = per / n_current
+    return Value(float(share.mean()), f"{per.mean():.1f} of {n_current} members active in "
+                 f"an average month")
 
 
 @indicator(needs="interactions (ties and attendance)")
@@ -709,8 +809,8 @@ def share_attending(ctx: Context) -> Value:
     """Share of roster members who attended at least one event in the period."""
     if "attend" not in ctx.kinds_logged:
         return _none("no attendance recorded")
-    n = int(ctx.current.isin(ctx.attend["source"].unique()).sum())
-    return _share(n, len(ctx.current), "roster members attended an event")
+    n = int((ctx.current_mask & ctx.attendee_mask).sum())
+    return _share(n, int(ctx.current_mask.sum()), "roster members attended an event")
 
 
 @indicator(params=("days",), needs="members.joined and direct interactions")
@@ -718,32 +818,28 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     """Share of newcomers with a direct tie to an earlier member within ``days`` of joining.
 
     Newcomers: joined in the period, at least ``days`` before its end (so the whole window
-    is observed). An earlier member joined before the newcomer.
+    is observed). An earlier member joined before the newcomer. Ties are direct acts in
+    either direction (the whole network's log, so a window may run past the period).
     """
-    if not ctx.has_column("members", "joined") or ctx.bounds is None:
+    joined = ctx.joined_ns
+    if joined is None or ctx.bounds is None:
         return _none("members have no joined dates")
-    lo, hi = ctx.bounds
-    limit = pd.Timedelta(days=days)
-    root = ctx.net.root
-    roster = root.members.drop_duplicates("member_id")
-    joined = pd.Series(roster["joined"].to_numpy(), index=roster["member_id"].to_numpy())
-    new = joined[(joined >= lo) & (joined < hi - limit)]
-    if len(new) == 0:
+    lo, hi = (int(_ns(pd.Series([t]))[0]) for t in ctx.bounds)
+    limit = int(pd.Timedelta(days=days).value)
+    new = (joined >= lo) & (joined < hi - limit) & (joined != _NAT)
+    n_new = int(new.sum())
+    if n_new == 0:
         return _none(f"no newcomers who joined at least {days} days before the period ended")
-    d = _direct(root.interactions)
-    both = pd.DataFrame({"n": np.concatenate([d["source"].to_numpy(object),
-                                              d["target"].to_numpy(object)]),
-                         "o": np.concatenate([d["target"].to_numpy(object),
-                                              d["source"].to_numpy(object)]),
-                         "t": np.concatenate([d["timestamp"].to_numpy(),
-                                              d["timestamp"].to_numpy()])})
-    both = both[both["n"].isin(new.index)]
-    jn = both["n"].map(new)
-    jo = both["o"].map(joined)
-    t = pd.to_datetime(both["t"], utc=True)
-    ok = (jo < jn) & (t >= jn) & (t <= jn + limit)
-    tied = both.loc[ok.to_numpy(dtype=bool, na_value=False), "n"].nunique()
-    return _share(tied, len(new), f"newcomers tied to an earlier member within {days} days")
+    s, t, ts = _root_direct(ctx)
+    who = np.concatenate([s, t])
+    other = np.concatenate([t, s])
+    when = np.concatenate([ts, ts])
+    sel = new[who]
+    who, other, when = who[sel], other[sel], when[sel]
+    jn, jo = joined[who], joined[other]
+    ok = (jo != _NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
+    tied = len(np.unique(who[ok]))
+    return _share(tied, n_new, f"newcomers tied to an earlier member within {days} days")
 
 
 @indicator(params=("max_share", "min_size"), needs="attendance rows")
@@ -753,26 +849,31 @@ def subgroup_sessions_per_quarter(ctx: Context, max_share: float = 1 / 3,
     most ``max_share`` of the period's active members."""
     if "attend" not in ctx.kinds_logged:
         return _none("no attendance recorded")
-    if not ctx.quarters or math.isnan(ctx.quarters) or len(ctx.active) == 0:
+    n_active = int(ctx.active_mask.sum())
+    if not ctx.quarters or math.isnan(ctx.quarters) or n_active == 0:
         return _none("empty period")
-    size = ctx.attend.groupby("event_id")["source"].nunique()
-    small = int(((size >= min_size) & (size <= max_share * len(ctx.active))).sum())
+    size = ctx.attend.groupby("event_id").size()
+    small = int(((size >= min_size) & (size <= max_share * n_active)).sum())
     return Value(small / ctx.quarters, f"{small} of {len(size)} attended events were small "
-                 f"groups (<= {max_share:.0%} of {len(ctx.active)} active members)")
+                 f"groups (<= {max_share:.0%} of {n_active} active members)")
 
 
 @indicator(needs="members.org and direct interactions")
 def cross_org_ties(ctx: Context) -> Value:
     """Share of the period's distinct tie pairs that link two organizations."""
-    if ctx.org is None:
+    if ctx.org_code is None:
         return _none("members have no org")
-    p = ctx.pairs
-    oa, ob = p["a"].map(ctx.org), p["b"].map(ctx.org)
-    known = (oa.notna() & ob.notna()).to_numpy()
-    if not known.any():
+    cross, known = _cross(ctx, ctx.pair_keys)
+    if known == 0:
         return _none("no ties between members with a known org")
-    cross = int((oa[known] != ob[known]).sum())
-    return _share(cross, int(known.sum()), "tie pairs cross organizations")
+    return _share(int(cross.sum()), known, "tie pairs cross organizations")
+
+
+def _cross(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """For pair keys: a mask of cross-organization pairs, and how many pairs have both orgs."""
+    oa, ob = ctx.org_code[keys // ctx.n], ctx.org_code[keys % ctx.n]
+    known = (oa >= 0) & (ob >= 0)
+    return known & (oa != ob), int(known.sum())
 
 
 # -------------------------------------------------------------------------- resources
@@ -783,26 +884,27 @@ def resource_exchanges_per_member(ctx: Context, kinds: tuple[str, ...] = ("resou
     kinds = tuple(kinds)
     if not set(kinds) & ctx.kinds_logged:
         return _none(f"the data has no {'/'.join(kinds)} rows")
-    if len(ctx.active) == 0:
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0:
         return _none("no active members")
     n = int(ctx.inter["kind"].isin(kinds).sum())
-    return Value(n / len(ctx.active), f"{n} exchanges, {len(ctx.active)} active members")
+    return Value(n / n_active, f"{n} exchanges, {n_active} active members")
 
 
 @indicator(needs="members.org and interactions of kind help / resource / referral")
 def share_orgs_contributing(ctx: Context) -> Value:
     """Share of active organizations whose members gave help, a resource or a referral."""
-    if ctx.org is None:
+    org = ctx.org_code
+    if org is None:
         return _none("members have no org")
     if not set(GIVING_KINDS) & ctx.kinds_logged:
         return _none("the data has no help / resource / referral rows")
-    orgs = ctx.org.reindex(ctx.active).dropna().unique()
+    orgs = np.unique(org[ctx.active_mask & (org >= 0)])
     if len(orgs) == 0:
         return _none("no active members with an org")
-    i = ctx.inter
-    givers = i.loc[i["kind"].isin(GIVING_KINDS).to_numpy(), "source"].unique()
-    giving = ctx.org.reindex(givers).dropna().unique()
-    n = int(pd.Index(orgs).isin(giving).sum())
+    giving = ctx.inter["kind"].isin(GIVING_KINDS).to_numpy() & (ctx.src >= 0)
+    given = np.unique(org[ctx.src[giving]])
+    n = int(np.isin(orgs, given).sum())
     return _share(n, len(orgs), "active organizations contributed")
 
 
@@ -814,10 +916,11 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     if len(ctx.months) == 0:
         return _none("empty period")
     r = ctx.roster
-    coords = r.loc[(r["role"].astype("str").str.lower() == role).to_numpy(), "member_id"]
-    if len(coords) == 0:
+    coords = ctx.mask(r.loc[(r["role"].astype("str").str.lower() == role).to_numpy(),
+                            "member_id"])
+    if not coords.any():
         return Value(0.0, f"no member has role {role!r}")
-    mask = ctx.inter["source"].isin(coords).to_numpy()
+    mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
     n = int(np.isin(ctx.months, np.unique(ctx.inter_month[mask])).sum())
     return _share(n, len(ctx.months), f"months with a {role} active")
 
@@ -867,34 +970,32 @@ def median_days_to_solve(ctx: Context) -> Value:
     return Value(float(days.median()), f"{len(sel)} solved problems")
 
 
-def _help_pairs(ctx: Context) -> pd.DataFrame:
-    """(giver, receiver) of help: problem helpers -> raiser, and help interactions."""
-    parts = []
+def _help_pairs(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Member codes (giver, receiver) of help: problem helpers -> raiser, help acts."""
+    givers, receivers = [], []
     p = ctx.net.problems
     if len(p) and "helpers" in p.columns:
         h = split_list(p["helpers"])
-        parts.append(pd.DataFrame({"giver": h.to_numpy(object),
-                                   "receiver": p.loc[h.index, "raised_by"].to_numpy(object)}))
-    i = ctx.inter
-    if "target" in i.columns:
-        sel = i[(i["kind"] == "help").to_numpy() & i["target"].notna().to_numpy()]
-        parts.append(pd.DataFrame({"giver": sel["source"].to_numpy(object),
-                                   "receiver": sel["target"].to_numpy(object)}))
-    if not parts:
-        return pd.DataFrame({"giver": [], "receiver": []})
-    return pd.concat(parts, ignore_index=True)
+        givers.append(ctx.codes(h))
+        receivers.append(ctx.codes(p.loc[h.index, "raised_by"]))
+    helped = (ctx.inter["kind"] == "help").to_numpy()
+    givers.append(ctx.src[helped])
+    receivers.append(ctx.tgt[helped])
+    return np.concatenate(givers), np.concatenate(receivers)
 
 
 @indicator(needs="members.org; problems.helpers or help interactions")
 def help_across_orgs(ctx: Context) -> Value:
     """Share of help given (problem helpers, help interactions) across organizations."""
-    if ctx.org is None:
+    org = ctx.org_code
+    if org is None:
         return _none("members have no org")
     if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
         return _none("no problem log and no help interactions")
-    h = _help_pairs(ctx)
-    og, orc = h["giver"].map(ctx.org), h["receiver"].map(ctx.org)
-    known = (og.notna() & orc.notna() & (h["giver"] != h["receiver"])).to_numpy()
+    g, r = _help_pairs(ctx)
+    ok = (g >= 0) & (r >= 0) & (g != r)
+    og, orc = org[g[ok]], org[r[ok]]
+    known = (og >= 0) & (orc >= 0)
     if not known.any():
         return _none("no help between members with a known org in the period")
     cross = int((og[known] != orc[known]).sum())
@@ -906,15 +1007,16 @@ def share_members_solving(ctx: Context) -> Value:
     """Share of active members who raised a problem or helped solve one."""
     if not ctx.net.has("problems"):
         return _none("no problem log")
-    if len(ctx.active) == 0:
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0:
         return _none("no active members")
     p = ctx.net.problems
     ids = [p["raised_by"].dropna()]
     if "helpers" in p.columns:
         ids.append(split_list(p["helpers"]))
-    people = pd.unique(pd.concat(ids, ignore_index=True).astype("str"))
-    n = int(ctx.active.isin(people).sum())
-    return _share(n, len(ctx.active), "active members raised or helped")
+    people = ctx.mask(pd.concat(ids, ignore_index=True))
+    n = int((ctx.active_mask & people).sum())
+    return _share(n, n_active, "active members raised or helped")
 
 
 # -------------------------------------------------------------------------- strategies
@@ -947,11 +1049,12 @@ def training_attendance_per_member(ctx: Context) -> Value:
     """Training attendances per active member."""
     if not (ctx.has_column("events", "format") or ctx.has_column("events", "kind")):
         return _none("events have no format or kind")
-    if len(ctx.active) == 0:
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0:
         return _none("no active members")
     trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
     n = int(ctx.attend["event_id"].isin(trainings).sum())
-    return Value(n / len(ctx.active), f"{n} attendances at {len(trainings)} training(s)")
+    return Value(n / n_active, f"{n} attendances at {len(trainings)} training(s)")
 
 
 @indicator(needs="events.format or events.kind (training) and attendance")
@@ -961,41 +1064,38 @@ def share_trained(ctx: Context) -> Value:
         return _none("events have no format or kind")
     trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
     a = ctx.attend
-    people = a.loc[a["event_id"].isin(trainings).to_numpy(), "source"].unique()
-    return _share(int(ctx.active.isin(people).sum()), len(ctx.active),
+    trained = np.zeros(ctx.n, dtype=bool)
+    trained[a.loc[a["event_id"].isin(trainings).to_numpy(), "m"].to_numpy()] = True
+    return _share(int((trained & ctx.active_mask).sum()), int(ctx.active_mask.sum()),
                   "active members attended a training")
 
 
 @indicator(needs="members.org and direct interactions (whole history)")
 def new_cross_org_ties_per_member(ctx: Context) -> Value:
     """Cross-organization tie pairs first seen in this period, per active member."""
-    if ctx.org is None:
+    if ctx.org_code is None:
         return _none("members have no org")
-    if len(ctx.active) == 0 or ctx.bounds is None:
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0 or ctx.bounds is None:
         return _none("no active members")
-    p = ctx.pairs
-    oa, ob = p["a"].map(ctx.org), p["b"].map(ctx.org)
-    cross = p[(oa.notna() & ob.notna() & (oa != ob)).to_numpy()]
-    root_i = ctx.net.root.interactions
-    before = _direct(root_i[(root_i["timestamp"] < ctx.bounds[0]).to_numpy()])
-    old = _pair_keys(_pairs(before))
-    n_new = int((~_pair_keys(cross).isin(old)).sum())
-    return Value(n_new / len(ctx.active), f"{n_new} new cross-organization ties")
+    cross, _ = _cross(ctx, ctx.pair_keys)
+    s, t, ts = _root_direct(ctx)
+    early = ts < int(_ns(pd.Series([ctx.bounds[0]]))[0])
+    old = _pair_keys(s[early], t[early], ctx.n)
+    n_new = int((~np.isin(ctx.pair_keys[cross], old, assume_unique=True)).sum())
+    return Value(n_new / n_active, f"{n_new} new cross-organization ties")
 
 
-def _degrees(ctx: Context) -> pd.Series:
-    p = ctx.pairs
-    deg = pd.concat([p["a"], p["b"]], ignore_index=True).value_counts()
-    return deg.reindex(ctx.active, fill_value=0)
-
-
-def _core(ctx: Context) -> pd.Index:
-    """Core members: distinct tie partners at least the period's 75th percentile (and >= 1)."""
-    deg = _degrees(ctx)
-    if len(deg) == 0:
-        return pd.Index([], dtype="str")
-    cut = max(float(np.percentile(deg.to_numpy(), 75)), 1.0)
-    return deg.index[deg.to_numpy() >= cut]
+def _core(ctx: Context) -> np.ndarray:
+    """Core members (mask): distinct tie partners at or above the period's 75th percentile
+    among active members, and at least one."""
+    k = ctx.pair_keys
+    deg = np.bincount(np.concatenate([k // ctx.n, k % ctx.n]), minlength=ctx.n)
+    d = deg[ctx.active_mask]
+    if len(d) == 0:
+        return np.zeros(ctx.n, dtype=bool)
+    cut = max(float(np.percentile(d, 75)), 1.0)
+    return ctx.active_mask & (deg >= cut)
 
 
 @indicator(needs="direct interactions in this and the previous period")
@@ -1008,12 +1108,11 @@ def periphery_to_core(ctx: Context) -> Value:
     prev = ctx.previous
     if prev is None:
         return _none(ctx.prev_note())
-    if len(ctx.pairs) == 0 or len(prev.pairs) == 0:
+    if len(ctx.pair_keys) == 0 or len(prev.pair_keys) == 0:
         return _none("no direct ties in one of the two periods")
-    periphery = prev.active[~prev.active.isin(_core(prev))]
-    stay = periphery[periphery.isin(ctx.active)]
-    moved = int(stay.isin(_core(ctx)).sum())
-    return _share(moved, len(stay), "peripheral members moved to the core")
+    stay = prev.active_mask & ~_core(prev) & ctx.active_mask
+    moved = int((stay & _core(ctx)).sum())
+    return _share(moved, int(stay.sum()), "peripheral members moved to the core")
 
 
 @indicator(needs="events.host")
@@ -1021,8 +1120,8 @@ def share_members_hosting(ctx: Context) -> Value:
     """Share of active members who hosted or led an event in the period."""
     if not ctx.has_column("events", "host"):
         return _none("events have no host column")
-    hosts = ctx.events["host"].dropna().unique()
-    return _share(int(ctx.active.isin(hosts).sum()), len(ctx.active),
+    hosts = ctx.mask(ctx.events["host"].dropna())
+    return _share(int((ctx.active_mask & hosts).sum()), int(ctx.active_mask.sum()),
                   "active members hosted an event")
 
 

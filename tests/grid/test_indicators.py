@@ -1,0 +1,172 @@
+"""Indicator values on the hand-built network (tests/grid/conftest.py), computed on paper."""
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import peernet as pn
+from peernet.grid import Context
+
+YEAR_DAYS = 365.25
+QUARTERS_2025 = 365 / (YEAR_DAYS / 4)  # the 2025 window is 365 days long
+
+
+def value(g: pn.GridScore, indicator: str, element: str | None = None) -> float:
+    ind = g.indicators
+    rows = ind[ind["indicator"] == indicator]
+    if element is not None:
+        rows = rows[rows["element"] == element]
+    return float(rows["value"].iloc[0])
+
+
+# ------------------------------------------------------------------------- bedrock
+def test_trust_indicators(hand25):
+    # directed ties a>b b>a a>e a>c c>d e>f d>c b>c: ab/ba and cd/dc reciprocated -> 4 / 8
+    assert value(hand25, "reciprocity") == pytest.approx(0.5)
+    # pairs 2024 {ab, bd}; 2025 {ab, ae, ac, cd, ef, bc}: 1 kept of 7 in either
+    assert value(hand25, "tie_persistence") == pytest.approx(1 / 7)
+    # attendees a b c d e said [2, 1, 0, 0, 0]: Gini = 2(4*1 + 5*2)/(5*3) - 6/5 = 2/3
+    assert value(hand25, "voice_equality") == pytest.approx(1 - 2 / 3)
+    # a rated b 4/4/4, b rated a 2/2/2: member trust 4 and 2 -> mean 3 of 4 = 75 %
+    assert value(hand25, "survey_trust") == pytest.approx(75.0)
+
+
+def test_reciprocity_equals_the_metrics_function(hand_net):
+    y = hand_net.period("2025")
+    assert value(pn.score(y), "reciprocity") == pytest.approx(pn.metrics.reciprocity(y))
+
+
+def test_time_indicators(hand25):
+    assert value(hand25, "network_age") == pytest.approx(2192 / YEAR_DAYS)  # 2020-01-01..
+    assert value(hand25, "months_with_meeting", "time") == pytest.approx(5 / 12)
+    # network meetings Jan 15, Apr 15, Jul 15: gaps 90 and 91 days
+    assert value(hand25, "meeting_gap_cv") == pytest.approx(0.5 / 90.5)
+    assert value(hand25, "retention") == pytest.approx(1.0)  # a, b, d all active again
+    # active a b c d e joined 2020, 2020, 2021, 2021, 2025-02-01: median 2021-01-01
+    assert value(hand25, "median_tenure") == pytest.approx(1826 / YEAR_DAYS)
+    assert value(hand25, "next_date_set") == pytest.approx(2 / 3)  # e1 yes, e2 no, e3 yes
+
+
+def test_truth_indicators(hand25):
+    assert value(hand25, "months_with_data") == pytest.approx(10 / 12)  # no Nov, Dec
+    # closed p1 (outcome), p2 (none), p3 dropped (outcome) -> 2 / 3
+    assert value(hand25, "problems_with_outcome") == pytest.approx(2 / 3)
+    assert value(hand25, "survey_response_rate") == pytest.approx(2 / 6)
+    # x1 early, x2 on the due day, x3 late, x4 open
+    assert value(hand25, "actions_closed_on_time") == pytest.approx(0.5)
+    assert value(hand25, "evaluations_per_year") == 0.0
+
+
+def test_communication_indicators(hand25, hand_net):
+    # in person: 6 attendances (e1, e3) + 1 contact; electronic: 6 attendances + 6 acts
+    assert value(hand25, "channel_balance") == pytest.approx(2 * 7 / 19)
+    # members active per month Jan..Dec: 3 2 1 3 2 1 3 1 2 1 0 0 of 6 on the roster
+    assert value(hand25, "monthly_reach") == pytest.approx(19 / 12 / 6)
+    assert value(hand25, "hours_to_first_reply") == pytest.approx(3.0)
+    # meetings not in English 1/5; members not in English 2/6
+    assert value(hand25, "language_access") == pytest.approx((1 / 5) / (2 / 6))
+    y = hand_net.period("2025")
+    share = pn.network_metrics(y)["largest_component_share"]
+    assert value(hand25, "connectedness") == pytest.approx(share)
+    G = pn.person_graph(y)
+    big = max(nx.connected_components(G), key=len)
+    assert value(hand25, "connectedness") == pytest.approx(len(big) / G.number_of_nodes())
+
+
+def test_space_indicators(hand25, hand_net):
+    assert value(hand25, "events_per_quarter") == pytest.approx(5 / QUARTERS_2025)
+    assert value(hand25, "share_attending") == pytest.approx(5 / 6)
+    # e: tie with a (joined earlier) after 28 days; f: first tie after 75 days
+    assert value(hand25, "newcomer_orientation") == pytest.approx(0.5)
+    # event sizes 3 3 3 2 1 of 5 active: none has 3+ attendees and <= 5/3
+    assert value(hand25, "subgroup_sessions_per_quarter") == 0.0
+    ctx = Context(hand_net.period("2025"))
+    v = pn.grid.INDICATORS["subgroup_sessions_per_quarter"](ctx, max_share=0.6, min_size=2)
+    assert v.value == pytest.approx(4 / QUARTERS_2025)  # e1 e2 e3 e4
+    # pairs ab(XX) ac(XY) ae(XY) cd(YY) ef(YX) bc(XY)
+    assert value(hand25, "cross_org_ties") == pytest.approx(4 / 6)
+
+
+def test_resource_and_problem_indicators(hand25):
+    assert value(hand25, "resource_exchanges_per_member") == pytest.approx(1 / 5)
+    assert value(hand25, "share_orgs_contributing") == pytest.approx(1.0)  # b (X), d (Y)
+    assert value(hand25, "coordinator_activity", "resources") == pytest.approx(6 / 12)
+    assert value(hand25, "resource_assessments_per_year") == pytest.approx(YEAR_DAYS / 365)
+    assert value(hand25, "survey_value") == pytest.approx(50.0)  # (1 + 3) / 2 of 4
+    assert value(hand25, "problems_per_quarter") == pytest.approx(4 / QUARTERS_2025)
+    assert value(hand25, "share_solved") == pytest.approx(0.5)
+    assert value(hand25, "median_days_to_solve") == pytest.approx(20.0)  # 10 and 30 days
+    # c>a cross, b>a same, d>b cross (problem helpers), d>c same (help act)
+    assert value(hand25, "help_across_orgs") == pytest.approx(0.5)
+    assert value(hand25, "share_members_solving") == pytest.approx(4 / 5)
+
+
+def test_outcome_indicators(hand25):
+    assert value(hand25, "training_attendance_per_member") == pytest.approx(2 / 5)
+    assert value(hand25, "share_trained") == pytest.approx(2 / 5)
+    assert value(hand25, "survey_learning") == pytest.approx(100 * 3.5 / 4)
+    # cross pairs ac ae ef bc, none seen before 2025
+    assert value(hand25, "new_cross_org_ties_per_member") == pytest.approx(4 / 5)
+    # 2024 degrees a1 b2 d1 -> core {b}; 2025 degrees a3 b2 c3 d1 e2 -> core {a, c}
+    assert value(hand25, "periphery_to_core") == pytest.approx(1 / 2)
+    assert value(hand25, "share_members_hosting") == pytest.approx(3 / 5)  # a, b, c
+    assert value(hand25, "data_kept") == 1.0
+    assert value(hand25, "outcome:m_up") == pytest.approx(0.5)
+    assert value(hand25, "outcome:m_down") == pytest.approx(0.5)
+    assert value(hand25, "gp1") == pytest.approx(2.5)  # two raters
+    assert value(hand25, "ch2") == pytest.approx(1.0)
+
+
+def test_missing_data_is_nan_with_a_reason(hand_net):
+    g = pn.score(hand_net.period("2025"), previous=False)
+    ind = g.indicators.set_index("indicator")
+    for name in ("retention", "tie_persistence", "periphery_to_core"):
+        assert not ind.at[name, "has_data"]
+        assert math.isnan(ind.at[name, "value"]) and math.isnan(ind.at[name, "score"])
+        assert ind.at[name, "band"] == "no data"
+    whole = pn.score(hand_net).indicators.set_index("indicator")
+    assert "not sliced" in whole.at["retention", "note"]
+
+
+def test_previous_period_can_be_given(hand_net):
+    y = hand_net.period("2025")
+    assert value(pn.score(y, previous=hand_net.period("2024")), "retention") == 1.0
+    # 2023 has no data at all: change indicators have none either
+    assert math.isnan(value(pn.score(hand_net.period("2024")), "retention"))
+
+
+def test_empty_period_gives_no_data_not_errors(hand_net):
+    g = pn.score(hand_net.period("2019"))
+    assert not g.layers.loc[g.layers["layer"] == "bedrock", "has_data"].any()
+    assert (g.layers["band"] == "insufficient data").sum() >= 10
+
+
+def test_tiny_net_values(tiny_net):
+    """tests/conftest.py's tiny_net: 3 events, 4 messages in 2025."""
+    g = pn.score(tiny_net.period("2025"))
+    # directed ties ana>cai cai>ana ben>ana dee>eve: 2 of 4 reciprocated
+    assert value(g, "reciprocity") == pytest.approx(0.5)
+    # pairs ana-cai (A,B) ana-ben (A,A) dee-eve (B,B)
+    assert value(g, "cross_org_ties") == pytest.approx(1 / 3)
+    # attendees ana ben cai dee eve said ana 1, cai 1, ben 1 (a message), dee 0, eve 0
+    x = np.array([0, 0, 1, 1, 1])
+    gini = 2 * (3 * 1 + 4 * 1 + 5 * 1) / (5 * 3) - 6 / 5
+    assert value(g, "voice_equality") == pytest.approx(1 - gini)
+    assert x.sum() == 3
+    # eve joined 2025-06-01; dee (joined 2024) helped her on 2025-08-01: 61 days, too late
+    assert value(g, "newcomer_orientation") == 0.0
+
+
+def test_indicator_table_lists_every_function():
+    t = pn.grid.indicator_table()
+    assert list(t.columns) == ["function", "params", "needs", "description"]
+    assert set(t["function"]) == set(pn.grid.INDICATORS)
+    used = {s.function for s in pn.grid.load_rubric().indicators}
+    assert used <= set(t["function"])
+    counts = pd.Series([s.element for s in pn.grid.load_rubric().indicators]).value_counts()
+    for el in ("trust", "time", "truth", "communication", "space", "resources",
+               "problem_solving"):
+        assert counts[el] >= 4
