@@ -388,7 +388,8 @@ def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     else:
         self_rating = rater == about_cell.to_numpy()
     self_rating &= ~bad_partner
-    colname = np.asarray(rated["column"].to_numpy()[col], dtype=object)
+    colname = np.asarray([c if c == q else f"{c} ({q})" for c, q in zip(
+        rated["column"], rated["question"], strict=True)], dtype=object)[col]
     rows_cell = rows[pos]
     log.many(rows_cell[self_rating], None, colname[self_rating],
              "self-rating left out (respondents rate others only)", "repaired")
@@ -647,6 +648,15 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
             item_map=item_map, label_map=label_map, scale=scale, wave=wave,
             about_level=about_level, tz=zone)
     quality = log.result()
+    bad = quality.issues[quality.issues["action"].isin(["dropped", "repaired"])]
+    if errors == "raise" and len(bad):
+        problems = [{"file": file, "row": None if pd.isna(r.row) else int(r.row),
+                     "column": None if pd.isna(r.column) else r.column, "value": r.value,
+                     "problem": r.problem} for r in bad.itertuples(index=False)]
+        first = problems[0]
+        raise DataError(f"{first['problem']}; got {first['value']!r}" if len(problems) == 1
+                        else f"{len(problems)} problem(s) found", file=file,
+                        row=first["row"] if len(problems) == 1 else None, problems=problems)
     if res_q is not None:
         quality = quality + res_q
     members = ids.members if len(ids.members) else None
