@@ -769,6 +769,13 @@ def rater_agreement(net: PeerNetwork, *, wave: str | None = None,
 
 
 # ----------------------------------------------------------------- reported vs observed
+def _ordered(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The two ends of each undirected pair, the smaller id first."""
+    x, y = x.astype("str").reset_index(drop=True), y.astype("str").reset_index(drop=True)
+    swap = (x > y).to_numpy()
+    return x.where(~swap, y).to_numpy(), y.where(~swap, x).to_numpy()
+
+
 def _survey_pairs(w: _Wave) -> pd.DataFrame:
     """Undirected pairs of members with a reported tie: who reported it, trust and value."""
     r = w.ratings
@@ -779,9 +786,7 @@ def _survey_pairs(w: _Wave) -> pd.DataFrame:
         comp.append(c)
     ties = r.groupby(["rater", "target"]).size().rename("n_items").to_frame()
     ties = ties.join(comp, how="left").reset_index()
-    a = np.minimum(ties["rater"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object))
-    b = np.where(a == ties["rater"].to_numpy(dtype=object), ties["target"], ties["rater"])
-    ties["member_a"], ties["member_b"] = a.astype(str), b.astype(str)
+    ties["member_a"], ties["member_b"] = _ordered(ties["rater"], ties["target"])
     ties["by_a"] = ties["rater"] == ties["member_a"]
     out = ties.groupby(["member_a", "member_b"], sort=True).agg(
         reported_by_a=("by_a", "any"), n_reports=("rater", "size"), trust=("trust", "mean"),
@@ -804,15 +809,19 @@ def _observed_pairs(net: PeerNetwork, wave: str, kinds: Sequence[str] | None,
     it = it[it["target"].notna() & (it["source"] != it["target"])]
     if kinds is not None:
         it = it[it["kind"].astype("str").isin(list(kinds))]
-    src = it["source"].astype("str").to_numpy(dtype=object)
-    tgt = it["target"].astype("str").to_numpy(dtype=object)
-    a = np.minimum(src, tgt)
-    b = np.where(a == src, tgt, src)
-    weight = it["weight"].to_numpy(dtype="float64") if "weight" in it.columns else None
-    df = pd.DataFrame({"member_a": a.astype(str), "member_b": b.astype(str),
-                       "w": 1.0 if weight is None else np.nan_to_num(weight, nan=1.0)})
-    return df.groupby(["member_a", "member_b"], sort=True).agg(
-        n_interactions=("w", "size"), weight=("w", "sum")).reset_index()
+    n = len(it)
+    codes, names = pd.factorize(pd.concat([it["source"], it["target"]], ignore_index=True)
+                                .astype("str"), sort=True)
+    src, dst = codes[:n].astype("int64"), codes[n:].astype("int64")
+    pair = np.minimum(src, dst) * len(names) + np.maximum(src, dst)
+    weight = (np.nan_to_num(it["weight"].to_numpy(dtype="float64"), nan=1.0)
+              if "weight" in it.columns else np.ones(n))
+    uniq, inverse, count = np.unique(pair, return_inverse=True, return_counts=True)
+    names = np.asarray(names, dtype=object)
+    return pd.DataFrame({"member_a": pd.array(names[uniq // len(names)], dtype="str"),
+                         "member_b": pd.array(names[uniq % len(names)], dtype="str"),
+                         "n_interactions": count.astype("int64"),
+                         "weight": np.bincount(inverse, weights=weight, minlength=len(uniq))})
 
 
 def reported_vs_observed(net: PeerNetwork, *, wave: str | None = None,
