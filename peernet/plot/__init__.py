@@ -1,12 +1,14 @@
 """Network maps and evaluation charts (matplotlib, imported lazily inside each function).
 
 Every axes-level function takes ``ax=None`` and returns the Axes; figure-level functions
-return the Figure. Nothing here calls ``plt.show()``.
+(``map_years``, ``roles``, ``evaluation_figure``) return the Figure. Nothing here calls
+``plt.show()`` or changes matplotlib's global settings; the house look is a context
+manager, ``with pn.plot.style(): ...``.
 """
 
-from .charts import *  # noqa: F403
-from .charts import __all__ as _charts_all
-from .maps import *  # noqa: F403
-from .maps import __all__ as _maps_all
+from .charts import evaluation_figure, grid, participation, roles, save, trend
+from .maps import layout, map_years, network_map, org_map
+from .style import category_colors, style
 
-__all__ = [*_maps_all, *_charts_all]
+__all__ = ["network_map", "layout", "map_years", "org_map", "participation", "grid", "trend",
+           "roles", "save", "style", "evaluation_figure", "category_colors"]

@@ -1,23 +1,943 @@
-"""Network maps.
+"""Network maps: people, organizations, and the same people year after year.
 
-Placeholder: being written (see the open issue)."""
+Every map is one ``scatter`` for the nodes and one ``LineCollection`` for the ties (plus at
+most three outline-only scatters for the highlighted members), so a map of 10,000 members
+draws in seconds. Positions come from :func:`layout`, computed once over the whole network
+(the union of all periods) so that the same person sits in the same place in every year's
+map.
+
+Dense graphs: peernet does not bundle edges (bundling invents paths that are not ties).
+Instead every tie is drawn, the weakest first, with a line width and an opacity that grow
+with the square root of its weight, and the overall opacity falls with the number of ties
+(``0.5 * sqrt(400 / ties)``, at most 0.5), so strong ties and groups stay visible at
+2,000 members while single weak ties fade into a light haze.
+"""
 
 from __future__ import annotations
 
-__all__ = ['network_map', 'layout', 'map_years', 'org_map']
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..network import PeerNetwork
+from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories, safe_label
+
+__all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE"]
+
+#: Roster attributes maps are usually coloured by (any node attribute works).
+COLOR_BY = ("org", "sector", "region", "language", "role", "community")
+SIZE_BY = ("degree", "strength")
+#: Highlights :func:`network_map` knows by name.
+HIGHLIGHTS = ("brokers", "isolates", "newcomers")
+#: Brokers are the members with the most Gould-Fernandez brokerage across organizations:
+#: this share of the members drawn (at least one), among those with any brokerage.
+BROKER_SHARE = 0.10
+#: Outline style of each highlight: an outline-only marker drawn around the node.
+HIGHLIGHT_STYLE: dict[str, dict[str, Any]] = {
+    "brokers": {"marker": "o", "linewidth": 2.0, "linestyle": "solid", "scale": 1.7,
+                "edgecolor": "#000000", "label": "broker (top {share:.0%} brokerage)"},
+    "newcomers": {"marker": "o", "linewidth": 1.1, "linestyle": (0, (2.5, 1.5)),
+                  "scale": 3.2, "edgecolor": "#000000", "label": "newcomer (joined in period)"},
+    "isolates": {"marker": "s", "linewidth": 1.1, "linestyle": "solid", "scale": 2.6,
+                 "edgecolor": "#000000", "label": "isolate (no ties)"},
+}
+_TITLES = {"org": "Organization", "sector": "Sector", "region": "Region",
+           "language": "Language", "role": "Role", "community": "Community"}
+_SINGLE_COLOR = OKABE_ITO[4]
+_EDGE_RGB = (0.22, 0.22, 0.22)
+_AUTO_IGRAPH = 500
+_AUTO_KK = 300
+_METHODS = ("auto", "spring", "kamada_kawai", "igraph")
 
 
-def network_map(net, **kwargs):
-    raise NotImplementedError('network_map' + ' is not written yet')
+# ------------------------------------------------------------------------- layout
+def _as_graph(net_or_graph: Any, what: str) -> nx.Graph:
+    if isinstance(net_or_graph, PeerNetwork):
+        from ..graphs import person_graph
+
+        return person_graph(net_or_graph)
+    if isinstance(net_or_graph, nx.Graph):
+        return net_or_graph
+    raise TypeError(f"{what}: net_or_graph must be a PeerNetwork or a networkx graph; got "
+                    f"{type(net_or_graph).__name__}")
 
 
-def layout(net_or_graph, **kwargs):
-    raise NotImplementedError('layout' + ' is not written yet')
+def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] | None = None,
+           seed: int = 0, method: str = "auto") -> dict[Any, np.ndarray]:
+    """Node positions for maps, computed once so every period can share them.
+
+    Pass the whole network (``pn.load_sample("riverbend")``, not one period of it): its
+    person graph is the union of every period's ties, and every roster member gets a
+    position, so ``network_map(net.period("2023"), layout=L)`` and
+    ``network_map(net.period("2025"), layout=L)`` put each person in the same place.
+
+    Parameters
+    ----------
+    net_or_graph : PeerNetwork or networkx.Graph
+        A network (its :func:`peernet.person_graph` plus every roster member) or a graph.
+    previous : mapping, optional
+        Positions from an earlier map (``{node: (x, y)}``): nodes found there stay exactly
+        where they were, the others are placed around them.
+    seed : int, default 0
+        Seed of the force-directed layout: the same seed gives the same map.
+    method : {"auto", "spring", "kamada_kawai", "igraph"}, default "auto"
+        ``"spring"``: :func:`networkx.spring_layout` (Fruchterman-Reingold).
+        ``"kamada_kawai"``: the spring layout refined by Kamada-Kawai, which spreads a dense
+        core evenly (a few seconds at 300 members; not with ``previous``). ``"igraph"``:
+        python-igraph's grid Fruchterman-Reingold (about 1 s for 10,000 members against
+        minutes for networkx; ``pip install peernet[fast]``). ``"auto"``: Kamada-Kawai up
+        to 300 tied members, spring up to 500, igraph above when installed.
+
+    Returns
+    -------
+    dict
+        ``node -> numpy array [x, y]``. Members with ties fill the unit disc (without
+        ``previous``); members without any tie sit on a ring just outside it, in id order.
+
+    Notes
+    -----
+    Tie weights enter the layout as ``log(1 + weight)``, so a pair that met 400 times pulls
+    harder than a pair that met once, but does not collapse onto one point.
+
+    Examples
+    --------
+    >>> net = pn.load_sample("davis")
+    >>> L = pn.plot.layout(net)
+    >>> len(L), L["w01"].shape
+    (18, (2,))
+    >>> bool(np.allclose(pn.plot.layout(net)["w01"], L["w01"]))
+    True
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {list(_METHODS)}; got {method!r}")
+    G = _as_graph(net_or_graph, "layout")
+    nodes = list(G.nodes)
+    if isinstance(net_or_graph, PeerNetwork):
+        known = set(nodes)
+        nodes += [m for m in net_or_graph.members["member_id"].astype(str) if m not in known]
+    nodes = sorted(set(nodes), key=str)
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    w = np.array([float(d) for _, _, d in G.edges(data="weight", default=1.0)], dtype=float)
+    if len(w):
+        lw = np.log1p(np.clip(w, 0, None)) / np.log1p(max(w.max(), 1e-9)) + 0.1
+        H.add_weighted_edges_from(
+            ((u, v, x) for (u, v), x in zip(G.edges(), lw, strict=True) if u != v),
+            weight="lw")
+    prev = {} if previous is None else {k: np.asarray(v, dtype=float)
+                                        for k, v in previous.items()}
+    tied = [n for n in nodes if H.degree(n) > 0]
+    untied = [n for n in nodes if H.degree(n) == 0]
+    pos: dict[Any, np.ndarray] = {}
+    if tied:
+        sub = H.subgraph(tied)
+        use_igraph = method == "igraph" or (method == "auto" and len(tied) > _AUTO_IGRAPH
+                                            and _has_igraph())
+        pos.update(_igraph_layout(sub, prev, seed) if use_igraph
+                   else _spring_layout(sub, prev, seed))
+        use_kk = method == "kamada_kawai" or (method == "auto" and not prev
+                                              and len(tied) <= _AUTO_KK)
+        if use_kk and not prev:
+            pos = nx.kamada_kawai_layout(sub, pos=pos, weight=None)
+        if not prev:
+            xy = nx.rescale_layout(np.array([pos[n] for n in tied]))
+            pos = {n: xy[i] for i, n in enumerate(tied)}
+    radius = 1.12 * max((float(np.hypot(*p)) for p in pos.values()), default=1.0 / 1.12)
+    new = [n for n in untied if n not in prev]
+    for n in untied:
+        if n in prev:
+            pos[n] = prev[n]
+    if new:
+        angles = np.linspace(0, 2 * np.pi, len(new), endpoint=False) + np.pi / 2
+        for n, a in zip(new, angles, strict=True):
+            pos[n] = np.array([radius * np.cos(a), radius * np.sin(a)])
+    return {n: np.asarray(pos[n], dtype=float) for n in nodes}
 
 
-def map_years(net, periods, **kwargs):
-    raise NotImplementedError('map_years' + ' is not written yet')
+_layout = layout
 
 
-def org_map(net, **kwargs):
-    raise NotImplementedError('org_map' + ' is not written yet')
+def _has_igraph() -> bool:
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _spring_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
+    fixed = [n for n in H if n in prev]
+    init = None
+    if fixed:
+        rng = np.random.default_rng(seed)
+        centre = np.mean([prev[n] for n in fixed], axis=0)
+        spread = np.std([prev[n] for n in fixed]) or 1.0
+        init = {n: prev[n] if n in prev else centre + rng.normal(0, spread, 2) for n in H}
+    k = 1.6 / math.sqrt(max(H.number_of_nodes(), 1))
+    return nx.spring_layout(H, k=k, pos=init, fixed=fixed or None, weight="lw", seed=seed,
+                            iterations=100 if H.number_of_nodes() <= 300 else 60)
+
+
+def _igraph_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
+    import random
+
+    import igraph as ig
+
+    nodes = list(H.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in H.edges()]
+    weights = [d for _, _, d in H.edges(data="lw")]
+    g = ig.Graph(n=len(nodes), edges=edges)
+    kwargs: dict[str, Any] = {"weights": weights, "niter": 500}
+    rng = np.random.default_rng(seed)
+    start = rng.uniform(-1, 1, (len(nodes), 2)) * math.sqrt(len(nodes))
+    fixed = [n for n in nodes if n in prev]
+    if fixed:
+        scale = math.sqrt(len(nodes)) / max(np.abs([prev[n] for n in fixed]).max(), 1e-9)
+        lo = np.full((len(nodes), 2), -np.inf)
+        hi = np.full((len(nodes), 2), np.inf)
+        for n in fixed:
+            i = index[n]
+            start[i] = prev[n] * scale
+            lo[i] = hi[i] = start[i]
+        kwargs.update(minx=lo[:, 0].tolist(), maxx=hi[:, 0].tolist(),
+                      miny=lo[:, 1].tolist(), maxy=hi[:, 1].tolist())
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        xy = np.array(g.layout_fruchterman_reingold(seed=start.tolist(), **kwargs).coords)
+    finally:
+        ig.set_random_number_generator(random)
+    if fixed:
+        xy = xy / scale
+    return {n: xy[i] for i, n in enumerate(nodes)}
+
+
+# ------------------------------------------------------------------------- map data
+@dataclass
+class _Map:
+    """Everything one map draws, as arrays (geometry only)."""
+
+    nodes: np.ndarray
+    xy: np.ndarray
+    category: np.ndarray | None
+    size_value: np.ndarray | None
+    eu: np.ndarray
+    ev: np.ndarray
+    ew: np.ndarray
+    highlights: dict[str, np.ndarray] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)
+    title: str = ""
+
+
+def _check_color_by(color_by: Any) -> None:
+    if color_by is None or isinstance(color_by, (Mapping, pd.Series, str)):
+        return
+    raise TypeError(f"color_by must be None, an attribute name such as {list(COLOR_BY)}, or a "
+                    f"mapping member -> category; got {type(color_by).__name__}")
+
+
+def _node_attr(G: nx.Graph, nodes: Sequence, attr: str) -> np.ndarray:
+    data = G.nodes
+    return np.array([data[n].get(attr) for n in nodes], dtype=object)
+
+
+def _communities(G: nx.Graph, seed: int) -> dict[Any, str]:
+    if G.number_of_edges() == 0:
+        return {}
+    comms = nx.community.louvain_communities(G, weight="weight", seed=seed)
+    comms = sorted((sorted(c, key=str) for c in comms if len(c) > 1),
+                   key=lambda c: (-len(c), str(c[0])))
+    return {n: f"community {i + 1}" for i, c in enumerate(comms) for n in c}
+
+
+def _color_values(src: Any, G: nx.Graph, nodes: Sequence, color_by: Any,
+                  seed: int) -> tuple[np.ndarray | None, list]:
+    """The category of each node and the values that fix the colour mapping."""
+    if color_by is None:
+        return None, []
+    if isinstance(color_by, (Mapping, pd.Series)):
+        mapping = dict(color_by.items())
+        return np.array([mapping.get(n) for n in nodes], dtype=object), list(mapping.values())
+    if color_by == "community":
+        if any("community" in d for _, d in G.nodes(data=True)):
+            values = _node_attr(G, nodes, "community")
+        else:
+            comm = _communities(G, seed)
+            values = np.array([comm.get(n) for n in nodes], dtype=object)
+        return values, list(values)
+    if isinstance(src, PeerNetwork):
+        roster = src.root.members
+        if color_by not in roster.columns:
+            raise ValueError(f"color_by={color_by!r} is not a roster column; options are "
+                             f"{[c for c in COLOR_BY if c in roster.columns or c == 'community']}"
+                             f" or a mapping member -> category")
+        lookup = dict(zip(roster["member_id"].astype(str), roster[color_by].astype(object),
+                          strict=True))
+        values = np.array([lookup.get(str(n)) for n in nodes], dtype=object)
+        universe = roster[color_by].astype(object).tolist()
+        return _na_to_none(values), universe
+    found = {k for _, d in G.nodes(data=True) for k in d}
+    if color_by not in found:
+        raise ValueError(f"color_by={color_by!r}: no node has that attribute; attributes on "
+                         f"the nodes are {sorted(found)}")
+    values = _na_to_none(_node_attr(G, nodes, color_by))
+    return values, list(values)
+
+
+def _na_to_none(values: np.ndarray) -> np.ndarray:
+    mask = pd.isna(pd.Series(values, dtype=object)).to_numpy()
+    out = values.copy()
+    out[mask] = None
+    return out
+
+
+def _brokers(metrics: pd.DataFrame, nodes: Sequence) -> set:
+    cols = [c for c in metrics.columns if c.startswith("brokerage_")]
+    if not cols and "betweenness" not in metrics.columns:
+        raise ValueError("highlight 'brokers' needs brokerage_* or betweenness columns in "
+                         "metrics (from pn.member_metrics)")
+    m = metrics[metrics["member_id"].astype(str).isin({str(n) for n in nodes})]
+    total = m[cols].sum(axis=1) if cols else m["betweenness"]
+    frame = pd.DataFrame({"member_id": m["member_id"].astype(str).to_numpy(),
+                          "total": total.to_numpy(dtype=float)})
+    frame = frame[frame["total"] > 0].sort_values(["total", "member_id"],
+                                                  ascending=[False, True])
+    k = max(1, math.ceil(BROKER_SHARE * len(m))) if len(frame) else 0
+    return set(frame["member_id"].head(k))
+
+
+def _highlights(src: Any, G: nx.Graph, nodes: list, degree: np.ndarray, highlight: Any,
+                metrics: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    if highlight is None:
+        return {}
+    if isinstance(highlight, str):
+        highlight = (highlight,)
+    ids = np.array([str(n) for n in nodes], dtype=object)
+    out: dict[str, np.ndarray] = {}
+    if isinstance(highlight, Mapping):
+        for name, members in highlight.items():
+            out[str(name)] = np.isin(ids, [str(x) for x in members])
+        return out
+    unknown = [h for h in highlight if h not in HIGHLIGHTS]
+    if unknown:
+        raise ValueError(f"highlight must be a subset of {list(HIGHLIGHTS)} or a mapping "
+                         f"name -> members; got {unknown}")
+    need_metrics = any(h in ("brokers", "newcomers") for h in highlight)
+    if need_metrics and metrics is None and isinstance(src, PeerNetwork):
+        from ..metrics import member_metrics
+
+        metrics = member_metrics(src)
+    for h in highlight:
+        if h == "isolates":
+            out[h] = degree == 0
+        elif h == "brokers":
+            if metrics is not None:
+                out[h] = np.isin(ids, list(_brokers(metrics, nodes)))
+            elif any("broker" in d for _, d in G.nodes(data=True)):
+                out[h] = np.array([bool(G.nodes[n].get("broker")) for n in nodes])
+        elif h == "newcomers":
+            if metrics is not None and "newcomer" in metrics.columns:
+                new = metrics.loc[metrics["newcomer"].astype("boolean").fillna(False)
+                                  .to_numpy(dtype=bool), "member_id"].astype(str)
+                out[h] = np.isin(ids, new.to_list())
+            elif any("newcomer" in d for _, d in G.nodes(data=True)):
+                out[h] = np.array([bool(G.nodes[n].get("newcomer")) for n in nodes])
+    return out
+
+
+def _labels(src: Any, G: nx.Graph, nodes: list, labels: Any, rank: np.ndarray,
+            top: int = 10) -> dict[int, str]:
+    if labels is None or labels is False:
+        return {}
+    if isinstance(labels, str):
+        if labels == "all":
+            chosen = list(range(len(nodes)))
+        elif labels == "top":
+            order = np.lexsort((np.array([str(n) for n in nodes]), -rank))
+            chosen = [int(i) for i in order[:top] if rank[i] > 0]
+        else:
+            raise ValueError(f"labels must be None, 'top', 'all' or a list of members; got "
+                             f"{labels!r}")
+    else:
+        wanted = {str(x) for x in labels}
+        chosen = [i for i, n in enumerate(nodes) if str(n) in wanted]
+    names: dict[str, Any] = {}
+    if isinstance(src, PeerNetwork) and "name" in src.members.columns:
+        names = dict(zip(src.members["member_id"].astype(str), src.members["name"],
+                         strict=True))
+    return {i: safe_label(names.get(str(nodes[i]), G.nodes[nodes[i]].get("name")), nodes[i])
+            for i in chosen}
+
+
+def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, labels: Any,
+             layout_: Mapping | None, seed: int, metrics: pd.DataFrame | None,
+             what: str) -> tuple[_Map, list]:
+    _check_color_by(color_by)
+    if size_by not in (None, *SIZE_BY):
+        raise ValueError(f"size_by must be one of {list(SIZE_BY)} or None; got {size_by!r}")
+    G = _as_graph(src, what)
+    if G.is_directed():
+        G = G.to_undirected()
+    nodes = sorted(G.nodes, key=str)
+    pos = layout(G, seed=seed) if layout_ is None else layout_
+    missing = [n for n in nodes if n not in pos]
+    if missing:
+        raise ValueError(f"layout has no position for {len(missing)} node(s), e.g. "
+                         f"{missing[:3]}; compute it on the whole network with "
+                         f"pn.plot.layout(net) (or pass previous= to extend an old layout)")
+    xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v], float(w)) for u, v, w in G.edges(data="weight", default=1.0)
+             if u != v]
+    e = np.array(edges, dtype=float).reshape(-1, 3)
+    eu, ev, ew = e[:, 0].astype(int), e[:, 1].astype(int), e[:, 2]
+    degree = np.array([G.degree(n) for n in nodes], dtype=float)
+    strength = (np.bincount(eu, weights=ew, minlength=len(nodes))
+                + np.bincount(ev, weights=ew, minlength=len(nodes))) if len(nodes) else degree
+    size_value = {"degree": degree, "strength": strength, None: None}[size_by]
+    category, universe = _color_values(src, G, nodes, color_by, seed)
+    marks = _highlights(src, G, nodes, degree, highlight, metrics)
+    text = _labels(src, G, nodes, labels, degree if size_value is None else size_value)
+    name = G.graph.get("name") or getattr(src, "name", "")
+    period = G.graph.get("period", getattr(src, "label", ""))
+    head = " ".join(str(x) for x in (name, "" if period in ("all", None) else period) if x)
+    title = (f"{head}: " if head else "") + (f"{len(nodes):,} members, {len(edges):,} ties")
+    return _Map(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
+                text, title), universe
+
+
+# ------------------------------------------------------------------------- drawing
+@dataclass
+class _Scale:
+    size_max: float
+    value_max: float
+    weight_max: float
+    edges: int
+
+
+def _scale_for(maps: Sequence[_Map]) -> _Scale:
+    n = max((len(m.nodes) for m in maps), default=1)
+    size_max = float(np.clip(2600 / math.sqrt(max(n, 1)), 30, 320))
+    vmax = max((float(m.size_value.max()) for m in maps
+                if m.size_value is not None and len(m.size_value)), default=1.0)
+    wmax = max((float(m.ew.max()) for m in maps if len(m.ew)), default=1.0)
+    edges = max((len(m.ew) for m in maps), default=0)
+    return _Scale(size_max, max(vmax, 1e-9), max(wmax, 1e-9), edges)
+
+
+def _sizes(values: np.ndarray | None, n: int, scale: _Scale) -> np.ndarray:
+    smin = scale.size_max / 10
+    if values is None:
+        return np.full(n, scale.size_max / 3)
+    return smin + (scale.size_max - smin) * np.clip(values / scale.value_max, 0, 1)
+
+
+def _edge_style(w: np.ndarray, scale: _Scale) -> tuple[np.ndarray, np.ndarray]:
+    frac = np.sqrt(np.clip(w / scale.weight_max, 0, 1))
+    base = min(0.5, 0.5 * math.sqrt(400 / max(scale.edges, 1)))
+    return 0.25 + 2.0 * frac, base * (0.25 + 0.75 * frac)
+
+
+def _nice(x: float) -> float:
+    if x <= 0:
+        return 0.0
+    mag = 10 ** math.floor(math.log10(x))
+    for step in (1, 2, 5, 10):
+        if step * mag >= x * 0.999:
+            return step * mag
+    return 10 * mag
+
+
+def _size_steps(vmax: float) -> list[float]:
+    top = _nice(vmax) if _nice(vmax) <= vmax else _nice(vmax / 2)
+    top = max(top, 1.0)
+    steps = sorted({1.0, _nice(top / 4), top})
+    return [s for s in steps if s <= vmax or s == 1.0]
+
+
+def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
+          size_by: str | None, legend: bool, title: Any, **kwargs: Any) -> tuple[list, list]:
+    from matplotlib.collections import LineCollection
+
+    n = len(m.nodes)
+    if len(m.ew):
+        order = np.argsort(m.ew, kind="stable")
+        segs = np.stack([m.xy[m.eu[order]], m.xy[m.ev[order]]], axis=1)
+        lw, alpha = _edge_style(m.ew[order], scale)
+        rgba = np.zeros((len(order), 4))
+        rgba[:, :3] = _EDGE_RGB
+        rgba[:, 3] = alpha
+        ax.add_collection(LineCollection(segs, linewidths=lw, colors=rgba, zorder=1,
+                                         gid="peernet-edges", capstyle="round"))
+    sizes = _sizes(m.size_value, n, scale)
+    if m.category is not None and colors is not None:
+        cats = map_categories(m.category, colors)
+        face = np.array([colors.get(c, UNKNOWN_COLOR) for c in cats], dtype=object)
+    else:
+        cats = None
+        face = np.full(n, _SINGLE_COLOR, dtype=object)
+    edge = np.where(face == UNKNOWN_COLOR, "#555555", "#FFFFFF")
+    order = np.argsort(sizes, kind="stable")
+    opts = {"linewidths": 0.5, "zorder": 3}
+    opts.update(kwargs)
+    ax.scatter(m.xy[order, 0], m.xy[order, 1], s=sizes[order], c=list(face[order]),
+               edgecolors=list(edge[order]), gid="peernet-nodes", **opts)
+    key_handles = _size_handles(scale, size_by) if m.size_value is not None else []
+    from matplotlib.lines import Line2D
+
+    for name, mask in m.highlights.items():
+        style = HIGHLIGHT_STYLE.get(name, {"marker": "D", "linewidth": 1.2,
+                                           "linestyle": "solid", "scale": 2.4,
+                                           "edgecolor": "#000000", "label": name})
+        if mask.any():
+            ax.scatter(m.xy[mask, 0], m.xy[mask, 1], s=sizes[mask] * style["scale"] + 20,
+                       marker=style["marker"], facecolors="none",
+                       edgecolors=style["edgecolor"], linewidths=style["linewidth"],
+                       linestyles=[style["linestyle"]], zorder=4,
+                       gid=f"peernet-highlight-{name}")
+            key_handles.append(Line2D(
+                [], [], marker=style["marker"], linestyle="none", markersize=9,
+                markerfacecolor="none", markeredgecolor=style["edgecolor"],
+                markeredgewidth=style["linewidth"],
+                label=style["label"].format(share=BROKER_SHARE)))
+    if len(m.ew):
+        key_handles += _weight_handles(scale)
+    color_handles = []
+    if cats is not None:
+        present = set(cats)
+        color_handles = [Line2D([], [], marker="o", linestyle="none", markersize=8,
+                                markerfacecolor=c,
+                                markeredgecolor="#555555" if c == UNKNOWN_COLOR else "#FFFFFF",
+                                label=k) for k, c in colors.items() if k in present]
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if n:
+        lo, hi = m.xy.min(axis=0), m.xy.max(axis=0)
+        pad = 0.06 * max(float((hi - lo).max()), 1e-9) + 0.02
+        ax.set_xlim(lo[0] - pad, hi[0] + pad)
+        ax.set_ylim(lo[1] - pad, hi[1] + pad)
+    if title is not False:
+        ax.set_title(m.title if title is None else title, loc="left")
+    if m.labels:
+        idx = sorted(m.labels)
+        _place_labels(ax, m.xy[idx], [m.labels[i] for i in idx], sizes[idx], fontsize=7)
+    if legend:
+        _legends(ax, color_handles, key_handles, legend_title=_legend_title(m))
+    return color_handles, key_handles
+
+
+def _place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, *,
+                  fontsize: float, wrap: int | None = None) -> None:
+    """Print labels above their nodes, pushed apart until no two overlap (a few hundred
+    vectorised relaxation steps in display space), with a thin leader line when moved."""
+    import matplotlib.patheffects as pe
+
+    if not len(texts):
+        return
+    if wrap:
+        texts = [textwrap.fill(t, wrap) for t in texts]
+    ax.apply_aspect()
+    to_px = ax.transData
+    anchor = to_px.transform(xy)
+    scale = ax.figure.dpi / 72
+    lines = np.array([t.count("\n") + 1 for t in texts], dtype=float)
+    chars = np.array([max(len(x) for x in t.split("\n")) for t in texts], dtype=float)
+    half_w = 0.3 * fontsize * chars * scale + 2
+    half_h = 0.62 * fontsize * lines * scale + 1
+    lift = (0.5 * np.sqrt(sizes) + 2) * scale
+    p = anchor + np.column_stack([np.zeros(len(texts)), lift + half_h])
+    for _ in range(300):
+        dx = p[:, None, 0] - p[None, :, 0]
+        dy = p[:, None, 1] - p[None, :, 1]
+        ox = half_w[:, None] + half_w[None, :] - np.abs(dx)
+        oy = half_h[:, None] + half_h[None, :] - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        along_y = oy <= ox
+        sy = np.where(dy == 0, np.sign(np.arange(len(p))[:, None] - np.arange(len(p))), np.sign(dy))
+        sx = np.where(dx == 0, 1.0, np.sign(dx))
+        p[:, 1] += 0.5 * np.where(hit & along_y, sy * oy, 0).sum(axis=1)
+        p[:, 0] += 0.5 * np.where(hit & ~along_y, sx * ox, 0).sum(axis=1)
+    inv = to_px.inverted()
+    for i, text in enumerate(texts):
+        moved = np.hypot(*(p[i] - anchor[i])) > lift[i] + half_h[i] + 4 * scale
+        ax.annotate(text, xy[i], xytext=inv.transform(p[i]), textcoords="data", ha="center",
+                    va="center", fontsize=fontsize, zorder=5, gid="peernet-label",
+                    linespacing=0.95,
+                    arrowprops={"arrowstyle": "-", "color": "#444444", "lw": 0.5,
+                                "shrinkA": 0, "shrinkB": 2} if moved else None,
+                    path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+
+
+def _legend_title(m: _Map) -> str:
+    return getattr(m, "_color_title", "")
+
+
+def _size_handles(scale: _Scale, size_by: str | None) -> list:
+    from matplotlib.lines import Line2D
+
+    handles = []
+    word = "ties" if size_by == "degree" else "strength"
+    for v in _size_steps(scale.value_max):
+        s = scale.size_max / 10 + (scale.size_max - scale.size_max / 10) * min(
+            v / scale.value_max, 1)
+        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(s),
+                              markerfacecolor="#BBBBBB", markeredgecolor="#777777",
+                              label=f"{v:g} {word if v != 1 else 'tie'}" if size_by == "degree"
+                              else f"{word} {v:g}"))
+    return handles
+
+
+def _weight_handles(scale: _Scale) -> list:
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for v in sorted({1.0, _nice(scale.weight_max)} if scale.weight_max > 1 else {1.0}):
+        lw, alpha = _edge_style(np.array([min(v, scale.weight_max)]), scale)
+        handles.append(Line2D([], [], color=(*_EDGE_RGB, max(float(alpha[0]), 0.5)),
+                              linewidth=float(lw[0]), label=f"tie weight {v:g}"))
+    return handles
+
+
+def _legends(ax: Any, color_handles: list, key_handles: list, *, legend_title: str,
+             ncol: int = 4) -> None:
+    first = None
+    if color_handles:
+        first = ax.legend(handles=color_handles, title=legend_title, loc="upper left",
+                          bbox_to_anchor=(1.0, 1.0), fontsize=8, title_fontsize=8,
+                          frameon=False, borderaxespad=0.3)
+        first.set_gid("peernet-colors")
+    if key_handles:
+        if first is not None:
+            ax.add_artist(first)
+            first.set_clip_on(False)  # add_artist clips to the axes: the legend sits outside
+        key = ax.legend(handles=key_handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                        ncol=min(ncol, len(key_handles)), fontsize=8, frameon=False,
+                        handletextpad=0.8, columnspacing=2.0, borderaxespad=0.2,
+                        labelspacing=1.0)
+        key.set_gid("peernet-key")
+
+
+def _colors_for(universe: list, color_by: Any, palette: Mapping[str, str] | None,
+                max_categories: int) -> dict[str, str] | None:
+    if color_by is None:
+        return None
+    return category_colors(universe, max_categories=max_categories, palette=palette)
+
+
+# ------------------------------------------------------------------------- public maps
+def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
+                size_by: str | None = "degree",
+                highlight: Iterable[str] | Mapping[str, Iterable] | None = HIGHLIGHTS,
+                labels: str | Iterable | None = None, layout: Mapping | None = None,
+                seed: int = 0, metrics: pd.DataFrame | None = None,
+                palette: Mapping[str, str] | None = None, max_categories: int = 10,
+                legend: bool = True, title: str | None | bool = None, ax: Any = None,
+                **kwargs: Any) -> Any:
+    """Map of the people in a network (or one period of it) and their ties.
+
+    One marker per member in the period (everyone :func:`peernet.person_graph` returns:
+    the members active in the window and everyone they are tied to), isolates included; one
+    line per tie, wider and darker the stronger it is.
+
+    Parameters
+    ----------
+    net_or_G : PeerNetwork or networkx.Graph
+        A network or a period of it (``net.period("2025")``), or a person graph.
+    color_by : {"org", "sector", "region", "language", "role", "community"}, mapping or None
+        Node colour. Categories get colours from a mapping sorted by name, built from the
+        *whole* roster (``net.root``) so an organization keeps its colour in every period;
+        above ``max_categories`` the largest keep a colour and the rest are "other"; a
+        missing value is "unknown" (white). ``"community"`` uses Louvain communities
+        (``seed``) of the graph drawn. A mapping ``member -> category`` colours by anything.
+    size_by : {"degree", "strength"} or None, default "degree"
+        Marker area grows linearly with the member's degree (people tied to) or strength
+        (sum of tie weights).
+    highlight : iterable of {"brokers", "isolates", "newcomers"}, mapping, or None
+        Members drawn with an extra outline, named in the key: brokers (thick black
+        circle: the top 10% of members by Gould-Fernandez brokerage across organizations,
+        from :func:`peernet.member_metrics`), newcomers (dashed outer circle: joined in the
+        period), isolates (square: no tie in the period). A mapping ``name -> members``
+        highlights any set. From a bare graph, brokers and newcomers need ``metrics=`` or
+        ``broker`` / ``newcomer`` node attributes, and are skipped otherwise.
+    labels : None, "top", "all" or list of members
+        Names printed beside nodes: none (default), the 10 largest by ``size_by``, every
+        member, or the members listed. The roster ``name`` is used, else the id; an email
+        address is never printed.
+    layout : mapping, optional
+        Positions from :func:`layout`; pass the same one to every period's map.
+    seed : int, default 0
+        Seed of the layout (when ``layout`` is None) and of the communities.
+    metrics : DataFrame, optional
+        :func:`peernet.member_metrics` of the same period, to avoid computing it again.
+    palette : mapping, optional
+        Fixed colours for some categories.
+    max_categories : int, default 10
+        Most colour legend entries before grouping into "other".
+    legend : bool, default True
+        Colour legend right of the map; key (sizes, highlights, tie weights) below it.
+    title : str, None or False
+        Default: the network, period, members and ties.
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to the node ``scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Nodes are the collection with gid ``"peernet-nodes"`` (one point per member), ties
+        ``"peernet-edges"``, highlights ``"peernet-highlight-<name>"``; legends have gids
+        ``"peernet-colors"`` and ``"peernet-key"``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> net = pn.load_sample("davis")
+    >>> ax = pn.plot.network_map(net, color_by=None, labels="top", ax=ax)
+    >>> nodes = next(c for c in ax.collections if c.get_gid() == "peernet-nodes")
+    >>> len(nodes.get_offsets())
+    18
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    m, universe = _prepare(net_or_G, color_by=color_by, size_by=size_by, highlight=highlight,
+                           labels=labels, layout_=layout, seed=seed, metrics=metrics,
+                           what="network_map")
+    colors = _colors_for(universe, color_by, palette, max_categories)
+    m._color_title = _color_title(color_by)  # type: ignore[attr-defined]
+    if ax is None:
+        ax = plt.gca()
+    _draw(ax, m, colors, _scale_for([m]), size_by=size_by, legend=legend, title=title,
+          **kwargs)
+    return ax
+
+
+def _color_title(color_by: Any) -> str:
+    if isinstance(color_by, str):
+        return _TITLES.get(color_by, color_by.replace("_", " ").capitalize())
+    return ""
+
+
+def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org",
+              size_by: str | None = "degree",
+              highlight: Iterable[str] | Mapping[str, Iterable] | None = HIGHLIGHTS,
+              labels: str | Iterable | None = None, layout: Mapping | None = None,
+              seed: int = 0, palette: Mapping[str, str] | None = None,
+              max_categories: int = 10, panel_size: float = 4.6) -> Any:
+    """Maps of several periods side by side, one layout, one shared legend.
+
+    Every period is drawn with the same positions (:func:`layout` of the whole network),
+    the same colours (categories of the whole roster; with ``color_by="community"`` the
+    communities of the whole network's graph), the same size and tie-weight scales and the
+    same axis limits, so what changes between panels is the network, not the drawing.
+
+    Parameters
+    ----------
+    net : PeerNetwork
+        The whole network (periods are cut from it with ``net.period``).
+    periods : list of str
+        Period labels, oldest first (``["2023", "2025"]``).
+    color_by, size_by, highlight, labels, seed, palette, max_categories
+        As in :func:`network_map`.
+    layout : mapping, optional
+        Default: ``pn.plot.layout(net, seed=seed)``.
+    panel_size : float, default 4.6
+        Width and height of one panel in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per period; the colour legend (gid ``"peernet-colors"``) right of the
+        panels and the key (``"peernet-key"``) below them.
+
+    Examples
+    --------
+    >>> fig = pn.plot.map_years(pn.load_sample("riverbend"), ["2023", "2025"],
+    ...                         color_by="sector")
+    >>> [ax.get_title(loc="left")[:15] for ax in fig.axes]
+    ['2023: 109 membe', '2025: 112 membe']
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(net, PeerNetwork):
+        raise TypeError(f"map_years: net must be a PeerNetwork; got {type(net).__name__}")
+    if isinstance(periods, str) or not len(periods):
+        raise ValueError(f"periods must be a non-empty list of period labels such as "
+                         f"['2024', '2025']; got {periods!r}")
+    root = net.root
+    L = layout if layout is not None else _layout(root, seed=seed)
+    colour_arg = color_by
+    if color_by == "community":
+        colour_arg = _communities(_as_graph(root, "map_years"), seed)
+    maps, universe = [], []
+    for p in periods:
+        m, uni = _prepare(root.period(p), color_by=colour_arg, size_by=size_by,
+                          highlight=highlight, labels=labels, layout_=L, seed=seed,
+                          metrics=None, what="map_years")
+        m.title = f"{p}: " + m.title.split(": ", 1)[-1]
+        maps.append(m)
+        universe = uni
+    colors = _colors_for(universe, color_by, palette, max_categories)
+    scale = _scale_for(maps)
+    fig, axes = plt.subplots(1, len(periods), figsize=(panel_size * len(periods) + 1.8,
+                                                       panel_size + 1.0),
+                             layout="constrained", squeeze=False)
+    colour_handles: dict[str, Any] = {}
+    key_handles: dict[str, Any] = {}
+    for ax, m in zip(axes[0], maps, strict=True):
+        ch, kh = _draw(ax, m, colors, scale, size_by=size_by, legend=False, title=None)
+        colour_handles.update({h.get_label(): h for h in ch})
+        key_handles.update({h.get_label(): h for h in kh})
+    allxy = np.array([L[n] for n in L]).reshape(-1, 2)
+    if len(allxy):
+        lo, hi = allxy.min(axis=0), allxy.max(axis=0)
+        pad = 0.05 * float((hi - lo).max()) + 0.02
+        for ax in axes[0]:
+            ax.set_xlim(lo[0] - pad, hi[0] + pad)
+            ax.set_ylim(lo[1] - pad, hi[1] + pad)
+    if colour_handles and colors is not None:
+        ordered = [colour_handles[k] for k in colors if k in colour_handles]
+        leg = fig.legend(handles=ordered, title=_color_title(color_by),
+                         loc="outside right upper", frameon=False)
+        leg.set_gid("peernet-colors")
+    if key_handles:
+        handles = list(key_handles.values())
+        leg = fig.legend(handles=handles, loc="outside lower center", frameon=False,
+                         ncol=min(len(handles), 4 if len(periods) < 3 else 6))
+        leg.set_gid("peernet-key")
+    return fig
+
+
+def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector",
+            labels: bool = True, layout: Mapping | None = None, seed: int = 0,
+            min_weight: float | None = None, palette: Mapping[str, str] | None = None,
+            legend: bool = True, title: str | None | bool = None, ax: Any = None,
+            **kwargs: Any) -> Any:
+    """Map of the organizations: node area by active members, tie width by tie strength.
+
+    Parameters
+    ----------
+    net_or_G : PeerNetwork or networkx.Graph
+        A network or period (drawn from :func:`peernet.org_graph`), or an organization
+        graph with node attributes ``members`` and ``sector`` and edge ``weight``.
+    color_by : str or None, default "sector"
+        Node attribute for the colour; with a PeerNetwork colours come from the whole
+        roster's categories, as in :func:`network_map`, so sectors match the person maps.
+    labels : bool, default True
+        Print organization names (wrapped at 18 characters).
+    layout : mapping, optional
+        ``org -> (x, y)``; default a seeded spring layout of the organization graph.
+    min_weight : float, optional
+        Draw only ties at least this strong (the rest are counted in the title).
+    palette, legend, title, ax
+        As in :func:`network_map`.
+    **kwargs
+        Passed to the node ``scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One node per organization (gid ``"peernet-nodes"``), ties ``"peernet-edges"``,
+        legends ``"peernet-colors"`` and ``"peernet-key"`` (org sizes and tie strengths).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = pn.plot.org_map(pn.load_sample("riverbend").period("2025"), ax=ax)
+    >>> len(next(c for c in ax.collections if c.get_gid() == "peernet-nodes").get_offsets())
+    25
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    if isinstance(net_or_G, PeerNetwork):
+        from ..graphs import org_graph
+
+        G = org_graph(net_or_G)
+    elif isinstance(net_or_G, nx.Graph):
+        G = net_or_G
+    else:
+        raise TypeError(f"org_map: net_or_G must be a PeerNetwork or a networkx graph; got "
+                        f"{type(net_or_G).__name__}")
+    nodes = sorted(G.nodes, key=str)
+    if layout is None:
+        H = nx.Graph()
+        H.add_nodes_from(nodes)
+        H.add_weighted_edges_from((u, v, math.log1p(float(w)))
+                                  for u, v, w in G.edges(data="weight", default=1.0))
+        pos = nx.spring_layout(H, seed=seed, k=2.2 / math.sqrt(max(len(nodes), 1)),
+                               iterations=200)
+        if 2 < len(nodes) <= _AUTO_KK:
+            pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
+    else:
+        pos = layout
+    missing = [n for n in nodes if n not in pos]
+    if missing:
+        raise ValueError(f"layout has no position for {len(missing)} organization(s), e.g. "
+                         f"{missing[:3]}")
+    edges = [(u, v, float(w)) for u, v, w in G.edges(data="weight", default=1.0)]
+    hidden = 0
+    if min_weight is not None:
+        hidden = sum(w < min_weight for _, _, w in edges)
+        edges = [e for e in edges if e[2] >= min_weight]
+    index = {n: i for i, n in enumerate(nodes)}
+    xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
+    members = np.array([float(G.nodes[n].get("members", 1) or 0) for n in nodes])
+    m = _Map(np.array(nodes, dtype=object), xy, None, members,
+             np.array([index[u] for u, _, _ in edges], dtype=int),
+             np.array([index[v] for _, v, _ in edges], dtype=int),
+             np.array([w for _, _, w in edges], dtype=float))
+    colors = None
+    if color_by is not None:
+        values = _na_to_none(_node_attr(G, nodes, color_by))
+        universe = list(values)
+        if isinstance(net_or_G, PeerNetwork) and color_by in net_or_G.root.members.columns:
+            universe = net_or_G.root.members[color_by].astype(object).tolist()
+        m.category = values
+        colors = category_colors(universe, palette=palette)
+    if ax is None:
+        ax = plt.gca()
+    scale = _Scale(size_max=float(np.clip(5000 / math.sqrt(max(len(nodes), 1)), 150, 1400)),
+                   value_max=max(float(members.max()) if len(members) else 1.0, 1.0),
+                   weight_max=max(float(m.ew.max()) if len(m.ew) else 1.0, 1e-9),
+                   edges=min(len(m.ew), 400))
+    name = G.graph.get("name", "")
+    period = G.graph.get("period", "")
+    auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
+            f"{len(nodes)} orgs, {len(edges)} ties"
+            + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else ""))
+    color_handles, _ = _draw(ax, m, colors, scale, size_by="members", legend=False,
+                             title=auto if title is None else title, **kwargs)
+    if labels:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + 0.06 * (hi - lo))
+        _place_labels(ax, xy, [str(n) for n in nodes], _sizes(members, len(nodes), scale),
+                      fontsize=6.5, wrap=18)
+    if legend:
+        key = []
+        for v in _size_steps(scale.value_max):
+            s = scale.size_max / 10 + 0.9 * scale.size_max * min(v / scale.value_max, 1)
+            key.append(Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(s),
+                              markerfacecolor="#BBBBBB", markeredgecolor="#777777",
+                              label=f"{v:g} active member{'s' if v != 1 else ''}"))
+        if len(m.ew):
+            for v in sorted({_nice(scale.weight_max / 10), _nice(scale.weight_max)}):
+                lw, alpha = _edge_style(np.array([min(v, scale.weight_max)]), scale)
+                key.append(Line2D([], [], color=(*_EDGE_RGB, max(float(alpha[0]), 0.5)),
+                                  linewidth=float(lw[0]), label=f"{v:g} interactions + "
+                                  "shared events"))
+        _legends(ax, color_handles, key, legend_title=_color_title(color_by), ncol=2)
+    return ax
