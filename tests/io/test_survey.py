@@ -256,7 +256,7 @@ def test_without_roster_everyone_is_unmatched():
 
 # ------------------------------------------------------------------ riverbend
 @pytest.mark.parametrize("wave", ["2023", "2024", "2025"])
-def test_riverbend_exports_give_exactly_the_long_table(wave):
+def test_riverbend_exports_give_exactly_the_long_table(wave, riverbend):
     folder = pn.datasets.sample_path("riverbend")
     roster = pd.read_csv(folder / "members.csv", dtype=str)
     net = read(folder / "exports" / f"survey_{wave}_qualtrics.csv", roster=roster, wave=wave,
@@ -274,7 +274,7 @@ def test_riverbend_exports_give_exactly_the_long_table(wave):
     assert net.tz == "America/Los_Angeles"  # from the export's ImportId row
     assert net.quality.dropped.empty
     # the same scores as the canonical folder, non-response included
-    full = pn.load_sample("riverbend").period(wave)
+    full = riverbend.period(wave)
     a = pn.survey_scores(net, level="network", warn=False)
     b = pn.survey_scores(full, level="network", warn=False)
     pd.testing.assert_series_equal(a, b)
@@ -286,3 +286,11 @@ def test_dataframe_input(roster):
     net = read(df, roster=roster, format="long")
     assert len(net.surveys) == 5
     assert np.isfinite(net.surveys["value"]).all()
+
+
+def test_roster_as_network_or_path(tiny_net, tmp_path):
+    path = tmp_path / "members.csv"
+    tiny_net.members.drop(columns=["joined"]).to_csv(path, index=False)
+    a = read(FIX / "google_forms_grid.csv", roster=tiny_net, wave="2025")
+    b = read(FIX / "google_forms_grid.csv", roster=path, wave="2025")
+    assert ratings(a) == ratings(b) and len(ratings(a)) == 8
