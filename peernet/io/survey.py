@@ -298,7 +298,7 @@ def _resolve_partners(ids: Identities, labels: pd.Series, about_level: str,
 
 def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: QualityLog,
                   ids: Identities, roster_given: bool, item_map, label_map, scale, wave,
-                  about_level, tz, respondent, finished_only, format_name):
+                  about_level, tz, respondent, finished_only, format_name, dayfirst=False):
     df, rows, questions, zones = _header_rows(df, rows)
     spec = _split_questions(list(df.columns), questions, item_map)
     rated = spec[spec["item"].notna()]
@@ -350,7 +350,7 @@ def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     tcol = _first_column(df, _TIME_COLUMNS)
     when = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]")
     if tcol is not None:
-        when, bad_time = parse_datetimes(df[tcol], zones.get(tcol, tz))
+        when, bad_time = parse_datetimes(df[tcol], zones.get(tcol, tz), dayfirst=dayfirst)
         log.many(rows[bad_time & ~drop], tcol, df.loc[bad_time & ~drop, tcol],
                  "cannot read as a date; response kept without a date", "repaired")
     # a member who answered twice: keep the last response
@@ -433,7 +433,7 @@ def _detect_format(df: pd.DataFrame) -> str:
 # ------------------------------------------------------------------------ long tables
 def _long_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: QualityLog,
                   ids: Identities, roster_given: bool, item_map, label_map, scale, wave,
-                  about_level, tz):
+                  about_level, tz, dayfirst=False):
     missing = [c for c in _LONG_REQUIRED if c not in df.columns]
     if missing:
         import difflib
@@ -519,7 +519,9 @@ def _long_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
                         "wave": waves, "scale_min": smin.fillna(lo), "scale_max": smax.fillna(hi),
                         "about_level": lvl})
     if "date" in df.columns:
-        out["date"], _bad = parse_datetimes(df["date"], tz)
+        out["date"], bad_date = parse_datetimes(df["date"], tz, dayfirst=dayfirst)
+        log.many(rows[bad_date & ~drop], "date", df.loc[bad_date & ~drop, "date"],
+                 "cannot read as a date; rating kept without a date", "repaired")
     keep = ~drop
     extra = [c for c in df.columns if c not in out.columns and c not in ("about_level",)]
     out = pd.concat([out, df[extra]], axis=1)
@@ -534,7 +536,8 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
                 labels: Mapping[str, float] | None = None, about_level: str = "member",
                 tz: str | None = None, identities: Any = None, respondent: str | None = None,
                 columns: Mapping[str, str] | None = None, finished_only: bool = False,
-                errors: str = "report", name: str | None = None) -> PeerNetwork:
+                dayfirst: bool = False, errors: str = "report",
+                name: str | None = None) -> PeerNetwork:
     """Read a roster survey export (Qualtrics, Google Forms, any wide CSV/XLSX, or a long table).
 
     Parameters
@@ -582,6 +585,9 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         Renames applied to the file's columns first (``{"rater": "respondent"}``).
     finished_only : bool, default False
         Leave out Qualtrics responses with ``Finished`` false.
+    dayfirst : bool, default False
+        Read answer times written day-first (``13/02/2025 10:00``, en-GB Google Forms); a
+        day-first time is never guessed.
     errors : {"report", "raise"}
         Record and leave out bad rows (default) or raise one DataError listing them.
     name : str, optional
@@ -632,7 +638,7 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
             df, rows, file=file, log=log, ids=ids, roster_given=roster_given,
             item_map=item_map, label_map=label_map, scale=scale, wave=wave,
             about_level=about_level, tz=zone, respondent=respondent,
-            finished_only=finished_only, format_name=fmt)
+            finished_only=finished_only, format_name=fmt, dayfirst=dayfirst)
         if wave is None:
             first = table["date"].dropna()
             if first.empty:
@@ -646,7 +652,7 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         table, trows, ids, res_q = _long_to_long(
             df, rows, file=file, log=log, ids=ids, roster_given=roster_given,
             item_map=item_map, label_map=label_map, scale=scale, wave=wave,
-            about_level=about_level, tz=zone)
+            about_level=about_level, tz=zone, dayfirst=dayfirst)
     quality = log.result()
     bad = quality.issues[quality.issues["action"].isin(["dropped", "repaired"])]
     if errors == "raise" and len(bad):

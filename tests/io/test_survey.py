@@ -294,3 +294,15 @@ def test_roster_as_network_or_path(tiny_net, tmp_path):
     a = read(FIX / "google_forms_grid.csv", roster=tiny_net, wave="2025")
     b = read(FIX / "google_forms_grid.csv", roster=path, wave="2025")
     assert ratings(a) == ratings(b) and len(ratings(a)) == 8
+
+
+def test_day_first_times_only_with_dayfirst(roster, tmp_path):
+    p = tmp_path / "gb.csv"
+    p.write_text("Timestamp,Email Address,Reliability [Ben Roy]\n"
+                 "13/02/2025 10:00:00,ana@a.org,A great deal\n")
+    net = read(p, roster=roster, wave="2025")
+    assert net.surveys["date"].isna().all()  # never guessed; reported
+    q = issues(net, "gb.csv")
+    assert q.loc[q["problem"].str.startswith("cannot read as a date"), "row"].tolist() == [2]
+    net = read(p, roster=roster, wave="2025", dayfirst=True)
+    assert net.surveys["date"].iloc[0] == pd.Timestamp("2025-02-13 10:00", tz="UTC")
