@@ -211,15 +211,21 @@ def _wave_data(net: PeerNetwork, wave: str, *, level: str, warn: bool = True) ->
 
 def _reconstruct(w: _Wave) -> pd.DataFrame:
     """Reconstruction: a non-respondent's rating of a respondent is taken to be the
-    respondent's rating of the non-respondent (same item, same value)."""
-    if w.unit != "member":
-        raise ValueError("impute='reconstruct' needs member-level ratings; this wave rates "
-                         "organizations")
+    respondent's rating of the non-respondent (same item, same value); for organizations, an
+    organization none of whose members answered rates back each organization that rated it."""
     r = w.ratings
-    src = r.loc[~r["target"].isin(w.respondents) & ~r["imputed"]]
-    back = pd.DataFrame({"rater": src["target"].to_numpy(), "target": src["rater"].to_numpy(),
-                         "item": src["item"].to_numpy(), "value": src["value"].to_numpy(),
-                         "imputed": True})
+    if w.unit == "member":
+        src = r.loc[~r["target"].isin(w.respondents) & ~r["imputed"]]
+        rater, target = src["target"].to_numpy(), src["rater"].to_numpy()
+    else:
+        # organizations without a respondent "rate" the rater's organization back
+        answered = pd.unique(w.unit_of.reindex(w.respondents).dropna())
+        src = r.loc[~r["target"].isin(answered) & ~r["imputed"]]
+        src = src[src["rater"].map(w.unit_of).notna()]
+        rater = ("org:" + src["target"].astype("str")).to_numpy()
+        target = src["rater"].map(w.unit_of).to_numpy()
+    back = pd.DataFrame({"rater": rater, "target": target, "item": src["item"].to_numpy(),
+                         "value": src["value"].to_numpy(), "imputed": True})
     return pd.concat([r, back], ignore_index=True)
 
 

@@ -499,3 +499,15 @@ def test_riverbend_every_figure_carries_its_response_rate(riverbend):
     assert (band["band_min"] <= band["none"]).all() and (band["none"] <= band["band_max"]).all()
     # the learning item about the network appears as its own mean
     assert 1 <= s["learning_mean"] <= 4
+
+
+def test_partner_reconstruct_org_level(partner_net):
+    # Parks Department did not answer: it "rates" each organization as that one rated it
+    s = pn.survey_scores(partner_net, level="org", impute="reconstruct").set_index("org")
+    assert s.loc["Valley Clinic", "reliability"] == pytest.approx((3 + 4 + 2 + 3) / 4)
+    assert s.loc["Hope Schools", "reliability"] == pytest.approx((3 + 2 + 3 + 2) / 4)
+    assert s.loc["Hope Schools", "n_raters"] == 3  # members who actually answered
+    band = pn.metrics.survey_sensitivity(partner_net).set_index("measure")
+    assert band.loc["density_reported", ["none", "reconstruct"]].tolist() == pytest.approx(
+        [16 / 20, 20 / 20])
+    assert band.loc["reciprocity_reported", "band_max"] == pytest.approx(1.0)
