@@ -155,13 +155,14 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     net : PeerNetwork
         A slice (``net.period("2025")``) or a whole network.
     graph : networkx.Graph, optional
-        A person graph to use instead of ``pn.person_graph(net)``; brokerage then uses it
-        too (an undirected graph counts each tie both ways).
+        A person graph to use instead of ``pn.person_graph(net)``. Brokerage uses it too
+        when it is directed; with an undirected ``graph`` brokerage stays on the slice's
+        direct interactions.
 
     Returns
     -------
     DataFrame
-        - ``member_id``, ``org`` (NaN when the roster has none)
+        - ``member_id``, ``org``, ``sector``, ``region`` (from the roster; NaN when absent)
         - ``degree``: number of people tied to the member; ``strength``: sum of tie weights.
         - ``betweenness``: normalised, unweighted (hops); exact up to 2,000 nodes, above it
           estimated from 256 BFS sources drawn with seed 0 (``result.attrs``).
@@ -173,8 +174,9 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
         - ``constraint``: Burt's constraint on weighted ties; NaN for isolates. Low values
           mean non-redundant contacts (structural holes).
         - ``brokerage_coordinator`` ... ``brokerage_liaison``: Gould & Fernandez counts
-          across organizations on the directed person graph (co-attendance both ways);
-          NaN when the roster has no ``org``.
+          across organizations on the directed graph of direct interactions (message,
+          reply, help, ... ``source -> target``; co-attendance has no direction and is left
+          out, as for reciprocity); NaN when the roster has no ``org``.
         - ``first_seen``, ``last_seen``: first and last act of the member in the window.
         - ``tenure_days``: days from joining (roster ``joined``, else the first act in the
           whole network) to the end of the window (for a whole network, its last act).
@@ -203,9 +205,10 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     threshold = max(2, int(np.ceil(kmax / 2)))
     position = np.where(deg == 0, "isolate", np.where(core >= threshold, "core", "periphery"))
     df = pd.DataFrame({"member_id": pd.array(nodes.tolist(), dtype="str")})
-    df["org"] = (ga.attrs["org"].to_numpy(dtype=object) if "org" in ga.attrs.columns
-                 else np.full(n, np.nan, dtype=object))
-    df["org"] = df["org"].astype("str")
+    for col in ("org", "sector", "region"):
+        values = (ga.attrs[col].to_numpy(dtype=object) if col in ga.attrs.columns
+                  else np.full(n, np.nan, dtype=object))
+        df[col] = pd.Series(values, dtype=object).astype("str")
     df["degree"] = deg
     df["strength"] = ga.strength()
     df["betweenness"] = K.betweenness(ga)
@@ -215,8 +218,6 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     df["constraint"] = K.constraint(ga)
     if graph is not None and graph.is_directed():
         da = K.arrays_from_graph(graph).directed_a
-    elif graph is not None:
-        da = ga.a
     else:
         da = K.directed_from_net(net, nodes)
     groups = (ga.attrs["org"] if "org" in ga.attrs.columns

@@ -109,8 +109,10 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     rp = _periods(root_inter["timestamp"], tz, pfreq)
     codes, _ = pd.factorize(root_inter["source"])
     ridx = np.asarray(rp.array.asi8 - base.ordinal, np.int64)
-    pairs = np.unique(np.column_stack([codes, ridx]), axis=0)
-    mem, per = pairs[:, 0], pairs[:, 1]
+    lo_r = int(ridx.min()) if len(ridx) else 0
+    span_r = (int(ridx.max()) - lo_r + 1) if len(ridx) else 1
+    pair_keys = np.unique(codes.astype(np.int64) * span_r + (ridx - lo_r))
+    mem, per = pair_keys // span_r, pair_keys % span_r + lo_r
     first = np.full(int(codes.max()) + 1 if len(codes) else 0, np.iinfo(np.int64).max)
     np.minimum.at(first, mem, per)
     lo_p = int(per.min()) if len(per) else 0

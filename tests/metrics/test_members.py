@@ -11,8 +11,8 @@ import pytest
 import peernet as pn
 from peernet.metrics import _sparse as K
 
-COLUMNS = ["member_id", "org", "degree", "strength", "betweenness", "eigenvector",
-           "core_number", "position", "constraint", "brokerage_coordinator",
+COLUMNS = ["member_id", "org", "sector", "region", "degree", "strength", "betweenness",
+           "eigenvector", "core_number", "position", "constraint", "brokerage_coordinator",
            "brokerage_gatekeeper", "brokerage_representative", "brokerage_consultant",
            "brokerage_liaison", "first_seen", "last_seen", "tenure_days", "newcomer",
            "days_to_first_tie"]
@@ -128,10 +128,21 @@ def test_brokerage_roles_by_hand():
 
 def test_member_metrics_on_tiny_directed_brokerage(tiny_net):
     m = by_id(pn.member_metrics(tiny_net))
-    D = pn.person_graph(tiny_net, directed=True)
+    # direct ties ana->cai, cai->ana, ben->ana, dee->eve: only ben(A) -> ana(A) -> cai(B) is an
+    # open two-path, so ana represents org A once
+    roles = m.loc[:, "brokerage_coordinator":"brokerage_liaison"]
+    assert roles.loc["ana"].tolist() == [0, 0, 1, 0, 0]
+    assert roles.drop("ana").to_numpy().sum() == 0
+    D = pn.person_graph(tiny_net, directed=True, coattendance=None)
     ref = brute_brokerage(D, "org")
     for n in D:
-        assert m.loc[n, "brokerage_coordinator":"brokerage_liaison"].tolist() == ref[n]
+        assert roles.loc[n].tolist() == ref[n]
+    # a directed graph= is used as given (co-attendance both ways here)
+    G = pn.person_graph(tiny_net, directed=True)
+    mg = by_id(pn.member_metrics(tiny_net, graph=G))
+    ref = brute_brokerage(G, "org")
+    for n in G:
+        assert mg.loc[n, "brokerage_coordinator":"brokerage_liaison"].tolist() == ref[n]
 
 
 def test_edge_cases(tiny_net, davis):

@@ -124,3 +124,24 @@ def test_reciprocity_rejects_undirected():
         pn.metrics.reciprocity(nx.Graph([(1, 2)]))
     assert pn.metrics.reciprocity(nx.DiGraph([(1, 2), (2, 1), (1, 3)])) == pytest.approx(2 / 3)
     assert np.isnan(pn.metrics.reciprocity(nx.DiGraph()))
+
+
+@pytest.mark.parametrize("with_igraph", [True, False])
+def test_same_numbers_with_and_without_igraph(riverbend, monkeypatch, with_igraph):
+    y = riverbend.period("2024")
+    ref = pn.network_metrics(y)
+    if not with_igraph:
+        monkeypatch.setattr(K, "_igraph", None)
+    pd.testing.assert_series_equal(pn.network_metrics(riverbend.period("2024")), ref)
+
+
+def test_large_graph_louvain_uses_igraph_close_to_networkx(riverbend, monkeypatch):
+    y = riverbend.period("2025")
+    G = pn.person_graph(y)
+    comms = nx.community.louvain_communities(G, weight="weight", seed=0)
+    q_nx = nx.community.modularity(G, comms, weight="weight")
+    monkeypatch.setattr(K, "EXACT_MAX_NODES", 50)
+    s1 = pn.network_metrics(riverbend.period("2025"))
+    s2 = pn.network_metrics(riverbend.period("2025"))
+    assert s1["modularity"] == s2["modularity"]                  # seeded: reproducible
+    assert s1["modularity"] == pytest.approx(q_nx, abs=0.03)
