@@ -747,20 +747,18 @@ def connectedness(ctx: Context) -> Value:
 
 @indicator(needs="interactions: thread_id, kind message/reply")
 def hours_to_first_reply(ctx: Context) -> Value:
-    """Median hours from a thread's first message to its first reply (answered threads)."""
-    i = ctx.inter
-    if "thread_id" not in i.columns or not i["thread_id"].notna().any():
+    """Median hours from a thread's first message to its first reply by someone else, over
+    the threads started in the period that got one (:func:`peernet.metrics.time_to_first_reply`).
+    """
+    from ..metrics import time_to_first_reply
+
+    if "thread_id" not in ctx.inter.columns or not ctx.inter["thread_id"].notna().any():
         return _none("no thread_id on interactions")
-    t = i.loc[i["thread_id"].notna().to_numpy() & i["kind"].isin(("message", "reply"))
-              .to_numpy(), ["thread_id", "kind", "timestamp"]]
-    start = t[(t["kind"] == "message").to_numpy()].groupby("thread_id")["timestamp"].min()
-    reply = t[(t["kind"] == "reply").to_numpy()].groupby("thread_id")["timestamp"].min()
-    both = pd.concat({"start": start, "reply": reply}, axis=1, join="inner")
-    both = both[both["reply"] >= both["start"]]
-    if len(both) == 0:
-        return _none("no thread got a reply in the period")
-    hours = (both["reply"] - both["start"]) / pd.Timedelta(hours=1)
-    return Value(float(hours.median()), f"{len(both)} of {len(start)} threads answered")
+    t = time_to_first_reply(ctx.net)
+    hours = t["hours_to_first_reply"].dropna()
+    if len(hours) == 0:
+        return _none("no thread started in the period got a reply")
+    return Value(float(hours.median()), f"{len(hours)} of {len(t)} threads answered")
 
 
 @indicator(needs="members.language, events.language")

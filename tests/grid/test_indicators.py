@@ -39,6 +39,13 @@ def test_reciprocity_equals_the_metrics_function(hand_net):
     assert value(pn.score(y), "reciprocity") == pytest.approx(pn.metrics.reciprocity(y))
 
 
+def test_tie_persistence_equals_tie_change_jaccard(hand_net, riverbend):
+    for net, year in ((hand_net, "2025"), (riverbend, "2025")):
+        y = net.period(year)
+        change = pn.metrics.tie_change(y.previous(), y, coattendance=None)
+        assert value(pn.score(y), "tie_persistence") == pytest.approx(change["jaccard"])
+
+
 def test_time_indicators(hand25):
     assert value(hand25, "network_age") == pytest.approx(2192 / YEAR_DAYS)  # 2020-01-01..
     assert value(hand25, "months_with_meeting", "time") == pytest.approx(5 / 12)
