@@ -356,7 +356,7 @@ def trend(evaluation: Any, *, metrics: Sequence[str] | None = None, ax: Any = No
         hi = part["high"].to_numpy(dtype=float)
         offset = (k - (len(metrics) - 1) / 2) * 0.04
         has = ~np.isnan(lo) & ~np.isnan(hi)
-        yerr = np.vstack([np.where(has, y - lo, 0), np.where(has, hi - y, 0)])
+        yerr = np.vstack([np.where(has, y - lo, np.nan), np.where(has, hi - y, np.nan)])
         any_interval |= bool(has.any())
         ax.errorbar(x + offset, y, yerr=yerr if has.any() else None, marker="o",
                     markersize=4, capsize=3, linewidth=1.4, color=colours[k % len(colours)],

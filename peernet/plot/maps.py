@@ -210,7 +210,9 @@ def _igraph_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
                       miny=lo[:, 1].tolist(), maxy=hi[:, 1].tolist())
     ig.set_random_number_generator(random.Random(seed))
     try:
-        xy = np.array(g.layout_fruchterman_reingold(seed=start.tolist(), **kwargs).coords)
+        if fixed:  # a start is only needed to pin the fixed nodes (it slows igraph down)
+            kwargs["seed"] = start.tolist()
+        xy = np.array(g.layout_fruchterman_reingold(**kwargs).coords)
     finally:
         ig.set_random_number_generator(random)
     if fixed:

@@ -1,0 +1,352 @@
+"""Network maps: artists, not pixels (markers, colours, legends, highlights, layouts)."""
+
+import time
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex, to_rgba
+from matplotlib.legend import Legend
+
+import peernet as pn
+from peernet.plot.maps import HIGHLIGHT_STYLE
+from peernet.plot.style import OKABE_ITO, OTHER_COLOR
+
+
+# ----------------------------------------------------------------------- helpers
+def collection(ax, gid):
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    return found[0] if found else None
+
+
+def legend(container, gid):
+    legends = [a for a in container.get_children() if isinstance(a, Legend)]
+    legends += list(getattr(container, "legends", []))
+    found = [lg for lg in legends if lg.get_gid() == gid]
+    return found[0] if found else None
+
+
+def legend_labels(container, gid):
+    return [t.get_text() for t in legend(container, gid).get_texts()]
+
+
+def index_of(offsets, xy):
+    hits = np.flatnonzero(np.all(np.isclose(offsets, xy), axis=1))
+    assert len(hits) == 1
+    return int(hits[0])
+
+
+def graph_with_isolates():
+    """a-b-c path in org X, d in org Y tied to c, e and f isolates (org Y, no org)."""
+    G = nx.Graph()
+    G.add_nodes_from([("a", {"org": "X"}), ("b", {"org": "X"}), ("c", {"org": "X"}),
+                      ("d", {"org": "Y"}), ("e", {"org": "Y"}), ("f", {})])
+    G.add_edge("a", "b", weight=1.0)
+    G.add_edge("b", "c", weight=4.0)
+    G.add_edge("c", "d", weight=9.0)
+    return G
+
+
+@pytest.fixture(scope="module")
+def river_layout(riverbend):
+    return pn.plot.layout(riverbend)
+
+
+# ----------------------------------------------------------------------- tiny_net
+def test_one_marker_per_member_and_org_colours_from_sorted_names(tiny_net):
+    L = pn.plot.layout(tiny_net)
+    fig, ax = plt.subplots()
+    out = pn.plot.network_map(tiny_net, layout=L, ax=ax)
+    assert out is ax
+    nodes = collection(ax, "peernet-nodes")
+    offsets = nodes.get_offsets()
+    assert len(offsets) == 5
+    faces = nodes.get_facecolors()
+    # org A sorts first -> Okabe-Ito orange; org B -> sky blue
+    assert to_hex(faces[index_of(offsets, L["ana"])]) == OKABE_ITO[0].lower()
+    assert to_hex(faces[index_of(offsets, L["eve"])]) == OKABE_ITO[1].lower()
+    assert legend_labels(ax, "peernet-colors") == ["A", "B"]
+    assert legend(ax, "peernet-colors").get_title().get_text() == "Organization"
+
+
+def test_sizes_grow_with_degree(tiny_net):
+    L = pn.plot.layout(tiny_net)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(tiny_net, layout=L, ax=ax, highlight=None)
+    G = pn.person_graph(tiny_net)
+    nodes = collection(ax, "peernet-nodes")
+    sizes = {n: nodes.get_sizes()[index_of(nodes.get_offsets(), L[n])] for n in G}
+    by_degree = sorted(G, key=lambda n: (G.degree(n), n))
+    assert [sizes[n] for n in by_degree] == sorted(sizes[n] for n in by_degree)
+    assert sizes["ana"] == max(sizes.values())  # ana has the most ties (4)
+
+
+def test_newcomer_highlight_is_a_dashed_outer_ring(tiny_net):
+    y25 = tiny_net.period("2025")
+    L = pn.plot.layout(tiny_net)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(y25, layout=L, ax=ax)
+    ring = collection(ax, "peernet-highlight-newcomers")
+    assert ring is not None
+    # eve joined 2025-06-01: the only newcomer of 2025
+    assert np.allclose(ring.get_offsets(), [L["eve"]])
+    assert len(ring.get_facecolors()) == 0 or ring.get_facecolors()[0][3] == 0
+    offset, dashes = ring.get_linestyles()[0]
+    assert dashes is not None  # dashed, not solid
+    key = legend_labels(ax, "peernet-key")
+    assert HIGHLIGHT_STYLE["newcomers"]["label"] in key
+
+
+def test_labels_print_names_and_never_emails(tiny_net):
+    fig, ax = plt.subplots()
+    pn.plot.network_map(tiny_net, labels="all", ax=ax)
+    texts = sorted(t.get_text() for t in ax.texts if t.get_gid() == "peernet-label")
+    assert texts == ["Ana Ruiz", "Ben Roy", "Cai Lin", "Dee Park", "Eve Stone"]
+    G = nx.relabel_nodes(pn.person_graph(tiny_net), {"ana": "ana@a.org"})
+    fig, ax = plt.subplots()
+    pn.plot.network_map(G, labels="all", ax=ax, highlight=None)
+    texts = [t.get_text() for t in ax.texts if t.get_gid() == "peernet-label"]
+    assert "ana" in texts and not any("@" in t for t in texts)
+
+
+def test_no_labels_by_default_and_top_labels_the_largest(tiny_net):
+    fig, ax = plt.subplots()
+    pn.plot.network_map(tiny_net, ax=ax)
+    assert [t for t in ax.texts if t.get_gid() == "peernet-label"] == []
+    G = graph_with_isolates()
+    fig, ax = plt.subplots()
+    pn.plot.network_map(G, labels="top", ax=ax)
+    # "top" = the 10 largest by size with any ties: all 4 tied nodes, not the isolates
+    assert sorted(t.get_text() for t in ax.texts if t.get_gid() == "peernet-label") == \
+        ["a", "b", "c", "d"]
+
+
+# ----------------------------------------------------------------------- graphs
+def test_isolates_are_drawn_and_outlined_with_squares():
+    G = graph_with_isolates()
+    L = pn.plot.layout(G)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(G, layout=L, ax=ax)
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 6
+    ring = collection(ax, "peernet-highlight-isolates")
+    got = {tuple(np.round(xy, 9)) for xy in ring.get_offsets()}
+    assert got == {tuple(np.round(L[n], 9)) for n in ("e", "f")}
+    # a square outline, distinct from the circle outlines of brokers and newcomers
+    square = ring.get_paths()[0].vertices
+    assert len(square) == 5 or np.allclose(np.abs(square[:4]), 0.5)
+    assert legend_labels(ax, "peernet-colors") == ["X", "Y", "unknown"]
+    # isolates sit on a ring outside the tied members
+    r_tied = max(np.hypot(*L[n]) for n in "abcd")
+    assert np.hypot(*L["e"]) > r_tied and np.hypot(*L["f"]) > r_tied
+
+
+def test_ties_are_one_line_collection_wider_and_darker_with_weight():
+    G = graph_with_isolates()
+    fig, ax = plt.subplots()
+    pn.plot.network_map(G, ax=ax, highlight=None)
+    lines = collection(ax, "peernet-edges")
+    assert len(lines.get_segments()) == 3
+    widths = lines.get_linewidths()
+    alphas = lines.get_colors()[:, 3]
+    # drawn weakest first: weights 1, 4, 9
+    assert list(widths) == sorted(widths) and widths[0] < widths[-1]
+    assert list(alphas) == sorted(alphas) and alphas[0] < alphas[-1]
+
+
+def test_brokers_are_the_top_decile_of_brokerage_with_a_thick_ring():
+    G = graph_with_isolates()
+    metrics = pd.DataFrame({"member_id": list("abcdef"),
+                            "brokerage_liaison": [0.0, 3.0, 5.0, 1.0, 0.0, 0.0],
+                            "brokerage_gatekeeper": [0.0, 0.0, 2.0, 0.0, 0.0, 0.0],
+                            "newcomer": [False, False, False, True, False, False]})
+    L = pn.plot.layout(G)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(G, layout=L, metrics=metrics, ax=ax)
+    ring = collection(ax, "peernet-highlight-brokers")
+    # 10% of 6 members -> ceil = 1 broker: c (5 + 2 = 7)
+    assert np.allclose(ring.get_offsets(), [L["c"]])
+    assert ring.get_linewidths()[0] == HIGHLIGHT_STYLE["brokers"]["linewidth"]
+    assert ring.get_linestyles()[0][1] is None  # solid
+    assert np.allclose(collection(ax, "peernet-highlight-newcomers").get_offsets(), [L["d"]])
+
+
+def test_highlight_any_set_by_mapping_and_bad_highlight():
+    G = graph_with_isolates()
+    L = pn.plot.layout(G)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(G, layout=L, highlight={"coordinators": ["a", "d"]}, ax=ax)
+    got = collection(ax, "peernet-highlight-coordinators").get_offsets()
+    assert np.allclose(sorted(map(tuple, got)), sorted([tuple(L["a"]), tuple(L["d"])]))
+    with pytest.raises(ValueError, match=r"highlight must be a subset of \['brokers', "
+                                         r"'isolates', 'newcomers'\].*\['stars'\]"):
+        pn.plot.network_map(G, highlight=["stars"])
+
+
+def test_errors_name_argument_value_and_options(davis):
+    with pytest.raises(ValueError, match=r"color_by='org' is not a roster column"):
+        pn.plot.network_map(davis, color_by="org")
+    with pytest.raises(ValueError, match=r"size_by must be one of \['degree', 'strength'\] "
+                                         r"or None; got 'age'"):
+        pn.plot.network_map(davis, size_by="age")
+    with pytest.raises(ValueError, match=r"labels must be None, 'top', 'all'.*got 'some'"):
+        pn.plot.network_map(davis, labels="some", color_by=None)
+    with pytest.raises(ValueError, match=r"layout has no position for 16 node\(s\)"):
+        pn.plot.network_map(davis, color_by=None, layout={"w01": (0, 0), "w02": (1, 1)})
+    with pytest.raises(TypeError, match="must be a PeerNetwork or a networkx graph; got list"):
+        pn.plot.network_map([1, 2])
+    with pytest.raises(ValueError, match="method must be one of"):
+        pn.plot.layout(davis, method="circle")
+
+
+# ----------------------------------------------------------------------- samples
+def test_davis_map_has_one_marker_per_woman(davis):
+    fig, ax = plt.subplots()
+    pn.plot.network_map(davis, color_by=None, highlight=("isolates",), ax=ax)
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 18
+    # 14 events, every woman co-attended with someone: no isolates, no isolate ring
+    assert collection(ax, "peernet-highlight-isolates") is None
+    assert len(collection(ax, "peernet-edges").get_segments()) == 139
+    assert legend(ax, "peernet-colors") is None
+
+
+def test_same_member_same_place_in_two_periods(riverbend, river_layout):
+    a, b = riverbend.period("2023"), riverbend.period("2025")
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    pn.plot.network_map(a, layout=river_layout, ax=ax1, highlight=None)
+    pn.plot.network_map(b, layout=river_layout, ax=ax2, highlight=None)
+    off1 = collection(ax1, "peernet-nodes").get_offsets()
+    off2 = collection(ax2, "peernet-nodes").get_offsets()
+    ga, gb = pn.person_graph(a), pn.person_graph(b)
+    assert len(off1) == ga.number_of_nodes() == len(a.members_active()) == 109
+    assert len(off2) == gb.number_of_nodes() == 112
+    both = sorted(set(ga) & set(gb))
+    assert len(both) > 50
+    for m in both:
+        i, j = index_of(off1, river_layout[m]), index_of(off2, river_layout[m])
+        assert np.array_equal(off1[i], off2[j])
+        assert np.array_equal(ax1.collections[1].get_facecolors()[i],
+                              ax2.collections[1].get_facecolors()[j])
+
+
+def test_region_legend_lists_the_regions_drawn(riverbend, river_layout):
+    y25 = riverbend.period("2025")
+    fig, ax = plt.subplots()
+    pn.plot.network_map(y25, color_by="region", layout=river_layout, ax=ax)
+    G = pn.person_graph(y25)
+    regions = sorted({d.get("region") for _, d in G.nodes(data=True)} - {None})
+    assert legend_labels(ax, "peernet-colors") == regions
+    # an org map coloured by org groups the smaller orgs into "other" (25 orgs > 10)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(y25, layout=river_layout, ax=ax, highlight=None)
+    labels = legend_labels(ax, "peernet-colors")
+    assert len(labels) == 10 and labels[-1] == "other"
+    other = [h for h in legend(ax, "peernet-colors").legend_handles
+             if h.get_label() == "other"][0]
+    assert to_rgba(other.get_markerfacecolor()) == to_rgba(OTHER_COLOR)
+
+
+def test_riverbend_brokers_are_a_tenth_of_the_members(riverbend, river_layout):
+    y25 = riverbend.period("2025")
+    mm = pn.member_metrics(y25)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(y25, layout=river_layout, metrics=mm, ax=ax)
+    n = len(collection(ax, "peernet-nodes").get_offsets())
+    brokers = collection(ax, "peernet-highlight-brokers").get_offsets()
+    assert len(brokers) == int(np.ceil(0.1 * n)) == 12
+    total = mm.filter(like="brokerage_").sum(axis=1)
+    top = mm.loc[total.sort_values(ascending=False).index[0], "member_id"]
+    assert any(np.allclose(xy, river_layout[top]) for xy in brokers)
+    newcomers = collection(ax, "peernet-highlight-newcomers").get_offsets()
+    assert len(newcomers) == int(mm["newcomer"].sum())
+
+
+def test_map_years_shares_layout_scales_and_one_legend(riverbend, river_layout):
+    fig = pn.plot.map_years(riverbend, ["2023", "2025"], color_by="region",
+                            layout=river_layout)
+    assert len(fig.axes) == 2
+    assert [ax.get_legend() for ax in fig.axes] == [None, None]
+    assert len(fig.legends) == 2
+    assert legend_labels(fig, "peernet-colors")[:4] == ["Capital", "Coast", "Mountain",
+                                                       "North Valley"]
+    a, b = fig.axes
+    assert a.get_xlim() == b.get_xlim() and a.get_ylim() == b.get_ylim()
+    na = collection(a, "peernet-nodes")
+    nb = collection(b, "peernet-nodes")
+    assert len(na.get_offsets()) == 109 and len(nb.get_offsets()) == 112
+    # one size scale: the largest marker of both panels is the same size cap
+    assert max(na.get_sizes().max(), nb.get_sizes().max()) == pytest.approx(
+        np.clip(2600 / np.sqrt(112), 30, 320))
+    assert a.get_title(loc="left").startswith("2023: 109 members")
+
+
+def test_map_years_bad_periods(riverbend):
+    with pytest.raises(ValueError, match="periods must be a non-empty list"):
+        pn.plot.map_years(riverbend, "2025")
+
+
+def test_layout_previous_keeps_old_positions(tiny_net):
+    G = pn.person_graph(tiny_net)
+    old = {"ana": np.array([0.3, -0.2]), "ben": np.array([-0.5, 0.5])}
+    L = pn.plot.layout(G, previous=old)
+    assert np.array_equal(L["ana"], old["ana"]) and np.array_equal(L["ben"], old["ben"])
+    assert set(L) == set(G)
+    assert np.allclose(pn.plot.layout(G, seed=3)["cai"], pn.plot.layout(G, seed=3)["cai"])
+
+
+def test_layout_of_a_network_covers_the_whole_roster(riverbend, river_layout):
+    assert set(river_layout) == set(riverbend.members["member_id"])
+
+
+def test_org_map_nodes_ties_and_strength_legend(riverbend):
+    y25 = riverbend.period("2025")
+    orgs = pn.org_graph(y25)
+    fig, ax = plt.subplots()
+    pn.plot.org_map(y25, ax=ax)
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == orgs.number_of_nodes() == 25
+    lines = collection(ax, "peernet-edges")
+    assert len(lines.get_segments()) == orgs.number_of_edges()
+    assert list(lines.get_linewidths()) == sorted(lines.get_linewidths())
+    key = legend_labels(ax, "peernet-key")
+    assert any("interactions + shared events" in k for k in key)
+    sectors = sorted({s for _, s in orgs.nodes(data="sector") if s})
+    assert legend_labels(ax, "peernet-colors") == sectors
+    assert len([t for t in ax.texts if t.get_gid() == "peernet-label"]) == 25
+    fig, ax = plt.subplots()
+    pn.plot.org_map(orgs, ax=ax, min_weight=50)
+    strong = sum(w >= 50 for _, _, w in orgs.edges(data="weight"))
+    assert len(collection(ax, "peernet-edges").get_segments()) == strong
+
+
+# ----------------------------------------------------------------------- scale
+def test_ten_thousand_members_draw_as_one_scatter_and_one_line_collection():
+    rng = np.random.default_rng(0)
+    n, m = 10_000, 40_000
+    G = nx.Graph()
+    G.add_nodes_from((f"m{i:05d}", {"org": f"org{i % 40:02d}"}) for i in range(n))
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    G.add_weighted_edges_from((f"m{a:05d}", f"m{b:05d}", 1.0 + (a % 7))
+                              for a, b in zip(u, v, strict=True) if a != b)
+    pos = {node: xy for node, xy in zip(G, rng.uniform(-1, 1, (n, 2)), strict=True)}
+    fig, ax = plt.subplots(figsize=(8, 8))
+    start = time.perf_counter()
+    pn.plot.network_map(G, layout=pos, ax=ax, labels="top")
+    fig.canvas.draw()
+    elapsed = time.perf_counter() - start
+    assert elapsed < 20
+    assert [c.get_gid() for c in ax.collections] == [
+        "peernet-edges", "peernet-nodes", "peernet-highlight-isolates"] or \
+        [c.get_gid() for c in ax.collections] == ["peernet-edges", "peernet-nodes"]
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == n
+    assert len(ax.texts) == 10
+
+
+def test_igraph_layout_of_ten_thousand_members_takes_seconds():
+    pytest.importorskip("igraph")
+    G = nx.barabasi_albert_graph(10_000, 2, seed=1)
+    start = time.perf_counter()
+    L = pn.plot.layout(G)
+    assert time.perf_counter() - start < 20
+    assert len(L) == 10_000
+    assert np.allclose(pn.plot.layout(G)[5], L[5])  # seeded: the same map twice
