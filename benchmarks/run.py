@@ -294,7 +294,7 @@ def floor(folder: Path):
 
 
 def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool,
-             keep: bool) -> dict:
+             keep: bool, quick: bool = False) -> dict:
     import peernet as pn
 
     rows: list[dict] = []
@@ -320,14 +320,10 @@ def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool
         s = net.period(y)
         return pn.participation(s), pn.network_metrics(s), pn.member_metrics(s)
     timed("metrics_total", total, rows)
-    timed("bootstrap_x10", lambda: pn.metrics.bootstrap(net.period(y), ["density",
-                                                                      "reciprocity"], n=10),
-          rows)
-    timed("score", lambda: pn.score(net.period(y)), rows)
-    ev = timed("evaluate", lambda: pn.evaluate(net, periods=[str(YEAR - 1), y],
-                                               bootstrap=0), rows)
-    if ev is not None:
-        timed("report", lambda: pn.report(ev, tmp / "report"), rows)
+    if quick:
+        cli = False
+    else:
+        _pipeline(net, y, tmp, rows)
     if cli:
         exe = Path(sys.executable).with_name("peernet")
         cmd = [str(exe), "evaluate", str(folder), "--year", y, "--bootstrap", "0",
@@ -335,8 +331,8 @@ def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         wall = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = usage.ru_maxrss / 1024
         ok = proc.returncode == 0
         rows.append({"stage": "cli_evaluate", "seconds": round(wall, 3) if ok else None,
                      "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
@@ -351,6 +347,19 @@ def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool
     return {"members": members, "interactions": interactions, "seed": seed,
             "generate_seconds": round(gen, 2), "sizes": sizes, "rows": rows,
             "data": str(folder) if keep else None}
+
+
+def _pipeline(net, y: str, tmp: Path, rows: list[dict]) -> None:
+    import peernet as pn
+
+    timed("bootstrap_x10", lambda: pn.metrics.bootstrap(net.period(y), ["density",
+                                                                      "reciprocity"], n=10),
+          rows)
+    timed("score", lambda: pn.score(net.period(y)), rows)
+    ev = timed("evaluate", lambda: pn.evaluate(net, periods=[str(YEAR - 1), y],
+                                               bootstrap=0), rows)
+    if ev is not None:
+        timed("report", lambda: pn.report(ev, tmp / "report"), rows)
 
 
 def markdown(result: dict) -> str:
@@ -378,6 +387,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     p.add_argument("--out", default=str(HERE / "results"), help="folder for JSON + Markdown")
     p.add_argument("--no-cli", action="store_true", help="skip `peernet evaluate` end to end")
     p.add_argument("--keep-data", action="store_true", help="keep the generated folder")
+    p.add_argument("--quick", action="store_true", help="only floor, load, graph and the "
+                   "three metric stages (the test suite's smoke run)")
     a = p.parse_args(argv)
     ms = [int(x) for x in a.members.split(",")]
     ns = [int(x) for x in a.interactions.split(",")]
@@ -387,7 +398,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     results = []
     for mm, nn in zip(ms, ns, strict=True):
-        res = run_size(mm, nn, seed=a.seed, out=out, cli=not a.no_cli, keep=a.keep_data)
+        res = run_size(mm, nn, seed=a.seed, out=out, cli=not a.no_cli, keep=a.keep_data,
+                       quick=a.quick)
         res["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                           "platform": platform.platform()}
         text = markdown(res)
