@@ -218,7 +218,9 @@ def _year(rng, year, volume, ids, weight, org_of, region_of):
         delay = pd.to_timedelta(rng.exponential(12 * 3600, len(rep)).astype(int), unit="s")
         direct.loc[rep, "timestamp"] = (post_ts + delay).to_numpy()
         same_person = direct.loc[rep, "source"].to_numpy() == direct.loc[rep, "target"]
-        direct.loc[rep[same_person.to_numpy()], "kind"] = "message"
+        own = rep[same_person.to_numpy()]          # a follow-up on one's own post
+        direct.loc[own, "kind"] = "message"
+        direct.loc[own, "target"] = None
     inter = pd.concat([attend, direct], ignore_index=True)
     inter = inter.sort_values("timestamp", kind="stable").reset_index(drop=True)
     inter["channel"] = inter["channel"].astype("str")
