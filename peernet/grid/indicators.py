@@ -495,34 +495,30 @@ def tie_persistence(ctx: Context) -> Value:
     return Value(kept / union, f"{kept} ties kept of {union} in either period (Jaccard)")
 
 
-@indicator(needs="attendance and interactions of kind message / reply")
+@indicator(needs="interactions of kind message / reply (and attendance)")
 def voice_equality(ctx: Context) -> Value:
     """1 - Gini of messages and replies among the period's attendees (silent ones included).
 
-    The Gini is defined as ``voice_gini`` of :func:`peernet.participation`, taken over
-    the whole window instead of each quarter.
+    The Gini is defined as ``voice_gini`` of :func:`peernet.participation`, taken over the
+    whole window instead of each quarter. When the data record no attendance at all (a
+    Slack or listserv export), the Gini is taken over the period's active members.
     """
-    if not set(CONTRIBUTION_KINDS) & ctx.kinds_logged:
-        return _none("the data has no message/reply rows")
-    if "attend" not in ctx.kinds_logged:
-        return _none("no attendance recorded")
-    g = _voice_gini(ctx)
-    if math.isnan(g):
-        return _none("no attendees or no messages in the period")
-    return Value(1 - g, f"voice Gini {g:.2f} among attendees")
-
-
-def _voice_gini(ctx: Context) -> float:
-    """``voice_gini`` of :func:`peernet.participation`, over the whole window: the Gini of
-    messages and replies among the window's attendees, silent attendees included."""
     from ..metrics._sparse import gini
 
-    who = ctx.attendee_mask
+    if not set(CONTRIBUTION_KINDS) & ctx.kinds_logged:
+        return _none("the data has no message/reply rows")
+    if "attend" in ctx.kinds_logged:
+        who, among = ctx.attendee_mask, "attendees"
+    else:
+        who, among = ctx.active_mask, "active members (no attendance recorded)"
     if not who.any():
-        return _NAN
+        return _none(f"no {among.split(' (')[0]} in the period")
     said = ctx.inter["kind"].isin(CONTRIBUTION_KINDS).to_numpy() & (ctx.src >= 0)
     x = np.bincount(ctx.src[said], minlength=ctx.n)[who]
-    return gini(x) if x.sum() else _NAN
+    if x.sum() == 0:
+        return _none("no message or reply in the period")
+    g = gini(x)
+    return Value(1 - g, f"voice Gini {g:.2f} among {int(who.sum())} {among}")
 
 
 # ------------------------------------------------------------------------------- time
@@ -1170,7 +1166,14 @@ def outcome_progress(ctx: Context) -> list[tuple[str, Value]] | Value:
 
 
 def indicator_table() -> pd.DataFrame:
-    """Every registered indicator: ``function``, ``params``, ``needs``, ``description``."""
+    """Every registered indicator: ``function``, ``params``, ``needs``, ``description``.
+
+    Examples
+    --------
+    >>> t = pn.grid.indicator_table()
+    >>> t.set_index("function").at["median_days_to_solve", "needs"]
+    'problems: raised_at, solved_at'
+    """
     rows = []
     for name, f in INDICATORS.items():
         doc = (f.__doc__ or "").strip().split("\n\n")[0]

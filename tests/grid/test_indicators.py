@@ -177,3 +177,24 @@ def test_indicator_table_lists_every_function():
     for el in ("trust", "time", "truth", "communication", "space", "resources",
                "problem_solving"):
         assert counts[el] >= 4
+
+
+def test_listserv_only_network():
+    """No events, no roster: voice equality over active members, meeting indicators absent."""
+    inter = pd.DataFrame({
+        "timestamp": ["2025-01-02 10:00", "2025-01-05 10:00", "2025-01-03 10:00",
+                      "2025-01-04 10:00"],
+        "source": ["a", "a", "b", "c"], "kind": ["message", "message", "reply", "reaction"],
+        "target": [None, None, "a", "a"], "thread_id": ["t1", "t2", "t1", None]})
+    net = pn.PeerNetwork.from_tables(interactions=inter, warn=False)
+    g = pn.score(net.period("2025"))
+    # a said 2, b 1, c 0: Gini = 2 (2*1 + 3*2) / (3*3) - 4/3 = 4/9
+    assert value(g, "voice_equality") == pytest.approx(5 / 9)
+    assert "no attendance recorded" in g.indicators.set_index("indicator").at[
+        "voice_equality", "note"]
+    assert value(g, "hours_to_first_reply") == pytest.approx(24.0)  # t1: Jan 2 -> Jan 3
+    assert value(g, "reciprocity") == 0.0  # b>a and c>a, never answered
+    for name in ("months_with_meeting", "events_per_quarter", "meeting_gap_cv"):
+        assert math.isnan(value(g, name)), name
+    scored = g.layers.loc[g.layers["has_data"], "element"].tolist()
+    assert scored == ["trust", "communication"]  # 2 of 4 and 3 of 5 indicators have data
