@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/peernet validate data/samples/riverbend
+	$(BIN)/peernet evaluate data/samples/riverbend --year 2025 --out report/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

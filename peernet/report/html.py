@@ -162,7 +162,7 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # suppressed in every case.
     quality = ev.net.quality if names else _scrubbed_quality(ev)
     say("drawing figures")
-    figures = _figures(ev, folder / "figures", formats)
+    figures = _figures(ev, folder / "figures", formats, min_group_size)
     say("writing tables")
     tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                  min_group_size=min_group_size)
@@ -198,7 +198,8 @@ def _render(ctx: Mapping[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------- figures
-def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...]) -> dict[str, Any]:
+def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
+             min_group_size: int) -> dict[str, Any]:
     import matplotlib
 
     from .. import plot
@@ -210,9 +211,7 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...]) -> dict[str
     def keep(name: str, obj: Any, caption: str, alt: str) -> None:
         fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
         fig = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
-        for fmt in formats:
-            fig.savefig(folder / f"{name}.{fmt}", dpi=150 if fmt == "png" else None,
-                        bbox_inches="tight", metadata=_fig_metadata(fmt))
+        plot.save(fig, folder / name, formats=formats, dpi=150)
         import matplotlib.pyplot as plt
 
         plt.close(fig)
@@ -238,19 +237,20 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...]) -> dict[str
          "Structure of the network in each period, with bootstrap intervals where computed.",
          "Network metric trends")
     mm = ev.members[ev.members["period"] == cur].drop(columns="period")
-    keep("roles", plot.roles(mm, by="org"),
-         f"Core, peripheral and isolated members and brokerage roles by organization, {cur}.",
-         f"Member roles by organization {cur}")
+    by = "sector" if "sector" in ev.net.members.columns else "org"
+    mm = mm[mm["member_id"].isin(ev.slices[cur].members_active())]
+    mm = mm.drop(columns=[by], errors="ignore").merge(
+        ev.net.members[["member_id", by]].drop_duplicates("member_id"), on="member_id",
+        how="left")
+    mm[by] = mm[by].astype("object").where(mm[by].notna(), "(unknown)")
+    small = (mm[by].map(mm[by].value_counts()) < min_group_size).to_numpy()
+    left_out = sorted(set(mm.loc[small, by]))
+    keep("roles", plot.roles(mm[~small], by=by),
+         f"Core, peripheral and isolated members and brokerage roles by {by}, {cur}."
+         + (f" Left out (fewer than {min_group_size} active members): "
+            f"{', '.join(left_out)}." if left_out else ""),
+         f"Member roles by {by} {cur}")
     return made
-
-
-def _fig_metadata(fmt: str) -> dict[str, Any] | None:
-    # no creation date in the files: the same input gives the same figures
-    if fmt == "svg":
-        return {"Date": None}
-    if fmt == "pdf":
-        return {"CreationDate": None}
-    return None
 
 
 # ---------------------------------------------------------------------- tables

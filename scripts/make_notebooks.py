@@ -1,0 +1,480 @@
+"""Write the walk-through notebooks in notebooks/ (stored without outputs).
+
+    python scripts/make_notebooks.py            # (re)writes notebooks/*.ipynb
+    python scripts/make_notebooks.py --check    # fails when a notebook differs from this script
+
+The notebooks are generated so that their text lives in one reviewed place and so that
+they carry no outputs (no member data, no noisy diffs). ``tests/test_notebooks.py`` runs
+every one of them top to bottom with the project's own Python kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "notebooks"
+
+SETUP = """\
+import warnings
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import peernet as pn
+
+warnings.simplefilter("ignore", pn.DataQualityWarning)  # we read net.quality instead
+pd.set_option("display.width", 120, "display.max_columns", 20)"""
+
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {}
+
+# --------------------------------------------------------------------------- 01
+NOTEBOOKS["01_getting_started"] = [
+    ("md", """\
+# 1. Getting started: a year of a peer network, as tables
+
+You coordinate or evaluate a **peer network**: agencies and residents who meet, write to each
+other, help each other solve problems. Every year someone asks *is the network working, and is
+it getting better?* peernet answers from the records you already keep: attendance sheets,
+meeting logs, the listserv, a problem-solving log, follow-up items, a member survey.
+
+This notebook loads the **Riverbend** sample network (invented, but built to look like a real
+statewide network over 2023-2025), checks what was read, and looks at the tables. Nothing here
+needs more than pandas."""),
+    ("code", SETUP),
+    ("md", """\
+## The shipped samples
+
+`pn.list_samples()` lists them. `riverbend` is a statewide family-services network of 150
+members in 25 organizations; `davis` is the classic Southern Women attendance data (1941)."""),
+    ("code", "pn.list_samples()"),
+    ("code", """\
+net = pn.load_sample("riverbend")   # your own folder: pn.load("path/to/folder")
+net"""),
+    ("md", """\
+## What was read, and what was wrong with it
+
+Real files are messy. peernet never drops a row silently: every row that was **dropped**,
+**repaired** or **added** is recorded with its file, row (as a spreadsheet shows it) and reason.
+The sample carries four deliberate defects; the summary finds them all."""),
+    ("code", "print(net.quality.summary())"),
+    ("code", "net.quality.counts"),
+    ("md", """\
+## The tables
+
+A `PeerNetwork` is a set of tidy tables: one row a member, an event, an interaction (someone
+did something, alone or towards someone), a problem, a follow-up action, a survey rating, a
+checklist rating, an outcome measure. `net.sizes()` counts them."""),
+    ("code", "net.sizes()"),
+    ("md", """\
+Members carry their organization, sector, region and language. Names and emails are personal
+data: show them only where you must (reports leave them out unless asked)."""),
+    ("code", """\
+net.members[["member_id", "org", "sector", "region", "language", "role", "joined"]].head()"""),
+    ("code", "net.interactions[\"kind\"].value_counts()"),
+    ("code", "net.events[[\"event_id\", \"start\", \"format\", \"channel\", \"region\"]].head()"),
+    ("md", """\
+## One year at a time
+
+Evaluations are annual. `net.period("2025")` keeps the rows of 2025 (in the network's own
+time zone) and the full roster as context; `.previous()` is the year before. Fiscal years work
+too: `net.period("FY2025", start_month=7)`."""),
+    ("code", """\
+y25 = net.period("2025")
+y24 = y25.previous()
+pd.DataFrame({
+    "period": [y24.label, y25.label],
+    "interactions": [len(y24.interactions), len(y25.interactions)],
+    "events": [len(y24.events), len(y25.events)],
+    "members_active": [len(y24.members_active()), len(y25.members_active())],
+    "problems_raised": [len(y24.problems), len(y25.problems)],
+})"""),
+    ("md", """\
+**Next:** `02_network_maps` draws who works with whom; `03_participation` measures who takes
+part; `04_grid_scoring` scores the network on the Community Change Grid; `05_annual_evaluation`
+puts two years side by side and writes the report."""),
+]
+
+# --------------------------------------------------------------------------- 02
+NOTEBOOKS["02_network_maps"] = [
+    ("md", """\
+# 2. Network maps: who works with whom
+
+A network map turns a year of records into a picture members recognise: the clusters, the
+people who bridge them, the ones left at the edge. peernet draws a tie between two members when
+they interacted directly (a message, a reply, a call, help, a resource, a referral) or attended
+the same small event."""),
+    ("code", SETUP),
+    ("code", """\
+net = pn.load_sample("riverbend")
+y24, y25 = net.period("2024"), net.period("2025")
+G = pn.person_graph(y25)
+print(G.number_of_nodes(), "members with ties,", G.number_of_edges(), "ties in 2025")"""),
+    ("md", """\
+## One year, coloured by organization
+
+Colours stay the same for an organization in every figure (they come from a mapping sorted by
+name). Members are not labelled: a map is shared with members and funders."""),
+    ("code", """\
+fig, ax = plt.subplots(figsize=(8, 7))
+pn.plot.network_map(y25, color_by="org", ax=ax)
+ax.set_title("Riverbend, 2025");"""),
+    ("md", """\
+## Two years with one layout
+
+To see change, both years must use **one layout**: a member keeps their place, so new ties,
+lost ties and members who drifted away can be seen directly. `pn.plot.map_years` computes the
+layout once over both years and draws them side by side."""),
+    ("code", """\
+fig = pn.plot.map_years(net, ["2024", "2025"], color_by="region")
+fig"""),
+    ("md", """\
+Colouring by region shows the story the sample was built with: the **Mountain** region drifts
+away from the rest of the network between 2024 and 2025. The numbers agree: the E-I index by
+region (ties across regions minus ties within, over all ties) and the share of ties with a
+Mountain member."""),
+    ("code", """\
+rows = []
+for year in ("2023", "2024", "2025"):
+    s = net.period(year)
+    g = pn.person_graph(s)
+    region = dict(g.nodes(data="region"))
+    mountain = sum(region.get(u) == "Mountain" or region.get(v) == "Mountain"
+                   for u, v in g.edges())
+    rows.append({"period": year, "ties": g.number_of_edges(),
+                 "share_ties_with_mountain": mountain / max(g.number_of_edges(), 1),
+                 "ei_index_region": pn.network_metrics(s)["ei_index_region"]})
+pd.DataFrame(rows).round(3)"""),
+    ("md", """\
+## Organizations
+
+The organization map sums the ties of their members: thick lines are organizations whose
+people work together a lot. A network meant to connect agencies should see more cross-agency
+lines each year."""),
+    ("code", """\
+fig, ax = plt.subplots(figsize=(8, 7))
+pn.plot.org_map(y25, ax=ax);"""),
+    ("md", """\
+To save a figure for a slide deck, `pn.plot.save(fig, "figures/map_2025")` writes a PNG and an
+SVG."""),
+]
+
+# --------------------------------------------------------------------------- 03
+NOTEBOOKS["03_participation"] = [
+    ("md", """\
+# 3. Participation: who takes part, who stays, who carries the network
+
+Funders ask how many people a network reaches; members ask whether the same few voices do all
+the talking. This notebook measures both, quarter by quarter and member by member."""),
+    ("code", SETUP),
+    ("code", """\
+net = pn.load_sample("riverbend")
+quarterly = pn.participation(net, freq="QS")
+quarterly[["period", "members_active", "members_new", "members_lapsed", "events",
+           "attendance_mean", "retention_rate"]].round(2)"""),
+    ("code", """\
+fig, ax = plt.subplots(figsize=(9, 4))
+pn.plot.participation(quarterly, ax=ax);"""),
+    ("md", """\
+## Year by year
+
+With `freq="YS"` one row is a calendar year. **Retention** is the share of last year's active
+members who were active again; the **Gini** of activity and the **top-10% share** say how
+concentrated the work is (0 = everyone equal)."""),
+    ("code", """\
+yearly = pn.participation(net, freq="YS")
+yearly[["period", "members_active", "members_new", "members_lapsed", "retention_rate",
+        "activity_gini", "top10_share", "voice_gini"]].round(3)"""),
+    ("md", """\
+## The structure of the network
+
+`pn.network_metrics` describes one period's network: density, how centralised it is, how many
+separate pieces, and how much ties cross organizations (the E-I index: -1 all inside, +1 all
+across)."""),
+    ("code", """\
+pd.DataFrame({year: pn.network_metrics(net.period(year))
+              for year in ("2023", "2024", "2025")}).round(3)"""),
+    ("md", """\
+## Member roles, counted by organization
+
+`pn.member_metrics` gives one row a member: degree, betweenness, core/periphery position,
+brokerage roles across organizations. An evaluation reports them **aggregated** by organization
+or sector: the point is the shape of the network, not a ranking of people."""),
+    ("code", """\
+mm = pn.member_metrics(net.period("2025"))
+roles = pd.crosstab(mm["org"], mm["position"])
+roles.sort_values(list(roles.columns), ascending=False).head(10)"""),
+    ("code", """\
+fig = pn.plot.roles(mm, by="org")"""),
+    ("md", """\
+**Reading it:** a healthy peer network has a core that is not one organization, and a
+periphery that moves towards the core over the years (see `04_grid_scoring`, capacity
+building)."""),
+]
+
+# --------------------------------------------------------------------------- 04
+NOTEBOOKS["04_grid_scoring"] = [
+    ("md", """\
+# 4. The Community Change Grid
+
+Backer and Kern (2010) describe what a peer network needs, bottom up: a **bedrock** of trust,
+time and truth; a **foundation** of communication, space, resources and problem solving;
+**strategies** (good practices, challenges); **immediate outcomes** (learning, capacity
+building, infrastructure); and the **ultimate outcome**, community change.
+
+peernet scores each element 0-100 from indicators computed from the data. The thresholds live
+in a rubric file you can read and change. An element without enough data is reported as
+*insufficient data*, never as a low score."""),
+    ("code", SETUP),
+    ("code", """\
+net = pn.load_sample("riverbend")
+g = pn.score(net.period("2025"))
+print(g.summary())"""),
+    ("code", "g.layers[[\"layer\", \"element\", \"score\", \"band\", \"coverage\"]].round(1)"),
+    ("code", """\
+fig, ax = plt.subplots(figsize=(10, 6))
+pn.plot.grid(g, ax=ax);"""),
+    ("md", """\
+## Behind a score: the indicators
+
+Every score is explainable: each indicator has its raw value and unit, the score the rubric
+gives it, its weight, and a note on the data behind it."""),
+    ("code", """\
+ind = g.indicators
+ind[ind["element"] == "problem_solving"][["indicator", "value", "unit", "score", "note"]]"""),
+    ("md", """\
+## Too little data is a result, not a low score
+
+The Davis data hold attendance only: trust, truth, resources and problem solving cannot be
+judged, and peernet says so."""),
+    ("code", """\
+davis = pn.load_sample("davis")
+pn.score(davis.period("1936")).layers[["element", "score", "band", "coverage"]].head(7)"""),
+    ("md", """\
+## Your own rubric
+
+The default thresholds are documented in `docs/grid.md`. If your network meets quarterly by
+design, a monthly cadence should not be expected of it: override single entries in Python, or
+copy `rubric.toml`, edit it and pass the file."""),
+    ("code", """\
+rubric = pn.grid.load_rubric()
+print(rubric.version, rubric.get("time", "months_with_meeting").thresholds)
+quarterly_network = rubric.override("time", "months_with_meeting",
+                                    thresholds=[0.1, 0.25, 0.33, 0.5])
+g2 = pn.score(net.period("2025"), rubric=quarterly_network)
+pd.DataFrame({"default": g.layers.set_index("element")["score"],
+              "custom": g2.layers.set_index("element")["score"]}).round(1).head(7)"""),
+    ("code", """\
+import tempfile
+from pathlib import Path
+
+text = (Path(pn.grid.__file__).parent / "rubric.toml").read_text(encoding="utf-8")
+custom = Path(tempfile.mkdtemp()) / "my_rubric.toml"
+custom.write_text(text.replace('version = "2026.1"', 'version = "2026.1-riverbend"'),
+                  encoding="utf-8")
+pn.score(net.period("2025"), rubric=custom).rubric_version"""),
+]
+
+# --------------------------------------------------------------------------- 05
+NOTEBOOKS["05_annual_evaluation"] = [
+    ("md", """\
+# 5. The annual evaluation: two years side by side, and the report
+
+This is peernet's main job. `pn.evaluate` runs everything of the previous notebooks on each
+year, and compares them; `pn.report` writes the report you send to the steering committee and
+the funder. The command line does the same in one line:
+
+```
+peernet evaluate data/samples/riverbend --year 2025 --out report/
+```"""),
+    ("code", SETUP),
+    ("code", """\
+net = pn.load_sample("riverbend")
+ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=30)
+ev"""),
+    ("md", """\
+## The scorecard
+
+Last year's Grid scores beside this year's."""),
+    ("code", "ev.scorecard().round(1)"),
+    ("code", """\
+fig = pn.plot.grid(ev)
+fig"""),
+    ("md", """\
+## What changed, and is it more than noise?
+
+`ev.changes()` lists every metric and indicator with last year's value, this year's, the
+change, and for the headline network metrics whether last year's value lies outside this
+year's **bootstrap interval** (the year's events resampled 30 times here to keep the notebook
+quick; 200 by default). A change inside the interval could be chance."""),
+    ("code", """\
+ch = ev.changes()
+ch[ch["section"] == "network"][["metric", "previous", "current", "change", "low", "high",
+                                "outside_interval"]].round(3)"""),
+    ("code", """\
+ch[ch["section"] == "region"][["item", "metric", "previous", "current", "change"]]"""),
+    ("md", """\
+## The highlights
+
+The five changes most worth a reader's attention, in sentences you can paste (how they are
+ranked is in the docstring of `Evaluation.highlights`)."""),
+    ("code", """\
+for sentence in ev.highlights():
+    print("-", sentence)"""),
+    ("code", """\
+fig, ax = plt.subplots(figsize=(8, 4))
+pn.plot.trend(ev, metrics=["density", "reciprocity", "ei_index_org"], ax=ax);"""),
+    ("md", """\
+## The report
+
+`pn.report` writes a folder: `index.html` (open it in any browser; it works offline and from a
+shared drive), the figures as PNG and SVG, and every table as CSV. Members are **not named**
+unless you pass `pseudonymize=False` (CLI: `--names`)."""),
+    ("code", """\
+import tempfile
+from pathlib import Path
+
+out = pn.report(ev, Path(tempfile.mkdtemp()) / "riverbend_2025")
+sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())"""),
+    ("code", """\
+from IPython.display import IFrame
+
+IFrame(str(out / "index.html"), width="100%", height=500)"""),
+]
+
+# --------------------------------------------------------------------------- 06
+NOTEBOOKS["06_your_own_data"] = [
+    ("md", """\
+# 6. Your own data: from Zoom, Slack and a survey to an evaluation
+
+Few networks keep a tidy database. They have Zoom participant reports, a Slack workspace, a
+Qualtrics survey, a roster in a spreadsheet. This notebook reads each export as it is
+downloaded, joins them on the roster, and evaluates the result. The small exports used here
+are the test fixtures of the peernet source tree (`tests/fixtures/`); the survey is the
+Riverbend sample's own Qualtrics export."""),
+    ("code", SETUP + """
+from pathlib import Path
+
+FIXTURES = Path("..") / "tests" / "fixtures"   # run from the notebooks/ folder of a checkout
+sorted(p.name for p in FIXTURES.iterdir())"""),
+    ("md", """\
+## Zoom: who attended which meeting
+
+A Zoom *participants report* has one row per join (people who drop and rejoin appear
+several times). Times are local to the account that downloaded it, so the zone is required."""),
+    ("code", """\
+zoom_file = sorted((FIXTURES / "zoom").glob("*.csv"))[0]
+zoom = pn.read_zoom(zoom_file, tz="America/Los_Angeles")
+print(zoom)
+zoom.interactions[["timestamp", "source", "kind", "event_id", "duration_min"]].head()"""),
+    ("code", "print(zoom.quality.summary())"),
+    ("md", """\
+## Slack: who talks to whom
+
+A Slack export (the ZIP or its folder) becomes messages, replies in threads, mentions and
+reactions, each from one member towards another."""),
+    ("code", """\
+slack_path = sorted(p for p in (FIXTURES / "slack").iterdir()
+                    if p.is_dir() or p.suffix == ".zip")[0]
+slack = pn.read_slack(slack_path, tz="America/Los_Angeles")
+print(slack)
+slack.interactions["kind"].value_counts()"""),
+    ("md", """\
+## A survey export
+
+Qualtrics exports carry three header rows and one column per item per partner. `read_survey`
+turns them into one row a rating, matched to the roster; every rating it could not use is in
+`quality`."""),
+    ("code", """\
+riverbend = pn.load_sample("riverbend")
+exports = pn.datasets.sample_path("riverbend") / "exports"
+survey = pn.read_survey(exports / "survey_2025_qualtrics.csv", roster=riverbend.members,
+                        wave="2025")
+print(survey)
+survey.surveys.groupby("item")["value"].agg(["count", "mean"]).round(2)"""),
+    ("md", """\
+The export holds a few ratings fewer than the sample's own table: the duplicate identity of
+the sample (one person entered twice) appears as two partners in the export, and `quality`
+says what was done with each rating that could not be matched."""),
+    ("code", "print(survey.quality.summary())"),
+    ("md", """\
+## Putting sources together
+
+`pn.combine` merges networks read from several sources (they must share a time zone),
+resolving who is who by email and name; people a loader only saw in the data stay flagged
+*unmatched*. Here the Zoom meeting and the Slack workspace of the fixtures:"""),
+    ("code", """\
+small = pn.combine([zoom, slack], name="zoom+slack")
+print(small)
+small.members[["member_id"]].assign(
+    unmatched=small.members.get("unmatched", False)).head()"""),
+    ("md", """\
+The survey was matched to the Riverbend roster, so its ratings use the roster's member ids and
+can take the place of the sample's own 2025 wave. The Grid's trust score comes out the same:
+the export carries the same ratings."""),
+    ("code", """\
+own = riverbend.surveys
+from_export = survey.surveys[[c for c in own.columns if c in survey.surveys.columns]]
+rebuilt = riverbend.replace(surveys=pd.concat([own[own["wave"] != "2025"], from_export],
+                                              ignore_index=True))
+a = pn.score(riverbend.period("2025")).element("trust")["score"]
+b = pn.score(rebuilt.period("2025")).element("trust")["score"]
+round(a, 2), round(b, 2)"""),
+    ("code", """\
+ev = pn.evaluate(rebuilt, periods=["2024", "2025"], bootstrap=0)
+for sentence in ev.highlights(3):
+    print("-", sentence)"""),
+    ("md", """\
+## Your own folder
+
+The simplest route for your own network is the canonical folder: one CSV (or Parquet, or XLSX)
+per table, with the columns of `docs/data-model.md`. Save anything you built here with
+`pn.save(net, "my_network/")`, check it with `peernet validate my_network/`, and run
+`peernet evaluate my_network/ --year 2025 --out report/`."""),
+]
+
+
+def build(name: str, cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, (kind, text) in enumerate(cells):
+        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
+        cell["id"] = f"{name[:2]}-{i:02d}"
+        nb.cells.append(cell)
+    return nb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="fail when a notebook differs from what this script writes")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stale = []
+    for name, cells in NOTEBOOKS.items():
+        text = nbformat.writes(build(name, cells)) + "\n"
+        path = out / f"{name}.ipynb"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print(f"notebooks differ from scripts/make_notebooks.py: {stale}", file=sys.stderr)
+        return 1
+    if not args.check:
+        print(f"wrote {len(NOTEBOOKS)} notebooks to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,314 @@
+"""pn.report: the annual report folder, its figures, escaping, privacy and atomic writing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import peernet as pn
+
+FIGURES = ("grid", "maps", "org_map", "participation", "trend", "roles")
+HOSTILE = "<img src=x onerror=alert(1)>"
+HOSTILE_ORG = "=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+@pytest.fixture(scope="module")
+def evaluation(riverbend):
+    return pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=20,
+                       inputs=pn.datasets.sample_path("riverbend"))
+
+
+@pytest.fixture(scope="module")
+def shared_report(evaluation, tmp_path_factory):
+    return pn.report(evaluation, tmp_path_factory.mktemp("shared") / "report")
+
+
+@pytest.fixture(scope="module")
+def named_report(evaluation, tmp_path_factory):
+    """A report made with names, where the most central member of 2025 is called
+    HOSTILE and one organization is named like a spreadsheet formula."""
+    mm = evaluation.members[evaluation.members["period"] == "2025"]
+    top = mm.sort_values("betweenness", ascending=False)["member_id"].iloc[0]
+    org = evaluation.net.members.loc[evaluation.net.members["member_id"] == top, "org"].iloc[0]
+    members = evaluation.net.members.copy()
+    members.loc[members["member_id"] == top, "name"] = HOSTILE
+    members["org"] = members["org"].replace({org: HOSTILE_ORG})
+    net = evaluation.net.replace(members=members)
+    ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+    out = pn.report(ev, tmp_path_factory.mktemp("named") / "report", pseudonymize=False,
+                    formats=("png",))
+    return out, top
+
+
+def _section(html: str, name: str) -> str:
+    start = html.index(f'<section id="{name}">')
+    return html[start:html.index("</section>", start)]
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# ---------------------------------------------------------------------- contents
+def test_every_figure_present(shared_report):
+    figures = shared_report / "figures"
+    for name in FIGURES:
+        png, svg = figures / f"{name}.png", figures / f"{name}.svg"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert png.stat().st_size > 5_000, name
+        assert "<svg" in svg.read_text(encoding="utf-8")[:2000], name
+    html = (shared_report / "index.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<img src="([^"]+)"', html)
+    assert sorted(sources) == sorted(f"figures/{n}.png" for n in FIGURES)
+    for href in re.findall(r'href="((?:figures|tables)/[^"]+)"', html):
+        assert (shared_report / href).is_file(), href
+
+
+def test_page_is_self_contained(shared_report):
+    html = (shared_report / "index.html").read_text(encoding="utf-8")
+    assert "<style>" in html and ".cards" in html
+    assert not re.search(r'<link[^>]+stylesheet', html)
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the web
+    assert sorted(p.name for p in shared_report.iterdir()) == ["figures", "index.html",
+                                                               "report.json", "tables"]
+
+
+def test_sections_in_order(shared_report):
+    html = (shared_report / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<section id="([a-z_]+)">', html)
+    assert ids == ["summary", "grid", "maps", "participation", "problems", "roles", "quality",
+                   "methodology"]
+
+
+def test_summary_names_the_designed_changes(shared_report):
+    # docs/samples.md, "What changed from 2023 to 2025": each appears in the summary
+    summary = _text(_section((shared_report / "index.html").read_text(encoding="utf-8"),
+                             "summary"))
+    for phrase in ("Mountain region fell", "Survey trust", "Share solved",
+                   "Median days to solve: 22 to 12", "Problems with outcome",
+                   "Actions closed on time: 49% to 71%", "Next date set: 70% to 92%",
+                   "Meeting gap cv", "Language access", "Resource assessments per year",
+                   "Resource exchanges per member", "Newcomer orientation: 61% to 81%",
+                   "Cross org ties", "Survey learning", "Survey response rate"):
+        assert phrase in summary, phrase
+
+
+def test_scorecard_has_both_years(shared_report):
+    sc = pd.read_csv(shared_report / "tables" / "grid_scorecard.csv")
+    assert {"score_2024", "score_2025", "band_2025", "change"} <= set(sc.columns)
+    assert len(sc) == 13
+    assert (sc["change"] - (sc["score_2025"] - sc["score_2024"])).abs().max() < 1e-9
+    html = _section((shared_report / "index.html").read_text(encoding="utf-8"), "grid")
+    assert "score 2024" in html and "score 2025" in html
+
+
+def test_methodology_records_provenance(shared_report, evaluation):
+    meta = json.loads((shared_report / "report.json").read_text(encoding="utf-8"))
+    assert meta["peernet_version"] == pn.__version__
+    assert meta["rubric_version"] == "2026.1"
+    assert meta["periods"] == {"2024": {"start": "2024-01-01", "end": "2024-12-31"},
+                               "2025": {"start": "2025-01-01", "end": "2025-12-31"}}
+    assert meta["bootstrap"] == 20 and meta["seed"] == 0
+    hashes = {row["file"]: row["sha256"] for row in meta["inputs"]}
+    import hashlib
+
+    members = pn.datasets.sample_path("riverbend") / "members.csv"
+    assert hashes["members.csv"] == hashlib.sha256(members.read_bytes()).hexdigest()
+    html = _text(_section((shared_report / "index.html").read_text(encoding="utf-8"),
+                          "methodology"))
+    assert f"peernet version {pn.__version__}" in html
+    assert "rubric version 2026.1" in html
+    assert "period 2025 2025-01-01 to 2025-12-31" in html
+    assert hashes["members.csv"] in html
+    assert "docs/grid.md" in html and "docs/metrics.md" in html
+
+
+def test_data_quality_section_names_the_defects(shared_report):
+    problems = pd.read_csv(shared_report / "tables" / "data_quality_problems.csv")
+    text = " ".join(problems["problem"].astype(str))
+    assert "member id not on the roster" in text  # m173 in interactions.csv
+    assert set(problems["source"]) >= {"interactions.csv", "members.csv", "events.csv"}
+
+
+def test_roles_aggregated_not_named(shared_report, evaluation):
+    active = evaluation.slices["2025"].members_active()
+    sector = pd.read_csv(shared_report / "tables" / "roles_by_sector.csv")
+    assert sector["members"].sum() == len(active) == 112
+    assert (sector["core"] + sector["periphery"] + sector["isolate"]).tolist() == \
+        sector["members"].tolist()
+    # organizations with fewer than 5 active members are suppressed, and said to be
+    org = pd.read_csv(shared_report / "tables" / "roles_by_org.csv")
+    full = evaluation.roles("org").set_index("org")["members"]
+    small = sorted(full[full < 5].index)
+    assert sorted(org.loc[org["suppressed"], "org"]) == small and len(small) > 0
+    assert org.loc[org["suppressed"], "members"].isna().all()
+    assert org.loc[~org["suppressed"], "members"].sum() == full[full >= 5].sum()
+    note = _text((shared_report / "index.html").read_text(encoding="utf-8"))
+    assert "Breakdowns of fewer than 5 members are suppressed" in note
+    assert not (shared_report / "tables" / "member_metrics.csv").exists()
+
+
+def test_shared_report_names_nobody(shared_report, riverbend):
+    roster = riverbend.members
+    needles = set(roster["name"].dropna()) | set(roster["email"].dropna())
+    for path in shared_report.rglob("*"):
+        if path.suffix in (".html", ".csv", ".json", ".svg"):
+            text = path.read_text(encoding="utf-8")
+            found = [n for n in needles if n in text]
+            assert not found, (path.name, found[:3])
+
+
+def test_named_report_escapes_and_neutralises(named_report):
+    out, top = named_report
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert HOSTILE not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    people = _section(html, "roles")
+    assert "Most connected members" in people and top in people
+    roles = pd.read_csv(out / "tables" / "roles_by_org.csv")
+    assert "'" + HOSTILE_ORG in roles["org"].tolist()
+    assert HOSTILE_ORG not in roles["org"].tolist()
+    members = pd.read_csv(out / "tables" / "member_metrics.csv")
+    assert HOSTILE in members["name"].tolist()  # "<" is not a formula start
+
+
+# ---------------------------------------------------------------------- in a real browser
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("chromium is required under CI=true (.ci/run installs Debian's chromium)")
+    pytest.skip("chromium not installed (apt-get install chromium); required under CI")
+
+
+_PROBE = """<script>
+window.__alerts = [];
+window.alert = function (m) { window.__alerts.push(String(m)); };
+window.addEventListener("load", function () {
+  var broken = [];
+  for (var i = 0; i < document.images.length; i++) {
+    var img = document.images[i];
+    if (!img.complete || img.naturalWidth === 0) broken.push(img.getAttribute("src"));
+  }
+  var pre = document.createElement("pre");
+  pre.id = "peernet-probe";
+  pre.textContent = JSON.stringify({images: document.images.length, broken: broken,
+                                    alerts: window.__alerts});
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def _render_in_browser(report: Path, tmp_path: Path) -> tuple[dict, str]:
+    """Open a copy of the report in headless Chromium; return the probe's result and DOM."""
+    browser = _chromium()
+    copy = tmp_path / "copy"
+    shutil.copytree(report, copy)
+    page = copy / "index.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("<head>", "<head>" + _PROBE, 1), encoding="utf-8")
+    run = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--allow-file-access-from-files", "--virtual-time-budget=15000",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    match = re.search(r'<pre id="peernet-probe">(.*?)</pre>', run.stdout, re.S)
+    assert match, f"no probe in the DOM; chromium said: {run.stderr[-2000:]}"
+    probe = json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    return probe, run.stdout
+
+
+def test_browser_shows_every_image(shared_report, tmp_path):
+    probe, _ = _render_in_browser(shared_report, tmp_path)
+    assert probe["images"] == len(FIGURES)
+    assert probe["broken"] == []
+
+
+def test_browser_shows_hostile_name_as_text(named_report, tmp_path):
+    out, _ = named_report
+    probe, dom = _render_in_browser(out, tmp_path)
+    assert probe["alerts"] == []
+    assert probe["broken"] == []  # an injected <img src=x> would be a broken image
+    assert probe["images"] == len(FIGURES)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom
+
+
+# ---------------------------------------------------------------------- atomic writing
+def test_interrupted_report_leaves_no_folder(evaluation, tmp_path, monkeypatch):
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(sorted(p.name for p in tmp_path.glob(".report.partial-*/figures/*")))
+        raise KeyboardInterrupt  # as if the evaluator pressed Ctrl-C half-way
+
+    # the Grid figure is written, then the maps are interrupted
+    monkeypatch.setattr(pn.plot, "map_years", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pn.report(evaluation, tmp_path / "report")
+    assert calls == [["grid.png", "grid.svg"]]
+    assert list(tmp_path.iterdir()) == []  # neither the report nor its partial folder
+
+
+def test_interrupted_rewrite_keeps_previous_report(shared_report, evaluation, tmp_path,
+                                                   monkeypatch):
+    out = tmp_path / "report"
+    shutil.copytree(shared_report, out)
+    before = (out / "index.html").read_bytes()
+    def full(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pn.plot, "grid", full)
+    with pytest.raises(RuntimeError, match="disk full"):
+        pn.report(evaluation, out)
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_refuses_a_folder_that_is_not_a_report(evaluation, tmp_path):
+    (tmp_path / "thesis.docx").write_text("important")
+    with pytest.raises(ValueError, match=r"exists and is not a peernet report \(no "
+                                         r"report\.json\); choose a new or empty folder"):
+        pn.report(evaluation, tmp_path)
+    assert (tmp_path / "thesis.docx").read_text() == "important"
+
+
+def test_report_argument_errors(evaluation, tmp_path):
+    with pytest.raises(TypeError, match="report takes an Evaluation from pn.evaluate"):
+        pn.report("not an evaluation", tmp_path / "r")
+    with pytest.raises(ValueError, match=r"formats must be among 'png', 'svg', 'pdf'; got "
+                                         r"\['gif'\]"):
+        pn.report(evaluation, tmp_path / "r", formats=("gif",))
+
+
+def test_single_period_report(riverbend, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    def quick(*args, **kwargs):  # the maps are tested above; keep this test fast
+        return plt.figure(figsize=(2, 2))
+
+    monkeypatch.setattr(pn.plot, "map_years", quick)
+    monkeypatch.setattr(pn.plot, "org_map", quick)
+    ev = pn.evaluate(riverbend, periods=["2025"], bootstrap=0)
+    out = pn.report(ev, tmp_path / "one")
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Only one period was evaluated" in html
+    assert (out / "figures" / "grid.png").is_file()
+
+
+def test_evaluation_replace_keeps_working(evaluation):
+    # the report only reads the Evaluation: a replaced roster flows into the tables
+    members = evaluation.net.members.assign(org="Same Org")
+    ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members),
+                             _cache={})
+    assert ev.roles("org")["org"].tolist() == ["Same Org"]
