@@ -4,9 +4,12 @@ Loaders check what they expect and raise DataError naming the file, row and colu
 can still break them in ways nobody foresaw (a pandas parser error deep inside, a KeyError on
 a column that was not there, a zlib error in a damaged ZIP). :func:`guard` wraps a loader so
 that such an exception leaves it as a DataError naming the file (and the row or column when
-the exception tells them), with the original exception chained as ``__cause__``. Argument
-errors (a ``TypeError`` or ``ValueError`` raised on purpose by peernet code, e.g. a bad
-``tz=``) and peernet's own errors pass through unchanged.
+the exception tells them), with the original exception chained as ``__cause__``. A
+DataError raised without a file gets the file named; a ``ValueError`` raised on purpose by
+peernet code that names the file is about the file and becomes a DataError with the same
+message. Argument errors (a wrong call, or a ``TypeError``/``ValueError`` raised on purpose
+by peernet code about an argument, e.g. a bad ``tz=``) and peernet's other errors pass
+through unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import DataError, PeernetError
+from ..errors import DataError, PeernetError, location
 
 __all__ = ["guard"]
 
@@ -71,6 +74,18 @@ def _where(err: BaseException) -> tuple[int | None, str | None]:
     return row, column
 
 
+def _with_file(err: DataError, file: str) -> DataError:
+    """The same DataError with the file named in front (for errors raised without it)."""
+    text = str(err)
+    where = location(None, err.row, err.column, err.sheet)
+    if where and text.startswith(where + ": "):
+        text = text[len(where) + 2:]
+    new = DataError(text, file=file, row=err.row, column=err.column, value=err.value,
+                    sheet=err.sheet)
+    new.problems = [dict(p, file=p.get("file") or file) for p in err.problems]
+    return new
+
+
 def guard(loader: F) -> F:
     """Wrap ``loader`` so that no exception other than peernet's escapes it on bad input.
 
@@ -94,14 +109,25 @@ def guard(loader: F) -> F:
 
     @functools.wraps(loader)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        signature.bind(*args, **kwargs)  # a wrong call is a TypeError, not a data error
         try:
             return loader(*args, **kwargs)
+        except DataError as err:
+            if err.file:
+                raise
+            file = _file_of(signature, args, kwargs)
+            if file is None:
+                raise
+            raise _with_file(err, file) from err
         except PeernetError:
             raise
         except Exception as err:
-            if _deliberate(err):
-                raise
             file = _file_of(signature, args, kwargs)
+            if _deliberate(err):
+                if file is None or file not in str(err):
+                    raise
+                # a ValueError naming the file is about the file: a DataError
+                raise DataError(str(err), file=file) from err
             row, column = _where(err)
             text = str(err)
             if len(text) > _MAX_MESSAGE:

