@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..evaluation import METRICS, Evaluation
+from ..evaluation import METRICS, Evaluation, _pretty, indicator_labels
 
 __all__ = ["report", "safe_csv"]
 
@@ -337,12 +337,25 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     sc = ev.scorecard()
     t["scorecard"] = _table(sc, csv="grid_scorecard.csv", folder=folder,
                             empty="The Grid could not be scored.")
+    if len(sc):
+        shown = sc.copy()
+        for col in [c for c in shown.columns if c.startswith("score_") or c == "change"]:
+            shown[col] = shown[col].round(0)
+        for col in ("layer", "element"):
+            if col in shown.columns:
+                shown[col] = shown[col].map(_pretty)
+        t["scorecard"] = _table(shown)
+        t["scorecard"]["csv"] = "grid_scorecard.csv"
     ind = ev.indicators
     if len(ind):
         safe_csv(ind, folder / "grid_indicators.csv")
         keep = [c for c in ("element", "indicator", "value", "unit", "score", "band",
                             "weight", "has_data", "note") if c in ind.columns]
         cur_ind = ind[ind["period"] == cur][keep].reset_index(drop=True)
+        labels = indicator_labels(ev.scores)
+        cur_ind["indicator"] = [labels.get(i, _pretty(i)) for i in cur_ind["indicator"]]
+        cur_ind["element"] = cur_ind["element"].map(_pretty)
+        cur_ind["score"] = cur_ind["score"].round(0)
         t["indicators"] = _table(cur_ind)
         t["indicators"]["csv"] = "grid_indicators.csv"
     else:
@@ -367,12 +380,10 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     netw.columns = [str(c) for c in netw.columns]
     t["network"] = _table(netw, csv="network_metrics.csv", folder=folder)
     safe_csv(ev.network, folder / "network_metrics_long.csv")
-    t["ties"] = _table(ev.ties.T.reset_index().set_axis(
-        ["measure", *[f"{r}" for r in ev.ties.get("period", pd.Series(dtype=str))]], axis=1)
-        if len(ev.ties) else None, csv="tie_change.csv", folder=folder,
-        empty="Tie change needs two periods.")
+    t["ties"] = _ties_table(ev)
     if len(ev.ties):
         safe_csv(ev.ties, folder / "tie_change.csv")
+        t["ties"]["csv"] = "tie_change.csv"
     # participation
     t["annual"] = _table(_by_period(ev.annual, ev.periods), csv="participation_by_period.csv",
                          folder=folder)
@@ -434,6 +445,38 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     suppressed = pd.concat([g for g in gone if len(g)], ignore_index=True) if any(
         len(g) for g in gone) else pd.DataFrame(columns=["period", "by", "name", "reason"])
     return t, suppressed
+
+
+_TIE_LABELS = {
+    "ties_a": "ties in {a}", "ties_b": "ties in {b}", "ties_kept": "ties kept",
+    "ties_new": "new ties", "ties_lost": "ties lost",
+    "ties_strengthened": "kept ties that grew stronger",
+    "ties_weakened": "kept ties that grew weaker",
+    "jaccard": "tie persistence (kept / ties in either year, Jaccard)",
+    "share_kept": "share of {a}'s ties kept",
+    "members_stayed": "members in both years' networks", "members_joined": "members who joined",
+    "members_left": "members who left", "density_change": "change in density",
+    "density_change_stayed": "... among members present both years",
+    "density_change_turnover": "... due to members who came or left",
+    "ties_change": "change in ties", "ties_change_stayed": "... among members present both years",
+    "ties_change_turnover": "... due to members who came or left",
+}
+
+
+def _ties_table(ev: Evaluation) -> _T:
+    """Tie change between the last two periods, one readable row a measure."""
+    if ev.ties.empty or ev.previous is None:
+        return _table(None, empty="Tie change needs two periods.")
+    row = ev.ties[ev.ties["period"] == ev.current]
+    if row.empty:
+        return _table(None, empty="Tie change needs two periods.")
+    row = row.iloc[0]
+    names = [k for k in _TIE_LABELS if k in row.index]
+    df = pd.DataFrame({
+        "measure": [_TIE_LABELS[k].format(a=ev.previous, b=ev.current) for k in names],
+        "value": [_text(row[k], k, "share" if k in ("jaccard", "share_kept") else "")
+                  for k in names]})
+    return _table(df)
 
 
 def _by_period(df: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
@@ -544,7 +587,7 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
 
 def _element_changes(ev: Evaluation, limit: int = 4) -> list[dict[str, Any]]:
     """Each Grid element's score change and the indicators that moved most within it."""
-    from ..evaluation import _fmt, _pretty
+    from ..evaluation import _fmt
 
     if ev.previous is None:
         return []
