@@ -37,6 +37,8 @@ DOCS = (
     ("docs/data-model.md", "the tables and their columns"),
     ("docs/metrics.md", "participation, structure and member metrics: formulas and references"),
     ("docs/grid.md", "the Community Change Grid, its indicators and the rubric"),
+    ("docs/surveys.md", "survey trust and value scores, response rates, missing data"),
+    ("docs/figures.md", "how to read each figure"),
     ("docs/privacy.md", "pseudonymisation and small-group suppression"),
 )
 
