@@ -256,6 +256,16 @@ def merge_sessions(sessions: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """
     keys = list(keys)
     df = sessions.copy()
+    df["start"] = pd.to_datetime(df["start"], utc=True)
+    df["end"] = pd.to_datetime(df["end"], utc=True)
+    if df.empty:
+        return pd.DataFrame({**{k: pd.Series(dtype="str") for k in keys},
+                             "timestamp": pd.Series(dtype="datetime64[ns, UTC]"),
+                             "end": pd.Series(dtype="datetime64[ns, UTC]"),
+                             "sessions": pd.Series(dtype="int64"),
+                             "intervals": pd.Series(dtype="str"),
+                             "row": pd.Series(dtype="int64"),
+                             "duration_min": pd.Series(dtype="float64")})
     df["end"] = df["end"].where(df["end"].notna(), df["start"])
     swap = (df["end"] < df["start"]).to_numpy()
     if swap.any():

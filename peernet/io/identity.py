@@ -115,7 +115,10 @@ def is_unidentifiable(values: Iterable[Any] | pd.Series) -> pd.Series:
     [True, True, True, False, True]
     """
     raw = _text(values).str.strip()
-    norm = normalize_names(raw)
+    return _unidentifiable(raw, normalize_names(raw))
+
+
+def _unidentifiable(raw: pd.Series, norm: pd.Series) -> pd.Series:
     device = norm.str.contains(_DEVICE, na=False) | norm.str.fullmatch(r"call in user \d*",
                                                                         na=False)
     phone = raw.str.match(_PHONE, na=False)
@@ -196,8 +199,8 @@ class Identities:
             Needs ``member_id``; ``email`` (several may be ``;``-separated), ``name`` and
             ``aliases`` (``"slack:U01ADA; teams:ada@orga.org"``) are used when present.
         aliases : DataFrame or path, optional
-            An alias table (``member_id, kind, alias``) as written by :meth:`save`; its rows
-            come first, so a fix made there wins over the roster.
+            An alias table (``member_id, kind, alias``) as written by :meth:`save`; an alias
+            it lists replaces the roster's, so a fix made there wins.
         """
         if hasattr(members, "members") and not isinstance(members, pd.DataFrame):
             members = members.members
@@ -216,7 +219,10 @@ class Identities:
         table = _aliases_of(roster, origin="roster")
         if aliases is not None:
             extra = cls.read(aliases).aliases.assign(origin="file")
-            table = pd.concat([extra, table], ignore_index=True)
+            mine = set(zip(extra["kind"], extra["alias"], strict=True))
+            overridden = pd.Series([(k, a) in mine for k, a in zip(
+                table["kind"], table["alias"], strict=True)], index=table.index, dtype=bool)
+            table = pd.concat([extra, table[~overridden]], ignore_index=True)
             known = set(roster["member_id"])
             missing = sorted(set(extra["member_id"]) - known)
             if missing:
@@ -371,10 +377,15 @@ class Identities:
         email = normalize_emails(col("email", pd.Series(np.nan, index=people.index)))
         raw_name = col("name", pd.Series(np.nan, index=people.index))
         raw_alt = col("alt_name", pd.Series(np.nan, index=people.index))
-        ok_name = ~is_unidentifiable(raw_name)
-        ok_alt = ~is_unidentifiable(raw_alt)
-        name = normalize_names(raw_name).where(ok_name.to_numpy(), np.nan)
-        alt = normalize_names(raw_alt).where(ok_alt.to_numpy(), np.nan)
+        name = normalize_names(raw_name)
+        name = name.where(~_unidentifiable(_text(raw_name).str.strip(), name).to_numpy(),
+                          np.nan)
+        if raw_alt.notna().any():
+            alt = normalize_names(raw_alt)
+            alt = alt.where(~_unidentifiable(_text(raw_alt).str.strip(), alt).to_numpy(),
+                            np.nan)
+        else:
+            alt = pd.Series(np.nan, index=people.index, dtype="str")
         pid = col("platform_id", pd.Series(np.nan, index=people.index))
         pid = _text(pid).str.strip()
         pid = ((platform or "platform").lower() + ":" + pid).where(pid.notna() & (pid != ""),
@@ -411,9 +422,10 @@ class Identities:
             chosen = cands[one].map(lambda c: c[0])
             if check_email and len(chosen):
                 has_email = email[chosen.index].notna()
-                other = chosen.map(_emails_of(table))
-                clash = has_email & other.map(lambda e: bool(e)) & ~pd.Series(
-                    [e in o for e, o in zip(email[chosen.index], other, strict=False)],
+                known = _emails_of(table)
+                other = chosen.map(lambda m: known.get(m, frozenset()))
+                clash = has_email & other.map(bool).astype(bool) & ~pd.Series(
+                    [e in o for e, o in zip(email[chosen.index], other, strict=True)],
                     index=chosen.index, dtype=bool)
                 for i in clash[clash].index:
                     log.note(f"same name as member {chosen[i]!r} but a different email; kept "
@@ -448,6 +460,8 @@ class Identities:
             table = _dedupe(pd.concat([table, add], ignore_index=True))
 
         for phase in range(3):
+            if not unresolved.any():
+                break
             lookup("email", keys["email"], False)
             lookup("platform", keys["platform"], False)
             lookup("name", keys["name"], True)

@@ -158,6 +158,9 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
     for i, chunk in enumerate(chunks, start=1):
         rows.append(_parse(chunk, i, log))
     df = pd.DataFrame(rows)
+    for c in ("from_raw", "email", "name", "date_raw", "message_id", "in_reply_to", "ref_last",
+              "subject", "list_id", "list_id_addr", "list_post"):
+        df[c] = df[c].astype("object").where(df[c].notna(), None).astype("str")
     log.read(len(df))
     df["row"] = np.arange(1, len(df) + 1)
     df = drop_rows(log, df, df["unreadable"].to_numpy(), None, "cannot parse the message",
@@ -170,7 +173,7 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
     if not list_address:
         lists |= set(df["list_post"].dropna()) | set(df["list_id_addr"].dropna())
     lists.discard(np.nan)
-    from_list = (df["email"].isin(lists) | df["email"].str.contains(_ROBOT, na=False))
+    from_list = (df["email"].isin(lists) | df["email"].astype("str").str.contains(_ROBOT, na=False))
     df = drop_rows(log, df, from_list.to_numpy(), "From",
                    "sent by the list or a robot address, not a person", errors="report",
                    value=df["email"])
@@ -296,9 +299,10 @@ def _thread(df: pd.DataFrame, window_days: float, log: QualityLog) -> None:
                             allow_exact_matches=False,
                             tolerance=pd.Timedelta(days=float(window_days)))
         hit = hit.dropna(subset=["pid"]).set_index("i")["pid"]
-        parent[hit.index] = hit
-        by[hit.index] = "subject"
         if len(hit):
+            parent = parent.astype("object")
+            parent[hit.index] = hit.to_numpy()
+            by[hit.index] = "subject"
             log.note(f"{len(hit)} repl(ies) without In-Reply-To/References threaded by subject "
                      f"(within {window_days:g} days)")
     df["parent"] = parent

@@ -108,7 +108,7 @@ def read_meet(path: str | Path, *, tz: str, date: Any = None, identities: Any = 
         if c not in df.columns:
             df[c] = np.nan
     full = (df["first"].fillna("") + " " + df["last"].fillna("")).str.strip()
-    df["name"] = df["name"].fillna(full.where(full != "", np.nan))
+    df["name"] = df["name"].astype("str").fillna(full.where(full != "", np.nan))
     df = drop_rows(log, df, (df["name"].isna() & df["email"].isna()).to_numpy(), "first",
                    "no name and no email", errors=errors)
     minutes, bad = parse_minutes(df["duration"])
@@ -116,7 +116,7 @@ def read_meet(path: str | Path, *, tz: str, date: Any = None, identities: Any = 
     join = _clock(df["join"], day)
     leave = _clock(df["leave"], day)
     leave = leave.where(~(leave < join), leave + pd.Timedelta(days=1))
-    df["join_t"], df["leave_t"] = localize(join, tz).to_numpy(), localize(leave, tz).to_numpy()
+    df["join_t"], df["leave_t"] = localize(join, tz), localize(leave, tz)
     df = drop_rows(log, df, (df["join_t"].isna() & df["minutes"].isna()).to_numpy(), "join",
                    "cannot read the join time or the duration", errors=errors,
                    value=df["join"])

@@ -129,7 +129,7 @@ def _is_header(c: list[str]) -> bool:
 def _split_names(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(name, alt_name): the original name in the last parentheses when it is not a tag."""
     parts = raw.astype("str").str.extract(r"^(.*\S)\s*\(([^()]*)\)\s*$")
-    inner = parts[1].str.strip()
+    inner = parts[1].astype("str").str.strip()
     renamed = parts[0].notna() & ~inner.str.match(_TAG, na=False) & (inner != "")
     name = raw.where(~renamed.to_numpy(), inner)
     alt = parts[0].where(renamed.to_numpy(), np.nan)
@@ -143,8 +143,9 @@ def _meeting(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
                         "Name)' and 'Join Time' found (webinar reports start with 'Attendee "
                         "Report')", file=file)
     header = recs[h][1]
-    name_col = next(i for i, x in enumerate(cells[h]) if x.startswith(
-        ("name (original name)", "user name")) or x in ("name", "participant name"))
+    name_col = next((i for pref in ("name (original name)", "user name (original name)",
+                                    "user name", "name", "participant name")
+                     for i, x in enumerate(cells[h]) if x.startswith(pref)), 0)
     cols = find_columns(header, _PARTICIPANT, file=file, row=recs[h][0],
                         required=("name", "join"), start=name_col,
                         what="Zoom participants report")
@@ -267,8 +268,9 @@ def _finish(df, *, file, log, tz, identities, errors, name, kind):
     first_join = df.groupby("event_id", sort=False)["join_t"].min()
     ev["start"] = ev["start"].fillna(ev["event_id"].map(first_join))
     email_to_member = df.dropna(subset=["email"]).assign(
-        e=lambda d: d["email"].str.lower()).drop_duplicates("e").set_index("e")["member_id"]
-    ev["host"] = ev["host_email"].str.lower().map(email_to_member)
+        e=lambda d: d["email"].astype("str").str.lower()).drop_duplicates("e").set_index(
+        "e")["member_id"]
+    ev["host"] = ev["host_email"].astype("str").str.lower().map(email_to_member)
     ev = ev.drop(columns="host_email").assign(kind=kind, channel="video")
     if kind == "webinar":
         ev["format"] = "webinar"
@@ -317,9 +319,9 @@ def _webinar(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
             df[c] = np.nan
     df = drop_rows(log, df, df["attended"].astype("str").str.strip().str.lower().eq("no")
                    .to_numpy(), "attended", "registered but did not attend (Attended = No)",
-                   errors="report")
+                   errors="report").reset_index(drop=True)
     full = (df["first"].fillna("") + " " + df["last"].fillna("")).str.strip()
-    df["name"] = df["name"].fillna(full.where(full != "", np.nan))
+    df["name"] = df["name"].astype("str").fillna(full.where(full != "", np.nan))
     rows = df["row"].to_numpy()
     df["join_t"], bad = parse_local(df["join"], tz, dayfirst=dayfirst, file=file,
                                     column="Join Time", rows=rows)
