@@ -269,6 +269,9 @@ def _missing_column_error(table: str, column: str, found: Sequence[str], file: s
     close = difflib.get_close_matches(column, [str(c) for c in found], n=1, cutoff=0.5)
     hint = (f" Did you mean {close[0]!r}? Pass columns={{{close[0]!r}: {column!r}}} or rename "
             f"the column." if close else "")
+    if not len(found):
+        return DataError(f"required column {column!r} not found; the table has no columns "
+                         f"(an empty file or sheet?)", file=file, column=column)
     cols = ", ".join(repr(str(c)) for c in found)
     return DataError(f"required column {column!r} not found; columns are {cols}.{hint}",
                      file=file, column=column)
@@ -296,11 +299,15 @@ def parse_datetimes(values: pd.Series, tz: str, *, dayfirst: bool = False
     """
     index = values.index
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert("UTC").dt.as_unit("ns"), np.zeros(len(values), bool)
+        utc = values.dt.tz_convert("UTC")
+        outside = _outside_ns(utc)
+        return utc.mask(outside).dt.as_unit("ns"), outside
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        out = values.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
-        return out.dt.tz_convert("UTC").dt.as_unit("ns"), np.zeros(len(values), bool)
-    text = values.astype("str").where(values.notna(), None).str.strip()
+        outside = _outside_ns(values)
+        out = values.mask(outside).dt.tz_localize(tz, ambiguous=False,
+                                                  nonexistent="shift_forward")
+        return out.dt.tz_convert("UTC").dt.as_unit("ns"), outside
+    text = _to_text(values).str.strip()
     present = text.notna() & (text != "")
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
     if not present.any():
@@ -308,7 +315,7 @@ def parse_datetimes(values: pd.Series, tz: str, *, dayfirst: bool = False
     has_offset = present & text.str.contains(_OFFSET, regex=True, na=False)
     if has_offset.any():
         parsed = pd.to_datetime(text[has_offset], format="ISO8601", utc=True, errors="coerce")
-        out[has_offset] = parsed.dt.as_unit("ns")
+        out[has_offset] = parsed.mask(_outside_ns(parsed)).dt.as_unit("ns")
     naive = present & ~has_offset
     if naive.any():
         todo = text[naive]
@@ -319,6 +326,7 @@ def parse_datetimes(values: pd.Series, tz: str, *, dayfirst: bool = False
             if not missing.any():
                 break
             local[missing] = pd.to_datetime(todo[missing], format=fmt, errors="coerce")
+        local = local.mask(_outside_ns(local))
         ok = local.notna()
         if ok.any():
             loc = pd.DatetimeIndex(local[ok]).tz_localize(
@@ -326,6 +334,20 @@ def parse_datetimes(values: pd.Series, tz: str, *, dayfirst: bool = False
             out[ok[ok].index] = loc.tz_convert("UTC").as_unit("ns")
     bad = (present & out.isna()).to_numpy()
     return out, bad
+
+
+#: Datetimes peernet can hold (nanosecond resolution, with a day of margin for time zones).
+_NS_RANGE = (pd.Timestamp("1677-09-23"), pd.Timestamp("2262-04-10"))
+
+
+def _outside_ns(values: pd.Series) -> np.ndarray:
+    """Mask of datetimes outside the nanosecond range (year 9999, 1000...): unreadable."""
+    if len(values) == 0:
+        return np.zeros(0, bool)
+    lo, hi = _NS_RANGE
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        lo, hi = lo.tz_localize("UTC"), hi.tz_localize("UTC")
+    return ((values < lo) | (values > hi)).to_numpy(dtype=bool, na_value=False)
 
 
 _DATE_HINT = ("expected ISO 8601 like '2025-02-13 10:00' or month-first like '2/13/2025 10:00 AM'."
@@ -362,6 +384,10 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
         raise ValueError(f"errors must be 'report' or 'raise'; got {errors!r}")
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
+    twice = df.columns[df.columns.duplicated()]
+    if len(twice):
+        raise DataError(f"column {twice[0]!r} appears more than once in the header; rename or "
+                        f"delete the extra one", file=file, row=1, column=twice[0])
     for col in spec.required:
         if col not in df.columns:
             raise _missing_column_error(name, col, list(df.columns), file)
@@ -381,7 +407,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
         s = df[col.name]
         if col.dtype in ("id", "str", "list"):
             if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype == "str"):
-                s = s.astype("str").where(s.notna(), np.nan)
+                s = _to_text(s)
             if col.dtype == "id":
                 s = s.str.strip()
                 s = s.where(s != "", np.nan)
@@ -418,7 +444,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
             if pd.api.types.is_bool_dtype(s.dtype):
                 df[col.name] = s.astype("boolean")
             else:
-                text = s.astype("str").where(s.notna(), None).str.strip().str.lower()
+                text = _to_text(s).str.strip().str.lower()
                 out = pd.Series(pd.NA, index=s.index, dtype="boolean")
                 out[text.isin(_TRUE)] = True
                 out[text.isin(_FALSE - {""})] = False
@@ -430,7 +456,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
             already = (isinstance(s.dtype, pd.CategoricalDtype)
                        and list(s.cat.categories) == list(col.allowed))
             if not already:
-                text = s.astype("str").where(s.notna(), None).str.strip().str.lower()
+                text = _to_text(s).str.strip().str.lower()
                 text = text.where(text != "", None)
                 bad = (text.notna() & ~text.isin(col.allowed)).to_numpy()
                 flag(bad, col.name, f"not one of {', '.join(col.allowed)}",
@@ -485,13 +511,23 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
     return (out, rows[keep]) if return_rows else out
 
 
+def _to_text(s: pd.Series) -> pd.Series:
+    """Any column as text (``str``); bytes (from Parquet binary columns) decoded as UTF-8."""
+    if s.dtype == object:
+        is_bytes = s.map(lambda v: isinstance(v, bytes | bytearray)).to_numpy(dtype=bool)
+        if is_bytes.any():
+            s = s.copy()
+            s[is_bytes] = [bytes(v).decode("utf-8", errors="replace") for v in s[is_bytes]]
+    return s.astype("str").where(s.notna(), np.nan)
+
+
 def _to_number(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Numbers as float64, and a mask of cells that held something unreadable or infinite."""
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         num = s.astype("float64")
         unreadable = np.zeros(len(s), bool)
     else:
-        text = s.astype("str").where(s.notna(), None).str.strip()
+        text = _to_text(s).str.strip()
         decimal_comma = text.str.fullmatch(r"-?\d+,\d+", na=False)
         text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
         num = pd.to_numeric(text, errors="coerce").astype("float64")

@@ -573,3 +573,91 @@ def test_argument_errors_are_not_disguised_as_data_errors():
         assert type(info.value) is ValueError
         with pytest.raises(TypeError, match="tz must be an IANA time zone name"):
             pn.read_zoom(zoom[0], tz=5)
+
+
+# ------------------------------------------------------------------------ found by fuzzing
+def canonical_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "net"
+    shutil.copytree(canonical_folder(), folder)
+    return folder
+
+
+@pytest.mark.parametrize(("meta", "message"), [
+    ('{"tz": "Mars/Base"}', r"peernet\.json, column 'tz': 'tz' must be an IANA time zone .*"
+                            r"got 'Mars/Base'"),
+    ('{"tz": 5}', r"peernet\.json, column 'tz': .*got 5"),
+    ('{"name": [1, 2]}', r"peernet\.json, column 'name': 'name' must be text; got \[1, 2\]"),
+    ("[" * 100_000 + "]" * 100_000, r"peernet\.json: cannot read as JSON \(maximum recursion"),
+])
+def test_bad_peernet_json_is_a_data_error(tmp_path, meta, message):
+    folder = canonical_copy(tmp_path)
+    (folder / "peernet.json").write_text(meta)
+    with pytest.raises(DataError, match=message):
+        pn.load(folder)
+
+
+def test_column_twice_after_trimming_spaces(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "interactions.csv").write_text("timestamp,source,kind, source\n"
+                                             "2025-01-01,ana,message,ben\n")
+    with pytest.raises(DataError, match=r"^interactions\.csv, row 1, column 'source': column "
+                                        r"'source' appears more than once in the header"):
+        pn.load(folder)
+
+
+@pytest.mark.parametrize("parquet", [False, True])
+def test_dates_beyond_nanosecond_range_are_dropped_not_crashing(tmp_path, parquet):
+    folder = canonical_copy(tmp_path)
+    df = pd.DataFrame({"timestamp": ["9999-12-31 23:59", "1000-01-01", "2025-01-05 10:00",
+                                     "9999-01-01T00:00:00Z"],
+                       "source": ["ana", "ben", "cai", "dee"], "kind": ["message"] * 4})
+    if parquet:
+        (folder / "interactions.csv").unlink()
+        df.to_parquet(folder / "interactions.parquet")
+    else:
+        df.to_csv(folder / "interactions.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    assert net.interactions["source"].tolist() == ["cai"]
+    dropped = net.quality.dropped
+    assert dropped["row"].tolist() == [2, 3, 5]
+    assert set(dropped["column"]) == {"timestamp"}
+    check_accounting(net)
+
+
+def test_datetime_column_beyond_range_in_parquet(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "interactions.csv").unlink()
+    ts = pd.Series(pd.to_datetime(["9999-12-31", "2025-01-05"]).as_unit("us"))
+    pd.DataFrame({"timestamp": ts, "source": ["ana", "ben"], "kind": ["message"] * 2}
+                 ).to_parquet(folder / "interactions.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    assert net.interactions["source"].tolist() == ["ben"]
+    assert net.interactions["timestamp"].dtype == "datetime64[ns, UTC]"
+
+
+def test_binary_parquet_ids_are_decoded(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "interactions.csv").unlink()
+    pd.DataFrame({"timestamp": ["2025-01-05"] * 2, "source": [b"ana", b"\xffzed"],
+                  "kind": ["message", "call"]}).to_parquet(folder / "interactions.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    assert net.interactions["source"].tolist() == ["ana", "\ufffdzed"]
+
+
+def test_old_xls_table_and_empty_sheet_are_explained(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "events.csv").unlink()
+    (folder / "events.xls").write_bytes(b"\xd0\xcf\x11\xe0 old workbook")
+    with pytest.raises(DataError, match=r"^events\.xls: old Excel \.xls files are not read"):
+        pn.load(folder)
+    (folder / "events.xls").unlink()
+    pd.DataFrame().to_excel(folder / "events.xlsx", index=False)
+    with pytest.raises(DataError, match=r"^events\.xlsx, column 'event_id': required column "
+                                        r"'event_id' not found; the table has no columns"):
+        pn.load(folder)

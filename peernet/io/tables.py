@@ -22,6 +22,9 @@ META_FILE = "peernet.json"
 
 def _find(folder: Path, table: str) -> Path | None:
     found = [folder / f"{table}{ext}" for ext in FORMATS if (folder / f"{table}{ext}").exists()]
+    if not found and (folder / f"{table}.xls").exists():
+        raise DataError("old Excel .xls files are not read; open the file in Excel or "
+                        "LibreOffice and save it as .xlsx or .csv", file=f"{table}.xls")
     if len(found) > 1:
         raise DataError(f"table {table!r} is given twice ({', '.join(p.name for p in found)});"
                         f" keep one file per table", file=str(folder))
@@ -82,10 +85,11 @@ def load(path: str | Path, *, tz: str | None = None,
     if (folder / META_FILE).exists():
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise DataError(f"cannot read as JSON ({err})", file=META_FILE) from err
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
+            raise DataError(f"cannot read as JSON ({str(err)[:200]})", file=META_FILE) from err
         if not isinstance(meta, dict):
             raise DataError("expected a JSON object", file=META_FILE)
+        _check_meta(meta)
     tz = tz or meta.get("tz") or "UTC"
     raw: dict[str, pd.DataFrame] = {}
     rows, sources, notes = {}, {}, []
@@ -117,6 +121,22 @@ def load(path: str | Path, *, tz: str | None = None,
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
     return net
+
+
+def _check_meta(meta: dict) -> None:
+    """``peernet.json``'s ``tz`` must be a known zone and ``name`` text."""
+    zone = meta.get("tz")
+    if zone is not None:
+        try:
+            if not isinstance(zone, str):
+                raise TypeError(zone)
+            pd.Timestamp("2000-01-01").tz_localize(zone)
+        except Exception as err:  # noqa: BLE001 - any failure means an unknown zone
+            raise DataError(f"'tz' must be an IANA time zone like 'America/Los_Angeles'; got "
+                            f"{zone!r}", file=META_FILE, column="tz", value=zone) from err
+    if meta.get("name") is not None and not isinstance(meta["name"], str):
+        raise DataError(f"'name' must be text; got {meta['name']!r}", file=META_FILE,
+                        column="name", value=meta["name"])
 
 
 def _issues_only(log: QualityLog) -> DataQuality:
