@@ -25,8 +25,6 @@ from .schema import split_list
 
 __all__ = ["evaluate", "Evaluation"]
 
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-
 #: Metrics an evaluator reads year over year: label, unit, direction (+1: higher is better,
 #: -1: lower is better, 0: neither; a change is then reported without a judgement).
 METRICS: dict[str, tuple[str, str, int]] = {
@@ -560,11 +558,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
     say("participation and retention")
     first, last = slices[labels[0]].window, slices[labels[-1]].window
     span = root.between(first.start, last.end)
-    kind = first.kind
-    m = _MONTHS[(first.start.month - 1)]
-    quarterly = participation(span, freq="QS" if first.start.month in (1, 4, 7, 10)
-                              else f"QS-{m}")
-    annual = _annual(root, slices, participation, kind, first.start.month)
+    quarterly = participation(span, freq="QS")
+    annual = _annual(root, slices, participation, first.kind, first.start.month)
     ties = _ties(slices)
     groups = pd.concat([_groups(s, p) for p, s in slices.items()], ignore_index=True)
     meta = {
@@ -683,13 +678,15 @@ def _intervals(s: PeerNetwork, n: int, seed: int) -> pd.DataFrame | None:
 def _annual(root, slices, participation, kind, month) -> pd.DataFrame:
     """Participation with one row a period (previous period included for retention)."""
     labels = list(slices)
+    freq = {"year": "YS", "quarter": "QS", "month": "MS"}.get(kind)
+    if kind == "fiscal_year" and month == 1:
+        freq = "YS"
+    if freq is None:  # fiscal years from July etc.: no pandas-free alias; count directly
+        return _annual_counts(slices)
     first = slices[labels[0]].window
     before = first.previous()
     lo = max(before.start, first.start - pd.Timedelta(days=400))
     span = root.between(lo, slices[labels[-1]].window.end)
-    freq = "YS" if month == 1 else f"YS-{_MONTHS[month - 1]}"
-    if kind not in ("year", "fiscal_year"):
-        freq = "QS" if kind == "quarter" else "MS" if kind == "month" else freq
     df = participation(span, freq=freq)
     if "period" not in df.columns or df.empty:
         return pd.DataFrame({"period": labels})
@@ -700,6 +697,29 @@ def _annual(root, slices, participation, kind, month) -> pd.DataFrame:
     out = df.assign(period=label)
     out = out[out["period"].notna()].reset_index(drop=True)
     return out
+
+
+def _annual_counts(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:
+    """One row a period for windows ``participation`` has no frequency for (fiscal years
+    not starting in January): members active, new (not active in the window before),
+    returning, lapsed (active before, not now), retention, events, interactions."""
+    rows = []
+    for p, s in slices.items():
+        now = set(s.members_active())
+        prev = s.previous()
+        before = set(prev.members_active())
+        span = s.root.span()
+        # a window before the data begins (or only partly covered) says nothing of turnover
+        known = span is not None and prev.window.start_utc >= span[0].floor("D")
+        nan = np.nan
+        rows.append({"period": p, "members_active": len(now),
+                     "members_new": len(now - before) if known else nan,
+                     "members_returning": len(now & before) if known else nan,
+                     "members_lapsed": len(before - now) if known else nan,
+                     "retention_rate": len(now & before) / len(before) if known and before
+                     else nan,
+                     "events": len(s.events), "interactions": len(s.interactions)})
+    return pd.DataFrame(rows)
 
 
 def _starts(values: pd.Series, tz: str) -> list:

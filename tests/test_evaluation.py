@@ -165,3 +165,30 @@ def test_period_errors(tiny_net):
         pn.evaluate(tiny_net, periods=["2025"], bootstrap=-1)
     with pytest.raises(TypeError, match="evaluate takes a PeerNetwork"):
         pn.evaluate("data/samples/riverbend", periods=["2025"])
+
+
+def test_annual_counts_agree_with_participation(riverbend):
+    # the direct count used for fiscal years equals pn.participation on calendar years
+    from peernet.evaluation import _annual_counts
+
+    direct = _annual_counts({p: riverbend.period(p) for p in ("2024", "2025")})
+    yearly = pn.participation(riverbend, freq="YS").iloc[1:].reset_index(drop=True)
+    for col in ("members_active", "members_new", "members_returning", "members_lapsed",
+                "retention_rate", "events", "interactions"):
+        assert direct[col].astype(float).tolist() == pytest.approx(
+            yearly[col].astype(float).tolist()), col
+    # 2023 has no data before it: turnover is unknown, not zero
+    first = _annual_counts({"2023": riverbend.period("2023")}).iloc[0]
+    assert first["members_active"] == 109 and np.isnan(first["retention_rate"])
+
+
+def test_fiscal_years(riverbend):
+    ev = pn.evaluate(riverbend, periods=["FY2024", "FY2025"], bootstrap=0)
+    assert ev.meta["periods"] == {"FY2024": {"start": "2023-07-01", "end": "2024-06-30"},
+                                  "FY2025": {"start": "2024-07-01", "end": "2025-06-30"}}
+    assert ev.annual["period"].tolist() == ["FY2024", "FY2025"]
+    fy25 = riverbend.period("FY2025")
+    assert ev.annual["members_active"].iloc[1] == len(fy25.members_active())
+    # FY2023 is half covered by the data (from 2023-01): FY2024's turnover is unknown
+    assert np.isnan(ev.annual["members_lapsed"].iloc[0])
+    assert len(ev.highlights(3)) == 3
