@@ -93,11 +93,27 @@ def network_metrics(net: Any, *, graph: nx.Graph | None = None,
     if bad:
         raise ValueError(f"only must list entries of {list(NETWORK_METRICS)}; got {sorted(bad)}")
     ga = K.get_arrays(net, graph)
+    recip = float("nan")
+    if "reciprocity" in want:
+        recip = reciprocity(graph if graph is not None and graph.is_directed() else net)
+    out, paths = _structure(ga, want=want, members=len(net.members_current()),
+                            active=len(net.members_active()), recip=recip)
+    if only is not None:
+        out = {k: (v if k in want else float("nan")) for k, v in out.items()}
+    s = pd.Series(out, name=getattr(net, "label", "all"), dtype="float64")
+    s.attrs = {"nodes": ga.n, "path_sources": paths["path_sources"]}
+    return s
+
+
+def _structure(ga: K.GraphArrays, *, want: set[str], members: int, active: int,
+               recip: float) -> tuple[dict[str, float], dict]:
+    """The entries of :func:`network_metrics` from graph arrays (shared with the bootstrap)."""
     n, m = ga.n, ga.m
     out: dict[str, float] = dict.fromkeys(NETWORK_METRICS, float("nan"))
-    out["members"] = float(len(net.members_current()))
-    out["active_members"] = float(len(net.members_active()))
+    out["members"] = float(members)
+    out["active_members"] = float(active)
     out["edges"] = float(m)
+    out["reciprocity"] = recip
     deg = ga.degree()
     if n >= 2:
         out["density"] = 2 * m / (n * (n - 1))
@@ -122,17 +138,12 @@ def network_metrics(net: Any, *, graph: nx.Graph | None = None,
         comm = K.louvain(ga)
         out["communities"] = float((np.bincount(comm) >= 2).sum())
         out["modularity"] = K.modularity(ga, comm)
-    if "reciprocity" in want:
-        out["reciprocity"] = reciprocity(graph if graph is not None and graph.is_directed()
-                                         else net)
     for attr in ("org", "sector", "region"):
-        out[f"ei_index_{attr}"] = K.ei_index_arrays(ga, attr)
-    out["assortativity_org"] = K.assortativity_arrays(ga, "org")
-    if only is not None:
-        out = {k: (v if k in want else float("nan")) for k, v in out.items()}
-    s = pd.Series(out, name=getattr(net, "label", "all"), dtype="float64")
-    s.attrs = {"nodes": n, "path_sources": paths["path_sources"]}
-    return s
+        if want & {f"ei_index_{attr}"}:
+            out[f"ei_index_{attr}"] = K.ei_index_arrays(ga, attr)
+    if "assortativity_org" in want:
+        out["assortativity_org"] = K.assortativity_arrays(ga, "org")
+    return out, paths
 
 
 def ei_index(G: nx.Graph, *, attr: str = "org") -> float:

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _sparse as K
+
 __all__ = ["bootstrap", "resample_events"]
 
 
@@ -126,9 +128,14 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     value = _as_series(fn(net), names)
     rng = np.random.default_rng(seed)
     reps = np.full((n, len(value)), np.nan)
+    fast = _FastStructure(net, names) if not callable(metric) and len(net.interactions) \
+        else None
     for i in range(n):
-        r = _as_series(fn(resample_events(net, rng)), names).reindex(value.index)
-        reps[i] = r.to_numpy(float)
+        if fast is not None:
+            r = fast.replicate(rng)
+        else:
+            r = _as_series(fn(resample_events(net, rng)), names)
+        reps[i] = r.reindex(value.index).to_numpy(float)
     lo_q, hi_q = (1 - ci) / 2, (1 + ci) / 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN columns give NaN
@@ -143,6 +150,90 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     out.attrs = {"bias": dict(zip(out["metric"], bias.tolist(), strict=True)),
                  "correct_bias": bool(correct_bias), "ci": ci}
     return out
+
+
+class _FastStructure:
+    """network_metrics entries of event-resampled replicates without rebuilding networks.
+
+    Every tie-making row (a direct interaction, or a pair of attendees of an event of at most
+    ``max_event_size`` people) is listed once with its resampling unit; a replicate only
+    reweights these rows by how often each unit was drawn. The replicates are the ones
+    :func:`resample_events` builds from the same random draws (tested equal), for the
+    default person graph.
+    """
+
+    def __init__(self, net: Any, names: list[str]):
+        from ..graphs import MAX_EVENT_SIZE, _roster_attributes, _ties, _with_columns
+        from ..schema import split_list
+
+        self.want = set(names)
+        self.members = len(net.members_current())
+        inter = _with_columns(net.interactions)
+        self.codes = _units(inter)
+        self.k = int(self.codes.max()) + 1
+        nodes = _ties(net).nodes
+        self.nodes = nodes
+        n = self.n = len(nodes)
+        index = pd.Index(nodes)
+        self.src = index.get_indexer(inter["source"]).astype(np.int64)
+        direct = (inter["target"].notna() & (inter["kind"] != "attend")
+                  & (inter["source"] != inter["target"])).to_numpy()
+        s, t = self.src[direct], index.get_indexer(inter.loc[direct, "target"]).astype(np.int64)
+        self.d_unit = self.codes[direct]
+        self.d_und = np.minimum(s, t) * n + np.maximum(s, t)
+        self.d_dir = s * n + t
+        att = ((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy()
+        a = pd.DataFrame({"e": inter.loc[att, "event_id"].to_numpy(),
+                          "m": self.src[att], "u": self.codes[att]}).drop_duplicates(["e", "m"])
+        size = a.groupby("e")["m"].transform("size").to_numpy()
+        a = a.loc[size <= MAX_EVENT_SIZE].sort_values(["e", "m"], kind="stable")
+        ev, mem, unit = (pd.factorize(a["e"])[0], a["m"].to_numpy(np.int64),
+                         a["u"].to_numpy(np.int64))
+        bounds = np.flatnonzero(np.r_[True, ev[1:] != ev[:-1], True]) if len(ev) else \
+            np.zeros(1, np.int64)
+        sizes = np.diff(bounds)
+        pos = np.arange(len(mem)) - np.repeat(bounds[:-1], sizes)
+        reps = np.repeat(sizes, sizes) - pos - 1
+        left = np.repeat(np.arange(len(mem)), reps)
+        right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(reps) - reps, reps)
+        self.c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
+        self.c_unit = unit[left]
+        people = []
+        if len(net.problems):
+            people.append(net.problems["raised_by"].dropna())
+            if "helpers" in net.problems.columns:
+                people.append(split_list(net.problems["helpers"]))
+        fixed = index.get_indexer(pd.concat(people)) if people else np.zeros(0, np.int64)
+        self.fixed = np.unique(fixed[fixed >= 0]).astype(np.int64)
+        self.attrs = _roster_attributes(net, nodes)
+
+    def replicate(self, rng: np.random.Generator) -> pd.Series:
+        from .structure import _structure
+
+        mult = np.bincount(rng.integers(0, self.k, size=self.k), minlength=self.k)
+        n = self.n
+        active = np.union1d(np.unique(self.src[mult[self.codes] > 0]), self.fixed)
+        dm, cm = mult[self.d_unit], mult[self.c_unit]
+        keys = np.concatenate([self.d_und[dm > 0], self.c_key[cm > 0]])
+        weights = np.concatenate([dm[dm > 0], cm[cm > 0]]).astype(float)
+        ukeys, inv = np.unique(keys, return_inverse=True)
+        w = np.bincount(inv, weights=weights, minlength=len(ukeys))
+        u, v = ukeys // max(n, 1), ukeys % max(n, 1)
+        keep = np.unique(np.concatenate([active, u, v]))
+        u2, v2 = np.searchsorted(keep, u), np.searchsorted(keep, v)
+        wm = K._sym(len(keep), u2, v2, w)
+        am = wm.copy()
+        am.data[:] = 1.0
+        ga = K.GraphArrays(self.nodes[keep], am, wm, self.attrs.iloc[keep])
+        recip = float("nan")
+        if "reciprocity" in self.want:
+            dk = np.unique(self.d_dir[dm > 0])
+            if len(dk):
+                rev = (dk % n) * n + dk // n
+                recip = float(np.isin(rev, dk).mean())
+        out, _ = _structure(ga, want=self.want, members=self.members, active=len(active),
+                            recip=recip)
+        return pd.Series({k: out[k] for k in self.want}, dtype="float64")
 
 
 def _metric_function(metric) -> tuple[Callable[[Any], Any], list[str] | None]:

@@ -70,3 +70,16 @@ def test_bootstrap_bad_arguments(tiny_net, kwargs, match):
 def test_bootstrap_empty_period(tiny_net):
     b = pn.metrics.bootstrap(tiny_net.period("2023"), "density", n=3)
     assert math.isnan(b["value"].item()) and math.isnan(b["low"].item())
+
+
+def test_fast_replicates_equal_rebuilt_networks(riverbend):
+    from peernet.metrics.structure import NETWORK_METRICS
+    from peernet.metrics.uncertainty import _FastStructure
+
+    y = riverbend.period("2025")
+    fast = _FastStructure(y, list(NETWORK_METRICS))
+    r1, r2 = np.random.default_rng(5), np.random.default_rng(5)
+    for _ in range(2):
+        a = fast.replicate(r1)[list(NETWORK_METRICS)]
+        b = pn.network_metrics(resample_events(y, r2))
+        pd.testing.assert_series_equal(a, b, check_names=False)
