@@ -22,7 +22,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -41,7 +40,6 @@ _PREFER = ("new_ties", "known", None)
 _REGION = (None, "same", "different")
 _LANGUAGE = (True, False, "require")
 _METHODS = ("flow", "greedy")
-_SCALE = 1_000_000  # score units per 1.0 in the integer costs of the flow
 _MATCH_COLUMNS = ["seeker", "peer", "rank", "score", "topics", "share_need_covered", "proven",
                   "same_language", "same_region", "known", "seeker_org", "peer_org", "reasons"]
 _SEEKER_COLUMNS = ["seeker", "needs", "n_fitting", "n_eligible", "n_suggested", "reason"]
@@ -269,7 +267,8 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
           capacity: int = 2, same_org: bool = False, prefer: str | None = "new_ties",
           region: str | None = None, language: bool | str = True, seed: int = 0,
           evidence: Sequence[str] = _EVIDENCE, small_event: int = 10,
-          weights: Mapping[str, float] | None = None, method: str = "flow") -> pd.DataFrame:
+          weights: Mapping[str, float] | None = None, method: str = "flow",
+          candidates: int = 15) -> pd.DataFrame:
     """Suggest peer matches: for each member with a need, up to ``k`` peers who can help.
 
     A *seeker* is an available member (on the roster, joined, not left) with at least one
@@ -329,6 +328,10 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     method : {"flow", "greedy"}, default "flow"
         "greedy" takes the best-scoring candidate pairs one by one while the seeker and
         the peer have room: a baseline to compare with, not a recommendation.
+    candidates : int, default 15
+        Each seeker's best ``candidates`` eligible peers enter the assignment (keeps large
+        rosters fast: about 1 s for 1,300 seekers; raise it if seekers with many eligible
+        peers are reported unserved for capacity).
 
     Returns
     -------
@@ -395,6 +398,7 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     """
     k = _positive_int("k", k, "match")
     capacity = _positive_int("capacity", capacity, "match")
+    candidates = _positive_int("candidates", candidates, "match")
     if not isinstance(same_org, bool):
         raise ValueError(f"match: same_org must be True or False; got {same_org!r}")
     _check_choice("prefer", prefer, _PREFER)
@@ -415,7 +419,7 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     params = {"k": k, "capacity": capacity, "same_org": same_org, "prefer": prefer,
               "region": region, "language": language, "seed": seed,
               "evidence": list(evidence), "small_event": small_event, "weights": w,
-              "method": method}
+              "method": method, "candidates": candidates}
 
     members = net.members.drop_duplicates("member_id").reset_index(drop=True)
     ids = pd.Index(members["member_id"].astype("str"))
@@ -441,15 +445,8 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     need_mass = np.asarray(need_m.sum(axis=1)).ravel()
     seekers = np.flatnonzero(need_mass > 0)
 
-    covered = (need_m[seekers] @ exp_m.T).tocoo()
-    s_idx = seekers[covered.row]
-    p_idx = covered.col.astype(np.int64)
-    fit = covered.data / need_mass[s_idx]
     need_bin = need_m.copy()
     need_bin.data[:] = 1.0
-    proven_mat = (need_bin[seekers] @ solved_m.T).tocsr()
-    proven = np.asarray(proven_mat[covered.row, covered.col]).ravel() > 0
-
     org = _attr(members, "org").to_numpy(dtype=object)
     reg = _attr(members, "region").to_numpy(dtype=object)
     lang_long = split_list(_attr(members, "language").dropna())
@@ -458,44 +455,68 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
                             (lang_long.index.to_numpy(), lang_codes.get_indexer(
                                 lang_long.str.lower()))), shape=(n, len(lang_codes)))
     has_lang = np.asarray(lang_m.sum(axis=1)).ravel() > 0
-    shared_lang = np.asarray(lang_m[s_idx].multiply(lang_m[p_idx]).sum(axis=1)).ravel() > 0
-
-    keys = _keys(s_idx, p_idx, n)
-    known = _in(keys, _known_keys(net, ids, small_event))
-    chain = _in(keys, _chain_keys(members, ids))
-    org_s, org_p = org[s_idx], org[p_idx]
-    same_org_pair = pd.notna(org_s) & (org_s == org_p)
-    reg_s, reg_p = reg[s_idx], reg[p_idx]
-    reg_known = pd.notna(reg_s) & pd.notna(reg_p)
-    same_reg = reg_known & (reg_s == reg_p)
-
-    # hard constraints, first violated one named (for the unserved report)
-    excluded = np.full(len(keys), "", dtype=object)
-    rules = [("self", s_idx == p_idx), ("supervision chain", chain)]
-    if not same_org:
-        rules.append(("same organization", same_org_pair))
-    if language == "require":
-        rules.append(("no shared language", ~shared_lang))
-    for label, mask in rules:
-        excluded[(excluded == "") & mask] = label
-    ok = excluded == ""
-
-    score = w["fit"] * fit + w["proven"] * proven
-    if language is not False:
-        score = score + w["language"] * shared_lang
-    if region == "same":
-        score = score + w["region"] * same_reg
-    elif region == "different":
-        score = score + w["region"] * (reg_known & ~same_reg)
-    if prefer == "new_ties":
-        score = score + w["tie"] * ~known
-    elif prefer == "known":
-        score = score + w["tie"] * known
-
-    cand = pd.DataFrame({"s": s_idx[ok], "p": p_idx[ok], "score": score[ok],
-                         "fit": fit[ok], "proven": proven[ok], "known": known[ok]})
+    known_keys = _known_keys(net, ids, small_event)
+    chain_keys = _chain_keys(members, ids)
     rng = np.random.default_rng(seed)
-    cand["tiebreak"] = rng.random(len(cand))
+
+    cands, tallies = [], []
+    block = max(1, 2_000_000 // max(1, int(exp_m.getnnz(axis=0).max(initial=1))))
+    for start in range(0, len(seekers), block):
+        blk = seekers[start:start + block]
+        covered = (need_m[blk] @ exp_m.T).tocoo()
+        s_idx = blk[covered.row]
+        p_idx = covered.col.astype(np.int64)
+        fit = covered.data / need_mass[s_idx]
+        proven = np.zeros(len(s_idx), bool)
+        if len(s_idx):
+            proven_mat = (need_bin[blk] @ solved_m.T).tocsr()
+            proven = np.asarray(proven_mat[covered.row, covered.col]).ravel() > 0
+        shared_lang = np.asarray(lang_m[s_idx].multiply(lang_m[p_idx]).sum(axis=1)).ravel() > 0
+        keys = _keys(s_idx, p_idx, n)
+        known = _in(keys, known_keys)
+        org_s, org_p = org[s_idx], org[p_idx]
+        reg_s, reg_p = reg[s_idx], reg[p_idx]
+        reg_known = pd.notna(reg_s) & pd.notna(reg_p)
+        same_reg = reg_known & (reg_s == reg_p)
+
+        # hard constraints, the first violated one named (for the unserved report)
+        excluded = np.full(len(keys), "", dtype=object)
+        rules = [("self", s_idx == p_idx), ("supervision chain", _in(keys, chain_keys))]
+        if not same_org:
+            rules.append(("same organization", pd.notna(org_s) & (org_s == org_p)))
+        if language == "require":
+            rules.append(("no shared language", ~shared_lang))
+        for label, mask in rules:
+            excluded[(excluded == "") & mask] = label
+        tallies.append(pd.DataFrame({"s": s_idx, "why": excluded})
+                       .groupby(["s", "why"], as_index=False).size())
+        ok = excluded == ""
+
+        score = w["fit"] * fit + w["proven"] * proven
+        if language is not False:
+            score = score + w["language"] * shared_lang
+        if region == "same":
+            score = score + w["region"] * same_reg
+        elif region == "different":
+            score = score + w["region"] * (reg_known & ~same_reg)
+        if prefer == "new_ties":
+            score = score + w["tie"] * ~known
+        elif prefer == "known":
+            score = score + w["tie"] * known
+        cand = pd.DataFrame({"s": s_idx[ok], "p": p_idx[ok], "score": score[ok],
+                             "fit": fit[ok], "proven": proven[ok], "known": known[ok],
+                             "tiebreak": rng.random(int(ok.sum()))})
+        cand = cand.sort_values(["s", "score", "tiebreak"], ascending=[True, False, False],
+                                kind="stable")
+        cands.append(cand[cand.groupby("s").cumcount().to_numpy() < candidates])
+    cand = pd.concat(cands, ignore_index=True) if cands else pd.DataFrame({
+        "s": pd.Series(dtype="int64"), "p": pd.Series(dtype="int64"),
+        "score": pd.Series(dtype="float64"), "fit": pd.Series(dtype="float64"),
+        "proven": pd.Series(dtype=bool), "known": pd.Series(dtype=bool),
+        "tiebreak": pd.Series(dtype="float64")})
+    tally = pd.concat(tallies, ignore_index=True) if tallies else pd.DataFrame(
+        {"s": pd.Series(dtype="int64"), "why": pd.Series(dtype=object),
+         "size": pd.Series(dtype="int64")})
     cand = cand.sort_values(["score", "tiebreak"], ascending=False, kind="stable")
     if method == "flow":
         chosen = _solve_flow(cand, k, capacity, max_score=sum(abs(v) for v in w.values()))
@@ -506,8 +527,7 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
 
     out = _match_table(pairs, ids, members, need_long, exp_long, org, reg, lang_m, has_lang,
                        language, region, prefer)
-    seekers_df = _seeker_table(seekers, ids, need_long, s_idx, p_idx, excluded, out,
-                               capacity)
+    seekers_df = _seeker_table(seekers, ids, need_long, tally, out, capacity)
     out.attrs["seekers"] = seekers_df
     out.attrs["unserved"] = seekers_df[seekers_df["n_suggested"] == 0].reset_index(drop=True)
     out.attrs["params"] = params
@@ -515,39 +535,50 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
 
 
 def _solve_flow(cand: pd.DataFrame, k: int, capacity: int, *, max_score: float) -> list:
-    """Indices of ``cand`` chosen by a min-cost flow (network simplex, integer costs).
+    """Indices of ``cand`` chosen by the min-cost flow, solved as a linear program.
 
-    source -> (seeker, slot j) [cap 1, cost -R_j] -> seeker -> peer [cap 1, cost -score]
-    -> peer node -> sink [cap ``capacity``]; a bypass source -> sink at cost 0 lets slots
-    stay empty. R_j = (k - j) * M with M larger than any score, so serving a seeker's first
-    slot always beats improving scores, and first slots beat second ones.
+    Network: source -> (seeker, slot j) [cap 1, cost -R_j] -> seeker -> peer [cap 1, cost
+    -score] -> sink [cap ``capacity``], and a free bypass source -> sink (slots may stay
+    empty). R_j = (k - j) * M with M larger than any score: serving a seeker's first slot
+    always beats improving scores, and first slots beat second ones. Variables: one per
+    candidate pair (x) and one per seeker slot (y); rows: flow conservation at each seeker
+    (sum x - sum y = 0) and each peer's capacity (sum x <= capacity). The constraint matrix
+    is a network matrix (totally unimodular), so every vertex is integral: HiGHS (scipy
+    ``linprog``, interior point with crossover to a vertex) returns a 0/1 solution, with
+    ``milp`` as a safety net should a fractional one ever come back.
     """
+    from scipy.optimize import LinearConstraint, linprog, milp
+
     if len(cand) == 0:
         return []
-    big = int(math.ceil(max_score * _SCALE)) + 1000
-    cost = -(np.round(cand["score"].to_numpy() * _SCALE).astype(np.int64)
-             + np.round(cand["tiebreak"].to_numpy() * 999).astype(np.int64))
-    seekers = np.unique(cand["s"].to_numpy())
-    peers = np.unique(cand["p"].to_numpy())
-    slots = np.minimum(k, cand.groupby("s").size().reindex(seekers).to_numpy())
-    total = int(slots.sum())
-    G = nx.DiGraph()
-    G.add_node("source", demand=-total)
-    G.add_node("sink", demand=total)
-    G.add_edge("source", "sink", capacity=total, weight=0)
-    for s, n_slots in zip(seekers.tolist(), slots.tolist(), strict=True):
-        for j in range(n_slots):
-            G.add_edge("source", ("slot", s, j), capacity=1, weight=-(k - j) * big)
-            G.add_edge(("slot", s, j), ("s", s), capacity=1, weight=0)
-    for p in peers.tolist():
-        G.add_edge(("p", p), "sink", capacity=capacity, weight=0)
-    G.add_edges_from(
-        (("s", s), ("p", p), {"capacity": 1, "weight": c})
-        for s, p, c in zip(cand["s"].tolist(), cand["p"].tolist(), cost.tolist(), strict=True))
-    flow = nx.min_cost_flow(G)
-    used = {(s, p) for s in seekers.tolist() for (_, p), f in flow[("s", s)].items() if f > 0}
-    keys = list(zip(cand["s"].tolist(), cand["p"].tolist(), strict=True))
-    return [i for i, key in zip(cand.index, keys, strict=True) if key in used]
+    s_codes, seekers = pd.factorize(cand["s"], sort=True)
+    p_codes, peers = pd.factorize(cand["p"], sort=True)
+    n_s, n_p, n_e = len(seekers), len(peers), len(cand)
+    slots = np.minimum(k, np.bincount(s_codes, minlength=n_s))
+    y_seeker = np.repeat(np.arange(n_s), slots)
+    y_slot = np.arange(len(y_seeker)) - np.repeat(np.cumsum(slots) - slots, slots)
+    n_y = len(y_seeker)
+    big = max_score + 1.0
+    cost = np.concatenate([-(cand["score"].to_numpy(float)
+                             + 1e-6 * cand["tiebreak"].to_numpy(float)),
+                           -(k - y_slot) * big])
+    rows = np.concatenate([s_codes, n_s + p_codes, y_seeker])
+    cols = np.concatenate([np.arange(n_e), np.arange(n_e), n_e + np.arange(n_y)])
+    vals = np.concatenate([np.ones(2 * n_e), -np.ones(n_y)])
+    A = sp.csr_matrix((vals, (rows, cols)), shape=(n_s + n_p, n_e + n_y))
+    lower = np.zeros(n_s + n_p)
+    upper = np.concatenate([np.zeros(n_s), np.full(n_p, float(capacity))])
+    res = linprog(cost, A_ub=A[n_s:], b_ub=upper[n_s:], A_eq=A[:n_s], b_eq=lower[:n_s],
+                  bounds=(0, 1), method="highs-ipm")  # interior point + crossover: a vertex
+    x = res.x
+    if x is None or np.abs(x - np.round(x)).max() > 1e-6:  # pragma: no cover - safety net
+        res = milp(cost, constraints=LinearConstraint(A, lower, upper),
+                   integrality=np.ones(n_e + n_y), bounds=(0, 1),
+                   options={"mip_rel_gap": 0.0})
+        x = res.x
+    if x is None:  # pragma: no cover - the all-zero flow is always feasible
+        raise RuntimeError(f"match: the assignment could not be solved ({res.message})")
+    return list(cand.index[x[:n_e] > 0.5])
 
 
 def _solve_greedy(cand: pd.DataFrame, k: int, capacity: int) -> list:
@@ -601,7 +632,8 @@ def _match_table(pairs, ids, members, need_long, exp_long, org, reg, lang_m, has
         "peer_org": pd.Series(org[p], dtype="str"),
     })
     out["reasons"] = _reasons(out, solved, reg, s, p, members)
-    return out[_MATCH_COLUMNS]
+    return out[_MATCH_COLUMNS].sort_values(["seeker", "rank"], kind="stable",
+                                           ignore_index=True)
 
 
 def _reasons(out: pd.DataFrame, solved: np.ndarray, reg, s, p, members) -> pd.Series:
@@ -628,19 +660,20 @@ def _reasons(out: pd.DataFrame, solved: np.ndarray, reg, s, p, members) -> pd.Se
     return (text + "; " + lang_txt + "; " + reg_txt + "; " + tie + "; " + orgs).astype("str")
 
 
-def _seeker_table(seekers, ids, need_long, s_idx, p_idx, excluded, out, capacity):
-    """One row per seeker: needs, peers who fit, peers left after constraints, suggestions."""
+def _seeker_table(seekers, ids, need_long, tally, out, capacity):
+    """One row per seeker: needs, peers who fit, peers left after constraints, suggestions.
+
+    ``tally``: pairs per seeker position ``s`` and exclusion reason ``why`` ("" = eligible).
+    """
     seeker_ids = pd.Index(ids[seekers])
     needs = (need_long.sort_values("topic").groupby("member_id")["topic"].agg("; ".join)
              .reindex(seeker_ids).fillna(""))
-    fitting_mask = s_idx != p_idx
-    pairs = pd.DataFrame({"seeker": ids[s_idx][fitting_mask],
-                          "why": excluded[fitting_mask]})
-    n_fitting = pairs.groupby("seeker").size().reindex(seeker_ids, fill_value=0)
-    n_eligible = (pairs[pairs["why"] == ""].groupby("seeker").size()
+    tally = tally[tally["why"] != "self"].assign(seeker=lambda d: ids[d["s"].to_numpy(int)])
+    n_fitting = tally.groupby("seeker")["size"].sum().reindex(seeker_ids, fill_value=0)
+    n_eligible = (tally[tally["why"] == ""].groupby("seeker")["size"].sum()
                   .reindex(seeker_ids, fill_value=0))
     n_suggested = out.groupby("seeker").size().reindex(seeker_ids, fill_value=0)
-    barred = pairs[pairs["why"] != ""].groupby(["seeker", "why"]).size().rename("n")
+    barred = tally[tally["why"] != ""].groupby(["seeker", "why"])["size"].sum().rename("n")
     barred = barred.reset_index().sort_values(["seeker", "n", "why"],
                                               ascending=[True, False, True])
     barred_txt = (barred["n"].astype("str") + " " + barred["why"]).groupby(
@@ -764,7 +797,7 @@ def groups(net: PeerNetwork, *, size: tuple[int, int] = (4, 6),
         if len(dropped):
             left.append(dropped)
         for t, pool in anchored.groupby("topic", sort=True):
-            pool = pool.join(att, on="member_id", rsuffix="_").copy()
+            pool = pool[["member_id", "topic", "expert"]].join(att, on="member_id")
             pool["tiebreak"] = order.reindex(pool["member_id"]).to_numpy()
             assignment, extra = _form(pool, lo, hi, mix, chain, ids)
             if len(extra):
@@ -881,18 +914,33 @@ def _form(pool: pd.DataFrame, lo: int, hi: int, mix: Sequence[str], chain: np.nd
     a, b = np.meshgrid(idx, idx, indexing="ij")
     pen += 100 * _in(_keys(a.ravel(), b.ravel(), len(ids)), chain).reshape(placed, placed)
     np.fill_diagonal(pen, 0)
-    # local search: swap the two members (different groups, same expert status) whose swap
+    # local search, in batches of at most 8 groups (dealing spread every org over all
+    # batches): swap the two members (different groups, same expert status) whose swap
     # lowers the total within-group penalty most, until no swap helps
+    for first in range(0, g, 8):
+        sel = np.flatnonzero((label >= first) & (label < first + 8))
+        _improve(label, sel, pen[np.ix_(sel, sel)], expert[sel])
+    out = [sorted(mem[label == h].tolist()) for h in range(g)]
+    return out, extra
+
+
+def _improve(label: np.ndarray, sel: np.ndarray, pen: np.ndarray, expert: np.ndarray) -> None:
+    """Best-improvement pairwise swaps of ``label[sel]`` (in place) under pair penalty ``pen``."""
+    lab = label[sel]
+    groups_ = np.unique(lab)
+    if len(groups_) < 2:
+        return
+    lab = np.searchsorted(groups_, lab)
+    n = len(sel)
     same_status = expert[:, None] == expert[None, :]
-    for _ in range(20 * placed):
-        load = pen @ np.eye(g)[label]  # load[i, h] = penalty of member i with group h
-        own = load[np.arange(placed), label]
-        cross = load[:, label]  # cross[i, j] = penalty of i in j's group
+    for _ in range(20 * n):
+        load = pen @ np.eye(len(groups_))[lab]  # load[i, h] = penalty of i with group h
+        own = load[np.arange(n), lab]
+        cross = load[:, lab]  # cross[i, j] = penalty of i in j's group
         delta = cross - own[:, None] + cross.T - own[None, :] - 2 * pen
-        delta[~same_status | (label[:, None] == label[None, :])] = np.inf
+        delta[~same_status | (lab[:, None] == lab[None, :])] = np.inf
         i, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
         if not delta[i, j] < -1e-9:
             break
-        label[i], label[j] = label[j], label[i]
-    out = [sorted(mem[label == h].tolist()) for h in range(g)]
-    return out, extra
+        lab[i], lab[j] = lab[j], lab[i]
+    label[sel] = groups_[lab]
