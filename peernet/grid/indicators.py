@@ -380,9 +380,18 @@ def _ns(values: pd.Series) -> np.ndarray:
     return np.asarray(v.array.asi8 if len(v) else np.zeros(0), dtype=np.int64)
 
 
+def _unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort + compare: much faster than numpy 2's hash-based
+    ``np.unique`` on large integer arrays)."""
+    x = np.sort(np.asarray(x), kind="stable")
+    if len(x) == 0:
+        return x
+    return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
 def _pair_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     a, b = np.minimum(u, v), np.maximum(u, v)
-    return np.unique(a.astype(np.int64) * n + b)
+    return _unique(a.astype(np.int64) * n + b)
 
 
 def _root_direct(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -547,7 +556,7 @@ def months_with_meeting(ctx: Context) -> Value:
     if not ctx.net.has("events") and len(ctx.attend) == 0:
         return _none("no events table")
     m = ctx.meetings
-    held = np.unique(ctx.month_index(m["start"])) if len(m) else np.array([], dtype=np.int64)
+    held = _unique(ctx.month_index(m["start"])) if len(m) else np.array([], dtype=np.int64)
     n = int(np.isin(ctx.months, held).sum())
     return _share(n, len(ctx.months), "months with a meeting")
 
@@ -623,7 +632,7 @@ def months_with_data(ctx: Context) -> Value:
     seen = [ctx.inter_month]
     if len(ctx.events):
         seen.append(ctx.month_index(ctx.events["start"]))
-    n = int(np.isin(ctx.months, np.unique(np.concatenate(seen))).sum())
+    n = int(np.isin(ctx.months, _unique(np.concatenate(seen))).sum())
     return _share(n, len(ctx.months), "months with recorded activity")
 
 
@@ -716,7 +725,7 @@ def monthly_reach(ctx: Context) -> Value:
         return _none("empty period or roster")
     ok = ctx.src >= 0
     month = ctx.inter_month[ok] - ctx.months[0]
-    keys = np.unique(month * ctx.n + ctx.src[ok])
+    keys = _unique(month * ctx.n + ctx.src[ok])
     per = np.bincount(keys // ctx.n, minlength=len(ctx.months))[:len(ctx.months)]
     share = per / n_current
     return Value(float(share.mean()), f"{per.mean():.1f} of {n_current} members active in "
@@ -832,7 +841,7 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     who, other, when = who[sel], other[sel], when[sel]
     jn, jo = joined[who], joined[other]
     ok = (jo != _NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
-    tied = len(np.unique(who[ok]))
+    tied = len(_unique(who[ok]))
     return _share(tied, n_new, f"newcomers tied to an earlier member within {days} days")
 
 
@@ -893,11 +902,11 @@ def share_orgs_contributing(ctx: Context) -> Value:
         return _none("members have no org")
     if not set(GIVING_KINDS) & ctx.kinds_logged:
         return _none("the data has no help / resource / referral rows")
-    orgs = np.unique(org[ctx.active_mask & (org >= 0)])
+    orgs = _unique(org[ctx.active_mask & (org >= 0)])
     if len(orgs) == 0:
         return _none("no active members with an org")
     giving = ctx.inter["kind"].isin(GIVING_KINDS).to_numpy() & (ctx.src >= 0)
-    given = np.unique(org[ctx.src[giving]])
+    given = _unique(org[ctx.src[giving]])
     n = int(np.isin(orgs, given).sum())
     return _share(n, len(orgs), "active organizations contributed")
 
@@ -915,7 +924,7 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     if not coords.any():
         return Value(0.0, f"no member has role {role!r}")
     mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
-    n = int(np.isin(ctx.months, np.unique(ctx.inter_month[mask])).sum())
+    n = int(np.isin(ctx.months, _unique(ctx.inter_month[mask])).sum())
     return _share(n, len(ctx.months), f"months with a {role} active")
 
 
