@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import DataError
 from ..quality import QualityLog
 
-__all__ = ["read_text", "sniff_delimiter", "read_csv_text", "read_table_file"]
+__all__ = ["read_text", "sniff_delimiter", "read_csv_text", "read_table_file", "unique_columns"]
 
 
 def read_text(path: Path, log: QualityLog | None = None) -> str:
@@ -85,6 +85,7 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
         df.columns = [str(c).strip() for c in df.columns]
         if any(c.startswith("Unnamed: ") for c in df.columns):
             raise pd.errors.ParserError("ragged header")
+        df.columns = unique_columns(df.columns, log)
         return df, np.arange(2, len(df) + 2)
     except (pd.errors.ParserError, ValueError, csv.Error):
         pass
@@ -120,9 +121,31 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
         # read and dropped here: a caller that adds len(df) to the rows read keeps
         # rows_read == rows_kept + rows_dropped
         log.read(ragged)
-    df = pd.DataFrame(good, columns=header, dtype="str")
+    df = pd.DataFrame(good, columns=unique_columns(header, log), dtype="str")
     df = df.where(df != "", np.nan)
     return df, np.asarray(numbers, dtype=int)
+
+
+def unique_columns(columns, log: QualityLog | None = None) -> list[str]:
+    """Header names made unique the way pandas does it (``a``, ``a.1``, ``a.2``), noting each.
+
+    Needed when names differ only by surrounding spaces (``"a"`` and ``" a"``) or when the
+    header is read without pandas; the first column keeps the name.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in columns:
+        name = str(name)
+        new, k = name, 0
+        while new in seen:
+            k += 1
+            new = f"{name}.{k}"
+        if new != name and log is not None:
+            log.note(f"column {name!r} appears more than once in the header; the first is "
+                     f"used and this one is read as {new!r}", column=name)
+        seen.add(new)
+        out.append(new)
+    return out
 
 
 def read_table_file(path: Path, log: QualityLog | None = None,
