@@ -213,6 +213,8 @@ def grid(score: Any, *, period: str | None = None, ax: Any = None, **kwargs: Any
                                                                if e not in layout[lay]]
     layout = {k: v for k, v in layout.items() if v}
     gap = 0.03
+    fig_w = ax.figure.get_figwidth()
+    axes_pt = ax.get_position().width * fig_w * 72
     bands_seen: set[str] = set()
     for y, elements in enumerate(layout.values()):
         width = 1.0 / len(elements)
@@ -233,8 +235,10 @@ def grid(score: Any, *, period: str | None = None, ax: Any = None, **kwargs: Any
             colour = BAND_TEXT.get(band, "#222222")
             cx = x0 + (width - gap) / 2
             plate = None if has else {"facecolor": "white", "edgecolor": "none", "pad": 1.5}
-            ax.text(cx, y + 0.78, _pretty(element), ha="center", va="center", fontsize=8,
-                    color=colour, fontweight="bold", gid=f"grid-name-{element}", bbox=plate)
+            name, size = _fit(_pretty(element), (width - gap) * axes_pt)
+            ax.text(cx, y + 0.78, name, ha="center", va="center", fontsize=size,
+                    color=colour, fontweight="bold", gid=f"grid-name-{element}", bbox=plate,
+                    linespacing=0.9)
             if has:
                 ax.text(cx, y + 0.47, f"{float(value):.0f}", ha="center", va="center",
                         fontsize=15, color=colour, gid=f"grid-score-{element}")
@@ -269,6 +273,20 @@ def grid(score: Any, *, period: str | None = None, ax: Any = None, **kwargs: Any
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
               frameon=False, fontsize=8, title="score band (0-100)", title_fontsize=8)
     return ax
+
+
+def _fit(name: str, width_pt: float, *, largest: float = 8.5,
+         smallest: float = 6.0) -> tuple[str, float]:
+    """The element name and a font size that fit a cell ``width_pt`` points wide (bold
+    DejaVu Sans is about 0.65 em a character); two-word names wrap before shrinking."""
+    def size_for(text: str) -> float:
+        longest = max(len(line) for line in text.split("\n"))
+        return 0.88 * width_pt / (0.65 * max(longest, 1))
+
+    if size_for(name) >= 7 or " " not in name:
+        return name, float(np.clip(size_for(name), smallest, largest))
+    wrapped = name.replace(" ", "\n", 1)
+    return wrapped, float(np.clip(size_for(wrapped), smallest, largest))
 
 
 # ------------------------------------------------------------------ trend
@@ -368,7 +386,8 @@ def trend(evaluation: Any, *, metrics: Sequence[str] | None = None, ax: Any = No
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-              title="bars: bootstrap interval" if any_interval else None, title_fontsize=7)
+              title="bars: bootstrap percentile interval\n(where one was computed)"
+              if any_interval else None, title_fontsize=7, alignment="left")
     ax.set_title("Trends", loc="left")
     return ax
 
@@ -437,7 +456,7 @@ def roles(member_metrics: Any, *, by: str = "org", ax: Any = None) -> Any:
     --------
     >>> fig = pn.plot.roles(pn.load_sample("riverbend").period("2025"), by="sector")
     >>> sorted(t.get_text() for t in fig.axes[0].get_yticklabels())
-    ['education', 'government', 'health', 'residents', 'social_services']
+    ['education', 'government', 'health', 'residents', 'social services']
     >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     import matplotlib.pyplot as plt
@@ -451,7 +470,7 @@ def roles(member_metrics: Any, *, by: str = "org", ax: Any = None) -> Any:
             counts[p] = 0
     counts = counts[["core", "periphery", "isolate"]]
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
-    names = [str(g) for g in counts.index]
+    names = [_pretty(g) for g in counts.index]
     if ax is None:
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 1.2 + 0.27 * len(names)),
                                        sharey=True, layout="constrained",

@@ -330,6 +330,9 @@ def _highlights(src: Any, G: nx.Graph, nodes: list, degree: np.ndarray, highligh
     if unknown:
         raise ValueError(f"highlight must be a subset of {list(HIGHLIGHTS)} or a mapping "
                          f"name -> members; got {unknown}")
+    if isinstance(src, PeerNetwork) and src.window is None:
+        # "joined in the period" needs a period: a whole network has no newcomers to show
+        highlight = [h for h in highlight if h != "newcomers"]
     need_metrics = any(h in ("brokers", "newcomers") for h in highlight)
     if need_metrics and metrics is None and isinstance(src, PeerNetwork):
         from ..metrics import member_metrics
@@ -516,7 +519,8 @@ def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
         color_handles = [Line2D([], [], marker="o", linestyle="none", markersize=8,
                                 markerfacecolor=c,
                                 markeredgecolor="#555555" if c == UNKNOWN_COLOR else "#FFFFFF",
-                                label=k) for k, c in colors.items() if k in present]
+                                label=_category_label(k, colors))
+                         for k, c in colors.items() if k in present]
     ax.set_aspect("equal")
     ax.set_axis_off()
     if n:
@@ -577,6 +581,13 @@ def _place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, 
                     arrowprops={"arrowstyle": "-", "color": "#444444", "lw": 0.5,
                                 "shrinkA": 0, "shrinkB": 2} if moved else None,
                     path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+
+
+def _category_label(key: str, colors: Mapping[str, str]) -> str:
+    grouped = getattr(colors, "grouped", 0)
+    if key == "other" and grouped:
+        return f"other ({grouped} more)"
+    return str(key).replace("_", " ")
 
 
 def _legend_title(m: _Map) -> str:
@@ -667,7 +678,8 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
         Members drawn with an extra outline, named in the key: brokers (thick black
         circle: the top 10% of members by Gould-Fernandez brokerage across organizations,
         from :func:`peernet.member_metrics`), newcomers (dashed outer circle: joined in the
-        period), isolates (square: no tie in the period). A mapping ``name -> members``
+        period; none for a whole, unsliced network), isolates (square: no tie in the
+        period). A mapping ``name -> members``
         highlights any set. From a bare graph, brokers and newcomers need ``metrics=`` or
         ``broker`` / ``newcomer`` node attributes, and are skipped otherwise.
     labels : None, "top", "all" or list of members
@@ -792,8 +804,14 @@ def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org"
         universe = uni
     colors = _colors_for(universe, color_by, palette, max_categories)
     scale = _scale_for(maps)
+    allxy = np.concatenate([m.xy for m in maps]).reshape(-1, 2)  # drawn in some panel
+    lo, hi = (allxy.min(axis=0), allxy.max(axis=0)) if len(allxy) else (np.zeros(2),
+                                                                          np.ones(2))
+    pad = 0.05 * float((hi - lo).max()) + 0.02
+    span = hi - lo + 2 * pad
+    aspect = float(np.clip(span[1] / max(span[0], 1e-9), 0.6, 1.5))
     fig, axes = plt.subplots(1, len(periods), figsize=(panel_size * len(periods) + 1.8,
-                                                       panel_size + 1.0),
+                                                       panel_size * aspect + 1.1),
                              layout="constrained", squeeze=False)
     colour_handles: dict[str, Any] = {}
     key_handles: dict[str, Any] = {}
@@ -801,15 +819,11 @@ def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org"
         ch, kh = _draw(ax, m, colors, scale, size_by=size_by, legend=False, title=None)
         colour_handles.update({h.get_label(): h for h in ch})
         key_handles.update({h.get_label(): h for h in kh})
-    allxy = np.array([L[n] for n in L]).reshape(-1, 2)
-    if len(allxy):
-        lo, hi = allxy.min(axis=0), allxy.max(axis=0)
-        pad = 0.05 * float((hi - lo).max()) + 0.02
-        for ax in axes[0]:
-            ax.set_xlim(lo[0] - pad, hi[0] + pad)
-            ax.set_ylim(lo[1] - pad, hi[1] + pad)
+        ax.set_xlim(lo[0] - pad, hi[0] + pad)
+        ax.set_ylim(lo[1] - pad, hi[1] + pad)
     if colour_handles and colors is not None:
-        ordered = [colour_handles[k] for k in colors if k in colour_handles]
+        labels_ = [_category_label(k, colors) for k in colors]
+        ordered = [colour_handles[k] for k in labels_ if k in colour_handles]
         leg = fig.legend(handles=ordered, title=_color_title(color_by),
                          loc="outside right upper", frameon=False)
         leg.set_gid("peernet-colors")

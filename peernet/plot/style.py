@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["style", "category_colors", "OKABE_ITO", "TOL_MUTED", "OTHER_COLOR",
+__all__ = ["style", "category_colors", "CategoryColors", "OKABE_ITO", "TOL_MUTED", "OTHER_COLOR",
            "UNKNOWN_COLOR", "BAND_COLORS", "POSITION_COLORS", "safe_label"]
 
 #: Okabe & Ito (2008) without black: orange, sky blue, bluish green, yellow, blue,
@@ -86,6 +86,12 @@ def _palette(n: int) -> tuple[str, ...]:
     return OKABE_ITO if n <= len(OKABE_ITO) else TOL_MUTED
 
 
+class CategoryColors(dict):
+    """A ``category -> colour`` dict that also knows how many categories went to "other"."""
+
+    grouped: int = 0
+
+
 def category_colors(values: Iterable[Any] | pd.Series, *, max_categories: int = 10,
                     other: str = "other", unknown: str = "unknown",
                     palette: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -106,9 +112,10 @@ def category_colors(values: Iterable[Any] | pd.Series, *, max_categories: int = 
 
     Returns
     -------
-    dict
+    CategoryColors (a dict)
         ``category -> colour`` for the kept categories (sorted by name), then ``other``
-        and ``unknown`` when they occur. Use :func:`map_categories` to map values.
+        and ``unknown`` when they occur; ``.grouped`` is how many categories "other"
+        holds. Use :func:`map_categories` to map values.
 
     Examples
     --------
@@ -129,7 +136,8 @@ def category_colors(values: Iterable[Any] | pd.Series, *, max_categories: int = 
         kept = sorted(counts.index)
         grouped = False
     pal = _palette(len(kept))
-    out = {k: pal[i % len(pal)] for i, k in enumerate(kept)}
+    out = CategoryColors({k: pal[i % len(pal)] for i, k in enumerate(kept)})
+    out.grouped = len(counts) - len(kept)
     if palette:
         out.update({k: v for k, v in palette.items() if k in out})
     if grouped:

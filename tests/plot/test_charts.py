@@ -171,7 +171,7 @@ def test_trend_draws_values_and_bootstrap_intervals():
     assert np.allclose([s[:, 1] for s in segs], [[0.25, 0.36], [0.3, 0.41], [0.33, 0.45]])
     assert rec.has_yerr is False
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2023", "2024", "2025"]
-    assert ax.get_legend().get_title().get_text() == "bars: bootstrap interval"
+    assert ax.get_legend().get_title().get_text().startswith("bars: bootstrap percentile")
     with pytest.raises(ValueError, match=r"metrics not found: \['modularity'\]"):
         pn.plot.trend(df, metrics=["modularity"])
 

@@ -97,6 +97,10 @@ def test_newcomer_highlight_is_a_dashed_outer_ring(tiny_net):
     assert dashes is not None  # dashed, not solid
     key = legend_labels(ax, "peernet-key")
     assert HIGHLIGHT_STYLE["newcomers"]["label"] in key
+    # a whole (unsliced) network has no period to be new in: no newcomer rings
+    fig, ax = plt.subplots()
+    pn.plot.network_map(tiny_net, layout=L, ax=ax)
+    assert collection(ax, "peernet-highlight-newcomers") is None
 
 
 def test_labels_print_names_and_never_emails(tiny_net):
@@ -241,9 +245,9 @@ def test_region_legend_lists_the_regions_drawn(riverbend, river_layout):
     fig, ax = plt.subplots()
     pn.plot.network_map(y25, layout=river_layout, ax=ax, highlight=None)
     labels = legend_labels(ax, "peernet-colors")
-    assert len(labels) == 10 and labels[-1] == "other"
-    other = [h for h in legend(ax, "peernet-colors").legend_handles
-             if h.get_label() == "other"][0]
+    n_orgs = riverbend.members["org"].nunique()
+    assert len(labels) == 10 and labels[-1] == f"other ({n_orgs - 9} more)"
+    other = legend(ax, "peernet-colors").legend_handles[-1]
     assert to_rgba(other.get_markerfacecolor()) == to_rgba(OTHER_COLOR)
 
 
@@ -310,7 +314,7 @@ def test_org_map_nodes_ties_and_strength_legend(riverbend):
     assert list(lines.get_linewidths()) == sorted(lines.get_linewidths())
     key = legend_labels(ax, "peernet-key")
     assert any("interactions + shared events" in k for k in key)
-    sectors = sorted({s for _, s in orgs.nodes(data="sector") if s})
+    sectors = sorted({s.replace("_", " ") for _, s in orgs.nodes(data="sector") if s})
     assert legend_labels(ax, "peernet-colors") == sectors
     assert len([t for t in ax.texts if t.get_gid() == "peernet-label"]) == 25
     fig, ax = plt.subplots()
