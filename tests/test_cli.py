@@ -13,6 +13,7 @@ from peernet.cli import main
 SAMPLE = str(pn.datasets.sample_path("riverbend"))
 
 
+@pytest.mark.slow
 def test_evaluate_writes_report_and_prints_three_findings(tmp_path, capsys):
     out = tmp_path / "report"
     rc = main(["evaluate", SAMPLE, "--year", "2025", "--out", str(out), "--bootstrap", "0"])

@@ -56,6 +56,7 @@ def test_notebooks_are_stored_without_outputs_and_match_the_script():
     assert run.returncode == 0, run.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, kernel):
     nb = nbformat.read(path, as_version=4)

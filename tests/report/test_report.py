@@ -15,6 +15,8 @@ import pytest
 
 import peernet as pn
 
+pytestmark = pytest.mark.slow  # each report draws six figures (maps: a few seconds)
+
 FIGURES = ("grid", "maps", "org_map", "participation", "trend", "roles")
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ORG = "=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -41,8 +43,9 @@ def named_report(evaluation, tmp_path_factory):
     members = evaluation.net.members.copy()
     members.loc[members["member_id"] == top, "name"] = HOSTILE
     members["org"] = members["org"].replace({org: HOSTILE_ORG})
-    net = evaluation.net.replace(members=members)
-    ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+    # the report reads names and organizations from the roster of the evaluated network
+    ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members),
+                             _cache={})
     out = pn.report(ev, tmp_path_factory.mktemp("named") / "report", pseudonymize=False,
                     formats=("png",))
     return out, top
