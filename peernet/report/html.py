@@ -387,8 +387,9 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
         safe_csv(ev.ties, folder / "tie_change.csv")
         t["ties"]["csv"] = "tie_change.csv"
     # participation
-    t["annual"] = _table(_by_period(ev.annual, ev.periods), csv="participation_by_period.csv",
-                         folder=folder)
+    safe_csv(_by_period(ev.annual, ev.periods), folder / "participation_by_period.csv")
+    t["annual"] = _table(_shown_by_period(ev.annual, ev.periods))
+    t["annual"]["csv"] = "participation_by_period.csv"
     safe_csv(ev.participation, folder / "participation_by_quarter.csv")
     safe_csv(grp, folder / "groups.csv")
     for by in ("region", "sector", "language"):
@@ -491,6 +492,14 @@ def _by_period(df: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
     wide.insert(0, "label", [METRICS.get(m, (m.replace("_", " "), "", 0))[0] for m in num])
     wide.insert(0, "metric", num)
     return wide.reset_index(drop=True)
+
+
+def _shown_by_period(df: pd.DataFrame, periods: Sequence[str]) -> pd.DataFrame:
+    """:func:`_by_period` with shares written as percentages (for the page)."""
+    wide = _by_period(df, periods)
+    if wide.empty:
+        return wide
+    return _unit_cols(wide, [_unit(m) for m in wide["metric"]], periods)
 
 
 def _unit_cols(df: pd.DataFrame, units: Sequence[str], periods: Sequence[str]) -> pd.DataFrame:
