@@ -109,13 +109,17 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
         for xi, a in zip(x, active, strict=True):
             ax.annotate(f"{a:.0f}", (xi, a), xytext=(0, 2), textcoords="offset points",
                         ha="center", va="bottom", fontsize=7)
+        if returning[0] == 0 and new[0] == active[0] > 0:
+            ax.text(0, active[0] / 2, "start\nof data:\nall count\nas new", ha="center",
+                    va="center", fontsize=6.5, color="#222222", linespacing=1.0,
+                    gid="first-period-note")
     ax.set_xticks(x, labels, rotation=0 if len(df) <= 8 else 45,
                   ha="center" if len(df) <= 8 else "right")
     ax.set_ylabel("members (lapsed below zero)")
     ax.set_xlim(-0.6, len(df) - 0.4)
     top = max(float(np.nanmax(active)) if len(df) else 1.0, 1.0)
     low = float(np.nanmax(lapsed)) if len(df) else 0.0
-    ax.set_ylim(-1.15 * max(low, 1.0), 1.22 * top)
+    ax.set_ylim(-1.15 * max(low, 1.0), 1.3 * top)
     handles, names = ax.get_legend_handles_labels()
     if attendance and "attendance_rate" in df.columns:
         twin = ax.twinx()
@@ -127,6 +131,7 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
                              10.0))
         twin.set_ylabel("attendance rate (%)")
         twin.spines["top"].set_visible(False)
+        twin.spines["right"].set_visible(True)
         handles.append(line)
         names.append(line.get_label())
     ax.legend(handles, names, loc="upper left", bbox_to_anchor=(0, -0.12 if len(df) <= 8

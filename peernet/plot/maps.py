@@ -146,7 +146,7 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
         if use_kk and not prev:
             pos = nx.kamada_kawai_layout(sub, pos=pos, weight=None)
         if not prev:
-            xy = nx.rescale_layout(np.array([pos[n] for n in tied]))
+            xy = _fit_disc(np.array([pos[n] for n in tied], dtype=float))
             pos = {n: xy[i] for i, n in enumerate(tied)}
     radius = 1.12 * max((float(np.hypot(*p)) for p in pos.values()), default=1.0 / 1.12)
     new = [n for n in untied if n not in prev]
@@ -161,6 +161,22 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
 
 
 _layout = layout
+
+
+def _fit_disc(xy: np.ndarray) -> np.ndarray:
+    """Centre positions on their median and scale them into the unit disc, pulling far
+    outliers (small components that force-directed layouts push away) into a thin band
+    just outside the 98th-percentile radius so they do not shrink the main picture."""
+    if len(xy) == 0:
+        return xy
+    xy = xy - np.median(xy, axis=0)
+    r = np.hypot(xy[:, 0], xy[:, 1])
+    edge = float(np.percentile(r, 98)) if len(xy) >= 20 else float(r.max())
+    if edge <= 0:
+        return np.zeros_like(xy)
+    squeezed = np.where(r > edge, edge * (1 + 0.12 * np.tanh(r / edge - 1)), r)
+    xy = xy * (squeezed / np.where(r > 0, r, 1))[:, None]
+    return xy / max(float(np.hypot(xy[:, 0], xy[:, 1]).max()), 1e-12)
 
 
 def _has_igraph() -> bool:

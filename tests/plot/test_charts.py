@@ -61,6 +61,8 @@ def test_participation_bars_equal_the_table():
     assert [b.get_y() for b in new] == [0, 9, 8]  # stacked on the returning members
     assert [b.get_height() for b in bars(ax, "bars-lapsed")] == [0, -1, -4]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2024Q1", "2024Q2", "2024Q3"]
+    # the first period has nobody to return: the chart says so instead of implying growth
+    assert text(ax, "first-period-note") == "start\nof data:\nall count\nas new"
     twin = [a for a in fig.axes if a is not ax][0]
     line = next(li for li in twin.get_lines() if li.get_gid() == "attendance-rate")
     assert list(line.get_ydata()) == [50.0, 25.0, 40.0]

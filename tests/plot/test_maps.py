@@ -354,3 +354,14 @@ def test_igraph_layout_of_ten_thousand_members_takes_seconds():
     assert time.perf_counter() - start < 20
     assert len(L) == 10_000
     assert np.allclose(pn.plot.layout(G)[5], L[5])  # seeded: the same map twice
+
+
+def test_a_far_away_pair_does_not_shrink_the_main_component():
+    G = nx.barabasi_albert_graph(120, 2, seed=2)
+    G.add_edge("x", "y")
+    L = pn.plot.layout(G, method="spring")
+    main = np.array([np.hypot(*L[n]) for n in range(120)])
+    assert max(np.hypot(*L[n]) for n in G) == pytest.approx(1.0)
+    # the main component fills the disc; the pair sits at most 12% beyond its edge
+    assert np.percentile(main, 98) >= 1 / 1.12 - 1e-9
+    assert np.hypot(*L["x"]) <= 1.0 + 1e-9
