@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import warnings
 
 import numpy as np
@@ -249,3 +250,133 @@ def test_neutralize_formulas_prefixes_dangerous_text_only():
     assert df["org"].iat[0].startswith("=")  # input untouched
     cols = neutralize_formulas(pd.DataFrame({"=bad": [1]})).columns.tolist()
     assert cols == ["'=bad"]
+
+
+# ------------------------------------------------------------------------ determinism
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_same_input_gives_byte_identical_tables(tmp_path, fmt):
+    path = pn.datasets.sample_path("riverbend")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first, second = pn.load(path), pn.load(path)
+    a = _files(pn.save(first, tmp_path / "a", format=fmt))
+    b = _files(pn.save(second, tmp_path / "b", format=fmt))
+    assert sorted(a) == sorted(b) and len(a) == 9  # 8 tables + peernet.json
+    assert [name for name in a if a[name] != b[name]] == []
+    anon = [_files(pn.save(pn.pseudonymize(n, salt="s"), tmp_path / f"p{i}", format=fmt))
+            for i, n in enumerate((first, second))]
+    assert anon[0] == anon[1]
+
+
+def test_same_input_gives_same_scores(riverbend):
+    path = pn.datasets.sample_path("riverbend")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        other = pn.load(path)
+    try:
+        s1 = pn.score(riverbend.period("2025"))
+    except NotImplementedError:
+        pytest.skip("pn.score is not written yet")
+    s2 = pn.score(other.period("2025"))
+    pd.testing.assert_frame_equal(s1.layers, s2.layers)
+    pd.testing.assert_frame_equal(s1.indicators, s2.indicators)
+    assert s1.layers["score"].notna().any()
+
+
+def test_pseudonymised_network_scores_like_the_named_one(riverbend):
+    try:
+        named = pn.score(riverbend.period("2025"))
+    except NotImplementedError:
+        pytest.skip("pn.score is not written yet")
+    anon = pn.score(pn.pseudonymize(riverbend, salt="s").period("2025"))
+    pd.testing.assert_frame_equal(named.layers, anon.layers)
+    pd.testing.assert_frame_equal(named.indicators, anon.indicators)
+
+
+# ------------------------------------------------------------------------ the report
+def _needles(net: pn.PeerNetwork) -> tuple[set[str], set[str]]:
+    """Roster names and emails (searched in every file) and member ids (text files)."""
+    m = net.members
+    long = {str(v) for c in ("name", "email") if c in m.columns for v in m[c].dropna()}
+    ids = {str(v) for v in m["member_id"].dropna()}
+    return long, ids
+
+
+def _variants(text: str) -> set[bytes]:
+    import html
+    import json
+
+    forms = {text, html.escape(text), json.dumps(text)[1:-1], text.replace(",", "\\,")}
+    return {f.encode("utf-8") for f in forms} | {f.lower().encode("utf-8") for f in forms}
+
+
+TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".svg", ".txt", ".md", ".css", ".js"}
+
+
+def find_leaks(folder, long: set[str], ids: set[str]) -> list[tuple[str, str]]:
+    """Every (file, needle) where a roster name/email appears; ids as whole words in text."""
+    leaks = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        low = data.lower()
+        for needle in long:
+            if any(v in data or v in low for v in _variants(needle)):
+                leaks.append((path.name, needle))
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            text = data.decode("utf-8", errors="replace")
+            words = set(re.findall(r"[\w.@+-]+", text))
+            leaks += [(path.name, i) for i in sorted(ids & words)]
+    return leaks
+
+
+def test_leak_finder_sees_names_in_svg_json_and_html(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.annotate("Ana Ruíz", (0.5, 0.5))
+    fig.savefig(tmp_path / "map.svg")
+    (tmp_path / "meta.json").write_text('{"who": "Cai L\\u00edn"}')
+    (tmp_path / "index.html").write_text("<td>O&#x27;Neil</td><td>m001</td><td>m0010</td>")
+    leaks = find_leaks(tmp_path, {"Ana Ruíz", "Cai Lín", "O'Neil", "BEN@A.ORG"}, {"m001"})
+    assert sorted(leaks) == [("index.html", "O'Neil"), ("index.html", "m001"),
+                             ("map.svg", "Ana Ruíz"), ("meta.json", "Cai Lín")]
+
+
+@pytest.fixture(scope="module")
+def riverbend_report(tmp_path_factory):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load_sample("riverbend")
+        try:
+            ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=20)
+            folder = pn.report(ev, tmp_path_factory.mktemp("report") / "riverbend")
+        except NotImplementedError as err:
+            pytest.skip(f"report not written yet: {err}")
+    return net, folder
+
+
+def test_report_without_names_leaks_no_roster_name_email_or_id(riverbend_report):
+    net, folder = riverbend_report
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    suffixes = {p.suffix for p in files}
+    assert {".html", ".csv", ".png", ".svg"} <= suffixes
+    pngs = {p.with_suffix("").name for p in files if p.suffix == ".png"}
+    svgs = {p.with_suffix("").name for p in files if p.suffix == ".svg"}
+    assert pngs and pngs <= svgs  # figure text is checked in the SVG twin of every PNG
+    long, ids = _needles(net)
+    assert len(long) == 150 + 149 and len(ids) == 151  # 151 members, one shared email
+    assert find_leaks(folder, long, ids) == []
+
+
+def test_report_csv_cells_cannot_run_as_formulas(riverbend_report):
+    _net, folder = riverbend_report
+    for path in folder.rglob("*.csv"):
+        table = pd.read_csv(path, dtype="str", keep_default_na=False)
+        cells = pd.Series([*table.columns, *table.to_numpy().ravel()], dtype="str")
+        risky = cells[cells.str.match(r"^[=+@\t\r]|^-(?!\d)", na=False)]
+        assert risky.empty, f"{path.name}: {risky.tolist()[:5]}"
