@@ -273,20 +273,30 @@ def merge_sessions(sessions: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
         df.loc[swap, "start"] = df.loc[swap, "end"]
         df.loc[swap, "end"] = s
     df = df.sort_values(keys + ["start", "end"], kind="stable").reset_index(drop=True)
-    g = df.groupby(keys, sort=False, dropna=False)
-    prev_end = g["end"].transform(lambda e: e.cummax().shift(1))
-    new_block = prev_end.isna() | (df["start"] > prev_end)
-    df["block"] = new_block.cumsum()
-    blocks = df.groupby("block", sort=False).agg(
-        **{k: (k, "first") for k in keys}, b_start=("start", "min"), b_end=("end", "max"))
-    blocks["minutes"] = (blocks["b_end"] - blocks["b_start"]) / pd.Timedelta(minutes=1)
-    fmt = "%Y-%m-%dT%H:%M:%SZ"
-    df["interval"] = df["start"].dt.strftime(fmt) + "/" + df["end"].dt.strftime(fmt)
-    per = df.groupby(keys, sort=False, dropna=False).agg(
-        timestamp=("start", "min"), end=("end", "max"), sessions=("start", "size"),
-        intervals=("interval", lambda s: "; ".join(s.dropna())), row=("row", "min"))
-    per["duration_min"] = blocks.groupby(keys, sort=False, dropna=False)["minutes"].sum()
-    return per.reset_index()
+    code = df.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    start_ns = df["start"].dt.as_unit("ns").astype("int64").to_numpy()
+    end_ns = df["end"].dt.as_unit("ns").astype("int64").to_numpy()
+    # running latest end within each person's sessions; a session starting after it opens a
+    # new block of overlapping sessions (all vectorised: cummax and shift per group)
+    running = pd.Series(end_ns).groupby(code).cummax()
+    prev = running.groupby(code).shift(1).to_numpy()
+    new_block = np.isnan(prev) | (start_ns > prev)
+    block = np.cumsum(new_block)
+    b = pd.DataFrame({"code": code, "block": block, "s": start_ns, "e": end_ns}).groupby(
+        "block", sort=False).agg(code=("code", "first"), s=("s", "min"), e=("e", "max"))
+    minutes = ((b["e"] - b["s"]) / 6e10).groupby(b["code"]).sum()
+    iso_s = np.datetime_as_string(start_ns.astype("datetime64[ns]"), unit="s")
+    iso_e = np.datetime_as_string(end_ns.astype("datetime64[ns]"), unit="s")
+    df["interval"] = pd.Series(iso_s).str.cat(pd.Series(iso_e), sep="Z/") + "Z"
+    g = df.groupby(code, sort=False)
+    per = g[keys].first()
+    per["timestamp"] = g["start"].min()
+    per["end"] = g["end"].max()
+    per["sessions"] = g.size()
+    per["intervals"] = g["interval"].agg("; ".join)
+    per["row"] = g["row"].min()
+    per["duration_min"] = minutes.reindex(per.index).to_numpy()
+    return per.reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------ people

@@ -111,9 +111,10 @@ def read_zoom(path: str | Path, *, tz: str, identities: Any = None,
     log = QualityLog(file)
     text = decode(path, log)
     recs = records(text, sniff_delimiter(text, ",\t;"))
-    cells = [lower(r) for _n, r in recs]
+    cells = [lower(r) for _n, r in recs[:200]]  # the headers are near the top
     if any(c and c[0] == "attendee report" for c in cells) or any(
             "webinar id" in c for c in cells):
+        cells = [lower(r) for _n, r in recs]
         return _webinar(recs, cells, file=file, log=log, tz=tz, identities=identities,
                         errors=errors, dayfirst=dayfirst, name=name)
     return _meeting(recs, cells, file=file, log=log, tz=tz, identities=identities,
