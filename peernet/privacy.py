@@ -33,7 +33,8 @@ from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
 
-__all__ = ["pseudonymize", "pseudonym_key", "suppress_small", "neutralize_formulas",
+__all__ = ["pseudonymize", "pseudonym_key", "scrub_quality", "suppress_small",
+           "neutralize_formulas",
            "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START"]
 
 #: Member columns that describe a group; those not in ``keep`` get keyed pseudonyms too.
@@ -298,13 +299,7 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     out["surveys"] = _surveys_about(net.surveys, out["surveys"], member_map,
                                     group_maps.get("org"))
 
-    replacements: dict[str, str] = dict(member_map)
-    for col in ("name", "email"):
-        if col in members.columns:
-            found = members[["member_id", col]].dropna()
-            replacements.update({str(v): member_map.get(str(i), REDACTED)
-                                 for i, v in zip(found["member_id"], found[col], strict=True)})
-    scrub = _Scrubber(replacements)
+    scrub = _Scrubber(_replacements(members, member_map))
     quality = _quality(net.quality, member_map, scrub)
     meta = {k: (scrub.text(v) if isinstance(v, str) else v) for k, v in net.meta.items()}
     meta["pseudonymized"] = {
@@ -313,6 +308,36 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
         "redacted": {t: list(c) for t, c in REDACTED_COLUMNS.items()},
     }
     return replace(net, **out, quality=quality, meta=meta, parent=None, window=None)
+
+
+def _replacements(members: pd.DataFrame, member_map: Mapping[str, str]) -> dict[str, str]:
+    """Roster ids, names and emails -> the member's pseudonym (or the mask)."""
+    out: dict[str, str] = dict(member_map)
+    for col in ("name", "email"):
+        if col in members.columns:
+            found = members[["member_id", col]].dropna()
+            out.update({str(v): member_map.get(str(i), REDACTED)
+                        for i, v in zip(found["member_id"], found[col], strict=True)})
+    return out
+
+
+def scrub_quality(net: PeerNetwork) -> DataQuality:
+    """``net.quality`` without personal data, and without any salt: for named-free reports.
+
+    The ``value`` read from the file is removed from every row; roster ids, names and emails
+    inside problem texts and source names become ``"[removed]"``. Row numbers, columns,
+    problems, actions and counts stay, so the report can still say what was dropped and why.
+    Deterministic (unlike pseudonymising with a throw-away salt).
+
+    Examples
+    --------
+    >>> q = pn.privacy.scrub_quality(pn.load_sample("riverbend"))
+    >>> bool(q.issues["value"].isna().all()), len(q.counts)
+    (True, 8)
+    """
+    members = net.root.members
+    ids = {str(v): REDACTED for v in members["member_id"].dropna()}
+    return _quality(net.quality, None, _Scrubber(_replacements(members, ids)))
 
 
 def _items(s: pd.Series) -> np.ndarray:
@@ -336,11 +361,14 @@ def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str,
     return df
 
 
-def _quality(q: DataQuality, member_map: Mapping[str, str], scrub: _Scrubber) -> DataQuality:
+def _quality(q: DataQuality, member_map: Mapping[str, str] | None,
+             scrub: _Scrubber) -> DataQuality:
     issues = q.issues.copy()
     if len(issues):
         value = issues["value"]
-        issues["value"] = value.map(member_map).where(value.notna(), np.nan).astype("str")
+        mapped = (value.map(member_map) if member_map is not None
+                  else pd.Series(np.nan, index=value.index, dtype="str"))
+        issues["value"] = mapped.where(value.notna(), np.nan).astype("str")
         issues["problem"] = scrub.series(issues["problem"])
         issues["source"] = scrub.series(issues["source"])
     counts = q.counts.copy()

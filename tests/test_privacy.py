@@ -380,3 +380,31 @@ def test_report_csv_cells_cannot_run_as_formulas(riverbend_report):
         cells = pd.Series([*table.columns, *table.to_numpy().ravel()], dtype="str")
         risky = cells[cells.str.match(r"^[=+@\t\r]|^-(?!\d)", na=False)]
         assert risky.empty, f"{path.name}: {risky.tolist()[:5]}"
+
+
+def test_scrub_quality_removes_values_and_names_deterministically(rich):
+    from peernet.privacy import scrub_quality
+
+    q1, q2 = scrub_quality(rich), scrub_quality(rich)
+    pd.testing.assert_frame_equal(q1.issues, q2.issues)
+    assert q1.issues["value"].isna().all()
+    assert len(q1.issues) == len(rich.quality.issues)
+    pd.testing.assert_frame_equal(q1.counts, rich.quality.counts)
+    text = q1.issues.to_csv() + q1.counts.to_csv()
+    assert not [n for n in ("dan@x.org", "Ana Ruiz", "ana@a.org") if n in text]
+
+
+def test_names_inside_quality_texts_are_replaced(rich):
+    from peernet.privacy import scrub_quality
+    from peernet.quality import QualityLog
+
+    log = QualityLog("Ana Ruiz attendance.csv")
+    log.note("ANA@A.ORG joined twice as Ben Roy", value="Ana Ruiz")
+    net = rich.replace(quality=rich.quality + log.result())
+    scrubbed = scrub_quality(net).issues.iloc[-1]
+    assert (scrubbed["source"], scrubbed["problem"]) == (
+        "[removed] attendance.csv", "[removed] joined twice as [removed]")
+    assert pd.isna(scrubbed["value"])
+    anon = pn.pseudonymize(net, salt="s3cret").quality.issues.iloc[-1]
+    assert anon["problem"] == f"{expected('ana')} joined twice as {expected('ben')}"
+    assert anon["source"] == f"{expected('ana')} attendance.csv"
