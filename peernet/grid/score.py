@@ -94,6 +94,30 @@ class GridScore:
                             "n_scored": g["has_data"].sum()}).reset_index()
         return out
 
+    def compare(self, previous: GridScore) -> pd.DataFrame:
+        """Element scores beside those of an earlier GridScore.
+
+        Returns one row an element: ``layer``, ``element``, ``score_previous``, ``score``,
+        ``change`` (points; NaN when either side has insufficient data),
+        ``band_previous``, ``band``, ``coverage_previous``, ``coverage``.
+
+        Examples
+        --------
+        >>> net = pn.load_sample("riverbend")
+        >>> c = pn.score(net.period("2025")).compare(pn.score(net.period("2023")))
+        >>> bool(c.set_index("element").at["problem_solving", "change"] > 0)
+        True
+        """
+        if not isinstance(previous, GridScore):
+            raise TypeError(f"compare: previous must be a GridScore; got "
+                            f"{type(previous).__name__}")
+        cols = ["element", "score", "band", "coverage"]
+        out = self.layers[["layer", *cols]].merge(
+            previous.layers[cols], on="element", how="left", suffixes=("", "_previous"))
+        out["change"] = out["score"] - out["score_previous"]
+        return out[["layer", "element", "score_previous", "score", "change", "band_previous",
+                    "band", "coverage_previous", "coverage"]]
+
     def to_frame(self) -> pd.DataFrame:
         """Indicators with their element's score beside them, tidy and flat for export.
 

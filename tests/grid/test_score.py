@@ -270,3 +270,17 @@ def test_score_rejects_non_networks():
         pn.score({})
     with pytest.raises(TypeError, match="previous must be a PeerNetwork"):
         pn.score(pn.load_sample("davis").period("1936"), previous="1935")
+
+
+def test_compare_two_scores(rb_scores, davis):
+    c = rb_scores["2025"].compare(rb_scores["2023"])
+    assert list(c.columns) == ["layer", "element", "score_previous", "score", "change",
+                               "band_previous", "band", "coverage_previous", "coverage"]
+    row = c.set_index("element").loc["good_practices"]
+    assert row["score_previous"] == 35.0 and row["score"] == 82.0 and row["change"] == 47.0
+    # ratings 2023: seven 1s (40), one 2 (70), two 0s (0) -> 35;
+    # 2025: five 3s (100), four 2s (70), one 1 (40) -> 82
+    mixed = pn.score(davis.period("1936")).compare(rb_scores["2025"])
+    assert math.isnan(mixed.set_index("element").at["trust", "change"])
+    with pytest.raises(TypeError, match="previous must be a GridScore"):
+        rb_scores["2025"].compare(rb_scores["2023"].layers)
