@@ -446,7 +446,9 @@ class Identities:
         def learn(ids: pd.Series) -> None:
             nonlocal table
             new = []
-            for tier in ("email", "platform", "name", "alt"):
+            # a second name (e.g. a Zoom display name such as "Ben") is matched but not
+            # learned: short display names would merge strangers later
+            for tier in ("email", "platform", "name"):
                 k = keys.loc[ids.index, tier].dropna()
                 if len(k):
                     new.append(pd.DataFrame({"member_id": ids[k.index].astype("str"),

@@ -145,3 +145,7 @@ def test_an_alias_table_fix_wins_over_the_roster(tmp_path):
     table.to_csv(tmp_path / "aliases.csv", index=False)
     fixed = Identities.from_roster(ROSTER, aliases=tmp_path / "aliases.csv")
     assert fixed.resolve(["Cy Dee"])[0].tolist() == ["m3"]
+
+
+def test_identities_is_exported_from_io():
+    assert pn.io.Identities is Identities

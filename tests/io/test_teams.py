@@ -103,3 +103,14 @@ def test_not_a_teams_file(tmp_path):
     p.write_text("a\tb\n1\t2\n")
     with pytest.raises(pn.DataError, match=r"x\.csv: not a Teams attendance report"):
         pn.read_teams(p, tz="UTC")
+
+
+def test_duration_spellings():
+    from peernet.io._export import parse_minutes
+
+    values = pd.Series(["1h 4m 45s", "59m 35s", "1 hr 2 min", "45 min", "30 sec", "62", "--",
+                        "1 godz. 4 min 5 sek.", "soon", None], dtype="str")
+    minutes, bad = parse_minutes(values)
+    assert minutes.round(4).tolist()[:6] == [64.75, 59.5833, 62.0, 45.0, 0.5, 62.0]
+    assert pd.isna(minutes.iloc[6]) and minutes.round(4).iloc[7] == 64.0833
+    assert bad.tolist() == [False] * 8 + [True, False]
