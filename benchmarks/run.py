@@ -280,6 +280,8 @@ def timed(name: str, fn, rows: list[dict]) -> object:
             result, error = None, f"{type(err).__name__}: {err}"[:200]
         wall = time.perf_counter() - t0
         cpu = time.process_time() - c0
+    print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak {p.peak / 2**20:.0f} MB"
+          + (f" ({error})" if error else ""), file=sys.stderr, flush=True)
     rows.append({"stage": name, "seconds": None if error else round(wall, 3),
                  "cpu_seconds": None if error else round(cpu, 3),
                  "peak_rss_mb": round(p.peak / 2**20, 1),
