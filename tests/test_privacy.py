@@ -408,3 +408,16 @@ def test_names_inside_quality_texts_are_replaced(rich):
     anon = pn.pseudonymize(net, salt="s3cret").quality.issues.iloc[-1]
     assert anon["problem"] == f"{expected('ana')} joined twice as {expected('ben')}"
     assert anon["source"] == f"{expected('ana')} attendance.csv"
+
+
+def test_report_tables_are_byte_identical_on_a_second_run(riverbend_report, tmp_path):
+    net, first = riverbend_report
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=20)
+        second = pn.report(ev, tmp_path / "again")
+    a, b = _files(first), _files(second)
+    assert sorted(a) == sorted(b)
+    tables = [name for name in a if not name.startswith("figures/")]
+    assert len(tables) >= 5 and any(name.endswith(".csv") for name in tables)
+    assert [name for name in tables if a[name] != b[name]] == []
