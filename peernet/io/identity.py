@@ -681,7 +681,7 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
     ['m1']
     """
     from ..network import TABLE_NAMES, PeerNetwork
-    from ..schema import TABLES, TOPIC_SEPARATOR
+    from ..schema import TABLES
 
     nets = list(nets)
     if not nets:
@@ -730,18 +730,9 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
             df = getattr(net.root, table)
             if not len(df) or table == "members":
                 continue
-            df = df.copy()
-            for column in _REFS.get(table, ()):
-                if column in df.columns:
-                    df[column] = df[column].map(lambda v, lut=lut: lut.get(v, v)
-                                                if isinstance(v, str) else v).astype("str")
-            if table == "problems" and "helpers" in df.columns:
-                h = _items(df["helpers"], ";").map(lambda v, lut=lut: lut.get(v, v))
-                df["helpers"] = h.groupby(level=0).agg(TOPIC_SEPARATOR.join).reindex(df.index)
-            if table == "surveys" and "about" in df.columns:
-                person = (df["about_level"] != "org") if "about_level" in df.columns else True
-                df["about"] = df["about"].where(~person, df["about"].map(
-                    lambda v, lut=lut: lut.get(v, v) if isinstance(v, str) else v))
+            changed = {k: v for k, v in lut.items() if k != v}
+            if changed:
+                df = _remap(df, table, pd.Series(changed, dtype="str"))
             frames.append(df)
         if not frames:
             out[table] = getattr(nets[0].root, table)
@@ -751,6 +742,13 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
         if key:
             df = df.drop_duplicates(key).reset_index(drop=True)
         out[table] = df
+    if len(out["interactions"]):
+        out["interactions"], merged = _merge_attendance(out["interactions"])
+        if merged:
+            log = QualityLog("identities")
+            log.note(f"{merged} attendance row(s) of a person already present at the same event "
+                     f"(under another name or email) merged into one")
+            quality.append(DataQuality(issues=log.result().issues))
     out["members"] = _members_table(ids.members, nets, mapped, extra_members)
     q = DataQuality.merge([n.quality for n in nets] + quality)
     provided = frozenset().union(*(n.provided for n in nets))
@@ -759,6 +757,59 @@ def combine(nets: Sequence[Any] | Iterable[Any], *, roster: Any = None,
     if isinstance(identities, (str, Path)):
         ids.save(identities)
     return net
+
+
+def _merge_attendance(inter: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """One attendance row per person per event: rows that became duplicates when two names
+    resolved to one member are merged (first time, summed minutes and sessions)."""
+    moved = (inter.pop("_moved").fillna(False).astype(bool) if "_moved" in inter.columns
+             else pd.Series(False, index=inter.index))
+    att = (inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy()
+    dup = att & inter.duplicated(["event_id", "source"], keep=False).to_numpy()
+    if dup.any():  # only where a resolved identity made the duplicate
+        key = inter["event_id"].astype("str") + "\x1f" + inter["source"].astype("str")
+        touched = set(key[dup & moved.to_numpy()])
+        dup &= key.isin(touched).to_numpy()
+    if not dup.any():
+        return inter, 0
+    sub = inter[dup]
+    g = sub.groupby(["event_id", "source"], sort=False, observed=True)
+    first = sub.loc[g["timestamp"].idxmin()].set_index(["event_id", "source"])
+    if "duration_min" in sub.columns:
+        first["duration_min"] = g["duration_min"].sum(min_count=1)
+    if "sessions" in sub.columns:
+        first["sessions"] = g["sessions"].sum()
+    if "intervals" in sub.columns:
+        first["intervals"] = g["intervals"].agg(lambda s: "; ".join(s.dropna()))
+    merged = first.reset_index()[list(inter.columns)]
+    out = pd.concat([inter[~dup], merged], ignore_index=True)
+    out = out.sort_values("timestamp", kind="stable").reset_index(drop=True)
+    return out, int(dup.sum() - len(merged))
+
+
+def _remap(df: pd.DataFrame, table: str, changed: pd.Series) -> pd.DataFrame:
+    """Rewrite member ids (old -> new in ``changed``) in the id columns of one table."""
+    from ..schema import TOPIC_SEPARATOR
+
+    df = df.copy()
+    if table == "interactions":
+        df["_moved"] = df["source"].isin(changed.index).to_numpy()
+
+    def swap(values: pd.Series) -> pd.Series:
+        return values.map(changed).fillna(values) if len(values) else values
+
+    for column in _REFS.get(table, ()):
+        if column in df.columns:
+            df[column] = swap(df[column].astype("str"))
+    if table == "problems" and "helpers" in df.columns:
+        h = swap(_items(df["helpers"], ";"))
+        df["helpers"] = h.groupby(level=0).agg(TOPIC_SEPARATOR.join).reindex(df.index)
+    if table == "surveys" and "about" in df.columns:
+        person = ((df["about_level"] != "org").to_numpy() if "about_level" in df.columns
+                  else np.ones(len(df), bool))
+        about = df["about"].astype("str")
+        df["about"] = about.where(~person, swap(about))
+    return df
 
 
 def _unmatched(m: pd.DataFrame) -> pd.Series:

@@ -121,7 +121,9 @@ def test_combine_writes_the_alias_table_and_honours_fixes(tmp_path):
     table.to_csv(path, index=False)
     net = pn.combine([zoom], roster=ROSTER, identities=path)
     assert "priya" not in set(net.interactions["source"])
-    assert (net.interactions["source"] == "m1").sum() == 2
+    # Ada and "priya" were in the same meeting: one presence, with both sessions
+    ada = net.interactions[net.interactions["source"] == "m1"]
+    assert ada["sessions"].tolist() == [2] and ada["duration_min"].tolist() == [105.0]
 
 
 def test_plain_combine_keeps_roster_ids(tiny_net):
@@ -149,3 +151,32 @@ def test_an_alias_table_fix_wins_over_the_roster(tmp_path):
 
 def test_identities_is_exported_from_io():
     assert pn.io.Identities is Identities
+
+
+def test_exports_join_a_canonical_network(tmp_path, riverbend):
+    p = tmp_path / "zoom.csv"
+    p.write_text("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
+                 "Grace M.,Grace.Miller@sofs.state.gov,03/05/2025 10:00 AM,"
+                 "03/05/2025 11:00 AM,60\n"
+                 "\"Miller, Grace\",,03/05/2025 11:30 AM,03/05/2025 11:40 AM,10\n")
+    zoom = pn.read_zoom(p, tz="America/Los_Angeles")
+    both = pn.combine([riverbend, zoom])
+    assert len(both.members) == len(riverbend.members)
+    added = both.interactions[both.interactions["origin_file"] == "zoom.csv"]
+    # by email, then "Miller, Grace" by name: one person, two sessions
+    assert added["source"].tolist() == ["m001"]
+    assert added["sessions"].tolist() == [2] and added["duration_min"].tolist() == [70.0]
+    assert len(both.surveys) == len(riverbend.surveys)
+
+
+def test_remap_rewrites_every_member_reference():
+    from peernet.io.identity import _remap
+
+    changed = pd.Series({"x1": "m1", "x2": "m2"})
+    surveys = pd.DataFrame({"respondent": ["x1", "m3"], "about": ["x2", "x2"],
+                            "about_level": ["member", "org"]})
+    out = _remap(surveys, "surveys", changed)
+    assert out[["respondent", "about"]].values.tolist() == [["m1", "m2"], ["m3", "x2"]]
+    problems = pd.DataFrame({"raised_by": ["x1"], "helpers": ["x2; m3"]})
+    out = _remap(problems, "problems", changed)
+    assert out.iloc[0].tolist() == ["m1", "m2; m3"]
