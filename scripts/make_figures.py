@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         fig = pn.plot.map_years(net, ["2023", "2024", "2025"], color_by="region", layout=L)
         done("map_years_region", fig)
 
-        fig, ax = plt.subplots(figsize=(8, 6.5))
+        fig, ax = plt.subplots(figsize=(10, 8.5))
         pn.plot.org_map(y25, ax=ax)
         done("org_map_2025", fig)
 

@@ -548,16 +548,22 @@ def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
         ax.set_title(m.title if title is None else title, loc="left")
     if m.labels:
         idx = sorted(m.labels)
-        _place_labels(ax, m.xy[idx], [m.labels[i] for i in idx], sizes[idx], fontsize=7)
+        _place_labels(ax, m.xy[idx], [m.labels[i] for i in idx], sizes[idx], fontsize=7,
+                      nodes=m.xy, node_sizes=sizes)
     if legend:
         _legends(ax, color_handles, key_handles, legend_title=_legend_title(m))
     return color_handles, key_handles
 
 
 def _place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, *,
-                  fontsize: float, wrap: int | None = None) -> None:
-    """Print labels above their nodes, pushed apart until no two overlap (a few hundred
-    vectorised relaxation steps in display space), with a thin leader line when moved."""
+                  fontsize: float, wrap: int | None = None,
+                  nodes: np.ndarray | None = None,
+                  node_sizes: np.ndarray | None = None) -> None:
+    """Print labels above their nodes, pushed apart until no two overlap and off the node
+    markers (vectorised relaxation in display space), with a thin leader line when moved.
+
+    ``nodes`` / ``node_sizes`` are every marker drawn (positions, areas in points²): they
+    are obstacles a label is pushed off, unless there are too many to check cheaply."""
     import matplotlib.patheffects as pe
 
     if not len(texts):
@@ -570,32 +576,58 @@ def _place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, 
     scale = ax.figure.dpi / 72
     lines = np.array([t.count("\n") + 1 for t in texts], dtype=float)
     chars = np.array([max(len(x) for x in t.split("\n")) for t in texts], dtype=float)
-    half_w = 0.3 * fontsize * chars * scale + 2
+    half_w = 0.32 * fontsize * chars * scale + 2
     half_h = 0.62 * fontsize * lines * scale + 1
     lift = (0.5 * np.sqrt(sizes) + 2) * scale
     p = anchor + np.column_stack([np.zeros(len(texts)), lift + half_h])
-    for _ in range(300):
+    k = len(texts)
+    obstacles = None
+    if nodes is not None and node_sizes is not None and k * len(nodes) <= 2_000_000:
+        obstacles = to_px.transform(nodes)
+        radius = 0.5 * np.sqrt(node_sizes) * scale + 1
+    order = np.arange(k)
+    steps = 300 if k <= 200 else 40
+    for step in range(2 * steps):
+        # first half: labels apart and off the markers; second half: labels apart only,
+        # so that no two labels are left overlapping
+        use_obstacles = obstacles is not None and step < steps
         dx = p[:, None, 0] - p[None, :, 0]
         dy = p[:, None, 1] - p[None, :, 1]
         ox = half_w[:, None] + half_w[None, :] - np.abs(dx)
         oy = half_h[:, None] + half_h[None, :] - np.abs(dy)
         hit = (ox > 0) & (oy > 0)
         np.fill_diagonal(hit, False)
-        if not hit.any():
-            break
+        moved = bool(hit.any())
         along_y = oy <= ox
-        sy = np.where(dy == 0, np.sign(np.arange(len(p))[:, None] - np.arange(len(p))), np.sign(dy))
+        sy = np.where(dy == 0, np.sign(order[:, None] - order[None, :]), np.sign(dy))
         sx = np.where(dx == 0, 1.0, np.sign(dx))
         p[:, 1] += 0.5 * np.where(hit & along_y, sy * oy, 0).sum(axis=1)
         p[:, 0] += 0.5 * np.where(hit & ~along_y, sx * ox, 0).sum(axis=1)
+        if use_obstacles:
+            dx = p[:, None, 0] - obstacles[None, :, 0]
+            dy = p[:, None, 1] - obstacles[None, :, 1]
+            ox = half_w[:, None] + radius[None, :] - np.abs(dx)
+            oy = half_h[:, None] + radius[None, :] - np.abs(dy)
+            hit = (ox > 0) & (oy > 0)
+            if hit.any():
+                moved = True
+                along_y = oy <= ox
+                # push the label off the marker, preferring up, by the overlap (at most
+                # the largest overlap per step, so crowded labels do not fly off)
+                push_y = np.where(hit & along_y, np.where(dy >= 0, 1.0, -1.0) * oy, 0)
+                push_x = np.where(hit & ~along_y, np.where(dx >= 0, 1.0, -1.0) * ox, 0)
+                p[:, 1] += push_y[np.arange(k), np.abs(push_y).argmax(axis=1)]
+                p[:, 0] += push_x[np.arange(k), np.abs(push_x).argmax(axis=1)]
+        if not moved:
+            break
     inv = to_px.inverted()
     for i, text in enumerate(texts):
-        moved = np.hypot(*(p[i] - anchor[i])) > lift[i] + half_h[i] + 4 * scale
+        far = np.hypot(*(p[i] - anchor[i])) > lift[i] + half_h[i] + 4 * scale
         ax.annotate(text, xy[i], xytext=inv.transform(p[i]), textcoords="data", ha="center",
                     va="center", fontsize=fontsize, zorder=5, gid="peernet-label",
                     linespacing=0.95,
                     arrowprops={"arrowstyle": "-", "color": "#444444", "lw": 0.5,
-                                "shrinkA": 0, "shrinkB": 2} if moved else None,
+                                "shrinkA": 0, "shrinkB": 2} if far else None,
                     path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
 
 
@@ -942,7 +974,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         colors = category_colors(universe, palette=palette)
     if ax is None:
         ax = plt.gca()
-    scale = _Scale(size_max=float(np.clip(5000 / math.sqrt(max(len(nodes), 1)), 150, 1400)),
+    scale = _Scale(size_max=float(np.clip(3500 / math.sqrt(max(len(nodes), 1)), 120, 1000)),
                    value_max=max(float(members.max()) if len(members) else 1.0, 1.0),
                    weight_max=max(float(m.ew.max()) if len(m.ew) else 1.0, 1e-9),
                    edges=min(len(m.ew), 400))
@@ -956,8 +988,9 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     if labels:
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.06 * (hi - lo))
-        _place_labels(ax, xy, [str(n) for n in nodes], _sizes(members, len(nodes), scale),
-                      fontsize=6.5, wrap=18)
+        sizes = _sizes(members, len(nodes), scale)
+        _place_labels(ax, xy, [str(n) for n in nodes], sizes, fontsize=6.5, wrap=18,
+                      nodes=xy, node_sizes=sizes)
     if legend:
         key = []
         for v in _size_steps(scale.value_max):

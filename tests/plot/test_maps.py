@@ -366,3 +366,26 @@ def test_a_far_away_pair_does_not_shrink_the_main_component():
     assert main.max() >= 1 / 1.12 - 1e-9
     assert np.median(main) > 0.3
     assert np.hypot(*L["x"]) <= 1.0 + 1e-9
+
+
+def overlapping_pairs(fig, texts):
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # annotations place their text at draw time
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(t, renderer) for t in texts]  # the text, not its leader
+    return [(a.get_text(), b.get_text()) for i, (a, ba) in enumerate(zip(texts, boxes))
+            for b, bb in zip(texts[i + 1:], boxes[i + 1:]) if ba.overlaps(bb)]
+
+
+def test_labels_do_not_overlap_each_other(riverbend, river_layout):
+    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    pn.plot.network_map(riverbend.period("2025"), layout=river_layout, labels="top", ax=ax,
+                        highlight=None)
+    labels = [t for t in ax.texts if t.get_gid() == "peernet-label"]
+    assert len(labels) == 10
+    assert overlapping_pairs(fig, labels) == []
+    fig, ax = plt.subplots(figsize=(10, 8.5))
+    pn.plot.org_map(riverbend.period("2025"), ax=ax)
+    labels = [t for t in ax.texts if t.get_gid() == "peernet-label"]
+    assert overlapping_pairs(fig, labels) == []
