@@ -87,7 +87,8 @@ def cmd_match(args: argparse.Namespace) -> int:
     prefer = None if args.prefer == "none" else args.prefer
     language = {"bonus": True, "require": "require", "ignore": False}[args.language]
     matches = pn.match(net, k=args.k, capacity=args.capacity, same_org=args.same_org,
-                       prefer=prefer, region=args.region, language=language, seed=args.seed)
+                       prefer=prefer, region=args.region, language=language, seed=args.seed,
+                       roles=args.roles)
     seekers = matches.attrs["seekers"]
     unserved = matches.attrs["unserved"]
     served = len(seekers) - len(unserved)
@@ -147,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="favour peers of the same or of a different region")
     p.add_argument("--language", choices=["bonus", "require", "ignore"], default="bonus",
                    help="a shared language earns a bonus (default), is required, or is ignored")
+    p.add_argument("--roles", nargs="+", default=None, metavar="ROLE",
+                   help="only members with these roles take part (e.g. member coordinator)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tz", default=None)
     p.set_defaults(func=cmd_match)

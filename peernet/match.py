@@ -268,7 +268,7 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
           region: str | None = None, language: bool | str = True, seed: int = 0,
           evidence: Sequence[str] = _EVIDENCE, small_event: int = 10,
           weights: Mapping[str, float] | None = None, method: str = "flow",
-          candidates: int = 15) -> pd.DataFrame:
+          candidates: int = 15, roles: Sequence[str] | None = None) -> pd.DataFrame:
     """Suggest peer matches: for each member with a need, up to ``k`` peers who can help.
 
     A *seeker* is an available member (on the roster, joined, not left) with at least one
@@ -285,8 +285,11 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
 
     Among the candidates, suggestions are chosen **globally** as a min-cost flow
     (source -> seeker, capacity ``k`` -> peer, capacity ``capacity`` -> sink) so that no
-    peer is suggested more than ``capacity`` times. The flow first serves as many seekers as
-    possible, then spreads second and third suggestions, then maximises the total score.
+    peer is suggested more than ``capacity`` times. Slot rewards make a seeker's first
+    suggestion worth more than anyone's second, and any suggestion worth more than a better
+    score, so suggestions are spread before the total score is maximised. The flow is
+    solved as a linear program by HiGHS (``scipy.optimize.linprog``; its matrix is totally
+    unimodular, so the optimum is a 0/1 assignment).
 
     Parameters
     ----------
@@ -328,6 +331,10 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     method : {"flow", "greedy"}, default "flow"
         "greedy" takes the best-scoring candidate pairs one by one while the seeker and
         the peer have room: a baseline to compare with, not a recommendation.
+    roles : sequence of str, optional
+        Only members whose ``role`` is one of these take part, e.g.
+        ``roles=["member", "coordinator"]`` to leave supervisors and directors out, as the
+        factsheet advises ("supervisors are not typically involved"). Default: everyone.
     candidates : int, default 15
         Each seeker's best ``candidates`` eligible peers enter the assignment (keeps large
         rosters fast: about 1 s for 1,300 seekers; raise it if seekers with many eligible
@@ -419,11 +426,18 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     params = {"k": k, "capacity": capacity, "same_org": same_org, "prefer": prefer,
               "region": region, "language": language, "seed": seed,
               "evidence": list(evidence), "small_event": small_event, "weights": w,
-              "method": method, "candidates": candidates}
+              "method": method, "candidates": candidates,
+              "roles": None if roles is None else list(roles)}
 
     members = net.members.drop_duplicates("member_id").reset_index(drop=True)
     ids = pd.Index(members["member_id"].astype("str"))
     current = ids.isin(_available(net))
+    if roles is not None:
+        roles = [roles] if isinstance(roles, str) else list(roles)
+        if "role" not in members.columns:
+            raise ValueError("match: roles= needs a 'role' column in the roster; columns are "
+                             f"{list(members.columns)}")
+        current &= members["role"].isin(roles).to_numpy(dtype=bool, na_value=False)
     need_long, exp_long = _profiles(net, needs, expertise, evidence)
     need_long = need_long[need_long["member_id"].isin(ids[current])]
     exp_long = exp_long[exp_long["member_id"].isin(ids[current])]
@@ -805,39 +819,52 @@ def groups(net: PeerNetwork, *, size: tuple[int, int] = (4, 6),
                     f"pool of {len(pool)} on {t} cannot be split into groups of {lo}-{hi}")}))
             for members_ in assignment:
                 rows.append((key, t, members_))
-    # assemble
-    groups_out, member_out = [], []
-    for g, (key, t, mem) in enumerate(rows, start=1):
-        sub = attrs.set_index("member_id").loc[mem]
-        expert_ids = set(interest.loc[(interest["topic"] == t) & interest["expert"],
-                                      "member_id"])
-        mine = interest[interest["member_id"].isin(mem) & (interest["topic"] != t)]
-        counts = mine.groupby("topic")["member_id"].nunique()
-        shared = sorted(counts[counts * 2 >= len(mem)].index)
-        idx = ids.get_indexer(mem)
-        a, b = np.triu_indices(len(mem), 1)
-        pair_keys = _keys(idx[a], idx[b], len(ids))
-        org_vals = sub["org"].to_numpy(dtype=object)
-        same_org_pairs = int((pd.notna(org_vals[a]) & (org_vals[a] == org_vals[b])).sum())
-        row = {"group": g, "topic": t, "size": len(mem), "members": "; ".join(mem),
-               "n_experts": sum(m_ in expert_ids for m_ in mem),
-               "n_orgs": int(sub["org"].nunique()), "n_regions": int(sub["region"].nunique()),
-               "same_org_pairs": same_org_pairs,
-               "chain_pairs": int(_in(pair_keys, chain).sum()),
-               "shared_topics": "; ".join(shared)}
-        row.update(dict(zip(within, key, strict=True)))
-        groups_out.append(row)
-        for m_ in mem:
-            member_out.append({"group": g, "member_id": m_, "topic": t,
-                               "role": "expert" if m_ in expert_ids else "learner",
-                               "org": sub.at[m_, "org"], "region": sub.at[m_, "region"]})
+    # assemble, vectorised over all groups
+    sizes = [len(mem) for _, _, mem in rows]
+    long = pd.DataFrame({
+        "group": np.repeat(np.arange(1, len(rows) + 1), sizes),
+        "member_id": pd.Series([m_ for _, _, mem in rows for m_ in mem], dtype="str"),
+        "topic": pd.Series(np.repeat([t for _, t, _ in rows], sizes), dtype="str"),
+    })
+    expert = interest[interest["expert"]][["member_id", "topic"]].assign(is_expert=True)
+    long = long.merge(expert, on=["member_id", "topic"], how="left")
+    long["role"] = np.where(long["is_expert"].fillna(False).astype(bool), "expert", "learner")
+    long = long.join(attrs.set_index("member_id")[["org", "region"]], on="member_id")
+    by = long.groupby("group", sort=True)
+    out = pd.DataFrame({
+        "group": np.arange(1, len(rows) + 1),
+        "topic": pd.Series([t for _, t, _ in rows], dtype="str"),
+        "size": np.asarray(sizes, dtype="int64"),
+        "members": pd.Series(["; ".join(mem) for _, _, mem in rows], dtype="str"),
+    })
+    for i, name in enumerate(within):
+        out[name] = pd.Series([key[i] for key, _, _ in rows], dtype="str")
+    grp = out["group"]
+    out["n_experts"] = (long["role"] == "expert").groupby(long["group"]).sum().reindex(
+        grp, fill_value=0).to_numpy(dtype="int64")
+    out["n_orgs"] = by["org"].nunique().reindex(grp).to_numpy(dtype="int64")
+    out["n_regions"] = by["region"].nunique().reindex(grp).to_numpy(dtype="int64")
+    per_org = long.dropna(subset=["org"]).groupby(["group", "org"]).size()
+    out["same_org_pairs"] = (per_org * (per_org - 1) // 2).groupby(level="group").sum() \
+        .reindex(grp, fill_value=0).to_numpy(dtype="int64")
+    pairs = long[["group", "member_id"]].merge(long[["group", "member_id"]], on="group")
+    pairs = pairs[pairs["member_id_x"] < pairs["member_id_y"]]
+    in_chain = _in(_keys(ids.get_indexer(pairs["member_id_x"]),
+                         ids.get_indexer(pairs["member_id_y"]), len(ids)), chain)
+    out["chain_pairs"] = pd.Series(in_chain.astype("int64"), index=pairs.index) \
+        .groupby(pairs["group"]).sum().reindex(grp, fill_value=0).to_numpy(dtype="int64")
+    other = long[["group", "member_id", "topic"]].merge(
+        interest[["member_id", "topic"]].rename(columns={"topic": "other"}), on="member_id")
+    other = other[other["other"] != other["topic"]]
+    count = other.groupby(["group", "other"])["member_id"].nunique().reset_index(name="n")
+    count = count[count["n"] * 2 >= count["group"].map(out.set_index("group")["size"])]
+    shared = count.sort_values(["group", "other"]).groupby("group")["other"].agg("; ".join)
+    out["shared_topics"] = pd.Series(shared.reindex(grp).fillna("").to_numpy(), dtype="str")
     cols = ["group", *within, "topic", "size", "members", "n_experts", "n_orgs", "n_regions",
             "same_org_pairs", "chain_pairs", "shared_topics"]
-    out = pd.DataFrame(groups_out, columns=cols)
-    for c in ("topic", "members", "shared_topics", *within):
-        out[c] = out[c].astype("str")
+    out = out[cols]
     mcols = ["group", "member_id", "topic", "role", "org", "region"]
-    out.attrs["members"] = pd.DataFrame(member_out, columns=mcols)
+    out.attrs["members"] = long[mcols].reset_index(drop=True)
     ungrouped = pd.concat(left, ignore_index=True)
     out.attrs["ungrouped"] = ungrouped.sort_values("member_id").reset_index(drop=True)
     return out

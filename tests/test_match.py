@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import peernet as pn
 from peernet.cli import main
+from peernet.match import SCORE_WEIGHTS
 
 
 def make_net(rows, interactions=None, problems=None, events=None) -> pn.PeerNetwork:
@@ -236,6 +237,19 @@ def test_members_who_left_or_are_unmatched_are_not_matched():
     assert sorted(m24h1["peer"]) == ["gone", "p"]
 
 
+def test_roles_leave_supervisors_out():
+    rows = [member("s", "S", needs="x"), member("boss", "B", expertise="x"),
+            member("p", "P", expertise="x")]
+    members = pd.DataFrame(rows).assign(role=["member", "supervisor", "member"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.PeerNetwork.from_tables(members=members, tz="UTC")
+    assert sorted(pn.match(net, k=2)["peer"]) == ["boss", "p"]
+    assert list(pn.match(net, k=2, roles=["member"])["peer"]) == ["p"]
+    with pytest.raises(ValueError, match="match: roles= needs a 'role' column"):
+        pn.match(score_net(), roles=["member"])
+
+
 # ------------------------------------------------------------------ global vs greedy
 def greedy_trap():
     """Greedy takes a-x (the best pair, 1.4) and leaves b with nobody; the global assignment
@@ -351,6 +365,36 @@ def max_served(eligible, capacity):
     return nx.maximum_flow_value(G, "src", "snk")
 
 
+BIG = 1 + sum(SCORE_WEIGHTS.values())  # slot reward unit, as in peernet.match
+
+
+def lp_objective(m, k):
+    """Total reward of an assignment: slot rewards (k - j) * BIG plus the scores."""
+    per_seeker = m.groupby("seeker").size()
+    slots = sum(sum(k - j for j in range(c)) for c in per_seeker)
+    return slots * BIG + m["score"].sum()
+
+
+def nx_objective(everyone, k, capacity):
+    """The best total reward, by networkx min_cost_flow (integer costs, 1e-4 units)."""
+    G = nx.DiGraph()
+    deg = everyone.groupby("seeker").size()
+    total = int(sum(min(k, d) for d in deg))
+    G.add_node("src", demand=-total)
+    G.add_node("snk", demand=total)
+    G.add_edge("src", "snk", capacity=total, weight=0)
+    for s, d in deg.items():
+        for j in range(min(k, d)):
+            G.add_edge("src", ("slot", s, j), capacity=1, weight=-round((k - j) * BIG * 1e4))
+            G.add_edge(("slot", s, j), ("s", s), capacity=1, weight=0)
+    for r in everyone.itertuples():
+        G.add_edge(("s", r.seeker), ("p", r.peer), capacity=1, weight=-round(r.score * 1e4))
+        G.add_edge(("p", r.peer), "snk", capacity=capacity, weight=0)
+    if total == 0:
+        return 0.0
+    return -nx.cost_of_flow(G, nx.min_cost_flow(G)) / 1e4
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rosters(), k=st.integers(1, 3), capacity=st.integers(1, 3),
        same_org=st.booleans(), language=st.sampled_from([True, False, "require"]),
@@ -375,6 +419,13 @@ def test_constraints_hold_on_generated_rosters(data, k, capacity, same_org, lang
     n_elig = pd.Series([s for s, _ in eligible], dtype="str").value_counts()
     assert (seekers["n_eligible"] == n_elig.reindex(seekers.index, fill_value=0)).all()
     assert m["seeker"].nunique() == max_served(eligible, capacity)
+    # the LP optimum equals networkx's min-cost flow on the same network (scores of every
+    # eligible pair come from a run where k and capacity bind nobody)
+    everyone = pn.match(net, k=50, capacity=50, same_org=same_org, language=language,
+                        prefer=prefer)
+    assert set(zip(everyone["seeker"], everyone["peer"], strict=True)) == eligible
+    assert nx_objective(everyone, k, capacity) == pytest.approx(
+        lp_objective(m, k), abs=1e-3 * (len(m) + 1))
     greedy = pn.match(net, k=k, capacity=capacity, same_org=same_org, language=language,
                       prefer=prefer, method="greedy")
     assert greedy["seeker"].nunique() <= m["seeker"].nunique()
@@ -598,6 +649,19 @@ def test_cli_match(tmp_path, capsys):
     assert "2 seekers, 1 served, 1 unserved" in text
     assert "unserved b (needs t2): every peer with the expertise is excluded: " \
            "1 no shared language" in text
+
+
+def test_cli_match_riverbend_roles_and_period(tmp_path, capsys):
+    from peernet.datasets import sample_path
+
+    out = tmp_path / "m.csv"
+    rc = main(["match", str(sample_path("riverbend")), "--period", "2025", "--roles", "member",
+               "coordinator", "--out", str(out)])
+    assert rc == 0
+    got = pd.read_csv(out)
+    roster = pn.load_sample("riverbend").members.set_index("member_id")["role"]
+    assert set(roster[got["seeker"]]) | set(roster[got["peer"]]) <= {"member", "coordinator"}
+    assert f"{len(got)} suggested matches written to" in capsys.readouterr().out
 
 
 def test_cli_match_bad_argument(tmp_path, capsys):
