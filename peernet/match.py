@@ -406,6 +406,9 @@ def match(net: PeerNetwork, *, needs: pd.DataFrame | Mapping[str, Any] | None = 
     k = _positive_int("k", k, "match")
     capacity = _positive_int("capacity", capacity, "match")
     candidates = _positive_int("candidates", candidates, "match")
+    if isinstance(small_event, bool) or not isinstance(small_event, (int, np.integer)) \
+            or small_event < 0:
+        raise ValueError(f"match: small_event must be an integer >= 0; got {small_event!r}")
     if not isinstance(same_org, bool):
         raise ValueError(f"match: same_org must be True or False; got {same_org!r}")
     _check_choice("prefer", prefer, _PREFER)

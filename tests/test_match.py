@@ -250,6 +250,25 @@ def test_roles_leave_supervisors_out():
         pn.match(score_net(), roles=["member"])
 
 
+def test_known_ties_on_a_slice_count_history_up_to_its_end():
+    inter = pd.DataFrame({"timestamp": ["2024-06-01"], "source": ["s"], "kind": ["call"],
+                          "target": ["p"]})
+    net = make_net([member("s", "S", needs="x"), member("p", "P", expertise="x")],
+                   interactions=inter)
+    assert pn.match(net.period("2025"), evidence=["roster"])["known"].tolist() == [True]
+    assert pn.match(net.period("2023"), evidence=["roster"])["known"].tolist() == [False]
+
+
+def test_seed_breaks_ties_reproducibly():
+    net = make_net([member("s", "S", needs="x"), member("p", "P", expertise="x"),
+                    member("q", "Q", expertise="x")])
+    picks = {s: pn.match(net, k=1, seed=s)["peer"].iloc[0] for s in range(8)}
+    assert set(picks.values()) == {"p", "q"}
+    assert all(pn.match(net, k=1, seed=s)["peer"].iloc[0] == picks[s] for s in range(8))
+    both = pn.match(net, k=2, seed=3)
+    assert both["score"].tolist() == [1.4, 1.4] and both["rank"].tolist() == [1, 2]
+
+
 # ------------------------------------------------------------------ global vs greedy
 def greedy_trap():
     """Greedy takes a-x (the best pair, 1.4) and leaves b with nobody; the global assignment
@@ -395,7 +414,7 @@ def nx_objective(everyone, k, capacity):
     return -nx.cost_of_flow(G, nx.min_cost_flow(G)) / 1e4
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rosters(), k=st.integers(1, 3), capacity=st.integers(1, 3),
        same_org=st.booleans(), language=st.sampled_from([True, False, "require"]),
        prefer=st.sampled_from(["new_ties", "known", None]))
@@ -444,7 +463,7 @@ def test_constraints_hold_on_generated_rosters(data, k, capacity, same_org, lang
         assert row.share_need_covered == pytest.approx(want, abs=1e-4)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(data=rosters(), lo=st.integers(2, 4), extra=st.integers(0, 2))
 def test_groups_properties(data, lo, extra):
     rows, _ = data
@@ -522,6 +541,8 @@ def test_groups_pool_that_cannot_be_split():
     ({"language": "es"}, r"match: language must be one of \[True, False, 'require'\]"),
     ({"method": "lsa"}, r"match: method must be one of \['flow', 'greedy'\]; got 'lsa'"),
     ({"same_org": "yes"}, "match: same_org must be True or False; got 'yes'"),
+    ({"small_event": -1}, "match: small_event must be an integer >= 0; got -1"),
+    ({"candidates": 0}, "match: candidates must be a positive integer; got 0"),
     ({"evidence": ["survey"]}, r"match: evidence must name some of \['roster', 'problems'\]"),
     ({"weights": {"fitness": 1}}, r"match: weights keys must be among \[.*\]; got \['fitness'\]"),
     ({"needs": pd.DataFrame({"id": ["a"]})}, "match: needs must have columns 'member_id' and "
