@@ -277,6 +277,8 @@ def _text(value: Any, col: str = "", unit: str | None = None) -> str:
             return f"{value:,.0f}"
         if abs(value) >= 100:
             return f"{value:,.0f}"
+        if 0 < abs(value) < 0.1:
+            return f"{value:.3f}"
         return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
