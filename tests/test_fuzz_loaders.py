@@ -498,15 +498,18 @@ def mutate_and_run(loader: Loader, source: Path, how: str, fraction: float, seed
 def every_mutation():
     for loader in LOADERS:
         sources = loader.sources()
-        step = 3 if loader.name == "read_events" else 1  # a folder of exports: slow
-        cases = [(s, how) for s in sources for how in TEXT_MUTATIONS][::step]
+        # every mutation on the first fixture, a rotating third of them on the others
+        cases = [(s, how) for i, s in enumerate(sources)
+                 for how in (TEXT_MUTATIONS if i == 0 else TEXT_MUTATIONS[i % 3::3])]
+        if loader.name == "read_events":  # a folder of several exports each call: slow
+            cases = cases[::3]
         for source, how in cases:
             yield pytest.param(loader, source, how, id=f"{loader.name}-{source.name}-{how}")
 
 
 @pytest.mark.parametrize(("loader", "source", "how"), list(every_mutation()))
 def test_every_mutation_of_every_fixture(loader, source, how):
-    """Each mutation once on each fixture, deterministically."""
+    """Each mutation once on a loader's first fixture, a third of them on the others."""
     mutate_and_run(loader, source, how, 0.5, sum(map(ord, f"{source.name}{how}")))
 
 
