@@ -25,6 +25,26 @@ import matplotlib.pyplot as plt  # noqa: E402
 import peernet as pn  # noqa: E402
 
 
+def _synthetic_network(n: int):
+    """A seeded stand-in for a large statewide network: 8 organizations of unequal size,
+    ties mostly inside organizations, tie weights geometric, 30 members without ties."""
+    import networkx as nx
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    shares = np.array([0.2, 0.17, 0.15, 0.15, 0.12, 0.1, 0.06, 0.05])
+    sizes = [int(s) for s in np.round(shares * (n - 30))]
+    G = nx.random_partition_graph(sizes, 0.012, 0.0006, seed=1)
+    G = nx.relabel_nodes(G, {i: f"m{i:05d}" for i in G})
+    for _, data in G.nodes(data=True):
+        data["org"] = f"organization {data.pop('block') + 1}"
+    for _, _, data in G.edges(data=True):
+        data["weight"] = float(rng.geometric(0.4))
+    G.add_nodes_from((f"x{i:03d}", {"org": "organization 1"}) for i in range(30))
+    G.graph.pop("partition", None)
+    return G
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/figures", help="output folder")
@@ -67,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         fig, ax = plt.subplots(figsize=(6, 5))
         pn.plot.network_map(davis, color_by="community", labels="all", ax=ax)
         done("network_map_davis", fig)
+
+        fig, ax = plt.subplots(figsize=(8, 7))
+        big = _synthetic_network(2000)
+        pn.plot.network_map(big, layout=pn.plot.layout(big), ax=ax,
+                            title="Synthetic network: 2,000 members in 8 organizations")
+        done("network_map_2000", fig)
 
         ev = pn.evaluate(net, periods=["2023", "2024", "2025"], bootstrap=args.bootstrap)
 

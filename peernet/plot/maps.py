@@ -985,6 +985,10 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
             + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else ""))
     color_handles, _ = _draw(ax, m, colors, scale, size_by="members", legend=False,
                              title=auto if title is None else title, **kwargs)
+    if not nodes:
+        ax.text(0.5, 0.5, "no organizations: the roster has no 'org' for the members "
+                "active here", ha="center", va="center", transform=ax.transAxes,
+                fontsize=8, color="#555555", gid="peernet-empty")
     if labels:
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.06 * (hi - lo))

@@ -252,3 +252,23 @@ def test_evaluation_figure_has_grid_participation_and_trend(evaluation):
     assert "Community Change Grid, 2025" in titles
     assert "Participation: members active, new and lapsed" in titles
     assert "Trends" in titles
+
+
+def test_every_chart_on_davis(davis):
+    ev = pn.evaluate(davis, periods=["1936"], bootstrap=10)
+    # participation per quarter: 14 women at the first events, all new
+    df = pn.participation(davis, freq="QS")
+    fig, ax = plt.subplots()
+    pn.plot.participation(df, ax=ax)
+    assert [b.get_height() for b in bars(ax, "bars-new")] == df["members_new"].tolist()
+    assert df["members_new"].sum() == 18
+    # trend of one period: one point per metric, its bootstrap bar
+    fig, ax = plt.subplots()
+    pn.plot.trend(ev, metrics=["density", "avg_clustering"], ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1936"]
+    dens = ev.network.set_index("metric").loc["density"]
+    assert np.allclose(ax.containers[0].lines[0].get_ydata(), [dens["value"]])
+    # roles without organizations: one "(unknown)" group holding all 18 core members
+    fig = pn.plot.roles(davis)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["(unknown)"]
+    assert [b.get_width() for b in bars(fig.axes[0], "roles-core")] == [18]

@@ -374,8 +374,9 @@ def overlapping_pairs(fig, texts):
     fig.canvas.draw()  # annotations place their text at draw time
     renderer = fig.canvas.get_renderer()
     boxes = [Text.get_window_extent(t, renderer) for t in texts]  # the text, not its leader
-    return [(a.get_text(), b.get_text()) for i, (a, ba) in enumerate(zip(texts, boxes))
-            for b, bb in zip(texts[i + 1:], boxes[i + 1:]) if ba.overlaps(bb)]
+    pairs = list(zip(texts, boxes, strict=True))
+    return [(a.get_text(), b.get_text()) for i, (a, ba) in enumerate(pairs)
+            for b, bb in pairs[i + 1:] if ba.overlaps(bb)]
 
 
 def test_labels_do_not_overlap_each_other(riverbend, river_layout):
@@ -389,3 +390,15 @@ def test_labels_do_not_overlap_each_other(riverbend, river_layout):
     pn.plot.org_map(riverbend.period("2025"), ax=ax)
     labels = [t for t in ax.texts if t.get_gid() == "peernet-label"]
     assert overlapping_pairs(fig, labels) == []
+
+
+def test_davis_map_years_and_empty_org_map(davis):
+    fig = pn.plot.map_years(davis, ["1936"], color_by=None)
+    (ax,) = fig.axes
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 18
+    assert ax.get_title(loc="left") == "1936: 18 members, 139 ties"
+    assert legend(fig, "peernet-colors") is None  # no colour, no colour legend
+    fig, ax = plt.subplots()
+    pn.plot.org_map(davis, ax=ax)  # Davis has no organizations: an empty map that says so
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 0
+    assert [t.get_gid() for t in ax.texts] == ["peernet-empty"]
