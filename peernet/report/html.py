@@ -66,6 +66,21 @@ def _check_target(out: Path) -> None:
                              f"replace it")
 
 
+def _clean_leftovers(out: Path, *, hours: float = 12) -> None:
+    """Remove what a killed run (SIGKILL, power cut) left beside ``out``: an earlier report
+    moved aside (``.<name>.old-*``) and partial folders older than ``hours``."""
+    import time
+
+    now = time.time()
+    for p in out.parent.glob(f".{out.name}.*"):
+        if not p.is_dir():
+            continue
+        stale = ".old-" in p.name or (".partial-" in p.name
+                                      and now - p.stat().st_mtime > hours * 3600)
+        if stale:
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def _publish(tmp: Path, out: Path) -> None:
     """Move the finished folder into place (replacing an older report)."""
     old = None
@@ -141,6 +156,7 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     out = Path(out_dir).expanduser().absolute()
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out)
     say = progress if callable(progress) else (lambda _msg: None)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -213,7 +229,8 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
     def keep(name: str, obj: Any, caption: str, alt: str) -> None:
         fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
         fig = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
-        plot.save(fig, folder / name, formats=formats, dpi=150)
+        with matplotlib.rc_context({"svg.hashsalt": "peernet"}):  # same input, same SVG
+            plot.save(fig, folder / name, formats=formats, dpi=150)
         import matplotlib.pyplot as plt
 
         plt.close(fig)

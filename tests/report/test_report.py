@@ -307,6 +307,11 @@ def test_single_period_report(riverbend, tmp_path, monkeypatch):
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Only one period was evaluated" in html
     assert (out / "figures" / "grid.png").is_file()
+    # same input, same files, byte for byte (SVG ids included)
+    again = pn.report(ev, tmp_path / "two")
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert [f for f in files if (out / f).read_bytes() != (again / f).read_bytes()] == []
 
 
 def test_evaluation_replace_keeps_working(evaluation):
@@ -315,3 +320,25 @@ def test_evaluation_replace_keeps_working(evaluation):
     ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members),
                              _cache={})
     assert ev.roles("org")["org"].tolist() == ["Same Org"]
+
+
+def test_leftovers_of_a_killed_run_are_cleaned(evaluation, tmp_path, monkeypatch):
+    import time
+
+    old = tmp_path / ".report.old-1234abcd"
+    stale = tmp_path / ".report.partial-stale"
+    fresh = tmp_path / ".report.partial-running"  # maybe another run, right now
+    other = tmp_path / ".thesis.old-keep"
+    for p in (old, stale, fresh, other):
+        (p / "figures").mkdir(parents=True)
+    day_ago = time.time() - 86400
+    os.utime(stale, (day_ago, day_ago))
+
+    def stop(*args, **kwargs):
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(pn.plot, "grid", stop)
+    with pytest.raises(RuntimeError, match="stop here"):
+        pn.report(evaluation, tmp_path / "report")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".report.partial-running",
+                                                          ".thesis.old-keep"]
