@@ -189,6 +189,12 @@ def grid(score: Any, *, period: str | None = None, ax: Any = None, **kwargs: Any
         One ``Rectangle`` patch per element (gid ``"grid-<element>"``), hatched ``"///"``
         when the element has insufficient data.
 
+    References
+    ----------
+    Backer, T. E. and Kern, J. P. (2010). Peer Networking and Place-Based Initiatives.
+    Thought paper commissioned by The California Endowment. Human Interaction Research
+    Institute (the Community Change Grid: bedrock, foundation, strategies, outcomes).
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt

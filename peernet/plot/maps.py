@@ -103,7 +103,16 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
     Notes
     -----
     Tie weights enter the layout as ``log(1 + weight)``, so a pair that met 400 times pulls
-    harder than a pair that met once, but does not collapse onto one point.
+    harder than a pair that met once, but does not collapse onto one point. Positions are
+    centred on their median and scaled into the unit disc; outlying small components are
+    pulled into a band at most 12% beyond the 98th-percentile radius.
+
+    References
+    ----------
+    Fruchterman, T. M. J. and Reingold, E. M. (1991). Graph drawing by force-directed
+    placement. Software: Practice and Experience 21(11), 1129-1164.
+    Kamada, T. and Kawai, S. (1989). An algorithm for drawing general undirected graphs.
+    Information Processing Letters 31(1), 7-15.
 
     Examples
     --------
@@ -758,6 +767,20 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
         Nodes are the collection with gid ``"peernet-nodes"`` (one point per member), ties
         ``"peernet-edges"``, highlights ``"peernet-highlight-<name>"``; legends have gids
         ``"peernet-colors"`` and ``"peernet-key"``.
+
+    Notes
+    -----
+    Marker area = ``s_max / 10 + 0.9 * s_max * value / value_max`` (``s_max`` falls with
+    the number of members); tie width = ``0.25 + 2 * sqrt(w / w_max)`` points and opacity
+    = ``base * (0.25 + 0.75 * sqrt(w / w_max))`` with ``base = min(0.5, 0.5 *
+    sqrt(400 / ties))``. See ``docs/figures.md`` for how to read a map.
+
+    References
+    ----------
+    Okabe, M. and Ito, K. (2008). Color Universal Design: how to make figures and
+    presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
+    Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation: a formal approach
+    to brokerage in transaction networks. Sociological Methodology 19, 89-126.
 
     Examples
     --------

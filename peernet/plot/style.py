@@ -117,6 +117,11 @@ def category_colors(values: Iterable[Any] | pd.Series, *, max_categories: int = 
         and ``unknown`` when they occur; ``.grouped`` is how many categories "other"
         holds. Use :func:`map_categories` to map values.
 
+    References
+    ----------
+    Okabe, M. and Ito, K. (2008). Color Universal Design. https://jfly.uni-koeln.de/color/
+    Tol, P. (2021). Colour schemes. SRON technical note SRON/EPS/TN/09-002.
+
     Examples
     --------
     >>> category_colors(["b", "a", "b", None])

@@ -324,6 +324,7 @@ def test_org_map_nodes_ties_and_strength_legend(riverbend):
 
 
 # ----------------------------------------------------------------------- scale
+@pytest.mark.slow
 def test_ten_thousand_members_draw_as_one_scatter_and_one_line_collection():
     rng = np.random.default_rng(0)
     n, m = 10_000, 40_000
@@ -346,6 +347,7 @@ def test_ten_thousand_members_draw_as_one_scatter_and_one_line_collection():
     assert len(ax.texts) == 10
 
 
+@pytest.mark.slow
 def test_igraph_layout_of_ten_thousand_members_takes_seconds():
     pytest.importorskip("igraph")
     G = nx.barabasi_albert_graph(10_000, 2, seed=1)
