@@ -404,3 +404,13 @@ def test_davis_map_years_and_empty_org_map(davis):
     pn.plot.org_map(davis, ax=ax)  # Davis has no organizations: an empty map that says so
     assert len(collection(ax, "peernet-nodes").get_offsets()) == 0
     assert [t.get_gid() for t in ax.texts] == ["peernet-empty"]
+
+
+def test_igraph_layout_keeps_previous_positions():
+    pytest.importorskip("igraph")
+    G = nx.barabasi_albert_graph(800, 2, seed=1)
+    old = pn.plot.layout(G.subgraph(range(500)).copy(), method="igraph")
+    L = pn.plot.layout(G, previous=old, method="igraph")
+    assert max(np.abs(L[n] - old[n]).max() for n in old) < 1e-12
+    new = np.array([L[n] for n in range(500, 800)])
+    assert np.isfinite(new).all() and np.abs(new).max() < 2  # placed around the old ones
