@@ -109,7 +109,7 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
         for xi, a in zip(x, active, strict=True):
             ax.annotate(f"{a:.0f}", (xi, a), xytext=(0, 2), textcoords="offset points",
                         ha="center", va="bottom", fontsize=7)
-        if returning[0] == 0 and new[0] == active[0] > 0:
+        if len(df) and returning[0] == 0 and new[0] == active[0] > 0:
             ax.text(0, active[0] / 2, "start\nof data:\nall count\nas new", ha="center",
                     va="center", fontsize=6.5, color="#222222", linespacing=1.0,
                     gid="first-period-note")
@@ -117,8 +117,8 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
                   ha="center" if len(df) <= 8 else "right")
     ax.set_ylabel("members (lapsed below zero)")
     ax.set_xlim(-0.6, len(df) - 0.4)
-    top = max(float(np.nanmax(active)) if len(df) else 1.0, 1.0)
-    low = float(np.nanmax(lapsed)) if len(df) else 0.0
+    top = max(_finite_max(active), 1.0)
+    low = _finite_max(lapsed)
     ax.set_ylim(-1.15 * max(low, 1.0), 1.3 * top)
     handles, names = ax.get_legend_handles_labels()
     if attendance and "attendance_rate" in df.columns:
@@ -127,8 +127,7 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
         (line,) = twin.plot(x, 100 * rate, color="#000000", marker="o", markersize=3.5,
                             linewidth=1.2, label="attendance rate (right axis)",
                             gid="attendance-rate")
-        twin.set_ylim(0, max(100.0 * float(np.nanmax(rate)) * 1.6 if len(rate) else 100,
-                             10.0))
+        twin.set_ylim(0, max(160.0 * _finite_max(rate), 10.0))
         twin.set_ylabel("attendance rate (%)")
         twin.spines["top"].set_visible(False)
         twin.spines["right"].set_visible(True)
@@ -139,6 +138,12 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
               ncol=3, frameon=False, fontsize=8)
     ax.set_title("Participation: members active, new and lapsed", loc="left")
     return ax
+
+
+def _finite_max(values: np.ndarray) -> float:
+    """Largest finite value, 0 when there is none (empty period, all NaN)."""
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if len(finite) else 0.0
 
 
 # ------------------------------------------------------------------ grid

@@ -272,3 +272,11 @@ def test_every_chart_on_davis(davis):
     fig = pn.plot.roles(davis)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["(unknown)"]
     assert [b.get_width() for b in bars(fig.axes[0], "roles-core")] == [18]
+
+
+def test_participation_of_an_empty_period_draws_zero_bars(riverbend):
+    df = pn.participation(riverbend.period("2030"))
+    fig, ax = plt.subplots()
+    pn.plot.participation(df, ax=ax)
+    assert [b.get_height() for b in bars(ax, "bars-new")] == [0, 0, 0, 0]
+    assert ax.get_ylim()[1] > 0

@@ -414,3 +414,13 @@ def test_igraph_layout_keeps_previous_positions():
     assert max(np.abs(L[n] - old[n]).max() for n in old) < 1e-12
     new = np.array([L[n] for n in range(500, 800)])
     assert np.isfinite(new).all() and np.abs(new).max() < 2  # placed around the old ones
+
+
+def test_an_empty_period_draws_an_empty_map(riverbend, river_layout):
+    empty = riverbend.period("2030")  # after the sample's last year
+    fig, ax = plt.subplots()
+    pn.plot.network_map(empty, layout=river_layout, ax=ax)
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 0
+    assert ax.get_title(loc="left") == "riverbend 2030: 0 members, 0 ties"
+    fig = pn.plot.map_years(riverbend, ["2025", "2030"], layout=river_layout)
+    assert [len(collection(a, "peernet-nodes").get_offsets()) for a in fig.axes] == [112, 0]
