@@ -511,7 +511,12 @@ def roles(member_metrics: Any, *, by: str = "org", ax: Any = None) -> Any:
                title_fontsize=8)
     ax1.set_title(f"Network position by {_BY.get(by, _pretty(by))}", loc="left")
     cols = [c for c in _ROLE_COLUMNS if c in mm.columns]
-    if cols:
+    if not names:
+        for a in (ax1, ax2):
+            a.text(0.5, 0.5, "no active members", ha="center", va="center",
+                   transform=a.transAxes, color="#555555", gid="roles-empty")
+        ax2.set_axis_off()
+    elif cols:
         sums = mm.groupby(groups)[cols].sum().reindex(counts.index).fillna(0)
         share = sums / sums.sum(axis=0).replace(0, np.nan)
         members_share = counts.sum(axis=1) / counts.to_numpy().sum()

@@ -280,3 +280,8 @@ def test_participation_of_an_empty_period_draws_zero_bars(riverbend):
     pn.plot.participation(df, ax=ax)
     assert [b.get_height() for b in bars(ax, "bars-new")] == [0, 0, 0, 0]
     assert ax.get_ylim()[1] > 0
+
+
+def test_roles_of_an_empty_period_says_so(riverbend):
+    fig = pn.plot.roles(riverbend.period("2030"))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["no active members"]
