@@ -180,3 +180,15 @@ def test_remap_rewrites_every_member_reference():
     problems = pd.DataFrame({"raised_by": ["x1"], "helpers": ["x2; m3"]})
     out = _remap(problems, "problems", changed)
     assert out.iloc[0].tolist() == ["m1", "m2; m3"]
+
+
+def test_match_order_is_reported():
+    ids = Identities.from_roster(ROSTER.assign(aliases=["slack:U01ADA", None, None, None]))
+    people = pd.DataFrame({"email": ["ADA@orga.org", None, None, None, "zed@x.org"],
+                           "platform_id": [None, "U01ADA", None, None, None],
+                           "name": ["Ada", None, "Roy, Benoit", "Cy Dee", "Zed"]})
+    res = ids.assign(people, platform="slack", source="s", rows=[2, 3, 4, 5, 6])
+    assert res.matched_by.tolist() == ["email", "platform", "name", "ambiguous", "new"]
+    assert res.member_id.tolist()[:3] == ["m1", "m1", "m2"]
+    added = res.quality.issues[res.quality.issues["action"] == "added"]
+    assert added["row"].tolist() == [5, 6]
