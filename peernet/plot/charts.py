@@ -394,7 +394,8 @@ def trend(evaluation: Any, *, metrics: Sequence[str] | None = None, ax: Any = No
         any_interval |= bool(has.any())
         ax.errorbar(x + offset, y, yerr=yerr if has.any() else None, marker="o",
                     markersize=4, capsize=3, linewidth=1.4, color=colours[k % len(colours)],
-                    label=names.get(metric, _pretty(metric)), gid=f"trend-{metric}", **kwargs)
+                    label=names.get(metric, _pretty(metric).capitalize()), gid=f"trend-{metric}",
+                    **kwargs)
     ax.set_xticks(range(len(periods)), periods)
     ax.set_xlim(-0.4, len(periods) - 0.6)
     ax.set_xlabel("period")
