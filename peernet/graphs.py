@@ -270,6 +270,22 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
                 last=last, kinds=kmask.astype(np.int64), directed=directed, info=info)
 
 
+def _event_pairs(ev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (left, right), left < right, of every pair of rows sharing an event.
+
+    ``ev`` must be sorted (rows of one event adjacent); vectorised with numpy repeats.
+    """
+    if not len(ev):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    bounds = np.flatnonzero(np.r_[True, ev[1:] != ev[:-1], True])
+    sizes = np.diff(bounds)
+    pos = np.arange(len(ev)) - np.repeat(bounds[:-1], sizes)
+    reps = np.repeat(sizes, sizes) - pos - 1
+    left = np.repeat(np.arange(len(ev)), reps)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(reps) - reps, reps)
+    return left, right
+
+
 def _pair_times(m_idx: np.ndarray, e_codes: np.ndarray, ev_time: np.ndarray,
                 wanted: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """First and last shared event time of each wanted pair (key lo*n+hi), vectorised.
@@ -283,13 +299,7 @@ def _pair_times(m_idx: np.ndarray, e_codes: np.ndarray, ev_time: np.ndarray,
         return first, last
     order = np.lexsort((m_idx, e_codes))
     mem, ev = m_idx[order], e_codes[order]
-    bounds = np.flatnonzero(np.r_[True, ev[1:] != ev[:-1], True])
-    sizes = np.diff(bounds)
-    pos = np.arange(len(mem)) - np.repeat(bounds[:-1], sizes)
-    reps = np.repeat(sizes, sizes) - pos - 1
-    left = np.repeat(np.arange(len(mem)), reps)
-    offs = np.arange(len(left)) - np.repeat(np.cumsum(reps) - reps, reps)
-    right = left + 1 + offs
+    left, right = _event_pairs(ev)
     a, b = mem[left], mem[right]
     keys = np.minimum(a, b) * n + np.maximum(a, b)
     t = ev_time[ev[left]]

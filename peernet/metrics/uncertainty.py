@@ -163,7 +163,13 @@ class _FastStructure:
     """
 
     def __init__(self, net: Any, names: list[str]):
-        from ..graphs import MAX_EVENT_SIZE, _roster_attributes, _ties, _with_columns
+        from ..graphs import (
+            MAX_EVENT_SIZE,
+            _event_pairs,
+            _roster_attributes,
+            _ties,
+            _with_columns,
+        )
         from ..schema import split_list
 
         self.want = set(names)
@@ -189,13 +195,7 @@ class _FastStructure:
         a = a.loc[size <= MAX_EVENT_SIZE].sort_values(["e", "m"], kind="stable")
         ev, mem, unit = (pd.factorize(a["e"])[0], a["m"].to_numpy(np.int64),
                          a["u"].to_numpy(np.int64))
-        bounds = np.flatnonzero(np.r_[True, ev[1:] != ev[:-1], True]) if len(ev) else \
-            np.zeros(1, np.int64)
-        sizes = np.diff(bounds)
-        pos = np.arange(len(mem)) - np.repeat(bounds[:-1], sizes)
-        reps = np.repeat(sizes, sizes) - pos - 1
-        left = np.repeat(np.arange(len(mem)), reps)
-        right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(reps) - reps, reps)
+        left, right = _event_pairs(ev)
         self.c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
         self.c_unit = unit[left]
         people = []
