@@ -433,7 +433,10 @@ class Evaluation:
             if topic in seen:
                 continue
             seen.add(topic)
-            out.append(_sentence(row, self))
+            sentence = _sentence(row, self)
+            if sentence in out:
+                continue
+            out.append(sentence)
             if len(out) == n:
                 break
         return out
@@ -921,7 +924,8 @@ _TOPICS = {"problems_raised": "problem_solving", "share_problems_solved": "probl
            "median_days_to_solve": "problem_solving", "share_help_across_orgs":
            "problem_solving", "share_problems_with_outcome": "truth", "actions_due": "truth",
            "share_actions_done": "truth", "share_actions_on_time": "truth",
-           "retention_rate": "time", "members_lapsed": "time"}
+           "retention_rate": "time", "members_lapsed": "time", "members": "roster",
+           "roster_members": "roster", "active_members": "active", "members_active": "active"}
 
 
 def _topic(row) -> str:

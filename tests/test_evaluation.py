@@ -192,3 +192,21 @@ def test_fiscal_years(riverbend):
     # FY2023 is half covered by the data (from 2023-01): FY2024's turnover is unknown
     assert np.isnan(ev.annual["members_lapsed"].iloc[0])
     assert len(ev.highlights(3)) == 3
+
+
+def test_highlights_of_a_small_network_are_distinct(tiny_net):
+    # tiny_net's messages again a year earlier: two periods without events
+    inter = tiny_net.interactions
+    direct = inter[inter["kind"] != "attend"]
+    earlier = direct.assign(timestamp=direct["timestamp"] - pd.Timedelta(days=365))
+    net = pn.PeerNetwork.from_tables(members=tiny_net.members,
+                                     interactions=pd.concat([earlier, direct]), tz="UTC",
+                                     warn=False)
+    ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+    hl = ev.highlights()
+    assert len(hl) == len(set(hl)) >= 1
+    assert sum("on the roster" in h for h in hl) <= 1
+    # eve joined 2025-06-01: the roster of 2024 has four members, of 2025 five
+    ch = ev.changes()
+    roster = ch[(ch["section"] == "network") & (ch["metric"] == "members")].iloc[0]
+    assert (roster["previous"], roster["current"]) == (4, 5)

@@ -241,12 +241,17 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
          f"band; hatched cells had too little data" + (f"; the change since {prev} in each cell."
                                                        if prev else "."),
          f"Community Change Grid scores {cur}")
-    keep("maps", plot.map_years(ev.net, labels, color_by="org"),
+    roster = ev.net.members
+    color_by = next((c for c in ("org", "sector", "region") if c in roster.columns
+                     and roster[c].notna().any()), "community")
+    noun = {"org": "organization"}.get(color_by, color_by)
+    keep("maps", plot.map_years(ev.net, labels, color_by=color_by),
          f"Network maps of {' and '.join(labels)} with one layout (same member, same place); "
-         f"colour = organization.", f"Network maps {' and '.join(labels)}")
-    keep("org_map", plot.org_map(ev.slices[cur]),
-         f"Organizations in {cur}: a line is the ties between their members, thicker for more.",
-         f"Organization map {cur}")
+         f"colour = {noun}.", f"Network maps {' and '.join(labels)}")
+    if color_by == "org":
+        keep("org_map", plot.org_map(ev.slices[cur]),
+             f"Organizations in {cur}: a line is the ties between their members, thicker for "
+             f"more.", f"Organization map {cur}")
     keep("participation", plot.participation(ev.participation),
          "Active, new and lapsed members, quarter by quarter.", "Participation by quarter")
     trend_metrics = [m for m in ("density", "reciprocity", "largest_component_share",
@@ -256,7 +261,10 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
          "Structure of the network in each period, with bootstrap intervals where computed.",
          "Network metric trends")
     mm = ev.members[ev.members["period"] == cur].drop(columns="period")
-    by = "sector" if "sector" in ev.net.members.columns else "org"
+    by = next((c for c in ("sector", "org") if c in roster.columns
+               and roster[c].notna().any()), None)
+    if by is None:
+        return made
     mm = mm[mm["member_id"].isin(ev.slices[cur].members_active())]
     mm = mm.drop(columns=[by], errors="ignore").merge(
         ev.net.members[["member_id", by]].drop_duplicates("member_id"), on="member_id",

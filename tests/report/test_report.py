@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -342,3 +343,17 @@ def test_leftovers_of_a_killed_run_are_cleaned(evaluation, tmp_path, monkeypatch
         pn.report(evaluation, tmp_path / "report")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".report.partial-running",
                                                           ".thesis.old-keep"]
+
+
+def test_report_of_a_network_without_organizations(davis, tmp_path):
+    # Davis: attendance only, no org or sector: no organization map or roles figure, and
+    # every image the page shows exists
+    ev = pn.evaluate(davis, periods=["1936"], bootstrap=0)
+    out = pn.report(ev, tmp_path / "davis")
+    html = (out / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<img src="([^"]+)"', html)
+    assert sorted(shown) == ["figures/grid.png", "figures/maps.png",
+                             "figures/participation.png", "figures/trend.png"]
+    assert all((out / s).is_file() for s in shown)
+    sc = pd.read_csv(out / "tables" / "grid_scorecard.csv").set_index("element")
+    assert np.isnan(sc.loc["trust", "score_1936"]) and sc.loc["time", "score_1936"] > 0
