@@ -64,10 +64,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     periods = [f"FY{compare}", f"FY{year}"] if fiscal else [str(compare), str(year)]
     if args.rubric is not None and not Path(args.rubric).is_file():
         raise ValueError(f"--rubric: file not found: {args.rubric}")
-    ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
-                     start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
-                     progress=progress)
-    out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress)
+    try:
+        ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
+                         start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
+                         progress=progress)
+        out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress)
+    except KeyboardInterrupt:
+        print(f"peernet: interrupted; no report was written to {args.out}", file=sys.stderr)
+        return 130
     progress("done")
     print(f"Report written to {Path(out) / 'index.html'}")
     findings = ev.highlights(3)

@@ -91,3 +91,16 @@ def test_no_traceback_in_a_real_process(tmp_path):
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith("peernet: error: ") and last.endswith("missing: folder not found")
     assert "Traceback" not in run.stderr
+
+
+def test_ctrl_c_is_one_line_and_leaves_no_report(monkeypatch, tmp_path, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pn.plot, "map_years", interrupted)
+    out = tmp_path / "r"
+    rc = main(["evaluate", SAMPLE, "--year", "2025", "--bootstrap", "0", "--out", str(out)])
+    assert rc == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"peernet: interrupted; no report was written to {out}")
+    assert list(tmp_path.iterdir()) == []
