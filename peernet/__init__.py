@@ -14,6 +14,7 @@ from .graphs import event_graph, org_graph, person_graph
 from .grid import *  # noqa: F403
 from .grid import __all__ as _grid_all
 from .io import (
+    Identities,
     load,
     read_events,
     read_mbox,
@@ -36,7 +37,7 @@ from .report import report
 __version__ = "0.1.0"
 
 __all__ = [
-    "PeerNetwork", "Window", "DataQuality", "combine", "load", "save", "validate",
+    "PeerNetwork", "Window", "DataQuality", "Identities", "combine", "load", "save", "validate",
     "load_sample", "list_samples", "read_zoom", "read_teams", "read_meet", "read_slack",
     "read_mbox", "read_signin", "read_events", "read_survey", "person_graph", "org_graph",
     "event_graph", "participation", "member_metrics", "network_metrics", "survey_scores",

@@ -27,9 +27,25 @@ def _load(path: str, tz: str | None = None):
         return load(path, tz=tz)
 
 
+def _is_canonical(path: Path) -> bool:
+    """A canonical peernet folder: it holds a members table (else: a folder of exports)."""
+    return path.is_dir() and any((path / f"members{ext}").exists()
+                                 for ext in (".csv", ".parquet", ".xlsx"))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    net = _load(args.path, args.tz)
-    print(f"{net.name}: time zone {net.tz}")
+    path = Path(args.path)
+    if path.exists() and not _is_canonical(path):
+        # a folder (or file) of raw exports: Zoom, Teams, Meet, Slack, mbox, sign-in sheets
+        from .io.folder import read_events
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            net = read_events(path, tz=args.tz or "UTC")
+        print(f"{path.name}: exports read in time zone {net.tz}")
+    else:
+        net = _load(args.path, args.tz)
+        print(f"{net.name}: time zone {net.tz}")
     sizes = net.sizes()
     width = max(len(t) for t in sizes["table"])
     for row in sizes.itertuples(index=False):

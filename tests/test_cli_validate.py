@@ -28,3 +28,23 @@ def test_validate_structural_error_is_one_line_and_non_zero(tmp_path):
     assert proc.stderr.startswith("peernet: error: ")
     assert "required table 'interactions' not found" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_validate_reads_a_folder_of_exports(tmp_path, capsys):
+    """A folder of raw exports (no members table) is sniffed file by file."""
+    import shutil
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures"
+    shutil.copy(fixtures / "zoom" / "meeting_details.csv", tmp_path)
+    shutil.copytree(fixtures / "slack" / "export", tmp_path / "slack")
+    for mbox in (fixtures / "mbox").glob("*.mbox"):
+        shutil.copy(mbox, tmp_path)
+    (tmp_path / "notes.txt").write_text("agenda for next time\n")
+    assert main(["validate", str(tmp_path), "--tz", "America/New_York"]) == 0
+    out = capsys.readouterr().out
+    assert "exports read in time zone America/New_York" in out
+    assert "('meeting_details.csv'): read as Zoom" in out
+    assert "('slack'): read as Slack workspace export" in out
+    assert "read as mailing-list archive" in out
+    assert "notes.txt" in out  # not identified: listed, not skipped silently
