@@ -420,4 +420,10 @@ def test_report_tables_are_byte_identical_on_a_second_run(riverbend_report, tmp_
     assert sorted(a) == sorted(b)
     tables = [name for name in a if not name.startswith("figures/")]
     assert len(tables) >= 5 and any(name.endswith(".csv") for name in tables)
-    assert [name for name in tables if a[name] != b[name]] == []
+    differ = [name for name in tables if a[name] != b[name]]
+    if differ:
+        import difflib
+
+        lines = list(difflib.unified_diff(a[differ[0]].decode().splitlines(),
+                                          b[differ[0]].decode().splitlines(), lineterm="", n=0))
+        raise AssertionError(f"{differ} differ; first changes: {lines[2:8]}")
