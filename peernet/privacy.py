@@ -90,10 +90,12 @@ def _key(salt: str | bytes) -> bytes:
 
 def _mapping(values: Iterable[Any], key: bytes, namespace: str) -> dict[str, str]:
     """Pseudonym of each distinct value: prefix + first hex digits of HMAC(namespace:value)."""
-    distinct = sorted({str(v) for v in values if v is not None and not pd.isna(v)})
-    prefix = _PREFIX[namespace]
-    out = {v: prefix + hmac.new(key, f"{namespace}:{v}".encode(), hashlib.sha256)
-           .hexdigest()[:_DIGITS] for v in distinct}
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+    distinct = pd.unique(series.dropna().astype("str"))
+    prefix, tag = _PREFIX[namespace], f"{namespace}:".encode()
+    digest = hmac.digest
+    out = {v: prefix + digest(key, tag + v.encode("utf-8", "surrogatepass"), "sha256")
+           .hex()[:_DIGITS] for v in distinct}
     if len(set(out.values())) != len(out):  # pragma: no cover - 2**-48 per pair
         raise PeernetError(f"two {namespace} ids got the same pseudonym; choose another salt")
     return out
@@ -121,18 +123,26 @@ class _Scrubber:
     """Replaces roster names, emails and ids inside free text with pseudonyms or a mask."""
 
     def __init__(self, replacements: Mapping[str, str]):
-        words = sorted((w for w in replacements if len(w) >= 3), key=len, reverse=True)
-        self.lookup = {w.lower(): replacements[w] for w in words}
-        self.pattern = (re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
-                        if words else None)
+        self.replacements = replacements
+        self._pattern: re.Pattern | None | bool = False  # compiled on first use
+
+    @property
+    def pattern(self) -> re.Pattern | None:
+        if self._pattern is False:
+            words = sorted((w for w in self.replacements if len(w) >= 3), key=len,
+                           reverse=True)
+            self.lookup = {w.lower(): self.replacements[w] for w in words}
+            self._pattern = (re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+                             if words else None)
+        return self._pattern
 
     def text(self, value: Any) -> Any:
-        if self.pattern is None or not isinstance(value, str):
+        if not isinstance(value, str) or self.pattern is None:
             return value
         return self.pattern.sub(lambda m: self.lookup.get(m.group(0).lower(), REDACTED), value)
 
     def series(self, s: pd.Series) -> pd.Series:
-        if self.pattern is None or len(s) == 0:
+        if len(s) == 0 or s.notna().sum() == 0 or self.pattern is None:
             return s
         distinct = pd.unique(s.dropna())
         return s.map({v: self.text(v) for v in distinct}).where(s.notna(), s)
@@ -160,8 +170,9 @@ def pseudonym_key(net: PeerNetwork, *, salt: str | bytes) -> pd.DataFrame:
     (18, [13])
     """
     mapping = _mapping(net.root.members["member_id"], _key(salt), "member")
-    return pd.DataFrame({"member_id": pd.Series(list(mapping), dtype="str"),
-                         "pseudonym": pd.Series(list(mapping.values()), dtype="str")})
+    out = pd.DataFrame({"member_id": pd.Series(list(mapping), dtype="str"),
+                        "pseudonym": pd.Series(list(mapping.values()), dtype="str")})
+    return out.sort_values("member_id", ignore_index=True)
 
 
 def pseudonymize(net: PeerNetwork, *, salt: str | bytes,

@@ -146,7 +146,10 @@ def test_quality_values_hidden_and_ids_mapped(rich):
 
 def test_same_salt_same_pseudonyms_across_years_and_slices(riverbend):
     whole = pn.pseudonymize(riverbend, salt="year-over-year")
-    key = pseudonym_key(riverbend, salt="year-over-year").set_index("member_id")["pseudonym"]
+    key = pseudonym_key(riverbend, salt="year-over-year")
+    assert key["member_id"].is_monotonic_increasing and len(key) == 151
+    assert key["pseudonym"].iat[0] == expected(key["member_id"].iat[0], salt="year-over-year")
+    key = key.set_index("member_id")["pseudonym"]
     y24 = pn.pseudonymize(riverbend.period("2024"), salt="year-over-year")
     assert y24.label == "2024" and y24.previous().label == "2023"
     assert len(y24.interactions) == len(riverbend.period("2024").interactions)
