@@ -323,42 +323,47 @@ def tie_change(net_a: Any, net_b: Any, **graph_kwargs: Any) -> pd.Series:
     """
     ta = _ties(net_a, **graph_kwargs)
     tb = _ties(net_b, **graph_kwargs)
+    universe = np.union1d(ta.nodes.astype(str), tb.nodes.astype(str))
+    size = max(len(universe), 1)
 
-    def keyed(t):
-        u = t.nodes[t.u].astype(str) if t.m else np.zeros(0, dtype=str)
-        v = t.nodes[t.v].astype(str) if t.m else np.zeros(0, dtype=str)
-        return pd.Series(t.weight, index=pd.MultiIndex.from_arrays([u, v]))
+    def keyed(t):   # integer pair keys in one sorted universe (sorted ids keep u < v)
+        code = np.searchsorted(universe, t.nodes.astype(str))
+        return code[t.u] * size + code[t.v], code
 
-    wa, wb = keyed(ta), keyed(tb)
-    both = wa.index.intersection(wb.index)
-    union = wa.index.union(wb.index)
-    kept = len(both)
-    na, nb = set(ta.nodes.tolist()), set(tb.nodes.tolist())
-    stayed = na & nb
+    ka, ca = keyed(ta)
+    kb, cb = keyed(tb)
+    oa, ob = np.argsort(ka), np.argsort(kb)
+    ka, wa_, kb, wb_ = ka[oa], ta.weight[oa], kb[ob], tb.weight[ob]
+    common, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+    kept = len(common)
+    union = ta.m + tb.m - kept
+    stayed_codes = np.intersect1d(ca, cb)
+    na, nb = len(ca), len(cb)
+    stayed = len(stayed_codes)
 
-    def among(t, people):
+    def among(t, code):
         if not t.m:
             return 0
-        inside = np.isin(t.nodes[t.u], list(people)) & np.isin(t.nodes[t.v], list(people))
-        return int(inside.sum())
+        inside = np.isin(code, stayed_codes)
+        return int((inside[t.u] & inside[t.v]).sum())
 
     def density(m, n):
         return 2 * m / (n * (n - 1)) if n >= 2 else float("nan")
 
-    sa, sb = among(ta, stayed), among(tb, stayed)
+    sa, sb = among(ta, ca), among(tb, cb)
     out = {
         "ties_a": ta.m, "ties_b": tb.m, "ties_new": tb.m - kept, "ties_lost": ta.m - kept,
         "ties_kept": kept,
-        "ties_strengthened": int((wb.loc[both] > wa.loc[both]).sum()),
-        "ties_weakened": int((wb.loc[both] < wa.loc[both]).sum()),
-        "jaccard": kept / len(union) if len(union) else float("nan"),
+        "ties_strengthened": int((wb_[ib] > wa_[ia]).sum()),
+        "ties_weakened": int((wb_[ib] < wa_[ia]).sum()),
+        "jaccard": kept / union if union else float("nan"),
         "share_kept": kept / ta.m if ta.m else float("nan"),
-        "members_a": len(na), "members_b": len(nb), "members_stayed": len(stayed),
-        "members_joined": len(nb - na), "members_left": len(na - nb),
-        "density_a": density(ta.m, len(na)), "density_b": density(tb.m, len(nb)),
+        "members_a": na, "members_b": nb, "members_stayed": stayed,
+        "members_joined": nb - stayed, "members_left": na - stayed,
+        "density_a": density(ta.m, na), "density_b": density(tb.m, nb),
     }
     out["density_change"] = out["density_b"] - out["density_a"]
-    out["density_change_stayed"] = density(sb, len(stayed)) - density(sa, len(stayed))
+    out["density_change_stayed"] = density(sb, stayed) - density(sa, stayed)
     out["density_change_turnover"] = out["density_change"] - out["density_change_stayed"]
     out["ties_change"] = tb.m - ta.m
     out["ties_change_stayed"] = sb - sa
