@@ -111,6 +111,16 @@ def canonical_binary_folder() -> Path:
 
 
 @cache
+def slack_zip() -> tuple[Path, ...]:
+    """The Slack fixture folder zipped, as Slack ships it (the ZIP path of read_slack)."""
+    export = FIXTURES / "slack" / "export"
+    if not export.is_dir():
+        return ()
+    base = Path(tempfile.mkdtemp(prefix="peernet-fuzz-slack-")) / "slack_export"
+    return (Path(shutil.make_archive(str(base), "zip", export)),)
+
+
+@cache
 def events_folder() -> Path:
     """A folder of mixed exports for read_events: whatever fixtures have landed."""
     folder = Path(tempfile.mkdtemp(prefix="peernet-fuzz-events-")) / "exports"
@@ -157,9 +167,10 @@ LOADERS = [
     Loader("read_zoom", {"tz": "UTC"}, sources=lambda: _files("zoom", "*.csv")),
     Loader("read_teams", {"tz": "UTC"}, sources=lambda: _files("teams", "*.csv")),
     Loader("read_meet", {"tz": "UTC"}, sources=lambda: _files("meet", "*.csv")),
-    Loader("read_slack", folder=True,
-           sources=lambda: tuple(p for p in [FIXTURES / "slack" / "export"] if p.is_dir())),
-    Loader("read_mbox", sources=lambda: _files("mbox", "*.mbox", "*.txt")),
+    Loader("read_slack", folder=True, sources=lambda: tuple(
+        p for p in sorted((FIXTURES / "slack").glob("*")) if p.is_dir() or p.suffix == ".zip"
+    ) + slack_zip()),
+    Loader("read_mbox", sources=lambda: _files("mbox", "*.mbox", "*.txt", "*.gz")),
     Loader("read_signin", {"tz": "UTC"}, sources=lambda: _files("signin", "*.xlsx")),
     Loader("read_events", {"tz": "UTC"}, folder=True, sources=lambda: (events_folder(),),
            examples=3),
