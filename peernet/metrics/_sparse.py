@@ -282,6 +282,10 @@ def constraint(ga: GraphArrays) -> np.ndarray:
     s = ga.strength()
     if ga.m == 0:
         return np.full(ga.n, np.nan)
+    g = _igraph_of(ga)
+    if g is not None:
+        c = np.asarray(g.constraint(weights="weight"), float)
+        return np.where(ga.degree() > 0, c, np.nan)
     inv = np.divide(1.0, s, out=np.zeros(ga.n), where=s > 0)
     p = sp.csr_array(sp.diags_array(inv) @ ga.w)
     c = np.zeros(ga.n)

@@ -80,6 +80,10 @@ def test_sampled_betweenness_equals_networkx(riverbend, monkeypatch, with_igraph
     np.testing.assert_allclose(K.betweenness(ga), [exact[i] for i in G], atol=1e-12)
     core = nx.core_number(G)
     assert K.core_number(ga).tolist() == [core[i] for i in G]
+    S = pn.person_graph(y, coattendance=None)
+    con = nx.constraint(S, weight="weight")
+    np.testing.assert_allclose(K.constraint(K.arrays_from_graph(S)), [con[i] for i in S],
+                               atol=1e-12)
 
 
 def test_member_metrics_reports_sampling(riverbend, monkeypatch):
