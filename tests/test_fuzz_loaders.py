@@ -727,3 +727,23 @@ def test_old_xls_table_and_empty_sheet_are_explained(tmp_path):
     with pytest.raises(DataError, match=r"^events\.xlsx, column 'event_id': required column "
                                         r"'event_id' not found; the table has no columns"):
         pn.load(folder)
+
+
+def test_guard_names_the_file_on_data_errors_raised_without_one(tmp_path):
+    from peernet.io._guard import guard
+
+    @guard
+    def read_rows(path):
+        raise DataError("cannot read as delimited text (field larger than field limit)", row=17)
+
+    with pytest.raises(DataError, match=r"^rows\.csv, row 17: cannot read as delimited text "
+                                        r"\(field larger") as info:
+        read_rows(tmp_path / "rows.csv")
+    assert (info.value.file, info.value.row) == ("rows.csv", 17)
+    assert isinstance(info.value.__cause__, DataError)
+
+    # a survey without any answer: the loader's ValueError names the file -> a DataError
+    path = tmp_path / "no_answers.csv"
+    path.write_text("Timestamp,Email Address,Reliability [Ana]\n3/1/2025 10:09:41,b@a.org,\n")
+    with pytest.raises(DataError, match=r"^no_answers\.csv: "):
+        pn.read_survey(path)

@@ -6,10 +6,10 @@ a column that was not there, a zlib error in a damaged ZIP). :func:`guard` wraps
 that such an exception leaves it as a DataError naming the file (and the row or column when
 the exception tells them), with the original exception chained as ``__cause__``. A
 DataError raised without a file gets the file named; a ``ValueError`` raised on purpose by
-peernet code that names the file is about the file and becomes a DataError with the same
-message. Argument errors (a wrong call, or a ``TypeError``/``ValueError`` raised on purpose
-by peernet code about an argument, e.g. a bad ``tz=``) and peernet's other errors pass
-through unchanged.
+peernet code whose message starts with the file's name is about the file and becomes a
+DataError with the same message. Argument errors (a wrong call, or a ``TypeError`` or
+``ValueError`` raised on purpose by peernet code about an argument, e.g. a bad ``tz=``) and
+peernet's other errors pass through unchanged.
 """
 
 from __future__ import annotations
@@ -124,9 +124,9 @@ def guard(loader: F) -> F:
         except Exception as err:
             file = _file_of(signature, args, kwargs)
             if _deliberate(err):
-                if file is None or file not in str(err):
+                if file is None or not str(err).startswith(file):
                     raise
-                # a ValueError naming the file is about the file: a DataError
+                # a ValueError that starts with the file's name is about the file
                 raise DataError(str(err), file=file) from err
             row, column = _where(err)
             text = str(err)
