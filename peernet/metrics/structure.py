@@ -218,7 +218,7 @@ def reciprocity(net_or_graph: Any) -> float:
     Examples
     --------
     >>> round(pn.metrics.reciprocity(pn.load_sample("riverbend").period("2025")), 3)
-    0...
+    0.611
     """
     if isinstance(net_or_graph, nx.Graph):
         if not net_or_graph.is_directed():
