@@ -206,31 +206,45 @@ class _FastStructure:
         fixed = index.get_indexer(pd.concat(people)) if people else np.zeros(0, np.int64)
         self.fixed = np.unique(fixed[fixed >= 0]).astype(np.int64)
         self.attrs = _roster_attributes(net, nodes)
+        # every distinct tie once; each row points at its tie (no sort per replicate)
+        keys = np.concatenate([self.d_und, self.c_key])
+        self.row_unit = np.concatenate([self.d_unit, self.c_unit])
+        self.ties, self.row_tie = np.unique(keys, return_inverse=True)
+        self.dir_ties, self.row_dir = np.unique(self.d_dir, return_inverse=True)
+        rev = (self.dir_ties % max(n, 1)) * n + self.dir_ties // max(n, 1)
+        at = np.searchsorted(self.dir_ties, rev)
+        at = np.minimum(at, max(len(self.dir_ties) - 1, 0))
+        found = (self.dir_ties[at] == rev) if len(self.dir_ties) else np.zeros(0, bool)
+        self.reverse = np.where(found, at, -1)
 
     def replicate(self, rng: np.random.Generator) -> pd.Series:
         from .structure import _structure
 
         mult = np.bincount(rng.integers(0, self.k, size=self.k), minlength=self.k)
         n = self.n
-        active = np.union1d(np.unique(self.src[mult[self.codes] > 0]), self.fixed)
-        dm, cm = mult[self.d_unit], mult[self.c_unit]
-        keys = np.concatenate([self.d_und[dm > 0], self.c_key[cm > 0]])
-        weights = np.concatenate([dm[dm > 0], cm[cm > 0]]).astype(float)
-        ukeys, inv = np.unique(keys, return_inverse=True)
-        w = np.bincount(inv, weights=weights, minlength=len(ukeys))
+        acted = np.bincount(self.src, weights=mult[self.codes], minlength=n) > 0
+        acted[self.fixed] = True
+        w = np.bincount(self.row_tie, weights=mult[self.row_unit], minlength=len(self.ties))
+        present = w > 0
+        ukeys, w = self.ties[present], w[present]
         u, v = ukeys // max(n, 1), ukeys % max(n, 1)
-        keep = np.unique(np.concatenate([active, u, v]))
-        u2, v2 = np.searchsorted(keep, u), np.searchsorted(keep, v)
-        wm = K._sym(len(keep), u2, v2, w)
+        keep_mask = acted.copy()
+        keep_mask[u] = True
+        keep_mask[v] = True
+        keep = np.flatnonzero(keep_mask)
+        pos = np.cumsum(keep_mask) - 1
+        wm = K._sym(len(keep), pos[u], pos[v], w)
         am = wm.copy()
         am.data[:] = 1.0
         ga = K.GraphArrays(self.nodes[keep], am, wm, self.attrs.iloc[keep])
         recip = float("nan")
-        if "reciprocity" in self.want:
-            dk = np.unique(self.d_dir[dm > 0])
-            if len(dk):
-                rev = (dk % n) * n + dk // n
-                recip = float(np.isin(rev, dk).mean())
+        if "reciprocity" in self.want and len(self.dir_ties):
+            dw = np.bincount(self.row_dir, weights=mult[self.d_unit],
+                             minlength=len(self.dir_ties)) > 0
+            if dw.any():
+                r = self.reverse[dw]
+                recip = float(((r >= 0) & dw[np.maximum(r, 0)]).mean())
+        active = np.flatnonzero(acted)
         out, _ = _structure(ga, want=self.want, members=self.members, active=len(active),
                             recip=recip)
         return pd.Series({k: out[k] for k in self.want}, dtype="float64")
