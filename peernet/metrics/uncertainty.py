@@ -14,6 +14,14 @@ from . import _sparse as K
 
 __all__ = ["bootstrap", "resample_events"]
 
+#: Natural range of the bounded network_metrics entries: shifted intervals are clipped to it.
+_BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_component_share",
+                            "avg_clustering", "transitivity", "efficiency", "reciprocity"),
+                           (0.0, 1.0)),
+           **dict.fromkeys(("ei_index_org", "ei_index_sector", "ei_index_region",
+                            "assortativity_org"), (-1.0, 1.0)),
+           "modularity": (-0.5, 1.0)}
+
 
 def _units(inter: pd.DataFrame) -> np.ndarray:
     """Resampling unit of each interaction: its event, else its thread, else itself."""
@@ -89,7 +97,9 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     DataFrame
         ``metric``, ``value`` (on the data), ``low``, ``high`` (percentiles
         (1-ci)/2 and (1+ci)/2 of the replicates, NaN replicates ignored, shifted by the
-        bias), ``n``, ``seed``. ``result.attrs["bias"]`` lists the shift of each metric.
+        bias and kept inside the natural range of bounded network_metrics entries, e.g.
+        0-1 for density), ``n``, ``seed``. ``result.attrs["bias"]`` lists the shift of each
+        metric.
 
     Notes
     -----
@@ -144,6 +154,9 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
         bias = np.nanmedian(reps, axis=0) - value.to_numpy(float)
     if correct_bias:
         low, high = low - bias, high - bias
+        lo_b = np.array([_BOUNDS.get(str(m), (-np.inf, np.inf))[0] for m in value.index])
+        hi_b = np.array([_BOUNDS.get(str(m), (-np.inf, np.inf))[1] for m in value.index])
+        low, high = np.clip(low, lo_b, hi_b), np.clip(high, lo_b, hi_b)
     out = pd.DataFrame({"metric": pd.array([str(x) for x in value.index], dtype="str"),
                         "value": value.to_numpy(float), "low": low, "high": high,
                         "n": int(n), "seed": int(seed)})

@@ -83,3 +83,9 @@ def test_fast_replicates_equal_rebuilt_networks(riverbend):
         a = fast.replicate(r1)[list(NETWORK_METRICS)]
         b = pn.network_metrics(resample_events(y, r2))
         pd.testing.assert_series_equal(a, b, check_names=False)
+
+
+def test_shifted_interval_stays_in_range(tiny_net):
+    b = pn.metrics.bootstrap(tiny_net, ["density", "reciprocity", "ei_index_org"], n=20)
+    assert (b["low"] >= -1).all() and (b.loc[:1, "high"] <= 1).all()
+    assert (b.loc[:1, "low"] >= 0).all()
