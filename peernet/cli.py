@@ -146,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="report", help="output folder (default: report/)")
     p.add_argument("--names", action="store_true", help="show member names (default: "
                    "no member is named)")
-    p.add_argument("--bootstrap", type=int, default=100, help="resamples of the year's "
-                   "events for the intervals of network metrics (default 100; 0 skips them)")
+    p.add_argument("--bootstrap", type=int, default=200, help="resamples of the year's "
+                   "events for the intervals of network metrics (default 200; 0 skips them)")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")
     p.set_defaults(func=cmd_evaluate)
 

@@ -295,7 +295,7 @@ peernet evaluate data/samples/riverbend --year 2025 --out report/
     ("code", SETUP),
     ("code", """\
 net = pn.load_sample("riverbend")
-ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=30)
+ev = pn.evaluate(net, periods=["2024", "2025"])   # bootstrap=200 resamples by default
 ev"""),
     ("md", """\
 ## The scorecard
@@ -310,8 +310,8 @@ fig"""),
 
 `ev.changes()` lists every metric and indicator with last year's value, this year's, the
 change, and for the headline network metrics whether last year's value lies outside this
-year's **bootstrap interval** (the year's events resampled 30 times here to keep the notebook
-quick; 200 by default). A change inside the interval could be chance."""),
+year's **bootstrap interval** (the year's events resampled 200 times). A change inside the
+interval could be chance."""),
     ("code", """\
 ch = ev.changes()
 ch[ch["section"] == "network"][["metric", "previous", "current", "change", "low", "high",
