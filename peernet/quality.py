@@ -166,15 +166,23 @@ class QualityLog:
         self._frames: list[pd.DataFrame] = []
         self.rows_read = 0
         self.rows_kept: int | None = None
+        self.rows_dropped: int | None = None
 
     # -- recording ------------------------------------------------------------------------
     def read(self, n: int) -> None:
         """Add ``n`` to the rows read from the source."""
         self.rows_read += int(n)
 
-    def kept(self, n: int) -> None:
-        """Set the number of rows the loader kept (defaults to read - dropped)."""
+    def kept(self, n: int, *, dropped: int | None = None) -> None:
+        """Set the number of rows the loader kept (defaults to read - dropped).
+
+        ``dropped`` sets the number of rows dropped when it is not the number of distinct
+        row numbers recorded as dropped: a long table made from a wide file has several
+        rows per spreadsheet row (one a rating), and all of them may be dropped at once.
+        """
         self.rows_kept = int(n)
+        if dropped is not None:
+            self.rows_dropped = int(dropped)
 
     def _add(self, row, column, value, problem, action) -> None:
         self._rows.append({"source": self.source, "row": row, "column": column,
@@ -228,7 +236,8 @@ class QualityLog:
     def result(self) -> DataQuality:
         issues = self.issues()
         row_issues = issues[issues["row"].notna()]
-        dropped = int(row_issues.loc[row_issues["action"] == "dropped", "row"].nunique())
+        dropped = int(row_issues.loc[row_issues["action"] == "dropped", "row"].nunique()) \
+            if self.rows_dropped is None else self.rows_dropped
         repaired_rows = set(row_issues.loc[row_issues["action"] == "repaired", "row"])
         dropped_rows = set(row_issues.loc[row_issues["action"] == "dropped", "row"])
         repaired = len(repaired_rows - dropped_rows)

@@ -507,7 +507,8 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
         log.many(rows[mask], column, values.astype("object"), problem, action)
     keep = ~drop
     out = df.loc[keep].reset_index(drop=True)
-    log.kept(int(keep.sum()))
+    # counted per table row: rows of a long table can share one spreadsheet row number
+    log.kept(int(keep.sum()), dropped=int(drop.sum()))
     return (out, rows[keep]) if return_rows else out
 
 

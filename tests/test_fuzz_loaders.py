@@ -747,3 +747,18 @@ def test_guard_names_the_file_on_data_errors_raised_without_one(tmp_path):
     path.write_text("Timestamp,Email Address,Reliability [Ana]\n3/1/2025 10:09:41,b@a.org,\n")
     with pytest.raises(DataError, match=r"^no_answers\.csv: "):
         pn.read_survey(path)
+
+
+def test_long_table_rows_sharing_a_spreadsheet_row_are_each_counted():
+    """A wide survey row becomes several ratings; dropping the row drops all of them."""
+    surveys = pd.DataFrame({"respondent": [None, None, None, "ana"],
+                            "item": ["trust", "trust", "mission", "trust"],
+                            "value": [3, 2, 4, 1], "wave": ["2025"] * 4})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.PeerNetwork.from_tables(
+            members=pd.DataFrame({"member_id": ["ana"]}), surveys=surveys,
+            rows={"surveys": np.array([2, 2, 2, 3])}, sources={"surveys": "wide.csv"})
+    counts = net.quality.counts.set_index("source").loc["wide.csv"]
+    assert (counts["rows_read"], counts["rows_kept"], counts["rows_dropped"]) == (4, 1, 3)
+    check_accounting(net)
