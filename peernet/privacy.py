@@ -132,8 +132,9 @@ class _Scrubber:
             words = sorted((w for w in self.replacements if len(w) >= 3), key=len,
                            reverse=True)
             self.lookup = {w.lower(): self.replacements[w] for w in words}
-            self._pattern = (re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
-                             if words else None)
+            # whole words only: the id "ana" is not replaced inside "analysis"
+            self._pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words))
+                                        + r")(?!\w)", re.IGNORECASE) if words else None)
         return self._pattern
 
     def text(self, value: Any) -> Any:
@@ -308,7 +309,7 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     for g, mapping in group_maps.items():
         m[g] = _map_ids(m[g], mapping)
     out["surveys"] = _surveys_about(net.surveys, out["surveys"], member_map,
-                                    group_maps.get("org"))
+                                    None if "org" in keep else key)
 
     scrub = _Scrubber(_replacements(members, member_map))
     quality = _quality(net.quality, member_map, scrub)
@@ -357,7 +358,8 @@ def _items(s: pd.Series) -> np.ndarray:
 
 
 def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str, str],
-                   org_map: Mapping[str, str] | None) -> pd.DataFrame:
+                   org_key: bytes | None) -> pd.DataFrame:
+    """``about``: member pseudonyms, or org pseudonyms (``org_key`` given) for org ratings."""
     if "about" not in raw.columns or len(raw) == 0:
         return df
     about = raw["about"]
@@ -367,7 +369,8 @@ def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str,
         org_level = (~about.astype("str").isin(member_map.keys())).to_numpy() & \
             about.notna().to_numpy()
     as_member = _map_ids(about, member_map)
-    as_org = _map_ids(about, org_map) if org_map is not None else about.astype("str")
+    as_org = (_map_ids(about, _mapping(about[org_level], org_key, "org"))
+              if org_key is not None else about.astype("str"))
     df["about"] = as_member.where(~org_level, as_org)
     return df
 

@@ -438,3 +438,28 @@ def test_report_with_names_is_what_the_leak_finder_catches(riverbend_report, tmp
     named = pn.report(ev, tmp_path / "named", pseudonymize=False)
     long, ids = _needles(net)
     assert len(find_leaks(named, long, ids)) > 0
+
+
+def test_org_ratings_about_orgs_without_members_keep_a_pseudonym(rich):
+    surveys = pd.DataFrame({"respondent": ["ana", "ana"], "about": ["Parks Dept", "Beta School"],
+                            "item": ["trust", "trust"], "value": [3, 2], "wave": ["2025"] * 2,
+                            "about_level": ["org", "org"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.PeerNetwork.from_tables(members=rich.members, interactions=rich.interactions,
+                                         surveys=surveys)
+    anon = pn.pseudonymize(net, salt="s3cret", keep=("sector",))
+    assert anon.surveys["about"].tolist() == [
+        expected("Parks Dept", namespace="org", prefix="org-"),
+        expected("Beta School", namespace="org", prefix="org-")]
+    assert anon.surveys["about"].iat[1] in set(anon.members["org"])
+
+
+def test_ids_are_scrubbed_as_whole_words_only(rich):
+    from peernet.quality import QualityLog
+
+    log = QualityLog("x.csv")
+    log.note("analysis of ana's rows; Ben Roy and cai@b.org")
+    anon = pn.pseudonymize(rich.replace(quality=rich.quality + log.result()), salt="s3cret")
+    assert anon.quality.issues["problem"].iat[-1] == (
+        f"analysis of {expected('ana')}'s rows; {expected('ben')} and {expected('cai')}")
