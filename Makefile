@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint samples figures bench clean
+.PHONY: demo test lint samples figures notebooks bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ lint: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py --out data/samples
+
+figures: $(STAMP)
+	$(BIN)/python scripts/make_figures.py --out docs/figures
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/make_notebooks.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --members 10000 --interactions 1000000
