@@ -85,6 +85,10 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
         df.columns = [str(c).strip() for c in df.columns]
         if any(c.startswith("Unnamed: ") for c in df.columns):
             raise pd.errors.ParserError("ragged header")
+        if not isinstance(df.index, pd.RangeIndex):
+            # every data row has more cells than the header: pandas took the first
+            # column as the index; read row by row instead so the rows are reported
+            raise pd.errors.ParserError("more cells than the header")
         df.columns = unique_columns(df.columns, log)
         return df, np.arange(2, len(df) + 2)
     except (pd.errors.ParserError, ValueError, csv.Error):

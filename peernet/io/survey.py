@@ -336,7 +336,7 @@ def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     long = long[long.astype("str").str.strip() != ""]
     pos = long.index.get_level_values(0).to_numpy()
     col = long.index.get_level_values(1).to_numpy()
-    answered = np.bincount(pos, minlength=len(df)) > 0
+    answered = np.bincount(np.asarray(pos, dtype=np.intp), minlength=len(df)) > 0
     empty = ~answered & ~drop
     log.many(rows[empty], None, [""] * int(empty.sum()), "no answers (opened the survey, "
              "answered nothing): counted as a non-respondent", "dropped")
@@ -642,8 +642,8 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         if wave is None:
             first = table["date"].dropna()
             if first.empty:
-                raise ValueError(f"{file}: wave= is needed (no answer dates to take the year "
-                                 f"from); pass wave='2025'")
+                raise DataError("wave= is needed (no answer dates to take the year from); "
+                                "pass wave='2025'", file=file)
             wave = str(first.min().tz_convert(zone).year)
             log.note(f"wave taken from the year of the first answer: {wave}", column="wave")
         table["wave"] = str(wave)
