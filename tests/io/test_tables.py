@@ -237,3 +237,14 @@ def test_validate_returns_the_quality_of_a_folder(tmp_path):
     q = pn.validate(tmp_path)
     assert q.dropped["row"].tolist() == [2]
     assert "interactions.csv: dropped 1 row(s) (row 2): cannot read as a date" in q.summary()
+
+
+def test_every_row_longer_than_the_header_is_reported_not_shifted(tmp_path):
+    """pandas would silently take the first column as the index; peernet reports the rows."""
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n2025-01-01,ana,message,x\n"
+                            "2025-01-02,ben,message,y\n")
+    net = load_quiet(tmp_path)
+    assert len(net.interactions) == 0
+    assert net.quality.dropped["row"].tolist() == [2, 3]
+    assert set(net.quality.dropped["problem"]) == {"row has 4 cells, the header has 3"}
