@@ -19,10 +19,22 @@ from scipy.sparse import csgraph
 
 from ..graphs import NODE_ATTRIBUTES, _cached, _roster_attributes, _ties
 
-try:  # optional accelerator
-    import igraph as _igraph
-except ImportError:  # pragma: no cover - exercised only without igraph
-    _igraph = None
+_LAZY = object()
+#: The optional accelerator python-igraph, imported on first use (it imports matplotlib's
+#: pyplot, which ``import peernet`` must not); None when absent. Tests set it to None.
+_igraph: Any = _LAZY
+
+
+def _ig():
+    """The igraph module, or None when it is not installed (imported once, lazily)."""
+    global _igraph
+    if _igraph is _LAZY:
+        try:
+            import igraph
+        except ImportError:  # pragma: no cover - exercised only without igraph
+            igraph = None
+        _igraph = igraph
+    return _igraph
 
 #: Betweenness is exact up to this many nodes, sampled from ``BETWEENNESS_SAMPLE`` sources above.
 EXACT_MAX_NODES = 2000
@@ -65,11 +77,11 @@ class GraphArrays:
 
 def _igraph_of(ga: GraphArrays):
     """The undirected igraph graph of ``ga`` (cached), or None without python-igraph."""
-    if _igraph is None:
+    if _ig() is None:
         return None
     if "igraph" not in ga.cache:
         u, v, w = ga.edges()
-        g = _igraph.Graph(n=ga.n, edges=list(zip(u.tolist(), v.tolist(), strict=True)),
+        g = _ig().Graph(n=ga.n, edges=list(zip(u.tolist(), v.tolist(), strict=True)),
                           directed=False)
         g.es["weight"] = w
         ga.cache["igraph"] = g
@@ -183,7 +195,7 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     if k is None and n > EXACT_MAX_NODES:
         k = SAMPLE_SOURCES
     src = sources_for(ga.nodes.tolist(), k, seed)
-    if _igraph is not None:
+    if _ig() is not None:
         g = _igraph_of(ga)
         raw = 2 * np.asarray(g.betweenness(directed=False, sources=src), float)
     else:
@@ -219,7 +231,7 @@ def core_number(ga: GraphArrays) -> np.ndarray:
     """k-core number of each node (equal to ``nx.core_number``)."""
     if ga.n == 0:
         return np.zeros(0, np.int64)
-    if _igraph is not None:
+    if _ig() is not None:
         return np.asarray(_igraph_of(ga).coreness(), np.int64)
     u, v, _ = ga.edges()
     G = nx.Graph()
@@ -366,16 +378,16 @@ def louvain(ga: GraphArrays, *, seed: int = SEED) -> np.ndarray:
     def run_igraph():
         g = _igraph_of(ga)
         previous = random.getstate()
-        _igraph.set_random_number_generator(random.Random(seed))
+        _ig().set_random_number_generator(random.Random(seed))
         try:
             parts = g.community_multilevel(weights="weight")
         finally:
-            _igraph.set_random_number_generator(random)
+            _ig().set_random_number_generator(random)
             random.setstate(previous)
         return _labels([set(c) for c in parts], ga.n)
 
     def run():
-        if ga.n > EXACT_MAX_NODES and _igraph is not None:
+        if ga.n > EXACT_MAX_NODES and _ig() is not None:
             return run_igraph()
         G = nx.Graph()
         G.add_nodes_from(range(ga.n))
