@@ -364,7 +364,7 @@ def person_graph(net: Any, *, kinds: Iterable[str] | str | None = None, directed
                  weight: str | Mapping[str, float] = "count",
                  coattendance: str | None = "count",
                  max_event_size: int | None = MAX_EVENT_SIZE,
-                 min_shared: int = 1) -> nx.Graph:
+                 min_shared: int = 1, sources: Iterable[str] = ("logs",)) -> nx.Graph:
     """Person-to-person ties from direct interactions and co-attendance.
 
     Nodes are the members active in the slice (``net.members_active()``) plus everyone touched
@@ -398,6 +398,12 @@ def person_graph(net: Any, *, kinds: Iterable[str] | str | None = None, directed
         add 19,900 ties that swamp every structure metric. None keeps every event.
     min_shared : int, default 1
         Drop co-attendance pairs that shared fewer events than this.
+    sources : {("logs",), ("survey",), ("logs", "survey")}, default ("logs",)
+        Where ties come from. With ``"survey"`` the ties members reported in the survey wave
+        of the slice are joined (:func:`peernet.metrics.reported_vs_observed`): every edge
+        carries ``provenance`` (``"logs"``, ``"survey"`` or ``"both"``) and, where reported,
+        ``trust`` and ``value``; a tie only reported gets ``weight`` 1 and ``count`` 0.
+        Undirected graphs only.
 
     Returns
     -------
@@ -427,11 +433,52 @@ def person_graph(net: Any, *, kinds: Iterable[str] | str | None = None, directed
     >>> G["w01"]["w02"]["weight"]
     6.0
     """
+    sources = (sources,) if isinstance(sources, str) else tuple(sources)
+    unknown = set(sources) - {"logs", "survey"}
+    if not sources or unknown:
+        raise ValueError(f"sources must be a non-empty selection of 'logs' and 'survey'; "
+                         f"got {sources!r}")
+    if "survey" in sources and directed:
+        raise ValueError("sources with 'survey' needs directed=False (survey ties are "
+                         "joined as undirected pairs)")
     ties = _ties(net, kinds=kinds, directed=directed, weight=weight, coattendance=coattendance,
                  max_event_size=max_event_size, min_shared=min_shared)
     attrs = _roster_attributes(net, ties.nodes)
-    return _to_graph(ties, attrs, {"name": getattr(net, "name", "network"),
-                                   "period": getattr(net, "label", "all"), **ties.info})
+    G = _to_graph(ties, attrs, {"name": getattr(net, "name", "network"),
+                                "period": getattr(net, "label", "all"), **ties.info})
+    if "survey" not in sources:
+        return G
+    return _with_survey_ties(G, net, kinds, logs="logs" in sources)
+
+
+def _with_survey_ties(G: nx.Graph, net: Any, kinds: Any, *, logs: bool) -> nx.Graph:
+    """Join the survey's reported ties to a log graph, with provenance on every edge."""
+    from .metrics.survey import reported_vs_observed
+
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    direct = None if kinds is None else [k for k in kinds if k != "attend"]
+    rv = reported_vs_observed(net, kinds=direct, warn=False)
+    if not logs:
+        G.remove_edges_from(list(G.edges))
+    nx.set_edge_attributes(G, "logs", "provenance")
+    reported = rv[rv["reported"].to_numpy(dtype=bool)]
+    new_nodes = set(reported["member_a"]) | set(reported["member_b"])
+    if new_nodes - set(G):
+        extra = _roster_attributes(net, sorted(new_nodes - set(G)))
+        for node, row in extra.iterrows():
+            G.add_node(node, **{k: v for k, v in row.items() if pd.notna(v)})
+    for a, b, trust, value in zip(reported["member_a"], reported["member_b"],
+                                  reported["trust"], reported["value"], strict=True):
+        if G.has_edge(a, b):
+            G[a][b]["provenance"] = "both"
+        else:
+            G.add_edge(a, b, weight=1.0, count=0, kinds="survey", provenance="survey")
+        G[a][b]["trust"] = float(trust)
+        G[a][b]["value"] = float(value)
+    G.graph["sources"] = "logs; survey" if logs else "survey"
+    G.graph["survey_wave"] = str(rv["wave"].iloc[0]) if len(rv) else None
+    return G
 
 
 def org_graph(net: Any, *, kinds: Iterable[str] | str | None = None,

@@ -132,3 +132,26 @@ def test_slices_and_cache(riverbend):
     big = pn.person_graph(y, max_event_size=None)
     assert big.number_of_edges() >= G1.number_of_edges()
     assert big.graph["events_over_max_size"] == 0
+
+
+def test_person_graph_joins_survey_ties_with_provenance(tiny_net):
+    """Log ties (coattendance off): ana-cai, ana-ben, dee-eve. Survey 2025: cai rated ana,
+    eve rated ben. So ana-cai is in both, ben-eve only in the survey, the rest only in logs."""
+    surveys = pd.DataFrame({
+        "respondent": ["cai"] * 3 + ["eve"] * 3,
+        "about": ["ana"] * 3 + ["ben"] * 3,
+        "item": ["reliability", "mission", "openness"] * 2,
+        "value": [4, 3, 2, 1, 2, 3], "wave": "2025", "scale_min": 1, "scale_max": 4})
+    net = pn.PeerNetwork.from_tables(members=tiny_net.members, events=tiny_net.events,
+                                     interactions=tiny_net.interactions, surveys=surveys,
+                                     tz="UTC")
+    G = pn.person_graph(net.period("2025"), coattendance=None, sources=("logs", "survey"))
+    prov = {tuple(sorted((u, v))): d["provenance"] for u, v, d in G.edges(data=True)}
+    assert prov == {("ana", "cai"): "both", ("ben", "eve"): "survey",
+                    ("ana", "ben"): "logs", ("dee", "eve"): "logs"}
+    assert G["ana"]["cai"]["trust"] == 3.0  # mean of 4, 3, 2
+    assert G["ben"]["eve"]["count"] == 0 and G["ben"]["eve"]["weight"] == 1.0
+    S = pn.person_graph(net.period("2025"), coattendance=None, sources="survey")
+    assert sorted(tuple(sorted(e)) for e in S.edges) == [("ana", "cai"), ("ben", "eve")]
+    with pytest.raises(ValueError, match="sources must be"):
+        pn.person_graph(net, sources=("logs", "crm"))
