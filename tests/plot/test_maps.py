@@ -424,3 +424,26 @@ def test_an_empty_period_draws_an_empty_map(riverbend, river_layout):
     assert ax.get_title(loc="left") == "riverbend 2030: 0 members, 0 ties"
     fig = pn.plot.map_years(riverbend, ["2025", "2030"], layout=river_layout)
     assert [len(collection(a, "peernet-nodes").get_offsets()) for a in fig.axes] == [112, 0]
+
+
+def test_large_maps_rasterize_ties_and_nodes_samples_stay_vector(davis, monkeypatch):
+    import io
+
+    import peernet.plot.maps as maps
+
+    ax = pn.plot.network_map(davis, color_by=None, highlight=None)
+    assert not collection(ax, "peernet-edges").get_rasterized()
+    assert not collection(ax, "peernet-nodes").get_rasterized()
+    svg = io.StringIO()
+    ax.figure.savefig(svg, format="svg")
+    assert "<image" not in svg.getvalue()  # 139 ties, 18 members: every line a vector
+    plt.close(ax.figure)
+    monkeypatch.setattr(maps, "RASTER_TIES", 138)
+    monkeypatch.setattr(maps, "RASTER_NODES", 17)
+    ax = pn.plot.network_map(davis, color_by=None, highlight=None)
+    assert collection(ax, "peernet-edges").get_rasterized()
+    assert collection(ax, "peernet-nodes").get_rasterized()
+    svg = io.StringIO()
+    ax.figure.savefig(svg, format="svg")
+    assert svg.getvalue().count("<image") == 1  # ties and nodes in one embedded image
+    assert len(collection(ax, "peernet-edges").get_segments()) == 139
