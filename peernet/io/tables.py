@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +34,7 @@ def _find(folder: Path, table: str) -> Path | None:
 
 def load(path: str | Path, *, tz: str | None = None,
          errors: Literal["raise", "report"] = "report", dayfirst: bool = False,
-         name: str | None = None) -> PeerNetwork:
+         name: str | None = None, columns: Mapping[str, str] | None = None) -> PeerNetwork:
     """Load a canonical peernet folder into a :class:`PeerNetwork`.
 
     The folder holds ``members`` and ``interactions`` and any of ``events``, ``problems``,
@@ -55,6 +56,9 @@ def load(path: str | Path, *, tz: str | None = None,
         with "report"; with "raise" one DataError lists them all.
     dayfirst : bool, default False
         Read ambiguous dates like ``04/03/2025`` as day/month.
+    columns : mapping, optional
+        Renames applied to every table's header before validation, for files whose columns
+        are spelled differently (``{"time stamp": "timestamp", "E-mail": "email"}``).
 
     Returns
     -------
@@ -103,6 +107,8 @@ def load(path: str | Path, *, tz: str | None = None,
             continue
         log = QualityLog(file.name)
         df, numbers = read_table_file(file, log)
+        if columns:
+            df = df.rename(columns=dict(columns))
         raw[table], rows[table], sources[table] = df, numbers, file.name
         notes.append(log)
     known = {f"{t}{ext}" for t in TABLE_NAMES for ext in FORMATS} | {META_FILE}

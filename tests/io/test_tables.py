@@ -248,3 +248,12 @@ def test_every_row_longer_than_the_header_is_reported_not_shifted(tmp_path):
     assert len(net.interactions) == 0
     assert net.quality.dropped["row"].tolist() == [2, 3]
     assert set(net.quality.dropped["problem"]) == {"row has 4 cells, the header has 3"}
+
+
+def test_the_suggested_columns_fix_works(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="time stamp,source,kind\n2025-01-01,ana,message\n")
+    with pytest.raises(pn.DataError, match=r"Pass columns=\{'time stamp': 'timestamp'\}"):
+        pn.load(tmp_path)
+    net = pn.load(tmp_path, columns={"time stamp": "timestamp"})
+    assert len(net.interactions) == 1
