@@ -447,3 +447,22 @@ def test_large_maps_rasterize_ties_and_nodes_samples_stay_vector(davis, monkeypa
     ax.figure.savefig(svg, format="svg")
     assert svg.getvalue().count("<image") == 1  # ties and nodes in one embedded image
     assert len(collection(ax, "peernet-edges").get_segments()) == 139
+
+
+def test_maps_above_max_ties_draw_the_strongest_plus_each_members_strongest(davis, monkeypatch):
+    import peernet.plot.maps as maps
+
+    ax = pn.plot.network_map(davis, color_by=None, highlight=None)
+    assert "(strongest" not in ax.get_title(loc="left")
+    plt.close(ax.figure)
+    monkeypatch.setattr(maps, "MAX_TIES", 10)
+    ax = pn.plot.network_map(davis, color_by=None, highlight=None)
+    drawn = len(collection(ax, "peernet-edges").get_segments())
+    assert 10 <= drawn < 139
+    assert ax.get_title(loc="left").endswith(f"18 members, 139 ties (strongest {drawn} drawn)")
+    eu = np.array([0, 0, 1, 2, 3])
+    ev = np.array([1, 2, 2, 3, 4])
+    ew = np.array([5.0, 1.0, 4.0, 2.0, 1.0])
+    keep = maps._strongest_ties(eu, ev, ew, 2)
+    # the two strongest (0-1: 5, 1-2: 4) plus node 3's strongest (2-3: 2) and node 4's (3-4)
+    assert keep.tolist() == [True, False, True, True, True]
