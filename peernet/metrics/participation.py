@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..graphs import _unique_int
 from ._sparse import gini, top_share
 
 __all__ = ["participation", "FREQS"]
@@ -111,7 +112,7 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     ridx = np.asarray(rp.array.asi8 - base.ordinal, np.int64)
     lo_r = int(ridx.min()) if len(ridx) else 0
     span_r = (int(ridx.max()) - lo_r + 1) if len(ridx) else 1
-    pair_keys = np.unique(codes.astype(np.int64) * span_r + (ridx - lo_r))
+    pair_keys = _unique_int(codes.astype(np.int64) * span_r + (ridx - lo_r))
     mem, per = pair_keys // span_r, pair_keys % span_r + lo_r
     first = np.full(int(codes.max()) + 1 if len(codes) else 0, np.iinfo(np.int64).max)
     np.minimum.at(first, mem, per)

@@ -264,9 +264,9 @@ def time_to_first_reply(net: Any) -> pd.DataFrame:
     first = rep.drop_duplicates("thread_id").set_index("thread_id")
     count = rep.groupby("thread_id").size()
     out = pd.DataFrame({"thread_id": pd.array(starts.index.tolist(), dtype="str"),
-                        "started": starts["timestamp"].to_numpy(),
+                        "started": starts["timestamp"].array,
                         "author": starts["source"].astype("str").to_numpy()})
-    out["first_reply"] = first["timestamp"].reindex(starts.index).to_numpy()
+    out["first_reply"] = first["timestamp"].reindex(starts.index).array
     out["replier"] = first["source"].reindex(starts.index).astype("str").to_numpy()
     out["hours_to_first_reply"] = (out["first_reply"] - out["started"]) / pd.Timedelta(hours=1)
     out["replies"] = count.reindex(starts.index).fillna(0).astype("int64").to_numpy()
