@@ -227,8 +227,10 @@ def _igraph_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
 
     nodes = list(H.nodes)
     index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in H.edges()]
-    weights = [d for _, _, d in H.edges(data="lw")]
+    # one pass over the edges (each pass over a subgraph view of 394k ties costs ~1.3 s)
+    listed = [(index[u], index[v], d) for u, v, d in H.edges(data="lw")]
+    edges = [(a, b) for a, b, _ in listed]
+    weights = [d for _, _, d in listed]
     g = ig.Graph(n=len(nodes), edges=edges)
     kwargs: dict[str, Any] = {"weights": weights, "niter": 500}
     rng = np.random.default_rng(seed)
