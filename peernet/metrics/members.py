@@ -65,10 +65,11 @@ def _brokerage_counts(a: sp.csr_array, g: np.ndarray) -> np.ndarray:
     cons -= rows(d.multiply(d.T))
 
     def closed(p, q, r):
-        return rows(sp.csr_array(p.T).multiply(q @ r.T))
+        return rows(sp.csr_array(p.T).multiply(q @ r.T if r is not None else q))
 
-    coord -= closed(s, s, a)
-    gate -= closed(d, s, a)
+    sa = s @ a.T   # shared by the coordinator and gatekeeper classes
+    coord -= closed(s, sa, None)
+    gate -= closed(d, sa, None)
     rep -= closed(s, d, a)
     cons -= closed(d, d, s)
     liaison -= closed(d, d, d)
