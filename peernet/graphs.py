@@ -222,7 +222,8 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     inter = _with_columns(net.interactions)
     direct_kinds = [k for k in kinds if k != "attend"]
     has_target = inter["target"].notna().to_numpy()
-    direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy()]
+    cols = [c for c in ("timestamp", "source", "target", "kind", "weight") if c in inter.columns]
+    direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy(), cols]
     direct = direct.loc[(direct["source"] != direct["target"]).to_numpy()]
     use_att = coattendance is not None and "attend" in kinds
     att = _attendance(net) if use_att else None

@@ -233,6 +233,9 @@ def reciprocity(net_or_graph: Any) -> float:
     t = _ties(net_or_graph, directed=True, coattendance=None)
     if t.m == 0:
         return float("nan")
-    keys = t.u * max(t.n, 1) + t.v
+    keys = t.u * max(t.n, 1) + t.v   # already sorted: the ties are grouped by this key
+    if (keys[1:] < keys[:-1]).any():
+        keys = np.sort(keys)
     rev = t.v * max(t.n, 1) + t.u
-    return float(np.isin(rev, keys).mean())
+    at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
+    return float((keys[at] == rev).mean())
