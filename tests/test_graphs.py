@@ -155,3 +155,25 @@ def test_person_graph_joins_survey_ties_with_provenance(tiny_net):
     assert sorted(tuple(sorted(e)) for e in S.edges) == [("ana", "cai"), ("ben", "eve")]
     with pytest.raises(ValueError, match="sources must be"):
         pn.person_graph(net, sources=("logs", "crm"))
+
+
+def test_unique_int_and_kind_bits_match_the_slow_paths():
+    import numpy as np
+
+    from peernet.graphs import _KIND_BIT, _kind_bits, _unique_int
+
+    keys = np.array([5, -3, 5, 0, 12, -3, 7], dtype=np.int64)
+    assert _unique_int(keys).tolist() == [-3, 0, 5, 7, 12]
+    assert _unique_int(np.zeros(0, np.int64)).tolist() == []
+    kinds = pd.Series(["reply", "help", "reply", "message"], dtype="category")
+    expected = [1 << _KIND_BIT[k] for k in ["reply", "help", "reply", "message"]]
+    assert _kind_bits(kinds).tolist() == expected
+    assert _kind_bits(kinds.astype("str")).tolist() == expected
+    assert _kind_bits(kinds.iloc[:0]).tolist() == []
+
+
+def test_reciprocity_from_net_equals_networkx(riverbend):
+    s = riverbend.period("2025")
+    G = pn.person_graph(s, directed=True, coattendance=None)
+    G.remove_edges_from(nx.selfloop_edges(G))
+    assert pn.metrics.reciprocity(s) == pytest.approx(nx.overall_reciprocity(G))
