@@ -61,6 +61,17 @@ def test_time_to_first_reply_by_hand():
     assert len(pn.metrics.time_to_first_reply(net.period("2026"))) == 0
 
 
+def test_time_to_first_reply_when_no_thread_is_answered():
+    rows = [
+        {"timestamp": "2025-03-01 09:00", "source": "a", "kind": "message", "thread_id": "t1"},
+        {"timestamp": "2025-03-01 09:30", "source": "a", "kind": "reply", "thread_id": "t1"},
+        {"timestamp": "2025-03-02 08:00", "source": "c", "kind": "message", "thread_id": "t2"},
+    ]
+    t = pn.metrics.time_to_first_reply(acts(rows))   # all first replies NaT: stays UTC
+    assert str(t["first_reply"].dtype) == str(t["started"].dtype) == "datetime64[ns, UTC]"
+    assert t["hours_to_first_reply"].isna().all() and t["replies"].tolist() == [0, 0]
+
+
 def test_time_to_first_reply_without_threads(tiny_net):
     t = pn.metrics.time_to_first_reply(tiny_net)
     assert len(t) == 0 and t.columns[0] == "thread_id"
