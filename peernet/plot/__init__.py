@@ -1,8 +1,8 @@
 """Network maps and evaluation charts (matplotlib, imported lazily inside each function).
 
 Every axes-level function takes ``ax=None`` and returns the Axes; figure-level functions
-(``map_years``, ``roles``, ``evaluation_figure``) return the Figure. Nothing here calls
-``plt.show()`` or changes matplotlib's global settings; the house look is a context
+(``map_years``, ``roles``, ``evaluation_figure``) return the Figure. Nothing here shows a
+window or changes matplotlib's global settings; the house look is a context
 manager, ``with pn.plot.style(): ...``.
 """
 
