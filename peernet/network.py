@@ -139,10 +139,6 @@ def _period_starts(labels: pd.Series, tz: str) -> pd.Series:
     return labels.map(out).astype("datetime64[ns, UTC]")
 
 
-def _frame(name: str, df: pd.DataFrame | None) -> pd.DataFrame:
-    return empty_table(name) if df is None else df
-
-
 @dataclass(frozen=True, repr=False, eq=False)
 class PeerNetwork:
     """The tables of one peer network, possibly sliced to a time window.
@@ -422,7 +418,6 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
 
     members = tables["members"]
     known = set(members["member_id"])
-    roster_given = "members" in sources or len(members) > 0 or not logs["members"]._rows
     added: dict[str, tuple[str, int | None, str]] = {}
     for table, columns in MEMBER_REFERENCES.items():
         df = tables.get(table)
@@ -448,7 +443,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
             if value not in added:
                 added[value] = ("surveys", row_of("surveys", idx), "about")
     if added:
-        if errors == "raise" and roster_given and len(members):
+        if errors == "raise" and len(members):
             problems = [{"file": sources.get(t, t), "row": r, "column": c, "value": v,
                          "problem": "member id not on the roster"}
                         for v, (t, r, c) in added.items()]

@@ -123,7 +123,7 @@ def load(path: str | Path, *, tz: str | None = None,
         net = PeerNetwork.from_tables(**raw, tz=tz, errors=errors, dayfirst=dayfirst,
                                       sources=sources, rows=rows, quality=pre,
                                       name=name or meta.get("name") or folder.name, meta=meta)
-    _merge_read_drops(net, notes)
+    net = _merge_read_drops(net, notes)
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
     return net
@@ -150,15 +150,16 @@ def _issues_only(log: QualityLog) -> DataQuality:
     return DataQuality(issues=q.issues)
 
 
-def _merge_read_drops(net: PeerNetwork, logs: list[QualityLog]) -> None:
+def _merge_read_drops(net: PeerNetwork, logs: list[QualityLog]) -> PeerNetwork:
     """Rows dropped while parsing (ragged rows) count as read and dropped for their file."""
-    counts = net.quality.counts
+    counts = net.quality.counts.copy()
     for log in logs:
-        dropped = sum(1 for r in log._rows if r["action"] == "dropped")
+        dropped = int(log.result().counts["rows_dropped"].iat[0])
         if dropped:
             at = counts["source"] == log.source
             counts.loc[at, "rows_read"] += dropped
             counts.loc[at, "rows_dropped"] += dropped
+    return net.replace(quality=DataQuality(issues=net.quality.issues, counts=counts))
 
 
 def save(net: PeerNetwork, path: str | Path, *,
