@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from ..errors import DataError, DataQualityWarning
+from ..errors import DataError, DataQualityWarning, location
 from ..network import TABLE_NAMES, PeerNetwork
 from ..quality import DataQuality, QualityLog
+from ._parquet import Parts, read_parquet_table
 from ._text import read_table_file
 
 __all__ = ["load", "save", "validate"]
@@ -23,6 +25,8 @@ META_FILE = "peernet.json"
 
 def _find(folder: Path, table: str) -> Path | None:
     found = [folder / f"{table}{ext}" for ext in FORMATS if (folder / f"{table}{ext}").exists()]
+    if (folder / table).is_dir():
+        found.append(folder / table)  # a partitioned Parquet table
     if not found and (folder / f"{table}.xls").exists():
         raise DataError("old Excel .xls files are not read; open the file in Excel or "
                         "LibreOffice and save it as .xlsx or .csv", file=f"{table}.xls")
@@ -39,8 +43,21 @@ def load(path: str | Path, *, tz: str | None = None,
 
     The folder holds ``members`` and ``interactions`` and any of ``events``, ``problems``,
     ``actions``, ``surveys``, ``checklist``, ``outcomes``, each as ``.csv``, ``.parquet``
-    (a file or a partitioned folder) or ``.xlsx``, and optionally ``peernet.json`` (name,
-    time zone). CSV files may carry a UTF-8 BOM, be saved as cp1252, or use ``;`` or tabs.
+    or ``.xlsx``, and optionally ``peernet.json`` (name, time zone). CSV files may carry a
+    UTF-8 BOM, be saved as cp1252, or use ``;`` or tabs.
+
+    Any table may also be a folder of Parquet parts, e.g. one a year:
+    ``interactions/2024.parquet``, ``interactions/2025.parquet``, or hive-style
+    ``interactions/year=2024/part-0.parquet`` (``interactions.parquet/`` works the same).
+    The parts are stacked in name order (numbers compared as numbers) and must hold the
+    required columns each. A ``key=value`` folder name is not added as a column: the table
+    has the columns the files hold. Files named ``_*`` or ``.*`` (``_SUCCESS``) are skipped;
+    other non-Parquet files are listed in ``net.quality``. Problems name the part file and
+    its row (row 2 is the file's first row, as for a flat file).
+
+    Parquet is read with pyarrow, column-wise; columns not in the schema are kept, as for
+    every format, unless ``columns=`` maps them to ``None``, in which case they are never
+    read from disk.
 
     Parameters
     ----------
@@ -58,7 +75,9 @@ def load(path: str | Path, *, tz: str | None = None,
         Read ambiguous dates like ``04/03/2025`` as day/month.
     columns : mapping, optional
         Renames applied to every table's header before validation, for files whose columns
-        are spelled differently (``{"time stamp": "timestamp", "E-mail": "email"}``).
+        are spelled differently (``{"time stamp": "timestamp", "E-mail": "email"}``). A
+        column mapped to ``None`` is left out of every table (a Parquet file does not
+        even read it): ``{"text_blob": None}`` keeps a large free-text column out of memory.
 
     Returns
     -------
@@ -78,6 +97,22 @@ def load(path: str | Path, *, tz: str | None = None,
     ...     net = pn.load(pn.datasets.sample_path("riverbend"))
     >>> net.tz
     'America/Los_Angeles'
+
+    A folder with the interactions partitioned by year, and a column left unread:
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> src = pn.load_sample("davis")
+    >>> pn.save(src, out)  # doctest: +ELLIPSIS
+    PosixPath(...)
+    >>> inter = src.interactions.assign(note="free text")
+    >>> (out / "interactions.parquet").unlink()
+    >>> for year, part in inter.groupby(inter["timestamp"].dt.year):
+    ...     (out / "interactions" / f"year={year}").mkdir(parents=True)
+    ...     part.to_parquet(out / "interactions" / f"year={year}" / "part-0.parquet")
+    >>> back = pn.load(out, columns={"note": None})
+    >>> back.interactions.equals(src.interactions)
+    True
     """
     folder = Path(path)
     if not folder.exists():
@@ -95,8 +130,12 @@ def load(path: str | Path, *, tz: str | None = None,
             raise DataError("expected a JSON object", file=META_FILE)
         _check_meta(meta)
     tz = tz or meta.get("tz") or "UTC"
+    columns = dict(columns or {})
+    skip = {k for k, v in columns.items() if v is None}
+    renames = {k: v for k, v in columns.items() if v is not None}
     raw: dict[str, pd.DataFrame] = {}
     rows, sources, notes = {}, {}, []
+    parts: dict[str, Parts] = {}
     for table in TABLE_NAMES:
         file = _find(folder, table)
         if file is None:
@@ -105,13 +144,23 @@ def load(path: str | Path, *, tz: str | None = None,
                                 f"{table}.parquet or {table}.xlsx in {folder}",
                                 file=str(folder))
             continue
-        log = QualityLog(file.name)
-        df, numbers = read_table_file(file, log)
-        if columns:
-            df = df.rename(columns=dict(columns))
-        raw[table], rows[table], sources[table] = df, numbers, file.name
+        source = file.name + "/" if file.is_dir() else file.name
+        log = QualityLog(source)
+        if file.is_dir() or file.suffix.lower() == ".parquet":
+            df, numbers, where = read_parquet_table(file, table, skip=skip, renames=renames,
+                                                    log=log)
+            if where is not None:
+                parts[source] = where
+        else:
+            df, numbers = read_table_file(file, log)
+            if skip:
+                df = df.drop(columns=[c for c in df.columns if c in skip])
+        if renames:
+            df = df.rename(columns=renames)
+        raw[table], rows[table], sources[table] = df, numbers, source
         notes.append(log)
-    known = {f"{t}{ext}" for t in TABLE_NAMES for ext in FORMATS} | {META_FILE}
+    known = {f"{t}{ext}" for t in TABLE_NAMES for ext in FORMATS} | {META_FILE} | \
+        set(TABLE_NAMES)
     extra = QualityLog(folder.name or str(folder))
     for item in sorted(folder.iterdir()):
         if item.name not in known and not item.name.startswith("."):
@@ -120,13 +169,54 @@ def load(path: str | Path, *, tz: str | None = None,
     pre = DataQuality.merge([_issues_only(n) for n in notes] + [_issues_only(extra)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataQualityWarning)
-        net = PeerNetwork.from_tables(**raw, tz=tz, errors=errors, dayfirst=dayfirst,
-                                      sources=sources, rows=rows, quality=pre,
-                                      name=name or meta.get("name") or folder.name, meta=meta)
+        try:
+            net = PeerNetwork.from_tables(**raw, tz=tz, errors=errors, dayfirst=dayfirst,
+                                          sources=sources, rows=rows, quality=pre,
+                                          name=name or meta.get("name") or folder.name,
+                                          meta=meta)
+        except DataError as err:
+            if not parts:
+                raise
+            raise _relocate_error(err, parts) from err.__cause__
     net = _merge_read_drops(net, notes)
+    if parts:
+        net = net.replace(quality=DataQuality(issues=_relocate_issues(net.quality.issues, parts),
+                                              counts=net.quality.counts))
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
     return net
+
+
+def _relocate_issues(issues: pd.DataFrame, parts: Mapping[str, Parts]) -> pd.DataFrame:
+    """Rows of a partitioned table, numbered as if stacked, become (part file, its row)."""
+    issues = issues.copy()
+    for source, where in parts.items():
+        at = np.flatnonzero(((issues["source"] == source) & issues["row"].notna()).to_numpy())
+        if not len(at):
+            continue
+        located = [where.locate(r) for r in issues["row"].iloc[at]]
+        issues.iloc[at, issues.columns.get_loc("source")] = [f for f, _ in located]
+        issues.iloc[at, issues.columns.get_loc("row")] = [r for _, r in located]
+    return issues
+
+
+def _relocate_error(err: DataError, parts: Mapping[str, Parts]) -> DataError:
+    """The same DataError with rows of partitioned tables given as (part file, its row)."""
+    problems = []
+    for p in err.problems:
+        if p.get("file") in parts and p.get("row") is not None:
+            file, row = parts[p["file"]].locate(p["row"])
+            p = {**p, "file": file, "row": row}
+        problems.append(p)
+    file, row = err.file, err.row
+    if file in parts and row is not None:
+        file, row = parts[file].locate(row)
+    message = str(err).split("\n", 1)[0]
+    where = location(err.file, err.row, err.column, err.sheet)
+    if where and message.startswith(where + ": "):
+        message = message[len(where) + 2:]
+    return DataError(message, file=file, row=row, column=err.column, value=err.value,
+                     sheet=err.sheet, problems=problems)
 
 
 def _check_meta(meta: dict) -> None:
