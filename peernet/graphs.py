@@ -153,17 +153,29 @@ def _ns(values: pd.Series) -> np.ndarray:
     return values.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative int64 keys, by one plain sort.
+
+    ``key * len + row`` is unique, so numpy's (SIMD) sort of it gives the stable order
+    about 8x faster than the stable argsort; falls back to that when the product could
+    overflow int64.
+    """
+    r = len(keys)
+    if r and keys.min() >= 0 and int(keys.max()) < (1 << 62) // max(r, 1):
+        return np.sort(keys * r + np.arange(r, dtype=np.int64)) % r
+    return np.argsort(keys, kind="stable")
+
+
 def _group(keys: np.ndarray, count: np.ndarray, weight: np.ndarray, first: np.ndarray,
            last: np.ndarray, kinds: np.ndarray):
     """Sum/min/max/or of per-row values by integer key (vectorised)."""
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else \
-        np.zeros(0, np.intp)
     if not len(keys):
         z = np.zeros(0)
         return keys, z, z, np.zeros(0, "i8"), np.zeros(0, "i8"), np.zeros(0, "i8")
-    first_v = first[order].copy()
+    order = _stable_order(keys)
+    keys = keys[order]
+    start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    first_v = first[order]
     first_v[first_v == _NS_NAT] = np.iinfo(np.int64).max
     f = np.minimum.reduceat(first_v, start)
     f[f == np.iinfo(np.int64).max] = _NS_NAT
@@ -217,41 +229,77 @@ def _ties(net: Any, *, kinds=None, directed: bool = False, weight: Any = "count"
         max_event_size=max_event_size, min_shared=int(min_shared)))
 
 
-def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
-                min_shared) -> Ties:
-    inter = _with_columns(net.interactions)
-    direct_kinds = [k for k in kinds if k != "attend"]
-    has_target = inter["target"].notna().to_numpy()
-    cols = [c for c in ("timestamp", "source", "target", "kind", "weight") if c in inter.columns]
-    direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy(), cols]
-    direct = direct.loc[(direct["source"] != direct["target"]).to_numpy()]
-    use_att = coattendance is not None and "attend" in kinds
-    att = _attendance(net) if use_att else None
-    active = net.members_active()
-    ids = [active.to_numpy(dtype=object), direct["source"].to_numpy(dtype=object),
-           direct["target"].to_numpy(dtype=object)]
-    if att is not None:
-        ids.append(att["source"].to_numpy(dtype=object))
-    # one hashing pass gives the sorted node ids and every row's node position
-    codes, uniq = pd.factorize(np.concatenate(ids))
+def _node_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Sorted distinct ids of several id columns and each row's position among them.
+
+    Each column is factorized on its own (arrow-backed strings hash without an object copy
+    of the rows); only the few distinct ids are merged and sorted as Python strings.
+    """
+    factors = [pd.factorize(col) for col in columns]
+    if any((np.asarray(c) < 0).any() for c, _ in factors):   # missing ids: one object pass
+        ids = [np.asarray(col, dtype=object) for col in columns]
+        codes, uniq = pd.factorize(np.concatenate(ids))
+        cut = np.r_[0, np.cumsum([len(x) for x in ids])]
+    else:
+        codes_u, uniq = pd.factorize(np.concatenate(
+            [np.asarray(u, dtype=object) for _, u in factors]))
+        shift = np.r_[0, np.cumsum([len(u) for _, u in factors])]
+        codes = np.concatenate([codes_u[shift[i] + np.asarray(c, np.int64)]
+                                for i, (c, _) in enumerate(factors)])
+        cut = np.r_[0, np.cumsum([len(c) for c, _ in factors])]
     uniq = np.asarray(uniq, dtype=object)
     order = np.argsort(uniq, kind="stable")
-    nodes = uniq[order]
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
     pos = rank[codes] if len(codes) else np.zeros(0, np.int64)
-    cut = np.cumsum([len(a) for a in ids])
+    return uniq[order], [pos[cut[i]:cut[i + 1]] for i in range(len(columns))]
+
+
+def _direct_rows(net: Any, direct_kinds: tuple[str, ...]) -> dict:
+    """The slice's direct interactions (a target, another person) with node positions.
+
+    Cached on the slice: the undirected and the directed tie tables (and any other
+    settings with the same kinds) filter the log, factorize the ids and convert the times
+    and kinds once.
+    """
+    def build():
+        inter = _with_columns(net.interactions)
+        has_target = inter["target"].notna().to_numpy()
+        cols = [c for c in ("timestamp", "source", "target", "kind", "weight")
+                if c in inter.columns]
+        direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy(), cols]
+        direct = direct.loc[(direct["source"] != direct["target"]).to_numpy()]
+        active = net.members_active()
+        nodes, (_, s, t) = _node_positions([active, direct["source"], direct["target"]])
+        return {"direct": direct, "active": active, "nodes": nodes, "s": s, "t": t,
+                "time": _ns(direct["timestamp"]), "kind_bits": _kind_bits(direct["kind"])}
+    return _cached(net, ("direct_rows", direct_kinds), build)
+
+
+def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
+                min_shared) -> Ties:
+    rows = _direct_rows(net, tuple(k for k in kinds if k != "attend"))
+    direct, nodes, s, t = rows["direct"], rows["nodes"], rows["s"], rows["t"]
+    use_att = coattendance is not None and "attend" in kinds
+    att = _attendance(net) if use_att else None
+    m_idx = None
+    if att is not None:
+        a_codes, a_uniq = pd.factorize(att["source"])
+        at = pd.Index(nodes, dtype=object).get_indexer(np.asarray(a_uniq, dtype=object))
+        if (np.asarray(a_codes) < 0).any() or (at < 0).any():   # attendees outside the nodes
+            nodes, (_, s, t, m_idx) = _node_positions(
+                [rows["active"], direct["source"], direct["target"], att["source"]])
+        else:
+            m_idx = at[np.asarray(a_codes, np.int64)]
     n = len(nodes)
     info: dict[str, Any] = {"kinds": "; ".join(kinds), "weight": str(weight),
                             "coattendance": str(coattendance), "max_event_size": max_event_size,
                             "min_shared": min_shared, "directed": directed}
 
     # direct ties
-    s = pos[cut[0]:cut[1]]
-    t = pos[cut[1]:cut[2]]
     w = _weights_of(direct, weight)
-    tm = _ns(direct["timestamp"])
-    kb = _kind_bits(direct["kind"])
+    tm = rows["time"]
+    kb = rows["kind_bits"]
     if directed:
         keys = s * n + t
     else:
@@ -259,9 +307,8 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     parts = [(keys, np.ones(len(keys)), w, tm, tm, kb)]
     info["direct_interactions"] = len(direct)
 
-    # co-attendance: B (members x events) -> B B^T
+    # co-attendance: every pair of attendees of each kept event (the pairs of B B^T)
     if att is not None and len(att):
-        m_idx = pos[cut[2]:cut[3]]
         e_codes, e_names = pd.factorize(att["event_id"])
         size = np.bincount(e_codes, minlength=len(e_names))
         big = size > max_event_size if max_event_size is not None else np.zeros(len(size), bool)
@@ -271,14 +318,14 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
         m_idx, e_codes = m_idx[keep_row], e_codes[keep_row]
         ev_time = np.full(len(e_names), np.iinfo(np.int64).max)
         np.minimum.at(ev_time, e_codes, _ns(att["timestamp"])[keep_row])
-        b = sp.csr_array((np.ones(len(m_idx)), (m_idx, e_codes)), shape=(n, len(e_names)))
-        co = sp.triu(b @ b.T, k=1).tocoo()
-        inv = np.where(size > 1, 1.0 / np.maximum(size - 1, 1), 0.0)
-        shared = co.data.astype(np.int64)
+        pair, shared, cfirst, clast = _coattendance_pairs(m_idx, e_codes, ev_time, n)
         ok = shared >= min_shared
         info["pairs_below_min_shared"] = int((~ok).sum())
-        cu, cv, shared = co.row[ok].astype(np.int64), co.col[ok].astype(np.int64), shared[ok]
+        pair, shared, cfirst, clast = pair[ok], shared[ok], cfirst[ok], clast[ok]
+        cu, cv = pair // n, pair % n
         if coattendance == "newman":
+            b = sp.csr_array((np.ones(len(m_idx)), (m_idx, e_codes)), shape=(n, len(e_names)))
+            inv = np.where(size > 1, 1.0 / np.maximum(size - 1, 1), 0.0)
             nw = sp.triu((b * inv[None, :]) @ b.T, k=1).tocsr()
             cw = np.asarray(nw[cu, cv]).ravel()
         else:
@@ -287,7 +334,6 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
             cw = cw * float({**DEFAULT_WEIGHTS, **dict(weight)}.get("attend", 1.0))
         elif weight == "weight":
             cw = cw * DEFAULT_WEIGHTS["attend"]
-        cfirst, clast = _pair_times(m_idx, e_codes, ev_time, cu * n + cv, n)
         abit = np.full(len(cu), 1 << _KIND_BIT["attend"], np.int64)
         parts.append((cu * n + cv, shared.astype(float), cw, cfirst, clast, abit))
         if directed:
@@ -319,31 +365,35 @@ def _event_pairs(ev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
-def _pair_times(m_idx: np.ndarray, e_codes: np.ndarray, ev_time: np.ndarray,
-                wanted: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """First and last shared event time of each wanted pair (key lo*n+hi), vectorised.
+def _coattendance_pairs(m_idx: np.ndarray, e_codes: np.ndarray, ev_time: np.ndarray,
+                        n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of members who attended a same (kept) event, reduced by pair.
 
-    Every pair of attendees of each (kept) event is listed with numpy repeats, then reduced
-    by pair; events are at most ``max_event_size`` large, so this is O(attendances x size).
+    Returns the pair keys ``lo * n + hi`` (sorted), the number of events the two shared
+    (the entries of the upper triangle of ``B Bᵀ``) and the first and last shared event
+    time. Every pair of attendees of each event is listed with numpy repeats and sorted
+    once together with the event time's rank; events are at most ``max_event_size`` large,
+    so this is O(attendances x size).
     """
-    first = np.full(len(wanted), _NS_NAT)
-    last = np.full(len(wanted), _NS_NAT)
-    if not len(wanted):
-        return first, last
     order = np.lexsort((m_idx, e_codes))
-    mem, ev = m_idx[order], e_codes[order]
+    mem, ev = m_idx[order].astype(np.int64), e_codes[order]
     left, right = _event_pairs(ev)
-    a, b = mem[left], mem[right]
-    keys = np.minimum(a, b) * n + np.maximum(a, b)
-    t = ev_time[ev[left]]
-    o = np.argsort(keys, kind="stable")
-    keys, t = keys[o], t[o]
+    if not len(left):
+        z = np.zeros(0, np.int64)
+        return z, z, z, z
+    keys = mem[left] * n + mem[right]          # attendees are sorted within an event: lo, hi
+    times, t = np.unique(ev_time[ev[left]], return_inverse=True)
+    t = t.astype(np.int64).ravel()
+    span = len(times)
+    if n * n * span < (1 << 62):               # one plain sort of (pair, time rank)
+        comb = np.sort(keys * span + t)
+        keys, t = comb // span, comb % span
+    else:
+        o = np.lexsort((t, keys))
+        keys, t = keys[o], t[o]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    ukeys = keys[starts]
-    tmin = np.minimum.reduceat(t, starts)
-    tmax = np.maximum.reduceat(t, starts)
-    at = np.searchsorted(ukeys, wanted)
-    return tmin[at], tmax[at]
+    ends = np.r_[starts[1:], len(keys)]
+    return keys[starts], ends - starts, times[t[starts]], times[t[ends - 1]]
 
 
 # ------------------------------------------------------------------------------- roster
