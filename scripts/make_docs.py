@@ -20,7 +20,14 @@ canonical folder holds one file a table (`members.csv`, `interactions.parquet`,
 (`{"name": ..., "tz": "America/Los_Angeles"}`). `members` and `interactions` are required;
 the other tables are optional, and a table that is absent is different from an empty one
 (`net.has("problems")`). Column names are fixed; optional columns may be absent; unknown
-columns are kept.
+columns are kept (`pn.load(path, columns={"text_blob": None})` leaves one out; from Parquet
+it is then never read).
+
+Any table may also be a folder of Parquet parts, for example one a year:
+`interactions/2024.parquet` and `interactions/2025.parquet`, or hive-style
+`interactions/year=2024/part-0.parquet`. The parts are stacked in name order and each must
+hold the required columns; a `year=2024` folder name is not added as a column. Problems
+name the part file and its row (`interactions/year=2025/part-0.parquet, row 4`).
 
 *This page is generated from `peernet/schema.py` by `scripts/make_docs.py`.*
 
