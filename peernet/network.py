@@ -341,7 +341,18 @@ class PeerNetwork:
         return self.root._slice(self.window.previous())
 
     def _slice(self, window: Window) -> PeerNetwork:
+        # A slice is memoised on its root network, so ``net.period("2025")`` asked twice
+        # (by the evaluation and again by its maps) is one object, and the ties, graphs
+        # and metrics cached on it are computed once. The cache lives in the instance's
+        # __dict__ (the dataclass is frozen, not slotted), so it goes with the network.
         root = self.root
+        memo = root.__dict__.setdefault("_slices", {})
+        if window not in memo:
+            memo[window] = root._cut(window)
+        return memo[window]
+
+    def _cut(self, window: Window) -> PeerNetwork:
+        root = self
         s, e = window.start_utc, window.end_utc
 
         def within(series: pd.Series) -> np.ndarray:

@@ -28,7 +28,8 @@ import pandas as pd
 from ..network import PeerNetwork
 from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories, safe_label
 
-__all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE"]
+__all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE",
+           "BROKER_MAX", "MAX_TIES", "ORG_LABELS"]
 
 #: Roster attributes maps are usually coloured by (any node attribute works).
 COLOR_BY = ("org", "sector", "region", "language", "role", "community")
@@ -38,10 +39,13 @@ HIGHLIGHTS = ("brokers", "isolates", "newcomers")
 #: Brokers are the members with the most Gould-Fernandez brokerage across organizations:
 #: this share of the members drawn (at least one), among those with any brokerage.
 BROKER_SHARE = 0.10
+#: ... and at most this many, so that a 10,000-member map marks 50 brokers, not 1,000.
+BROKER_MAX = 50
 #: Outline style of each highlight: an outline-only marker drawn around the node.
 HIGHLIGHT_STYLE: dict[str, dict[str, Any]] = {
     "brokers": {"marker": "o", "linewidth": 2.0, "linestyle": "solid", "scale": 1.7,
-                "edgecolor": "#000000", "label": "broker (top {share:.0%} brokerage)"},
+                "edgecolor": "#000000",
+                "label": "broker (top {share:.0%} brokerage, at most {most})"},
     "newcomers": {"marker": "o", "linewidth": 1.1, "linestyle": (0, (2.5, 1.5)),
                   "scale": 3.2, "edgecolor": "#000000", "label": "newcomer (joined in period)"},
     "isolates": {"marker": "s", "linewidth": 1.1, "linestyle": "solid", "scale": 2.6,
@@ -53,6 +57,10 @@ _SINGLE_COLOR = OKABE_ITO[4]
 _EDGE_RGB = (0.22, 0.22, 0.22)
 _AUTO_IGRAPH = 500
 _AUTO_KK = 300
+#: Organization maps refine the spring layout by Kamada-Kawai up to this many organizations
+#: (its cost grows with the square: 1.8 s at 250 organizations, where every one of them
+#: is labelled and the spring layout alone reads as well).
+_ORG_KK = 120
 _METHODS = ("auto", "spring", "kamada_kawai", "igraph")
 #: Above this many ties the tie LineCollection is rasterized (an image inside the SVG/PDF at
 #: the figure's dpi): 394,000 vector lines made a 10,000-member map's SVG take 50 s and
@@ -65,6 +73,8 @@ RASTER_NODES = 2_000
 #: title then says "M ties (strongest K drawn)". Sizes, degrees and the legend still count
 #: every tie. At 10,000 members / 394,000 ties this makes the map's lines 8x fewer.
 MAX_TIES = 50_000
+#: An organization map names at most this many organizations by default (the largest).
+ORG_LABELS = 40
 
 
 # ------------------------------------------------------------------------- layout
@@ -77,6 +87,33 @@ def _as_graph(net_or_graph: Any, what: str) -> nx.Graph:
         return net_or_graph
     raise TypeError(f"{what}: net_or_graph must be a PeerNetwork or a networkx graph; got "
                     f"{type(net_or_graph).__name__}")
+
+
+def _tie_arrays(src: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                np.ndarray, dict]:
+    """The person graph of ``src`` as arrays: sorted node ids, tie ends (positions into
+    the nodes), tie weights and the graph attributes (name, period).
+
+    A PeerNetwork is read from its aggregated ties (cached on the slice and shared with
+    the metrics) without building a networkx graph: at 10,000 members / 394,000 ties that
+    graph costs about 1.5 s a map. Ties come in the order ``person_graph(src).edges``
+    lists them (``u < v``, sorted), so both paths draw the same picture.
+    """
+    if isinstance(src, PeerNetwork):
+        from ..graphs import _ties
+
+        t = _ties(src)
+        return (t.nodes, t.u, t.v, t.weight.astype(float),
+                {"name": getattr(src, "name", "network"), "period": src.label})
+    G = _as_graph(src, what)
+    if G.is_directed():
+        G = G.to_undirected()
+    nodes = np.array(sorted(G.nodes, key=str), dtype=object)
+    index = {n: i for i, n in enumerate(nodes)}
+    e = np.array([(index[u], index[v], float(w))
+                  for u, v, w in G.edges(data="weight", default=1.0)],
+                 dtype=float).reshape(-1, 3)
+    return nodes, e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2], dict(G.graph)
 
 
 def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] | None = None,
@@ -136,33 +173,44 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
     """
     if method not in _METHODS:
         raise ValueError(f"method must be one of {list(_METHODS)}; got {method!r}")
-    G = _as_graph(net_or_graph, "layout")
-    nodes = list(G.nodes)
+    gnodes, eu, ev, w, _ = _tie_arrays(net_or_graph, "layout")
+    nodes = list(gnodes)
     if isinstance(net_or_graph, PeerNetwork):
         known = set(nodes)
         nodes += [m for m in net_or_graph.members["member_id"].astype(str) if m not in known]
     nodes = sorted(set(nodes), key=str)
-    H = nx.Graph()
-    H.add_nodes_from(nodes)
-    w = np.array([float(d) for _, _, d in G.edges(data="weight", default=1.0)], dtype=float)
-    if len(w):
-        lw = np.log1p(np.clip(w, 0, None)) / np.log1p(max(w.max(), 1e-9)) + 0.1
-        H.add_weighted_edges_from(
-            ((u, v, x) for (u, v), x in zip(G.edges(), lw, strict=True) if u != v),
-            weight="lw")
+    # the ties as positions into ``nodes`` (sorted), self-loops left out
+    where = {n: i for i, n in enumerate(nodes)}
+    at = np.array([where[n] for n in gnodes], dtype=np.int64)
+    loop = eu == ev
+    top = max(w.max(), 1e-9) if len(w) else 1.0
+    a, b, w = at[eu[~loop]], at[ev[~loop]], w[~loop]
+    lw = np.log1p(np.clip(w, 0, None)) / np.log1p(top) + 0.1
+    deg = np.bincount(a, minlength=len(nodes)) + np.bincount(b, minlength=len(nodes))
     prev = {} if previous is None else {k: np.asarray(v, dtype=float)
                                         for k, v in previous.items()}
-    tied = [n for n in nodes if H.degree(n) > 0]
-    untied = [n for n in nodes if H.degree(n) == 0]
+    tied = [n for n, d in zip(nodes, deg, strict=True) if d > 0]
+    untied = [n for n, d in zip(nodes, deg, strict=True) if d == 0]
     pos: dict[Any, np.ndarray] = {}
     if tied:
-        sub = H.subgraph(tied)
         use_igraph = method == "igraph" or (method == "auto" and len(tied) > _AUTO_IGRAPH
                                             and _has_igraph())
-        pos.update(_igraph_layout(sub, prev, seed) if use_igraph
-                   else _spring_layout(sub, prev, seed))
         use_kk = method == "kamada_kawai" or (method == "auto" and not prev
                                               and len(tied) <= _AUTO_KK)
+        sub = None
+        if not use_igraph or (use_kk and not prev):
+            H = nx.Graph()
+            H.add_nodes_from(nodes)
+            H.add_weighted_edges_from(zip([nodes[i] for i in a.tolist()],
+                                          [nodes[i] for i in b.tolist()], lw.tolist(),
+                                          strict=True), weight="lw")
+            sub = H.subgraph(tied)
+        if use_igraph:
+            # positions into ``tied`` (sorted like ``nodes``), ties in the same order
+            rank = np.cumsum(deg > 0) - 1
+            pos.update(_igraph_layout(tied, rank[a], rank[b], lw, prev, seed))
+        else:
+            pos.update(_spring_layout(sub, prev, seed))
         if use_kk and not prev:
             pos = nx.kamada_kawai_layout(sub, pos=pos, weight=None)
         if not prev:
@@ -175,8 +223,8 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
             pos[n] = prev[n]
     if new:
         angles = np.linspace(0, 2 * np.pi, len(new), endpoint=False) + np.pi / 2
-        for n, a in zip(new, angles, strict=True):
-            pos[n] = np.array([radius * np.cos(a), radius * np.sin(a)])
+        for n, t in zip(new, angles, strict=True):
+            pos[n] = np.array([radius * np.cos(t), radius * np.sin(t)])
     return {n: np.asarray(pos[n], dtype=float) for n in nodes}
 
 
@@ -220,17 +268,17 @@ def _spring_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
                             iterations=100 if H.number_of_nodes() <= 300 else 60)
 
 
-def _igraph_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
+def _igraph_layout(nodes: list, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
+                   prev: Mapping, seed: int) -> dict:
+    """python-igraph's Fruchterman-Reingold on ties given as positions into ``nodes``."""
     import random
 
     import igraph as ig
 
-    nodes = list(H.nodes)
     index = {n: i for i, n in enumerate(nodes)}
-    # one pass over the edges (each pass over a subgraph view of 394k ties costs ~1.3 s)
-    listed = [(index[u], index[v], d) for u, v, d in H.edges(data="lw")]
-    edges = [(a, b) for a, b, _ in listed]
-    weights = [d for _, _, d in listed]
+    # a list of tuples converts 2.5x faster than a 2-column array or a list of lists
+    edges = list(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True))
+    weights = np.asarray(weights, dtype=float).tolist()
     g = ig.Graph(n=len(nodes), edges=edges)
     kwargs: dict[str, Any] = {"weights": weights, "niter": 500}
     rng = np.random.default_rng(seed)
@@ -296,7 +344,7 @@ def _communities(G: nx.Graph, seed: int) -> dict[Any, str]:
     return {n: f"community {i + 1}" for i, c in enumerate(comms) for n in c}
 
 
-def _color_values(src: Any, G: nx.Graph, nodes: Sequence, color_by: Any,
+def _color_values(src: Any, G: nx.Graph | None, nodes: Sequence, color_by: Any,
                   seed: int) -> tuple[np.ndarray | None, list]:
     """The category of each node and the values that fix the colour mapping."""
     if color_by is None:
@@ -305,6 +353,8 @@ def _color_values(src: Any, G: nx.Graph, nodes: Sequence, color_by: Any,
         mapping = dict(color_by.items())
         return np.array([mapping.get(n) for n in nodes], dtype=object), list(mapping.values())
     if color_by == "community":
+        if G is None:
+            G = _as_graph(src, "community colours")
         if any("community" in d for _, d in G.nodes(data=True)):
             values = _node_attr(G, nodes, "community")
         else:
@@ -348,11 +398,17 @@ def _brokers(metrics: pd.DataFrame, nodes: Sequence) -> set:
                           "total": total.to_numpy(dtype=float)})
     frame = frame[frame["total"] > 0].sort_values(["total", "member_id"],
                                                   ascending=[False, True])
-    k = max(1, math.ceil(BROKER_SHARE * len(m))) if len(frame) else 0
+    k = min(max(1, math.ceil(BROKER_SHARE * len(m))), BROKER_MAX) if len(frame) else 0
     return set(frame["member_id"].head(k))
 
 
-def _highlights(src: Any, G: nx.Graph, nodes: list, degree: np.ndarray, highlight: Any,
+def _member_of(ids: np.ndarray, members: list) -> np.ndarray:
+    """``np.isin`` for string ids through a hash table (numpy sorts object arrays: 75 ms
+    against 3 ms for 10,000 ids)."""
+    return pd.Index(ids, dtype=object).isin(members)
+
+
+def _highlights(src: Any, G: nx.Graph | None, nodes: list, degree: np.ndarray, highlight: Any,
                 metrics: pd.DataFrame | None) -> dict[str, np.ndarray]:
     if highlight is None:
         return {}
@@ -362,7 +418,7 @@ def _highlights(src: Any, G: nx.Graph, nodes: list, degree: np.ndarray, highligh
     out: dict[str, np.ndarray] = {}
     if isinstance(highlight, Mapping):
         for name, members in highlight.items():
-            out[str(name)] = np.isin(ids, [str(x) for x in members])
+            out[str(name)] = _member_of(ids, [str(x) for x in members])
         return out
     unknown = [h for h in highlight if h not in HIGHLIGHTS]
     if unknown:
@@ -381,20 +437,20 @@ def _highlights(src: Any, G: nx.Graph, nodes: list, degree: np.ndarray, highligh
             out[h] = degree == 0
         elif h == "brokers":
             if metrics is not None:
-                out[h] = np.isin(ids, list(_brokers(metrics, nodes)))
-            elif any("broker" in d for _, d in G.nodes(data=True)):
+                out[h] = _member_of(ids, list(_brokers(metrics, nodes)))
+            elif G is not None and any("broker" in d for _, d in G.nodes(data=True)):
                 out[h] = np.array([bool(G.nodes[n].get("broker")) for n in nodes])
         elif h == "newcomers":
             if metrics is not None and "newcomer" in metrics.columns:
                 new = metrics.loc[metrics["newcomer"].astype("boolean").fillna(False)
                                   .to_numpy(dtype=bool), "member_id"].astype(str)
-                out[h] = np.isin(ids, new.to_list())
-            elif any("newcomer" in d for _, d in G.nodes(data=True)):
+                out[h] = _member_of(ids, new.to_list())
+            elif G is not None and any("newcomer" in d for _, d in G.nodes(data=True)):
                 out[h] = np.array([bool(G.nodes[n].get("newcomer")) for n in nodes])
     return out
 
 
-def _labels(src: Any, G: nx.Graph, nodes: list, labels: Any, rank: np.ndarray,
+def _labels(src: Any, G: nx.Graph | None, nodes: list, labels: Any, rank: np.ndarray,
             top: int = 10) -> dict[int, str]:
     if labels is None or labels is False:
         return {}
@@ -414,7 +470,8 @@ def _labels(src: Any, G: nx.Graph, nodes: list, labels: Any, rank: np.ndarray,
     if isinstance(src, PeerNetwork) and "name" in src.members.columns:
         names = dict(zip(src.members["member_id"].astype(str), src.members["name"],
                          strict=True))
-    return {i: safe_label(names.get(str(nodes[i]), G.nodes[nodes[i]].get("name")), nodes[i])
+    graph_name = (lambda n: None) if G is None else (lambda n: G.nodes[n].get("name"))
+    return {i: safe_label(names.get(str(nodes[i]), graph_name(nodes[i])), nodes[i])
             for i in chosen}
 
 
@@ -424,23 +481,23 @@ def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, la
     _check_color_by(color_by)
     if size_by not in (None, *SIZE_BY):
         raise ValueError(f"size_by must be one of {list(SIZE_BY)} or None; got {size_by!r}")
-    G = _as_graph(src, what)
-    if G.is_directed():
-        G = G.to_undirected()
-    nodes = sorted(G.nodes, key=str)
-    pos = layout(G, seed=seed) if layout_ is None else layout_
+    gnodes, eu, ev, ew, gattrs = _tie_arrays(src, what)
+    # a PeerNetwork is drawn from its ties; its networkx graph is only built when a
+    # networkx-only step needs it (Louvain communities of the period)
+    G = None if isinstance(src, PeerNetwork) else _as_graph(src, what)
+    nodes = gnodes.tolist()
+    pos = layout(src if G is None else G, seed=seed) if layout_ is None else layout_
     missing = [n for n in nodes if n not in pos]
     if missing:
         raise ValueError(f"layout has no position for {len(missing)} node(s), e.g. "
                          f"{missing[:3]}; compute it on the whole network with "
                          f"pn.plot.layout(net) (or pass previous= to extend an old layout)")
     xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v], float(w)) for u, v, w in G.edges(data="weight", default=1.0)
-             if u != v]
-    e = np.array(edges, dtype=float).reshape(-1, 3)
-    eu, ev, ew = e[:, 0].astype(int), e[:, 1].astype(int), e[:, 2]
-    degree = np.array([G.degree(n) for n in nodes], dtype=float)
+    degree = (np.bincount(eu, minlength=len(nodes))      # a self-loop counts twice, as in
+              + np.bincount(ev, minlength=len(nodes))).astype(float)  # networkx; drawn: no
+    if len(ew):
+        loop = eu == ev
+        eu, ev, ew = eu[~loop], ev[~loop], ew[~loop]
     strength = (np.bincount(eu, weights=ew, minlength=len(nodes))
                 + np.bincount(ev, weights=ew, minlength=len(nodes))) if len(nodes) else degree
     size_value = {"degree": degree, "strength": strength, None: None}[size_by]
@@ -451,12 +508,12 @@ def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, la
     category, universe = _color_values(src, G, nodes, color_by, seed)
     marks = _highlights(src, G, nodes, degree, highlight, metrics)
     text = _labels(src, G, nodes, labels, degree if size_value is None else size_value)
-    name = G.graph.get("name") or getattr(src, "name", "")
-    period = G.graph.get("period", getattr(src, "label", ""))
+    name = gattrs.get("name") or getattr(src, "name", "")
+    period = gattrs.get("period", getattr(src, "label", ""))
     head = " ".join(str(x) for x in (name, "" if period in ("all", None) else period) if x)
     title = (f"{head}: " if head else "") + (f"{len(nodes):,} members, {n_ties:,} ties")
     if len(ew) < n_ties:
-        title += f" (strongest {len(ew):,} drawn)"
+        title += f"\n(strongest {len(ew):,} drawn)"
     return _Map(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
                 text, title), universe
 
@@ -564,16 +621,21 @@ def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
                                            "linestyle": "solid", "scale": 2.4,
                                            "edgecolor": "#000000", "label": name})
         if mask.any():
-            ax.scatter(m.xy[mask, 0], m.xy[mask, 1], s=sizes[mask] * style["scale"] + 20,
+            # outlines shrink on crowded maps (above RASTER_NODES members), where hundreds
+            # of full-size rings would hide the network
+            crowded = n > RASTER_NODES
+            ax.scatter(m.xy[mask, 0], m.xy[mask, 1],
+                       s=sizes[mask] * style["scale"] + (6 if crowded else 20),
                        marker=style["marker"], facecolors="none",
-                       edgecolors=style["edgecolor"], linewidths=style["linewidth"],
+                       edgecolors=style["edgecolor"],
+                       linewidths=style["linewidth"] * (0.5 if crowded else 1),
                        linestyles=[style["linestyle"]], zorder=4,
                        gid=f"peernet-highlight-{name}")
             key_handles.append(Line2D(
                 [], [], marker=style["marker"], linestyle="none", markersize=9,
                 markerfacecolor="none", markeredgecolor=style["edgecolor"],
                 markeredgewidth=style["linewidth"],
-                label=style["label"].format(share=BROKER_SHARE)))
+                label=style["label"].format(share=BROKER_SHARE, most=BROKER_MAX)))
     if len(m.ew):
         key_handles += _weight_handles(scale)
     color_handles = []
@@ -668,14 +730,28 @@ def _place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, 
         if not moved:
             break
     inv = to_px.inverted()
+    # A label moved away from its node gets a thin leader line from the edge of the label's
+    # box to the node (stopping 2 points short of it). All leaders are one LineCollection:
+    # matplotlib's annotate() arrows clip a Bezier path against each text box at every
+    # draw, 2.8 s for 250 labels saved as PNG and SVG.
+    far = np.hypot(*(p - anchor).T) > lift + half_h + 4 * scale
+    if far.any():
+        d = anchor[far] - p[far]
+        length = np.hypot(d[:, 0], d[:, 1])
+        with np.errstate(divide="ignore"):
+            leave = np.minimum(half_w[far] / np.abs(d[:, 0]), half_h[far] / np.abs(d[:, 1]))
+        start = p[far] + d * np.clip(leave, 0, 1)[:, None]
+        end = anchor[far] - d * (np.minimum(2 * scale, length) / length)[:, None]
+        segs = np.stack([inv.transform(start), inv.transform(end)], axis=1)
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(segs, colors="#444444", linewidths=0.5, zorder=5,
+                                         gid="peernet-leaders"), autolim=False)
+    where = inv.transform(p)
+    stroke = [pe.withStroke(linewidth=2.2, foreground="white")]
     for i, text in enumerate(texts):
-        far = np.hypot(*(p[i] - anchor[i])) > lift[i] + half_h[i] + 4 * scale
-        ax.annotate(text, xy[i], xytext=inv.transform(p[i]), textcoords="data", ha="center",
-                    va="center", fontsize=fontsize, zorder=5, gid="peernet-label",
-                    linespacing=0.95,
-                    arrowprops={"arrowstyle": "-", "color": "#444444", "lw": 0.5,
-                                "shrinkA": 0, "shrinkB": 2} if far else None,
-                    path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+        ax.text(where[i, 0], where[i, 1], text, ha="center", va="center", fontsize=fontsize,
+                zorder=5, gid="peernet-label", linespacing=0.95, path_effects=stroke)
 
 
 def _category_label(key: str, colors: Mapping[str, str]) -> str:
@@ -771,12 +847,13 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
         (sum of tie weights).
     highlight : iterable of {"brokers", "isolates", "newcomers"}, mapping, or None
         Members drawn with an extra outline, named in the key: brokers (thick black
-        circle: the top 10% of members by Gould-Fernandez brokerage across organizations,
-        from :func:`peernet.member_metrics`), newcomers (dashed outer circle: joined in the
-        period; none for a whole, unsliced network), isolates (square: no tie in the
-        period). A mapping ``name -> members``
-        highlights any set. From a bare graph, brokers and newcomers need ``metrics=`` or
-        ``broker`` / ``newcomer`` node attributes, and are skipped otherwise.
+        circle: the top 10% of members, at most 50, by Gould-Fernandez brokerage across
+        organizations, from :func:`peernet.member_metrics`), newcomers (dashed outer
+        circle: joined in the period; none for a whole, unsliced network), isolates
+        (square: no tie in the period). A mapping ``name -> members`` highlights any set.
+        Above 2,000 members the outlines are drawn smaller and thinner. From a bare graph,
+        brokers and newcomers need ``metrics=`` or ``broker`` / ``newcomer`` node
+        attributes, and are skipped otherwise.
     labels : None, "top", "all" or list of members
         Names printed beside nodes: none (default), the 10 largest by ``size_by``, every
         member, or the members listed. The roster ``name`` is used, else the id; an email
@@ -951,7 +1028,7 @@ def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org"
 
 
 def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector",
-            labels: bool = True, layout: Mapping | None = None, seed: int = 0,
+            labels: bool | int = True, layout: Mapping | None = None, seed: int = 0,
             min_weight: float | None = None, palette: Mapping[str, str] | None = None,
             legend: bool = True, title: str | None | bool = None, ax: Any = None,
             **kwargs: Any) -> Any:
@@ -965,10 +1042,15 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     color_by : str or None, default "sector"
         Node attribute for the colour; with a PeerNetwork colours come from the whole
         roster's categories, as in :func:`network_map`, so sectors match the person maps.
-    labels : bool, default True
-        Print organization names (wrapped at 18 characters).
+    labels : bool or int, default True
+        Print organization names (wrapped at 18 characters): True prints every name up to
+        :data:`ORG_LABELS` organizations and the names of the ``ORG_LABELS`` largest (by
+        active members) above that, as the title says; an int ``k`` prints the ``k``
+        largest; False none. (250 names relaxed into one map overlap the title, the
+        legend and each other.)
     layout : mapping, optional
-        ``org -> (x, y)``; default a seeded spring layout of the organization graph.
+        ``org -> (x, y)``; default a seeded spring layout of the organization graph,
+        refined by Kamada-Kawai up to 120 organizations.
     min_weight : float, optional
         Draw only ties at least this strong (the rest are counted in the title).
     palette, legend, title, ax
@@ -1011,7 +1093,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
                                   for u, v, w in G.edges(data="weight", default=1.0))
         pos = nx.spring_layout(H, seed=seed, k=2.2 / math.sqrt(max(len(nodes), 1)),
                                iterations=200)
-        if 2 < len(nodes) <= _AUTO_KK:
+        if 2 < len(nodes) <= _ORG_KK:
             pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
     else:
         pos = layout
@@ -1045,23 +1127,33 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
                    value_max=max(float(members.max()) if len(members) else 1.0, 1.0),
                    weight_max=max(float(m.ew.max()) if len(m.ew) else 1.0, 1e-9),
                    edges=min(len(m.ew), 400))
+    if isinstance(labels, bool) or labels is None:
+        k = (len(nodes) if len(nodes) <= ORG_LABELS else ORG_LABELS) if labels else 0
+    elif isinstance(labels, (int, np.integer)) and labels >= 0:
+        k = min(int(labels), len(nodes))
+    else:
+        raise ValueError(f"labels must be True, False or a number of organizations; got "
+                         f"{labels!r}")
+    named = np.lexsort((np.array([str(n) for n in nodes], dtype=object), -members))[:k]
     name = G.graph.get("name", "")
     period = G.graph.get("period", "")
     auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
             f"{len(nodes)} orgs, {len(edges)} ties"
-            + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else ""))
+            + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else "")
+            + (f"; largest {k} named" if 0 < k < len(nodes) else ""))
     color_handles, _ = _draw(ax, m, colors, scale, size_by="members", legend=False,
                              title=auto if title is None else title, **kwargs)
     if not nodes:
         ax.text(0.5, 0.5, "no organizations: the roster has no 'org' for the members "
                 "active here", ha="center", va="center", transform=ax.transAxes,
                 fontsize=8, color="#555555", gid="peernet-empty")
-    if labels:
+    if k:
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.06 * (hi - lo))
         sizes = _sizes(members, len(nodes), scale)
-        _place_labels(ax, xy, [str(n) for n in nodes], sizes, fontsize=6.5, wrap=18,
-                      nodes=xy, node_sizes=sizes)
+        named = np.sort(named)
+        _place_labels(ax, xy[named], [str(nodes[i]) for i in named], sizes[named],
+                      fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
     if legend:
         key = []
         for v in _size_steps(scale.value_max):

@@ -340,9 +340,9 @@ def test_ten_thousand_members_draw_as_one_scatter_and_one_line_collection():
     fig.canvas.draw()
     elapsed = time.perf_counter() - start
     assert elapsed < 20
-    assert [c.get_gid() for c in ax.collections] == [
-        "peernet-edges", "peernet-nodes", "peernet-highlight-isolates"] or \
-        [c.get_gid() for c in ax.collections] == ["peernet-edges", "peernet-nodes"]
+    drawn = [c.get_gid() for c in ax.collections if c.get_gid() != "peernet-leaders"]
+    assert drawn == ["peernet-edges", "peernet-nodes", "peernet-highlight-isolates"] or \
+        drawn == ["peernet-edges", "peernet-nodes"]
     assert len(collection(ax, "peernet-nodes").get_offsets()) == n
     assert len(ax.texts) == 10
 
@@ -392,6 +392,27 @@ def test_labels_do_not_overlap_each_other(riverbend, river_layout):
     pn.plot.org_map(riverbend.period("2025"), ax=ax)
     labels = [t for t in ax.texts if t.get_gid() == "peernet-label"]
     assert overlapping_pairs(fig, labels) == []
+
+
+def test_leader_lines_run_from_a_moved_label_to_its_node(riverbend, river_layout):
+    fig, ax = plt.subplots(figsize=(6, 5))  # 112 labels in a small map: many are moved
+    pn.plot.network_map(riverbend.period("2025"), layout=river_layout, labels="all", ax=ax,
+                        highlight=None)
+    fig.canvas.draw()
+    to_px = ax.transData.transform
+    nodes = to_px(collection(ax, "peernet-nodes").get_offsets())
+    labels = [t for t in ax.texts if t.get_gid() == "peernet-label"]
+    centres = to_px(np.array([t.get_position() for t in labels]))
+    segs = collection(ax, "peernet-leaders").get_segments()
+    assert 0 < len(segs) <= len(labels)
+    pt = fig.dpi / 72
+    for start, end in segs:
+        start, end = to_px(start), to_px(end)
+        # ends 2 points short of a node, starts on the edge of a label's box
+        gap = np.hypot(*(nodes - end).T)
+        assert gap.min() == pytest.approx(2 * pt, abs=0.01)
+        assert np.hypot(*(centres - start).T).min() > 1
+    plt.close(fig)
 
 
 def test_davis_map_years_and_empty_org_map(davis):
@@ -459,10 +480,29 @@ def test_maps_above_max_ties_draw_the_strongest_plus_each_members_strongest(davi
     ax = pn.plot.network_map(davis, color_by=None, highlight=None)
     drawn = len(collection(ax, "peernet-edges").get_segments())
     assert 10 <= drawn < 139
-    assert ax.get_title(loc="left").endswith(f"18 members, 139 ties (strongest {drawn} drawn)")
+    assert ax.get_title(loc="left").endswith(f"18 members, 139 ties\n(strongest {drawn} drawn)")
     eu = np.array([0, 0, 1, 2, 3])
     ev = np.array([1, 2, 2, 3, 4])
     ew = np.array([5.0, 1.0, 4.0, 2.0, 1.0])
     keep = maps._strongest_ties(eu, ev, ew, 2)
     # the two strongest (0-1: 5, 1-2: 4) plus node 3's strongest (2-3: 2) and node 4's (3-4)
     assert keep.tolist() == [True, False, True, True, True]
+
+
+def test_a_crowded_org_map_names_only_the_largest_organizations():
+    G = nx.Graph(name="big", period="2025")
+    G.add_nodes_from((f"org{i:02d}", {"members": i + 1, "sector": "health"})
+                     for i in range(60))
+    G.add_weighted_edges_from((f"org{i:02d}", f"org{(i + 1) % 60:02d}", 1.0)
+                              for i in range(60))
+    fig, ax = plt.subplots()
+    pn.plot.org_map(G, ax=ax)
+    named = sorted(t.get_text() for t in ax.texts if t.get_gid() == "peernet-label")
+    assert named == [f"org{i:02d}" for i in range(20, 60)]  # the 40 with most members
+    assert ax.get_title(loc="left").endswith("60 orgs, 60 ties; largest 40 named")
+    fig, ax = plt.subplots()
+    pn.plot.org_map(G, ax=ax, labels=3)
+    assert sorted(t.get_text() for t in ax.texts) == ["org57", "org58", "org59"]
+    with pytest.raises(ValueError, match="labels must be True, False or a number"):
+        pn.plot.org_map(G, labels="all")
+    plt.close("all")
