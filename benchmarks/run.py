@@ -5,7 +5,7 @@
 ``--members`` and ``--interactions`` take comma lists, paired in order (``--members
 1000,10000 --interactions 100000,1000000`` runs two sizes). For each size the script writes a
 canonical Parquet folder (members, events, interactions, problems, surveys), then times each
-stage on its own, cold (a fresh slice, so no stage profits from another's cache):
+stage on its own, cold (a slice cut anew, so no stage profits from another's cache):
 
 floor            pyarrow reads the interactions, pandas groups them to weighted ties
 load             ``pn.load(folder)`` (validation of every table)
@@ -297,6 +297,14 @@ def floor(folder: Path):
     return d.groupby(["source", "target"], sort=False).size()
 
 
+def fresh(net, label: str):
+    """``net.period(label)`` cut anew: slices are memoised on their network (with the ties
+    and metrics cached on them), so a stage timed on ``net.period`` alone would profit
+    from the stage before it."""
+    net.__dict__.pop("_slices", None)
+    return net.period(label)
+
+
 def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool,
              keep: bool, quick: bool = False) -> dict:
     import peernet as pn
@@ -315,13 +323,13 @@ def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool
     if net is None:
         return {"rows": rows, "sizes": sizes}
     y = str(YEAR)
-    timed("person_graph", lambda: pn.person_graph(net.period(y)), rows)
-    timed("participation", lambda: pn.participation(net.period(y)), rows)
-    timed("network_metrics", lambda: pn.network_metrics(net.period(y)), rows)
-    timed("member_metrics", lambda: pn.member_metrics(net.period(y)), rows)
+    timed("person_graph", lambda: pn.person_graph(fresh(net, y)), rows)
+    timed("participation", lambda: pn.participation(fresh(net, y)), rows)
+    timed("network_metrics", lambda: pn.network_metrics(fresh(net, y)), rows)
+    timed("member_metrics", lambda: pn.member_metrics(fresh(net, y)), rows)
 
     def total():
-        s = net.period(y)
+        s = fresh(net, y)
         return pn.participation(s), pn.network_metrics(s), pn.member_metrics(s)
     timed("metrics_total", total, rows)
     if quick:
@@ -356,10 +364,11 @@ def run_size(members: int, interactions: int, *, seed: int, out: Path, cli: bool
 def _pipeline(net, y: str, tmp: Path, rows: list[dict]) -> None:
     import peernet as pn
 
-    timed("bootstrap_x10", lambda: pn.metrics.bootstrap(net.period(y), ["density",
+    timed("bootstrap_x10", lambda: pn.metrics.bootstrap(fresh(net, y), ["density",
                                                                       "reciprocity"], n=10),
           rows)
-    timed("score", lambda: pn.score(net.period(y)), rows)
+    timed("score", lambda: pn.score(fresh(net, y)), rows)
+    net.__dict__.pop("_slices", None)
     ev = timed("evaluate", lambda: pn.evaluate(net, periods=[str(YEAR - 1), y],
                                                bootstrap=0), rows)
     if ev is not None:
