@@ -321,10 +321,84 @@ def components(ga: GraphArrays) -> tuple[int, np.ndarray]:
 
 def _distances(ga: GraphArrays, sources: np.ndarray) -> np.ndarray:
     """Hop distances from ``sources`` to every node (inf when unreachable)."""
-    g = _igraph_of(ga)
+    d = _bfs_distances(ga.a, np.asarray(sources, np.int64))
+    if d is not None:
+        return d
+    g = _igraph_of(ga)   # a long thin graph: one BFS a source is faster
     if g is not None:
         return np.array(g.distances(source=sources.tolist(), mode="all"), float)
     return csgraph.shortest_path(ga.a, unweighted=True, directed=False, indices=sources)
+
+
+#: Levels after which the all-sources BFS gives way to one BFS a source (long thin graphs).
+BFS_MAX_LEVELS = 64   # < 256: levels are kept as uint8
+
+
+def _bfs_distances(a: sp.csr_array, sources: np.ndarray,
+                   max_levels: int = BFS_MAX_LEVELS) -> np.ndarray | None:
+    """Hop distances (k x n, float; inf when unreachable) from k sources at once.
+
+    One level-synchronous breadth-first search for all sources together: bit ``s`` of a
+    node's words (64 sources a uint64) says that source ``s`` has reached it, and a level
+    ORs the frontier words of each node's neighbours - pulled over every edge while the
+    frontier is large, pushed from the frontier's own edges when it is small. Equal to one
+    BFS per source (igraph's ``distances``, ``csgraph.shortest_path(unweighted=True)``) and
+    about 4x faster than igraph for 256 sources on a small-world graph. None when some
+    source is still going after ``max_levels`` levels (each level costs a pass over the
+    edges, so a path-like graph is left to the per-source search).
+    """
+    n, k = a.shape[0], len(sources)
+    col = np.arange(k)
+    indptr = a.indptr.astype(np.int64)
+    indices = a.indices.astype(np.int64)
+    if not len(indices) or not k:
+        dist = np.full((k, n), np.inf)
+        dist[col, sources] = 0.0
+        return dist
+    hops = np.zeros((n, k), np.uint8)        # level at which each source reached each node
+    words = (k + 63) // 64
+    deg = np.diff(indptr)
+    has = np.flatnonzero(deg > 0)
+    off = indptr[:-1][has]
+    visited = np.zeros((words, n), np.uint64)
+    np.bitwise_or.at(visited, (col // 64, sources),
+                     np.left_shift(np.uint64(1), (col % 64).astype(np.uint64)))
+    frontier = visited.copy()
+    active = np.unique(sources)
+    level = 0
+    while len(active):
+        level += 1
+        if level > max_levels:
+            return None
+        reached = np.zeros((words, n), np.uint64)
+        ln = deg[active]
+        edges = int(ln.sum())
+        if not edges:
+            break
+        if edges * 16 < len(indices):        # small frontier: push along its edges
+            e = np.repeat(indptr[active] - np.cumsum(ln) + ln, ln) + np.arange(edges)
+            src = np.repeat(active, ln)
+            dst = indices[e]
+            o = np.argsort(dst, kind="stable")
+            dst, src = dst[o], src[o]
+            st = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
+            for i in range(words):
+                reached[i, dst[st]] = np.bitwise_or.reduceat(frontier[i][src], st)
+        else:                                # large frontier: pull over every edge
+            for i in range(words):
+                reached[i, has] = np.bitwise_or.reduceat(frontier[i][indices], off)
+        frontier = reached & ~visited
+        active = np.flatnonzero(frontier.any(axis=0))
+        if not len(active):
+            break
+        visited[:, active] |= frontier[:, active]
+        new = np.ascontiguousarray(frontier[:, active].T).astype("<u8")
+        bits = np.unpackbits(new.view(np.uint8), axis=1, bitorder="little")[:, :k]
+        hops[active] |= bits * np.uint8(level)
+    dist = hops.T.astype(float)
+    dist[dist == 0] = np.inf
+    dist[col, sources] = 0.0
+    return dist
 
 
 def path_stats(ga: GraphArrays, *, seed: int = SEED) -> dict[str, Any]:

@@ -1,0 +1,90 @@
+"""The fast array kernels give exactly what the straightforward computations give."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+
+import peernet.graphs as graphs
+from peernet.metrics import _sparse as K
+
+
+def _sym(n, u, v):
+    a = sp.csr_array((np.ones(2 * len(u)), (np.r_[u, v], np.r_[v, u])), shape=(n, n))
+    a.sum_duplicates()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    a.data[:] = 1.0
+    return a
+
+
+def test_bfs_distances_by_hand():
+    # 0 - 1 - 2 - 3   4 (isolated)   5 - 6
+    a = _sym(7, np.array([0, 1, 2, 5]), np.array([1, 2, 3, 6]))
+    d = K._bfs_distances(a, np.array([0, 2, 5]))
+    inf = np.inf
+    assert d.tolist() == [[0, 1, 2, 3, inf, inf, inf],
+                          [2, 1, 0, 1, inf, inf, inf],
+                          [inf, inf, inf, inf, inf, 0, 1]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bfs_distances_equal_one_bfs_per_source(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 600))
+    m = int(rng.integers(0, 3 * n))
+    a = _sym(n, rng.integers(0, n, m), rng.integers(0, n, m))
+    k = int(rng.integers(1, min(n, 200)))          # not a multiple of 64 words
+    src = np.sort(rng.choice(n, k, replace=False))
+    d = K._bfs_distances(a, src, max_levels=10**6)
+    assert np.array_equal(d, csgraph.shortest_path(a, unweighted=True, directed=False,
+                                                   indices=src))
+
+
+def test_long_paths_fall_back_to_one_bfs_per_source():
+    n = 300                                       # a path: 299 levels from node 0
+    a = _sym(n, np.arange(n - 1), np.arange(1, n))
+    src = np.array([0, 150])
+    assert K._bfs_distances(a, src) is None       # more than BFS_MAX_LEVELS levels
+    ga = K.GraphArrays(np.arange(n).astype(str).astype(object), a, a, None)
+    d = K._distances(ga, src)
+    assert d[0, 299] == 299 and d[1, 0] == 150
+    assert np.array_equal(d, csgraph.shortest_path(a, unweighted=True, indices=src))
+
+
+def test_stable_order_equals_stable_argsort():
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 50, 1000)              # many ties: the row order must be kept
+    assert np.array_equal(graphs._stable_order(keys), np.argsort(keys, kind="stable"))
+    huge = np.array([2**61, 5, 2**61, 5], np.int64)   # key x rows would overflow
+    assert graphs._stable_order(huge).tolist() == [1, 3, 0, 2]
+
+
+def test_coattendance_pairs_by_hand():
+    # members 0..3; event 0 (t=10): 0, 1, 2; event 1 (t=5): 1, 2; event 2 (t=20): 2, 3
+    m_idx = np.array([2, 0, 1, 1, 2, 3, 2])
+    e_codes = np.array([0, 0, 0, 1, 1, 2, 2])
+    ev_time = np.array([10, 5, 20])
+    keys, shared, first, last = graphs._coattendance_pairs(m_idx, e_codes, ev_time, 4)
+    assert keys.tolist() == [0 * 4 + 1, 0 * 4 + 2, 1 * 4 + 2, 2 * 4 + 3]
+    assert shared.tolist() == [1, 1, 2, 1]
+    assert first.tolist() == [10, 10, 5, 20]
+    assert last.tolist() == [10, 10, 10, 20]
+
+
+def test_directed_ties_reuse_the_direct_rows_of_the_undirected(riverbend):
+    y = riverbend.period("2025")
+    graphs._CACHE.pop(y, None)
+    und = graphs._ties(y)
+    store = graphs._CACHE[y]
+    assert [k for k in store if k[0] == "direct_rows"] == [
+        ("direct_rows", tuple(k for k in graphs.INTERACTION_KINDS if k != "attend"))]
+    d = graphs._ties(y, directed=True, coattendance=None)
+    graphs._CACHE.pop(y, None)
+    fresh = graphs._ties(y, directed=True, coattendance=None)
+    for f in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
+        assert np.array_equal(getattr(d, f), getattr(fresh, f))
+    # every directed tie is one of the undirected ties
+    n = und.n
+    assert np.isin(np.minimum(d.u, d.v) * n + np.maximum(d.u, d.v), und.u * n + und.v).all()
+    assert d.count.sum() == d.info["direct_interactions"]
