@@ -88,3 +88,36 @@ def test_directed_ties_reuse_the_direct_rows_of_the_undirected(riverbend):
     n = und.n
     assert np.isin(np.minimum(d.u, d.v) * n + np.maximum(d.u, d.v), und.u * n + und.v).all()
     assert d.count.sum() == d.info["direct_interactions"]
+
+
+def _brute_brokerage(a, g):
+    """Gould-Fernandez counts by listing every open two-path a -> b -> c."""
+    n = a.shape[0]
+    dense = a.toarray() != 0
+    np.fill_diagonal(dense, False)
+    out = np.zeros((n, 5))
+    for b in range(n):
+        for x in np.flatnonzero(dense[:, b]):
+            for c in np.flatnonzero(dense[b]):
+                if x == c or dense[x, c] or min(g[x], g[b], g[c]) < 0:
+                    continue
+                same_xb, same_bc, same_xc = g[x] == g[b], g[b] == g[c], g[x] == g[c]
+                role = (0 if same_xb and same_bc else 1 if same_bc else 2 if same_xb
+                        else 3 if same_xc else 4)
+                out[b, role] += 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_brokerage_counts_equal_listing_every_two_path(seed):
+    from peernet.metrics.members import _brokerage_counts
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 40))
+    m = int(rng.integers(0, 4 * n))
+    a = sp.csr_array((np.ones(m), (rng.integers(0, n, m), rng.integers(0, n, m))),
+                     shape=(n, n))
+    a.sum_duplicates()
+    a.data[:] = 1.0
+    g = rng.integers(-1, 4, n)                    # -1: no org, takes part in no triple
+    assert np.array_equal(_brokerage_counts(a, g), _brute_brokerage(a, g))
