@@ -160,8 +160,11 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
         if len(inter) else np.zeros(0, np.int64)
     is_att = (inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy() \
         if "event_id" in inter.columns else np.zeros(len(inter), bool)
-    att = pd.DataFrame({"p": ip[is_att], "m": inter["source"].to_numpy()[is_att],
-                        "e": inter["event_id"].to_numpy()[is_att]}).drop_duplicates()
+    # members and events as integer codes (-1: missing), not Python strings
+    src = np.asarray(pd.factorize(inter["source"])[0], np.int64)
+    att = pd.DataFrame({"p": ip[is_att], "m": src[is_att],
+                        "e": np.asarray(pd.factorize(inter["event_id"])[0])[is_att]}
+                       ).drop_duplicates()
     attendances = np.bincount(att["p"], minlength=len(periods))[:len(periods)]
     events_att = np.bincount(att.drop_duplicates(["p", "e"])["p"],
                              minlength=len(periods))[:len(periods)]
@@ -177,29 +180,48 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     out["interactions"] = np.bincount(ip, minlength=len(periods))[:len(periods)] \
         if len(ip) else 0
 
-    # inequality per period (a loop over periods, not rows)
-    per_member = pd.DataFrame({"p": ip, "m": inter["source"].to_numpy()}).value_counts()
-    voice_mask = inter["kind"].isin(VOICE_KINDS).to_numpy()
-    voice = pd.DataFrame({"p": ip[voice_mask], "m": inter["source"].to_numpy()[voice_mask]}
-                         ).value_counts()
-    gini_a, top, gini_v = [], [], []
+    # inequality per period (a loop over periods, not rows); a member's counts in a period
+    # come from sorted (period, member) keys
+    span = int(src.max()) + 2 if len(src) else 1
+    known = src >= 0                     # rows without a source are not counted (as NaN)
+    act_keys, act_counts = _key_counts(ip[known] * span + src[known])
+    voice_mask = inter["kind"].isin(VOICE_KINDS).to_numpy() & known
+    voice_keys, voice_counts = _key_counts(ip[voice_mask] * span + src[voice_mask])
+    act_p = act_keys // span
     att_members = att.drop_duplicates(["p", "m"])
+    am_p, am_m = att_members["p"].to_numpy(), att_members["m"].to_numpy()
+    gini_a, top, gini_v = [], [], []
     for i in range(len(periods)):
-        counts = per_member.xs(i, level="p").to_numpy() if i in per_member.index.levels[0] \
-            else np.zeros(0)
+        counts = act_counts[np.searchsorted(act_p, i):np.searchsorted(act_p, i, "right")]
         gini_a.append(gini(counts) if len(counts) else np.nan)
         top.append(top_share(counts) if len(counts) else np.nan)
-        who = att_members.loc[att_members["p"] == i, "m"]
-        if len(who):
-            v = voice.xs(i, level="p") if i in voice.index.get_level_values("p") else \
-                pd.Series(dtype=float)
-            gini_v.append(gini(v.reindex(who.to_numpy()).fillna(0).to_numpy()))
+        who = am_m[am_p == i]
+        if len(who):                     # attendees' messages and replies, 0 for the silent
+            said = _counts_of(voice_keys, voice_counts, i * span + who)
+            gini_v.append(gini(np.where(who >= 0, said, 0)))
         else:
             gini_v.append(np.nan)
     out["activity_gini"] = gini_a
     out["top10_share"] = top
     out["voice_gini"] = gini_v
     return out[list(COLUMNS)]
+
+
+def _key_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct integer keys (sorted) and how often each occurs."""
+    keys = np.sort(keys)
+    if not len(keys):
+        return keys, np.zeros(0, np.int64)
+    start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[start], np.diff(np.r_[start, len(keys)])
+
+
+def _counts_of(keys: np.ndarray, counts: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """The counts of the ``want`` keys among sorted distinct ``keys`` (0 where absent)."""
+    if not len(keys):
+        return np.zeros(len(want), np.int64)
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, counts[at], 0)
 
 
 def _roster_sizes(net: Any, periods: pd.PeriodIndex) -> np.ndarray:

@@ -121,3 +121,29 @@ def test_brokerage_counts_equal_listing_every_two_path(seed):
     a.data[:] = 1.0
     g = rng.integers(-1, 4, n)                    # -1: no org, takes part in no triple
     assert np.array_equal(_brokerage_counts(a, g), _brute_brokerage(a, g))
+
+
+def test_voice_gini_counts_silent_attendees_and_skips_non_attendees():
+    import pandas as pd
+
+    import peernet as pn
+
+    members = pd.DataFrame({"member_id": ["ana", "ben", "cai", "dan"]})
+    events = pd.DataFrame({"event_id": ["e1"], "start": ["2025-01-15 10:00"],
+                           "end": ["2025-01-15 11:00"]})
+    rows = [{"timestamp": "2025-01-15 10:00", "source": m, "kind": "attend", "event_id": "e1"}
+            for m in ("ana", "ben", "cai")]
+    rows += [{"timestamp": f"2025-02-0{d} 09:00", "source": "ana", "kind": "message",
+              "target": "ben"} for d in (1, 2, 3)]
+    rows += [{"timestamp": "2025-02-04 09:00", "source": "ben", "kind": "reply",
+              "target": "ana"}]
+    rows += [{"timestamp": f"2025-03-0{d} 09:00", "source": "dan", "kind": "message",
+              "target": "ana"} for d in range(1, 6)]
+    net = pn.PeerNetwork.from_tables(members=members, events=events,
+                                     interactions=pd.DataFrame(rows), tz="UTC")
+    p = pn.participation(net)
+    # voice among attendees: ana 3, ben 1, cai 0 (dan did not attend): 2*(0+2+9)/(3*4) - 4/3
+    assert p["voice_gini"].tolist() == pytest.approx([0.5])
+    # activity: cai 1, ben 2, ana 4, dan 5: 2*(1+4+12+20)/(4*12) - 5/4; top 10% = dan
+    assert p["activity_gini"].tolist() == pytest.approx([7 / 24])
+    assert p["top10_share"].tolist() == pytest.approx([5 / 12])
