@@ -375,15 +375,18 @@ def _coattendance_pairs(m_idx: np.ndarray, e_codes: np.ndarray, ev_time: np.ndar
     once together with the event time's rank; events are at most ``max_event_size`` large,
     so this is O(attendances x size).
     """
-    order = np.lexsort((m_idx, e_codes))
-    mem, ev = m_idx[order].astype(np.int64), e_codes[order]
+    if not len(m_idx):
+        z = np.zeros(0, np.int64)
+        return z, z, z, z
+    rows = np.sort(np.asarray(e_codes, np.int64) * n + m_idx)   # by event, then member
+    mem, ev = rows % n, rows // n
     left, right = _event_pairs(ev)
     if not len(left):
         z = np.zeros(0, np.int64)
         return z, z, z, z
     keys = mem[left] * n + mem[right]          # attendees are sorted within an event: lo, hi
-    times, t = np.unique(ev_time[ev[left]], return_inverse=True)
-    t = t.astype(np.int64).ravel()
+    times, ev_rank = np.unique(ev_time, return_inverse=True)   # events, not pairs
+    t = ev_rank.astype(np.int64).ravel()[ev[left]]
     span = len(times)
     if n * n * span < (1 << 62):               # one plain sort of (pair, time rank)
         comb = np.sort(keys * span + t)
