@@ -255,31 +255,37 @@ def _node_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
     return uniq[order], [pos[cut[i]:cut[i + 1]] for i in range(len(columns))]
 
 
+def _direct_frame(net: Any, direct_kinds: tuple[str, ...]) -> pd.DataFrame:
+    """The slice's direct interactions: a target, a direct kind, not to oneself."""
+    inter = _with_columns(net.interactions)
+    has_target = inter["target"].notna().to_numpy()
+    cols = [c for c in ("timestamp", "source", "target", "kind", "weight") if c in inter.columns]
+    direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy(), cols]
+    return direct.loc[(direct["source"] != direct["target"]).to_numpy()]
+
+
 def _direct_rows(net: Any, direct_kinds: tuple[str, ...]) -> dict:
-    """The slice's direct interactions (a target, another person) with node positions.
+    """The direct interactions of a slice as arrays: node positions, times, kind bits.
 
     Cached on the slice: the undirected and the directed tie tables (and any other
     settings with the same kinds) filter the log, factorize the ids and convert the times
-    and kinds once.
+    and kinds once. Only what the ties need is kept (not the id strings).
     """
     def build():
-        inter = _with_columns(net.interactions)
-        has_target = inter["target"].notna().to_numpy()
-        cols = [c for c in ("timestamp", "source", "target", "kind", "weight")
-                if c in inter.columns]
-        direct = inter.loc[has_target & inter["kind"].isin(direct_kinds).to_numpy(), cols]
-        direct = direct.loc[(direct["source"] != direct["target"]).to_numpy()]
+        direct = _direct_frame(net, direct_kinds)
         active = net.members_active()
         nodes, (_, s, t) = _node_positions([active, direct["source"], direct["target"]])
-        return {"direct": direct, "active": active, "nodes": nodes, "s": s, "t": t,
+        return {"weights": direct[[c for c in ("kind", "weight") if c in direct.columns]],
+                "active": active, "nodes": nodes, "s": s, "t": t,
                 "time": _ns(direct["timestamp"]), "kind_bits": _kind_bits(direct["kind"])}
     return _cached(net, ("direct_rows", direct_kinds), build)
 
 
 def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
                 min_shared) -> Ties:
-    rows = _direct_rows(net, tuple(k for k in kinds if k != "attend"))
-    direct, nodes, s, t = rows["direct"], rows["nodes"], rows["s"], rows["t"]
+    direct_kinds = tuple(k for k in kinds if k != "attend")
+    rows = _direct_rows(net, direct_kinds)
+    nodes, s, t = rows["nodes"], rows["s"], rows["t"]
     use_att = coattendance is not None and "attend" in kinds
     att = _attendance(net) if use_att else None
     m_idx = None
@@ -287,6 +293,7 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
         a_codes, a_uniq = pd.factorize(att["source"])
         at = pd.Index(nodes, dtype=object).get_indexer(np.asarray(a_uniq, dtype=object))
         if (np.asarray(a_codes) < 0).any() or (at < 0).any():   # attendees outside the nodes
+            direct = _direct_frame(net, direct_kinds)
             nodes, (_, s, t, m_idx) = _node_positions(
                 [rows["active"], direct["source"], direct["target"], att["source"]])
         else:
@@ -297,7 +304,7 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
                             "min_shared": min_shared, "directed": directed}
 
     # direct ties
-    w = _weights_of(direct, weight)
+    w = _weights_of(rows["weights"], weight)
     tm = rows["time"]
     kb = rows["kind_bits"]
     if directed:
@@ -305,7 +312,7 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     else:
         keys = np.minimum(s, t) * n + np.maximum(s, t)
     parts = [(keys, np.ones(len(keys)), w, tm, tm, kb)]
-    info["direct_interactions"] = len(direct)
+    info["direct_interactions"] = len(keys)
 
     # co-attendance: every pair of attendees of each kept event (the pairs of B B^T)
     if att is not None and len(att):

@@ -147,3 +147,19 @@ def test_voice_gini_counts_silent_attendees_and_skips_non_attendees():
     # activity: cai 1, ben 2, ana 4, dan 5: 2*(1+4+12+20)/(4*12) - 5/4; top 10% = dan
     assert p["activity_gini"].tolist() == pytest.approx([7 / 24])
     assert p["top10_share"].tolist() == pytest.approx([5 / 12])
+
+
+def test_attendees_outside_the_direct_nodes_are_added(tiny_net, monkeypatch):
+    # with no "active" members the attendees are not among the direct rows' nodes: the
+    # ties are rebuilt over sources, targets and attendees, as one pass would
+    expected = graphs._ties(tiny_net.period("2025"))
+    y = tiny_net.period("2025")
+    graphs._CACHE.pop(y, None)
+    monkeypatch.setattr(type(y), "members_active",
+                        lambda self: graphs.pd.Index([], dtype="str"))
+    got = graphs._ties(y)
+    assert got.nodes.tolist() == ["ana", "ben", "cai", "dee", "eve"]
+    for f in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
+        assert np.array_equal(getattr(got, f), getattr(expected, f))
+    assert graphs._ties(y, kinds="message").nodes.tolist() == ["ana", "ben", "cai"]
+    graphs._CACHE.pop(y, None)
