@@ -1090,33 +1090,47 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         raise TypeError(f"org_map: net_or_G must be a PeerNetwork or a networkx graph; got "
                         f"{type(net_or_G).__name__}")
     nodes = sorted(G.nodes, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    e = np.array([(index[u], index[v], float(w))
+                  for u, v, w in G.edges(data="weight", default=1.0)],
+                 dtype=float).reshape(-1, 3)
+    eu, ev, ew = e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
     if layout is None:
-        H = nx.Graph()
-        H.add_nodes_from(nodes)
-        H.add_weighted_edges_from((u, v, math.log1p(float(w)))
-                                  for u, v, w in G.edges(data="weight", default=1.0))
-        pos = nx.spring_layout(H, seed=seed, k=2.2 / math.sqrt(max(len(nodes), 1)),
-                               iterations=200)
-        if 2 < len(nodes) <= _ORG_KK:
-            pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
+        if len(nodes) > _AUTO_IGRAPH and _has_igraph():
+            # thousands of organizations (a national network): networkx's spring layout
+            # over a near-complete organization graph takes a minute
+            loop = eu == ev
+            xy0 = _igraph_layout(nodes, eu[~loop], ev[~loop], np.log1p(ew[~loop]), {}, seed)
+            fit = _fit_disc(np.array([xy0[n] for n in nodes], dtype=float))
+            pos = {n: fit[i] for i, n in enumerate(nodes)}
+        else:
+            H = nx.Graph()
+            H.add_nodes_from(nodes)
+            H.add_weighted_edges_from((nodes[a], nodes[b], math.log1p(w))
+                                      for a, b, w in zip(eu.tolist(), ev.tolist(),
+                                                         ew.tolist(), strict=True))
+            pos = nx.spring_layout(H, seed=seed, k=2.2 / math.sqrt(max(len(nodes), 1)),
+                                   iterations=200)
+            if 2 < len(nodes) <= _ORG_KK:
+                pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
     else:
         pos = layout
     missing = [n for n in nodes if n not in pos]
     if missing:
         raise ValueError(f"layout has no position for {len(missing)} organization(s), e.g. "
                          f"{missing[:3]}")
-    edges = [(u, v, float(w)) for u, v, w in G.edges(data="weight", default=1.0)]
     hidden = 0
     if min_weight is not None:
-        hidden = sum(w < min_weight for _, _, w in edges)
-        edges = [e for e in edges if e[2] >= min_weight]
-    index = {n: i for i, n in enumerate(nodes)}
+        strong = ew >= min_weight
+        hidden = int((~strong).sum())
+        eu, ev, ew = eu[strong], ev[strong], ew[strong]
+    n_ties = len(ew)
+    if n_ties > MAX_TIES:
+        keep = _strongest_ties(eu, ev, ew, MAX_TIES)
+        eu, ev, ew = eu[keep], ev[keep], ew[keep]
     xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
     members = np.array([float(G.nodes[n].get("members", 1) or 0) for n in nodes])
-    m = _Map(np.array(nodes, dtype=object), xy, None, members,
-             np.array([index[u] for u, _, _ in edges], dtype=int),
-             np.array([index[v] for _, v, _ in edges], dtype=int),
-             np.array([w for _, _, w in edges], dtype=float))
+    m = _Map(np.array(nodes, dtype=object), xy, None, members, eu, ev, ew)
     colors = None
     if color_by is not None:
         values = _na_to_none(_node_attr(G, nodes, color_by))
@@ -1142,8 +1156,9 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     name = G.graph.get("name", "")
     period = G.graph.get("period", "")
     auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
-            f"{len(nodes)} orgs, {len(edges)} ties"
+            f"{len(nodes)} orgs, {n_ties} ties"
             + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else "")
+            + (f" (strongest {len(ew):,} drawn)" if len(ew) < n_ties else "")
             + (f"; largest {k} named" if 0 < k < len(nodes) else ""))
     color_handles, _ = _draw(ax, m, colors, scale, size_by="members", legend=False,
                              title=auto if title is None else title, **kwargs)
