@@ -506,3 +506,20 @@ def test_a_crowded_org_map_names_only_the_largest_organizations():
     with pytest.raises(ValueError, match="labels must be True, False or a number"):
         pn.plot.org_map(G, labels="all")
     plt.close("all")
+
+
+def test_org_map_above_max_ties_draws_the_strongest(riverbend, monkeypatch):
+    import peernet.plot.maps as maps
+
+    orgs = pn.org_graph(riverbend.period("2025"))
+    monkeypatch.setattr(maps, "MAX_TIES", 30)
+    fig, ax = plt.subplots()
+    pn.plot.org_map(orgs, ax=ax)
+    drawn = len(collection(ax, "peernet-edges").get_segments())
+    assert 30 <= drawn < orgs.number_of_edges() == 240
+    # the 30 strongest ties are among those drawn (width 0.25 + 2 sqrt(w / w_max))
+    w = np.sort([w for _, _, w in orgs.edges(data="weight")])[::-1]
+    shown = np.sort(collection(ax, "peernet-edges").get_linewidths())[::-1]
+    np.testing.assert_allclose(shown[:30], 0.25 + 2 * np.sqrt(w[:30] / w[0]))
+    assert ax.get_title(loc="left").endswith(f"25 orgs, 240 ties (strongest {drawn} drawn)")
+    plt.close(fig)
