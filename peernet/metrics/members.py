@@ -239,8 +239,8 @@ def _add_time_columns(df: pd.DataFrame, net: Any, ga: K.GraphArrays,
     by = inter.groupby("source", observed=True)["timestamp"]
     first = by.min().reindex(ids)
     last = by.max().reindex(ids)
-    df["first_seen"] = first.to_numpy()
-    df["last_seen"] = last.to_numpy()
+    df["first_seen"] = _column_values(first)
+    df["last_seen"] = _column_values(last)
     root = net.root
     root_first = root.interactions.groupby("source", observed=True)["timestamp"].min()
     joined = (net.members.drop_duplicates("member_id").set_index("member_id")["joined"]
@@ -262,6 +262,18 @@ def _add_time_columns(df: pd.DataFrame, net: Any, ga: K.GraphArrays,
     days = (tie_first - _ns_of(start)) / _DAY_NS
     days = np.where(np.isnan(days), np.nan, np.maximum(days, 0))
     df["days_to_first_tie"] = np.where(df["newcomer"].to_numpy(), days, np.nan)
+
+
+def _column_values(values: pd.Series) -> Any:
+    """What ``df[col] = values.to_numpy()`` stores, without boxing every timestamp.
+
+    A datetime Series with at least one value: its array (pandas infers the same dtype,
+    unit and zone back from the boxed Timestamps); otherwise the boxed values themselves
+    (an empty or all-NaT column keeps the dtype that inference gives it).
+    """
+    if values.dtype.kind == "M" and values.notna().any():
+        return values.array
+    return values.to_numpy()
 
 
 def _ns_of(values: pd.Series) -> np.ndarray:
