@@ -163,3 +163,14 @@ def test_attendees_outside_the_direct_nodes_are_added(tiny_net, monkeypatch):
         assert np.array_equal(getattr(got, f), getattr(expected, f))
     assert graphs._ties(y, kinds="message").nodes.tolist() == ["ana", "ben", "cai"]
     graphs._CACHE.pop(y, None)
+
+
+def test_node_positions_merge_columns_sorted():
+    import pandas as pd
+
+    active = pd.Index(["bo", "al"], dtype="str")
+    src = pd.Series(["cy", "al", "cy"], dtype="str")
+    tgt = pd.Series(["al", "dee", "bo"], dtype="str")
+    nodes, (pa, ps, pt) = graphs._node_positions([active, src, tgt])
+    assert nodes.tolist() == ["al", "bo", "cy", "dee"]
+    assert pa.tolist() == [1, 0] and ps.tolist() == [2, 0, 2] and pt.tolist() == [0, 3, 1]
