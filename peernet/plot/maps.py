@@ -1081,20 +1081,30 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     from matplotlib.lines import Line2D
 
     if isinstance(net_or_G, PeerNetwork):
-        from ..graphs import org_graph
+        # the organization ties as arrays, as org_graph aggregates them, without building
+        # the networkx graph (988,000 ties at 100,000 members)
+        from ..graphs import _org_ties
 
-        G = org_graph(net_or_G)
+        o = _org_ties(net_or_G)
+        nodes = o.orgs.tolist()
+        eu, ev, ew = o.a, o.b, o.weight.astype(float)
+        members = o.members.astype(float)
+        node_attr = {"sector": o.sector, "members": o.members}
+        gname, gperiod = getattr(net_or_G, "name", "network"), net_or_G.label
     elif isinstance(net_or_G, nx.Graph):
         G = net_or_G
+        nodes = sorted(G.nodes, key=str)
+        index = {n: i for i, n in enumerate(nodes)}
+        e = np.array([(index[u], index[v], float(w))
+                      for u, v, w in G.edges(data="weight", default=1.0)],
+                     dtype=float).reshape(-1, 3)
+        eu, ev, ew = e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
+        members = np.array([float(G.nodes[n].get("members", 1) or 0) for n in nodes])
+        node_attr = {color_by: _node_attr(G, nodes, color_by)} if color_by else {}
+        gname, gperiod = G.graph.get("name", ""), G.graph.get("period", "")
     else:
         raise TypeError(f"org_map: net_or_G must be a PeerNetwork or a networkx graph; got "
                         f"{type(net_or_G).__name__}")
-    nodes = sorted(G.nodes, key=str)
-    index = {n: i for i, n in enumerate(nodes)}
-    e = np.array([(index[u], index[v], float(w))
-                  for u, v, w in G.edges(data="weight", default=1.0)],
-                 dtype=float).reshape(-1, 3)
-    eu, ev, ew = e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
     if layout is None:
         if len(nodes) > _AUTO_IGRAPH and _has_igraph():
             # thousands of organizations (a national network): networkx's spring layout
@@ -1129,11 +1139,12 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         keep = _strongest_ties(eu, ev, ew, MAX_TIES)
         eu, ev, ew = eu[keep], ev[keep], ew[keep]
     xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
-    members = np.array([float(G.nodes[n].get("members", 1) or 0) for n in nodes])
     m = _Map(np.array(nodes, dtype=object), xy, None, members, eu, ev, ew)
     colors = None
     if color_by is not None:
-        values = _na_to_none(_node_attr(G, nodes, color_by))
+        found = node_attr.get(color_by)
+        values = _na_to_none(np.array([None] * len(nodes), dtype=object) if found is None
+                             else np.asarray(found, dtype=object))
         universe = list(values)
         if isinstance(net_or_G, PeerNetwork) and color_by in net_or_G.root.members.columns:
             universe = net_or_G.root.members[color_by].astype(object).tolist()
@@ -1153,8 +1164,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         raise ValueError(f"labels must be True, False or a number of organizations; got "
                          f"{labels!r}")
     named = np.lexsort((np.array([str(n) for n in nodes], dtype=object), -members))[:k]
-    name = G.graph.get("name", "")
-    period = G.graph.get("period", "")
+    name, period = gname, gperiod
     auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
             f"{len(nodes)} orgs, {n_ties} ties"
             + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else "")
