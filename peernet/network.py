@@ -332,7 +332,7 @@ class PeerNetwork:
         e = e.tz_localize(self.tz) if e.tzinfo is None else e.tz_convert(self.tz)
         if e <= s:
             raise ValueError(f"between: end must be after start; got {start!r}..{end!r}")
-        return self._slice(Window(f"{s.date()}..{e.date()}", s, e, "range"))
+        return self._slice(Window(f"{s.date()}..{e.date()}", s, e, "range"), memo=False)
 
     def previous(self) -> PeerNetwork:
         """The same-length window just before this slice (2025 -> 2024, 2025Q3 -> 2025Q2)."""
@@ -340,16 +340,20 @@ class PeerNetwork:
             raise ValueError("previous() needs a slice: call net.period('2025').previous()")
         return self.root._slice(self.window.previous())
 
-    def _slice(self, window: Window) -> PeerNetwork:
-        # A slice is memoised on its root network, so ``net.period("2025")`` asked twice
-        # (by the evaluation and again by its maps) is one object, and the ties, graphs
-        # and metrics cached on it are computed once. The cache lives in the instance's
-        # __dict__ (the dataclass is frozen, not slotted), so it goes with the network.
+    def _slice(self, window: Window, *, memo: bool = True) -> PeerNetwork:
+        # A calendar period is memoised on its root network, so ``net.period("2025")``
+        # asked twice (by the evaluation and again by its maps) is one object, and the
+        # ties, graphs and metrics cached on it are computed once. The cache lives in the
+        # instance's __dict__ (the dataclass is frozen, not slotted), so it goes with the
+        # network. Arbitrary ranges (``between``) are not kept: an evaluation cuts
+        # multi-year spans once, and keeping them held 1.5 GB at 10M interactions.
         root = self.root
-        memo = root.__dict__.setdefault("_slices", {})
-        if window not in memo:
-            memo[window] = root._cut(window)
-        return memo[window]
+        if not memo:
+            return root._cut(window)
+        store = root.__dict__.setdefault("_slices", {})
+        if window not in store:
+            store[window] = root._cut(window)
+        return store[window]
 
     def _cut(self, window: Window) -> PeerNetwork:
         root = self
