@@ -115,3 +115,16 @@ def test_combine_merges_rosters_and_quality(tiny_net):
 def test_bad_timezone_is_an_argument_error():
     with pytest.raises(ValueError, match="tz must be an IANA time zone"):
         _net(["2025-01-01"], tz="Mars/Olympus")
+
+
+def test_a_period_is_cut_once_and_its_ties_are_shared(tiny_net):
+    import peernet.graphs as graphs
+
+    y = tiny_net.period("2025")
+    assert tiny_net.period("2025") is y                  # memoised on the root
+    assert y.period("2025") is y and y.previous() is tiny_net.period("2024")
+    assert graphs._ties(y) is graphs._ties(tiny_net.period("2025"))
+    a, b = tiny_net.between("2025-01-01", "2025-07-01"), tiny_net.between("2025-01-01",
+                                                                        "2025-07-01")
+    assert a is not b                                    # ranges are not kept
+    pd.testing.assert_frame_equal(a.interactions, b.interactions)
