@@ -523,3 +523,49 @@ def test_org_map_above_max_ties_draws_the_strongest(riverbend, monkeypatch):
     np.testing.assert_allclose(shown[:30], 0.25 + 2 * np.sqrt(w[:30] / w[0]))
     assert ax.get_title(loc="left").endswith(f"25 orgs, 240 ties (strongest {drawn} drawn)")
     plt.close(fig)
+
+
+def test_map_years_lays_out_the_periods_drawn_together(riverbend):
+    import peernet.plot.maps as maps
+
+    L = maps._periods_layout(riverbend, ["2024", "2025"], 0)
+    span = riverbend.between("2024-01-01", "2026-01-01")
+    whole = pn.plot.layout(span)
+    G = pn.person_graph(span)
+    tied = [n for n in G if G.degree(n) > 0]
+    assert len(tied) == 133 and set(L) == set(G)      # only members drawn get a place
+    assert max(np.abs(L[n] - whole[n]).max() for n in tied) == 0.0
+    fig = pn.plot.map_years(riverbend, ["2024", "2025"], color_by=None)
+    for ax, p in zip(fig.axes, ["2024", "2025"], strict=True):
+        drawn = collection(ax, "peernet-nodes").get_offsets()
+        placed = {tuple(np.round(L[n], 12)) for n in pn.person_graph(riverbend.period(p))}
+        assert {tuple(np.round(xy, 12)) for xy in drawn} == placed
+    plt.close(fig)
+
+
+def test_a_layout_above_layout_max_ties_uses_the_strongest(monkeypatch):
+    import peernet.plot.maps as maps
+
+    G = nx.barabasi_albert_graph(300, 4, seed=3)
+    for i, (u, v) in enumerate(G.edges):
+        G[u][v]["weight"] = 1.0 + i % 5
+    seen = {}
+    spring = maps._spring_layout
+
+    def spy(H, prev, seed):
+        seen["ties"] = sorted((min(u, v), max(u, v), d) for u, v, d in H.edges(data="lw"))
+        return spring(H, prev, seed)
+
+    monkeypatch.setattr(maps, "_spring_layout", spy)
+    monkeypatch.setattr(maps, "LAYOUT_MAX_TIES", 400)
+    L = pn.plot.layout(G, method="spring")
+    assert len(L) == 300 and G.number_of_edges() == 1184
+    w = {(min(u, v), max(u, v)): d for u, v, d in G.edges(data="weight")}
+    kept = [w[(u, v)] for u, v, _ in seen["ties"]]
+    # the 400 strongest (weight 5 and the lowest-numbered of weight 4) plus each member's
+    # strongest tie
+    assert 400 <= len(kept) < 1184
+    assert sum(x == 5.0 for x in kept) == sum(x == 5.0 for x in w.values()) == 236
+    assert all(any(w[(min(n, m), max(n, m))] == max(G[n][x]["weight"] for x in G[n])
+                   for m in G[n] if (min(n, m), max(n, m), ) in {t[:2] for t in seen["ties"]})
+               for n in G)
