@@ -1226,11 +1226,12 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
                          f"{labels!r}")
     named = np.lexsort((np.array([str(n) for n in nodes], dtype=object), -members))[:k]
     name, period = gname, gperiod
+    notes = ([f"ties under {min_weight:g} hidden: {hidden:,}"] if hidden else []) \
+        + ([f"strongest {len(ew):,} drawn"] if len(ew) < n_ties else []) \
+        + ([f"largest {k} named"] if 0 < k < len(nodes) else [])
     auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
-            f"{len(nodes)} orgs, {n_ties} ties"
-            + (f" (ties under {min_weight:g} hidden: {hidden})" if hidden else "")
-            + (f" (strongest {len(ew):,} drawn)" if len(ew) < n_ties else "")
-            + (f"; largest {k} named" if 0 < k < len(nodes) else ""))
+            f"{len(nodes):,} orgs, {n_ties:,} ties"
+            + (f"\n({'; '.join(notes)})" if notes else ""))
     color_handles, _ = _draw(ax, m, colors, scale, size_by="members", legend=False,
                              title=auto if title is None else title, **kwargs)
     if not nodes:

@@ -499,7 +499,7 @@ def test_a_crowded_org_map_names_only_the_largest_organizations():
     pn.plot.org_map(G, ax=ax)
     named = sorted(t.get_text() for t in ax.texts if t.get_gid() == "peernet-label")
     assert named == [f"org{i:02d}" for i in range(20, 60)]  # the 40 with most members
-    assert ax.get_title(loc="left").endswith("60 orgs, 60 ties; largest 40 named")
+    assert ax.get_title(loc="left").endswith("60 orgs, 60 ties\n(largest 40 named)")
     fig, ax = plt.subplots()
     pn.plot.org_map(G, ax=ax, labels=3)
     assert sorted(t.get_text() for t in ax.texts) == ["org57", "org58", "org59"]
@@ -521,7 +521,7 @@ def test_org_map_above_max_ties_draws_the_strongest(riverbend, monkeypatch):
     w = np.sort([w for _, _, w in orgs.edges(data="weight")])[::-1]
     shown = np.sort(collection(ax, "peernet-edges").get_linewidths())[::-1]
     np.testing.assert_allclose(shown[:30], 0.25 + 2 * np.sqrt(w[:30] / w[0]))
-    assert ax.get_title(loc="left").endswith(f"25 orgs, 240 ties (strongest {drawn} drawn)")
+    assert ax.get_title(loc="left").endswith(f"25 orgs, 240 ties\n(strongest {drawn} drawn)")
     plt.close(fig)
 
 
