@@ -2,8 +2,8 @@
 
 Every map is one ``scatter`` for the nodes and one ``LineCollection`` for the ties (plus at
 most three outline-only scatters for the highlighted members), so a map of 10,000 members
-draws in seconds. Positions come from :func:`layout`, computed once over the whole network
-(the union of all periods) so that the same person sits in the same place in every year's
+draws in seconds. Positions come from :func:`peernet.plot.layout` (``layouts.py``), computed
+once over the periods drawn so that the same person sits in the same place in every year's
 map.
 
 Dense graphs: peernet does not bundle edges (bundling invents paths that are not ties).
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..network import PeerNetwork
+from .layouts import _as_graph, _org_layout, _periods_layout, _strongest_ties, _tie_arrays, layout
 from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories, safe_label
 
 __all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE",
@@ -55,13 +56,6 @@ _TITLES = {"org": "Organization", "sector": "Sector", "region": "Region",
            "language": "Language", "role": "Role", "community": "Community"}
 _SINGLE_COLOR = OKABE_ITO[4]
 _EDGE_RGB = (0.22, 0.22, 0.22)
-_AUTO_IGRAPH = 500
-_AUTO_KK = 300
-#: Organization maps refine the spring layout by Kamada-Kawai up to this many organizations
-#: (its cost grows with the square: 1.8 s at 250 organizations, where every one of them
-#: is labelled and the spring layout alone reads as well).
-_ORG_KK = 120
-_METHODS = ("auto", "spring", "kamada_kawai", "igraph")
 #: Above this many ties the tie LineCollection is rasterized (an image inside the SVG/PDF at
 #: the figure's dpi): 394,000 vector lines made a 10,000-member map's SVG take 50 s and
 #: tens of MB. Maps of fewer ties (every sample) stay pure vector.
@@ -75,281 +69,6 @@ RASTER_NODES = 2_000
 MAX_TIES = 20_000
 #: An organization map names at most this many organizations by default (the largest).
 ORG_LABELS = 40
-
-
-# ------------------------------------------------------------------------- layout
-def _as_graph(net_or_graph: Any, what: str) -> nx.Graph:
-    if isinstance(net_or_graph, PeerNetwork):
-        from ..graphs import person_graph
-
-        return person_graph(net_or_graph)
-    if isinstance(net_or_graph, nx.Graph):
-        return net_or_graph
-    raise TypeError(f"{what}: net_or_graph must be a PeerNetwork or a networkx graph; got "
-                    f"{type(net_or_graph).__name__}")
-
-
-def _tie_arrays(src: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                np.ndarray, dict]:
-    """The person graph of ``src`` as arrays: sorted node ids, tie ends (positions into
-    the nodes), tie weights and the graph attributes (name, period).
-
-    A PeerNetwork is read from its aggregated ties (cached on the slice and shared with
-    the metrics) without building a networkx graph: at 10,000 members / 394,000 ties that
-    graph costs about 1.5 s a map. Ties come in the order ``person_graph(src).edges``
-    lists them (``u < v``, sorted), so both paths draw the same picture.
-    """
-    if isinstance(src, PeerNetwork):
-        from ..graphs import _ties
-
-        t = _ties(src)
-        return (t.nodes, t.u, t.v, t.weight.astype(float),
-                {"name": getattr(src, "name", "network"), "period": src.label})
-    G = _as_graph(src, what)
-    if G.is_directed():
-        G = G.to_undirected()
-    nodes = np.array(sorted(G.nodes, key=str), dtype=object)
-    index = {n: i for i, n in enumerate(nodes)}
-    e = np.array([(index[u], index[v], float(w))
-                  for u, v, w in G.edges(data="weight", default=1.0)],
-                 dtype=float).reshape(-1, 3)
-    return nodes, e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2], dict(G.graph)
-
-
-def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] | None = None,
-           seed: int = 0, method: str = "auto") -> dict[Any, np.ndarray]:
-    """Node positions for maps, computed once so every period can share them.
-
-    Pass the whole network (``pn.load_sample("riverbend")``, not one period of it): its
-    person graph is the union of every period's ties, and every roster member gets a
-    position, so ``network_map(net.period("2023"), layout=L)`` and
-    ``network_map(net.period("2025"), layout=L)`` put each person in the same place.
-
-    Parameters
-    ----------
-    net_or_graph : PeerNetwork or networkx.Graph
-        A network (its :func:`peernet.person_graph` plus every roster member) or a graph.
-    previous : mapping, optional
-        Positions from an earlier map (``{node: (x, y)}``): nodes found there stay exactly
-        where they were, the others are placed around them.
-    seed : int, default 0
-        Seed of the force-directed layout: the same seed gives the same map.
-    method : {"auto", "spring", "kamada_kawai", "igraph"}, default "auto"
-        ``"spring"``: :func:`networkx.spring_layout` (Fruchterman-Reingold).
-        ``"kamada_kawai"``: the spring layout refined by Kamada-Kawai, which spreads a dense
-        core evenly (a few seconds at 300 members; not with ``previous``). ``"igraph"``:
-        python-igraph's grid Fruchterman-Reingold (about 1 s for 10,000 members against
-        minutes for networkx; ``pip install peernet[fast]``). ``"auto"``: Kamada-Kawai up
-        to 300 tied members, spring up to 500, igraph above when installed.
-
-    Returns
-    -------
-    dict
-        ``node -> numpy array [x, y]``. Members with ties fill the unit disc (without
-        ``previous``); members without any tie sit on a ring just outside it, in id order.
-
-    Notes
-    -----
-    Tie weights enter the layout as ``log(1 + weight)``, so a pair that met 400 times pulls
-    harder than a pair that met once, but does not collapse onto one point. Positions are
-    centred on their median and scaled into the unit disc; outlying small components are
-    pulled into a band at most 12% beyond the 98th-percentile radius.
-
-    References
-    ----------
-    Fruchterman, T. M. J. and Reingold, E. M. (1991). Graph drawing by force-directed
-    placement. Software: Practice and Experience 21(11), 1129-1164.
-    Kamada, T. and Kawai, S. (1989). An algorithm for drawing general undirected graphs.
-    Information Processing Letters 31(1), 7-15.
-
-    Examples
-    --------
-    >>> net = pn.load_sample("davis")
-    >>> L = pn.plot.layout(net)
-    >>> len(L), L["w01"].shape
-    (18, (2,))
-    >>> bool(np.allclose(pn.plot.layout(net)["w01"], L["w01"]))
-    True
-    """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}; got {method!r}")
-    gnodes, eu, ev, w, _ = _tie_arrays(net_or_graph, "layout")
-    extra = (net_or_graph.members["member_id"].astype(str).tolist()
-             if isinstance(net_or_graph, PeerNetwork) else [])
-    return _layout_arrays(gnodes, eu, ev, w, extra, previous=previous, seed=seed,
-                          method=method)
-
-
-def _periods_layout(root: PeerNetwork, periods: Sequence[str], seed: int) -> dict:
-    """One layout for the maps of ``periods``: their ties summed (the cached tie tables of
-    the periods, so nothing is aggregated again), every member drawn in one of them placed.
-    Equal to :func:`layout` of the span the periods cover, minus the roster members no
-    period draws."""
-    from ..graphs import _ties
-
-    parts = [_ties(root.period(p)) for p in periods]
-    names = np.concatenate([t.nodes for t in parts]) if parts else np.zeros(0, object)
-    codes, nodes = pd.factorize(names, sort=True)
-    cut = np.cumsum([0] + [t.n for t in parts])
-    n = len(nodes)
-    keys = np.concatenate([np.minimum(codes[lo + t.u], codes[lo + t.v]) * n
-                           + np.maximum(codes[lo + t.u], codes[lo + t.v])
-                           for t, lo in zip(parts, cut[:-1], strict=True)]) \
-        if parts else np.zeros(0, np.int64)
-    weights = np.concatenate([t.weight for t in parts]) if parts else np.zeros(0)
-    summed = pd.Series(weights).groupby(keys, sort=True).sum()
-    k = summed.index.to_numpy(np.int64)
-    return _layout_arrays(np.asarray(nodes, dtype=object), k // max(n, 1), k % max(n, 1),
-                          summed.to_numpy(float), [], previous=None, seed=seed,
-                          method="auto")
-
-
-#: Above this many ties a layout uses the strongest ones (plus every member's strongest):
-#: Fruchterman-Reingold's cost grows with the ties, and a hairball of 4 million ties lays
-#: out no better than its strongest million.
-LAYOUT_MAX_TIES = 1_000_000
-
-
-def _layout_arrays(gnodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, w: np.ndarray,
-                   extra: Sequence, *, previous: Mapping | None, seed: int,
-                   method: str) -> dict[Any, np.ndarray]:
-    nodes = list(gnodes)
-    if len(extra):
-        known = set(nodes)
-        nodes += [m for m in extra if m not in known]
-    nodes = sorted(set(nodes), key=str)
-    # the ties as positions into ``nodes`` (sorted), self-loops left out
-    where = {n: i for i, n in enumerate(nodes)}
-    at = np.array([where[n] for n in gnodes], dtype=np.int64)
-    loop = eu == ev
-    top = max(w.max(), 1e-9) if len(w) else 1.0
-    a, b, w = at[eu[~loop]], at[ev[~loop]], w[~loop]
-    if len(w) > LAYOUT_MAX_TIES:
-        keep = _strongest_ties(a, b, w, LAYOUT_MAX_TIES)
-        a, b, w = a[keep], b[keep], w[keep]
-    lw = np.log1p(np.clip(w, 0, None)) / np.log1p(top) + 0.1
-    deg = np.bincount(a, minlength=len(nodes)) + np.bincount(b, minlength=len(nodes))
-    prev = {} if previous is None else {k: np.asarray(v, dtype=float)
-                                        for k, v in previous.items()}
-    tied = [n for n, d in zip(nodes, deg, strict=True) if d > 0]
-    untied = [n for n, d in zip(nodes, deg, strict=True) if d == 0]
-    pos: dict[Any, np.ndarray] = {}
-    if tied:
-        use_igraph = method == "igraph" or (method == "auto" and len(tied) > _AUTO_IGRAPH
-                                            and _has_igraph())
-        use_kk = method == "kamada_kawai" or (method == "auto" and not prev
-                                              and len(tied) <= _AUTO_KK)
-        sub = None
-        if not use_igraph or (use_kk and not prev):
-            H = nx.Graph()
-            H.add_nodes_from(nodes)
-            H.add_weighted_edges_from(zip([nodes[i] for i in a.tolist()],
-                                          [nodes[i] for i in b.tolist()], lw.tolist(),
-                                          strict=True), weight="lw")
-            sub = H.subgraph(tied)
-        if use_igraph:
-            # positions into ``tied`` (sorted like ``nodes``), ties in the same order
-            rank = np.cumsum(deg > 0) - 1
-            pos.update(_igraph_layout(tied, rank[a], rank[b], lw, prev, seed))
-        else:
-            pos.update(_spring_layout(sub, prev, seed))
-        if use_kk and not prev:
-            pos = nx.kamada_kawai_layout(sub, pos=pos, weight=None)
-        if not prev:
-            xy = _fit_disc(np.array([pos[n] for n in tied], dtype=float))
-            pos = {n: xy[i] for i, n in enumerate(tied)}
-    radius = 1.12 * max((float(np.hypot(*p)) for p in pos.values()), default=1.0 / 1.12)
-    new = [n for n in untied if n not in prev]
-    for n in untied:
-        if n in prev:
-            pos[n] = prev[n]
-    if new:
-        angles = np.linspace(0, 2 * np.pi, len(new), endpoint=False) + np.pi / 2
-        for n, t in zip(new, angles, strict=True):
-            pos[n] = np.array([radius * np.cos(t), radius * np.sin(t)])
-    return {n: np.asarray(pos[n], dtype=float) for n in nodes}
-
-
-_layout = layout
-
-
-def _fit_disc(xy: np.ndarray) -> np.ndarray:
-    """Centre positions on their median and scale them into the unit disc, pulling far
-    outliers (small components that force-directed layouts push away) into a thin band
-    just outside the 98th-percentile radius so they do not shrink the main picture."""
-    if len(xy) == 0:
-        return xy
-    xy = xy - np.median(xy, axis=0)
-    r = np.hypot(xy[:, 0], xy[:, 1])
-    edge = float(np.percentile(r, 98)) if len(xy) >= 20 else float(r.max())
-    if edge <= 0:
-        return np.zeros_like(xy)
-    squeezed = np.where(r > edge, edge * (1 + 0.12 * np.tanh(r / edge - 1)), r)
-    xy = xy * (squeezed / np.where(r > 0, r, 1))[:, None]
-    return xy / max(float(np.hypot(xy[:, 0], xy[:, 1]).max()), 1e-12)
-
-
-def _has_igraph() -> bool:
-    try:
-        import igraph  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _spring_layout(H: nx.Graph, prev: Mapping, seed: int) -> dict:
-    fixed = [n for n in H if n in prev]
-    init = None
-    if fixed:
-        rng = np.random.default_rng(seed)
-        centre = np.mean([prev[n] for n in fixed], axis=0)
-        spread = np.std([prev[n] for n in fixed]) or 1.0
-        init = {n: prev[n] if n in prev else centre + rng.normal(0, spread, 2) for n in H}
-    k = 1.6 / math.sqrt(max(H.number_of_nodes(), 1))
-    return nx.spring_layout(H, k=k, pos=init, fixed=fixed or None, weight="lw", seed=seed,
-                            iterations=100 if H.number_of_nodes() <= 300 else 60)
-
-
-def _igraph_layout(nodes: list, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
-                   prev: Mapping, seed: int) -> dict:
-    """python-igraph's Fruchterman-Reingold on ties given as positions into ``nodes``."""
-    import random
-
-    import igraph as ig
-
-    index = {n: i for i, n in enumerate(nodes)}
-    # a list of tuples converts 2.5x faster than a 2-column array or a list of lists
-    edges = list(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True))
-    weights = np.asarray(weights, dtype=float).tolist()
-    g = ig.Graph(n=len(nodes), edges=edges)
-    # 500 iterations (igraph's default) up to 2,000 members; fewer above, where the grid
-    # variant settles sooner and each iteration costs more (0.45 s against 1.1 s for
-    # 10,000 members and 394,000 ties)
-    niter = 500 if len(nodes) <= 2000 else 200
-    kwargs: dict[str, Any] = {"weights": weights, "niter": niter}
-    rng = np.random.default_rng(seed)
-    start = rng.uniform(-1, 1, (len(nodes), 2)) * math.sqrt(len(nodes))
-    fixed = [n for n in nodes if n in prev]
-    if fixed:
-        scale = math.sqrt(len(nodes)) / max(np.abs([prev[n] for n in fixed]).max(), 1e-9)
-        lo = np.full((len(nodes), 2), -np.inf)
-        hi = np.full((len(nodes), 2), np.inf)
-        for n in fixed:
-            i = index[n]
-            start[i] = prev[n] * scale
-            lo[i] = hi[i] = start[i]
-        kwargs.update(minx=lo[:, 0].tolist(), maxx=hi[:, 0].tolist(),
-                      miny=lo[:, 1].tolist(), maxy=hi[:, 1].tolist())
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        if fixed:  # a start is only needed to pin the fixed nodes (it slows igraph down)
-            kwargs["seed"] = start.tolist()
-        xy = np.array(g.layout_fruchterman_reingold(**kwargs).coords)
-    finally:
-        ig.set_random_number_generator(random)
-    if fixed:
-        xy = xy / scale
-    return {n: xy[i] for i, n in enumerate(nodes)}
 
 
 # ------------------------------------------------------------------------- map data
@@ -562,37 +281,6 @@ def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, la
         title += f"\n(strongest {len(ew):,} drawn)"
     return _Map(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
                 text, title), universe
-
-
-def _strongest_ties(eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, k: int) -> np.ndarray:
-    """Boolean mask of the ``k`` strongest ties plus every node's strongest tie (ties in
-    weight broken by the node indices, so the choice is deterministic).
-
-    Linear time apart from the ties at the k-th weight: no sort of all ties (two lexsorts
-    of 4 million ties took 3 s at 100,000 members)."""
-    m = len(ew)
-    keep = np.zeros(m, dtype=bool)
-    if m == 0:
-        return keep
-    if k >= m:
-        keep[:] = True
-    elif k > 0:
-        thr = np.partition(ew, m - k)[m - k]          # the k-th largest weight
-        above = ew > thr
-        keep |= above
-        tied = np.flatnonzero(ew == thr)              # (u, v) order among them, stable
-        keep[tied[np.lexsort((ev[tied], eu[tied]))[:k - int(above.sum())]]] = True
-    n = int(max(eu.max(), ev.max())) + 1
-    top = np.full(n, -np.inf)
-    np.maximum.at(top, eu, ew)
-    np.maximum.at(top, ev, ew)
-    idx = np.arange(m)
-    first = np.full(n, m)                             # the lowest-numbered strongest tie
-    for end in (eu, ev):
-        best = ew == top[end]
-        np.minimum.at(first, end[best], idx[best])
-    keep[first[first < m]] = True
-    return keep
 
 
 # ------------------------------------------------------------------------- drawing
@@ -1167,23 +855,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         raise TypeError(f"org_map: net_or_G must be a PeerNetwork or a networkx graph; got "
                         f"{type(net_or_G).__name__}")
     if layout is None:
-        if len(nodes) > _AUTO_IGRAPH and _has_igraph():
-            # thousands of organizations (a national network): networkx's spring layout
-            # over a near-complete organization graph takes a minute
-            loop = eu == ev
-            xy0 = _igraph_layout(nodes, eu[~loop], ev[~loop], np.log1p(ew[~loop]), {}, seed)
-            fit = _fit_disc(np.array([xy0[n] for n in nodes], dtype=float))
-            pos = {n: fit[i] for i, n in enumerate(nodes)}
-        else:
-            H = nx.Graph()
-            H.add_nodes_from(nodes)
-            H.add_weighted_edges_from((nodes[a], nodes[b], math.log1p(w))
-                                      for a, b, w in zip(eu.tolist(), ev.tolist(),
-                                                         ew.tolist(), strict=True))
-            pos = nx.spring_layout(H, seed=seed, k=2.2 / math.sqrt(max(len(nodes), 1)),
-                                   iterations=200)
-            if 2 < len(nodes) <= _ORG_KK:
-                pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
+        pos = _org_layout(nodes, eu, ev, ew, seed)
     else:
         pos = layout
     missing = [n for n in nodes if n not in pos]

@@ -526,9 +526,9 @@ def test_org_map_above_max_ties_draws_the_strongest(riverbend, monkeypatch):
 
 
 def test_map_years_lays_out_the_periods_drawn_together(riverbend):
-    import peernet.plot.maps as maps
+    from peernet.plot import layouts
 
-    L = maps._periods_layout(riverbend, ["2024", "2025"], 0)
+    L = layouts._periods_layout(riverbend, ["2024", "2025"], 0)
     span = riverbend.between("2024-01-01", "2026-01-01")
     whole = pn.plot.layout(span)
     G = pn.person_graph(span)
@@ -544,20 +544,20 @@ def test_map_years_lays_out_the_periods_drawn_together(riverbend):
 
 
 def test_a_layout_above_layout_max_ties_uses_the_strongest(monkeypatch):
-    import peernet.plot.maps as maps
+    from peernet.plot import layouts
 
     G = nx.barabasi_albert_graph(300, 4, seed=3)
     for i, (u, v) in enumerate(G.edges):
         G[u][v]["weight"] = 1.0 + i % 5
     seen = {}
-    spring = maps._spring_layout
+    spring = layouts._spring_layout
 
     def spy(H, prev, seed):
         seen["ties"] = sorted((min(u, v), max(u, v), d) for u, v, d in H.edges(data="lw"))
         return spring(H, prev, seed)
 
-    monkeypatch.setattr(maps, "_spring_layout", spy)
-    monkeypatch.setattr(maps, "LAYOUT_MAX_TIES", 400)
+    monkeypatch.setattr(layouts, "_spring_layout", spy)
+    monkeypatch.setattr(layouts, "LAYOUT_MAX_TIES", 400)
     L = pn.plot.layout(G, method="spring")
     assert len(L) == 300 and G.number_of_edges() == 1184
     w = {(min(u, v), max(u, v)): d for u, v, d in G.edges(data="weight")}
