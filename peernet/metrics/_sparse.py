@@ -294,16 +294,8 @@ def constraint(ga: GraphArrays) -> np.ndarray:
     s = ga.strength()
     if ga.m == 0:
         return np.full(ga.n, np.nan)
-    if _ig() is not None:
-        # igraph reads an undirected graph's incident ties as both in- and out-ties and
-        # walks each two-step path four times; the same ties as a directed graph, each
-        # once (u < v), give p_ij = (a_ij + a_ji) / sum_k (a_ik + a_ki) = w_ij / s_i
-        # again, and the same values (equal to the last bit on the samples and the 10k
-        # benchmark graph) with a quarter of the walks
-        u, v, w = ga.edges()
-        g = _ig().Graph(n=ga.n, edges=list(zip(u.tolist(), v.tolist(), strict=True)),
-                        directed=True)
-        g.es["weight"] = w
+    g = _igraph_of(ga)
+    if g is not None:
         c = np.asarray(g.constraint(weights="weight"), float)
         return np.where(ga.degree() > 0, c, np.nan)
     inv = np.divide(1.0, s, out=np.zeros(ga.n), where=s > 0)
