@@ -224,6 +224,15 @@ class _FastStructure:
         self.row_unit = np.concatenate([self.d_unit, self.c_unit])
         self.ties, self.row_tie = np.unique(keys, return_inverse=True)
         self.dir_ties, self.row_dir = np.unique(self.d_dir, return_inverse=True)
+        # triangles of a replicate: the igraph graph of every tie, built once, copied with
+        # the replicate's absent ties deleted (0.05 s a replicate less at 394,000 ties than
+        # building the replicate's graph from its edge list)
+        self.full = None
+        if self.want & {"avg_clustering", "transitivity"} and K._ig() is not None \
+                and len(self.ties):
+            fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
+            self.full = K._ig().Graph(n=n, edges=list(zip(fu.tolist(), fv.tolist(),
+                                                          strict=True)))
         rev = (self.dir_ties % max(n, 1)) * n + self.dir_ties // max(n, 1)
         at = np.searchsorted(self.dir_ties, rev)
         at = np.minimum(at, max(len(self.dir_ties) - 1, 0))
@@ -250,6 +259,12 @@ class _FastStructure:
         am = wm.copy()
         am.data[:] = 1.0
         ga = K.GraphArrays(self.nodes[keep], am, wm, self.attrs.iloc[keep])
+        if self.full is not None and present.any():
+            h = self.full.copy()
+            h.delete_edges(np.flatnonzero(~present).tolist())
+            c = np.asarray(h.transitivity_local_undirected(mode="zero"), float)[keep]
+            d = ga.degree()
+            ga.cache["triangles"] = np.round(c * d * (d - 1) / 2)   # as K.triangles
         recip = float("nan")
         if "reciprocity" in self.want and len(self.dir_ties):
             dw = np.bincount(self.row_dir, weights=mult[self.d_unit],
