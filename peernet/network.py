@@ -355,6 +355,10 @@ class PeerNetwork:
             store[window] = root._cut(window)
         return store[window]
 
+    def __getstate__(self) -> dict:
+        # pickles and copies leave the memoised slices behind (they point at this network)
+        return {k: v for k, v in self.__dict__.items() if k != "_slices"}
+
     def _cut(self, window: Window) -> PeerNetwork:
         root = self
         s, e = window.start_utc, window.end_utc

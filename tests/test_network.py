@@ -128,3 +128,16 @@ def test_a_period_is_cut_once_and_its_ties_are_shared(tiny_net):
                                                                         "2025-07-01")
     assert a is not b                                    # ranges are not kept
     pd.testing.assert_frame_equal(a.interactions, b.interactions)
+
+
+def test_pickles_and_copies_leave_the_memoised_slices_behind(tiny_net):
+    import copy
+    import pickle
+
+    y = tiny_net.period("2025")
+    assert "_slices" in tiny_net.__dict__
+    for other in (pickle.loads(pickle.dumps(tiny_net)), copy.copy(tiny_net)):
+        assert "_slices" not in other.__dict__
+        again = other.period("2025")
+        assert again is not y and again.parent is other
+        pd.testing.assert_frame_equal(again.interactions, y.interactions)
