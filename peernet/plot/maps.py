@@ -30,7 +30,7 @@ from .layouts import _as_graph, _org_layout, _periods_layout, _strongest_ties, _
 from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories, safe_label
 
 __all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE",
-           "BROKER_MAX", "MAX_TIES", "ORG_LABELS"]
+           "BROKER_MAX", "HIGHLIGHT_MAX", "MAX_TIES", "ORG_LABELS"]
 
 #: Roster attributes maps are usually coloured by (any node attribute works).
 COLOR_BY = ("org", "sector", "region", "language", "role", "community")
@@ -67,6 +67,9 @@ RASTER_NODES = 2_000
 #: title then says "M ties (strongest K drawn)". Sizes, degrees and the legend still count
 #: every tie. At 10,000 members / 394,000 ties this makes the map's lines 16x fewer.
 MAX_TIES = 20_000
+#: A highlight that would outline more members than this is not drawn; the key
+#: says so instead ("newcomer (joined in period): over 1,000, not outlined").
+HIGHLIGHT_MAX = 1_000
 #: An organization map names at most this many organizations by default (the largest).
 ORG_LABELS = 40
 
@@ -371,7 +374,16 @@ def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
         style = HIGHLIGHT_STYLE.get(name, {"marker": "D", "linewidth": 1.2,
                                            "linestyle": "solid", "scale": 2.4,
                                            "edgecolor": "#000000", "label": name})
-        if mask.any():
+        label = style["label"].format(share=BROKER_SHARE, most=BROKER_MAX)
+        if mask.sum() > HIGHLIGHT_MAX:
+            # thousands of rings (the newcomers of a 100,000-member network) blacken the
+            # map: say how many there are instead of outlining them
+            key_handles.append(Line2D(
+                [], [], marker=style["marker"], linestyle="none", markersize=9,
+                markerfacecolor="none", markeredgecolor="#BBBBBB",
+                markeredgewidth=style["linewidth"],
+                label=f"{label}: over {HIGHLIGHT_MAX:,}, not outlined"))
+        elif mask.any():
             # outlines shrink on crowded maps (above RASTER_NODES members), where hundreds
             # of full-size rings would hide the network
             crowded = n > RASTER_NODES
@@ -385,8 +397,7 @@ def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
             key_handles.append(Line2D(
                 [], [], marker=style["marker"], linestyle="none", markersize=9,
                 markerfacecolor="none", markeredgecolor=style["edgecolor"],
-                markeredgewidth=style["linewidth"],
-                label=style["label"].format(share=BROKER_SHARE, most=BROKER_MAX)))
+                markeredgewidth=style["linewidth"], label=label))
     if len(m.ew):
         key_handles += _weight_handles(scale)
     color_handles = []
@@ -602,7 +613,8 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
         organizations, from :func:`peernet.member_metrics`), newcomers (dashed outer
         circle: joined in the period; none for a whole, unsliced network), isolates
         (square: no tie in the period). A mapping ``name -> members`` highlights any set.
-        Above 2,000 members the outlines are drawn smaller and thinner. From a bare graph,
+        Above 2,000 members the outlines are drawn smaller and thinner; a highlight of more
+        than 1,000 members is not outlined (the key says so). From a bare graph,
         brokers and newcomers need ``metrics=`` or ``broker`` / ``newcomer`` node
         attributes, and are skipped otherwise.
     labels : None, "top", "all" or list of members

@@ -569,3 +569,20 @@ def test_a_layout_above_layout_max_ties_uses_the_strongest(monkeypatch):
     assert all(any(w[(min(n, m), max(n, m))] == max(G[n][x]["weight"] for x in G[n])
                    for m in G[n] if (min(n, m), max(n, m), ) in {t[:2] for t in seen["ties"]})
                for n in G)
+
+
+def test_a_highlight_of_too_many_members_is_not_outlined(riverbend, river_layout, monkeypatch):
+    import peernet.plot.maps as maps
+
+    y = riverbend.period("2025")
+    many = {"everyone": list(pn.person_graph(y))}
+    fig, ax = plt.subplots()
+    pn.plot.network_map(y, layout=river_layout, highlight=many, color_by=None, ax=ax)
+    assert len(collection(ax, "peernet-highlight-everyone").get_offsets()) == 112
+    monkeypatch.setattr(maps, "HIGHLIGHT_MAX", 50)
+    fig, ax = plt.subplots()
+    pn.plot.network_map(y, layout=river_layout, highlight=many, color_by=None, ax=ax)
+    assert collection(ax, "peernet-highlight-everyone") is None
+    key = [t.get_text() for t in legend(ax, "peernet-key").get_texts()]
+    assert "everyone: over 50, not outlined" in key
+    plt.close("all")
