@@ -258,11 +258,22 @@ def save(net: PeerNetwork, path: str | Path, *,
 
     Writes one file per provided table plus ``peernet.json`` (name, zone, tables). Parquet
     keeps every dtype; CSV writes timestamps in ISO 8601 with their UTC offset. Saving a
-    slice saves the rows in its window.
+    slice saves the rows in its window. A folder that already holds one of the tables as a
+    partitioned folder (``interactions/``) is refused (ValueError) before anything is
+    written: the new file beside it would make the table appear twice.
     """
     if format not in ("parquet", "csv"):
         raise ValueError(f"format must be 'parquet' or 'csv'; got {format!r}")
     folder = Path(path)
+    # a partitioned table already in the folder (interactions/ or interactions.parquet/)
+    # would sit beside the new file, and load would find the table twice: refuse, before
+    # anything is written, rather than delete someone's data
+    parts = [folder / name for table in net.tables()
+             for name in (table, *(f"{table}{ext}" for ext in FORMATS))
+             if (folder / name).is_dir()]
+    if parts:
+        raise ValueError(f"save: {folder} already holds a partitioned table folder "
+                         f"({parts[0].name}/); save into a new folder or remove it first")
     folder.mkdir(parents=True, exist_ok=True)
     for table, df in net.tables().items():
         for ext in FORMATS:

@@ -245,3 +245,19 @@ def test_a_column_mapped_to_none_is_never_read_from_parquet(tmp_path, monkeypatc
     assert len(net.interactions) == 2
     assert ("text_blob",) not in asked and ("*",) not in asked
     assert ("source",) in asked
+
+
+@pytest.mark.parametrize("part", ["interactions", "interactions.parquet"])
+def test_save_refuses_a_folder_holding_a_partitioned_table(flat, tmp_path, part):
+    flat_path, ref = flat
+    folder = partitioned(flat_path, tmp_path / "parts", "{year}.parquet")
+    if part != "interactions":
+        (folder / "interactions").rename(folder / part)
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(ValueError, match=rf"already holds a partitioned table folder "
+                                         rf"\({part}/\)"):
+        pn.save(ref, folder)
+    assert sorted(p.name for p in folder.iterdir()) == before   # nothing written
+    pn.save(ref, tmp_path / "fresh")                             # a new folder is fine
+    pd.testing.assert_frame_equal(load_quiet(tmp_path / "fresh").interactions,
+                                  ref.interactions)
