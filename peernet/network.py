@@ -381,7 +381,11 @@ class PeerNetwork:
                 mask = within(when)
             else:
                 mask = within(df[TABLES[table].time])
-            out[table] = df.loc[mask].reset_index(drop=True)
+            if mask.all() and isinstance(df.index, pd.RangeIndex) and df.index.start == 0 \
+                    and df.index.step == 1:
+                out[table] = df   # the window holds every row: no copy (1.2 s at 12M rows)
+            else:
+                out[table] = df.loc[mask].reset_index(drop=True)
         return replace(root, **out, window=window, parent=root)
 
     # ------------------------------------------------------------------ members
