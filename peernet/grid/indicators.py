@@ -14,7 +14,6 @@ thresholds; the rubric (``rubric.toml``) says which element each one scores.
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Callable
 from functools import cached_property
 from typing import NamedTuple
@@ -22,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..graphs import _cached
 from ..network import PeerNetwork
 from ..schema import split_list
 
@@ -345,15 +345,9 @@ class Context:
 
 
 _NAT = np.iinfo(np.int64).min
-_ROOT_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _root_cache(root: PeerNetwork, key: str, build: Callable):
     """Memoise ``build()`` on the whole network (shared by all its slices)."""
-    store = _ROOT_CACHE.setdefault(root, {})
-    if key not in store:
-        store[key] = build()
-    return store[key]
+    return _cached(root, ("grid", key), build)
 
 
 def _unique_ids(root: PeerNetwork) -> pd.Series:
