@@ -268,13 +268,18 @@ def triangles(ga: GraphArrays) -> np.ndarray:
     if "triangles" not in ga.cache:
         g = _igraph_of(ga)
         if g is not None:
-            d = ga.degree()
-            c = np.asarray(g.transitivity_local_undirected(mode="zero"), float)
-            ga.cache["triangles"] = np.round(c * d * (d - 1) / 2)
+            ga.cache["triangles"] = triangles_from_clustering(
+                g.transitivity_local_undirected(mode="zero"), ga.degree())
         else:
             ga.cache["triangles"] = np.asarray(
                 (ga.a @ ga.a).multiply(ga.a).sum(axis=1)).ravel() / 2
     return ga.cache["triangles"]
+
+
+def triangles_from_clustering(local: Any, degree: np.ndarray) -> np.ndarray:
+    """Triangles through each node from its local clustering (igraph's transitivity with
+    ``mode="zero"``): ``c * d (d - 1) / 2``, rounded to the whole number it is."""
+    return np.round(np.asarray(local, float) * degree * (degree - 1) / 2)
 
 
 def clustering(ga: GraphArrays) -> np.ndarray:

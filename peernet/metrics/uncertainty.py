@@ -263,8 +263,7 @@ class _FastStructure:
             h = self.full.copy()
             h.delete_edges(np.flatnonzero(~present).tolist())
             c = np.asarray(h.transitivity_local_undirected(mode="zero"), float)[keep]
-            d = ga.degree()
-            ga.cache["triangles"] = np.round(c * d * (d - 1) / 2)   # as K.triangles
+            ga.cache["triangles"] = K.triangles_from_clustering(c, ga.degree())
         recip = float("nan")
         if "reciprocity" in self.want and len(self.dir_ties):
             dw = np.bincount(self.row_dir, weights=mult[self.d_unit],
