@@ -59,12 +59,18 @@ def _tie_arrays(src: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray
     G = _as_graph(src, what)
     if G.is_directed():
         G = G.to_undirected()
+    return (*_edge_arrays(G), dict(G.graph))
+
+
+def _edge_arrays(G: nx.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A networkx graph's nodes (sorted by their text) and its edges in ``G.edges`` order as
+    positions into them, with the ``weight`` attribute (1 where missing)."""
     nodes = np.array(sorted(G.nodes, key=str), dtype=object)
     index = {n: i for i, n in enumerate(nodes)}
     e = np.array([(index[u], index[v], float(w))
                   for u, v, w in G.edges(data="weight", default=1.0)],
                  dtype=float).reshape(-1, 3)
-    return nodes, e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2], dict(G.graph)
+    return nodes, e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
 
 
 def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] | None = None,

@@ -26,7 +26,15 @@ import numpy as np
 import pandas as pd
 
 from ..network import PeerNetwork
-from .layouts import _as_graph, _org_layout, _periods_layout, _strongest_ties, _tie_arrays, layout
+from .layouts import (
+    _as_graph,
+    _edge_arrays,
+    _org_layout,
+    _periods_layout,
+    _strongest_ties,
+    _tie_arrays,
+    layout,
+)
 from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories, safe_label
 
 __all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE",
@@ -854,12 +862,8 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         gname, gperiod = getattr(net_or_G, "name", "network"), net_or_G.label
     elif isinstance(net_or_G, nx.Graph):
         G = net_or_G
-        nodes = sorted(G.nodes, key=str)
-        index = {n: i for i, n in enumerate(nodes)}
-        e = np.array([(index[u], index[v], float(w))
-                      for u, v, w in G.edges(data="weight", default=1.0)],
-                     dtype=float).reshape(-1, 3)
-        eu, ev, ew = e[:, 0].astype(np.int64), e[:, 1].astype(np.int64), e[:, 2]
+        names, eu, ev, ew = _edge_arrays(G)
+        nodes = names.tolist()
         members = np.array([float(G.nodes[n].get("members", 1) or 0) for n in nodes])
         node_attr = {color_by: _node_attr(G, nodes, color_by)} if color_by else {}
         gname, gperiod = G.graph.get("name", ""), G.graph.get("period", "")
