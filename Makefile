@@ -22,6 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check peernet tests scripts benchmarks
+	$(BIN)/mypy
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py --out data/samples
