@@ -124,11 +124,13 @@ class _Scrubber:
 
     def __init__(self, replacements: Mapping[str, str]):
         self.replacements = replacements
-        self._pattern: re.Pattern | None | bool = False  # compiled on first use
+        self._pattern: re.Pattern | None = None
+        self._compiled = False  # the pattern is compiled on first use
 
     @property
     def pattern(self) -> re.Pattern | None:
-        if self._pattern is False:
+        if not self._compiled:
+            self._compiled = True
             words = sorted((w for w in self.replacements if len(w) >= 3), key=len,
                            reverse=True)
             self.lookup = {w.lower(): self.replacements[w] for w in words}
@@ -277,9 +279,9 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     group_maps = {g: _mapping(members[g], key, g) for g in GROUP_COLUMNS
                   if g not in keep and g in members.columns}
     other_maps: dict[str, dict[str, str]] = {}
-    for table, columns in _OTHER_IDS.items():
+    for table, namespaces in _OTHER_IDS.items():
         df = getattr(net, table)
-        for col, namespace in columns.items():
+        for col, namespace in namespaces.items():
             if col in df.columns:
                 other_maps.setdefault(namespace, {})
                 other_maps[namespace].update(_mapping(df[col], key, namespace))

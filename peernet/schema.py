@@ -388,9 +388,9 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
     if len(twice):
         raise DataError(f"column {twice[0]!r} appears more than once in the header; rename or "
                         f"delete the extra one", file=file, row=1, column=twice[0])
-    for col in spec.required:
-        if col not in df.columns:
-            raise _missing_column_error(name, col, list(df.columns), file)
+    for required in spec.required:
+        if required not in df.columns:
+            raise _missing_column_error(name, required, list(df.columns), file)
     rows = np.arange(2, len(df) + 2) if rows is None else np.asarray(rows)
     df.index = pd.RangeIndex(len(df))
     drop = np.zeros(len(df), bool)
@@ -453,18 +453,18 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                      f"{sorted(_FALSE - {''})})", "repaired")
                 df[col.name] = out
         elif col.dtype == "category":
+            allowed = list(col.allowed or ())
             already = (isinstance(s.dtype, pd.CategoricalDtype)
-                       and list(s.cat.categories) == list(col.allowed))
+                       and list(s.cat.categories) == allowed)
             if not already:
                 text = _to_text(s).str.strip().str.lower()
                 text = text.where(text != "", None)
-                bad = (text.notna() & ~text.isin(col.allowed)).to_numpy()
-                flag(bad, col.name, f"not one of {', '.join(col.allowed)}",
+                bad = (text.notna() & ~text.isin(allowed)).to_numpy()
+                flag(bad, col.name, f"not one of {', '.join(allowed)}",
                      "dropped" if col.required else "repaired")
                 if col.required:
                     drop |= bad
-                df[col.name] = pd.Categorical(text.where(~bad, None),
-                                              categories=list(col.allowed))
+                df[col.name] = pd.Categorical(text.where(~bad, None), categories=allowed)
         # required values present
         if col.required:
             missing = df[col.name].isna().to_numpy() & ~drop

@@ -591,30 +591,67 @@ def test_load_accounts_for_every_row(rows, drop, extra, delimiter):
 
 
 # ------------------------------------------------------------------------ guard
-def test_guard_turns_unexpected_errors_into_data_error(tmp_path):
+def test_guard_turns_file_problems_into_data_error_and_lets_bugs_through(tmp_path):
     from peernet.io._guard import guard
 
     @guard
-    def read_thing(path, *, tz="UTC"):
+    def read_lines(path, *, tz="UTC"):
         """Docstring kept."""
-        return {}["Email"]
-
-    with pytest.raises(DataError, match=r"^thing\.csv, column 'Email': cannot be read "
-                                        r"\(KeyError: 'Email'\)") as info:
-        read_thing(tmp_path / "thing.csv")
-    assert isinstance(info.value.__cause__, KeyError)
-    assert info.value.file == "thing.csv" and info.value.column == "Email"
-    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
-        read_thing("thing.csv", bogus=1)
-    assert read_thing.__name__ == "read_thing" and read_thing.__doc__ == "Docstring kept."
-
-    @guard
-    def read_lines(path):
         raise pd.errors.ParserError("Error tokenizing data. C error: Expected 3 fields in "
                                     "line 7, saw 5")
 
-    with pytest.raises(DataError, match=r"^x\.csv, row 7: cannot be read \(ParserError"):
+    with pytest.raises(DataError, match=r"^x\.csv, row 7: cannot be read \(ParserError: "
+                                        r"Error tokenizing") as info:
         read_lines(Path("/somewhere/x.csv"))
+    assert isinstance(info.value.__cause__, pd.errors.ParserError)
+    assert (info.value.file, info.value.row) == ("x.csv", 7)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        read_lines("x.csv", bogus=1)
+    assert read_lines.__name__ == "read_lines" and read_lines.__doc__ == "Docstring kept."
+
+    @guard
+    def read_thing(path):
+        return {}["Email"]
+
+    # a KeyError is a peernet bug, not a damaged file: it surfaces as itself, file noted
+    with pytest.raises(KeyError) as info:
+        read_thing(tmp_path / "thing.csv")
+    assert type(info.value) is KeyError and info.value.__cause__ is None
+    assert info.value.__notes__ == [
+        "peernet: raised by read_thing while reading 'thing.csv'; this is not a problem "
+        "peernet found in the file. Unless it is about an argument of the call, it is a "
+        "peernet bug: please report it with a copy of the file"]
+
+
+@pytest.mark.parametrize("error", [
+    UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+    PermissionError(13, "Permission denied"), csv.Error("field larger than field limit"),
+    json.JSONDecodeError("Expecting value", "x", 0), EOFError("Compressed file ended"),
+])
+def test_guard_file_problems_by_type(error):
+    from peernet.io._guard import guard
+
+    @guard
+    def read_it(path):
+        raise error
+
+    with pytest.raises(DataError, match=rf"^it\.csv(, row \d+)?: cannot be read "
+                                        rf"\({type(error).__name__}: "):
+        read_it("dir/it.csv")
+
+
+def test_a_bug_planted_in_a_loader_is_not_reported_as_a_bad_file(monkeypatch):
+    """An IndexError inside the Zoom reader reaches the caller as an IndexError."""
+    from peernet.io import zoom
+
+    def broken(*args, **kwargs):
+        return [][1]
+
+    monkeypatch.setattr(zoom, "_is_header", broken)
+    fixture = _files("zoom", "*.csv")[0]
+    with pytest.raises(IndexError) as info:
+        pn.read_zoom(fixture, tz="UTC")
+    assert f"while reading {fixture.name!r}" in info.value.__notes__[0]
 
 
 def test_argument_errors_are_not_disguised_as_data_errors():

@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import DataError, DataQualityWarning
 from ..quality import DataQuality, QualityLog
 from ._text import read_text
-from .identity import Identities, _slug, display_names, is_unidentifiable
+from .identity import Identities, display_names, is_unidentifiable, slugify
 
 MAX_BYTES = 500 * 2**20
 
@@ -315,7 +315,7 @@ def anonymous_ids(people: pd.DataFrame, event: pd.Series) -> tuple[pd.Series, pd
         mask &= people["platform_id"].isna()
     key = event.astype("str") + "\x1f" + names.astype("str").fillna("")
     n = key[mask].groupby(key[mask], sort=False).ngroup() + 1
-    ids = ("guest-" + _slug(event[mask].astype("str")) + "-" + n.astype("str"))
+    ids = ("guest-" + slugify(event[mask].astype("str")) + "-" + n.astype("str"))
     return mask, ids
 
 

@@ -1,36 +1,95 @@
-"""One promise for every loader: bad input raises :class:`~peernet.errors.DataError`.
+"""One promise for every loader: a bad file raises :class:`~peernet.errors.DataError`.
 
-Loaders check what they expect and raise DataError naming the file, row and column. A file
-can still break them in ways nobody foresaw (a pandas parser error deep inside, a KeyError on
-a column that was not there, a zlib error in a damaged ZIP). :func:`guard` wraps a loader so
-that such an exception leaves it as a DataError naming the file (and the row or column when
-the exception tells them), with the original exception chained as ``__cause__``. A
-DataError raised without a file gets the file named; a ``ValueError`` raised on purpose by
-peernet code whose message starts with the file's name is about the file and becomes a
-DataError with the same message. Argument errors (a wrong call, or a ``TypeError`` or
-``ValueError`` raised on purpose by peernet code about an argument, e.g. a bad ``tz=``) and
-peernet's other errors pass through unchanged.
+Loaders check what they expect and raise DataError naming the file, row and column. What a
+loader does not check itself is sorted by the type of the exception, never by where it was
+raised:
+
+- a problem of the file (it cannot be opened, decoded or parsed: ``OSError``,
+  ``UnicodeError``, a CSV, JSON, XML, ZIP, gzip, Excel or Parquet parser error; the tuple
+  :data:`FILE_ERRORS`) leaves the loader as a DataError naming the file (and the row or
+  column when the exception tells them), with the original exception chained as
+  ``__cause__``;
+- a DataError raised without a file gets the file named;
+- anything else (a ``KeyError``, ``IndexError``, ``TypeError``, a ``ValueError`` from an
+  argument or from a peernet bug) leaves the loader as itself, with a note
+  (``add_note``) naming the loader and the file, so that a bug is reported as a bug and the
+  fuzz suite (``tests/test_fuzz_loaders.py``) fails on it, instead of a user being told
+  their file is damaged. Argument errors (a bad ``tz=``) are ``ValueError``/``TypeError``
+  and pass through the same way.
 """
 
 from __future__ import annotations
 
+import csv
+import email.errors
 import functools
 import inspect
-import linecache
+import json
 import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.etree.ElementTree import ParseError as XMLParseError
 
-from ..errors import DataError, PeernetError, location
+import pandas as pd
 
-__all__ = ["guard"]
+from ..errors import DataError, location
+
+__all__ = ["guard", "FILE_ERRORS", "file_problem"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_PACKAGE = str(Path(__file__).resolve().parent.parent)
 _LINE = re.compile(r"\b(?:line|row) (\d+)\b", re.IGNORECASE)
 _MAX_MESSAGE = 300
+
+
+def _library_file_errors() -> tuple[type[BaseException], ...]:
+    """Parser errors of the optional readers (openpyxl, pyarrow), when installed."""
+    found: list[type[BaseException]] = []
+    try:
+        from openpyxl.utils.exceptions import InvalidFileException
+        found.append(InvalidFileException)
+    except ImportError:  # pragma: no cover - openpyxl is a core dependency
+        pass
+    try:
+        import pyarrow as pa
+        found.append(pa.ArrowException)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(found)
+
+
+#: Exception types that mean "the file cannot be opened, decoded or parsed". Each is raised
+#: by a reader (the file system, a codec, a parser) about its input, never by peernet's
+#: own logic, so a loader that meets one is looking at a bad file.
+FILE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # missing, unreadable, a folder, ... (also gzip.BadGzipFile)
+    EOFError,  # a truncated gzip / zip member
+    UnicodeError,
+    csv.Error,
+    json.JSONDecodeError,
+    pd.errors.ParserError,
+    pd.errors.EmptyDataError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    XMLParseError,
+    email.errors.MessageError,
+    *_library_file_errors(),
+)
+
+
+def file_problem(err: BaseException) -> bool:
+    """True when ``err`` is about the file rather than about peernet's code.
+
+    >>> file_problem(UnicodeDecodeError("utf-8", b"\\xff", 0, 1, "invalid start byte"))
+    True
+    >>> file_problem(IndexError("list index out of range"))
+    False
+    """
+    return isinstance(err, (DataError, *FILE_ERRORS))
 
 
 def _file_of(signature: inspect.Signature, args: tuple, kwargs: dict) -> str | None:
@@ -46,32 +105,10 @@ def _file_of(signature: inspect.Signature, args: tuple, kwargs: dict) -> str | N
     return None
 
 
-def _deliberate(err: BaseException) -> bool:
-    """True for a TypeError/ValueError that a ``raise`` statement in peernet made on purpose."""
-    if type(err) not in (TypeError, ValueError):
-        return False
-    tb = err.__traceback__
-    if tb is None:
-        return False
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    filename = tb.tb_frame.f_code.co_filename
-    try:
-        inside = str(Path(filename).resolve()).startswith(_PACKAGE)
-    except OSError:
-        return False
-    return inside and linecache.getline(filename, tb.tb_lineno).lstrip().startswith("raise")
-
-
 def _where(err: BaseException) -> tuple[int | None, str | None]:
-    """Row and column an exception names, when it does (KeyError 'col', 'line 5')."""
-    row = column = None
-    if isinstance(err, KeyError) and err.args and isinstance(err.args[0], str):
-        column = err.args[0][:100]
+    """Row and column an exception names, when it does ('line 5', a CSV's 'row 3')."""
     match = _LINE.search(str(err))
-    if match:
-        row = int(match.group(1))
-    return row, column
+    return (int(match.group(1)) if match else None), None
 
 
 def _with_file(err: DataError, file: str) -> DataError:
@@ -87,12 +124,13 @@ def _with_file(err: DataError, file: str) -> DataError:
 
 
 def guard(loader: F) -> F:
-    """Wrap ``loader`` so that no exception other than peernet's escapes it on bad input.
+    """Wrap ``loader`` so that a bad file raises DataError and a bug surfaces as itself.
 
     The wrapper keeps the loader's name, signature and docstring (``functools.wraps``).
-    Unexpected exceptions become :class:`~peernet.errors.DataError` naming the file (the
-    loader's first argument) and, when the exception says so, the row and column, with the
-    cause chained. ``KeyboardInterrupt`` and ``SystemExit`` are never caught.
+    Exceptions of :data:`FILE_ERRORS` become :class:`~peernet.errors.DataError` naming the
+    file (the loader's first argument) and, when the exception says so, the row, with the
+    cause chained. Any other exception is re-raised unchanged, with a note naming the
+    loader and the file. ``KeyboardInterrupt`` and ``SystemExit`` are never touched.
 
     Examples
     --------
@@ -104,6 +142,14 @@ def guard(loader: F) -> F:
     Traceback (most recent call last):
     ...
     peernet.errors.DataError: numbers.txt: cannot be read (FileNotFoundError: ...
+    >>> @guard
+    ... def read_first(path):
+    ...     return [][0]
+    >>> try:
+    ...     read_first("numbers.txt")
+    ... except IndexError as err:
+    ...     print(err.__notes__[0])
+    peernet: raised by read_first while reading 'numbers.txt'; ...
     """
     signature = inspect.signature(loader)
 
@@ -119,24 +165,23 @@ def guard(loader: F) -> F:
             if file is None:
                 raise
             raise _with_file(err, file) from err
-        except PeernetError:
-            raise
-        except Exception as err:
+        except FILE_ERRORS as err:
             file = _file_of(signature, args, kwargs)
-            if _deliberate(err):
-                if file is None or not str(err).startswith(file):
-                    raise
-                # a ValueError that starts with the file's name is about the file
-                raise DataError(str(err), file=file) from err
             row, column = _where(err)
             text = str(err)
             if len(text) > _MAX_MESSAGE:
                 text = text[:_MAX_MESSAGE] + "…"
             raise DataError(
-                f"cannot be read ({type(err).__name__}: {text}); the file is damaged or not "
-                f"in the layout {loader.__name__} expects. If the file opens fine in its "
-                f"program, please report this with a copy of it", file=file, row=row,
-                column=column) from err
+                f"cannot be read ({type(err).__name__}: {text}); the file is damaged, "
+                f"unreadable or not in the layout {loader.__name__} expects", file=file,
+                row=row, column=column) from err
+        except Exception as err:
+            file = _file_of(signature, args, kwargs)
+            err.add_note(f"peernet: raised by {loader.__name__} while reading {file!r}; this "
+                         f"is not a problem peernet found in the file. Unless it is about an "
+                         f"argument of the call, it is a peernet bug: please report it with "
+                         f"a copy of the file")
+            raise
 
     wrapper.__peernet_guarded__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -206,7 +206,8 @@ def _walk(folder: Path) -> list[Path]:
     return out
 
 
-def _read(item: Path, fmt: str, *, tz: str, errors: str, dayfirst: bool) -> PeerNetwork:
+def _read(item: Path, fmt: str, *, tz: str, errors: Literal["report", "raise"],
+          dayfirst: bool) -> PeerNetwork:
     from .mbox import read_mbox
     from .meet import read_meet
     from .signin import read_signin

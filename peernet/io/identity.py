@@ -125,11 +125,16 @@ def _unidentifiable(raw: pd.Series, norm: pd.Series) -> pd.Series:
     return (device | phone | norm.isna()).astype(bool)
 
 
-def _slug(values: pd.Series) -> pd.Series:
+def slugify(values: pd.Series) -> pd.Series:
+    """Lower-case ASCII slugs of ``values`` (accents dropped, runs of other characters to
+    ``-``, at most 40 characters; empty ones become ``person``), for ids made from text."""
     s = values.astype("str").str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "",
                                                                 regex=True).str.lower()
     s = s.str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-").str.slice(0, 40)
     return s.where(s.notna() & (s != ""), "person")
+
+
+_slug = slugify  # old private name, kept while other branches move to slugify
 
 
 # ------------------------------------------------------------------------ the alias table
@@ -530,7 +535,7 @@ class Identities:
         first = key[fresh].drop_duplicates()
         shown = display_names(raw_name[first.index])
         shown = shown.fillna(display_names(raw_alt[first.index]))
-        base = _slug(shown.fillna(email[first.index].str.replace(r"@.*$", "", regex=True))
+        base = slugify(shown.fillna(email[first.index].str.replace(r"@.*$", "", regex=True))
                      .fillna(_after_colon(key[first.index])))
         taken = set(members["member_id"].astype("str"))
         ids = []

@@ -25,7 +25,7 @@ from ..errors import DataError
 from ..network import PeerNetwork
 from ..quality import QualityLog
 from ._export import check_errors, check_tz, drop_rows, finish, resolve_people
-from .identity import _slug, normalize_emails
+from .identity import normalize_emails, slugify
 
 __all__ = ["read_mbox"]
 
@@ -202,7 +202,7 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
         log.note(f"{int(self_reply.sum())} repl(ies) to the author's own message: kept "
                  f"without a target (not a tie)")
     label = (sorted(df["list_id"].dropna().unique()) or [Path(file).stem])[0]
-    event_id = f"mbox-{_slug(pd.Series([label])).iloc[0]}"
+    event_id = f"mbox-{slugify(pd.Series([label])).iloc[0]}"
     inter = pd.DataFrame({
         "timestamp": df["time"], "source": df["member_id"],
         "kind": np.where(df["parent"].notna(), "reply", "message"),

@@ -28,7 +28,7 @@ from ._export import (
     table,
 )
 from ._text import sniff_delimiter
-from .identity import _slug
+from .identity import slugify
 
 __all__ = ["read_meet"]
 
@@ -128,7 +128,7 @@ def read_meet(path: str | Path, *, tz: str, date: Any = None, identities: Any = 
     local = pd.Timestamp(start).tz_convert(tz).strftime("%Y%m%dT%H%M")
     title = re.sub(r"\s*-\s*attendance report\s*$", "", _FILE_DATE.sub("", path.stem),
                    flags=re.IGNORECASE).strip(" -_") or None
-    event_id = f"meet-{_slug(pd.Series([title or 'meeting'])).iloc[0]}-{local}"
+    event_id = f"meet-{slugify(pd.Series([title or 'meeting'])).iloc[0]}-{local}"
     people = pd.DataFrame({"email": df["email"], "name": df["name"], "row": df["row"]})
     anon_mask, anon_ids = anonymous_ids(people, pd.Series(event_id, index=df.index))
     anon = pd.Series(np.nan, index=df.index, dtype="object")

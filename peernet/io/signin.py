@@ -21,7 +21,7 @@ from ..errors import DataError
 from ..network import PeerNetwork
 from ..quality import QualityLog
 from ._export import check_errors, check_tz, finish, localize, resolve_people
-from .identity import _slug, display_names
+from .identity import display_names, slugify
 
 __all__ = ["read_signin", "PRESENT", "ABSENT"]
 
@@ -276,8 +276,8 @@ def _sheet(grid, title, *, file, log, epoch, marks_yes, default_date, people, at
     people.append(pd.DataFrame({"key": rows["key"], "name": display_names(rows["name"]),
                                 "email": rows["email"], "org": rows["org"],
                                 "row": rows["row"]}))
-    stem = _slug(pd.Series([Path(file).stem])).iloc[0]
-    sheet_slug = _slug(pd.Series([title])).iloc[0]
+    stem = slugify(pd.Series([Path(file).stem])).iloc[0]
+    sheet_slug = slugify(pd.Series([title])).iloc[0]
     if not presence:
         if sheet_date is None:
             raise DataError("the sheet has no date: add a 'Date:' cell above the header, name "
@@ -288,7 +288,7 @@ def _sheet(grid, title, *, file, log, epoch, marks_yes, default_date, people, at
     for j, label, day, signature in presence:
         event_id = f"signin-{stem}-{sheet_slug}-{day:%Y%m%d}"
         if event_id in seen_ids:
-            event_id += f"-{_slug(pd.Series([label])).iloc[0]}"
+            event_id += f"-{slugify(pd.Series([label])).iloc[0]}"
         seen_ids.add(event_id)
         if j is None:
             here = np.ones(len(rows), bool)

@@ -31,7 +31,7 @@ from ._export import (
     trim,
 )
 from ._text import sniff_delimiter
-from .identity import _slug
+from .identity import slugify
 
 __all__ = ["read_teams"]
 
@@ -303,7 +303,7 @@ def _build(df, sessions, info, *, file, log, tz, identities, errors, dayfirst, n
     title = info.get("title")
     local = pd.Timestamp(start).tz_convert(tz).strftime("%Y%m%dT%H%M")
     key = info.get("meeting_id") or title or Path(file).stem
-    event_id = f"teams-{_slug(pd.Series([str(key)])).iloc[0]}-{local}"
+    event_id = f"teams-{slugify(pd.Series([str(key)])).iloc[0]}-{local}"
     sess = sessions.dropna(subset=["join_t"]).rename(columns={"join_t": "start",
                                                                "leave_t": "end"})
     sess = sess.assign(event_id=event_id)

@@ -37,7 +37,7 @@ from ._export import (
     trim,
 )
 from ._text import sniff_delimiter
-from .identity import _slug
+from .identity import slugify
 
 __all__ = ["read_zoom"]
 
@@ -222,7 +222,7 @@ def _meeting(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
             log.note("no meeting-details block: the meeting is identified by the file name "
                      "and its first join time")
     local = mstart.dt.tz_convert(tz).dt.strftime("%Y%m%dT%H%M")
-    stem = _slug(pd.Series([Path(file).stem])).iloc[0]
+    stem = slugify(pd.Series([Path(file).stem])).iloc[0]
     df["event_id"] = ("zoom-" + mid.where(mid != "", stem) + "-" + local).astype("str")
     df["mstart"], df["mend"], df["topic"], df["host_email"] = mstart, mend, topic, host
     if df.empty:
@@ -341,7 +341,7 @@ def _webinar(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
     minutes, _b = parse_minutes(pd.Series([info.get("duration")], dtype="str"))
     end = start + pd.Timedelta(minutes=float(minutes.iloc[0])) if pd.notna(
         minutes.iloc[0]) else df["leave_t"].max()
-    wid = "".join(ch for ch in str(info.get("meeting_id", "")) if ch.isdigit()) or _slug(
+    wid = "".join(ch for ch in str(info.get("meeting_id", "")) if ch.isdigit()) or slugify(
         pd.Series([Path(file).stem])).iloc[0]
     local = pd.Timestamp(start).tz_convert(tz).strftime("%Y%m%dT%H%M")
     df["event_id"] = f"zoom-{wid}-{local}"

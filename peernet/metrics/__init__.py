@@ -1,18 +1,53 @@
 """Participation, structure, member, temporal, survey and uncertainty metrics (tidy tables).
 
-Each submodule declares ``__all__``; everything listed there is available as
-``pn.metrics.<name>``. To add a module: create it with ``__all__`` and list it in ``_MODULES``.
+Each submodule declares ``__all__``; everything listed there is imported here by name (static
+imports, so type checkers and editors see ``pn.metrics.<name>``) and listed in this
+``__all__``. To add a module: create it with ``__all__``, import its names below and add
+them to ``__all__`` (``tests/metrics/test_init.py`` checks that the two lists agree).
 """
 
-import importlib
+from .concentration import (
+    CONTRIBUTION_KINDS,
+    HELP_KINDS,
+    LADDER_THRESHOLDS,
+    absence_factor,
+    elephant_factor,
+    engagement_ladder,
+    help_flow,
+)
+from .members import BROKERAGE_ROLES, brokerage, member_metrics
+from .participation import FREQS, participation
+from .structure import NETWORK_METRICS, ei_index, network_metrics, reciprocity
+from .survey import (
+    given_received,
+    perception_gaps,
+    rater_agreement,
+    reported_vs_observed,
+    response_note,
+    survey_graph,
+    survey_response,
+    survey_scores,
+    survey_sensitivity,
+)
+from .temporal import INACTIVITY_DAYS, burstiness, retention_curve, tie_change, time_to_first_reply
+from .uncertainty import bootstrap, resample_events
 
-_MODULES = ("participation", "structure", "members", "survey", "temporal", "concentration",
-            "uncertainty")
-
-__all__: list[str] = []
-for _name in _MODULES:
-    _module = importlib.import_module(f"{__name__}.{_name}")
-    for _attr in _module.__all__:
-        globals()[_attr] = getattr(_module, _attr)
-    __all__ += list(_module.__all__)
-del _name, _module, _attr
+__all__ = [
+    # participation
+    "participation", "FREQS",
+    # structure
+    "network_metrics", "ei_index", "reciprocity", "NETWORK_METRICS",
+    # members
+    "member_metrics", "brokerage", "BROKERAGE_ROLES",
+    # survey
+    "survey_scores", "survey_response", "survey_sensitivity", "perception_gaps",
+    "given_received", "rater_agreement", "reported_vs_observed", "survey_graph",
+    "response_note",
+    # temporal
+    "retention_curve", "burstiness", "time_to_first_reply", "tie_change", "INACTIVITY_DAYS",
+    # concentration
+    "absence_factor", "elephant_factor", "engagement_ladder", "help_flow",
+    "CONTRIBUTION_KINDS", "HELP_KINDS", "LADDER_THRESHOLDS",
+    # uncertainty
+    "bootstrap", "resample_events",
+]
