@@ -16,6 +16,7 @@ from .concentration import (
     help_flow,
 )
 from .members import BROKERAGE_ROLES, brokerage, member_metrics
+from .mixing import MIXING_COLUMNS, MIXING_MATRIX_COLUMNS, mixing, mixing_matrix
 from .participation import FREQS, participation
 from .structure import NETWORK_METRICS, ei_index, network_metrics, reciprocity
 from .survey import (
@@ -50,4 +51,6 @@ __all__ = [
     "CONTRIBUTION_KINDS", "HELP_KINDS", "LADDER_THRESHOLDS",
     # uncertainty
     "bootstrap", "resample_events",
+    # mixing
+    "mixing", "mixing_matrix", "MIXING_COLUMNS", "MIXING_MATRIX_COLUMNS",
 ]
