@@ -15,6 +15,7 @@ from .concentration import (
     engagement_ladder,
     help_flow,
 )
+from .coreperiphery import CORE_PERIPHERY_COLUMNS, core_periphery
 from .members import BROKERAGE_ROLES, brokerage, member_metrics
 from .mixing import MIXING_COLUMNS, MIXING_MATRIX_COLUMNS, mixing, mixing_matrix
 from .participation import FREQS, participation
@@ -30,7 +31,14 @@ from .survey import (
     survey_scores,
     survey_sensitivity,
 )
-from .temporal import INACTIVITY_DAYS, burstiness, retention_curve, tie_change, time_to_first_reply
+from .temporal import (
+    INACTIVITY_DAYS,
+    burstiness,
+    retention_curve,
+    retention_test,
+    tie_change,
+    time_to_first_reply,
+)
 from .uncertainty import bootstrap, resample_events
 
 __all__ = [
@@ -45,7 +53,8 @@ __all__ = [
     "given_received", "rater_agreement", "reported_vs_observed", "survey_graph",
     "response_note",
     # temporal
-    "retention_curve", "burstiness", "time_to_first_reply", "tie_change", "INACTIVITY_DAYS",
+    "retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
+    "INACTIVITY_DAYS",
     # concentration
     "absence_factor", "elephant_factor", "engagement_ladder", "help_flow",
     "CONTRIBUTION_KINDS", "HELP_KINDS", "LADDER_THRESHOLDS",
@@ -53,4 +62,6 @@ __all__ = [
     "bootstrap", "resample_events",
     # mixing
     "mixing", "mixing_matrix", "MIXING_COLUMNS", "MIXING_MATRIX_COLUMNS",
+    # core and periphery
+    "core_periphery", "CORE_PERIPHERY_COLUMNS",
 ]

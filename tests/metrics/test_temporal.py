@@ -133,3 +133,58 @@ def test_retention_curve_slice_uses_data_up_to_its_end(riverbend):
         members=pd.DataFrame({"member_id": ["a"]})))
     assert len(empty) == 0 and list(empty.columns)[0] == "cohort"
     assert np.all(km["at_risk"] >= km["stopped"] + km["censored"])
+
+
+def _product_limit(km):
+    """The estimator peernet used to write by hand: S = cumprod(1 - d/n) per cohort."""
+    return np.concatenate([np.cumprod(1 - t["stopped"] / t["at_risk"]).to_numpy()
+                           for _, t in km.groupby("cohort", sort=False)])
+
+
+@pytest.mark.parametrize("cohort", ["joined_year", "sector", None])
+def test_retention_curve_equals_the_old_product_limit(riverbend, cohort):
+    for net in (riverbend, riverbend.period("2024")):
+        km = pn.metrics.retention_curve(net, cohort=cohort)
+        assert km["survival"].to_numpy() == pytest.approx(_product_limit(km), abs=1e-12)
+        ok = km["low"].notna()
+        assert (km.loc[ok, "low"] <= km.loc[ok, "survival"] + 1e-12).all()
+        assert (km.loc[ok, "high"] >= km.loc[ok, "survival"] - 1e-12).all()
+
+
+def test_retention_curve_greenwood_by_hand(tiny_net):
+    # cohort 2024 (4 members, inactivity 100 days): one stops at n = 4, one at n = 3
+    km = pn.metrics.retention_curve(tiny_net, inactivity_days=100)
+    c24 = km[km["cohort"] == "2024"].reset_index(drop=True)
+    # Greenwood: Var S = S^2 sum d / (n (n - d)); at the second stop S = 0.5
+    var = 0.5 ** 2 * (1 / (4 * 3) + 1 / (3 * 2))
+    half = 1.959963984540054 * math.sqrt(var)
+    assert c24.loc[2, "low"] == pytest.approx(0.5 - half)
+    assert c24.loc[2, "high"] == pytest.approx(min(1.0, 0.5 + half))
+    var1 = 0.75 ** 2 * (1 / (4 * 3))
+    assert c24.loc[1, "low"] == pytest.approx(0.75 - 1.959963984540054 * math.sqrt(var1))
+    assert c24.loc[0, ["low", "high"]].tolist() == [1.0, 1.0]
+
+
+def test_retention_test_logrank_by_hand(tiny_net):
+    # two cohorts by org, inactivity 100 days: A = ana (censored), ben (stops);
+    # B = cai (stops), dee, eve (censored)
+    t = pn.metrics.retention_test(tiny_net, cohort="org", inactivity_days=100)
+    assert t[["cohort_a", "cohort_b", "members_a", "members_b", "stopped_a", "stopped_b"]] \
+        .values.tolist() == [["A", "B", 2, 3, 1, 1]]
+    # the log-rank statistic written out: observed minus expected stops of A over the
+    # stop times, divided by the square root of the hypergeometric variance
+    sd = pn.metrics.temporal._survival_data(tiny_net, "org", 100)
+    times = np.sort(sd.loc[sd["stopped"], "days"].unique())
+    o_e = var = 0.0
+    for tt in times:
+        at = sd["days"] >= tt
+        n, na = at.sum(), (at & (sd["cohort"] == "A")).sum()
+        d = ((sd["days"] == tt) & sd["stopped"]).sum()
+        da = ((sd["days"] == tt) & sd["stopped"] & (sd["cohort"] == "A")).sum()
+        o_e += da - d * na / n
+        var += d * (na / n) * (1 - na / n) * (n - d) / max(n - 1, 1)
+    z = o_e / math.sqrt(var)
+    assert t["statistic"].iloc[0] == pytest.approx(z)
+    from scipy.stats import norm
+    assert t["p_value"].iloc[0] == pytest.approx(2 * norm.sf(abs(z)))
+    assert pn.metrics.retention_test(tiny_net, cohort=None).empty
