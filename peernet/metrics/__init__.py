@@ -17,7 +17,13 @@ from .concentration import (
 )
 from .coreperiphery import CORE_PERIPHERY_COLUMNS, core_periphery
 from .members import BROKERAGE_ROLES, brokerage, member_metrics
-from .mixing import MIXING_COLUMNS, MIXING_MATRIX_COLUMNS, mixing, mixing_matrix
+from .mixing import (
+    MIXING_COLUMNS,
+    MIXING_MATRIX_COLUMNS,
+    chance_cross_share,
+    mixing,
+    mixing_matrix,
+)
 from .participation import FREQS, participation
 from .structure import NETWORK_METRICS, ei_index, network_metrics, reciprocity
 from .survey import (
@@ -39,7 +45,7 @@ from .temporal import (
     tie_change,
     time_to_first_reply,
 )
-from .uncertainty import bootstrap, resample_events
+from .uncertainty import CHANGE_COLUMNS, GRID, bootstrap, bootstrap_change, resample_events
 
 __all__ = [
     # participation
@@ -59,9 +65,9 @@ __all__ = [
     "absence_factor", "elephant_factor", "engagement_ladder", "help_flow",
     "CONTRIBUTION_KINDS", "HELP_KINDS", "LADDER_THRESHOLDS",
     # uncertainty
-    "bootstrap", "resample_events",
+    "bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS",
     # mixing
-    "mixing", "mixing_matrix", "MIXING_COLUMNS", "MIXING_MATRIX_COLUMNS",
+    "mixing", "mixing_matrix", "chance_cross_share", "MIXING_COLUMNS", "MIXING_MATRIX_COLUMNS",
     # core and periphery
     "core_periphery", "CORE_PERIPHERY_COLUMNS",
 ]

@@ -19,7 +19,8 @@ import pandas as pd
 
 from . import _sparse as K
 
-__all__ = ["mixing", "mixing_matrix", "MIXING_COLUMNS", "MIXING_MATRIX_COLUMNS"]
+__all__ = ["mixing", "mixing_matrix", "chance_cross_share", "MIXING_COLUMNS",
+           "MIXING_MATRIX_COLUMNS"]
 
 #: Columns of :func:`mixing`, in order.
 MIXING_COLUMNS = ("measure", "by", "observed", "expected", "low", "high", "p_value", "z",
@@ -67,6 +68,32 @@ def _same_group_probability(sizes: np.ndarray) -> float:
     if n < 2:
         return float("nan")
     return float((sizes * (sizes - 1)).sum() / (n * (n - 1)))
+
+
+def chance_cross_share(groups: Any) -> float:
+    """The share of ties expected to cross groups if labels were shuffled among members.
+
+    Parameters
+    ----------
+    groups : array-like
+        The group (organization, sector...) of each member of the graph; missing values
+        are left out.
+
+    Returns
+    -------
+    float
+        1 - sum_g n_g (n_g - 1) / (N (N - 1)): the expected cross-group share of any fixed
+        set of ties among these N members under random relabelling (the ``expected`` of
+        :func:`mixing`); NaN for fewer than 2 labelled members.
+
+    Examples
+    --------
+    >>> pn.metrics.chance_cross_share(["A", "A", "B", "B"])      # 1 - 4 / 12
+    0.6666666666666667
+    """
+    g = pd.Series(np.asarray(groups, dtype=object)).dropna()
+    sizes = g.value_counts().to_numpy(np.int64)
+    return 1 - _same_group_probability(sizes)
 
 
 def _permuted_cross(labels: np.ndarray, u: np.ndarray, v: np.ndarray, permutations: int,

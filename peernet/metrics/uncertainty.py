@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -12,7 +13,7 @@ import pandas as pd
 
 from . import _sparse as K
 
-__all__ = ["bootstrap", "resample_events"]
+__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
 
 #: Natural range of the bounded network_metrics entries: shifted intervals are clipped to it.
 _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_component_share",
@@ -21,6 +22,20 @@ _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_compone
            **dict.fromkeys(("ei_index_org", "ei_index_sector", "ei_index_region",
                             "assortativity_org"), (-1.0, 1.0)),
            "modularity": (-0.5, 1.0)}
+
+
+#: ``metric="grid"``: the Community Change Grid's element scores (``pn.score(net).layers``).
+GRID = "grid"
+#: Columns of :func:`bootstrap_change`, in order.
+CHANGE_COLUMNS = ("metric", "previous", "current", "change", "low", "high", "real",
+                  "detectable", "n", "seed")
+#: Indicator functions that read only tables the resampling leaves as they are (surveys,
+#: checklist, problem and action logs, outcomes): their replicate value is the observed one.
+_FIXED_INDICATORS = frozenset({
+    "survey_trust", "survey_value", "survey_response_rate", "survey_learning",
+    "checklist_rating", "problems_per_quarter", "share_solved", "median_days_to_solve",
+    "problems_with_outcome", "share_members_solving", "actions_closed_on_time",
+    "outcome_progress", "data_kept"})
 
 
 def _units(inter: pd.DataFrame) -> np.ndarray:
@@ -81,8 +96,11 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     net : PeerNetwork
         A slice (``net.period("2025")``).
     metric : callable, str or list of str
-        ``f(net) -> float`` or ``-> Series`` (one row per entry), or the name(s) of
-        :func:`peernet.network_metrics` entries (``"density"``, ``["density", "modularity"]``).
+        ``f(net) -> float`` or ``-> Series`` (one row per entry), the name(s) of
+        :func:`peernet.network_metrics` entries (``"density"``, ``["density", "modularity"]``),
+        or ``"grid"``: the Community Change Grid's element scores (one row an element,
+        ``pn.score(net).layers``; indicators that read only the survey, checklist, problem
+        or action logs keep their observed value, as those tables are not resampled).
     n : int, default 200
         Replicates.
     seed : int, default 0
@@ -110,8 +128,9 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     replicates show (the noise) and centres it on the observed value (Efron & Tibshirani
     1993, ch. 10, bias-corrected estimate).
 
-    If two years' intervals overlap widely, the change between them is within what a
-    different draw of meetings could have produced. Density and reciprocity settle with a
+    To tell whether a change between two years is real, do not compare one year's value
+    with the other's interval: use :func:`bootstrap_change`, which resamples both years and
+    gives the interval of the difference. Density and reciprocity settle with a
     few dozen events; modularity and path lengths need more. Members are not resampled, so
     counts such as ``members`` have no interval (low = high).
 
@@ -130,22 +149,8 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     >>> bool(b["low"].iloc[0] <= b["high"].iloc[0])
     True
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1; got {ci!r}")
-    fn, names = _metric_function(metric)
-    value = _as_series(fn(net), names)
-    rng = np.random.default_rng(seed)
-    reps = np.full((n, len(value)), np.nan)
-    fast = _FastStructure(net, names) if not callable(metric) and len(net.interactions) \
-        else None
-    for i in range(n):
-        if fast is not None:
-            r = fast.replicate(rng)
-        else:
-            r = _as_series(fn(resample_events(net, rng)), names)
-        reps[i] = r.reindex(value.index).to_numpy(float)
+    _check(n, ci)
+    value, reps = _replicates(net, metric, n=n, rng=np.random.default_rng(seed))
     lo_q, hi_q = (1 - ci) / 2, (1 + ci) / 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN columns give NaN
@@ -154,8 +159,7 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
         bias = np.nanmedian(reps, axis=0) - value.to_numpy(float)
     if correct_bias:
         low, high = low - bias, high - bias
-        lo_b = np.array([_BOUNDS.get(str(m), (-np.inf, np.inf))[0] for m in value.index])
-        hi_b = np.array([_BOUNDS.get(str(m), (-np.inf, np.inf))[1] for m in value.index])
+        lo_b, hi_b = _bounds(metric, value.index)
         low, high = np.clip(low, lo_b, hi_b), np.clip(high, lo_b, hi_b)
     out = pd.DataFrame({"metric": pd.array([str(x) for x in value.index], dtype="str"),
                         "value": value.to_numpy(float), "low": low, "high": high,
@@ -163,6 +167,211 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     out.attrs = {"bias": dict(zip(out["metric"], bias.tolist(), strict=True)),
                  "correct_bias": bool(correct_bias), "ci": ci}
     return out
+
+
+def _check(n: Any, ci: Any) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1; got {ci!r}")
+
+
+def _bounds(metric: Any, names: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Natural range of each entry (element scores 0-100, bounded network metrics)."""
+    if isinstance(metric, str) and metric == GRID:
+        return np.zeros(len(names)), np.full(len(names), 100.0)
+    lo = np.array([_BOUNDS.get(str(m), (-np.inf, np.inf))[0] for m in names])
+    hi = np.array([_BOUNDS.get(str(m), (-np.inf, np.inf))[1] for m in names])
+    return lo, hi
+
+
+def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
+                rubric: Any = None) -> tuple[pd.Series, np.ndarray]:
+    """The metric on the data and on ``n`` event-resampled replicates (n x entries)."""
+    if isinstance(metric, str) and metric == GRID:
+        grid = _GridReplicates(net, rubric)
+        value = grid.value
+        reps = np.vstack([grid.replicate(rng) for _ in range(n)]) if len(value) else \
+            np.zeros((n, 0))
+        return value, reps
+    fn, names = _metric_function(metric)
+    value = _as_series(fn(net), names)
+    reps = np.full((n, len(value)), np.nan)
+    fast = _FastStructure(net, names) if names is not None and not callable(metric) \
+        and len(net.interactions) else None
+    for i in range(n):
+        if fast is not None:
+            r = fast.replicate(rng)
+        else:
+            r = _as_series(fn(resample_events(net, rng)), names)
+        reps[i] = r.reindex(value.index).to_numpy(float)
+    return value, reps
+
+
+class _GridReplicates:
+    """Element scores of event-resampled replicates of one slice.
+
+    The indicators are those of ``pn.score`` with the same rubric; on a replicate only the
+    indicators that read the interaction log or the events are recomputed (the others read
+    tables the resampling leaves unchanged, so their value is the observed one), and the
+    element scores are the rubric's weighted means as arrays. Both shortcuts are tested
+    equal to ``pn.score`` of the replicate. The previous period is not resampled.
+    """
+
+    def __init__(self, net: Any, rubric: Any = None):
+        from ..grid.indicators import Context
+        from ..grid.rubric import load_rubric
+        from ..grid.score import ELEMENTS
+
+        self.net = net
+        self.rubric = r = load_rubric(rubric)
+        self.ctx = Context(net)
+        self.specs = list(r.indicators)
+        self.elements = [str(e) for e in ELEMENTS]
+        pos = {e: i for i, e in enumerate(self.elements)}
+        values = self._values(self.ctx)
+        self.elem = np.array([pos[e] for e, _, _ in values], np.int64)
+        self.weight = np.array([w for _, w, _ in values], float)
+        k = len(self.elements)
+        self.total = np.bincount(self.elem, weights=self.weight, minlength=k)
+        self.need = np.array([r.coverage_needed(e) for e in self.elements], float)
+        self.value = pd.Series(self._scores(np.array([v for _, _, v in values], float)),
+                               index=pd.Index(self.elements))
+
+    def _values(self, ctx: Any) -> list[tuple[str, float, float]]:
+        """(element, weight, score) of every indicator row, in the order of pn.score."""
+        from ..grid.indicators import Value
+
+        out = []
+        for spec in self.specs:
+            result = ctx.compute(spec.function, spec.params)
+            parts = [result] if isinstance(result, Value) else \
+                ([v for _, v in result] or [Value(float("nan"))])
+            for v in parts:
+                x = float(v.value)
+                out.append((spec.element, spec.weight / len(parts),
+                            spec.score(x) if not math.isnan(x) else float("nan")))
+        return out
+
+    def _scores(self, score: np.ndarray) -> np.ndarray:
+        """Element scores as ``pn.score`` computes them: the weighted mean over indicators
+        with data, NaN below the element's minimum coverage."""
+        k = len(self.elements)
+        has = ~np.isnan(score)
+        wd = np.bincount(self.elem, weights=self.weight * has, minlength=k)
+        ws = np.bincount(self.elem, weights=self.weight * np.where(has, score, 0.0),
+                         minlength=k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cov = np.where(self.total > 0, wd / np.where(self.total > 0, self.total, 1), 0.0)
+            out = ws / wd
+        ok = (self.total > 0) & (wd > 0) & (cov + 1e-12 >= self.need)
+        return np.where(ok, out, np.nan)
+
+    def replicate(self, rng: np.random.Generator) -> np.ndarray:
+        from ..grid.indicators import Context
+
+        ctx = Context(resample_events(self.net, rng))
+        # the previous period is the same slice for every replicate: share its context
+        ctx.__dict__["previous"] = self.ctx.previous
+        for key, v in self.ctx.cache.items():
+            if key[0] in _FIXED_INDICATORS:
+                ctx.cache[key] = v
+        return self._scores(np.array([v for _, _, v in self._values(ctx)], float))
+
+
+def bootstrap_change(previous: Any, current: Any,
+                     metric: Callable[[Any], Any] | str | Sequence[str] = GRID, *,
+                     n: int = 200, seed: int = 0, ci: float = 0.95, rubric: Any = None
+                     ) -> pd.DataFrame:
+    """Is a change between two periods real? The bootstrap interval of the difference.
+
+    Both periods are resampled (independently, the same unit as :func:`bootstrap`: an event
+    with everything that happened at it, a thread, or a lone act), the metric is recomputed
+    on each, and the interval is taken on the ``n`` differences current - previous.
+
+    Parameters
+    ----------
+    previous, current : PeerNetwork
+        Two slices (``net.period("2024")``, ``net.period("2025")``).
+    metric : "grid", callable, str or list of str, default "grid"
+        As in :func:`bootstrap`; ``"grid"`` gives every Grid element score.
+    n : int, default 200
+        Replicates of each period.
+    seed : int, default 0
+    ci : float, default 0.95
+    rubric : optional
+        The rubric of ``"grid"`` (as :func:`peernet.score` takes it).
+
+    Returns
+    -------
+    DataFrame
+        One row an entry: ``metric``, ``previous``, ``current``, ``change`` (current -
+        previous, on the data), ``low``, ``high`` (the percentile interval of the replicate
+        differences, shifted so that their median is the observed change, as
+        :func:`bootstrap` does), ``real`` (boolean, NA when undefined: True when the
+        interval excludes 0; NA when the interval has no width, i.e. resampling the
+        interaction log does not move the number, as for survey or checklist figures, or
+        when either value is missing), ``detectable`` (the smallest change next period
+        could call real if it is as noisy as this one: z sqrt(2) sd of the current
+        period's replicates, z = 1.96 for ci = 0.95; NaN when the replicates do not move),
+        ``n``, ``seed``.
+
+    Notes
+    -----
+    Comparing last year's point value with this year's interval ignores last year's own
+    noise and calls too many changes real; the interval of the difference carries both.
+    A change is *real* when its interval lies wholly above or below 0; otherwise a
+    different draw of meetings could have produced it (noise). Members are not resampled:
+    counts of members get no interval. Survey ratings, checklist ratings and the problem
+    and action logs are taken as measured (not resampled); numbers that rest on them alone
+    have no interval and are never called real or noise.
+
+    References
+    ----------
+    Efron, B. and Tibshirani, R. (1993). An Introduction to the Bootstrap, ch. 16 (two-sample
+    problems). Snijders, T. A. B. and Borgatti, S. P. (1999). Non-parametric standard errors
+    and tests for network statistics. Connections 22(2).
+
+    Examples
+    --------
+    >>> net = pn.load_sample("riverbend")
+    >>> d = pn.metrics.bootstrap_change(net.period("2024"), net.period("2025"),
+    ...                                 ["density", "reciprocity"], n=50)
+    >>> d[["metric", "real"]].values.tolist()
+    [['density', True], ['reciprocity', True]]
+    """
+    _check(n, ci)
+    seq_a, seq_b = np.random.SeedSequence(seed).spawn(2)
+    va, ra = _replicates(previous, metric, n=n, rng=np.random.default_rng(seq_a),
+                         rubric=rubric)
+    vb, rb = _replicates(current, metric, n=n, rng=np.random.default_rng(seq_b),
+                         rubric=rubric)
+    names = vb.index.append(va.index.difference(vb.index, sort=False))
+    ra = pd.DataFrame(ra, columns=va.index).reindex(columns=names).to_numpy(float)
+    rb = pd.DataFrame(rb, columns=vb.index).reindex(columns=names).to_numpy(float)
+    va, vb = va.reindex(names), vb.reindex(names)
+    change = vb.to_numpy(float) - va.to_numpy(float)
+    diff = rb - ra
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN columns give NaN
+        low = np.nanquantile(diff, (1 - ci) / 2, axis=0)
+        high = np.nanquantile(diff, (1 + ci) / 2, axis=0)
+        shift = np.nanmedian(diff, axis=0) - change
+        sd_b = np.nanstd(rb, axis=0, ddof=1)
+    low, high = low - shift, high - shift
+    from scipy.stats import norm
+
+    z = float(norm.ppf((1 + ci) / 2))
+    width = high - low
+    defined = np.isfinite(low) & np.isfinite(high) & np.isfinite(change) & (width > 1e-12)
+    real = pd.array(np.where(defined, (low > 0) | (high < 0), False), dtype="boolean")
+    real[~defined] = pd.NA
+    out = pd.DataFrame({"metric": pd.array([str(x) for x in names], dtype="str"),
+                        "previous": va.to_numpy(float), "current": vb.to_numpy(float),
+                        "change": change, "low": low, "high": high, "real": real,
+                        "detectable": np.where(sd_b > 1e-12, z * np.sqrt(2) * sd_b, np.nan),
+                        "n": int(n), "seed": int(seed)})
+    return out[list(CHANGE_COLUMNS)]
 
 
 class _FastStructure:

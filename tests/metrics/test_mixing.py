@@ -145,3 +145,14 @@ def test_mixing_matrix_by_hand():
     # m = 4 ties, N = 4: inside X 4 * 2 / 12, across 4 * 2*2*2 / 12
     assert m["expected"].tolist() == pytest.approx([2 / 3, 8 / 3, 2 / 3])
     assert m["ratio"].tolist() == pytest.approx([1.5, 9 / 8, 0.0])
+
+
+def test_chance_cross_share_is_the_expected_of_mixing(riverbend):
+    y = riverbend.period("2025")
+    G = pn.person_graph(y)
+    t = pn.metrics.mixing(G, by="sector", permutations=10).set_index("measure")
+    labels = [G.nodes[n].get("sector") for n in G]
+    assert pn.metrics.chance_cross_share(labels) == pytest.approx(
+        t.loc["cross_share", "expected"])
+    assert pn.metrics.chance_cross_share(["A", None, "A", "B", "B"]) == pytest.approx(2 / 3)
+    assert math.isnan(pn.metrics.chance_cross_share(["A"]))

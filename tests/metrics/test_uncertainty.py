@@ -89,3 +89,90 @@ def test_shifted_interval_stays_in_range(tiny_net):
     b = pn.metrics.bootstrap(tiny_net, ["density", "reciprocity", "ei_index_org"], n=20)
     assert (b["low"] >= -1).all() and (b.loc[:1, "high"] <= 1).all()
     assert (b.loc[:1, "low"] >= 0).all()
+
+
+# ---------------------------------------------------------------- changes: both years resampled
+def _shifted(net, years=1):
+    """The whole network moved ``years`` later: every date, period label and wave."""
+    off = pd.DateOffset(years=years)
+    tables = {}
+    for name in ("members", "interactions", "events", "problems", "actions", "surveys",
+                 "checklist", "outcomes"):
+        df = getattr(net, name).copy()
+        for col in df.columns:
+            if str(df[col].dtype).startswith("datetime64"):
+                df[col] = df[col] + off
+        for col in ("period", "wave"):
+            if col in df.columns and name != "members":
+                df[col] = (df[col].astype(int) + years).astype(str)
+        tables[name] = df
+    return pn.PeerNetwork.from_tables(**tables, tz=net.tz, name=net.name, warn=False)
+
+
+def test_grid_replicates_equal_scoring_the_replicate(riverbend):
+    from peernet.metrics.uncertainty import _GridReplicates
+
+    y = riverbend.period("2025")
+    g = _GridReplicates(y)
+    assert np.allclose(g.value.to_numpy(), pn.score(y).layers["score"].to_numpy(),
+                       equal_nan=True)
+    for seed in (1, 2):
+        fast = g.replicate(np.random.default_rng(seed))
+        full = pn.score(resample_events(y, np.random.default_rng(seed))).layers["score"]
+        assert np.allclose(fast, full.to_numpy(), equal_nan=True)
+
+
+def test_change_interval_is_of_the_difference(riverbend):
+    a, b = riverbend.period("2024"), riverbend.period("2025")
+    d = pn.metrics.bootstrap_change(a, b, ["density", "reciprocity"], n=40, seed=2)
+    assert d.columns.tolist() == list(pn.metrics.CHANGE_COLUMNS)
+    d = d.set_index("metric")
+    nm_a, nm_b = pn.network_metrics(a), pn.network_metrics(b)
+    for m in ("density", "reciprocity"):
+        assert d.loc[m, "change"] == pytest.approx(nm_b[m] - nm_a[m])
+        assert d.loc[m, "low"] <= d.loc[m, "change"] <= d.loc[m, "high"]
+        assert bool(d.loc[m, "real"]) == bool(d.loc[m, "low"] > 0 or d.loc[m, "high"] < 0)
+    # the difference carries both years' noise: wider than either year's own interval
+    one = pn.metrics.bootstrap(b, ["density"], n=40, seed=2).iloc[0]
+    assert d.loc["density", "high"] - d.loc["density", "low"] > one["high"] - one["low"]
+    assert d.loc["reciprocity", "real"]          # 0.69 -> 0.61: a real fall
+
+
+def test_density_change_inside_the_noise_is_not_real(riverbend):
+    # the same year with two of its meetings' attendance left out: density moves a little
+    a = riverbend.period("2024")
+    ev = a.interactions["event_id"].dropna().unique()[:2]
+    keep = ~a.interactions["event_id"].isin(ev).to_numpy()
+    from dataclasses import replace
+    b = replace(a, interactions=a.interactions.loc[keep].reset_index(drop=True))
+    d = pn.metrics.bootstrap_change(a, b, "density", n=40, seed=0).iloc[0]
+    assert d["change"] != 0
+    assert d["low"] < 0 < d["high"]
+    assert d["real"] is False or not bool(d["real"])
+    assert not pd.isna(d["real"])
+
+
+def test_unchanged_copy_of_2024_labelled_2025_has_no_real_change(riverbend):
+    copy = _shifted(riverbend)
+    a, b = riverbend.period("2024"), copy.period("2025")
+    assert len(a.interactions) == len(b.interactions)
+    d = pn.metrics.bootstrap_change(a, b, "grid", n=15, seed=0)
+    assert len(d) == 13
+    assert not d["real"].fillna(False).any()
+    assert d["change"].abs().max() < 1          # points: only leap-day effects
+    m = pn.metrics.bootstrap_change(a, b, ["density", "reciprocity", "ei_index_org",
+                                           "ei_index_sector"], n=30, seed=0)
+    assert not m["real"].fillna(False).any()
+    assert (m["change"].abs() < 1e-9).all()
+
+
+def test_no_noise_no_verdict(riverbend):
+    # checklist-only elements do not move under event resampling: neither real nor noise
+    a, b = riverbend.period("2024"), riverbend.period("2025")
+    d = pn.metrics.bootstrap_change(a, b, "grid", n=5, seed=0).set_index("metric")
+    assert d.loc["good_practices", "change"] != 0
+    assert d.loc["good_practices", "low"] == d.loc["good_practices", "high"]
+    assert pd.isna(d.loc["good_practices", "real"])
+    fixed = ["good_practices", "challenges", "community_change"]   # checklist, outcomes
+    assert d.loc[fixed, "detectable"].isna().all()
+    assert (d.loc[["trust", "time", "communication"], "detectable"] > 0).all()
