@@ -275,7 +275,7 @@ from pathlib import Path
 
 text = (Path(pn.grid.__file__).parent / "rubric.toml").read_text(encoding="utf-8")
 custom = Path(tempfile.mkdtemp()) / "my_rubric.toml"
-custom.write_text(text.replace('version = "2026.1"', 'version = "2026.1-riverbend"'),
+custom.write_text(text.replace('version = "2026.2"', 'version = "2026.2-riverbend"'),
                   encoding="utf-8")
 pn.score(net.period("2025"), rubric=custom).rubric_version"""),
 ]

@@ -6,7 +6,7 @@
 
 >>> g = pn.score(pn.load_sample("davis").period("1936"))
 >>> g.rubric_version
-'2026.1'
+'2026.2'
 """
 
 from .checklist import CHECKLIST as CHECKLIST

@@ -2,7 +2,7 @@
 
 A rubric is a TOML file (the default ships as ``peernet/grid/rubric.toml``)::
 
-    version = "2026.1"
+    version = "2026.2"
     min_coverage = 0.5                 # an element needs this weight share with data
 
     [bands]                            # lower score bound of each band
@@ -217,7 +217,7 @@ def load_rubric(path: str | Path | Mapping[str, Any] | Rubric | None = None) -> 
     --------
     >>> r = pn.grid.load_rubric()
     >>> r.version, r.min_coverage
-    ('2026.1', 0.5)
+    ('2026.2', 0.5)
     >>> r.get("problem_solving", "median_days_to_solve").direction
     'lower'
     """
@@ -285,7 +285,7 @@ def parse_rubric(raw: Mapping[str, Any], *, source: str = "<dict>") -> Rubric:
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
         raise _err(source, None, "version", "the rubric needs a version string like "
-                   "'2026.1'", version)
+                   "'2026.2'", version)
     min_cov = raw.get("min_coverage", 0.5)
     if not _number(min_cov) or not 0 <= min_cov <= 1:
         raise _err(source, None, "min_coverage", "must be a number from 0 to 1", min_cov)

@@ -199,7 +199,7 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
     rubric : str, Path, dict, Rubric or None
         A rubric TOML file, a dict of overrides merged into the default rubric, a
         :class:`~peernet.grid.Rubric`, or None for the default (``rubric.toml``, version
-        ``2026.1``).
+        ``2026.2``).
     previous : PeerNetwork, False or None
         The period to compare with for change indicators (retention, tie persistence,
         periphery to core). None takes ``net.previous()`` for a slice and nothing for a

@@ -26,7 +26,7 @@ def test_gridscore_tables_have_the_contract_columns(hand25):
         "bedrock", "foundation", "strategies", "immediate_outcomes", "ultimate_outcome"]
     assert list(hand25.indicators.columns) == INDICATOR_COLUMNS
     assert hand25.indicators.index.equals(pd_range(len(hand25.indicators)))
-    assert hand25.rubric_version == "2026.1" and hand25.period == "2025"
+    assert hand25.rubric_version == "2026.2" and hand25.period == "2025"
     assert set(hand25.layers["band"]) <= {"emerging", "developing", "strong",
                                           "insufficient data"}
     s = hand25.layers["score"].dropna()
@@ -235,7 +235,7 @@ def test_riverbend_checklist_evidence(rb_scores):
 # ------------------------------------------------------------------------ output
 def test_summary_names_strongest_weakest_and_missing(davis, rb_scores):
     text = pn.score(davis.period("1936")).summary()
-    assert text.startswith("davis (1936) on the Community Change Grid, rubric 2026.1: "
+    assert text.startswith("davis (1936) on the Community Change Grid, rubric 2026.2: "
                            "5 of 13 elements scored")
     assert "Insufficient data for trust (0% coverage)" in text
     assert "Missing data: survey_trust" in text
@@ -277,9 +277,9 @@ def test_compare_two_scores(rb_scores, davis):
     assert list(c.columns) == ["layer", "element", "score_previous", "score", "change",
                                "band_previous", "band", "coverage_previous", "coverage"]
     row = c.set_index("element").loc["good_practices"]
-    assert row["score_previous"] == 35.0 and row["score"] == 82.0 and row["change"] == 47.0
+    assert row["score_previous"] == 35.0 and row["score"] == 74.5 and row["change"] == 39.5
     # ratings 2023: seven 1s (40), one 2 (70), two 0s (0) -> 35;
-    # 2025: five 3s (100), four 2s (70), one 1 (40) -> 82
+    # 2025: five 3s (85: a self-rating tops out at 85), four 2s (70), one 1 (40) -> 74.5
     mixed = pn.score(davis.period("1936")).compare(rb_scores["2025"])
     assert math.isnan(mixed.set_index("element").at["trust", "change"])
     with pytest.raises(TypeError, match="previous must be a GridScore"):

@@ -117,7 +117,7 @@ def test_scorecard_has_both_years(shared_report):
 def test_methodology_records_provenance(shared_report, evaluation):
     meta = json.loads((shared_report / "report.json").read_text(encoding="utf-8"))
     assert meta["peernet_version"] == pn.__version__
-    assert meta["rubric_version"] == "2026.1"
+    assert meta["rubric_version"] == "2026.2"
     assert meta["periods"] == {"2024": {"start": "2024-01-01", "end": "2024-12-31"},
                                "2025": {"start": "2025-01-01", "end": "2025-12-31"}}
     assert meta["bootstrap"] == 20 and meta["seed"] == 0
@@ -129,7 +129,7 @@ def test_methodology_records_provenance(shared_report, evaluation):
     html = _text(_section((shared_report / "index.html").read_text(encoding="utf-8"),
                           "methodology"))
     assert f"peernet version {pn.__version__}" in html
-    assert "rubric version 2026.1" in html
+    assert "rubric version 2026.2" in html
     assert "period 2025 2025-01-01 to 2025-12-31" in html
     assert hashes["members.csv"] in html
     assert "docs/grid.md" in html and "docs/metrics.md" in html
