@@ -9,7 +9,6 @@ calling the builders and the metrics several times on one slice is cheap.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._cache import cached
 from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS
 
 __all__ = ["person_graph", "org_graph", "event_graph", "NODE_ATTRIBUTES"]
@@ -55,21 +55,6 @@ def _kind_bits(kind: pd.Series) -> np.ndarray:
             return np.left_shift(1, kind.astype("str").map(_KIND_BIT).to_numpy(np.int64))
         return np.left_shift(1, row_bits)
     return np.left_shift(1, kind.astype("str").map(_KIND_BIT).to_numpy(np.int64))
-
-# ------------------------------------------------------------------------------- cache
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _cached(net: Any, key: tuple, build):
-    """Memoise ``build()`` on the (frozen) network object ``net`` under ``key``."""
-    try:
-        store = _CACHE.setdefault(net, {})
-    except TypeError:  # not weak-referenceable: no cache
-        return build()
-    if key not in store:
-        store[key] = build()
-    return store[key]
-
 
 # ------------------------------------------------------------------------------- ties
 @dataclass(frozen=True)
@@ -224,7 +209,7 @@ def _ties(net: Any, *, kinds=None, directed: bool = False, weight: Any = "count"
         _weights_of(net.interactions.iloc[:0], weight)  # validates the name
     wkey = tuple(sorted(weight.items())) if isinstance(weight, Mapping) else weight
     key = ("ties", kinds, bool(directed), wkey, coattendance, max_event_size, int(min_shared))
-    return _cached(net, key, lambda: _build_ties(
+    return cached(net, key, lambda: _build_ties(
         net, kinds=kinds, directed=bool(directed), weight=weight, coattendance=coattendance,
         max_event_size=max_event_size, min_shared=int(min_shared)))
 
@@ -278,7 +263,7 @@ def _direct_rows(net: Any, direct_kinds: tuple[str, ...]) -> dict:
         return {"weights": direct[[c for c in ("kind", "weight") if c in direct.columns]],
                 "active": active, "nodes": nodes, "s": s, "t": t,
                 "time": _ns(direct["timestamp"]), "kind_bits": _kind_bits(direct["kind"])}
-    return _cached(net, ("direct_rows", direct_kinds), build)
+    return cached(net, ("direct_rows", direct_kinds), build)
 
 
 def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,

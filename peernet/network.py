@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._cache import Memoized, cached
 from .errors import DataError, DataQualityWarning
-from .graphs import _cached
 from .quality import DataQuality, QualityLog
 from .schema import MEMBER_REFERENCES, TABLES, coerce_table, empty_table, split_list
 
@@ -141,7 +141,7 @@ def _period_starts(labels: pd.Series, tz: str) -> pd.Series:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class PeerNetwork:
+class PeerNetwork(Memoized):
     """The tables of one peer network, possibly sliced to a time window.
 
     Build one with :func:`peernet.load`, a ``read_*`` loader or :meth:`from_tables`; do not
@@ -344,21 +344,14 @@ class PeerNetwork:
     def _slice(self, window: Window, *, memo: bool = True) -> PeerNetwork:
         # A calendar period is memoised on its root network, so ``net.period("2025")``
         # asked twice (by the evaluation and again by its maps) is one object, and the
-        # ties, graphs and metrics cached on it are computed once. The cache lives in the
-        # instance's __dict__ (the dataclass is frozen, not slotted), so it goes with the
-        # network. Arbitrary ranges (``between``) are not kept: an evaluation cuts
-        # multi-year spans once, and keeping them held 1.5 GB at 10M interactions.
+        # ties, graphs and metrics cached on it are computed once. The memo goes with the
+        # network (``peernet._cache``); pickles and copies leave it behind. Arbitrary ranges
+        # (``between``) are not kept: an evaluation cuts multi-year spans once, and keeping
+        # them held 1.5 GB at 10M interactions.
         root = self.root
         if not memo:
             return root._cut(window)
-        store = root.__dict__.setdefault("_slices", {})
-        if window not in store:
-            store[window] = root._cut(window)
-        return store[window]
-
-    def __getstate__(self) -> dict:
-        # pickles and copies leave the memoised slices behind (they point at this network)
-        return {k: v for k, v in self.__dict__.items() if k != "_slices"}
+        return cached(root, ("slice", window), lambda: root._cut(window))
 
     def _cut(self, window: Window) -> PeerNetwork:
         root = self
@@ -399,7 +392,7 @@ class PeerNetwork:
         # asked a dozen times in an evaluation (1 s a time at 10M interactions): memoised
         # on the network object with the ties (its tables are not to be changed; an Index
         # is immutable, so it is shared)
-        return _cached(self, ("members_active",), self._members_active)
+        return cached(self, ("members_active",), self._members_active)
 
     def _members_active(self) -> pd.Index:
         ids = [self.interactions["source"].dropna()]

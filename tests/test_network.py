@@ -134,10 +134,42 @@ def test_pickles_and_copies_leave_the_memoised_slices_behind(tiny_net):
     import copy
     import pickle
 
+    from peernet._cache import memo
+
     y = tiny_net.period("2025")
-    assert "_slices" in tiny_net.__dict__
+    assert memo(tiny_net)[("slice", y.window)] is y
     for other in (pickle.loads(pickle.dumps(tiny_net)), copy.copy(tiny_net)):
-        assert "_slices" not in other.__dict__
+        assert ("slice", y.window) not in memo(other)
         again = other.period("2025")
         assert again is not y and again.parent is other
         pd.testing.assert_frame_equal(again.interactions, y.interactions)
+
+
+def test_the_memo_dies_with_its_network_even_when_a_slice_points_back(tiny_net):
+    import gc
+    import weakref
+
+    from peernet._cache import cached, forget, memo
+
+    net = pn.PeerNetwork.from_tables(members=tiny_net.members, events=tiny_net.events,
+                                     interactions=tiny_net.interactions, tz="UTC")
+    y = net.period("2025")
+    assert y.parent is net and memo(net)[("slice", y.window)] is y
+    calls = []
+    assert cached(net, ("n",), lambda: calls.append(1) or len(calls)) == 1
+    assert cached(net, ("n",), lambda: calls.append(1) or len(calls)) == 1
+    forget(net, ("n",))
+    assert cached(net, ("n",), lambda: calls.append(1) or len(calls)) == 2
+    ref = weakref.ref(net)
+    del net, y
+    gc.collect()
+    assert ref() is None                      # nothing global keeps the network alive
+
+
+def test_an_object_without_a_dict_is_not_memoised():
+    from peernet._cache import cached
+
+    calls = []
+    for _ in range(2):
+        assert cached((1, 2), ("k",), lambda: calls.append(1) or 7) == 7
+    assert len(calls) == 2

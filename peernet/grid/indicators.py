@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..graphs import _cached
+from .._cache import cached
 from ..network import PeerNetwork
 from ..schema import split_list
 
@@ -347,7 +347,7 @@ class Context:
 _NAT = np.iinfo(np.int64).min
 def _root_cache(root: PeerNetwork, key: str, build: Callable):
     """Memoise ``build()`` on the whole network (shared by all its slices)."""
-    return _cached(root, ("grid", key), build)
+    return cached(root, ("grid", key), build)
 
 
 def _unique_ids(root: PeerNetwork) -> pd.Series:

@@ -17,7 +17,8 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from ..graphs import NODE_ATTRIBUTES, _cached, _roster_attributes, _ties
+from .._cache import cached
+from ..graphs import NODE_ATTRIBUTES, _roster_attributes, _ties
 
 _LAZY = object()
 #: The optional accelerator python-igraph, imported on first use (it imports matplotlib's
@@ -106,7 +107,7 @@ def arrays_from_net(net: Any) -> GraphArrays:
         a = w.copy()
         a.data[:] = 1.0
         return GraphArrays(t.nodes, a, w, _roster_attributes(net, t.nodes))
-    return _cached(net, ("arrays",), build)
+    return cached(net, ("arrays",), build)
 
 
 def directed_from_net(net: Any, nodes: np.ndarray) -> sp.csr_array:

@@ -6,6 +6,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 import peernet.graphs as graphs
+from peernet._cache import forget, memo
 from peernet.metrics import _sparse as K
 
 
@@ -74,13 +75,13 @@ def test_coattendance_pairs_by_hand():
 
 def test_directed_ties_reuse_the_direct_rows_of_the_undirected(riverbend):
     y = riverbend.period("2025")
-    graphs._CACHE.pop(y, None)
+    forget(y)
     und = graphs._ties(y)
-    store = graphs._CACHE[y]
+    store = memo(y)
     assert [k for k in store if k[0] == "direct_rows"] == [
         ("direct_rows", tuple(k for k in graphs.INTERACTION_KINDS if k != "attend"))]
     d = graphs._ties(y, directed=True, coattendance=None)
-    graphs._CACHE.pop(y, None)
+    forget(y)
     fresh = graphs._ties(y, directed=True, coattendance=None)
     for f in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
         assert np.array_equal(getattr(d, f), getattr(fresh, f))
@@ -154,7 +155,7 @@ def test_attendees_outside_the_direct_nodes_are_added(tiny_net, monkeypatch):
     # ties are rebuilt over sources, targets and attendees, as one pass would
     expected = graphs._ties(tiny_net.period("2025"))
     y = tiny_net.period("2025")
-    graphs._CACHE.pop(y, None)
+    forget(y)
     monkeypatch.setattr(type(y), "members_active",
                         lambda self: graphs.pd.Index([], dtype="str"))
     got = graphs._ties(y)
@@ -162,7 +163,7 @@ def test_attendees_outside_the_direct_nodes_are_added(tiny_net, monkeypatch):
     for f in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
         assert np.array_equal(getattr(got, f), getattr(expected, f))
     assert graphs._ties(y, kinds="message").nodes.tolist() == ["ana", "ben", "cai"]
-    graphs._CACHE.pop(y, None)
+    forget(y)
 
 
 def test_node_positions_merge_columns_sorted():
