@@ -27,9 +27,11 @@ from .io import (
     save,
     validate,
 )
+from .io.combine import combine
 from .match import groups, match
 from .metrics import member_metrics, network_metrics, participation, survey_scores
-from .network import PeerNetwork, Window, combine
+from .network import PeerNetwork
+from .periods import Window
 from .privacy import pseudonymize
 from .quality import DataQuality
 from .report import report

@@ -10,9 +10,8 @@ network it came from, so ``slice.previous()`` gives the same-length window just 
 from __future__ import annotations
 
 import html
-import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,123 +20,14 @@ import pandas as pd
 
 from ._cache import Memoized, cached
 from .errors import DataError, DataQualityWarning
+from .periods import DEFAULT_START_MONTH, Window, parse_period, period_starts
 from .quality import DataQuality, QualityLog
 from .schema import MEMBER_REFERENCES, TABLES, coerce_table, empty_table, split_list
 
-__all__ = ["PeerNetwork", "Window", "combine", "parse_period", "TABLE_NAMES"]
+__all__ = ["PeerNetwork", "Window", "parse_period", "TABLE_NAMES"]
 
 TABLE_NAMES = ("members", "events", "interactions", "problems", "actions", "surveys",
                "checklist", "outcomes")
-
-
-@dataclass(frozen=True)
-class Window:
-    """A time window ``[start, end)`` in the network's zone, with the label that made it.
-
-    ``kind`` is ``year``, ``quarter``, ``month``, ``fiscal_year`` or ``range``.
-    """
-
-    label: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    kind: str = "range"
-    start_month: int = 1
-
-    @property
-    def start_utc(self) -> pd.Timestamp:
-        return self.start.tz_convert("UTC")
-
-    @property
-    def end_utc(self) -> pd.Timestamp:
-        return self.end.tz_convert("UTC")
-
-    @property
-    def days(self) -> float:
-        return (self.end - self.start) / pd.Timedelta(days=1)
-
-    def previous(self) -> Window:
-        """The window of the same kind and length just before this one."""
-        if self.kind == "year":
-            return parse_period(str(int(self.label) - 1), tz=str(self.start.tz))
-        if self.kind == "quarter":
-            p = pd.Period(self.label, freq="Q") - 1
-            return parse_period(f"{p.year}Q{p.quarter}", tz=str(self.start.tz))
-        if self.kind == "month":
-            p = pd.Period(self.label, freq="M") - 1
-            return parse_period(str(p), tz=str(self.start.tz))
-        if self.kind == "fiscal_year":
-            year = int(self.label[2:]) - 1
-            return parse_period(f"FY{year}", tz=str(self.start.tz), start_month=self.start_month)
-        # same wall-clock length, so a window across a clock change keeps whole days
-        length = self.end.tz_localize(None) - self.start.tz_localize(None)
-        start = (self.start.tz_localize(None) - length).tz_localize(
-            self.start.tz, ambiguous=False, nonexistent="shift_forward")
-        return Window(f"{start.date()}..{self.start.date()}", start, self.start, "range")
-
-    def __str__(self) -> str:
-        return self.label
-
-
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})\s*-?Q([1-4])$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_FY = re.compile(r"^FY\s*(\d{2}|\d{4})$", re.IGNORECASE)
-
-
-def parse_period(label: str, *, tz: str = "UTC", start_month: int = 7) -> Window:
-    """Turn a period label into a :class:`Window` in zone ``tz``.
-
-    Labels: ``"2025"`` (calendar year), ``"2025Q3"`` (quarter), ``"2025-03"`` (month),
-    ``"FY2025"`` (fiscal year named after the calendar year it ends in: with the default
-    ``start_month=7`` it runs 2024-07-01 to 2025-06-30, the US state and nonprofit habit).
-
-    Examples
-    --------
-    >>> w = parse_period("FY2025", tz="America/Los_Angeles")
-    >>> str(w.start.date()), str(w.end.date())
-    ('2024-07-01', '2025-07-01')
-    """
-    text = str(label).strip()
-    if not 1 <= int(start_month) <= 12:
-        raise ValueError(f"start_month must be 1..12; got {start_month!r}")
-
-    def ts(y, m):
-        return pd.Timestamp(year=y, month=m, day=1).tz_localize(tz)
-
-    if m := _YEAR.match(text):
-        y = int(m.group(1))
-        return Window(text, ts(y, 1), ts(y + 1, 1), "year")
-    if m := _QUARTER.match(text):
-        y, q = int(m.group(1)), int(m.group(2))
-        start = ts(y, 3 * q - 2)
-        end = ts(y + 1, 1) if q == 4 else ts(y, 3 * q + 1)
-        return Window(f"{y}Q{q}", start, end, "quarter")
-    if m := _MONTH.match(text):
-        y, mo = int(m.group(1)), int(m.group(2))
-        if not 1 <= mo <= 12:
-            raise ValueError(f"period {label!r}: month must be 1..12")
-        end = ts(y + 1, 1) if mo == 12 else ts(y, mo + 1)
-        return Window(f"{y}-{mo:02d}", ts(y, mo), end, "month")
-    if m := _FY.match(text):
-        y = int(m.group(1))
-        y = y + 2000 if y < 100 else y
-        if start_month == 1:
-            return Window(f"FY{y}", ts(y, 1), ts(y + 1, 1), "fiscal_year", 1)
-        return Window(f"FY{y}", ts(y - 1, start_month), ts(y, start_month), "fiscal_year",
-                      int(start_month))
-    raise ValueError(f"period must look like '2025', '2025Q3', '2025-03' or 'FY2025'; "
-                     f"got {label!r}")
-
-
-def _period_starts(labels: pd.Series, tz: str) -> pd.Series:
-    """UTC start of each period label (NaT where the label is not a period)."""
-    out = {}
-    for label in pd.unique(labels.dropna()):
-        try:
-            out[label] = parse_period(str(label), tz=tz).start_utc
-        except ValueError:
-            out[label] = pd.NaT
-    return labels.map(out).astype("datetime64[ns, UTC]")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -307,15 +197,20 @@ class PeerNetwork(Memoized):
         return replace(self, **changes)
 
     # ------------------------------------------------------------------ slicing
-    def period(self, label: str, *, start_month: int = 7) -> PeerNetwork:
-        """The slice of the network in one calendar period of its own zone.
+    def period(self, period: str | Window | tuple[Any, Any], *,
+               start_month: int | None = None) -> PeerNetwork:
+        """The slice of the network in one period of its own zone.
 
         Parameters
         ----------
-        label : str
-            ``"2025"``, ``"2025Q3"``, ``"2025-03"`` or ``"FY2025"``.
-        start_month : int, default 7
+        period : str, Window or (start, end)
+            A label, ``"2025"``, ``"2025Q3"``, ``"2025-03"``, ``"FY2025"`` or
+            ``"2024-10-01..2025-10-01"``; a :class:`~peernet.periods.Window` (as it is, with
+            its own fiscal start); or a ``(start, end)`` pair of dates, as :meth:`between`.
+        start_month : int, optional
             First month of a fiscal year (``"FY2025"`` with 7 is 2024-07-01..2025-06-30).
+            Default: the fiscal start of this slice when it is a fiscal year (so the
+            fiscal calendar of a slice is kept), else 7.
 
         Examples
         --------
@@ -323,17 +218,34 @@ class PeerNetwork(Memoized):
         >>> y25 = net.period("2025")
         >>> y25.label, y25.previous().label
         ('2025', '2024')
+        >>> fy = net.period("FY2025", start_month=10)
+        >>> str(fy.window.start.date()), fy.period("FY2024") is fy.previous()
+        ('2024-10-01', True)
         """
-        return self._slice(parse_period(label, tz=self.tz, start_month=start_month))
+        window = self.window_of(period, start_month=start_month)
+        return self._slice(window, memo=window.kind != "range")
+
+    def window_of(self, period: str | Window | tuple[Any, Any], *,
+                  start_month: int | None = None) -> Window:
+        """The :class:`~peernet.periods.Window` a period names in this network's zone and
+        fiscal calendar (arguments as in :meth:`period`)."""
+        if start_month is None:
+            w = self.window
+            start_month = (w.start_month if w is not None and w.kind == "fiscal_year"
+                           else DEFAULT_START_MONTH)
+        return parse_period(period, tz=self.tz, start_month=start_month)
 
     def between(self, start: Any, end: Any) -> PeerNetwork:
-        """The slice ``[start, end)``; naive bounds are read in the network's zone."""
-        s, e = pd.Timestamp(start), pd.Timestamp(end)
-        s = s.tz_localize(self.tz) if s.tzinfo is None else s.tz_convert(self.tz)
-        e = e.tz_localize(self.tz) if e.tzinfo is None else e.tz_convert(self.tz)
-        if e <= s:
-            raise ValueError(f"between: end must be after start; got {start!r}..{end!r}")
-        return self._slice(Window(f"{s.date()}..{e.date()}", s, e, "range"), memo=False)
+        """The slice ``[start, end)``; naive bounds are read in the network's zone.
+
+        Its window is labelled by its dates (``"2025-01-01..2025-07-01"``). Unlike a
+        calendar period, a range is cut anew each time (not kept on the network).
+        """
+        try:
+            window = Window.range(start, end, tz=self.tz)
+        except ValueError as err:
+            raise ValueError(f"between: {err}") from None
+        return self._slice(window, memo=False)
 
     def previous(self) -> PeerNetwork:
         """The same-length window just before this slice (2025 -> 2024, 2025Q3 -> 2025Q2)."""
@@ -356,6 +268,8 @@ class PeerNetwork(Memoized):
     def _cut(self, window: Window) -> PeerNetwork:
         root = self
         s, e = window.start_utc, window.end_utc
+        # rows naming a fiscal year are placed in the window's own fiscal calendar
+        fiscal = window.start_month if window.kind == "fiscal_year" else DEFAULT_START_MONTH
 
         def within(series: pd.Series) -> np.ndarray:
             return ((series >= s) & (series < e)).to_numpy(dtype=bool, na_value=False)
@@ -367,9 +281,9 @@ class PeerNetwork(Memoized):
                 out[table] = df
                 continue
             if table in ("checklist", "outcomes"):
-                mask = within(_period_starts(df["period"], root.tz))
+                mask = within(period_starts(df["period"], root.tz, start_month=fiscal))
             elif table == "surveys":
-                when = _period_starts(df["wave"], root.tz)
+                when = period_starts(df["wave"], root.tz, start_month=fiscal)
                 if "date" in df.columns:
                     when = df["date"].where(df["date"].notna(), when)
                 mask = within(when)
@@ -435,7 +349,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
                  errors: str) -> None:
     """Check tables against each other; ``rows[table][i]`` is the spreadsheet row of row i."""
 
-    def row_of(table: str, idx: int) -> int:
+    def row_of(table: str, idx: int | np.integer) -> int:
         numbers = rows.get(table)
         return int(numbers[idx]) if numbers is not None else int(idx) + 2
 
@@ -471,12 +385,12 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
                          "problem": "member id not on the roster"}
                         for v, (t, r, c) in added.items()]
             one = len(problems) == 1
+            value, (table, row, column) = next(iter(added.items()))
             raise DataError(f"{len(problems)} member id(s) not on the roster" if not one else
-                            f"member id not on the roster; got {problems[0]['value']!r}. Add "
+                            f"member id not on the roster; got {value!r}. Add "
                             f"the person to members or fix the id",
-                            problems=problems, file=problems[0]["file"],
-                            row=problems[0]["row"] if one else None,
-                            column=problems[0]["column"] if one else None)
+                            problems=problems, file=sources.get(table, table),
+                            row=row if one else None, column=column if one else None)
         new = pd.DataFrame({"member_id": pd.Series(sorted(added), dtype="str"),
                             "unmatched": pd.array([True] * len(added), dtype="boolean")})
         if len(members):
@@ -523,28 +437,3 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
             stub = pd.DataFrame({"event_id": pd.Series(first.index, dtype="str"),
                                  "start": first.to_numpy()})
             tables["events"] = pd.concat([events, stub], ignore_index=True)
-
-
-def combine(nets: Sequence[PeerNetwork] | Iterable[PeerNetwork], *, roster: Any = None,
-            identities: Any = None, name: str | None = None,
-            tz: str | None = None) -> PeerNetwork:
-    """Merge several networks (e.g. one per source) into one, resolving who is who.
-
-    Tables are concatenated. Members taken from a roster keep their ids (the first row of
-    each ``member_id`` wins, a roster member over the same id flagged ``unmatched``);
-    members a loader found in an export (``unmatched``) are matched to ``roster`` and to
-    each other by email, platform id and normalised name, and their ids are rewritten in
-    every table (:func:`peernet.io.identity.combine`). Events keep the first row of each
-    ``event_id``. Data-quality records are merged. All networks must share one time zone
-    unless ``tz`` is given.
-
-    Parameters
-    ----------
-    roster : DataFrame, PeerNetwork or path, optional
-        The roster to resolve people against.
-    identities : Identities, DataFrame or path, optional
-        An alias table; a path is read when it exists and rewritten with the table used.
-    """
-    from .io.identity import combine as _combine
-
-    return _combine(nets, roster=roster, identities=identities, name=name, tz=tz)

@@ -184,7 +184,8 @@ class QualityLog:
         if dropped is not None:
             self.rows_dropped = int(dropped)
 
-    def _add(self, row, column, value, problem, action) -> None:
+    def _add(self, row: int | None, column: str | None, value: Any, problem: str,
+             action: str) -> None:
         self._rows.append({"source": self.source, "row": row, "column": column,
                            "value": _short(value), "problem": problem, "action": action})
 
@@ -213,10 +214,10 @@ class QualityLog:
         rows = np.asarray(rows)
         if len(rows) == 0:
             return
-        values = pd.Series(list(values), dtype="object").map(_short)
+        shown = pd.Series(list(values), dtype="object").map(_short)
         self._frames.append(pd.DataFrame({
             "source": self.source, "row": pd.array(rows, dtype="Int64"), "column": column,
-            "value": values.astype("str").where(values.notna(), np.nan).to_numpy(),
+            "value": shown.astype("str").where(shown.notna(), np.nan).to_numpy(),
             "problem": problem, "action": action,
         }))
 

@@ -181,7 +181,7 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
         seen = ", ".join(p.name for p in items[:10]) or "nothing"
         raise DataError(f"no supported export found (Zoom, Teams, Meet, Slack, mbox, sign-in "
                         f"sheets); the folder holds {seen}", file=str(folder))
-    from .identity import combine
+    from .combine import combine
 
     roster = roster if roster is not None else found_roster
     identities = identities if identities is not None else found_aliases

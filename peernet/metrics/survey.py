@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataQualityWarning
-from ..network import PeerNetwork, parse_period
+from ..network import PeerNetwork
+from ..periods import Window
 
 __all__ = ["survey_scores", "survey_response", "survey_sensitivity", "perception_gaps",
            "given_received", "rater_agreement", "reported_vs_observed", "survey_graph",
@@ -140,7 +141,7 @@ def _population(net: PeerNetwork, wave: str, rows: pd.DataFrame,
         start, end = day, day
     else:
         try:
-            w = parse_period(wave, tz=net.tz)
+            w = net.window_of(wave)   # a fiscal wave in the slice's own fiscal calendar
             start, end = w.start_utc, w.end_utc - pd.Timedelta(1, "ns")
         except ValueError:
             pass
@@ -803,9 +804,9 @@ def _survey_pairs(w: _Wave) -> pd.DataFrame:
 
 
 def _observed_pairs(net: PeerNetwork, wave: str, kinds: Sequence[str] | None,
-                    period: str | None) -> pd.DataFrame:
+                    period: str | Window | None) -> pd.DataFrame:
     if period is not None:
-        it = net.root.period(period).interactions
+        it = net.period(period).interactions
     elif net.window is not None:
         it = net.interactions
     else:
@@ -832,7 +833,8 @@ def _observed_pairs(net: PeerNetwork, wave: str, kinds: Sequence[str] | None,
 
 
 def reported_vs_observed(net: PeerNetwork, *, wave: str | None = None,
-                         kinds: Sequence[str] | None = None, period: str | None = None,
+                         kinds: Sequence[str] | None = None,
+                         period: str | Window | None = None,
                          warn: bool = True) -> pd.DataFrame:
     """Survey ties joined with the interaction log: reported, observed, or both.
 
@@ -842,8 +844,9 @@ def reported_vs_observed(net: PeerNetwork, *, wave: str | None = None,
         Survey wave (default: the latest).
     kinds : sequence of str, optional
         Interaction kinds that count as an observed tie (default: every kind with a target).
-    period : str, optional
-        Period of the log to compare with. Default: the slice's own window when ``net`` is a
+    period : str or Window, optional
+        Period of the log to compare with (a label is read in the fiscal calendar of
+        ``net`` when it is a fiscal-year slice). Default: the slice's own window when ``net`` is a
         slice, else the period named by the wave (``"2025"``), else the whole log.
 
     Returns

@@ -137,14 +137,14 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
                           method=method)
 
 
-def _periods_layout(root: PeerNetwork, periods: Sequence[str], seed: int) -> dict:
-    """One layout for the maps of ``periods``: their ties summed (the cached tie tables of
-    the periods, so nothing is aggregated again), every member drawn in one of them placed.
-    Equal to :func:`layout` of the span the periods cover, minus the roster members no
-    period draws."""
+def _periods_layout(slices: Sequence[PeerNetwork], seed: int) -> dict:
+    """One layout for the maps of the period ``slices``: their ties summed (the cached tie
+    tables of the slices, so nothing is aggregated again), every member drawn in one of them
+    placed. Equal to :func:`layout` of the span the periods cover, minus the roster members
+    no period draws."""
     from ..graphs import _ties
 
-    parts = [_ties(root.period(p)) for p in periods]
+    parts = [_ties(s) for s in slices]
     names = np.concatenate([t.nodes for t in parts]) if parts else np.zeros(0, object)
     codes, nodes = pd.factorize(names, sort=True)
     cut = np.cumsum([0] + [t.n for t in parts])

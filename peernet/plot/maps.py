@@ -699,7 +699,7 @@ def _color_title(color_by: Any) -> str:
     return ""
 
 
-def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org",
+def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_by: Any = "org",
               size_by: str | None = "degree",
               highlight: Iterable[str] | Mapping[str, Iterable] | None = HIGHLIGHTS,
               labels: str | Iterable | None = None, layout: Mapping | None = None,
@@ -716,9 +716,10 @@ def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org"
     Parameters
     ----------
     net : PeerNetwork
-        The whole network (periods are cut from it with ``net.period``).
-    periods : list of str
-        Period labels, oldest first (``["2023", "2025"]``).
+        The whole network (period labels are cut from it with ``net.period``).
+    periods : list of str or PeerNetwork
+        Period labels, oldest first (``["2023", "2025"]``), or slices of ``net`` (an
+        evaluation's ``ev.slices``: drawn with their own windows, fiscal years included).
     color_by, size_by, highlight, labels, seed, palette, max_categories
         As in :func:`network_map`.
     layout : mapping, optional
@@ -754,13 +755,16 @@ def map_years(net: PeerNetwork, periods: Sequence[str], *, color_by: Any = "org"
         raise ValueError(f"periods must be a non-empty list of period labels such as "
                          f"['2024', '2025']; got {periods!r}")
     root = net.root
-    L = layout if layout is not None else _periods_layout(root, list(periods), seed)
+    # slices are drawn as they are (their own windows); labels are cut in net's calendar
+    slices = [p if isinstance(p, PeerNetwork) else net.period(p) for p in periods]
+    L = layout if layout is not None else _periods_layout(slices, seed)
     colour_arg = color_by
     if color_by == "community":
         colour_arg = _communities(_as_graph(root, "map_years"), seed)
     maps, universe = [], []
-    for p in periods:
-        m, uni = _prepare(root.period(p), color_by=colour_arg, size_by=size_by,
+    for given, s in zip(periods, slices, strict=True):
+        p = given if isinstance(given, str) else s.label
+        m, uni = _prepare(s, color_by=colour_arg, size_by=size_by,
                           highlight=highlight, labels=labels, layout_=L, seed=seed,
                           metrics=None if metrics is None else metrics.get(p),
                           what="map_years")

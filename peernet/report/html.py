@@ -246,7 +246,8 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
     noun = {"org": "organization"}.get(color_by, color_by)
     known = {p: ev.members[ev.members["period"] == p].drop(columns="period")
              for p in labels}  # the evaluation's member_metrics: not computed twice
-    keep("maps", plot.map_years(ev.net, labels, color_by=color_by, metrics=known),
+    keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels], color_by=color_by,
+                                metrics=known),
          f"Network maps of {' and '.join(labels)} with one layout (same member, same place); "
          f"colour = {noun}.", f"Network maps {' and '.join(labels)}")
     if color_by == "org":

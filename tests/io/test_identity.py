@@ -170,7 +170,7 @@ def test_exports_join_a_canonical_network(tmp_path, riverbend):
 
 
 def test_remap_rewrites_every_member_reference():
-    from peernet.io.identity import _remap
+    from peernet.io.combine import _remap
 
     changed = pd.Series({"x1": "m1", "x2": "m2"})
     surveys = pd.DataFrame({"respondent": ["x1", "m3"], "about": ["x2", "x2"],
