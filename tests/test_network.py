@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import peernet as pn
-from peernet.network import parse_period
+from peernet.periods import Window, parse_period, period_starts
 
 
 def _net(timestamps, tz="America/Los_Angeles"):
@@ -37,6 +37,47 @@ def test_quarter_month_and_fiscal_year_windows():
     assert fy.window.start == pd.Timestamp("2024-07-01", tz="America/Los_Angeles")
     assert fy.previous().label == "FY2024"
     assert fy.previous().window.end == fy.window.start
+
+
+def test_arbitrary_windows_are_labelled_by_their_dates_and_read_back():
+    net = _net(["2024-09-30 23:00", "2024-10-01 00:00", "2025-09-30 23:59", "2025-10-01"])
+    w = Window.range("2024-10-01", "2025-10-01", tz="America/Los_Angeles")
+    assert (w.label, w.kind, w.tz) == ("2024-10-01..2025-10-01", "range",
+                                       "America/Los_Angeles")
+    assert w.start == pd.Timestamp("2024-10-01", tz="America/Los_Angeles") and w.days == 365
+    assert parse_period(w.label, tz="America/Los_Angeles") == w
+    assert parse_period(("2024-10-01", "2025-10-01"), tz="America/Los_Angeles") == w
+    assert parse_period(w, tz="UTC") is w                 # a window is taken as it is
+    for spec in (w, w.label, ("2024-10-01", "2025-10-01")):
+        assert len(net.period(spec).interactions) == 2
+    # the same days as the October fiscal year, which is a different kind of window
+    fy = net.period("FY2025", start_month=10)
+    assert (fy.window.start, fy.window.end) == (w.start, w.end) and fy.window != w
+    assert fy.window.start_month == 10 and fy.window.previous().start_month == 10
+    assert parse_period("2025").start_month == 1         # calendar windows start in January
+    with pytest.raises(ValueError, match="a window is a .start, end. pair"):
+        parse_period(("2024-10-01",))
+
+
+def test_fiscal_period_rows_follow_the_cutting_windows_calendar():
+    labels = pd.Series(["FY2025", "2025", "wave 3", None])
+    got = period_starts(labels, "UTC", start_month=10)
+    assert got.iloc[0] == pd.Timestamp("2024-10-01", tz="UTC")
+    assert got.iloc[1] == pd.Timestamp("2025-01-01", tz="UTC")
+    assert got.iloc[2:].isna().all()
+    assert period_starts(labels, "UTC").iloc[0] == pd.Timestamp("2024-07-01", tz="UTC")
+    members = pd.DataFrame({"member_id": ["a", "b"]})
+    inter = pd.DataFrame({"timestamp": ["2024-08-01", "2025-08-01"], "source": "a",
+                          "kind": "message", "target": "b"})
+    checklist = pd.DataFrame({"item": ["gp1"], "period": ["FY2025"], "value": [3]})
+    net = pn.PeerNetwork.from_tables(members=members, interactions=inter,
+                                     checklist=checklist, tz="UTC")
+    # FY2025 rows start on 2024-10-01 in an October calendar: inside FY2025 (Oct), and
+    # inside the calendar window 2024-07..2025-07 of the July FY2025
+    assert len(net.period("FY2025", start_month=10).checklist) == 1
+    assert len(net.period("FY2025").checklist) == 1
+    assert len(net.period("2024Q3").checklist) == 1       # July start: 2024-07-01
+    assert len(net.period("2024Q4").checklist) == 0
 
 
 def test_previous_gives_the_same_length_window_before():
