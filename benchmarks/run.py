@@ -301,7 +301,9 @@ def fresh(net, label: str):
     """``net.period(label)`` cut anew: slices are memoised on their network (with the ties
     and metrics cached on them), so a stage timed on ``net.period`` alone would profit
     from the stage before it."""
-    net.__dict__.pop("_slices", None)
+    from peernet._cache import forget
+
+    forget(net, kind="slice")
     return net.period(label)
 
 
@@ -368,7 +370,9 @@ def _pipeline(net, y: str, tmp: Path, rows: list[dict]) -> None:
                                                                       "reciprocity"], n=10),
           rows)
     timed("score", lambda: pn.score(fresh(net, y)), rows)
-    net.__dict__.pop("_slices", None)
+    from peernet._cache import forget
+
+    forget(net, kind="slice")
     ev = timed("evaluate", lambda: pn.evaluate(net, periods=[str(YEAR - 1), y],
                                                bootstrap=0), rows)
     if ev is not None:

@@ -70,15 +70,20 @@ def cached(owner: object, key: Hashable, build: Callable[[], T]) -> T:
         return store.setdefault(key, build())
 
 
-def forget(owner: object, key: Hashable | None = None) -> None:
-    """Drop one kept result of ``owner`` (or all of them when ``key`` is None)."""
+def forget(owner: object, key: Hashable | None = None, *, kind: str | None = None) -> None:
+    """Drop kept results of ``owner``: the one under ``key``, those whose key is a tuple
+    starting with ``kind`` (``forget(net, kind="slice")``: its memoised slices), or all of
+    them when neither is given."""
     store = memo(owner)
     if store is None:
         return
-    if key is None:
-        store.clear()
-    else:
+    if key is not None:
         store.pop(key, None)
+    if kind is not None:
+        for k in [k for k in store if isinstance(k, tuple) and k[:1] == (kind,)]:
+            del store[k]
+    if key is None and kind is None:
+        store.clear()
 
 
 def without_memo(state: dict[str, Any]) -> dict[str, Any]:

@@ -201,6 +201,9 @@ def test_the_memo_dies_with_its_network_even_when_a_slice_points_back(tiny_net):
     assert cached(net, ("n",), lambda: calls.append(1) or len(calls)) == 1
     forget(net, ("n",))
     assert cached(net, ("n",), lambda: calls.append(1) or len(calls)) == 2
+    forget(net, kind="slice")                  # the slices only
+    assert ("n",) in memo(net) and ("slice", y.window) not in memo(net)
+    assert net.period("2025") is not y and net.period("2025") is net.period("2025")
     ref = weakref.ref(net)
     del net, y
     gc.collect()
