@@ -28,13 +28,14 @@ _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_compone
 GRID = "grid"
 #: Columns of :func:`bootstrap_change`, in order.
 CHANGE_COLUMNS = ("metric", "previous", "current", "change", "low", "high", "real",
-                  "detectable", "n", "seed")
+                  "detectable", "previous_low", "previous_high", "current_low",
+                  "current_high", "n", "seed")
 #: Indicator functions that read only tables the resampling leaves as they are (surveys,
 #: checklist, problem and action logs, outcomes): their replicate value is the observed one.
 _FIXED_INDICATORS = frozenset({
     "survey_trust", "survey_value", "survey_response_rate", "survey_learning",
     "checklist_rating", "problems_per_quarter", "share_solved", "median_days_to_solve",
-    "problems_with_outcome", "share_members_solving", "actions_closed_on_time",
+    "problems_with_outcome", "actions_closed_on_time",
     "outcome_progress", "data_kept"})
 
 
@@ -151,22 +152,28 @@ def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n
     """
     _check(n, ci)
     value, reps = _replicates(net, metric, n=n, rng=np.random.default_rng(seed))
-    lo_q, hi_q = (1 - ci) / 2, (1 + ci) / 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN columns give NaN
-        low = np.nanquantile(reps, lo_q, axis=0)
-        high = np.nanquantile(reps, hi_q, axis=0)
-        bias = np.nanmedian(reps, axis=0) - value.to_numpy(float)
-    if correct_bias:
-        low, high = low - bias, high - bias
-        lo_b, hi_b = _bounds(metric, value.index)
-        low, high = np.clip(low, lo_b, hi_b), np.clip(high, lo_b, hi_b)
+    low, high, bias = _interval(metric, value, reps, ci, correct_bias)
     out = pd.DataFrame({"metric": pd.array([str(x) for x in value.index], dtype="str"),
                         "value": value.to_numpy(float), "low": low, "high": high,
                         "n": int(n), "seed": int(seed)})
     out.attrs = {"bias": dict(zip(out["metric"], bias.tolist(), strict=True)),
                  "correct_bias": bool(correct_bias), "ci": ci}
     return out
+
+
+def _interval(metric: Any, value: pd.Series, reps: np.ndarray, ci: float,
+              correct_bias: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Percentile interval of the replicates, shifted by the bias, kept in range."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN columns give NaN
+        low = np.nanquantile(reps, (1 - ci) / 2, axis=0)
+        high = np.nanquantile(reps, (1 + ci) / 2, axis=0)
+        bias = np.nanmedian(reps, axis=0) - value.to_numpy(float)
+    if correct_bias:
+        low, high = low - bias, high - bias
+        lo_b, hi_b = _bounds(metric, value.index)
+        low, high = np.clip(low, lo_b, hi_b), np.clip(high, lo_b, hi_b)
+    return low, high, bias
 
 
 def _check(n: Any, ci: Any) -> None:
@@ -314,7 +321,9 @@ def bootstrap_change(previous: Any, current: Any,
         when either value is missing), ``detectable`` (the smallest change next period
         could call real if it is as noisy as this one: z sqrt(2) sd of the current
         period's replicates, z = 1.96 for ci = 0.95; NaN when the replicates do not move),
-        ``n``, ``seed``.
+        ``previous_low``, ``previous_high``, ``current_low``, ``current_high`` (each period's
+        own interval, as :func:`bootstrap` gives it from the same replicates), ``n``,
+        ``seed``.
 
     Notes
     -----
@@ -359,6 +368,8 @@ def bootstrap_change(previous: Any, current: Any,
         shift = np.nanmedian(diff, axis=0) - change
         sd_b = np.nanstd(rb, axis=0, ddof=1)
     low, high = low - shift, high - shift
+    lo_a, hi_a, _ = _interval(metric, va, ra, ci)
+    lo_b, hi_b, _ = _interval(metric, vb, rb, ci)
     from scipy.stats import norm
 
     z = float(norm.ppf((1 + ci) / 2))
@@ -370,6 +381,8 @@ def bootstrap_change(previous: Any, current: Any,
                         "previous": va.to_numpy(float), "current": vb.to_numpy(float),
                         "change": change, "low": low, "high": high, "real": real,
                         "detectable": np.where(sd_b > 1e-12, z * np.sqrt(2) * sd_b, np.nan),
+                        "previous_low": lo_a, "previous_high": hi_a,
+                        "current_low": lo_b, "current_high": hi_b,
                         "n": int(n), "seed": int(seed)})
     return out[list(CHANGE_COLUMNS)]
 

@@ -176,3 +176,16 @@ def test_no_noise_no_verdict(riverbend):
     fixed = ["good_practices", "challenges", "community_change"]   # checklist, outcomes
     assert d.loc[fixed, "detectable"].isna().all()
     assert (d.loc[["trust", "time", "communication"], "detectable"] > 0).all()
+
+
+def test_change_rows_carry_each_periods_interval(riverbend):
+    a, b = riverbend.period("2024"), riverbend.period("2025")
+    d = pn.metrics.bootstrap_change(a, b, ["density"], n=20, seed=4).iloc[0]
+    sa, sb = np.random.SeedSequence(4).spawn(2)
+    from peernet.metrics.uncertainty import _interval, _replicates
+    for net, seq, lo, hi in ((a, sa, "previous_low", "previous_high"),
+                             (b, sb, "current_low", "current_high")):
+        v, r = _replicates(net, ["density"], n=20, rng=np.random.default_rng(seq))
+        low, high, _ = _interval(["density"], v, r, 0.95)
+        assert d[lo] == pytest.approx(low[0]) and d[hi] == pytest.approx(high[0])
+        assert d[lo] <= pn.network_metrics(net)["density"] <= d[hi]
