@@ -11,13 +11,18 @@ its own words. A coordinator or evaluation team rates each item per period in th
 
 Where the data can show something about an item, the matching indicator is computed and
 shown beside the rating as evidence (``evidence``, ``evidence_value``), so a rating of 3 for
-"members give feedback" sits next to the survey's response rate.
+"members give feedback" sits next to the survey's response rate. The evidence is scored
+with the rubric's entry for that indicator, and an item whose rating the evidence
+contradicts is flagged (``contradicted``): a good practice rated fully in place (3) needs
+evidence in the strong band, mostly in place (2) evidence above emerging; a challenge rated
+not at all (0) needs strong evidence, 1 evidence above emerging. ``n_raters`` says how many
+people stood behind each rating: one person's self-rating is a judgement, not a measurement.
 """
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -86,18 +91,33 @@ def _outcome_targets(ctx: Context) -> Value:
     return Value(float(n), f"{n} measure(s) with a target")
 
 
-def checklist_table(ctx: Context) -> pd.DataFrame:
+def checklist_table(ctx: Context, rubric: Any = None) -> pd.DataFrame:
     """The checklist for one period: one row an item.
 
     Columns: ``item``, ``kind``, ``label``, ``rating`` (mean 0-3 over raters, NaN when not
-    rated), ``n_ratings``, ``rating_note`` (the raters' notes), ``evidence`` (indicator name
-    or empty), ``evidence_value``, ``evidence_unit``, ``evidence_note``, ``has_evidence``.
+    rated), ``n_ratings``, ``n_raters`` (distinct raters; the number of ratings when the
+    table has no ``rater`` column), ``rating_note`` (the raters' notes), ``evidence``
+    (indicator name or empty), ``evidence_value``, ``evidence_unit``, ``evidence_note``,
+    ``has_evidence``, ``evidence_score``, ``evidence_band`` (the evidence scored with the
+    rubric's first entry for that indicator; NaN / ``no data`` without one), and
+    ``contradicted`` (True when the evidence contradicts the rating, see the module notes;
+    False when it does not or there is no evidence or rating).
     """
+    from .rubric import IndicatorSpec, load_rubric
+
+    r = load_rubric(rubric)
+    specs: dict[str, IndicatorSpec] = {}
+    for entry in r.indicators:
+        specs.setdefault(entry.function, entry)
     net = ctx.net
     c = net.checklist
     ids = c["item"].astype("str").str.strip().str.lower() if len(c) else pd.Series(dtype="str")
     rated = (c.assign(_item=ids.to_numpy()).dropna(subset=["value"])
              .groupby("_item")["value"].agg(["mean", "size"])) if len(c) else None
+    raters = None
+    if len(c) and "rater" in c.columns:
+        raters = (c.assign(_item=ids.to_numpy()).dropna(subset=["value"])
+                  .groupby("_item")["rater"].nunique())
     notes = None
     if len(c) and "note" in c.columns:
         n = c.assign(_item=ids.to_numpy()).dropna(subset=["note"])
@@ -115,14 +135,37 @@ def checklist_table(ctx: Context) -> pd.DataFrame:
         elif it.evidence:
             ev = ctx.compute(it.evidence)
         value = ev.value
+        found = specs.get(it.evidence or "")
+        ev_score = found.score(value) if found is not None and not math.isnan(value) \
+            else float("nan")
+        ev_band = r.band(ev_score)
+        n_raters = int(raters.get(it.id, 0)) if raters is not None else n_r
         rows.append({"item": it.id, "kind": it.kind, "label": it.label, "rating": rating,
-                     "n_ratings": n_r, "rating_note": note or "",
+                     "n_ratings": n_r, "n_raters": n_raters,
+                     "rating_note": note or "",
                      "evidence": it.evidence or "", "evidence_value": value,
                      "evidence_unit": it.evidence_unit if it.evidence else "",
                      "evidence_note": ev.note,
-                     "has_evidence": bool(it.evidence) and not math.isnan(value)})
+                     "has_evidence": bool(it.evidence) and not math.isnan(value),
+                     "evidence_score": ev_score, "evidence_band": ev_band,
+                     "contradicted": _contradicted(it.kind, rating, ev_band, r)})
     out = pd.DataFrame(rows)
     return out.astype({"item": "str", "kind": "str", "label": "str", "rating": "float64",
-                       "n_ratings": "int64", "rating_note": "str", "evidence": "str",
-                       "evidence_value": "float64", "evidence_unit": "str",
-                       "evidence_note": "str", "has_evidence": "bool"})
+                       "n_ratings": "int64", "n_raters": "int64", "rating_note": "str",
+                       "evidence": "str", "evidence_value": "float64",
+                       "evidence_unit": "str", "evidence_note": "str",
+                       "has_evidence": "bool", "evidence_score": "float64",
+                       "evidence_band": "str", "contradicted": "bool"})
+
+
+def _contradicted(kind: str, rating: float, band: str, r: Any) -> bool:
+    """Does the evidence's band contradict the rating? A good practice rated 3 (fully in
+    place) needs strong evidence, 2 evidence above emerging; a challenge rated 0 (holds the
+    network back not at all) strong evidence, 1 evidence above emerging."""
+    order = ["emerging", "developing", "strong"]
+    if math.isnan(rating) or band not in order:
+        return False
+    level = order.index(band)
+    # how far in place the rating says the thing is: 0-3, higher is better for both kinds
+    said = round(rating) if kind == "good_practice" else 3 - round(rating)
+    return (said >= 3 and level < 2) or (said >= 2 and level < 1)

@@ -264,7 +264,7 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
     layers = _elements(ind, r)
     total = ind["weight"].sum()
     coverage = float(ind.loc[ind["has_data"], "weight"].sum() / total) if total > 0 else 0.0
-    return GridScore(layers=layers, indicators=ind, checklist=checklist_table(ctx),
+    return GridScore(layers=layers, indicators=ind, checklist=checklist_table(ctx, r),
                      coverage=coverage, rubric_version=r.version, period=net.label,
                      name=net.name, min_coverage=r.min_coverage, rubric_source=r.source)
 

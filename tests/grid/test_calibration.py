@@ -33,3 +33,31 @@ def test_self_ratings_and_presence_proxies_never_reach_100():
         if s.function in ("checklist_rating", "months_with_meeting", "months_with_data",
                           "coordinator_activity", "data_kept", "connectedness"):
             assert max(s.scores) == 85.0, s.name
+
+
+def test_checklist_counts_raters_and_flags_contradicted_ratings(riverbend):
+    c = pn.score(riverbend.period("2025")).checklist.set_index("item")
+    # one coordinator rated every item
+    assert (c["n_raters"] == 1).all() and (c["n_ratings"] == 1).all()
+    # gp10 "fully in place" beside a voice equality of 0.38 (developing): contradicted
+    assert c.at["gp10", "rating"] == 3
+    assert c.at["gp10", "evidence_value"] == pytest.approx(0.376, abs=1e-3)
+    assert c.at["gp10", "evidence_band"] == "developing" and c.at["gp10", "contradicted"]
+    # gp1 rated 3 with strong survey trust: consistent; items without evidence never flagged
+    assert not c.at["gp1", "contradicted"] and c.at["gp1", "evidence_band"] == "strong"
+    assert not c.loc[~c["has_evidence"], "contradicted"].any()
+
+
+def test_contradiction_rule_by_hand():
+    from peernet.grid.checklist import _contradicted
+
+    r = load_rubric()
+    assert _contradicted("good_practice", 3.0, "developing", r)
+    assert not _contradicted("good_practice", 3.0, "strong", r)
+    assert _contradicted("good_practice", 2.0, "emerging", r)
+    assert not _contradicted("good_practice", 1.0, "emerging", r)
+    assert _contradicted("challenge", 0.0, "developing", r)      # "not at all" needs strong
+    assert _contradicted("challenge", 1.0, "emerging", r)
+    assert not _contradicted("challenge", 2.0, "emerging", r)
+    assert not _contradicted("good_practice", float("nan"), "emerging", r)
+    assert not _contradicted("good_practice", 3.0, "no data", r)
