@@ -133,7 +133,10 @@ def checklist_table(ctx: Context, rubric: Any = None) -> pd.DataFrame:
         if it.evidence == "outcome_targets":
             ev = _outcome_targets(ctx)
         elif it.evidence:
-            ev = ctx.compute(it.evidence)
+            got = ctx.compute(it.evidence)
+            if not isinstance(got, Value):  # an expanding indicator: not an item's evidence
+                raise TypeError(f"checklist evidence {it.evidence!r} must give one Value")
+            ev = got
         value = ev.value
         found = specs.get(it.evidence or "")
         ev_score = found.score(value) if found is not None and not math.isnan(value) \

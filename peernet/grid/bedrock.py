@@ -1,0 +1,232 @@
+"""Grid indicators of the Bedrock layer: Trust, Time, Truth (``docs/grid.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .context import (
+    CONTRIBUTION_KINDS,
+    DAYS_PER_YEAR,
+    Context,
+    Value,
+    closed_problems,
+    events_per_year,
+    indicator,
+    no_data,
+    share,
+    survey_pct,
+    unique_sorted,
+)
+
+
+@indicator(needs="surveys: reliability, mission, openness items about other members")
+def survey_trust(ctx: Context) -> Value:
+    """PARTNER trust: mean of members' trust scores (reliability, mission, openness), as %
+    of the scale maximum (:func:`peernet.survey_scores`, network level)."""
+    return survey_pct(ctx, "trust_pct", "reliability, mission, openness")
+
+
+# ------------------------------------------------------------------------------ trust
+@indicator(needs="interactions with a target (messages, replies, calls, help, ...)")
+def reciprocity(ctx: Context) -> Value:
+    """Share of directed ties whose reverse tie also exists.
+
+    :func:`peernet.metrics.reciprocity` of the slice (networkx's overall reciprocity).
+    """
+    from ..metrics.structure import reciprocity as _reciprocity
+
+    value = float(_reciprocity(ctx.net))
+    if math.isnan(value):
+        return no_data("no directed interactions (messages, replies, help, ...) in the period")
+    return Value(value, "share of directed ties reciprocated")
+
+
+@indicator(needs="interactions with a target in this and the previous period")
+def tie_persistence(ctx: Context) -> Value:
+    """Jaccard overlap of this period's and the previous period's tie pairs."""
+    prev = ctx.previous
+    if prev is None:
+        return no_data(ctx.prev_note())
+    now, before = ctx.pair_keys, prev.pair_keys
+    if len(now) == 0 or len(before) == 0:
+        return no_data("no direct ties in one of the two periods")
+    kept = len(np.intersect1d(now, before, assume_unique=True))
+    union = len(now) + len(before) - kept
+    return Value(kept / union, f"{kept} ties kept of {union} in either period (Jaccard)")
+
+
+@indicator(needs="interactions of kind message / reply (and attendance)")
+def voice_equality(ctx: Context) -> Value:
+    """1 - Gini of messages and replies among the period's attendees (silent ones included).
+
+    The Gini is defined as ``voice_gini`` of :func:`peernet.participation`, taken over the
+    whole window instead of each quarter. When the data record no attendance at all (a
+    Slack or listserv export), the Gini is taken over the period's active members.
+    """
+    from ..metrics._sparse import gini
+
+    if not set(CONTRIBUTION_KINDS) & ctx.kinds_logged:
+        return no_data("the data has no message/reply rows")
+    if "attend" in ctx.kinds_logged:
+        who, among = ctx.attendee_mask, "attendees"
+    else:
+        who, among = ctx.active_mask, "active members (no attendance recorded)"
+    if not who.any():
+        return no_data(f"no {among.split(' (')[0]} in the period")
+    said = ctx.inter["kind"].isin(CONTRIBUTION_KINDS).to_numpy() & (ctx.src >= 0)
+    x = np.bincount(ctx.src[said], minlength=ctx.n)[who]
+    if x.sum() == 0:
+        return no_data("no message or reply in the period")
+    g = gini(x)
+    return Value(1 - g, f"voice Gini {g:.2f} among {int(who.sum())} {among}")
+
+
+# ------------------------------------------------------------------------------- time
+@indicator(needs="members.joined or any dated record")
+def network_age(ctx: Context) -> Value:
+    """Years from the first record of the network to the end of the period."""
+    root = ctx.net.root
+    firsts = []
+    if "joined" in root.members.columns and root.members["joined"].notna().any():
+        firsts.append(root.members["joined"].min())
+    for df, col in ((root.interactions, "timestamp"), (root.events, "start")):
+        if len(df) and df[col].notna().any():
+            firsts.append(df[col].min())
+    if not firsts or ctx.bounds is None:
+        return no_data("no dated records")
+    first = min(firsts)
+    years = (ctx.bounds[1] - first) / pd.Timedelta(days=DAYS_PER_YEAR)
+    return Value(max(float(years), 0.0), f"first record {first.tz_convert(ctx.net.tz).date()}")
+
+
+@indicator(needs="events (start)")
+def months_with_meeting(ctx: Context) -> Value:
+    """Share of the period's calendar months with at least one meeting."""
+    if len(ctx.months) == 0:
+        return no_data("empty period")
+    if not ctx.net.has("events") and len(ctx.attend) == 0:
+        return no_data("no events table")
+    m = ctx.meetings
+    held = unique_sorted(ctx.month_index(m["start"])) if len(m) else np.array([], dtype=np.int64)
+    n = int(np.isin(ctx.months, held).sum())
+    return share(n, len(ctx.months), "months with a meeting")
+
+
+@indicator(needs="events (start); format network_meeting marks the regular series")
+def meeting_gap_cv(ctx: Context) -> Value:
+    """Coefficient of variation of the days between the regular series' meetings."""
+    series, how = ctx.main_series
+    if len(series) < 3:
+        return no_data(f"fewer than 3 meetings in the regular series ({how})")
+    start = series["start"].sort_values()
+    gaps = np.diff(((start - start.iloc[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float))
+    if gaps.mean() == 0:
+        return no_data("all meetings on one day")
+    cv = float(gaps.std() / gaps.mean())
+    return Value(cv, f"{len(series)} meetings ({how}), mean gap {gaps.mean():.0f} days")
+
+
+@indicator(needs="interactions in this and the previous period")
+def retention(ctx: Context) -> Value:
+    """Share of the previous period's active members who are active again in this one."""
+    prev = ctx.previous
+    if prev is None:
+        return no_data(ctx.prev_note())
+    before = prev.active_mask
+    if not before.any():
+        return no_data("no active members in the previous period")
+    kept = int((before & ctx.active_mask).sum())
+    return share(kept, int(before.sum()), "of last period's active members active again")
+
+
+@indicator(needs="members.joined (else first activity)")
+def median_tenure(ctx: Context) -> Value:
+    """Median years since joining of the period's active members, at the period's end."""
+    active = ctx.active
+    if len(active) == 0 or ctx.bounds is None:
+        return no_data("no active members")
+    root = ctx.net.root
+    joined = pd.Series(pd.NaT, index=active, dtype="datetime64[ns, UTC]")
+    note = "from members.joined"
+    if "joined" in root.members.columns:
+        j = root.members.drop_duplicates("member_id").set_index("member_id")["joined"]
+        joined = j.reindex(active)
+    missing = joined.isna()
+    if missing.any():
+        i = root.interactions
+        first = i.groupby("source", observed=True)["timestamp"].min()
+        joined = joined.where(~missing, first.reindex(active))
+        note = ("from first activity (no joined dates)" if missing.all()
+                else f"joined dates, first activity for {int(missing.sum())} members")
+    years = (ctx.bounds[1] - joined.dropna()) / pd.Timedelta(days=DAYS_PER_YEAR)
+    if len(years) == 0:
+        return no_data("no join dates")
+    return Value(float(years.median()), note)
+
+
+@indicator(needs="events.next_date_set")
+def next_date_set(ctx: Context) -> Value:
+    """Share of meetings at which the next meeting's date was set."""
+    if not ctx.has_column("events", "next_date_set"):
+        return no_data("events have no next_date_set column")
+    m = ctx.meetings
+    known = m["next_date_set"].dropna() if "next_date_set" in m.columns else m.iloc[:0, 0]
+    return share(int(known.astype(bool).sum()), len(known), "meetings set the next date")
+
+
+# ------------------------------------------------------------------------------ truth
+@indicator(needs="surveys (respondent) and the roster")
+def survey_response_rate(ctx: Context) -> Value:
+    """Respondents / members who could respond (:func:`peernet.survey_scores`)."""
+    sn = ctx.survey_network
+    if sn is None or math.isnan(sn.get("response_rate", math.nan)):
+        return no_data("no survey in the period")
+    return Value(float(sn["response_rate"]), f"{sn.name}: {sn['n_respondents']:.0f} of "
+                 f"{sn['n_eligible']:.0f} members responded")
+
+
+@indicator(needs="any dated record")
+def months_with_data(ctx: Context) -> Value:
+    """Share of the period's calendar months with at least one interaction or event."""
+    if len(ctx.months) == 0:
+        return no_data("empty period")
+    seen = [ctx.inter_month]
+    if len(ctx.events):
+        seen.append(ctx.month_index(ctx.events["start"]))
+    n = int(np.isin(ctx.months, unique_sorted(np.concatenate(seen))).sum())
+    return share(n, len(ctx.months), "months with recorded activity")
+
+
+@indicator(needs="problems: status or solved_at, outcome")
+def problems_with_outcome(ctx: Context) -> Value:
+    """Share of closed problems (solved or dropped) with a recorded outcome."""
+    if not ctx.net.has("problems"):
+        return no_data("no problem log")
+    if not ctx.has_column("problems", "outcome"):
+        return no_data("the problem log has no outcome column")
+    p = ctx.net.problems
+    closed = p[closed_problems(p).to_numpy()]
+    has = closed["outcome"].notna() & (closed["outcome"].astype("str").str.strip() != "")
+    return share(int(has.sum()), len(closed), "closed problems with an outcome")
+
+
+@indicator(needs="actions: due, done_at")
+def actions_closed_on_time(ctx: Context) -> Value:
+    """Share of action items due in the period closed by the end of their due day."""
+    if not ctx.net.has("actions"):
+        return no_data("no action log")
+    a = ctx.net.actions
+    if "done_at" not in a.columns:
+        return no_data("the action log has no done_at column")
+    ok = (a["done_at"] < a["due"] + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
+    return share(int(ok.sum()), len(a), "action items closed on time")
+
+
+@indicator(params=("format",), needs="events.format (evaluation)")
+def evaluations_per_year(ctx: Context, format: str = "evaluation") -> Value:  # noqa: A002
+    """Formal evaluations (events of format ``evaluation``) per year of the period."""
+    return events_per_year(ctx, format)
+

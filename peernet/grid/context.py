@@ -1,0 +1,480 @@
+"""The Grid indicators' context: cached views of one network, and the indicator registry.
+
+Every indicator is a function ``f(ctx, **params) -> Value`` registered in :data:`INDICATORS`
+with :func:`indicator`; ``ctx`` is a :class:`Context` around one (sliced) network that caches
+the pieces several indicators share (direct ties, attendance, month numbers, the previous
+period). The indicators themselves live by Grid layer in :mod:`peernet.grid.bedrock`,
+:mod:`peernet.grid.foundation` and :mod:`peernet.grid.outcomes`; the helpers here
+(``no_data``, ``share``, ``pair_keys``, ...) are shared by them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any, NamedTuple, Protocol, cast
+
+import numpy as np
+import pandas as pd
+
+from .._cache import cached
+from ..network import PeerNetwork
+
+__all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
+           "GIVING_KINDS"]
+
+#: Interaction kinds that make a person-to-person tie when they have a target (as in
+#: :func:`peernet.person_graph`: every kind but attendance).
+DIRECT_KINDS = ("message", "reply", "mention", "reaction", "call", "contact", "help",
+                "resource", "referral")
+#: Kinds counted as a member's "voice" (what they said, wrote or asked).
+CONTRIBUTION_KINDS = ("message", "reply")
+#: Kinds that give something to another member.
+GIVING_KINDS = ("help", "resource", "referral")
+_NON_MEETING_KINDS = ("thread", "channel")
+DAYS_PER_YEAR = 365.25
+#: int64 nanoseconds standing for a missing time (NaT).
+NAT = np.iinfo(np.int64).min
+
+
+class Value(NamedTuple):
+    """An indicator's raw value (NaN = no data) and a note explaining it."""
+
+    value: float
+    note: str = ""
+
+
+def no_data(note: str) -> Value:
+    return Value(math.nan, note)
+
+
+def share(num: float, den: float, what: str) -> Value:
+    if den == 0:
+        return no_data(f"no {what}")
+    return Value(float(num) / float(den), f"{num:g} of {den:g} {what}")
+
+
+class IndicatorFunction(Protocol):
+    """An indicator: ``f(ctx, **params)`` returning a :class:`Value` (or, for indicators
+    that expand to several rows, a list of ``(name, Value)``)."""
+
+    __name__: str
+    params: tuple[str, ...]
+    needs: str
+
+    def __call__(self, ctx: Context, /, **params: Any) -> Value | list[tuple[str, Value]]: ...
+
+
+#: The registered indicators by function name (the rubric's ``function`` value).
+INDICATORS: dict[str, IndicatorFunction] = {}
+
+
+def indicator(*, params: tuple[str, ...] = (), needs: str = ""
+              ) -> Callable[[Callable[..., Any]], IndicatorFunction]:
+    """Register an indicator function (its name is the rubric's ``function`` value)."""
+
+    def deco(f: Callable[..., Any]) -> IndicatorFunction:
+        g = cast(IndicatorFunction, f)
+        g.params = params
+        g.needs = needs
+        INDICATORS[g.__name__] = g
+        return g
+
+    return deco
+
+
+# ---------------------------------------------------------------------------- context
+class Context:
+    """Cached views of one network for the indicators (one per scored period).
+
+    Parameters
+    ----------
+    net : PeerNetwork
+        The network, usually a slice (``net.period("2025")``).
+    previous : PeerNetwork, False or None
+        The period before, for indicators of change; ``None`` takes ``net.previous()`` when
+        ``net`` is a slice; ``False`` means there is none.
+    """
+
+    def __init__(self, net: PeerNetwork, previous: PeerNetwork | None | bool = None, *,
+                 ids: pd.Series | None = None):
+        if not isinstance(net, PeerNetwork):
+            raise TypeError(f"score needs a PeerNetwork; got {type(net).__name__}")
+        self.net = net
+        self._previous_arg = previous
+        self._ids = ids
+        self.cache: dict[tuple[Any, ...], Value | list[tuple[str, Value]]] = {}
+
+    # -- window ---------------------------------------------------------------------
+    @cached_property
+    def bounds(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """UTC ``[start, end)`` of the window, or the data's span for a whole network."""
+        w = self.net.window
+        if w is not None:
+            return w.start_utc, w.end_utc
+        times = [self.inter["timestamp"].dropna(), self.events["start"].dropna()]
+        times = [t for t in times if len(t)]
+        if not times:
+            return None
+        lo = min(t.min() for t in times)
+        hi = max(t.max() for t in times)
+        return lo, hi + pd.Timedelta(seconds=1)
+
+    @cached_property
+    def days(self) -> float:
+        if self.bounds is None:
+            return math.nan
+        return (self.bounds[1] - self.bounds[0]) / pd.Timedelta(days=1)
+
+    @cached_property
+    def years(self) -> float:
+        return self.days / DAYS_PER_YEAR
+
+    @cached_property
+    def quarters(self) -> float:
+        return self.days / (DAYS_PER_YEAR / 4)
+
+    def month_index(self, ts: pd.Series) -> np.ndarray:
+        """Calendar month number (year * 12 + month - 1) of UTC times in the network's zone."""
+        local = ts.dt.tz_convert(self.net.tz)
+        return (local.dt.year.to_numpy() * 12 + local.dt.month.to_numpy() - 1).astype(np.int64)
+
+    @cached_property
+    def months(self) -> np.ndarray:
+        """Month numbers of every calendar month the window touches."""
+        if self.bounds is None:
+            return np.array([], dtype=np.int64)
+        lo, hi = self.bounds
+        a = self.month_index(pd.Series([lo]))[0]
+        b = self.month_index(pd.Series([hi - pd.Timedelta(microseconds=1)]))[0]
+        return np.arange(a, b + 1, dtype=np.int64)
+
+    # -- tables ---------------------------------------------------------------------
+    @property
+    def inter(self) -> pd.DataFrame:
+        return self.net.interactions
+
+    @property
+    def events(self) -> pd.DataFrame:
+        return self.net.events
+
+    @cached_property
+    def inter_month(self) -> np.ndarray:
+        return self.month_index(self.inter["timestamp"])
+
+    @cached_property
+    def kinds_logged(self) -> frozenset:
+        """Interaction kinds the whole network's source logs (not only this window)."""
+        k = self.net.root.interactions["kind"]
+        return frozenset(str(x) for x in pd.unique(k.dropna()))
+
+    @cached_property
+    def roster(self) -> pd.DataFrame:
+        return self.net.members
+
+    def has_column(self, table: str, column: str) -> bool:
+        df = getattr(self.net.root, table)
+        return column in df.columns and bool(df[column].notna().any())
+
+    # -- members as integer codes (0..n-1 over the whole network's roster) ----------
+    @cached_property
+    def ids(self) -> pd.Series:
+        """Member ids of the whole network's roster; their positions are member codes."""
+        if self._ids is not None:
+            return self._ids
+        return root_cache(self.net.root, "ids", lambda: unique_ids(self.net.root))
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        """Member codes of ids (-1 for missing or unknown ids)."""
+        return member_codes(self.ids, values)
+
+    def mask(self, values: pd.Series | pd.Index) -> np.ndarray:
+        """Boolean array over member codes: True for the given ids."""
+        out = np.zeros(self.n, dtype=bool)
+        c = self.codes(pd.Series(np.asarray(values, dtype=object), dtype="str"))
+        out[c[c >= 0]] = True
+        return out
+
+    @cached_property
+    def src(self) -> np.ndarray:
+        return self.codes(self.inter["source"])
+
+    @cached_property
+    def tgt(self) -> np.ndarray:
+        if "target" not in self.inter.columns:
+            return np.full(len(self.inter), -1, dtype=np.int64)
+        return self.codes(self.inter["target"])
+
+    @cached_property
+    def ts_ns(self) -> np.ndarray:
+        return to_ns(self.inter["timestamp"])
+
+    @cached_property
+    def direct_mask(self) -> np.ndarray:
+        """Rows that are person-to-person acts (a kind of DIRECT_KINDS with a target)."""
+        return (self.inter["kind"].isin(DIRECT_KINDS).to_numpy() & (self.src >= 0)
+                & (self.tgt >= 0) & (self.src != self.tgt))
+
+    @cached_property
+    def pair_keys(self) -> np.ndarray:
+        """Distinct undirected tie pairs from direct acts, as ``min * n + max`` (sorted)."""
+        m = self.direct_mask
+        return pair_keys(self.src[m], self.tgt[m], self.n)
+
+    @cached_property
+    def org_code(self) -> np.ndarray | None:
+        """Organization code of each member code (-1 unknown); None without an org column."""
+        if not self.has_column("members", "org"):
+            return None
+        if self._ids is not None:
+            return self._attr_codes("org")
+        return root_cache(self.net.root, "org", lambda: self._attr_codes("org"))
+
+    def _attr_codes(self, column: str) -> np.ndarray:
+        roster = self.net.root.members.drop_duplicates("member_id")
+        at = self.codes(roster["member_id"])
+        values, _ = pd.factorize(roster[column])
+        out = np.full(self.n, -1, dtype=np.int64)
+        out[at[at >= 0]] = values[at >= 0]
+        return out
+
+    @cached_property
+    def joined_ns(self) -> np.ndarray | None:
+        """Join date (int64 ns, NaT as the minimum int) of each member code."""
+        if not self.has_column("members", "joined"):
+            return None
+
+        def build():
+            roster = self.net.root.members.drop_duplicates("member_id")
+            at = self.codes(roster["member_id"])
+            out = np.full(self.n, NAT, dtype=np.int64)
+            out[at[at >= 0]] = to_ns(roster["joined"])[at >= 0]
+            return out
+
+        return build() if self._ids is not None else root_cache(self.net.root, "joined", build)
+
+    @cached_property
+    def active(self) -> pd.Index:
+        return self.net.members_active()
+
+    @cached_property
+    def active_mask(self) -> np.ndarray:
+        return self.mask(self.active)
+
+    @cached_property
+    def current(self) -> pd.Index:
+        return self.net.members_current()
+
+    @cached_property
+    def current_mask(self) -> np.ndarray:
+        return self.mask(self.current)
+
+    @cached_property
+    def attend_mask(self) -> np.ndarray:
+        i = self.inter
+        return (i["kind"] == "attend").to_numpy() & i["event_id"].notna().to_numpy() & (
+            self.src >= 0)
+
+    @cached_property
+    def attend(self) -> pd.DataFrame:
+        """Attendance rows: member code ``m`` and ``event_id``, one row per pair."""
+        m = self.attend_mask
+        a = pd.DataFrame({"m": self.src[m], "event_id": self.inter["event_id"].to_numpy()[m]})
+        return a.drop_duplicates(ignore_index=True)
+
+    @cached_property
+    def attendee_mask(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        out[self.attend["m"].to_numpy()] = True
+        return out
+
+    @cached_property
+    def meetings(self) -> pd.DataFrame:
+        """Events that are gatherings (not listserv threads or chat channels)."""
+        e = self.events
+        if "kind" in e.columns:
+            e = e[~e["kind"].isin(_NON_MEETING_KINDS).to_numpy()]
+        return e
+
+    @cached_property
+    def main_series(self) -> tuple[pd.DataFrame, str]:
+        """The network's regular meeting series and how it was chosen."""
+        e = self.meetings
+        if "format" in e.columns and e["format"].notna().any():
+            if (e["format"] == "network_meeting").any():
+                return e[e["format"] == "network_meeting"], "events with format network_meeting"
+            top = e["format"].value_counts().index[0]
+            return e[e["format"] == top], f"events with the most common format {top!r}"
+        return e, "all meetings"
+
+    def compute(self, function: str, params: Mapping[str, Any] | None = None
+                ) -> Value | list[tuple[str, Value]]:
+        """Run indicator ``function`` with ``params`` once; later calls reuse the result."""
+        params = dict(params or {})
+        key = (function, tuple(sorted((k, repr(v)) for k, v in params.items())))
+        if key not in self.cache:
+            f = INDICATORS[function]
+            self.cache[key] = f(self, **params)
+        return self.cache[key]
+
+    # -- previous period -----------------------------------------------------------
+    @cached_property
+    def previous(self) -> Context | None:
+        prev = self._previous_arg
+        if prev is False:
+            return None
+        if prev is None:
+            if self.net.window is None:
+                return None
+            prev = self.net.previous()
+        if not isinstance(prev, PeerNetwork):
+            raise TypeError(f"previous must be a PeerNetwork, False or None; got "
+                            f"{type(prev).__name__}")
+        if len(prev.interactions) == 0 and len(prev.problems) == 0:
+            return None
+        same = prev.root is self.net.root
+        return Context(prev, previous=False, ids=None if same else self.ids)
+
+    def prev_note(self) -> str:
+        if self.net.window is None and self._previous_arg is None:
+            return "no previous period: the network is not sliced (use net.period('2025'))"
+        return "no data in the previous period"
+
+    # -- surveys -------------------------------------------------------------------
+    @cached_property
+    def survey_network(self) -> pd.Series | None:
+        """Network-level survey figures (``trust_pct``, ``value_pct``, ``response_rate``)."""
+        if len(self.net.surveys) == 0:
+            return None
+        return survey_network_figures(self)
+
+
+def root_cache(root: PeerNetwork, key: str, build: Callable[[], Any]) -> Any:
+    """Memoise ``build()`` on the whole network (shared by all its slices)."""
+    return cached(root, ("grid", key), build)
+
+
+def unique_ids(root: PeerNetwork) -> pd.Series:
+    ids = root.members["member_id"].dropna().astype("str")
+    return pd.Series(pd.unique(ids), dtype="str")
+
+
+def member_codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
+    """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``).
+
+    One hash factorization of ``ids`` followed by ``values``: ids keep codes 0..n-1.
+    """
+    n = len(ids)
+    both = pd.concat([ids, values.astype("str")], ignore_index=True)
+    codes, _ = pd.factorize(both)
+    out = codes[n:].astype(np.int64)
+    out[out >= n] = -1
+    return out
+
+
+def to_ns(values: pd.Series) -> np.ndarray:
+    """UTC datetimes as int64 nanoseconds (NaT as the minimum int64)."""
+    v = values.dt.tz_convert("UTC").dt.as_unit("ns") if len(values) else values
+    return np.asarray(v.array.asi8 if len(v) else np.zeros(0), dtype=np.int64)
+
+
+def unique_sorted(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort + compare: much faster than numpy 2's hash-based
+    ``np.unique`` on large integer arrays)."""
+    x = np.sort(np.asarray(x), kind="stable")
+    if len(x) == 0:
+        return x
+    return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
+def pair_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    a, b = np.minimum(u, v), np.maximum(u, v)
+    return unique_sorted(a.astype(np.int64) * n + b)
+
+
+def root_direct(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source code, target code, time ns) of every direct act of the whole network."""
+    def build():
+        root = Context(ctx.net.root, previous=False)
+        m = root.direct_mask
+        return root.src[m], root.tgt[m], root.ts_ns[m]
+
+    return root_cache(ctx.net.root, "direct", build)
+
+
+# ------------------------------------------------------------------ shared by indicators
+_TRUST_ITEMS = ("reliability", "mission", "openness")
+_VALUE_ITEMS = ("power", "involvement", "resources")
+_DEFAULT_SCALE_MAX = 4.0
+
+
+def scale_max(s: pd.DataFrame) -> pd.Series:
+    if "scale_max" in s.columns:
+        return s["scale_max"].fillna(_DEFAULT_SCALE_MAX)
+    return pd.Series(_DEFAULT_SCALE_MAX, index=s.index)
+
+
+def survey_network_figures(ctx: Context) -> pd.Series:
+    """Network-level survey figures from :func:`peernet.survey_scores` (latest wave)."""
+    from ..metrics.survey import survey_scores
+
+    return survey_scores(ctx.net, level="network", warn=False)
+
+
+def response_text(sn: pd.Series) -> str:
+    from ..metrics.survey import response_note
+
+    rate = float(sn.get("response_rate", math.nan))
+    note = response_note(rate)
+    text = f"response rate {rate:.0%}" if not math.isnan(rate) else "response rate unknown"
+    return f"{text}, {note}" if note else text
+
+
+def survey_pct(ctx: Context, key: str, items: str) -> Value:
+    sn = ctx.survey_network
+    if sn is None or math.isnan(sn.get(key, math.nan)):
+        return no_data(f"no survey ratings of the items {items}")
+    return Value(float(sn[key]), f"{sn.name}: {response_text(sn)}")
+
+
+def cross_org_pairs(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """For pair keys: a mask of cross-organization pairs, and how many pairs have both orgs."""
+    org = ctx.org_code
+    if org is None:
+        raise ValueError("cross_org_pairs needs the roster's org column (ctx.org_code)")
+    oa, ob = org[keys // ctx.n], org[keys % ctx.n]
+    known = (oa >= 0) & (ob >= 0)
+    return known & (oa != ob), int(known.sum())
+
+
+def closed_problems(p: pd.DataFrame) -> pd.Series:
+    closed = pd.Series(False, index=p.index)
+    if "status" in p.columns:
+        closed |= p["status"].isin(("solved", "dropped")).to_numpy()
+    if "solved_at" in p.columns:
+        closed |= p["solved_at"].notna().to_numpy()
+    return closed
+
+
+def solved_problems(p: pd.DataFrame) -> pd.Series:
+    if "status" in p.columns and p["status"].notna().any():
+        return pd.Series((p["status"] == "solved").to_numpy(dtype=bool, na_value=False),
+                         index=p.index)
+    if "solved_at" in p.columns:
+        return p["solved_at"].notna()
+    return pd.Series(False, index=p.index)
+
+
+def events_per_year(ctx: Context, fmt: str) -> Value:
+    if not ctx.has_column("events", "format"):
+        return no_data("events have no format column")
+    if not ctx.years or math.isnan(ctx.years):
+        return no_data("empty period")
+    n = int((ctx.events["format"] == fmt).sum())
+    return Value(n / ctx.years, f"{n} {fmt} event(s) in {ctx.years:.2f} year(s)")
+

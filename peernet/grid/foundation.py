@@ -1,0 +1,357 @@
+"""Grid indicators of the Foundation layer: Communication, Space, Resources,
+Problem-solving (``docs/grid.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..schema import split_list
+from .context import (
+    GIVING_KINDS,
+    NAT,
+    Context,
+    Value,
+    cross_org_pairs,
+    events_per_year,
+    indicator,
+    no_data,
+    root_direct,
+    share,
+    solved_problems,
+    survey_pct,
+    to_ns,
+    unique_sorted,
+)
+
+_IN_PERSON = ("in_person",)
+_ELECTRONIC = ("video", "phone", "email", "chat", "listserv")
+
+# ---------------------------------------------------------------------- communication
+@indicator(needs="interactions.channel or events.channel")
+def channel_balance(ctx: Context) -> Value:
+    """Balance of in-person and electronic activity: 2 * min(share in person, share not)."""
+    i = ctx.inter
+    chan = i["channel"] if "channel" in i.columns else pd.Series(pd.NA, index=i.index)
+    chan = chan.astype("object")
+    if "channel" in ctx.events.columns and len(ctx.attend):
+        ev_chan = pd.Series(ctx.events["channel"].astype("object").to_numpy(),
+                            index=ctx.events["event_id"].to_numpy())
+        fill = i["event_id"].map(ev_chan) if "event_id" in i.columns else chan
+        chan = chan.where(chan.notna(), fill)
+    chan = chan.dropna()
+    if len(chan) == 0:
+        return no_data("no channel recorded on interactions or events")
+    p = float(chan.isin(_IN_PERSON).mean())
+    electronic = float(chan.isin(_ELECTRONIC).mean())
+    if p + electronic == 0:
+        return no_data("no known channel")
+    p = p / (p + electronic)
+    return Value(2 * min(p, 1 - p), f"{p:.0%} of acts with a channel were in person")
+
+
+@indicator(needs="interactions and the roster")
+def monthly_reach(ctx: Context) -> Value:
+    """Mean over the period's months of the share of roster members active that month."""
+    n_current = int(ctx.current_mask.sum())
+    if len(ctx.months) == 0 or n_current == 0:
+        return no_data("empty period or roster")
+    ok = ctx.src >= 0
+    month = ctx.inter_month[ok] - ctx.months[0]
+    keys = unique_sorted(month * ctx.n + ctx.src[ok])
+    per = np.bincount(keys // ctx.n, minlength=len(ctx.months))[:len(ctx.months)]
+    share = per / n_current
+    return Value(float(share.mean()), f"{per.mean():.1f} of {n_current} members active in "
+                 f"an average month")
+
+
+@indicator(needs="interactions (ties and attendance)")
+def connectedness(ctx: Context) -> Value:
+    """Share of the person graph's members in its largest connected component.
+
+    The graph is :func:`peernet.person_graph`'s default (direct ties plus co-attendance of
+    events up to 30 attendees): ``largest_component_share`` of
+    :func:`peernet.network_metrics`.
+    """
+    from ..metrics import _sparse as K
+
+    ga = K.arrays_from_net(ctx.net)
+    if ga.n == 0:
+        return no_data("no active members")
+    _, labels = K.components(ga)
+    largest = int(np.bincount(labels).max())
+    return Value(largest / ga.n, f"{largest} of {ga.n} members in the largest component")
+
+
+@indicator(needs="interactions: thread_id, kind message/reply")
+def hours_to_first_reply(ctx: Context) -> Value:
+    """Median hours from a thread's first message to its first reply by someone else, over
+    the threads started in the period that got one (:func:`peernet.metrics.time_to_first_reply`).
+    """
+    from ..metrics.temporal import time_to_first_reply
+
+    if "thread_id" not in ctx.inter.columns or not ctx.inter["thread_id"].notna().any():
+        return no_data("no thread_id on interactions")
+    t = time_to_first_reply(ctx.net)
+    hours = t["hours_to_first_reply"].dropna()
+    if len(hours) == 0:
+        return no_data("no thread started in the period got a reply")
+    return Value(float(hours.median()), f"{len(hours)} of {len(t)} threads answered")
+
+
+@indicator(needs="members.language, events.language")
+def language_access(ctx: Context) -> Value:
+    """Events in members' other languages relative to how many members speak them (cap 1).
+
+    (share of meetings held in a language other than the main one) / (share of roster
+    members whose language is not the main one); 1 when every member shares one language.
+    """
+    if not ctx.has_column("members", "language"):
+        return no_data("members have no language column")
+    roster = ctx.roster[ctx.roster["member_id"].isin(ctx.current)]
+    lang = roster["language"].dropna().astype("str").str.lower()
+    if len(lang) == 0:
+        return no_data("no member languages")
+    main = lang.value_counts().index[0]
+    other_members = float((lang != main).mean())
+    if other_members == 0:
+        return Value(1.0, f"every member's language is {main!r}")
+    if not ctx.has_column("events", "language"):
+        return no_data("events have no language column")
+    m = ctx.meetings
+    ev_lang = m["language"].dropna().astype("str").str.lower()
+    if len(ev_lang) == 0:
+        return no_data("no meeting with a language in the period")
+    other_events = float((ev_lang != main).mean())
+    return Value(min(1.0, other_events / other_members),
+                 f"{other_events:.0%} of meetings vs {other_members:.0%} of members not in "
+                 f"{main!r}")
+
+
+# ------------------------------------------------------------------------------ space
+@indicator(needs="events (start)")
+def events_per_quarter(ctx: Context) -> Value:
+    """Meetings (events that are not threads or channels) per quarter of the period."""
+    if not ctx.net.has("events") and len(ctx.attend) == 0:
+        return no_data("no events table")
+    if not ctx.quarters or math.isnan(ctx.quarters):
+        return no_data("empty period")
+    n = len(ctx.meetings)
+    return Value(n / ctx.quarters, f"{n} meetings in {ctx.quarters:.1f} quarter(s)")
+
+
+@indicator(needs="attendance rows and the roster")
+def share_attending(ctx: Context) -> Value:
+    """Share of roster members who attended at least one event in the period."""
+    if "attend" not in ctx.kinds_logged:
+        return no_data("no attendance recorded")
+    n = int((ctx.current_mask & ctx.attendee_mask).sum())
+    return share(n, int(ctx.current_mask.sum()), "roster members attended an event")
+
+
+@indicator(params=("days",), needs="members.joined and direct interactions")
+def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
+    """Share of newcomers with a direct tie to an earlier member within ``days`` of joining.
+
+    Newcomers: joined in the period, at least ``days`` before its end (so the whole window
+    is observed). An earlier member joined before the newcomer. Ties are direct acts in
+    either direction (the whole network's log, so a window may run past the period).
+    """
+    joined = ctx.joined_ns
+    if joined is None or ctx.bounds is None:
+        return no_data("members have no joined dates")
+    lo, hi = (int(to_ns(pd.Series([t]))[0]) for t in ctx.bounds)
+    limit = int(pd.Timedelta(days=days).value)
+    new = (joined >= lo) & (joined < hi - limit) & (joined != NAT)
+    n_new = int(new.sum())
+    if n_new == 0:
+        return no_data(f"no newcomers who joined at least {days} days before the period ended")
+    s, t, ts = root_direct(ctx)
+    who = np.concatenate([s, t])
+    other = np.concatenate([t, s])
+    when = np.concatenate([ts, ts])
+    sel = new[who]
+    who, other, when = who[sel], other[sel], when[sel]
+    jn, jo = joined[who], joined[other]
+    ok = (jo != NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
+    tied = len(unique_sorted(who[ok]))
+    return share(tied, n_new, f"newcomers tied to an earlier member within {days} days")
+
+
+@indicator(params=("max_share", "min_size"), needs="attendance rows")
+def subgroup_sessions_per_quarter(ctx: Context, max_share: float = 1 / 3,
+                                  min_size: int = 3) -> Value:
+    """Small-group sessions per quarter: events with ``min_size`` or more attendees and at
+    most ``max_share`` of the period's active members."""
+    if "attend" not in ctx.kinds_logged:
+        return no_data("no attendance recorded")
+    n_active = int(ctx.active_mask.sum())
+    if not ctx.quarters or math.isnan(ctx.quarters) or n_active == 0:
+        return no_data("empty period")
+    size = ctx.attend.groupby("event_id").size()
+    small = int(((size >= min_size) & (size <= max_share * n_active)).sum())
+    return Value(small / ctx.quarters, f"{small} of {len(size)} attended events were small "
+                 f"groups (<= {max_share:.0%} of {n_active} active members)")
+
+
+@indicator(needs="members.org and direct interactions")
+def cross_org_ties(ctx: Context) -> Value:
+    """Share of the period's distinct tie pairs that link two organizations."""
+    if ctx.org_code is None:
+        return no_data("members have no org")
+    cross, known = cross_org_pairs(ctx, ctx.pair_keys)
+    if known == 0:
+        return no_data("no ties between members with a known org")
+    return share(int(cross.sum()), known, "tie pairs cross organizations")
+
+
+# -------------------------------------------------------------------------- resources
+@indicator(params=("kinds",), needs="interactions of kind resource")
+def resource_exchanges_per_member(ctx: Context, kinds: tuple[str, ...] = ("resource",)
+                                  ) -> Value:
+    """Resources shared (interactions of kind ``resource``) per active member."""
+    kinds = tuple(kinds)
+    if not set(kinds) & ctx.kinds_logged:
+        return no_data(f"the data has no {'/'.join(kinds)} rows")
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0:
+        return no_data("no active members")
+    n = int(ctx.inter["kind"].isin(kinds).sum())
+    return Value(n / n_active, f"{n} exchanges, {n_active} active members")
+
+
+@indicator(needs="members.org and interactions of kind help / resource / referral")
+def share_orgs_contributing(ctx: Context) -> Value:
+    """Share of active organizations whose members gave help, a resource or a referral."""
+    org = ctx.org_code
+    if org is None:
+        return no_data("members have no org")
+    if not set(GIVING_KINDS) & ctx.kinds_logged:
+        return no_data("the data has no help / resource / referral rows")
+    orgs = unique_sorted(org[ctx.active_mask & (org >= 0)])
+    if len(orgs) == 0:
+        return no_data("no active members with an org")
+    giving = ctx.inter["kind"].isin(GIVING_KINDS).to_numpy() & (ctx.src >= 0)
+    given = unique_sorted(org[ctx.src[giving]])
+    n = int(np.isin(orgs, given).sum())
+    return share(n, len(orgs), "active organizations contributed")
+
+
+@indicator(params=("role",), needs="members.role (coordinator)")
+def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
+    """Share of the period's months in which a member with role ``coordinator`` acted."""
+    if not ctx.has_column("members", "role"):
+        return no_data("members have no role column")
+    if len(ctx.months) == 0:
+        return no_data("empty period")
+    r = ctx.roster
+    coords = ctx.mask(r.loc[(r["role"].astype("str").str.lower() == role).to_numpy(),
+                            "member_id"])
+    if not coords.any():
+        return Value(0.0, f"no member has role {role!r}")
+    mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
+    n = int(np.isin(ctx.months, unique_sorted(ctx.inter_month[mask])).sum())
+    return share(n, len(ctx.months), f"months with a {role} active")
+
+
+@indicator(params=("format",), needs="events.format (resource_assessment)")
+def resource_assessments_per_year(ctx: Context, format: str = "resource_assessment"  # noqa: A002
+                                  ) -> Value:
+    """Resource assessments (events of format ``resource_assessment``) per year."""
+    return events_per_year(ctx, format)
+
+
+@indicator(needs="surveys: power, involvement, resources items about other members")
+def survey_value(ctx: Context) -> Value:
+    """PARTNER value: mean of members' value scores (power, involvement, resources), as %
+    of the scale maximum (:func:`peernet.survey_scores`, network level)."""
+    return survey_pct(ctx, "value_pct", "power, involvement, resources")
+
+
+# ---------------------------------------------------------------------- problem solving
+@indicator(needs="problems (raised_at)")
+def problems_per_quarter(ctx: Context) -> Value:
+    """Problems raised to the network per quarter of the period."""
+    if not ctx.net.has("problems"):
+        return no_data("no problem log")
+    if not ctx.quarters or math.isnan(ctx.quarters):
+        return no_data("empty period")
+    n = len(ctx.net.problems)
+    return Value(n / ctx.quarters, f"{n} problems in {ctx.quarters:.1f} quarter(s)")
+
+
+@indicator(needs="problems: status or solved_at")
+def share_solved(ctx: Context) -> Value:
+    """Share of the problems raised in the period that were solved."""
+    if not ctx.net.has("problems"):
+        return no_data("no problem log")
+    p = ctx.net.problems
+    if not ({"status", "solved_at"} & set(p.columns)):
+        return no_data("the problem log has no status or solved_at")
+    return share(int(solved_problems(p).sum()), len(p), "problems solved")
+
+
+@indicator(needs="problems: raised_at, solved_at")
+def median_days_to_solve(ctx: Context) -> Value:
+    """Median days from raised to solved, over the period's solved problems."""
+    if not ctx.net.has("problems"):
+        return no_data("no problem log")
+    p = ctx.net.problems
+    if "solved_at" not in p.columns:
+        return no_data("the problem log has no solved_at")
+    sel = p[solved_problems(p).to_numpy() & p["solved_at"].notna().to_numpy()]
+    if len(sel) == 0:
+        return no_data("no problem solved in the period")
+    days = (sel["solved_at"] - sel["raised_at"]) / pd.Timedelta(days=1)
+    return Value(float(days.median()), f"{len(sel)} solved problems")
+
+
+def _help_pairs(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Member codes (giver, receiver) of help: problem helpers -> raiser, help acts."""
+    givers, receivers = [], []
+    p = ctx.net.problems
+    if len(p) and "helpers" in p.columns:
+        h = split_list(p["helpers"])
+        givers.append(ctx.codes(h))
+        receivers.append(ctx.codes(p.loc[h.index, "raised_by"]))
+    helped = (ctx.inter["kind"] == "help").to_numpy()
+    givers.append(ctx.src[helped])
+    receivers.append(ctx.tgt[helped])
+    return np.concatenate(givers), np.concatenate(receivers)
+
+
+@indicator(needs="members.org; problems.helpers or help interactions")
+def help_across_orgs(ctx: Context) -> Value:
+    """Share of help given (problem helpers, help interactions) across organizations."""
+    org = ctx.org_code
+    if org is None:
+        return no_data("members have no org")
+    if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
+        return no_data("no problem log and no help interactions")
+    g, r = _help_pairs(ctx)
+    ok = (g >= 0) & (r >= 0) & (g != r)
+    og, orc = org[g[ok]], org[r[ok]]
+    known = (og >= 0) & (orc >= 0)
+    if not known.any():
+        return no_data("no help between members with a known org in the period")
+    cross = int((og[known] != orc[known]).sum())
+    return share(cross, int(known.sum()), "acts of help crossed organizations")
+
+
+@indicator(needs="problems: raised_by, helpers")
+def share_members_solving(ctx: Context) -> Value:
+    """Share of active members who raised a problem or helped solve one."""
+    if not ctx.net.has("problems"):
+        return no_data("no problem log")
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0:
+        return no_data("no active members")
+    p = ctx.net.problems
+    ids = [p["raised_by"].dropna()]
+    if "helpers" in p.columns:
+        ids.append(split_list(p["helpers"]))
+    people = ctx.mask(pd.concat(ids, ignore_index=True))
+    n = int((ctx.active_mask & people).sum())
+    return share(n, n_active, "active members raised or helped")

@@ -1,0 +1,186 @@
+"""Grid indicators of the Strategies, Immediate outcomes and Ultimate outcome layers
+(``docs/grid.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .context import (
+    Context,
+    Value,
+    cross_org_pairs,
+    indicator,
+    no_data,
+    pair_keys,
+    root_direct,
+    scale_max,
+    share,
+    to_ns,
+)
+
+
+# -------------------------------------------------------------------------- strategies
+@indicator(params=("item",), needs="checklist (item, value 0-3)")
+def checklist_rating(ctx: Context, item: str = "") -> Value:
+    """The period's rating (0-3, mean over raters) of one checklist item."""
+    if not ctx.net.has("checklist"):
+        return no_data("no checklist table")
+    c = ctx.net.checklist
+    v = c.loc[(c["item"].astype("str").str.lower() == item.lower()).to_numpy(), "value"]
+    v = v.dropna()
+    if len(v) == 0:
+        return no_data(f"item {item!r} not rated in the period")
+    return Value(float(v.mean()), f"{len(v)} rating(s)")
+
+
+# -------------------------------------------------------------------- immediate outcomes
+def _is_training(ctx: Context) -> pd.Series:
+    e = ctx.events
+    mask = pd.Series(False, index=e.index)
+    if "format" in e.columns:
+        mask |= (e["format"] == "training").to_numpy(dtype=bool, na_value=False)
+    if "kind" in e.columns:
+        mask |= (e["kind"] == "training").to_numpy(dtype=bool, na_value=False)
+    return mask
+
+
+@indicator(needs="events.format or events.kind (training) and attendance")
+def training_attendance_per_member(ctx: Context) -> Value:
+    """Training attendances per active member."""
+    if not (ctx.has_column("events", "format") or ctx.has_column("events", "kind")):
+        return no_data("events have no format or kind")
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0:
+        return no_data("no active members")
+    trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
+    n = int(ctx.attend["event_id"].isin(trainings).sum())
+    return Value(n / n_active, f"{n} attendances at {len(trainings)} training(s)")
+
+
+@indicator(needs="events.format or events.kind (training) and attendance")
+def share_trained(ctx: Context) -> Value:
+    """Share of active members who attended at least one training."""
+    if not (ctx.has_column("events", "format") or ctx.has_column("events", "kind")):
+        return no_data("events have no format or kind")
+    trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
+    a = ctx.attend
+    trained = np.zeros(ctx.n, dtype=bool)
+    trained[a.loc[a["event_id"].isin(trainings).to_numpy(), "m"].to_numpy()] = True
+    return share(int((trained & ctx.active_mask).sum()), int(ctx.active_mask.sum()),
+                  "active members attended a training")
+
+
+@indicator(params=("item",), needs="surveys: the network-level learning item")
+def survey_learning(ctx: Context, item: str = "learning") -> Value:
+    """Mean rating of the learning item about the network, % of scale max."""
+    sn = ctx.survey_network
+    mean = math.nan if sn is None else float(sn.get(f"{item}_mean", math.nan))
+    if sn is None or math.isnan(mean):
+        return no_data(f"no survey item {item!r} in the period")
+    s = ctx.net.surveys
+    top = float(scale_max(s[(s["item"] == item).to_numpy()]).max())
+    return Value(100 * mean / top, f"{sn.name}: mean {mean:.2f} of {top:g}")
+
+
+@indicator(needs="members.org and direct interactions (whole history)")
+def new_cross_org_ties_per_member(ctx: Context) -> Value:
+    """Cross-organization tie pairs first seen in this period, per active member."""
+    if ctx.org_code is None:
+        return no_data("members have no org")
+    n_active = int(ctx.active_mask.sum())
+    if n_active == 0 or ctx.bounds is None:
+        return no_data("no active members")
+    cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
+    s, t, ts = root_direct(ctx)
+    early = ts < int(to_ns(pd.Series([ctx.bounds[0]]))[0])
+    old = pair_keys(s[early], t[early], ctx.n)
+    n_new = int((~np.isin(ctx.pair_keys[cross], old, assume_unique=True)).sum())
+    return Value(n_new / n_active, f"{n_new} new cross-organization ties")
+
+
+def _core(ctx: Context) -> np.ndarray:
+    """Core members (mask): distinct tie partners at or above the period's 75th percentile
+    among active members, and at least one."""
+    k = ctx.pair_keys
+    deg = np.bincount(np.concatenate([k // ctx.n, k % ctx.n]), minlength=ctx.n)
+    d = deg[ctx.active_mask]
+    if len(d) == 0:
+        return np.zeros(ctx.n, dtype=bool)
+    cut = max(float(np.percentile(d, 75)), 1.0)
+    return ctx.active_mask & (deg >= cut)
+
+
+@indicator(needs="direct interactions in this and the previous period")
+def periphery_to_core(ctx: Context) -> Value:
+    """Share of last period's peripheral members (active in both) who are core now.
+
+    Core: distinct tie partners at or above the period's 75th percentile among active
+    members (and at least one); periphery: active but not core.
+    """
+    prev = ctx.previous
+    if prev is None:
+        return no_data(ctx.prev_note())
+    if len(ctx.pair_keys) == 0 or len(prev.pair_keys) == 0:
+        return no_data("no direct ties in one of the two periods")
+    stay = prev.active_mask & ~_core(prev) & ctx.active_mask
+    moved = int((stay & _core(ctx)).sum())
+    return share(moved, int(stay.sum()), "peripheral members moved to the core")
+
+
+@indicator(needs="events.host")
+def share_members_hosting(ctx: Context) -> Value:
+    """Share of active members who hosted or led an event in the period."""
+    if not ctx.has_column("events", "host"):
+        return no_data("events have no host column")
+    hosts = ctx.mask(ctx.events["host"].dropna())
+    return share(int((ctx.active_mask & hosts).sum()), int(ctx.active_mask.sum()),
+                  "active members hosted an event")
+
+
+@indicator(params=("tables",), needs="the problems, actions, surveys and checklist tables")
+def data_kept(ctx: Context, tables: tuple[str, ...] = ("problems", "actions", "surveys",
+                                                        "checklist")) -> Value:
+    """Share of the record-keeping tables (problem log, action log, survey, checklist)
+    that hold rows for the period."""
+    kept = [t for t in tables if ctx.net.has(t) and len(getattr(ctx.net, t))]
+    return Value(len(kept) / len(tables), "kept: " + (", ".join(kept) or "none"))
+
+
+# -------------------------------------------------------------------- ultimate outcome
+@indicator(needs="outcomes: measure, value, target, direction")
+def outcome_progress(ctx: Context) -> list[tuple[str, Value]] | Value:
+    """Share of target reached by each outcome measure: value / target (``higher``) or
+    target / value (``lower``), for the period's latest value of each measure.
+
+    Returns one value per measure (the indicator expands to ``outcome:<measure>`` rows).
+    """
+    if not ctx.net.has("outcomes"):
+        return no_data("no outcomes table")
+    o = ctx.net.outcomes
+    if len(o) == 0:
+        return no_data("no outcome measured in the period")
+    o = o.assign(_order=np.arange(len(o)))
+    if ctx.net.window is None:
+        o = o.sort_values(["period", "_order"])
+    last = o.groupby("measure", sort=True).tail(1).sort_values("measure")
+    out = []
+    for measure, value, target, direction in zip(
+            last["measure"], last["value"],
+            last["target"] if "target" in last.columns else [np.nan] * len(last),
+            last["direction"] if "direction" in last.columns else [None] * len(last),
+            strict=True):
+        name = f"outcome:{measure}"
+        if target is None or pd.isna(target) or target == 0:
+            out.append((name, no_data(f"{measure}: no target")))
+            continue
+        lower = str(direction) == "lower"
+        if lower and value <= 0:
+            out.append((name, Value(float("inf"), f"{measure}: {value:g} (target {target:g})")))
+            continue
+        ratio = target / value if lower else value / target
+        out.append((name, Value(float(ratio), f"{measure}: {value:g}, target {target:g}"
+                                f"{' (lower is better)' if lower else ''}")))
+    return out
