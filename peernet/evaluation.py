@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .metrics.followup import followup_table
 from .network import PeerNetwork, parse_period
-from .schema import split_list
 
 __all__ = ["evaluate", "Evaluation"]
 
@@ -560,7 +560,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
         netrows.append(frame)
         mm = member_metrics(s)
         members.append(mm.assign(period=p)[["period", *mm.columns]])
-        followup.append(_followup(s, p))
+        followup.append(followup_table(s, p))
 
     say("participation and retention")
     first, last = slices[labels[0]].window, slices[labels[-1]].window
@@ -796,56 +796,6 @@ def _groups(s: PeerNetwork, period: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "by", "group", "members_current",
                                      "members_active", "share_active", "interactions"])
     return pd.concat(parts, ignore_index=True)
-
-
-def _followup(s: PeerNetwork, period: str) -> pd.DataFrame:
-    """Problem solving and follow-up numbers of one period (from problems and actions)."""
-    vals: dict[str, float] = {}
-    if s.has("problems"):
-        pr = s.problems
-        n = len(pr)
-        vals["problems_raised"] = float(n)
-        solved = pr["solved_at"].notna() if "solved_at" in pr.columns else pd.Series(
-            False, index=pr.index)
-        if "status" in pr.columns:
-            solved = solved | (pr["status"].astype("object") == "solved")
-        vals["share_problems_solved"] = float(solved.mean()) if n else np.nan
-        if "solved_at" in pr.columns and n:
-            days = (pr["solved_at"] - pr["raised_at"]).dt.total_seconds() / 86400
-            vals["median_days_to_solve"] = float(days.median()) if days.notna().any() \
-                else np.nan
-        if "outcome" in pr.columns and n:
-            closed = solved.copy()
-            if "status" in pr.columns:
-                closed = closed | (pr["status"].astype("object") == "dropped")
-            else:
-                closed[:] = True
-            text = pr.loc[closed, "outcome"].astype("object")
-            vals["share_problems_with_outcome"] = float(
-                (text.notna() & (text.astype("str").str.strip() != "")).mean()) \
-                if closed.any() else np.nan
-        if "helpers" in pr.columns and n:
-            helpers = split_list(pr["helpers"])
-            org = s.members.drop_duplicates("member_id").set_index("member_id")["org"] \
-                if "org" in s.members.columns else None
-            if org is not None and len(helpers):
-                raiser = pr["raised_by"].reindex(helpers.index).map(org)
-                helper = helpers.map(org)
-                known = raiser.notna() & helper.notna()
-                vals["share_help_across_orgs"] = float(
-                    (raiser[known] != helper[known]).mean()) if known.any() else np.nan
-    if s.has("actions"):
-        ac = s.actions
-        n = len(ac)
-        vals["actions_due"] = float(n)
-        if "done_at" in ac.columns and n:
-            done = ac["done_at"].notna()
-            vals["share_actions_done"] = float(done.mean())
-            day_done = ac["done_at"].dt.tz_convert(s.tz).dt.normalize()
-            day_due = ac["due"].dt.tz_convert(s.tz).dt.normalize()
-            vals["share_actions_on_time"] = float((done & (day_done <= day_due)).mean())
-    return pd.DataFrame({"period": period, "metric": list(vals),
-                         "value": pd.Series(list(vals.values()), dtype="float64")})
 
 
 # ---------------------------------------------------------------------- wording

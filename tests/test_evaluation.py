@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import peernet as pn
-from peernet.evaluation import Evaluation, _followup, _groups
+from peernet.evaluation import Evaluation, _groups
+from peernet.metrics.followup import followup_table
 
 
 # ---------------------------------------------------------------------- a hand-built one
@@ -126,14 +127,14 @@ def test_highlights_argument_checked():
     ("2023", 0.542, 0.333, 0.595), ("2024", 0.688, 0.49, 0.694), ("2025", 0.841, 0.709, 0.855)])
 def test_followup_matches_documented_sample(riverbend, year, solved, on_time, done):
     # docs/samples.md "What changed from 2023 to 2025", measured from the CSVs with pandas
-    fu = _followup(riverbend.period(year), year).set_index("metric")["value"]
+    fu = followup_table(riverbend.period(year), year).set_index("metric")["value"]
     assert fu["share_problems_solved"] == pytest.approx(solved, abs=5e-4)
     assert fu["share_actions_on_time"] == pytest.approx(on_time, abs=5e-4)
     assert fu["share_actions_done"] == pytest.approx(done, abs=5e-4)
 
 
 def test_followup_outcome_share_and_days(riverbend):
-    fu = _followup(riverbend.period("2025"), "2025").set_index("metric")["value"]
+    fu = followup_table(riverbend.period("2025"), "2025").set_index("metric")["value"]
     assert fu["share_problems_with_outcome"] == pytest.approx(0.902, abs=5e-4)
     assert fu["median_days_to_solve"] == pytest.approx(12, abs=1)
     assert fu["problems_raised"] == 44

@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..metrics import followup
 from .context import (
     CONTRIBUTION_KINDS,
     DAYS_PER_YEAR,
     Context,
     Value,
-    closed_problems,
     events_per_year,
     indicator,
     no_data,
@@ -202,27 +202,26 @@ def months_with_data(ctx: Context) -> Value:
 
 @indicator(needs="problems: status or solved_at, outcome")
 def problems_with_outcome(ctx: Context) -> Value:
-    """Share of closed problems (solved or dropped) with a recorded outcome."""
+    """Share of closed problems (solved or dropped) with a recorded outcome
+    (:func:`peernet.metrics.followup.problems_with_outcome`)."""
     if not ctx.net.has("problems"):
         return no_data("no problem log")
     if not ctx.has_column("problems", "outcome"):
         return no_data("the problem log has no outcome column")
-    p = ctx.net.problems
-    closed = p[closed_problems(p).to_numpy()]
-    has = closed["outcome"].notna() & (closed["outcome"].astype("str").str.strip() != "")
-    return share(int(has.sum()), len(closed), "closed problems with an outcome")
+    t = followup.problems_with_outcome(ctx.net)
+    return share(t.num, t.den, "closed problems with an outcome")
 
 
 @indicator(needs="actions: due, done_at")
 def actions_closed_on_time(ctx: Context) -> Value:
-    """Share of action items due in the period closed by the end of their due day."""
+    """Share of action items due in the period done on or before their due day (days in
+    the network's time zone; :func:`peernet.metrics.followup.actions_on_time`)."""
     if not ctx.net.has("actions"):
         return no_data("no action log")
-    a = ctx.net.actions
-    if "done_at" not in a.columns:
+    if "done_at" not in ctx.net.actions.columns:
         return no_data("the action log has no done_at column")
-    ok = (a["done_at"] < a["due"] + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
-    return share(int(ok.sum()), len(a), "action items closed on time")
+    t = followup.actions_on_time(ctx.net)
+    return share(t.num, t.den, "action items closed on time")
 
 
 @indicator(params=("format",), needs="events.format (evaluation)")

@@ -452,24 +452,6 @@ def cross_org_pairs(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, int]:
     return known & (oa != ob), int(known.sum())
 
 
-def closed_problems(p: pd.DataFrame) -> pd.Series:
-    closed = pd.Series(False, index=p.index)
-    if "status" in p.columns:
-        closed |= p["status"].isin(("solved", "dropped")).to_numpy()
-    if "solved_at" in p.columns:
-        closed |= p["solved_at"].notna().to_numpy()
-    return closed
-
-
-def solved_problems(p: pd.DataFrame) -> pd.Series:
-    if "status" in p.columns and p["status"].notna().any():
-        return pd.Series((p["status"] == "solved").to_numpy(dtype=bool, na_value=False),
-                         index=p.index)
-    if "solved_at" in p.columns:
-        return p["solved_at"].notna()
-    return pd.Series(False, index=p.index)
-
-
 def events_per_year(ctx: Context, fmt: str) -> Value:
     if not ctx.has_column("events", "format"):
         return no_data("events have no format column")

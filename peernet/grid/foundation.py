@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..metrics import followup
 from ..schema import split_list
 from .context import (
     GIVING_KINDS,
@@ -20,7 +21,6 @@ from .context import (
     no_data,
     root_direct,
     share,
-    solved_problems,
     survey_pct,
     to_ns,
     unique_sorted,
@@ -284,60 +284,44 @@ def problems_per_quarter(ctx: Context) -> Value:
 
 @indicator(needs="problems: status or solved_at")
 def share_solved(ctx: Context) -> Value:
-    """Share of the problems raised in the period that were solved."""
+    """Share of the problems raised in the period that were solved
+    (:func:`peernet.metrics.followup.solved`)."""
     if not ctx.net.has("problems"):
         return no_data("no problem log")
     p = ctx.net.problems
     if not ({"status", "solved_at"} & set(p.columns)):
         return no_data("the problem log has no status or solved_at")
-    return share(int(solved_problems(p).sum()), len(p), "problems solved")
+    t = followup.problems_solved(ctx.net)
+    return share(t.num, t.den, "problems solved")
 
 
 @indicator(needs="problems: raised_at, solved_at")
 def median_days_to_solve(ctx: Context) -> Value:
-    """Median days from raised to solved, over the period's solved problems."""
+    """Median days from raised to solved, over the period's solved problems
+    (:func:`peernet.metrics.followup.days_to_solve`)."""
     if not ctx.net.has("problems"):
         return no_data("no problem log")
-    p = ctx.net.problems
-    if "solved_at" not in p.columns:
+    if "solved_at" not in ctx.net.problems.columns:
         return no_data("the problem log has no solved_at")
-    sel = p[solved_problems(p).to_numpy() & p["solved_at"].notna().to_numpy()]
-    if len(sel) == 0:
+    days = followup.days_to_solve(ctx.net)
+    if len(days) == 0:
         return no_data("no problem solved in the period")
-    days = (sel["solved_at"] - sel["raised_at"]) / pd.Timedelta(days=1)
-    return Value(float(days.median()), f"{len(sel)} solved problems")
-
-
-def _help_pairs(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Member codes (giver, receiver) of help: problem helpers -> raiser, help acts."""
-    givers, receivers = [], []
-    p = ctx.net.problems
-    if len(p) and "helpers" in p.columns:
-        h = split_list(p["helpers"])
-        givers.append(ctx.codes(h))
-        receivers.append(ctx.codes(p.loc[h.index, "raised_by"]))
-    helped = (ctx.inter["kind"] == "help").to_numpy()
-    givers.append(ctx.src[helped])
-    receivers.append(ctx.tgt[helped])
-    return np.concatenate(givers), np.concatenate(receivers)
+    return Value(float(days.median()), f"{len(days)} solved problems")
 
 
 @indicator(needs="members.org; problems.helpers or help interactions")
 def help_across_orgs(ctx: Context) -> Value:
-    """Share of help given (problem helpers, help interactions) across organizations."""
-    org = ctx.org_code
-    if org is None:
+    """Share of help given (problem helpers to the one who raised it, help interactions)
+    across organizations (:func:`peernet.metrics.followup.help_across_orgs`; the same
+    number as the follow-up table's ``share_help_across_orgs``)."""
+    if ctx.org_code is None:
         return no_data("members have no org")
     if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
         return no_data("no problem log and no help interactions")
-    g, r = _help_pairs(ctx)
-    ok = (g >= 0) & (r >= 0) & (g != r)
-    og, orc = org[g[ok]], org[r[ok]]
-    known = (og >= 0) & (orc >= 0)
-    if not known.any():
+    t = followup.help_across_orgs(ctx.net)
+    if t.den == 0:
         return no_data("no help between members with a known org in the period")
-    cross = int((og[known] != orc[known]).sum())
-    return share(cross, int(known.sum()), "acts of help crossed organizations")
+    return share(t.num, t.den, "acts of help crossed organizations")
 
 
 @indicator(needs="problems: raised_by, helpers")
