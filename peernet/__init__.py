@@ -34,7 +34,7 @@ from .network import PeerNetwork
 from .periods import Window
 from .privacy import pseudonymize
 from .quality import DataQuality
-from .report import report
+from .report.html import report
 
 __version__ = "0.1.0"
 

@@ -11,17 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .grid.score import GridScore
+from .grid.score import score as grid_score
+from .metrics.annual import participation_by_period, window_of
 from .metrics.followup import followup_table
+from .metrics.groups import GROUP_BY, group_participation
+from .metrics.members import member_metrics
+from .metrics.participation import participation
+from .metrics.structure import network_metrics
+from .metrics.temporal import tie_change
+from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import PeerNetwork, parse_period
+from .report.narrative import change_label, highlights, indicator_labels, salience
 
 __all__ = ["evaluate", "Evaluation"]
 
@@ -86,9 +96,6 @@ CHANGE_COLUMNS = ["section", "item", "metric", "label", "unit", "previous_period
                   "current_period", "previous", "current", "change", "change_rel", "low",
                   "high", "outside_interval", "direction", "assessment", "salience"]
 
-_GROUP_BY = ("region", "sector", "org", "language")
-
-
 def _label(metric: str) -> str:
     return METRICS.get(metric, (metric.replace("_", " ").capitalize(), "", 0))[0]
 
@@ -138,7 +145,7 @@ class Evaluation:
     net: PeerNetwork
     periods: tuple[str, ...]
     slices: Mapping[str, PeerNetwork]
-    scores: Mapping[str, Any]
+    scores: Mapping[str, GridScore]
     network: pd.DataFrame
     annual: pd.DataFrame
     participation: pd.DataFrame
@@ -147,7 +154,8 @@ class Evaluation:
     followup: pd.DataFrame
     ties: pd.DataFrame
     meta: Mapping[str, Any] = field(default_factory=dict)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[tuple[str, str, str], pd.DataFrame] = field(
+        default_factory=dict, repr=False, compare=False)
 
     # -------------------------------------------------------------- convenience
     @property
@@ -163,12 +171,12 @@ class Evaluation:
     @property
     def layers(self) -> pd.DataFrame:
         """Grid element scores of every period: ``period`` then the GridScore's ``layers``."""
-        return _stack({p: _frame(s, "layers") for p, s in self.scores.items()})
+        return _stack({p: s.layers for p, s in self.scores.items()})
 
     @property
     def indicators(self) -> pd.DataFrame:
         """Grid indicators of every period: ``period`` then the GridScore's ``indicators``."""
-        return _stack({p: _frame(s, "indicators") for p, s in self.scores.items()})
+        return _stack({p: s.indicators for p, s in self.scores.items()})
 
     def scorecard(self) -> pd.DataFrame:
         """The Grid scorecard: one row an element, each period's score and band beside.
@@ -179,24 +187,20 @@ class Evaluation:
         layers = self.layers
         if layers.empty:
             return pd.DataFrame(columns=["layer", "element", "change"])
-        keys = [c for c in ("layer", "element") if c in layers.columns]
-        out = None
-        for p in self.periods:
-            part = layers[layers["period"] == p]
-            cols = {"score": f"score_{p}"}
-            if "band" in part.columns:
-                cols["band"] = f"band_{p}"
-            part = part[keys + list(cols)].rename(columns=cols)
-            out = part if out is None else out.merge(part, on=keys, how="outer", sort=False)
-        last = layers[layers["period"] == self.current]
-        if "coverage" in last.columns:
-            out = out.merge(last[keys + ["coverage"]], on=keys, how="left")
+        keys = ["layer", "element"]
+        parts = [layers.loc[layers["period"] == p, [*keys, "score", "band"]].rename(
+            columns={"score": f"score_{p}", "band": f"band_{p}"}) for p in self.periods]
+        out = parts[0]
+        for part in parts[1:]:
+            out = out.merge(part, on=keys, how="outer", sort=False)
+        last = layers.loc[layers["period"] == self.current, [*keys, "coverage"]]
+        out = out.merge(last, on=keys, how="left")
         if self.previous is not None:
             out["change"] = out[f"score_{self.current}"] - out[f"score_{self.previous}"]
         else:
             out["change"] = np.nan
-        order = {k: i for i, k in enumerate(layers.drop_duplicates(keys)[keys[-1]])}
-        out = out.sort_values(keys[-1], key=lambda s: s.map(order), kind="stable")
+        order = {k: i for i, k in enumerate(layers.drop_duplicates(keys)["element"])}
+        out = out.sort_values("element", key=lambda s: s.map(order), kind="stable")
         return out.reset_index(drop=True)
 
     def roles(self, by: str = "org", *, period: str | None = None) -> pd.DataFrame:
@@ -257,23 +261,21 @@ class Evaluation:
         if not layers.empty:
             lay = layers[layers["period"] == period]
             parts.append(pd.DataFrame({
-                "section": "grid", "item": lay.get("layer", pd.Series("", index=lay.index)),
+                "section": "grid", "item": lay["layer"],
                 "metric": lay["element"], "value": lay["score"].astype("float64"),
                 "unit": "points", "direction": 1}))
         ind = self.indicators
         if not ind.empty:
             ind = ind[ind["period"] == period]
-            has = ind["has_data"].astype("boolean").fillna(False).to_numpy(dtype=bool) \
-                if "has_data" in ind.columns else np.ones(len(ind), dtype=bool)
-            ind = ind[has]
+            ind = ind[ind["has_data"].to_numpy(dtype=bool)]
             parts.append(pd.DataFrame({
                 "section": "indicator", "item": ind["element"], "metric": ind["indicator"],
-                "value": pd.to_numeric(ind["value"], errors="coerce").astype("float64"),
-                "unit": ind["unit"].astype("object") if "unit" in ind.columns else "",
-                "direction": _indicator_direction(ind)}))
+                "value": ind["value"].astype("float64"),
+                "unit": ind["unit"].astype("object"),
+                "direction": ind["direction"].map({"higher": 1, "lower": -1}).fillna(0)}))
             parts.append(pd.DataFrame({
                 "section": "indicator_score", "item": ind["element"], "metric": ind["indicator"],
-                "value": pd.to_numeric(ind["score"], errors="coerce").astype("float64"),
+                "value": ind["score"].astype("float64"),
                 "unit": "points", "direction": 1}))
         ann = self.annual[self.annual["period"] == period]
         if len(ann):
@@ -353,11 +355,13 @@ class Evaluation:
         if len(self.periods) < 2 and (previous is None or current is None):
             raise ValueError("changes() needs two periods; evaluate(net, periods=[...]) was "
                              f"given {list(self.periods)}")
-        previous = self.previous if previous is None else previous
-        current = self.current if current is None else current
-        key = ("changes", previous, current)
+        prev = self.previous if previous is None else previous
+        cur = self.current if current is None else current
+        if prev is None:  # one period, and no previous= given (checked above)
+            raise ValueError("changes() needs a previous period")
+        key = ("changes", prev, cur)
         if key not in self._cache:
-            self._cache[key] = self._changes(previous, current)
+            self._cache[key] = self._changes(prev, cur)
         return self._cache[key].copy()
 
     def _changes(self, previous: str, current: str) -> pd.DataFrame:
@@ -379,7 +383,7 @@ class Evaluation:
         unit = m["unit_b"].where(m["unit_b"].notna(), m["unit_a"]).fillna("")
         out = pd.DataFrame({
             "section": m["section"], "item": m["item"], "metric": m["metric"],
-            "label": [_change_label(s, i, k, labels) for s, i, k in zip(
+            "label": [change_label(s, i, k, _label(k), labels) for s, i, k in zip(
                 m["section"], m["item"], m["metric"], strict=True)],
             "unit": unit, "previous_period": previous, "current_period": current,
             "previous": prev, "current": cur, "change": change, "change_rel": rel,
@@ -391,9 +395,9 @@ class Evaluation:
             [change.isna(), ~moved, direction == 0, np.sign(change) == direction],
             ["n/a", "no change", "changed", "better"], "worse")
         out["assessment"] = assess
-        out["salience"] = _salience(out)
+        out["salience"] = salience(out)
         order = {s: i for i, s in enumerate(("grid", "participation", "network", "followup",
-                                             "indicator", "indicator_score", *_GROUP_BY))}
+                                             "indicator", "indicator_score", *GROUP_BY))}
         out = out.assign(_o=out["section"].map(order).fillna(99)).sort_values(
             ["_o", "section"], kind="stable").drop(columns="_o")
         return out.reset_index(drop=True)[CHANGE_COLUMNS]
@@ -417,37 +421,19 @@ class Evaluation:
         Only one highlight is taken per Grid element (follow-up numbers count with the
         element they restate: problems solved with problem solving, actions closed with
         truth), per metric and per roster attribute, so the five are about different
-        things; single organizations are left to the tables. Changes a reader cannot judge (neither
-        better nor worse) weigh half.
+        things; single organizations are left to the tables. Changes a reader cannot judge
+        (neither better nor worse) weigh half. The sentences are written by
+        :func:`peernet.report.narrative.highlights`.
         """
         if n < 1:
             raise ValueError(f"n must be a positive number of highlights; got {n!r}")
-        ch = self.changes()
-        ch = ch[(ch["salience"] > 0) & ch["change"].notna()]
-        ch = ch[~ch["section"].isin(["indicator_score", "org"])]
-        ch = ch.sort_values("salience", ascending=False, kind="stable")
-        seen: set[str] = set()
-        out: list[str] = []
-        for row in ch.itertuples(index=False):
-            topic = _topic(row)
-            if topic in seen:
-                continue
-            seen.add(topic)
-            sentence = _sentence(row, self)
-            if sentence in out:
-                continue
-            out.append(sentence)
-            if len(out) == n:
-                break
-        return out
+        return highlights(self.changes(), self.layers, indicator_labels(self.scores), n)
 
     def summary(self) -> str:
         """A paragraph an evaluator could paste: the period, the Grid, the highlights."""
         lines = [f"{self.net.name}: evaluation of {self.current}"
                  + (f" against {self.previous}." if self.previous else ".")]
-        score = self.scores.get(self.current)
-        if score is not None and hasattr(score, "summary"):
-            lines.append(str(score.summary()))
+        lines.append(self.scores[self.current].summary())
         if self.previous is not None:
             lines += [f"- {h}" for h in self.highlights()]
         return "\n".join(lines)
@@ -516,8 +502,6 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
     Name: (followup, , share_problems_solved), dtype: float64
     """
     from . import __version__
-    from .grid import score as grid_score
-    from .metrics import member_metrics, network_metrics, participation
 
     if not isinstance(net, PeerNetwork):
         raise TypeError(f"evaluate takes a PeerNetwork (pn.load(...)); got {type(net).__name__}")
@@ -530,10 +514,10 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
     slices = {p: root.period(p, start_month=start_month) for p in labels}
     empty = [p for p, s in slices.items() if len(s.interactions) == 0]
     if empty:
-        span = root.span()
-        where = (f"the data run from {span[0].tz_convert(root.tz).date()} to "
-                 f"{span[1].tz_convert(root.tz).date()}" if span else "the data hold no "
-                 "interactions")
+        data_span = root.span()
+        where = (f"the data run from {data_span[0].tz_convert(root.tz).date()} to "
+                 f"{data_span[1].tz_convert(root.tz).date()}" if data_span else "the data "
+                 "hold no interactions")
         raise ValueError(f"no interactions in period(s) {empty}; {where}. Choose periods "
                          f"with data (periods=[...], CLI --year/--compare)")
 
@@ -548,7 +532,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
                                                      errors="coerce").to_numpy("float64")})
         frame = frame[frame["value"].notna() | frame["metric"].isin(METRICS)]
         last = p == labels[-1]
-        if bootstrap and last and _has("bootstrap"):
+        if bootstrap and last:
             say(f"bootstrap intervals of {p} ({bootstrap} resamples of its events)")
             iv = _intervals(s, bootstrap, seed)
         else:
@@ -563,22 +547,23 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
         followup.append(followup_table(s, p))
 
     say("participation and retention")
-    first, last = slices[labels[0]].window, slices[labels[-1]].window
-    span = root.between(first.start, last.end)
+    span = root.between(window_of(slices[labels[0]]).start,
+                        window_of(slices[labels[-1]]).end)
     quarterly = participation(span, freq="QS")
-    annual = _annual(root, slices, participation, first.kind, first.start.month)
+    annual = participation_by_period(root, slices)
     ties = _ties(slices)
-    groups = pd.concat([_groups(s, p) for p, s in slices.items()], ignore_index=True)
+    groups = pd.concat([group_participation(s, p) for p, s in slices.items()],
+                       ignore_index=True)
     meta = {
         "peernet_version": __version__,
-        "rubric": str(getattr(scores[labels[-1]], "rubric_source", None)
+        "rubric": str(scores[labels[-1]].rubric_source
                       or ("default" if rubric is None else rubric)),
-        "rubric_version": _rubric_version(scores[labels[-1]]),
-        "periods": {p: {"start": str(s.window.start.date()),
-                        "end": str((s.window.end - pd.Timedelta(days=1)).date())}
+        "rubric_version": scores[labels[-1]].rubric_version,
+        "periods": {p: {"start": str(window_of(s).start.date()),
+                        "end": str((window_of(s).end - pd.Timedelta(days=1)).date())}
                     for p, s in slices.items()},
         "tz": root.tz,
-        "bootstrap": int(bootstrap) if _has("bootstrap") else 0,
+        "bootstrap": int(bootstrap),
         "seed": int(seed),
         "layout_seed": 0,
         "start_month": int(start_month),
@@ -613,11 +598,6 @@ def _check_periods(root: PeerNetwork, periods, start_month: int) -> list[str]:
     return labels
 
 
-def _frame(obj: Any, name: str) -> pd.DataFrame:
-    df = getattr(obj, name, None)
-    return df if isinstance(df, pd.DataFrame) else pd.DataFrame()
-
-
 def _stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     parts = [df.assign(period=p)[["period", *[c for c in df.columns if c != "period"]]]
              for p, df in frames.items() if len(df)]
@@ -627,26 +607,6 @@ def _stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_)
-
-
-def _indicator_direction(ind: pd.DataFrame) -> np.ndarray:
-    if "direction" not in ind.columns:
-        return np.zeros(len(ind), dtype="int64")
-    d = ind["direction"].astype("object").map(
-        {"higher": 1, "lower": -1, 1: 1, -1: -1, "+": 1, "-": -1})
-    return d.fillna(0).to_numpy(dtype="int64")
-
-
-def _rubric_version(score: Any) -> str:
-    for attr in ("rubric_version", "version"):
-        v = getattr(score, attr, None)
-        if isinstance(v, str):
-            return v
-    rubric = getattr(score, "rubric", None)
-    if isinstance(rubric, Mapping) and "version" in rubric:
-        return str(rubric["version"])
-    v = getattr(rubric, "version", None)
-    return str(v) if v is not None else "unknown"
 
 
 def _hashes(inputs) -> list[dict[str, str]]:
@@ -664,7 +624,7 @@ def _hashes(inputs) -> list[dict[str, str]]:
     for f in files:
         digest = hashlib.sha256()
         with open(f, "rb") as fh:
-            for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            for chunk in iter(partial(fh.read, 1 << 20), b""):
                 digest.update(chunk)
         base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else f.parent
         out.append({"file": str(f.relative_to(base)) if f.is_relative_to(base) else f.name,
@@ -674,311 +634,19 @@ def _hashes(inputs) -> list[dict[str, str]]:
 
 def _intervals(s: PeerNetwork, n: int, seed: int) -> pd.DataFrame | None:
     """Bootstrap percentile intervals of the headline network metrics of one slice."""
-    from .metrics import bootstrap
-
-    res = bootstrap(s, list(BOOTSTRAP_METRICS), n=n, seed=seed)
+    res = bootstrap_metrics(s, list(BOOTSTRAP_METRICS), n=n, seed=seed)
     return pd.DataFrame({"metric": res["metric"].astype("str"),
                          "low": res["low"].astype("float64"),
                          "high": res["high"].astype("float64")})
 
 
-def _annual(root, slices, participation, kind, month) -> pd.DataFrame:
-    """Participation with one row a period (previous period included for retention)."""
-    labels = list(slices)
-    freq = {"year": "YS", "quarter": "QS", "month": "MS"}.get(kind)
-    if kind == "fiscal_year" and month == 1:
-        freq = "YS"
-    if freq is None:  # fiscal years from July etc.: no pandas-free alias; count directly
-        return _annual_counts(slices)
-    first = slices[labels[0]].window
-    before = first.previous()
-    lo = max(before.start, first.start - pd.Timedelta(days=400))
-    span = root.between(lo, slices[labels[-1]].window.end)
-    df = participation(span, freq=freq)
-    if "period" not in df.columns or df.empty:
-        return pd.DataFrame({"period": labels})
-    starts = _starts(df["period"], root.tz)
-    want = {s.window.start.tz_convert("UTC").date(): p for p, s in slices.items()}
-    label = [want.get(t.date()) if t is not pd.NaT and not pd.isna(t) else None
-             for t in starts]
-    out = df.assign(period=label)
-    out = out[out["period"].notna()].reset_index(drop=True)
-    return out
-
-
-def _annual_counts(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:
-    """One row a period for windows ``participation`` has no frequency for (fiscal years
-    not starting in January): members active, new (not active in the window before),
-    returning, lapsed (active before, not now), retention, events, interactions."""
-    rows = []
-    for p, s in slices.items():
-        now = set(s.members_active())
-        prev = s.previous()
-        before = set(prev.members_active())
-        span = s.root.span()
-        # a window before the data begins (or only partly covered) says nothing of turnover
-        known = span is not None and prev.window.start_utc >= span[0].floor("D")
-        nan = np.nan
-        rows.append({"period": p, "members_active": len(now),
-                     "members_new": len(now - before) if known else nan,
-                     "members_returning": len(now & before) if known else nan,
-                     "members_lapsed": len(before - now) if known else nan,
-                     "retention_rate": len(now & before) / len(before) if known and before
-                     else nan,
-                     "events": len(s.events), "interactions": len(s.interactions)})
-    return pd.DataFrame(rows)
-
-
-def _starts(values: pd.Series, tz: str) -> list:
-    if isinstance(values.dtype, pd.PeriodDtype):
-        ts = values.dt.start_time
-    else:
-        ts = pd.to_datetime(values.astype("str") if values.dtype == object else values,
-                            errors="coerce")
-    ts = pd.Series(ts)
-    if ts.dt.tz is None:
-        ts = ts.dt.tz_localize(tz)
-    return list(ts.dt.tz_convert("UTC"))
-
-
-def _has(name: str) -> bool:
-    from . import metrics
-
-    return callable(getattr(metrics, name, None))
-
-
 def _ties(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:
+    """:func:`peernet.metrics.tie_change` of each pair of consecutive periods, one row each."""
     labels = list(slices)
-    parts = []
-    if not _has("tie_change"):
-        labels = labels[:1]
-    else:
-        from .metrics import tie_change
-    for a, b in zip(labels, labels[1:], strict=False):
-        res = tie_change(slices[a], slices[b])
-        if isinstance(res, pd.Series):
-            res = res.to_frame().T
-        if isinstance(res, pd.DataFrame):
-            parts.append(res.assign(period=b, previous_period=a))
-        elif isinstance(res, Mapping):
-            row = {k: v for k, v in res.items() if not isinstance(v, pd.DataFrame)}
-            parts.append(pd.DataFrame([row]).assign(period=b, previous_period=a))
-    if not parts:
+    rows = [tie_change(slices[a], slices[b]).to_frame().T.assign(period=b, previous_period=a)
+            for a, b in zip(labels, labels[1:], strict=False)]
+    if not rows:
         return pd.DataFrame(columns=["period", "previous_period"])
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True)
     first = ["period", "previous_period"]
     return out[first + [c for c in out.columns if c not in first]]
-
-
-def _groups(s: PeerNetwork, period: str) -> pd.DataFrame:
-    """Participation of each group of the roster (region, sector, org, language)."""
-    m = s.members
-    current = m[m["member_id"].isin(s.members_current())]
-    counts = s.interactions["source"].value_counts()
-    # once per member, not once per grouping (isin on 10,000 string ids costs 40 ms)
-    act_of = current["member_id"].isin(s.members_active()).astype(int)
-    inter_of = current["member_id"].map(counts).fillna(0)
-    parts = []
-    for by in _GROUP_BY:
-        if by not in m.columns or m[by].notna().sum() == 0:
-            continue
-        keep = current[by].notna()
-        df = pd.DataFrame({"group": current.loc[keep, by].astype("str"), "cur": 1,
-                           "act": act_of[keep], "inter": inter_of[keep]})
-        agg = df.groupby("group", sort=True).sum()
-        parts.append(pd.DataFrame({
-            "period": period, "by": by, "group": agg.index.astype("str"),
-            "members_current": agg["cur"].to_numpy("int64"),
-            "members_active": agg["act"].to_numpy("int64"),
-            "share_active": (agg["act"] / agg["cur"]).to_numpy("float64"),
-            "interactions": agg["inter"].to_numpy("int64")}))
-    if not parts:
-        return pd.DataFrame(columns=["period", "by", "group", "members_current",
-                                     "members_active", "share_active", "interactions"])
-    return pd.concat(parts, ignore_index=True)
-
-
-# ---------------------------------------------------------------------- wording
-def indicator_labels(scores: Mapping[str, Any]) -> dict[str, str]:
-    """Readable names of Grid indicators: a ``label`` column of the indicators, the
-    checklist's item labels (gp1..ch10), else the indicator name in words."""
-    out: dict[str, str] = {}
-    for score in scores.values():
-        ind = _frame(score, "indicators")
-        if "label" in ind.columns:
-            out.update(dict(zip(ind["indicator"].astype("str"), ind["label"].astype("str"),
-                                strict=True)))
-        chk = _frame(score, "checklist")
-        if {"item", "label"} <= set(chk.columns):
-            out.update(dict(zip(chk["item"].astype("str"), chk["label"].astype("str"),
-                                strict=True)))
-    return out
-
-
-def _indicator_name(name: str, labels: Mapping[str, str] | None = None) -> str:
-    if labels and name in labels:
-        return labels[name]
-    head, _, tail = str(name).partition(":")
-    if tail:
-        return f"{_pretty(head)}: {tail.replace('_', ' ')}"
-    return _pretty(name)
-
-
-def _change_label(section: str, item: str, metric: str,
-                  labels: Mapping[str, str] | None = None) -> str:
-    if section == "grid":
-        return f"Grid: {_pretty(metric)}"
-    if section in ("indicator", "indicator_score"):
-        suffix = " (score)" if section == "indicator_score" else ""
-        return f"{_pretty(item)}: {_indicator_name(metric, labels)}{suffix}"
-    if section in _GROUP_BY:
-        return f"{_label(metric)}, {section} {item}"
-    return _label(metric)
-
-
-def _pretty(name: str) -> str:
-    return str(name).replace("_", " ").replace("-", " ").strip().capitalize()
-
-
-def _salience(ch: pd.DataFrame) -> np.ndarray:
-    change = ch["change"].abs().to_numpy("float64")
-    prev = ch["previous"].abs().to_numpy("float64")
-    cur = ch["current"].abs().to_numpy("float64")
-    rel = ch["change_rel"].abs().to_numpy("float64")
-    unit = np.where([_is_share(u) for u in ch["unit"]], "share", ch["unit"].astype("str"))
-    section = ch["section"].astype("str").to_numpy()
-    half = (ch["high"] - ch["low"]).to_numpy("float64") / 2
-    big = np.fmax(prev, cur)
-    out = np.where(unit == "share", change / 0.10,
-                   np.where(big >= 5, rel / 0.25, 0.0))
-    out = np.where(np.isin(unit, ["gini", "index"]), change / 0.10, out)
-    out = np.where(section == "grid", change / 10, out)
-    out = np.where(section == "indicator_score", change / 15, out)
-    out = np.where(section == "indicator", np.where(unit == "share", change / 0.15,
-                                                    np.where(big >= 5, rel / 0.4, 0.0)), out)
-    out = np.where(np.isin(section, _GROUP_BY),
-                   np.where(unit == "share", 0.0, np.where(big >= 10, rel / 0.3, 0.0)), out)
-    out = np.where(section == "org", out / 2, out)
-    iv = np.isfinite(half) & (half > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ivs = np.where(iv, change / np.where(iv, half, 1), 0.0)
-    outside = ch["outside_interval"].fillna(False).to_numpy(dtype=bool)
-    out = np.where(iv, np.where(outside, ivs, ivs / 2), out)
-    out = np.where(ch["direction"].to_numpy() == 0, out / 2, out)
-    out = np.where(section == "indicator", out * 0.8, out)
-    return np.nan_to_num(out, nan=0.0, posinf=0.0)
-
-
-#: Follow-up and participation numbers that restate a Grid element (one highlight each).
-_TOPICS = {"problems_raised": "problem_solving", "share_problems_solved": "problem_solving",
-           "median_days_to_solve": "problem_solving", "share_help_across_orgs":
-           "problem_solving", "share_problems_with_outcome": "truth", "actions_due": "truth",
-           "share_actions_done": "truth", "share_actions_on_time": "truth",
-           "retention_rate": "time", "members_lapsed": "time", "members": "roster",
-           "roster_members": "roster", "active_members": "active", "members_active": "active"}
-
-
-def _topic(row) -> str:
-    if row.section in ("grid", "indicator", "indicator_score"):
-        return f"element:{row.metric if row.section == 'grid' else row.item}".lower()
-    if row.section in _GROUP_BY:
-        return f"group:{row.section}"
-    if row.metric in _TOPICS:
-        return f"element:{_TOPICS[row.metric]}"
-    return f"metric:{row.metric}"
-
-
-def _is_share(unit: Any) -> bool:
-    return isinstance(unit, str) and unit.startswith("share")
-
-
-def _fmt(value: float, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if _is_share(unit):
-        return f"{value:.0%}"
-    if unit in ("points",):
-        return f"{value:.0f}"
-    if abs(value) >= 10 or (float(value).is_integer() and abs(value) >= 1):
-        return f"{value:,.0f}"
-    return f"{value:.2f}"
-
-
-def _delta(change: float, unit: str, rel: float) -> str:
-    sign = "+" if change > 0 else "-"
-    if _is_share(unit):
-        return f"{sign}{abs(change) * 100:.0f} percentage points"
-    if unit == "points":
-        return f"{sign}{abs(change):.0f} points"
-    if np.isfinite(rel):
-        return f"{sign}{abs(rel):.0%}"
-    return f"{sign}{_fmt(abs(change), unit)}"
-
-
-def _driver(ev: Evaluation, row) -> str:
-    """The indicator of a Grid element whose score moved most in the element's direction."""
-    ch = ev.changes(row.previous_period, row.current_period)
-    ind = ch[(ch["section"] == "indicator_score") & (ch["item"] == row.metric)
-             & ch["change"].notna()]
-    if ind.empty:
-        return ""
-    ind = ind.assign(_m=ind["change"] * np.sign(row.change))
-    best = ind.sort_values("_m", ascending=False, kind="stable").iloc[0]
-    if best["_m"] <= 0:
-        return ""
-    raw = ch[(ch["section"] == "indicator") & (ch["item"] == row.metric)
-             & (ch["metric"] == best["metric"])]
-    name = _indicator_name(best["metric"], indicator_labels(ev.scores))
-    name = name[0].lower() + name[1:] if name[:2] != name[:2].upper() else name
-    if len(raw) and np.isfinite(raw["previous"].iloc[0]) and np.isfinite(raw["current"].iloc[0]):
-        r = raw.iloc[0]
-        return f"{name} ({_fmt(r['previous'], r['unit'])} to {_fmt(r['current'], r['unit'])})"
-    return name
-
-
-def _sentence(row, ev: Evaluation) -> str:
-    verb = "rose" if row.change > 0 else "fell"
-    prev, cur = _fmt(row.previous, row.unit), _fmt(row.current, row.unit)
-    if not np.isfinite(row.previous):
-        return (f"{row.label} is {cur} in {row.current_period} (no value for "
-                f"{row.previous_period}).")
-    delta = _delta(row.change, row.unit, row.change_rel)
-    judge = {"better": "an improvement", "worse": "a decline that needs attention"}.get(
-        row.assessment, "")
-    if row.section == "grid":
-        bands = ev.layers
-        band = ""
-        if "band" in bands.columns:
-            b = bands[(bands["element"] == row.metric)]
-            pb = b.loc[b["period"] == row.previous_period, "band"]
-            cb = b.loc[b["period"] == row.current_period, "band"]
-            if len(pb) and len(cb) and pb.iloc[0] != cb.iloc[0]:
-                band = f", from {pb.iloc[0]} to {cb.iloc[0]}"
-        text = (f"The Grid score for {_pretty(row.metric)} ({_pretty(row.item)}) {verb} from "
-                f"{prev} to {cur} ({delta}){band}")
-        driver = _driver(ev, row)
-        if driver:
-            text += f", mostly through {driver}"
-    elif row.section in _GROUP_BY:
-        noun = {"org": "organization"}.get(row.section, row.section)
-        what = {"members_active": "Active members",
-                "interactions": "Interactions by members"}.get(row.metric, row.label)
-        text = f"{what} of the {row.item} {noun} {verb} from {prev} to {cur} ({delta})"
-        other = "interactions" if row.metric == "members_active" else "members_active"
-        ch = ev.changes(row.previous_period, row.current_period)
-        o = ch[(ch["section"] == row.section) & (ch["item"] == row.item)
-               & (ch["metric"] == other)]
-        if len(o) and np.isfinite(o["change"].iloc[0]) and o["change"].iloc[0] != 0:
-            o = o.iloc[0]
-            text += (f"; {'active members' if other == 'members_active' else 'interactions'}"
-                     f" {'rose' if o['change'] > 0 else 'fell'} from "
-                     f"{_fmt(o['previous'], o['unit'])} to {_fmt(o['current'], o['unit'])}")
-    else:
-        text = f"{row.label} {verb} from {prev} to {cur} ({delta})"
-    if not pd.isna(row.outside_interval):
-        text += (", beyond this year's bootstrap interval (unlikely to be noise)"
-                 if bool(row.outside_interval) else
-                 ", within this year's bootstrap interval (could be noise)")
-    if judge:
-        text += f": {judge}"
-    return text + "."

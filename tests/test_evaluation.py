@@ -7,27 +7,25 @@ import pandas as pd
 import pytest
 
 import peernet as pn
-from peernet.evaluation import Evaluation, _groups
+from peernet.evaluation import Evaluation
 from peernet.metrics.followup import followup_table
+from peernet.metrics.groups import group_participation
 
 
 # ---------------------------------------------------------------------- a hand-built one
-class _Score:
-    """A stand-in GridScore with two elements (values chosen to check the arithmetic)."""
-
-    def __init__(self, trust: float, space: float, ind: float, band: str):
-        self.layers = pd.DataFrame({"layer": ["bedrock", "foundation"],
-                                    "element": ["trust", "space"], "score": [trust, space],
-                                    "band": [band, "developing"], "coverage": [1.0, 0.5]})
-        self.indicators = pd.DataFrame({
-            "layer": ["bedrock", "foundation"], "element": ["trust", "space"],
-            "indicator": ["survey_trust", "events_per_quarter"], "value": [ind, 3.0],
-            "unit": ["1-4", "events"], "score": [trust, space], "weight": [1.0, 1.0],
-            "has_data": [True, True], "direction": ["higher", "higher"]})
-        self.rubric_version = "test.1"
-
-    def summary(self) -> str:
-        return "Strongest element: trust."
+def _score(trust: float, space: float, ind: float, band: str) -> pn.GridScore:
+    """A GridScore with two elements (values chosen to check the arithmetic)."""
+    layers = pd.DataFrame({"layer": ["bedrock", "foundation"], "element": ["trust", "space"],
+                           "score": [trust, space], "band": [band, "developing"],
+                           "coverage": [1.0, 0.5], "has_data": [True, True]})
+    indicators = pd.DataFrame({
+        "layer": ["bedrock", "foundation"], "element": ["trust", "space"],
+        "indicator": ["survey_trust", "events_per_quarter"], "value": [ind, 3.0],
+        "unit": ["1-4", "events"], "score": [trust, space], "weight": [1.0, 1.0],
+        "has_data": [True, True], "note": ["", ""], "direction": ["higher", "higher"]})
+    return pn.GridScore(layers=layers, indicators=indicators,
+                        checklist=pd.DataFrame(columns=["item", "label"]), coverage=0.75,
+                        rubric_version="test.1", period="", name="two", min_coverage=0.5)
 
 
 def _hand_built() -> Evaluation:
@@ -52,8 +50,8 @@ def _hand_built() -> Evaluation:
     return Evaluation(
         net=net, periods=("2024", "2025"),
         slices={"2024": net.period("2024"), "2025": net.period("2025")},
-        scores={"2024": _Score(40.0, 50.0, 2.8, "emerging"),
-                "2025": _Score(70.0, 52.0, 3.2, "strong")},
+        scores={"2024": _score(40.0, 50.0, 2.8, "emerging"),
+                "2025": _score(70.0, 52.0, 3.2, "strong")},
         network=network, annual=annual, participation=annual, members=pd.DataFrame(
             {"period": [], "member_id": []}), groups=groups, followup=followup,
         ties=pd.DataFrame(), meta={})
@@ -112,7 +110,7 @@ def test_scorecard_and_summary():
     assert sc["change"].tolist() == [30.0, 2.0]
     text = ev.summary()
     assert text.splitlines()[0] == "network: evaluation of 2025 against 2024."
-    assert "Strongest element: trust." in text
+    assert "Strongest element: trust (70, strong)" in text
     assert "<" not in ev._repr_html_().replace("<b>", "").replace("</b>", "").replace(
         "<ul>", "").replace("</ul>", "").replace("<li>", "").replace("</li>", "")
 
@@ -141,7 +139,7 @@ def test_followup_outcome_share_and_days(riverbend):
 
 
 def test_groups_counts_by_hand(tiny_net):
-    g = _groups(tiny_net.period("2025"), "2025")
+    g = group_participation(tiny_net.period("2025"), "2025")
     org = g[g["by"] == "org"].set_index("group")
     # org A: ana, ben both active; org B: cai, dee, eve all active
     assert org.loc["A", "members_active"] == 2 and org.loc["B", "members_active"] == 3
@@ -170,16 +168,16 @@ def test_period_errors(tiny_net):
 
 def test_annual_counts_agree_with_participation(riverbend):
     # the direct count used for fiscal years equals pn.participation on calendar years
-    from peernet.evaluation import _annual_counts
+    from peernet.metrics.annual import period_counts
 
-    direct = _annual_counts({p: riverbend.period(p) for p in ("2024", "2025")})
+    direct = period_counts({p: riverbend.period(p) for p in ("2024", "2025")})
     yearly = pn.participation(riverbend, freq="YS").iloc[1:].reset_index(drop=True)
     for col in ("members_active", "members_new", "members_returning", "members_lapsed",
                 "retention_rate", "events", "interactions"):
         assert direct[col].astype(float).tolist() == pytest.approx(
             yearly[col].astype(float).tolist()), col
     # 2023 has no data before it: turnover is unknown, not zero
-    first = _annual_counts({"2023": riverbend.period("2023")}).iloc[0]
+    first = period_counts({"2023": riverbend.period("2023")}).iloc[0]
     assert first["members_active"] == 109 and np.isnan(first["retention_rate"])
 
 

@@ -1,5 +1,8 @@
-"""The annual evaluation report (HTML + figures + tables)."""
+"""The annual evaluation report (HTML + figures + tables).
 
-from .html import report
+``peernet.report.html`` writes it (``pn.report``); ``narrative`` holds its words (highlights,
+sentences, labels) and ``format`` its one number formatter. This package imports none of
+them itself, so the evaluation can use ``narrative`` without importing the writer.
+"""
 
-__all__ = ["report"]
+__all__: list[str] = []

@@ -12,7 +12,6 @@ renamed into place at the end, so an interrupted run leaves no half-written repo
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -24,7 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..evaluation import METRICS, Evaluation, _pretty, indicator_labels
+from ..evaluation import METRICS, Evaluation
+from .format import card_change, cell, number, pretty
+from .narrative import indicator_labels, sentence
 
 __all__ = ["report", "safe_csv"]
 
@@ -292,28 +293,9 @@ def _cell(value: Any, col: str, unit: str | None = None) -> dict[str, str]:
 
 
 def _text(value: Any, col: str = "", unit: str | None = None) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "–"
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return "–"
-        u = unit if unit is not None else _unit(col)
-        if u == "share":
-            return f"{value:.0%}"
-        if float(value).is_integer() and abs(value) < 1e15:
-            return f"{value:,.0f}"
-        if abs(value) >= 100:
-            return f"{value:,.0f}"
-        if 0 < abs(value) < 0.1:
-            return f"{value:.3f}"
-        return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return f"{value:,}"
-    if isinstance(value, pd.Timestamp):
-        return str(value.date())
-    return str(value)
+    """A table cell as text (:func:`peernet.report.format.cell`); the unit of a number
+    comes from ``unit`` or else from the column's name."""
+    return cell(value, unit if unit is not None else _unit(col))
 
 
 def _unit(col: str) -> str:
@@ -374,7 +356,7 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
             shown[col] = shown[col].round(0)
         for col in ("layer", "element"):
             if col in shown.columns:
-                shown[col] = shown[col].map(_pretty)
+                shown[col] = shown[col].map(pretty)
         t["scorecard"] = _table(shown)
         t["scorecard"]["csv"] = "grid_scorecard.csv"
     ind = ev.indicators
@@ -384,8 +366,8 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
                             "weight", "has_data", "note") if c in ind.columns]
         cur_ind = ind[ind["period"] == cur][keep].reset_index(drop=True)
         labels = indicator_labels(ev.scores)
-        cur_ind["indicator"] = [labels.get(i, _pretty(i)) for i in cur_ind["indicator"]]
-        cur_ind["element"] = cur_ind["element"].map(_pretty)
+        cur_ind["indicator"] = [labels.get(i, pretty(i)) for i in cur_ind["indicator"]]
+        cur_ind["element"] = cur_ind["element"].map(pretty)
         cur_ind["score"] = cur_ind["score"].round(0)
         t["indicators"] = _table(cur_ind)
         t["indicators"]["csv"] = "grid_indicators.csv"
@@ -448,7 +430,7 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
             t[key] = _table(roles, csv=f"roles_by_{by}.csv", folder=folder)
         else:
             t[key] = _table(None, empty=f"The roster has no {by}.")
-    t["people"] = _people(ev, folder) if names else None
+    t["people"] = _people(ev, folder) if names else _T()  # empty: the template skips it
     # data quality (counts and problems; values only with names: they may hold personal data)
     q = quality
     t["quality"] = _table(q.counts, csv="data_quality_counts.csv", folder=folder,
@@ -589,12 +571,11 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
     highlights = ev.highlights(5) if prev is not None else []
     groups = []
     if prev is not None:
-        from ..evaluation import _sentence
-
         ch = ev.changes()
         g = ch[ch["section"].isin(["region", "sector", "language"])
                & (ch["metric"] == "interactions") & (ch["salience"] >= 1)]
-        groups = [_sentence(r, ev) for r in g.sort_values(
+        labels = indicator_labels(ev.scores)
+        groups = [sentence(r, ch, ev.layers, labels) for r in g.sort_values(
             "salience", ascending=False, kind="stable").itertuples(index=False)]
     score = ev.scores.get(cur)
     grid_summary = str(score.summary()) if score is not None and hasattr(score, "summary") \
@@ -627,8 +608,6 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
 
 def _element_changes(ev: Evaluation, limit: int = 4) -> list[dict[str, Any]]:
     """Each Grid element's score change and the indicators that moved most within it."""
-    from ..evaluation import _fmt
-
     if ev.previous is None:
         return []
     ch = ev.changes()
@@ -649,12 +628,14 @@ def _element_changes(ev: Evaluation, limit: int = 4) -> list[dict[str, Any]]:
             for r in moved.itertuples(index=False):
                 label = r.label.split(": ", 1)[-1]
                 word = {"better": "better", "worse": "worse"}.get(r.assessment, "")
-                details.append({"text": f"{label}: {_fmt(r.previous, r.unit)} to "
-                                        f"{_fmt(r.current, r.unit)}", "cls": word})
+                details.append({"text": f"{label}: {number(r.previous, r.unit, style='prose')}"
+                                        f" to {number(r.current, r.unit, style='prose')}",
+                                "cls": word})
         change = row.change
         out.append({
-            "element": _pretty(row.metric), "layer": _pretty(row.item),
-            "previous": _fmt(row.previous, "points"), "current": _fmt(row.current, "points"),
+            "element": pretty(row.metric), "layer": pretty(row.item),
+            "previous": number(row.previous, "points", style="prose"),
+            "current": number(row.current, "points", style="prose"),
             "change": "" if not np.isfinite(change) else f"{change:+.0f}",
             "cls": {"better": "better", "worse": "worse"}.get(row.assessment, ""),
             "details": details})
@@ -685,13 +666,7 @@ def _cards(ev: Evaluation) -> list[dict[str, str]]:
             p = vals_p[(vals_p["section"] == section) & (vals_p["metric"] == metric)]
             if len(p) and np.isfinite(p["value"].iloc[0]) and np.isfinite(v):
                 d = v - float(p["value"].iloc[0])
-                if unit == "share":
-                    dt = f"{d * 100:+.0f} pts"
-                elif float(d).is_integer():
-                    dt = f"{d:+,.0f}"
-                else:
-                    dt = f"{d:+.2f}"
-                card["delta"] = f"{dt} since {prev}"
+                card["delta"] = f"{card_change(d, unit)} since {prev}"
                 if d and direction:
                     card["cls"] = "better" if np.sign(d) == direction else "worse"
         out.append(card)

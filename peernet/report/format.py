@@ -1,0 +1,106 @@
+"""The one number formatter of the report: numbers, shares, changes and names as text.
+
+Two styles share the rules: ``table`` (the report's tables and cards: up to three
+significant decimals, missing as "–") and ``prose`` (sentences: rounder numbers, missing as
+"n/a"). Both write a share (a unit starting with ``share``) as a whole percentage and an
+integer-valued number with thousands separators.
+
+>>> number(0.7142, "share"), number(12.5), number(12.5, style="prose"), number(0.05)
+('71%', '12.5', '12', '0.050')
+>>> change(-0.08, "share", -0.11), change(5, "points", 0.2), card_change(3.0, "members")
+('-8 percentage points', '+5 points', '+3')
+>>> pretty("problem_solving")
+'Problem solving'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["number", "cell", "change", "card_change", "is_share", "pretty"]
+
+Style = Literal["table", "prose"]
+
+
+def is_share(unit: Any) -> bool:
+    """True for a unit that is a share of 0-1 (``share``, ``share of members``, ...)."""
+    return isinstance(unit, str) and unit.startswith("share")
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def number(value: Any, unit: str = "", *, style: Style = "table") -> str:
+    """A number as text: a share as a percentage, a count with thousands separators.
+
+    ``table``: integers ``1,234``; ``|x| >= 100`` no decimals; ``0 < |x| < 0.1`` three
+    decimals; ``|x| < 10`` two; else one. ``prose``: ``points`` and ``|x| >= 10`` no
+    decimals, nor integers, else two. Missing values are "–" in tables and "n/a" in prose.
+    """
+    if _missing(value):
+        return "n/a" if style == "prose" else "–"
+    value = float(value)
+    if is_share(unit):
+        return f"{value:.0%}"
+    if style == "prose":
+        if unit == "points" or abs(value) >= 10 or value.is_integer():
+            return f"{value:,.0f}"
+        return f"{value:.2f}"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if 0 < abs(value) < 0.1:
+        return f"{value:.3f}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def cell(value: Any, unit: str = "") -> str:
+    """Any table value as text: numbers with :func:`number`, booleans as yes / no, dates
+    as ``YYYY-MM-DD``, missing values as "–"."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, float | np.floating):
+        return number(value, unit)
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    return str(value)
+
+
+def change(delta: float, unit: str, rel: float) -> str:
+    """A change in a sentence: percentage points for a share, points for a score, else the
+    relative change (or the absolute one when there is no relative change)."""
+    sign = "+" if delta > 0 else "-"
+    if is_share(unit):
+        return f"{sign}{abs(delta) * 100:.0f} percentage points"
+    if unit == "points":
+        return f"{sign}{abs(delta):.0f} points"
+    if np.isfinite(rel):
+        return f"{sign}{abs(rel):.0%}"
+    return f"{sign}{number(abs(delta), unit, style='prose')}"
+
+
+def card_change(delta: float, unit: str) -> str:
+    """A change on a headline card: ``+3 pts`` for a share, ``+12`` or ``+0.05``."""
+    if is_share(unit):
+        return f"{delta * 100:+.0f} pts"
+    if float(delta).is_integer():
+        return f"{delta:+,.0f}"
+    return f"{delta:+.2f}"
+
+
+def pretty(name: Any) -> str:
+    """A snake_case or kebab-case name in words, capitalised (``problem_solving`` ->
+    ``Problem solving``)."""
+    return str(name).replace("_", " ").replace("-", " ").strip().capitalize()
