@@ -6,6 +6,7 @@
 """
 
 from . import datasets, grid, metrics, plot, schema
+from ._version import __version__
 from .datasets import list_samples, load_sample
 from .errors import DataError, DataQualityWarning, PeernetError, RubricError
 from .evaluation import *  # noqa: F403
@@ -35,8 +36,6 @@ from .periods import Window
 from .privacy import pseudonymize
 from .quality import DataQuality
 from .report.html import report
-
-__version__ = "0.1.0"
 
 __all__ = [
     "PeerNetwork", "Window", "DataQuality", "Identities", "combine", "load", "save", "validate",

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._version import __version__
 from .grid.score import GridScore
 from .grid.score import score as grid_score
 from .metrics.annual import participation_by_period, window_of
@@ -501,8 +502,6 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
     current     0.841
     Name: (followup, , share_problems_solved), dtype: float64
     """
-    from . import __version__
-
     if not isinstance(net, PeerNetwork):
         raise TypeError(f"evaluate takes a PeerNetwork (pn.load(...)); got {type(net).__name__}")
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) \
