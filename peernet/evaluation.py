@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._cache import Memoized, cached
 from ._version import __version__
 from .grid.score import GridScore
 from .grid.score import score as grid_score
@@ -31,7 +32,8 @@ from .metrics.participation import participation
 from .metrics.structure import network_metrics
 from .metrics.temporal import tie_change
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
-from .network import PeerNetwork, parse_period
+from .network import PeerNetwork
+from .periods import parse_period
 from .report.narrative import change_label, highlights, indicator_labels, salience
 
 __all__ = ["evaluate", "Evaluation"]
@@ -103,7 +105,7 @@ def _label(metric: str) -> str:
 
 # ---------------------------------------------------------------------- the result
 @dataclass(frozen=True, repr=False, eq=False)
-class Evaluation:
+class Evaluation(Memoized):
     """Several periods of one network, scored and measured side by side.
 
     Build it with :func:`evaluate`. Every table has ``period`` (the period label, e.g.
@@ -155,8 +157,6 @@ class Evaluation:
     followup: pd.DataFrame
     ties: pd.DataFrame
     meta: Mapping[str, Any] = field(default_factory=dict)
-    _cache: dict[tuple[str, str, str], pd.DataFrame] = field(
-        default_factory=dict, repr=False, compare=False)
 
     # -------------------------------------------------------------- convenience
     @property
@@ -360,10 +360,7 @@ class Evaluation:
         cur = self.current if current is None else current
         if prev is None:  # one period, and no previous= given (checked above)
             raise ValueError("changes() needs a previous period")
-        key = ("changes", prev, cur)
-        if key not in self._cache:
-            self._cache[key] = self._changes(prev, cur)
-        return self._cache[key].copy()
+        return cached(self, ("changes", prev, cur), lambda: self._changes(prev, cur)).copy()
 
     def _changes(self, previous: str, current: str) -> pd.DataFrame:
         a, b = self.values(previous), self.values(current)

@@ -104,7 +104,6 @@ class Context:
         self.net = net
         self._previous_arg = previous
         self._ids = ids
-        self.cache: dict[tuple[Any, ...], Value | list[tuple[str, Value]]] = {}
 
     # -- window ---------------------------------------------------------------------
     @cached_property
@@ -317,10 +316,8 @@ class Context:
         """Run indicator ``function`` with ``params`` once; later calls reuse the result."""
         params = dict(params or {})
         key = (function, tuple(sorted((k, repr(v)) for k, v in params.items())))
-        if key not in self.cache:
-            f = INDICATORS[function]
-            self.cache[key] = f(self, **params)
-        return self.cache[key]
+        f = INDICATORS[function]
+        return cached(self, ("indicator", *key), lambda: f(self, **params))
 
     # -- previous period -----------------------------------------------------------
     @cached_property

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..network import PeerNetwork, Window
+from ..network import PeerNetwork
+from ..periods import Window
 from .participation import participation
 
 __all__: list[str] = []
