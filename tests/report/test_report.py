@@ -45,8 +45,7 @@ def named_report(evaluation, tmp_path_factory):
     members.loc[members["member_id"] == top, "name"] = HOSTILE
     members["org"] = members["org"].replace({org: HOSTILE_ORG})
     # the report reads names and organizations from the roster of the evaluated network
-    ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members),
-                             _cache={})
+    ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members))
     out = pn.report(ev, tmp_path_factory.mktemp("named") / "report", pseudonymize=False,
                     formats=("png",))
     return out, top
@@ -318,8 +317,7 @@ def test_single_period_report(riverbend, tmp_path, monkeypatch):
 def test_evaluation_replace_keeps_working(evaluation):
     # the report only reads the Evaluation: a replaced roster flows into the tables
     members = evaluation.net.members.assign(org="Same Org")
-    ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members),
-                             _cache={})
+    ev = dataclasses.replace(evaluation, net=evaluation.net.replace(members=members))
     assert ev.roles("org")["org"].tolist() == ["Same Org"]
 
 
