@@ -47,17 +47,17 @@ def _fit(n: int, k: np.ndarray | int, s1: np.ndarray | float, s0: np.ndarray | f
 def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray, float]:
     """Best core (boolean vector) of the binary symmetric adjacency ``a`` and its fit.
 
-    Start: the best of the splits "core = degree >= t" over every degree t (UCINET's and
-    netUtils' search). Then single moves in or out of the core, the best move each time,
-    while the fit improves (a steepest-ascent local search; each step is one vectorised
-    evaluation of all n moves).
+    Starts: the best split "core = the k members of highest degree" over every k, and the
+    best over the degree thresholds only (UCINET's and netUtils' search). From each, single
+    moves in or out of the core, the best move each time, while the fit improves (a
+    steepest-ascent local search; each step is one vectorised evaluation of all n moves).
+    The better end point is kept (equal fits: the larger core).
     """
     n = a.shape[0]
     deg = np.asarray(a.sum(axis=1)).ravel()
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool), float("nan")
     order = np.argsort(-deg, kind="stable")
-    # splits by degree: the first k of ``order`` (k over the distinct degree cut points)
     ap = a[order][:, order]
     low = sp.tril(ap, k=-1).tocsr()
     # ties of each node to the nodes ranked before it: s1(k) = cumulative sum
@@ -67,17 +67,27 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
     deg_sorted = deg[order]
     into_first = np.concatenate([[0.0], np.cumsum(deg_sorted)])  # ends touching first k
     s0_k = total - into_first + s1_k                              # ties among the rest
-    ks = np.arange(n + 1)
-    cut = np.r_[deg_sorted[1:] != deg_sorted[:-1], True]          # after the last of a degree
-    cand = ks[1:][cut]
-    f = _fit(n, cand, s1_k[cand], s0_k[cand])
-    if np.all(np.isnan(f)):
+    ks = np.arange(1, n + 1)
+    f = _fit(n, ks, s1_k[ks], s0_k[ks])
+    cut = np.r_[deg_sorted[1:] != deg_sorted[:-1], True]          # degree thresholds
+    results = []
+    for mask in (np.ones(n, bool), cut):
+        fm = np.where(mask, f, np.nan)
+        if np.all(np.isnan(fm)):
+            continue
+        k0 = int(ks[fm >= np.nanmax(fm) - _TIE].max())            # equal fits: larger core
+        core = np.zeros(n, bool)
+        core[order[:k0]] = True
+        results.append(_climb(a, deg, core, total, max_moves))
+    if not results:
         return np.zeros(n, bool), float("nan")
-    top = np.nanmax(f)
-    k0 = int(cand[f >= top - _TIE].max())        # equal fits: the larger core
-    core = np.zeros(n, bool)
-    core[order[:k0]] = True
-    # local search
+    return max(results, key=lambda r: (round(r[1], 12), int(r[0].sum())))
+
+
+def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
+           max_moves: int | None) -> tuple[np.ndarray, float]:
+    """Steepest-ascent single moves from ``core`` (see :func:`_discrete`)."""
+    n = len(deg)
     to_core = a @ core.astype(float)            # ties of each node into the core
     k = int(core.sum())
     s1 = float(to_core[core].sum() / 2)
@@ -135,14 +145,15 @@ def core_periphery(net_or_graph: Any) -> pd.DataFrame:
     The ideal pattern has a tie between every two core members and none between two
     peripheral members; pairs of a core and a peripheral member are left out of the fit
     (UCINET's default, as in Borgatti & Everett 1999). The fit is Pearson's correlation
-    over the remaining pairs. The split is found by trying every degree threshold (core =
-    degree at or above it) and then moving single members in or out of the core while the
-    fit improves, so the result is a local optimum (on small graphs it equals the best of
-    all 2^n splits; tested). Splits with equal fits are resolved towards the larger core (a
-    member tied to every core member joins it, although leaving the core-periphery pairs
-    out of the fit makes either choice fit equally). A fit near 1 is a clear core-periphery
-    structure; near 0 there is none, and the core is then only the best of weak
-    alternatives. Isolates are fitted
+    over the remaining pairs. The split is found from two starts, the best prefix of the
+    members ordered by degree (core = the k best tied) and the best degree threshold (the
+    search of UCINET and netUtils), each followed by moving single members in or out of the
+    core while the fit improves, so the result is a local optimum (on small graphs it equals
+    the best of all 2^n splits; tested). Splits with equal fits are resolved towards the
+    larger core (a member tied to every core member joins it, although leaving the core-
+    periphery pairs out of the fit makes either choice fit equally). A fit near 1 is a clear
+    core-periphery structure; near 0 there is none, and the core is then only the best of
+    weak alternatives. Isolates are fitted
     as peripheral nodes and reported as ``isolate``.
 
     References

@@ -145,6 +145,25 @@ def _brokerage_frame(nodes: np.ndarray, a: sp.csr_array, groups: pd.Series) -> p
     return df
 
 
+def _position(net: Any, graph: nx.Graph | None, nodes: np.ndarray,
+              deg: np.ndarray) -> np.ndarray:
+    """core / periphery / isolate of each node (see member_metrics)."""
+    from .coreperiphery import core_periphery
+
+    cp = core_periphery(graph if graph is not None else net)
+    if graph is None and not (cp["degree"] > 0).any():    # attendance only: the person graph
+        cp = core_periphery(_person_graph(net))
+    core = pd.Series(cp["core"].to_numpy(), index=cp["member_id"].astype(str))
+    is_core = core.reindex(pd.Index(nodes.astype(str))).fillna(False).to_numpy(bool)
+    return np.where(deg == 0, "isolate", np.where(is_core, "core", "periphery"))
+
+
+def _person_graph(net: Any) -> nx.Graph:
+    from ..graphs import person_graph
+
+    return person_graph(net)
+
+
 def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     """One row a member: centrality, position, brokerage, tenure and integration.
 
@@ -170,8 +189,10 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
         - ``eigenvector``: unweighted, unit length (networkx's numpy variant); NaN without
           ties. In a disconnected graph only the leading component gets non-zero values.
         - ``core_number``: largest k such that the member is in the k-core.
-        - ``position``: ``isolate`` (no ties), ``core`` (core_number >= max(2,
-          ceil(k_max / 2)), k_max the graph's largest core number), else ``periphery``.
+        - ``position``: ``core`` or ``periphery`` of Borgatti & Everett's core-periphery
+          model on the direct ties (:func:`peernet.metrics.core_periphery`; on ``graph``
+          when one is given, on the person graph when the data hold no direct tie, as
+          attendance-only data); ``isolate`` for members without ties in the person graph.
         - ``constraint``: Burt's constraint on weighted ties; NaN for isolates. Low values
           mean non-redundant contacts (structural holes).
         - ``brokerage_coordinator`` ... ``brokerage_liaison``: Gould & Fernandez counts
@@ -202,9 +223,7 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     nodes = ga.nodes
     deg = ga.degree().astype(np.int64)
     core = K.core_number(ga)
-    kmax = int(core.max()) if n else 0
-    threshold = max(2, int(np.ceil(kmax / 2)))
-    position = np.where(deg == 0, "isolate", np.where(core >= threshold, "core", "periphery"))
+    position = _position(net, graph, nodes, deg)
     df = pd.DataFrame({"member_id": pd.array(nodes.tolist(), dtype="str")})
     for col in ("org", "sector", "region"):
         values = (ga.attrs[col].to_numpy(dtype=object) if col in ga.attrs.columns
@@ -228,7 +247,7 @@ def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
         df[col] = broker[col].to_numpy()
     _add_time_columns(df, net, ga, graph)
     df.attrs = {"betweenness_sources": 0 if n <= K.EXACT_MAX_NODES else K.SAMPLE_SOURCES,
-                "core_threshold": threshold}
+                "position_model": "borgatti-everett-discrete"}
     return df
 
 
