@@ -280,9 +280,14 @@ class _GridReplicates:
         ctx = Context(resample_events(self.net, rng))
         # the previous period is the same slice for every replicate: share its context
         ctx.__dict__["previous"] = self.ctx.previous
-        for key, v in self.ctx.cache.items():
-            if key[0] in _FIXED_INDICATORS:
-                ctx.cache[key] = v
+        from .._cache import memo
+
+        mine, theirs = memo(self.ctx), memo(ctx)
+        if mine is not None and theirs is not None:
+            for key, v in mine.items():
+                if isinstance(key, tuple) and key[:1] == ("indicator",) \
+                        and key[1] in _FIXED_INDICATORS:
+                    theirs[key] = v
         return self._scores(np.array([v for _, _, v in self._values(ctx)], float))
 
 
