@@ -16,6 +16,7 @@ from .grid import *  # noqa: F403
 from .grid import __all__ as _grid_all
 from .io import (
     Identities,
+    export,
     load,
     read_events,
     read_mbox,
@@ -40,7 +41,7 @@ from .report.html import report
 __all__ = [
     "PeerNetwork", "Window", "DataQuality", "Identities", "combine", "load", "save", "validate",
     "load_sample", "list_samples", "read_zoom", "read_teams", "read_meet", "read_slack",
-    "read_mbox", "read_signin", "read_events", "read_survey", "person_graph", "org_graph",
+    "read_mbox", "read_signin", "read_events", "read_survey", "export", "person_graph", "org_graph",
     "event_graph", "participation", "member_metrics", "network_metrics", "survey_scores",
     *_grid_all, *_evaluation_all, "report", "match", "groups", "pseudonymize",
     "PeernetError", "DataError", "RubricError", "DataQualityWarning",

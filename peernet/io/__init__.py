@@ -15,6 +15,7 @@ from . import tables as _tables
 from . import teams as _teams
 from . import zoom as _zoom
 from ._guard import guard
+from .export_graph import export
 from .identity import Identities
 from .tables import save
 
@@ -30,4 +31,5 @@ read_events = guard(_folder.read_events)
 read_survey = guard(_survey.read_survey)
 
 __all__ = ["load", "save", "validate", "read_zoom", "read_teams", "read_meet", "read_slack",
-           "read_mbox", "read_signin", "read_events", "read_survey", "Identities"]
+           "read_mbox", "read_signin", "read_events", "read_survey", "Identities",
+           "export"]
