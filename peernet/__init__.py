@@ -27,6 +27,8 @@ from .io import (
     read_teams,
     read_zoom,
     save,
+    signin_template,
+    survey_template,
     validate,
 )
 from .io.combine import combine
@@ -41,7 +43,8 @@ from .report.html import report
 __all__ = [
     "PeerNetwork", "Window", "DataQuality", "Identities", "combine", "load", "save", "validate",
     "load_sample", "list_samples", "read_zoom", "read_teams", "read_meet", "read_slack",
-    "read_mbox", "read_signin", "read_events", "read_survey", "export", "person_graph", "org_graph",
+    "read_mbox", "read_signin", "read_events", "read_survey", "export",
+    "survey_template", "signin_template", "person_graph", "org_graph",
     "event_graph", "participation", "member_metrics", "network_metrics", "survey_scores",
     *_grid_all, *_evaluation_all, "report", "match", "groups", "pseudonymize",
     "PeernetError", "DataError", "RubricError", "DataQualityWarning",

@@ -18,6 +18,7 @@ from ._guard import guard
 from .export_graph import export
 from .identity import Identities
 from .tables import save
+from .templates import signin_template, survey_template
 
 load = guard(_tables.load)
 validate = guard(_tables.validate)
@@ -32,4 +33,4 @@ read_survey = guard(_survey.read_survey)
 
 __all__ = ["load", "save", "validate", "read_zoom", "read_teams", "read_meet", "read_slack",
            "read_mbox", "read_signin", "read_events", "read_survey", "Identities",
-           "export"]
+           "export", "survey_template", "signin_template"]

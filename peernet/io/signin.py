@@ -39,7 +39,7 @@ _ORG = ("organisation", "organization", "org", "agency", "company", "organisatio
         "organization name", "institution", "employer", "affiliation", "organización")
 _EMAIL = ("email", "e-mail", "email address", "e-mail address", "mail")
 _SIGN = re.compile(r"^(?:signature|sign|sign-in|sign in|signed|initials|present|attended|"
-                   r"attendance|here)$")
+                   r"attendance|here|firma|asistencia)$")
 _DAY = re.compile(r"^(?:day|session|tag|jour|día|dia|week|meeting)\s*(\d+)$")
 _DATE_LABEL = re.compile(r"^(?:date|datum|fecha|le)\s*:?$")
 _SKIP = ("date", "datum", "fecha")

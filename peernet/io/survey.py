@@ -33,8 +33,24 @@ from .identity import Identities, display_names, normalize_names
 
 __all__ = ["read_survey"]
 
+#: The question text of PARTNER's six relational items, by language (what
+#: :func:`peernet.survey_template` writes; :data:`DEFAULT_ITEMS` reads every language).
+ITEM_QUESTIONS = {
+    "en": {"reliability": "Reliability", "mission": "Support of mission",
+           "openness": "Open to discussion", "power": "Power/influence",
+           "involvement": "Level of involvement", "resources": "Resource contribution"},
+    "es": {"reliability": "Confiabilidad", "mission": "Apoyo a la misión",
+           "openness": "Apertura al diálogo", "power": "Poder/influencia",
+           "involvement": "Nivel de participación", "resources": "Aporte de recursos"},
+}
+#: PARTNER's 4-point answer labels, by language.
+ANSWER_LABELS = {
+    "en": {"Not at all": 1, "A small amount": 2, "A fair amount": 3, "A great deal": 4},
+    "es": {"Nada": 1, "Un poco": 2, "Bastante": 3, "Mucho": 4},
+}
 #: PARTNER's six relational items: question label -> peernet item name.
 DEFAULT_ITEMS = {
+    **{q: item for lang in ITEM_QUESTIONS.values() for item, q in lang.items()},
     "Reliability": "reliability", "Support of mission": "mission",
     "In support of mission": "mission", "Open to discussion": "openness",
     "Openness to discussion": "openness", "Power/influence": "power",
@@ -45,19 +61,21 @@ DEFAULT_ITEMS = {
     "power": "power", "involvement": "involvement", "resources": "resources",
 }
 #: The usual 4-point labels of PARTNER's trust and value questions.
-DEFAULT_LABELS = {"Not at all": 1, "A small amount": 2, "A fair amount": 3, "A great deal": 4}
+DEFAULT_LABELS = {label: v for lang in ANSWER_LABELS.values() for label, v in lang.items()}
 
 _DROP_STATUS = {"survey preview", "survey test", "spam", "preview spam", "imported spam",
                 "1", "2", "8", "9", "12"}
 _META = ("StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
          "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
          "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude",
-         "DistributionChannel", "UserLanguage", "Timestamp", "Email Address", "Email address")
+         "DistributionChannel", "UserLanguage", "Timestamp", "Email Address", "Email address",
+         # the respondent columns of peernet's own template (peernet.survey_template)
+         "member_id", "name", "org", "date", "nombre", "organización", "fecha")
 _ID_COLUMNS = ("ExternalReference", "member_id", "respondent", "respondent_id")
 _EMAIL_COLUMNS = ("RecipientEmail", "Email Address", "Email address", "email", "Email",
                   "E-mail")
-_NAME_COLUMNS = ("name", "Name", "Your name", "respondent_name")
-_TIME_COLUMNS = ("RecordedDate", "EndDate", "Timestamp", "StartDate", "date")
+_NAME_COLUMNS = ("name", "Name", "Your name", "respondent_name", "nombre")
+_TIME_COLUMNS = ("RecordedDate", "EndDate", "Timestamp", "StartDate", "date", "fecha")
 _LONG_REQUIRED = ("respondent", "about", "item", "value")
 
 
@@ -555,7 +573,8 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         (``Reliability`` -> ``reliability``, ``Support of mission`` -> ``mission``,
         ``Open to discussion`` -> ``openness``, ``Power/influence`` -> ``power``,
         ``Level of involvement`` -> ``involvement``, ``Resource contribution`` ->
-        ``resources``). In a wide export only mapped questions are read (others are listed in
+        ``resources``; the Spanish questions of :func:`peernet.survey_template` too). In a
+        wide export only mapped questions are read (others are listed in
         ``net.quality``); a question without a partner (``"I learned ..."``) becomes an item
         about the network. A long table's unknown item names are kept as given.
     scale : (min, max), default (1, 4)
@@ -567,8 +586,9 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         ``wave, date, scale_min, scale_max, about_level``).
     labels : mapping, optional
         Answer text -> number. Default ``Not at all`` = 1, ``A small amount`` = 2, ``A fair
-        amount`` = 3, ``A great deal`` = 4 (case and spacing ignored). Numbers are read as
-        numbers. Unknown labels are reported, never guessed.
+        amount`` = 3, ``A great deal`` = 4, and in Spanish ``Nada``, ``Un poco``, ``Bastante``,
+        ``Mucho`` (case and spacing ignored). Numbers are read as numbers. Unknown labels are
+        reported, never guessed.
     about_level : {"member", "org"}
         Whether partners are members (matched by member id, exact roster name, then the
         identity table's normalised name) or organizations (matched to the roster's ``org``).
