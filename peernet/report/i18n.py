@@ -1,0 +1,174 @@
+"""Translations of the report (gettext catalogs) and locale formatting (Babel).
+
+English is the source language; Spanish lives in ``locale/es/LC_MESSAGES/peernet.po``.
+Code marks text with ``_()`` (and ``ngettext`` for plurals); texts defined at import time
+(tables of labels) are marked with ``N_()`` and translated with ``_()`` where they are
+shown. The language is chosen per call, for the current context only::
+
+    with use_language("es"):
+        _("Participation")          # -> "Participación"
+        format_number(1234.5, 1)    # -> "1.234,5"
+        format_date(date(2026, 12, 4))  # -> "4 de diciembre de 2026"
+
+The catalog is compiled from the ``.po`` file in memory the first time a language is used
+(Babel's ``read_po`` / ``write_mo``), so there is no binary ``.mo`` to keep in step with it.
+``scripts/update_translations.py`` extracts every marked text (Python and the Jinja
+templates) into ``locale/peernet.pot`` and merges it into the ``.po`` files; the tests fail
+on any text without a translation.
+
+Why Babel: gettext (the standard library) translates, but only Babel knows CLDR's plural
+rules, number formats (``1,234.5`` / ``1.234,5``) and month names in every language, and it
+extracts messages from Python and Jinja templates alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import gettext
+import io
+import math
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["LANGUAGES", "translator", "use_language", "current_language", "_", "N_",
+           "ngettext", "format_number", "format_percent", "format_date", "missing_messages"]
+
+#: Languages of the report: English (the source) and Spanish.
+LANGUAGES = ("en", "es")
+#: Babel locale of each language (``es``: Spain's conventions, ``1.234,5``).
+LOCALES = {"en": "en_US", "es": "es"}
+DOMAIN = "peernet"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("peernet_language",
+                                                                default="en")
+
+
+def check_language(lang: Any) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {list(LANGUAGES)}; got {lang!r}")
+    return str(lang)
+
+
+class _Recording(gettext.GNUTranslations):
+    """A catalog that remembers the texts asked for and not found (for the tests)."""
+
+    missing: set[str]
+
+    def gettext(self, message: str) -> str:
+        out = super().gettext(message)
+        if out is message and message:
+            self.missing.add(message)
+        return out
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        try:
+            return self._catalog[(msgid1, self.plural(n))]  # type: ignore[attr-defined]
+        except KeyError:
+            self.missing.add(msgid1)
+            return msgid1 if n == 1 else msgid2
+
+
+def catalog_path(lang: str):
+    return resources.files("peernet.report") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translator(lang: str = "en") -> gettext.NullTranslations:
+    """The translations of ``lang``: English returns the texts as they are."""
+    check_language(lang)
+    if lang == "en":
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with catalog_path(lang).open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    t = _Recording(buf)
+    t.missing = set()
+    return t
+
+
+def missing_messages(lang: str) -> set[str]:
+    """Texts asked for in ``lang`` since the catalog was loaded that it does not translate."""
+    t = translator(lang)
+    return set(getattr(t, "missing", set()))
+
+
+@contextlib.contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Translate and format in ``lang`` inside the ``with`` block (this thread/task only)."""
+    token = _language.set(check_language(lang))
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def _(message: str) -> str:
+    """The translation of ``message`` in the current language."""
+    lang = _language.get()
+    return message if lang == "en" else translator(lang).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a text for translation without translating it (translate where shown)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, by the current language's plural rule."""
+    lang = _language.get()
+    if lang == "en":
+        return singular if n == 1 else plural
+    return translator(lang).ngettext(singular, plural, n)
+
+
+def _locale() -> str:
+    return LOCALES[_language.get()]
+
+
+def format_number(value: Any, digits: int = 0) -> str:
+    """A number with the current language's separators: ``1,234.5`` / ``1.234,5``."""
+    from babel.numbers import format_decimal
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def format_percent(value: Any, digits: int = 0) -> str:
+    """A share (0-1) as a percentage: ``25%`` / ``25 %``."""
+    from babel.numbers import format_percent as fp
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    from babel import Locale
+
+    pattern = Locale.parse(_locale()).percent_formats[None].pattern  # "#,##0%" / "#,##0 %"
+    if digits > 0:
+        pattern = re.sub(r"0(?=[^0#]*%)", "0." + "0" * digits, pattern, count=1)
+    return fp(value, format=pattern, locale=_locale())
+
+
+def format_date(value: Any, form: str = "long") -> str:
+    """A date: ``December 4, 2026`` / ``4 de diciembre de 2026``."""
+    from babel.dates import format_date as fd
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return fd(value, format=form, locale=_locale())
