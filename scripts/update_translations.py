@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "peernet"
 LOCALE = PACKAGE / "report" / "locale"
-METHODS = [("report/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+METHODS = [("report/templates/**.html", "jinja2.ext:babel_extract"),
+           ("report/*.toml", "peernet.report.i18n:extract_toml"), ("**.py", "python")]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 #: Python files whose texts are not the report's (tests of the package, vendored code).
 SKIP = ("conftest.py",)
@@ -55,7 +56,7 @@ def main(argv=None) -> int:
         todo = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
         missing += len(todo)
         for m in todo:
-            print(f"{lang}: untranslated: {m.id!r}")
+            print(f"{lang}: untranslated: {m!r}")
         if not args.check:
             with po.open("wb") as fh:
                 write_po(fh, cat, width=96, omit_header=False, sort_output=False,

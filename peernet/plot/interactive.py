@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..network import PeerNetwork
+from ..report.i18n import N_
 
 __all__ = ["interactive_map", "InteractiveMap"]
 
@@ -35,6 +36,9 @@ __all__ = ["interactive_map", "InteractiveMap"]
 #: panel, so node radii and tie widths in points can be used as they are.
 _SCALE = 160.0
 _FILTERS = ("org", "sector", "region")
+#: The colour-key titles of the maps (``maps._TITLES``), marked for translation.
+_TITLE_TEXTS = (N_("Organization"), N_("Sector"), N_("Region"), N_("Language"), N_("Role"),
+                N_("Community"))
 
 
 def _vendor_js() -> str:
@@ -412,6 +416,11 @@ function peernetInteractiveMap(root) {
       .replace("{total}", P.nodes.length).replace("{m}", ties.length);
     search();
   }
+  // fit the members shown (vis-network's fit zooms in no further than 1 by default)
+  function fitShown() {
+    var ids = nodes.getIds({filter: function (n) { return !n.hidden; }});
+    network.fit({nodes: ids.length ? ids : undefined, animation: false, maxZoomLevel: 8});
+  }
   function search() {
     var q = state.search.trim().toLowerCase(), hits = [];
     if (q) {
@@ -426,7 +435,7 @@ function peernetInteractiveMap(root) {
     if (q) {
       root.querySelector(".pn-count").textContent += " · " +
         (hits.length === 1 ? T.match_one : T.match_other).replace("{k}", hits.length);
-      if (hits.length) network.fit({nodes: hits, animation: false});
+      if (hits.length) network.fit({nodes: hits, animation: false, maxZoomLevel: 8});
     }
   }
   D.nodes.forEach(function (n, i) {
@@ -450,7 +459,7 @@ function peernetInteractiveMap(root) {
     var s = sel(k);
     if (!s) return;
     if (state[k]) s.value = state[k];
-    s.addEventListener("change", function () { state[k] = s.value; draw(); network.fit(); });
+    s.addEventListener("change", function () { state[k] = s.value; draw(); fitShown(); });
   });
   var ps = sel("period");
   ps.value = String(state.period);
@@ -461,7 +470,7 @@ function peernetInteractiveMap(root) {
   draw();
   // fit once the shapes have sizes (after the first drawing), then say the map is ready
   network.once("afterDrawing", function () {
-    network.fit({animation: false});
+    fitShown();
     network.once("afterDrawing", function () { root.setAttribute("data-ready", "1"); });
     network.redraw();
   });

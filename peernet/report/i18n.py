@@ -36,7 +36,8 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["LANGUAGES", "translator", "use_language", "current_language", "_", "N_",
-           "ngettext", "format_number", "format_percent", "format_date", "missing_messages"]
+           "ngettext", "format_number", "format_percent", "format_date", "missing_messages",
+           "extract_toml", "TOML_KEYS"]
 
 #: Languages of the report: English (the source) and Spanish.
 LANGUAGES = ("en", "es")
@@ -172,3 +173,40 @@ def format_date(value: Any, form: str = "long") -> str:
     elif hasattr(value, "date") and callable(value.date):
         value = value.date()
     return fd(value, format=form, locale=_locale())
+
+
+#: Keys of the report's TOML tables (glossary.toml, actions.toml) whose values are shown to
+#: readers, and so translated.
+TOML_KEYS = ("label", "means", "title", "text")
+
+
+def extract_toml(fileobj: Any, keywords: Any, comment_tags: Any,
+                 options: dict) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extractor for the report's TOML tables: every string under a key of
+    :data:`TOML_KEYS` (or ``options["keys"]``, comma-separated) is a message; the line is
+    where its text starts."""
+    import tomllib
+
+    raw = fileobj.read().decode("utf-8")
+    keys = set(str(options.get("keys") or ",".join(TOML_KEYS)).split(","))
+    lines = raw.splitlines()
+
+    def line_of(text: str) -> int:
+        head = text[:30]
+        for i, line in enumerate(lines, start=1):
+            if head and head in line:
+                return i
+        return 1
+
+    def walk(obj: Any) -> Iterator[tuple[int, None, str, list[str]]]:
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                if isinstance(v, str) and k in keys and v.strip():
+                    yield line_of(v), None, v, []
+                else:
+                    yield from walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                yield from walk(v)
+
+    yield from walk(tomllib.loads(raw))

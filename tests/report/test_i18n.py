@@ -37,7 +37,7 @@ def catalog():
 
 
 def _fields(text):
-    return sorted(f for _t, f, _s, _c in string.Formatter().parse(text) if f is not None)
+    return sorted({f for _t, f, _s, _c in string.Formatter().parse(text) if f is not None})
 
 
 def test_every_marked_text_has_a_spanish_translation(catalog):
