@@ -51,7 +51,7 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem("gp3", "good_practice", "The network's structure is fitted to members' needs "
                   "(e.g. language)", "language_access", "ratio (cap 1)"),
     ChecklistItem("gp4", "good_practice", "Members and their organizations get chances to work "
-                  "together", "cross_org_ties", "share of tie pairs"),
+                  "together", "cross_org_mixing", "ratio to chance"),
     ChecklistItem("gp5", "good_practice", "Members give feedback on what works and what does "
                   "not", "survey_response_rate", "share of members"),
     ChecklistItem("gp6", "good_practice", "Early success comes before the membership widens"),

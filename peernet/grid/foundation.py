@@ -85,20 +85,33 @@ def connectedness(ctx: Context) -> Value:
     return Value(largest / ga.n, f"{largest} of {ga.n} members in the largest component")
 
 
+#: An unanswered thread waited at least this long (a week), whatever the end of the data.
+UNANSWERED_HOURS = 168.0
+
+
 @indicator(needs="interactions: thread_id, kind message/reply")
 def hours_to_first_reply(ctx: Context) -> Value:
     """Median hours from a thread's first message to its first reply by someone else, over
-    the threads started in the period that got one (:func:`peernet.metrics.time_to_first_reply`).
+    the threads started in the period (:func:`peernet.metrics.time_to_first_reply`). A
+    thread nobody answered counts with the hours it waited until the end of the data, and
+    at least a week (slower than the slowest anchor): no reply is the slowest answer, not
+    missing data.
     """
     from ..metrics.temporal import time_to_first_reply
 
     if "thread_id" not in ctx.inter.columns or not ctx.inter["thread_id"].notna().any():
         return no_data("no thread_id on interactions")
     t = time_to_first_reply(ctx.net)
-    hours = t["hours_to_first_reply"].dropna()
-    if len(hours) == 0:
-        return no_data("no thread started in the period got a reply")
-    return Value(float(hours.median()), f"{len(hours)} of {len(t)} threads answered")
+    if len(t) == 0:
+        return no_data("no thread started in the period")
+    end = ctx.net.root.interactions["timestamp"].max()
+    waited = (end - pd.to_datetime(t["started"], utc=True)) / pd.Timedelta(hours=1)
+    hours = t["hours_to_first_reply"].fillna(waited.clip(lower=UNANSWERED_HOURS))
+    answered = int(t["hours_to_first_reply"].notna().sum())
+    return Value(float(hours.median()), f"{answered} of {len(t)} threads answered"
+                 + ("" if answered == len(t) else
+                    "; unanswered threads count as waiting to the end of the data, "
+                    "at least a week"))
 
 
 @indicator(needs="members.language, events.language")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import bedrock, foundation, outcomes  # noqa: F401  (they register the indicators)
+from . import bedrock, foundation, mixing, outcomes  # noqa: F401  (they register the indicators)
 from .context import CONTRIBUTION_KINDS, DIRECT_KINDS, INDICATORS, Context, Value
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator_table", "DIRECT_KINDS",

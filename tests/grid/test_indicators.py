@@ -94,7 +94,12 @@ def test_space_indicators(hand25, hand_net):
     v = pn.grid.INDICATORS["subgroup_sessions_per_quarter"](ctx, max_share=0.6, min_size=2)
     assert v.value == pytest.approx(4 / QUARTERS_2025)  # e1 e2 e3 e4
     # pairs ab(XX) ac(XY) ae(XY) cd(YY) ef(YX) bc(XY)
-    assert value(hand25, "cross_org_ties") == pytest.approx(4 / 6)
+    ctx = Context(hand_net.period("2025"))
+    assert pn.grid.INDICATORS["cross_org_ties"](ctx).value == pytest.approx(4 / 6)
+    # chance: tied members a b c d e f, orgs X X Y Y ? ...: the ratio is share / chance
+    from peernet.grid.mixing import cross_org_mixing
+    v = cross_org_mixing(ctx)
+    assert value(hand25, "cross_org_mixing") == pytest.approx(v.value)
 
 
 def test_resource_and_problem_indicators(hand25):
@@ -157,7 +162,10 @@ def test_tiny_net_values(tiny_net):
     # directed ties ana>cai cai>ana ben>ana dee>eve: 2 of 4 reciprocated
     assert value(g, "reciprocity") == pytest.approx(0.5)
     # pairs ana-cai (A,B) ana-ben (A,A) dee-eve (B,B)
-    assert value(g, "cross_org_ties") == pytest.approx(1 / 3)
+    ctx = Context(tiny_net.period("2025"))
+    assert pn.grid.INDICATORS["cross_org_ties"](ctx).value == pytest.approx(1 / 3)
+    # chance among the tied ana ben cai dee eve (A A B B B): 1 - (2 + 6) / 20 = 0.6
+    assert value(g, "cross_org_mixing") == pytest.approx((1 / 3) / 0.6)
     # attendees ana ben cai dee eve said ana 1, cai 1, ben 1 (a message), dee 0, eve 0
     x = np.array([0, 0, 1, 1, 1])
     gini = 2 * (3 * 1 + 4 * 1 + 5 * 1) / (5 * 3) - 6 / 5
@@ -192,7 +200,8 @@ def test_listserv_only_network():
     assert value(g, "voice_equality") == pytest.approx(5 / 9)
     assert "no attendance recorded" in g.indicators.set_index("indicator").at[
         "voice_equality", "note"]
-    assert value(g, "hours_to_first_reply") == pytest.approx(24.0)  # t1: Jan 2 -> Jan 3
+    # t1: Jan 2 -> Jan 3 (24 h); t2 unanswered counts as a week: median (24 + 168) / 2
+    assert value(g, "hours_to_first_reply") == pytest.approx(96.0)
     assert value(g, "reciprocity") == 0.0  # b>a and c>a, never answered
     for name in ("months_with_meeting", "events_per_quarter", "meeting_gap_cv"):
         assert math.isnan(value(g, name)), name

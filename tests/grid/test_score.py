@@ -76,8 +76,9 @@ def test_weights_change_the_element_score(hand_net):
     heavy = pn.score(y, rubric={"indicators": {"space": {
         "subgroup_sessions_per_quarter": {"weight": 6.0}}}})
     space = base[base["element"] == "space"]
-    w = np.where(space.index == "subgroup_sessions_per_quarter", 6.0, 1.0)
-    expected = float((space["score"] * w).sum() / w.sum())
+    w = np.where(space.index == "subgroup_sessions_per_quarter", 6.0, space["weight"])
+    has = space["has_data"].to_numpy()
+    expected = float((space["score"].fillna(0) * w * has).sum() / (w * has).sum())
     assert heavy.element("space")["score"] == pytest.approx(expected)
     assert base.at["subgroup_sessions_per_quarter", "score"] == 0.0
     assert heavy.element("space")["score"] < pn.score(y).element("space")["score"]
@@ -127,8 +128,9 @@ def test_coverage_rule_reports_insufficient_data_not_a_low_score(davis):
 
 
 def test_overall_coverage(hand25, davis):
-    # 65 weight units; only gp1 and ch2 of the 20 checklist items are rated
-    assert hand25.coverage == pytest.approx((65 - 18) / 65)
+    # 66 weight units; only gp1 and ch2 of the 20 checklist items are rated, and no
+    # newcomer has a direct tie (newcomer_mixing, weight 0.5)
+    assert hand25.coverage == pytest.approx((66 - 18.5) / 66)
     g = pn.score(davis.period("1936"))
     ind = g.indicators
     assert g.coverage == pytest.approx(ind.loc[ind["has_data"], "weight"].sum()
@@ -181,7 +183,6 @@ def _v(g, indicator):
 # measured values in docs/samples.md ("What changed from 2023 to 2025")
 DOCUMENTED = [
     ("survey_response_rate", 0.704, 0.785),
-    ("cross_org_ties", 0.409, 0.671),
     ("share_solved", 0.542, 0.841),
     ("median_days_to_solve", 34, 12),
     ("problems_with_outcome", 0.579, 0.902),
@@ -192,6 +193,15 @@ DOCUMENTED = [
 ]
 
 
+def test_riverbend_cross_org_share_and_its_chance_ratio(riverbend):
+    from peernet.grid.context import Context
+    for year, share, ratio in (("2023", 0.409, 0.423), ("2025", 0.671, 0.700)):
+        ctx = Context(riverbend.period(year))
+        assert pn.grid.INDICATORS["cross_org_ties"](ctx).value == pytest.approx(share, abs=5e-3)
+        assert pn.grid.INDICATORS["cross_org_mixing"](ctx).value == pytest.approx(ratio,
+                                                                                  abs=5e-3)
+
+
 @pytest.mark.parametrize(("indicator", "v2023", "v2025"), DOCUMENTED)
 def test_riverbend_indicators_match_the_documented_changes(rb_scores, indicator, v2023,
                                                            v2025):
@@ -200,7 +210,8 @@ def test_riverbend_indicators_match_the_documented_changes(rb_scores, indicator,
 
 
 @pytest.mark.parametrize("indicator", [
-    "survey_trust", "survey_learning", "survey_response_rate", "cross_org_ties",
+    "survey_trust", "survey_learning", "survey_response_rate", "cross_org_mixing",
+    "cross_sector_mixing", "newcomer_mixing",
     "share_solved", "problems_with_outcome", "problems_per_quarter", "actions_closed_on_time",
     "next_date_set", "language_access", "resource_assessments_per_year",
     "newcomer_orientation", "resource_exchanges_per_member",
@@ -228,7 +239,8 @@ def test_riverbend_checklist_evidence(rb_scores):
     c = rb_scores["2025"].checklist.set_index("item")
     assert c.at["gp8", "rating"] == 2.0 and c.at["ch2", "rating"] == 1.0
     assert c.at["gp5", "evidence_value"] == pytest.approx(0.785, abs=0.005)
-    assert c.at["gp4", "evidence_value"] == pytest.approx(0.671, abs=0.005)
+    assert c.at["gp4", "evidence"] == "cross_org_mixing"
+    assert c.at["gp4", "evidence_value"] == pytest.approx(0.700, abs=0.005)   # 0.671 / 0.96
     assert rb_scores["2023"].checklist.set_index("item").at["gp8", "rating"] == 0.0
 
 

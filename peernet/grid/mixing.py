@@ -1,0 +1,93 @@
+"""Chance-corrected mixing indicators of the Grid (issue 18).
+
+A raw cross-organization share depends on the number and sizes of the organizations: with 25
+organizations of four or five members, 96% of ties would cross organizations by chance alone,
+so a share of 0.67 is a silo, not strong mixing. These indicators divide the observed share
+by the share random relabelling of the same members would give
+(:func:`peernet.metrics.chance_cross_share`, the ``expected`` of
+:func:`peernet.metrics.mixing`): 1 means members tie across groups as often as if the group
+did not matter, 0.5 half as often.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..metrics.mixing import chance_cross_share
+from .context import NAT, Context, Value, indicator, no_data, root_cache, to_ns
+
+__all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing"]
+
+
+def _codes(ctx: Context, column: str) -> np.ndarray | None:
+    """Group code of each member code by a roster column (-1 unknown); None without it."""
+    if column == "org":
+        return ctx.org_code
+    if not ctx.has_column("members", column):
+        return None
+    if ctx._ids is not None:
+        return ctx._attr_codes(column)
+    return root_cache(ctx.net.root, column, lambda: ctx._attr_codes(column))
+
+
+def _ratio(ctx: Context, column: str, keys: np.ndarray, what: str,
+           among: np.ndarray | None = None) -> Value:
+    """Observed cross-group share of the tie pairs ``keys`` / the chance share among the
+    members of the period's tie graph (``among``: the pairs that define that graph)."""
+    codes = _codes(ctx, column)
+    if codes is None:
+        return no_data(f"members have no {column}")
+    graph = ctx.pair_keys if among is None else among
+    gu, gv = codes[keys // ctx.n], codes[keys % ctx.n]
+    known = (gu >= 0) & (gv >= 0)
+    if not known.any():
+        return no_data(f"no {what} between members with a known {column}")
+    observed = float((gu[known] != gv[known]).mean())
+    nodes = np.unique(np.concatenate([graph // ctx.n, graph % ctx.n]))
+    labels = codes[nodes]
+    expected = chance_cross_share(pd.Series(labels[labels >= 0]))
+    if not expected > 0:
+        return no_data(f"every tied member has the same {column}")
+    return Value(observed / expected,
+                 f"{observed:.0%} of {int(known.sum())} {what} cross {column}s; "
+                 f"{expected:.0%} would by chance")
+
+
+@indicator(needs="members.org and direct interactions")
+def cross_org_mixing(ctx: Context) -> Value:
+    """Cross-organization share of the period's tie pairs, relative to chance.
+
+    Tie pairs: two members with a direct act between them in the window. Chance: the
+    cross-organization share random relabelling of the tied members gives,
+    1 - sum n_g (n_g - 1) / (N (N - 1)) over the N tied members with a known org.
+    """
+    return _ratio(ctx, "org", ctx.pair_keys, "tie pairs")
+
+
+@indicator(needs="members.sector and direct interactions")
+def cross_sector_mixing(ctx: Context) -> Value:
+    """Cross-sector share of the period's tie pairs, relative to chance (as
+    ``cross_org_mixing``, by sector)."""
+    return _ratio(ctx, "sector", ctx.pair_keys, "tie pairs")
+
+
+@indicator(params=("days",), needs="members.joined, members.org and direct interactions")
+def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
+    """Cross-organization share of newcomers' tie pairs, relative to chance.
+
+    Newcomers: members who joined within ``days`` before the period's end (a year by
+    default). Their tie pairs in the window are compared with the same chance share as
+    ``cross_org_mixing``: under random relabelling any set of ties crosses at that rate.
+    """
+    joined = ctx.joined_ns
+    if joined is None or ctx.bounds is None:
+        return no_data("members have no joined dates")
+    hi = int(to_ns(pd.Series([ctx.bounds[1]]))[0])
+    new = (joined != NAT) & (joined >= hi - int(pd.Timedelta(days=days).value)) & \
+        (joined < hi)
+    keys = ctx.pair_keys
+    mine = new[keys // ctx.n] | new[keys % ctx.n]
+    if not mine.any():
+        return no_data("no newcomer with a direct tie")
+    return _ratio(ctx, "org", keys[mine], "newcomer tie pairs")
