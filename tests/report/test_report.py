@@ -100,7 +100,7 @@ def test_summary_names_the_designed_changes(shared_report):
                    "Actions closed on time: 49% to 71%", "Next date set: 70% to 92%",
                    "Meeting gap cv", "Language access", "Resource assessments per year",
                    "Resource exchanges per member", "Newcomer orientation: 61% to 81%",
-                   "Cross org ties", "Survey learning", "Survey response rate"):
+                   "Cross org mixing", "Survey learning", "Survey response rate"):
         assert phrase in summary, phrase
 
 
