@@ -32,7 +32,7 @@ from .io import (
     validate,
 )
 from .io.combine import combine
-from .match import groups, match
+from .match import MatchResult, groups, match
 from .metrics import member_metrics, network_metrics, participation, survey_scores
 from .network import PeerNetwork
 from .periods import Window
@@ -46,7 +46,7 @@ __all__ = [
     "read_mbox", "read_signin", "read_events", "read_survey", "export",
     "survey_template", "signin_template", "person_graph", "org_graph",
     "event_graph", "participation", "member_metrics", "network_metrics", "survey_scores",
-    *_grid_all, *_evaluation_all, "report", "match", "groups", "pseudonymize",
+    *_grid_all, *_evaluation_all, "report", "match", "groups", "MatchResult", "pseudonymize",
     "PeernetError", "DataError", "RubricError", "DataQualityWarning",
     "datasets", "grid", "metrics", "plot", "schema", "__version__",
 ]

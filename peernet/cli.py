@@ -3,7 +3,7 @@
     peernet validate PATH
     peernet evaluate PATH --year 2025 [--compare 2024] [--fiscal-start 7] [--rubric FILE]
                           [--out DIR] [--names]
-    peernet match PATH [--k 3] [--capacity 2] [--out matches.csv]
+    peernet match PATH [--k 3] [--capacity 2] [--out matches.xlsx] [--names]
 """
 
 from __future__ import annotations
@@ -105,20 +105,25 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.period:
         net = net.period(args.period)
     prefer = None if args.prefer == "none" else args.prefer
-    language = {"bonus": True, "require": "require", "ignore": False}[args.language]
-    matches = pn.match(net, k=args.k, capacity=args.capacity, same_org=args.same_org,
-                       prefer=prefer, region=args.region, language=language, seed=args.seed,
-                       roles=args.roles)
-    seekers = matches.attrs["seekers"]
-    unserved = matches.attrs["unserved"]
+    result = pn.match(net, purpose=args.purpose, k=args.k, capacity=args.capacity,
+                      same_org=args.same_org, prefer=prefer, region=args.region,
+                      language=args.language, levels=args.levels, level_map=args.level_map,
+                      seed=args.seed, roles=args.roles)
+    matches, seekers, unserved = result.pairs, result.seekers, result.unserved
     served = len(seekers) - len(unserved)
-    if args.out:
+    if args.out and str(args.out).lower().endswith(".xlsx"):
+        result.to_excel(args.out, names=args.names)
+        print(f"{len(matches)} introductions written to {args.out}"
+              + ("" if args.names else " (member ids only; --names adds names and emails)"))
+    elif args.out:
         matches.to_csv(args.out, index=False)
         print(f"{len(matches)} suggested matches written to {args.out}")
     else:
         for row in matches.itertuples(index=False):
-            print(f"{row.seeker} <- {row.peer} (score {row.score:.2f}): {row.reasons}")
-    print(f"{len(seekers)} seekers, {served} served, {len(unserved)} unserved")
+            print(f"{row.seeker} <- {row.peer} (score {row.score:.2f}, {row.format}): "
+                  f"{row.reasons}")
+    print(f"{len(seekers)} seekers, {served} served, {len(unserved)} unserved; "
+          f"cross-region share {result.summary()['cross_region_share']}")
     for row in unserved.itertuples(index=False):
         print(f"  unserved {row.seeker} (needs {row.needs}): {row.reason}")
     if args.unserved:
@@ -156,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=3, help="suggestions per seeker (default 3)")
     p.add_argument("--capacity", type=int, default=2, help="times a peer may be suggested "
                    "(default 2)")
-    p.add_argument("--out", default=None, help="write the matches to this CSV file")
+    p.add_argument("--out", default=None, help="write the introductions workbook (.xlsx) "
+                   "or the matches as CSV")
+    p.add_argument("--names", action="store_true", help="add names and emails to the "
+                   "workbook (default: member ids only)")
+    p.add_argument("--purpose", choices=["help", "integrate"], default="help",
+                   help="match needs with expertise (default) or newcomers with bridges")
     p.add_argument("--unserved", default=None, help="write unserved seekers to this CSV file")
     p.add_argument("--period", default=None, help="match on one period, e.g. 2025 (its "
                    "problem log and members)")
@@ -164,10 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
                    "own organization")
     p.add_argument("--prefer", choices=["new_ties", "known", "none"], default="new_ties",
                    help="favour new ties (default) or people who already know each other")
-    p.add_argument("--region", choices=["same", "different"], default=None,
-                   help="favour peers of the same or of a different region")
-    p.add_argument("--language", choices=["bonus", "require", "ignore"], default="bonus",
-                   help="a shared language earns a bonus (default), is required, or is ignored")
+    p.add_argument("--region", choices=["prefer_same", "same", "prefer_different", "ignore"],
+                   default="prefer_same", help="favour peers of the same region (default), "
+                   "require it, favour other regions, or ignore regions")
+    p.add_argument("--language", choices=["require", "bonus", "ignore"], default="require",
+                   help="a shared language is required (default), a bonus, or ignored")
+    p.add_argument("--levels", choices=["same", "adjacent", "ignore"], default="same",
+                   help="peers at the same level (default), one level apart, or any level")
+    p.add_argument("--level-map", default=None, help="your own levels.toml (titles and "
+                   "roles to levels)")
     p.add_argument("--roles", nargs="+", default=None, metavar="ROLE",
                    help="only members with these roles take part (e.g. member coordinator)")
     p.add_argument("--seed", type=int, default=0)

@@ -17,6 +17,19 @@ import peernet as pn
 from peernet.cli import main
 from peernet.match import SCORE_WEIGHTS
 
+OLD = {"region": "ignore", "language": "bonus"}  # the pre-issue-22 defaults
+
+
+def pairs(net, **kw):
+    """pn.match(...).pairs with the old defaults (no region rule, language a bonus), so the
+    hand-computed scores of these tests keep their meaning."""
+    return run(net, **kw).pairs
+
+
+def run(net, **kw):
+    """pn.match(...) (the MatchResult) with the old defaults."""
+    return pn.match(net, **{**OLD, **kw})
+
 
 def make_net(rows, interactions=None, problems=None, events=None) -> pn.PeerNetwork:
     """A network from roster rows (dicts); every roster column present, empty when absent."""
@@ -59,7 +72,7 @@ def score_net(interactions=None):
 
 
 def test_scores_match_the_formula_by_hand():
-    m = pn.match(score_net(), k=3, capacity=2)
+    m = pairs(score_net(), k=3, capacity=2)
     assert FIT_S1_P1 == pytest.approx(0.543115, abs=1e-6)
     got = {(r.seeker, r.peer): r.score for r in m.itertuples()}
     assert got == {
@@ -76,13 +89,15 @@ def test_scores_match_the_formula_by_hand():
     assert row["share_need_covered"] == pytest.approx(FIT_S1_P1, abs=1e-4)
     assert row["topics"] == "housing"
     assert row["reasons"] == ("covers housing (54% of needs); shared language en; same region "
-                              "North; new tie; orgs A / B")
+                              "North; level staff; new tie; orgs A / B")
     row = m[(m["seeker"] == "s1") & (m["peer"] == "p2")].iloc[0]
     assert row["topics"] == "funding; housing"  # "Housing" normalised
-    assert not row["same_language"] and not row["same_region"]
+    assert row["shared_language"] == "" and not row["same_region"]
     assert list(m.columns) == ["seeker", "peer", "rank", "score", "topics",
-                               "share_need_covered", "proven", "same_language", "same_region",
-                               "known", "seeker_org", "peer_org", "reasons"]
+                               "share_need_covered", "proven", "shared_language", "same_region",
+                               "known", "seeker_org", "peer_org", "seeker_level", "peer_level",
+                               "peer_other_orgs", "format", "problem_to_bring", "format_reason",
+                               "evidence", "reasons", "introduction"]
     assert isinstance(m.index, pd.RangeIndex)
 
 
@@ -92,32 +107,32 @@ def test_prefer_and_region_bonuses():
     net = score_net(inter)
 
     def s1(**kw):
-        m = pn.match(net, k=3, capacity=2, **kw)
+        m = pairs(net, k=3, capacity=2, **kw)
         return m[m["seeker"] == "s1"].set_index("peer")["score"].to_dict()
 
     assert s1(prefer="known") == {"p1": pytest.approx(FIT_S1_P1 + 0.4, abs=1e-4),
                                   "p2": pytest.approx(1.0)}
     assert s1(prefer=None) == {"p1": pytest.approx(FIT_S1_P1 + 0.2, abs=1e-4),
                                "p2": pytest.approx(1.0)}
-    assert s1(prefer=None, region="same") == {"p1": pytest.approx(FIT_S1_P1 + 0.3, abs=1e-4),
-                                              "p2": pytest.approx(1.0)}
-    assert s1(prefer=None, region="different") == {
-        "p1": pytest.approx(FIT_S1_P1 + 0.2, abs=1e-4), "p2": pytest.approx(1.1)}
-    assert s1(prefer=None, language=False) == {"p1": pytest.approx(FIT_S1_P1, abs=1e-4),
+    assert s1(prefer=None, region="prefer_same") == {
+        "p1": pytest.approx(FIT_S1_P1 + 0.5, abs=1e-4), "p2": pytest.approx(1.0)}
+    assert s1(prefer=None, region="prefer_different") == {
+        "p1": pytest.approx(FIT_S1_P1 + 0.2, abs=1e-4), "p2": pytest.approx(1.3)}
+    assert s1(prefer=None, language="ignore") == {"p1": pytest.approx(FIT_S1_P1, abs=1e-4),
                                                "p2": pytest.approx(1.0)}
     # language="require": p2 (es) is excluded for s1 (en)
     assert list(s1(language="require")) == ["p1"]
     # weights override
-    got = s1(prefer=None, language=False, weights={"fit": 2.0})
+    got = s1(prefer=None, language="ignore", weights={"fit": 2.0})
     assert got["p2"] == pytest.approx(2.0)
-    m = pn.match(net, k=3, capacity=2)
+    m = pairs(net, k=3, capacity=2)
     assert m.set_index(["seeker", "peer"]).loc[("s1", "p1"), "known"]
 
 
 def test_same_org_true_allows_own_organization():
-    m = pn.match(score_net(), k=3, capacity=3, same_org=True)
+    m = pairs(score_net(), k=3, capacity=3, same_org=True)
     assert ("s1", "p3") in set(zip(m["seeker"], m["peer"], strict=True))
-    m = pn.match(score_net(), k=3, capacity=3, same_org=False)
+    m = pairs(score_net(), k=3, capacity=3, same_org=False)
     assert ("s1", "p3") not in set(zip(m["seeker"], m["peer"], strict=True))
 
 
@@ -128,7 +143,7 @@ def test_problem_log_gives_needs_expertise_proven_and_known_ties():
                              "status": ["solved"]})
     net = make_net([member("s", "S", needs="housing"), member("p1", "P1", expertise="housing"),
                     member("p2", "P2"), member("r", "R")], problems=problems)
-    m = pn.match(net, k=2, capacity=2).set_index(["seeker", "peer"])
+    m = pairs(net, k=2, capacity=2).set_index(["seeker", "peer"])
     # all four members hold housing: idf = ln(5/5) + 1 = 1, every fit is 1
     assert m.loc[("s", "p2"), "score"] == pytest.approx(1 + 0.1 + 0.2 + 0.2)  # proven
     assert m.loc[("s", "p1"), "score"] == pytest.approx(1 + 0.2 + 0.2)
@@ -139,7 +154,7 @@ def test_problem_log_gives_needs_expertise_proven_and_known_ties():
     assert "helped solve 1 problem(s) on them" in m.loc[("s", "p2"), "reasons"]
     assert "already know each other" in m.loc[("r", "p2"), "reasons"]
     # roster only: p2 has no expertise, r no need
-    m = pn.match(net, evidence=["roster"])
+    m = pairs(net, evidence=["roster"])
     assert set(zip(m["seeker"], m["peer"], strict=True)) == {("s", "p1")}
 
 
@@ -164,12 +179,12 @@ def known_net():
     (0, {"p1": True, "p2": False, "p3": False, "p4": True}),
 ])
 def test_known_ties_definition(small_event, expected):
-    m = pn.match(known_net(), k=4, capacity=1, prefer=None, small_event=small_event)
+    m = pairs(known_net(), k=4, capacity=1, prefer=None, small_event=small_event)
     assert m.set_index("peer")["known"].to_dict() == expected
 
 
 def test_prefer_new_ties_ranks_unknown_peers_first():
-    m = pn.match(known_net(), k=4, capacity=1)
+    m = pairs(known_net(), k=4, capacity=1)
     assert m["peer"].iloc[0] == "p3"  # the only new tie
     assert list(m["known"]) == [False, True, True, True]
 
@@ -179,14 +194,17 @@ def test_supervision_chain_is_never_matched_siblings_are():
             member("s", "S", needs="x", sup="sup1"), member("r1", "R1", expertise="x", sup="s"),
             member("r2", "R2", expertise="x", sup="r1"),
             member("sib", "B", expertise="x", sup="sup1")]
-    m = pn.match(make_net(rows), k=5, capacity=1)
+    res = run(make_net(rows), k=5, capacity=1)
+    m = res.pairs
     assert list(m["peer"]) == ["sib"]
-    seekers = m.attrs["seekers"]
-    assert seekers.to_dict("records") == [{"seeker": "s", "needs": "x", "n_fitting": 5,
-                                           "n_eligible": 1, "n_suggested": 1, "reason": ""}]
-    m = pn.match(make_net(rows[:-1]), k=5, capacity=1)
+    seekers = res.seekers
+    assert seekers.to_dict("records") == [{"seeker": "s", "needs": "x", "level": "staff",
+                                           "n_fitting": 5, "n_eligible": 1, "n_suggested": 1,
+                                           "reason": ""}]
+    res = run(make_net(rows[:-1]), k=5, capacity=1)
+    m = res.pairs
     assert len(m) == 0
-    assert m.attrs["unserved"]["reason"].tolist() == [
+    assert res.unserved["reason"].tolist() == [
         "every peer with the expertise is excluded: 4 supervision chain"]
 
 
@@ -194,8 +212,9 @@ def test_unserved_reasons():
     rows = [member("a", "A", needs="rare"), member("b", "B", needs="x"),
             member("c", "C", needs="x"), member("p", "P", expertise="x"),
             member("d", "P", needs="y"), member("e", "P", expertise="y")]
-    m = pn.match(make_net(rows), k=2, capacity=1)
-    un = m.attrs["unserved"].set_index("seeker")["reason"].to_dict()
+    res = run(make_net(rows), k=2, capacity=1)
+    m = res.pairs
+    un = res.unserved.set_index("seeker")["reason"].to_dict()
     assert un == {
         "a": "no other current member lists expertise in rare",
         "c": "all 1 eligible peer(s) were already suggested 1 time(s)",
@@ -205,12 +224,12 @@ def test_unserved_reasons():
         "b": "all 1 eligible peer(s) were already suggested 1 time(s)",
         "d": "every peer with the expertise is excluded: 1 same organization",
     }
-    seekers = m.attrs["seekers"]
+    seekers = res.seekers
     assert list(seekers["seeker"]) == ["a", "b", "c", "d"]
     assert seekers["n_suggested"].sum() == 1 == len(m)
-    assert list(m.attrs["unserved"].columns) == ["seeker", "needs", "n_fitting", "n_eligible",
-                                                 "n_suggested", "reason"]
-    assert m.attrs["params"]["capacity"] == 1
+    assert list(res.unserved.columns) == ["seeker", "needs", "level", "n_fitting",
+                                          "n_eligible", "n_suggested", "reason"]
+    assert res.params["capacity"] == 1
 
 
 def test_members_who_left_or_are_unmatched_are_not_matched():
@@ -227,12 +246,12 @@ def test_members_who_left_or_are_unmatched_are_not_matched():
         net = pn.PeerNetwork.from_tables(members=members, interactions=inter,
                                          problems=problems, tz="UTC")
     assert net.members.set_index("member_id").loc["ghost", "unmatched"]
-    m = pn.match(net, k=3, capacity=3)
+    m = pairs(net, k=3, capacity=3)
     assert list(m["peer"]) == ["p"]
     # "gone" left on 2024-05-01: a 2024 slice ends later, so gone is not matched there either
-    m24 = pn.match(net.period("2024"), k=3, capacity=3, evidence=["roster"])
+    m24 = pairs(net.period("2024"), k=3, capacity=3, evidence=["roster"])
     assert list(m24["peer"]) == ["p"]
-    m24h1 = pn.match(net.between("2024-01-01", "2024-04-01"), k=3, capacity=3,
+    m24h1 = pairs(net.between("2024-01-01", "2024-04-01"), k=3, capacity=3,
                      evidence=["roster"])
     assert sorted(m24h1["peer"]) == ["gone", "p"]
 
@@ -244,10 +263,12 @@ def test_roles_leave_supervisors_out():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = pn.PeerNetwork.from_tables(members=members, tz="UTC")
-    assert sorted(pn.match(net, k=2)["peer"]) == ["boss", "p"]
-    assert list(pn.match(net, k=2, roles=["member"])["peer"]) == ["p"]
+    assert sorted(pairs(net, k=2, levels="ignore")["peer"]) == ["boss", "p"]
+    assert sorted(pairs(net, k=2)["peer"]) == ["p"]  # the supervisor is a manager
+    assert sorted(pairs(net, k=2, levels="adjacent")["peer"]) == ["boss", "p"]
+    assert list(pairs(net, k=2, roles=["member"])["peer"]) == ["p"]
     with pytest.raises(ValueError, match="match: roles= needs a 'role' column"):
-        pn.match(score_net(), roles=["member"])
+        pairs(score_net(), roles=["member"])
 
 
 def test_known_ties_on_a_slice_count_history_up_to_its_end():
@@ -255,17 +276,17 @@ def test_known_ties_on_a_slice_count_history_up_to_its_end():
                           "target": ["p"]})
     net = make_net([member("s", "S", needs="x"), member("p", "P", expertise="x")],
                    interactions=inter)
-    assert pn.match(net.period("2025"), evidence=["roster"])["known"].tolist() == [True]
-    assert pn.match(net.period("2023"), evidence=["roster"])["known"].tolist() == [False]
+    assert pairs(net.period("2025"), evidence=["roster"])["known"].tolist() == [True]
+    assert pairs(net.period("2023"), evidence=["roster"])["known"].tolist() == [False]
 
 
 def test_seed_breaks_ties_reproducibly():
     net = make_net([member("s", "S", needs="x"), member("p", "P", expertise="x"),
                     member("q", "Q", expertise="x")])
-    picks = {s: pn.match(net, k=1, seed=s)["peer"].iloc[0] for s in range(8)}
+    picks = {s: pairs(net, k=1, seed=s)["peer"].iloc[0] for s in range(8)}
     assert set(picks.values()) == {"p", "q"}
-    assert all(pn.match(net, k=1, seed=s)["peer"].iloc[0] == picks[s] for s in range(8))
-    both = pn.match(net, k=2, seed=3)
+    assert all(pairs(net, k=1, seed=s)["peer"].iloc[0] == picks[s] for s in range(8))
+    both = pairs(net, k=2, seed=3)
     assert both["score"].tolist() == [1.4, 1.4] and both["rank"].tolist() == [1, 2]
 
 
@@ -283,15 +304,16 @@ def greedy_trap():
 
 def test_global_assignment_serves_everyone_where_greedy_fails():
     net = greedy_trap()
-    greedy = pn.match(net, k=1, capacity=1, method="greedy")
-    flow = pn.match(net, k=1, capacity=1)
+    greedy_res = run(net, k=1, capacity=1, method="greedy")
+    flow_res = run(net, k=1, capacity=1)
+    greedy, flow = greedy_res.pairs, flow_res.pairs
     assert set(zip(greedy["seeker"], greedy["peer"], strict=True)) == {("a", "x")}
     assert greedy["score"].sum() == pytest.approx(1.4)
-    assert greedy.attrs["unserved"]["seeker"].tolist() == ["b"]
+    assert greedy_res.unserved["seeker"].tolist() == ["b"]
     assert set(zip(flow["seeker"], flow["peer"], strict=True)) == {("a", "y"), ("b", "x")}
     # a-y: fit 1/2 (idf of t1 and t2 equal) + new tie; b-x: fit 1 + new tie
     assert flow["score"].sum() == pytest.approx(0.7 + 1.2)
-    assert len(flow.attrs["unserved"]) == 0
+    assert len(flow_res.unserved) == 0
 
 
 def test_first_suggestions_before_second_ones():
@@ -300,15 +322,15 @@ def test_first_suggestions_before_second_ones():
     net = make_net([member("a", "OA", needs="t", language="es"), member("b", "OY", needs="t"),
                     member("x", "OX", expertise="t", language="es"),
                     member("y", "OY", expertise="t")])
-    flow = pn.match(net, k=2, capacity=1)
+    flow = pairs(net, k=2, capacity=1)
     assert set(zip(flow["seeker"], flow["peer"], strict=True)) == {("a", "y"), ("b", "x")}
-    greedy = pn.match(net, k=2, capacity=1, method="greedy")
+    greedy = pairs(net, k=2, capacity=1, method="greedy")
     assert set(zip(greedy["seeker"], greedy["peer"], strict=True)) == {("a", "x"), ("a", "y")}
 
 
 def test_explicit_needs_and_expertise():
     net = make_net([member("a", "A"), member("b", "B"), member("c", "C")])
-    m = pn.match(net, needs={"a": ["grants"]},
+    m = pairs(net, needs={"a": ["grants"]},
                  expertise=pd.DataFrame({"member_id": ["b", "c"],
                                          "topic": ["grants; data", "data"]}))
     assert m[["seeker", "peer", "topics"]].values.tolist() == [["a", "b", "grants"]]
@@ -416,17 +438,18 @@ def nx_objective(everyone, k, capacity):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rosters(), k=st.integers(1, 3), capacity=st.integers(1, 3),
-       same_org=st.booleans(), language=st.sampled_from([True, False, "require"]),
+       same_org=st.booleans(), language=st.sampled_from(["bonus", "ignore", "require"]),
        prefer=st.sampled_from(["new_ties", "known", None]))
 def test_constraints_hold_on_generated_rosters(data, k, capacity, same_org, language, prefer):
     rows, inter = data
     net = make_net(rows, interactions=inter)
-    m = pn.match(net, k=k, capacity=capacity, same_org=same_org, language=language,
-                 prefer=prefer)
-    pairs = set(zip(m["seeker"], m["peer"], strict=True))
+    res = run(net, k=k, capacity=capacity, same_org=same_org, language=language,
+              prefer=prefer)
+    m = res.pairs
+    pairs_ = set(zip(m["seeker"], m["peer"], strict=True))
     eligible = oracle_eligible(rows, same_org, language)
-    assert len(pairs) == len(m)                       # no pair twice
-    assert pairs <= eligible                          # self, chain, org, language, topic fit
+    assert len(pairs_) == len(m)                       # no pair twice
+    assert pairs_ <= eligible                          # self, chain, org, language, topic fit
     assert (m["seeker"] != m["peer"]).all()
     assert m.groupby("peer").size().le(capacity).all()
     assert m.groupby("seeker").size().le(k).all()
@@ -434,18 +457,18 @@ def test_constraints_hold_on_generated_rosters(data, k, capacity, same_org, lang
         both = m["seeker_org"].notna() & m["peer_org"].notna()
         assert (m.loc[both, "seeker_org"] != m.loc[both, "peer_org"]).all()
     # every seeker with an eligible peer is counted; as many served as any assignment can
-    seekers = m.attrs["seekers"].set_index("seeker")
+    seekers = res.seekers.set_index("seeker")
     n_elig = pd.Series([s for s, _ in eligible], dtype="str").value_counts()
     assert (seekers["n_eligible"] == n_elig.reindex(seekers.index, fill_value=0)).all()
     assert m["seeker"].nunique() == max_served(eligible, capacity)
     # the LP optimum equals networkx's min-cost flow on the same network (scores of every
     # eligible pair come from a run where k and capacity bind nobody)
-    everyone = pn.match(net, k=50, capacity=50, same_org=same_org, language=language,
+    everyone = pairs(net, k=50, capacity=50, same_org=same_org, language=language,
                         prefer=prefer)
     assert set(zip(everyone["seeker"], everyone["peer"], strict=True)) == eligible
     assert nx_objective(everyone, k, capacity) == pytest.approx(
         lp_objective(m, k), abs=1e-3 * (len(m) + 1))
-    greedy = pn.match(net, k=k, capacity=capacity, same_org=same_org, language=language,
+    greedy = pairs(net, k=k, capacity=capacity, same_org=same_org, language=language,
                       prefer=prefer, method="greedy")
     assert greedy["seeker"].nunique() <= m["seeker"].nunique()
     # fit recomputed from the definition
@@ -468,16 +491,17 @@ def test_constraints_hold_on_generated_rosters(data, k, capacity, same_org, lang
 def test_groups_properties(data, lo, extra):
     rows, _ = data
     hi = lo + extra
-    g = pn.groups(make_net(rows), size=(lo, hi))
-    mem = g.attrs["members"]
+    res = pn.groups(make_net(rows), size=(lo, hi))
+    g = res.groups
+    mem = res.members
     assert g["size"].between(lo, hi).all()
     assert not mem["member_id"].duplicated().any()
     topics = {r["member_id"]: set(filter(None, (r["needs"] or "").split("; ")))
               | set(filter(None, (r["expertise"] or "").split("; "))) for r in rows}
     assert all(row.topic in topics[row.member_id] for row in mem.itertuples())
     with_topic = {k for k, v in topics.items() if v}
-    assert set(mem["member_id"]) | set(g.attrs["ungrouped"]["member_id"]) == with_topic
-    assert not set(mem["member_id"]) & set(g.attrs["ungrouped"]["member_id"])
+    assert set(mem["member_id"]) | set(res.left_out["member_id"]) == with_topic
+    assert not set(mem["member_id"]) & set(res.left_out["member_id"])
     spread = g.groupby("topic")["size"].agg(lambda s: s.max() - s.min())
     assert (spread <= 1).all()                         # balanced sizes within a topic
 
@@ -487,47 +511,61 @@ def test_groups_mix_organizations_and_regions():
     # orgs o1..o8 alternate regions N, S: dealing alone would put all N in one group
     rows = [member(f"o{i}", f"O{i}", needs="t", region="N" if i % 2 else "S")
             for i in range(1, 9)]
-    g = pn.groups(make_net(rows), size=(4, 4))
+    res = pn.groups(make_net(rows), size=(4, 4))
+    g = res.groups
     assert list(g["size"]) == [4, 4] and list(g["n_orgs"]) == [4, 4]
+    assert list(g["n_regions"]) == [1, 1]  # default mix: organizations and sectors
+    res = pn.groups(make_net(rows), size=(4, 4), mix=("org", "region"))
+    g = res.groups
     assert list(g["n_regions"]) == [2, 2]
-    g = pn.groups(make_net(rows), size=(4, 4), mix=("org",))
+    res = pn.groups(make_net(rows), size=(4, 4), mix=("org",))
+    g = res.groups
     assert list(g["n_regions"]) == [1, 1]
-    assert list(g.columns) == ["group", "topic", "size", "members", "n_experts", "n_orgs",
-                               "n_regions", "same_org_pairs", "chain_pairs", "shared_topics"]
+    assert list(g.columns) == ["group", "topic", "language", "level", "size", "members",
+                               "convener", "convener_reason", "first_date", "meeting_slot",
+                               "date_reason", "format", "problem_to_bring", "format_reason",
+                               "n_experts", "n_orgs", "n_sectors", "n_regions",
+                               "same_org_pairs", "chain_pairs", "shared_topics", "invitation"]
 
 
 def test_groups_spread_orgs_and_experts_and_keep_chains_apart():
     rows = [member("a1", "A", needs="t"), member("a2", "A", needs="t"),
             member("b1", "B", expertise="t"), member("b2", "B", expertise="t"),
             member("c1", "C", needs="t", sup="d1"), member("d1", "D", needs="t")]
-    g = pn.groups(make_net(rows), size=(3, 3))
+    res = pn.groups(make_net(rows), size=(3, 3))
+    g = res.groups
     assert list(g["same_org_pairs"]) == [0, 0] and list(g["chain_pairs"]) == [0, 0]
     assert list(g["n_experts"]) == [1, 1]
-    groups_of = g.attrs["members"].set_index("member_id")["group"]
+    groups_of = res.members.set_index("member_id")["group"]
     assert groups_of["c1"] != groups_of["d1"]
-    assert set(g.attrs["members"]["role"]) == {"expert", "learner"}
+    assert set(res.members["role"]) == {"expert", "learner"}
 
 
 def test_groups_shared_topics_within_and_ungrouped():
     rows = [member(f"n{i}", f"N{i}", needs="t; u", region="N") for i in range(4)]
     rows += [member(f"s{i}", f"S{i}", needs="t", region="S") for i in range(3)]
-    g = pn.groups(make_net(rows), size=(3, 4), within="region")
+    res = pn.groups(make_net(rows), size=(3, 4), within="region")
+    g = res.groups
     assert g[["region", "topic", "size", "shared_topics"]].values.tolist() == [
         ["N", "t", 4, "u"], ["S", "t", 3, ""]]
-    g = pn.groups(make_net(rows), size=(4, 6), within="region")
+    res = pn.groups(make_net(rows), size=(4, 6), within="region")
+    g = res.groups
     assert g["region"].tolist() == ["N"]
-    assert g.attrs["ungrouped"]["reason"].tolist() == [
-        "no topic shared by at least 4 members"] * 3
-    g = pn.groups(make_net(rows), size=(4, 6), topic="u")
+    assert res.left_out["reason"].tolist() == [
+        "no topic shared by at least 4 members among those with region S, level staff, "
+        "language en"] * 3
+    res = pn.groups(make_net(rows), size=(4, 6), topic="u")
+    g = res.groups
     assert g["members"].tolist() == ["n0; n1; n2; n3"]
-    assert set(g.attrs["ungrouped"]["member_id"]) == {"s0", "s1", "s2"}
+    assert set(res.left_out["member_id"]) == {"s0", "s1", "s2"}
 
 
 def test_groups_pool_that_cannot_be_split():
     rows = [member(f"m{i}", f"O{i}", needs="t") for i in range(7)]
-    g = pn.groups(make_net(rows), size=(4, 6))
+    res = pn.groups(make_net(rows), size=(4, 6))
+    g = res.groups
     assert g["size"].tolist() == [6]
-    assert g.attrs["ungrouped"]["reason"].tolist() == [
+    assert res.left_out["reason"].tolist() == [
         "pool of 7 on t cannot be split into groups of 4-6"]
 
 
@@ -537,8 +575,12 @@ def test_groups_pool_that_cannot_be_split():
     ({"capacity": 1.5}, "match: capacity must be a positive integer; got 1.5"),
     ({"prefer": "new"}, r"match: prefer must be one of \['new_ties', 'known', None\]; "
                         r"got 'new'"),
-    ({"region": "north"}, r"match: region must be one of \[None, 'same', 'different'\]"),
-    ({"language": "es"}, r"match: language must be one of \[True, False, 'require'\]"),
+    ({"region": "north"}, r"match: region must be one of \['prefer_same', 'same', "
+                          r"'prefer_different', 'ignore'\]; got 'north'"),
+    ({"language": "es"}, r"match: language must be one of \['require', 'bonus', 'ignore'\]"),
+    ({"language": True}, r"match: language must be one of \['require', 'bonus', 'ignore'\]"),
+    ({"levels": "any"}, r"match: levels must be one of \['same', 'adjacent', 'ignore'\]"),
+    ({"purpose": "fun"}, r"match: purpose must be one of \['help', 'integrate'\]"),
     ({"method": "lsa"}, r"match: method must be one of \['flow', 'greedy'\]; got 'lsa'"),
     ({"same_org": "yes"}, "match: same_org must be True or False; got 'yes'"),
     ({"small_event": -1}, "match: small_event must be an integer >= 0; got -1"),
@@ -550,12 +592,12 @@ def test_groups_pool_that_cannot_be_split():
 ])
 def test_match_argument_errors(tiny_net, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        pn.match(tiny_net, **kwargs)
+        pairs(tiny_net, **kwargs)
 
 
 def test_match_type_error(tiny_net):
     with pytest.raises(TypeError, match="match: needs must be None, a DataFrame"):
-        pn.match(tiny_net, needs=["a"])
+        pairs(tiny_net, needs=["a"])
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -573,11 +615,13 @@ def test_groups_argument_errors(tiny_net, kwargs, message):
 
 
 def test_no_needs_gives_empty_tables(tiny_net):
-    m = pn.match(tiny_net)
-    assert len(m) == 0 and len(m.attrs["unserved"]) == 0
+    res = run(tiny_net)
+    m = res.pairs
+    assert len(m) == 0 and len(res.unserved) == 0
     assert list(m.columns)[:3] == ["seeker", "peer", "rank"]
-    g = pn.groups(tiny_net)
-    assert len(g) == 0
+    res = pn.groups(tiny_net)
+    g = res.groups
+    assert len(g) == 0 and len(res) == 0
 
 
 # ------------------------------------------------------------------ riverbend
@@ -606,9 +650,10 @@ def riverbend_oracle(net):
 
 
 def test_riverbend_every_match_respects_the_constraints(riverbend):
-    m = pn.match(riverbend, k=3, capacity=2)
+    res = run(riverbend, k=3, capacity=2)
+    m = res.pairs
     roster, closure, needs, exp = riverbend_oracle(riverbend)
-    seekers = m.attrs["seekers"]
+    seekers = res.seekers
     assert len(m) > 100 and seekers["n_suggested"].gt(0).mean() > 0.9
     ok = []
     for r in m.itertuples():
@@ -626,27 +671,29 @@ def test_riverbend_every_match_respects_the_constraints(riverbend):
     assert not m.duplicated(["seeker", "peer"]).any()
     # one line per match, naming topics, language, region, tie and orgs
     assert m["reasons"].str.contains("\n").sum() == 0
-    assert m["reasons"].str.match(r"^covers .+ \(\d+% of needs\).*; (shared language|languages)"
-                                  r" .+; (same region|regions) .+; (new tie|already know each "
-                                  r"other); orgs .+ / .+$").all()
+    assert m["reasons"].str.match(r"^covers .+ \(\d+% of needs\).*; (shared language .+|no "
+                                  r"shared language); (same region|regions) .+; levels? .+; "
+                                  r"(new tie|already know each other); orgs .+ / .+$").all()
     served = seekers["n_suggested"].gt(0).sum()
-    assert served + len(m.attrs["unserved"]) == len(seekers)
+    assert served + len(res.unserved) == len(seekers)
 
 
 def test_riverbend_groups(riverbend):
-    g = pn.groups(riverbend, size=(4, 6))
+    res = pn.groups(riverbend, size=(4, 6))
+    g = res.groups
     assert g["size"].between(4, 6).all()
     assert g["chain_pairs"].sum() == 0
     # same-organization pairs are as few as the pools allow: an org with c members in a
     # topic split into n groups leaves at least r * C(q + 1, 2) + (n - r) * C(q, 2) pairs
-    mem = g.attrs["members"]
-    n_groups = g.groupby("topic").size()
-    counts = mem.groupby(["topic", "org"]).size().reset_index(name="c")
-    q, r = counts["c"] // counts["topic"].map(n_groups), counts["c"] % counts["topic"].map(
-        n_groups)
-    bound = r * (q + 1) * q // 2 + (counts["topic"].map(n_groups) - r) * q * (q - 1) // 2
-    assert g.groupby("topic")["same_org_pairs"].sum().to_dict() == \
-        bound.groupby(counts["topic"]).sum().to_dict()
+    # (pools: one topic at one level in one language)
+    mem = res.members
+    pool = ["topic", "level", "language"]
+    n_groups = g.groupby(pool).size().rename("n")
+    counts = mem.groupby([*pool, "org"]).size().reset_index(name="c").join(n_groups, on=pool)
+    q, r = counts["c"] // counts["n"], counts["c"] % counts["n"]
+    bound = r * (q + 1) * q // 2 + (counts["n"] - r) * q * (q - 1) // 2
+    assert g.groupby(pool)["same_org_pairs"].sum().to_dict() == \
+        bound.groupby([counts[c] for c in pool]).sum().to_dict()
 
 
 # ------------------------------------------------------------------ CLI
@@ -654,8 +701,9 @@ def test_cli_match(tmp_path, capsys):
     folder = pn.save(greedy_trap(), tmp_path / "net", format="csv")
     out = tmp_path / "m.csv"
     unserved = tmp_path / "u.csv"
+    old = ["--language", "bonus", "--region", "ignore"]
     rc = main(["match", str(folder), "--k", "1", "--capacity", "1", "--out", str(out),
-               "--unserved", str(unserved)])
+               "--unserved", str(unserved), *old])
     assert rc == 0
     text = capsys.readouterr().out
     assert "2 suggested matches written to" in text
@@ -666,7 +714,7 @@ def test_cli_match(tmp_path, capsys):
     rc = main(["match", str(folder), "--k", "1", "--capacity", "1", "--language", "require"])
     text = capsys.readouterr().out
     assert rc == 0
-    assert "a <- x (score 1.40): covers t1; t2 (100% of needs)" in text
+    assert "a <- x (score 1.70, training): covers t1; t2 (100% of needs)" in text
     assert "2 seekers, 1 served, 1 unserved" in text
     assert "unserved b (needs t2): every peer with the expertise is excluded: " \
            "1 no shared language" in text
@@ -691,7 +739,7 @@ def test_cli_match_bad_argument(tmp_path, capsys):
     assert "match: k must be a positive integer; got 0" in capsys.readouterr().err
 
 
-def test_attrs_travel_with_copies():
-    m = pn.match(greedy_trap(), k=1, capacity=1)
-    assert "unserved" in m.head(1).attrs and "seekers" in m.copy().attrs
-    assert np.array_equal(m.attrs["seekers"]["n_suggested"], [1, 1])
+def test_result_is_a_dataclass_not_attrs():
+    res = run(greedy_trap(), k=1, capacity=1)
+    assert isinstance(res, pn.MatchResult) and res.pairs.attrs == {}
+    assert np.array_equal(res.seekers["n_suggested"], [1, 1])
