@@ -95,7 +95,8 @@ def test_scores_match_the_formula_by_hand():
     assert row["shared_language"] == "" and not row["same_region"]
     assert list(m.columns) == ["seeker", "peer", "rank", "score", "topics",
                                "share_need_covered", "proven", "shared_language", "same_region",
-                               "known", "seeker_org", "peer_org", "seeker_level", "peer_level",
+                               "known", "seeker_org", "peer_org", "seeker_region",
+                               "peer_region", "seeker_level", "peer_level",
                                "peer_other_orgs", "format", "problem_to_bring", "format_reason",
                                "evidence", "reasons", "introduction"]
     assert isinstance(m.index, pd.RangeIndex)

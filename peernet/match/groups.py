@@ -143,7 +143,8 @@ def groups(net: PeerNetwork, *, size: tuple[int, int] = (4, 6),
     for col in _ATTRS:
         attrs[col] = attr(roster, col).to_numpy(dtype=object)
     attrs["level"] = lvl["level"].to_numpy(dtype=object)
-    attrs["pool_language"] = _pool_language(roster, chosen)
+    attrs["pool_language"] = _pool_language(
+        roster, interest, lvl["level"] if levels == "same" else pd.Series("", index=lvl.index))
     chain = chain_keys(roster, ids)
     order = pd.Series(np.random.default_rng(seed).random(len(ids)), index=ids)
 
@@ -207,16 +208,27 @@ def _timestamp(value: Any) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-def _pool_language(roster: pd.DataFrame, chosen: pd.Index) -> np.ndarray:
-    """Each member's pool language: their only one, or the least spoken of theirs among the
-    chosen members (bilingual members make the smaller language's groups possible)."""
+def _pool_language(roster: pd.DataFrame, interest: pd.DataFrame,
+                   level: pd.Series) -> np.ndarray:
+    """Each member's pool language: their only one; for a member who speaks several, the one
+    that gives them the largest topic pool at their level (ties: the least spoken language,
+    whose groups need bilingual members most)."""
     langs = split_list(attr(roster, "language").dropna()).str.lower()
     who = roster["member_id"].astype("str")
-    spoken = langs[who.loc[langs.index].isin(chosen).to_numpy()].value_counts()
-    df = pd.DataFrame({"i": langs.index, "lang": langs.to_numpy(),
-                       "n": spoken.reindex(langs.to_numpy()).fillna(0).to_numpy()})
-    best = df.sort_values(["i", "n", "lang"]).drop_duplicates("i").set_index("i")["lang"]
-    return best.reindex(range(len(roster))).to_numpy(dtype=object)
+    long = pd.DataFrame({"i": langs.index, "member_id": who.loc[langs.index].to_numpy(),
+                         "lang": langs.to_numpy()})
+    long["level"] = level.loc[long["i"]].to_numpy()
+    chosen = long[long["member_id"].isin(interest["member_id"])]
+    spoken = chosen["lang"].value_counts()
+    topic = chosen.merge(interest[["member_id", "topic"]], on="member_id")
+    pool = topic.groupby(["topic", "level", "lang"])["member_id"].transform("nunique")
+    best_pool = topic.assign(pool=pool.to_numpy()).groupby(["i", "lang"])["pool"].max()
+    long["pool"] = best_pool.reindex(pd.MultiIndex.from_frame(long[["i", "lang"]])) \
+        .fillna(0).to_numpy()
+    long["spoken"] = spoken.reindex(long["lang"]).fillna(0).to_numpy()
+    best = long.sort_values(["i", "pool", "spoken", "lang"],
+                            ascending=[True, False, True, True]).drop_duplicates("i")
+    return best.set_index("i")["lang"].reindex(range(len(roster))).to_numpy(dtype=object)
 
 
 def _drop_chains(assignment: list[list[str]], chain: np.ndarray, ids: pd.Index, lo: int,

@@ -30,8 +30,9 @@ __all__ = ["match", "PAIR_COLUMNS", "SEEKER_COLUMNS"]
 
 PAIR_COLUMNS = ["seeker", "peer", "rank", "score", "topics", "share_need_covered", "proven",
                 "shared_language", "same_region", "known", "seeker_org", "peer_org",
-                "seeker_level", "peer_level", "peer_other_orgs", "format", "problem_to_bring",
-                "format_reason", "evidence", "reasons", "introduction"]
+                "seeker_region", "peer_region", "seeker_level", "peer_level",
+                "peer_other_orgs", "format", "problem_to_bring", "format_reason", "evidence",
+                "reasons", "introduction"]
 SEEKER_COLUMNS = ["seeker", "needs", "level", "n_fitting", "n_eligible", "n_suggested",
                   "reason"]
 _CAND = {"s": "int64", "p": "int64", "score": "float64", "fit": "float64", "proven": bool,
@@ -174,11 +175,13 @@ def match(net: PeerNetwork, *, purpose: str = "help",
         seekers = np.flatnonzero(m.need_mass > 0)
         cand, tally = _help_candidates(r, o, m, seekers)
         nobody = "no other current member lists expertise in "
+        barred = "every peer with the expertise is excluded: "
     else:
         seekers, bridges = _newcomers_and_bridges(r, o, reach)
         cand, tally = _integrate_candidates(r, o, m, seekers, bridges, reach)
         nobody = (f"no established member knows people in {o.bridge_orgs}+ other "
                   "organizations; needs: ")
+        barred = "every bridging member is excluded: "
     cand = cand.sort_values(["score", "tiebreak"], ascending=False, kind="stable")
     if o.method == "flow":
         chosen = solve_flow(cand, o.k, o.capacity, max_score=o.max_score)
@@ -189,7 +192,8 @@ def match(net: PeerNetwork, *, purpose: str = "help",
     pairs = _pair_table(picked, r, need_long, exp_long, reach)
     pairs, groups = pair_formats(pairs, net, exp_long, purpose=o.purpose)
     pairs = pairs[PAIR_COLUMNS]
-    seekers_df = _seeker_table(seekers, r, need_long, tally, pairs, o.capacity, nobody)
+    seekers_df = _seeker_table(seekers, r, need_long, tally, pairs, o.capacity, nobody,
+                               barred)
     params = {f: getattr(o, f) for f in Options.__dataclass_fields__}
     params["level_map"] = r.level_map.source
     return MatchResult(pairs=pairs, groups=groups, seekers=seekers_df,
@@ -358,7 +362,7 @@ def _pair_table(picked: pd.DataFrame, r: Roster, need_long: pd.DataFrame,
 
 def _seeker_table(seekers: np.ndarray, r: Roster, need_long: pd.DataFrame,
                   tally: pd.DataFrame, pairs: pd.DataFrame, capacity: int,
-                  nobody: str) -> pd.DataFrame:
+                  nobody: str, barred_by: str) -> pd.DataFrame:
     """One row per seeker: needs, level, peers who fit, peers left after the rules,
     suggestions, and why a seeker got none."""
     seeker_ids = pd.Index(r.ids[seekers])
@@ -378,8 +382,7 @@ def _seeker_table(seekers: np.ndarray, r: Roster, need_long: pd.DataFrame,
         n_suggested.to_numpy() > 0, "",
         np.where(n_fitting.to_numpy() == 0, nobody + needs.to_numpy(dtype=object),
                  np.where(n_eligible.to_numpy() == 0,
-                          "every peer with the expertise is excluded: "
-                          + barred_txt.to_numpy(dtype=object),
+                          barred_by + barred_txt.to_numpy(dtype=object),
                           "all " + n_eligible.astype("str").to_numpy(dtype=object)
                           + f" eligible peer(s) were already suggested {capacity} time(s)")))
     lvl = r.levels.set_index("member_id")["level"]
