@@ -248,6 +248,11 @@ def _reasons(pairs: pd.DataFrame, solved: np.ndarray, purpose: str) -> pd.Series
         "str")
 
 
+def _first(labels: Mapping[str, str], member: str) -> str:
+    """A first name for a greeting (the label's first word), or the id."""
+    return labels[member].split(" ")[0] if member in labels else member
+
+
 def introductions(pairs: pd.DataFrame, labels: Mapping[str, str]) -> pd.Series:
     """A draft introduction for each pair, naming people by ``labels`` (id -> name; ids when
     absent). Built from the pair's topics, evidence, format and problem to bring."""
@@ -280,12 +285,16 @@ def introductions(pairs: pd.DataFrame, labels: Mapping[str, str]) -> pd.Series:
             plan = f"a short training: {p} shows how they work on {topics}"
         spoken = " and ".join(language_name(x) for x in row.shared_language.split("; ") if x)
         lang = f" You both speak {spoken}." if spoken else ""
+        same = row.same_region is not pd.NA and bool(row.same_region)
         where = (f" Both of you work in the {row.seeker_region} region, so meeting in "
-                 "person is an option." if bool(row.same_region is True) else
+                 "person is an option." if same else
                  " You work in different regions: a video call may be easiest.")
         looking = (f"{s} is looking for help with {topics}" if row.topics else
                    f"{s} is new to the network")
-        out.append(f"Dear {s} and {p}, let me introduce you: {s}{so} and {p}{po}. {looking}, "
-                   f"and {offer}. I suggest {plan}.{lang}{where} Could you find an hour in "
-                   "the next two weeks?")
+        hello = f"Dear {_first(labels, row.seeker)} and {_first(labels, row.peer)}, "
+        meet = (f"you already know each other; here is a reason to meet again: {s}{so} and "
+                f"{p}{po}." if row.known else
+                f"let me introduce you: {s}{so} and {p}{po}.")
+        out.append(f"{hello}{meet} {looking}, and {offer}. I suggest {plan}.{lang}{where} "
+                   "Could you find an hour in the next two weeks?")
     return pd.Series(out, dtype="str", index=pairs.index)

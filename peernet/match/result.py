@@ -184,6 +184,19 @@ class MatchResult:
         t["draft_invitation"] = invitations(g, labels) if names else g["invitation"]
         return t.reset_index(drop=True)
 
+    def _with_names(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``df`` with the name and email of its member column (``seeker`` or ``member_id``)
+        inserted after it."""
+        key = "seeker" if "seeker" in df.columns else "member_id"
+        if key not in df.columns or df.empty:
+            return df
+        people = self.people.set_index("member_id")
+        out = df.copy()
+        at = list(out.columns).index(key) + 1
+        for j, what in enumerate(("name", "email")):
+            out.insert(at + j, what, people[what].reindex(out[key]).fillna("").to_numpy())
+        return out
+
     def to_excel(self, path: str | Path, *, names: bool = False) -> Path:
         """Write the introductions workbook a coordinator sends.
 
@@ -228,6 +241,9 @@ class MatchResult:
                              "value": ["included (--names)" if names else
                                        "not included: member ids only (use --names)"]})
         sheets.append(("About", pd.concat([note, about, settings], ignore_index=True)))
+        if names and len(self.people):
+            sheets = [(n, d if n in ("Introductions", "About", "Groups")
+                       else self._with_names(d)) for n, d in sheets]
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             for name, df in sheets:
                 df.to_excel(xw, sheet_name=name, index=False)

@@ -185,9 +185,11 @@ def test_formats_follow_the_factsheet(trial_match):
     assert p.loc[("a1", "b2"), "evidence"] == "pr2 (housing, solved 2025-03-15)"
     assert p.loc[("a1", "b2"), "format_reason"] == "b2 helped solve 1 problem(s) on housing"
     intro = p.loc[("a1", "b2"), "introduction"]
-    assert intro.startswith("Dear a1 and b2, let me introduce you: a1 (A) and b2 (B). a1 is "
-                            "looking for help with housing, and b2 has helped solve 1 housing "
-                            "problem in the network (pr2).")
+    # b2 helped on a1's problem pr2: they know each other already
+    assert intro.startswith("Dear a1 and b2, you already know each other; here is a reason "
+                            "to meet again: a1 (A) and b2 (B). a1 is looking for help with "
+                            "housing, and b2 has helped solve 1 housing problem in the network "
+                            "(pr2).")
     assert "You both speak English." in intro and "different regions" in intro
 
 
@@ -371,7 +373,7 @@ def test_workbook_has_ids_by_default_and_names_on_request(trial_match, tmp_path)
         "problem_to_bring", "why_this_format", "why_this_pair", "draft_introduction"]
     assert len(intro) == 16
     cells = [str(c) for ws in wb for row in ws.values for c in row if c is not None]
-    assert not any("@" in c or "Name " in c for c in cells)       # no email, no name
+    assert not any("@" in c or "Example" in c for c in cells)       # no email, no name
     assert wb["Introductions"].freeze_panes == "A2"
     row = intro.set_index(["seeker", "peer"]).loc[("a2", "b1")]
     assert row["format"] == "case study" and row["shared_language"] == "es"
@@ -383,9 +385,13 @@ def test_workbook_has_ids_by_default_and_names_on_request(trial_match, tmp_path)
     path = trial_match.to_excel(tmp_path / "named.xlsx", names=True)
     intro = sheet(path, "Introductions").set_index(["seeker", "peer"])
     row = intro.loc[("a2", "b1")]
-    assert row["seeker_name"] == "Name A2" and row["peer_email"] == "b1@b.example.org"
-    assert row["draft_introduction"].startswith("Dear Name A2 and Name B1, let me introduce "
-                                                "you: Name A2 (A) and Name B1 (B).")
+    assert row["seeker_name"] == "A2 Example" and row["peer_email"] == "b1@b.example.org"
+    assert row["draft_introduction"].startswith("Dear A2 and B1, let me introduce you: A2 "
+                                                "Example (A) and B1 Example (B).")
+    assert "Both of you work in the" not in row["draft_introduction"]  # North / South
+    unserved = sheet(path, "Unserved").set_index("seeker")
+    assert unserved.loc["d3", "name"] == "D3 Example" and unserved.loc["d3", "email"] == (
+        "d3@d.example.org")
     with pytest.raises(ValueError, match="to_excel: path must end in .xlsx"):
         trial_match.to_excel(tmp_path / "x.csv")
 
@@ -397,8 +403,8 @@ def test_group_workbook(trial, tmp_path):
     assert wb.sheetnames == ["Introductions", "Members", "Left out", "Levels", "About"]
     intro = sheet(path, "Introductions")
     assert len(intro) == len(res.groups)
-    assert intro["member_names"].str.contains("Name ").all()
-    assert intro["draft_invitation"].str.startswith("Dear Name ").all()
+    assert intro["member_names"].str.contains("Example").all()
+    assert intro["draft_invitation"].str.contains(" Example").all()
     assert (intro["first_date"] == res.groups["first_date"]).all()
 
 
@@ -411,7 +417,7 @@ def test_cli_writes_the_workbook(tmp_path, capsys):
     assert "14 seekers, 10 served, 4 unserved; cross-region share 0.688" in text
     assert "seeker_name" not in sheet(out, "Introductions").columns
     assert main(["match", str(folder), "--out", str(out), "--names"]) == 0
-    assert sheet(out, "Introductions")["seeker_name"].str.startswith("Name ").all()
+    assert sheet(out, "Introductions")["seeker_name"].str.endswith(" Example").all()
     assert main(["match", str(folder), "--purpose", "integrate", "--levels", "adjacent"]) == 0
     assert "c2 (score" in capsys.readouterr().out
 

@@ -58,7 +58,7 @@ def members() -> pd.DataFrame:
     rows = []
     for mid, org, title, lang, sup, needs, exp in ROWS:
         sector, region = ORGS[org]
-        rows.append({"member_id": mid, "name": f"Name {mid.upper()}",
+        rows.append({"member_id": mid, "name": f"{mid.title()} Example",
                      "email": f"{mid}@{org.lower()}.example.org", "org": org,
                      "sector": sector, "region": region, "language": lang, "title": title,
                      "supervisor_id": sup, "needs": needs, "expertise": exp,
