@@ -203,8 +203,9 @@ def invitations(groups: pd.DataFrame, labels: Mapping[str, str]) -> pd.Series:
         out.append(
             f"Dear {', '.join(who)}: you work in {g.n_orgs} organizations and share an "
             f"interest in {t}. We propose a peer group, convened by {conv}, to meet first on "
-            f"{g.first_date} ({g.meeting_slot}, when most of you already meet). Format: "
-            f"{g.format}; to bring: {bring}. At the end of the first meeting, please agree "
+            f"{g.first_date} ({g.meeting_slot}: the slot at which you most often already "
+            f"meet). Format: {g.format}; to bring: {bring}. At the end of the first meeting, "
+            "please agree "
             "on the next date and on who does what before it.")
     return pd.Series(out, dtype="str", index=groups.index)
 
