@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..metrics.followup import closed
 from ..network import PeerNetwork
 from ..schema import split_list
 from .profiles import norm_topics, solved_mask
@@ -55,10 +56,7 @@ def problem_log(net: PeerNetwork) -> pd.DataFrame:
     p = p[p["topic"].notna()].copy()
     p["topic"] = norm_topics(p["topic"])
     p["solved"] = solved_mask(p).to_numpy(bool)
-    status = p["status"].astype("str").str.lower() if "status" in p.columns else None
-    closed = status.isin(["dropped", "closed", "withdrawn"]).to_numpy(bool) \
-        if status is not None else np.zeros(len(p), bool)
-    p["open"] = ~p["solved"].to_numpy(bool) & ~closed
+    p["open"] = ~closed(p)
     for col in ("helpers", "solved_at"):
         if col not in p.columns:
             p[col] = None

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..metrics.followup import solved
 from ..network import PeerNetwork
 from ..schema import split_list
 
@@ -62,13 +63,10 @@ def _long_from(value: Any, *, what: str) -> pd.DataFrame:
 
 
 def solved_mask(p: pd.DataFrame) -> pd.Series:
-    """Problems of the log that were solved (status ``solved`` or a ``solved_at`` date)."""
-    solved = pd.Series(False, index=p.index)
-    if "status" in p.columns:
-        solved |= (p["status"] == "solved").fillna(False).astype(bool)
-    if "solved_at" in p.columns:
-        solved |= p["solved_at"].notna()
-    return solved
+    """Problems of the log that were solved, by the one definition of
+    :func:`peernet.metrics.followup.solved` (status ``solved``; without a status, a
+    ``solved_at`` date)."""
+    return pd.Series(solved(p), index=p.index)
 
 
 def profiles(net: PeerNetwork, needs: Any = None, expertise: Any = None,
