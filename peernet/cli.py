@@ -27,6 +27,20 @@ def _load(path: str, tz: str | None = None):
         return load(path, tz=tz)
 
 
+def _load_any(args: argparse.Namespace):
+    """A canonical folder with pn.load; a folder of raw exports (and its roster) with
+    pn.read_events."""
+    path = Path(args.path)
+    if path.exists() and not _is_canonical(path):
+        from .io.folder import read_events
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            return read_events(path, tz=args.tz or "UTC", roster=args.roster,
+                               identities=args.aliases, dayfirst=args.dayfirst)
+    return _load(args.path, args.tz)
+
+
 def _is_canonical(path: Path) -> bool:
     """A canonical peernet folder: it holds a members table (else: a folder of exports)."""
     return path.is_dir() and any((path / f"members{ext}").exists()
@@ -37,11 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.exists() and not _is_canonical(path):
         # a folder (or file) of raw exports: Zoom, Teams, Meet, Slack, mbox, sign-in sheets
-        from .io.folder import read_events
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DataQualityWarning)
-            net = read_events(path, tz=args.tz or "UTC")
+        net = _load_any(args)
         print(f"{path.name}: exports read in time zone {net.tz}")
     else:
         net = _load(args.path, args.tz)
@@ -71,7 +81,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"[{time.perf_counter() - t0:5.1f}s] {message}", file=sys.stderr, flush=True)
 
     progress(f"loading {args.path}")
-    net = _load(args.path, args.tz)
+    net = _load_any(args)
     year = args.year
     compare = args.compare if args.compare is not None else year - 1
     fiscal = args.fiscal_start is not None and args.fiscal_start != 1
@@ -101,7 +111,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_match(args: argparse.Namespace) -> int:
     import peernet as pn
 
-    net = _load(args.path, args.tz)
+    net = _load_any(args)
     if args.period:
         net = net.period(args.period)
     prefer = None if args.prefer == "none" else args.prefer
@@ -132,16 +142,29 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_options(p: argparse.ArgumentParser) -> None:
+    """Options for a folder of raw exports (Zoom, Teams, Slack, surveys...)."""
+    p.add_argument("--roster", default=None, help="the roster (CSV/XLSX) for a folder of "
+                   "raw exports (default: a roster file found in the folder)")
+    p.add_argument("--aliases", default=None, help="alias table (member_id, kind, alias) "
+                   "for a folder of raw exports")
+    p.add_argument("--dayfirst", action="store_true", help="read dates that fit both "
+                   "orders (04/03/2025) as day/month; each file's order is otherwise "
+                   "decided on its own")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peernet", description="Evaluate peer networks.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="load a folder and print its data-quality summary")
     p.add_argument("path")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")
+    _export_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("evaluate", help="the annual evaluation report")
-    p.add_argument("path", help="a peernet folder (members.csv, interactions.csv, ...)")
+    p.add_argument("path", help="a peernet folder (members.csv, interactions.csv, ...) or a "
+                   "folder of raw exports with a roster")
     p.add_argument("--year", required=True, type=int, help="the year to evaluate, e.g. 2025")
     p.add_argument("--compare", type=int, default=None, help="year to compare with "
                    "(default: the year before)")
@@ -154,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bootstrap", type=int, default=200, help="resamples of the year's "
                    "events for the intervals of network metrics (default 200; 0 skips them)")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")
+    _export_options(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("match", help="suggest peer matches")
@@ -187,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only members with these roles take part (e.g. member coordinator)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tz", default=None)
+    _export_options(p)
     p.set_defaults(func=cmd_match)
     return parser
 

@@ -24,7 +24,7 @@ from .periods import DEFAULT_START_MONTH, Window, parse_period, period_starts
 from .quality import DataQuality, QualityLog
 from .schema import MEMBER_REFERENCES, TABLES, coerce_table, empty_table, split_list
 
-__all__ = ["PeerNetwork", "Window", "parse_period", "TABLE_NAMES"]
+__all__ = ["PeerNetwork", "Window", "parse_period", "TABLE_NAMES", "mark_guests", "guest_ids"]
 
 TABLE_NAMES = ("members", "events", "interactions", "problems", "actions", "surveys",
                "checklist", "outcomes")
@@ -90,7 +90,7 @@ class PeerNetwork(Memoized):
                     actions: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None,
                     checklist: pd.DataFrame | None = None,
                     outcomes: pd.DataFrame | None = None, tz: str = "UTC",
-                    errors: str = "report", dayfirst: bool = False,
+                    errors: str = "report", dayfirst: bool | Mapping[str, bool] = False,
                     sources: Mapping[str, str] | None = None,
                     rows: Mapping[str, np.ndarray] | None = None,
                     quality: DataQuality | None = None, name: str = "network",
@@ -136,7 +136,8 @@ class PeerNetwork(Memoized):
             log.read(len(df))
             tables[table], rows[table] = coerce_table(
                 df, table, tz=tz, log=log, rows=rows.get(table), errors=errors,
-                dayfirst=dayfirst, return_rows=True)
+                dayfirst=bool(dayfirst.get(table, False)) if isinstance(dayfirst, Mapping)
+                else dayfirst, return_rows=True)
             logs[table] = log
         provided = frozenset(tables) | {"members", "interactions"}
         if "interactions" not in tables:
@@ -298,7 +299,7 @@ class PeerNetwork(Memoized):
 
     # ------------------------------------------------------------------ members
     def members_active(self) -> pd.Index:
-        """Ids of members who did something in the window (sorted).
+        """Ids of members who did something in the window (sorted); guests are not members.
 
         Active means: the source of at least one interaction (attending included), or the
         person who raised or helped solve a problem in the window.
@@ -315,6 +316,9 @@ class PeerNetwork(Memoized):
             if "helpers" in self.problems.columns:
                 ids.append(split_list(self.problems["helpers"]))
         values = pd.unique(pd.concat(ids, ignore_index=True).astype("str")) if ids else []
+        guests = guest_ids(self.members)   # guests are in the log, never members
+        if guests:
+            values = [v for v in values if v not in guests]
         return pd.Index(sorted(values), name="member_id", dtype="str")
 
     def members_current(self) -> pd.Index:
@@ -341,6 +345,40 @@ class PeerNetwork(Memoized):
         return (f"<b>PeerNetwork {html.escape(self.name)}</b> period {html.escape(self.label)}, "
                 f"zone {html.escape(self.tz)}<table><tr><th>table</th><th>rows</th></tr>"
                 f"{rows}</table>")
+
+
+def mark_guests(members: pd.DataFrame) -> pd.DataFrame:
+    """The members table with its ``guest`` column: who is kept in the log but is not a member.
+
+    A guest is a person seen in the data but not matched to the roster (``unmatched``) when
+    the network has a roster (at least one member who is not ``unmatched``), or an
+    unidentified participant (``anonymous``: a device or a phone number), roster or not.
+    Without any roster every person seen is a member. Guests keep their own ids and their
+    rows in every table; they are never counted as members (``net.members_active()``,
+    ``pn.participation``'s member columns and every member denominator leave them out).
+    """
+    if "unmatched" not in members.columns and "anonymous" not in members.columns:
+        if "guest" in members.columns:
+            return members
+        return members.assign(guest=pd.array([False] * len(members), dtype="boolean"))
+
+    def flag(col: str) -> np.ndarray:
+        if col not in members.columns:
+            return np.zeros(len(members), bool)
+        return members[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+    unmatched, anonymous = flag("unmatched"), flag("anonymous")
+    roster_given = bool((~unmatched & ~anonymous).any())
+    guest = anonymous | (unmatched & roster_given)
+    return members.assign(guest=pd.array(guest, dtype="boolean"))
+
+
+def guest_ids(members: pd.DataFrame) -> set[str]:
+    """Ids of the guests of a members table (empty without a ``guest`` column)."""
+    if "guest" not in members.columns:
+        return set()
+    g = members["guest"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return set(members.loc[g, "member_id"].astype("str"))
 
 
 # ---------------------------------------------------------------------- cross checks
@@ -402,7 +440,9 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
             members = members.assign(unmatched=pd.array([False] * len(members),
                                                        dtype="boolean"))
         tables["members"] = pd.concat([members, new], ignore_index=True)
-    members = tables["members"]
+    members = tables["members"] = mark_guests(tables["members"]) if (
+        "unmatched" in tables["members"].columns or "anonymous" in tables["members"].columns
+        or "guest" in tables["members"].columns) else tables["members"]
     if "supervisor_id" in members.columns:
         bad = members["supervisor_id"].notna() & ~members["supervisor_id"].isin(
             set(members["member_id"]))

@@ -31,7 +31,8 @@ from .errors import DataError
 from .quality import QualityLog
 
 __all__ = [
-    "Column", "TableSpec", "TABLES", "INTERACTION_KINDS", "DEFAULT_WEIGHTS", "CHANNELS",
+    "Column", "TableSpec", "TABLES", "INTERACTION_KINDS", "DEFAULT_WEIGHTS", "MUTUAL_KINDS",
+    "CHANNELS",
     "EVENT_KINDS", "EVENT_FORMATS", "TOPIC_SEPARATOR", "coerce_table", "parse_datetimes",
     "check_columns", "split_list", "empty_table",
 ]
@@ -45,6 +46,12 @@ INTERACTION_KINDS = ("attend", "message", "reply", "mention", "reaction", "call"
 DEFAULT_WEIGHTS = {"attend": 1.0, "message": 1.0, "reply": 1.0, "mention": 0.5,
                    "reaction": 0.25, "call": 1.0, "contact": 1.0, "help": 2.0,
                    "resource": 1.5, "referral": 1.5}
+#: Whether a kind is mutual (both people took part: a face-to-face contact, logged once in
+#: any order; it says nothing about reciprocity) or directed (one person acts towards
+#: another). Attendance has no target. Contact is mutual; every other kind is directed.
+MUTUAL_KINDS = {"attend": False, "message": False, "reply": False, "mention": False,
+                "reaction": False, "call": False, "contact": True, "help": False,
+                "resource": False, "referral": False}
 CHANNELS = ("in_person", "video", "phone", "email", "chat", "listserv")
 EVENT_KINDS = ("meeting", "training", "call", "thread", "channel", "webinar", "other")
 EVENT_FORMATS = ("network_meeting", "regional_meeting", "training", "case_study",
@@ -118,6 +125,10 @@ TABLES: dict[str, TableSpec] = {
               example="funding"),
             C("unmatched", "bool", description="Added by a loader: seen in the data, not on "
               "the roster"),
+            C("anonymous", "bool", description="Added by a loader: a device or phone number, "
+              "not an identified person"),
+            C("guest", "bool", description="Seen in the data but not a member: not on the "
+              "roster (when there is one) or anonymous; never counted as a member"),
         ), key="member_id", time="joined"),
     "events": TableSpec(
         "events", "A meeting, training, call, channel or thread: one row an event.",

@@ -48,6 +48,19 @@ name the part file and its row (`interactions/year=2025/part-0.parquet, row 4`).
   empty (optional column); every such row is in `net.quality` with file, row (as a
   spreadsheet shows it, header = row 1), column, value, problem and action. A member id that
   is not on the roster adds that person to `members` with `unmatched = true`.
+- **The roster is the membership boundary.** When the network has a roster (at least one
+  member who is not `unmatched`), a person seen in the data but not on it is a **guest**
+  (`guest = true`), and so is every unidentified participant (`anonymous = true`: a device
+  such as `Emily's iPad` or a phone number). Guests keep their own ids and all their rows
+  (a meeting they attended, a message they wrote), but are never counted as members:
+  `net.members_active()`, `pn.participation`'s member columns and every share of members
+  leave them out; `pn.participation` counts them apart (`guests_active`,
+  `guest_attendances`). The quality summary lists each guest who looks like a person as
+  "not on the roster: add them or give an alias". Without any roster, everyone seen is a
+  member (only devices and phone numbers are guests).
+- **Missing values.** In a roster read by `pn.read_roster` (and a `members` table read by
+  `pn.load`), `NA`, `N/A`, `#N/A`, `null`, `none`, `-`, `--` and empty cells are missing
+  (`na_values=` changes the list).
 
 ## Dtypes
 

@@ -177,10 +177,16 @@ LOADERS = [
     Loader("read_survey", sources=lambda: tuple(
         p for p in _files("survey", "*.csv") if p.name != "partner_roster.csv"),
         special={"long_ratings.csv": {"format": "long"}}),
+    Loader("read_roster", sources=lambda: (FIXTURES / "trial" / "roster.xlsx",
+                                           FIXTURES / "survey" / "partner_roster.csv"),
+           examples=5),
+    Loader("read_edges", {"time": 0, "source": 1, "target": 2, "unit": "s",
+                          "origin": "2013-06-24 08:00", "resolution": 20},
+           sources=lambda: _files("edges", "*.dat"), examples=5),
 ]
 IDS = [loader.name for loader in LOADERS]
 PUBLIC_LOADERS = {"load", "read_zoom", "read_teams", "read_meet", "read_slack", "read_mbox",
-                  "read_signin", "read_events", "read_survey"}
+                  "read_signin", "read_events", "read_survey", "read_roster", "read_edges"}
 
 
 def test_every_public_loader_is_fuzzed_and_guarded():
@@ -485,7 +491,8 @@ def test_fixtures_load_as_they_are(loader):
     for source in sources:
         out = run(loader, source, names_of(source), loader.kwargs_for(source))
         assert isinstance(out, pn.PeerNetwork), f"{source.name}: {out}"
-        assert len(out.interactions) + len(out.surveys) > 0
+        assert len(out.interactions) + len(out.surveys) > 0 or (
+            loader.name == "read_roster" and len(out.members) > 0)
 
 
 def mutate_and_run(loader: Loader, source: Path, how: str, fraction: float, seed: int):
@@ -709,7 +716,8 @@ def test_column_twice_after_trimming_spaces(tmp_path):
 
 
 @pytest.mark.parametrize("parquet", [False, True])
-def test_dates_beyond_nanosecond_range_are_dropped_not_crashing(tmp_path, parquet):
+def test_dates_beyond_nanosecond_range_get_an_error_that_says_so(tmp_path, parquet):
+    # issue 17: not "expected ISO 8601", and not a half-read file
     folder = canonical_copy(tmp_path)
     df = pd.DataFrame({"timestamp": ["9999-12-31 23:59", "1000-01-01", "2025-01-05 10:00",
                                      "9999-01-01T00:00:00Z"],
@@ -719,14 +727,12 @@ def test_dates_beyond_nanosecond_range_are_dropped_not_crashing(tmp_path, parque
         df.to_parquet(folder / "interactions.parquet")
     else:
         df.to_csv(folder / "interactions.csv", index=False)
+    name = "interactions.parquet" if parquet else "interactions.csv"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        net = pn.load(folder)
-    assert net.interactions["source"].tolist() == ["cai"]
-    dropped = net.quality.dropped
-    assert dropped["row"].tolist() == [2, 3, 5]
-    assert set(dropped["column"]) == {"timestamp"}
-    check_accounting(net)
+        with pytest.raises(DataError, match=rf"{name}, row 2, column 'timestamp': date "
+                           r"'9999-12-31 23:59' is outside the dates pandas can hold"):
+            pn.load(folder)
 
 
 def test_datetime_column_beyond_range_in_parquet(tmp_path):

@@ -5,9 +5,11 @@ loads (recording what it dropped or repaired in ``net.quality``) or raises
 :class:`~peernet.errors.DataError` naming the file; no other exception type escapes.
 """
 
+from . import edges as _edges
 from . import folder as _folder
 from . import mbox as _mbox
 from . import meet as _meet
+from . import roster as _roster
 from . import signin as _signin
 from . import slack as _slack
 from . import survey as _survey
@@ -30,7 +32,10 @@ read_mbox = guard(_mbox.read_mbox)
 read_signin = guard(_signin.read_signin)
 read_events = guard(_folder.read_events)
 read_survey = guard(_survey.read_survey)
+read_roster = guard(_roster.read_roster)
+read_edges = guard(_edges.read_edges)
+from_networkx = _edges.from_networkx
 
 __all__ = ["load", "save", "validate", "read_zoom", "read_teams", "read_meet", "read_slack",
-           "read_mbox", "read_signin", "read_events", "read_survey", "Identities",
-           "export", "survey_template", "signin_template"]
+           "read_mbox", "read_signin", "read_events", "read_survey", "read_roster", "read_edges",
+           "from_networkx", "Identities", "export", "survey_template", "signin_template"]

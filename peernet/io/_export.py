@@ -170,29 +170,134 @@ def _try_formats(t: pd.Series, formats: Sequence[str]) -> pd.Series:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             got = pd.to_datetime(t[missing], format=fmt, errors="coerce")
+        # outside the nanosecond range: unreadable here (parse_local says why)
+        got = got.where((got >= pd.Timestamp(DATE_RANGE[0])) & (got <= pd.Timestamp(
+            DATE_RANGE[1])))
         out[missing] = got.astype("datetime64[ns]")
     return out
 
 
+#: Largest share of a file's dates that may be unreadable before the whole file is refused
+#: (a file with more is in a format peernet does not know, and half of it would be wrong).
+#: One unreadable date is always tolerated (dropped and recorded).
+MAX_BAD_DATES = 0.05
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-](\d{1,2})[/\-](\d{2,4})\b")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+#: The dates pandas can hold (nanosecond datetimes).
+DATE_RANGE = ("1677-09-22", "2262-04-11")
+
+
+def date_order(values: pd.Series, *, dayfirst: bool, file: str, column: str,
+               log: QualityLog | None, rows: np.ndarray | None) -> str | None:
+    """The order of a file's numeric dates (``03/05/2024``), decided from the file alone.
+
+    - a first number above 12 somewhere (``23/03/2024``) and none in second place: the file
+      can only be day-first, and is read so;
+    - a second number above 12 somewhere and none in first place: month-first;
+    - both: no order fits; DataError naming the file and an example of each;
+    - every number 12 or less: ambiguous, read as ``dayfirst`` says (default month-first).
+
+    Each decision is written to ``log`` (one ``info`` row). Returns ``"day-first"``,
+    ``"month-first"``, or None when the file has no numeric dates (ISO 8601, ``Mar 5,
+    2024``, dotted ``05.03.2024`` are unambiguous).
+    """
+    t = _clean_times(values.astype("str"))
+    parts = t.str.extract(_NUMERIC_DATE)
+    have = parts[0].notna().to_numpy()
+    if not have.any():
+        return None
+    a = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    b = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+    day_a = have & (a > 12)
+    day_b = have & (b > 12)
+
+    def example(mask: np.ndarray) -> tuple[str, int | None]:
+        i = int(np.flatnonzero(mask)[0])
+        return str(values.iloc[i]), (int(rows[i]) if rows is not None else None)
+
+    if day_a.any() and day_b.any():
+        (ex_a, row_a), (ex_b, _row_b) = example(day_a), example(day_b)
+        raise DataError(f"dates fit neither order: {ex_a!r} can only be day/month and "
+                        f"{ex_b!r} only month/day. A file must write its dates one way; "
+                        f"correct the file or split it by the program that wrote it",
+                        file=file, row=row_a, column=column, value=ex_a)
+    if day_a.any():
+        ex, _r = example(day_a)
+        if log is not None:
+            log.note(f"dates read day-first (day/month): {ex!r} has a day above 12",
+                     column=column, value=ex)
+        return "day-first"
+    if day_b.any():
+        ex, _r = example(day_b)
+        if log is not None:
+            log.note(f"dates read month-first (month/day): {ex!r} has a day above 12",
+                     column=column, value=ex)
+        return "month-first"
+    ex, _r = example(have)
+    order = "day-first" if dayfirst else "month-first"
+    if log is not None:
+        log.note(f"dates are ambiguous (no day above 12, e.g. {ex!r}): read {order} as "
+                 f"dayfirst={dayfirst} says; " + ("pass dayfirst=False if this file writes "
+                                                   "month/day" if dayfirst else
+                                                   "pass dayfirst=True (--dayfirst) if this "
+                                                   "file writes day/month"),
+                 column=column, value=ex)
+    return order
+
+
+def decide_date_order(log: QualityLog, *columns: pd.Series, dayfirst: bool, file: str,
+                      column: str, rows: np.ndarray | None = None) -> str | None:
+    """Decide the date order of one file from all its date columns, once; later calls of
+    :func:`parse_local` with the same ``log`` follow it."""
+    done = getattr(log, "date_order", False)
+    if done is not False:
+        return str(done) if done is not None else None
+    values = pd.concat([c.astype("str") for c in columns], ignore_index=True) if columns \
+        else pd.Series([], dtype="str")
+    both = np.concatenate([np.asarray(rows)] * len(columns)) if rows is not None else None
+    order = date_order(values, dayfirst=dayfirst, file=file, column=column, log=log,
+                       rows=both)
+    log.date_order = order  # type: ignore[attr-defined]
+    return order
+
+
 def parse_local(values: pd.Series, tz: str, *, dayfirst: bool, file: str, column: str,
-                rows: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+                rows: np.ndarray, log: QualityLog | None = None) -> tuple[pd.Series, np.ndarray]:
     """Local times without offset (``3/14/2021, 9:58:02 AM``, ``Mar 5, 2024 13:50:02``,
     ``20.07.2023, 16:30:36``) to UTC; returns (times, bad).
 
-    Month-first unless ``dayfirst=True``. A file whose dates only read day-first raises
-    DataError instead of being guessed.
+    The order of numeric dates is the file's own (:func:`date_order`: decided once per
+    ``log`` by :func:`decide_date_order`, else from these values); ``dayfirst`` only
+    settles ambiguous files. When more than :data:`MAX_BAD_DATES` of the dates (and more
+    than one) cannot be read, the whole file is refused; a date outside the range pandas
+    can hold raises a DataError that says so.
     """
     t = _clean_times(values)
-    formats = (_DAYFIRST if dayfirst else _MONTHFIRST) + _NEUTRAL
-    local = _try_formats(t, formats)
+    if log is not None and getattr(log, "date_order", False) is not False:
+        order = log.date_order  # type: ignore[attr-defined]
+    else:
+        order = date_order(values, dayfirst=dayfirst, file=file, column=column, log=log,
+                           rows=rows)
+    first = _DAYFIRST if order == "day-first" else _MONTHFIRST
+    local = _try_formats(t, first + _NEUTRAL)
     bad = (t.notna() & local.isna()).to_numpy()
-    if bad.any() and not dayfirst:
-        other = _try_formats(t[bad], _DAYFIRST)
-        if other.notna().any():
-            i = int(np.flatnonzero(bad)[int(np.flatnonzero(other.notna().to_numpy())[0])])
-            raise DataError(f"date {values.iloc[i]!r} only reads day-first (day/month); pass "
-                            f"dayfirst=True if the export writes day/month", file=file,
-                            row=int(rows[i]), column=column, value=values.iloc[i])
+    if bad.any():
+        years = pd.to_numeric(t[bad].str.extract(_YEAR)[0], errors="coerce")
+        outside = ((years < 1678) | (years > 2261)).to_numpy(dtype=bool, na_value=False)
+        if outside.any():
+            i = int(np.flatnonzero(bad)[int(np.flatnonzero(outside)[0])])
+            raise DataError(f"date {values.iloc[i]!r} is outside the dates pandas can hold "
+                            f"({DATE_RANGE[0]} to {DATE_RANGE[1]}); shift the dates into "
+                            f"that range (e.g. add a fixed number of years) before reading",
+                            file=file, row=int(rows[i]), column=column, value=values.iloc[i])
+        present = int(t.notna().sum())
+        if bad.sum() > 1 and bad.sum() > MAX_BAD_DATES * present:
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(f"{int(bad.sum())} of {present} dates cannot be read (e.g. "
+                            f"{values.iloc[i]!r}); a file with more than "
+                            f"{MAX_BAD_DATES:.0%} unreadable dates is refused as a whole "
+                            f"rather than half-read. Check the date format the file uses",
+                            file=file, row=int(rows[i]), column=column, value=values.iloc[i])
     return localize(local, tz), bad
 
 
@@ -371,6 +476,11 @@ def finish(*, file: str, log: QualityLog, resolved: Resolved, interactions: pd.D
     if "row" in inter.columns:
         inter = inter.rename(columns={"row": "origin_row"})
         inter["origin_row"] = pd.array(inter["origin_row"], dtype="Int64")
+    # counts as nullable integers: a combined log where one source lacks the column keeps
+    # the dtype (int64 would turn float64 there)
+    for col in inter.columns:
+        if pd.api.types.is_integer_dtype(inter[col].dtype):
+            inter[col] = inter[col].astype("Int64")
     inter = sort_interactions(inter)
     quality = DataQuality.merge([log.result(), resolved.quality, *notes])
     sources = {t: file for t in ("members", "interactions", "events")}

@@ -72,11 +72,17 @@ def combine(nets: Iterable[PeerNetwork], *,
     if tz is None and len(zones) > 1:
         raise ValueError(f"combine: networks have different time zones {sorted(zones)}; "
                          f"load them with one tz= or pass tz= to combine")
+    from ..network import mark_guests
+    from .roster import roster_members
+
+    roster_quality = None
+    if roster is not None:   # typed to the schema (joined as dates), a path read as kept
+        roster, roster_quality = roster_members(roster, tz=tz or nets[0].tz)
     ids = Identities.coerce(identities, roster)
     roster_ids = set(ids.members["member_id"])
     mapped: list[dict[str, str]] = []
     extra_members: list[pd.DataFrame] = []
-    quality: list[DataQuality] = []
+    quality: list[DataQuality] = [roster_quality] if roster_quality is not None else []
     # members taken from a roster first, keeping their ids
     for net in nets:
         m = net.root.members
@@ -131,7 +137,7 @@ def combine(nets: Iterable[PeerNetwork], *,
             log.note(f"{merged} attendance row(s) of a person already present at the same event "
                      f"(under another name or email) merged into one")
             quality.append(DataQuality(issues=log.result().issues))
-    out["members"] = _members_table(ids.members, nets, extra_members)
+    out["members"] = mark_guests(_members_table(ids.members, nets, extra_members))
     q = DataQuality.merge([n.quality for n in nets] + quality)
     provided = frozenset().union(*(n.provided for n in nets))
     net = PeerNetwork(**out, tz=tz or nets[0].tz, quality=q, provided=provided,

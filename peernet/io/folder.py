@@ -9,6 +9,8 @@ import zlib
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
+
 from ..errors import DataError, DataQualityWarning
 from ..network import PeerNetwork
 from ..quality import DataQuality, QualityLog
@@ -25,7 +27,8 @@ FORMATS = {
     "mbox": "mailing-list archive, mbox (pn.read_mbox)",
     "signin": "sign-in workbook (pn.read_signin)",
     "xls": "old Excel .xls workbook (convert to .xlsx)",
-    "roster": "roster table with member_id (used as the roster)",
+    "survey": "partner survey, Google Forms or Qualtrics (pn.read_survey)",
+    "roster": "roster table (pn.read_roster; used as the roster)",
     "aliases": "alias table written by Identities.save (used as identities)",
 }
 _HEAD = 65536
@@ -75,7 +78,9 @@ def sniff_format(path: str | Path) -> str | None:
                for k in ("users.json", "channels.json")):
             return "slack"
         if "xl/workbook.xml" in names:
-            return "signin"
+            from .roster import looks_like_roster
+
+            return "roster" if looks_like_roster(path) else "signin"
         return None
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
@@ -101,12 +106,19 @@ def sniff_format(path: str | Path) -> str | None:
         cells = {c.strip().strip('"') for c in first.replace("\t", ",").replace(";", ",")
                  .split(",")}
         return "aliases" if {"kind", "alias"} <= cells else "roster"
+    if ("timestamp" in first and "[" in first and "]" in first) or (
+            "startdate" in first and "responseid" in first):
+        return "survey"
+    from .roster import looks_like_roster
+
+    if looks_like_roster(path):
+        return "roster"
     return None
 
 
 def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: Any = None,
                 errors: Literal["report", "raise"] = "report", dayfirst: bool = False,
-                name: str | None = None) -> PeerNetwork:
+                name: str | None = None, surveys: Any = None) -> PeerNetwork:
     """Read a whole folder of exports (Zoom, Teams, Meet, Slack, mbox, sign-in sheets) into
     one PeerNetwork, people resolved across files.
 
@@ -127,7 +139,14 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
     errors : {"report", "raise"}, default "report"
         With "raise", the first file that fails stops the reading.
     dayfirst : bool, default False
-        Meeting reports write day/month dates.
+        How to read a file whose dates fit both orders (``04/03/2025``); each file's order
+        is decided on its own (a day above 12 settles it, and is recorded).
+    surveys : mapping, optional
+        Survey file name -> keyword arguments of :func:`peernet.read_survey` (``items``,
+        ``labels``, ``about_level``, ``wave``); also read from the folder's ``peernet.json``
+        (``{"surveys": {"partners 2025.csv": {"wave": "2025"}}}``). Surveys (Google Forms,
+        Qualtrics) are read after the other files, against the roster; a survey that
+        cannot be read is listed with the reason.
 
     Returns
     -------
@@ -148,9 +167,13 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
     log = QualityLog(folder.name or str(folder))
     items = [folder] if folder.is_file() or sniff_format(folder) == "slack" else \
         _walk(folder)
-    nets, found_roster, found_aliases = [], None, None
+    nets, found_roster, found_aliases, found_surveys = [], None, None, []
+    options = dict(_folder_options(folder).get("surveys", {}))
+    options.update(dict(surveys or {}))
     for item in items:
         rel = item.relative_to(folder).as_posix() if item != folder else item.name
+        if item.name == "peernet.json" and item.parent == folder:
+            continue   # reading options, read above
         if item.name.startswith(".") or item.name.startswith("~$"):
             log.note("hidden or temporary file not read", value=rel)
             continue
@@ -166,6 +189,9 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
             found_aliases = found_aliases or item
             log.note("alias table: used to resolve people", value=rel)
             continue
+        if fmt == "survey":
+            found_surveys.append((item, rel))
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DataQualityWarning)
@@ -177,23 +203,76 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
             continue
         log.note(f"read as {FORMATS[fmt]}", value=rel)
         nets.append(net)
+    roster = roster if roster is not None else found_roster
+    identities = identities if identities is not None else found_aliases
+    roster_quality = None
+    if roster is not None and not hasattr(roster, "members"):
+        from .roster import read_roster
+
+        # read once (as kept: title rows, synonyms, dates) for the surveys and combine
+        roster_net = read_roster(roster, tz=tz) if not isinstance(roster, pd.DataFrame) \
+            or "member_id" not in roster.columns else None
+        if roster_net is not None:
+            roster, roster_quality = roster_net, roster_net.quality
+    if roster is not None:
+        # each export was read alone; the roster given here resolves its people
+        nets = [n.replace(quality=_without_no_roster_notes(n.quality)) for n in nets]
+    for item, rel in found_surveys:
+        from .survey import read_survey
+
+        kwargs = dict(options.get(item.name, options.get(rel)) or {})
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DataQualityWarning)
+                net = read_survey(item, roster=roster, identities=identities, tz=tz,
+                                  dayfirst=dayfirst, errors=errors, **kwargs)
+        except (DataError, TypeError, ValueError) as err:
+            if errors == "raise":
+                raise
+            log.note(f"not read, {err}; map its questions in peernet.json "
+                     f"({{\"surveys\": {{\"{item.name}\": {{\"items\": {{...}}}}}}}})",
+                     value=rel)
+            continue
+        log.note(f"read as {FORMATS['survey']}", value=rel)
+        q = net.quality   # the roster it was read against is counted once, below
+        nets.append(net.replace(quality=DataQuality(
+            issues=q.issues, counts=q.counts[q.counts["source"] != "roster"])))
     if not nets:
         seen = ", ".join(p.name for p in items[:10]) or "nothing"
         raise DataError(f"no supported export found (Zoom, Teams, Meet, Slack, mbox, sign-in "
                         f"sheets); the folder holds {seen}", file=str(folder))
     from .combine import combine
 
-    roster = roster if roster is not None else found_roster
-    identities = identities if identities is not None else found_aliases
     net = combine(nets, roster=roster, identities=identities, tz=tz,
                   name=name or folder.name)
-    quality = DataQuality.merge([DataQuality(issues=log.result().issues), net.quality])
+    quality = DataQuality.merge([q for q in (DataQuality(issues=log.result().issues),
+                                             net.quality, roster_quality) if q is not None])
     net = net.replace(quality=quality)
     if not quality.ok:
         n = int(quality.issues["action"].isin(["dropped", "repaired", "added"]).sum())
         warnings.warn(f"{n} issue(s) while reading {folder.name!r}: see "
                       f"net.quality.summary()", DataQualityWarning, stacklevel=3)
     return net
+
+
+def _without_no_roster_notes(quality: DataQuality) -> DataQuality:
+    i = quality.issues
+    keep = ~i["problem"].astype("str").str.startswith("no roster given").to_numpy()
+    return DataQuality(issues=i[keep].reset_index(drop=True), counts=quality.counts)
+
+
+def _folder_options(folder: Path) -> dict:
+    """The folder's ``peernet.json`` (options for reading its exports), or {}."""
+    import json
+
+    meta = folder / "peernet.json"
+    if not folder.is_dir() or not meta.exists():
+        return {}
+    try:
+        out = json.loads(meta.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise DataError(f"cannot read as JSON ({str(err)[:200]})", file="peernet.json") from err
+    return out if isinstance(out, dict) else {}
 
 
 def _walk(folder: Path) -> list[Path]:

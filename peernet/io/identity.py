@@ -45,7 +45,8 @@ _DEVICE = re.compile(r"(?:^|\s)(?:iphone|ipad|android|galaxy|pixel|samsung|huawe
                      r"ipod|macbook|zoom user|call in user|callin user|guest|unknown|user)"
                      r"(?:\s|$)")
 _PHONE = re.compile(r"^\+?[\d\s\-\(\)\./]{6,}$")
-_EMAIL = re.compile(r"^[^@\s<>\(\),;:]+@[^@\s<>\(\),;:]+\.[^@\s<>\(\),;:]+$")
+# RFC 5322: the domain need not have a dot (``alice@edu``, a local host)
+_EMAIL = re.compile(r"^[^@\s<>\(\),;:]+@[^@\s<>\(\),;:.][^@\s<>\(\),;:]*$")
 
 
 # ------------------------------------------------------------------------ normalisation
@@ -273,9 +274,10 @@ class Identities:
         """An Identities from what a user passes: None, an Identities, an alias table (frame
         or path) and/or a roster (DataFrame, PeerNetwork or path)."""
         if roster is not None and not isinstance(roster, pd.DataFrame | PeerNetwork):
-            from ._text import read_table_file
+            # a path: read as rosters are kept
+            from .roster import roster_members
 
-            roster, _rows = read_table_file(Path(roster), QualityLog(Path(roster).name))
+            roster, _q = roster_members(roster)
         if isinstance(identities, Identities):
             if roster is None:
                 return identities
@@ -520,7 +522,8 @@ class Identities:
             for i in firsts.index:
                 log.add(_row(row_numbers, i), "email" if email[i] == email[i] else "name",
                         email[i] if email[i] == email[i] else raw_name[i],
-                        f"person not on the roster; added as unmatched member {member[i]!r}")
+                        "not on the roster: add them or give an alias (kept as a guest, "
+                        "never counted as a member)")
         elif new.any() and quiet is False:
             log.note(f"no roster given: {member[new].nunique()} people found in the data, each "
                      f"added as an unmatched member")

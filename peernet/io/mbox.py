@@ -25,7 +25,7 @@ from ..errors import DataError
 from ..network import PeerNetwork
 from ..quality import QualityLog
 from ._export import check_errors, check_tz, drop_rows, finish, resolve_people
-from .identity import normalize_emails, slugify
+from .identity import Identities, normalize_emails, slugify
 
 __all__ = ["read_mbox"]
 
@@ -36,8 +36,8 @@ _PREFIX = re.compile(r"^(?:\s*(?:\[[^\]]*\]\s*)?(?:re|aw|sv|vs|antw|odp|r|fwd?|w
                      r"(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?(?:re|aw|sv|vs|antw|odp|r)\s*(?:\[\d+\])?\s*:",
                            re.IGNORECASE)
-_ROBOT = re.compile(r"(?:-bounces|-request|-owner|-admin|mailer-daemon|postmaster|noreply|"
-                    r"no-reply)[^@]*@", re.IGNORECASE)
+_ROBOT = re.compile(r"(?:-bounces|-request|-owner|-admin|^bounces?|mailer-daemon|postmaster|"
+                    r"no-?reply|do-?not-?reply|^notifications?)[^@]*@", re.IGNORECASE)
 _WROTE = re.compile(r"^\s*(?:On|Am|Le|El)\b.*(?:wrote|schrieb|a écrit|escribió)\s*:\s*$",
                     re.IGNORECASE)
 
@@ -97,7 +97,7 @@ def _body_words(msg: email.message.Message) -> int:
 
 
 def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = None,
-              window_days: float = 30, identities: Any = None,
+              window_days: float = 30, identities: Any = None, recipients: bool = False,
               errors: Literal["report", "raise"] = "report",
               name: str | None = None) -> PeerNetwork:
     """Read a mailing-list archive in mbox format (also ``.gz`` and Pipermail ``.txt``).
@@ -114,6 +114,11 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
     window_days : float, default 30
         How far back a ``Re:`` message without reply headers looks for its parent by subject.
     identities : Identities, DataFrame or path, optional
+    recipients : bool, default False
+        Also tie the sender to each person in ``To`` and ``Cc`` (a ``message`` row, sender
+        -> recipient), for mailboxes and announcement lists where replies are rare. The list
+        address, automated addresses and the sender are never recipients; the author of the
+        message replied to already has the ``reply`` row.
     errors : {"report", "raise"}, default "report"
 
     Returns
@@ -173,9 +178,12 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
     if not list_address:
         lists |= set(df["list_post"].dropna()) | set(df["list_id_addr"].dropna())
     lists.discard(np.nan)
-    from_list = (df["email"].isin(lists) | df["email"].astype("str").str.contains(_ROBOT, na=False))
-    df = drop_rows(log, df, from_list.to_numpy(), "From",
-                   "sent by the list or a robot address, not a person", errors="report",
+    from_list = df["email"].isin(lists).to_numpy()
+    robot = df["email"].astype("str").str.contains(_ROBOT, na=False).to_numpy() & ~from_list
+    df = drop_rows(log, df, from_list, "From", "sent by the list address, not a person",
+                   errors="report", value=df["email"])
+    df = drop_rows(log, df, robot[~from_list], "From", "automated sender (no-reply, "
+                   "mailer-daemon, bounces, notifications): not a person", errors="report",
                    value=df["email"])
     missing_id = df["message_id"].isna()
     if missing_id.any():
@@ -186,7 +194,13 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
                    "duplicate Message-ID (the same message twice); the first copy is kept",
                    errors="report", value=df["message_id"])
     if df.empty:
-        raise DataError("no messages could be read", file=file)
+        why = log.result().issues
+        why = why[why["action"] == "dropped"].groupby("problem").agg(
+            n=("row", "size"), example=("value", "first"))
+        reasons = "; ".join(f"{r.n} {p} (e.g. {r.example!r})" for p, r in why.iterrows())
+        raise DataError(f"no messages could be read: {len(chunks)} message(s) in the file, "
+                        f"all dropped: {reasons}" if reasons else "no messages could be read",
+                        file=file)
     df = df.sort_values(["time", "row"], kind="stable").reset_index(drop=True)
     naive = df["naive"].to_numpy()
     for r, v in zip(df.loc[naive, "row"], df.loc[naive, "date_raw"], strict=True):
@@ -210,6 +224,10 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
         "channel": "listserv" if lists else "email", "thread_id": df["thread_id"],
         "message_id": df["message_id"], "subject": df["subject"], "words": df["words"],
         "threaded_by": df["threaded_by"], "row": df["row"]})
+    if recipients:
+        inter = pd.concat([inter, _recipient_rows(df, lists, target, resolved, log,
+                                                  event_id, file=file, identities=identities)],
+                          ignore_index=True)
     events = pd.DataFrame({"event_id": [event_id], "start": [df["time"].min()],
                            "end": [df["time"].max()], "kind": ["channel"],
                            "channel": ["listserv" if lists else "email"], "title": [label]})
@@ -221,7 +239,8 @@ def _parse(chunk: bytes, i: int, log: QualityLog) -> dict:
     out = {"unreadable": False, "from_raw": None, "email": np.nan, "name": np.nan,
            "time": pd.NaT, "naive": False, "date_raw": None, "message_id": np.nan,
            "in_reply_to": np.nan, "ref_last": np.nan, "subject": np.nan,
-           "list_id": np.nan, "list_id_addr": np.nan, "list_post": np.nan, "words": 0}
+           "list_id": np.nan, "list_id_addr": np.nan, "list_post": np.nan, "words": 0,
+           "recipients": ""}
     try:
         msg = email.message_from_bytes(chunk, policy=email.policy.compat32)
         get = lambda h: (str(msg.get(h)) if msg.get(h) is not None else None)  # noqa: E731
@@ -239,6 +258,10 @@ def _parse(chunk: bytes, i: int, log: QualityLog) -> dict:
         if lid:
             out["list_id"] = lid[0]
             out["list_id_addr"] = lid[0].replace(".", "@", 1)
+        to = [v for v in (get("To"), get("Cc")) if v]
+        out["recipients"] = "\n".join(
+            normalize_emails([a]).iloc[0] if isinstance(normalize_emails([a]).iloc[0], str)
+            else "" for _n, a in email.utils.getaddresses(to)) if to else ""
         post = re.findall(r"<mailto:([^>?]+)", get("List-Post") or "")
         out["list_post"] = post[0].lower() if post else np.nan
         if frm:
@@ -318,3 +341,38 @@ def _thread(df: pd.DataFrame, window_days: float, log: QualityLog) -> None:
             break
         cur = cur.where(~has, nxt)
     df["thread_id"] = cur.reindex(ids).fillna(pd.Series(ids, index=ids)).to_numpy()
+
+
+def _recipient_rows(df: pd.DataFrame, lists: set, target: pd.Series, resolved: Any,
+                    log: QualityLog, event_id: str, *, file: str,
+                    identities: Any) -> pd.DataFrame:
+    """``message`` rows sender -> each To/Cc person (not the list, robots, the sender, or
+    the author already replied to)."""
+    pairs = df[["row", "time", "member_id", "message_id", "thread_id", "recipients"]].assign(
+        to=df["recipients"].astype("str").str.split("\n")).explode("to")
+    pairs = pairs[pairs["to"].notna() & (pairs["to"] != "") & (pairs["to"] != "nan")]
+    drop = pairs["to"].isin(lists) | pairs["to"].str.contains(_ROBOT, na=False)
+    skipped = int(drop.sum())
+    pairs = pairs[~drop]
+    known = dict(zip(df["email"], df["member_id"], strict=False))
+    ids = pairs["to"].map(known)
+    rest = ids.isna()
+    if rest.any():   # recipients who never wrote: resolved as people of their own
+        new = resolve_people(pd.DataFrame({"email": pairs.loc[rest, "to"].to_numpy(),
+                                           "row": pairs.loc[rest, "row"].to_numpy()}),
+                             file=file, identities=Identities.from_roster(resolved.members))
+        ids[rest] = new.ids.to_numpy()
+        extra = new.members[~new.members["member_id"].isin(set(resolved.members["member_id"]))]
+        resolved.members = pd.concat([resolved.members, extra], ignore_index=True)
+    pairs = pairs.assign(target=ids.to_numpy())
+    parent_author = pd.Series(target.to_numpy(), index=df["row"].to_numpy())
+    same = (pairs["target"] == pairs["member_id"]) | (
+        pairs["target"] == pairs["row"].map(parent_author))
+    pairs = pairs[~same.to_numpy()].drop_duplicates(["message_id", "target"])
+    log.note(f"recipients=True: {len(pairs)} tie(s) from senders to the people in To/Cc "
+             f"({skipped} list or automated address(es) left out)")
+    return pd.DataFrame({"timestamp": pairs["time"], "source": pairs["member_id"],
+                         "kind": "message", "target": pairs["target"], "event_id": event_id,
+                         "channel": "email", "thread_id": pairs["thread_id"],
+                         "message_id": pairs["message_id"], "threaded_by": "recipients",
+                         "row": pairs["row"]})

@@ -88,8 +88,9 @@ def _key(values: pd.Series | Sequence[str]) -> pd.Series:
 def _check_args(format, scale, about_level, errors) -> None:
     if format not in ("wide", "long"):
         raise ValueError(f"format must be 'wide' or 'long'; got {format!r}")
-    if about_level not in ("member", "org"):
-        raise ValueError(f"about_level must be 'member' or 'org'; got {about_level!r}")
+    if about_level not in ("member", "org", None):
+        raise ValueError(f"about_level must be 'member', 'org' or None (decided from the "
+                         f"partners); got {about_level!r}")
     if errors not in ("report", "raise"):
         raise ValueError(f"errors must be 'report' or 'raise'; got {errors!r}")
     try:
@@ -273,6 +274,32 @@ def _resolve_respondents(ids: Identities, people: pd.DataFrame, file: str,
     return out.astype("str"), ids, (res.quality if res is not None else None)
 
 
+def _partner_level(ids: Identities, labels: pd.Series, roster_given: bool,
+                   log: QualityLog) -> str:
+    """``org`` when the partners rated are the roster's organizations and not its members
+    (recorded), else ``member`` (with a hint when some partners are organizations)."""
+    m = ids.members
+    if not roster_given or "org" not in m.columns or labels.empty:
+        return "member"
+    key = normalize_names(labels)
+    orgs = set(normalize_names(m["org"].dropna().astype("str")).dropna())
+    people = set(normalize_names(m["name"].dropna().astype("str")).dropna()) \
+        if "name" in m.columns else set()
+    people |= set(m["member_id"].astype("str").str.lower())
+    n_org = int(key.isin(orgs).sum())
+    n_member = int(key.isin(people).sum())
+    if n_org and n_org > n_member:
+        log.note(f"{n_org} of {len(labels)} partners rated are organizations on the roster "
+                 f"(and not members): read as ratings of organizations (about_level='org')",
+                 column="about_level")
+        return "org"
+    if n_org:
+        log.note(f"{n_org} of {len(labels)} partners rated are organizations on the roster: "
+                 f"pass about_level='org' if the survey rates organizations",
+                 column="about_level")
+    return "member"
+
+
 def _resolve_partners(ids: Identities, labels: pd.Series, about_level: str,
                       roster_given: bool) -> tuple[pd.Series, pd.Series, Identities]:
     """Member id (or org name) per partner label, and why a label was not matched."""
@@ -387,6 +414,8 @@ def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     value, unknown = _values(long.reset_index(drop=True), label_map)
     # partners
     labels = pd.Series(pd.unique(rated["partner"].dropna()), dtype="str")
+    if about_level is None:
+        about_level = _partner_level(ids, labels, roster_given, log)
     about, why, ids = _resolve_partners(ids, labels, about_level, roster_given)
     plut = dict(zip(labels, about, strict=True))
     wlut = dict(zip(labels, why, strict=True))
@@ -551,7 +580,7 @@ def _long_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
 def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
                 wave: str | int | None = None, items: Mapping[str, str] | None = None,
                 scale: tuple[float, float] = (1, 4), format: str = "wide",
-                labels: Mapping[str, float] | None = None, about_level: str = "member",
+                labels: Mapping[str, float] | None = None, about_level: str | None = None,
                 tz: str | None = None, identities: Any = None, respondent: str | None = None,
                 columns: Mapping[str, str] | None = None, finished_only: bool = False,
                 dayfirst: bool = False, errors: str = "report",
@@ -589,9 +618,11 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         amount`` = 3, ``A great deal`` = 4, and in Spanish ``Nada``, ``Un poco``, ``Bastante``,
         ``Mucho`` (case and spacing ignored). Numbers are read as numbers. Unknown labels are
         reported, never guessed.
-    about_level : {"member", "org"}
+    about_level : {"member", "org"} or None
         Whether partners are members (matched by member id, exact roster name, then the
         identity table's normalised name) or organizations (matched to the roster's ``org``).
+        Default None: organizations when the partners of a wide export are the roster's
+        organizations and not its members (recorded in ``quality``), else members.
     tz : str, optional
         Zone of naive answer times and of the network. Default: the zone Qualtrics names in
         its third header row, else UTC.
@@ -672,7 +703,7 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         table, trows, ids, res_q = _long_to_long(
             df, rows, file=file, log=log, ids=ids, roster_given=roster_given,
             item_map=item_map, label_map=label_map, scale=scale, wave=wave,
-            about_level=about_level, tz=zone, dayfirst=dayfirst)
+            about_level=about_level or "member", tz=zone, dayfirst=dayfirst)
     quality = log.result()
     bad = quality.issues[quality.issues["action"].isin(["dropped", "repaired"])]
     if errors == "raise" and len(bad):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,9 @@ __all__ = ["load", "save", "validate"]
 
 FORMATS = (".csv", ".parquet", ".xlsx")
 META_FILE = "peernet.json"
+#: The import log written by :func:`save` beside the tables and read back by :func:`load`:
+#: what the loaders that built the network read, dropped, repaired and added.
+QUALITY_FILES = ("quality_issues.csv", "quality_counts.csv")
 
 
 def _find(folder: Path, table: str) -> Path | None:
@@ -38,7 +41,8 @@ def _find(folder: Path, table: str) -> Path | None:
 
 def load(path: str | Path, *, tz: str | None = None,
          errors: Literal["raise", "report"] = "report", dayfirst: bool = False,
-         name: str | None = None, columns: Mapping[str, str] | None = None) -> PeerNetwork:
+         name: str | None = None, columns: Mapping[str, str] | None = None,
+         na_values: Iterable[str] | None = None) -> PeerNetwork:
     """Load a canonical peernet folder into a :class:`PeerNetwork`.
 
     The folder holds ``members`` and ``interactions`` and any of ``events``, ``problems``,
@@ -78,6 +82,12 @@ def load(path: str | Path, *, tz: str | None = None,
         are spelled differently (``{"time stamp": "timestamp", "E-mail": "email"}``). A
         column mapped to ``None`` is left out of every table (a Parquet file does not
         even read it): ``{"text_blob": None}`` keeps a large free-text column out of memory.
+
+    na_values : iterable of str, optional
+        Cells read as missing in the ``members`` table (trimmed, any case); default
+        :data:`peernet.io.roster.NA_VALUES` (``NA``, ``N/A``, ``#N/A``, ``null``, ``none``,
+        ``-``, ``--``, empty), as pandas users expect. Other tables read only empty cells as
+        missing.
 
     Returns
     -------
@@ -135,6 +145,7 @@ def load(path: str | Path, *, tz: str | None = None,
     renames = {k: v for k, v in columns.items() if v is not None}
     raw: dict[str, pd.DataFrame] = {}
     rows, sources, notes = {}, {}, []
+    logs: dict[str, QualityLog] = {}
     parts: dict[str, Parts] = {}
     for table in TABLE_NAMES:
         file = _find(folder, table)
@@ -157,20 +168,33 @@ def load(path: str | Path, *, tz: str | None = None,
                 df = df.drop(columns=[c for c in df.columns if c in skip])
         if renames:
             df = df.rename(columns=renames)
+        if table == "members":
+            from .roster import NA_VALUES, missing_values
+
+            df = missing_values(df, NA_VALUES if na_values is None else na_values, log,
+                                numbers, skip=("member_id",))
         raw[table], rows[table], sources[table] = df, numbers, source
+        logs[table] = log
         notes.append(log)
     known = {f"{t}{ext}" for t in TABLE_NAMES for ext in FORMATS} | {META_FILE} | \
-        set(TABLE_NAMES)
+        set(TABLE_NAMES) | set(QUALITY_FILES)
     extra = QualityLog(folder.name or str(folder))
     for item in sorted(folder.iterdir()):
         if item.name not in known and not item.name.startswith("."):
             extra.note("file or folder not read by pn.load (not a peernet table)",
                        value=item.name)
-    pre = DataQuality.merge([_issues_only(n) for n in notes] + [_issues_only(extra)])
+    # each file's date order decided on its own (a day above 12 settles it; recorded)
+    orders = {table: _date_order(df, table, sources[table], dayfirst, logs[table],
+                                 rows[table])
+              for table, df in raw.items()}
+    pre = DataQuality.merge([_saved_quality(folder)] + [_issues_only(n) for n in notes]
+                            + [_issues_only(extra)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataQualityWarning)
         try:
-            net = PeerNetwork.from_tables(**raw, tz=tz, errors=errors, dayfirst=dayfirst,
+            net = PeerNetwork.from_tables(**raw, tz=tz, errors=errors,
+                                          dayfirst={t: o == "day-first"
+                                                    for t, o in orders.items()},
                                           sources=sources, rows=rows, quality=pre,
                                           name=name or meta.get("name") or folder.name,
                                           meta=meta)
@@ -179,6 +203,8 @@ def load(path: str | Path, *, tz: str | None = None,
                 raise
             raise _relocate_error(err, parts) from err.__cause__
     net = _merge_read_drops(net, notes)
+    _refuse_unreadable_dates(net, raw, sources)
+    net = _note_repeats(net, sources.get("interactions", "interactions"))
     if parts:
         net = net.replace(quality=DataQuality(issues=_relocate_issues(net.quality.issues, parts),
                                               counts=net.quality.counts))
@@ -235,6 +261,101 @@ def _check_meta(meta: dict) -> None:
                         column="name", value=meta["name"])
 
 
+def _note_repeats(net: PeerNetwork, source: str) -> PeerNetwork:
+    """Self-loops and exact repeats in the interactions, counted (they are kept: a
+    canonical table is the evaluator's own record; the rule is written in the summary)."""
+    inter = net.interactions
+    log = QualityLog(source)
+    if "target" in inter.columns:
+        loops = int((inter["source"] == inter["target"]).sum())
+        if loops:
+            log.note(f"{loops} row(s) whose target is their source (a self-loop): kept as "
+                     f"the person's activity, never a tie", column="target")
+    key = [c for c in ("timestamp", "source", "kind", "target", "event_id")
+           if c in inter.columns]
+    dup = int(inter.duplicated(key).sum()) if len(inter) else 0
+    if dup:
+        log.note(f"{dup} row(s) repeat an earlier row exactly ({', '.join(key)}): kept and "
+                 f"counted each time; delete them from the file if they are copies",
+                 column=None)
+    if not dup and not ("target" in inter.columns and loops):
+        return net
+    return net.replace(quality=DataQuality.merge([net.quality,
+                                                  DataQuality(issues=log.result().issues)]))
+
+
+def _date_order(df: pd.DataFrame, table: str, source: str, dayfirst: bool,
+                log: QualityLog, rows: np.ndarray) -> str | None:
+    """The date order of one table file, from its text date columns (see
+    :func:`peernet.io._export.date_order`); a date outside what pandas can hold is a
+    DataError that says so."""
+    from ..schema import TABLES
+    from ._export import DATE_RANGE, date_order
+
+    cols = [c.name for c in TABLES[table].columns
+            if c.dtype == "datetime" and c.name in df.columns]
+    texts = [df[c].dropna() for c in cols
+             if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
+    texts = [t[t.map(lambda v: isinstance(v, str))].astype("str") for t in texts]
+    if not texts or not sum(len(t) for t in texts):
+        return None
+    for col, t in zip(cols, texts, strict=False):
+        year = pd.to_numeric(t.str.extract(r"^\s*(\d{4})-\d{1,2}-\d{1,2}")[0].fillna(
+            t.str.extract(r"\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4})\b")[0]), errors="coerce")
+        outside = (year < 1678) | (year > 2261)
+        if outside.any():
+            at = outside[outside].index[0]
+            raise DataError(f"date {t[at]!r} is outside the dates pandas can hold "
+                            f"({DATE_RANGE[0]} to {DATE_RANGE[1]}); shift the dates into "
+                            f"that range (e.g. add a fixed number of years) before loading",
+                            file=source, row=int(rows[at]), column=col, value=t[at])
+    return date_order(pd.concat(texts, ignore_index=True), dayfirst=dayfirst, file=source,
+                      column="/".join(cols), log=log, rows=None)
+
+
+def _refuse_unreadable_dates(net: PeerNetwork, raw: Mapping[str, pd.DataFrame],
+                             sources: Mapping[str, str]) -> None:
+    """A table file with more than MAX_BAD_DATES of its rows' dates unreadable is refused:
+    half of it read (and the rest maybe in the wrong order) is worse than none."""
+    from ._export import MAX_BAD_DATES
+
+    i = net.quality.issues
+    bad = i[i["problem"].astype("str").str.startswith("cannot read as a date")]
+    for table, source in sources.items():
+        mine = bad[bad["source"] == source]
+        n = len(raw[table])
+        if len(mine) > 1 and len(mine) > MAX_BAD_DATES * n:
+            first = mine.iloc[0]
+            raise DataError(f"{len(mine)} of {n} rows have a date that cannot be read (e.g. "
+                            f"{first['value']!r}); a file with more than "
+                            f"{MAX_BAD_DATES:.0%} unreadable dates is refused as a whole "
+                            f"rather than half-read. Check the date format the file uses",
+                            file=source, row=int(first["row"]), column=first["column"],
+                            value=first["value"])
+
+
+def _saved_quality(folder: Path) -> DataQuality:
+    """The import log :func:`save` wrote (what the original loaders did), or nothing."""
+    from ..quality import COUNT_COLUMNS, ISSUE_COLUMNS
+
+    issues_file, counts_file = (folder / f for f in QUALITY_FILES)
+    if not issues_file.exists():
+        return DataQuality()
+    issues = pd.read_csv(issues_file, dtype="str", keep_default_na=False, na_values=[""])
+    missing = [c for c in ISSUE_COLUMNS if c not in issues.columns]
+    if missing:
+        raise DataError(f"import log lacks column(s) {missing}", file=issues_file.name)
+    issues = issues[ISSUE_COLUMNS].copy()
+    issues["row"] = pd.array(pd.to_numeric(issues["row"], errors="coerce"), dtype="Int64")
+    for c in ("source", "column", "value", "problem", "action"):
+        issues[c] = issues[c].astype("str")
+    counts = None
+    if counts_file.exists():
+        counts = pd.read_csv(counts_file, dtype={"source": "str"})[COUNT_COLUMNS]
+        counts = counts.astype({c: "int64" for c in COUNT_COLUMNS[1:]})
+    return DataQuality(issues=issues, **({"counts": counts} if counts is not None else {}))
+
+
 def _issues_only(log: QualityLog) -> DataQuality:
     q = log.result()
     return DataQuality(issues=q.issues)
@@ -256,7 +377,9 @@ def save(net: PeerNetwork, path: str | Path, *,
          format: Literal["parquet", "csv"] = "parquet") -> Path:
     """Write the network as a canonical folder that :func:`load` reads back exactly.
 
-    Writes one file per provided table plus ``peernet.json`` (name, zone, tables). Parquet
+    Writes one file per provided table plus ``peernet.json`` (name, zone, tables) and the
+    import log (``quality_issues.csv``, ``quality_counts.csv``: ``net.quality``, which
+    :func:`load` reads back, so what the original import dropped stays on record). Parquet
     keeps every dtype; CSV writes timestamps in ISO 8601 with their UTC offset. Saving a
     slice saves the rows in its window. A folder that already holds one of the tables as a
     partitioned folder (``interactions/``) is refused (ValueError) before anything is
@@ -287,6 +410,9 @@ def save(net: PeerNetwork, path: str | Path, *,
                     out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00").where(
                         out[col].notna(), None)
             out.to_csv(folder / f"{table}.csv", index=False, lineterminator="\n")
+    # the import log: a report made from the saved folder still shows what was dropped
+    net.quality.issues.to_csv(folder / QUALITY_FILES[0], index=False, lineterminator="\n")
+    net.quality.counts.to_csv(folder / QUALITY_FILES[1], index=False, lineterminator="\n")
     meta = dict(net.meta)
     meta.update({"name": net.name, "tz": net.tz, "tables": sorted(net.provided),
                  "format": format})

@@ -17,6 +17,7 @@ from ..quality import QualityLog
 from ._export import (
     check_errors,
     check_tz,
+    decide_date_order,
     decode,
     drop_rows,
     find_columns,
@@ -160,7 +161,7 @@ def _sections(recs, cells, *, file, log, tz, identities, errors, dayfirst, name)
     df = table(parts[1:], cols)
     log.read(len(df))
     df = drop_rows(log, df, df["name"].isna().to_numpy(), "name", "no name", errors=errors)
-    times = _times(df, tz, dayfirst, file, header, cols)
+    times = _times(df, tz, dayfirst, file, header, cols, log)
     df = df.assign(**times)
     if "duration" in df.columns:
         minutes, bad = parse_minutes(df["duration"])
@@ -176,20 +177,25 @@ def _sections(recs, cells, *, file, log, tz, identities, errors, dayfirst, name)
                              what="Teams in-meeting activities section")
         sessions = table(acts[1:], acols)
         sessions = sessions[sessions["name"].notna()]
-        sessions = sessions.assign(**_times(sessions, tz, dayfirst, file, aheader, acols))
+        sessions = sessions.assign(**_times(sessions, tz, dayfirst, file, aheader, acols, log))
         log.note(f"{len(sessions)} join/leave session(s) read from section 3 for the "
                  f"intervals")
     return _build(df, sessions, info, file=file, log=log, tz=tz, identities=identities,
                   errors=errors, dayfirst=dayfirst, name=name, layout="attendance_report")
 
 
-def _times(df, tz, dayfirst, file, header, cols):
+def _times(df, tz, dayfirst, file, header, cols, log):
+    # the file's date order is decided once, from the first table of times read
+    decide_date_order(log, *[df[k] for k in ("join", "leave") if k in cols],
+                      dayfirst=dayfirst, file=file,
+                      column=header[cols["join"]] if "join" in cols else "Join Time",
+                      rows=df["row"].to_numpy())
     out = {}
     for key in ("join", "leave"):
         if key in cols:
             out[f"{key}_t"], _bad = parse_local(df[key], tz, dayfirst=dayfirst, file=file,
                                                 column=header[cols[key]],
-                                                rows=df["row"].to_numpy())
+                                                rows=df["row"].to_numpy(), log=log)
         else:
             out[f"{key}_t"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]")
     return out
@@ -208,7 +214,7 @@ def _summary_format(recs, cells, *, file, log, tz, identities, errors, dayfirst,
     df = table(data, cols)
     log.read(len(df))
     df = drop_rows(log, df, df["name"].isna().to_numpy(), "name", "no name", errors=errors)
-    df = df.assign(**_times(df, tz, dayfirst, file, header, cols))
+    df = df.assign(**_times(df, tz, dayfirst, file, header, cols, log))
     return _build(df, None, info, file=file, log=log, tz=tz, identities=identities,
                   errors=errors, dayfirst=dayfirst, name=name, layout="meeting_summary")
 
@@ -228,8 +234,10 @@ def _log_format(recs, *, file, log, tz, identities, errors, dayfirst, name):
                         f"'Left'. Tell the peernet developers which Teams version wrote it",
                         file=file, row=int(df["row"].iloc[i]), column=header[cols["action"]],
                         value=df["action"].iloc[i])
+    decide_date_order(log, df["timestamp"], dayfirst=dayfirst, file=file,
+                      column=header[cols["timestamp"]], rows=df["row"].to_numpy())
     df["t"], bad = parse_local(df["timestamp"], tz, dayfirst=dayfirst, file=file,
-                               column=header[cols["timestamp"]], rows=df["row"].to_numpy())
+                               column=header[cols["timestamp"]], rows=df["row"].to_numpy(), log=log)
     df = drop_rows(log, df, df["name"].isna().to_numpy(), "name", "no name", errors=errors)
     df = drop_rows(log, df, (df["t"].isna() | act[df.index].isna()).to_numpy(), "timestamp",
                    "cannot read the timestamp or action", errors=errors,
@@ -291,7 +299,7 @@ def _build(df, sessions, info, *, file, log, tz, identities, errors, dayfirst, n
         sessions = df
     one = pd.Series([info.get("start"), info.get("end")], dtype="str")
     se, _b = parse_local(one, tz, dayfirst=dayfirst, file=file, column="Start time",
-                         rows=np.array([2, 3]))
+                         rows=np.array([2, 3]), log=log)
     start = info.get("start_t", se.iloc[0])
     end = info.get("end_t", se.iloc[1])
     if pd.isna(start):

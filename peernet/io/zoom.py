@@ -23,6 +23,7 @@ from ._export import (
     anonymous_ids,
     check_errors,
     check_tz,
+    decide_date_order,
     decode,
     drop_rows,
     find_columns,
@@ -165,11 +166,14 @@ def _meeting(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
     log.read(len(data))
     df = table(data, {**cols, **{f"m_{k}": v for k, v in flat.items()}})
     rows = df["row"].to_numpy()
+    decide_date_order(log, *[df[c] for c in ("join", "leave", "m_start", "m_end")
+                             if c in df.columns], dayfirst=dayfirst, file=file,
+                      column=header[cols["join"]], rows=rows)
     df["join_t"], bad = parse_local(df["join"], tz, dayfirst=dayfirst, file=file,
-                                    column=header[cols["join"]], rows=rows)
+                                    column=header[cols["join"]], rows=rows, log=log)
     if "leave" in cols:
         df["leave_t"], bad_leave = parse_local(df["leave"], tz, dayfirst=dayfirst, file=file,
-                                               column=header[cols["leave"]], rows=rows)
+                                               column=header[cols["leave"]], rows=rows, log=log)
     else:
         df["leave_t"], bad_leave = pd.Series(pd.NaT, index=df.index,
                                              dtype="datetime64[ns, UTC]"), np.zeros(len(df), bool)
@@ -211,7 +215,7 @@ def _meeting(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
             r"\D", "", regex=True)
         one = pd.Series([block.get("start"), block.get("end")], dtype="str")
         se, _b = parse_local(one, tz, dayfirst=dayfirst, file=file, column="Start Time",
-                             rows=np.array([2, 2]))
+                             rows=np.array([2, 2]), log=log)
         start = se.iloc[0] if pd.notna(se.iloc[0]) else df["join_t"].min()
         end = se.iloc[1] if pd.notna(se.iloc[1]) else df["leave_t"].max()
         mstart = pd.Series(start, index=df.index, dtype="datetime64[ns, UTC]")
@@ -324,10 +328,12 @@ def _webinar(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
     full = (df["first"].fillna("") + " " + df["last"].fillna("")).str.strip()
     df["name"] = df["name"].astype("str").fillna(full.where(full != "", np.nan))
     rows = df["row"].to_numpy()
+    decide_date_order(log, df["join"], df["leave"], dayfirst=dayfirst, file=file,
+                      column="Join Time", rows=rows)
     df["join_t"], bad = parse_local(df["join"], tz, dayfirst=dayfirst, file=file,
-                                    column="Join Time", rows=rows)
+                                    column="Join Time", rows=rows, log=log)
     df["leave_t"], _bad = parse_local(df["leave"], tz, dayfirst=dayfirst, file=file,
-                                      column="Leave Time", rows=rows)
+                                      column="Leave Time", rows=rows, log=log)
     df = drop_rows(log, df, df["name"].isna() & df["email"].isna(), "name",
                    "no name and no email", errors=errors)
     df = drop_rows(log, df, bad[df.index] | df["join_t"].isna().to_numpy(), "join",
@@ -336,7 +342,7 @@ def _webinar(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
         raise DataError("Zoom webinar report: no attendee rows could be read", file=file)
     one = pd.Series([info.get("start")], dtype="str")
     st, _b = parse_local(one, tz, dayfirst=dayfirst, file=file, column="Actual Start Time",
-                         rows=np.array([2]))
+                         rows=np.array([2]), log=log)
     start = st.iloc[0] if pd.notna(st.iloc[0]) else df["join_t"].min()
     minutes, _b = parse_minutes(pd.Series([info.get("duration")], dtype="str"))
     end = start + pd.Timedelta(minutes=float(minutes.iloc[0])) if pd.notna(

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..graphs import _unique_int
+from ..network import guest_ids
 from ._sparse import gini, top_share
 
 __all__ = ["participation", "FREQS"]
@@ -21,7 +22,7 @@ VOICE_KINDS = ("message", "reply")
 COLUMNS = ("period", "roster_members", "members_active", "members_new", "members_returning",
            "members_reactivated", "members_lapsed", "retention_rate", "events", "attendances",
            "attendance_mean", "attendance_rate", "share_attended", "interactions",
-           "activity_gini", "top10_share", "voice_gini")
+           "activity_gini", "top10_share", "voice_gini", "guests_active", "guest_attendances")
 
 
 def _periods(ts: pd.Series, tz: str, freq: str) -> pd.Series:
@@ -68,6 +69,13 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
         - ``voice_gini``: Gini of messages and replies among the period's attendees, those
           who said nothing included (0 when everyone spoke equally); NaN without attendees or
           without any message.
+        - ``guests_active``: guests who acted (people not on the roster, devices, phone
+          numbers; ``members.guest``). Guests are in no other column: not active members,
+          not attendances, not in any share (``interactions`` alone counts every row).
+        - ``guest_attendances``: distinct (guest, event) attendance records.
+
+        ``share_attended`` counts only attendees who are roster members during the period,
+        so no share exceeds 1.
 
     Notes
     -----
@@ -95,6 +103,13 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     tz = net.tz
     root_inter = net.root.interactions
     inter = net.interactions
+    all_inter = inter
+    guests = guest_ids(net.root.members)
+    if guests:   # guests are counted apart, never as members
+        root_inter = root_inter.loc[~root_inter["source"].isin(guests).to_numpy()]
+        guest_rows = inter["source"].isin(guests).to_numpy()
+        guest_inter = inter.loc[guest_rows]
+        inter = inter.loc[~guest_rows]
     if net.window is not None:
         lo = pd.Period(net.window.start.tz_localize(None), pfreq)
         hi = pd.Period((net.window.end - pd.Timedelta(1, "ns")).tz_localize(None), pfreq)
@@ -168,17 +183,18 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     attendances = np.bincount(att["p"], minlength=len(periods))[:len(periods)]
     events_att = np.bincount(att.drop_duplicates(["p", "e"])["p"],
                              minlength=len(periods))[:len(periods)]
-    attendees = np.bincount(att.drop_duplicates(["p", "m"])["p"],
-                            minlength=len(periods))[:len(periods)]
     out["attendances"] = attendances
     mean = np.where(events_att > 0, attendances / np.maximum(events_att, 1), np.nan)
     out["attendance_mean"] = mean
     roster = out["roster_members"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["attendance_rate"] = np.where(roster > 0, mean / roster, np.nan)
-        out["share_attended"] = np.where(roster > 0, attendees / roster, np.nan)
-    out["interactions"] = np.bincount(ip, minlength=len(periods))[:len(periods)] \
-        if len(ip) else 0
+        on_roster = _attendees_on_roster(net, periods, att, inter)
+        out["share_attended"] = np.where(roster > 0, on_roster / roster, np.nan)
+    all_p = np.asarray(_periods(all_inter["timestamp"], tz, pfreq).array.asi8 - base.ordinal) \
+        if len(all_inter) else np.zeros(0, np.int64)
+    out["interactions"] = np.bincount(all_p, minlength=len(periods))[:len(periods)] \
+        if len(all_p) else 0
 
     # inequality per period (a loop over periods, not rows); a member's counts in a period
     # come from sorted (period, member) keys
@@ -204,7 +220,47 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     out["activity_gini"] = gini_a
     out["top10_share"] = top
     out["voice_gini"] = gini_v
+    out["guests_active"] = 0
+    out["guest_attendances"] = 0
+    if guests and len(guest_inter):
+        gp = np.asarray(_periods(guest_inter["timestamp"], tz, pfreq).array.asi8
+                        - base.ordinal)
+        g = pd.DataFrame({"p": gp, "m": guest_inter["source"].to_numpy(),
+                          "e": guest_inter["event_id"].to_numpy() if "event_id" in
+                          guest_inter.columns else None,
+                          "a": (guest_inter["kind"] == "attend").to_numpy()})
+        g = g[(g["p"] >= 0) & (g["p"] < len(periods))]
+        out["guests_active"] = np.bincount(g.drop_duplicates(["p", "m"])["p"],
+                                           minlength=len(periods))[:len(periods)]
+        ga = g[g["a"] & g["e"].notna()].drop_duplicates(["p", "m", "e"])
+        out["guest_attendances"] = np.bincount(ga["p"], minlength=len(periods))[:len(periods)]
     return out[list(COLUMNS)]
+
+
+def _attendees_on_roster(net: Any, periods: pd.PeriodIndex, att: pd.DataFrame,
+                         inter: pd.DataFrame) -> np.ndarray:
+    """Distinct attendees per period who are roster members during it (joined before its
+    end, not left before its start, not ``unmatched``): the numerator of share_attended."""
+    pm = att.drop_duplicates(["p", "m"])
+    if not len(pm):
+        return np.zeros(len(periods), np.int64)
+    ids = pd.Index(pd.factorize(inter["source"])[1])
+    m = net.members.set_index("member_id")
+    who = ids[pm["m"].to_numpy()]
+    ok = who.isin(m.index)
+    if "unmatched" in m.columns:
+        flag = m["unmatched"].astype("boolean").fillna(False)
+        ok &= ~who.map(flag).fillna(False).to_numpy(dtype=bool)
+    starts = periods.start_time.tz_localize(net.tz).tz_convert("UTC")
+    ends = (periods.end_time + pd.Timedelta(1, "ns")).tz_localize(net.tz).tz_convert("UTC")
+    p = pm["p"].to_numpy()
+    if "joined" in m.columns:
+        j = pd.Series(who.map(m["joined"]), dtype="datetime64[ns, UTC]")
+        ok &= ~(j.to_numpy() >= ends[p].to_numpy())
+    if "left" in m.columns:
+        lft = pd.Series(who.map(m["left"]), dtype="datetime64[ns, UTC]")
+        ok &= ~(lft.to_numpy() < starts[p].to_numpy())
+    return np.bincount(p[ok], minlength=len(periods))[:len(periods)]
 
 
 def _key_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

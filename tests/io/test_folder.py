@@ -99,8 +99,8 @@ def test_roster_file_in_the_folder_is_used(exports):
 def test_unreadable_file_is_listed_or_raised(exports):
     bad = exports / "zoom_broken.csv"
     bad.write_text("Name (Original Name),User Email,Join Time\n"
-                   "Ada,ada@orga.org,21/03/2024 10:00\n")
-    net = pn.read_events(exports, tz="UTC")
+                   "Ada,ada@orga.org,21/03/2024 10:00\nBen,ben@orgb.net,03/22/2024 10:00\n")
+    net = pn.read_events(exports, tz="UTC")   # fits neither date order
     notes = net.quality.issues.set_index("value")
     assert notes.loc["zoom_broken.csv", "problem"].startswith("could not be read as Zoom")
     with pytest.raises(pn.DataError, match=r"zoom_broken\.csv, row 2"):

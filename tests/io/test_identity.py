@@ -48,7 +48,8 @@ def test_resolve_match_order_and_ambiguity():
     assert got[13] == "eve-stone"
     problems = quality.issues[["row", "problem"]].values.tolist()
     assert [4, "name matches several members (m3, m4); not merged"] in problems
-    assert [5, "person not on the roster; added as unmatched member 'eve-stone'"] in problems
+    assert [5, "not on the roster: add them or give an alias (kept as a guest, never counted "
+            "as a member)"] in problems
 
 
 def test_platform_id_and_alias_table_round_trip(tmp_path):

@@ -27,7 +27,8 @@ def test_counts(net):
     assert (c["rows_read"], c["rows_kept"], c["rows_repaired"], c["rows_dropped"]) == (6, 4, 2, 2)
     dropped = net.quality.dropped.set_index("row")
     assert dropped.loc[4, "value"] == "b7@orgb.net"  # duplicate Message-ID
-    assert dropped.loc[5, "problem"] == "sent by the list or a robot address, not a person"
+    assert dropped.loc[5, "problem"] == ("automated sender (no-reply, mailer-daemon, bounces, "
+                                         "notifications): not a person")
 
 
 def test_names_decoded_and_pipermail_repaired(net):
@@ -79,4 +80,64 @@ def test_not_an_mbox(tmp_path):
     p = tmp_path / "notes.txt"
     p.write_text("Subject: hi\n\nbody\n")
     with pytest.raises(pn.DataError, match=r"notes\.txt: not an mbox file"):
+        pn.read_mbox(p)
+
+
+ANNOUNCE = """From ada@edu  Tue Mar  5 09:14:02 2024
+From: Ada Obi <ada@edu>
+To: all-staff@lists.uni.edu
+Cc: Ben Roy <ben@orgb.net>, Cy Dee <cy@orgc.org>
+Subject: Meeting moved
+Date: Tue, 05 Mar 2024 10:14:02 +0100
+Message-ID: <a1@edu>
+List-Post: <mailto:all-staff@lists.uni.edu>
+
+Moved to Thursday.
+
+From donotreply@uni.edu  Tue Mar  5 10:02:40 2024
+From: Calendar <donotreply@uni.edu>
+To: ada@edu
+Subject: Invitation
+Date: Tue, 5 Mar 2024 11:02:40 +0100
+Message-ID: <b7@uni.edu>
+
+Invite.
+
+From ben@orgb.net  Tue Mar  5 11:02:40 2024
+From: Ben Roy <ben@orgb.net>
+To: Ada Obi <ada@edu>
+Cc: all-staff@lists.uni.edu
+Subject: Re: Meeting moved
+Date: Tue, 5 Mar 2024 12:02:40 +0100
+Message-ID: <c9@orgb.net>
+In-Reply-To: <a1@edu>
+
+OK.
+"""
+
+
+def test_recipients_tie_sender_to_to_and_cc_never_the_list(tmp_path):
+    p = tmp_path / "announce.mbox"
+    p.write_text(ANNOUNCE)
+    net = pn.read_mbox(p, recipients=True)
+    rows = net.interactions[["source", "kind", "target"]].astype("object")
+    # Ada (alice@edu-style address, no dot in the domain) writes to the list, Cc Ben and Cy:
+    # two ties (the list is not a person); Ben replies to Ada: the reply row only (Ada is
+    # the author replied to); the no-reply calendar is not a person
+    assert rows.fillna("").values.tolist() == [["ada-obi", "message", ""],
+                                               ["ada-obi", "message", "ben-roy"],
+                                               ["ada-obi", "message", "cy"],
+                                               ["ben-roy", "reply", "ada-obi"]]
+    assert "automated sender (no-reply, mailer-daemon, bounces, notifications): not a " \
+        "person" in net.quality.summary()
+    plain = pn.read_mbox(p)
+    assert plain.interactions["kind"].astype("str").tolist() == ["message", "reply"]
+
+
+def test_a_file_with_nothing_readable_says_why(tmp_path):
+    p = tmp_path / "robots.mbox"
+    p.write_text(ANNOUNCE.split("From ben@orgb.net")[0].split("From donotreply")[1]
+                 .join(["From donotreply", ""]))
+    with pytest.raises(pn.DataError, match=r"robots\.mbox: no messages could be read: 1 "
+                       r"message\(s\) in the file, all dropped: 1 automated sender"):
         pn.read_mbox(p)

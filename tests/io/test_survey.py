@@ -233,7 +233,8 @@ def test_errors_raise_lists_every_problem(roster):
 @pytest.mark.parametrize("kw, msg", [
     (dict(format="csv"), r"format must be 'wide' or 'long'; got 'csv'"),
     (dict(scale=(4, 1)), r"scale must be a pair \(min, max\) with min < max; got \(4, 1\)"),
-    (dict(about_level="team"), r"about_level must be 'member' or 'org'; got 'team'"),
+    (dict(about_level="team"), r"about_level must be 'member', 'org' or None \(decided from "
+                               r"the partners\); got 'team'"),
     (dict(errors="ignore"), r"errors must be 'report' or 'raise'; got 'ignore'"),
 ])
 def test_bad_arguments(kw, msg, roster):

@@ -100,13 +100,33 @@ def test_bad_timestamp_names_file_row_column(tmp_path):
     assert (counts["rows_read"], counts["rows_kept"], counts["rows_dropped"]) == (2, 1, 1)
 
 
-def test_day_first_dates_are_refused_unless_asked(tmp_path):
+def test_a_day_first_file_is_read_day_first_and_says_so(tmp_path):
     write(tmp_path, members__csv=MEMBERS,
-          interactions__csv="timestamp,source,kind\n13/02/2025 10:00,ana,message\n")
-    with pytest.raises(pn.DataError, match="Pass dayfirst=True"):
-        pn.load(tmp_path, errors="raise")
-    net = pn.load(tmp_path, dayfirst=True)
-    assert str(net.interactions["timestamp"].iloc[0]) == "2025-02-13 10:00:00+00:00"
+          interactions__csv="timestamp,source,kind\n13/02/2025 10:00,ana,message\n"
+                            "04/03/2025 10:00,ben,message\n")
+    net = load_quiet(tmp_path)
+    assert net.interactions["timestamp"].astype("str").tolist() == [
+        "2025-02-13 10:00:00+00:00", "2025-03-04 10:00:00+00:00"]
+    assert "dates read day-first (day/month): '13/02/2025 10:00' has a day above 12" in set(
+        net.quality.issues["problem"])
+
+
+def test_an_ambiguous_table_follows_dayfirst_and_says_so(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n04/03/2025 10:00,ana,message\n")
+    month, day = load_quiet(tmp_path), load_quiet(tmp_path, dayfirst=True)
+    assert str(month.interactions["timestamp"].iloc[0]) == "2025-04-03 10:00:00+00:00"
+    assert str(day.interactions["timestamp"].iloc[0]) == "2025-03-04 10:00:00+00:00"
+    assert "dates are ambiguous" in month.quality.summary()
+
+
+def test_a_table_with_many_unreadable_dates_is_refused_whole(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n2025-01-01,ana,message\n"
+                            "yesterday,ana,message\nlast week,ben,message\n")
+    with pytest.raises(pn.DataError, match=r"interactions\.csv, row 3, column 'timestamp': 2 "
+                       r"of 3 rows have a date that cannot be read \(e\.g\. 'yesterday'\)"):
+        load_quiet(tmp_path)
 
 
 def test_interaction_naming_an_unknown_member_adds_it_as_unmatched(tmp_path):
@@ -257,3 +277,27 @@ def test_the_suggested_columns_fix_works(tmp_path):
         pn.load(tmp_path)
     net = pn.load(tmp_path, columns={"time stamp": "timestamp"})
     assert len(net.interactions) == 1
+
+
+def test_r_and_excel_missing_values_in_members_are_missing(tmp_path):
+    # R writes NA; an NA org must not become a group of its own (issue 17)
+    write(tmp_path, members__csv="member_id,name,org,region\nana,Ana,NA,-\nben,Ben,B,null\n"
+          "cy,Cy,N/A,North\n",
+          interactions__csv="timestamp,source,kind\n2025-01-01,ana,message\n")
+    net = load_quiet(tmp_path)
+    assert net.members["org"].isna().tolist() == [True, False, True]
+    assert net.members["region"].isna().tolist() == [True, True, False]
+    assert "2 cell(s) written as 'N/A', 'NA' read as missing (na_values=)" in set(
+        net.quality.issues["problem"])
+    kept = load_quiet(tmp_path, na_values=[""])
+    assert kept.members["org"].tolist() == ["NA", "B", "N/A"]
+
+
+def test_a_date_before_1677_gets_an_error_that_says_so(tmp_path):
+    write(tmp_path, members__csv=MEMBERS,
+          interactions__csv="timestamp,source,kind\n2025-01-01,ana,message\n"
+                            "1500-06-01,ben,message\n")
+    with pytest.raises(pn.DataError, match=r"interactions\.csv, row 3, column 'timestamp': "
+                       r"date '1500-06-01' is outside the dates pandas can hold "
+                       r"\(1677-09-22 to 2262-04-11\)"):
+        load_quiet(tmp_path)

@@ -92,10 +92,10 @@ def test_day_first_locale(tmp_path):
            "Ada Obi\tLeft\t21/10/22 12:30:00\n"
     p = tmp_path / "gb.csv"
     p.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
-    with pytest.raises(pn.DataError, match="dayfirst=True"):
-        pn.read_teams(p, tz="Europe/London")
-    net = pn.read_teams(p, tz="Europe/London", dayfirst=True)
+    net = pn.read_teams(p, tz="Europe/London")     # a day above 12: day-first, recorded
     assert net.interactions["duration_min"].tolist() == [30.0]
+    assert net.interactions["timestamp"].iloc[0] == pd.Timestamp("2022-10-21 11:00", tz="UTC")
+    assert "dates read day-first" in net.quality.summary()
 
 
 def test_not_a_teams_file(tmp_path):

@@ -83,15 +83,61 @@ def test_tab_delimited_cp1252(tmp_path):
     assert "Windows-1252" in " ".join(net.quality.issues["problem"])
 
 
-def test_dayfirst_is_never_guessed(tmp_path):
+def test_a_file_that_can_only_be_day_first_is_read_day_first_and_says_so(tmp_path):
     p = tmp_path / "gb.csv"
     p.write_text("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
                  "Ada Obi,ada@orga.org,05/03/2024 09:58,05/03/2024 11:03,66\n"
                  "Ben Roy,ben@orgb.net,21/03/2024 10:02,21/03/2024 10:20,19\n")
-    with pytest.raises(pn.DataError, match=r"gb\.csv, row 3, column 'Join Time'.*dayfirst=True"):
-        pn.read_zoom(p, tz="UTC")
-    net = pn.read_zoom(p, tz="UTC", dayfirst=True)
+    net = pn.read_zoom(p, tz="UTC")           # dayfirst=False settles ambiguous files only
     assert net.interactions["timestamp"].min() == pd.Timestamp("2024-03-05 09:58", tz="UTC")
+    notes = net.quality.issues
+    assert "dates read day-first (day/month): '21/03/2024 10:02' has a day above 12" in \
+        set(notes["problem"])
+
+
+def test_an_ambiguous_file_follows_dayfirst_and_the_summary_says_so(tmp_path):
+    p = tmp_path / "amb.csv"
+    p.write_text("Name (Original Name),User Email,Join Time,Leave Time\n"
+                 "Ada Obi,ada@orga.org,05/03/2024 09:58,05/03/2024 11:03\n")
+    month = pn.read_zoom(p, tz="UTC")
+    day = pn.read_zoom(p, tz="UTC", dayfirst=True)
+    assert month.interactions["timestamp"].iloc[0] == pd.Timestamp("2024-05-03 09:58", tz="UTC")
+    assert day.interactions["timestamp"].iloc[0] == pd.Timestamp("2024-03-05 09:58", tz="UTC")
+    assert "dates are ambiguous" in month.quality.summary()
+    assert "read month-first as dayfirst=False says" in month.quality.summary()
+
+
+def test_a_file_that_fits_neither_order_is_refused_with_an_example(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_text("Name (Original Name),User Email,Join Time,Leave Time\n"
+                 "Ada Obi,ada@orga.org,21/03/2024 09:58,21/03/2024 11:03\n"
+                 "Ben Roy,ben@orgb.net,03/22/2024 10:02,03/22/2024 10:20\n")
+    with pytest.raises(pn.DataError, match=r"mixed\.csv, row 2, column 'Join Time': dates fit "
+                       r"neither order: '21/03/2024 09:58' can only be day/month and "
+                       r"'03/22/2024 10:02' only month/day"):
+        pn.read_zoom(p, tz="UTC")
+
+
+def test_a_file_with_many_unreadable_dates_is_refused_whole(tmp_path):
+    p = tmp_path / "odd.csv"
+    rows = "".join(f"P{i},p{i}@x.org,2024-03-{i + 1:02d} 09:00,2024-03-{i + 1:02d} 10:00\n"
+                   for i in range(8))
+    rows += "Q1,q1@x.org,March the 5th,later\nQ2,q2@x.org,soon,later\n"
+    p.write_text("Name (Original Name),User Email,Join Time,Leave Time\n" + rows)
+    with pytest.raises(pn.DataError, match=r"odd\.csv, row 10, column 'Join Time': 2 of 10 "
+                       r"dates cannot be read \(e\.g\. 'March the 5th'\); a file with more "
+                       r"than 5% unreadable dates is refused as a whole"):
+        pn.read_zoom(p, tz="UTC")
+
+
+def test_a_date_outside_pandas_range_says_so(tmp_path):
+    p = tmp_path / "old.csv"
+    p.write_text("Name (Original Name),User Email,Join Time,Leave Time\n"
+                 "Ada Obi,ada@orga.org,03/05/1500 09:58,03/05/1500 11:03\n")
+    with pytest.raises(pn.DataError, match=r"old\.csv, row 2, column 'Join Time': date "
+                       r"'03/05/1500 09:58' is outside the dates pandas can hold "
+                       r"\(1677-09-22 to 2262-04-11\)"):
+        pn.read_zoom(p, tz="UTC")
 
 
 def test_not_a_zoom_report(tmp_path):
