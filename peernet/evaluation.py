@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -451,7 +451,7 @@ class Evaluation(Memoized):
 def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
              rubric: str | Path | None = None, bootstrap: int = 200, seed: int = 0,
              start_month: int = 7, inputs: str | Path | Sequence[str | Path] | None = None,
-             progress: Any = None) -> Evaluation:
+             progress: Callable[[str], Any] | None = None) -> Evaluation:
     """Evaluate a network over several periods, side by side.
 
     Parameters
@@ -574,7 +574,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
 
 
 # ---------------------------------------------------------------------- helpers
-def _check_periods(root: PeerNetwork, periods, start_month: int) -> list[str]:
+def _check_periods(root: PeerNetwork, periods: Sequence[str] | None,
+                   start_month: int) -> list[str]:
     if periods is None:
         span = root.span()
         if span is None:
@@ -605,7 +606,7 @@ def _is_number(value: Any) -> bool:
         value, bool | np.bool_)
 
 
-def _hashes(inputs) -> list[dict[str, str]]:
+def _hashes(inputs: str | Path | Sequence[str | Path] | None) -> list[dict[str, str]]:
     if inputs is None:
         return []
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)

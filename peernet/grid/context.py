@@ -98,7 +98,7 @@ class Context:
     """
 
     def __init__(self, net: PeerNetwork, previous: PeerNetwork | None | bool = None, *,
-                 ids: pd.Series | None = None):
+                 ids: pd.Series | None = None) -> None:
         if not isinstance(net, PeerNetwork):
             raise TypeError(f"score needs a PeerNetwork; got {type(net).__name__}")
         self.net = net
