@@ -160,16 +160,16 @@ def test_person_graph_joins_survey_ties_with_provenance(tiny_net):
 def test_unique_int_and_kind_bits_match_the_slow_paths():
     import numpy as np
 
-    from peernet.graphs import _KIND_BIT, _kind_bits, _unique_int
+    from peernet.ties import KIND_BIT, kind_bits, unique_int
 
     keys = np.array([5, -3, 5, 0, 12, -3, 7], dtype=np.int64)
-    assert _unique_int(keys).tolist() == [-3, 0, 5, 7, 12]
-    assert _unique_int(np.zeros(0, np.int64)).tolist() == []
+    assert unique_int(keys).tolist() == [-3, 0, 5, 7, 12]
+    assert unique_int(np.zeros(0, np.int64)).tolist() == []
     kinds = pd.Series(["reply", "help", "reply", "message"], dtype="category")
-    expected = [1 << _KIND_BIT[k] for k in ["reply", "help", "reply", "message"]]
-    assert _kind_bits(kinds).tolist() == expected
-    assert _kind_bits(kinds.astype("str")).tolist() == expected
-    assert _kind_bits(kinds.iloc[:0]).tolist() == []
+    expected = [1 << KIND_BIT[k] for k in ["reply", "help", "reply", "message"]]
+    assert kind_bits(kinds).tolist() == expected
+    assert kind_bits(kinds.astype("str")).tolist() == expected
+    assert kind_bits(kinds.iloc[:0]).tolist() == []
 
 
 def test_reciprocity_from_net_equals_networkx(riverbend):

@@ -159,12 +159,12 @@ def test_bad_timezone_is_an_argument_error():
 
 
 def test_a_period_is_cut_once_and_its_ties_are_shared(tiny_net):
-    import peernet.graphs as graphs
+    from peernet.ties import person_ties
 
     y = tiny_net.period("2025")
     assert tiny_net.period("2025") is y                  # memoised on the root
     assert y.period("2025") is y and y.previous() is tiny_net.period("2024")
-    assert graphs._ties(y) is graphs._ties(tiny_net.period("2025"))
+    assert person_ties(y) is person_ties(tiny_net.period("2025"))
     a, b = tiny_net.between("2025-01-01", "2025-07-01"), tiny_net.between("2025-01-01",
                                                                         "2025-07-01")
     assert a is not b                                    # ranges are not kept

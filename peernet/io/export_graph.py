@@ -107,7 +107,7 @@ def _plain(value: Any) -> Any:
 
 def _metric_columns(metrics: pd.DataFrame, nodes: list) -> pd.DataFrame:
     """The node metrics of :data:`NODE_METRICS` (index = member id)."""
-    from ..plot.maps import _brokers
+    from ..metrics.members import top_brokers
 
     m = metrics.drop_duplicates("member_id").set_index(
         metrics.drop_duplicates("member_id")["member_id"].astype("str"))
@@ -120,7 +120,7 @@ def _metric_columns(metrics: pd.DataFrame, nodes: list) -> pd.DataFrame:
     if brokerage:
         out["brokerage"] = m[brokerage].sum(axis=1).reindex(out.index)
     if brokerage or "betweenness" in m.columns:
-        out["broker"] = out.index.isin(list(_brokers(metrics, nodes)))
+        out["broker"] = out.index.isin(top_brokers(metrics, nodes))
     return out
 
 

@@ -16,7 +16,14 @@ from .concentration import (
     help_flow,
 )
 from .coreperiphery import CORE_PERIPHERY_COLUMNS, core_periphery
-from .members import BROKERAGE_ROLES, brokerage, member_metrics
+from .members import (
+    BROKER_MAX,
+    BROKER_SHARE,
+    BROKERAGE_ROLES,
+    brokerage,
+    member_metrics,
+    top_brokers,
+)
 from .mixing import (
     MIXING_COLUMNS,
     MIXING_MATRIX_COLUMNS,
@@ -25,7 +32,7 @@ from .mixing import (
     mixing_matrix,
 )
 from .participation import FREQS, participation
-from .structure import NETWORK_METRICS, ei_index, network_metrics, reciprocity
+from .structure import NETWORK_METRICS, communities, ei_index, network_metrics, reciprocity
 from .survey import (
     given_received,
     perception_gaps,
@@ -51,9 +58,10 @@ __all__ = [
     # participation
     "participation", "FREQS",
     # structure
-    "network_metrics", "ei_index", "reciprocity", "NETWORK_METRICS",
+    "network_metrics", "communities", "ei_index", "reciprocity", "NETWORK_METRICS",
     # members
-    "member_metrics", "brokerage", "BROKERAGE_ROLES",
+    "member_metrics", "brokerage", "top_brokers", "BROKERAGE_ROLES", "BROKER_SHARE",
+    "BROKER_MAX",
     # survey
     "survey_scores", "survey_response", "survey_sensitivity", "perception_gaps",
     "given_received", "rater_agreement", "reported_vs_observed", "survey_graph",

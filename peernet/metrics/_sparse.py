@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .._cache import cached
-from ..graphs import NODE_ATTRIBUTES, _roster_attributes, _ties
+from ..ties import NODE_ATTRIBUTES, person_ties, roster_attributes
 
 _LAZY = object()
 #: The optional accelerator python-igraph, imported on first use (it imports matplotlib's
@@ -102,17 +102,17 @@ def _sym(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray) -> sp.csr_array
 def arrays_from_net(net: Any) -> GraphArrays:
     """The default person graph of a slice as arrays (cached on the slice)."""
     def build():
-        t = _ties(net)
+        t = person_ties(net)
         w = _sym(t.n, t.u, t.v, t.weight)
         a = w.copy()
         a.data[:] = 1.0
-        return GraphArrays(t.nodes, a, w, _roster_attributes(net, t.nodes))
+        return GraphArrays(t.nodes, a, w, roster_attributes(net, t.nodes))
     return cached(net, ("arrays",), build)
 
 
 def directed_from_net(net: Any, nodes: np.ndarray) -> sp.csr_array:
     """Binary directed adjacency of the direct interactions (no co-attendance), on ``nodes``."""
-    d = _ties(net, directed=True, coattendance=None)
+    d = person_ties(net, directed=True, coattendance=None)
     pos = pd.Index(nodes).get_indexer(d.nodes)
     return sp.csr_array((np.ones(d.m), (pos[d.u], pos[d.v])), shape=(len(nodes), len(nodes)))
 
@@ -122,9 +122,9 @@ def arrays_from_graph(G: nx.Graph) -> GraphArrays:
     nodes = np.array(list(G), dtype=object)
     idx = {n: i for i, n in enumerate(nodes.tolist())}
     if G.number_of_edges():
-        u, v, wt = zip(*((idx[a], idx[b], d.get("weight", 1.0))
-                         for a, b, d in G.edges(data=True)), strict=True)
-        u, v, wt = np.array(u, np.int64), np.array(v, np.int64), np.array(wt, float)
+        ends = np.array([(idx[a], idx[b]) for a, b in G.edges()], np.int64).reshape(-1, 2)
+        u, v = ends[:, 0], ends[:, 1]
+        wt = np.array([d.get("weight", 1.0) for _, _, d in G.edges(data=True)], float)
     else:
         u = v = np.zeros(0, np.int64)
         wt = np.zeros(0)
@@ -204,10 +204,9 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
         G.add_nodes_from(range(n))
         u, v, _ = ga.edges()
         G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
-        kk = None if src is None else len(src)
-        b = nx.betweenness_centrality(G, k=kk, seed=seed, normalized=False) if kk is None \
-            else _nx_raw_betweenness(G, src)
-        raw = np.array([b[i] for i in range(n)]) * (2 if kk is None else 1)
+        b = nx.betweenness_centrality(G, normalized=False) if src is None \
+            else nx_raw_betweenness(G, src)
+        raw = np.array([b[i] for i in range(n)]) * (2 if src is None else 1)
     if src is None:
         return raw / ((n - 1) * (n - 2))
     kk = len(src)
@@ -216,16 +215,12 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     return raw * scale
 
 
-def _nx_raw_betweenness(G: nx.Graph, sources: list[int]) -> dict:
-    from networkx.algorithms.centrality.betweenness import (
-        _accumulate_basic,
-        _single_source_shortest_path_basic,
-    )
-    raw = dict.fromkeys(G, 0.0)
-    for s in sources:
-        S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
-        raw, _ = _accumulate_basic(raw, S, P, sigma, s)
-    return raw
+def nx_raw_betweenness(G: nx.Graph, sources: list[int]) -> dict:
+    """Shortest-path counts through each node of the paths from ``sources`` to every node
+    (Brandes' accumulation, unscaled): ``2 *`` networkx's unnormalised subset betweenness,
+    which halves the ordered-pair sums of an undirected graph."""
+    half = nx.betweenness_centrality_subset(G, sources, list(G), normalized=False)
+    return {v: 2 * x for v, x in half.items()}
 
 
 def core_number(ga: GraphArrays) -> np.ndarray:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..network import PeerNetwork
 from ..schema import INTERACTION_KINDS, split_list
 
 __all__ = ["absence_factor", "elephant_factor", "engagement_ladder", "help_flow",
@@ -44,7 +45,7 @@ def _check_share(share: float) -> None:
         raise ValueError(f"share must be in (0, 1]; got {share!r}")
 
 
-def absence_factor(net: Any, *, share: float = 0.5, kinds: list[str] | None = None
+def absence_factor(net: PeerNetwork, *, share: float = 0.5, kinds: list[str] | None = None
                    ) -> float:
     """The fewest members who together made ``share`` (50%) of all contributions.
 
@@ -75,7 +76,7 @@ def absence_factor(net: Any, *, share: float = 0.5, kinds: list[str] | None = No
     return _fewest(_contributions(net, kinds).to_numpy(), share)
 
 
-def elephant_factor(net: Any, *, share: float = 0.5, kinds: list[str] | None = None
+def elephant_factor(net: PeerNetwork, *, share: float = 0.5, kinds: list[str] | None = None
                     ) -> float:
     """The fewest organizations whose members made ``share`` (50%) of contributions.
 
@@ -106,7 +107,7 @@ def elephant_factor(net: Any, *, share: float = 0.5, kinds: list[str] | None = N
     return _fewest(by_org.to_numpy(), share)
 
 
-def engagement_ladder(net: Any, *, kinds: list[str] | None = None,
+def engagement_ladder(net: PeerNetwork, *, kinds: list[str] | None = None,
                       thresholds: dict[str, float] | None = None) -> pd.DataFrame:
     """Place every active member on a rung: core, regular, casual or observer.
 
@@ -164,7 +165,7 @@ def engagement_ladder(net: Any, *, kinds: list[str] | None = None,
     return df
 
 
-def help_flow(net: Any, *, burnout_min: int = 5) -> pd.DataFrame:
+def help_flow(net: PeerNetwork, *, burnout_min: int = 5) -> pd.DataFrame:
     """Help given and received by each member, and who only gives.
 
     Help is an interaction of :data:`HELP_KINDS` (help, resource, referral) from ``source``

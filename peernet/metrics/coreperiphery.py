@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..ties import person_ties
 from . import _sparse as K
 
 __all__ = ["core_periphery", "CORE_PERIPHERY_COLUMNS"]
@@ -174,9 +175,7 @@ def core_periphery(net_or_graph: Any) -> pd.DataFrame:
         ga = K.arrays_from_graph(net_or_graph)
         nodes, a = ga.nodes, ga.a
     elif hasattr(net_or_graph, "interactions"):
-        from ..graphs import _ties
-
-        t = _ties(net_or_graph, coattendance=None)
+        t = person_ties(net_or_graph, coattendance=None)
         nodes = t.nodes
         a = K._sym(t.n, t.u, t.v, np.ones(t.m))
         a.data[:] = 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -9,13 +11,20 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..graphs import _ns, _ties
+from ..network import PeerNetwork
+from ..ties import ns, person_ties
 from . import _sparse as K
 
-__all__ = ["member_metrics", "brokerage", "BROKERAGE_ROLES"]
+__all__ = ["member_metrics", "brokerage", "top_brokers", "BROKERAGE_ROLES", "BROKER_SHARE",
+           "BROKER_MAX"]
 
 #: Gould & Fernandez (1989) roles, in the order of the ``brokerage_*`` columns.
 BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
+#: Brokers are the members with the most Gould-Fernandez brokerage across organizations:
+#: this share of the members (at least one), among those with any brokerage ...
+BROKER_SHARE = 0.10
+#: ... and at most this many, so that a 10,000-member map marks 50 brokers, not 1,000.
+BROKER_MAX = 50
 _DAY_NS = 86_400 * 10**9
 
 
@@ -164,7 +173,7 @@ def _person_graph(net: Any) -> nx.Graph:
     return person_graph(net)
 
 
-def member_metrics(net: Any, *, graph: nx.Graph | None = None) -> pd.DataFrame:
+def member_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None) -> pd.DataFrame:
     """One row a member: centrality, position, brokerage, tenure and integration.
 
     Rows are the nodes of the person graph (members active in the slice plus anyone a tie
@@ -296,16 +305,16 @@ def _column_values(values: pd.Series) -> Any:
 
 
 def _ns_of(values: pd.Series) -> np.ndarray:
-    ns = _ns(values).astype(float)
-    ns[values.isna().to_numpy()] = np.nan
-    return ns
+    out = ns(values).astype(float)
+    out[values.isna().to_numpy()] = np.nan
+    return out
 
 
 def _first_tie(net: Any, ga: K.GraphArrays, graph: nx.Graph | None) -> np.ndarray:
     """Earliest tie time (ns, float; NaN if none) of each node."""
     out = np.full(ga.n, np.inf)
     if graph is None:
-        t = _ties(net)
+        t = person_ties(net)
         first = t.first.astype(float)
         np.minimum.at(out, t.u, first)
         np.minimum.at(out, t.v, first)
@@ -318,3 +327,45 @@ def _first_tie(net: Any, ga: K.GraphArrays, graph: nx.Graph | None) -> np.ndarra
                 out[pos[v]] = min(out[pos[v]], ns)
     out[~np.isfinite(out)] = np.nan
     return out
+
+
+def top_brokers(metrics: pd.DataFrame, members: Iterable[str] | None = None, *,
+                share: float = BROKER_SHARE, most: int = BROKER_MAX) -> list[str]:
+    """The brokers of a period: the members with the most brokerage across organizations.
+
+    Parameters
+    ----------
+    metrics : DataFrame
+        :func:`member_metrics` of the period (its ``brokerage_*`` columns, summed; or
+        ``betweenness`` when it has none).
+    members : iterable of str, optional
+        The members to choose among (e.g. the ones a map draws); default all rows.
+    share, most : default 0.10 and 50
+        The top ``share`` of those members (at least one), at most ``most``, among those with
+        any brokerage; ties in the total are broken by member id.
+
+    Returns
+    -------
+    list of str
+        Member ids, the most brokerage first.
+
+    Examples
+    --------
+    >>> mm = pn.member_metrics(pn.load_sample("riverbend").period("2025"))
+    >>> b = pn.metrics.top_brokers(mm)
+    >>> len(b) == min(math.ceil(0.10 * len(mm)), 50)
+    True
+    """
+    cols = [c for c in metrics.columns if c.startswith("brokerage_")]
+    if not cols and "betweenness" not in metrics.columns:
+        raise ValueError("top_brokers needs brokerage_* or betweenness columns in metrics "
+                         "(from pn.member_metrics)")
+    ids = metrics["member_id"].astype(str)
+    m = metrics if members is None else metrics[ids.isin({str(n) for n in members})]
+    total = m[cols].sum(axis=1) if cols else m["betweenness"]
+    frame = pd.DataFrame({"member_id": m["member_id"].astype(str).to_numpy(),
+                          "total": total.to_numpy(dtype=float)})
+    frame = frame[frame["total"] > 0].sort_values(["total", "member_id"],
+                                                  ascending=[False, True])
+    k = min(max(1, math.ceil(share * len(m))), most) if len(frame) else 0
+    return frame["member_id"].head(k).tolist()

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..graphs import _unique_int
-from ..network import guest_ids
+from ..network import PeerNetwork, guest_ids
+from ..ties import unique_int
 from ._sparse import gini, top_share
 
 __all__ = ["participation", "FREQS"]
@@ -30,7 +30,7 @@ def _periods(ts: pd.Series, tz: str, freq: str) -> pd.Series:
     return local.dt.to_period(freq)
 
 
-def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
+def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     """Participation per period (month, quarter, year) of a network or slice.
 
     Parameters
@@ -127,7 +127,7 @@ def participation(net: Any, *, freq: str = "QS") -> pd.DataFrame:
     ridx = np.asarray(rp.array.asi8 - base.ordinal, np.int64)
     lo_r = int(ridx.min()) if len(ridx) else 0
     span_r = (int(ridx.max()) - lo_r + 1) if len(ridx) else 1
-    pair_keys = _unique_int(codes.astype(np.int64) * span_r + (ridx - lo_r))
+    pair_keys = unique_int(codes.astype(np.int64) * span_r + (ridx - lo_r))
     mem, per = pair_keys // span_r, pair_keys % span_r + lo_r
     first = np.full(int(codes.max()) + 1 if len(codes) else 0, np.iinfo(np.int64).max)
     np.minimum.at(first, mem, per)

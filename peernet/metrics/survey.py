@@ -30,34 +30,31 @@ reliability. Psychological Bulletin 86(2), 420-428. (ICC(1).)
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..errors import DataQualityWarning
+from ..graphs import survey_graph
 from ..network import PeerNetwork
-from ..periods import Window
+from ..surveys import (
+    COMPOSITES,
+    PARTNER_ITEMS,
+    RESPONSE_CAUTION,
+    RESPONSE_WARN,
+    Wave,
+    pick_waves,
+    reported_vs_observed,
+    wave_data,
+)
 
 __all__ = ["survey_scores", "survey_response", "survey_sensitivity", "perception_gaps",
            "given_received", "rater_agreement", "reported_vs_observed", "survey_graph",
            "response_note"]
 
-#: PARTNER's trust items and value items (peernet's fixed item names).
-TRUST_ITEMS = ("reliability", "mission", "openness")
-VALUE_ITEMS = ("power", "involvement", "resources")
-PARTNER_ITEMS = TRUST_ITEMS + VALUE_ITEMS
-#: Composite scores: the mean of their items' means.
-COMPOSITES = {"trust": TRUST_ITEMS, "value": VALUE_ITEMS}
+#: Treatments of non-respondents' missing ratings, and who is scored.
 IMPUTE = ("none", "reconstruct", "mean")
 LEVELS = ("member", "org", "network")
-#: Below this response rate a warning is given.
-RESPONSE_WARN = 0.80
-#: Below this response rate figures are to be read with caution.
-RESPONSE_CAUTION = 0.65
 
 _NETWORK_MEASURES = ("trust_pct", "value_pct", "density_reported", "reciprocity_reported",
                      "degree_centralization_reported")
@@ -90,126 +87,8 @@ def _check_choice(name: str, value, options: Sequence[str]) -> None:
         raise ValueError(f"{name} must be one of {opts}; got {value!r}")
 
 
-def _waves(net: PeerNetwork) -> list[str]:
-    return sorted(pd.unique(net.surveys["wave"].dropna().astype("str")))
 
-
-def _pick_waves(net: PeerNetwork, wave, *, latest: bool) -> list[str]:
-    found = _waves(net)
-    if wave is None:
-        return found[-1:] if latest else found
-    wanted = [str(wave)] if isinstance(wave, (str, int)) else [str(w) for w in wave]
-    unknown = [w for w in wanted if w not in found]
-    if unknown:
-        raise ValueError(f"wave {unknown[0]!r} is not in the surveys table; waves are {found}")
-    return wanted
-
-
-@dataclass(frozen=True)
-class _Wave:
-    """The ratings of one wave in analysis units, and who could and did respond."""
-
-    wave: str
-    ratings: pd.DataFrame       # rater (member), target (unit), item, value, imputed
-    network_items: pd.DataFrame  # respondent, item, value (items about the network)
-    respondents: pd.Index       # members with at least one answer
-    population: pd.Index        # members who could answer (roster at the survey + respondents)
-    units: pd.Index             # the rated units (members or orgs) in the population
-    unit_of: pd.Series          # member id -> unit (member itself, or its org)
-    org_of: pd.Series           # member id -> org (may be empty)
-    unit: str                   # "member" or "org"
-    scale_max: float
-
-
-def _survey_day(rows: pd.DataFrame) -> pd.Timestamp | None:
-    if "date" in rows.columns and rows["date"].notna().any():
-        return rows["date"].min()
-    return None
-
-
-def _population(net: PeerNetwork, wave: str, rows: pd.DataFrame,
-                respondents: pd.Index) -> pd.Index:
-    """Roster members who could answer the wave: on the roster at the first answer date (or
-    during the wave's period when no date is known), not added as unmatched; plus respondents."""
-    m = net.root.members
-    keep = pd.Series(True, index=m.index)
-    if "unmatched" in m.columns:
-        keep &= ~m["unmatched"].fillna(False).astype(bool)
-    day = _survey_day(rows)
-    start = end = None
-    if day is not None:
-        start, end = day, day
-    else:
-        try:
-            w = net.window_of(wave)   # a fiscal wave in the slice's own fiscal calendar
-            start, end = w.start_utc, w.end_utc - pd.Timedelta(1, "ns")
-        except ValueError:
-            pass
-    if start is not None:
-        if "joined" in m.columns:
-            keep &= ~(m["joined"] > end).fillna(False)
-        if "left" in m.columns:
-            keep &= ~(m["left"] < start).fillna(False)
-    ids = pd.Index(m.loc[keep, "member_id"].astype("str"))
-    return ids.union(respondents).astype("str").rename("member_id")
-
-
-def _wave_data(net: PeerNetwork, wave: str, *, level: str, warn: bool = True) -> _Wave:
-    s = net.surveys
-    rows = s[s["wave"].astype("str") == wave]
-    about = rows["about"] if "about" in rows.columns else pd.Series(np.nan, index=rows.index)
-    about_level = (rows["about_level"].astype("str") if "about_level" in rows.columns
-                   else pd.Series("member", index=rows.index))
-    is_network = about.isna() | (about.astype("str").str.strip() == "") | (
-        about_level == "network")
-    rel = rows.loc[~is_network & rows["value"].notna()]
-    org_data = bool(len(rel)) and bool((about_level.loc[rel.index] == "org").all())
-    respondents = pd.Index(sorted(pd.unique(rows["respondent"].dropna().astype("str"))),
-                           dtype="str")
-    population = _population(net, wave, rows, respondents)
-    m = net.root.members
-    org_of = (m.set_index("member_id")["org"].astype("str").where(m.set_index("member_id")[
-        "org"].notna()) if "org" in m.columns else pd.Series(dtype="str"))
-    ratings = pd.DataFrame({"rater": rel["respondent"].astype("str").to_numpy(),
-                            "target": rel["about"].astype("str").str.strip().to_numpy(),
-                            "item": rel["item"].astype("str").to_numpy(),
-                            "value": rel["value"].astype("float64").to_numpy(),
-                            "imputed": False})
-    if org_data or level == "org":
-        if org_of.empty:
-            raise ValueError("level='org' needs an 'org' column in the members table")
-        unit = "org"
-        rater_org = ratings["rater"].map(org_of)
-        if not org_data:
-            ratings["target"] = ratings["target"].map(org_of)
-        ratings = ratings.loc[ratings["target"].notna()
-                              & (ratings["target"] != rater_org)].reset_index(drop=True)
-        unit_of = org_of
-        units = pd.Index(sorted(pd.unique(org_of.reindex(population).dropna())), dtype="str")
-        units = units.union(pd.Index(pd.unique(ratings["target"]), dtype="str"))
-    else:
-        unit = "member"
-        ratings = ratings.loc[ratings["target"] != ratings["rater"]].reset_index(drop=True)
-        unit_of = pd.Series(population, index=population, dtype="str")
-        units = population
-    if "scale_max" in rows.columns and rows["scale_max"].notna().any():
-        scale_max = float(rows["scale_max"].max())
-    else:
-        scale_max = float(rows["value"].max()) if len(rows) else np.nan
-    nitems = rows.loc[is_network & rows["value"].notna(), ["respondent", "item", "value"]]
-    data = _Wave(wave, ratings, nitems.reset_index(drop=True), respondents, population, units,
-                 unit_of, org_of, unit, scale_max)
-    rate = len(respondents.intersection(population)) / len(population) if len(population) \
-        else np.nan
-    if warn and np.isfinite(rate) and rate < RESPONSE_WARN:
-        note = " Read the figures with caution." if rate < RESPONSE_CAUTION else ""
-        warnings.warn(f"survey wave {wave!r}: {len(respondents)} of {len(population)} members "
-                      f"responded ({rate:.0%}, under {RESPONSE_WARN:.0%}); non-respondents' "
-                      f"ties are missing, not absent.{note}", DataQualityWarning, stacklevel=3)
-    return data
-
-
-def _reconstruct(w: _Wave) -> pd.DataFrame:
+def _reconstruct(w: Wave) -> pd.DataFrame:
     """Reconstruction: a non-respondent's rating of a respondent is taken to be the
     respondent's rating of the non-respondent (same item, same value); for organizations, an
     organization none of whose members answered rates back each organization that rated it."""
@@ -248,7 +127,7 @@ def _add_composites(means: pd.DataFrame) -> pd.DataFrame:
     return means
 
 
-def _unit_scores(w: _Wave, impute: str) -> pd.DataFrame:
+def _unit_scores(w: Wave, impute: str) -> pd.DataFrame:
     """Per rated unit: item means, trust, value, n_raters, n_eligible_raters, response_rate."""
     ratings = _reconstruct(w) if impute == "reconstruct" else w.ratings
     first = _first_stage(ratings)
@@ -284,7 +163,7 @@ def _unit_scores(w: _Wave, impute: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ structure (ties)
-def _tie_codes(w: _Wave, ratings: pd.DataFrame, nodes: pd.Index, rater_units: pd.Series
+def _tie_codes(w: Wave, ratings: pd.DataFrame, nodes: pd.Index, rater_units: pd.Series
                ) -> tuple[np.ndarray, np.ndarray]:
     s = nodes.get_indexer(rater_units)
     t = nodes.get_indexer(ratings["target"])
@@ -293,7 +172,7 @@ def _tie_codes(w: _Wave, ratings: pd.DataFrame, nodes: pd.Index, rater_units: pd
     return np.unique(s[ok].astype("int64") * n + t[ok]), ok
 
 
-def _structure(w: _Wave, impute: str) -> dict[str, float]:
+def _structure(w: Wave, impute: str) -> dict[str, float]:
     """Density, reciprocity and degree centralization of the reported (directed) ties among the
     population's units, on all pairs under ``impute`` and on observed dyads only."""
     if w.unit == "member":
@@ -355,7 +234,7 @@ def _structure(w: _Wave, impute: str) -> dict[str, float]:
     return out
 
 
-def _network_series(w: _Wave, impute: str) -> pd.Series:
+def _network_series(w: Wave, impute: str) -> pd.Series:
     scores = _unit_scores(w, impute)
     rated = scores if impute == "mean" else scores[scores["n_raters"] > 0]
     pop = w.population
@@ -470,14 +349,14 @@ def survey_scores(net: PeerNetwork, *, wave: str | None = None, level: str = "me
         raise TypeError(f"survey_scores: net must be a PeerNetwork; got {type(net).__name__}")
     _check_choice("level", level, LEVELS)
     _check_choice("impute", impute, IMPUTE)
-    waves = _pick_waves(net, wave, latest=level == "network")
+    waves = pick_waves(net, wave, latest=level == "network")
     if level == "network":
         if not waves:
             return _empty_network()
-        return _network_series(_wave_data(net, waves[0], level="member", warn=warn), impute)
+        return _network_series(wave_data(net, waves[0], level="member", warn=warn), impute)
     frames = []
     for w in waves:
-        frames.append(_unit_scores(_wave_data(net, w, level=level, warn=warn), impute))
+        frames.append(_unit_scores(wave_data(net, w, level=level, warn=warn), impute))
     if not frames:
         key = "org" if level == "org" else "member_id"
         cols = ["wave", key, *PARTNER_ITEMS, "trust", "value", "n_raters",
@@ -506,8 +385,8 @@ def survey_response(net: PeerNetwork, *, wave: str | None = None) -> pd.DataFram
     ['2023', '2024', '2025']
     """
     rows = []
-    for w in _pick_waves(net, wave, latest=False):
-        d = _wave_data(net, w, level="member", warn=False)
+    for w in pick_waves(net, wave, latest=False):
+        d = wave_data(net, w, level="member", warn=False)
         n_resp = len(d.population.intersection(d.respondents))
         rate = n_resp / len(d.population) if len(d.population) else np.nan
         s = net.surveys[net.surveys["wave"].astype("str") == w]
@@ -546,8 +425,8 @@ def survey_sensitivity(net: PeerNetwork, *, wave: str | None = None) -> pd.DataF
     True
     """
     frames = []
-    for w in _pick_waves(net, wave, latest=False):
-        d = _wave_data(net, w, level="member", warn=False)
+    for w in pick_waves(net, wave, latest=False):
+        d = wave_data(net, w, level="member", warn=False)
         per = {t: _network_series(d, t) for t in IMPUTE}
         df = pd.DataFrame({t: per[t].reindex(list(_NETWORK_MEASURES)) for t in IMPUTE})
         df["band_min"] = df[list(IMPUTE)].min(axis=1)
@@ -564,7 +443,7 @@ def survey_sensitivity(net: PeerNetwork, *, wave: str | None = None) -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
-def _composite_pairs(w: _Wave, item: str) -> pd.DataFrame:
+def _composite_pairs(w: Wave, item: str) -> pd.DataFrame:
     """One value per (rater, target): the rater's rating of ``item``, or for ``"trust"`` /
     ``"value"`` the mean of the rater's ratings on the composite's items."""
     items = COMPOSITES.get(item, (item,))
@@ -607,8 +486,8 @@ def perception_gaps(net: PeerNetwork, *, wave: str | None = None, item: str = "t
     True
     """
     frames = []
-    for wv in _pick_waves(net, wave, latest=False):
-        w = _wave_data(net, wv, level="member", warn=warn)
+    for wv in pick_waves(net, wave, latest=False):
+        w = wave_data(net, wv, level="member", warn=warn)
         pairs = _composite_pairs(w, item)
         ab = pairs[pairs["rater"] < pairs["target"]]
         ba = pairs[pairs["rater"] > pairs["target"]].rename(
@@ -665,8 +544,8 @@ def given_received(net: PeerNetwork, *, wave: str | None = None, item: str = "tr
     _check_choice("level", level, ("member", "org"))
     key = "org" if level == "org" else "member_id"
     frames = []
-    for wv in _pick_waves(net, wave, latest=False):
-        w = _wave_data(net, wv, level=level, warn=warn)
+    for wv in pick_waves(net, wave, latest=False):
+        w = wave_data(net, wv, level=level, warn=warn)
         items = COMPOSITES.get(item, (item,))
         first = _first_stage(w.ratings)
         first = first[first["item"].isin(items)]
@@ -758,8 +637,8 @@ def rater_agreement(net: PeerNetwork, *, wave: str | None = None,
     True
     """
     frames = []
-    for wv in _pick_waves(net, wave, latest=False):
-        w = _wave_data(net, wv, level="member", warn=warn)
+    for wv in pick_waves(net, wave, latest=False):
+        w = wave_data(net, wv, level="member", warn=warn)
         wanted = list(items) if items is not None else (
             _item_columns(pd.unique(w.ratings["item"]).tolist()) + list(COMPOSITES))
         rate = len(w.population.intersection(w.respondents)) / max(len(w.population), 1)
@@ -774,190 +653,3 @@ def rater_agreement(net: PeerNetwork, *, wave: str | None = None,
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True)[cols]
-
-
-# ----------------------------------------------------------------- reported vs observed
-def _ordered(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The two ends of each undirected pair, the smaller id first."""
-    x, y = x.astype("str").reset_index(drop=True), y.astype("str").reset_index(drop=True)
-    swap = (x > y).to_numpy()
-    return x.where(~swap, y).to_numpy(), y.where(~swap, x).to_numpy()
-
-
-def _survey_pairs(w: _Wave) -> pd.DataFrame:
-    """Undirected pairs of members with a reported tie: who reported it, trust and value."""
-    r = w.ratings
-    r = r[r["target"].isin(w.population) | r["rater"].isin(w.population)]
-    comp = []
-    for name, items in COMPOSITES.items():
-        c = r[r["item"].isin(items)].groupby(["rater", "target"])["value"].mean().rename(name)
-        comp.append(c)
-    ties = r.groupby(["rater", "target"]).size().rename("n_items").to_frame()
-    ties = ties.join(comp, how="left").reset_index()
-    ties["member_a"], ties["member_b"] = _ordered(ties["rater"], ties["target"])
-    ties["by_a"] = ties["rater"] == ties["member_a"]
-    out = ties.groupby(["member_a", "member_b"], sort=True).agg(
-        reported_by_a=("by_a", "any"), n_reports=("rater", "size"), trust=("trust", "mean"),
-        value=("value", "mean")).reset_index()
-    out["reported_by_b"] = out["n_reports"] - out["reported_by_a"].astype(int) > 0
-    return out
-
-
-def _observed_pairs(net: PeerNetwork, wave: str, kinds: Sequence[str] | None,
-                    period: str | Window | None) -> pd.DataFrame:
-    if period is not None:
-        it = net.period(period).interactions
-    elif net.window is not None:
-        it = net.interactions
-    else:
-        try:
-            it = net.period(wave).interactions
-        except ValueError:
-            it = net.interactions
-    it = it[it["target"].notna() & (it["source"] != it["target"])]
-    if kinds is not None:
-        it = it[it["kind"].astype("str").isin(list(kinds))]
-    n = len(it)
-    codes, names = pd.factorize(pd.concat([it["source"], it["target"]], ignore_index=True)
-                                .astype("str"), sort=True)
-    src, dst = codes[:n].astype("int64"), codes[n:].astype("int64")
-    pair = np.minimum(src, dst) * len(names) + np.maximum(src, dst)
-    weight = (np.nan_to_num(it["weight"].to_numpy(dtype="float64"), nan=1.0)
-              if "weight" in it.columns else np.ones(n))
-    uniq, inverse, count = np.unique(pair, return_inverse=True, return_counts=True)
-    names = np.asarray(names, dtype=object)
-    return pd.DataFrame({"member_a": pd.array(names[uniq // len(names)], dtype="str"),
-                         "member_b": pd.array(names[uniq % len(names)], dtype="str"),
-                         "n_interactions": count.astype("int64"),
-                         "weight": np.bincount(inverse, weights=weight, minlength=len(uniq))})
-
-
-def reported_vs_observed(net: PeerNetwork, *, wave: str | None = None,
-                         kinds: Sequence[str] | None = None,
-                         period: str | Window | None = None,
-                         warn: bool = True) -> pd.DataFrame:
-    """Survey ties joined with the interaction log: reported, observed, or both.
-
-    Parameters
-    ----------
-    wave : str, optional
-        Survey wave (default: the latest).
-    kinds : sequence of str, optional
-        Interaction kinds that count as an observed tie (default: every kind with a target).
-    period : str or Window, optional
-        Period of the log to compare with (a label is read in the fiscal calendar of
-        ``net`` when it is a fiscal-year slice). Default: the slice's own window when ``net`` is a
-        slice, else the period named by the wave (``"2025"``), else the whole log.
-
-    Returns
-    -------
-    DataFrame
-        One row an undirected pair of members (``member_a`` < ``member_b``) tied in the survey
-        or in the log: ``wave``, ``member_a``, ``member_b``, ``provenance`` (``"both"``,
-        ``"survey"`` = reported but not in the logs, ``"logs"`` = observed but not reported),
-        ``reported``, ``observed`` (bool), ``reported_by_a``, ``reported_by_b`` (bool),
-        ``trust``, ``value`` (mean of the reporters' ratings), ``n_interactions``, ``weight``
-        (log), ``could_report`` (at least one of the two responded to the survey, so the tie
-        could have been reported), ``response_rate``.
-
-    Notes
-    -----
-    Survey ties are perceptions of a relationship over the year; log ties are acts recorded by
-    a platform. A pair in the logs only with ``could_report`` False says nothing about the
-    survey's accuracy: neither member answered. ``provenance`` is the edge attribute
-    :func:`peernet.person_graph` keeps with ``sources=("logs", "survey")``.
-
-    Examples
-    --------
-    >>> net = pn.load_sample("riverbend")
-    >>> rv = pn.metrics.reported_vs_observed(net, wave="2025", warn=False)
-    >>> sorted(rv["provenance"].unique())
-    ['both', 'logs', 'survey']
-    """
-    waves = _pick_waves(net, wave, latest=True)
-    cols = ["wave", "member_a", "member_b", "provenance", "reported", "observed",
-            "reported_by_a", "reported_by_b", "trust", "value", "n_interactions", "weight",
-            "could_report", "response_rate"]
-    if not waves:
-        return pd.DataFrame(columns=cols)
-    w = _wave_data(net, waves[0], level="member", warn=warn)
-    rep = _survey_pairs(w)
-    obs = _observed_pairs(net, waves[0], kinds, period)
-    df = rep.merge(obs, on=["member_a", "member_b"], how="outer", indicator=True)
-    df["reported"] = df["_merge"] != "right_only"
-    df["observed"] = df["_merge"] != "left_only"
-    df["provenance"] = np.select([df["reported"] & df["observed"], df["reported"]],
-                                 ["both", "survey"], "logs")
-    df["reported_by_a"] = df["reported_by_a"].fillna(False).astype(bool)
-    df["reported_by_b"] = df["reported_by_b"].fillna(False).astype(bool)
-    df["n_interactions"] = df["n_interactions"].fillna(0).astype("int64")
-    df["weight"] = df["weight"].fillna(0.0)
-    df["could_report"] = df["member_a"].isin(w.respondents) | df["member_b"].isin(
-        w.respondents)
-    df["wave"] = w.wave
-    df["response_rate"] = (len(w.population.intersection(w.respondents))
-                           / max(len(w.population), 1))
-    return df.sort_values(["member_a", "member_b"]).reset_index(drop=True)[cols]
-
-
-def survey_graph(net: PeerNetwork, *, wave: str | None = None, directed: bool = False,
-                 warn: bool = True) -> nx.Graph:
-    """The reported ties of one survey wave as a graph of the members who could respond.
-
-    Parameters
-    ----------
-    directed : bool, default False
-        A DiGraph with an edge i -> j when i rated j (attributes ``trust``, ``value``,
-        ``n_items``), or a Graph with an edge when either rated the other (attributes
-        ``trust``, ``value`` averaged over the reports, ``n_reports``, ``reported_by``).
-
-    Returns
-    -------
-    networkx.Graph or DiGraph
-        Nodes: the wave's population (roster at the survey plus respondents) with the roster's
-        ``org``, ``sector``, ``region``, ``role`` and ``responded`` (bool). Graph attributes
-        ``wave`` and ``response_rate``.
-
-    Examples
-    --------
-    >>> net = pn.load_sample("riverbend")
-    >>> G = pn.metrics.survey_graph(net, wave="2025", warn=False)
-    >>> G.graph["wave"], G.number_of_nodes() > 50
-    ('2025', True)
-    """
-    waves = _pick_waves(net, wave, latest=True)
-    G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
-    if not waves:
-        return G
-    w = _wave_data(net, waves[0], level="member", warn=warn)
-    m = net.root.members.set_index("member_id")
-    attrs = [c for c in ("org", "sector", "region", "role") if c in m.columns]
-    info = m.reindex(w.population)[attrs]
-    for node, row in zip(w.population, info.to_dict("records"), strict=True):
-        G.add_node(node, **{k: v for k, v in row.items() if pd.notna(v)},
-                   responded=node in w.respondents)
-    G.graph.update(wave=w.wave, response_rate=len(w.population.intersection(w.respondents))
-                   / max(len(w.population), 1))
-    if directed:
-        r = w.ratings
-        comp = [r[r["item"].isin(items)].groupby(["rater", "target"])["value"].mean()
-                .rename(name) for name, items in COMPOSITES.items()]
-        ties = r.groupby(["rater", "target"]).size().rename("n_items").to_frame().join(comp)
-        ties = ties.reset_index()
-        G.add_edges_from((a, b, {k: v for k, v in d.items() if pd.notna(v)}) for a, b, d in zip(
-            ties["rater"], ties["target"],
-            ties[["n_items", "trust", "value"]].to_dict("records"), strict=True))
-        return G
-    pairs = _survey_pairs(w)
-    by = np.where(pairs["reported_by_a"] & pairs["reported_by_b"], "both",
-                  np.where(pairs["reported_by_a"], "a", "b"))
-    for a, b, t, v, n, who in zip(pairs["member_a"], pairs["member_b"], pairs["trust"],
-                                  pairs["value"], pairs["n_reports"], by, strict=True):
-        data = {"n_reports": int(n), "reported_by": a if who == "a" else b if who == "b"
-                else "both"}
-        if pd.notna(t):
-            data["trust"] = float(t)
-        if pd.notna(v):
-            data["value"] = float(v)
-        G.add_edge(a, b, **data)
-    return G

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..graphs import _ties
+from ..network import PeerNetwork
+from ..ties import person_ties
 
 __all__ = ["retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
            "INACTIVITY_DAYS"]
@@ -71,7 +72,7 @@ def _censored(part: pd.DataFrame):
     return CensoredData(uncensored=d[s], right=d[~s])
 
 
-def retention_curve(net: Any, *, cohort: str | None = "joined_year",
+def retention_curve(net: PeerNetwork, *, cohort: str | None = "joined_year",
                     inactivity_days: int = INACTIVITY_DAYS, ci: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival of members' activity, by join cohort, with intervals.
 
@@ -167,7 +168,7 @@ def retention_curve(net: Any, *, cohort: str | None = "joined_year",
                        "censored": "int64"})
 
 
-def retention_test(net: Any, *, cohort: str | None = "joined_year",
+def retention_test(net: PeerNetwork, *, cohort: str | None = "joined_year",
                    inactivity_days: int = INACTIVITY_DAYS) -> pd.DataFrame:
     """Log-rank tests: do two cohorts keep their members equally long?
 
@@ -235,7 +236,7 @@ def _burst(r: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return b, a
 
 
-def burstiness(net: Any, *, level: str = "member", kinds: list[str] | None = None,
+def burstiness(net: PeerNetwork, *, level: str = "member", kinds: list[str] | None = None,
                min_events: int = 3) -> pd.DataFrame:
     """Burstiness of activity: bursts and long silences (+1) vs clockwork regularity (-1).
 
@@ -311,7 +312,7 @@ def burstiness(net: Any, *, level: str = "member", kinds: list[str] | None = Non
 
 
 # ------------------------------------------------------------------------------ replies
-def time_to_first_reply(net: Any) -> pd.DataFrame:
+def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
     """Hours from each thread's first message to its first reply by someone else.
 
     Threads are the interactions' ``thread_id`` (the id of the thread's first message).
@@ -381,7 +382,7 @@ def _empty_threads(cols: list[str]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ tie change
-def tie_change(net_a: Any, net_b: Any, **graph_kwargs: Any) -> pd.Series:
+def tie_change(net_a: PeerNetwork, net_b: PeerNetwork, **graph_kwargs: Any) -> pd.Series:
     """What changed in the person graph between two slices (e.g. 2024 -> 2025).
 
     Parameters
@@ -419,8 +420,8 @@ def tie_change(net_a: Any, net_b: Any, **graph_kwargs: Any) -> pd.Series:
     >>> bool(c["ties_change"] == c["ties_change_stayed"] + c["ties_change_turnover"])
     True
     """
-    ta = _ties(net_a, **graph_kwargs)
-    tb = _ties(net_b, **graph_kwargs)
+    ta = person_ties(net_a, **graph_kwargs)
+    tb = person_ties(net_b, **graph_kwargs)
     universe = np.union1d(ta.nodes.astype(str), tb.nodes.astype(str))
     size = max(len(universe), 1)
 

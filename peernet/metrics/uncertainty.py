@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..network import PeerNetwork
+from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
 from . import _sparse as K
 
 __all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
@@ -53,7 +55,7 @@ def _units(inter: pd.DataFrame) -> np.ndarray:
     return codes
 
 
-def resample_events(net: Any, rng: np.random.Generator) -> Any:
+def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
     """One bootstrap replicate of a slice: its events (and threads, and lone acts) drawn
     with replacement. A unit drawn k times appears k times with ids suffixed ``#1``..``#k``
     so that each copy is its own event (co-attendance counts every copy)."""
@@ -84,7 +86,7 @@ def resample_events(net: Any, rng: np.random.Generator) -> Any:
     return replace(net, interactions=out, events=events)
 
 
-def bootstrap(net: Any, metric: Callable[[Any], Any] | str | Sequence[str], *, n: int = 200,
+def bootstrap(net: PeerNetwork, metric: Callable[[Any], Any] | str | Sequence[str], *, n: int = 200,
               seed: int = 0, ci: float = 0.95, correct_bias: bool = True) -> pd.DataFrame:
     """Percentile bootstrap intervals of any metric, resampling events.
 
@@ -402,22 +404,15 @@ class _FastStructure:
     default person graph.
     """
 
-    def __init__(self, net: Any, names: list[str]):
-        from ..graphs import (
-            MAX_EVENT_SIZE,
-            _event_pairs,
-            _roster_attributes,
-            _ties,
-            _with_columns,
-        )
+    def __init__(self, net: Any, names: list[str] | None):
         from ..schema import split_list
 
-        self.want = set(names)
+        self.want = set(names or ())
         self.members = len(net.members_current())
-        inter = _with_columns(net.interactions)
+        inter = with_columns(net.interactions)
         self.codes = _units(inter)
         self.k = int(self.codes.max()) + 1
-        nodes = _ties(net).nodes
+        nodes = person_ties(net).nodes
         self.nodes = nodes
         n = self.n = len(nodes)
         index = pd.Index(nodes)
@@ -435,7 +430,7 @@ class _FastStructure:
         a = a.loc[size <= MAX_EVENT_SIZE].sort_values(["e", "m"], kind="stable")
         ev, mem, unit = (pd.factorize(a["e"])[0], a["m"].to_numpy(np.int64),
                          a["u"].to_numpy(np.int64))
-        left, right = _event_pairs(ev)
+        left, right = event_pairs(ev)
         self.c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
         self.c_unit = unit[left]
         people = []
@@ -445,7 +440,7 @@ class _FastStructure:
                 people.append(split_list(net.problems["helpers"]))
         fixed = index.get_indexer(pd.concat(people)) if people else np.zeros(0, np.int64)
         self.fixed = np.unique(fixed[fixed >= 0]).astype(np.int64)
-        self.attrs = _roster_attributes(net, nodes)
+        self.attrs = roster_attributes(net, nodes)
         # every distinct tie once; each row points at its tie (no sort per replicate)
         keys = np.concatenate([self.d_und, self.c_key])
         self.row_unit = np.concatenate([self.d_unit, self.c_unit])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,11 @@ import pandas as pd
 from ..grid.rubric import LAYERS
 from ..schema import check_columns
 from .style import BAND_COLORS, BAND_TEXT, POSITION_COLORS
+
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation
+    from ..grid.score import GridScore
+    from ..network import PeerNetwork
 
 __all__ = ["participation", "grid", "trend", "roles", "save", "evaluation_figure",
            "GRID_LAYERS", "TREND_METRICS"]
@@ -168,7 +173,8 @@ def _grid_frames(obj: Any, period: str | None) -> tuple[pd.DataFrame, pd.DataFra
                     f"got {type(obj).__name__}")
 
 
-def grid(score: Any, *, period: str | None = None, ax: Any = None, **kwargs: Any) -> Any:
+def grid(score: GridScore | Evaluation, *, period: str | None = None, ax: Any = None,
+         **kwargs: Any) -> Any:
     """The Community Change Grid: five stacked layers, bedrock at the bottom.
 
     Each element is a cell coloured by its score band (emerging, developing, strong:
@@ -331,8 +337,8 @@ def _trend_table(evaluation: Any, metrics: Sequence[str]) -> pd.DataFrame:
     return table[table["metric"].isin(metrics)]
 
 
-def trend(evaluation: Any, *, metrics: Sequence[str] | None = None, ax: Any = None,
-          **kwargs: Any) -> Any:
+def trend(evaluation: Evaluation | pd.DataFrame, *, metrics: Sequence[str] | None = None,
+          ax: Any = None, **kwargs: Any) -> Any:
     """Metrics period by period, with their bootstrap intervals where computed.
 
     Parameters
@@ -420,7 +426,7 @@ def _roles_table(member_metrics: Any, by: str) -> pd.DataFrame:
     from ..network import PeerNetwork
 
     if isinstance(member_metrics, PeerNetwork):
-        from ..metrics import member_metrics as compute
+        from ..metrics.members import member_metrics as compute
 
         net = member_metrics
         mm = compute(net)
@@ -446,7 +452,8 @@ def _roles_table(member_metrics: Any, by: str) -> pd.DataFrame:
                     f"PeerNetwork or an Evaluation; got {type(member_metrics).__name__}")
 
 
-def roles(member_metrics: Any, *, by: str = "org", ax: Any = None) -> Any:
+def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = "org",
+          ax: Any = None) -> Any:
     """Core / periphery / isolate positions and brokerage roles by organization or sector.
 
     Left: members of each group by network position (stacked bars). Right: each group's
@@ -598,7 +605,7 @@ def save(fig: Any, path: str | Path, *, formats: Sequence[str] = ("png", "svg"),
 
 
 # ------------------------------------------------------------------ figure-level
-def evaluation_figure(ev: Any, *, period: str | None = None) -> Any:
+def evaluation_figure(ev: Evaluation, *, period: str | None = None) -> Any:
     """One page: the Grid with changes, participation, and network trends.
 
     Parameters

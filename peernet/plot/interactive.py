@@ -219,9 +219,14 @@ def interactive_map(net_or_slice: PeerNetwork, *, color_by: Any = "org",
     """
     from ..io.export_graph import pseudonyms
     from ..report.i18n import translator
+    from .drawing import TITLES as _TITLES
+    from .drawing import colors_for as _colors_for
+    from .drawing import edge_style as _edge_style
+    from .drawing import marker_sizes as _sizes
+    from .drawing import scale_for as _scale_for
     from .layouts import _periods_layout
     from .layouts import layout as _layout
-    from .maps import _TITLES, _colors_for, _edge_style, _prepare, _scale_for, _sizes
+    from .maps import _prepare
     from .style import UNKNOWN_COLOR, map_categories
 
     if not isinstance(net_or_slice, PeerNetwork):

@@ -16,7 +16,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..graphs import person_graph
 from ..network import PeerNetwork
+from ..ties import person_ties
 
 __all__ = ["layout", "LAYOUT_MAX_TIES"]
 
@@ -31,8 +33,6 @@ _METHODS = ("auto", "spring", "kamada_kawai", "igraph")
 
 def _as_graph(net_or_graph: Any, what: str) -> nx.Graph:
     if isinstance(net_or_graph, PeerNetwork):
-        from ..graphs import person_graph
-
         return person_graph(net_or_graph)
     if isinstance(net_or_graph, nx.Graph):
         return net_or_graph
@@ -51,9 +51,7 @@ def _tie_arrays(src: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray
     lists them (``u < v``, sorted), so both paths draw the same picture.
     """
     if isinstance(src, PeerNetwork):
-        from ..graphs import _ties
-
-        t = _ties(src)
+        t = person_ties(src)
         return (t.nodes, t.u, t.v, t.weight.astype(float),
                 {"name": getattr(src, "name", "network"), "period": src.label})
     G = _as_graph(src, what)
@@ -142,9 +140,7 @@ def _periods_layout(slices: Sequence[PeerNetwork], seed: int) -> dict:
     tables of the slices, so nothing is aggregated again), every member drawn in one of them
     placed. Equal to :func:`layout` of the span the periods cover, minus the roster members
     no period draws."""
-    from ..graphs import _ties
-
-    parts = [_ties(s) for s in slices]
+    parts = [person_ties(s) for s in slices]
     names = np.concatenate([t.nodes for t in parts]) if parts else np.zeros(0, object)
     codes, nodes = pd.factorize(names, sort=True)
     cut = np.cumsum([0] + [t.n for t in parts])

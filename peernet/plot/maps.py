@@ -16,16 +16,34 @@ with the square root of its weight, and the overall opacity falls with the numbe
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..metrics.members import BROKER_MAX, BROKER_SHARE, member_metrics, top_brokers
+from ..metrics.structure import communities
 from ..network import PeerNetwork
+from ..ties import org_ties
+from .drawing import (
+    EDGE_RGB,
+    HIGHLIGHT_MAX,
+    MapData,
+    Scale,
+    add_legends,
+    category_label,
+    color_title,
+    colors_for,
+    draw_map,
+    edge_style,
+    marker_sizes,
+    nice_number,
+    place_labels,
+    scale_for,
+    size_steps,
+)
 from .layouts import (
     _as_graph,
     _edge_arrays,
@@ -35,7 +53,7 @@ from .layouts import (
     _tie_arrays,
     layout,
 )
-from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories, safe_label
+from .style import category_colors, safe_label
 
 __all__ = ["network_map", "layout", "map_years", "org_map", "HIGHLIGHTS", "BROKER_SHARE",
            "BROKER_MAX", "HIGHLIGHT_MAX", "MAX_TIES", "ORG_LABELS"]
@@ -45,60 +63,16 @@ COLOR_BY = ("org", "sector", "region", "language", "role", "community")
 SIZE_BY = ("degree", "strength")
 #: Highlights :func:`network_map` knows by name.
 HIGHLIGHTS = ("brokers", "isolates", "newcomers")
-#: Brokers are the members with the most Gould-Fernandez brokerage across organizations:
-#: this share of the members drawn (at least one), among those with any brokerage.
-BROKER_SHARE = 0.10
-#: ... and at most this many, so that a 10,000-member map marks 50 brokers, not 1,000.
-BROKER_MAX = 50
-#: Outline style of each highlight: an outline-only marker drawn around the node.
-HIGHLIGHT_STYLE: dict[str, dict[str, Any]] = {
-    "brokers": {"marker": "o", "linewidth": 2.0, "linestyle": "solid", "scale": 1.7,
-                "edgecolor": "#000000",
-                "label": "broker (top {share:.0%} brokerage, at most {most})"},
-    "newcomers": {"marker": "o", "linewidth": 1.1, "linestyle": (0, (2.5, 1.5)),
-                  "scale": 3.2, "edgecolor": "#000000", "label": "newcomer (joined in period)"},
-    "isolates": {"marker": "s", "linewidth": 1.1, "linestyle": "solid", "scale": 2.6,
-                 "edgecolor": "#000000", "label": "isolate (no ties)"},
-}
-_TITLES = {"org": "Organization", "sector": "Sector", "region": "Region",
-           "language": "Language", "role": "Role", "community": "Community"}
-_SINGLE_COLOR = OKABE_ITO[4]
-_EDGE_RGB = (0.22, 0.22, 0.22)
-#: Above this many ties the tie LineCollection is rasterized (an image inside the SVG/PDF at
-#: the figure's dpi): 394,000 vector lines made a 10,000-member map's SVG take 50 s and
-#: tens of MB. Maps of fewer ties (every sample) stay pure vector.
-RASTER_TIES = 20_000
-#: Above this many members the node scatter is rasterized likewise.
-RASTER_NODES = 2_000
 #: A map draws at most this many ties: the strongest ones (ties by weight, then by member
 #: ids) plus every member's strongest tie, so nobody who has a tie looks isolated. The
 #: title then says "M ties (strongest K drawn)". Sizes, degrees and the legend still count
 #: every tie. At 10,000 members / 394,000 ties this makes the map's lines 16x fewer.
 MAX_TIES = 20_000
-#: A highlight that would outline more members than this is not drawn; the key
-#: says so instead ("newcomer (joined in period): over 1,000, not outlined").
-HIGHLIGHT_MAX = 1_000
 #: An organization map names at most this many organizations by default (the largest).
 ORG_LABELS = 40
 
 
 # ------------------------------------------------------------------------- map data
-@dataclass
-class _Map:
-    """Everything one map draws, as arrays (geometry only)."""
-
-    nodes: np.ndarray
-    xy: np.ndarray
-    category: np.ndarray | None
-    size_value: np.ndarray | None
-    eu: np.ndarray
-    ev: np.ndarray
-    ew: np.ndarray
-    highlights: dict[str, np.ndarray] = field(default_factory=dict)
-    labels: dict[int, str] = field(default_factory=dict)
-    title: str = ""
-
-
 def _check_color_by(color_by: Any) -> None:
     if color_by is None or isinstance(color_by, (Mapping, pd.Series, str)):
         return
@@ -111,13 +85,10 @@ def _node_attr(G: nx.Graph, nodes: Sequence, attr: str) -> np.ndarray:
     return np.array([data[n].get(attr) for n in nodes], dtype=object)
 
 
-def _communities(G: nx.Graph, seed: int) -> dict[Any, str]:
-    if G.number_of_edges() == 0:
-        return {}
-    comms = nx.community.louvain_communities(G, weight="weight", seed=seed)
-    comms = sorted((sorted(c, key=str) for c in comms if len(c) > 1),
-                   key=lambda c: (-len(c), str(c[0])))
-    return {n: f"community {i + 1}" for i, c in enumerate(comms) for n in c}
+def _communities(src: PeerNetwork | nx.Graph, seed: int) -> dict[Any, str]:
+    """"community k" of each member in a community of 2+: the ``communities`` metric's."""
+    comm = communities(src, seed=seed).dropna()
+    return {n: f"community {int(k)}" for n, k in comm.items()}
 
 
 def _color_values(src: Any, G: nx.Graph | None, nodes: Sequence, color_by: Any,
@@ -129,12 +100,10 @@ def _color_values(src: Any, G: nx.Graph | None, nodes: Sequence, color_by: Any,
         mapping = dict(color_by.items())
         return np.array([mapping.get(n) for n in nodes], dtype=object), list(mapping.values())
     if color_by == "community":
-        if G is None:
-            G = _as_graph(src, "community colours")
-        if any("community" in d for _, d in G.nodes(data=True)):
+        if G is not None and any("community" in d for _, d in G.nodes(data=True)):
             values = _node_attr(G, nodes, "community")
         else:
-            comm = _communities(G, seed)
+            comm = _communities(src if G is None else G, seed)
             values = np.array([comm.get(n) for n in nodes], dtype=object)
         return values, list(values)
     if isinstance(src, PeerNetwork):
@@ -148,6 +117,7 @@ def _color_values(src: Any, G: nx.Graph | None, nodes: Sequence, color_by: Any,
         values = np.array([lookup.get(str(n)) for n in nodes], dtype=object)
         universe = roster[color_by].astype(object).tolist()
         return _na_to_none(values), universe
+    assert G is not None   # only a PeerNetwork comes without a graph
     found = {k for _, d in G.nodes(data=True) for k in d}
     if color_by not in found:
         raise ValueError(f"color_by={color_by!r}: no node has that attribute; attributes on "
@@ -161,21 +131,6 @@ def _na_to_none(values: np.ndarray) -> np.ndarray:
     out = values.copy()
     out[mask] = None
     return out
-
-
-def _brokers(metrics: pd.DataFrame, nodes: Sequence) -> set:
-    cols = [c for c in metrics.columns if c.startswith("brokerage_")]
-    if not cols and "betweenness" not in metrics.columns:
-        raise ValueError("highlight 'brokers' needs brokerage_* or betweenness columns in "
-                         "metrics (from pn.member_metrics)")
-    m = metrics[metrics["member_id"].astype(str).isin({str(n) for n in nodes})]
-    total = m[cols].sum(axis=1) if cols else m["betweenness"]
-    frame = pd.DataFrame({"member_id": m["member_id"].astype(str).to_numpy(),
-                          "total": total.to_numpy(dtype=float)})
-    frame = frame[frame["total"] > 0].sort_values(["total", "member_id"],
-                                                  ascending=[False, True])
-    k = min(max(1, math.ceil(BROKER_SHARE * len(m))), BROKER_MAX) if len(frame) else 0
-    return set(frame["member_id"].head(k))
 
 
 def _member_of(ids: np.ndarray, members: list) -> np.ndarray:
@@ -205,15 +160,13 @@ def _highlights(src: Any, G: nx.Graph | None, nodes: list, degree: np.ndarray, h
         highlight = [h for h in highlight if h != "newcomers"]
     need_metrics = any(h in ("brokers", "newcomers") for h in highlight)
     if need_metrics and metrics is None and isinstance(src, PeerNetwork):
-        from ..metrics import member_metrics
-
         metrics = member_metrics(src)
     for h in highlight:
         if h == "isolates":
             out[h] = degree == 0
         elif h == "brokers":
             if metrics is not None:
-                out[h] = _member_of(ids, list(_brokers(metrics, nodes)))
+                out[h] = _member_of(ids, top_brokers(metrics, nodes))
             elif G is not None and any("broker" in d for _, d in G.nodes(data=True)):
                 out[h] = np.array([bool(G.nodes[n].get("broker")) for n in nodes])
         elif h == "newcomers":
@@ -253,13 +206,12 @@ def _labels(src: Any, G: nx.Graph | None, nodes: list, labels: Any, rank: np.nda
 
 def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, labels: Any,
              layout_: Mapping | None, seed: int, metrics: pd.DataFrame | None,
-             what: str) -> tuple[_Map, list]:
+             what: str) -> tuple[MapData, list]:
     _check_color_by(color_by)
     if size_by not in (None, *SIZE_BY):
         raise ValueError(f"size_by must be one of {list(SIZE_BY)} or None; got {size_by!r}")
     gnodes, eu, ev, ew, gattrs = _tie_arrays(src, what)
-    # a PeerNetwork is drawn from its ties; its networkx graph is only built when a
-    # networkx-only step needs it (Louvain communities of the period)
+    # a PeerNetwork is drawn from its ties (no networkx graph is built); a graph as given
     G = None if isinstance(src, PeerNetwork) else _as_graph(src, what)
     nodes = gnodes.tolist()
     pos = layout(src if G is None else G, seed=seed) if layout_ is None else layout_
@@ -290,301 +242,8 @@ def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, la
     title = (f"{head}: " if head else "") + (f"{len(nodes):,} members, {n_ties:,} ties")
     if len(ew) < n_ties:
         title += f"\n(strongest {len(ew):,} drawn)"
-    return _Map(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
+    return MapData(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
                 text, title), universe
-
-
-# ------------------------------------------------------------------------- drawing
-@dataclass
-class _Scale:
-    size_max: float
-    value_max: float
-    weight_max: float
-    edges: int
-
-
-def _scale_for(maps: Sequence[_Map]) -> _Scale:
-    n = max((len(m.nodes) for m in maps), default=1)
-    size_max = float(np.clip(2600 / math.sqrt(max(n, 1)), 30, 320))
-    vmax = max((float(m.size_value.max()) for m in maps
-                if m.size_value is not None and len(m.size_value)), default=1.0)
-    wmax = max((float(m.ew.max()) for m in maps if len(m.ew)), default=1.0)
-    edges = max((len(m.ew) for m in maps), default=0)
-    return _Scale(size_max, max(vmax, 1e-9), max(wmax, 1e-9), edges)
-
-
-def _sizes(values: np.ndarray | None, n: int, scale: _Scale) -> np.ndarray:
-    smin = scale.size_max / 10
-    if values is None:
-        return np.full(n, scale.size_max / 3)
-    return smin + (scale.size_max - smin) * np.clip(values / scale.value_max, 0, 1)
-
-
-def _edge_style(w: np.ndarray, scale: _Scale) -> tuple[np.ndarray, np.ndarray]:
-    frac = np.sqrt(np.clip(w / scale.weight_max, 0, 1))
-    base = min(0.5, 0.5 * math.sqrt(400 / max(scale.edges, 1)))
-    return 0.25 + 2.0 * frac, base * (0.25 + 0.75 * frac)
-
-
-def _nice(x: float) -> float:
-    if x <= 0:
-        return 0.0
-    mag = 10 ** math.floor(math.log10(x))
-    for step in (1, 2, 5, 10):
-        if step * mag >= x * 0.999:
-            return step * mag
-    return 10 * mag
-
-
-def _size_steps(vmax: float) -> list[float]:
-    top = _nice(vmax) if _nice(vmax) <= vmax else _nice(vmax / 2)
-    top = max(top, 1.0)
-    steps = sorted({1.0, _nice(top / 4), top})
-    return [s for s in steps if s <= vmax or s == 1.0]
-
-
-def _draw(ax: Any, m: _Map, colors: Mapping[str, str] | None, scale: _Scale, *,
-          size_by: str | None, legend: bool, title: Any, **kwargs: Any) -> tuple[list, list]:
-    from matplotlib.collections import LineCollection
-
-    n = len(m.nodes)
-    if len(m.ew):
-        order = np.argsort(m.ew, kind="stable")
-        segs = np.stack([m.xy[m.eu[order]], m.xy[m.ev[order]]], axis=1)
-        lw, alpha = _edge_style(m.ew[order], scale)
-        rgba = np.zeros((len(order), 4))
-        rgba[:, :3] = _EDGE_RGB
-        rgba[:, 3] = alpha
-        lines = LineCollection(segs, linewidths=lw, colors=rgba, zorder=1,
-                               gid="peernet-edges", capstyle="round")
-        if len(order) > RASTER_TIES:
-            lines.set_rasterized(True)
-        ax.add_collection(lines)
-    sizes = _sizes(m.size_value, n, scale)
-    if m.category is not None and colors is not None:
-        cats = map_categories(m.category, colors)
-        face = np.array([colors.get(c, UNKNOWN_COLOR) for c in cats], dtype=object)
-    else:
-        cats = None
-        face = np.full(n, _SINGLE_COLOR, dtype=object)
-    edge = np.where(face == UNKNOWN_COLOR, "#555555", "#FFFFFF")
-    order = np.argsort(sizes, kind="stable")
-    opts = {"linewidths": 0.5, "zorder": 3}
-    if n > RASTER_NODES:
-        opts["rasterized"] = True
-    opts.update(kwargs)
-    ax.scatter(m.xy[order, 0], m.xy[order, 1], s=sizes[order], c=list(face[order]),
-               edgecolors=list(edge[order]), gid="peernet-nodes", **opts)
-    key_handles = _size_handles(scale, size_by) if m.size_value is not None else []
-    from matplotlib.lines import Line2D
-
-    for name, mask in m.highlights.items():
-        style = HIGHLIGHT_STYLE.get(name, {"marker": "D", "linewidth": 1.2,
-                                           "linestyle": "solid", "scale": 2.4,
-                                           "edgecolor": "#000000", "label": name})
-        label = style["label"].format(share=BROKER_SHARE, most=BROKER_MAX)
-        if mask.sum() > HIGHLIGHT_MAX:
-            # thousands of rings (the newcomers of a 100,000-member network) blacken the
-            # map: say how many there are instead of outlining them
-            key_handles.append(Line2D(
-                [], [], marker=style["marker"], linestyle="none", markersize=9,
-                markerfacecolor="none", markeredgecolor="#BBBBBB",
-                markeredgewidth=style["linewidth"],
-                label=f"{label}: over {HIGHLIGHT_MAX:,}, not outlined"))
-        elif mask.any():
-            # outlines shrink on crowded maps (above RASTER_NODES members), where hundreds
-            # of full-size rings would hide the network
-            crowded = n > RASTER_NODES
-            ax.scatter(m.xy[mask, 0], m.xy[mask, 1],
-                       s=sizes[mask] * style["scale"] + (6 if crowded else 20),
-                       marker=style["marker"], facecolors="none",
-                       edgecolors=style["edgecolor"],
-                       linewidths=style["linewidth"] * (0.5 if crowded else 1),
-                       linestyles=[style["linestyle"]], zorder=4,
-                       gid=f"peernet-highlight-{name}")
-            key_handles.append(Line2D(
-                [], [], marker=style["marker"], linestyle="none", markersize=9,
-                markerfacecolor="none", markeredgecolor=style["edgecolor"],
-                markeredgewidth=style["linewidth"], label=label))
-    if len(m.ew):
-        key_handles += _weight_handles(scale)
-    color_handles = []
-    if cats is not None:
-        present = set(cats)
-        color_handles = [Line2D([], [], marker="o", linestyle="none", markersize=8,
-                                markerfacecolor=c,
-                                markeredgecolor="#555555" if c == UNKNOWN_COLOR else "#FFFFFF",
-                                label=_category_label(k, colors))
-                         for k, c in colors.items() if k in present]
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    if n:
-        lo, hi = m.xy.min(axis=0), m.xy.max(axis=0)
-        pad = 0.06 * max(float((hi - lo).max()), 1e-9) + 0.02
-        ax.set_xlim(lo[0] - pad, hi[0] + pad)
-        ax.set_ylim(lo[1] - pad, hi[1] + pad)
-    if title is not False:
-        ax.set_title(m.title if title is None else title, loc="left")
-    if m.labels:
-        idx = sorted(m.labels)
-        _place_labels(ax, m.xy[idx], [m.labels[i] for i in idx], sizes[idx], fontsize=7,
-                      nodes=m.xy, node_sizes=sizes)
-    if legend:
-        _legends(ax, color_handles, key_handles, legend_title=_legend_title(m))
-    return color_handles, key_handles
-
-
-def _place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, *,
-                  fontsize: float, wrap: int | None = None,
-                  nodes: np.ndarray | None = None,
-                  node_sizes: np.ndarray | None = None) -> None:
-    """Print labels above their nodes, pushed apart until no two overlap and off the node
-    markers (vectorised relaxation in display space), with a thin leader line when moved.
-
-    ``nodes`` / ``node_sizes`` are every marker drawn (positions, areas in points²): they
-    are obstacles a label is pushed off, unless there are too many to check cheaply."""
-    import matplotlib.patheffects as pe
-
-    if not len(texts):
-        return
-    if wrap:
-        texts = [textwrap.fill(t, wrap) for t in texts]
-    ax.apply_aspect()
-    to_px = ax.transData
-    anchor = to_px.transform(xy)
-    scale = ax.figure.dpi / 72
-    lines = np.array([t.count("\n") + 1 for t in texts], dtype=float)
-    chars = np.array([max(len(x) for x in t.split("\n")) for t in texts], dtype=float)
-    half_w = 0.32 * fontsize * chars * scale + 2
-    half_h = 0.62 * fontsize * lines * scale + 1
-    lift = (0.5 * np.sqrt(sizes) + 2) * scale
-    p = anchor + np.column_stack([np.zeros(len(texts)), lift + half_h])
-    k = len(texts)
-    obstacles = None
-    if nodes is not None and node_sizes is not None and k * len(nodes) <= 2_000_000:
-        obstacles = to_px.transform(nodes)
-        radius = 0.5 * np.sqrt(node_sizes) * scale + 1
-    order = np.arange(k)
-    steps = 300 if k <= 200 else 40
-    for step in range(2 * steps):
-        # first half: labels apart and off the markers; second half: labels apart only,
-        # so that no two labels are left overlapping
-        use_obstacles = obstacles is not None and step < steps
-        dx = p[:, None, 0] - p[None, :, 0]
-        dy = p[:, None, 1] - p[None, :, 1]
-        ox = half_w[:, None] + half_w[None, :] - np.abs(dx)
-        oy = half_h[:, None] + half_h[None, :] - np.abs(dy)
-        hit = (ox > 0) & (oy > 0)
-        np.fill_diagonal(hit, False)
-        moved = bool(hit.any())
-        along_y = oy <= ox
-        sy = np.where(dy == 0, np.sign(order[:, None] - order[None, :]), np.sign(dy))
-        sx = np.where(dx == 0, 1.0, np.sign(dx))
-        p[:, 1] += 0.5 * np.where(hit & along_y, sy * oy, 0).sum(axis=1)
-        p[:, 0] += 0.5 * np.where(hit & ~along_y, sx * ox, 0).sum(axis=1)
-        if use_obstacles:
-            dx = p[:, None, 0] - obstacles[None, :, 0]
-            dy = p[:, None, 1] - obstacles[None, :, 1]
-            ox = half_w[:, None] + radius[None, :] - np.abs(dx)
-            oy = half_h[:, None] + radius[None, :] - np.abs(dy)
-            hit = (ox > 0) & (oy > 0)
-            if hit.any():
-                moved = True
-                along_y = oy <= ox
-                # push the label off the marker, preferring up, by the overlap (at most
-                # the largest overlap per step, so crowded labels do not fly off)
-                push_y = np.where(hit & along_y, np.where(dy >= 0, 1.0, -1.0) * oy, 0)
-                push_x = np.where(hit & ~along_y, np.where(dx >= 0, 1.0, -1.0) * ox, 0)
-                p[:, 1] += push_y[np.arange(k), np.abs(push_y).argmax(axis=1)]
-                p[:, 0] += push_x[np.arange(k), np.abs(push_x).argmax(axis=1)]
-        if not moved:
-            break
-    inv = to_px.inverted()
-    # A label moved away from its node gets a thin leader line from the edge of the label's
-    # box to the node (stopping 2 points short of it). All leaders are one LineCollection:
-    # matplotlib's annotate() arrows clip a Bezier path against each text box at every
-    # draw, 2.8 s for 250 labels saved as PNG and SVG.
-    far = np.hypot(*(p - anchor).T) > lift + half_h + 4 * scale
-    if far.any():
-        d = anchor[far] - p[far]
-        length = np.hypot(d[:, 0], d[:, 1])
-        with np.errstate(divide="ignore"):
-            leave = np.minimum(half_w[far] / np.abs(d[:, 0]), half_h[far] / np.abs(d[:, 1]))
-        start = p[far] + d * np.clip(leave, 0, 1)[:, None]
-        end = anchor[far] - d * (np.minimum(2 * scale, length) / length)[:, None]
-        segs = np.stack([inv.transform(start), inv.transform(end)], axis=1)
-        from matplotlib.collections import LineCollection
-
-        ax.add_collection(LineCollection(segs, colors="#444444", linewidths=0.5, zorder=5,
-                                         gid="peernet-leaders"), autolim=False)
-    where = inv.transform(p)
-    stroke = [pe.withStroke(linewidth=2.2, foreground="white")]
-    for i, text in enumerate(texts):
-        ax.text(where[i, 0], where[i, 1], text, ha="center", va="center", fontsize=fontsize,
-                zorder=5, gid="peernet-label", linespacing=0.95, path_effects=stroke)
-
-
-def _category_label(key: str, colors: Mapping[str, str]) -> str:
-    grouped = getattr(colors, "grouped", 0)
-    if key == "other" and grouped:
-        return f"other ({grouped} more)"
-    return str(key).replace("_", " ")
-
-
-def _legend_title(m: _Map) -> str:
-    return getattr(m, "_color_title", "")
-
-
-def _size_handles(scale: _Scale, size_by: str | None) -> list:
-    from matplotlib.lines import Line2D
-
-    handles = []
-    word = "ties" if size_by == "degree" else "strength"
-    for v in _size_steps(scale.value_max):
-        s = scale.size_max / 10 + (scale.size_max - scale.size_max / 10) * min(
-            v / scale.value_max, 1)
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(s),
-                              markerfacecolor="#BBBBBB", markeredgecolor="#777777",
-                              label=f"{v:g} {word if v != 1 else 'tie'}" if size_by == "degree"
-                              else f"{word} {v:g}"))
-    return handles
-
-
-def _weight_handles(scale: _Scale) -> list:
-    from matplotlib.lines import Line2D
-
-    handles = []
-    for v in sorted({1.0, _nice(scale.weight_max)} if scale.weight_max > 1 else {1.0}):
-        lw, alpha = _edge_style(np.array([min(v, scale.weight_max)]), scale)
-        handles.append(Line2D([], [], color=(*_EDGE_RGB, max(float(alpha[0]), 0.5)),
-                              linewidth=float(lw[0]), label=f"tie weight {v:g}"))
-    return handles
-
-
-def _legends(ax: Any, color_handles: list, key_handles: list, *, legend_title: str,
-             ncol: int = 4) -> None:
-    first = None
-    if color_handles:
-        first = ax.legend(handles=color_handles, title=legend_title, loc="upper left",
-                          bbox_to_anchor=(1.0, 1.0), fontsize=8, title_fontsize=8,
-                          frameon=False, borderaxespad=0.3)
-        first.set_gid("peernet-colors")
-    if key_handles:
-        if first is not None:
-            ax.add_artist(first)
-            first.set_clip_on(False)  # add_artist clips to the axes: the legend sits outside
-        key = ax.legend(handles=key_handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                        ncol=min(ncol, len(key_handles)), fontsize=8, frameon=False,
-                        handletextpad=0.8, columnspacing=2.0, borderaxespad=0.2,
-                        labelspacing=1.0)
-        key.set_gid("peernet-key")
-
-
-def _colors_for(universe: list, color_by: Any, palette: Mapping[str, str] | None,
-                max_categories: int) -> dict[str, str] | None:
-    if color_by is None:
-        return None
-    return category_colors(universe, max_categories=max_categories, palette=palette)
 
 
 # ------------------------------------------------------------------------- public maps
@@ -684,19 +343,13 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
     m, universe = _prepare(net_or_G, color_by=color_by, size_by=size_by, highlight=highlight,
                            labels=labels, layout_=layout, seed=seed, metrics=metrics,
                            what="network_map")
-    colors = _colors_for(universe, color_by, palette, max_categories)
-    m._color_title = _color_title(color_by)  # type: ignore[attr-defined]
+    colors = colors_for(universe, color_by, palette, max_categories)
+    m.legend_title = color_title(color_by)
     if ax is None:
         ax = plt.gca()
-    _draw(ax, m, colors, _scale_for([m]), size_by=size_by, legend=legend, title=title,
+    draw_map(ax, m, colors, scale_for([m]), size_by=size_by, legend=legend, title=title,
           **kwargs)
     return ax
-
-
-def _color_title(color_by: Any) -> str:
-    if isinstance(color_by, str):
-        return _TITLES.get(color_by, color_by.replace("_", " ").capitalize())
-    return ""
 
 
 def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_by: Any = "org",
@@ -760,7 +413,7 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
     L = layout if layout is not None else _periods_layout(slices, seed)
     colour_arg = color_by
     if color_by == "community":
-        colour_arg = _communities(_as_graph(root, "map_years"), seed)
+        colour_arg = _communities(root, seed)
     maps, universe = [], []
     for given, s in zip(periods, slices, strict=True):
         p = given if isinstance(given, str) else s.label
@@ -771,8 +424,8 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
         m.title = f"{p}: " + m.title.split(": ", 1)[-1]
         maps.append(m)
         universe = uni
-    colors = _colors_for(universe, color_by, palette, max_categories)
-    scale = _scale_for(maps)
+    colors = colors_for(universe, color_by, palette, max_categories)
+    scale = scale_for(maps)
     allxy = np.concatenate([m.xy for m in maps]).reshape(-1, 2)  # drawn in some panel
     lo, hi = (allxy.min(axis=0), allxy.max(axis=0)) if len(allxy) else (np.zeros(2),
                                                                           np.ones(2))
@@ -785,15 +438,15 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
     colour_handles: dict[str, Any] = {}
     key_handles: dict[str, Any] = {}
     for ax, m in zip(axes[0], maps, strict=True):
-        ch, kh = _draw(ax, m, colors, scale, size_by=size_by, legend=False, title=None)
+        ch, kh = draw_map(ax, m, colors, scale, size_by=size_by, legend=False, title=None)
         colour_handles.update({h.get_label(): h for h in ch})
         key_handles.update({h.get_label(): h for h in kh})
         ax.set_xlim(lo[0] - pad, hi[0] + pad)
         ax.set_ylim(lo[1] - pad, hi[1] + pad)
     if colour_handles and colors is not None:
-        labels_ = [_category_label(k, colors) for k in colors]
+        labels_ = [category_label(k, colors) for k in colors]
         ordered = [colour_handles[k] for k in labels_ if k in colour_handles]
-        leg = fig.legend(handles=ordered, title=_color_title(color_by),
+        leg = fig.legend(handles=ordered, title=color_title(color_by),
                          loc="outside right upper", frameon=False)
         leg.set_gid("peernet-colors")
     if key_handles:
@@ -856,9 +509,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     if isinstance(net_or_G, PeerNetwork):
         # the organization ties as arrays, as org_graph aggregates them, without building
         # the networkx graph (988,000 ties at 100,000 members)
-        from ..graphs import _org_ties
-
-        o = _org_ties(net_or_G)
+        o = org_ties(net_or_G)
         nodes = o.orgs.tolist()
         eu, ev, ew = o.a, o.b, o.weight.astype(float)
         members = o.members.astype(float)
@@ -874,6 +525,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     else:
         raise TypeError(f"org_map: net_or_G must be a PeerNetwork or a networkx graph; got "
                         f"{type(net_or_G).__name__}")
+    pos: Mapping[Any, Any]
     if layout is None:
         pos = _org_layout(nodes, eu, ev, ew, seed)
     else:
@@ -892,7 +544,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         keep = _strongest_ties(eu, ev, ew, MAX_TIES)
         eu, ev, ew = eu[keep], ev[keep], ew[keep]
     xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
-    m = _Map(np.array(nodes, dtype=object), xy, None, members, eu, ev, ew)
+    m = MapData(np.array(nodes, dtype=object), xy, None, members, eu, ev, ew)
     colors = None
     if color_by is not None:
         found = node_attr.get(color_by)
@@ -905,7 +557,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         colors = category_colors(universe, palette=palette)
     if ax is None:
         ax = plt.gca()
-    scale = _Scale(size_max=float(np.clip(3500 / math.sqrt(max(len(nodes), 1)), 120, 1000)),
+    scale = Scale(size_max=float(np.clip(3500 / math.sqrt(max(len(nodes), 1)), 120, 1000)),
                    value_max=max(float(members.max()) if len(members) else 1.0, 1.0),
                    weight_max=max(float(m.ew.max()) if len(m.ew) else 1.0, 1e-9),
                    edges=min(len(m.ew), 400))
@@ -924,7 +576,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
             f"{len(nodes):,} orgs, {n_ties:,} ties"
             + (f"\n({'; '.join(notes)})" if notes else ""))
-    color_handles, _ = _draw(ax, m, colors, scale, size_by="members", legend=False,
+    color_handles, _ = draw_map(ax, m, colors, scale, size_by="members", legend=False,
                              title=auto if title is None else title, **kwargs)
     if not nodes:
         ax.text(0.5, 0.5, "no organizations: the roster has no 'org' for the members "
@@ -933,22 +585,22 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     if k:
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.06 * (hi - lo))
-        sizes = _sizes(members, len(nodes), scale)
+        sizes = marker_sizes(members, len(nodes), scale)
         named = np.sort(named)
-        _place_labels(ax, xy[named], [str(nodes[i]) for i in named], sizes[named],
+        place_labels(ax, xy[named], [str(nodes[i]) for i in named], sizes[named],
                       fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
     if legend:
         key = []
-        for v in _size_steps(scale.value_max):
+        for v in size_steps(scale.value_max):
             s = scale.size_max / 10 + 0.9 * scale.size_max * min(v / scale.value_max, 1)
             key.append(Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(s),
                               markerfacecolor="#BBBBBB", markeredgecolor="#777777",
                               label=f"{v:g} active member{'s' if v != 1 else ''}"))
         if len(m.ew):
-            for v in sorted({_nice(scale.weight_max / 10), _nice(scale.weight_max)}):
-                lw, alpha = _edge_style(np.array([min(v, scale.weight_max)]), scale)
-                key.append(Line2D([], [], color=(*_EDGE_RGB, max(float(alpha[0]), 0.5)),
+            for v in sorted({nice_number(scale.weight_max / 10), nice_number(scale.weight_max)}):
+                lw, alpha = edge_style(np.array([min(v, scale.weight_max)]), scale)
+                key.append(Line2D([], [], color=(*EDGE_RGB, max(float(alpha[0]), 0.5)),
                                   linewidth=float(lw[0]), label=f"{v:g} interactions + "
                                   "shared events"))
-        _legends(ax, color_handles, key, legend_title=_color_title(color_by), ncol=2)
+        add_legends(ax, color_handles, key, legend_title=color_title(color_by), ncol=2)
     return ax

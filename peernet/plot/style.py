@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ def style(**overrides: Any) -> Iterator[None]:
     """
     import matplotlib as mpl
 
-    with mpl.rc_context({**_RC, **overrides}):
+    with mpl.rc_context(cast(Any, {**_RC, **overrides})):
         yield
 
 

@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-import peernet.graphs as graphs
+import peernet.ties as ties
 from peernet._cache import forget, memo
 from peernet.metrics import _sparse as K
 
@@ -56,9 +56,9 @@ def test_long_paths_fall_back_to_one_bfs_per_source():
 def test_stable_order_equals_stable_argsort():
     rng = np.random.default_rng(0)
     keys = rng.integers(0, 50, 1000)              # many ties: the row order must be kept
-    assert np.array_equal(graphs._stable_order(keys), np.argsort(keys, kind="stable"))
+    assert np.array_equal(ties.stable_order(keys), np.argsort(keys, kind="stable"))
     huge = np.array([2**61, 5, 2**61, 5], np.int64)   # key x rows would overflow
-    assert graphs._stable_order(huge).tolist() == [1, 3, 0, 2]
+    assert ties.stable_order(huge).tolist() == [1, 3, 0, 2]
 
 
 def test_coattendance_pairs_by_hand():
@@ -66,7 +66,7 @@ def test_coattendance_pairs_by_hand():
     m_idx = np.array([2, 0, 1, 1, 2, 3, 2])
     e_codes = np.array([0, 0, 0, 1, 1, 2, 2])
     ev_time = np.array([10, 5, 20])
-    keys, shared, first, last = graphs._coattendance_pairs(m_idx, e_codes, ev_time, 4)
+    keys, shared, first, last = ties.coattendance_pairs(m_idx, e_codes, ev_time, 4)
     assert keys.tolist() == [0 * 4 + 1, 0 * 4 + 2, 1 * 4 + 2, 2 * 4 + 3]
     assert shared.tolist() == [1, 1, 2, 1]
     assert first.tolist() == [10, 10, 5, 20]
@@ -76,13 +76,13 @@ def test_coattendance_pairs_by_hand():
 def test_directed_ties_reuse_the_direct_rows_of_the_undirected(riverbend):
     y = riverbend.period("2025")
     forget(y)
-    und = graphs._ties(y)
+    und = ties.person_ties(y)
     store = memo(y)
     assert [k for k in store if k[0] == "direct_rows"] == [
-        ("direct_rows", tuple(k for k in graphs.INTERACTION_KINDS if k != "attend"))]
-    d = graphs._ties(y, directed=True, coattendance=None)
+        ("direct_rows", tuple(k for k in ties.INTERACTION_KINDS if k != "attend"))]
+    d = ties.person_ties(y, directed=True, coattendance=None)
     forget(y)
-    fresh = graphs._ties(y, directed=True, coattendance=None)
+    fresh = ties.person_ties(y, directed=True, coattendance=None)
     for f in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
         assert np.array_equal(getattr(d, f), getattr(fresh, f))
     # every directed tie is one of the undirected ties
@@ -153,16 +153,16 @@ def test_voice_gini_counts_silent_attendees_and_skips_non_attendees():
 def test_attendees_outside_the_direct_nodes_are_added(tiny_net, monkeypatch):
     # with no "active" members the attendees are not among the direct rows' nodes: the
     # ties are rebuilt over sources, targets and attendees, as one pass would
-    expected = graphs._ties(tiny_net.period("2025"))
+    expected = ties.person_ties(tiny_net.period("2025"))
     y = tiny_net.period("2025")
     forget(y)
     monkeypatch.setattr(type(y), "members_active",
-                        lambda self: graphs.pd.Index([], dtype="str"))
-    got = graphs._ties(y)
+                        lambda self: ties.pd.Index([], dtype="str"))
+    got = ties.person_ties(y)
     assert got.nodes.tolist() == ["ana", "ben", "cai", "dee", "eve"]
     for f in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
         assert np.array_equal(getattr(got, f), getattr(expected, f))
-    assert graphs._ties(y, kinds="message").nodes.tolist() == ["ana", "ben", "cai"]
+    assert ties.person_ties(y, kinds="message").nodes.tolist() == ["ana", "ben", "cai"]
     forget(y)
 
 
@@ -172,6 +172,6 @@ def test_node_positions_merge_columns_sorted():
     active = pd.Index(["bo", "al"], dtype="str")
     src = pd.Series(["cy", "al", "cy"], dtype="str")
     tgt = pd.Series(["al", "dee", "bo"], dtype="str")
-    nodes, (pa, ps, pt) = graphs._node_positions([active, src, tgt])
+    nodes, (pa, ps, pt) = ties.node_positions([active, src, tgt])
     assert nodes.tolist() == ["al", "bo", "cy", "dee"]
     assert pa.tolist() == [1, 0] and ps.tolist() == [2, 0, 2] and pt.tolist() == [0, 3, 1]

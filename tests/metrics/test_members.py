@@ -89,6 +89,38 @@ def test_sampled_betweenness_equals_networkx(riverbend, monkeypatch, with_igraph
                                atol=1e-12)
 
 
+def test_raw_subset_betweenness_equals_brandes_and_brute_force():
+    # the sampled networkx path: 2 x networkx's unnormalised subset betweenness
+    G = nx.convert_node_labels_to_integers(nx.karate_club_graph())
+    G.add_edge(0, 40)                            # a pendant and an isolate
+    G.add_node(41)
+    sources = [0, 5, 16, 33, 40]
+    raw = K.nx_raw_betweenness(G, sources)
+    # brute force: share of the shortest s-t paths through v, for s in sources, t != s
+    brute = dict.fromkeys(G, 0.0)
+    for s in sources:
+        for t in G:
+            if t == s or not nx.has_path(G, s, t):
+                continue
+            paths = list(nx.all_shortest_paths(G, s, t))
+            for p in paths:
+                for v in p[1:-1]:
+                    brute[v] += 1 / len(paths)
+    np.testing.assert_allclose([raw[v] for v in G], [brute[v] for v in G], atol=1e-12)
+    try:   # identical to the private Brandes accumulation used before
+        from networkx.algorithms.centrality.betweenness import (
+            _accumulate_basic,
+            _single_source_shortest_path_basic,
+        )
+    except ImportError:  # pragma: no cover - networkx moved its internals
+        return
+    old = dict.fromkeys(G, 0.0)
+    for s in sources:
+        S, P, sigma, _ = _single_source_shortest_path_basic(G, s)
+        old, _ = _accumulate_basic(old, S, P, sigma, s)
+    assert raw == old
+
+
 def test_member_metrics_reports_sampling(riverbend, monkeypatch):
     monkeypatch.setattr(K, "EXACT_MAX_NODES", 30)
     mm = pn.member_metrics(riverbend.period("2023"))
@@ -165,3 +197,21 @@ def test_edge_cases(tiny_net, davis):
     m = by_id(pn.member_metrics(one))
     assert (m["position"] == "isolate").all() and m["constraint"].isna().all()
     assert m["eigenvector"].isna().all() and (m["betweenness"] == 0).all()
+
+
+def test_top_brokers_by_hand():
+    ids = [f"m{i:02d}" for i in range(25)]
+    mm = pd.DataFrame({"member_id": ids, "brokerage_liaison": 0.0,
+                       "brokerage_coordinator": 0.0, "betweenness": 0.0})
+    mm.loc[[0, 1, 2, 4], "brokerage_liaison"] = [4.0, 5.0, 3.0, 1.0]
+    mm.loc[0, "brokerage_coordinator"] = 1.0                 # m00 and m01 tie at 5
+    # top ceil(10% of 25) = 3, ties by id
+    assert pn.metrics.top_brokers(mm) == ["m00", "m01", "m02"]
+    # among the 10 members a map draws: ceil(1.0) = 1
+    assert pn.metrics.top_brokers(mm, ids[1:11]) == ["m01"]
+    assert pn.metrics.top_brokers(mm, most=2) == ["m00", "m01"]
+    assert pn.metrics.top_brokers(mm, ids[5:]) == []         # nobody there brokers
+    bt = mm[["member_id", "betweenness"]].assign(betweenness=np.arange(25.0))
+    assert pn.metrics.top_brokers(bt, share=0.05) == ["m24", "m23"]
+    with pytest.raises(ValueError, match="brokerage_"):
+        pn.metrics.top_brokers(mm[["member_id"]])

@@ -145,3 +145,29 @@ def test_large_graph_louvain_uses_igraph_close_to_networkx(riverbend, monkeypatc
     s2 = pn.network_metrics(riverbend.period("2025"))
     assert s1["modularity"] == s2["modularity"]                  # seeded: reproducible
     assert s1["modularity"] == pytest.approx(q_nx, abs=0.03)
+
+
+def test_communities_are_the_partition_network_metrics_counts(riverbend, tiny_net):
+    y = riverbend.period("2025")
+    c = pn.metrics.communities(y)
+    G = pn.person_graph(y)
+    assert list(c.index) == sorted(G) and c.name == "community"
+    s = pn.network_metrics(y)
+    assert int(c.max()) == s["communities"] and c.notna().sum() > 0
+    # the same partition networkx's Louvain (seed 0) finds on the person graph (< 2,000
+    # nodes), numbered by size; members alone in theirs are <NA>
+    comms = nx.community.louvain_communities(G, weight="weight", seed=0)
+    comms = sorted((sorted(x) for x in comms if len(x) > 1), key=lambda x: (-len(x), x[0]))
+    assert {n: k + 1 for k, x in enumerate(comms) for n in x} == {
+        n: int(k) for n, k in c.dropna().items()}
+    parts = [set(g) for _, g in c.dropna().groupby(c.dropna()).groups.items()]
+    parts += [{n} for n in c.index[c.isna()]]
+    assert nx.community.modularity(G, parts, weight="weight") == pytest.approx(
+        s["modularity"], abs=1e-12)
+    # a graph gives its own communities; without ties nobody shares one
+    assert c.equals(pn.metrics.communities(G))
+    empty = pn.metrics.communities(pn.person_graph(tiny_net, kinds="help", coattendance=None)
+                                   .subgraph([]))
+    assert len(empty) == 0
+    with pytest.raises(TypeError, match="PeerNetwork or a networkx graph"):
+        pn.metrics.communities("riverbend")

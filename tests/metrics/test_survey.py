@@ -452,10 +452,16 @@ def test_reported_vs_observed(rv_net):
                                                                      "reported_by_a"]
     assert not r.loc[("dee", "eve"), "could_report"]  # neither dee nor eve answered
     assert r.loc[("ana", "dee"), "n_interactions"] == 0
+    # weight: the kinds' default weights (no weight column): message + reply, one help
+    assert r.loc[("ana", "cai"), "weight"] == 1.0 + 1.0
+    assert r.loc[("dee", "eve"), "weight"] == pn.schema.DEFAULT_WEIGHTS["help"] == 2.0
+    assert r.loc[("ana", "dee"), "weight"] == 0.0
     assert rv["response_rate"].iloc[0] == pytest.approx(2 / 5)
     # only the help counts when kinds=["help"]
     only = pn.metrics.reported_vs_observed(rv_net, kinds=["help"], warn=False)
     assert set(only.loc[only["provenance"] == "both", "member_b"]) == set()
+    with pytest.raises(ValueError, match="kinds must be interaction kinds"):
+        pn.metrics.reported_vs_observed(rv_net, kinds=["helps"], warn=False)
 
 
 def test_reported_vs_observed_uses_the_slice_window(rv_net):

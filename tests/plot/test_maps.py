@@ -11,7 +11,7 @@ from matplotlib.colors import to_hex, to_rgba
 from matplotlib.legend import Legend
 
 import peernet as pn
-from peernet.plot.maps import HIGHLIGHT_STYLE
+from peernet.plot.drawing import HIGHLIGHT_STYLE
 from peernet.plot.style import OKABE_ITO, OTHER_COLOR
 
 
@@ -450,7 +450,7 @@ def test_an_empty_period_draws_an_empty_map(riverbend, river_layout):
 def test_large_maps_rasterize_ties_and_nodes_samples_stay_vector(davis, monkeypatch):
     import io
 
-    import peernet.plot.maps as maps
+    import peernet.plot.drawing as drawing
 
     ax = pn.plot.network_map(davis, color_by=None, highlight=None)
     assert not collection(ax, "peernet-edges").get_rasterized()
@@ -459,8 +459,8 @@ def test_large_maps_rasterize_ties_and_nodes_samples_stay_vector(davis, monkeypa
     ax.figure.savefig(svg, format="svg")
     assert "<image" not in svg.getvalue()  # 139 ties, 18 members: every line a vector
     plt.close(ax.figure)
-    monkeypatch.setattr(maps, "RASTER_TIES", 138)
-    monkeypatch.setattr(maps, "RASTER_NODES", 17)
+    monkeypatch.setattr(drawing, "RASTER_TIES", 138)
+    monkeypatch.setattr(drawing, "RASTER_NODES", 17)
     ax = pn.plot.network_map(davis, color_by=None, highlight=None)
     assert collection(ax, "peernet-edges").get_rasterized()
     assert collection(ax, "peernet-nodes").get_rasterized()
@@ -572,17 +572,33 @@ def test_a_layout_above_layout_max_ties_uses_the_strongest(monkeypatch):
 
 
 def test_a_highlight_of_too_many_members_is_not_outlined(riverbend, river_layout, monkeypatch):
-    import peernet.plot.maps as maps
+    import peernet.plot.drawing as drawing
 
     y = riverbend.period("2025")
     many = {"everyone": list(pn.person_graph(y))}
     fig, ax = plt.subplots()
     pn.plot.network_map(y, layout=river_layout, highlight=many, color_by=None, ax=ax)
     assert len(collection(ax, "peernet-highlight-everyone").get_offsets()) == 112
-    monkeypatch.setattr(maps, "HIGHLIGHT_MAX", 50)
+    monkeypatch.setattr(drawing, "HIGHLIGHT_MAX", 50)
     fig, ax = plt.subplots()
     pn.plot.network_map(y, layout=river_layout, highlight=many, color_by=None, ax=ax)
     assert collection(ax, "peernet-highlight-everyone") is None
     key = [t.get_text() for t in legend(ax, "peernet-key").get_texts()]
     assert "everyone: over 50, not outlined" in key
     plt.close("all")
+
+
+def test_map_communities_are_the_communities_metric(riverbend, monkeypatch):
+    from peernet.plot import maps
+
+    y = riverbend.period("2025")
+    metric = pn.metrics.communities(y).dropna()
+    assert maps._communities(y, 0) == {n: f"community {int(k)}" for n, k in metric.items()}
+    # above 2,000 nodes the metric runs igraph: the map follows it, whatever the algorithm
+    calls = []
+    real = pn.metrics.communities
+    monkeypatch.setattr(maps, "communities", lambda src, seed: calls.append(seed) or real(
+        src, seed=seed))
+    fig = pn.plot.map_years(riverbend, ["2024", "2025"], color_by="community", seed=3)
+    assert calls == [3]
+    plt.close(fig)
