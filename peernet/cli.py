@@ -20,11 +20,12 @@ __all__ = ["main"]
 
 
 def _load(path: str, tz: str | None = None):
-    from .io.tables import load
+    """Load through the guarded public API (``pn.load``): bad files raise DataError."""
+    import peernet as pn
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return load(path, tz=tz)
+        return pn.load(path, tz=tz)
 
 
 def _load_any(args: argparse.Namespace):
@@ -32,11 +33,11 @@ def _load_any(args: argparse.Namespace):
     pn.read_events."""
     path = Path(args.path)
     if path.exists() and not _is_canonical(path):
-        from .io.folder import read_events
+        import peernet as pn  # the guarded loader: bad files raise DataError
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataQualityWarning)
-            return read_events(path, tz=args.tz or "UTC", roster=args.roster,
+            return pn.read_events(path, tz=args.tz or "UTC", roster=args.roster,
                                identities=args.aliases, dayfirst=args.dayfirst)
     return _load(args.path, args.tz)
 
@@ -80,8 +81,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - t0:5.1f}s] {message}", file=sys.stderr, flush=True)
 
-    progress(f"loading {args.path}")
-    net = _load_any(args)
+    # every argument and the output folder are checked before any work
     year = args.year
     compare = args.compare if args.compare is not None else year - 1
     fiscal = args.fiscal_start is not None and args.fiscal_start != 1
@@ -90,7 +90,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     periods = [f"FY{compare}", f"FY{year}"] if fiscal else [str(compare), str(year)]
     if args.rubric is not None and not Path(args.rubric).is_file():
         raise ValueError(f"--rubric: file not found: {args.rubric}")
+    from .report.publish import check_target
+
+    check_target(args.out)  # writable, not below a file, not a folder peernet did not write
     try:
+        progress(f"loading {args.path}")
+        net = _load_any(args)
         ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
                          start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
                          progress=progress)
@@ -216,15 +221,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(err: BaseException) -> str:
+    """The first line of an error's message, with how many more lines it had."""
+    lines = str(err).strip().splitlines() or [type(err).__name__]
+    more = len(lines) - 1
+    return lines[0] + (f" (and {more} more line(s); run `peernet validate` for all)"
+                       if more else "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; every error is one line on stderr and exit status 2 (Ctrl-C: 130).
+
+    A bad input, argument or output folder (:class:`~peernet.errors.PeernetError`,
+    ``ValueError``, ``OSError`` such as a permission error or a full disk) prints
+    ``peernet: error: ...``. Anything else is a peernet bug: ``peernet: internal error:
+    ...``, one line too; set ``PEERNET_TRACEBACK=1`` to see the traceback and report it.
+    """
+    import os
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except PeernetError as err:
-        print(f"peernet: error: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("peernet: interrupted", file=sys.stderr)
+        return 130
+    except (PeernetError, ValueError, OSError, NotImplementedError, MemoryError) as err:
+        if os.environ.get("PEERNET_TRACEBACK") == "1":
+            raise
+        text = _one_line(err)
+        if isinstance(err, OSError) and not isinstance(err, PeernetError):
+            where = f"{err.filename}: " if err.filename else ""
+            text = f"{where}{err.strerror or text}"
+        print(f"peernet: error: {text}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, NotImplementedError, ValueError) as err:
-        print(f"peernet: error: {err}", file=sys.stderr)
+    except Exception as err:  # noqa: BLE001 - one line for the user, traceback on request
+        if os.environ.get("PEERNET_TRACEBACK") == "1":
+            raise
+        print(f"peernet: internal error: {type(err).__name__}: {_one_line(err)} (a peernet "
+              f"bug: please report it; PEERNET_TRACEBACK=1 shows the traceback)",
+              file=sys.stderr)
         return 2
 
 

@@ -33,8 +33,9 @@ from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
 
-__all__ = ["pseudonymize", "pseudonym_key", "scrub_quality", "suppress_small",
-           "neutralize_formulas",
+__all__ = ["pseudonymize", "pseudonym_key", "scrub_quality", "scrub_text",
+           "sensitive_strings", "suppress_small", "neutralize_formulas", "neutralize_text",
+           "PERSONAL_COLUMNS",
            "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START"]
 
 #: Member columns that describe a group; those not in ``keep`` get keyed pseudonyms too.
@@ -338,10 +339,16 @@ def _replacements(members: pd.DataFrame, member_map: Mapping[str, str]) -> dict[
 def scrub_quality(net: PeerNetwork) -> DataQuality:
     """``net.quality`` without personal data, and without any salt: for named-free reports.
 
-    The ``value`` read from the file is removed from every row; roster ids, names and emails
-    inside problem texts and source names become ``"[removed]"``. Row numbers, columns,
-    problems, actions and counts stay, so the report can still say what was dropped and why.
-    Deterministic (unlike pseudonymising with a throw-away salt).
+    The ``value`` read from the file is removed from every row. In problem texts and source
+    names: roster ids, names and emails, and every other value the loaders read into a
+    column about a person or a free text (:func:`sensitive_strings`) become
+    ``"[removed]"``; so do email addresses and any quoted text that is not a column name
+    of the schema (a free-text answer, a name not on the roster, an export's message:
+    ``unknown answer label '[removed]'``). Export file names (which name people: ``Zed
+    Hidden 1-1 - Attendance report.csv``) become ``export 1.csv``, ``export 2.csv`` ...
+    in the order of their names; the canonical tables (``members.csv``, ...) keep theirs.
+    Row numbers, columns, problems, actions and counts stay, so the report can still say
+    what was dropped and why. Deterministic (unlike pseudonymising with a throw-away salt).
 
     Examples
     --------
@@ -349,9 +356,131 @@ def scrub_quality(net: PeerNetwork) -> DataQuality:
     >>> bool(q.issues["value"].isna().all()), len(q.counts)
     (True, 8)
     """
-    members = net.root.members
-    ids = {str(v): REDACTED for v in members["member_id"].dropna()}
-    return _quality(net.quality, None, _Scrubber(_replacements(members, ids)))
+    replacements = sensitive_strings(net)
+    return _quality(net.quality, None, _Scrubber(replacements), files=file_labels(net))
+
+
+#: Columns whose values name or describe a person, or are free text: what a loader read
+#: there is scrubbed from reports wherever it appears.
+PERSONAL_COLUMNS = frozenset({
+    "member_id", "name", "email", "supervisor_id", "source", "target", "respondent", "about",
+    "raised_by", "helpers", "owner", "host", "rater", "title", "outcome", "note", "value",
+    "topic", "expertise", "needs", "event_id", "thread_id", "message_id", "problem_id",
+    "action_id"})
+EMAIL_PATTERN = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,500})'(?!\w)|\"([^\"\n]{1,500})\"|"
+                     r"\u2018([^\u2019\n]{1,500})\u2019|\u201c([^\u201d\n]{1,500})\u201d")
+_FILE_NAME = re.compile(r"(?<![\w.\-])[\w][\w\-.]{0,200}?\.(?:csv|tsv|txt|xlsx|xlsm|xls|json|"
+                        r"mbox|eml|zip|gz|parquet|docx|pdf)(?![\w])", re.IGNORECASE)
+
+
+_EXPORT_SUFFIX = re.compile(r"\.(?:csv|tsv|txt|xlsx|xlsm|xls|json|mbox|eml|zip|gz|parquet)$",
+                            re.IGNORECASE)
+
+
+def _canonical_file(name: str) -> bool:
+    """A file name peernet itself defines (``members.csv``, ``peernet.json``): not personal."""
+    stem = str(name).replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    return stem in TABLE_NAMES or stem in ("peernet", "aliases", "roster", "outcomes",
+                                          "report", "index")
+
+
+def file_labels(net: PeerNetwork) -> dict[str, str]:
+    """Export file names -> ``export N.ext`` (in name order); canonical tables keep theirs."""
+    q = net.root.quality
+    names = set(q.counts["source"].dropna().astype("str")) | set(
+        q.issues["source"].dropna().astype("str"))
+    for row in (net.root.meta or {}).get("inputs", []) or []:
+        if isinstance(row, dict) and row.get("file"):
+            names.add(str(row["file"]))
+    out: dict[str, str] = {}
+    issues = q.issues
+    if len(issues):  # files named in notes (read_events: "read as Zoom", value = the file)
+        notes = issues[issues["column"].isna()]["value"].dropna().astype("str")
+        names |= set(notes[notes.str.contains(_EXPORT_SUFFIX)])
+    names = {n for n in names if _EXPORT_SUFFIX.search(n)}
+    for i, name in enumerate(sorted(n for n in names if not _canonical_file(n)), 1):
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+        out[name] = f"export {i}" + (f".{ext}" if ext.isalnum() and len(ext) <= 8 else "")
+    return out
+
+
+def sensitive_strings(net: PeerNetwork, *, min_length: int = 3,
+                      ids: bool = True) -> dict[str, str]:
+    """Every personal string the loaders saw -> what a report shows instead.
+
+    Roster ids, names and emails (also of guests, who are in the roster as unmatched
+    members), the values read into the columns of :data:`PERSONAL_COLUMNS` that were
+    dropped or repaired (``net.quality``: names not on the roster, free-text answers),
+    the ids of events, threads and problems, and export file names (to ``export N``).
+    Strings shorter than ``min_length`` and the words of the schema are left out (they
+    would match ordinary words); with ``ids=False`` the ids and the free texts of events
+    and problems too (to search whole files, where an id like ``1001`` would match a number
+    and a meeting title like "Annual network evaluation 2025" the report's own title).
+    """
+    root = net.root
+    members = root.members
+    out: dict[str, str] = {}
+    member_ids = {str(v): REDACTED for v in members["member_id"].dropna()}
+    out.update(_replacements(members, member_ids))
+    if not ids:
+        out = {k: v for k, v in out.items() if k not in member_ids}
+    issues = root.quality.issues
+    if len(issues):
+        personal = issues["column"].astype("str").str.lower().str.strip().isin(
+            PERSONAL_COLUMNS) & issues["column"].notna()
+        for v in pd.unique(issues.loc[personal, "value"].dropna().astype("str")):
+            out.setdefault(v, REDACTED)
+    id_columns = (("events", ("event_id", "host", "title")), ("problems", ("problem_id",
+                                                                           "outcome")),
+                  ("interactions", ("thread_id", "message_id")))
+    for table, columns in id_columns if ids else ():
+        df = getattr(root, table)
+        for col in columns:
+            if col in df.columns:
+                for v in pd.unique(df[col].dropna().astype("str")):
+                    out.setdefault(v, REDACTED)
+    files = file_labels(net)
+    out.update(files)
+    # a network (or slice) named after an export file: its name is the file's stem
+    out.update({k.rsplit(".", 1)[0]: v.rsplit(".", 1)[0] for k, v in files.items()})
+    vocabulary = _vocabulary()
+    return {k.strip(): v for k, v in out.items()
+            if len(k.strip()) >= min_length and k.strip().lower() not in vocabulary}
+
+
+def _vocabulary() -> set[str]:
+    words = set(TABLE_NAMES) | {REDACTED.lower()}
+    for spec in TABLES.values():
+        for col in spec.columns:
+            words.add(col.name.lower())
+            words.update(str(a).lower() for a in (col.allowed or ()))
+    return words
+
+
+def scrub_text(text: str, scrub: _Scrubber | None = None,
+               files: Mapping[str, str] | None = None) -> str:
+    """``text`` without what may name a person: known strings, emails, quoted values, file
+    names (see :func:`scrub_quality`)."""
+    if not isinstance(text, str):
+        return text
+    for name, label in sorted((files or {}).items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(name, label)
+    if scrub is not None:
+        text = scrub.text(text)
+    text = EMAIL_PATTERN.sub(REDACTED, text)
+    vocabulary = _vocabulary()
+
+    def quoted(m: re.Match) -> str:
+        inner = next(g for g in m.groups() if g is not None)
+        if inner.strip().lower() in vocabulary or inner == REDACTED or re.fullmatch(
+                r"[\d.,:\-/ TZAPMapm+]*|export \d+(\.\w+)?", inner):
+            return m.group(0)
+        return m.group(0)[0] + REDACTED + m.group(0)[-1]
+
+    text = _QUOTED.sub(quoted, text)
+    return _FILE_NAME.sub(lambda m: m.group(0) if _canonical_file(m.group(0)) or re.fullmatch(
+        r"[\d\-_.]+\.\w+", m.group(0)) else "[file]", text)
 
 
 def _items(s: pd.Series) -> np.ndarray:
@@ -378,30 +507,47 @@ def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str,
 
 
 def _quality(q: DataQuality, member_map: Mapping[str, str] | None,
-             scrub: _Scrubber) -> DataQuality:
+             scrub: _Scrubber, files: Mapping[str, str] | None = None) -> DataQuality:
+    def clean(s: pd.Series) -> pd.Series:
+        if files is None:  # pseudonymize: names become pseudonyms, the rest stays
+            return scrub.series(s)
+        if len(s) == 0 or s.notna().sum() == 0:
+            return s
+        distinct = pd.unique(s.dropna())
+        return s.map({v: scrub_text(v, scrub, files) for v in distinct}).where(s.notna(), s)
+
     issues = q.issues.copy()
     if len(issues):
         value = issues["value"]
         mapped = (value.map(member_map) if member_map is not None
                   else pd.Series(np.nan, index=value.index, dtype="str"))
         issues["value"] = mapped.where(value.notna(), np.nan).astype("str")
-        issues["problem"] = scrub.series(issues["problem"])
-        issues["source"] = scrub.series(issues["source"])
+        issues["problem"] = clean(issues["problem"])
+        issues["source"] = clean(issues["source"])
+        if "column" in issues.columns:
+            issues["column"] = clean(issues["column"])
     counts = q.counts.copy()
     if len(counts):
-        counts["source"] = scrub.series(counts["source"])
+        counts["source"] = clean(counts["source"])
     return DataQuality(issues=issues, counts=counts)
 
 
 # ---------------------------------------------------------------------- small groups
 def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int = 5,
-                   by: Sequence[str] | None = None, columns: Sequence[str] | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   by: Sequence[str] | None = None, columns: Sequence[str] | None = None,
+                   complementary: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mask the rows of a breakdown that describe fewer than ``min_group_size`` people.
 
     A rating averaged over three respondents of one organization tells each of them what
     the other two said; a breakdown row that small is not shown. The row stays (so the
     table keeps its shape) but its numbers become missing and ``suppressed`` is True.
+
+    **Complementary suppression** (``complementary=True``, the default): a total minus the
+    visible rows gives the sum of the suppressed ones, so within each breakdown (the rows
+    sharing every key but the last, e.g. one period and one ``by``) the smallest visible
+    rows are suppressed too until the suppressed rows together hold at least
+    ``min_group_size`` people and are at least two (or every row is suppressed). Their
+    ``reason`` says so.
 
     Parameters
     ----------
@@ -433,11 +579,15 @@ def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int =
 
     Examples
     --------
-    >>> df = pd.DataFrame({"org": ["A", "B", "C"], "n_respondents": [12, 3, 5],
-    ...                    "mean_trust": [3.1, 1.5, 2.8]})
+    >>> df = pd.DataFrame({"org": ["A", "B", "C", "D"], "n_respondents": [12, 3, 6, 9],
+    ...                    "mean_trust": [3.1, 1.5, 2.8, 3.0]})
     >>> table, gone = pn.privacy.suppress_small(df, count_column="n_respondents")
     >>> table["mean_trust"].tolist(), gone["org"].tolist()
-    ([3.1, nan, 2.8], ['B'])
+    ([3.1, nan, nan, 3.0], ['B', 'C'])
+    >>> gone["reason"].tolist()[1]
+    'suppressed too, so that the small group cannot be worked out from the totals'
+
+    Without C, the total of all respondents minus A and D would give B's count.
     """
     if count_column not in df.columns:
         raise ValueError(f"count_column {count_column!r} is not a column; columns are "
@@ -453,30 +603,67 @@ def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int =
     if missing:
         raise ValueError(f"suppress_small: column(s) {missing} not found; columns are "
                          f"{list(df.columns)}")
-    count = pd.to_numeric(df[count_column], errors="coerce")
+    count = pd.to_numeric(df[count_column], errors="coerce").reset_index(drop=True)
     small = ~(count >= min_group_size).to_numpy(dtype=bool, na_value=False)
+    extra = np.zeros(len(df), dtype=bool)
+    if complementary and small.any():
+        parts = keys[:-1]
+        groups = (df.reset_index(drop=True).groupby(parts, sort=False, dropna=False).indices
+                  if parts else {None: np.arange(len(df))})
+        for idx in groups.values():
+            idx = np.asarray(idx)
+            hidden = idx[small[idx]]
+            if not len(hidden):
+                continue
+            visible = sorted(idx[~small[idx]], key=lambda i: (count.iat[i], i))
+            while visible and (len(hidden) + int(extra[idx].sum()) < 2 or float(
+                    count.iloc[idx][small[idx] | extra[idx]].fillna(0).sum()) < min_group_size):
+                extra[visible.pop(0)] = True
     table = df.reset_index(drop=True).copy()
     for col in masked:
         s = table[col]
         if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.Int64Dtype):
-            s = s.astype("Int64") if small.any() else s
-        table[col] = s.mask(small)
-    table["suppressed"] = small
-    gone = table.loc[small, keys].reset_index(drop=True)
-    gone["reason"] = f"fewer than {min_group_size} people"
+            s = s.astype("Int64") if (small | extra).any() else s
+        table[col] = s.mask(small | extra)
+    table["suppressed"] = small | extra
+    gone = table.loc[small | extra, keys].reset_index(drop=True)
+    gone["reason"] = np.where(small[small | extra], f"fewer than {min_group_size} people",
+                              "suppressed too, so that the small group cannot be worked "
+                              "out from the totals")
     return table, gone
 
 
 # ---------------------------------------------------------------------- spreadsheets
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_LINE_FORMULA = re.compile("(?m)^(?=[ \t]*[=+\\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+def neutralize_text(value: str) -> str:
+    """``value`` made safe for a spreadsheet cell (see :func:`neutralize_formulas`).
+
+    >>> neutralize_text("Acme\\r=cmd|' /C calc'!A0")
+    "Acme\\n'=cmd|' /C calc'!A0"
+    >>> neutralize_text("plain\\x00 text")
+    'plain text'
+    """
+    text = _CONTROLS.sub("", _BREAKS.sub("\n", value)).replace("\t", " ")
+    return _LINE_FORMULA.sub("'", text)
+
+
 def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
 
-    A text cell (or column name) starting with ``=``, ``+``, ``-``, ``@``, a tab or a
-    carriage return is read as a formula by Excel, LibreOffice and Google Sheets
-    (``=HYPERLINK("http://evil", "click")``); a leading apostrophe makes it plain text
-    (OWASP, "CSV Injection"). Numbers, dates and missing values are unchanged, so a negative
-    number stays a number. Use it on tables written for people to open in a spreadsheet,
-    not on :func:`peernet.save` folders, which must round-trip exactly.
+    A text starting with ``=``, ``+``, ``-``, ``@`` (or their full-width forms) is read as a
+    formula by Excel, LibreOffice and Google Sheets (``=HYPERLINK("http://evil", "click")``)
+    and so is every line of a cell that spreadsheet splits into rows. In every text cell
+    and column name: line breaks of any kind (``\\r``, ``\\r\\n``, vertical tab, form
+    feed, U+2028 ...) become ``\\n`` (which a CSV writer quotes), other control characters
+    are removed, tabs become spaces, and every line that could start a formula gets a
+    leading apostrophe, which makes it plain text (OWASP, "CSV Injection"). Numbers, dates
+    and missing values are unchanged, so a negative number stays a number. Use it on
+    tables written for people to open in a spreadsheet, not on :func:`peernet.save`
+    folders, which must round-trip exactly.
 
     Parameters
     ----------
@@ -489,10 +676,10 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"org": ["=HYPERLINK(\\"http://x\\")", "Valley", "-2+3"],
-    ...                    "n": [-1, 2, 3]})
+    >>> df = pd.DataFrame({"org": ["=HYPERLINK(\\"http://x\\")", "Valley", "-2+3",
+    ...                            "Acme\\r=1+1"], "n": [-1, 2, 3, 4]})
     >>> pn.privacy.neutralize_formulas(df)["org"].tolist()
-    ['\\'=HYPERLINK("http://x")', 'Valley', "'-2+3"]
+    ['\\'=HYPERLINK("http://x")', 'Valley', "'-2+3", "Acme\\n'=1+1"]
     """
     out = df.copy()
     for col in out.columns:
@@ -501,16 +688,14 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
             s = s.astype("object")
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
             continue
-        if s.dtype == object:
-            is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-            starts = s.where(is_text).astype("str").str.startswith(FORMULA_START)
-        else:
-            starts = s.str.startswith(FORMULA_START)
-        hit = starts.to_numpy(dtype=bool, na_value=False)
-        if hit.any():
+        is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        fixed = s[is_text].map(neutralize_text)
+        changed = (fixed != s[is_text]).to_numpy(dtype=bool)
+        if changed.any():
             s = s.astype("object")
-            s[hit] = "'" + s[hit].astype("str")
+            s.iloc[np.flatnonzero(is_text)[changed]] = fixed[changed].to_numpy()
         out[col] = s
-    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_START) else c
-                   for c in out.columns]
+    out.columns = [neutralize_text(c) if isinstance(c, str) else c for c in out.columns]
     return out

@@ -104,3 +104,80 @@ def test_ctrl_c_is_one_line_and_leaves_no_report(monkeypatch, tmp_path, capsys):
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"peernet: interrupted; no report was written to {out}")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------- issue 21: the CLI
+def _never(*args, **kwargs):
+    raise AssertionError("the data must not be loaded")
+
+
+@pytest.mark.parametrize("setup, message", [
+    ("below_file", r"peernet: error: --out '.*file\.txt/report' is below '.*file\.txt', which "
+                   r"is a file; give a folder path$"),
+    ("foreign", r"peernet: error: --out '.*mine' is not empty and is not a peernet report"),
+    ("is_file", r"peernet: error: --out '.*file\.txt' is a file; give a folder"),
+])
+def test_out_is_checked_before_loading(setup, message, tmp_path, capsys, monkeypatch):
+    import re
+
+    (tmp_path / "file.txt").write_text("x")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "report.json").write_text("{}")  # another tool's report.json
+    out = {"below_file": tmp_path / "file.txt" / "report", "foreign": tmp_path / "mine",
+           "is_file": tmp_path / "file.txt"}[setup]
+    monkeypatch.setattr(pn, "load", _never)
+    rc = main(["evaluate", SAMPLE, "--year", "2025", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.splitlines()) == 1, err  # not even "loading ..."
+    assert re.match(message, err.strip()), err
+    assert (tmp_path / "mine" / "report.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("error, message", [
+    (OSError(28, "No space left on device", "/r/x.png"),
+     "peernet: error: /r/x.png: No space left on device"),
+    (OSError(30, "Read-only file system"), "peernet: error: Read-only file system"),
+    (PermissionError(13, "Permission denied", "interactions.csv"),
+     "peernet: error: interactions.csv: Permission denied"),
+    (FileExistsError(17, "File exists", "r"), "peernet: error: r: File exists"),
+    (IndexError("list index out of range"),
+     "peernet: internal error: IndexError: list index out of range (a peernet bug: please "
+     "report it; PEERNET_TRACEBACK=1 shows the traceback)"),
+])
+def test_every_error_is_one_line_and_exit_2(error, message, tmp_path, capsys, monkeypatch):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(pn, "evaluate", fail)
+    rc = main(["evaluate", SAMPLE, "--year", "2025", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err.splitlines()
+    assert rc == 2 and err[-1] == message and "Traceback" not in "\n".join(err)
+    assert not (tmp_path / "r").exists()
+
+
+def test_ctrl_c_while_loading_is_one_line_and_130(tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pn, "load", interrupted)
+    rc = main(["evaluate", SAMPLE, "--year", "2025", "--out", str(tmp_path / "r")])
+    assert rc == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"peernet: interrupted; no report was written to {tmp_path / 'r'}")
+    monkeypatch.setattr(pn, "read_events", interrupted)
+    rc = main(["validate", str(tmp_path)])
+    assert rc == 130 and capsys.readouterr().err == "peernet: interrupted\n"
+
+
+def test_the_cli_loads_through_the_guarded_api(tmp_path, capsys, monkeypatch):
+    """A damaged table is a one-line DataError naming the file (the guard), exit 2."""
+    import shutil
+
+    folder = tmp_path / "net"
+    shutil.copytree(SAMPLE, folder)
+    (folder / "events.csv").write_bytes(b"\xff\xfe" + "event_id,start\n".encode("utf-16-le")
+                                        + b"\x00\xd8")  # a lone surrogate: not UTF-16
+    rc = main(["validate", str(folder)])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert err.startswith("peernet: error: events.csv")

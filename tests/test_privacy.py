@@ -208,7 +208,7 @@ def test_pseudonymize_bad_arguments(tiny_net):
 def test_suppress_small_masks_rows_below_threshold():
     df = pd.DataFrame({"org": ["A", "B", "C", "D"], "n_respondents": [12, 4, 5, np.nan],
                        "mean_trust": [3.1, 1.5, 2.8, 2.0], "n_ratings": [40, 9, 15, 3]})
-    table, gone = suppress_small(df, count_column="n_respondents")
+    table, gone = suppress_small(df, count_column="n_respondents", complementary=False)
     assert table["suppressed"].tolist() == [False, True, False, True]
     assert table["mean_trust"].tolist()[0::2] == [3.1, 2.8]
     assert table[["mean_trust", "n_respondents", "n_ratings"]].iloc[[1, 3]].isna().all().all()
@@ -221,7 +221,7 @@ def test_suppress_small_options_and_errors():
     df = pd.DataFrame({"region": ["N", "S"], "sector": ["x", "y"], "members": [2, 9],
                        "share_active": [0.5, 0.25]})
     table, gone = suppress_small(df, count_column="members", min_group_size=3,
-                                 by=["region"], columns=["share_active"])
+                                 by=["region"], columns=["share_active"], complementary=False)
     assert table["members"].tolist() == [2, 9]
     assert np.isnan(table["share_active"].iat[0]) and table["share_active"].iat[1] == 0.25
     assert gone.columns.tolist() == ["region", "reason"]
@@ -232,6 +232,24 @@ def test_suppress_small_options_and_errors():
         suppress_small(df, count_column="members", min_group_size=0)
     with pytest.raises(ValueError, match=r"column\(s\) \['org'\] not found"):
         suppress_small(df, count_column="members", by=["org"])
+
+
+def test_complementary_suppression_leaves_nothing_to_subtract():
+    # B (4) alone would be total - A - C; with D (missing count) the suppressed rows hold
+    # 4 people: C (5, the smallest visible) goes too
+    df = pd.DataFrame({"org": ["A", "B", "C", "D"], "n_respondents": [12, 4, 5, np.nan],
+                       "mean_trust": [3.1, 1.5, 2.8, 2.0]})
+    table, gone = suppress_small(df, count_column="n_respondents")
+    assert table["suppressed"].tolist() == [False, True, True, True]
+    assert gone["reason"].tolist() == [
+        "fewer than 5 people",
+        "suppressed too, so that the small group cannot be worked out from the totals",
+        "fewer than 5 people"]
+    # per breakdown: the rows sharing every key but the last
+    df = pd.DataFrame({"period": ["24"] * 3 + ["25"] * 3, "org": list("XYZ") * 2,
+                       "n": [1, 6, 7, 8, 6, 7]})
+    table, _ = suppress_small(df, count_column="n", by=["period", "org"])
+    assert table["suppressed"].tolist() == [True, True, False, False, False, False]
 
 
 # ------------------------------------------------------------------------ formulas
@@ -245,7 +263,7 @@ def test_neutralize_formulas_prefixes_dangerous_text_only():
     })
     out = neutralize_formulas(df)
     assert out["org"].tolist()[:7] == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-cmd",
-                                       "'@SUM(A1)", "'\tx", "'\rx", "Valley"]
+                                       "'@SUM(A1)", " x", "\nx", "Valley"]
     assert pd.isna(out["org"].iat[7])
     assert out["mixed"].tolist()[:3] == ["'=1", 5, -3] and out["mixed"].iat[5] == "'@a"
     assert out["n"].tolist() == df["n"].tolist() and out["n"].dtype == df["n"].dtype
@@ -406,8 +424,9 @@ def test_names_inside_quality_texts_are_replaced(rich):
     log.note("ANA@A.ORG joined twice as Ben Roy", value="Ana Ruiz")
     net = rich.replace(quality=rich.quality + log.result())
     scrubbed = scrub_quality(net).issues.iloc[-1]
+    # an export's file name names people: it becomes "export N" (issue 21)
     assert (scrubbed["source"], scrubbed["problem"]) == (
-        "[removed] attendance.csv", "[removed] joined twice as [removed]")
+        "export 1.csv", "[removed] joined twice as [removed]")
     assert pd.isna(scrubbed["value"])
     anon = pn.pseudonymize(net, salt="s3cret").quality.issues.iloc[-1]
     assert anon["problem"] == f"{expected('ana')} joined twice as {expected('ben')}"
@@ -464,3 +483,97 @@ def test_ids_are_scrubbed_as_whole_words_only(rich):
     anon = pn.pseudonymize(rich.replace(quality=rich.quality + log.result()), salt="s3cret")
     assert anon.quality.issues["problem"].iat[-1] == (
         f"analysis of {expected('ana')}'s rows; {expected('ben')} and {expected('cai')}")
+
+
+# ------------------------------------------------------------------------ issue 21
+HOSTILE_ORGS = {"Solo Shop": 1, "Trio Inc": 3, "Acme\r=cmd|' /C calc'!A0": 6}
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    """Riverbend with a 1-member and a 3-member organization and a formula in an org name."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load_sample("riverbend")
+        members = net.members.copy()
+        at = 0
+        for org, n in HOSTILE_ORGS.items():
+            members.loc[members.index[at:at + n], "org"] = org
+            at += n
+        net = net.replace(members=members)
+        ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+        folder = pn.report(ev, tmp_path_factory.mktemp("hostile") / "report")
+    return net, folder, ev
+
+
+def test_small_organizations_are_named_nowhere(hostile_report):
+    _net, folder, _ev = hostile_report
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".html", ".csv", ".svg",
+                                                                      ".json")):
+        text = path.read_text(encoding="utf-8")
+        for org in ("Solo Shop", "Trio Inc"):
+            assert org not in text, f"{path.relative_to(folder)} names {org!r}"
+    maps = (folder / "figures" / "maps.svg").read_text(encoding="utf-8")
+    assert "other small organizations" in maps  # grouped in the legend, not dropped
+
+
+def _breakdowns_hold(table: pd.DataFrame, keys: list[str], count: str, threshold: int):
+    """No suppressed row of a breakdown can be worked out from its total minus the rest."""
+    for key, part in table.groupby(keys, dropna=False) if keys else [((), table)]:
+        hidden = part[part["suppressed"].astype(str).str.lower() == "true"]
+        if hidden.empty or len(hidden) == len(part):
+            continue
+        assert len(hidden) >= 2, f"{key}: one suppressed row = total - visible rows"
+
+
+def test_no_suppressed_cell_is_recovered_by_differencing(hostile_report):
+    """Every published breakdown against its total (the same table's other rows)."""
+    _net, folder, ev = hostile_report
+    groups = pd.read_csv(folder / "tables" / "groups.csv")
+    assert groups["suppressed"].any()
+    _breakdowns_hold(groups, ["period", "by"], "members_current", 5)
+    # the suppressed rows together are at least 5 people (counted on the evaluation)
+    truth = ev.groups.set_index(["period", "by", "group"])["members_current"]
+    for (period, by), part in groups.groupby(["period", "by"]):
+        hidden = part[part["suppressed"]]
+        if len(hidden) and len(hidden) < len(part):
+            names = [g for g in hidden["group"] if (str(period), by, g) in truth.index]
+            total = sum(truth.loc[(str(period), by, g)] for g in names)
+            assert total >= 5 or len(names) < len(hidden), (period, by, total)
+    # visible rows of the two period tables differ only where both years are visible
+    roles = pd.read_csv(folder / "tables" / "roles_by_org.csv")
+    _breakdowns_hold(roles, [], "members", 5)
+    changes = pd.read_csv(folder / "tables" / "changes.csv")
+    hidden = changes[changes["suppressed"]]
+    assert len(hidden) and hidden[["current", "previous", "change"]].isna().all().all()
+    assert hidden["assessment"].isna().all() and hidden["direction"].isna().all()
+
+
+def test_csv_outputs_read_back_without_a_formula_after_any_line_break(hostile_report):
+    import csv
+
+    _net, folder, _ev = hostile_report
+    risky = re.compile(r"^[ \t]*[=+@\uff1d\uff0b\uff20]|^[ \t]*[-\uff0d](?!\d)")
+    seen_acme = False
+    for path in sorted(folder.rglob("*.csv")):
+        raw = path.read_bytes()
+        assert b"\r" not in raw, path.name  # pandas leaves a bare CR unquoted
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                for field in row:
+                    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", field), (path.name, field)
+                    for line in field.split("\n"):
+                        if "Acme" in line or "calc" in line:
+                            seen_acme = True
+                        assert not risky.match(line) or re.fullmatch(r"-?[\d.,e+\-]+", line), \
+                            (path.name, field)
+    assert seen_acme
+
+
+def test_neutralize_text_every_line_and_every_break():
+    from peernet.privacy import neutralize_text
+
+    assert neutralize_text("Acme\r=cmd|' /C calc'!A0") == "Acme\n'=cmd|' /C calc'!A0"
+    assert neutralize_text("a\u2028@SUM(1)\x0b+1\r\n  -2") == "a\n'@SUM(1)\n'+1\n'  -2"
+    assert neutralize_text("\uff1dcmd") == "'\uff1dcmd"  # full-width equals sign
+    assert neutralize_text("\x00\x1bplain\x7f") == "plain"

@@ -12,10 +12,6 @@ renamed into place at the end, so an interrupted run leaves no half-written repo
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import METRICS, Evaluation
+from . import publish as _pub
+from .csvsafe import safe_csv
 from .format import card_change, cell, number, pretty
 from .narrative import indicator_labels, sentence
 
@@ -42,60 +40,6 @@ DOCS = (
     ("docs/figures.md", "how to read each figure"),
     ("docs/privacy.md", "pseudonymisation and small-group suppression"),
 )
-
-
-# ---------------------------------------------------------------------- CSV safety
-def safe_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as CSV with every text cell neutralised against formula injection
-    (:func:`peernet.privacy.neutralize_formulas`: numbers stay numbers)."""
-    from ..privacy import neutralize_formulas
-
-    path = Path(path)
-    neutralize_formulas(df).to_csv(path, index=False, lineterminator="\n")
-    return path
-
-
-# ---------------------------------------------------------------------- atomic folder
-def _check_target(out: Path) -> None:
-    if out.exists():
-        if not out.is_dir():
-            raise ValueError(f"out_dir {str(out)!r} is a file; give a folder for the report")
-        entries = [p for p in out.iterdir()]
-        if entries and not (out / MARKER).is_file():
-            raise ValueError(f"out_dir {str(out)!r} exists and is not a peernet report (no "
-                             f"{MARKER}); choose a new or empty folder, peernet will not "
-                             f"replace it")
-
-
-def _clean_leftovers(out: Path, *, hours: float = 12) -> None:
-    """Remove what a killed run (SIGKILL, power cut) left beside ``out``: an earlier report
-    moved aside (``.<name>.old-*``) and partial folders older than ``hours``."""
-    import time
-
-    now = time.time()
-    for p in out.parent.glob(f".{out.name}.*"):
-        if not p.is_dir():
-            continue
-        stale = ".old-" in p.name or (".partial-" in p.name
-                                      and now - p.stat().st_mtime > hours * 3600)
-        if stale:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _publish(tmp: Path, out: Path) -> None:
-    """Move the finished folder into place (replacing an older report)."""
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------- the report
@@ -154,18 +98,26 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     if bad:
         raise ValueError(f"formats must be among 'png', 'svg', 'pdf'; got {bad}")
     formats = tuple(dict.fromkeys(("png", *formats)))
-    out = Path(out_dir).expanduser().absolute()
-    _check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(out)
+    out = _pub.check_target(out_dir)  # before any work: never replace a foreign folder
     say = progress if callable(progress) else (lambda _msg: None)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    tmp = _pub.new_partial(out)
     try:
-        _build(evaluation, tmp, title=title, names=not pseudonymize, formats=formats, say=say,
+        shown = evaluation
+        if pseudonymize:  # one small-group policy for every figure, table and sentence
+            from .protect import protected
+
+            shown = protected(evaluation, min_group_size)
+        _build(shown, tmp, title=title, names=not pseudonymize, formats=formats, say=say,
                min_group_size=min_group_size)
-        _publish(tmp, out)
+        if pseudonymize:  # the last check: nothing a loader saw about a person leaves
+            from ..privacy import sensitive_strings
+            from .protect import small_names
+
+            _pub.scrub_outputs(tmp, {**sensitive_strings(evaluation.net, ids=False),
+                                     **small_names(evaluation, min_group_size)})
+        _pub.publish(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _pub.discard(tmp)
         raise
     return out
 
@@ -379,6 +331,9 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
                                                           strict=True)], dtype=bool)
         cols = ["previous", "current", "change", "change_rel", "low", "high", "salience"]
         ch.loc[hide, cols] = np.nan
+        for col in ("outside_interval", "direction", "assessment"):  # no direction either
+            if col in ch.columns:
+                ch[col] = ch[col].astype("object").where(~hide, None)
         ch["suppressed"] = hide
         safe_csv(ch, folder / "changes.csv")
     # structure
@@ -586,12 +541,14 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
                      "are counted by organization and sector.")
     if len(suppressed):
         kinds = sorted(set(suppressed["by"]))
-        names_ = sorted(set(suppressed["name"].astype(str)))
-        shown = ", ".join(names_[:8]) + (f" and {len(names_) - 8} more" if len(names_) > 8
-                                         else "")
+        # the suppressed groups are not named (docs/privacy.md): small ones are shown
+        # together as "other small organizations" (sectors, regions, languages)
         notes.append(f"Breakdowns of fewer than {min_group_size} members are suppressed "
-                     f"(shown as –) to protect the people in them: {len(suppressed)} row(s) "
-                     f"by {', '.join(kinds)} ({shown}).")
+                     f"(shown as –) to protect the people in them, with as many others as "
+                     f"needed so that totals do not give them away: {len(suppressed)} "
+                     f"row(s) by {', '.join(kinds)}."
+                     + ("" if names else " Groups under that size are shown together as "
+                        "\"other small organizations\" (sectors, regions, languages)."))
     if not meta.get("bootstrap"):
         notes.append("No bootstrap intervals were computed (bootstrap=0): changes in network "
                      "metrics are shown without a test against noise.")

@@ -1,0 +1,173 @@
+"""Publishing a report never deletes what peernet did not write, even if killed.
+
+The invariant (``peernet.report.publish``): at every instant ``out`` holds a complete report
+(old or new), or ``out`` is missing and the old report is complete in ``.<name>.old-<id>``,
+from where the next run restores it before anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from peernet.report import publish as pub
+
+STEPS_EXCHANGE = ["ready", "swapped", "done"]
+STEPS_RENAME = ["ready", "moved_old", "placed_new", "done"]
+
+
+def fake_report(folder: Path, text: str) -> Path:
+    """A complete report folder as peernet writes it (marker included)."""
+    (folder / "tables").mkdir(parents=True)
+    (folder / "index.html").write_text(text)
+    (folder / "tables" / "t.csv").write_text(text)
+    pub.write_marker(folder)
+    return folder
+
+
+def content(folder: Path) -> str | None:
+    """'old' or 'new' when ``folder`` holds that complete report, else None."""
+    try:
+        a = (folder / "index.html").read_text()
+        b = (folder / "tables" / "t.csv").read_text()
+    except OSError:
+        return None
+    return a if a == b and pub.is_peernet_report(folder) else None
+
+
+# ---------------------------------------------------------------------- foreign folders
+@pytest.mark.parametrize("setup", ["thesis", "other_report_json", "added_file", "symlink"])
+def test_a_folder_peernet_did_not_write_is_refused_before_any_work(tmp_path, setup):
+    out = tmp_path / "out"
+    if setup == "thesis":  # the finding: report.json of another tool, a thesis, photos/
+        out.mkdir()
+        (out / "report.json").write_text('{"tool": "other"}')
+        (out / "thesis.docx").write_text("years of work")
+        (out / "photos").mkdir()
+        (out / "photos" / "a.jpg").write_text("jpg")
+        match = r"is not empty and is not a peernet report \(no \.peernet-report marker\)"
+    elif setup == "other_report_json":  # a 0.1 report.json without its file list
+        out.mkdir()
+        (out / "report.json").write_text('{"peernet_version": "0.1.0"}')
+        match = "is not a peernet report"
+    elif setup == "added_file":  # a peernet report to which a person added a file
+        fake_report(out, "old")
+        (out / "tables" / "my notes.docx").write_text("mine")
+        match = r"holds 1 file\(s\) peernet did not write \(e\.g\. 'tables/my notes\.docx'\)"
+    else:
+        target = fake_report(tmp_path / "elsewhere", "old")
+        out.symlink_to(target)
+        match = "is a symbolic link"
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    with pytest.raises(ValueError, match=match) as info:
+        pub.check_target(out)
+    assert "\n" not in str(info.value)
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+def test_out_below_a_file_or_unwritable_is_refused(tmp_path):
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(ValueError, match=r"is below '.*file\.txt', which is a file"):
+        pub.check_target(tmp_path / "file.txt" / "report")
+    with pytest.raises(ValueError, match=r"file\.txt' is a file; give a folder"):
+        pub.check_target(tmp_path / "file.txt")
+    if os.geteuid() != 0:  # root writes anywhere
+        ro = tmp_path / "ro"
+        ro.mkdir(mode=0o500)
+        with pytest.raises(ValueError, match="permission denied"):
+            pub.check_target(ro / "report")
+
+
+def test_earlier_reports_are_replaced_and_reports_are_not_private(tmp_path):
+    out = tmp_path / "out"
+    for text in ("old", "new"):
+        pub.check_target(out)
+        tmp = pub.new_partial(out)
+        fake_report(tmp, text)
+        pub.publish(tmp, out)
+    assert content(out) == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (out.stat().st_mode & 0o777) == 0o777 & ~umask  # not mkdtemp's 0o700
+    assert ((out / "index.html").stat().st_mode & 0o777) == 0o666 & ~umask
+    # a 0.1 report (report.json listing its files) is still recognised and replaced
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "index.html").write_text("x")
+    (legacy / "report.json").write_text(json.dumps({"peernet_version": "0.1.0",
+                                                    "files": ["index.html", "report.json"]}))
+    assert pub.check_target(legacy) == legacy
+
+
+# ---------------------------------------------------------------------- killed at each step
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from peernet.report import publish as pub
+    out, step, exchange = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
+    def kill(name):
+        if name == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+    pub._step = kill
+    pub.check_target(out)
+    tmp = pub.new_partial(out)
+    (tmp / "tables").mkdir()
+    (tmp / "index.html").write_text("new")
+    (tmp / "tables" / "t.csv").write_text("new")
+    if step == "building":
+        os.kill(os.getpid(), signal.SIGKILL)
+    pub.publish(tmp, out, exchange=exchange)
+""")
+
+
+@pytest.mark.parametrize(("exchange", "step"),
+                         [(True, s) for s in ["building", *STEPS_EXCHANGE]]
+                         + [(False, s) for s in ["building", *STEPS_RENAME]])
+def test_killed_at_each_step_the_old_report_survives(tmp_path, exchange, step):
+    if exchange and pub._exchange() is None:
+        pytest.skip("no renameat2 on this system")
+    out = tmp_path / "report"
+    fake_report(out, "old")
+    (tmp_path / "thesis.docx").write_text("not peernet's")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run([sys.executable, "-c", KILLER, str(out), step,
+                          "1" if exchange else "0"], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == -9, run.stderr  # killed where we asked
+    # the invariant, right after the kill
+    olds = list(tmp_path.glob(".report.old-*"))
+    if out.exists():
+        assert content(out) in ("old", "new")
+    else:
+        assert [content(p) for p in olds] == ["old"]
+    # the next run recovers first: the old or the new report at out, nothing else left
+    pub.check_target(out)
+    expected = "new" if step in ("swapped", "placed_new", "done") else "old"
+    assert content(out) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "thesis.docx"]
+
+
+def test_partial_folders_of_dead_runs_go_at_once_others_stay(tmp_path):
+    out = tmp_path / "report"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = tmp_path / ".report.partial-dead"
+    stale.mkdir()
+    (stale / pub.PARTIAL).write_text(json.dumps({"pid": int(dead)}))
+    running = tmp_path / ".report.partial-running"
+    running.mkdir()
+    (running / pub.PARTIAL).write_text(json.dumps({"pid": os.getpid()}))
+    unmarked = tmp_path / ".report.partial-unknown"  # not provably ours: kept
+    unmarked.mkdir()
+    (unmarked / "x").write_text("x")
+    done = pub.recover(out)
+    assert done == ["removed .report.partial-dead"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".report.partial-running",
+                                                          ".report.partial-unknown"]
