@@ -469,8 +469,12 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         unknown = att.loc[~att["event_id"].isin(set(events["event_id"]))]
         if len(unknown):
             first = unknown.groupby("event_id", sort=True, observed=True)["timestamp"].min()
+            # the first row of each unknown event, in one pass (a scan per event was
+            # quadratic: 40 s for 64,000 attendance rows of missing events)
+            ids = unknown["event_id"].astype("object").to_numpy()
+            first_row = dict(zip(ids[::-1], unknown.index[::-1], strict=True))
             for event_id in first.index:
-                row = row_of("interactions", unknown.index[unknown["event_id"] == event_id][0])
+                row = row_of("interactions", first_row[event_id])
                 logs["interactions"].add(row, "event_id", event_id,
                                          "event not in events; added with its first timestamp "
                                          "as start")

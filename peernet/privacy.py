@@ -33,7 +33,8 @@ from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
 
-__all__ = ["pseudonymize", "pseudonym_key", "scrub_quality", "scrub_text",
+__all__ = ["pseudonymize", "pseudonym_key", "salt_id", "MIN_SALT_LENGTH", "scrub_quality",
+           "scrub_text",
            "sensitive_strings", "suppress_small", "neutralize_formulas", "neutralize_text",
            "PERSONAL_COLUMNS",
            "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START"]
@@ -86,7 +87,31 @@ def _key(salt: str | bytes) -> bytes:
     if len(salt) == 0:
         raise ValueError("salt must not be empty: choose a secret phrase, keep it with the "
                          "evaluation files and use the same one next year")
+    if len(salt) < MIN_SALT_LENGTH:
+        raise ValueError(f"salt must be at least {MIN_SALT_LENGTH} characters (a short salt "
+                         f"is found by trying them all, and with it every pseudonym); got "
+                         f"{len(salt)}. Choose a secret phrase")
     return bytes(salt)
+
+
+#: The shortest salt accepted (bytes of its UTF-8 encoding).
+MIN_SALT_LENGTH = 8
+
+
+def salt_id(salt: str | bytes) -> str:
+    """A fingerprint of the salt: equal for equal salts, slow to test a guess against.
+
+    ``scrypt`` (RFC 7914, N=2**15, r=8: about 0.1 s and 32 MB a try) instead of a plain
+    hash, so that the ``salt_id`` stored with pseudonymised data does not let someone confirm
+    guessed salts offline at millions a second. It still confirms a guess: keep salts long
+    and secret.
+
+    >>> salt_id("a secret phrase") == salt_id("a secret phrase") != salt_id("another one")
+    True
+    """
+    key = _key(salt)
+    return hashlib.scrypt(key, salt=b"peernet salt_id", n=2**15, r=8, p=1, dklen=16,
+                          maxmem=64 * 2**20).hex()[:12]
 
 
 def _mapping(values: Iterable[Any], key: bytes, namespace: str) -> dict[str, str]:
@@ -169,7 +194,7 @@ def pseudonym_key(net: PeerNetwork, *, salt: str | bytes) -> pd.DataFrame:
 
     Examples
     --------
-    >>> key = pn.privacy.pseudonym_key(pn.load_sample("davis"), salt="s3cret")
+    >>> key = pn.privacy.pseudonym_key(pn.load_sample("davis"), salt="s3cret-salt")
     >>> len(key), key["pseudonym"].str.len().unique().tolist()
     (18, [13])
     """
@@ -249,12 +274,13 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     Examples
     --------
     >>> net = pn.load_sample("davis")
-    >>> anon = pn.pseudonymize(net, salt="s3cret")
+    >>> anon = pn.pseudonymize(net, salt="s3cret-salt")
     >>> bool(anon.members["member_id"].str.startswith("p").all()), len(anon.interactions)
     (True, 89)
     >>> set(net.members["name"]) & set(anon.members["name"])
     set()
-    >>> anon.members["member_id"].equals(pn.pseudonymize(net, salt="s3cret").members["member_id"])
+    >>> again = pn.pseudonymize(net, salt="s3cret-salt")
+    >>> anon.members["member_id"].equals(again.members["member_id"])
     True
     """
     key = _key(salt)
@@ -319,7 +345,7 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     meta = {k: (scrub.text(v) if isinstance(v, str) else v) for k, v in net.meta.items()}
     meta["pseudonymized"] = {
         "method": "hmac-sha256", "digits": _DIGITS, "keep": list(keep),
-        "salt_id": hmac.new(key, b"peernet salt fingerprint", hashlib.sha256).hexdigest()[:8],
+        "salt_id": salt_id(key),
         "redacted": {t: list(c) for t, c in REDACTED_COLUMNS.items()},
     }
     return replace(net, **out, quality=quality, meta=meta, parent=None, window=None)

@@ -516,11 +516,43 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                         value=first["value"], problems=listed)
     for mask, column, values, problem, action in problems:
         log.many(rows[mask], column, values.astype("object"), problem, action)
+    if name == "members" and spec.key in df.columns:
+        _note_lookalikes(df[spec.key], rows, drop, log)
     keep = ~drop
     out = df.loc[keep].reset_index(drop=True)
     # counted per table row: rows of a long table can share one spreadsheet row number
     log.kept(int(keep.sum()), dropped=int(drop.sum()))
     return (out, rows[keep]) if return_rows else out
+
+
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+#: Cyrillic and Greek letters drawn like Latin ones (Unicode confusables, the common ones).
+_LOOKALIKE = str.maketrans("аеорсухіјѕԁӏԛԝАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧο",
+                           "aeopcyxijsdlqwABEKMHOPCTXIJSABEZHIKMNOPTYXo")
+
+
+def lookalike_key(values: pd.Series) -> pd.Series:
+    """The form two ids share when they differ only by case, width (full-width letters),
+    invisible marks (zero-width, right-to-left) or look-alike letters (Cyrillic ``а``)."""
+    text = values.astype("str").str.normalize("NFKC")
+    return text.str.replace(_INVISIBLE, "", regex=True).map(
+        lambda v: v.translate(_LOOKALIKE) if isinstance(v, str) else v).str.casefold().str.strip()
+
+
+def _note_lookalikes(ids: pd.Series, rows: np.ndarray, drop: np.ndarray,
+                     log: QualityLog) -> None:
+    """Note member ids that look the same as another one (not merged: the roster decides)."""
+    kept = ids[~drop & ids.notna().to_numpy()]
+    if len(kept) < 2:
+        return
+    key = lookalike_key(kept)
+    groups = kept.groupby(key.to_numpy(), sort=False).agg(lambda v: list(dict.fromkeys(v)))
+    for raw in groups[groups.map(len) > 1]:
+        for value in raw[1:]:
+            idx = int(np.flatnonzero((ids == value).to_numpy())[0])
+            log.note(f"member_id looks like {raw[0]!r} (it differs only by case, width, "
+                     f"invisible marks or look-alike letters); kept as a separate person, "
+                     f"check the roster", column="member_id", value=value, row=int(rows[idx]))
 
 
 def _to_text(s: pd.Series) -> pd.Series:

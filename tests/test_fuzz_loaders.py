@@ -696,18 +696,21 @@ def test_bad_peernet_json_is_a_data_error(tmp_path, meta, message):
 
 
 def test_column_twice_after_trimming_spaces(tmp_path):
+    """A repeated schema column is refused: the second 'source' was silently ignored."""
     folder = canonical_copy(tmp_path)
-    (folder / "interactions.csv").write_text("timestamp,source,kind, source\n"
-                                             "2025-01-01,ana,message,ben\n")
+    for header in ("timestamp,source,kind, source", "timestamp,source,kind,source"):
+        (folder / "interactions.csv").write_text(f"{header}\n2025-01-01,ana,message,ben\n")
+        with pytest.raises(DataError, match=r"^interactions\.csv, row 1, column 'source': "
+                                            r"column 'source' appears more than once in the "
+                                            r"header \(again as column 4\)"):
+            pn.load(folder)
+    # a repeated column that is not peernet's is kept under a new name, with a note
+    (folder / "interactions.csv").write_text("timestamp,source,kind,Notes, Notes\n"
+                                             "2025-01-01,ana,message,a,b\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = pn.load(folder)
-    assert net.interactions["source"].tolist() == ["ana"]
-    assert net.interactions["source.1"].tolist() == ["ben"]
-    notes = net.quality.issues
-    assert notes.loc[notes["source"] == "interactions.csv", "problem"].tolist() == [
-        "column 'source' appears more than once in the header; the first is used and this "
-        "one is read as 'source.1'"]
+    assert net.interactions["Notes.1"].tolist() == ["b"]
     frame = pd.DataFrame([["2025-01-01", "ana", "message", "ben"]],
                          columns=["timestamp", "source", "kind", "source "])
     with pytest.raises(DataError, match=r"^interactions, row 1, column 'source': column "
@@ -805,3 +808,178 @@ def test_long_table_rows_sharing_a_spreadsheet_row_are_each_counted():
     counts = net.quality.counts.set_index("source").loc["wide.csv"]
     assert (counts["rows_read"], counts["rows_kept"], counts["rows_dropped"]) == (4, 1, 3)
     check_accounting(net)
+
+
+# ------------------------------------------------------------------------ limits (issue 21)
+def test_a_million_columns_is_refused_before_parsing(tmp_path):
+    from peernet.io._limits import MAX_COLUMNS
+
+    folder = canonical_copy(tmp_path)
+    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
+    (folder / "interactions.csv").write_text(f"timestamp,source,kind,{header}\n1,2,3\n")
+    with pytest.raises(DataError, match=rf"^interactions\.csv, row 1: the header has "
+                                        rf"{MAX_COLUMNS + 4:,} columns, more than the limit"):
+        pn.load(folder)
+
+
+def test_a_workbook_of_millions_of_cells_is_refused_before_openpyxl(tmp_path):
+    import openpyxl
+
+    from peernet.io._limits import MAX_COLUMNS
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "member_id"
+    wb.active.cell(row=1, column=MAX_COLUMNS + 10, value="x")
+    folder = canonical_copy(tmp_path)
+    (folder / "members.csv").unlink()
+    wb.save(folder / "members.xlsx")
+    with pytest.raises(DataError, match=r"^members\.xlsx: sheet 'sheet1\.xml' spans 5,010 "
+                                        r"columns"):
+        pn.load(folder)
+    with pytest.raises(DataError, match=r"^members\.xlsx: sheet 'sheet1\.xml' spans"):
+        pn.read_signin(folder / "members.xlsx", tz="UTC")
+
+
+def test_a_zip_bomb_is_refused_before_inflating(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "slack.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("users.json", "[]")
+        z.writestr("channels.json", "[]")
+        z.writestr("general/2024-03-05.json", b"[" + b" " * (40 * 2**20) + b"]")
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(DataError, match=r"^slack\.zip: 'general/2024-03-05\.json' would "
+                                        r"inflate from [\d,]+ to 41,943,042 bytes"):
+        pn.read_slack(bomb)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifos_devices_and_links_out_are_refused_not_read(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "interactions.csv").unlink()
+    os.mkfifo(folder / "interactions.csv")  # reading it would wait forever
+    with pytest.raises(DataError, match=r"^interactions\.csv: is a FIFO \(named pipe\), not a "
+                                        r"regular file"):
+        pn.load(folder)
+    (folder / "interactions.csv").unlink()
+    (folder / "interactions.csv").symlink_to("/dev/zero")  # never ends
+    with pytest.raises(DataError, match=r"^interactions\.csv: is a device or socket"):
+        pn.load(folder)
+    zoom = _files("zoom", "meeting_plain.csv")[0]
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(DataError, match="is a FIFO"):
+        pn.read_zoom(tmp_path / "pipe.csv", tz="UTC")
+    # a folder of exports: a FIFO, a link to /dev/zero, a link out of the folder, a link
+    # loop, and a copy of the same export in a sub-folder
+    exports = tmp_path / "exports"
+    (exports / "copies").mkdir(parents=True)
+    shutil.copy(zoom, exports / "call.csv")
+    shutil.copy(zoom, exports / "copies" / "call again.csv")
+    os.mkfifo(exports / "pipe.csv")
+    (exports / "zero.csv").symlink_to("/dev/zero")
+    (exports / "usr").symlink_to("/usr")
+    (exports / "copies" / "loop").symlink_to(exports)
+    once = pn.read_zoom(zoom, tz="UTC")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.read_events(exports, tz="UTC")
+    assert len(net.interactions) == len(once.interactions)  # the copy is not counted twice
+    notes = dict(zip(net.quality.issues["value"], net.quality.issues["problem"], strict=True))
+    assert notes["copies/call again.csv"] == "same content as 'call.csv'; read once"
+    assert notes["pipe.csv"] == "not a regular file (a FIFO, device or socket); not read"
+    assert notes["zero.csv"] == "symbolic link leading out of the folder; not read"
+    assert notes["usr"] == "symbolic link leading out of the folder; not read"
+    assert notes["copies/loop"] == "reached a second time (a symbolic link); read once"
+
+
+def test_unknown_events_cross_check_names_the_first_row_of_each(tmp_path):
+    """The events cross-check is one pass (it scanned the rows once per event: quadratic)."""
+    folder = canonical_copy(tmp_path)
+    rows = ["timestamp,source,kind,target,event_id"]
+    for i in range(3000):
+        rows.append(f"2025-01-{1 + i % 28:02d} 10:00,ana,attend,,x{i % 1000}")
+    (folder / "interactions.csv").write_text("\n".join(rows) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    added = net.quality.issues[net.quality.issues["problem"].str.startswith("event not in")]
+    assert len(added) == 1000
+    first = dict(zip(added["value"], added["row"], strict=True))
+    assert (first["x0"], first["x999"], first["x5"]) == (2, 1001, 7)
+
+
+def test_xml_bombs_in_workbooks_are_refused_by_defusedxml(tmp_path):
+    """XML bomb protection comes from a declared dependency, not the system's expat."""
+    import zipfile
+
+    import openpyxl
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # openpyxl parses with defusedxml
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Name"
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+    bomb = tmp_path / "signin.xlsx"
+    entities = [f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i else "&lol;") * 10}">'
+                for i in range(9)]
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(entities)
+              + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol8;</t></is></c></row>'
+              '</sheetData></worksheet>')
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for item in src.infolist():
+            data = laughs.encode() if item.filename == "xl/worksheets/sheet1.xml" else \
+                src.read(item.filename)
+            dst.writestr(item, data)
+    from defusedxml import DefusedXmlException
+
+    with pytest.raises(DataError, match=r"^signin\.xlsx: cannot read") as info:
+        pn.read_signin(bomb, tz="UTC")
+    chain, err = [], info.value
+    while err is not None:
+        chain.append(err)
+        err = err.__cause__ or err.__context__
+    assert any(isinstance(e, DefusedXmlException) for e in chain), chain
+
+
+def test_row_numbers_after_blank_lines_and_padded_rows_are_recorded(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "interactions.csv").write_text(
+        "timestamp,source,kind,target\n2025-01-01,ana,message,ben\n\n"
+        "not a date,ben,message,ana\n2025-01-02,cai,message\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    issues = net.quality.issues
+    issues = issues[issues["source"] == "interactions.csv"]
+    # the blank line is row 3 in a spreadsheet: the bad date is on row 4, the short row on 5
+    assert issues.loc[issues["column"] == "timestamp", "row"].tolist() == [4]
+    short = issues[issues["problem"].str.startswith("row has 3 cells")]
+    assert short[["row", "column", "action"]].values.tolist() == [[5, "target", "repaired"]]
+    # the same without the blank line, through pandas' fast path
+    (folder / "interactions.csv").write_text(
+        "timestamp,source,kind,target\n2025-01-01,ana,message,ben\n2025-01-02,cai,message\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    issues = net.quality.issues
+    assert issues.loc[issues["problem"].str.startswith("row has 3 cells"), "row"].tolist() == [3]
+
+
+def test_near_duplicate_member_ids_are_noted_not_merged(tmp_path):
+    folder = canonical_copy(tmp_path)
+    (folder / "members.csv").write_text(
+        "member_id,name,email,org\nana,Ana Ruiz,ana@a.org,A\nben,Ben Roy,ben@a.org,A\n"
+        "cai,Cai Lin,cai@b.org,B\ndee,Dee Park,dee@b.org,B\n"
+        "an\u200ba,Ana Zero Width,,A\nANA,Ana Upper,,A\n\uff41na,Ana Fullwidth,,A\n"
+        "\u0430na,Ana Cyrillic,,A\nan\u200fa,Ana RTL,,A\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load(folder)
+    assert len(net.members) == 9  # none merged
+    notes = net.quality.issues
+    notes = notes[notes["problem"].str.startswith("member_id looks like 'ana'")]
+    assert notes["row"].tolist() == [6, 7, 8, 9, 10]
+    assert notes["value"].tolist() == ["an\u200ba", "ANA", "\uff41na", "\u0430na", "an\u200fa"]

@@ -13,7 +13,8 @@ import peernet as pn
 from peernet.privacy import neutralize_formulas, pseudonym_key, suppress_small
 
 
-def expected(value: str, salt: str = "s3cret", namespace: str = "member", prefix: str = "p"):
+def expected(value: str, salt: str = "s3cret-salt", namespace: str = "member",
+             prefix: str = "p"):
     digest = hmac.new(salt.encode(), f"{namespace}:{value}".encode(), hashlib.sha256)
     return prefix + digest.hexdigest()[:12]
 
@@ -77,7 +78,7 @@ def all_text(net: pn.PeerNetwork) -> str:
 
 # ------------------------------------------------------------------------ pseudonymize
 def test_member_ids_are_hmac_sha256_of_the_id(rich):
-    anon = pn.pseudonymize(rich, salt="s3cret")
+    anon = pn.pseudonymize(rich, salt="s3cret-salt")
     ids = dict(zip(rich.members["member_id"], anon.members["member_id"], strict=True))
     assert ids["ana"] == expected("ana")
     assert ids["dan@x.org"] == expected("dan@x.org")  # unmatched id from the data
@@ -86,7 +87,7 @@ def test_member_ids_are_hmac_sha256_of_the_id(rich):
 
 
 def test_every_member_reference_is_mapped(rich):
-    anon = pn.pseudonymize(rich, salt="s3cret")
+    anon = pn.pseudonymize(rich, salt="s3cret-salt")
     a, b, c = expected("ana"), expected("ben"), expected("cai")
     assert anon.interactions["source"].tolist() == [a, a, expected("dan@x.org")]
     assert anon.interactions["target"].tolist()[1:] == [c, a]
@@ -105,7 +106,7 @@ def test_every_member_reference_is_mapped(rich):
 
 
 def test_other_ids_are_pseudonymised_consistently(rich):
-    anon = pn.pseudonymize(rich, salt="s3cret")
+    anon = pn.pseudonymize(rich, salt="s3cret-salt")
     event = expected("Ana's onboarding", namespace="event", prefix="e-")
     assert anon.events["event_id"].tolist() == [event]
     assert anon.interactions["event_id"].iat[0] == event
@@ -119,15 +120,15 @@ def test_other_ids_are_pseudonymised_consistently(rich):
 
 
 def test_no_name_email_or_raw_id_survives(rich):
-    anon = pn.pseudonymize(rich, salt="s3cret")
+    anon = pn.pseudonymize(rich, salt="s3cret-salt")
     text = all_text(anon)
     for needle in ["Ana", "Ruiz", "Ben Roy", "Cai Lin", "a.org", "x.org", "b.org",
-                   "Badge", "onboarding", "MOU", "s3cret"]:
+                   "Badge", "onboarding", "MOU", "s3cret-salt"]:
         assert needle.lower() not in text.lower(), needle
 
 
 def test_free_text_is_removed_but_presence_kept(rich):
-    anon = pn.pseudonymize(rich, salt="s3cret")
+    anon = pn.pseudonymize(rich, salt="s3cret-salt")
     assert anon.events["title"].tolist() == ["[removed]"]
     assert anon.problems["outcome"].iat[0] == "[removed]"
     assert pd.isna(anon.problems["outcome"].iat[1])
@@ -138,7 +139,7 @@ def test_free_text_is_removed_but_presence_kept(rich):
 def test_quality_values_hidden_and_ids_mapped(rich):
     q = rich.quality.issues
     assert (q["value"] == "dan@x.org").any()  # the unmatched id was recorded as read
-    anon = pn.pseudonymize(rich, salt="s3cret")
+    anon = pn.pseudonymize(rich, salt="s3cret-salt")
     values = anon.quality.issues["value"].dropna().tolist()
     assert values == [expected("dan@x.org")]
     assert anon.quality.counts["rows_read"].tolist() == rich.quality.counts["rows_read"].tolist()
@@ -156,14 +157,14 @@ def test_same_salt_same_pseudonyms_across_years_and_slices(riverbend):
     expect = riverbend.period("2024").interactions["source"].map(key)
     assert y24.interactions["source"].tolist() == expect.tolist()
     assert y24.interactions["source"].isin(whole.members["member_id"]).all()
-    other = pn.pseudonymize(riverbend, salt="another")
+    other = pn.pseudonymize(riverbend, salt="another-salt")
     assert not set(other.members["member_id"]) & set(whole.members["member_id"])
     assert whole.meta["pseudonymized"]["salt_id"] != other.meta["pseudonymized"]["salt_id"]
 
 
 def test_riverbend_metrics_unchanged_and_input_untouched(riverbend):
     before = riverbend.members.copy()
-    anon = pn.pseudonymize(riverbend, salt="s")
+    anon = pn.pseudonymize(riverbend, salt="s-salt-8")
     pd.testing.assert_frame_equal(riverbend.members, before)
     assert anon.members["member_id"].is_unique
     assert len(anon.members) == len(riverbend.members) == 151
@@ -183,7 +184,7 @@ def test_riverbend_metrics_unchanged_and_input_untouched(riverbend):
 
 
 def test_keep_controls_group_columns(tiny_net):
-    anon = pn.pseudonymize(tiny_net, salt="s3cret", keep=("sector",))
+    anon = pn.pseudonymize(tiny_net, salt="s3cret-salt", keep=("sector",))
     assert anon.members["org"].tolist() == [expected("A", namespace="org", prefix="org-")] * 2 \
         + [expected("B", namespace="org", prefix="org-")] * 3
     assert anon.members["region"].str.startswith("region-").all()
@@ -199,8 +200,8 @@ def test_pseudonymize_bad_arguments(tiny_net):
     with pytest.raises(TypeError, match="salt must be a str or bytes.*got int"):
         pn.pseudonymize(tiny_net, salt=42)
     with pytest.raises(ValueError, match=r"keep must name group columns.*got 'name'"):
-        pn.pseudonymize(tiny_net, salt="s", keep=("org", "name"))
-    assert pn.pseudonymize(tiny_net, salt=b"s3cret").members["member_id"].iat[0] == \
+        pn.pseudonymize(tiny_net, salt="s-salt-8", keep=("org", "name"))
+    assert pn.pseudonymize(tiny_net, salt=b"s3cret-salt").members["member_id"].iat[0] == \
         expected("ana")
 
 
@@ -290,7 +291,7 @@ def test_same_input_gives_byte_identical_tables(tmp_path, fmt):
     # 8 tables + peernet.json + the import log (quality_issues.csv, quality_counts.csv)
     assert sorted(a) == sorted(b) and len(a) == 11
     assert [name for name in a if a[name] != b[name]] == []
-    anon = [_files(pn.save(pn.pseudonymize(n, salt="s"), tmp_path / f"p{i}", format=fmt))
+    anon = [_files(pn.save(pn.pseudonymize(n, salt="s-salt-8"), tmp_path / f"p{i}", format=fmt))
             for i, n in enumerate((first, second))]
     assert anon[0] == anon[1]
 
@@ -315,7 +316,7 @@ def test_pseudonymised_network_scores_like_the_named_one(riverbend):
         named = pn.score(riverbend.period("2025"))
     except NotImplementedError:
         pytest.skip("pn.score is not written yet")
-    anon = pn.score(pn.pseudonymize(riverbend, salt="s").period("2025"))
+    anon = pn.score(pn.pseudonymize(riverbend, salt="s-salt-8").period("2025"))
     pd.testing.assert_frame_equal(named.layers, anon.layers)
     pd.testing.assert_frame_equal(named.indicators, anon.indicators)
 
@@ -428,7 +429,7 @@ def test_names_inside_quality_texts_are_replaced(rich):
     assert (scrubbed["source"], scrubbed["problem"]) == (
         "export 1.csv", "[removed] joined twice as [removed]")
     assert pd.isna(scrubbed["value"])
-    anon = pn.pseudonymize(net, salt="s3cret").quality.issues.iloc[-1]
+    anon = pn.pseudonymize(net, salt="s3cret-salt").quality.issues.iloc[-1]
     assert anon["problem"] == f"{expected('ana')} joined twice as {expected('ben')}"
     assert anon["source"] == f"{expected('ana')} attendance.csv"
 
@@ -468,7 +469,7 @@ def test_org_ratings_about_orgs_without_members_keep_a_pseudonym(rich):
         warnings.simplefilter("ignore")
         net = pn.PeerNetwork.from_tables(members=rich.members, interactions=rich.interactions,
                                          surveys=surveys)
-    anon = pn.pseudonymize(net, salt="s3cret", keep=("sector",))
+    anon = pn.pseudonymize(net, salt="s3cret-salt", keep=("sector",))
     assert anon.surveys["about"].tolist() == [
         expected("Parks Dept", namespace="org", prefix="org-"),
         expected("Beta School", namespace="org", prefix="org-")]
@@ -480,7 +481,7 @@ def test_ids_are_scrubbed_as_whole_words_only(rich):
 
     log = QualityLog("x.csv")
     log.note("analysis of ana's rows; Ben Roy and cai@b.org")
-    anon = pn.pseudonymize(rich.replace(quality=rich.quality + log.result()), salt="s3cret")
+    anon = pn.pseudonymize(rich.replace(quality=rich.quality + log.result()), salt="s3cret-salt")
     assert anon.quality.issues["problem"].iat[-1] == (
         f"analysis of {expected('ana')}'s rows; {expected('ben')} and {expected('cai')}")
 
@@ -577,3 +578,18 @@ def test_neutralize_text_every_line_and_every_break():
     assert neutralize_text("a\u2028@SUM(1)\x0b+1\r\n  -2") == "a\n'@SUM(1)\n'+1\n'  -2"
     assert neutralize_text("\uff1dcmd") == "'\uff1dcmd"  # full-width equals sign
     assert neutralize_text("\x00\x1bplain\x7f") == "plain"
+
+
+def test_salt_minimum_length_and_a_slow_salt_id(tiny_net):
+    with pytest.raises(ValueError, match=r"salt must be at least 8 characters .*got 1"):
+        pn.pseudonymize(tiny_net, salt="x")
+    from peernet.privacy import salt_id
+
+    meta = pn.pseudonymize(tiny_net, salt="s3cret-salt").meta["pseudonymized"]
+    assert meta["salt_id"] == salt_id("s3cret-salt") and len(meta["salt_id"]) == 12
+    # not the fast HMAC fingerprint of before, which confirmed a guessed salt in microseconds
+    fast = hmac.new(b"s3cret-salt", b"peernet salt fingerprint", hashlib.sha256).hexdigest()
+    assert meta["salt_id"] not in fast
+    assert meta["salt_id"] == hashlib.scrypt(b"s3cret-salt", salt=b"peernet salt_id",
+                                             n=2**15, r=8, p=1, dklen=16,
+                                             maxmem=64 * 2**20).hex()[:12]

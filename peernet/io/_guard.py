@@ -58,6 +58,11 @@ def _library_file_errors() -> tuple[type[BaseException], ...]:
         found.append(pa.ArrowException)
     except ImportError:  # pragma: no cover
         pass
+    try:  # an XML bomb (entities, DTDs) refused by defusedxml inside openpyxl
+        from defusedxml import DefusedXmlException
+        found.append(DefusedXmlException)
+    except ImportError:  # pragma: no cover - defusedxml is a core dependency
+        pass
     return tuple(found)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..quality import QualityLog
+from ._limits import check_csv_shape, check_workbook, regular_file
 
 __all__ = ["read_text", "sniff_delimiter", "read_csv_text", "read_table_file", "unique_columns"]
 
@@ -24,12 +26,15 @@ __all__ = ["read_text", "sniff_delimiter", "read_csv_text", "read_table_file", "
 def read_text(path: Path, log: QualityLog | None = None) -> str:
     """Decode a text file: UTF-16/UTF-8 BOM, else UTF-8, else cp1252 (noted in ``log``)."""
     path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise DataError("file not found", file=str(path))
+    if path.is_dir():
+        raise DataError("expected a file, found a folder", file=str(path))
+    regular_file(path)  # a FIFO would hang the read, /dev/zero never end
     try:
         raw = path.read_bytes()
     except FileNotFoundError as err:
         raise DataError("file not found", file=str(path)) from err
-    except IsADirectoryError as err:
-        raise DataError("expected a file, found a folder", file=str(path)) from err
     if not raw.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise DataError("file is empty", file=path.name)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -79,7 +84,15 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
             log.note("NUL characters removed from the file")
         text = text.replace("\x00", "")
     delimiter = delimiter or sniff_delimiter(text)
+    check_csv_shape(text, delimiter, file)  # a million columns: refused before parsing
+    # pandas skips blank lines and pads short rows silently: the fast path only when there
+    # are neither, so that row numbers stay those a spreadsheet shows and padding is noted
     try:
+        if _BLANK_LINE.search(text) or text.startswith(("\n", "\r")):
+            raise pd.errors.ParserError("blank lines: read row by row")
+        first = text.split("\n", 1)[0]
+        _check_repeated([h.strip() for h in next(csv.reader([first], delimiter=delimiter),
+                                                 [])], file)
         df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False,
                          na_values=[""], skip_blank_lines=True, engine="c")
         df.columns = [str(c).strip() for c in df.columns]
@@ -90,14 +103,18 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
             # column as the index; read row by row instead so the rows are reported
             raise pd.errors.ParserError("more cells than the header")
         df.columns = unique_columns(df.columns, log)
+        _note_short_rows(df, text, delimiter, log)
         return df, np.arange(2, len(df) + 2)
+    except DataError:
+        raise
     except (pd.errors.ParserError, ValueError, csv.Error):
         pass
     except pd.errors.EmptyDataError as err:
         raise DataError("file has no header row", file=file) from err
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        records = [(reader.line_num, rec) for rec in reader]
+        # the row a spreadsheet shows: records counted with the blank ones
+        records = [(i, rec) for i, rec in enumerate(reader, start=1)]
     except csv.Error as err:
         raise DataError(f"cannot read as CSV ({err})", file=file, row=reader.line_num) from err
     records = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
@@ -110,9 +127,13 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
         raise DataError("header row is empty", file=file, row=1)
     good, numbers = [], []
     ragged = 0
-    for position, (_line, rec) in enumerate(records[1:], start=2):
+    for position, rec in records[1:]:
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]
+        if len(rec) < len(header) and log is not None and len(rec) > 1:
+            log.repair(position, header[len(rec)], None, f"row has {len(rec)} cells, the "
+                       f"header has {len(header)}; the missing last cells are read as empty")
+            rec = rec + [""] * (len(header) - len(rec))
         if len(rec) != len(header):
             ragged += 1
             if log is not None:
@@ -125,17 +146,62 @@ def read_csv_text(text: str, *, file: str, log: QualityLog | None = None,
         # read and dropped here: a caller that adds len(df) to the rows read keeps
         # rows_read == rows_kept + rows_dropped
         log.read(ragged)
+    _check_repeated(header, file)
     df = pd.DataFrame(good, columns=unique_columns(header, log), dtype="str")
     df = df.where(df != "", np.nan)
     return df, np.asarray(numbers, dtype=int)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?=.)", re.DOTALL)
+
+
+def _note_short_rows(df: pd.DataFrame, text: str, delimiter: str,
+                     log: QualityLog | None) -> None:
+    """Record the rows pandas padded (fewer cells than the header), as repaired.
+
+    Only rows with an empty last cell can be padded; their lines are counted (one line a
+    row: no blank lines here, and a text with quotes is read row by row instead).
+    """
+    if log is None or len(df.columns) < 2:
+        return
+    last = df.columns[-1]
+    candidates = np.flatnonzero(df[last].isna().to_numpy())
+    if not len(candidates):
+        return
+    if '"' in text:
+        raise pd.errors.ParserError("quoted text with empty last cells: read row by row")
+    lines = text.split("\n")
+    need = len(df.columns) - 1
+    for i in candidates:
+        got = lines[i + 1].count(delimiter) if i + 1 < len(lines) else need
+        if got < need:
+            log.repair(int(i) + 2, str(last), None, f"row has {got + 1} cells, the header has "
+                       f"{need + 1}; the missing last cells are read as empty")
+
+
+def _check_repeated(names: list[str], file: str | None = None) -> None:
+    """A column of peernet's schema given twice is refused (which one holds the data?)."""
+    from ..schema import TABLES
+
+    schema = {c.name for spec in TABLES.values() for c in spec.columns}
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if name in seen and name in schema:
+            raise DataError(f"column {name!r} appears more than once in the header (again "
+                            f"as column {position}); rename or delete the extra one", file=file,
+                            row=1, column=name)
+        seen.add(name)
 
 
 def unique_columns(columns, log: QualityLog | None = None) -> list[str]:
     """Header names made unique the way pandas does it (``a``, ``a.1``, ``a.2``), noting each.
 
     Needed when names differ only by surrounding spaces (``"a"`` and ``" a"``) or when the
-    header is read without pandas; the first column keeps the name.
+    header is read without pandas; the first column keeps the name. A column of peernet's
+    schema (``source``, ``member_id`` ...) given twice is refused: which one holds the data
+    cannot be guessed.
     """
+    _check_repeated([str(c).strip() for c in columns])
     out: list[str] = []
     seen: set[str] = set()
     for name in columns:
@@ -162,6 +228,8 @@ def read_table_file(path: Path, log: QualityLog | None = None,
         return read_csv_text(text, file=path.name, log=log,
                              delimiter="\t" if suffix == ".tsv" else None)
     if suffix == ".parquet":
+        if not path.is_dir():
+            regular_file(path)
         try:
             df = pd.read_parquet(path, columns=columns)
         except Exception as err:  # noqa: BLE001 - pyarrow raises many types on bad files
@@ -169,6 +237,7 @@ def read_table_file(path: Path, log: QualityLog | None = None,
                             file=path.name) from err
         return df, np.arange(2, len(df) + 2)
     if suffix in (".xlsx", ".xlsm"):
+        check_workbook(path)  # a ZIP bomb or a sheet of millions of cells: before openpyxl
         try:
             df = pd.read_excel(path, sheet_name=0, dtype="str", engine="openpyxl")
         except Exception as err:  # noqa: BLE001 - openpyxl raises many types on bad files

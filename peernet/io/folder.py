@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import stat
 import warnings
 import zipfile
 import zlib
@@ -15,6 +17,7 @@ from ..errors import DataError, DataQualityWarning
 from ..network import PeerNetwork
 from ..quality import DataQuality, QualityLog
 from ._export import check_errors, check_tz
+from ._limits import MAX_DEPTH, regular_file
 
 __all__ = ["read_events", "sniff_format", "FORMATS"]
 
@@ -165,11 +168,14 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
     if not folder.exists():
         raise DataError("folder not found", file=str(folder))
     log = QualityLog(folder.name or str(folder))
-    items = [folder] if folder.is_file() or sniff_format(folder) == "slack" else \
-        _walk(folder)
+    if not folder.is_dir():
+        regular_file(folder)  # a FIFO or a device: refused, never opened
+    items = [folder] if not folder.is_dir() or sniff_format(folder) == "slack" else \
+        _walk(folder, log)
     nets, found_roster, found_aliases, found_surveys = [], None, None, []
     options = dict(_folder_options(folder).get("surveys", {}))
     options.update(dict(surveys or {}))
+    digests: dict[str, str] = {}
     for item in items:
         rel = item.relative_to(folder).as_posix() if item != folder else item.name
         if item.name == "peernet.json" and item.parent == folder:
@@ -177,6 +183,12 @@ def read_events(path: str | Path, *, tz: str, roster: Any = None, identities: An
         if item.name.startswith(".") or item.name.startswith("~$"):
             log.note("hidden or temporary file not read", value=rel)
             continue
+        if item.is_file():  # the same export twice (a copy in a sub-folder): read once
+            digest = _sha256(item)
+            if digest in digests:
+                log.note(f"same content as {digests[digest]!r}; read once", value=rel)
+                continue
+            digests[digest] = rel
         fmt = sniff_format(item)
         if fmt is None:
             log.note("not identified as a supported export; not read", value=rel)
@@ -275,13 +287,51 @@ def _folder_options(folder: Path) -> dict:
     return out if isinstance(out, dict) else {}
 
 
-def _walk(folder: Path) -> list[Path]:
-    out = []
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _walk(folder: Path, log: QualityLog, root: Path | None = None,
+          seen: set[Path] | None = None, depth: int = 0) -> list[Path]:
+    """The files of an exports folder, sub-folders included, each real file once.
+
+    Symbolic links leading out of the folder, FIFOs, devices and sockets are noted and not
+    read; a folder or file reached twice (a link loop, a second link) is read once; folders
+    nest at most :data:`~peernet.io._limits.MAX_DEPTH` levels.
+    """
+    root = root if root is not None else folder.resolve()
+    seen = seen if seen is not None else {root}
+    out: list[Path] = []
     for item in sorted(folder.iterdir()):
-        if item.is_dir() and not item.name.startswith(".") and sniff_format(item) != "slack":
-            out.extend(_walk(item))
-        else:
+        rel = item.relative_to(root).as_posix() if item.is_relative_to(root) else item.name
+        try:
+            real = item.resolve(strict=True)
+            mode = real.stat().st_mode
+        except (OSError, RuntimeError):  # a broken link or a link loop
+            log.note("broken or looping symbolic link; not read", value=rel)
+            continue
+        if item.is_symlink() and not real.is_relative_to(root):
+            log.note("symbolic link leading out of the folder; not read", value=rel)
+            continue
+        if real in seen:
+            log.note("reached a second time (a symbolic link); read once", value=rel)
+            continue
+        seen.add(real)
+        if stat.S_ISDIR(mode):
+            if item.name.startswith(".") or sniff_format(item) == "slack":
+                out.append(item)
+            elif depth >= MAX_DEPTH:
+                log.note(f"folders nested more than {MAX_DEPTH} levels; not read", value=rel)
+            else:
+                out.extend(_walk(item, log, root, seen, depth + 1))
+        elif stat.S_ISREG(mode):
             out.append(item)
+        else:
+            log.note("not a regular file (a FIFO, device or socket); not read", value=rel)
     return out
 
 

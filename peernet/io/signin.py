@@ -136,8 +136,13 @@ def read_signin(path: str | Path, *, tz: str, date: Any = None, identities: Any 
         raise DataError("file not found", file=str(path))
     if path.is_dir():
         raise DataError("expected an .xlsx workbook, found a folder", file=str(path))
+    from ._limits import check_workbook, regular_file
+
+    regular_file(path)  # a FIFO or a device would hang or never end
     with open(path, "rb") as fh:
         magic = fh.read(8)
+    if not (path.suffix.lower() == ".xls" or magic.startswith(b"\xd0\xcf\x11\xe0")):
+        check_workbook(path)  # ZIP bomb, a sheet of millions of columns: before openpyxl
     if path.suffix.lower() == ".xls" or magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError("old Excel .xls workbooks cannot be read; open it in Excel or "
                         "LibreOffice and save it as .xlsx", file=file)

@@ -62,6 +62,9 @@ class _Export:
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
                 raise DataError(f"not a readable ZIP file ({err}); a Slack export is a ZIP or "
                                 f"its unzipped folder", file=self.name) from err
+            from ._limits import check_zip
+
+            check_zip(self._zip, self.name)  # a ZIP bomb is refused before inflating
             self._read = self._zip_read
         else:
             raise DataError("file or folder not found", file=str(path))

@@ -38,8 +38,8 @@ def test_riverbend_2025_round_trips_through_networkx(tmp_path, y25, exported, fm
 
 def test_values_match_the_person_graph_and_metrics(y25, exported, riverbend):
     G = pn.person_graph(y25)
-    key = pn.privacy.pseudonym_key(riverbend, salt="s3cret")
-    salted = network_graph(y25, salt="s3cret")
+    key = pn.privacy.pseudonym_key(riverbend, salt="s3cret-salt")
+    salted = network_graph(y25, salt="s3cret-salt")
     ps = dict(zip(key["member_id"], key["pseudonym"], strict=True))
     assert set(salted.nodes) == {ps[n] for n in G.nodes}  # the pseudonymize() pseudonyms
     roster = riverbend.members.set_index("member_id")
