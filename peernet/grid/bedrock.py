@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import followup
+from ..ties import unique_int
 from .context import (
     CONTRIBUTION_KINDS,
     DAYS_PER_YEAR,
@@ -18,7 +19,6 @@ from .context import (
     no_data,
     share,
     survey_pct,
-    unique_sorted,
 )
 
 
@@ -110,7 +110,7 @@ def months_with_meeting(ctx: Context) -> Value:
     if not ctx.net.has("events") and len(ctx.attend) == 0:
         return no_data("no events table")
     m = ctx.meetings
-    held = unique_sorted(ctx.month_index(m["start"])) if len(m) else np.array([], dtype=np.int64)
+    held = unique_int(ctx.month_index(m["start"])) if len(m) else np.array([], dtype=np.int64)
     n = int(np.isin(ctx.months, held).sum())
     return share(n, len(ctx.months), "months with a meeting")
 
@@ -196,7 +196,7 @@ def months_with_data(ctx: Context) -> Value:
     seen = [ctx.inter_month]
     if len(ctx.events):
         seen.append(ctx.month_index(ctx.events["start"]))
-    n = int(np.isin(ctx.months, unique_sorted(np.concatenate(seen))).sum())
+    n = int(np.isin(ctx.months, unique_int(np.concatenate(seen))).sum())
     return share(n, len(ctx.months), "months with recorded activity")
 
 

@@ -5,7 +5,8 @@ with :func:`indicator`; ``ctx`` is a :class:`Context` around one (sliced) networ
 the pieces several indicators share (direct ties, attendance, month numbers, the previous
 period). The indicators themselves live by Grid layer in :mod:`peernet.grid.bedrock`,
 :mod:`peernet.grid.foundation` and :mod:`peernet.grid.outcomes`; the helpers here
-(``no_data``, ``share``, ``pair_keys``, ...) are shared by them.
+(``no_data``, ``share``, ``cross_org_pairs``, ...); pairs and integer kernels come from
+:mod:`peernet.ties` are shared by them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from .._cache import cached
 from ..network import PeerNetwork
+from ..ties import NS_NAT, Ties, ns, pair_keys, person_ties, unique_int
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -34,8 +36,6 @@ CONTRIBUTION_KINDS = ("message", "reply")
 GIVING_KINDS = ("help", "resource", "referral")
 _NON_MEETING_KINDS = ("thread", "channel")
 DAYS_PER_YEAR = 365.25
-#: int64 nanoseconds standing for a missing time (NaT).
-NAT = np.iinfo(np.int64).min
 
 
 class Value(NamedTuple):
@@ -211,7 +211,7 @@ class Context:
 
     @cached_property
     def ts_ns(self) -> np.ndarray:
-        return to_ns(self.inter["timestamp"])
+        return ns(self.inter["timestamp"])
 
     @cached_property
     def direct_mask(self) -> np.ndarray:
@@ -221,9 +221,19 @@ class Context:
 
     @cached_property
     def pair_keys(self) -> np.ndarray:
-        """Distinct undirected tie pairs from direct acts, as ``min * n + max`` (sorted)."""
-        m = self.direct_mask
-        return pair_keys(self.src[m], self.tgt[m], self.n)
+        """Distinct undirected tie pairs of direct acts between roster members, in member
+        codes, as ``min * n + max`` (sorted): the ties of :func:`peernet.ties.person_ties`
+        without co-attendance."""
+        return self.tie_keys(person_ties(self.net, kinds=DIRECT_KINDS, coattendance=None))
+
+    def tie_keys(self, ties: Ties, keep: np.ndarray | None = None) -> np.ndarray:
+        """Undirected pair keys (member codes, sorted, distinct) of ``ties`` (those with
+        ``keep``); ties with someone who is not on the roster are left out."""
+        at = self.codes(pd.Series(ties.nodes, dtype="str"))
+        u, v = (ties.u, ties.v) if keep is None else (ties.u[keep], ties.v[keep])
+        a, b = at[u], at[v]
+        ok = (a >= 0) & (b >= 0)
+        return unique_int(pair_keys(a[ok], b[ok], self.n))
 
     @cached_property
     def org_code(self) -> np.ndarray | None:
@@ -251,8 +261,8 @@ class Context:
         def build():
             roster = self.net.root.members.drop_duplicates("member_id")
             at = self.codes(roster["member_id"])
-            out = np.full(self.n, NAT, dtype=np.int64)
-            out[at[at >= 0]] = to_ns(roster["joined"])[at >= 0]
+            out = np.full(self.n, NS_NAT, dtype=np.int64)
+            out[at[at >= 0]] = ns(roster["joined"])[at >= 0]
             return out
 
         return build() if self._ids is not None else root_cache(self.net.root, "joined", build)
@@ -372,26 +382,6 @@ def member_codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
     out = codes[n:].astype(np.int64)
     out[out >= n] = -1
     return out
-
-
-def to_ns(values: pd.Series) -> np.ndarray:
-    """UTC datetimes as int64 nanoseconds (NaT as the minimum int64)."""
-    v = values.dt.tz_convert("UTC").dt.as_unit("ns") if len(values) else values
-    return np.asarray(v.array.asi8 if len(v) else np.zeros(0), dtype=np.int64)
-
-
-def unique_sorted(x: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort + compare: much faster than numpy 2's hash-based
-    ``np.unique`` on large integer arrays)."""
-    x = np.sort(np.asarray(x), kind="stable")
-    if len(x) == 0:
-        return x
-    return x[np.concatenate(([True], x[1:] != x[:-1]))]
-
-
-def pair_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
-    a, b = np.minimum(u, v), np.maximum(u, v)
-    return unique_sorted(a.astype(np.int64) * n + b)
 
 
 def root_direct(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,9 +10,9 @@ import pandas as pd
 
 from ..metrics import followup
 from ..schema import split_list
+from ..ties import NS_NAT, ns, unique_int
 from .context import (
     GIVING_KINDS,
-    NAT,
     Context,
     Value,
     cross_org_pairs,
@@ -22,8 +22,6 @@ from .context import (
     root_direct,
     share,
     survey_pct,
-    to_ns,
-    unique_sorted,
 )
 
 _IN_PERSON = ("in_person",)
@@ -60,7 +58,7 @@ def monthly_reach(ctx: Context) -> Value:
         return no_data("empty period or roster")
     ok = ctx.src >= 0
     month = ctx.inter_month[ok] - ctx.months[0]
-    keys = unique_sorted(month * ctx.n + ctx.src[ok])
+    keys = unique_int(month * ctx.n + ctx.src[ok])
     per = np.bincount(keys // ctx.n, minlength=len(ctx.months))[:len(ctx.months)]
     share = per / n_current
     return Value(float(share.mean()), f"{per.mean():.1f} of {n_current} members active in "
@@ -175,9 +173,9 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     joined = ctx.joined_ns
     if joined is None or ctx.bounds is None:
         return no_data("members have no joined dates")
-    lo, hi = (int(to_ns(pd.Series([t]))[0]) for t in ctx.bounds)
+    lo, hi = (int(ns(pd.Series([t]))[0]) for t in ctx.bounds)
     limit = int(pd.Timedelta(days=days).value)
-    new = (joined >= lo) & (joined < hi - limit) & (joined != NAT)
+    new = (joined >= lo) & (joined < hi - limit) & (joined != NS_NAT)
     n_new = int(new.sum())
     if n_new == 0:
         return no_data(f"no newcomers who joined at least {days} days before the period ended")
@@ -188,8 +186,8 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     sel = new[who]
     who, other, when = who[sel], other[sel], when[sel]
     jn, jo = joined[who], joined[other]
-    ok = (jo != NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
-    tied = len(unique_sorted(who[ok]))
+    ok = (jo != NS_NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
+    tied = len(unique_int(who[ok]))
     return share(tied, n_new, f"newcomers tied to an earlier member within {days} days")
 
 
@@ -243,11 +241,11 @@ def share_orgs_contributing(ctx: Context) -> Value:
         return no_data("members have no org")
     if not set(GIVING_KINDS) & ctx.kinds_logged:
         return no_data("the data has no help / resource / referral rows")
-    orgs = unique_sorted(org[ctx.active_mask & (org >= 0)])
+    orgs = unique_int(org[ctx.active_mask & (org >= 0)])
     if len(orgs) == 0:
         return no_data("no active members with an org")
     giving = ctx.inter["kind"].isin(GIVING_KINDS).to_numpy() & (ctx.src >= 0)
-    given = unique_sorted(org[ctx.src[giving]])
+    given = unique_int(org[ctx.src[giving]])
     n = int(np.isin(orgs, given).sum())
     return share(n, len(orgs), "active organizations contributed")
 
@@ -265,7 +263,7 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     if not coords.any():
         return Value(0.0, f"no member has role {role!r}")
     mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
-    n = int(np.isin(ctx.months, unique_sorted(ctx.inter_month[mask])).sum())
+    n = int(np.isin(ctx.months, unique_int(ctx.inter_month[mask])).sum())
     return share(n, len(ctx.months), f"months with a {role} active")
 
 

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..metrics.mixing import chance_cross_share
-from .context import NAT, Context, Value, indicator, no_data, root_cache, to_ns
+from ..ties import NS_NAT, ns
+from .context import Context, Value, indicator, no_data, root_cache
 
 __all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing"]
 
@@ -83,8 +84,8 @@ def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
     joined = ctx.joined_ns
     if joined is None or ctx.bounds is None:
         return no_data("members have no joined dates")
-    hi = int(to_ns(pd.Series([ctx.bounds[1]]))[0])
-    new = (joined != NAT) & (joined >= hi - int(pd.Timedelta(days=days).value)) & \
+    hi = int(ns(pd.Series([ctx.bounds[1]]))[0])
+    new = (joined != NS_NAT) & (joined >= hi - int(pd.Timedelta(days=days).value)) & \
         (joined < hi)
     keys = ctx.pair_keys
     mine = new[keys // ctx.n] | new[keys % ctx.n]

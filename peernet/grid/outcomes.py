@@ -8,17 +8,16 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..ties import ns, person_ties
 from .context import (
+    DIRECT_KINDS,
     Context,
     Value,
     cross_org_pairs,
     indicator,
     no_data,
-    pair_keys,
-    root_direct,
     scale_max,
     share,
-    to_ns,
 )
 
 
@@ -94,9 +93,8 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
     if n_active == 0 or ctx.bounds is None:
         return no_data("no active members")
     cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
-    s, t, ts = root_direct(ctx)
-    early = ts < int(to_ns(pd.Series([ctx.bounds[0]]))[0])
-    old = pair_keys(s[early], t[early], ctx.n)
+    history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
+    old = ctx.tie_keys(history, history.first < int(ns(pd.Series([ctx.bounds[0]]))[0]))
     n_new = int((~np.isin(ctx.pair_keys[cross], old, assume_unique=True)).sum())
     return Value(n_new / n_active, f"{n_new} new cross-organization ties")
 
