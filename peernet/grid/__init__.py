@@ -9,6 +9,10 @@
 '2026.2'
 """
 
+from . import replicates as _replicates  # noqa: F401,E402  (registers bootstrap(net, "grid"))
+
+# registers bootstrap(net, "grid") with the bootstrap in peernet.metrics.uncertainty
+from . import replicates as replicates  # noqa: E402
 from .checklist import CHECKLIST as CHECKLIST
 from .checklist import ChecklistItem as ChecklistItem
 from .checklist import checklist_table as checklist_table

@@ -280,7 +280,7 @@ def _names(df: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
 
 
 def _ids(df: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
-    from .identity import slugify
+    from .names import slugify
 
     if "member_id" in df.columns:
         ids = df["member_id"].map(_id_text)
@@ -334,7 +334,7 @@ def _id_text(v: Any) -> Any:
 
 def _supervisors(df: pd.DataFrame, log: QualityLog, rows: np.ndarray) -> pd.DataFrame:
     """``supervisor_id`` given as an id, an email or a name -> the member id."""
-    from .identity import normalize_emails, normalize_names
+    from .names import normalize_emails, normalize_names
 
     if "supervisor_id" not in df.columns:
         return df

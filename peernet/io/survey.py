@@ -678,6 +678,10 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
         df = df.rename(columns=dict(columns))
     item_map = _item_map(items)
     label_map = _label_map(labels)
+    if roster is not None and not isinstance(roster, pd.DataFrame | PeerNetwork):
+        from .roster import roster_members  # a path, read as rosters are kept
+
+        roster, _q = roster_members(roster)
     ids = Identities.coerce(identities, roster)
     roster_given = roster is not None or identities is not None
     zone = tz

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -32,13 +31,16 @@ GRID = "grid"
 CHANGE_COLUMNS = ("metric", "previous", "current", "change", "low", "high", "real",
                   "detectable", "previous_low", "previous_high", "current_low",
                   "current_high", "n", "seed")
-#: Indicator functions that read only tables the resampling leaves as they are (surveys,
-#: checklist, problem and action logs, outcomes): their replicate value is the observed one.
-_FIXED_INDICATORS = frozenset({
-    "survey_trust", "survey_value", "survey_response_rate", "survey_learning",
-    "checklist_rating", "problems_per_quarter", "share_solved", "median_days_to_solve",
-    "problems_with_outcome", "actions_closed_on_time",
-    "outcome_progress", "data_kept"})
+#: Replicate builders for named metrics that live above this module (``"grid"``: the Grid
+#: registers its element-score replicates when :mod:`peernet.grid` is imported), so the
+#: bootstrap never imports the layers that use it.
+_REPLICATORS: dict[str, Callable[[Any, Any], Any]] = {}
+
+
+def register_replicates(name: str, build: Callable[[Any, Any], Any]) -> None:
+    """Register ``build(net, rubric)`` for ``bootstrap(net, name)``: it returns an object with
+    ``.value`` (a Series, the metric on the data) and ``.replicate(rng)`` (one array)."""
+    _REPLICATORS[name] = build
 
 
 def _units(inter: pd.DataFrame) -> np.ndarray:
@@ -198,7 +200,9 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
                 rubric: Any = None) -> tuple[pd.Series, np.ndarray]:
     """The metric on the data and on ``n`` event-resampled replicates (n x entries)."""
     if isinstance(metric, str) and metric == GRID:
-        grid = _GridReplicates(net, rubric)
+        if GRID not in _REPLICATORS:  # pragma: no cover - peernet's __init__ imports grid
+            raise RuntimeError("the Grid's replicates are registered by importing peernet.grid")
+        grid = _REPLICATORS[GRID](net, rubric)
         value = grid.value
         reps = np.vstack([grid.replicate(rng) for _ in range(n)]) if len(value) else \
             np.zeros((n, 0))
@@ -215,82 +219,6 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
             r = _as_series(fn(resample_events(net, rng)), names)
         reps[i] = r.reindex(value.index).to_numpy(float)
     return value, reps
-
-
-class _GridReplicates:
-    """Element scores of event-resampled replicates of one slice.
-
-    The indicators are those of ``pn.score`` with the same rubric; on a replicate only the
-    indicators that read the interaction log or the events are recomputed (the others read
-    tables the resampling leaves unchanged, so their value is the observed one), and the
-    element scores are the rubric's weighted means as arrays. Both shortcuts are tested
-    equal to ``pn.score`` of the replicate. The previous period is not resampled.
-    """
-
-    def __init__(self, net: Any, rubric: Any = None):
-        from ..grid.indicators import Context
-        from ..grid.rubric import load_rubric
-        from ..grid.score import ELEMENTS
-
-        self.net = net
-        self.rubric = r = load_rubric(rubric)
-        self.ctx = Context(net)
-        self.specs = list(r.indicators)
-        self.elements = [str(e) for e in ELEMENTS]
-        pos = {e: i for i, e in enumerate(self.elements)}
-        values = self._values(self.ctx)
-        self.elem = np.array([pos[e] for e, _, _ in values], np.int64)
-        self.weight = np.array([w for _, w, _ in values], float)
-        k = len(self.elements)
-        self.total = np.bincount(self.elem, weights=self.weight, minlength=k)
-        self.need = np.array([r.coverage_needed(e) for e in self.elements], float)
-        self.value = pd.Series(self._scores(np.array([v for _, _, v in values], float)),
-                               index=pd.Index(self.elements))
-
-    def _values(self, ctx: Any) -> list[tuple[str, float, float]]:
-        """(element, weight, score) of every indicator row, in the order of pn.score."""
-        from ..grid.indicators import Value
-
-        out = []
-        for spec in self.specs:
-            result = ctx.compute(spec.function, spec.params)
-            parts = [result] if isinstance(result, Value) else \
-                ([v for _, v in result] or [Value(float("nan"))])
-            for v in parts:
-                x = float(v.value)
-                out.append((spec.element, spec.weight / len(parts),
-                            spec.score(x) if not math.isnan(x) else float("nan")))
-        return out
-
-    def _scores(self, score: np.ndarray) -> np.ndarray:
-        """Element scores as ``pn.score`` computes them: the weighted mean over indicators
-        with data, NaN below the element's minimum coverage."""
-        k = len(self.elements)
-        has = ~np.isnan(score)
-        wd = np.bincount(self.elem, weights=self.weight * has, minlength=k)
-        ws = np.bincount(self.elem, weights=self.weight * np.where(has, score, 0.0),
-                         minlength=k)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cov = np.where(self.total > 0, wd / np.where(self.total > 0, self.total, 1), 0.0)
-            out = ws / wd
-        ok = (self.total > 0) & (wd > 0) & (cov + 1e-12 >= self.need)
-        return np.where(ok, out, np.nan)
-
-    def replicate(self, rng: np.random.Generator) -> np.ndarray:
-        from ..grid.indicators import Context
-
-        ctx = Context(resample_events(self.net, rng))
-        # the previous period is the same slice for every replicate: share its context
-        ctx.__dict__["previous"] = self.ctx.previous
-        from .._cache import memo
-
-        mine, theirs = memo(self.ctx), memo(ctx)
-        if mine is not None and theirs is not None:
-            for key, v in mine.items():
-                if isinstance(key, tuple) and key[:1] == ("indicator",) \
-                        and key[1] in _FIXED_INDICATORS:
-                    theirs[key] = v
-        return self._scores(np.array([v for _, _, v in self._values(ctx)], float))
 
 
 def bootstrap_change(previous: Any, current: Any,

@@ -110,10 +110,10 @@ def _shifted(net, years=1):
 
 
 def test_grid_replicates_equal_scoring_the_replicate(riverbend):
-    from peernet.metrics.uncertainty import _GridReplicates
+    from peernet.grid.replicates import GridReplicates
 
     y = riverbend.period("2025")
-    g = _GridReplicates(y)
+    g = GridReplicates(y)
     assert np.allclose(g.value.to_numpy(), pn.score(y).layers["score"].to_numpy(),
                        equal_nan=True)
     for seed in (1, 2):
