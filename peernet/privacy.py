@@ -32,6 +32,8 @@ from .errors import PeernetError
 from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
+from .spreadsheets import neutralize_formulas as neutralize_formulas
+from .spreadsheets import neutralize_text as neutralize_text
 
 __all__ = ["pseudonymize", "pseudonym_key", "salt_id", "MIN_SALT_LENGTH", "scrub_quality",
            "scrub_text",
@@ -78,7 +80,7 @@ _PREFIX = {"member": "p", "org": "org-", "sector": "sector-", "region": "region-
 _DIGITS = 12  # hex digits of the HMAC kept: 48 bits, no collision in practice
 
 
-def _key(salt: str | bytes) -> bytes:
+def salt_key(salt: str | bytes) -> bytes:
     if isinstance(salt, str):
         salt = salt.encode("utf-8")
     if not isinstance(salt, bytes | bytearray):
@@ -109,12 +111,12 @@ def salt_id(salt: str | bytes) -> str:
     >>> salt_id("a secret phrase") == salt_id("a secret phrase") != salt_id("another one")
     True
     """
-    key = _key(salt)
+    key = salt_key(salt)
     return hashlib.scrypt(key, salt=b"peernet salt_id", n=2**15, r=8, p=1, dklen=16,
                           maxmem=64 * 2**20).hex()[:12]
 
 
-def _mapping(values: Iterable[Any], key: bytes, namespace: str) -> dict[str, str]:
+def pseudonym_mapping(values: Iterable[Any], key: bytes, namespace: str) -> dict[str, str]:
     """Pseudonym of each distinct value: prefix + first hex digits of HMAC(namespace:value)."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
     distinct = pd.unique(series.dropna().astype("str"))
@@ -198,7 +200,7 @@ def pseudonym_key(net: PeerNetwork, *, salt: str | bytes) -> pd.DataFrame:
     >>> len(key), key["pseudonym"].str.len().unique().tolist()
     (18, [13])
     """
-    mapping = _mapping(net.root.members["member_id"], _key(salt), "member")
+    mapping = pseudonym_mapping(net.root.members["member_id"], salt_key(salt), "member")
     out = pd.DataFrame({"member_id": pd.Series(list(mapping), dtype="str"),
                         "pseudonym": pd.Series(list(mapping.values()), dtype="str")})
     return out.sort_values("member_id", ignore_index=True)
@@ -283,7 +285,7 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     >>> anon.members["member_id"].equals(again.members["member_id"])
     True
     """
-    key = _key(salt)
+    key = salt_key(salt)
     keep = (keep,) if isinstance(keep, str) else tuple(keep)
     wrong = [k for k in keep if k not in GROUP_COLUMNS]
     if wrong:
@@ -302,8 +304,8 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
                     ids.update(pd.unique(_items(df[col])))
                 else:
                     ids.update(pd.unique(df[col].dropna().astype("str")))
-    member_map = _mapping(ids, key, "member")
-    group_maps = {g: _mapping(members[g], key, g) for g in GROUP_COLUMNS
+    member_map = pseudonym_mapping(ids, key, "member")
+    group_maps = {g: pseudonym_mapping(members[g], key, g) for g in GROUP_COLUMNS
                   if g not in keep and g in members.columns}
     other_maps: dict[str, dict[str, str]] = {}
     for table, namespaces in _OTHER_IDS.items():
@@ -311,7 +313,7 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
         for col, namespace in namespaces.items():
             if col in df.columns:
                 other_maps.setdefault(namespace, {})
-                other_maps[namespace].update(_mapping(df[col], key, namespace))
+                other_maps[namespace].update(pseudonym_mapping(df[col], key, namespace))
 
     out: dict[str, pd.DataFrame] = {}
     for table in TABLE_NAMES:
@@ -526,7 +528,7 @@ def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str,
         org_level = (~about.astype("str").isin(member_map.keys())).to_numpy() & \
             about.notna().to_numpy()
     as_member = _map_ids(about, member_map)
-    as_org = (_map_ids(about, _mapping(about[org_level], org_key, "org"))
+    as_org = (_map_ids(about, pseudonym_mapping(about[org_level], org_key, "org"))
               if org_key is not None else about.astype("str"))
     df["about"] = as_member.where(~org_level, as_org)
     return df
@@ -657,71 +659,3 @@ def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int =
                               "suppressed too, so that the small group cannot be worked "
                               "out from the totals")
     return table, gone
-
-
-# ---------------------------------------------------------------------- spreadsheets
-_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
-_LINE_FORMULA = re.compile("(?m)^(?=[ \t]*[=+\\-@\uff1d\uff0b\uff0d\uff20])")
-
-
-def neutralize_text(value: str) -> str:
-    """``value`` made safe for a spreadsheet cell (see :func:`neutralize_formulas`).
-
-    >>> neutralize_text("Acme\\r=cmd|' /C calc'!A0")
-    "Acme\\n'=cmd|' /C calc'!A0"
-    >>> neutralize_text("plain\\x00 text")
-    'plain text'
-    """
-    text = _CONTROLS.sub("", _BREAKS.sub("\n", value)).replace("\t", " ")
-    return _LINE_FORMULA.sub("'", text)
-
-
-def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
-
-    A text starting with ``=``, ``+``, ``-``, ``@`` (or their full-width forms) is read as a
-    formula by Excel, LibreOffice and Google Sheets (``=HYPERLINK("http://evil", "click")``)
-    and so is every line of a cell that spreadsheet splits into rows. In every text cell
-    and column name: line breaks of any kind (``\\r``, ``\\r\\n``, vertical tab, form
-    feed, U+2028 ...) become ``\\n`` (which a CSV writer quotes), other control characters
-    are removed, tabs become spaces, and every line that could start a formula gets a
-    leading apostrophe, which makes it plain text (OWASP, "CSV Injection"). Numbers, dates
-    and missing values are unchanged, so a negative number stays a number. Use it on
-    tables written for people to open in a spreadsheet, not on :func:`peernet.save`
-    folders, which must round-trip exactly.
-
-    Parameters
-    ----------
-    df : DataFrame
-
-    Returns
-    -------
-    DataFrame
-        Same shape and index; text columns become object columns where a cell changed.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"org": ["=HYPERLINK(\\"http://x\\")", "Valley", "-2+3",
-    ...                            "Acme\\r=1+1"], "n": [-1, 2, 3, 4]})
-    >>> pn.privacy.neutralize_formulas(df)["org"].tolist()
-    ['\\'=HYPERLINK("http://x")', 'Valley', "'-2+3", "Acme\\n'=1+1"]
-    """
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            s = s.astype("object")
-        if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
-            continue
-        is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        if not is_text.any():
-            continue
-        fixed = s[is_text].map(neutralize_text)
-        changed = (fixed != s[is_text]).to_numpy(dtype=bool)
-        if changed.any():
-            s = s.astype("object")
-            s.iloc[np.flatnonzero(is_text)[changed]] = fixed[changed].to_numpy()
-        out[col] = s
-    out.columns = [neutralize_text(c) if isinstance(c, str) else c for c in out.columns]
-    return out

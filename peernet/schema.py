@@ -276,7 +276,7 @@ def check_columns(df: pd.DataFrame, required: Sequence[str], *, where: str) -> N
         raise ValueError(f"{where}: missing column(s) {missing}; columns are {list(df.columns)}")
 
 
-def _missing_column_error(table: str, column: str, found: Sequence[str], file: str) -> DataError:
+def missing_column_error(table: str, column: str, found: Sequence[str], file: str) -> DataError:
     close = difflib.get_close_matches(column, [str(c) for c in found], n=1, cutoff=0.5)
     hint = (f" Did you mean {close[0]!r}? Pass columns={{{close[0]!r}: {column!r}}} or rename "
             f"the column." if close else "")
@@ -401,7 +401,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                         f"delete the extra one", file=file, row=1, column=twice[0])
     for required in spec.required:
         if required not in df.columns:
-            raise _missing_column_error(name, required, list(df.columns), file)
+            raise missing_column_error(name, required, list(df.columns), file)
     rows = np.arange(2, len(df) + 2) if rows is None else np.asarray(rows)
     df.index = pd.RangeIndex(len(df))
     drop = np.zeros(len(df), bool)

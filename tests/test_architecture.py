@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "peernet"
 MAX_LINES = 700
@@ -225,24 +224,19 @@ def test_the_rules_tell_allowed_from_forbidden():
 
 
 # ------------------------------------------------------------------ the rules
-REASON = ("issue 15: other helpers remove the violations in their modules; the integrator "
-          "removes this xfail when they are gone")
 
 
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_the_import_graph_has_no_cycle():
     cycles = import_cycles()
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c + [c[0]])
                                                       for c in cycles)
 
 
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_no_private_name_is_imported_from_outside_its_package():
     bad = private_imports()
     assert not bad, f"{len(bad)} private import(s):\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_no_module_is_over_700_lines():
     long = long_modules()
     assert not long, "modules over 700 lines:\n" + "\n".join(long)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -67,10 +66,7 @@ def test_notebook_runs(path, kernel):
     nb.cells.insert(0, check)
     client = nbclient.NotebookClient(nb, kernel_name=kernel, timeout=120,
                                      resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
-    assert seconds < 60, f"{path.name} took {seconds:.0f} s"
+    client.execute()  # no wall-clock limit here: speed is measured by benchmarks/
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
     assert not errors

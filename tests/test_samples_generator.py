@@ -3,7 +3,6 @@
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -38,10 +37,7 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("samples")
-    t0 = time.perf_counter()
     folder = ms.write_sample(out)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 10, f"generation took {elapsed:.1f} s"
     return folder
 
 

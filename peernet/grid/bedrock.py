@@ -66,7 +66,7 @@ def voice_equality(ctx: Context) -> Value:
     whole window instead of each quarter. When the data record no attendance at all (a
     Slack or listserv export), the Gini is taken over the period's active members.
     """
-    from ..metrics._sparse import gini
+    from ..metrics.arrays import gini
 
     if not set(CONTRIBUTION_KINDS) & ctx.kinds_logged:
         return no_data("the data has no message/reply rows")

@@ -73,7 +73,7 @@ def connectedness(ctx: Context) -> Value:
     events up to 30 attendees): ``largest_component_share`` of
     :func:`peernet.network_metrics`.
     """
-    from ..metrics import _sparse as K
+    from ..metrics import arrays as K
 
     ga = K.arrays_from_net(ctx.net)
     if ga.n == 0:

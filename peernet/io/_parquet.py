@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..quality import QualityLog
-from ..schema import TABLES, _missing_column_error
+from ..schema import TABLES, missing_column_error
 
 __all__ = ["Parts", "read_parquet_table", "parquet_parts"]
 
@@ -103,7 +103,7 @@ def read_parquet_table(path: Path, table: str, *, skip: Collection[str] = (),
             header = [str(renames.get(c, c)).strip() for c in df.columns]
             for col in required:
                 if col not in header:
-                    raise _missing_column_error(table, col, list(df.columns), name)
+                    raise missing_column_error(table, col, list(df.columns), name)
         frames.append(df)
         counts.append(len(df))
         names.append(name)

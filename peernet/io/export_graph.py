@@ -77,10 +77,10 @@ def pseudonyms(src: PeerNetwork | nx.Graph, ids: Any, *,
                salt: str | bytes | None = None) -> dict[str, str]:
     """Pseudonym of each member id in ``ids``: :func:`peernet.pseudonymize`'s under ``salt``,
     else keyed by the network's own data (see the module notes)."""
-    from ..privacy import _key, _mapping
+    from ..privacy import pseudonym_mapping, salt_key
 
-    key = _key(salt) if salt is not None else _data_key(src)
-    return _mapping(pd.Series([str(i) for i in ids], dtype="object"), key, "member")
+    key = salt_key(salt) if salt is not None else _data_key(src)
+    return pseudonym_mapping(pd.Series([str(i) for i in ids], dtype="object"), key, "member")
 
 
 def _plain(value: Any) -> Any:

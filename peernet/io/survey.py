@@ -30,38 +30,14 @@ from ..quality import QualityLog
 from ..schema import SURVEY_LEVELS, parse_datetimes
 from ._text import read_csv_text, read_table_file, read_text
 from .identity import Identities, display_names, normalize_names
+from .survey_items import (
+    item_key,
+    label_values,
+)
+from .survey_items import item_map as build_item_map
+from .survey_items import label_map as build_label_map
 
 __all__ = ["read_survey"]
-
-#: The question text of PARTNER's six relational items, by language (what
-#: :func:`peernet.survey_template` writes; :data:`DEFAULT_ITEMS` reads every language).
-ITEM_QUESTIONS = {
-    "en": {"reliability": "Reliability", "mission": "Support of mission",
-           "openness": "Open to discussion", "power": "Power/influence",
-           "involvement": "Level of involvement", "resources": "Resource contribution"},
-    "es": {"reliability": "Confiabilidad", "mission": "Apoyo a la misión",
-           "openness": "Apertura al diálogo", "power": "Poder/influencia",
-           "involvement": "Nivel de participación", "resources": "Aporte de recursos"},
-}
-#: PARTNER's 4-point answer labels, by language.
-ANSWER_LABELS = {
-    "en": {"Not at all": 1, "A small amount": 2, "A fair amount": 3, "A great deal": 4},
-    "es": {"Nada": 1, "Un poco": 2, "Bastante": 3, "Mucho": 4},
-}
-#: PARTNER's six relational items: question label -> peernet item name.
-DEFAULT_ITEMS = {
-    **{q: item for lang in ITEM_QUESTIONS.values() for item, q in lang.items()},
-    "Reliability": "reliability", "Support of mission": "mission",
-    "In support of mission": "mission", "Open to discussion": "openness",
-    "Openness to discussion": "openness", "Power/influence": "power",
-    "Power / influence": "power", "Level of involvement": "involvement",
-    "Resource contribution": "resources",
-    # peernet's own names (long tables)
-    "reliability": "reliability", "mission": "mission", "openness": "openness",
-    "power": "power", "involvement": "involvement", "resources": "resources",
-}
-#: The usual 4-point labels of PARTNER's trust and value questions.
-DEFAULT_LABELS = {label: v for lang in ANSWER_LABELS.values() for label, v in lang.items()}
 
 _DROP_STATUS = {"survey preview", "survey test", "spam", "preview spam", "imported spam",
                 "1", "2", "8", "9", "12"}
@@ -79,12 +55,6 @@ _TIME_COLUMNS = ("RecordedDate", "EndDate", "Timestamp", "StartDate", "date", "f
 _LONG_REQUIRED = ("respondent", "about", "item", "value")
 
 
-def _key(values: pd.Series | Sequence[str]) -> pd.Series:
-    """Matching key of question texts and answer labels: case-folded, spaces collapsed."""
-    s = pd.Series(values, dtype="object").astype("str")
-    return s.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
-
-
 def _check_args(format, scale, about_level, errors) -> None:
     if format not in ("wide", "long"):
         raise ValueError(f"format must be 'wide' or 'long'; got {format!r}")
@@ -99,45 +69,6 @@ def _check_args(format, scale, about_level, errors) -> None:
         raise ValueError(f"scale must be a pair (min, max) like (1, 4); got {scale!r}") from err
     if not lo < hi:
         raise ValueError(f"scale must be a pair (min, max) with min < max; got {scale!r}")
-
-
-def _item_map(items: Mapping[str, str] | Sequence[str] | None) -> dict[str, str]:
-    """Question-label key -> item name: PARTNER's defaults, then ``items=`` (which wins)."""
-    out = dict(zip(_key(list(DEFAULT_ITEMS)), DEFAULT_ITEMS.values(), strict=True))
-    if items is None:
-        return out
-    if isinstance(items, Mapping):
-        pairs = list(items.items())
-    elif isinstance(items, (list, tuple)):
-        pairs = [(i, i) for i in items]
-    else:
-        raise TypeError(f"items must be a mapping of question text to item name (e.g. "
-                        f"{{'Reliability': 'reliability'}}); got {type(items).__name__}")
-    for text, name in pairs:
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"items: the item name for question {text!r} must be a "
-                             f"non-empty string; got {name!r}")
-        out[_key([str(text)])[0]] = name.strip()
-    return out
-
-
-def _label_map(labels: Mapping[str, float] | None) -> dict[str, float]:
-    given = DEFAULT_LABELS if labels is None else labels
-    if not isinstance(given, Mapping):
-        raise TypeError(f"labels must be a mapping of answer text to number (e.g. "
-                        f"{DEFAULT_LABELS}); got {type(given).__name__}")
-    return dict(zip(_key(list(given)), (float(v) for v in given.values()), strict=True))
-
-
-def _values(cells: pd.Series, labels: dict[str, float]) -> tuple[pd.Series, np.ndarray]:
-    """Numbers from answer cells: a mapped label or a plain number; mask of unknown labels."""
-    text = cells.astype("str").str.strip()
-    number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    mapped = _key(text).map(labels).astype("float64")
-    mapped.index = text.index
-    value = mapped.fillna(number).astype("float64")
-    unknown = (value.isna() & text.notna() & (text != "")).to_numpy().copy()
-    return value, unknown
 
 
 def _read_raw(path, file: str, log: QualityLog) -> tuple[pd.DataFrame, np.ndarray]:
@@ -197,14 +128,14 @@ def _split_questions(columns: Sequence[str], questions: Sequence[str],
     labels = sorted(item_map, key=len, reverse=True)
     out = []
     for col, text in zip(columns, questions, strict=True):
-        key = _key([text])[0]
+        key = item_key([text])[0]
         item = partner = None
         if key in item_map:
             item = item_map[key]
         else:
             m = _BRACKET.match(text)
-            if m and _key([m["q"]])[0] in item_map:
-                item, partner = item_map[_key([m["q"]])[0]], m["p"].strip()
+            if m and item_key([m["q"]])[0] in item_map:
+                item, partner = item_map[item_key([m["q"]])[0]], m["p"].strip()
             else:
                 for label in labels:
                     if key.startswith(label + " - ") or key.startswith(label + " -"):
@@ -362,12 +293,12 @@ def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     # responses that are not real answers
     drop = np.zeros(len(df), bool)
     if "Status" in df.columns:
-        bad = _key(df["Status"].fillna("")).isin(_DROP_STATUS).to_numpy()
+        bad = item_key(df["Status"].fillna("")).isin(_DROP_STATUS).to_numpy()
         log.many(rows[bad], "Status", df.loc[bad, "Status"], "survey preview, test or spam "
                  "response", "dropped")
         drop |= bad
     if "Finished" in df.columns:
-        unfinished = _key(df["Finished"].fillna("true")).isin(["false", "0"]).to_numpy() & ~drop
+        unfinished = item_key(df["Finished"].fillna("true")).isin(["false", "0"]).to_numpy() & ~drop
         if finished_only:
             log.many(rows[unfinished], "Finished", df.loc[unfinished, "Finished"],
                      "unfinished response (finished_only=True)", "dropped")
@@ -411,7 +342,7 @@ def _wide_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     long, pos, col = long[keep_cell], pos[keep_cell], col[keep_cell]
     item = rated["item"].to_numpy()[col]
     partner_label = rated["partner"].to_numpy()[col]
-    value, unknown = _values(long.reset_index(drop=True), label_map)
+    value, unknown = label_values(long.reset_index(drop=True), label_map)
     # partners
     labels = pd.Series(pd.unique(rated["partner"].dropna()), dtype="str")
     if about_level is None:
@@ -508,7 +439,7 @@ def _long_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
     rater[~drop] = who.to_numpy()
     # items
     item_text = df["item"].astype("str").str.strip()
-    item = _key(item_text).map(item_map)
+    item = item_key(item_text).map(item_map)
     item.index = df.index
     item = item.fillna(item_text)
     empty_i = item.isna().to_numpy() & ~drop
@@ -546,7 +477,7 @@ def _long_to_long(df: pd.DataFrame, rows: np.ndarray, *, file: str, log: Quality
              "others only)", "dropped")
     drop |= selfr
     # values
-    value, unknown = _values(df["value"], label_map)
+    value, unknown = label_values(df["value"], label_map)
     unknown &= ~drop
     for label in pd.unique(df.loc[unknown, "value"]):
         hit = unknown & (df["value"] == label).to_numpy()
@@ -676,8 +607,8 @@ def read_survey(path: str | Path | pd.DataFrame, *, roster: Any = None,
     df, rows = _read_raw(path, file, log)
     if columns:
         df = df.rename(columns=dict(columns))
-    item_map = _item_map(items)
-    label_map = _label_map(labels)
+    item_map = build_item_map(items)
+    label_map = build_label_map(labels)
     if roster is not None and not isinstance(roster, pd.DataFrame | PeerNetwork):
         from .roster import roster_members  # a path, read as rosters are kept
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..network import PeerNetwork
 from .identity import display_names
-from .survey import ANSWER_LABELS, ITEM_QUESTIONS
+from .survey_items import ANSWER_LABELS, ITEM_QUESTIONS
 
 __all__ = ["survey_template", "signin_template", "LANGUAGES"]
 

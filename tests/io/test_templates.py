@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import peernet as pn
-from peernet.io.survey import ANSWER_LABELS, ITEM_QUESTIONS
+from peernet.io.survey_items import ANSWER_LABELS, ITEM_QUESTIONS
 
 
 def _fill_survey(path, lang, seed=0):

@@ -1,6 +1,5 @@
 """Network maps: artists, not pixels (markers, colours, legends, highlights, layouts)."""
 
-import time
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -335,11 +334,8 @@ def test_ten_thousand_members_draw_as_one_scatter_and_one_line_collection():
                               for a, b in zip(u, v, strict=True) if a != b)
     pos = {node: xy for node, xy in zip(G, rng.uniform(-1, 1, (n, 2)), strict=True)}
     fig, ax = plt.subplots(figsize=(8, 8))
-    start = time.perf_counter()
     pn.plot.network_map(G, layout=pos, ax=ax, labels="top")
     fig.canvas.draw()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 20
     drawn = [c.get_gid() for c in ax.collections if c.get_gid() != "peernet-leaders"]
     assert drawn == ["peernet-edges", "peernet-nodes", "peernet-highlight-isolates"] or \
         drawn == ["peernet-edges", "peernet-nodes"]
@@ -351,9 +347,7 @@ def test_ten_thousand_members_draw_as_one_scatter_and_one_line_collection():
 def test_igraph_layout_of_ten_thousand_members_takes_seconds():
     pytest.importorskip("igraph")
     G = nx.barabasi_albert_graph(10_000, 2, seed=1)
-    start = time.perf_counter()
     L = pn.plot.layout(G)
-    assert time.perf_counter() - start < 20
     assert len(L) == 10_000
     assert np.allclose(pn.plot.layout(G)[5], L[5])  # seeded: the same map twice
 
