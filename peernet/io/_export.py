@@ -451,6 +451,7 @@ def resolve_people(people: pd.DataFrame, *, file: str, identities: Any = None,
         joined = (plat["kind"] + ":" + plat["alias"]).groupby(plat["member_id"]).agg("; ".join)
         members["aliases"] = members["member_id"].map(joined)
     if anon_mask.any():
+        assert anon is not None  # anon_mask is all False without it
         out[anon_mask] = anon[anon_mask].to_numpy()
         a = people[anon_mask].assign(anon_id=anon[anon_mask]).drop_duplicates("anon_id")
         guests = pd.DataFrame({"member_id": a["anon_id"].astype("str").to_numpy(),

@@ -55,7 +55,8 @@ def parquet_parts(path: Path, log: QualityLog | None = None) -> list[Path]:
     """
     if not path.is_dir():
         return [path]
-    found, other = [], []
+    found: list[Path] = []
+    other: list[Path] = []
     for item in path.rglob("*"):
         rel = item.relative_to(path).parts
         if any(p.startswith((".", "_")) for p in rel) or item.is_dir():
@@ -179,5 +180,5 @@ def _as_categorical(col, allowed: Sequence[str]) -> pd.Categorical | None:
             return None
         lookup = np.array([pos[v] for v in values] + [-1], dtype=np.int8)
         codes.append(lookup[chunk.indices.fill_null(len(values)).to_numpy()])
-    codes = np.concatenate(codes) if codes else np.zeros(0, np.int8)
-    return pd.Categorical.from_codes(codes, categories=list(allowed))
+    joined = np.concatenate(codes) if codes else np.zeros(0, np.int8)
+    return pd.Categorical.from_codes(joined, categories=list(allowed))

@@ -301,8 +301,9 @@ def _thread(df: pd.DataFrame, window_days: float, log: QualityLog) -> None:
     irt = df["in_reply_to"].where(df["in_reply_to"].isin(known), np.nan)
     ref = df["ref_last"].where(df["ref_last"].isin(known), np.nan)
     parent = irt.fillna(ref)
-    by = pd.Series(np.where(irt.notna(), "in_reply_to", np.where(ref.notna(), "references",
-                                                                  None)), index=df.index)
+    by = pd.Series(np.where(irt.notna(), "in_reply_to",
+                            np.where(ref.notna(), "references", None)),  # type: ignore[call-overload]
+                   index=df.index)
     headers = df["in_reply_to"].notna() | df["ref_last"].notna()
     outside = headers & parent.isna()
     if outside.any():

@@ -157,7 +157,10 @@ def read_signin(path: str | Path, *, tz: str, date: Any = None, identities: Any 
     org_map = _org_table(orgs)
     default_date = pd.Timestamp(date).normalize() if date is not None else None
     epoch = getattr(wb, "epoch", dt.datetime(1899, 12, 30))
-    logs, people, attend, events = [], [], [], []
+    logs: list[Any] = []
+    people: list[Any] = []
+    attend: list[Any] = []
+    events: list[Any] = []
     try:
         for ws in wb.worksheets:
             log = QualityLog(f"{file}, sheet {ws.title!r}")

@@ -185,7 +185,7 @@ def _users(export: _Export, log: QualityLog) -> pd.DataFrame:
         for u in data:
             if not isinstance(u, dict) or not isinstance(u.get("id"), str):
                 continue
-            p = u.get("profile") if isinstance(u.get("profile"), dict) else {}
+            p: dict[str, Any] = u["profile"] if isinstance(u.get("profile"), dict) else {}
             name = (_s(u.get("real_name")) if isinstance(u.get("real_name"), str) and
                     u.get("real_name") else _s(p.get("real_name")))
             if not isinstance(name, str):
@@ -218,8 +218,9 @@ def _channels(export: _Export, log: QualityLog) -> pd.DataFrame:
             if not isinstance(c, dict) or not isinstance(c.get("id"), str):
                 continue
             name = c.get("name") if isinstance(c.get("name"), str) else c["id"]
-            topic = c.get("topic") if isinstance(c.get("topic"), dict) else {}
-            purpose = c.get("purpose") if isinstance(c.get("purpose"), dict) else {}
+            topic: dict[str, Any] = c["topic"] if isinstance(c.get("topic"), dict) else {}
+            purpose: dict[str, Any] = c["purpose"] if isinstance(c.get("purpose"), dict) \
+                else {}
             text = _s(topic.get("value"))
             if not isinstance(text, str):
                 text = _s(purpose.get("value"))

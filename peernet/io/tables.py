@@ -231,11 +231,11 @@ def _relocate_error(err: DataError, parts: Mapping[str, Parts]) -> DataError:
     problems = []
     for p in err.problems:
         if p.get("file") in parts and p.get("row") is not None:
-            file, row = parts[p["file"]].locate(p["row"])
-            p = {**p, "file": file, "row": row}
+            at_file, at_row = parts[p["file"]].locate(p["row"])
+            p = {**p, "file": at_file, "row": at_row}
         problems.append(p)
     file, row = err.file, err.row
-    if file in parts and row is not None:
+    if file is not None and file in parts and row is not None:
         file, row = parts[file].locate(row)
     message = str(err).split("\n", 1)[0]
     where = location(err.file, err.row, err.column, err.sheet)
