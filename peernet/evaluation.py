@@ -33,7 +33,7 @@ from .metrics.structure import network_metrics
 from .metrics.temporal import tie_change
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import PeerNetwork
-from .periods import parse_period
+from .periods import Window, parse_period
 from .report.narrative import change_label, highlights, indicator_labels, salience
 
 __all__ = ["evaluate", "Evaluation"]
@@ -448,7 +448,11 @@ class Evaluation(Memoized):
 
 
 # ---------------------------------------------------------------------- evaluate
-def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
+#: A period as evaluate takes it: a label, a (start, end) pair or a Window.
+PeriodLike = str | Window | tuple[Any, Any]
+
+
+def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
              rubric: str | Path | None = None, bootstrap: int = 200, seed: int = 0,
              start_month: int = 7, inputs: str | Path | Sequence[str | Path] | None = None,
              progress: Callable[[str], Any] | None = None) -> Evaluation:
@@ -458,9 +462,13 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
     ----------
     net : PeerNetwork
         The whole network (a slice is taken back to its root).
-    periods : sequence of str, optional
-        Period labels, oldest first, e.g. ``["2024", "2025"]`` or ``["FY2024", "FY2025"]``
-        (default: the last two calendar years with data).
+    periods : sequence of str, (start, end) pairs or Windows, optional
+        Periods, oldest first: labels such as ``["2024", "2025"]``, ``["FY2024", "FY2025"]``
+        or ``["2013-06-24..2013-06-29", "2013-07-01..2013-07-06"]`` (end excluded), or
+        arbitrary windows as ``(start, end)`` pairs (``[("2013-06-24", "2013-06-29"),
+        ("2013-07-01", "2013-07-06")]``; naive bounds in the network's zone, end excluded),
+        named by their dates in tables and the report (default: the last two calendar
+        years with data).
     rubric : str or Path, optional
         Your own rubric file for :func:`peernet.score` (default: the shipped rubric).
     bootstrap : int, default 200
@@ -506,8 +514,9 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
         raise ValueError(f"bootstrap must be a number of resamples >= 0; got {bootstrap!r}")
     root = net.root
     say = progress if callable(progress) else (lambda _msg: None)
-    labels = _check_periods(root, periods, start_month)
-    slices = {p: root.period(p, start_month=start_month) for p in labels}
+    windows = _check_periods(root, periods, start_month)
+    labels = [w.label for w in windows]
+    slices = {w.label: root.period(w) for w in windows}
     empty = [p for p, s in slices.items() if len(s.interactions) == 0]
     if empty:
         data_span = root.span()
@@ -574,8 +583,10 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[str] | None = None,
 
 
 # ---------------------------------------------------------------------- helpers
-def _check_periods(root: PeerNetwork, periods: Sequence[str] | None,
-                   start_month: int) -> list[str]:
+def _check_periods(root: PeerNetwork, periods: Sequence[PeriodLike] | None,
+                   start_month: int) -> list[Window]:
+    """The windows of ``periods`` (labels, (start, end) pairs or Windows) in the network's
+    zone, checked: readable, distinct, oldest first."""
     if periods is None:
         span = root.span()
         if span is None:
@@ -583,16 +594,21 @@ def _check_periods(root: PeerNetwork, periods: Sequence[str] | None,
         last = span[1].tz_convert(root.tz).year
         periods = [str(last - 1), str(last)]
     if isinstance(periods, str) or not isinstance(periods, Sequence) or len(periods) == 0:
-        raise ValueError(f"periods must be a list of period labels such as ['2024', '2025']; "
-                         f"got {periods!r}")
-    windows = [parse_period(str(p), tz=root.tz, start_month=start_month) for p in periods]
+        raise ValueError(f"periods must be a list of period labels such as ['2024', '2025'] "
+                         f"or of (start, end) pairs; got {periods!r}")
+    windows = []
+    for p in periods:
+        if not isinstance(p, str | Window | tuple):
+            raise ValueError(f"a period is a label ('2025', '2013-06-24..2013-06-29'), a "
+                             f"(start, end) pair or a Window; got {p!r}")
+        windows.append(parse_period(p, tz=root.tz, start_month=start_month))
     labels = [w.label for w in windows]
     if len(set(labels)) != len(labels):
         raise ValueError(f"periods must not repeat; got {list(periods)}")
     starts = [w.start for w in windows]
     if starts != sorted(starts):
         raise ValueError(f"periods must be in time order, oldest first; got {list(periods)}")
-    return labels
+    return windows
 
 
 def _stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

@@ -1,0 +1,86 @@
+"""Issue 17: a study of two weeks (or two days) evaluated period against period and reported.
+
+The contact log is generated in the SocioPatterns office format (``t i j``, seconds from the
+start of the study, spaces, no header); the periods are arbitrary windows.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import peernet as pn
+
+
+def office_log(path, *, people=12, seed=3):
+    """Two working weeks (Mon 2013-06-24 .. Fri 07-05) of 20-second windows, 08:00 start."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day in [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]:
+        for _ in range(25):
+            a, b = rng.choice(people, 2, replace=False)
+            t0 = day * 86400 + int(rng.integers(0, 8 * 180)) * 20
+            rows += [(t0 + 20 * w, a, b) for w in range(int(rng.integers(1, 4)))]
+    df = pd.DataFrame(rows, columns=["t", "i", "j"]).sort_values("t", kind="stable")
+    df.to_csv(path, sep=" ", header=False, index=False)
+    return df
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    p = tmp_path_factory.mktemp("office") / "tij_office.dat"
+    raw = office_log(p)
+    net = pn.read_edges(p, time=0, source=1, target=2, unit="s", origin="2013-06-24 08:00",
+                        tz="Europe/Paris", resolution=20)
+    return raw, net
+
+
+def test_two_weeks_evaluated_week_against_week_from_pairs_and_labels(study):
+    raw, net = study
+    weeks = [("2013-06-24", "2013-06-29"), ("2013-07-01", "2013-07-06")]
+    ev = pn.evaluate(net, periods=weeks, bootstrap=0)
+    assert ev.periods == ("2013-06-24..2013-06-29", "2013-07-01..2013-07-06")
+    # the same windows written as labels give the same evaluation
+    ev2 = pn.evaluate(net, periods=list(ev.periods), bootstrap=0)
+    assert ev2.periods == ev.periods
+    # each week's slice holds that week's contacts: windows merged, by hand from the raw log
+    for (start, _end), label in zip(weeks, ev.periods, strict=True):
+        first_day = (pd.Timestamp(start) - pd.Timestamp("2013-06-24")).days
+        wk = raw[(raw["t"] >= first_day * 86400) & (raw["t"] < (first_day + 5) * 86400)]
+        wk = wk.assign(a=wk[["i", "j"]].min(axis=1), b=wk[["i", "j"]].max(axis=1))
+        wk = wk.drop_duplicates(["a", "b", "t"]).sort_values(["a", "b", "t"])
+        new = (wk["a"].ne(wk["a"].shift()) | wk["b"].ne(wk["b"].shift())
+               | (wk["t"] - wk["t"].shift() > 20))
+        assert len(ev.slices[label].interactions) == int(new.sum())
+        assert ev.scores[label].indicators["has_data"].any()
+    nm = ev.network
+    assert set(nm["period"]) == set(ev.periods)
+
+
+def test_the_two_week_study_is_reported_under_its_dates(study, tmp_path):
+    _raw, net = study
+    ev = pn.evaluate(net, periods=[("2013-06-24", "2013-06-29"),
+                                   ("2013-07-01", "2013-07-06")], bootstrap=0)
+    out = pn.report(ev, tmp_path / "report")
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "2013-07-01..2013-07-06" in index
+    meta = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    assert "tables/network_metrics.csv" in meta["files"]
+    table = pd.read_csv(tmp_path / "report" / "tables" / "network_metrics.csv")
+    # one column a week, named by its dates
+    assert list(table.columns[-2:]) == ["2013-06-24..2013-06-29", "2013-07-01..2013-07-06"]
+    members = table.set_index("metric").loc["members"]
+    assert members.iloc[-2:].tolist() == [12.0, 12.0]
+    assert out is not None
+
+
+def test_periods_that_are_not_periods_say_so(study):
+    _raw, net = study
+    with pytest.raises(ValueError, match=r"a period is a label \('2025', "
+                       r"'2013-06-24\.\.2013-06-29'\), a \(start, end\) pair or a Window; "
+                       r"got 2013"):
+        pn.evaluate(net, periods=[2013], bootstrap=0)
+    with pytest.raises(ValueError, match="periods must be in time order"):
+        pn.evaluate(net, periods=[("2013-07-01", "2013-07-06"),
+                                  ("2013-06-24", "2013-06-29")], bootstrap=0)
