@@ -99,7 +99,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
                          start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
                          progress=progress)
-        out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress)
+        out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress,
+                        lang=args.lang)
     except KeyboardInterrupt:
         print(f"peernet: interrupted; no report was written to {args.out}", file=sys.stderr)
         return 130
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="report", help="output folder (default: report/)")
     p.add_argument("--names", action="store_true", help="show member names (default: "
                    "no member is named)")
+    p.add_argument("--lang", choices=["en", "es"], default="en", help="language of the "
+                   "report: en (default) or es (Spanish)")
     p.add_argument("--bootstrap", type=int, default=200, help="resamples of the year's "
                    "events for the intervals of network metrics (default 200; 0 skips them)")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")

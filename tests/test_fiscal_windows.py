@@ -37,7 +37,7 @@ def _drawn_pairs(fig, slices) -> list[set]:
     through the one layout of the panels)."""
     from peernet.plot import layouts
 
-    L = layouts._periods_layout(slices, 0)
+    L = layouts.periods_layout(slices, 0)
     where = {tuple(np.round(xy, 9)): n for n, xy in L.items()}
     out = []
     for ax in fig.axes:

@@ -15,10 +15,10 @@ WebGL and graphology beside it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
-import uuid
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -83,8 +83,10 @@ class InteractiveMap:
     def fragment(self, *, include_library: bool = True) -> str:
         """The map as an HTML fragment (a ``<div>`` and its scripts) for a page of your own.
         The page needs ``script-src 'unsafe-inline'`` if it sets a Content-Security-Policy."""
-        uid = "pn-imap-" + uuid.uuid4().hex[:10]
         d = self.data
+        payload = _json_for_script(d)
+        # the same map gives the same page (reports are reproducible byte for byte)
+        uid = "pn-imap-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:10]
         t = d["text"]
 
         def select(key: str, label: str, values: Sequence[str], all_text: str) -> str:
@@ -116,7 +118,7 @@ class InteractiveMap:
  aria-label="{html.escape(t["aria"])}"></div>
 <div class="pn-legend"><b>{html.escape(t["color_title"])}</b> {legend}
 <span class="pn-note">{html.escape(t["note"])}</span></div>
-<script type="application/json" class="pn-data">{_json_for_script(d)}</script>
+<script type="application/json" class="pn-data">{payload}</script>
 </div>
 {lib}
 <script>{_JS}
@@ -163,7 +165,8 @@ CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline
 
 
 def interactive_map(net_or_slice: PeerNetwork, *, color_by: Any = "org",
-                    size_by: str | None = "degree", periods: Sequence[str] | None = None,
+                    size_by: str | None = "degree",
+                    periods: Sequence[str | PeerNetwork] | None = None,
                     names: bool = False, salt: str | bytes | None = None,
                     highlight: Any = ("brokers", "isolates", "newcomers"),
                     layout: Mapping | None = None, seed: int = 0,
@@ -180,8 +183,9 @@ def interactive_map(net_or_slice: PeerNetwork, *, color_by: Any = "org",
     color_by, size_by, highlight, seed, palette, max_categories
         As in :func:`peernet.plot.network_map` (the same colours, sizes and outlines).
     periods : list of str, optional
-        The periods a reader can switch between (``["2024", "2025"]``, oldest first; the
-        last is shown first). Default: the period given (a whole network: the whole span).
+        The periods a reader can switch between (``["2024", "2025"]``, or period slices
+        such as an evaluation's ``ev.slices[...]``; oldest first; the last is shown first).
+        Default: the period given (a whole network: the whole span).
     names : bool, default False
         Show roster names on hover. By default members are shown by pseudonym (the
         pseudonyms of :func:`peernet.export` with the same ``salt``).
@@ -224,8 +228,8 @@ def interactive_map(net_or_slice: PeerNetwork, *, color_by: Any = "org",
     from .drawing import edge_style as _edge_style
     from .drawing import marker_sizes as _sizes
     from .drawing import scale_for as _scale_for
-    from .layouts import _periods_layout
     from .layouts import layout as _layout
+    from .layouts import periods_layout
     from .maps import _prepare
     from .style import UNKNOWN_COLOR, map_categories
 
@@ -241,10 +245,10 @@ def interactive_map(net_or_slice: PeerNetwork, *, color_by: Any = "org",
         if isinstance(periods, str) or not len(periods):
             raise ValueError(f"periods must be a non-empty list of period labels such as "
                              f"['2024', '2025']; got {periods!r}")
-        slices = [root.period(p) for p in periods]
+        slices = [p if isinstance(p, PeerNetwork) else root.period(p) for p in periods]
     labels = [str(s.label) if s.window is not None else _("all") for s in slices]
     if layout is None:
-        layout = (_periods_layout(slices, seed) if len(slices) > 1
+        layout = (periods_layout(slices, seed) if len(slices) > 1
                   else _layout(slices[0], seed=seed))
     maps: list = []
     universe: list = []

@@ -20,7 +20,7 @@ from ..graphs import person_graph
 from ..network import PeerNetwork
 from ..ties import person_ties
 
-__all__ = ["layout", "LAYOUT_MAX_TIES"]
+__all__ = ["layout", "periods_layout", "LAYOUT_MAX_TIES"]
 
 _AUTO_IGRAPH = 500
 _AUTO_KK = 300
@@ -135,7 +135,7 @@ def layout(net_or_graph: PeerNetwork | nx.Graph, *, previous: Mapping[Any, Any] 
                           method=method)
 
 
-def _periods_layout(slices: Sequence[PeerNetwork], seed: int) -> dict:
+def periods_layout(slices: Sequence[PeerNetwork], seed: int = 0) -> dict:
     """One layout for the maps of the period ``slices``: their ties summed (the cached tie
     tables of the slices, so nothing is aggregated again), every member drawn in one of them
     placed. Equal to :func:`layout` of the span the periods cover, minus the roster members

@@ -48,10 +48,10 @@ from .layouts import (
     _as_graph,
     _edge_arrays,
     _org_layout,
-    _periods_layout,
     _strongest_ties,
     _tie_arrays,
     layout,
+    periods_layout,
 )
 from .style import category_colors, safe_label
 
@@ -410,7 +410,7 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
     root = net.root
     # slices are drawn as they are (their own windows); labels are cut in net's calendar
     slices = [p if isinstance(p, PeerNetwork) else net.period(p) for p in periods]
-    L = layout if layout is not None else _periods_layout(slices, seed)
+    L = layout if layout is not None else periods_layout(slices, seed)
     colour_arg = color_by
     if color_by == "community":
         colour_arg = _communities(root, seed)

@@ -23,7 +23,9 @@ from ..evaluation import METRICS, Evaluation
 from . import publish as _pub
 from .csvsafe import safe_csv
 from .format import card_change, cell, number, pretty
+from .i18n import _, check_language, current_language, use_language
 from .narrative import indicator_labels, sentence
+from .networks import write_interactive_map, write_networks
 
 __all__ = ["report", "safe_csv"]
 
@@ -45,7 +47,8 @@ DOCS = (
 # ---------------------------------------------------------------------- the report
 def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = None,
            pseudonymize: bool = True, formats: Sequence[str] = ("png", "svg"),
-           min_group_size: int = 5, progress: Callable[[str], Any] | None = None) -> Path:
+           min_group_size: int = 5, progress: Callable[[str], Any] | None = None,
+           lang: str = "en") -> Path:
     """Write the annual evaluation report of ``evaluation`` into ``out_dir``.
 
     Parameters
@@ -68,12 +71,17 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
         which were.
     progress : callable, optional
         Called with a short message before each step.
+    lang : {"en", "es"}, default "en"
+        Language of the report: its texts, figures, interactive map, numbers (``1,234.5`` /
+        ``1.234,5``) and dates, through the gettext catalogs of :mod:`peernet.report.i18n`.
 
     Returns
     -------
     Path
-        ``out_dir``, holding ``index.html``, ``figures/``, ``tables/`` and ``report.json``
-        (provenance: versions, periods, seeds, input hashes, list of files).
+        ``out_dir``, holding ``index.html``, ``figures/``, ``tables/``, ``networks/`` (the
+        compared periods as GEXF and GraphML, pseudonymised unless ``pseudonymize=False``),
+        ``interactive_map.html`` (offline) and ``report.json`` (provenance: versions, periods,
+        seeds, input hashes, list of files).
 
     Raises
     ------
@@ -89,7 +97,7 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     ...                  bootstrap=0)  # doctest: +SKIP
     >>> out = pn.report(ev, pathlib.Path(tempfile.mkdtemp()) / "report")  # doctest: +SKIP
     >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
-    ['figures', 'index.html', 'report.json', 'tables']
+    ['figures', 'index.html', 'interactive_map.html', 'networks', 'report.json', 'tables']
     """
     if not isinstance(evaluation, Evaluation):
         raise TypeError(f"report takes an Evaluation from pn.evaluate(...); got "
@@ -98,6 +106,7 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     if bad:
         raise ValueError(f"formats must be among 'png', 'svg', 'pdf'; got {bad}")
     formats = tuple(dict.fromkeys(("png", *formats)))
+    lang = check_language(lang)
     out = _pub.check_target(out_dir)  # before any work: never replace a foreign folder
     say = progress if callable(progress) else (lambda _msg: None)
     tmp = _pub.new_partial(out)
@@ -107,8 +116,9 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
             from .protect import protected
 
             shown = protected(evaluation, min_group_size)
-        _build(shown, tmp, title=title, names=not pseudonymize, formats=formats, say=say,
-               min_group_size=min_group_size)
+        with use_language(lang):
+            _build(shown, tmp, title=title, names=not pseudonymize, formats=formats,
+                   say=say, min_group_size=min_group_size)
         if pseudonymize:  # the last check: nothing a loader saw about a person leaves
             from ..privacy import sensitive_strings
             from .protect import small_names
@@ -133,18 +143,29 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # suppressed in every case.
     quality = ev.net.quality if names else _scrubbed_quality(ev)
     say("drawing figures")
-    figures = _figures(ev, folder / "figures", formats, min_group_size)
+    from ..plot.layouts import periods_layout
+
+    labels = list(ev.periods[-2:])
+    # one layout of the compared periods for the static maps and the interactive map
+    map_layout = periods_layout([ev.slices[p] for p in labels])
+    figures = _figures(ev, folder / "figures", formats, min_group_size, map_layout)
+    say("writing the network files and the interactive map")
+    network_files = write_networks(ev, folder, names=names)
+    interactive = write_interactive_map(ev, folder, names=names, color_by=_map_color_by(ev),
+                                        lang=current_language(), layout=map_layout)
     say("writing tables")
     tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                  min_group_size=min_group_size)
     say("writing index.html")
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
+    ctx.update(interactive=interactive, network_files=network_files, lang=current_language())
     html = _render(ctx)
     (folder / "index.html").write_text(html, encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     meta = dict(ev.meta)
-    meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER]})
+    meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER],
+                 "lang": current_language()})
     (folder / MARKER).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
                                  encoding="utf-8")
 
@@ -164,12 +185,20 @@ def _render(ctx: Mapping[str, Any]) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("peernet.report", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(_=_)
     return env.get_template("report.html").render(**ctx)
 
 
 # ---------------------------------------------------------------------- figures
+def _map_color_by(ev: Evaluation) -> str:
+    """What the maps are coloured by: the first roster attribute with values."""
+    roster = ev.net.members
+    return next((c for c in ("org", "sector", "region") if c in roster.columns
+                 and roster[c].notna().any()), "community")
+
+
 def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
-             min_group_size: int) -> dict[str, Any]:
+             min_group_size: int, map_layout: Mapping | None = None) -> dict[str, Any]:
     import matplotlib
 
     from .. import plot
@@ -194,13 +223,12 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
                                                        if prev else "."),
          f"Community Change Grid scores {cur}")
     roster = ev.net.members
-    color_by = next((c for c in ("org", "sector", "region") if c in roster.columns
-                     and roster[c].notna().any()), "community")
+    color_by = _map_color_by(ev)
     noun = {"org": "organization"}.get(color_by, color_by)
     known = {p: ev.members[ev.members["period"] == p].drop(columns="period")
              for p in labels}  # the evaluation's member_metrics: not computed twice
     keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels], color_by=color_by,
-                                metrics=known),
+                                metrics=known, layout=map_layout),
          f"Network maps of {' and '.join(labels)} with one layout (same member, same place); "
          f"colour = {noun}.", f"Network maps {' and '.join(labels)}")
     if color_by == "org":

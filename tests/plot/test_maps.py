@@ -522,7 +522,7 @@ def test_org_map_above_max_ties_draws_the_strongest(riverbend, monkeypatch):
 def test_map_years_lays_out_the_periods_drawn_together(riverbend):
     from peernet.plot import layouts
 
-    L = layouts._periods_layout([riverbend.period("2024"), riverbend.period("2025")], 0)
+    L = layouts.periods_layout([riverbend.period("2024"), riverbend.period("2025")], 0)
     span = riverbend.between("2024-01-01", "2026-01-01")
     whole = pn.plot.layout(span)
     G = pn.person_graph(span)

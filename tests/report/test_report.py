@@ -80,9 +80,9 @@ def test_page_is_self_contained(shared_report):
     assert "<style>" in html and ".cards" in html
     assert not re.search(r'<link[^>]+stylesheet', html)
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the web
-    assert sorted(p.name for p in shared_report.iterdir()) == [".peernet-report", "figures",
-                                                               "index.html", "report.json",
-                                                               "tables"]
+    assert sorted(p.name for p in shared_report.iterdir()) == [
+        ".peernet-report", "figures", "index.html", "interactive_map.html", "networks",
+        "report.json", "tables"]
 
 
 def test_sections_in_order(shared_report):

@@ -1,0 +1,69 @@
+"""The report's network files and interactive map: offline in headless Chromium."""
+
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import peernet as pn
+from tests.browser import open_page
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def rb_report(riverbend, tmp_path_factory):
+    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
+    return pn.report(ev, tmp_path_factory.mktemp("rep") / "report")
+
+
+def test_report_writes_the_networks_pseudonymised(rb_report, riverbend):
+    files = sorted(p.name for p in (rb_report / "networks").iterdir())
+    assert files == ["2024.gexf", "2024.graphml", "2025.gexf", "2025.graphml"]
+    G = pn.person_graph(riverbend.period("2025"))
+    for reader, name in ((nx.read_gexf, "2025.gexf"), (nx.read_graphml, "2025.graphml")):
+        H = reader(rb_report / "networks" / name)
+        assert H.number_of_nodes() == G.number_of_nodes() == 112
+        assert H.number_of_edges() == G.number_of_edges()
+        assert not set(H.nodes) & set(G.nodes)  # pseudonyms, not member ids
+    text = (rb_report / "networks" / "2025.graphml").read_text(encoding="utf-8")
+    assert not any(n in text for n in riverbend.members["name"].dropna() if len(n) > 5)
+
+
+def _relative_links(html: str) -> list[str]:
+    return [u for u in re.findall(r'\s(?:src|href)="([^"#]+)', html)]
+
+
+def test_report_opens_offline_with_the_interactive_map(rb_report, riverbend):
+    index = (rb_report / "index.html").read_text(encoding="utf-8")
+    assert 'src="interactive_map.html"' in index
+    links = _relative_links(index)
+    assert links and not [u for u in links if re.match(r"^[a-z]+:", u)]  # nothing remote
+    assert all((rb_report / u).exists() for u in links), [u for u in links
+                                                          if not (rb_report / u).exists()]
+    page = open_page(rb_report / "index.html")
+    assert page.requests == [] and page.console_errors == []
+    # the map: 112 people in 2025, a region filter draws fewer, nothing requested
+    imap = rb_report / "interactive_map.html"
+    page = open_page(imap)
+    assert page.attr("data-ready") == "1" and page.attr("data-errors") is None
+    assert page.requests == [] and page.console_errors == []
+    assert page.attr("data-period") == "2025" and page.attr("data-nodes-shown") == "112"
+    roster = riverbend.members.set_index("member_id")["region"]
+    G = pn.person_graph(riverbend.period("2025"))
+    mountain = sum(roster.get(n) == "Mountain" for n in G)
+    page = open_page(imap, "region=Mountain")
+    assert page.attr("data-nodes-shown") == str(mountain)
+    assert 0 < mountain < 112
+    assert page.requests == [] and page.console_errors == []
+
+
+def test_screenshot_of_the_report_map(rb_report, tmp_path):
+    png = tmp_path / "map.png"
+    open_page(Path(rb_report / "interactive_map.html"), screenshot=png)
+    from matplotlib.image import imread
+
+    rgb = imread(png)[150:760, 20:1080, :3].reshape(-1, 3)
+    coloured = (rgb.max(axis=1) - rgb.min(axis=1)) > 0.25
+    assert 0.02 < coloured.mean() < 0.6
