@@ -1,0 +1,93 @@
+"""The report in Spanish: every text asked for is translated, numbers and dates formatted
+for Spanish, and (a reviewer's reading, simulated) no English sentence left."""
+
+import html as H
+import re
+
+import pytest
+
+import peernet as pn
+from peernet.report import i18n
+
+pytestmark = pytest.mark.slow
+
+#: Words that only English has (not Spanish words too): a Spanish page holding them has an
+#: English sentence left.
+ENGLISH = {"the", "and", "of", "with", "from", "is", "are", "was", "were", "this", "that",
+           "which", "for", "by", "has", "have", "members", "member", "network", "ties",
+           "share", "than", "into", "more", "less", "each", "every", "their", "there",
+           "what", "who", "when", "where", "rose", "fell", "mostly", "through", "improvement",
+           "decline", "needs", "points", "percentage", "strong", "developing", "emerging",
+           "insufficient", "per", "quarter", "year", "days", "within", "beyond", "could",
+           "noise", "unlikely", "score", "since", "active", "events", "problems"}
+
+
+@pytest.fixture(scope="module")
+def es_report(riverbend, tmp_path_factory):
+    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
+    before = set(i18n.missing_messages("es"))
+    out = pn.report(ev, tmp_path_factory.mktemp("es") / "informe", lang="es", formats=("png",))
+    return out, set(i18n.missing_messages("es")) - before
+
+
+def _texts(page: str) -> list[str]:
+    page = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", "", page)
+    page = re.sub(r"(?s)<code>.*?</code>", "", page)
+    return [H.unescape(t).strip() for t in re.sub(r"<[^>]+>", "\n", page).split("\n")
+            if t.strip()]
+
+
+def english_left(page: str, data_values) -> list[str]:
+    out = []
+    for t in _texts(page):
+        u = t
+        for v in sorted(data_values, key=len, reverse=True):
+            u = u.replace(v, " ")
+        if any(w.lower() in ENGLISH for w in re.findall(r"[A-Za-z]+", u)):
+            out.append(t)
+    return out
+
+
+def test_every_text_asked_for_is_translated(es_report):
+    out, missing = es_report
+    assert missing == set(), sorted(missing)[:20]
+
+
+def test_spanish_page_language_and_map(es_report):
+    out, _missing = es_report
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and "Mapa interactivo" in page
+    imap = (out / "interactive_map.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in imap and "Buscar" in imap
+    meta = (out / "report.json").read_text(encoding="utf-8")
+    assert '"lang": "es"' in meta
+
+
+@pytest.mark.xfail(strict=True, reason="the page texts, and numbers and dates through "
+                   "report/format.py, are not yet in Spanish (issue 20, what is left)")
+def test_spanish_page_numbers_and_dates(es_report):
+    out, _missing = es_report
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Resumen" in page and "Mapas de la red" in page
+    assert "1 de enero de 2025" in page and "31 de diciembre de 2025" in page
+    # a thousands separator and a decimal comma, the Spanish way
+    assert re.search(r"\b\d{1,3}\.\d{3}\b", page) and re.search(r"\b\d+,\d\d?\b", page)
+
+
+def test_english_report_is_unchanged_by_the_machinery(riverbend, tmp_path):
+    """Texts marked for translation render as before in English."""
+    assert i18n.current_language() == "en"
+    assert i18n.format_number(1234.5, 1) == "1,234.5"
+
+
+@pytest.mark.xfail(strict=True, reason="most texts of the report are not marked for "
+                   "translation yet: template, captions, table headers, highlights and "
+                   "sentences (report/narrative.py), figures (issue 20, what is left)")
+def test_no_english_sentence_left(es_report, riverbend):
+    out, _missing = es_report
+    m = riverbend.members
+    data = {str(v) for c in ("org", "sector", "region", "name") if c in m.columns
+            for v in m[c].dropna()} | {"riverbend", "peernet", "Backer", "Kern", "Gephi",
+                                       "Cytoscape", "yEd", "Jaccard", "Gini", "SVG", "CSV"}
+    left = english_left((out / "index.html").read_text(encoding="utf-8"), data)
+    assert left == [], left[:20]
