@@ -297,7 +297,7 @@ def files_of(folder: Path) -> Iterable[Path]:
 
 
 # ---------------------------------------------------------------------- the last check
-TEXT_SUFFIXES = (".html", ".csv", ".json", ".svg", ".txt", ".md")
+TEXT_SUFFIXES = (".html", ".csv", ".json", ".svg", ".txt", ".md", ".gexf", ".graphml")
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
