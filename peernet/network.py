@@ -24,7 +24,7 @@ from .periods import DEFAULT_START_MONTH, Window, parse_period, period_starts
 from .quality import DataQuality, QualityLog
 from .schema import MEMBER_REFERENCES, TABLES, coerce_table, empty_table, split_list
 
-__all__ = ["PeerNetwork", "Window", "parse_period", "TABLE_NAMES", "mark_guests", "guest_ids"]
+__all__ = ["PeerNetwork", "TABLE_NAMES", "mark_guests", "guest_ids"]
 
 TABLE_NAMES = ("members", "events", "interactions", "problems", "actions", "surveys",
                "checklist", "outcomes")

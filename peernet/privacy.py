@@ -32,6 +32,7 @@ from .errors import PeernetError
 from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
+from .scrubbing import REDACTED, Scrubber
 from .spreadsheets import neutralize_formulas as neutralize_formulas
 from .spreadsheets import neutralize_text as neutralize_text
 
@@ -52,9 +53,6 @@ REDACTED_COLUMNS = {
     "checklist": ("note",),
     "outcomes": ("note",),
 }
-#: What a removed free-text value becomes.
-REDACTED = "[removed]"
-
 #: Text starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -145,38 +143,6 @@ def _map_list(s: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
     out = pd.Series(np.nan, index=s.index, dtype="str")
     out.loc[joined.index] = joined.to_numpy()
     return out
-
-
-class _Scrubber:
-    """Replaces roster names, emails and ids inside free text with pseudonyms or a mask."""
-
-    def __init__(self, replacements: Mapping[str, str]):
-        self.replacements = replacements
-        self._pattern: re.Pattern | None = None
-        self._compiled = False  # the pattern is compiled on first use
-
-    @property
-    def pattern(self) -> re.Pattern | None:
-        if not self._compiled:
-            self._compiled = True
-            words = sorted((w for w in self.replacements if len(w) >= 3), key=len,
-                           reverse=True)
-            self.lookup = {w.lower(): self.replacements[w] for w in words}
-            # whole words only: the id "ana" is not replaced inside "analysis"
-            self._pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words))
-                                        + r")(?!\w)", re.IGNORECASE) if words else None)
-        return self._pattern
-
-    def text(self, value: Any) -> Any:
-        if not isinstance(value, str) or self.pattern is None:
-            return value
-        return self.pattern.sub(lambda m: self.lookup.get(m.group(0).lower(), REDACTED), value)
-
-    def series(self, s: pd.Series) -> pd.Series:
-        if len(s) == 0 or s.notna().sum() == 0 or self.pattern is None:
-            return s
-        distinct = pd.unique(s.dropna())
-        return s.map({v: self.text(v) for v in distinct}).where(s.notna(), s)
 
 
 def pseudonym_key(net: PeerNetwork, *, salt: str | bytes) -> pd.DataFrame:
@@ -342,7 +308,7 @@ def pseudonymize(net: PeerNetwork, *, salt: str | bytes,
     out["surveys"] = _surveys_about(net.surveys, out["surveys"], member_map,
                                     None if "org" in keep else key)
 
-    scrub = _Scrubber(_replacements(members, member_map))
+    scrub = Scrubber(_replacements(members, member_map))
     quality = _quality(net.quality, member_map, scrub)
     meta = {k: (scrub.text(v) if isinstance(v, str) else v) for k, v in net.meta.items()}
     meta["pseudonymized"] = {
@@ -385,7 +351,7 @@ def scrub_quality(net: PeerNetwork) -> DataQuality:
     (True, 8)
     """
     replacements = sensitive_strings(net)
-    return _quality(net.quality, None, _Scrubber(replacements), files=file_labels(net))
+    return _quality(net.quality, None, Scrubber(replacements), files=file_labels(net))
 
 
 #: Columns whose values name or describe a person, or are free text: what a loader read
@@ -486,7 +452,7 @@ def _vocabulary() -> set[str]:
     return words
 
 
-def scrub_text(text: str, scrub: _Scrubber | None = None,
+def scrub_text(text: str, scrub: Scrubber | None = None,
                files: Mapping[str, str] | None = None) -> str:
     """``text`` without what may name a person: known strings, emails, quoted values, file
     names (see :func:`scrub_quality`)."""
@@ -535,7 +501,7 @@ def _surveys_about(raw: pd.DataFrame, df: pd.DataFrame, member_map: Mapping[str,
 
 
 def _quality(q: DataQuality, member_map: Mapping[str, str] | None,
-             scrub: _Scrubber, files: Mapping[str, str] | None = None) -> DataQuality:
+             scrub: Scrubber, files: Mapping[str, str] | None = None) -> DataQuality:
     def clean(s: pd.Series) -> pd.Series:
         if files is None:  # pseudonymize: names become pseudonyms, the rest stays
             return scrub.series(s)

@@ -300,26 +300,6 @@ def files_of(folder: Path) -> Iterable[Path]:
 TEXT_SUFFIXES = (".html", ".csv", ".json", ".svg", ".txt", ".md", ".gexf", ".graphml")
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """One regex alternation of ``words`` as a trie (fast with many thousands of words)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(trie)
-
-
 def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
     """Replace every string of ``replacements`` (and every email address) in every text file
     of ``folder``, as written raw, HTML-escaped or JSON-escaped, ignoring case, as whole
@@ -329,6 +309,7 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
     import html
 
     from ..privacy import EMAIL_PATTERN, REDACTED
+    from ..scrubbing import Scrubber
 
     variants: dict[str, str] = {}
     for text, label in replacements.items():
@@ -337,16 +318,13 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
         for v in {text, html.escape(text), html.escape(text, quote=False),
                   json.dumps(text)[1:-1]}:
             variants.setdefault(v.lower(), label)
-    pattern = (re.compile(r"(?<!\w)" + _trie_pattern(sorted(variants)) + r"(?!\w)",
-                          re.IGNORECASE) if variants else None)
+    scrub = Scrubber(variants, min_length=1)
     found: dict[str, int] = {}
     for path in files_of(folder):
         if path.suffix.lower() not in TEXT_SUFFIXES or path.name == MARKER:
             continue
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        n = 0
-        if pattern is not None:
-            text, n = pattern.subn(lambda m: variants.get(m.group(0).lower(), REDACTED), text)
+        text, n = scrub.subn(text)
         text, k = EMAIL_PATTERN.subn(REDACTED, text)
         if n + k:
             path.write_text(text, encoding="utf-8", errors="surrogateescape")
