@@ -545,7 +545,12 @@ def _note_lookalikes(ids: pd.Series, rows: np.ndarray, drop: np.ndarray,
     kept = ids[~drop & ids.notna().to_numpy()]
     if len(kept) < 2:
         return
+    kept = kept.drop_duplicates()
     key = lookalike_key(kept)
+    shared = key.duplicated(keep=False).to_numpy()  # only ids whose form another id shares
+    if not shared.any():
+        return
+    kept, key = kept[shared], key[shared]
     groups = kept.groupby(key.to_numpy(), sort=False).agg(lambda v: list(dict.fromkeys(v)))
     for raw in groups[groups.map(len) > 1]:
         for value in raw[1:]:
