@@ -350,92 +350,79 @@ IFrame(str(out / "index.html"), width="100%", height=500)"""),
 # --------------------------------------------------------------------------- 06
 NOTEBOOKS["06_your_own_data"] = [
     ("md", """\
-# 6. Your own data: from Zoom, Slack and a survey to an evaluation
+# 6. Your own data: from raw exports and a roster workbook to a report
 
-Few networks keep a tidy database. They have Zoom participant reports, a Slack workspace, a
-Qualtrics survey, a roster in a spreadsheet. This notebook reads each export as it is
-downloaded, joins them on the roster, and evaluates the result. The small exports used here
-are the test fixtures of the peernet source tree (`tests/fixtures/`); the survey is the
-Riverbend sample's own Qualtrics export."""),
+An evaluator rarely has a tidy database. This notebook walks a made-up but realistic year of
+a network of 40 people in 10 agencies, kept as it was downloaded: a roster workbook with a
+title row, Zoom participant reports (one of them written day-first), Microsoft Teams
+attendance reports (UTF-16, with "(External)" guests), a Slack export with a bot and
+channel joins, and two Google Forms partner surveys about the agencies. A phone dial-in, an
+iPad and a new hire not yet on the roster took part too.
+
+The files are the trial of the peernet source tree (`tests/fixtures/trial`, written by
+`scripts/make_trial.py`). Put your own exports in a folder the same way: one sub-folder per
+tool is usual, but any layout works."""),
     ("code", SETUP + """
 from pathlib import Path
 
-FIXTURES = Path("..") / "tests" / "fixtures"   # run from the notebooks/ folder of a checkout
-sorted(p.name for p in FIXTURES.iterdir())"""),
+TRIAL = Path("..") / "tests" / "fixtures" / "trial"   # run from notebooks/ in a checkout
+TZ = "America/New_York"                                # the zone the exports were made in
+sorted(str(p.relative_to(TRIAL)) for p in TRIAL.rglob("*") if p.is_file())"""),
     ("md", """\
-## Zoom: who attended which meeting
+## One call reads the folder
 
-A Zoom *participants report* has one row per join (people who drop and rejoin appear
-several times). Times are local to the account that downloaded it, so the zone is required."""),
+`pn.read_events` recognises each export by its content, reads the roster workbook (the
+boundary of membership: only people on it are members), and joins everyone on it by email
+and name. Whatever it could not read, or read with a doubt, is in `net.quality`, with the
+file and the row."""),
     ("code", """\
-zoom_file = sorted((FIXTURES / "zoom").glob("*.csv"))[0]
-zoom = pn.read_zoom(zoom_file, tz="America/Los_Angeles")
-print(zoom)
-zoom.interactions[["timestamp", "source", "kind", "event_id", "duration_min"]].head()"""),
-    ("code", "print(zoom.quality.summary())"),
+net = pn.read_events(TRIAL, tz=TZ)
+print(net)"""),
+    ("code", "print(net.quality.summary())"),
     ("md", """\
-## Slack: who talks to whom
+## Guests are not members
 
-A Slack export (the ZIP or its folder) becomes messages, replies in threads, mentions and
-reactions, each from one member towards another."""),
+The phone number, the iPad and the new hire who is not yet on the roster took part, but they
+are guests: they are counted apart and never in the share of members who took part."""),
     ("code", """\
-slack_path = sorted(p for p in (FIXTURES / "slack").iterdir()
-                    if p.is_dir() or p.suffix == ".zip")[0]
-slack = pn.read_slack(slack_path, tz="America/Los_Angeles")
-print(slack)
-slack.interactions["kind"].value_counts()"""),
+net.members.loc[net.members["guest"], ["name", "guest"]]"""),
+    ("code", """\
+p = pn.participation(net.period("2025"), freq="YS")
+p[["roster_members", "members_active", "share_attended", "guests_active",
+   "guest_attendances", "retention_rate"]]"""),
     ("md", """\
-## A survey export
+## Dates read on their real day
 
-Qualtrics exports carry three header rows and one column per item per partner. `read_survey`
-turns them into one row a rating, matched to the roster; every rating it could not use is in
-`quality`."""),
+Each file's date order is decided on its own: the April call was exported day-first
+(`23/04/2025`), the others month-first. The April meeting is on 23 April, not moved."""),
     ("code", """\
-riverbend = pn.load_sample("riverbend")
-exports = pn.datasets.sample_path("riverbend") / "exports"
-survey = pn.read_survey(exports / "survey_2025_qualtrics.csv", roster=riverbend.members,
-                        wave="2025")
-print(survey)
-survey.surveys.groupby("item")["value"].agg(["count", "mean"]).round(2)"""),
+start = net.events["start"].dt.tz_convert(TZ)
+april = start.dt.month.eq(4) & start.dt.year.eq(2025)
+net.events.loc[april, ["event_id", "title"]].assign(start_local=start[april])"""),
     ("md", """\
-The export holds a few ratings fewer than the sample's own table: the duplicate identity of
-the sample (one person entered twice) appears as two partners in the export, and `quality`
-says what was done with each rating that could not be matched."""),
-    ("code", "print(survey.quality.summary())"),
-    ("md", """\
-## Putting sources together
+## The evaluation and its report
 
-`pn.combine` merges networks read from several sources (they must share a time zone),
-resolving who is who by email and name; people a loader only saw in the data stay flagged
-*unmatched*. Here the Zoom meeting and the Slack workspace of the fixtures:"""),
+The year 2025 against 2024. The record of 2024 is a single call, so the rises below say more
+about what was recorded than about the network: read 2025 as the baseline year, and next
+year's report as the first real comparison. The same in one command:
+
+    peernet evaluate tests/fixtures/trial --year 2025 --tz America/New_York --out report/"""),
     ("code", """\
-small = pn.combine([zoom, slack], name="zoom+slack")
-print(small)
-small.members[["member_id"]].assign(
-    unmatched=small.members.get("unmatched", False)).head()"""),
-    ("md", """\
-The survey was matched to the Riverbend roster, so its ratings use the roster's member ids and
-can take the place of the sample's own 2025 wave. The Grid's trust score comes out the same:
-the export carries the same ratings."""),
-    ("code", """\
-own = riverbend.surveys
-from_export = survey.surveys[[c for c in own.columns if c in survey.surveys.columns]]
-rebuilt = riverbend.replace(surveys=pd.concat([own[own["wave"] != "2025"], from_export],
-                                              ignore_index=True))
-a = pn.score(riverbend.period("2025")).element("trust")["score"]
-b = pn.score(rebuilt.period("2025")).element("trust")["score"]
-round(a, 2), round(b, 2)"""),
-    ("code", """\
-ev = pn.evaluate(rebuilt, periods=["2024", "2025"], bootstrap=0)
+ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
 for sentence in ev.highlights(3):
     print("-", sentence)"""),
-    ("md", """\
-## Your own folder
+    ("code", """\
+import tempfile
 
-The simplest route for your own network is the canonical folder: one CSV (or Parquet, or XLSX)
-per table, with the columns of `docs/data-model.md`. Save anything you built here with
-`pn.save(net, "my_network/")`, check it with `peernet validate my_network/`, and run
-`peernet evaluate my_network/ --year 2025 --out report/`."""),
+out = pn.report(ev, Path(tempfile.mkdtemp()) / "trial_report")
+sorted(p.name for p in out.iterdir())"""),
+    ("md", """\
+The report folder holds `index.html` (open it in a browser; it prints), its figures and
+tables, the network files for Gephi or Kumu and the interactive map. Names are replaced by
+pseudonyms unless you ask for them (`pseudonymize=False`, `--names`).
+
+To keep what you built, `pn.save(net, "my_network/")` writes the canonical folder (one file a
+table, `docs/data-model.md`); `peernet validate my_network/` checks it."""),
 ]
 
 
