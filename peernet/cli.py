@@ -1,7 +1,7 @@
 """The ``peernet`` command. It only parses arguments and calls the public API.
 
     peernet validate PATH
-    peernet evaluate PATH --year 2025 [--compare 2024] [--fiscal-start 7] [--rubric FILE]
+    peernet evaluate PATH --year 2025 [--compare 2024|none] [--fiscal-start 7] [--rubric FILE]
                           [--out DIR] [--names]
     peernet match PATH [--k 3] [--capacity 2] [--out matches.xlsx] [--names]
 """
@@ -83,11 +83,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     # every argument and the output folder are checked before any work
     year = args.year
-    compare = args.compare if args.compare is not None else year - 1
+    compare = _compare_year(args.compare, year)
     fiscal = args.fiscal_start is not None and args.fiscal_start != 1
     if args.fiscal_start is not None and not 1 <= args.fiscal_start <= 12:
         raise ValueError(f"--fiscal-start must be a month 1..12; got {args.fiscal_start}")
-    periods = [f"FY{compare}", f"FY{year}"] if fiscal else [str(compare), str(year)]
+    years = [year] if compare is None else [compare, year]
+    periods = [f"FY{y}" if fiscal else str(y) for y in years]
     if args.rubric is not None and not Path(args.rubric).is_file():
         raise ValueError(f"--rubric: file not found: {args.rubric}")
     from .report.publish import check_target
@@ -97,6 +98,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         progress(f"loading {args.path}")
         net = _load_any(args)
         ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
+                         grid_bootstrap=args.grid_bootstrap,
                          start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
                          progress=progress)
         out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress,
@@ -106,12 +108,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 130
     progress("done")
     print(f"Report written to {Path(out) / 'index.html'}")
+    if getattr(ev, "baseline", False):
+        print(f"Baseline report of {ev.current}: {ev.meta.get('baseline')}.")
+        return 0
     findings = ev.highlights(3)
     if findings:
-        print(f"Headline findings, {periods[1]} against {periods[0]}:")
+        print(f"Headline findings, {periods[-1]} against {periods[0]}:")
         for i, text in enumerate(findings, 1):
             print(f"  {i}. {text}")
     return 0
+
+
+def _compare_year(value: str | None, year: int) -> int | None:
+    """The year of ``--compare`` (default: the year before; ``none``: a baseline)."""
+    if value is None:
+        return year - 1
+    if value.strip().lower() == "none":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"--compare must be a year such as {year - 1} or 'none' (a baseline "
+                         f"report, no comparison); got {value!r}") from None
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -172,8 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a peernet folder (members.csv, interactions.csv, ...) or a "
                    "folder of raw exports with a roster")
     p.add_argument("--year", required=True, type=int, help="the year to evaluate, e.g. 2025")
-    p.add_argument("--compare", type=int, default=None, help="year to compare with "
-                   "(default: the year before)")
+    p.add_argument("--compare", default=None, help="year to compare with (default: the "
+                   "year before, if it has data); 'none' writes a baseline report with no "
+                   "comparison")
     p.add_argument("--fiscal-start", type=int, default=None, help="first month of the fiscal "
                    "year (e.g. 7); years are then fiscal years named after the year they end in")
     p.add_argument("--rubric", default=None, help="your own rubric.toml")
@@ -182,8 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "no member is named)")
     p.add_argument("--lang", choices=["en", "es"], default="en", help="language of the "
                    "report: en (default) or es (Spanish)")
-    p.add_argument("--bootstrap", type=int, default=200, help="resamples of the year's "
-                   "events for the intervals of network metrics (default 200; 0 skips them)")
+    p.add_argument("--bootstrap", type=int, default=200, help="resamples of each year's "
+                   "events for the intervals of network metrics and of their change "
+                   "(default 200; 0 skips them, and no change is then called real)")
+    p.add_argument("--grid-bootstrap", type=int, default=None, help="resamples for the "
+                   "intervals of the Grid's element scores (default: 50, at most "
+                   "--bootstrap)")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")
     _export_options(p)
     p.set_defaults(func=cmd_evaluate)

@@ -9,11 +9,9 @@ Community Change Grid score, network metrics, participation, member metrics) and
 
 from __future__ import annotations
 
-import hashlib
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,21 @@ import pandas as pd
 
 from ._cache import Memoized, cached
 from ._version import __version__
+from .evaluation_steps import (
+    DIFFERENCE_COLUMNS,
+    GRID_BOOTSTRAP,
+    INTERVAL_COLUMNS,
+    METRICS,
+    MIXING_TABLE_COLUMNS,
+    PeriodLike,
+    baseline_periods,
+    check_periods,
+    first_observed,
+    input_hashes,
+    mixing_table,
+    tie_changes,
+    uncertainty,
+)
 from .grid.score import GridScore
 from .grid.score import score as grid_score
 from .metrics.annual import participation_by_period, window_of
@@ -30,74 +43,16 @@ from .metrics.groups import GROUP_BY, group_participation
 from .metrics.members import member_metrics
 from .metrics.participation import participation
 from .metrics.structure import network_metrics
-from .metrics.temporal import tie_change
-from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import PeerNetwork
-from .periods import Window, parse_period
 from .report.narrative import change_label, highlights, indicator_labels, salience
 
 __all__ = ["evaluate", "Evaluation"]
 
-#: Metrics an evaluator reads year over year: label, unit, direction (+1: higher is better,
-#: -1: lower is better, 0: neither; a change is then reported without a judgement).
-METRICS: dict[str, tuple[str, str, int]] = {
-    # participation (one row a period)
-    "members_active": ("Active members", "members", +1),
-    "members_new": ("New members", "members", +1),
-    "members_returning": ("Returning members", "members", +1),
-    "members_lapsed": ("Members who lapsed", "members", -1),
-    "members_reactivated": ("Members active again after a break", "members", +1),
-    "roster_members": ("Members on the roster", "members", 0),
-    "attendances": ("Attendances at events", "attendances", +1),
-    "share_attended": ("Share of members who attended an event", "share", +1),
-    "retention_rate": ("Retention of last period's active members", "share", +1),
-    "events": ("Events", "events", +1),
-    "attendance_mean": ("Mean attendance per event", "people", +1),
-    "attendance_rate": ("Attendance rate", "share", +1),
-    "interactions": ("Interactions", "interactions", +1),
-    "activity_gini": ("Inequality of activity (Gini)", "gini", -1),
-    "top10_share": ("Share of activity by the most active 10%", "share", -1),
-    "voice_gini": ("Inequality of voice at meetings (Gini)", "gini", -1),
-    # structure (network_metrics)
-    "members": ("Members on the roster", "members", 0),
-    "active_members": ("Active members in the network", "members", +1),
-    "edges": ("Ties between members", "ties", +1),
-    "density": ("Density", "share", 0),
-    "degree_centralization": ("Degree centralization", "index", 0),
-    "components": ("Separate components", "components", -1),
-    "largest_component_share": ("Share of members in the largest component", "share", +1),
-    "avg_clustering": ("Average clustering", "index", 0),
-    "transitivity": ("Transitivity", "index", 0),
-    "avg_path_length": ("Average path length", "steps", -1),
-    "efficiency": ("Global efficiency", "index", +1),
-    "communities": ("Communities", "communities", 0),
-    "modularity": ("Modularity", "index", 0),
-    "reciprocity": ("Reciprocity of directed ties", "share", +1),
-    "ei_index_org": ("Mixing across organizations (E-I index)", "index", +1),
-    "ei_index_sector": ("Mixing across sectors (E-I index)", "index", +1),
-    "ei_index_region": ("Mixing across regions (E-I index)", "index", +1),
-    "assortativity_org": ("Assortativity by organization", "index", -1),
-    # follow-up (computed here from the problem and action logs)
-    "problems_raised": ("Problems raised", "problems", +1),
-    "share_problems_solved": ("Share of problems solved", "share", +1),
-    "median_days_to_solve": ("Median days to solve a problem", "days", -1),
-    "share_problems_with_outcome": ("Share of closed problems with a recorded outcome", "share",
-                                    +1),
-    "share_help_across_orgs": ("Share of help given across organizations", "share", +1),
-    "actions_due": ("Follow-up actions due", "actions", 0),
-    "share_actions_done": ("Share of follow-up actions done", "share", +1),
-    "share_actions_on_time": ("Share of follow-up actions done on time", "share", +1),
-    # groups
-    "share_active": ("Share of current members active", "share", +1),
-}
-
-#: Network metrics whose bootstrap interval is computed (cheap and read every year).
-BOOTSTRAP_METRICS = ("density", "reciprocity", "largest_component_share", "ei_index_org",
-                     "ei_index_region", "avg_clustering", "degree_centralization")
 
 CHANGE_COLUMNS = ["section", "item", "metric", "label", "unit", "previous_period",
                   "current_period", "previous", "current", "change", "change_rel", "low",
-                  "high", "outside_interval", "direction", "assessment", "salience"]
+                  "high", "real", "tested", "detectable", "direction", "assessment",
+                  "salience"]
 
 def _label(metric: str) -> str:
     return METRICS.get(metric, (metric.replace("_", " ").capitalize(), "", 0))[0]
@@ -123,8 +78,9 @@ class Evaluation(Memoized):
         Each period's Community Change Grid score (:func:`peernet.score`).
     network : DataFrame
         ``period, metric, value, low, high``: :func:`peernet.network_metrics` of each period,
-        with the bootstrap percentile interval of the headline metrics of the evaluated
-        period (NaN elsewhere).
+        with the bootstrap percentile interval of the headline metrics
+        (:data:`~peernet.evaluation_steps.BOOTSTRAP_METRICS`; NaN elsewhere and with
+        ``bootstrap=0``).
     annual : DataFrame
         :func:`peernet.participation` with one row a period (``period`` first).
     participation : DataFrame
@@ -140,9 +96,28 @@ class Evaluation(Memoized):
     ties : DataFrame
         :func:`peernet.metrics.tie_change` between consecutive periods (``period`` is the
         later one); empty when it could not be computed.
+    intervals : DataFrame
+        ``period, section, metric, low, high``: the bootstrap interval of every Grid
+        element score (section ``grid``, metric the element) and headline network metric
+        (section ``network``) of each period; empty with ``bootstrap=0``.
+    differences : DataFrame
+        ``previous_period, current_period, section, metric, change, low, high, real,
+        tested, detectable``: the interval of each of those numbers' change between
+        consecutive periods, both resampled (:func:`peernet.metrics.bootstrap_change`).
+    mixing : DataFrame
+        Mixing against chance in each period: ``period`` then the columns of
+        :func:`peernet.metrics.mixing` (``measure`` ``ei_index`` or ``cross_share``, ``by``
+        ``org`` / ``sector`` / ``region``, ``observed``, ``expected``, ``low``, ``high``,
+        ``p_value``, ``z``, ...; 1000 permutations, the evaluation's seed) and ``reading``:
+        ``less than chance`` (p < 0.05, observed below expected), ``more than chance``,
+        ``as chance`` or ``n/a``. What a report needs to say "the network mixes less
+        than chance would": the current period's ``ei_index`` row by ``org``, e.g. on
+        riverbend 2025 E-I 0.81 observed, 0.92 expected under random relabelling,
+        p = 0.001 (:meth:`mixes_less_than_chance`).
     meta : dict
         Provenance: peernet and rubric version, periods and their dates, seeds, bootstrap
-        size, input file hashes.
+        size, input file hashes; ``baseline`` (why the evaluation is a baseline, or None)
+        and ``not_applicable`` (the rows of :attr:`not_applicable`).
     """
 
     net: PeerNetwork
@@ -157,6 +132,12 @@ class Evaluation(Memoized):
     followup: pd.DataFrame
     ties: pd.DataFrame
     meta: Mapping[str, Any] = field(default_factory=dict)
+    intervals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=INTERVAL_COLUMNS))
+    differences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=DIFFERENCE_COLUMNS))
+    mixing: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=MIXING_TABLE_COLUMNS))
 
     # -------------------------------------------------------------- convenience
     @property
@@ -170,9 +151,69 @@ class Evaluation(Memoized):
         return self.periods[-2] if len(self.periods) > 1 else None
 
     @property
+    def baseline(self) -> bool:
+        """True when the evaluation is a baseline: one period, nothing to compare with.
+
+        A network's first year is its baseline (``evaluate`` drops earlier periods without
+        data), and ``periods=["2025"]`` (CLI ``--compare none``) asks for one on any year.
+        A baseline has scores, maps and tables but no :meth:`changes` and no
+        :meth:`highlights`; ``meta["baseline"]`` says why it is one.
+        """
+        return self.previous is None
+
+    def mixes_less_than_chance(self, by: str = "org", *, period: str | None = None
+                               ) -> pd.Series | None:
+        """The E-I index of ``period`` by ``by`` against chance, if it is below chance.
+
+        Returns the :attr:`mixing` row (``observed``, ``expected``, ``low``, ``high``,
+        ``p_value``, ``z``, ...) when members tie within their own group more than random
+        relabelling would give (``reading == "less than chance"``), else None. The report
+        writes it as "the network mixes across organizations less than chance would: E-I
+        index 0.81 where random mixing gives 0.92 (p = 0.001)".
+
+        Examples
+        --------
+        >>> ev = pn.evaluate(pn.load_sample("riverbend"), periods=["2025"], bootstrap=0)
+        >>> row = ev.mixes_less_than_chance("org")
+        >>> round(float(row["observed"]), 2), round(float(row["expected"]), 2)
+        (0.81, 0.92)
+        >>> bool(row["p_value"] < 0.01)
+        True
+        """
+        period = self.current if period is None else period
+        m = self.mixing
+        row = m[(m["period"] == period) & (m["by"] == by) & (m["measure"] == "ei_index")]
+        if row.empty or row["reading"].iloc[0] != "less than chance":
+            return None
+        return row.iloc[0]
+
+    @property
+    def not_applicable(self) -> pd.DataFrame:
+        """``period, metric, reason``: numbers that do not apply (NaN in the tables).
+
+        The turnover of the first period observed in the data (new, returning, reactivated
+        and lapsed members, retention): with no data before it, every active member would
+        count as new and nobody as lapsed.
+        """
+        rows = self.meta.get("not_applicable") or []
+        return pd.DataFrame(list(rows), columns=["period", "metric", "reason"])
+
+    @property
     def layers(self) -> pd.DataFrame:
-        """Grid element scores of every period: ``period`` then the GridScore's ``layers``."""
-        return _stack({p: s.layers for p, s in self.scores.items()})
+        """Grid element scores of every period: ``period`` then the GridScore's ``layers``,
+        with ``low`` and ``high``: the element score's bootstrap interval (:attr:`intervals`;
+        NaN with ``bootstrap=0``, and ``low == high`` for an element resampling the
+        interaction log does not move, such as one read from the checklist)."""
+        out = _stack({p: s.layers for p, s in self.scores.items()})
+        if out.empty:
+            return out
+        iv = self.intervals
+        iv = iv.loc[iv["section"] == "grid", ["period", "metric", "low", "high"]]
+        out = out.drop(columns=["low", "high"], errors="ignore").merge(
+            iv.rename(columns={"metric": "element"}), on=["period", "element"], how="left")
+        for col in ("low", "high"):
+            out[col] = out[col].astype("float64")
+        return out
 
     @property
     def indicators(self) -> pd.DataFrame:
@@ -183,7 +224,11 @@ class Evaluation(Memoized):
         """The Grid scorecard: one row an element, each period's score and band beside.
 
         Columns ``layer, element``, then ``score_<period>`` and ``band_<period>`` for every
-        period, ``coverage`` (last period) and ``change`` (last minus previous score).
+        period, ``coverage``, ``low`` and ``high`` (the last period's coverage and bootstrap
+        interval), ``change`` (last minus previous score), ``change_low`` and
+        ``change_high`` (the interval of that difference, both periods resampled) and
+        ``real`` (it excludes 0). Intervals are NaN, and ``real`` False, with
+        ``bootstrap=0`` and for a baseline.
         """
         layers = self.layers
         if layers.empty:
@@ -194,12 +239,18 @@ class Evaluation(Memoized):
         out = parts[0]
         for part in parts[1:]:
             out = out.merge(part, on=keys, how="outer", sort=False)
-        last = layers.loc[layers["period"] == self.current, [*keys, "coverage"]]
+        last = layers.loc[layers["period"] == self.current, [*keys, "coverage", "low", "high"]]
         out = out.merge(last, on=keys, how="left")
         if self.previous is not None:
             out["change"] = out[f"score_{self.current}"] - out[f"score_{self.previous}"]
+            ch = self.changes()
+            ch = ch.loc[ch["section"] == "grid", ["metric", "low", "high", "real"]].rename(
+                columns={"metric": "element", "low": "change_low", "high": "change_high"})
+            out = out.merge(ch, on="element", how="left")
+            out["real"] = out["real"].astype("boolean").fillna(False).astype(bool)
         else:
-            out["change"] = np.nan
+            out = out.assign(change=np.nan, change_low=np.nan, change_high=np.nan,
+                             real=False)
         order = {k: i for i, k in enumerate(layers.drop_duplicates(keys)["element"])}
         out = out.sort_values("element", key=lambda s: s.map(order), kind="stable")
         return out.reset_index(drop=True)
@@ -264,7 +315,7 @@ class Evaluation(Memoized):
             parts.append(pd.DataFrame({
                 "section": "grid", "item": lay["layer"],
                 "metric": lay["element"], "value": lay["score"].astype("float64"),
-                "unit": "points", "direction": 1}))
+                "low": lay["low"], "high": lay["high"], "unit": "points", "direction": 1}))
         ind = self.indicators
         if not ind.empty:
             ind = ind[ind["period"] == period]
@@ -344,18 +395,28 @@ class Evaluation(Memoized):
             - ``label``, ``unit``; ``previous_period``, ``current_period``;
             - ``previous``, ``current``, ``change`` (current - previous) and ``change_rel``
               (change / |previous|, NaN when previous is 0 or missing);
-            - ``low``, ``high``: the current period's bootstrap percentile interval (NaN
-              when none was computed) and ``outside_interval``: True when the previous
-              value lies outside it, i.e. the change is larger than resampling the current
-              year's events would produce (NA without an interval);
+            - ``low``, ``high``: the 95% bootstrap interval of the *difference* (current -
+              previous), both periods' events resampled
+              (:func:`peernet.metrics.bootstrap_change`), for every Grid element score and
+              headline network metric of two consecutive periods (NaN elsewhere, and with
+              ``bootstrap=0``);
+            - ``real`` (bool): the interval of the difference excludes 0, a change
+              resampling the meetings does not produce by chance; ``tested`` (bool): the
+              change has such an interval. A change not tested is never called real (nor
+              noise): with ``bootstrap=0`` no change is real;
+            - ``detectable``: the smallest change of the number the next period could call
+              real, if it is as noisy as this one;
             - ``direction`` (+1 higher is better, -1 lower is better, 0 neither) and
               ``assessment`` (``better``, ``worse``, ``no change``, ``changed``, ``n/a``);
             - ``salience``: how much the change deserves a reader's attention (what
               :meth:`highlights` ranks by; see its Notes).
         """
         if len(self.periods) < 2 and (previous is None or current is None):
-            raise ValueError("changes() needs two periods; evaluate(net, periods=[...]) was "
-                             f"given {list(self.periods)}")
+            why = self.meta.get("baseline")
+            raise ValueError("changes() needs two periods; this evaluation of "
+                             f"{list(self.periods)} is a baseline"
+                             + (f" ({why})" if why else "")
+                             + ": ev.baseline is True and it has nothing to compare")
         prev = self.previous if previous is None else previous
         cur = self.current if current is None else current
         if prev is None:  # one period, and no previous= given (checked above)
@@ -373,10 +434,14 @@ class Evaluation(Memoized):
         change = cur - prev
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(prev.abs() > 0, change / prev.abs(), np.nan)
-        has_iv = m["low"].notna() & m["high"].notna()
-        outside = pd.array(np.where(has_iv, (prev < m["low"]) | (prev > m["high"]), False),
-                           dtype="boolean")
-        outside[~has_iv.to_numpy() | prev.isna().to_numpy()] = pd.NA
+        d = self.differences
+        d = d[(d["previous_period"] == previous) & (d["current_period"] == current)]
+        m = m.drop(columns=["low", "high"]).merge(
+            d[["section", "metric", "low", "high", "real", "tested", "detectable"]],
+            on=["section", "metric"], how="left")
+        tested = m["tested"].astype("boolean").fillna(False).to_numpy(dtype=bool) \
+            & prev.notna().to_numpy() & cur.notna().to_numpy()
+        real = m["real"].astype("boolean").fillna(False).to_numpy(dtype=bool) & tested
         direction = m["direction_b"].fillna(m["direction_a"]).fillna(0).astype("int64")
         unit = m["unit_b"].where(m["unit_b"].notna(), m["unit_a"]).fillna("")
         out = pd.DataFrame({
@@ -385,7 +450,8 @@ class Evaluation(Memoized):
                 m["section"], m["item"], m["metric"], strict=True)],
             "unit": unit, "previous_period": previous, "current_period": current,
             "previous": prev, "current": cur, "change": change, "change_rel": rel,
-            "low": m["low"], "high": m["high"], "outside_interval": outside,
+            "low": m["low"].astype("float64"), "high": m["high"].astype("float64"),
+            "real": real, "tested": tested, "detectable": m["detectable"].astype("float64"),
             "direction": direction})
         tol = 1e-9
         moved = change.abs() > tol
@@ -401,15 +467,15 @@ class Evaluation(Memoized):
         return out.reset_index(drop=True)[CHANGE_COLUMNS]
 
     def highlights(self, n: int = 5) -> list[str]:
-        """The ``n`` changes most worth a reader's attention, as plain sentences.
+        """The ``n`` changes most worth a reader's attention, as plain sentences (none for a
+        baseline, :attr:`baseline`).
 
         Notes
         -----
-        Each change gets a salience (column ``salience`` of :meth:`changes`):
+        Each change gets a salience (column ``salience`` of :meth:`changes`), which does not
+        depend on the bootstrap:
 
         - a Grid element score: its change in points / 10 (a 10-point move weighs 1);
-        - a metric with a bootstrap interval: change / half-width of the interval (1 =
-          at the edge of what resampling events produces), halved when inside it;
         - a share (0-1): change / 0.10; a count or other number: relative change / 0.25,
           where the previous value was at least 5 (small numbers swing by chance);
         - a group (region, sector, organization, language): its active members as a count,
@@ -422,15 +488,25 @@ class Evaluation(Memoized):
         things; single organizations are left to the tables. Changes a reader cannot judge
         (neither better nor worse) weigh half. The sentences are written by
         :func:`peernet.report.narrative.highlights`.
+
+        Uncertainty: a change that was tested (``tested``: its difference has a bootstrap
+        interval) and is not ``real`` is noise and is never a highlight; a real one says so,
+        with the interval of the change. Changes that cannot be tested (counts of members,
+        survey and checklist figures) are ranked as they are. The bootstrap therefore only
+        removes findings, never reorders them: with ``bootstrap=0`` nothing is tested, no
+        change is called real, and the Grid and network sentences end "(no interval)".
         """
         if n < 1:
             raise ValueError(f"n must be a positive number of highlights; got {n!r}")
+        if self.baseline:
+            return []
         return highlights(self.changes(), self.layers, indicator_labels(self.scores), n)
 
     def summary(self) -> str:
         """A paragraph an evaluator could paste: the period, the Grid, the highlights."""
         lines = [f"{self.net.name}: evaluation of {self.current}"
-                 + (f" against {self.previous}." if self.previous else ".")]
+                 + (f" against {self.previous}." if self.previous else
+                    f", the baseline ({self.meta.get('baseline') or 'one period'}).")]
         lines.append(self.scores[self.current].summary())
         if self.previous is not None:
             lines += [f"- {h}" for h in self.highlights()]
@@ -448,12 +524,9 @@ class Evaluation(Memoized):
 
 
 # ---------------------------------------------------------------------- evaluate
-#: A period as evaluate takes it: a label, a (start, end) pair or a Window.
-PeriodLike = str | Window | tuple[Any, Any]
-
-
 def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
-             rubric: str | Path | None = None, bootstrap: int = 200, seed: int = 0,
+             rubric: str | Path | None = None, bootstrap: int = 200,
+             grid_bootstrap: int | None = None, seed: int = 0,
              start_month: int = 7, inputs: str | Path | Sequence[str | Path] | None = None,
              progress: Callable[[str], Any] | None = None) -> Evaluation:
     """Evaluate a network over several periods, side by side.
@@ -468,14 +541,27 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         arbitrary windows as ``(start, end)`` pairs (``[("2013-06-24", "2013-06-29"),
         ("2013-07-01", "2013-07-06")]``; naive bounds in the network's zone, end excluded),
         named by their dates in tables and the report (default: the last two calendar
-        years with data).
+        years with data). One period (``["2025"]``, the CLI's ``--compare none``) gives a
+        baseline: that period's numbers with no comparison (:attr:`Evaluation.baseline`).
+        Leading periods without interactions, or that the data cover too little of to
+        compare with, are dropped (a network's first year has nothing before it): what is
+        left of one period is a baseline too, and ``meta["baseline"]`` says why.
     rubric : str or Path, optional
         Your own rubric file for :func:`peernet.score` (default: the shipped rubric).
     bootstrap : int, default 200
-        Resamples of the evaluated (last) period's events for the percentile intervals of
-        its headline network metrics (:data:`BOOTSTRAP_METRICS`, with
-        :func:`peernet.metrics.bootstrap`); :meth:`Evaluation.changes` tests last period's
-        value against them. 0 skips them (200 take about a second on the 150-member sample).
+        Resamples of each period's events for the percentile intervals of every Grid
+        element score and headline network metric
+        (:data:`~peernet.evaluation_steps.BOOTSTRAP_METRICS`, sector E-I included), and of
+        their change between consecutive periods, both periods resampled
+        (:func:`peernet.metrics.bootstrap_change`): :meth:`Evaluation.changes` calls a
+        change ``real`` only when the interval of the difference excludes 0. 0 skips them:
+        no change is then called real (``tested`` is False everywhere) and the highlights
+        say "no interval". About a second for 200 on the 150-member sample.
+    grid_bootstrap : int, optional
+        Resamples for the Grid's element scores, each of which rescores every indicator
+        (about half a second a resample and period on the sample). Default:
+        ``min(bootstrap, 50)`` (:data:`~peernet.evaluation_steps.GRID_BOOTSTRAP`); 0 leaves
+        the Grid without intervals.
     seed : int, default 0
         Seed of the bootstrap (recorded in ``meta``).
     start_month : int, default 7
@@ -493,8 +579,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     Raises
     ------
     ValueError
-        A period label that cannot be read, periods out of order or repeated, or a period
-        in which nothing happened.
+        A period label that cannot be read, periods out of order or repeated, or an
+        evaluated period (or one between two with data) in which nothing happened.
 
     Examples
     --------
@@ -514,17 +600,11 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         raise ValueError(f"bootstrap must be a number of resamples >= 0; got {bootstrap!r}")
     root = net.root
     say = progress if callable(progress) else (lambda _msg: None)
-    windows = _check_periods(root, periods, start_month)
+    windows = check_periods(root, periods, start_month)
     labels = [w.label for w in windows]
     slices = {w.label: root.period(w) for w in windows}
-    empty = [p for p, s in slices.items() if len(s.interactions) == 0]
-    if empty:
-        data_span = root.span()
-        where = (f"the data run from {data_span[0].tz_convert(root.tz).date()} to "
-                 f"{data_span[1].tz_convert(root.tz).date()}" if data_span else "the data "
-                 "hold no interactions")
-        raise ValueError(f"no interactions in period(s) {empty}; {where}. Choose periods "
-                         f"with data (periods=[...], CLI --year/--compare)")
+    labels, baseline = baseline_periods(root, slices, labels)
+    slices = {p: slices[p] for p in labels}
 
     scores, netrows, members, followup = {}, [], [], []
     for p, s in slices.items():
@@ -536,31 +616,38 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                               "value": pd.to_numeric(pd.Series(nm.to_numpy()),
                                                      errors="coerce").to_numpy("float64")})
         frame = frame[frame["value"].notna() | frame["metric"].isin(METRICS)]
-        last = p == labels[-1]
-        if bootstrap and last:
-            say(f"bootstrap intervals of {p} ({bootstrap} resamples of its events)")
-            iv = _intervals(s, bootstrap, seed)
-        else:
-            iv = None
-        if iv is not None and len(iv):
-            frame = frame.merge(iv, on="metric", how="left")
-        else:
-            frame = frame.assign(low=np.nan, high=np.nan)
         netrows.append(frame)
         mm = member_metrics(s)
         members.append(mm.assign(period=p)[["period", *mm.columns]])
         followup.append(followup_table(s, p))
 
+    if grid_bootstrap is None:
+        grid_bootstrap = min(int(bootstrap), GRID_BOOTSTRAP)
+    elif isinstance(grid_bootstrap, bool) or not isinstance(grid_bootstrap, int | np.integer) \
+            or grid_bootstrap < 0:
+        raise ValueError(f"grid_bootstrap must be a number of resamples >= 0; got "
+                         f"{grid_bootstrap!r}")
+    iv, diffs = uncertainty(slices, int(bootstrap), seed, rubric, say,
+                            n_grid=int(grid_bootstrap) if bootstrap else 0)
+    say("mixing against chance")
+    mixing = mixing_table(slices, seed)
+    network = pd.concat(netrows, ignore_index=True).merge(
+        iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
+        on=["period", "metric"], how="left")
+
     say("participation and retention")
     span = root.between(window_of(slices[labels[0]]).start,
                         window_of(slices[labels[-1]]).end)
     quarterly = participation(span, freq="QS")
-    annual = participation_by_period(root, slices)
-    ties = _ties(slices)
+    annual, not_applicable = first_observed(root, participation_by_period(root, slices),
+                                             slices)
+    ties = tie_changes(slices)
     groups = pd.concat([group_participation(s, p) for p, s in slices.items()],
                        ignore_index=True)
     meta = {
         "peernet_version": __version__,
+        "baseline": baseline,
+        "not_applicable": not_applicable,
         "rubric": str(scores[labels[-1]].rubric_source
                       or ("default" if rubric is None else rubric)),
         "rubric_version": scores[labels[-1]].rubric_version,
@@ -569,97 +656,26 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                     for p, s in slices.items()},
         "tz": root.tz,
         "bootstrap": int(bootstrap),
+        "grid_bootstrap": int(grid_bootstrap) if bootstrap else 0,
         "seed": int(seed),
         "layout_seed": 0,
         "start_month": int(start_month),
-        "inputs": _hashes(inputs),
+        "inputs": input_hashes(inputs),
         "name": root.name,
     }
     return Evaluation(net=root, periods=tuple(labels), slices=slices, scores=scores,
-                      network=pd.concat(netrows, ignore_index=True), annual=annual,
+                      network=network, annual=annual,
                       participation=quarterly, members=pd.concat(members, ignore_index=True),
                       groups=groups, followup=pd.concat(followup, ignore_index=True),
-                      ties=ties, meta=meta)
+                      ties=ties, meta=meta, intervals=iv, differences=diffs, mixing=mixing)
 
 
 # ---------------------------------------------------------------------- helpers
-def _check_periods(root: PeerNetwork, periods: Sequence[PeriodLike] | None,
-                   start_month: int) -> list[Window]:
-    """The windows of ``periods`` (labels, (start, end) pairs or Windows) in the network's
-    zone, checked: readable, distinct, oldest first."""
-    if periods is None:
-        span = root.span()
-        if span is None:
-            raise ValueError("evaluate: the network holds no interactions")
-        last = span[1].tz_convert(root.tz).year
-        periods = [str(last - 1), str(last)]
-    if isinstance(periods, str) or not isinstance(periods, Sequence) or len(periods) == 0:
-        raise ValueError(f"periods must be a list of period labels such as ['2024', '2025'] "
-                         f"or of (start, end) pairs; got {periods!r}")
-    windows = []
-    for p in periods:
-        if not isinstance(p, str | Window | tuple):
-            raise ValueError(f"a period is a label ('2025', '2013-06-24..2013-06-29'), a "
-                             f"(start, end) pair or a Window; got {p!r}")
-        windows.append(parse_period(p, tz=root.tz, start_month=start_month))
-    labels = [w.label for w in windows]
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"periods must not repeat; got {list(periods)}")
-    starts = [w.start for w in windows]
-    if starts != sorted(starts):
-        raise ValueError(f"periods must be in time order, oldest first; got {list(periods)}")
-    return windows
-
-
 def _stack(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     parts = [df.assign(period=p)[["period", *[c for c in df.columns if c != "period"]]]
              for p, df in frames.items() if len(df)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_)
-
-
-def _hashes(inputs: str | Path | Sequence[str | Path] | None) -> list[dict[str, str]]:
-    if inputs is None:
-        return []
-    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file()
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
-        elif p.is_file():
-            files.append(p)
-    out = []
-    for f in files:
-        digest = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for chunk in iter(partial(fh.read, 1 << 20), b""):
-                digest.update(chunk)
-        base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else f.parent
-        out.append({"file": str(f.relative_to(base)) if f.is_relative_to(base) else f.name,
-                    "sha256": digest.hexdigest(), "bytes": str(f.stat().st_size)})
-    return out
-
-
-def _intervals(s: PeerNetwork, n: int, seed: int) -> pd.DataFrame | None:
-    """Bootstrap percentile intervals of the headline network metrics of one slice."""
-    res = bootstrap_metrics(s, list(BOOTSTRAP_METRICS), n=n, seed=seed)
-    return pd.DataFrame({"metric": res["metric"].astype("str"),
-                         "low": res["low"].astype("float64"),
-                         "high": res["high"].astype("float64")})
-
-
-def _ties(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:
-    """:func:`peernet.metrics.tie_change` of each pair of consecutive periods, one row each."""
-    labels = list(slices)
-    rows = [tie_change(slices[a], slices[b]).to_frame().T.assign(period=b, previous_period=a)
-            for a, b in zip(labels, labels[1:], strict=False)]
-    if not rows:
-        return pd.DataFrame(columns=["period", "previous_period"])
-    out = pd.concat(rows, ignore_index=True)
-    first = ["period", "previous_period"]
-    return out[first + [c for c in out.columns if c not in first]]

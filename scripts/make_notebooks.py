@@ -309,13 +309,13 @@ fig"""),
 ## What changed, and is it more than noise?
 
 `ev.changes()` lists every metric and indicator with last year's value, this year's, the
-change, and for the headline network metrics whether last year's value lies outside this
-year's **bootstrap interval** (the year's events resampled 200 times). A change inside the
-interval could be chance."""),
+change, and for every Grid element and headline network metric the **bootstrap interval of
+the change** (`low`, `high`: both years' events resampled) and whether it is `real` (the
+interval excludes 0). A change that is not real could be chance."""),
     ("code", """\
 ch = ev.changes()
-ch[ch["section"] == "network"][["metric", "previous", "current", "change", "low", "high",
-                                "outside_interval"]].round(3)"""),
+ch[ch["section"].isin(["grid", "network"]) & ch["tested"]][
+    ["metric", "previous", "current", "change", "low", "high", "real"]].round(3)"""),
     ("code", """\
 ch[ch["section"] == "region"][["item", "metric", "previous", "current", "change"]]"""),
     ("md", """\

@@ -181,3 +181,63 @@ def test_the_cli_loads_through_the_guarded_api(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert rc == 2 and len(err.splitlines()) == 1
     assert err.startswith("peernet: error: events.csv")
+
+
+# ------------------------------------------------------------------ baselines (issue 16)
+TRIAL = str(pn.datasets.sample_path("riverbend").parents[2] / "tests" / "fixtures" / "trial")
+
+
+def _davis_folder(tmp_path):
+    folder = tmp_path / "davis"
+    pn.save(pn.load_sample("davis"), folder)
+    return str(folder)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which, year, extra, reason", [
+    ("davis", "1936", [], "no earlier period to compare with: no interactions in 1935 "
+                          "(the data start on 1936-02-23)"),
+    ("riverbend", "2023", [], "no earlier period to compare with: no interactions in 2022 "
+                              "(the data start on 2023-01-01)"),
+    ("trial", "2024", ["--tz", "America/New_York"], "no earlier period to compare with: no "
+                                                    "interactions in 2023 (the data start on "
+                                                    "2024-11-19)"),
+    ("riverbend", "2025", ["--compare", "none"], "no comparison asked for (one period; CLI "
+                                                 "--compare none)"),
+])
+def test_first_year_gives_a_baseline_report(which, year, extra, reason, tmp_path, capsys):
+    path = {"davis": _davis_folder, "riverbend": lambda _: SAMPLE,
+            "trial": lambda _: TRIAL}[which](tmp_path)
+    out = tmp_path / "report"
+    rc = main(["evaluate", path, "--year", year, "--out", str(out), "--bootstrap", "0",
+               *extra])
+    stdout, _ = capsys.readouterr()
+    assert rc == 0
+    assert stdout.splitlines()[1] == f"Baseline report of {year}: {reason}."
+    assert "Headline findings" not in stdout
+    page = (out / "index.html").read_text()
+    assert "It is the network&#39;s baseline" in page or "It is the network's baseline" in page
+    assert "since " + str(int(year) - 1) not in page   # no comparison with the year before
+
+
+def test_compare_takes_a_year_or_none(monkeypatch, tmp_path, capsys):
+    seen = {}
+
+    def fake_evaluate(net, **kwargs):
+        seen.update(kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pn, "evaluate", fake_evaluate)
+    main(["evaluate", SAMPLE, "--year", "2025", "--compare", "none", "--out",
+          str(tmp_path / "r")])
+    assert seen["periods"] == ["2025"]
+    main(["evaluate", SAMPLE, "--year", "2025", "--compare", "None", "--fiscal-start", "7",
+          "--out", str(tmp_path / "r")])
+    assert seen["periods"] == ["FY2025"]
+    capsys.readouterr()
+    rc = main(["evaluate", SAMPLE, "--year", "2025", "--compare", "last", "--out",
+               str(tmp_path / "r")])
+    assert rc == 2
+    assert capsys.readouterr().err.strip() == (
+        "peernet: error: --compare must be a year such as 2024 or 'none' (a baseline report, "
+        "no comparison); got 'last'")

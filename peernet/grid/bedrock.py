@@ -85,21 +85,40 @@ def voice_equality(ctx: Context) -> Value:
 
 
 # ------------------------------------------------------------------------------- time
-@indicator(needs="members.joined or any dated record")
+#: A member first seen this close to the start of the records may have been there before:
+#: their tenure from first activity is censored (a lower bound).
+CENSOR_DAYS = 60
+
+
+@indicator(needs="members.joined (the records' first date is only a lower bound)")
 def network_age(ctx: Context) -> Value:
-    """Years from the first record of the network to the end of the period."""
+    """Years from the network's first known date to the end of the period.
+
+    The first date is the earliest ``members.joined``. When no member joined before the
+    records begin, the start of the records is only a lower bound (the network may be older:
+    censored): the indicator is then insufficient data, with the lower bound in its note,
+    never a young network's low score.
+    """
     root = ctx.net.root
-    firsts = []
-    if "joined" in root.members.columns and root.members["joined"].notna().any():
-        firsts.append(root.members["joined"].min())
-    for df, col in ((root.interactions, "timestamp"), (root.events, "start")):
-        if len(df) and df[col].notna().any():
-            firsts.append(df[col].min())
-    if not firsts or ctx.bounds is None:
+    if ctx.bounds is None:
         return no_data("no dated records")
-    first = min(firsts)
-    years = (ctx.bounds[1] - first) / pd.Timedelta(days=DAYS_PER_YEAR)
-    return Value(max(float(years), 0.0), f"first record {first.tz_convert(ctx.net.tz).date()}")
+    firsts = [df[col].min() for df, col in ((root.interactions, "timestamp"),
+                                            (root.events, "start"))
+              if len(df) and df[col].notna().any()]
+    start = min(firsts) if firsts else None
+    joined = None
+    if "joined" in root.members.columns and root.members["joined"].notna().any():
+        joined = root.members["joined"].min()
+    if joined is None or (start is not None and joined >= start):
+        if start is None:
+            return no_data("no dated records")
+        years = max((ctx.bounds[1] - start) / pd.Timedelta(days=DAYS_PER_YEAR), 0.0)
+        return no_data(f"censored: the records start on {start.tz_convert(ctx.net.tz).date()}"
+                       f", so the network is at least {years:.1f} years old; give "
+                       f"members.joined dates to measure its age")
+    years = (ctx.bounds[1] - joined) / pd.Timedelta(days=DAYS_PER_YEAR)
+    return Value(max(float(years), 0.0),
+                 f"first member joined {joined.tz_convert(ctx.net.tz).date()}")
 
 
 @indicator(needs="events (start)")
@@ -142,9 +161,15 @@ def retention(ctx: Context) -> Value:
     return share(kept, int(before.sum()), "of last period's active members active again")
 
 
-@indicator(needs="members.joined (else first activity)")
+@indicator(needs="members.joined (else first activity, censored at the records' start)")
 def median_tenure(ctx: Context) -> Value:
-    """Median years since joining of the period's active members, at the period's end."""
+    """Median years since joining of the period's active members, at the period's end.
+
+    A member without a ``joined`` date counts from their first activity; one first seen
+    within :data:`CENSOR_DAYS` days of the start of the records may have joined earlier
+    (censored: the tenure is a lower bound). When half or more of the active members are
+    censored the median is unknown (insufficient data, with its lower bound in the note).
+    """
     active = ctx.active
     if len(active) == 0 or ctx.bounds is None:
         return no_data("no active members")
@@ -155,15 +180,27 @@ def median_tenure(ctx: Context) -> Value:
         j = root.members.drop_duplicates("member_id").set_index("member_id")["joined"]
         joined = j.reindex(active)
     missing = joined.isna()
+    censored = pd.Series(False, index=active)
     if missing.any():
         i = root.interactions
-        first = i.groupby("source", observed=True)["timestamp"].min()
-        joined = joined.where(~missing, first.reindex(active))
+        first = i.groupby("source", observed=True)["timestamp"].min().reindex(active)
+        joined = joined.where(~missing, first)
+        start = i["timestamp"].min()
+        censored = missing & (first < start + pd.Timedelta(days=CENSOR_DAYS)).fillna(False)
         note = ("from first activity (no joined dates)" if missing.all()
                 else f"joined dates, first activity for {int(missing.sum())} members")
     years = (ctx.bounds[1] - joined.dropna()) / pd.Timedelta(days=DAYS_PER_YEAR)
     if len(years) == 0:
         return no_data("no join dates")
+    n_cens = int(censored.sum())
+    if n_cens:
+        since = root.interactions["timestamp"].min().tz_convert(ctx.net.tz).date()
+        if 2 * n_cens >= len(years):
+            return no_data(f"censored: {n_cens} of {len(years)} active members were already "
+                           f"active when the records start on {since}, so the median "
+                           f"tenure is at least {float(years.median()):.1f} years; give "
+                           f"members.joined dates to measure it")
+        note += f"; {n_cens} already active when the records start ({since}): at least"
     return Value(float(years.median()), note)
 
 

@@ -344,12 +344,23 @@ class Context:
                             f"{type(prev).__name__}")
         if len(prev.interactions) == 0 and len(prev.problems) == 0:
             return None
+        if prev.window is not None and self.net.window is not None \
+                and short_history(prev, self.net) is not None:
+            return None
         same = prev.root is self.net.root
         return Context(prev, previous=False, ids=None if same else self.ids)
 
     def prev_note(self) -> str:
+        """Why :attr:`previous` is None (an indicator of change is insufficient data)."""
         if self.net.window is None and self._previous_arg is None:
             return "no previous period: the network is not sliced (use net.period('2025'))"
+        prev = self._previous_arg if isinstance(self._previous_arg, PeerNetwork) else (
+            self.net.previous() if self.net.window is not None and self._previous_arg is None
+            else None)
+        if prev is not None and prev.window is not None and self.net.window is not None:
+            why = short_history(prev, self.net)
+            if why is not None:
+                return why
         return "no data in the previous period"
 
     # -- surveys -------------------------------------------------------------------
@@ -359,6 +370,46 @@ class Context:
         if len(self.net.surveys) == 0:
             return None
         return survey_network_figures(self)
+
+
+#: An earlier period is comparable when its data cover at least this share of the days the
+#: current period's data cover: records that start a few weeks or months into the year still
+#: count, a history of a day, a week or a quarter against a year does not.
+MIN_HISTORY_SHARE = 0.75
+
+
+def covered_days(net: PeerNetwork) -> float:
+    """Days of a slice's window inside the whole network's data span (0 when none)."""
+    w, span = net.window, net.root.span()
+    if w is None or span is None:
+        return math.nan if w is None else 0.0
+    lo = max(w.start_utc, span[0])
+    hi = min(w.end_utc, span[1] + pd.Timedelta(seconds=1))
+    return max((hi - lo) / pd.Timedelta(days=1), 0.0)
+
+
+def short_history(previous: PeerNetwork, current: PeerNetwork) -> str | None:
+    """Why ``previous`` cannot be compared with ``current`` (None: it can).
+
+    An earlier period is absent when nothing happened in it, and too short when the data
+    cover less of it than :data:`MIN_HISTORY_SHARE` of what they cover of the current
+    period (data that begin in November make "new" everything of the next year). Used by
+    the Grid's indicators of change (``retention``, ``tie_persistence``,
+    ``periphery_to_core``, ``new_cross_org_ties_per_member``) and by
+    :func:`peernet.evaluate` (such an earlier period makes the evaluation a baseline).
+    """
+    if len(previous.interactions) == 0:
+        return "no data in the previous period"
+    before, now = covered_days(previous), covered_days(current)
+    if not (math.isfinite(before) and math.isfinite(now)) or now <= 0:
+        return None
+    if before < MIN_HISTORY_SHARE * now:
+        start = previous.root.span()
+        since = "" if start is None else \
+            f" (the data start on {start[0].tz_convert(previous.root.tz).date()})"
+        return (f"the previous period is shorter: its data cover {before:.0f} days{since} "
+                f"against {now:.0f} in this one")
+    return None
 
 
 def root_cache(root: PeerNetwork, key: str, build: Callable[[], Any]) -> Any:

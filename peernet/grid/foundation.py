@@ -320,21 +320,6 @@ def median_days_to_solve(ctx: Context) -> Value:
     return Value(float(days.median()), f"{len(days)} solved problems")
 
 
-@indicator(needs="members.org; problems.helpers or help interactions")
-def help_across_orgs(ctx: Context) -> Value:
-    """Share of help given (problem helpers to the one who raised it, help interactions)
-    across organizations (:func:`peernet.metrics.followup.help_across_orgs`; the same
-    number as the follow-up table's ``share_help_across_orgs``)."""
-    if ctx.org_code is None:
-        return no_data("members have no org")
-    if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
-        return no_data("no problem log and no help interactions")
-    t = followup.help_across_orgs(ctx.net)
-    if t.den == 0:
-        return no_data("no help between members with a known org in the period")
-    return share(t.num, t.den, "acts of help crossed organizations")
-
-
 @indicator(needs="problems: raised_by, helpers")
 def share_members_solving(ctx: Context) -> Value:
     """Share of active members who raised a problem or helped solve one."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..metrics import followup
 from ..metrics.mixing import chance_cross_share
 from ..ties import NS_NAT, ns
 from .context import Context, Value, indicator, no_data, root_cache
 
-__all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing"]
+__all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing", "help_across_orgs"]
 
 
 def _codes(ctx: Context, column: str) -> np.ndarray | None:
@@ -92,3 +93,35 @@ def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
     if not mine.any():
         return no_data("no newcomer with a direct tie")
     return _ratio(ctx, "org", keys[mine], "newcomer tie pairs")
+
+
+@indicator(needs="members.org; problems.helpers or help interactions")
+def help_across_orgs(ctx: Context) -> Value:
+    """Share of help given across organizations, relative to chance.
+
+    Help: problem helpers to the one who raised the problem, and interactions of kind
+    ``help`` (:func:`peernet.metrics.followup.help_given`). Observed: the share of acts of
+    help between two members of different organizations (the follow-up table's
+    ``share_help_across_orgs``); chance: the cross-organization share random relabelling of
+    the members who gave or received help gives (:func:`peernet.metrics.chance_cross_share`).
+    1 = help crosses organizations as often as if the organization did not matter.
+    """
+    if ctx.org_code is None:
+        return no_data("members have no org")
+    if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
+        return no_data("no problem log and no help interactions")
+    pairs = followup.help_given(ctx.net)
+    g, r = ctx.codes(pairs["giver"].astype("str")), ctx.codes(pairs["receiver"].astype("str"))
+    og = np.where(g >= 0, ctx.org_code[np.maximum(g, 0)], -1)
+    orc = np.where(r >= 0, ctx.org_code[np.maximum(r, 0)], -1)
+    known = (og >= 0) & (orc >= 0)
+    if not known.any():
+        return no_data("no help between members with a known org in the period")
+    observed = float((og[known] != orc[known]).mean())
+    people = np.unique(np.concatenate([g[known], r[known]]))
+    expected = chance_cross_share(pd.Series(ctx.org_code[people]))
+    if not expected > 0:
+        return no_data("everyone who gave or received help is in one organization")
+    return Value(observed / expected,
+                 f"{observed:.0%} of {int(known.sum())} acts of help cross organizations; "
+                 f"{expected:.0%} would by chance")

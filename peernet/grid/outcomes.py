@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .._cache import cached
 from ..ties import ns, person_ties
 from .context import (
     DIRECT_KINDS,
@@ -86,12 +87,19 @@ def survey_learning(ctx: Context, item: str = "learning") -> Value:
 
 @indicator(needs="members.org and direct interactions (whole history)")
 def new_cross_org_ties_per_member(ctx: Context) -> Value:
-    """Cross-organization tie pairs first seen in this period, per active member."""
+    """Cross-organization tie pairs first seen in this period, per active member.
+
+    "New" is against the whole history before the period; insufficient data when the
+    previous period is absent or shorter than this one (:func:`~peernet.grid.context.
+    short_history`): against a history of a day or a week nearly every tie is new.
+    """
     if ctx.org_code is None:
         return no_data("members have no org")
     n_active = int(ctx.active_mask.sum())
     if n_active == 0 or ctx.bounds is None:
         return no_data("no active members")
+    if ctx.previous is None:   # everything is "new" against no history, or a short one
+        return no_data(ctx.prev_note())
     cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
     history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
     old = ctx.tie_keys(history, history.first < int(ns(pd.Series([ctx.bounds[0]]))[0]))
@@ -100,23 +108,25 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
 
 
 def _core(ctx: Context) -> np.ndarray:
-    """Core members (mask): distinct tie partners at or above the period's 75th percentile
-    among active members, and at least one."""
-    k = ctx.pair_keys
-    deg = np.bincount(np.concatenate([k // ctx.n, k % ctx.n]), minlength=ctx.n)
-    d = deg[ctx.active_mask]
-    if len(d) == 0:
-        return np.zeros(ctx.n, dtype=bool)
-    cut = max(float(np.percentile(d, 75)), 1.0)
-    return ctx.active_mask & (deg >= cut)
+    """Core members (mask over member codes): the core of the Borgatti-Everett model of the
+    period's direct ties (:func:`peernet.metrics.core_periphery`)."""
+    from ..metrics.coreperiphery import core_periphery
+
+    def build() -> np.ndarray:
+        cp = core_periphery(ctx.net)
+        return ctx.mask(cp.loc[cp["core"].to_numpy(dtype=bool), "member_id"].astype("str"))
+
+    return cached(ctx, ("grid", "core"), build)
 
 
 @indicator(needs="direct interactions in this and the previous period")
 def periphery_to_core(ctx: Context) -> Value:
     """Share of last period's peripheral members (active in both) who are core now.
 
-    Core: distinct tie partners at or above the period's 75th percentile among active
-    members (and at least one); periphery: active but not core.
+    Core and periphery: the discrete core-periphery model of each period's direct ties
+    (Borgatti & Everett 1999, :func:`peernet.metrics.core_periphery`, the ``position`` of
+    :func:`peernet.member_metrics`); periphery: active but not core (isolates included).
+    Insufficient data when the previous period is absent or shorter than this one.
     """
     prev = ctx.previous
     if prev is None:

@@ -234,7 +234,7 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
     --------
     >>> g = pn.score(pn.load_sample("davis").period("1936"))
     >>> g.layers.set_index("element").loc[["trust", "time", "space"], "band"].tolist()
-    ['insufficient data', 'emerging', 'developing']
+    ['insufficient data', 'insufficient data', 'developing']
     """
     r = load_rubric(rubric)
     ctx = Context(net, previous)

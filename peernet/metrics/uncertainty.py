@@ -89,7 +89,8 @@ def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
 
 
 def bootstrap(net: PeerNetwork, metric: Callable[[Any], Any] | str | Sequence[str], *, n: int = 200,
-              seed: int = 0, ci: float = 0.95, correct_bias: bool = True) -> pd.DataFrame:
+              seed: int = 0, ci: float = 0.95, correct_bias: bool = True,
+              rubric: Any = None) -> pd.DataFrame:
     """Percentile bootstrap intervals of any metric, resampling events.
 
     Each replicate draws the slice's events with replacement (with everything that happened
@@ -114,6 +115,8 @@ def bootstrap(net: PeerNetwork, metric: Callable[[Any], Any] | str | Sequence[st
     correct_bias : bool, default True
         Shift the interval by the bootstrap estimate of bias (median of the replicates
         minus the value), see Notes. False gives the raw percentile interval.
+    rubric : optional
+        The rubric of ``"grid"`` (as :func:`peernet.score` takes it).
 
     Returns
     -------
@@ -155,7 +158,8 @@ def bootstrap(net: PeerNetwork, metric: Callable[[Any], Any] | str | Sequence[st
     True
     """
     _check(n, ci)
-    value, reps = _replicates(net, metric, n=n, rng=np.random.default_rng(seed))
+    value, reps = _replicates(net, metric, n=n, rng=np.random.default_rng(seed),
+                              rubric=rubric)
     low, high, bias = _interval(metric, value, reps, ci, correct_bias)
     out = pd.DataFrame({"metric": pd.array([str(x) for x in value.index], dtype="str"),
                         "value": value.to_numpy(float), "low": low, "high": high,

@@ -332,7 +332,8 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
                             empty="The Grid could not be scored.")
     if len(sc):
         shown = sc.copy()
-        for col in [c for c in shown.columns if c.startswith("score_") or c == "change"]:
+        for col in [c for c in shown.columns if c.startswith(("score_", "change"))
+                    or c in ("low", "high")]:
             shown[col] = shown[col].round(0)
         for col in ("layer", "element"):
             if col in shown.columns:
@@ -359,7 +360,7 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
                                                           strict=True)], dtype=bool)
         cols = ["previous", "current", "change", "change_rel", "low", "high", "salience"]
         ch.loc[hide, cols] = np.nan
-        for col in ("outside_interval", "direction", "assessment"):  # no direction either
+        for col in ("real", "tested", "direction", "assessment"):  # no direction either
             if col in ch.columns:
                 ch[col] = ch[col].astype("object").where(~hide, None)
         ch["suppressed"] = hide
@@ -547,7 +548,9 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
     period_text = ", ".join(f"{p} ({w['start']} to {w['end']})" for p, w in periods.items())
     title = title or f"{ev.net.name}: annual network evaluation {cur}"
     lead = (f"This report evaluates the peer network {ev.net.name} in {cur}"
-            + (f" and compares it with {prev}." if prev else ".")
+            + (f" and compares it with {prev}." if prev else
+               f". It is the network's baseline: {ev.meta.get('baseline') or 'one period'}; "
+               "later reports compare with it.")
             + " It scores the network on the Community Change Grid, maps who works with whom, "
               "and measures participation, problem solving and follow-up.")
     cards = _cards(ev)

@@ -83,7 +83,6 @@ def salience(ch: pd.DataFrame) -> np.ndarray:
     rel = ch["change_rel"].abs().to_numpy("float64")
     unit = np.where([is_share(u) for u in ch["unit"]], "share", ch["unit"].astype("str"))
     section = ch["section"].astype("str").to_numpy()
-    half = (ch["high"] - ch["low"]).to_numpy("float64") / 2
     big = np.fmax(prev, cur)
     out = np.where(unit == "share", delta / 0.10,
                    np.where(big >= 5, rel / 0.25, 0.0))
@@ -95,11 +94,6 @@ def salience(ch: pd.DataFrame) -> np.ndarray:
     out = np.where(np.isin(section, GROUP_BY),
                    np.where(unit == "share", 0.0, np.where(big >= 10, rel / 0.3, 0.0)), out)
     out = np.where(section == "org", out / 2, out)
-    iv = np.isfinite(half) & (half > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ivs = np.where(iv, delta / np.where(iv, half, 1), 0.0)
-    outside = ch["outside_interval"].fillna(False).to_numpy(dtype=bool)
-    out = np.where(iv, np.where(outside, ivs, ivs / 2), out)
     out = np.where(ch["direction"].to_numpy() == 0, out / 2, out)
     out = np.where(section == "indicator", out * 0.8, out)
     return np.nan_to_num(out, nan=0.0, posinf=0.0)
@@ -124,6 +118,8 @@ def highlights(ch: pd.DataFrame, layers: pd.DataFrame, labels: Mapping[str, str]
     periods (``Evaluation.layers``); ``labels``: :func:`indicator_labels`."""
     top = ch[(ch["salience"] > 0) & ch["change"].notna()]
     top = top[~top["section"].isin(["indicator_score", "org"])]
+    if "tested" in top.columns:   # a change tested and found inside the noise is no finding
+        top = top[~(top["tested"].astype(bool) & ~top["real"].astype(bool))]
     top = top.sort_values("salience", ascending=False, kind="stable")
     seen: set[str] = set()
     out: list[str] = []
@@ -160,6 +156,21 @@ def _driver(row: Any, ch: pd.DataFrame, labels: Mapping[str, str]) -> str:
         return (f"{name} ({number(r['previous'], r['unit'], style='prose')} to "
                 f"{number(r['current'], r['unit'], style='prose')})")
     return name
+
+
+def _interval(low: float, high: float, unit: str) -> str:
+    """The interval of a change in words: ``+12 to +47 points``."""
+    if is_share(unit):
+        digits = 1 if max(abs(low), abs(high)) < 0.1 else 0
+        return f"{low * 100:+.{digits}f} to {high * 100:+.{digits}f} percentage points"
+    if unit == "points":
+        return f"{low:+.0f} to {high:+.0f} points"
+    return f"{low:+.2f} to {high:+.2f}"
+
+
+def _any_tested(ch: pd.DataFrame) -> bool:
+    """Whether the changes were tested at all (False: the evaluation had no bootstrap)."""
+    return "tested" in ch.columns and bool(ch["tested"].astype(bool).any())
 
 
 def sentence(row: Any, ch: pd.DataFrame, layers: pd.DataFrame,
@@ -203,10 +214,11 @@ def sentence(row: Any, ch: pd.DataFrame, layers: pd.DataFrame,
                      f"{number(o['current'], o['unit'], style='prose')}")
     else:
         text = f"{row.label} {verb} from {prev} to {cur} ({delta})"
-    if not pd.isna(row.outside_interval):
-        text += (", beyond this year's bootstrap interval (unlikely to be noise)"
-                 if bool(row.outside_interval) else
-                 ", within this year's bootstrap interval (could be noise)")
+    if getattr(row, "tested", False) and getattr(row, "real", False):
+        text += (f", a real change (95% interval of the change "
+                 f"{_interval(row.low, row.high, row.unit)})")
+    elif row.section in ("grid", "network") and not _any_tested(ch):
+        text += " (no interval)"
     if judge:
         text += f": {judge}"
     return text + "."

@@ -111,19 +111,25 @@ def test_resource_and_problem_indicators(hand25):
     assert value(hand25, "problems_per_quarter") == pytest.approx(4 / QUARTERS_2025)
     assert value(hand25, "share_solved") == pytest.approx(0.5)
     assert value(hand25, "median_days_to_solve") == pytest.approx(20.0)  # 10 and 30 days
-    # c>a cross, b>a same, d>b cross (problem helpers), d>c same (help act)
-    assert value(hand25, "help_across_orgs") == pytest.approx(0.5)
+    # c>a cross, b>a same, d>b cross (problem helpers), d>c same (help act): 2 of 4 cross;
+    # a b (X), c d (Y) by chance: 1 - (2*1 + 2*1) / (4*3) = 2/3 -> 0.5 / (2/3)
+    assert value(hand25, "help_across_orgs") == pytest.approx(0.75)
     assert value(hand25, "share_members_solving") == pytest.approx(4 / 5)
 
 
-def test_outcome_indicators(hand25):
+def test_outcome_indicators(hand25, hand_net):
     assert value(hand25, "training_attendance_per_member") == pytest.approx(2 / 5)
     assert value(hand25, "share_trained") == pytest.approx(2 / 5)
     assert value(hand25, "survey_learning") == pytest.approx(100 * 3.5 / 4)
     # cross pairs ac ae ef bc, none seen before 2025
     assert value(hand25, "new_cross_org_ties_per_member") == pytest.approx(4 / 5)
-    # 2024 degrees a1 b2 d1 -> core {b}; 2025 degrees a3 b2 c3 d1 e2 -> core {a, c}
-    assert value(hand25, "periphery_to_core") == pytest.approx(1 / 2)
+    # the Borgatti-Everett core-periphery model of the direct ties: 2024 (ab, bd) has three
+    # tied members, too few for a split: no core, a b d peripheral; 2025 (ab ae ac cd ef bc)
+    # -> core {a, b, c} (fit 0.71). Of a b d (all active in 2025), a and b are core: 2 of 3
+    cp25 = pn.metrics.core_periphery(hand_net.period("2025"))
+    assert set(cp25.loc[cp25["core"], "member_id"]) == {"a", "b", "c"}
+    assert not pn.metrics.core_periphery(hand_net.period("2024"))["core"].any()
+    assert value(hand25, "periphery_to_core") == pytest.approx(2 / 3)
     assert value(hand25, "share_members_hosting") == pytest.approx(3 / 5)  # a, b, c
     assert value(hand25, "data_kept") == 1.0
     assert value(hand25, "outcome:m_up") == pytest.approx(0.5)
@@ -207,3 +213,48 @@ def test_listserv_only_network():
         assert math.isnan(value(g, name)), name
     scored = g.layers.loc[g.layers["has_data"], "element"].tolist()
     assert scored == ["trust", "communication"]  # 2 of 4 and 3 of 5 indicators have data
+
+
+# ------------------------------------------------------------ short histories (issue 18)
+def _starting(net: pn.PeerNetwork, start: str) -> pn.PeerNetwork:
+    """``net`` with every interaction and event before ``start`` left out."""
+    t0 = pd.Timestamp(start, tz="UTC")
+    i, e = net.interactions, net.events
+    return net.replace(interactions=i[(i["timestamp"] >= t0).to_numpy()].reset_index(drop=True),
+                       events=e[(e["start"] >= t0).to_numpy()].reset_index(drop=True))
+
+
+def test_a_week_of_history_makes_nothing_new(hand_net):
+    # only 2024-12-25.. before 2025: a week against the nine months 2025's data cover
+    net = hand_net.replace(interactions=pd.concat([
+        hand_net.interactions, pd.DataFrame({
+            "timestamp": [pd.Timestamp("2024-12-25 09:00", tz="UTC")], "source": ["a"],
+            "kind": ["message"], "target": ["c"]})], ignore_index=True))
+    week = _starting(net, "2024-12-20")
+    ind = pn.score(week.period("2025")).indicators.set_index("indicator")
+    for name in ("new_cross_org_ties_per_member", "periphery_to_core", "retention",
+                 "tie_persistence"):
+        assert not ind.at[name, "has_data"], name
+        assert ind.at[name, "note"] == ("the previous period is shorter: its data cover 7 "
+                                        "days (the data start on 2024-12-25) against 273 in "
+                                        "this one"), name
+    # with the whole of 2024 the same ties are counted: ac was seen in 2024, so 3 new
+    full = pn.score(net.period("2025")).indicators.set_index("indicator")
+    assert full.at["new_cross_org_ties_per_member", "value"] == pytest.approx(3 / 5)
+
+
+def test_age_and_tenure_from_the_start_of_the_records_are_censored(hand_net):
+    no_joined = hand_net.replace(members=hand_net.members.drop(columns=["joined"]))
+    ind = pn.score(no_joined.period("2025")).indicators.set_index("indicator")
+    assert not ind.at["network_age", "has_data"]
+    assert ind.at["network_age", "note"] == (
+        "censored: the records start on 2024-05-01, so the network is at least 1.7 years "
+        "old; give members.joined dates to measure its age")
+    # a b d first acted in May-June 2024, within 60 days of the start: 3 of 5 censored
+    assert not ind.at["median_tenure", "has_data"]
+    assert ind.at["median_tenure", "note"].startswith(
+        "censored: 3 of 5 active members were already active when the records start on "
+        "2024-05-01")
+    # joined dates measure both (2020-01-01 to the end of 2025: 6 years)
+    with_joined = pn.score(hand_net.period("2025")).indicators.set_index("indicator")
+    assert with_joined.at["network_age", "value"] == pytest.approx(2192 / YEAR_DAYS)

@@ -83,3 +83,45 @@ def test_removing_every_reply_lowers_communication_and_trust(riverbend, base):
     # no reply is the slowest possible answer, not missing data
     assert _indicator(g, "hours_to_first_reply")["has_data"]
     assert _indicator(g, "hours_to_first_reply")["score"] == 0
+
+
+def _year_repeated(net, year="2024"):
+    """Three copies of one year as the year before, itself and the year after: every date
+    moved, ids of events, threads, problems and actions made distinct. The roster loses
+    ``joined`` and ``left`` (one roster cannot date the newcomers of three copies)."""
+    y = net.period(year)
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for k in (-1, 0, 1):
+        off = pd.DateOffset(years=k)
+        for name in ("interactions", "events", "problems", "actions", "surveys", "checklist",
+                     "outcomes"):
+            df = getattr(y, name).copy()
+            for col in df.columns:
+                if str(df[col].dtype).startswith("datetime64"):
+                    df[col] = df[col] + off
+                if col in ("period", "wave"):
+                    df[col] = (df[col].astype(int) + k).astype(str)
+                if col in ("event_id", "thread_id", "message_id", "problem_id", "action_id") \
+                        and k:
+                    df[col] = df[col].where(df[col].isna(), df[col].astype(str) + f"~{k}")
+            tables.setdefault(name, []).append(df)
+    members = net.members.drop(columns=["joined", "left"])
+    return _rebuild(net, members=members, **{k: pd.concat(v, ignore_index=True)
+                                             for k, v in tables.items()})
+
+
+@pytest.mark.slow
+def test_an_unchanged_year_has_no_real_change(riverbend):
+    same = _year_repeated(riverbend)
+    ev = pn.evaluate(same, periods=["2024", "2025"], bootstrap=30, grid_bootstrap=12, seed=1)
+    ch = ev.changes()
+    tested = ch[ch["tested"]]
+    assert set(tested["section"]) == {"grid", "network"} and len(tested) >= 15
+    assert not ch["real"].any(), ch.loc[ch["real"], ["section", "metric", "change", "low",
+                                                      "high"]]
+    # the two years are the same year: Grid elements move by leap-day effects at most
+    grid = ch[ch["section"] == "grid"]
+    assert grid["change"].abs().max() < 2
+    assert (grid.loc[grid["tested"], "low"] < 0).all() and (
+        grid.loc[grid["tested"], "high"] > 0).all()
+    assert ev.highlights(5) == [h for h in ev.highlights(5) if "real change" not in h]

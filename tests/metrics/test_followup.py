@@ -11,8 +11,8 @@ from tests.grid.conftest import make_hand_net
 # follow-up metric -> the Grid indicator that shows the same number
 SAME = {"share_problems_solved": "share_solved", "median_days_to_solve": "median_days_to_solve",
         "share_problems_with_outcome": "problems_with_outcome",
-        "share_actions_on_time": "actions_closed_on_time",
-        "share_help_across_orgs": "help_across_orgs"}
+        "share_actions_on_time": "actions_closed_on_time"}
+# (the Grid's help_across_orgs is share_help_across_orgs divided by its chance value)
 
 
 def _both(net: pn.PeerNetwork, year: str) -> tuple[pd.Series, pd.Series]:

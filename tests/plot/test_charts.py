@@ -141,7 +141,7 @@ def test_grid_of_davis_hatches_what_attendance_cannot_show(davis):
     for _, row in s.layers.iterrows():
         hatch = cell(ax, row["element"]).get_hatch()
         assert hatch == ("///" if not row["has_data"] else None)
-    assert text(ax, "grid-score-time") == f"{s.element('time')['score']:.0f}"
+    assert text(ax, "grid-score-space") == f"{s.element('space')['score']:.0f}"
 
 
 def test_grid_of_riverbend_evaluation(evaluation):
@@ -185,12 +185,12 @@ def test_trend_of_an_evaluation_uses_its_intervals(evaluation):
     (cont,) = ax.containers
     assert np.allclose(cont.lines[0].get_ydata(),
                        [net.loc[(p, "density"), "value"] for p in ("2024", "2025")])
-    # a bar where the evaluation computed an interval (the evaluated period), none elsewhere
-    assert np.isnan(net.loc[("2024", "density"), "low"])
+    # a bar for each period's interval (every period is resampled for its change)
     segs = [seg for seg in cont.lines[2][0].get_segments() if len(seg) == 2]
-    assert len(segs) == 1
-    assert np.allclose(segs[0][:, 1], [net.loc[("2025", "density"), "low"],
-                                       net.loc[("2025", "density"), "high"]])
+    assert len(segs) == 2
+    for seg, p in zip(segs, ("2024", "2025"), strict=True):
+        assert np.allclose(seg[:, 1], [net.loc[(p, "density"), "low"],
+                                       net.loc[(p, "density"), "high"]])
 
 
 # ----------------------------------------------------------------------- roles

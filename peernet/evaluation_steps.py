@@ -1,0 +1,334 @@
+"""The steps of :func:`peernet.evaluate` around the :class:`~peernet.evaluation.Evaluation`:
+which periods to compare (or a baseline), turnover that does not apply, bootstrap
+intervals, tie change between periods, input hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .grid.context import short_history
+from .metrics.annual import window_of
+from .metrics.mixing import MIXING_COLUMNS, mixing
+from .metrics.temporal import tie_change
+from .metrics.uncertainty import GRID, bootstrap_change
+from .metrics.uncertainty import bootstrap as bootstrap_metrics
+from .network import PeerNetwork
+from .periods import Window, parse_period
+
+__all__: list[str] = []
+
+#: A period as evaluate takes it: a label, a (start, end) pair or a Window.
+PeriodLike = str | Window | tuple[Any, Any]
+
+#: Metrics an evaluator reads year over year: label, unit, direction (+1: higher is better,
+#: -1: lower is better, 0: neither; a change is then reported without a judgement).
+METRICS: dict[str, tuple[str, str, int]] = {
+    # participation (one row a period)
+    "members_active": ("Active members", "members", +1),
+    "members_new": ("New members", "members", +1),
+    "members_returning": ("Returning members", "members", +1),
+    "members_lapsed": ("Members who lapsed", "members", -1),
+    "members_reactivated": ("Members active again after a break", "members", +1),
+    "roster_members": ("Members on the roster", "members", 0),
+    "attendances": ("Attendances at events", "attendances", +1),
+    "share_attended": ("Share of members who attended an event", "share", +1),
+    "retention_rate": ("Retention of last period's active members", "share", +1),
+    "events": ("Events", "events", +1),
+    "attendance_mean": ("Mean attendance per event", "people", +1),
+    "attendance_rate": ("Attendance rate", "share", +1),
+    "interactions": ("Interactions", "interactions", +1),
+    "activity_gini": ("Inequality of activity (Gini)", "gini", -1),
+    "top10_share": ("Share of activity by the most active 10%", "share", -1),
+    "voice_gini": ("Inequality of voice at meetings (Gini)", "gini", -1),
+    # structure (network_metrics)
+    "members": ("Members on the roster", "members", 0),
+    "active_members": ("Active members in the network", "members", +1),
+    "edges": ("Ties between members", "ties", +1),
+    "density": ("Density", "share", 0),
+    "degree_centralization": ("Degree centralization", "index", 0),
+    "components": ("Separate components", "components", -1),
+    "largest_component_share": ("Share of members in the largest component", "share", +1),
+    "avg_clustering": ("Average clustering", "index", 0),
+    "transitivity": ("Transitivity", "index", 0),
+    "avg_path_length": ("Average path length", "steps", -1),
+    "efficiency": ("Global efficiency", "index", +1),
+    "communities": ("Communities", "communities", 0),
+    "modularity": ("Modularity", "index", 0),
+    "reciprocity": ("Reciprocity of directed ties", "share", +1),
+    "ei_index_org": ("Mixing across organizations (E-I index)", "index", +1),
+    "ei_index_sector": ("Mixing across sectors (E-I index)", "index", +1),
+    "ei_index_region": ("Mixing across regions (E-I index)", "index", +1),
+    "assortativity_org": ("Assortativity by organization", "index", -1),
+    # follow-up (computed here from the problem and action logs)
+    "problems_raised": ("Problems raised", "problems", +1),
+    "share_problems_solved": ("Share of problems solved", "share", +1),
+    "median_days_to_solve": ("Median days to solve a problem", "days", -1),
+    "share_problems_with_outcome": ("Share of closed problems with a recorded outcome", "share",
+                                    +1),
+    "share_help_across_orgs": ("Share of help given across organizations", "share", +1),
+    "actions_due": ("Follow-up actions due", "actions", 0),
+    "share_actions_done": ("Share of follow-up actions done", "share", +1),
+    "share_actions_on_time": ("Share of follow-up actions done on time", "share", +1),
+    # groups
+    "share_active": ("Share of current members active", "share", +1),
+}
+
+#: Headline network metrics whose intervals, and the interval of their change, are computed
+#: (cheap and read every year); every Grid element score is too.
+BOOTSTRAP_METRICS = ("density", "reciprocity", "largest_component_share", "ei_index_org",
+                     "ei_index_sector", "ei_index_region", "avg_clustering",
+                     "degree_centralization")
+
+#: Participation numbers that compare a period with the one before: not applicable in the
+#: first period observed (everyone active is "new", nobody can have lapsed).
+TURNOVER = ("members_new", "members_returning", "members_reactivated", "members_lapsed",
+            "retention_rate")
+
+
+def data_start(root: PeerNetwork) -> pd.Timestamp | None:
+    span = root.span()
+    return None if span is None else span[0]
+
+
+def baseline_periods(root: PeerNetwork, slices: Mapping[str, PeerNetwork],
+                        labels: list[str]) -> tuple[list[str], str | None]:
+    """Periods to evaluate and why the evaluation is a baseline (None: it is not).
+
+    Leading periods the data do not cover well enough to compare with the next one (no
+    interactions, or data covering less of them than of the next:
+    :func:`peernet.grid.context.short_history`) are dropped: the network did not exist yet,
+    or its records start later. What is left of one period is a baseline. An empty evaluated
+    period, or an empty period between two with data, is an error.
+    """
+    empty = [p for p in labels if len(slices[p].interactions) == 0]
+    first = next((i for i, p in enumerate(labels) if p not in empty), len(labels))
+    if any(p in empty for p in labels[first:]) or first == len(labels):
+        data_span = root.span()
+        where = (f"the data run from {data_span[0].tz_convert(root.tz).date()} to "
+                 f"{data_span[1].tz_convert(root.tz).date()}" if data_span else "the data "
+                 "hold no interactions")
+        raise ValueError(f"no interactions in period(s) {empty}; {where}. Choose periods "
+                         f"with data (periods=[...], CLI --year/--compare)")
+    why = ""
+    lead = 0
+    while lead < len(labels) - 1:
+        reason = short_history(slices[labels[lead]], slices[labels[lead + 1]])
+        if reason is None:
+            break
+        why = (f"no interactions in {labels[lead]}" if labels[lead] in empty else
+               f"{labels[lead]} is too short to compare with ({reason.split(': ', 1)[-1]} "
+               f"in {labels[lead + 1]})".replace(" in this one in ", " in "))
+        lead += 1
+    kept = labels[lead:]
+    if len(kept) > 1:
+        return kept, None
+    if lead:
+        start = data_start(root)
+        when = "" if start is None or labels[lead - 1] not in empty else \
+            f" (the data start on {start.tz_convert(root.tz).date()})"
+        return kept, f"no earlier period to compare with: {why}{when}"
+    return kept, "no comparison asked for (one period; CLI --compare none)"
+
+
+def first_observed(root: PeerNetwork, annual: pd.DataFrame,
+                    slices: Mapping[str, PeerNetwork]
+                    ) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Blank the turnover numbers (:data:`TURNOVER`) of a period without a full one before.
+
+    In the first period observed everyone active is "new" and nobody lapsed or came back;
+    after a period the data cover only in part, most are. These numbers are not applicable
+    (NaN) then, with the reason (:func:`peernet.grid.context.short_history`), never
+    "everyone is new".
+    """
+    if annual.empty:
+        return annual, []
+    start = data_start(root)
+    out = annual.copy()
+    rows = []
+    for p, s in slices.items():
+        why = short_history(s.previous(), s)
+        at = (out["period"] == p).to_numpy()
+        if why is None or not at.any():
+            continue
+        if start is not None and start >= window_of(s).start_utc:
+            reason = (f"{p} is the first period observed (the data start on "
+                      f"{start.tz_convert(root.tz).date()}): every active member would be "
+                      f"new and none could have lapsed")
+        else:
+            reason = f"the period before {p} cannot tell who is new: {why}"
+        for col in TURNOVER:
+            if col in out.columns:
+                out[col] = out[col].astype("float64")
+                out.loc[at, col] = np.nan
+                rows.append({"period": p, "metric": col, "reason": reason})
+    return out, rows
+
+
+def check_periods(root: PeerNetwork, periods: Sequence[PeriodLike] | None,
+                  start_month: int) -> list[Window]:
+    """The windows of ``periods`` (labels, (start, end) pairs or Windows) in the network's
+    zone, checked: readable, distinct, oldest first."""
+    if periods is None:
+        span = root.span()
+        if span is None:
+            raise ValueError("evaluate: the network holds no interactions")
+        last = span[1].tz_convert(root.tz).year
+        periods = [str(last - 1), str(last)]
+    if isinstance(periods, str) or not isinstance(periods, Sequence) or len(periods) == 0:
+        raise ValueError(f"periods must be a list of period labels such as ['2024', '2025'] "
+                         f"or of (start, end) pairs; got {periods!r}")
+    windows = []
+    for p in periods:
+        if not isinstance(p, str | Window | tuple):
+            raise ValueError(f"a period is a label ('2025', '2013-06-24..2013-06-29'), a "
+                             f"(start, end) pair or a Window; got {p!r}")
+        windows.append(parse_period(p, tz=root.tz, start_month=start_month))
+    labels = [w.label for w in windows]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"periods must not repeat; got {list(periods)}")
+    starts = [w.start for w in windows]
+    if starts != sorted(starts):
+        raise ValueError(f"periods must be in time order, oldest first; got {list(periods)}")
+    return windows
+
+
+def input_hashes(inputs: str | Path | Sequence[str | Path] | None) -> list[dict[str, str]]:
+    if inputs is None:
+        return []
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file()
+                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        elif p.is_file():
+            files.append(p)
+    out = []
+    for f in files:
+        digest = hashlib.sha256()
+        with open(f, "rb") as fh:
+            for chunk in iter(partial(fh.read, 1 << 20), b""):
+                digest.update(chunk)
+        base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else f.parent
+        out.append({"file": str(f.relative_to(base)) if f.is_relative_to(base) else f.name,
+                    "sha256": digest.hexdigest(), "bytes": str(f.stat().st_size)})
+    return out
+
+
+INTERVAL_COLUMNS = ["period", "section", "metric", "low", "high"]
+DIFFERENCE_COLUMNS = ["previous_period", "current_period", "section", "metric", "change",
+                      "low", "high", "real", "tested", "detectable"]
+
+
+def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: Any = None,
+                say: Callable[[str], Any] = lambda _m: None, n_grid: int | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bootstrap intervals of every Grid element score and headline network metric
+    (:data:`BOOTSTRAP_METRICS`) of each period, and of their change between consecutive
+    periods (:func:`peernet.metrics.bootstrap_change`: both periods resampled).
+
+    Returns ``(intervals, differences)``: ``period, section, metric, low, high`` (section
+    ``grid`` or ``network``) and ``previous_period, current_period, section, metric,
+    change, low, high, real, tested, detectable``. ``tested`` is False where resampling
+    the interaction log does not move the number (survey, checklist, outcome figures):
+    such a change is neither real nor noise, and ``real`` is then False. The Grid uses
+    ``n_grid`` resamples (default ``n``): a Grid replicate rescores every indicator. Empty
+    frames for ``n == 0``.
+    """
+    n_grid = n if n_grid is None else n_grid
+    ivs: list[pd.DataFrame] = []
+    diffs: list[pd.DataFrame] = []
+    labels = list(slices)
+    what = [("grid", GRID, n_grid), ("network", list(BOOTSTRAP_METRICS), n)]
+    what = [w for w in what if w[2]]
+    if n and len(labels) == 1:
+        p = labels[0]
+        say(f"bootstrap intervals of {p} ({n} resamples of its events, {n_grid} for the "
+            f"Grid)")
+        for section, metric, k in what:
+            b = bootstrap_metrics(slices[p], metric, n=k, seed=seed, rubric=rubric)
+            ivs.append(pd.DataFrame({"period": p, "section": section,
+                                     "metric": b["metric"].astype("str"),
+                                     "low": b["low"], "high": b["high"]}))
+    for a, b in zip(labels, labels[1:], strict=False):
+        if not n:
+            break
+        say(f"bootstrap intervals of {a}, {b} and their difference ({n} resamples of "
+            f"each period's events, {n_grid} for the Grid)")
+        for section, metric, k in what:
+            d = bootstrap_change(slices[a], slices[b], metric, n=k, seed=seed, rubric=rubric)
+            names = d["metric"].astype("str")
+            if a == labels[0]:
+                ivs.append(pd.DataFrame({"period": a, "section": section, "metric": names,
+                                         "low": d["previous_low"],
+                                         "high": d["previous_high"]}))
+            ivs.append(pd.DataFrame({"period": b, "section": section, "metric": names,
+                                     "low": d["current_low"], "high": d["current_high"]}))
+            tested = d["real"].notna().to_numpy(dtype=bool)
+            diffs.append(pd.DataFrame({
+                "previous_period": a, "current_period": b, "section": section,
+                "metric": names, "change": d["change"], "low": d["low"], "high": d["high"],
+                "real": d["real"].fillna(False).to_numpy(dtype=bool), "tested": tested,
+                "detectable": d["detectable"]}))
+    iv = pd.concat(ivs, ignore_index=True) if ivs else pd.DataFrame(columns=INTERVAL_COLUMNS)
+    df = pd.concat(diffs, ignore_index=True) if diffs else \
+        pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+    for frame, cols in ((iv, ("low", "high")), (df, ("change", "low", "high", "detectable"))):
+        for c in cols:
+            frame[c] = frame[c].astype("float64")
+    if len(df):
+        df["real"] = df["real"].astype(bool)
+        df["tested"] = df["tested"].astype(bool)
+    return iv[INTERVAL_COLUMNS], df[DIFFERENCE_COLUMNS]
+
+
+#: Default resamples of the Grid's element scores (each rescoring every indicator):
+#: ``evaluate(grid_bootstrap=None)`` takes ``min(bootstrap, GRID_BOOTSTRAP)``.
+GRID_BOOTSTRAP = 50
+
+#: Roster attributes whose mixing is measured against chance, and the permutations used.
+MIXING_BY = ("org", "sector", "region")
+MIXING_PERMUTATIONS = 1000
+MIXING_TABLE_COLUMNS = ["period", *MIXING_COLUMNS, "reading"]
+
+
+def mixing_table(slices: Mapping[str, PeerNetwork], seed: int) -> pd.DataFrame:
+    """:func:`peernet.metrics.mixing` of every period by organization, sector and region
+    (those the roster has), with ``reading``: ``less than chance`` (``p_value`` < 0.05
+    and ``observed`` below ``expected``), ``more than chance``, or ``as chance``."""
+    rows = []
+    for p, s in slices.items():
+        roster = s.root.members
+        for by in MIXING_BY:
+            if by not in roster.columns or not roster[by].notna().any():
+                continue
+            m = mixing(s, by=by, permutations=MIXING_PERMUTATIONS, seed=seed)
+            rows.append(m.assign(period=p))
+    if not rows:
+        return pd.DataFrame(columns=MIXING_TABLE_COLUMNS)
+    out = pd.concat(rows, ignore_index=True)
+    sig = (out["p_value"] < 0.05).to_numpy()
+    below = (out["observed"] < out["expected"]).to_numpy()
+    out["reading"] = np.where(out["observed"].isna(), "n/a",
+                              np.where(sig & below, "less than chance",
+                                       np.where(sig, "more than chance", "as chance")))
+    return out[MIXING_TABLE_COLUMNS]
+
+
+def tie_changes(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:
+    """:func:`peernet.metrics.tie_change` of each pair of consecutive periods, one row each."""
+    labels = list(slices)
+    rows = [tie_change(slices[a], slices[b]).to_frame().T.assign(period=b, previous_period=a)
+            for a, b in zip(labels, labels[1:], strict=False)]
+    if not rows:
+        return pd.DataFrame(columns=["period", "previous_period"])
+    out = pd.concat(rows, ignore_index=True)
+    first = ["period", "previous_period"]
+    return out[first + [c for c in out.columns if c not in first]]
