@@ -402,15 +402,16 @@ net.events.loc[april, ["event_id", "title"]].assign(start_local=start[april])"""
     ("md", """\
 ## The evaluation and its report
 
-The year 2025 against 2024. The record of 2024 is a single call, so the rises below say more
-about what was recorded than about the network: read 2025 as the baseline year, and next
-year's report as the first real comparison. The same in one command:
+Every network has a first year, and its report is a baseline. Asked for 2025 against 2024,
+peernet sees that the record of 2024 is a single call (it covers far fewer days than 2025),
+so it makes 2025 the baseline instead of reading the rise from one call to a year as growth;
+`ev.meta["baseline"]` says why. Next year's report is the first comparison. The same in one
+command:
 
     peernet evaluate tests/fixtures/trial --year 2025 --tz America/New_York --out report/"""),
     ("code", """\
 ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
-for sentence in ev.highlights(3):
-    print("-", sentence)"""),
+ev.baseline, ev.meta.get("baseline")"""),
     ("code", """\
 import tempfile
 
