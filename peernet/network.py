@@ -22,7 +22,14 @@ from ._cache import Memoized, cached
 from .errors import DataError, DataQualityWarning
 from .periods import DEFAULT_START_MONTH, Window, parse_period, period_starts
 from .quality import DataQuality, QualityLog
-from .schema import MEMBER_REFERENCES, TABLES, coerce_table, empty_table, split_list
+from .schema import (
+    MEMBER_REFERENCES,
+    MUTUAL_KINDS,
+    TABLES,
+    coerce_table,
+    empty_table,
+    split_list,
+)
 
 __all__ = ["PeerNetwork", "TABLE_NAMES", "mark_guests", "guest_ids"]
 
@@ -298,11 +305,44 @@ class PeerNetwork(Memoized):
         return replace(root, **out, window=window, parent=root)
 
     # ------------------------------------------------------------------ members
+    def acts(self) -> pd.DataFrame:
+        """The interactions as acts of the people who took part: one row per person.
+
+        A row of a directed kind is one act, of its ``source``. A row of a mutual kind
+        (:data:`peernet.schema.MUTUAL_KINDS`: a face-to-face contact, an undirected edge)
+        is an act of both people, written once in any order: it is returned twice, the
+        second time with ``source`` and ``target`` swapped (``mirrored`` True). Everything
+        that asks who acted and how often (active members, participation, contributions,
+        engagement, first and last acts) reads this table, so that no number depends on
+        which id of a contact was written first. Without mutual rows it is
+        ``self.interactions`` itself. Memoised; do not change it.
+        """
+        return cached(self, ("acts",), self._acts)
+
+    def _acts(self) -> pd.DataFrame:
+        inter = self.interactions
+        if "target" not in inter.columns or not len(inter):
+            return inter
+        mutual = [k for k, m in MUTUAL_KINDS.items() if m]
+        rows = (inter["kind"].isin(mutual).to_numpy() & inter["target"].notna().to_numpy()
+                & (inter["source"] != inter["target"]).to_numpy())
+        if not rows.any():
+            return inter
+        mirror = inter.loc[rows].copy()
+        mirror["source"], mirror["target"] = inter.loc[rows, "target"], inter.loc[rows, "source"]
+        mirror["mirrored"] = True
+        out = pd.concat([inter.assign(mirrored=False), mirror], ignore_index=True)
+        for col in ("source", "target"):      # keep the table's dtypes (categories too)
+            if isinstance(inter[col].dtype, pd.CategoricalDtype):
+                out[col] = out[col].astype("str").astype("category")
+        return out
+
     def members_active(self) -> pd.Index:
         """Ids of members who did something in the window (sorted); guests are not members.
 
-        Active means: the source of at least one interaction (attending included), or the
-        person who raised or helped solve a problem in the window.
+        Active means: taking part in at least one interaction (its source, or either person
+        of a mutual one such as a contact: :meth:`acts`; attending included), or raising or
+        helping solve a problem in the window.
         """
         # asked a dozen times in an evaluation (1 s a time at 10M interactions): memoised
         # on the network object with the ties (its tables are not to be changed; an Index
@@ -310,7 +350,7 @@ class PeerNetwork(Memoized):
         return cached(self, ("members_active",), self._members_active)
 
     def _members_active(self) -> pd.Index:
-        ids = [self.interactions["source"].dropna()]
+        ids = [self.acts()["source"].dropna()]
         if len(self.problems):
             ids.append(self.problems["raised_by"].dropna())
             if "helpers" in self.problems.columns:

@@ -48,7 +48,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._cache import cached
-from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS
+from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
 
 if TYPE_CHECKING:
     from .network import PeerNetwork
@@ -63,6 +63,8 @@ NODE_ATTRIBUTES = ("org", "sector", "region", "language", "role", "joined")
 #: Default largest event whose attendees become tied to each other.
 MAX_EVENT_SIZE = 30
 KIND_BIT = {k: i for i, k in enumerate(INTERACTION_KINDS)}
+#: Bitmask (over :data:`KIND_BIT`) of the mutual kinds (``peernet.schema.MUTUAL_KINDS``).
+MUTUAL_BITS = sum(1 << KIND_BIT[k] for k, m in MUTUAL_KINDS.items() if m)
 _COATTENDANCE = ("count", "newman", None)
 NS_NAT = np.iinfo(np.int64).min
 
@@ -341,6 +343,11 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
         keys = np.minimum(s, t) * n + np.maximum(s, t)
     parts = [(keys, np.ones(len(keys)), w, tm, tm, kb)]
     info["direct_interactions"] = len(keys)
+    if directed:   # a mutual row (a contact) is a tie both ways, whichever id came first
+        mu = (kb & MUTUAL_BITS) != 0
+        if mu.any():
+            parts.append((t[mu] * n + s[mu], np.ones(int(mu.sum())), w[mu], tm[mu], tm[mu],
+                          kb[mu]))
 
     # co-attendance: every pair of attendees of each kept event (the pairs of B B^T)
     if att is not None and len(att):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from peernet.schema import DEFAULT_WEIGHTS, TABLES
+from peernet.schema import DEFAULT_WEIGHTS, MUTUAL_KINDS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,6 +114,15 @@ def render() -> str:
             weights = ", ".join(f"{k} {v:g}" for k, v in DEFAULT_WEIGHTS.items())
             parts.append(f"Default tie weight per kind (when `weight` is empty): {weights}. "
                          "Attendance rows carry `event_id` and no `target`.\n")
+            mutual = ", ".join(k for k, m in MUTUAL_KINDS.items() if m)
+            parts.append(f"Mutual kinds ({mutual}; `peernet.schema.MUTUAL_KINDS`): both "
+                         "people took part, written once in any order (a face-to-face "
+                         "contact, an edge of an undirected network). Both are active and "
+                         "both count in participation, contributions and engagement; "
+                         "directed measures (brokerage) read the row as a tie both ways; "
+                         "reciprocity leaves it out (\"not applicable\" on contact-only "
+                         "data). Every other kind is directed: `source` acted towards "
+                         "`target`. See docs/metrics.md, section 0.\n")
     return "\n".join(parts)
 
 

@@ -174,6 +174,8 @@ def test_unique_int_and_kind_bits_match_the_slow_paths():
 
 def test_reciprocity_from_net_equals_networkx(riverbend):
     s = riverbend.period("2025")
-    G = pn.person_graph(s, directed=True, coattendance=None)
+    # directed kinds only: a contact (mutual) says nothing about who reached back
+    directed = [k for k, m in pn.schema.MUTUAL_KINDS.items() if not m and k != "attend"]
+    G = pn.person_graph(s, directed=True, coattendance=None, kinds=directed)
     G.remove_edges_from(nx.selfloop_edges(G))
     assert pn.metrics.reciprocity(s) == pytest.approx(nx.overall_reciprocity(G))

@@ -34,13 +34,15 @@ def survey_trust(ctx: Context) -> Value:
 def reciprocity(ctx: Context) -> Value:
     """Share of directed ties whose reverse tie also exists.
 
-    :func:`peernet.metrics.reciprocity` of the slice (networkx's overall reciprocity).
+    :func:`peernet.metrics.reciprocity` of the slice (networkx's overall reciprocity), on
+    directed kinds only: on contact data it is missing ("not applicable"), never 0.
     """
     from ..metrics.structure import reciprocity as _reciprocity
+    from ..metrics.structure import reciprocity_reason
 
     value = float(_reciprocity(ctx.net))
     if math.isnan(value):
-        return no_data("no directed interactions (messages, replies, help, ...) in the period")
+        return no_data(reciprocity_reason(ctx.net) or "no directed ties in the period")
     return Value(value, "share of directed ties reciprocated")
 
 
@@ -182,7 +184,7 @@ def median_tenure(ctx: Context) -> Value:
     missing = joined.isna()
     censored = pd.Series(False, index=active)
     if missing.any():
-        i = root.interactions
+        i = root.acts()     # either person of a contact acted
         first = i.groupby("source", observed=True)["timestamp"].min().reindex(active)
         joined = joined.where(~missing, first)
         start = i["timestamp"].min()

@@ -32,7 +32,14 @@ from .mixing import (
     mixing_matrix,
 )
 from .participation import FREQS, participation
-from .structure import NETWORK_METRICS, communities, ei_index, network_metrics, reciprocity
+from .structure import (
+    NETWORK_METRICS,
+    communities,
+    ei_index,
+    network_metrics,
+    reciprocity,
+    reciprocity_reason,
+)
 from .survey import (
     given_received,
     perception_gaps,
@@ -58,7 +65,8 @@ __all__ = [
     # participation
     "participation", "FREQS",
     # structure
-    "network_metrics", "communities", "ei_index", "reciprocity", "NETWORK_METRICS",
+    "network_metrics", "communities", "ei_index", "reciprocity", "reciprocity_reason",
+    "NETWORK_METRICS",
     # members
     "member_metrics", "brokerage", "top_brokers", "BROKERAGE_ROLES", "BROKER_SHARE",
     "BROKER_MAX",

@@ -22,7 +22,7 @@ LADDER_THRESHOLDS = {"core": 0.5, "regular": 0.9}
 
 
 def _contributions(net: Any, kinds) -> pd.Series:
-    inter = net.interactions
+    inter = net.acts()     # a contact is an act of both people (PeerNetwork.acts)
     kinds = CONTRIBUTION_KINDS if kinds is None else tuple(kinds)
     bad = [k for k in kinds if k not in INTERACTION_KINDS]
     if bad:
@@ -50,7 +50,8 @@ def absence_factor(net: PeerNetwork, *, share: float = 0.5, kinds: list[str] | N
     """The fewest members who together made ``share`` (50%) of all contributions.
 
     Contributions are the members' acts of :data:`CONTRIBUTION_KINDS` (every kind but
-    ``attend``) in the slice.
+    ``attend``) in the slice; a contact (a mutual kind) is an act of both people, so the
+    order in which a contact log writes the two ids changes nothing.
 
     Returns
     -------

@@ -24,10 +24,10 @@ def group_participation(net: PeerNetwork, period: str) -> pd.DataFrame:
     """``period, by, group, members_current, members_active, share_active, interactions``:
     for each roster attribute of :data:`GROUP_BY` the roster has, each group's current
     members, those active in ``net`` (a period's slice), their share and their interactions
-    (as the source)."""
+    (as the source, or either person of a contact: ``PeerNetwork.acts``)."""
     m = net.members
     current = m[m["member_id"].isin(net.members_current())]
-    counts = net.interactions["source"].value_counts()
+    counts = net.acts()["source"].value_counts()   # a contact counts for both people
     # once per member, not once per grouping (isin on 10,000 string ids costs 40 ms)
     act_of = current["member_id"].isin(net.members_active()).astype(int)
     inter_of = current["member_id"].map(counts).fillna(0)

@@ -49,7 +49,8 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
 
         - ``roster_members``: roster members during the period (joined before its end, not
           left before its start; every roster member when ``joined`` is absent).
-        - ``members_active``: members who acted (any interaction, attending included).
+        - ``members_active``: members who acted (any interaction, attending included; both
+          people of a contact).
         - ``members_new``: active for the first time ever (in the whole network).
         - ``members_returning``: active in this period and in the previous one.
         - ``members_reactivated``: active, not new, not active in the previous period.
@@ -61,8 +62,9 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
         - ``attendance_rate``: attendance_mean / roster_members (share of the roster at a
           typical event).
         - ``share_attended``: share of roster members at one or more events.
-        - ``interactions``: interaction rows.
-        - ``activity_gini``: Gini of interactions per active member (0 = equal, 1 = one
+        - ``interactions``: interaction rows (a contact is one row).
+        - ``activity_gini``: Gini of interactions per active member (a contact counts
+          for both people) (0 = equal, 1 = one
           person does everything); NaN without activity.
         - ``top10_share``: share of all interactions made by the most active 10% of active
           members (ceil(0.1 n) people).
@@ -101,9 +103,10 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
         raise ValueError(f"freq must be one of {', '.join(repr(f) for f in FREQS)}; got {freq!r}")
     pfreq = FREQS[freq]
     tz = net.tz
-    root_inter = net.root.interactions
-    inter = net.interactions
-    all_inter = inter
+    # who acted: both people of a contact (PeerNetwork.acts); ``interactions`` counts rows
+    root_inter = net.root.acts()
+    inter = net.acts()
+    all_inter = net.interactions
     guests = guest_ids(net.root.members)
     if guests:   # guests are counted apart, never as members
         root_inter = root_inter.loc[~root_inter["source"].isin(guests).to_numpy()]

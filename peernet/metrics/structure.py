@@ -12,10 +12,17 @@ import numpy as np
 import pandas as pd
 
 from ..network import PeerNetwork
-from ..ties import person_ties
+from ..schema import MUTUAL_KINDS
+from ..ties import person_ties, with_columns
 from . import _sparse as K
 
-__all__ = ["network_metrics", "communities", "ei_index", "reciprocity", "NETWORK_METRICS"]
+__all__ = ["network_metrics", "communities", "ei_index", "reciprocity", "reciprocity_reason",
+           "NETWORK_METRICS"]
+
+#: Kinds whose rows say who acted towards whom (``peernet.schema.MUTUAL_KINDS`` False):
+#: the only ones reciprocity reads.
+DIRECTED_KINDS = tuple(k for k, mutual in MUTUAL_KINDS.items() if not mutual)
+_MUTUAL = tuple(k for k, mutual in MUTUAL_KINDS.items() if mutual)
 
 #: The entries of :func:`network_metrics`, in order.
 NETWORK_METRICS = (
@@ -59,8 +66,10 @@ def network_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None,
         - ``efficiency``: mean of 1/d(i, j) over all ordered pairs (0 for unreachable).
         - ``communities``: Louvain communities (seed 0, tie weights) with 2+ members.
         - ``modularity``: weighted modularity of that partition; NaN without ties.
-        - ``reciprocity``: share of directed ties (direct interactions: message, reply,
-          help, ...; no co-attendance) whose reverse tie also exists; NaN when none.
+        - ``reciprocity``: share of directed ties (direct interactions of a directed kind:
+          message, reply, help, ...; no co-attendance, no contact) whose reverse tie also
+          exists; NaN when none, the reason in ``result.attrs["reasons"]["reciprocity"]``
+          (:func:`reciprocity_reason`: "not applicable" on contact data).
         - ``ei_index_org``, ``ei_index_sector``, ``ei_index_region``: Krackhardt-Stern
           (E - I) / (E + I) over ties between members whose attribute is known; NaN when the
           roster lacks the attribute.
@@ -97,10 +106,14 @@ def network_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None,
         recip = reciprocity(graph if graph is not None and graph.is_directed() else net)
     out, paths = _structure(ga, want=want, members=len(net.members_current()),
                             active=len(net.members_active()), recip=recip)
+    reasons = {}
+    if "reciprocity" in want and np.isnan(recip):
+        reasons["reciprocity"] = (reciprocity_reason(net) if graph is None
+                                  or not graph.is_directed() else "no directed ties")
     if only is not None:
         out = {k: (v if k in want else float("nan")) for k, v in out.items()}
     s = pd.Series(out, name=getattr(net, "label", "all"), dtype="float64")
-    s.attrs = {"nodes": ga.n, "path_sources": paths["path_sources"]}
+    s.attrs = {"nodes": ga.n, "path_sources": paths["path_sources"], "reasons": reasons}
     return s
 
 
@@ -244,7 +257,10 @@ def reciprocity(net_or_graph: PeerNetwork | nx.Graph) -> float:
     -------
     float
         reciprocated ties / directed ties (``nx.overall_reciprocity``); NaN when there are
-        no directed ties (e.g. attendance-only data such as Davis).
+        no directed ties: attendance-only data such as Davis, or contact data (a contact
+        is mutual and says nothing about who reached back); :func:`reciprocity_reason`
+        says which. Rows of mutual kinds (``peernet.schema.MUTUAL_KINDS``: contact) are
+        left out, so a log of contacts and messages is judged on its messages.
 
     Notes
     -----
@@ -259,7 +275,7 @@ def reciprocity(net_or_graph: PeerNetwork | nx.Graph) -> float:
     Examples
     --------
     >>> round(pn.metrics.reciprocity(pn.load_sample("riverbend").period("2025")), 3)
-    0.611
+    0.599
     """
     if isinstance(net_or_graph, nx.Graph):
         if not net_or_graph.is_directed():
@@ -271,7 +287,7 @@ def reciprocity(net_or_graph: PeerNetwork | nx.Graph) -> float:
             return float("nan")
         es = set(edges)
         return sum((v, u) in es for u, v in edges) / len(edges)
-    t = person_ties(net_or_graph, directed=True, coattendance=None)
+    t = _directed_ties(net_or_graph)
     if t.m == 0:
         return float("nan")
     keys = t.u * max(t.n, 1) + t.v   # already sorted: the ties are grouped by this key
@@ -280,3 +296,37 @@ def reciprocity(net_or_graph: PeerNetwork | nx.Graph) -> float:
     rev = t.v * max(t.n, 1) + t.u
     at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
     return float((keys[at] == rev).mean())
+
+
+def _directed_ties(net: PeerNetwork):
+    """The directed ties of a slice from rows of directed kinds only (the default ties,
+    shared with brokerage, when the slice has no mutual row)."""
+    inter = net.interactions
+    if inter["kind"].isin(_MUTUAL).any():
+        return person_ties(net, kinds=DIRECTED_KINDS, directed=True, coattendance=None)
+    return person_ties(net, directed=True, coattendance=None)
+
+
+def reciprocity_reason(net: PeerNetwork) -> str | None:
+    """Why :func:`reciprocity` of a slice is NaN, or None when it has a value.
+
+    "not applicable" when the slice's ties are all of mutual kinds (contacts, static
+    undirected edge lists): a contact is both people taking part, so whether one reached
+    back to the other cannot be read from it (never a 0); "no directed interactions" when
+    the slice has no tie at all (attendance only, or nothing).
+
+    Examples
+    --------
+    >>> pn.metrics.reciprocity_reason(pn.load_sample("riverbend").period("2025")) is None
+    True
+    """
+    if _directed_ties(net).m:
+        return None
+    inter = with_columns(net.interactions)
+    contacts = (inter["kind"].isin(_MUTUAL).to_numpy() & inter["target"].notna().to_numpy()
+                & (inter["source"] != inter["target"]).to_numpy())
+    if contacts.any():
+        return ("not applicable: the ties are contacts (mutual: both people took part), "
+                "which say nothing about who reached back; reciprocity needs directed "
+                "interactions (messages, replies, help, ...)")
+    return "no directed interactions (messages, replies, help, ...) in the period"

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..network import PeerNetwork
+from ..network import PeerNetwork, guest_ids
 from ..ties import person_ties
 
 __all__ = ["retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
@@ -21,16 +21,20 @@ _DAY = pd.Timedelta(days=1)
 
 # ------------------------------------------------------------------------------ retention
 def _survival_data(net: Any, cohort: str | None, inactivity_days: int) -> pd.DataFrame:
-    """One row per roster member followed: ``cohort``, ``days`` followed, ``stopped``."""
+    """One row per roster member followed: ``cohort``, ``days`` followed, ``stopped``;
+    ``attrs["left_out"]`` counts the people not followed, by reason."""
     if not isinstance(inactivity_days, (int, np.integer)) or inactivity_days < 0:
         raise ValueError(f"inactivity_days must be a non-negative integer; "
                          f"got {inactivity_days!r}")
     root = net.root
-    members = root.members
-    if "unmatched" in members.columns:
-        members = members.loc[~members["unmatched"].fillna(False).to_numpy(bool)]
-    members = members.drop_duplicates("member_id").set_index("member_id")
-    inter = root.interactions
+    members = root.members.drop_duplicates("member_id")
+    guests = guest_ids(members)      # seen in the data, not on the roster: not members
+    left_out: dict[str, int] = {}
+    if guests:
+        left_out["guests: seen in the data, not on the roster"] = len(guests)
+        members = members.loc[~members["member_id"].isin(guests).to_numpy()]
+    members = members.set_index("member_id")
+    inter = root.acts()     # either person of a contact acted
     if net.window is not None:
         end = net.window.end_utc
         inter = inter.loc[(inter["timestamp"] < end).to_numpy()]
@@ -43,6 +47,12 @@ def _survival_data(net: Any, cohort: str | None, inactivity_days: int) -> pd.Dat
         pd.Series(pd.NaT, index=ids, dtype="datetime64[ns, UTC]")
     start = joined.where(joined.notna(), first.reindex(ids))
     keep = start.notna() & (start < end) if end is not pd.NaT else start.notna() & False
+    no_start = int(start.isna().sum())
+    if no_start:
+        left_out["no join date and no act"] = no_start
+    late = int((~keep & start.notna()).sum())
+    if late:
+        left_out["joined at or after the end of the data"] = late
     ids = ids[keep.to_numpy()]
     start = start[keep]
     last_act = last.reindex(ids)
@@ -61,7 +71,9 @@ def _survival_data(net: Any, cohort: str | None, inactivity_days: int) -> pd.Dat
     else:
         raise ValueError(f"cohort must be 'joined_year', None or a roster column "
                          f"{list(members.columns)}; got {cohort!r}")
-    return pd.DataFrame({"cohort": groups, "days": np.round(days, 6), "stopped": stopped})
+    out = pd.DataFrame({"cohort": groups, "days": np.round(days, 6), "stopped": stopped})
+    out.attrs["left_out"] = left_out
+    return out
 
 
 def _censored(part: pd.DataFrame):
@@ -102,6 +114,11 @@ def retention_curve(net: PeerNetwork, *, cohort: str | None = "joined_year",
         (Greenwood's pointwise interval, clipped to 0-1; NaN where Greenwood's variance is
         undefined, i.e. after everyone at risk stopped). One row at day 0 and one at each
         day on which a member of the cohort stopped or was censored.
+        ``result.attrs["followed"]`` is the number of members followed and
+        ``result.attrs["left_out"]`` counts everyone else, by reason (``{}`` when nobody
+        was left out): guests (seen in the data, not on the roster: not members), members
+        with no join date who never acted, members who joined at or after the end of the
+        data. Nobody is dropped without being counted there.
 
     Notes
     -----
@@ -161,11 +178,15 @@ def retention_curve(net: PeerNetwork, *, cohort: str | None = "joined_year",
         out.append(rows)
     cols = ["cohort", "days", "at_risk", "stopped", "censored", "survival", "low", "high"]
     if not out:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype(
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype(
             {"cohort": "str"})
+        empty.attrs = {"followed": 0, "left_out": dict(df.attrs["left_out"])}
+        return empty
     res = pd.concat(out, ignore_index=True)[cols]
-    return res.astype({"cohort": "str", "at_risk": "int64", "stopped": "int64",
-                       "censored": "int64"})
+    res = res.astype({"cohort": "str", "at_risk": "int64", "stopped": "int64",
+                      "censored": "int64"})
+    res.attrs = {"followed": len(df), "left_out": dict(df.attrs["left_out"])}
+    return res
 
 
 def retention_test(net: PeerNetwork, *, cohort: str | None = "joined_year",
@@ -278,7 +299,7 @@ def burstiness(net: PeerNetwork, *, level: str = "member", kinds: list[str] | No
     """
     if level not in ("member", "network"):
         raise ValueError(f"level must be 'member' or 'network'; got {level!r}")
-    inter = net.interactions
+    inter = net.interactions if level == "network" else net.acts()
     if kinds is not None:
         inter = inter.loc[inter["kind"].isin(list(kinds)).to_numpy()]
     ns = inter["timestamp"].to_numpy("datetime64[ns]").view("i8").astype(float) / 3.6e12
@@ -324,7 +345,8 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
     DataFrame
         ``thread_id``, ``started`` (UTC), ``author``, ``first_reply`` (UTC, NaT if none),
         ``replier``, ``hours_to_first_reply`` (NaN when unanswered), ``replies`` (by others).
-        Empty when the data have no ``thread_id``.
+        Empty when the data have no ``thread_id``. Threads but no reply anywhere (an
+        announcement list): every thread unanswered (NaN, NaT, 0 replies).
 
     Notes
     -----
@@ -355,9 +377,11 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
         starts = starts.loc[inside.to_numpy()]
     if not len(starts):
         return _empty_threads(cols)
+    # an empty merge on an index comes back indexed by ``thread_id`` (a network of threads
+    # without any reply, e.g. an announcement list): a plain index keeps the group-bys clear
     rep = th.loc[(th["kind"] == "reply").to_numpy()].merge(
         starts[["timestamp", "source"]].rename(columns={"timestamp": "t0", "source": "author"}),
-        left_on="thread_id", right_index=True)
+        left_on="thread_id", right_index=True).reset_index(drop=True)
     rep = rep.loc[((rep["source"] != rep["author"]) & (rep["timestamp"] >= rep["t0"]))
                   .to_numpy()]
     first = rep.drop_duplicates("thread_id").set_index("thread_id")

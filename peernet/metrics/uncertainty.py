@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..network import PeerNetwork
+from ..schema import MUTUAL_KINDS
 from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
 from . import _sparse as K
 
@@ -354,7 +355,13 @@ class _FastStructure:
         s, t = self.src[direct], index.get_indexer(inter.loc[direct, "target"]).astype(np.int64)
         self.d_unit = self.codes[direct]
         self.d_und = np.minimum(s, t) * n + np.maximum(s, t)
-        self.d_dir = s * n + t
+        # a contact (a mutual kind) is an act of both people and no directed tie
+        # (PeerNetwork.acts, metrics.reciprocity)
+        mutual = inter.loc[direct, "kind"].isin(
+            [k for k, m in MUTUAL_KINDS.items() if m]).to_numpy()
+        self.m_tgt, self.m_unit = t[mutual], self.d_unit[mutual]
+        self.d_dir = (s * n + t)[~mutual]
+        self.dir_unit = self.d_unit[~mutual]
         att = ((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy()
         a = pd.DataFrame({"e": inter.loc[att, "event_id"].to_numpy(),
                           "m": self.src[att], "u": self.codes[att]}).drop_duplicates(["e", "m"])
@@ -399,6 +406,8 @@ class _FastStructure:
         mult = np.bincount(rng.integers(0, self.k, size=self.k), minlength=self.k)
         n = self.n
         acted = np.bincount(self.src, weights=mult[self.codes], minlength=n) > 0
+        if len(self.m_tgt):
+            acted |= np.bincount(self.m_tgt, weights=mult[self.m_unit], minlength=n) > 0
         acted[self.fixed] = True
         w = np.bincount(self.row_tie, weights=mult[self.row_unit], minlength=len(self.ties))
         present = w > 0
@@ -420,7 +429,7 @@ class _FastStructure:
             ga.cache["triangles"] = K.triangles_from_clustering(c, ga.degree())
         recip = float("nan")
         if "reciprocity" in self.want and len(self.dir_ties):
-            dw = np.bincount(self.row_dir, weights=mult[self.d_unit],
+            dw = np.bincount(self.row_dir, weights=mult[self.dir_unit],
                              minlength=len(self.dir_ties)) > 0
             if dw.any():
                 r = self.reverse[dw]

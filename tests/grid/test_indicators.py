@@ -24,8 +24,9 @@ def value(g: pn.GridScore, indicator: str, element: str | None = None) -> float:
 
 # ------------------------------------------------------------------------- bedrock
 def test_trust_indicators(hand25):
-    # directed ties a>b b>a a>e a>c c>d e>f d>c b>c: ab/ba and cd/dc reciprocated -> 4 / 8
-    assert value(hand25, "reciprocity") == pytest.approx(0.5)
+    # directed ties a>b b>a a>c c>d e>f d>c b>c (the contact a-e is mutual, not directed):
+    # ab/ba and cd/dc reciprocated -> 4 / 7
+    assert value(hand25, "reciprocity") == pytest.approx(4 / 7)
     # pairs 2024 {ab, bd}; 2025 {ab, ae, ac, cd, ef, bc}: 1 kept of 7 in either
     assert value(hand25, "tie_persistence") == pytest.approx(1 / 7)
     # attendees a b c d e said [2, 1, 0, 0, 0]: Gini = 2(4*1 + 5*2)/(5*3) - 6/5 = 2/3

@@ -71,7 +71,7 @@ def test_default_rubric_file_is_what_load_rubric_reads():
 def test_custom_rubric_file_changes_the_scores(tmp_path, hand_net):
     text = DEFAULT.read_text(encoding="utf-8")
     text = text.replace('version = "2026.2"', 'version = "my-1"')
-    # reciprocity 0.5 scored 0 at 0.5 and 100 at 1.0 -> 0; weight 3
+    # reciprocity 4/7 scored 0 at 0.5 and 100 at 1.0 -> 100 (4/7 - 1/2) / (1/2); weight 3
     old = ('function = "reciprocity"\nunit = "share"\ndirection = "higher"\n'
            'thresholds = [0.1, 0.3, 0.5, 0.75]\nweight = 1.0')
     assert old in text
@@ -83,7 +83,7 @@ def test_custom_rubric_file_changes_the_scores(tmp_path, hand_net):
     g = pn.score(y, rubric=str(path))
     assert g.rubric_version == "my-1"
     ind = g.indicators.set_index("indicator")
-    assert ind.at["reciprocity", "score"] == 0.0
+    assert ind.at["reciprocity", "score"] == pytest.approx(100 * (4 / 7 - 0.5) / 0.5)
     assert ind.at["reciprocity", "thresholds"] == (0.5, 1.0)
     trust = ind[ind["element"] == "trust"]
     expected = (trust["score"] * trust["weight"]).sum() / trust["weight"].sum()

@@ -55,9 +55,12 @@ def test_riverbend_identities(riverbend):
         prev.iloc[1:].tolist()
     assert p["interactions"].sum() == len(riverbend.interactions)
     y = riverbend.period("2025").interactions
-    counts = y["source"].value_counts().to_numpy()
+    # who acted: the source, and both people of a contact
+    contact = y["kind"] == "contact"
+    acts = pd.concat([y["source"], y.loc[contact, "target"]])
+    counts = acts.value_counts().to_numpy()
     assert p["activity_gini"].iloc[2] == pytest.approx(gini(counts))
-    assert p["members_active"].iloc[2] == y["source"].nunique()
+    assert p["members_active"].iloc[2] == acts.nunique()
 
 
 def test_empty_and_bad_freq(tiny_net):
