@@ -983,3 +983,131 @@ def test_near_duplicate_member_ids_are_noted_not_merged(tmp_path):
     notes = notes[notes["problem"].str.startswith("member_id looks like 'ana'")]
     assert notes["row"].tolist() == [6, 7, 8, 9, 10]
     assert notes["value"].tolist() == ["an\u200ba", "ANA", "\uff41na", "\u0430na", "an\u200fa"]
+
+
+def test_a_leave_time_in_year_2999_is_one_rows_problem_not_the_files(tmp_path):
+    """Issue 21: one Zoom leave time in year 2999 made the whole file unreadable."""
+    text = (FIXTURES / "zoom" / "meeting_details.csv").read_text(encoding="utf-8-sig")
+    bad = text.replace("Ada Obi,ada@orga.org,03/05/2024 09:58:12 AM,03/05/2024 11:03:40 AM",
+                       "Ada Obi,ada@orga.org,03/05/2024 09:58:12 AM,03/05/2999 11:03:40 AM")
+    assert bad != text
+    (tmp_path / "good.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "z2999.csv").write_text(bad, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        good = pn.read_zoom(tmp_path / "good.csv", tz="UTC")
+        net = pn.read_zoom(tmp_path / "z2999.csv", tz="UTC")
+    # every row is read; Ada's session ends after its Duration (Minutes), 66, instead of
+    # at 11:03:40 (65.47 minutes)
+    assert good.interactions["duration_min"].round(4).tolist() == [65.4667, 60.8833, 35.0]
+    assert net.interactions["duration_min"].round(4).tolist() == [66.0, 60.8833, 35.0]
+    assert net.interactions["intervals"].iat[0] == "2024-03-05T09:58:12Z/2024-03-05T11:04:12Z"
+    differ = ["origin_file", "duration_min", "intervals"]
+    pd.testing.assert_frame_equal(net.interactions.drop(columns=differ),
+                                  good.interactions.drop(columns=differ))
+    issues = net.quality.issues
+    rows = issues[issues["column"] == "Leave Time"]
+    assert rows[["source", "row", "value", "action"]].values.tolist() == [
+        ["z2999.csv", 5, "03/05/2999 11:03:40 AM", "info"],
+        ["z2999.csv", 5, "03/05/2999 11:03:40 AM", "repaired"]]
+    assert rows["problem"].tolist() == [
+        "date outside the dates pandas can hold (1677-09-22 to 2262-04-11): read as an "
+        "unreadable date",
+        "cannot read the leave time; the session is counted as ending after its duration"]
+    counts = net.quality.counts.set_index("source").loc["z2999.csv"]
+    assert (counts["rows_read"], counts["rows_repaired"]) == (
+        good.quality.counts.set_index("source").loc["good.csv", "rows_read"], 1)
+    # a file whose every date is outside the range is still refused, saying why
+    only = "Name (Original Name),User Email,Join Time,Leave Time\nAda,a@x.org,1/2/2999 9:00,\n"
+    (tmp_path / "only.csv").write_text(only, encoding="utf-8")
+    with pytest.raises(DataError, match=r"only\.csv, row 2, column 'Join Time': date "
+                                        r"'1/2/2999 9:00' is outside the dates pandas can hold"):
+        pn.read_zoom(tmp_path / "only.csv", tz="UTC")
+
+
+def test_a_gzip_bomb_mailbox_is_stopped_while_inflating(tmp_path, monkeypatch):
+    """Issue 21: read_mbox inflated a .gz whole, whatever it held; a ZIP is never inflated."""
+    import gzip
+    import zipfile
+
+    from peernet.io import _limits
+
+    mbox = (FIXTURES / "mbox").glob("*.mbox")
+    real = next(iter(sorted(mbox))).read_bytes()
+    bomb = tmp_path / "list.mbox.gz"
+    bomb.write_bytes(gzip.compress(real + b"\n" * (64 * 2**20), compresslevel=9))
+    assert bomb.stat().st_size < 200_000  # 64 MB of new lines: a ratio above 300
+    inflated = []
+    real_obj = _limits.zlib.decompressobj
+
+    class Counting:  # how much was inflated before the refusal
+        def __init__(self, *a):
+            self.d = real_obj(*a)
+
+        def decompress(self, data, n):
+            out = self.d.decompress(data, n)
+            inflated.append(len(out))
+            return out
+
+        def __getattr__(self, name):
+            return getattr(self.d, name)
+
+    monkeypatch.setattr(_limits.zlib, "decompressobj", Counting)
+    with pytest.raises(DataError, match=r"list\.mbox\.gz: the gzip file would inflate beyond "
+                                        r"[\d,]+ bytes .*decompression bomb"):
+        pn.read_mbox(bomb)
+    assert sum(inflated) <= max(10 * 2**20, 200 * bomb.stat().st_size) + 2**20
+    # a real .gz archive still reads, multi-member and padded too
+    ok = tmp_path / "ok.mbox.gz"
+    ok.write_bytes(gzip.compress(real[:len(real) // 2]) + gzip.compress(real[len(real) // 2:])
+                   + b"\x00" * 8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = tmp_path / "plain.mbox"
+        plain.write_bytes(real)
+        a, b = pn.read_mbox(ok), pn.read_mbox(plain)
+    assert len(a.interactions) == len(b.interactions) > 0
+    with pytest.raises(DataError, match=r"ok\.mbox\.gz: cannot decompress the \.gz file"):
+        ok.write_bytes(gzip.compress(real)[:-40])
+        pn.read_mbox(ok)
+    zipped = tmp_path / "list.zip"
+    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("list.mbox", real)
+    with pytest.raises(DataError, match=r"list\.zip: a ZIP file, not an mbox archive"):
+        pn.read_mbox(zipped)
+
+
+def test_a_slack_zip_that_lies_about_its_sizes_is_inflated_a_megabyte_at_a_time(tmp_path):
+    """Issue 21: check_zip trusts the sizes a ZIP declares; a member declaring 2 bytes and
+    holding 64 MB was inflated whole (142 MB at the peak) by ``ZipFile.read``."""
+    import struct
+    import tracemalloc
+    import zipfile
+
+    lying = tmp_path / "slack.zip"
+    with zipfile.ZipFile(lying, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("users.json", "[]")
+        z.writestr("channels.json", '[{"id": "C1", "name": "general"}]')
+        z.writestr("general/2024-03-05.json", b"[" + b" " * (64 * 2**20) + b"]")
+    data = bytearray(lying.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local, central
+        at = 0
+        while (at := data.find(signature, at)) >= 0:
+            if struct.unpack_from("<I", data, at + offset)[0] > 2**20:
+                struct.pack_into("<I", data, at + offset, 2)
+            at += 4
+    lying.write_bytes(bytes(data))
+    with zipfile.ZipFile(lying) as z:
+        assert z.getinfo("general/2024-03-05.json").file_size == 2
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match=r"^slack\.zip: the export holds no messages"):
+            pn.read_slack(lying)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20, peak
+    from peernet.io._limits import read_zip_member
+
+    with zipfile.ZipFile(lying) as z, pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+        read_zip_member(z, "general/2024-03-05.json")

@@ -269,8 +269,10 @@ def parse_local(values: pd.Series, tz: str, *, dayfirst: bool, file: str, column
     The order of numeric dates is the file's own (:func:`date_order`: decided once per
     ``log`` by :func:`decide_date_order`, else from these values); ``dayfirst`` only
     settles ambiguous files. When more than :data:`MAX_BAD_DATES` of the dates (and more
-    than one) cannot be read, the whole file is refused; a date outside the range pandas
-    can hold raises a DataError that says so.
+    than one) cannot be read, the whole file is refused. A date outside the range pandas
+    can hold (a leave time in year 2999) is an unreadable date of its row, noted in
+    ``log`` with the range; when no date of the column can be read, or too many, the
+    DataError says so.
     """
     t = _clean_times(values)
     if log is not None and getattr(log, "date_order", False) is not False:
@@ -284,14 +286,21 @@ def parse_local(values: pd.Series, tz: str, *, dayfirst: bool, file: str, column
     if bad.any():
         years = pd.to_numeric(t[bad].str.extract(_YEAR)[0], errors="coerce")
         outside = ((years < 1678) | (years > 2261)).to_numpy(dtype=bool, na_value=False)
-        if outside.any():
-            i = int(np.flatnonzero(bad)[int(np.flatnonzero(outside)[0])])
+        present = int(t.notna().sum())
+        too_many = bad.sum() > 1 and bad.sum() > MAX_BAD_DATES * present
+        where = np.flatnonzero(bad)[outside]
+        if outside.any() and (too_many or bad.sum() == present):
+            i = int(where[0])
             raise DataError(f"date {values.iloc[i]!r} is outside the dates pandas can hold "
                             f"({DATE_RANGE[0]} to {DATE_RANGE[1]}); shift the dates into "
                             f"that range (e.g. add a fixed number of years) before reading",
                             file=file, row=int(rows[i]), column=column, value=values.iloc[i])
-        present = int(t.notna().sum())
-        if bad.sum() > 1 and bad.sum() > MAX_BAD_DATES * present:
+        if outside.any() and log is not None:  # a stray year 2999: the row, not the file
+            for i in where:
+                log.note(f"date outside the dates pandas can hold ({DATE_RANGE[0]} to "
+                         f"{DATE_RANGE[1]}): read as an unreadable date", column=column,
+                         value=values.iloc[int(i)], row=int(rows[int(i)]))
+        if too_many:
             i = int(np.flatnonzero(bad)[0])
             raise DataError(f"{int(bad.sum())} of {present} dates cannot be read (e.g. "
                             f"{values.iloc[i]!r}); a file with more than "

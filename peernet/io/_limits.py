@@ -13,12 +13,14 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import DataError
 
 __all__ = ["MAX_COLUMNS", "MAX_CELLS", "MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO", "MAX_ZIP_FILES",
-           "MAX_DEPTH", "regular_file", "check_zip", "check_csv_shape", "check_workbook"]
+           "MAX_DEPTH", "regular_file", "check_zip", "check_csv_shape", "check_workbook",
+           "gunzip", "read_zip_member"]
 
 #: Columns of one table (a roster or a wide survey has tens to a few hundred).
 MAX_COLUMNS = 5_000
@@ -77,6 +79,58 @@ def check_zip(zf: zipfile.ZipFile, file: str) -> None:
     if total > MAX_UNZIPPED_BYTES:
         raise DataError(f"the ZIP would inflate to {total:,} bytes, more than the limit of "
                         f"{MAX_UNZIPPED_BYTES:,}", file=file)
+
+
+def read_zip_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """One member of a ZIP checked by :func:`check_zip`, inflated 1 MB at a time.
+
+    ``zf.read`` inflates a member in one call of up to 2 GB, whatever size the ZIP's
+    header declares; read in steps, a member never inflates past its declared size (which
+    :func:`check_zip` has checked), and one that holds more fails its CRC check (a
+    ``BadZipFile``, reported as a damaged file).
+    """
+    parts = []
+    with zf.open(name) as fh:
+        while chunk := fh.read(2**20):
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def gunzip(raw: bytes, file: str, *, limit: int | None = None) -> bytes:
+    """``raw`` (gzip, one or more members) inflated, stopping at the limits: a gzip file
+    does not say how large it inflates (its size field is modulo 4 GiB), so the output is
+    produced in steps and refused as soon as it passes :data:`MAX_UNZIPPED_BYTES` (or
+    ``limit``), or :data:`MAX_ZIP_RATIO` times the compressed size once past 10 MB, before
+    the rest is inflated. A DataError names the file; a damaged stream is a DataError too.
+    """
+    cap = MAX_UNZIPPED_BYTES if limit is None else limit
+    ratio_cap = max(10 * 2**20, MAX_ZIP_RATIO * len(raw))
+    out: list[bytes] = []
+    size, data = 0, raw
+    step = 2**20
+    try:
+        while data:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            while True:
+                chunk = d.decompress(data, step)
+                size += len(chunk)
+                if size > cap or size > ratio_cap:
+                    raise DataError(f"the gzip file would inflate beyond {min(cap, ratio_cap):,} "
+                                    f"bytes (from {len(raw):,}; the limits are "
+                                    f"{MAX_ZIP_RATIO} times the file above 10 MB and "
+                                    f"{MAX_UNZIPPED_BYTES:,} bytes): not a real export (a "
+                                    f"decompression bomb?)", file=file)
+                out.append(chunk)
+                data = d.unconsumed_tail
+                if d.eof or (not chunk and not data):
+                    break
+            if not d.eof:
+                raise DataError("cannot decompress the .gz file (it ends early: truncated?)",
+                                file=file)
+            data = d.unused_data.lstrip(b"\x00")  # concatenated members, padding
+    except zlib.error as err:
+        raise DataError(f"cannot decompress the .gz file ({err})", file=file) from err
+    return b"".join(out)
 
 
 def check_csv_shape(text: str, delimiter: str, file: str) -> None:

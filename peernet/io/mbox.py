@@ -12,9 +12,7 @@ import email
 import email.header
 import email.policy
 import email.utils
-import gzip
 import re
-import zlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -147,10 +145,12 @@ def read_mbox(path: str | Path, *, tz: str = "UTC", list_address: str | None = N
         raise DataError("expected an mbox file, found a folder", file=str(path))
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as err:
-            raise DataError(f"cannot decompress the .gz file ({err})", file=file) from err
+        from ._limits import gunzip
+
+        raw = gunzip(raw, file)  # stops at the limits: a gzip bomb is not inflated
+    if raw[:4] == b"PK\x03\x04":  # never inflated here: the archive's size is unknown
+        raise DataError("a ZIP file, not an mbox archive: unzip it and read the .mbox file "
+                        "inside", file=file)
     raw = raw.lstrip(b"\xef\xbb\xbf")
     if b"\x00" in raw:
         log.note("NUL characters removed from the file")

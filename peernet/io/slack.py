@@ -75,7 +75,9 @@ class _Export:
 
     def _zip_read(self, rel: str) -> bytes:
         try:
-            return self._zip.read(rel)
+            from ._limits import read_zip_member
+
+            return read_zip_member(self._zip, rel)  # never past its checked size
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError,
                 NotImplementedError, RuntimeError) as err:  # zlib errors surface as these
             raise DataError(f"cannot extract from the ZIP ({err})", file=f"{self.name}/{rel}"

@@ -177,6 +177,7 @@ def _meeting(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
     else:
         df["leave_t"], bad_leave = pd.Series(pd.NaT, index=df.index,
                                              dtype="datetime64[ns, UTC]"), np.zeros(len(df), bool)
+    fill = pd.Series(False, index=df.index)
     if "duration" in cols:
         minutes, bad_min = parse_minutes(df["duration"])
         fill = df["leave_t"].isna() & minutes.notna() & df["join_t"].notna()
@@ -189,9 +190,11 @@ def _meeting(recs, cells, *, file, log, tz, identities, errors, dayfirst, name):
                    value=df["join"])
     if bad_leave.any():
         keep = bad_leave[df.index]
-        for r, v in zip(df.loc[keep, "row"], df.loc[keep, "leave"], strict=True):
+        for r, v, by_duration in zip(df.loc[keep, "row"], df.loc[keep, "leave"],
+                                     fill[df.index][keep], strict=True):
             log.repair(int(r), header[cols["leave"]], v, "cannot read the leave time; the "
-                       "session is counted as ending when it started")
+                       + ("session is counted as ending after its duration" if by_duration
+                          else "session is counted as ending when it started"))
     if "waiting" in df.columns:
         df = drop_rows(log, df, df["waiting"].astype("str").str.lower().isin(["yes", "true"])
                        .to_numpy(), "waiting", "session spent in the waiting room, not in the "
