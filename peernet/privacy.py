@@ -40,7 +40,8 @@ __all__ = ["pseudonymize", "pseudonym_key", "salt_id", "MIN_SALT_LENGTH", "scrub
            "scrub_text",
            "sensitive_strings", "suppress_small", "neutralize_formulas", "neutralize_text",
            "PERSONAL_COLUMNS",
-           "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START"]
+           "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START", "EMAIL_PATTERN",
+           "QUOTED_PATTERN", "FILE_NAME_PATTERN"]
 
 #: Member columns that describe a group; those not in ``keep`` get keyed pseudonyms too.
 GROUP_COLUMNS = ("org", "sector", "region")
@@ -362,14 +363,18 @@ PERSONAL_COLUMNS = frozenset({
     "topic", "expertise", "needs", "event_id", "thread_id", "message_id", "problem_id",
     "action_id"})
 EMAIL_PATTERN = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,500})'(?!\w)|\"([^\"\n]{1,500})\"|"
+#: Quoted text ('...', "...", typographic quotes): a value or a remark, in a message.
+QUOTED_PATTERN = _QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,500})'(?!\w)|\"([^\"\n]{1,500})\"|"
                      r"\u2018([^\u2019\n]{1,500})\u2019|\u201c([^\u201d\n]{1,500})\u201d")
-_FILE_NAME = re.compile(r"(?<![\w.\-])[\w][\w\-.]{0,200}?\.(?:csv|tsv|txt|xlsx|xlsm|xls|json|"
-                        r"mbox|eml|zip|gz|parquet|docx|pdf)(?![\w])", re.IGNORECASE)
+#: A file name (``Zed Hidden 1-1 - Attendance report.csv``) inside a text.
+FILE_NAME_PATTERN = _FILE_NAME = re.compile(
+    r"(?<![\w.\-])[\w][\w\-.]{0,200}?\.(?:csv|tsv|txt|xlsx|xlsm|xls|ods|json|jsonl|ndjson|"
+    r"mbox|eml|zip|gz|parquet|dat|edges|xml|gexf|graphml|html?|docx|pdf)(?![\w])",
+    re.IGNORECASE)
 
 
-_EXPORT_SUFFIX = re.compile(r"\.(?:csv|tsv|txt|xlsx|xlsm|xls|json|mbox|eml|zip|gz|parquet)$",
-                            re.IGNORECASE)
+_EXPORT_SUFFIX = re.compile(r"\.(?:csv|tsv|txt|xlsx|xlsm|xls|ods|json|jsonl|ndjson|mbox|eml|zip|"
+                            r"gz|parquet|dat|edges|xml|gexf|graphml)$", re.IGNORECASE)
 
 
 def _canonical_file(name: str) -> bool:
@@ -382,8 +387,11 @@ def _canonical_file(name: str) -> bool:
 def file_labels(net: PeerNetwork) -> dict[str, str]:
     """Export file names -> ``export N.ext`` (in name order); canonical tables keep theirs."""
     q = net.root.quality
-    names = set(q.counts["source"].dropna().astype("str")) | set(
+    # what a loader read is a file whatever its suffix (an edge list ``.dat``); other names
+    # (inputs, notes) count as files by the suffixes exports have
+    read = set(q.counts["source"].dropna().astype("str")) | set(
         q.issues["source"].dropna().astype("str"))
+    names = set(read)
     for row in (net.root.meta or {}).get("inputs", []) or []:
         if isinstance(row, dict) and row.get("file"):
             names.add(str(row["file"]))
@@ -392,7 +400,8 @@ def file_labels(net: PeerNetwork) -> dict[str, str]:
     if len(issues):  # files named in notes (read_events: "read as Zoom", value = the file)
         notes = issues[issues["column"].isna()]["value"].dropna().astype("str")
         names |= set(notes[notes.str.contains(_EXPORT_SUFFIX)])
-    names = {n for n in names if _EXPORT_SUFFIX.search(n)}
+    names = {n for n in names if _EXPORT_SUFFIX.search(n)
+             or (n in read and re.search(r"\.[A-Za-z0-9]{1,10}$", n))}
     for i, name in enumerate(sorted(n for n in names if not _canonical_file(n)), 1):
         ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
         out[name] = f"export {i}" + (f".{ext}" if ext.isalnum() and len(ext) <= 8 else "")

@@ -487,7 +487,11 @@ def test_ids_are_scrubbed_as_whole_words_only(rich):
 
 
 # ------------------------------------------------------------------------ issue 21
-HOSTILE_ORGS = {"Solo Shop": 1, "Trio Inc": 3, "Acme\r=cmd|' /C calc'!A0": 6}
+HOSTILE_ORGS = {"Solo Shop": 1, "Trio Inc": 3, "Acme\r=cmd|' /C calc'!A0": 6,
+                "=1+1 Alliance": 12, "'Quinnell is a bully, ask HR' said Hilda": 10,
+                "Quinnell Partners": 5}
+#: a member's name: "Quinnell Partners" holds a word of it
+HOSTILE_NAME = "Zed Quinnell"
 
 
 @pytest.fixture(scope="module")
@@ -501,6 +505,7 @@ def hostile_report(tmp_path_factory):
         for org, n in HOSTILE_ORGS.items():
             members.loc[members.index[at:at + n], "org"] = org
             at += n
+        members.loc[members.index[at], "name"] = HOSTILE_NAME
         net = net.replace(members=members)
         ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
         folder = pn.report(ev, tmp_path_factory.mktemp("hostile") / "report")
@@ -551,24 +556,78 @@ def test_no_suppressed_cell_is_recovered_by_differencing(hostile_report):
 
 
 def test_csv_outputs_read_back_without_a_formula_after_any_line_break(hostile_report):
-    import csv
 
     _net, folder, _ev = hostile_report
-    risky = re.compile(r"^[ \t]*[=+@\uff1d\uff0b\uff20]|^[ \t]*[-\uff0d](?!\d)")
-    seen_acme = False
-    for path in sorted(folder.rglob("*.csv")):
-        raw = path.read_bytes()
-        assert b"\r" not in raw, path.name  # pandas leaves a bare CR unquoted
-        with open(path, newline="", encoding="utf-8") as fh:
-            for row in csv.reader(fh):
-                for field in row:
-                    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", field), (path.name, field)
-                    for line in field.split("\n"):
-                        if "Acme" in line or "calc" in line:
-                            seen_acme = True
-                        assert not risky.match(line) or re.fullmatch(r"-?[\d.,e+\-]+", line), \
-                            (path.name, field)
-    assert seen_acme
+    files = sorted(folder.rglob("*.csv"))
+    assert len(files) >= 10
+    fields = [field for path in files for field in csv_fields_are_safe(path)]
+    assert "'=1+1 Alliance" in fields  # a formula-like name that is shown: neutralised
+
+
+FORMULA_LINE = re.compile(r"^[ \t]*[=+@\uff1d\uff0b\uff20]|^[ \t]*[-\uff0d](?![\d.])")
+NUMBER = re.compile(r"[+\-]?(?:\d[\d,]*)?\.?\d+(?:[eE][+\-]?\d+)?%?")
+
+
+def csv_fields_are_safe(path) -> list[str]:
+    """Every field of a CSV file, after checking that no spreadsheet can run one.
+
+    Read back twice: with Python's csv module (quotes respected), every field split at
+    every line break a spreadsheet may start a row at (``str.splitlines``: ``\r``,
+    ``\n``, vertical tab, form feed, file/group/record separators, NEL, U+2028/9), and no
+    line may start a formula unless it is a plain number; and the way openpyxl types a
+    cell (a string starting with ``=`` becomes a formula cell), for every field and every
+    line of it. The raw bytes hold no control character but the ``\n`` of line ends."""
+    import csv
+
+    import openpyxl
+
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    bad = re.findall(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]", text)
+    assert not bad, (path.name, bad[:5])
+    ws = openpyxl.Workbook().active
+    out = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.reader(fh):
+            for field in row:
+                out.append(field)
+                for line in [field, *field.splitlines()]:
+                    assert not FORMULA_LINE.match(line) or NUMBER.fullmatch(line.strip()), \
+                        (path.name, field)
+                    assert ws.cell(row=1, column=1, value=line).data_type != "f", \
+                        (path.name, field)
+    return out
+
+
+def test_the_csv_checker_catches_what_a_spreadsheet_would_run(tmp_path):
+    """The read-back check fails on the files of the finding: it can fail."""
+    for text in ("org\nAcme\r=cmd|' /C calc'!A0\n", "org\n\"Acme\n=1+1\"\n", "org\n@SUM(1)\n",
+                 "org\n\"x\u2028-cmd\"\n", "org\n\"x\x0b+1\"\n"):
+        (tmp_path / "t.csv").write_text(text, encoding="utf-8", newline="")
+        with pytest.raises(AssertionError):
+            csv_fields_are_safe(tmp_path / "t.csv")
+    (tmp_path / "t.csv").write_text("n,org\n-1.5,'=1\n+2,\"a\n'@b\"\n", encoding="utf-8")
+    assert csv_fields_are_safe(tmp_path / "t.csv") == ["n", "org", "-1.5", "'=1", "+2",
+                                                       "a\n'@b"]
+
+
+def test_safe_csv_neutralises_every_break_and_every_control_character(tmp_path):
+    """Every line break a spreadsheet knows, every control character, before a formula."""
+    from peernet.report.csvsafe import safe_csv
+
+    breaks = ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+              "\u2029"]
+    starts = ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", " =", "\t="]
+    cells = [f"Acme{b}{s}cmd|' /C calc'!A0" for b in breaks for s in starts]
+    cells += [f"{s}HYPERLINK(\"http://x\")" for s in starts] + ["\x00=1", "a\x1b\x7f=2"]
+    df = pd.DataFrame({"org": cells, "n": range(len(cells))})
+    safe_csv(df, tmp_path / "t.csv")
+    fields = csv_fields_are_safe(tmp_path / "t.csv")
+    assert len(fields) == 2 * (len(cells) + 1)
+    back = pd.read_csv(tmp_path / "t.csv", dtype={"org": "str"}, keep_default_na=False)
+    assert back["n"].tolist() == list(range(len(cells)))  # numbers stay numbers
+    assert back["org"].iat[0] == "Acme\n'=cmd|' /C calc'!A0"
+    assert back["org"].str.contains("calc").sum() == len(breaks) * len(starts)
 
 
 def test_neutralize_text_every_line_and_every_break():
@@ -593,3 +652,252 @@ def test_salt_minimum_length_and_a_slow_salt_id(tiny_net):
     assert meta["salt_id"] == hashlib.scrypt(b"s3cret-salt", salt=b"peernet salt_id",
                                              n=2**15, r=8, p=1, dklen=16,
                                              maxmem=64 * 2**20).hex()[:12]
+
+
+# ------------------------------------------------------------------------ group names
+def test_free_text_as_an_organization_name_is_never_shown(hostile_report):
+    """The planted leak of issue 21: a remark typed into the org column of enough members
+    to be a large group ("'... is a bully, ask HR' said Hilda") reached index.html. An
+    organization name of a default report must look like one (docs/privacy.md)."""
+    net, folder, ev = hostile_report
+    from peernet.report.protect import hidden_names
+
+    hidden = hidden_names(ev, 5)
+    assert hidden == {"org": {"'Quinnell is a bully, ask HR' said Hilda": "organization 1",
+                              "Acme\r=cmd|' /C calc'!A0": "organization 2",
+                              "Quinnell Partners": "organization 3"}}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".png"):
+        text = path.read_text(encoding="utf-8").lower()
+        for word in ("quinnell", "hilda", "bully", "calc", "acme"):
+            assert word not in text, f"{path.relative_to(folder)} names {word!r}"
+    groups = pd.read_csv(folder / "tables" / "groups.csv", keep_default_na=False)
+    shown = set(groups.loc[groups["by"] == "org", "group"])
+    assert {"organization 1", "organization 2", "organization 3", "'=1+1 Alliance"} <= shown
+    visible = groups[(groups["by"] == "org") & (groups["group"] == "organization 1")]
+    assert (visible["members_current"] != "").any()  # a large group: its numbers are shown
+    assert "organization 1" in (folder / "figures" / "maps.svg").read_text(encoding="utf-8")
+
+
+def test_which_group_names_a_default_report_shows():
+    from peernet.report.protect import shown_name
+
+    for name in ["Capital Area Food Bank", "St. Mary's Hospital", "O'Neil & Sons, Inc.",
+                 "Casa de la Familia", "=1+1 Alliance", "Coast Union School District", "es"]:
+        assert shown_name(name), name
+    for name in ["'other' said Hilda", 'The "best" clinic', "ana@clinic.org",
+                 "see www.example.com", "Acme\r=cmd", "notes_2025.xlsx", "x" * 61, " ",
+                 "Ask HR \u201cnow\u201d", "Tab\tClinic"]:
+        assert not shown_name(name), name
+    assert not shown_name("Quinnell is a bully, ask HR", {"quinnell"})
+    assert shown_name("Lee County Health", {"quinnell"})  # words of 4+ letters only
+    assert not shown_name("The Zed Q. Fund", (), {"zed q"})
+    assert shown_name("The Zed Fund", (), {"zed q"})
+
+
+def test_riverbend_shows_every_group_by_its_name(riverbend_report):
+    from peernet.report.protect import hidden_names
+
+    _net, folder, ev = riverbend_report
+    assert hidden_names(ev, 5) == {}
+    label = re.compile(r"(?:organization|sector|region|language) \d+")
+    groups = pd.read_csv(folder / "tables" / "groups.csv")
+    changes = pd.read_csv(folder / "tables" / "changes.csv")
+    for name in [*groups["group"].dropna(), *changes["item"].dropna()]:
+        assert not label.fullmatch(str(name)), name
+    maps = (folder / "figures" / "maps.svg").read_text(encoding="utf-8")
+    assert not re.search(r"<!-- (?:organization|sector|region|language) \d+ -->", maps)
+    assert {"Capital County Public Health", "Capital", "health"} <= set(groups["group"])
+
+
+# ------------------------------------------------------------------------ respondents
+@pytest.mark.parametrize("names", [False, True])
+def test_survey_means_need_the_threshold_of_respondents_not_of_members(tmp_path, names):
+    """Issue 21: survey averages of 3 respondents (a 6% response) were published in
+    grid_indicators.csv and on the page. The 2025 wave keeps 3 respondents; 2024 has 72."""
+    from peernet.report.protect import SURVEY_MEANS, respondents
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.load_sample("riverbend")
+        s = net.surveys
+        three = sorted(s.loc[s["wave"] == "2025", "respondent"].unique())[:3]
+        net = net.replace(surveys=s[(s["wave"] != "2025") | s["respondent"].isin(three)])
+        ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+        folder = pn.report(ev, tmp_path / "report", pseudonymize=not names)
+    assert (respondents(ev, "2024"), respondents(ev, "2025")) == (72, 3)
+    raw = ev.indicators.set_index(["period", "indicator"])
+    means = sorted(SURVEY_MEANS)
+    assert raw.loc[[("2025", m) for m in means], "has_data"].all()  # the Grid computed them
+    ind = pd.read_csv(folder / "tables" / "grid_indicators.csv").set_index(
+        ["period", "indicator"])
+    hidden = ind.loc[[(2025, m) for m in means]]
+    assert hidden[["value", "score"]].isna().all().all() and not hidden["has_data"].any()
+    assert (hidden["note"] == "not shown: the survey has fewer than 5 respondents").all()
+    shown = ind.loc[[(2024, m) for m in means], "value"].to_numpy()
+    np.testing.assert_allclose(shown, raw.loc[[("2024", m) for m in means], "value"])
+    # their elements' scores would give them back (weighted mean of the indicators)
+    elements = set(raw.loc[[("2025", m) for m in means], "element"])
+    assert elements == {"trust", "resources", "learning"}
+    cards = ev.layers.set_index(["period", "element"])
+    assert cards.loc[[("2025", e) for e in elements], "score"].notna().all()
+    card = pd.read_csv(folder / "tables" / "grid_scorecard.csv")
+    assert card.loc[card["element"].isin(elements), "score_2025"].isna().all()
+    assert card.loc[card["element"].isin(elements), "score_2024"].notna().all()
+    # nor on the page, which says why
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert page.count("not shown: the survey has fewer than 5 respondents") >= 3
+    for m in means:
+        assert f"{raw.loc[('2025', m), 'value']:.1f}" not in page, m
+
+
+# ------------------------------------------------------------------------ docs/privacy.md
+#: Every kind of file a report holds; docs/privacy.md's rules are checked on each. A new
+#: kind of output fails here until it is added (and checked).
+REPORT_FILES = {".html", ".csv", ".json", ".svg", ".png", ".gexf", ".graphml"}
+SHARED_LABEL = re.compile(r"other small (?:organizations|sectors|regions|languages)|"
+                          r"(?:organization|sector|region|language) \d+")
+
+
+def _group_values(path) -> list[tuple[str, str]]:
+    """(column, value) of every group name a table or network file of a report shows."""
+    import networkx as nx
+
+    out = []
+    if path.suffix == ".csv":
+        table = pd.read_csv(path, dtype="str", keep_default_na=False)
+        for col in ("org", "sector", "region", "language"):
+            if col in table.columns:
+                out += [(col, v) for v in table[col] if v]
+        for by, col in (("by", "group"), ("section", "item")):
+            if {by, col} <= set(table.columns):
+                part = table[table[by].isin(["org", "sector", "region", "language"])]
+                out += list(zip(part[by], part[col], strict=True))
+    elif path.suffix in (".gexf", ".graphml"):
+        G = nx.read_gexf(path) if path.suffix == ".gexf" else nx.read_graphml(path)
+        for _, data in G.nodes(data=True):
+            assert not {"name", "email", "label_name"} & set(data), (path.name, data)
+            out += [(c, str(data[c])) for c in ("org", "sector", "region", "language")
+                    if c in data and data[c] not in (None, "")]
+    return [(c, v.lstrip("'")) for c, v in out]
+
+
+def check_default_report(net: pn.PeerNetwork, folder, ev, min_group_size: int = 5) -> dict:
+    """Every file of a default report against "may contain" / "never contains" of
+    docs/privacy.md. Returns what was checked, by kind of file."""
+    from peernet.privacy import EMAIL_PATTERN
+    from peernet.report.protect import hidden_names, shown_name
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != ".peernet-report")
+    kinds = {p.suffix for p in files}
+    assert kinds <= REPORT_FILES, f"a kind of file no rule covers: {kinds - REPORT_FILES}"
+    texts = {p: p.read_text(encoding="utf-8") for p in files if p.suffix != ".png"}
+    # a member's name, email or id: nowhere (names and emails in the PNGs' bytes too)
+    long, ids = _needles(net)
+    assert find_leaks(folder, long, ids) == []
+    # an email address: nowhere
+    for p, text in texts.items():
+        assert not EMAIL_PATTERN.search(text), (p.name, EMAIL_PATTERN.search(text))
+    # a group under min_group_size members, or a group whose name is not shown: nowhere
+    members = net.members
+    never = {}
+    for col in ("org", "sector", "region", "language"):
+        if col in members.columns:
+            counts = members[col].dropna().astype("str").value_counts()
+            never.update({n: col for n in counts[counts < min_group_size].index})
+    for col, names in hidden_names(ev, min_group_size).items():
+        never.update(dict.fromkeys(names, col))
+    import html as html_
+
+    for p, text in texts.items():
+        low = text.lower()
+        for name in never:
+            for form in {name, html_.escape(name), html_.escape(name).replace("&#x27;", "&#39;")}:
+                hit = re.search(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", low)
+                assert not hit, f"{p.relative_to(folder)} names the group {name!r}"
+    # every group name a table or network file shows: a large group's own name that looks
+    # like one, or a shared label
+    large = {}
+    for col in ("org", "sector", "region", "language"):
+        if col in members.columns:
+            counts = members[col].dropna().astype("str").value_counts()
+            large[col] = set(counts[counts >= min_group_size].index)
+    shown = 0
+    for p in files:
+        for col, value in _group_values(p):
+            shown += 1
+            assert SHARED_LABEL.fullmatch(value) or (value in large.get(col, set())
+                                                     and shown_name(value)), (p.name, col,
+                                                                              value)
+    # free text from the data: meeting titles, outcomes, notes (whole texts long enough
+    # not to be words of the report itself, like "Resource assessment")
+    free = set()
+    for table, col in (("events", "title"), ("problems", "outcome"), ("checklist", "note")):
+        df = getattr(net, table)
+        if col in df.columns:
+            free |= {str(v) for v in df[col].dropna() if len(str(v)) >= 24}
+    for p, text in texts.items():
+        found = [f for f in free if f in text or html_.escape(f) in text]
+        assert not found, (p.name, found[:3])
+    # the data-quality record: no value read, no issue list, export names as export N
+    tables = folder / "tables"
+    assert not (tables / "data_quality_issues.csv").exists()
+    problems = pd.read_csv(tables / "data_quality_problems.csv")
+    assert "value" not in problems.columns
+    inputs = pd.read_csv(tables / "input_files.csv", dtype="str")
+    for name in inputs["file"]:
+        assert re.fullmatch(r"(?:[\w/]*/)?(?:members|events|interactions|problems|actions|"
+                            r"surveys|checklist|outcomes|peernet)\.\w+|export \d+(?:\.\w+)?",
+                            name), name
+    # no member-level table: nothing keyed by member
+    for p in files:
+        if p.suffix == ".csv":
+            cols = set(pd.read_csv(p, nrows=0).columns)
+            assert not cols & {"member_id", "name", "email", "respondent"}, (p.name, cols)
+    # suppressed rows: no numbers, no direction or assessment
+    changes = pd.read_csv(tables / "changes.csv") if (tables / "changes.csv").exists() \
+        else pd.DataFrame(columns=["suppressed"])
+    hidden = changes[changes["suppressed"].astype(bool)] if len(changes) else changes
+    if len(hidden):
+        assert hidden[["previous", "current", "change", "direction",
+                       "assessment"]].isna().all().all()
+    for name in ("groups.csv", "roles_by_org.csv", "roles_by_sector.csv"):
+        if (tables / name).exists():
+            t = pd.read_csv(tables / name)
+            numbers = t.select_dtypes("number").columns.drop("period", errors="ignore")
+            assert t.loc[t["suppressed"].astype(bool), numbers].isna().all().all(), name
+    # figures: every PNG has an SVG twin (its text is what the searches above read)
+    pngs = {p.with_suffix("") for p in files if p.suffix == ".png"}
+    assert pngs <= {p.with_suffix("") for p in files if p.suffix == ".svg"}
+    return {"files": len(files), "kinds": sorted(kinds), "group_names_checked": shown}
+
+
+@pytest.mark.parametrize("which", ["riverbend_report", "hostile_report"])
+def test_a_default_report_holds_only_what_docs_privacy_md_allows(which, request):
+    net, folder, ev = request.getfixturevalue(which)
+    done = check_default_report(net, folder, ev)
+    assert done["group_names_checked"] > 50
+    assert {".html", ".csv", ".svg", ".png", ".json"} <= set(done["kinds"])
+
+
+def test_the_report_checker_fails_on_what_docs_privacy_md_forbids(riverbend_report, tmp_path):
+    """Each rule of the checker can fail: plant one forbidden thing at a time."""
+    net, folder, ev = riverbend_report
+    small = net.members["org"].value_counts()
+    small_org = str(small[small < 5].index[0])
+    plants = [("index.html", "<p>write to someone@example.org</p>"),
+              ("tables/extra.csv", "member_id,x\nm1,1\n"),
+              ("figures/maps.svg", f"<!-- {small_org} -->"),
+              ("tables/extra.csv", "by,group\norg,Quinnell is a bully\n"),
+              ("index.html", f"<p>{next(t for t in net.events['title'] if len(t) > 24)}"
+                             "</p>"),
+              ("notes.txt", "a new kind of file")]
+    for i, (name, text) in enumerate(plants):
+        copy = tmp_path / f"copy{i}"
+        import shutil
+
+        shutil.copytree(folder, copy)
+        target = copy / name
+        target.write_text((target.read_text(encoding="utf-8") if target.exists() else "")
+                          + text, encoding="utf-8")
+        with pytest.raises(AssertionError):
+            check_default_report(net, copy, ev)

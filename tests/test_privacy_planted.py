@@ -151,16 +151,8 @@ def leaks(out: Path) -> list[str]:
     return found
 
 
-# Known leak (issue 21, open): for the roster and edge-list loaders a planted free text used
-# as an organization name is replaced only in its quoted part ("'other small organizations'
-# said Hilda" reaches index.html). Marked until the scrubber handles these attributes.
-_LEAKS = {"read_roster", "read_edges"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("loader", [
-    pytest.param(x, marks=pytest.mark.xfail(reason="known leak, issue 21: see _LEAKS"))
-    if x.name in _LEAKS else x for x in LOADERS], ids=[x.name for x in LOADERS])
+@pytest.mark.parametrize("loader", LOADERS, ids=[x.name for x in LOADERS])
 def test_planted_personal_strings_never_reach_a_default_report(loader, tmp_path):
     sources = loader.sources()
     if not sources:

@@ -111,11 +111,12 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     say = progress if callable(progress) else (lambda _msg: None)
     tmp = _pub.new_partial(out)
     try:
-        shown = evaluation
-        if pseudonymize:  # one small-group policy for every figure, table and sentence
-            from .protect import protected
+        from .protect import protected, survey_protected
 
-            shown = protected(evaluation, min_group_size)
+        # one small-group policy for every figure, table and sentence; survey means of too
+        # few respondents are left out of every report (with names too)
+        shown = (protected(evaluation, min_group_size) if pseudonymize
+                 else survey_protected(evaluation, min_group_size))
         with use_language(lang):
             _build(shown, tmp, title=title, names=not pseudonymize, formats=formats,
                    say=say, min_group_size=min_group_size)

@@ -10,31 +10,133 @@ names is drawn and written from:
 - the breakdown table (``groups``) has its small rows, and as many others as complementary
   suppression needs (:func:`peernet.privacy.suppress_small`), set to missing, so that no
   sentence, card, table or highlight states a figure for them and no total gives them away;
-- :func:`small_names` lists the names of the small groups with their shared label, for the
-  last check of every text file (:func:`peernet.report.publish.scrub_outputs`).
+- a group name that does not look like the name of a group (:func:`hidden_names`: too
+  long, several lines, an email or web address, quotes, a file name, or a word of a
+  member's name, id or email, or any personal string the loaders saw) is shown as
+  "organization 1", "organization 2" ... (sectors, regions, languages alike), however many
+  members it has: a remark typed into the organization column is free text, not a name;
+- survey means (the Grid's survey trust, value and learning indicators) rest on at least
+  ``min_group_size`` **respondents**, or are not shown, and neither is the score of their
+  element, which would give them away (:func:`survey_protected`, in every report);
+- :func:`small_names` lists the names of the small and of the hidden groups with their
+  label, for the last check of every text file
+  (:func:`peernet.report.publish.scrub_outputs`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
 
-__all__ = ["protected", "small_names", "OTHER", "GROUPED"]
+__all__ = ["protected", "survey_protected", "small_names", "hidden_names", "shown_name",
+           "OTHER", "GROUPED", "NOUN", "MAX_NAME_LENGTH", "SURVEY_MEANS"]
 
 #: The columns whose small groups are shown together, and what they are shown as.
 OTHER = {"org": "other small organizations", "sector": "other small sectors",
          "region": "other small regions", "language": "other small languages"}
 GROUPED = tuple(OTHER)
+#: What a group whose name cannot be shown is called, with its number ("organization 2").
+NOUN = {"org": "organization", "sector": "sector", "region": "region", "language": "language"}
+#: The longest group name a default report shows (organization names are rarely over 50).
+MAX_NAME_LENGTH = 60
+
+_URL = re.compile(r"(?i)://|\bwww\.|\.(?:com|org|net|edu|gov)\b")
+# a quote mark, or an apostrophe that is not inside a word (O'Neil, St. Mary's are names)
+_QUOTES = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb`]|(?<![^\\W\\d_])['\u2018\u2019]|"
+                     "['\u2018\u2019](?![^\\W\\d_])")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def shown_name(name: str, personal_words: Collection[str] = (),
+               personal: Collection[str] = ()) -> bool:
+    """True when ``name`` may be shown as a group's name in a default report.
+
+    A group name must look like one: one line of printable text, at most
+    :data:`MAX_NAME_LENGTH` characters, with no email or web address, no quote marks, no
+    file name, no word (4 letters or more, ignoring case) of ``personal_words`` and no run
+    of whole words equal to a string of ``personal`` (lower case).
+
+    >>> shown_name("St. Mary's Hospital"), shown_name("'Ana is a bully' said Bo")
+    (True, False)
+    >>> shown_name("Quinnell is a bully", {"quinnell"}), shown_name("a@b.org")
+    (False, False)
+    """
+    from ..privacy import EMAIL_PATTERN, FILE_NAME_PATTERN
+
+    text = str(name)
+    if not text.strip() or len(text) > MAX_NAME_LENGTH or not text.isprintable():
+        return False
+    if EMAIL_PATTERN.search(text) or "@" in text or _URL.search(text) or \
+            _QUOTES.search(text) or FILE_NAME_PATTERN.search(text):
+        return False
+    low = text.lower()
+    if personal_words and any(w in personal_words for w in _WORD.findall(low)):
+        return False
+    if personal:
+        words = _tokens(low)
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                if " ".join(words[i:j]) in personal:
+                    return False
+    return True
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of ``text`` in lower case, without the punctuation around them."""
+    return [w.strip(".,;:!?()[]{}<>") for w in text.lower().split()]
+
+
+def _personal(ev: Evaluation) -> tuple[set[str], set[str]]:
+    """Words of members' names, ids and email names; every personal string the loaders saw."""
+    from ..privacy import sensitive_strings
+
+    members = ev.net.root.members
+    words: set[str] = set()
+    for col in ("name", "email"):
+        if col in members.columns:
+            values = members[col].dropna().astype("str")
+            if col == "email":
+                values = values.str.split("@").str[0]
+            for v in pd.unique(values):
+                words.update(_WORD.findall(str(v).lower()))
+    strings = {" ".join(_tokens(k)) for k in sensitive_strings(ev.net)}
+    return words, strings
+
+
+def hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str]]:
+    """Per grouping column: the names of groups of at least ``min_group_size`` members that
+    a default report does not show (:func:`shown_name`) -> "organization 1", ... (numbered
+    in the order of the names)."""
+    members = ev.net.root.members
+    out: dict[str, dict[str, str]] = {}
+    personal: tuple[set[str], set[str]] | None = None
+    for col in GROUPED:
+        if col not in members.columns:
+            continue
+        counts = members[col].dropna().astype("str").value_counts()
+        large = sorted(str(n) for n in counts[counts >= min_group_size].index)
+        if not large:
+            continue
+        if personal is None:
+            personal = _personal(ev)
+        hidden = [n for n in large if not shown_name(n, *personal)]
+        if hidden:
+            out[col] = {n: f"{NOUN[col]} {i}" for i, n in enumerate(hidden, 1)}
+    return out
 
 
 def small_names(ev: Evaluation, min_group_size: int) -> dict[str, str]:
-    """Names of the groups under ``min_group_size`` members -> their shared label."""
+    """Names of the groups under ``min_group_size`` members -> their shared label, and of
+    the groups whose names are not shown (:func:`hidden_names`) -> theirs."""
     out: dict[str, str] = {}
+    for labels in hidden_names(ev, min_group_size).values():
+        out.update(labels)
     members = ev.net.root.members
     for col in reversed(GROUPED):  # an org name wins over a region of the same name
         if col not in members.columns:
@@ -51,14 +153,78 @@ def small_names(ev: Evaluation, min_group_size: int) -> dict[str, str]:
     return out
 
 
-def _relabel(members: pd.DataFrame, small: Mapping[str, str]) -> pd.DataFrame:
+#: Grid indicator functions that are means of survey ratings: shown only when the survey
+#: of the period has at least ``min_group_size`` respondents. (The response rate is a count,
+#: not a rating: it is always shown.)
+SURVEY_MEANS = frozenset({"survey_trust", "survey_value", "survey_learning"})
+
+
+def respondents(ev: Evaluation, period: str) -> float:
+    """Respondents of the period's survey wave, as the Grid counts them (NaN: no survey)."""
+    from ..metrics.survey import survey_scores
+
+    s = ev.slices[period]
+    if not len(s.surveys):
+        return float("nan")
+    return float(survey_scores(s, level="network", warn=False).get("n_respondents",
+                                                                  float("nan")))
+
+
+def survey_protected(ev: Evaluation, min_group_size: int) -> Evaluation:
+    """``ev`` with the survey means of periods surveyed with fewer than ``min_group_size``
+    respondents removed from the Grid: the indicators (value, score, band) and the scores
+    of their elements (a weighted mean of its indicators gives the missing one back from
+    the others). A survey of 3 respondents must not publish what they said on average."""
+    from ..grid.score import INSUFFICIENT
+
+    scores = dict(ev.scores)
+    for period, g in ev.scores.items():
+        ind = g.indicators
+        hit = (ind["function"].isin(SURVEY_MEANS) & ind["has_data"]).to_numpy(dtype=bool)
+        if not hit.any() or respondents(ev, period) >= min_group_size:
+            continue
+        why = f"not shown: the survey has fewer than {min_group_size} respondents"
+        ind = ind.copy()
+        ind.loc[hit, ["value", "score"]] = np.nan
+        ind.loc[hit, "band"] = "no data"
+        ind.loc[hit, "has_data"] = False
+        ind.loc[hit, "note"] = why
+        layers = g.layers.copy()
+        at = layers["element"].isin(set(ind.loc[hit, "element"])).to_numpy(dtype=bool)
+        layers.loc[at, "score"] = np.nan
+        layers.loc[at, "band"] = INSUFFICIENT
+        layers.loc[at, "has_data"] = False
+        layers.loc[at, "reason"] = f"{why} (its score would give their ratings away)"
+        w = ind["weight"].where(ind["has_data"], 0.0).groupby(ind["element"]).sum()
+        total = ind["weight"].groupby(ind["element"]).sum()
+        counted = ind["has_data"].groupby(ind["element"]).sum()
+        el = layers.loc[at, "element"]
+        layers.loc[at, "coverage"] = (el.map(w) / el.map(total)).fillna(0.0).to_numpy()
+        layers.loc[at, "n_with_data"] = el.map(counted).fillna(0).astype("int64").to_numpy()
+        scores[period] = dataclasses.replace(g, indicators=ind, layers=layers)
+    return dataclasses.replace(ev, scores=scores)
+
+
+def _labels(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str]]:
+    """Per grouping column: the names shown otherwise -> what is shown."""
+    members = ev.net.root.members
+    out = {col: dict(names) for col, names in hidden_names(ev, min_group_size).items()}
+    for col in GROUPED:
+        if col in members.columns:
+            counts = members[col].dropna().astype("str").str.strip().value_counts()
+            out.setdefault(col, {}).update(
+                {str(n): OTHER[col] for n in counts[counts < min_group_size].index})
+    return out
+
+
+def _relabel(members: pd.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     out = members.copy()
     for col in GROUPED:
-        if col in out.columns and out[col].notna().any():
+        if col in out.columns and out[col].notna().any() and labels.get(col):
             s = out[col].astype("object")
-            names = {k for k, v in small.items() if v == OTHER[col]}
-            hit = s.astype("str").str.strip().isin(names) & s.notna()
-            out[col] = s.where(~hit.to_numpy(dtype=bool), OTHER[col])
+            shown = s.astype("str").str.strip().map(labels[col])
+            hit = (shown.notna() & s.notna()).to_numpy(dtype=bool)
+            out[col] = s.where(~hit, shown)
     return out
 
 
@@ -66,14 +232,18 @@ def protected(ev: Evaluation, min_group_size: int) -> Evaluation:
     """The evaluation a default report is made from (see the module docstring)."""
     from ..privacy import file_labels, suppress_small
 
-    small = small_names(ev, min_group_size)
+    ev = survey_protected(ev, min_group_size)
+
+    labels = _labels(ev, min_group_size)
     # a network named after an export file ("Zed Hidden 1-1 - Attendance report") is shown
     # under the file's label ("export 1"), in titles and figures alike
     stems = {k.rsplit(".", 1)[0]: v.rsplit(".", 1)[0] for k, v in file_labels(ev.net).items()}
     name = stems.get(str(ev.net.name), ev.net.name)
-    net = ev.net.replace(members=_relabel(ev.net.members, small), name=name)
-    slices = {p: s.replace(members=_relabel(s.members, small), name=stems.get(str(s.name),
-                                                                              s.name))
+    net = ev.net.replace(members=_relabel(ev.net.members, labels), name=name)
+    # a slice's root is the protected network: maps take their categories from the root
+    slices = {p: s.replace(members=_relabel(s.members, labels),
+                           name=stems.get(str(s.name), s.name),
+                           parent=net if s.parent is ev.net else s.parent)
               for p, s in ev.slices.items()}
     groups = ev.groups
     if len(groups):
@@ -83,9 +253,14 @@ def protected(ev: Evaluation, min_group_size: int) -> Evaluation:
         groups = masked.drop(columns="suppressed")
         for col in ("members_current", "members_active", "interactions"):
             groups[col] = groups[col].astype("float64")
+        hidden = hidden_names(ev, min_group_size)
+        for col, names in hidden.items():  # large groups with names not shown
+            at = (groups["by"] == col).to_numpy(dtype=bool)
+            mapped = groups["group"].astype("object").map(lambda v, n=names: n.get(str(v), v))
+            groups["group"] = groups["group"].astype("object").where(~at, mapped)
     members = ev.members
     if len(members):
-        members = _relabel(members, small)
+        members = _relabel(members, labels)
     return dataclasses.replace(ev, net=net, slices=slices, groups=groups, members=members)
 
 

@@ -297,7 +297,21 @@ def files_of(folder: Path) -> Iterable[Path]:
 
 
 # ---------------------------------------------------------------------- the last check
-TEXT_SUFFIXES = (".html", ".csv", ".json", ".svg", ".txt", ".md", ".gexf", ".graphml")
+TEXT_SUFFIXES = (".html", ".csv", ".json", ".svg", ".txt", ".md", ".gexf", ".graphml", ".xml",
+                 ".js", ".css")
+
+
+def _written_forms(text: str) -> set[str]:
+    """``text`` as the report's writers may have put it in a file: raw, HTML-escaped by
+    Python (``&#x27;``), by Jinja/markupsafe (``&#39;``, ``&#34;``) or by an XML writer
+    (``&apos;``, GEXF/GraphML), JSON-escaped with or without ASCII escapes."""
+    import html
+
+    escaped = html.escape(text)
+    return {text, escaped, html.escape(text, quote=False),
+            escaped.replace("&#x27;", "&#39;").replace("&quot;", "&#34;"),
+            escaped.replace("&#x27;", "&apos;"),
+            json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
 
 
 def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
@@ -306,8 +320,6 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
     words. The last check of a report made without names, after everything was written:
     whatever path a value took into a table, a figure's SVG or the page, it does not leave.
     Returns the number of replacements per file (for tests and the log)."""
-    import html
-
     from ..privacy import EMAIL_PATTERN, REDACTED
     from ..scrubbing import Scrubber
 
@@ -315,8 +327,7 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
     for text, label in replacements.items():
         if re.fullmatch(r"[\d\s.,:/\-+]*", text):  # numbers and dates: not names
             continue
-        for v in {text, html.escape(text), html.escape(text, quote=False),
-                  json.dumps(text)[1:-1]}:
+        for v in _written_forms(text):
             variants.setdefault(v.lower(), label)
     scrub = Scrubber(variants, min_length=1)
     found: dict[str, int] = {}
