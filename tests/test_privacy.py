@@ -492,6 +492,7 @@ HOSTILE_ORGS = {"Solo Shop": 1, "Trio Inc": 3, "Acme\r=cmd|' /C calc'!A0": 6,
                 "Quinnell Partners": 5}
 #: a member's name: "Quinnell Partners" holds a word of it
 HOSTILE_NAME = "Zed Quinnell"
+HOSTILE_LANGUAGE = "qu"
 
 
 @pytest.fixture(scope="module")
@@ -506,6 +507,8 @@ def hostile_report(tmp_path_factory):
             members.loc[members.index[at:at + n], "org"] = org
             at += n
         members.loc[members.index[at], "name"] = HOSTILE_NAME
+        # a language group of two (the summary stated its figures; the tables suppressed it)
+        members.loc[members.index[-2:], "language"] = HOSTILE_LANGUAGE
         net = net.replace(members=members)
         ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
         folder = pn.report(ev, tmp_path_factory.mktemp("hostile") / "report")
@@ -513,12 +516,17 @@ def hostile_report(tmp_path_factory):
 
 
 def test_small_organizations_are_named_nowhere(hostile_report):
-    _net, folder, _ev = hostile_report
+    net, folder, ev = hostile_report
+    # the two speakers of HOSTILE_LANGUAGE are active: the evaluation has their figures
+    lang = ev.groups[(ev.groups["by"] == "language") & (ev.groups["group"] == HOSTILE_LANGUAGE)]
+    assert len(lang) and (lang["members_active"] > 0).any()
+    assert net.members["language"].eq(HOSTILE_LANGUAGE).sum() == 2
     for path in sorted(p for p in folder.rglob("*") if p.suffix in (".html", ".csv", ".svg",
                                                                       ".json")):
         text = path.read_text(encoding="utf-8")
         for org in ("Solo Shop", "Trio Inc"):
             assert org not in text, f"{path.relative_to(folder)} names {org!r}"
+        assert not re.search(r"(?<![\w-])qu(?![\w-])", text), path.relative_to(folder)
     maps = (folder / "figures" / "maps.svg").read_text(encoding="utf-8")
     assert "other small organizations" in maps  # grouped in the legend, not dropped
 
@@ -668,7 +676,7 @@ def test_free_text_as_an_organization_name_is_never_shown(hostile_report):
                               "Quinnell Partners": "organization 3"}}
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".png"):
         text = path.read_text(encoding="utf-8").lower()
-        for word in ("quinnell", "hilda", "bully", "calc", "acme"):
+        for word in ("quinnell", "hilda", "bully", "cmd|", "acme"):  # not "calc": CSS has it
             assert word not in text, f"{path.relative_to(folder)} names {word!r}"
     groups = pd.read_csv(folder / "tables" / "groups.csv", keep_default_na=False)
     shown = set(groups.loc[groups["by"] == "org", "group"])
