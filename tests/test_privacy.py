@@ -884,7 +884,10 @@ def test_a_default_report_holds_only_what_docs_privacy_md_allows(which, request)
     net, folder, ev = request.getfixturevalue(which)
     done = check_default_report(net, folder, ev)
     assert done["group_names_checked"] > 50
-    assert {".html", ".csv", ".svg", ".png", ".json"} <= set(done["kinds"])
+    # every kind of output: page, tables, figures, network files, the interactive map
+    assert {".html", ".csv", ".svg", ".png", ".json", ".gexf", ".graphml"} <= set(done["kinds"])
+    assert (folder / "interactive_map.html").is_file()
+    assert len(list((folder / "networks").glob("*.gexf"))) == 2
 
 
 def test_the_report_checker_fails_on_what_docs_privacy_md_forbids(riverbend_report, tmp_path):
