@@ -1,8 +1,10 @@
 """The ``peernet`` command. It only parses arguments and calls the public API.
 
-    peernet validate PATH
+    peernet validate PATH [--edges ...]
     peernet evaluate PATH --year 2025 [--compare 2024|none] [--fiscal-start 7] [--rubric FILE]
                           [--out DIR] [--names]
+    peernet evaluate PATH --periods 2013-06-24..2013-06-29,2013-07-01..2013-07-06
+    peernet evaluate contacts.dat --edges --unit s --origin 2013-06-24 --resolution 20 ...
     peernet match PATH [--k 3] [--capacity 2] [--out matches.xlsx] [--names]
 """
 
@@ -13,6 +15,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import DataQualityWarning, PeernetError
 
@@ -30,8 +33,10 @@ def _load(path: str, tz: str | None = None):
 
 def _load_any(args: argparse.Namespace):
     """A canonical folder with pn.load; a folder of raw exports (and its roster) with
-    pn.read_events."""
+    pn.read_events; a timestamped edge list (``--edges``) with pn.read_edges."""
     path = Path(args.path)
+    if getattr(args, "edges", False):
+        return _load_edges(args)
     if path.exists() and not _is_canonical(path):
         import peernet as pn  # the guarded loader: bad files raise DataError
 
@@ -42,6 +47,60 @@ def _load_any(args: argparse.Namespace):
     return _load(args.path, args.tz)
 
 
+def _column(value: str | None) -> str | int | None:
+    """A column given on the command line: a number is a position (from 0), else a name."""
+    if value is None:
+        return None
+    return int(value) if value.strip().isdigit() else value
+
+
+def _edge_options_given(args: argparse.Namespace) -> list[str]:
+    return [f"--{k.replace('_', '-')}" for k in _EDGE_OPTIONS
+            if getattr(args, k, None) not in (None, False)]
+
+
+def _load_edges(args: argparse.Namespace):
+    """``PATH`` as a timestamped edge list (``pn.read_edges``), the ``--edges`` options
+    passed as they are."""
+    import peernet as pn
+
+    path = Path(args.path)
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "file not found"
+        raise ValueError(f"{args.path}: {what}; --edges reads one edge list file (a contact "
+                         f"log such as 't i j' lines, or a CSV with a header)")
+    columns = {k: _column(getattr(args, k)) for k in ("source", "target", "time")}
+    given: dict[str, Any] = {k: v for k, v in columns.items() if v is not None}
+    if given and len(given) < 3:
+        missing = ", ".join(f"--{k}" for k in columns if k not in given)
+        raise ValueError(f"--edges: give all of --source, --target and --time, or none (the "
+                         f"defaults: columns named source, target, time; or 't i j' in a file "
+                         f"without a header); missing {missing}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return pn.read_edges(path, **given, unit=args.unit, origin=args.origin,
+                             tz=args.tz or "UTC", kind=args.kind or "contact",
+                             resolution=args.resolution, members=args.members,
+                             duration=_column(args.duration), dayfirst=args.dayfirst)
+
+
+def _periods(args: argparse.Namespace) -> list[str]:
+    """``--periods A..B,C..D`` (or any period labels), oldest first as given."""
+    parts = [p.strip() for p in str(args.periods).split(",")]
+    if not parts or any(not p for p in parts):
+        raise ValueError(f"--periods: a comma-separated list of periods such as "
+                         f"2013-06-24..2013-06-29,2013-07-01..2013-07-06 (end excluded) or "
+                         f"2024,2025; got {args.periods!r}")
+    from .periods import parse_period
+
+    for p in parts:
+        try:
+            parse_period(p)
+        except ValueError as err:
+            raise ValueError(f"--periods: {err}") from None
+    return parts
+
+
 def _is_canonical(path: Path) -> bool:
     """A canonical peernet folder: it holds a members table (else: a folder of exports)."""
     return path.is_dir() and any((path / f"members{ext}").exists()
@@ -50,7 +109,13 @@ def _is_canonical(path: Path) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
-    if path.exists() and not _is_canonical(path):
+    if not args.edges and _edge_options_given(args):
+        raise ValueError(f"{', '.join(_edge_options_given(args))}: options of an edge list; "
+                         f"add --edges to read {args.path} as one")
+    if args.edges:
+        net = _load_edges(args)
+        print(f"{path.name}: edge list read in time zone {net.tz}")
+    elif path.exists() and not _is_canonical(path):
         # a folder (or file) of raw exports: Zoom, Teams, Meet, Slack, mbox, sign-in sheets
         net = _load_any(args)
         print(f"{path.name}: exports read in time zone {net.tz}")
@@ -82,13 +147,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"[{time.perf_counter() - t0:5.1f}s] {message}", file=sys.stderr, flush=True)
 
     # every argument and the output folder are checked before any work
-    year = args.year
-    compare = _compare_year(args.compare, year)
+    if (args.year is None) == (args.periods is None):
+        raise ValueError("give --year YEAR (a year against the year before) or --periods "
+                         "A..B,C..D (any windows, e.g. 2013-06-24..2013-06-29,2013-07-01.."
+                         "2013-07-06), not both" if args.year is not None else
+                         "give --year YEAR (e.g. --year 2025) or --periods A..B,C..D "
+                         "(e.g. 2013-06-24..2013-06-29,2013-07-01..2013-07-06, end excluded)")
+    if not args.edges and _edge_options_given(args):
+        raise ValueError(f"{', '.join(_edge_options_given(args))}: options of an edge list; "
+                         f"add --edges to read {args.path} as one")
     fiscal = args.fiscal_start is not None and args.fiscal_start != 1
     if args.fiscal_start is not None and not 1 <= args.fiscal_start <= 12:
         raise ValueError(f"--fiscal-start must be a month 1..12; got {args.fiscal_start}")
-    years = [year] if compare is None else [compare, year]
-    periods = [f"FY{y}" if fiscal else str(y) for y in years]
+    if args.periods is not None:
+        if args.compare is not None:
+            raise ValueError("--compare goes with --year; with --periods list every period "
+                             "to compare, oldest first (one period: a baseline report)")
+        periods = _periods(args)
+    else:
+        year = args.year
+        compare = _compare_year(args.compare, year)
+        years = [year] if compare is None else [compare, year]
+        periods = [f"FY{y}" if fiscal else str(y) for y in years]
     if args.rubric is not None and not Path(args.rubric).is_file():
         raise ValueError(f"--rubric: file not found: {args.rubric}")
     from .report.publish import check_target
@@ -113,7 +193,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 0
     findings = ev.highlights(3)
     if findings:
-        print(f"Headline findings, {periods[-1]} against {periods[0]}:")
+        shown = list(getattr(ev, "periods", periods))
+        print(f"Headline findings, {shown[-1]} against {shown[-2]}:")
         for i, text in enumerate(findings, 1):
             print(f"  {i}. {text}")
     return 0
@@ -177,6 +258,38 @@ def _export_options(p: argparse.ArgumentParser) -> None:
                    "decided on its own")
 
 
+#: The options of ``--edges`` (argparse names), passed to ``pn.read_edges``.
+_EDGE_OPTIONS = ("source", "target", "time", "unit", "origin", "resolution", "kind", "members",
+                 "duration")
+
+
+def _edge_list_options(p: argparse.ArgumentParser) -> None:
+    """Options for a timestamped edge list (``pn.read_edges``)."""
+    g = p.add_argument_group("a timestamped edge list (--edges)")
+    g.add_argument("--edges", action="store_true", help="read PATH as a timestamped edge "
+                   "list: a contact log ('t i j' lines as SocioPatterns writes them) or a "
+                   "delimited file with a header (pn.read_edges)")
+    g.add_argument("--source", default=None, help="column of the first person: a name, or "
+                   "a position from 0 (default: 'source', or 1 in a file without a header)")
+    g.add_argument("--target", default=None, help="column of the other person (default: "
+                   "'target', or 2)")
+    g.add_argument("--time", default=None, help="column of the time (default: 'time', or 0)")
+    g.add_argument("--unit", choices=["s", "ms", "us", "ns"], default=None, help="times are "
+                   "numbers in this unit: epoch times, or with --origin offsets from it")
+    g.add_argument("--origin", default=None, help="times count from this moment, e.g. "
+                   "2013-06-24 or '2013-06-24 08:00' (in --tz)")
+    g.add_argument("--resolution", type=float, default=None, help="seconds of one sampling "
+                   "window (SocioPatterns: 20): consecutive windows of a pair are merged into "
+                   "one contact with its duration")
+    g.add_argument("--kind", default=None, help="interaction kind of every row "
+                   "(default: contact, mutual; a directed kind such as message or help reads "
+                   "source -> target)")
+    g.add_argument("--members", default=None, help="a node table (CSV or 'id attribute' "
+                   "lines, e.g. a SocioPatterns metadata file): its columns become member "
+                   "attributes")
+    g.add_argument("--duration", default=None, help="column of each row's duration in seconds")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peernet", description="Evaluate peer networks.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -184,12 +297,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")
     _export_options(p)
+    _edge_list_options(p)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("evaluate", help="the annual evaluation report")
-    p.add_argument("path", help="a peernet folder (members.csv, interactions.csv, ...) or a "
-                   "folder of raw exports with a roster")
-    p.add_argument("--year", required=True, type=int, help="the year to evaluate, e.g. 2025")
+    p = sub.add_parser("evaluate", help="the evaluation report: a year against the year "
+                       "before, or any periods")
+    p.add_argument("path", help="a peernet folder (members.csv, interactions.csv, ...), a "
+                   "folder of raw exports with a roster, or with --edges an edge list file")
+    p.add_argument("--year", default=None, type=int, help="the year to evaluate, e.g. 2025")
+    p.add_argument("--periods", default=None, help="instead of --year: the periods to "
+                   "evaluate, oldest first, comma-separated; each a window START..END (END "
+                   "excluded: 2013-06-24..2013-06-29 is Monday to Friday) or a label (2025, "
+                   "2025Q3, 2025-03, FY2025); the last is evaluated against the ones before")
     p.add_argument("--compare", default=None, help="year to compare with (default: the "
                    "year before, if it has data); 'none' writes a baseline report with no "
                    "comparison")
@@ -209,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "--bootstrap)")
     p.add_argument("--tz", default=None, help="time zone of naive timestamps")
     _export_options(p)
+    _edge_list_options(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("match", help="suggest peer matches")

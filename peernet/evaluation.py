@@ -32,6 +32,7 @@ from .evaluation_steps import (
     first_observed,
     input_hashes,
     mixing_table,
+    participation_breakdown,
     tie_changes,
     uncertainty,
 )
@@ -84,7 +85,11 @@ class Evaluation(Memoized):
     annual : DataFrame
         :func:`peernet.participation` with one row a period (``period`` first).
     participation : DataFrame
-        :func:`peernet.participation` quarter by quarter over all the periods.
+        Participation in steps over all the periods, named in ``meta["participation_by"]``:
+        ``quarter`` for calendar (and quarter-aligned fiscal) years, ``month`` for quarters
+        and months (:func:`peernet.participation`), ``period`` for any other window, which
+        is never re-sliced by calendar quarters: one row a window named by its dates (the
+        rows of ``annual``).
     members : DataFrame
         :func:`peernet.member_metrics` of each period, ``period`` then ``member_id`` first.
     groups : DataFrame
@@ -638,9 +643,13 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     say("participation and retention")
     span = root.between(window_of(slices[labels[0]]).start,
                         window_of(slices[labels[-1]]).end)
-    quarterly = participation(span, freq="QS")
     annual, not_applicable = first_observed(root, participation_by_period(root, slices),
                                              slices)
+    # by calendar steps inside the windows, or by the windows themselves (never re-sliced
+    # by quarters a window does not follow: a two-week study is shown week by week)
+    freq = participation_breakdown([window_of(s) for s in slices.values()])
+    detail = annual.copy() if freq is None else participation(span, freq=freq)
+    step = {"QS": "quarter", "MS": "month", None: "period"}[freq]
     ties = tie_changes(slices)
     groups = pd.concat([group_participation(s, p) for p, s in slices.items()],
                        ignore_index=True)
@@ -662,10 +671,11 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         "start_month": int(start_month),
         "inputs": input_hashes(inputs),
         "name": root.name,
+        "participation_by": step,
     }
     return Evaluation(net=root, periods=tuple(labels), slices=slices, scores=scores,
                       network=network, annual=annual,
-                      participation=quarterly, members=pd.concat(members, ignore_index=True),
+                      participation=detail, members=pd.concat(members, ignore_index=True),
                       groups=groups, followup=pd.concat(followup, ignore_index=True),
                       ties=ties, meta=meta, intervals=iv, differences=diffs, mixing=mixing)
 

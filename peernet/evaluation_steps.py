@@ -137,6 +137,25 @@ def baseline_periods(root: PeerNetwork, slices: Mapping[str, PeerNetwork],
     return kept, "no comparison asked for (one period; CLI --compare none)"
 
 
+def participation_breakdown(windows: Sequence[Window]) -> str | None:
+    """The calendar steps ``Evaluation.participation`` is broken into, or None: by the
+    evaluated windows themselves.
+
+    Calendar years, and fiscal years starting in January, April, July or October, are shown
+    quarter by quarter (``"QS"``), quarters and months month by month (``"MS"``): each step
+    lies inside one window. Any other window (a ``(start, end)`` pair, ``"2013-06-24..
+    2013-06-29"``, a fiscal year from February) is never re-sliced by calendar labels: its
+    participation is one row a window, named by its dates.
+    """
+    kinds = {w.kind for w in windows}
+    if kinds <= {"year", "fiscal_year"} and all(w.start_month in (1, 4, 7, 10)
+                                                for w in windows):
+        return "QS"
+    if kinds <= {"quarter", "month"}:
+        return "MS"
+    return None
+
+
 def first_observed(root: PeerNetwork, annual: pd.DataFrame,
                     slices: Mapping[str, PeerNetwork]
                     ) -> tuple[pd.DataFrame, list[dict[str, str]]]:

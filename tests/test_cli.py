@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 import peernet as pn
@@ -241,3 +242,135 @@ def test_compare_takes_a_year_or_none(monkeypatch, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         "peernet: error: --compare must be a year such as 2024 or 'none' (a baseline report, "
         "no comparison); got 'last'")
+
+
+# ------------------------------------------------- issue 17: any periods, an edge list
+def _office_log(tmp_path):
+    """Two working weeks of a generated SocioPatterns office log ('t i j', 20 s windows)."""
+    from tests.io.test_records_study import office_log
+
+    path = tmp_path / "tij_office.dat"
+    return path, office_log(path)
+
+
+EDGES = ["--edges", "--unit", "s", "--origin", "2013-06-24 08:00", "--tz", "Europe/Paris",
+         "--resolution", "20"]
+WEEKS = "2013-06-24..2013-06-29,2013-07-01..2013-07-06"
+
+
+@pytest.mark.slow
+def test_evaluate_an_edge_list_week_against_week(tmp_path, capsys):
+    path, raw = _office_log(tmp_path)
+    out = tmp_path / "report"
+    rc = main(["evaluate", str(path), *EDGES, "--periods", WEEKS, "--out", str(out),
+               "--bootstrap", "0"])
+    stdout, _ = capsys.readouterr()
+    assert rc == 0, stdout
+    assert stdout.splitlines()[1] == ("Headline findings, 2013-07-01..2013-07-06 against "
+                                      "2013-06-24..2013-06-29:")
+    table = pd.read_csv(out / "tables" / "participation_by_period.csv")
+    assert list(table.columns[-2:]) == WEEKS.split(",")
+    # contacts of each week, merged at 20 s by hand from the raw log: the interactions row
+    merged = raw.assign(a=raw[["i", "j"]].min(axis=1), b=raw[["i", "j"]].max(axis=1))
+    merged = merged.drop_duplicates(["a", "b", "t"]).sort_values(["a", "b", "t"])
+    new = (merged["a"].ne(merged["a"].shift()) | merged["b"].ne(merged["b"].shift())
+           | (merged["t"] - merged["t"].shift() > 20))
+    week = (merged["t"] >= 7 * 86400).map({False: 0, True: 1})
+    want = new.groupby(week).sum().tolist()
+    assert table.set_index("metric").loc["interactions"].iloc[-2:].tolist() == want
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "2013Q" not in index and "Participation by period" in index
+
+
+def test_evaluate_passes_periods_and_edge_options_to_the_api(monkeypatch, tmp_path, capsys):
+    path, _raw = _office_log(tmp_path)
+    seen = {}
+
+    def fake_read_edges(p, **kwargs):
+        seen["read_edges"] = (str(p), kwargs)
+        return "net"
+
+    def fake_evaluate(net, **kwargs):
+        seen["evaluate"] = (net, kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pn, "read_edges", fake_read_edges)
+    monkeypatch.setattr(pn, "evaluate", fake_evaluate)
+    members = tmp_path / "metadata.dat"
+    members.write_text("1 DISQ\n2 SRH\n")
+    rc = main(["evaluate", str(path), *EDGES, "--members", str(members), "--periods",
+               "2013-06-24..2013-06-29, 2013-07-01..2013-07-06", "--out", str(tmp_path / "r")])
+    assert rc == 130
+    file, kwargs = seen["read_edges"]
+    assert file == str(path)
+    assert kwargs == {"unit": "s", "origin": "2013-06-24 08:00", "tz": "Europe/Paris",
+                      "kind": "contact", "resolution": 20.0, "members": str(members),
+                      "duration": None, "dayfirst": False}
+    assert seen["evaluate"][0] == "net"
+    assert seen["evaluate"][1]["periods"] == WEEKS.split(",")
+    # columns by position or name, all three together
+    main(["evaluate", str(path), "--edges", "--time", "0", "--source", "who", "--target", "2",
+          "--periods", "2013", "--out", str(tmp_path / "r")])
+    assert {k: seen["read_edges"][1][k] for k in ("time", "source", "target")} == {
+        "time": 0, "source": "who", "target": 2}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--periods", WEEKS, "--year", "2013"], "give --year YEAR (a year against the year "
+                                             "before) or --periods A..B,C..D"),
+    ([], "give --year YEAR (e.g. --year 2025) or --periods A..B,C..D"),
+    (["--periods", "2013-06-24..2013-06-29,,2013-07-01..2013-07-06"],
+     "--periods: a comma-separated list of periods"),
+    (["--periods", "2013-06-24..2013-06-20"], "--periods: a window's end must be after start"),
+    (["--periods", "last week"], "--periods: period must look like '2025'"),
+    (["--periods", "2013-07-01..2013-07-06,2013-06-24..2013-06-29", *EDGES],
+     "periods must be in time order, oldest first"),
+    (["--periods", WEEKS, "--compare", "2012"], "--compare goes with --year"),
+    (["--periods", WEEKS, "--unit", "s"], "--unit: options of an edge list; add --edges"),
+    (["--periods", WEEKS, "--edges", "--unit", "s", "--origin", "2013-06-24", "--time", "0"],
+     "--edges: give all of --source, --target and --time, or none"),
+    (["--periods", WEEKS, "--edges", "--unit", "s", "--origin", "2013-06-24", "--kind",
+      "vote"], "kind must be one of"),
+    (["--periods", WEEKS, "--edges", "--unit", "s", "--origin", "2013-06-24", "--resolution",
+      "-5"], "resolution must be a positive number of seconds"),
+    (["--periods", "2014-01-01..2014-01-08", "--edges", "--unit", "s", "--origin",
+      "2013-06-24"], "no interactions in period(s)"),
+])
+def test_bad_periods_or_edge_options_are_one_line_and_exit_2(args, message, tmp_path,
+                                                             capsys):
+    path, _raw = _office_log(tmp_path)
+    rc = main(["evaluate", str(path), *args, "--out", str(tmp_path / "r"), "--bootstrap",
+               "0"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2
+    assert err[-1].startswith(f"peernet: error: {message}"), err
+    assert "Traceback" not in "\n".join(err)
+    assert not (tmp_path / "r").exists()
+
+
+def test_an_edge_list_that_is_not_a_file_or_has_no_named_columns(tmp_path, capsys):
+    rc = main(["validate", str(tmp_path), "--edges"])
+    assert rc == 2 and capsys.readouterr().err.strip() == (
+        f"peernet: error: {tmp_path}: is a folder; --edges reads one edge list file (a "
+        f"contact log such as 't i j' lines, or a CSV with a header)")
+    p = tmp_path / "ij.txt"
+    p.write_text("5 3 2013-06-24\n1 2 2013-06-25\n")   # 'i j date': no header, not 't i j'
+    rc = main(["validate", str(p), "--edges"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("peernet: error: ij.txt: the file has no header row, "
+                                      "so its columns have no names"), err
+    rc = main(["validate", str(p), "--edges", "--source", "0", "--target", "1", "--time", "2"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "ij.txt: edge list read in time zone UTC" in out
+    assert "interactions from 2013-06-24 to 2013-06-25" in out
+
+
+def test_validate_an_office_log_with_the_default_t_i_j_order(tmp_path, capsys):
+    path, raw = _office_log(tmp_path)
+    rc = main(["validate", str(path), *EDGES])
+    out = capsys.readouterr().out
+    assert rc == 0
+    people = set(raw["i"]) | set(raw["j"])
+    assert f"  members      {len(people):>8}" in out
+    assert "no header: columns 0, 1, 2 read as time, source, target" in out
+    assert "interactions from 2013-06-24 to 2013-07-05" in out

@@ -201,7 +201,10 @@ def read_edges(path_or_frame: str | Path | pd.DataFrame, *, source: Any = "sourc
         without a header row) or a frame.
     source, target, time : str or int
         The columns (names, or positions from 0 in a file without a header). ``time=None``
-        reads a static list; then give ``origin=`` as its date.
+        reads a static list; then give ``origin=`` as its date. A file without a header read
+        with these defaults is taken in the SocioPatterns ``t i j`` order (time, source,
+        target = columns 0, 1, 2) when its column 0 holds numbers in time order, as those
+        logs do (a quality note says so); otherwise give the columns.
     unit : {"s", "ms", "us", "ns"}, optional
         Times are numbers: epoch times in this unit, or with ``origin`` offsets from it.
     origin : str or Timestamp, optional
@@ -267,6 +270,8 @@ def read_edges(path_or_frame: str | Path | pd.DataFrame, *, source: Any = "sourc
     df, file, has_header = _read_frame(path_or_frame, delimiter=delimiter, header=header,
                                        log=log)
     log.read(len(df))
+    if not has_header and (source, target, time) == ("source", "target", "time"):
+        source, target, time = _sociopatterns_order(df, file, log)
     # rows as the file shows them (a header is row 1)
     rows = np.arange(len(df)) + (2 if has_header else 1)
     src = _column(df, source, "source", file).astype("str").str.strip()
@@ -342,6 +347,22 @@ def read_edges(path_or_frame: str | Path | pd.DataFrame, *, source: Any = "sourc
     counts.loc[at, "rows_kept"] = (q.counts["rows_read"].iat[0]
                                    - q.counts["rows_dropped"].iat[0])
     return net.replace(quality=DataQuality(issues=net.quality.issues, counts=counts))
+
+
+def _sociopatterns_order(df: pd.DataFrame, file: str, log: QualityLog) -> tuple[int, int, int]:
+    """Columns of a file without a header read with the default names: the SocioPatterns
+    ``t i j`` order (time, source, target = columns 0, 1, 2), when column 0 holds times in
+    time order as those logs do; else a DataError asking for the columns."""
+    t = pd.to_numeric(df.iloc[:, 0], errors="coerce") if df.shape[1] >= 3 else None
+    if t is None or t.isna().any() or not t.is_monotonic_increasing:
+        raise DataError(f"the file has no header row, so its columns have no names: say "
+                        f"which is which by position from 0, e.g. time=0, source=1, "
+                        f"target=2 (CLI: --time 0 --source 1 --target 2); it has "
+                        f"{df.shape[1]} column(s)", file=file)
+    log.note("no header: columns 0, 1, 2 read as time, source, target (the SocioPatterns "
+             "'t i j' order; column 0 holds times in time order); give time=, source=, "
+             "target= to read others")
+    return 1, 2, 0
 
 
 def _node_table(members: Any, tz: str) -> tuple[pd.DataFrame | None, DataQuality | None]:

@@ -236,8 +236,11 @@ def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
         keep("org_map", plot.org_map(ev.slices[cur]),
              f"Organizations in {cur}: a line is the ties between their members, thicker for "
              f"more.", f"Organization map {cur}")
+    step = ev.meta.get("participation_by", "quarter")   # quarter, month or period
     keep("participation", plot.participation(ev.participation),
-         "Active, new and lapsed members, quarter by quarter.", "Participation by quarter")
+         f"Active, new and lapsed members, {step} by {step}"
+         + (" (the evaluated windows, named by their dates)." if step == "period" else "."),
+         f"Participation by {step}")
     trend_metrics = [m for m in ("density", "reciprocity", "largest_component_share",
                                  "ei_index_org")
                      if m in set(ev.network["metric"])]
@@ -386,7 +389,9 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     safe_csv(_by_period(ev.annual, ev.periods), folder / "participation_by_period.csv")
     t["annual"] = _table(_shown_by_period(ev.annual, ev.periods))
     t["annual"]["csv"] = "participation_by_period.csv"
-    safe_csv(ev.participation, folder / "participation_by_quarter.csv")
+    step = ev.meta.get("participation_by", "quarter")
+    if step != "period":   # by the evaluated windows it is participation_by_period.csv
+        safe_csv(ev.participation, folder / f"participation_by_{step}.csv")
     safe_csv(grp, folder / "groups.csv")
     for by in ("region", "sector", "language"):
         t[f"by_{by}"] = _table(_group_table(grp, by, ev.periods),
@@ -451,13 +456,14 @@ _TIE_LABELS = {
     "ties_new": "new ties", "ties_lost": "ties lost",
     "ties_strengthened": "kept ties that grew stronger",
     "ties_weakened": "kept ties that grew weaker",
-    "jaccard": "tie persistence (kept / ties in either year, Jaccard)",
+    "jaccard": "tie persistence (kept / ties in either period, Jaccard)",
     "share_kept": "share of {a}'s ties kept",
-    "members_stayed": "members in both years' networks", "members_joined": "members who joined",
+    "members_stayed": "members in both periods' networks", "members_joined": "members who joined",
     "members_left": "members who left", "density_change": "change in density",
-    "density_change_stayed": "... among members present both years",
+    "density_change_stayed": "... among members present in both periods",
     "density_change_turnover": "... due to members who came or left",
-    "ties_change": "change in ties", "ties_change_stayed": "... among members present both years",
+    "ties_change": "change in ties",
+    "ties_change_stayed": "... among members present in both periods",
     "ties_change_turnover": "... due to members who came or left",
 }
 
@@ -547,7 +553,9 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
     meta = ev.meta
     periods = meta.get("periods", {})
     period_text = ", ".join(f"{p} ({w['start']} to {w['end']})" for p, w in periods.items())
-    title = title or f"{ev.net.name}: annual network evaluation {cur}"
+    annual = all(getattr(s.window, "kind", "year") in ("year", "fiscal_year")
+                 for s in ev.slices.values())
+    title = title or f"{ev.net.name}: {'annual ' if annual else ''}network evaluation {cur}"
     lead = (f"This report evaluates the peer network {ev.net.name} in {cur}"
             + (f" and compares it with {prev}." if prev else
                f". It is the network's baseline: {ev.meta.get('baseline') or 'one period'}; "

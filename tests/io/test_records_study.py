@@ -56,6 +56,8 @@ def test_two_weeks_evaluated_week_against_week_from_pairs_and_labels(study):
         assert ev.scores[label].indicators["has_data"].any()
     nm = ev.network
     assert set(nm["period"]) == set(ev.periods)
+    # participation week by week, never by calendar quarter (2013Q2, 2013Q3)
+    assert ev.participation["period"].tolist() == list(ev.periods)
 
 
 def test_the_two_week_study_is_reported_under_its_dates(study, tmp_path):
@@ -84,3 +86,53 @@ def test_periods_that_are_not_periods_say_so(study):
     with pytest.raises(ValueError, match="periods must be in time order"):
         pn.evaluate(net, periods=[("2013-07-01", "2013-07-06"),
                                   ("2013-06-24", "2013-06-29")], bootstrap=0)
+
+
+def _report_text(folder):
+    """Every text file a report wrote, as one string (figures' SVG text included)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
+                     if p.suffix in {".html", ".csv", ".json", ".svg"})
+
+
+def test_two_days_are_never_shown_by_calendar_quarter(study, tmp_path):
+    """Both days lie in 2013Q3: nothing of the evaluation or its report may say 2013Q3."""
+    _raw, net = study
+    days = ["2013-07-01..2013-07-02", "2013-07-02..2013-07-03"]
+    ev = pn.evaluate(net, periods=days, bootstrap=0)
+    assert ev.periods == tuple(days)
+    # participation is by the evaluated windows, named by their dates
+    assert ev.meta["participation_by"] == "period"
+    assert ev.participation["period"].tolist() == days
+    by_day = {d: s.members_active() for d, s in ev.slices.items()}
+    assert ev.participation["members_active"].tolist() == [len(by_day[d]) for d in days]
+    # by hand: members active on both days over those active on the first
+    kept = len(set(by_day[days[0]]) & set(by_day[days[1]])) / len(by_day[days[0]])
+    assert ev.participation["retention_rate"].iloc[1] == pytest.approx(kept)
+    pn.report(ev, tmp_path / "r")
+    text = _report_text(tmp_path / "r")
+    assert "2013Q" not in text and "quarter by quarter" not in text
+    assert "both years" not in text and "annual network evaluation" not in text
+    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "Participation by period" in index
+    assert "Active, new and lapsed members, period by period (the evaluated windows" in index
+    assert not (tmp_path / "r" / "tables" / "participation_by_quarter.csv").exists()
+    table = pd.read_csv(tmp_path / "r" / "tables" / "participation_by_period.csv")
+    assert list(table.columns[-2:]) == days
+    svg = (tmp_path / "r" / "figures" / "participation.svg").read_text(encoding="utf-8")
+    assert all(d in svg for d in days)
+
+
+def test_calendar_periods_keep_their_calendar_steps():
+    from peernet.evaluation_steps import participation_breakdown
+    from peernet.periods import parse_period
+
+    def steps(*labels, start_month=7):
+        return participation_breakdown([parse_period(p, start_month=start_month)
+                                        for p in labels])
+
+    assert steps("2024", "2025") == "QS"
+    assert steps("FY2024", "FY2025") == "QS"                 # July: quarters fit
+    assert steps("FY2024", "FY2025", start_month=2) is None  # from February they do not
+    assert steps("2025Q1", "2025Q2") == "MS" and steps("2025-01", "2025-02") == "MS"
+    assert steps("2013-06-24..2013-06-29", "2013-07-01..2013-07-06") is None
+    assert steps("2024", "2025-01-01..2025-07-01") is None
