@@ -229,7 +229,11 @@ def read_edges(path_or_frame: str | Path | pd.DataFrame, *, source: Any = "sourc
         become member attributes (a path is read by :func:`peernet.read_roster` when it has a
         header, else as ``member_id, attr_1, attr_2, ...``).
     weight : str or int, optional
-        A column of tie weights (positive numbers).
+        A column of tie weights (positive numbers); ``"duration"`` with ``resolution=`` or
+        ``duration=`` makes each contact's duration in minutes its weight (the time two
+        people spent together), so ``pn.person_graph(net, weight="weight")`` and
+        ``pn.org_graph(net, weight="weight")`` weigh pairs by minutes together. The
+        evaluation's metrics count contacts (``weight="count"``) whatever the weight.
     delimiter : str, optional
         Default: sniffed (``,``, ``;``, tab, ``|``, else whitespace).
     header : bool, optional
@@ -291,7 +295,8 @@ def read_edges(path_or_frame: str | Path | pd.DataFrame, *, source: Any = "sourc
     if duration is not None:
         secs = pd.to_numeric(_column(df, duration, "duration", file), errors="coerce")
         out["duration_min"] = (secs / 60).to_numpy()
-    if weight is not None:
+    by_duration = weight == "duration" and (duration is not None or resolution is not None)
+    if weight is not None and not by_duration:
         out["weight"] = pd.to_numeric(_column(df, weight, "weight", file),
                                       errors="coerce").to_numpy()
     from ._export import drop_rows
@@ -318,6 +323,10 @@ def read_edges(path_or_frame: str | Path | pd.DataFrame, *, source: Any = "sourc
     if resolution is not None and len(out):
         out = _merge_windows(out, float(resolution), not directed_kind, log)
     out = out.drop(columns=["a", "b"])
+    if by_duration:   # the tie weight is the time together, in minutes
+        out["weight"] = out["duration_min"].astype("float64")
+        log.note("tie weight = duration in minutes (weight='duration'): "
+                 "pn.person_graph(net, weight='weight') sums the minutes of each pair")
     out["kind"] = kind
     if not directed_kind:
         log.note(f"kind {kind!r} is mutual: both people of each row took part (the order "

@@ -142,3 +142,23 @@ def test_high_school_slice_with_a_headerless_metadata_file(tmp_path):
     assert m.loc["454", "attr_1"] == "2BIO1" and m.loc["55", "attr_2"] == "F"
     assert len(m) == 5                     # member 9 had no contact, still on the roster
     assert str(net.interactions["timestamp"].iloc[0]) == "2013-12-02 11:00:20+00:00"  # epoch
+
+
+def test_duration_is_the_tie_weight_when_asked():
+    """weight='duration': each merged contact weighs its minutes; the graph sums them."""
+    log = pd.DataFrame({"t": [0, 20, 40, 100, 300, 320], "i": ["1", "1", "2", "2", "3", "1"],
+                        "j": ["2", "2", "1", "3", "2", "2"]})
+    net = pn.read_edges(log, source="i", target="j", time="t", unit="s",
+                        origin="2013-06-24 08:00", resolution=20, weight="duration")
+    # 1-2: windows 0, 20, 40 (one contact of 60 s) and 320 (20 s); 2-3: 100 and 300 (20 s each)
+    assert net.interactions["weight"].tolist() == pytest.approx(
+        net.interactions["duration_min"].tolist())
+    G = pn.person_graph(net, weight="weight")
+    assert G["1"]["2"]["weight"] == pytest.approx((60 + 20) / 60)
+    assert G["2"]["3"]["weight"] == pytest.approx((20 + 20) / 60)
+    assert pn.person_graph(net)["1"]["2"]["weight"] == 2          # count: two contacts
+    assert "tie weight = duration in minutes" in net.quality.summary()
+    # without resolution= or duration=, 'duration' is a column like any other
+    plain = pd.DataFrame({"time": ["2024-01-01"], "source": ["a"], "target": ["b"],
+                          "duration": ["7"]})
+    assert pn.read_edges(plain, weight="duration").interactions["weight"].tolist() == [7.0]

@@ -8,6 +8,7 @@ import math
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 import peernet as pn
@@ -100,3 +101,53 @@ def test_dated_games_are_contacts_between_both_players(tmp_path):
         "contributions"].to_dict() == {"karpov": 2, "kasparov": 3, "short": 1}
     ev = pn.evaluate(net, periods=["1985", "1993"], bootstrap=0)
     assert ev.periods[-1] == "1993"     # 1985 (two games) may be dropped as a thin baseline
+
+
+def test_high_school_epoch_log_in_one_line_with_the_default_t_i_j_order(tmp_path):
+    # SocioPatterns high school 2013 (High-School_data_2013.csv, tij_Thiers13.dat): "t i j Ci
+    # Cj", spaces, epoch seconds, no header: read with the default column order
+    rows = [(t + 1385982020, i, j) for t, i, j in sample_windows(5, 11, 500)]
+    cls = {k: ["2BIO1", "MP", "PC", "PSIst"][k % 4] for k in range(11)}
+    p = tmp_path / "High-School_data_2013.csv"
+    p.write_text("".join(f"{t} {i} {j} {cls[i]} {cls[j]}\n" for t, i, j in rows))
+    net = pn.read_edges(p, unit="s", tz="Europe/Paris", resolution=20)
+    assert len(net.interactions) == hand_merge(rows)
+    assert set(net.members_active()) == {str(x) for _t, i, j in rows for x in (i, j)}
+    first = min(t for t, _i, _j in rows)
+    assert net.interactions["timestamp"].min() == pd.Timestamp(first, unit="s", tz="UTC")
+    assert math.isnan(pn.metrics.reciprocity(net))
+    assert "no header: columns 0, 1, 2 read as time, source, target" in net.quality.summary()
+    # the graph of distinct pairs agrees with networkx
+    G = nx.Graph((str(i), str(j)) for _t, i, j in rows if i != j)
+    assert pn.network_metrics(net)["density"] == pytest.approx(nx.density(G))
+    assert pn.network_metrics(net)["avg_clustering"] == pytest.approx(
+        nx.average_clustering(G))
+
+
+def test_hospital_in_one_line_as_in_the_real_data_check(tmp_path):
+    # docs/metrics.md "Checked on real data": the same call gave 32,424 rows -> 14,037 contacts
+    rows = [(t + 140, i, j) for t, i, j in sample_windows(6, 7, 600)]
+    p = tmp_path / "tij_hospital.dat"
+    p.write_text("".join(f"{t}\t{i}\t{j}\n" for t, i, j in rows))
+    net = pn.read_edges(p, unit="s", origin="2010-12-06 13:00", tz="Europe/Paris",
+                        resolution=20)
+    windows = len({(t, i, j) for t, i, j in rows})
+    assert len(net.interactions) == hand_merge(rows) < windows
+    assert (f"{windows} sampling windows of 20 s merged into {hand_merge(rows)} contacts"
+            in net.quality.summary())
+    assert len(net.members_active()) == 7
+
+
+@pytest.mark.parametrize("graph", ["karate_club_graph", "florentine_families_graph",
+                                   "les_miserables_graph", "davis_southern_women_graph"])
+def test_networkx_classics_agree_with_networkx(graph):
+    G = getattr(nx, graph)()
+    net = pn.from_networkx(G, date="2024-01-01")
+    assert len(net.members_active()) == G.number_of_nodes()
+    nm = pn.network_metrics(net)
+    assert int(nm["edges"]) == G.number_of_edges()
+    assert nm["density"] == pytest.approx(nx.density(G))
+    assert nm["transitivity"] == pytest.approx(nx.transitivity(G))
+    degree = pn.member_metrics(net).set_index("member_id")["degree"].to_dict()
+    assert degree == {str(n): d for n, d in G.degree()}
+    assert math.isnan(pn.metrics.reciprocity(net))
