@@ -89,7 +89,9 @@ def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
            max_moves: int | None) -> tuple[np.ndarray, float]:
     """Steepest-ascent single moves from ``core`` (see :func:`_discrete`)."""
     n = len(deg)
-    to_core = a @ core.astype(float)            # ties of each node into the core
+    a = sp.csr_array(a)
+    a.sum_duplicates()                          # canonical CSR: one entry per tie
+    to_core = np.asarray(a @ core.astype(float), float)   # ties of each node into the core
     k = int(core.sum())
     s1 = float(to_core[core].sum() / 2)
     s0 = float(total - (deg[core].sum() - s1))
@@ -114,8 +116,11 @@ def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
             break
         best = max(best, float(g[i]))
         k, s1, s0 = int(nk[i]), float(ns1[i]), float(ns0[i])
-        col = a[:, [i]].toarray().ravel()
-        to_core = to_core - col if core[i] else to_core + col
+        # a is symmetric: node i's column is its row, read from the CSR arrays in O(degree)
+        # (slicing a column of a CSR matrix scans every stored tie)
+        lo, hi = a.indptr[i], a.indptr[i + 1]
+        nb, w = a.indices[lo:hi], a.data[lo:hi].astype(float)
+        to_core[nb] += -w if core[i] else w
         core[i] = not core[i]
     return core, best
 

@@ -11,6 +11,8 @@ ties between every two groups against the same expectation.
 
 from __future__ import annotations
 
+import math
+from statistics import NormalDist
 from typing import Any
 
 import networkx as nx
@@ -31,6 +33,10 @@ MIXING_MATRIX_COLUMNS = ("group_a", "group_b", "members_a", "members_b", "ties",
 
 #: Permuted labels held in memory at once (rows x ties of one block of permutations).
 _BLOCK_CELLS = 4_000_000
+#: ``method="auto"`` runs the permutations while ties x permutations stays under this many
+#: label comparisons (about 0.2 s); above it (large networks, where the permutation
+#: distribution is normal to within its own sampling error) it uses the exact moments.
+PERMUTATION_CELLS = 50_000_000
 
 
 def _arrays(net_or_graph: Any, by: str) -> tuple[K.GraphArrays, np.ndarray | None]:
@@ -96,6 +102,45 @@ def chance_cross_share(groups: Any) -> float:
     return 1 - _same_group_probability(sizes)
 
 
+def _falling(n: int, k: int) -> int:
+    """n (n - 1) ... (n - k + 1), exact."""
+    out = 1
+    for i in range(k):
+        out *= n - i
+    return out
+
+
+def _cross_moments(labels: np.ndarray, u: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Exact mean and variance of the number of cross-group ties under random relabelling.
+
+    The join-count moments under sampling without replacement (Cliff & Ord 1981, ch. 1):
+    with W the ties inside groups, S_e = 1 when tie e's ends share a group,
+    p2 = P(two nodes share a group), p3 = P(three do), p4 = P(two disjoint pairs each
+    do), M ties and P1 = sum_i d_i (d_i - 1) ordered pairs of ties meeting at a node,
+
+        Var W = M p2 (1 - p2) + P1 (p3 - p2^2) + (M (M - 1) - P1) (p4 - p2^2),
+
+    and the cross ties are M - W. Exact for a graph without repeated ties or loops; the
+    sums run on Python integers (fractions), so no cancellation at 10^6 ties.
+    """
+    from fractions import Fraction
+
+    n_g = [int(x) for x in np.bincount(labels) if x > 0]
+    n = sum(n_g)
+    m = len(u)
+    if n < 2 or m == 0:
+        return float("nan"), float("nan")
+    deg = np.bincount(np.concatenate([u, v]), minlength=len(labels)).astype(np.int64)
+    p1 = int((deg * (deg - 1)).sum())
+    a = [_falling(x, 2) for x in n_g]
+    p2 = Fraction(sum(a), _falling(n, 2))
+    p3 = Fraction(sum(_falling(x, 3) for x in n_g), _falling(n, 3)) if n >= 3 else Fraction(0)
+    p4 = (Fraction(sum(a) ** 2 - sum(x * x for x in a) + sum(_falling(x, 4) for x in n_g),
+                   _falling(n, 4)) if n >= 4 else Fraction(0))
+    var = m * p2 * (1 - p2) + p1 * (p3 - p2 * p2) + (m * (m - 1) - p1) * (p4 - p2 * p2)
+    return float(m * (1 - p2)), max(float(var), 0.0)
+
+
 def _permuted_cross(labels: np.ndarray, u: np.ndarray, v: np.ndarray, permutations: int,
                     rng: np.random.Generator) -> np.ndarray:
     """Number of cross-group ties under each of ``permutations`` random relabellings.
@@ -116,8 +161,18 @@ def _permuted_cross(labels: np.ndarray, u: np.ndarray, v: np.ndarray, permutatio
     return out
 
 
+def _normal_quantile(p: float) -> float:
+    return NormalDist().inv_cdf(p)       # the standard library's: no scipy import here
+
+
+def _method(method: str, ties: int, permutations: int) -> str:
+    if method == "auto":
+        return "permutation" if ties * permutations <= PERMUTATION_CELLS else "normal"
+    return method
+
+
 def mixing(net_or_graph: Any, by: str = "org", *, permutations: int = 1000, seed: int = 0,
-           ci: float = 0.95) -> pd.DataFrame:
+           ci: float = 0.95, method: str = "auto") -> pd.DataFrame:
     """Observed mixing across groups against random relabelling of the same graph.
 
     Parameters
@@ -134,6 +189,14 @@ def mixing(net_or_graph: Any, by: str = "org", *, permutations: int = 1000, seed
     seed : int, default 0
     ci : float, default 0.95
         Coverage of the permutation range ``low``-``high``.
+    method : {"auto", "permutation", "normal"}, default "auto"
+        ``"permutation"`` draws the relabellings; ``"normal"`` uses the exact mean and
+        variance of the relabelling distribution (join-count moments) with a normal
+        approximation for ``low``, ``high`` and ``p_value``; ``"auto"`` permutes while
+        ties x permutations is at most :data:`PERMUTATION_CELLS` (50 million: riverbend,
+        2,269 ties, is permuted 1,000 times) and takes the exact moments above it (a network
+        of 10,000 members, where 1,000 permutations cost about 20 s and the distribution
+        of a sum over a million ties is normal).
 
     Returns
     -------
@@ -148,12 +211,17 @@ def mixing(net_or_graph: Any, by: str = "org", *, permutations: int = 1000, seed
           q = sum_g n_g (n_g - 1) / (N (N - 1)) the chance that a tie's two ends share a
           group (n_g members of group g, N labelled members): cross share 1 - q, E-I 1 - 2q;
         - ``low``, ``high``: the (1 - ci)/2 and (1 + ci)/2 percentiles of the measure over
-          the permutations (the range chance alone produces);
+          the permutations (the range chance alone produces); with the normal method,
+          expected -/+ the normal quantile times the exact standard deviation, clipped to
+          the measure's range;
         - ``p_value``: two-sided, (1 + #{|perm - expected| >= |observed - expected|}) /
-          (1 + permutations);
-        - ``z``: (observed - expected) / standard deviation of the permutations, NaN when it
-          is 0 (a single group, or every member in its own group);
-        - ``ties`` (E + I), ``members`` (N), ``groups``, ``permutations``, ``seed``.
+          (1 + permutations); with the normal method, erfc(|z| / sqrt 2);
+        - ``z``: (observed - expected) / the exact standard deviation of the measure under
+          random relabelling (join-count variance, Cliff & Ord 1981; the same for both
+          methods and for any seed), NaN when it is 0 (a single group, or every member in
+          its own group);
+        - ``ties`` (E + I), ``members`` (N), ``groups``, ``permutations`` (the number drawn:
+          0 when the normal method was used), ``seed``.
 
         Every number is NaN when no tie joins two members who have the attribute.
 
@@ -168,7 +236,9 @@ def mixing(net_or_graph: Any, by: str = "org", *, permutations: int = 1000, seed
     References
     ----------
     Krackhardt, D. and Stern, R. N. (1988). Informal networks and organizational crises.
-    Social Psychology Quarterly 51(2), 123-140. Borgatti, S. P., Everett, M. G. and Freeman,
+    Social Psychology Quarterly 51(2), 123-140. Cliff, A. D. and Ord, J. K. (1981).
+    Spatial Processes: Models and Applications, ch. 1 (join-count moments under
+    non-free sampling). Borgatti, S. P., Everett, M. G. and Freeman,
     L. C. (2002). UCINET for Windows, E-I index (permutation test).
 
     Examples
@@ -184,35 +254,49 @@ def mixing(net_or_graph: Any, by: str = "org", *, permutations: int = 1000, seed
         raise ValueError(f"permutations must be a positive integer; got {permutations!r}")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1; got {ci!r}")
+    if method not in ("auto", "permutation", "normal"):
+        raise ValueError(f"method must be 'auto', 'permutation' or 'normal'; got {method!r}")
     ga, g = _arrays(net_or_graph, by)
     nan = float("nan")
     rows = {m: dict.fromkeys(("observed", "expected", "low", "high", "p_value", "z"), nan)
             for m in ("ei_index", "cross_share")}
     ties = members = groups = 0
+    used = "permutation"
     if g is not None:
         labels, u, v = _known(ga, g)
         members, ties = len(labels), len(u)
         sizes = np.bincount(labels)
         groups = int((sizes > 0).sum())
         if ties:
-            rng = np.random.default_rng(seed)
-            cross = _permuted_cross(labels, u, v, int(permutations), rng) / ties
             share = float((labels[u] != labels[v]).mean())
-            q = _same_group_probability(sizes)
-            for name, f in (("cross_share", lambda s: s), ("ei_index", lambda s: 2 * s - 1)):
-                perm, obs, exp = f(cross), f(share), f(1 - q)
-                sd = float(perm.std(ddof=1)) if len(perm) > 1 else nan
-                extreme = np.abs(perm - exp) >= abs(obs - exp) - 1e-12
-                rows[name] = {
-                    "observed": obs, "expected": exp,
-                    "low": float(np.quantile(perm, (1 - ci) / 2)),
-                    "high": float(np.quantile(perm, (1 + ci) / 2)),
-                    "p_value": float((1 + extreme.sum()) / (1 + len(perm))),
-                    "z": (obs - exp) / sd if sd and sd > 0 else nan,
-                }
+            mean, var = _cross_moments(labels, u, v)
+            sd_share = math.sqrt(var) / ties
+            used = _method(method, ties, int(permutations))
+            if used == "permutation":
+                rng = np.random.default_rng(seed)
+                cross = _permuted_cross(labels, u, v, int(permutations), rng) / ties
+            for name, f, scale in (("cross_share", lambda s: s, 1.0),
+                                   ("ei_index", lambda s: 2 * s - 1, 2.0)):
+                obs, exp, sd = f(share), f(mean / ties), scale * sd_share
+                z = (obs - exp) / sd if sd > 0 else nan
+                if used == "permutation":
+                    perm = f(cross)
+                    extreme = np.abs(perm - exp) >= abs(obs - exp) - 1e-12
+                    low = float(np.quantile(perm, (1 - ci) / 2))
+                    high = float(np.quantile(perm, (1 + ci) / 2))
+                    p = float((1 + extreme.sum()) / (1 + len(perm)))
+                else:
+                    half = _normal_quantile((1 + ci) / 2) * sd
+                    lo, hi = f(0.0), f(1.0)
+                    low, high = max(lo, exp - half), min(hi, exp + half)
+                    p = math.erfc(abs(obs - exp) / (sd * math.sqrt(2))) if sd > 0 else (
+                        1.0 if abs(obs - exp) < 1e-12 else 0.0)
+                rows[name] = {"observed": obs, "expected": exp, "low": low, "high": high,
+                              "p_value": p, "z": z}
     out = pd.DataFrame([{"measure": m, "by": by, **r} for m, r in rows.items()])
     out["ties"], out["members"], out["groups"] = ties, members, groups
-    out["permutations"], out["seed"] = int(permutations), int(seed)
+    out["permutations"] = int(permutations) if used == "permutation" else 0
+    out["seed"] = int(seed)
     out["measure"] = out["measure"].astype("str")
     out["by"] = out["by"].astype("str")
     return out[list(MIXING_COLUMNS)]

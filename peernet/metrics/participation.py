@@ -179,7 +179,8 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     is_att = (inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy() \
         if "event_id" in inter.columns else np.zeros(len(inter), bool)
     # members and events as integer codes (-1: missing), not Python strings
-    src = np.asarray(pd.factorize(inter["source"])[0], np.int64)
+    src_codes, src_ids = pd.factorize(inter["source"])
+    src = np.asarray(src_codes, np.int64)
     att = pd.DataFrame({"p": ip[is_att], "m": src[is_att],
                         "e": np.asarray(pd.factorize(inter["event_id"])[0])[is_att]}
                        ).drop_duplicates()
@@ -192,7 +193,7 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     roster = out["roster_members"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["attendance_rate"] = np.where(roster > 0, mean / roster, np.nan)
-        on_roster = _attendees_on_roster(net, periods, att, inter)
+        on_roster = _attendees_on_roster(net, periods, att, pd.Index(src_ids))
         out["share_attended"] = np.where(roster > 0, on_roster / roster, np.nan)
     all_p = np.asarray(_periods(all_inter["timestamp"], tz, pfreq).array.asi8 - base.ordinal) \
         if len(all_inter) else np.zeros(0, np.int64)
@@ -241,28 +242,31 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
 
 
 def _attendees_on_roster(net: Any, periods: pd.PeriodIndex, att: pd.DataFrame,
-                         inter: pd.DataFrame) -> np.ndarray:
+                         ids: pd.Index) -> np.ndarray:
     """Distinct attendees per period who are roster members during it (joined before its
-    end, not left before its start, not ``unmatched``): the numerator of share_attended."""
+    end, not left before its start, not ``unmatched``): the numerator of share_attended.
+    ``att["m"]`` are positions into ``ids``, the sources' distinct ids."""
     pm = att.drop_duplicates(["p", "m"])
     if not len(pm):
         return np.zeros(len(periods), np.int64)
-    ids = pd.Index(pd.factorize(inter["source"])[1])
     m = net.members.set_index("member_id")
-    who = ids[pm["m"].to_numpy()]
-    ok = who.isin(m.index)
+    # roster row of each distinct id once (-1: not on the roster), then of each attendee:
+    # a lookup per attendee-period would map strings again for every row
+    row = m.index.get_indexer(ids)[pm["m"].to_numpy()]
+    ok = row >= 0
+    at = np.where(ok, row, 0)
     if "unmatched" in m.columns:
-        flag = m["unmatched"].astype("boolean").fillna(False)
-        ok &= ~who.map(flag).fillna(False).to_numpy(dtype=bool)
+        flag = m["unmatched"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        ok &= ~(flag[at] & ok)
     starts = periods.start_time.tz_localize(net.tz).tz_convert("UTC")
     ends = (periods.end_time + pd.Timedelta(1, "ns")).tz_localize(net.tz).tz_convert("UTC")
     p = pm["p"].to_numpy()
     if "joined" in m.columns:
-        j = pd.Series(who.map(m["joined"]), dtype="datetime64[ns, UTC]")
-        ok &= ~(j.to_numpy() >= ends[p].to_numpy())
+        j = pd.Series(m["joined"], dtype="datetime64[ns, UTC]").to_numpy()[at]
+        ok &= ~(j >= ends[p].to_numpy())
     if "left" in m.columns:
-        lft = pd.Series(who.map(m["left"]), dtype="datetime64[ns, UTC]")
-        ok &= ~(lft.to_numpy() < starts[p].to_numpy())
+        lft = pd.Series(m["left"], dtype="datetime64[ns, UTC]").to_numpy()[at]
+        ok &= ~(lft < starts[p].to_numpy())
     return np.bincount(p[ok], minlength=len(periods))[:len(periods)]
 
 

@@ -156,3 +156,53 @@ def test_chance_cross_share_is_the_expected_of_mixing(riverbend):
         t.loc["cross_share", "expected"])
     assert pn.metrics.chance_cross_share(["A", None, "A", "B", "B"]) == pytest.approx(2 / 3)
     assert math.isnan(pn.metrics.chance_cross_share(["A"]))
+
+
+def _exact_var_by_enumeration(G, attr):
+    exact = _all_relabellings(G, attr) * G.number_of_edges()     # cross counts
+    return exact.mean(), exact.var()
+
+
+@pytest.mark.parametrize("edges,labels", [
+    ([(0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (1, 6), (0, 5)],
+     {0: "A", 1: "A", 2: "A", 3: "B", 4: "B", 5: "C", 6: "C"}),
+    ([(0, 1), (1, 2), (2, 3), (3, 0), (0, 4), (4, 5), (5, 6), (6, 7)],
+     {0: "A", 1: "B", 2: "A", 3: "B", 4: "C", 5: "A", 6: "B", 7: "C"}),
+    ([(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)],                       # a star: all wedges
+     {0: "A", 1: "A", 2: "B", 3: "B", 4: "B", 5: "A"}),
+])
+def test_exact_moments_equal_enumeration_of_every_relabelling(edges, labels):
+    from peernet.metrics import _sparse as K
+    from peernet.metrics.mixing import _cross_moments, _known
+
+    G = nx.Graph(edges)
+    nx.set_node_attributes(G, labels, "org")
+    mean, var = _exact_var_by_enumeration(G, "org")
+    ga = K.arrays_from_graph(G)
+    lab, u, v = _known(ga, K.group_codes(ga, "org"))
+    m, s2 = _cross_moments(lab, u, v)
+    assert m == pytest.approx(mean, abs=1e-12)
+    assert s2 == pytest.approx(var, rel=1e-12, abs=1e-12)
+
+
+def test_normal_method_on_riverbend_agrees_with_the_permutations(riverbend):
+    y = riverbend.period("2025")
+    p = pn.metrics.mixing(y, by="sector", permutations=4000, method="permutation")
+    n = pn.metrics.mixing(y, by="sector", method="normal")
+    p, n = p.set_index("measure"), n.set_index("measure")
+    assert (n["permutations"] == 0).all() and (p["permutations"] == 4000).all()
+    for c in ("observed", "expected", "z"):             # z: exact sd for both methods
+        assert n.loc["ei_index", c] == pytest.approx(p.loc["ei_index", c], abs=1e-12)
+    for c in ("low", "high"):                          # normal range vs permutation quantiles
+        assert n.loc["ei_index", c] == pytest.approx(p.loc["ei_index", c], abs=0.01)
+    assert n.loc["ei_index", "p_value"] < 1e-6 and p.loc["ei_index", "p_value"] < 1e-3
+
+
+def test_auto_takes_the_exact_moments_above_the_budget(riverbend, monkeypatch):
+    y = riverbend.period("2025")
+    monkeypatch.setattr(sys.modules["peernet.metrics.mixing"], "PERMUTATION_CELLS", 100)
+    a = pn.metrics.mixing(y, by="region")
+    b = pn.metrics.mixing(y, by="region", method="normal")
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match="method must be 'auto', 'permutation' or 'normal'"):
+        pn.metrics.mixing(y, method="exact")

@@ -77,3 +77,23 @@ def test_gini_and_top_share_by_hand():
     assert gini(np.array([0, 0, 0, 4])) == pytest.approx(0.75)      # (n-1)/n
     assert math.isnan(gini(np.array([]))) and math.isnan(gini(np.zeros(3)))
     assert top_share(np.arange(1, 11)) == pytest.approx(10 / 55)
+
+
+def test_share_attended_counts_members_of_the_roster_at_the_time(tiny_net):
+    # eve attends e1 before she joined (2025-06-01), dee has left before Q3, and a guest
+    # not on the roster attends e2: none of them is a member attending in that quarter
+    members = tiny_net.members.copy()
+    members["left"] = pd.to_datetime([None, None, None, "2025-06-30", None], utc=True)
+    extra = pd.DataFrame([
+        {"timestamp": "2025-01-15 10:00", "source": "eve", "kind": "attend", "event_id": "e1"},
+        {"timestamp": "2025-04-15 10:00", "source": "zed", "kind": "attend", "event_id": "e2"},
+    ])
+    rows = pd.concat([tiny_net.interactions.astype({"timestamp": str}), extra],
+                     ignore_index=True)
+    net = pn.PeerNetwork.from_tables(members=members, events=tiny_net.events,
+                                     interactions=rows, tz="UTC", name="tiny")
+    p = pn.participation(net)
+    # Q1: ana, ben, cai of 4 on the roster (eve not yet); Q2: ana, cai, dee of 5 (zed is
+    # a guest); Q3: ana, eve of 4 (dee left on 2025-06-30, her e3 visit is not a member's)
+    assert p["roster_members"].tolist() == [4, 5, 4]
+    assert p["share_attended"].tolist() == pytest.approx([3 / 4, 3 / 5, 2 / 4])
