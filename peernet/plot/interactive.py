@@ -265,7 +265,11 @@ def interactive_map(net_or_slice: PeerNetwork, *, color_by: Any = "org",
     index = {n: i for i, n in enumerate(ids)}
     roster = root.members.drop_duplicates("member_id").set_index(
         root.members.drop_duplicates("member_id")["member_id"].astype("str"))
-    shown = (ids if names else [pseudonyms(root, ids, salt=salt)[n] for n in ids])
+    if names:
+        shown = ids
+    else:                                # one mapping for all (a mapping per id was O(n^2))
+        alias = pseudonyms(root, ids, salt=salt)
+        shown = [alias[n] for n in ids]
     if names and "name" in roster.columns:
         from .style import safe_label
 

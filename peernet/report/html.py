@@ -25,7 +25,7 @@ from .csvsafe import safe_csv
 from .format import card_change, cell, number, pretty
 from .i18n import _, check_language, current_language, use_language
 from .narrative import indicator_labels, sentence
-from .networks import write_interactive_map, write_networks
+from .networks import too_large, write_interactive_map, write_networks
 
 __all__ = ["report", "safe_csv"]
 
@@ -151,9 +151,12 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     map_layout = periods_layout([ev.slices[p] for p in labels])
     figures = _figures(ev, folder / "figures", formats, min_group_size, map_layout)
     say("writing the network files and the interactive map")
-    network_files = write_networks(ev, folder, names=names)
-    interactive = write_interactive_map(ev, folder, names=names, color_by=_map_color_by(ev),
-                                        lang=current_language(), layout=map_layout)
+    # a network too large for a browser or a file viewer is left out, and the page says so
+    left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
+    network_files = [] if "files" in left_out else write_networks(ev, folder, names=names)
+    interactive = None if "map" in left_out else write_interactive_map(
+        ev, folder, names=names, color_by=_map_color_by(ev), lang=current_language(),
+        layout=map_layout)
     say("writing tables")
     tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                  min_group_size=min_group_size)
@@ -161,12 +164,19 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
     ctx.update(interactive=interactive, network_files=network_files, lang=current_language())
+    if left_out:
+        ctx["notes"] = list(ctx.get("notes") or []) + [
+            _("Interactive map not drawn") + ": " + left_out["map"] if "map" in left_out
+            else "",
+            _("Network files not written") + ": " + left_out["files"] if "files" in left_out
+            else ""]
+        ctx["notes"] = [n for n in ctx["notes"] if n]
     html = _render(ctx)
     (folder / "index.html").write_text(html, encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     meta = dict(ev.meta)
     meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER],
-                 "lang": current_language()})
+                 "lang": current_language(), "left_out": left_out})
     (folder / MARKER).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
                                  encoding="utf-8")
 

@@ -13,11 +13,43 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_networks", "write_interactive_map", "NETWORKS", "INTERACTIVE"]
+__all__ = ["write_networks", "write_interactive_map", "too_large", "NETWORKS", "INTERACTIVE",
+           "MAX_FILE_TIES", "MAX_MAP_MEMBERS", "MAX_MAP_TIES"]
 
 #: Subfolder of the network files and file name of the interactive map.
 NETWORKS = "networks"
 INTERACTIVE = "interactive_map.html"
+#: Largest person graph (ties of one period) the report writes as GEXF/GraphML files: at
+#: 200,000 ties the two files of a period are about 45 MB and take a minute to write and
+#: scrub; larger networks are exported on purpose with :func:`peernet.export`.
+MAX_FILE_TIES = 100_000
+#: Largest period the interactive map draws: a browser lays out and hovers a few thousand
+#: circles; 10,000 members and 400,000 lines are a page nobody can read (and 2 MB of data
+#: already at 2,000 members).
+MAX_MAP_MEMBERS = 2_000
+MAX_MAP_TIES = 50_000
+
+
+def _size(ev: Any, period: str) -> tuple[int, int]:
+    from ..graphs import person_graph
+
+    G = person_graph(ev.slices[period])
+    return G.number_of_nodes(), G.number_of_edges()
+
+
+def too_large(ev: Any, what: str) -> str | None:
+    """Why the report leaves out its network files (``what="files"``) or its interactive
+    map (``"map"``) for this evaluation, or None when they are written."""
+    for p in _periods(ev):
+        n, m = _size(ev, p)
+        if what == "files" and m > MAX_FILE_TIES:
+            return (f"{p} has {m:,} ties (more than {MAX_FILE_TIES:,}): write the network "
+                    f"files with peernet.export(net.period('{p}'), 'network.graphml')")
+        if what == "map" and (n > MAX_MAP_MEMBERS or m > MAX_MAP_TIES):
+            return (f"{p} has {n:,} people and {m:,} ties (the interactive map draws up to "
+                    f"{MAX_MAP_MEMBERS:,} and {MAX_MAP_TIES:,}): draw one organization or "
+                    f"region with peernet.plot.interactive_map")
+    return None
 
 
 def _periods(ev: Any) -> list[str]:

@@ -67,3 +67,38 @@ def test_screenshot_of_the_report_map(rb_report, tmp_path):
     rgb = imread(png)[150:760, 20:1080, :3].reshape(-1, 3)
     coloured = (rgb.max(axis=1) - rgb.min(axis=1)) > 0.25
     assert 0.02 < coloured.mean() < 0.6
+
+
+def test_a_network_too_large_for_a_browser_is_left_out_and_said(riverbend, tmp_path,
+                                                               monkeypatch):
+    from peernet.report import networks
+
+    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
+    n25 = pn.person_graph(riverbend.period("2025")).number_of_edges()
+    assert networks.too_large(ev, "map") is None and networks.too_large(ev, "files") is None
+    monkeypatch.setattr(networks, "MAX_MAP_MEMBERS", 100)        # 2025 has 112 people
+    monkeypatch.setattr(networks, "MAX_FILE_TIES", n25 - 1)
+    out = pn.report(ev, tmp_path / "report")
+    assert not (out / "interactive_map.html").exists() and not (out / "networks").exists()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    n24 = pn.person_graph(riverbend.period("2024")).number_of_nodes()
+    assert n24 == 115 and "Interactive map not drawn: 2024 has 115 people" in page
+    assert f"Network files not written: 2025 has {n25:,} ties" in page
+    assert 'src="interactive_map.html"' not in page
+
+
+def test_the_interactive_map_names_each_member_once(riverbend, monkeypatch):
+    # the pseudonyms of a map's members are computed once (it was once per member: a
+    # report of 10,000 members spent 10 minutes in it)
+    from peernet.io import export_graph
+
+    calls = []
+    real = export_graph.pseudonyms
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(export_graph, "pseudonyms", counting)
+    m = pn.plot.interactive_map(riverbend.period("2025"))
+    assert len(calls) == 1 and m is not None
