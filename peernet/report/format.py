@@ -2,8 +2,9 @@
 
 Two styles share the rules: ``table`` (the report's tables and cards: up to three
 significant decimals, missing as "–") and ``prose`` (sentences: rounder numbers, missing as
-"n/a"). Both write a share (a unit starting with ``share``) as a whole percentage and an
-integer-valued number with thousands separators.
+"n/a"). Both follow the report's language (``1,234.5`` / ``1.234,5``, ``71%`` /
+``71 %``: :mod:`peernet.report.i18n`). Both write a share (a unit starting with
+``share``) as a whole percentage and an integer-valued number with thousands separators.
 
 >>> number(0.7142, "share"), number(12.5), number(12.5, style="prose"), number(0.05)
 ('71%', '12.5', '12', '0.050')
@@ -21,6 +22,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .i18n import _, current_language, format_number, format_percent
+
 __all__ = ["number", "cell", "change", "card_change", "is_share", "pretty"]
 
 Style = Literal["table", "prose"]
@@ -37,6 +40,25 @@ def _missing(value: Any) -> bool:
     return isinstance(value, float | np.floating) and math.isnan(value)
 
 
+def _fixed(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals and thousands separators in the current language
+    (``1,234.5`` in English, ``1.234,5`` in Spanish)."""
+    if current_language() == "en":
+        return f"{value:,.{digits}f}"
+    return format_number(value, digits)
+
+
+def _percent(value: float, digits: int = 0) -> str:
+    """A share as a percentage in the current language (``71%``, ``71 %``)."""
+    if current_language() == "en":
+        return f"{value:.{digits}%}"
+    return format_percent(value, digits)
+
+
+def _na(style: str) -> str:
+    return _("n/a") if style == "prose" else "–"
+
+
 def number(value: Any, unit: str = "", *, style: Style = "table") -> str:
     """A number as text: a share as a percentage, a count with thousands separators.
 
@@ -45,21 +67,21 @@ def number(value: Any, unit: str = "", *, style: Style = "table") -> str:
     decimals, nor integers, else two. Missing values are "–" in tables and "n/a" in prose.
     """
     if _missing(value):
-        return "n/a" if style == "prose" else "–"
+        return _na(style)
     value = float(value)
     if is_share(unit):
-        return f"{value:.0%}"
+        return _percent(value)
     if style == "prose":
         if unit == "points" or abs(value) >= 10 or value.is_integer():
-            return f"{value:,.0f}"
-        return f"{value:.2f}"
+            return _fixed(value, 0)
+        return _fixed(value, 2)
     if value.is_integer() and abs(value) < 1e15:
-        return f"{value:,.0f}"
+        return _fixed(value, 0)
     if abs(value) >= 100:
-        return f"{value:,.0f}"
+        return _fixed(value, 0)
     if 0 < abs(value) < 0.1:
-        return f"{value:.3f}"
-    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+        return _fixed(value, 3)
+    return _fixed(value, 2) if abs(value) < 10 else _fixed(value, 1)
 
 
 def cell(value: Any, unit: str = "") -> str:
@@ -70,9 +92,9 @@ def cell(value: Any, unit: str = "") -> str:
     if isinstance(value, float | np.floating):
         return number(value, unit)
     if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int | np.integer):
-        return f"{value:,}"
+        return _fixed(float(value), 0) if abs(value) < 1e15 else f"{value:,}"
     if isinstance(value, pd.Timestamp):
         return str(value.date())
     return str(value)
@@ -83,21 +105,25 @@ def change(delta: float, unit: str, rel: float) -> str:
     relative change (or the absolute one when there is no relative change)."""
     sign = "+" if delta > 0 else "-"
     if is_share(unit):
-        return f"{sign}{abs(delta) * 100:.0f} percentage points"
+        word = _("percentage points")
+        return f"{sign}{_fixed(abs(delta) * 100, 0)} {word}"
     if unit == "points":
-        return f"{sign}{abs(delta):.0f} points"
+        word = _("points")
+        return f"{sign}{_fixed(abs(delta), 0)} {word}"
     if np.isfinite(rel):
-        return f"{sign}{abs(rel):.0%}"
+        return f"{sign}{_percent(abs(rel))}"
     return f"{sign}{number(abs(delta), unit, style='prose')}"
 
 
 def card_change(delta: float, unit: str) -> str:
     """A change on a headline card: ``+3 pts`` for a share, ``+12`` or ``+0.05``."""
+    sign = "+" if delta >= 0 else "-"
     if is_share(unit):
-        return f"{delta * 100:+.0f} pts"
+        word = _("pts")
+        return f"{sign}{_fixed(abs(delta) * 100, 0)} {word}"
     if float(delta).is_integer():
-        return f"{delta:+,.0f}"
-    return f"{delta:+.2f}"
+        return f"{sign}{_fixed(abs(delta), 0)}"
+    return f"{sign}{_fixed(abs(delta), 2)}"
 
 
 def pretty(name: Any) -> str:

@@ -58,3 +58,22 @@ def test_report_modules_import_no_private_name_from_outside_the_package():
             if isinstance(node, ast.ImportFrom) and node.level >= 2:  # outside peernet.report
                 private = [a.name for a in node.names if a.name.startswith("_")]
                 assert not private, f"{path.name} imports {private} from {node.module}"
+
+
+def test_spanish_numbers_follow_the_locale():
+    from peernet.report.format import card_change, cell, change, number
+    from peernet.report.i18n import use_language
+
+    with use_language("es"):
+        assert number(1234.5) == "1.234"                     # |x| >= 100: no decimals
+        assert number(12.25) == "12,2" or number(12.25) == "12,3"
+        assert number(0.05) == "0,050" and number(3.5) == "3,50"
+        assert number(0.7142, "share") == "71\u00a0%"          # a no-break space
+        assert number(float("nan"), style="prose") == "n. d."
+        assert change(-0.08, "share", -0.11) == "-8 puntos porcentuales"
+        assert change(5, "points", 0.2) == "+5 puntos" and change(3, "", 0.25) == "+25\u00a0%"
+        assert card_change(-0.034, "share") == "-3 pts." and card_change(-2.5, "x") == "-2,50"
+        assert cell(True) == "sí" and cell(12345) == "12.345"
+    # English is as before
+    assert number(1234.5) == "1,234" and number(0.7142, "share") == "71%"
+    assert change(-0.08, "share", -0.11) == "-8 percentage points" and cell(12345) == "12,345"
