@@ -26,6 +26,7 @@ import functools
 import inspect
 import json
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -46,29 +47,29 @@ _MAX_MESSAGE = 300
 
 
 def _library_file_errors() -> tuple[type[BaseException], ...]:
-    """Parser errors of the optional readers (openpyxl, pyarrow), when installed."""
+    """Parser errors of the optional readers (openpyxl, pyarrow, defusedxml) that are loaded.
+
+    Read when an error is met, from the modules already imported: a reader that was never
+    imported raised nothing, and ``import peernet`` does not pay for openpyxl (0.2 s).
+    """
     found: list[type[BaseException]] = []
-    try:
+    if "openpyxl" in sys.modules:
         from openpyxl.utils.exceptions import InvalidFileException
         found.append(InvalidFileException)
-    except ImportError:  # pragma: no cover - openpyxl is a core dependency
-        pass
-    try:
+    if "pyarrow" in sys.modules:
         import pyarrow as pa
         found.append(pa.ArrowException)
-    except ImportError:  # pragma: no cover
-        pass
-    try:  # an XML bomb (entities, DTDs) refused by defusedxml inside openpyxl
+    if "defusedxml" in sys.modules:  # an XML bomb refused by defusedxml inside openpyxl
         from defusedxml import DefusedXmlException
         found.append(DefusedXmlException)
-    except ImportError:  # pragma: no cover - defusedxml is a core dependency
-        pass
     return tuple(found)
 
 
 #: Exception types that mean "the file cannot be opened, decoded or parsed". Each is raised
 #: by a reader (the file system, a codec, a parser) about its input, never by peernet's
-#: own logic, so a loader that meets one is looking at a bad file.
+#: own logic, so a loader that meets one is looking at a bad file. The parser errors of
+#: openpyxl, pyarrow and defusedxml count too once those readers are loaded
+#: (:func:`file_problem`).
 FILE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,  # missing, unreadable, a folder, ... (also gzip.BadGzipFile)
     EOFError,  # a truncated gzip / zip member
@@ -82,7 +83,6 @@ FILE_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
     XMLParseError,
     email.errors.MessageError,
-    *_library_file_errors(),
 )
 
 
@@ -94,7 +94,7 @@ def file_problem(err: BaseException) -> bool:
     >>> file_problem(IndexError("list index out of range"))
     False
     """
-    return isinstance(err, (DataError, *FILE_ERRORS))
+    return isinstance(err, (DataError, *FILE_ERRORS, *_library_file_errors()))
 
 
 def _file_of(signature: inspect.Signature, args: tuple, kwargs: dict) -> str | None:
@@ -170,7 +170,14 @@ def guard(loader: F) -> F:
             if file is None:
                 raise
             raise _with_file(err, file) from err
-        except FILE_ERRORS as err:
+        except Exception as err:
+            if not file_problem(err):
+                file = _file_of(signature, args, kwargs)
+                err.add_note(f"peernet: raised by {loader.__name__} while reading {file!r}; "
+                             f"this is not a problem peernet found in the file. Unless it is "
+                             f"about an argument of the call, it is a peernet bug: please "
+                             f"report it with a copy of the file")
+                raise
             file = _file_of(signature, args, kwargs)
             row, column = _where(err)
             text = str(err)
@@ -180,13 +187,6 @@ def guard(loader: F) -> F:
                 f"cannot be read ({type(err).__name__}: {text}); the file is damaged, "
                 f"unreadable or not in the layout {loader.__name__} expects", file=file,
                 row=row, column=column) from err
-        except Exception as err:
-            file = _file_of(signature, args, kwargs)
-            err.add_note(f"peernet: raised by {loader.__name__} while reading {file!r}; this "
-                         f"is not a problem peernet found in the file. Unless it is about an "
-                         f"argument of the call, it is a peernet bug: please report it with "
-                         f"a copy of the file")
-            raise
 
     wrapper.__peernet_guarded__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
