@@ -94,7 +94,7 @@ def cell(value: Any, unit: str = "") -> str:
     if isinstance(value, bool | np.bool_):
         return _("yes") if value else _("no")
     if isinstance(value, int | np.integer):
-        return _fixed(float(value), 0) if abs(value) < 1e15 else f"{value:,}"
+        return _fixed(float(value), 0) if abs(int(value)) < 10**15 else f"{value:,}"
     if isinstance(value, pd.Timestamp):
         return str(value.date())
     return str(value)
