@@ -39,9 +39,11 @@ from .match import MatchResult, groups, match
 from .metrics import member_metrics, network_metrics, participation, survey_scores
 from .network import PeerNetwork
 from .periods import Window
+from .portfolio import Portfolio, evaluate_many
 from .privacy import pseudonymize
 from .quality import DataQuality
 from .report.html import report
+from .report.portfolio import report_portfolio
 
 __all__ = [
     "PeerNetwork", "Window", "DataQuality", "Identities", "combine", "load", "save", "validate",
@@ -51,6 +53,7 @@ __all__ = [
     "org_graph", "event_graph", "participation", "member_metrics", "network_metrics",
     "survey_scores",
     *_grid_all, *_evaluation_all, "report", "match", "groups", "MatchResult", "pseudonymize",
+    "evaluate_many", "Portfolio", "report_portfolio",
     "PeernetError", "DataError", "RubricError", "DataQualityWarning",
     "datasets", "grid", "metrics", "plot", "schema", "__version__",
 ]

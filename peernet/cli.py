@@ -6,6 +6,7 @@
     peernet evaluate PATH --periods 2013-06-24..2013-06-29,2013-07-01..2013-07-06
     peernet evaluate contacts.dat --edges --unit s --origin 2013-06-24 --resolution 20 ...
     peernet match PATH [--k 3] [--capacity 2] [--out matches.xlsx] [--names]
+    peernet evaluate-many FOLDER... --year 2025 [--out DIR] [--workers N]   (cli_many.py)
 """
 
 from __future__ import annotations
@@ -364,6 +365,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tz", default=None)
     _export_options(p)
     p.set_defaults(func=cmd_match)
+
+    from .cli_many import add_parser as _add_evaluate_many
+
+    _add_evaluate_many(sub, compare_year=_compare_year)  # peernet evaluate-many FOLDER...
     return parser
 
 

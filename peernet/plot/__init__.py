@@ -9,8 +9,9 @@ manager, ``with pn.plot.style(): ...``.
 from .charts import evaluation_figure, grid, participation, roles, save, trend
 from .interactive import InteractiveMap, interactive_map
 from .maps import layout, map_years, network_map, org_map
+from .portfolio import portfolio_heatmap, portfolio_maps
 from .style import category_colors, style
 
 __all__ = ["network_map", "layout", "map_years", "org_map", "participation", "grid", "trend",
            "roles", "save", "style", "evaluation_figure", "category_colors", "interactive_map",
-           "InteractiveMap"]
+           "InteractiveMap", "portfolio_heatmap", "portfolio_maps"]

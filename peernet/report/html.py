@@ -190,14 +190,14 @@ def _scrubbed_quality(ev: Evaluation):
     return scrub_quality(ev.net)
 
 
-def _render(ctx: Mapping[str, Any]) -> str:
+def _render(ctx: Mapping[str, Any], template: str = "report.html") -> str:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("peernet.report", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(_=_)
-    return env.get_template("report.html").render(**ctx)
+    return env.get_template(template).render(**ctx)
 
 
 # ---------------------------------------------------------------------- figures
