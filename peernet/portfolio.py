@@ -39,7 +39,8 @@ INTERVAL_METRICS = ("density", "reciprocity", "largest_component_share", "avg_cl
                     "degree_centralization", "ei_index_org")
 #: The headline columns of a portfolio row, in order (after ``network, period, ...``).
 HEADLINE = (*PARTICIPATION, "share_active", *NETWORK, "mixing_org_observed",
-            "mixing_org_expected", "mixing_org_p_value", "mixing_org_reading")
+            "mixing_org_expected", "mixing_org_p_value", "mixing_org_reading",
+            "elements_better", "elements_worse")
 KEYS = ["network", "period", "current", "baseline", "status", "error"]
 
 
@@ -132,6 +133,10 @@ def portfolio_table(evaluations: Mapping[str, Evaluation],
     - mixing across organizations against chance (:attr:`Evaluation.mixing`, the
       ``ei_index`` row by ``org``): ``mixing_org_observed``, ``mixing_org_expected``,
       ``mixing_org_p_value``, ``mixing_org_reading``;
+    - ``elements_better``, ``elements_worse``: on the evaluated period's row, how many
+      Grid elements changed since the previous period for better or for worse by a change
+      called real (:meth:`Evaluation.changes`: its interval excludes 0; none with
+      ``bootstrap=0``); NaN on earlier rows and for a baseline;
     - the Grid (:attr:`Evaluation.layers`): ``score_<element>`` for every element, with
       ``score_<element>_low`` and ``score_<element>_high``; NaN where the element had too
       little data.
@@ -157,7 +162,8 @@ def portfolio_table(evaluations: Mapping[str, Evaluation],
     net_cols = [c for m in NETWORK for c in ((m, f"{m}_low", f"{m}_high")
                                              if m in INTERVAL_METRICS else (m,))]
     columns = [*KEYS, *PARTICIPATION, "share_active", *net_cols, "mixing_org_observed",
-               "mixing_org_expected", "mixing_org_p_value", "mixing_org_reading", *score_cols]
+               "mixing_org_expected", "mixing_org_p_value", "mixing_org_reading",
+               "elements_better", "elements_worse", *score_cols]
     out = pd.DataFrame(rows, columns=columns)
     for col in columns:
         if col in ("network", "period", "status", "error", "mixing_org_reading"):
@@ -195,6 +201,11 @@ def _row(name: str, ev: Evaluation, period: str, layers: pd.DataFrame) -> dict[s
         r = mix.iloc[0]
         row.update(mixing_org_observed=r["observed"], mixing_org_expected=r["expected"],
                    mixing_org_p_value=r["p_value"], mixing_org_reading=r["reading"])
+    if period == ev.current and not ev.baseline:
+        ch = ev.changes()
+        grid = ch[(ch["section"] == "grid") & ch["real"].to_numpy(dtype=bool)]
+        row["elements_better"] = int((grid["assessment"] == "better").sum())
+        row["elements_worse"] = int((grid["assessment"] == "worse").sum())
     if len(layers):
         lay = layers[layers["period"] == period]
         for el, score, low, high in zip(lay["element"], lay["score"], lay["low"], lay["high"],

@@ -77,6 +77,11 @@ def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, refer
         assert t.at[p, "mixing_org_reading"] == "less than chance"
     assert round(t.at["2025", "mixing_org_observed"], 2) == 0.81
     assert t.at["2025", "mixing_org_observed"] == t.at["2025", "ei_index_org"]
+    ch = ev.changes()
+    real = ch[(ch["section"] == "grid") & ch["real"]]
+    assert t.at["2025", "elements_better"] == (real["assessment"] == "better").sum()
+    assert t.at["2025", "elements_worse"] == (real["assessment"] == "worse").sum()
+    assert math.isnan(t.at["2024", "elements_better"])
     # the evaluation itself travels back whole
     pd.testing.assert_frame_equal(portfolio.evaluations["riverbend"].layers, layers)
 
@@ -92,6 +97,7 @@ def test_davis_side_by_side_against_networkx(portfolio):
     assert d["members_active"].iloc[0] == 18
     assert d["density"].iloc[0] == pytest.approx(nx.density(women))  # 139 / 153
     assert d["mixing_org_reading"].iloc[0] == "n/a"  # no organizations on the roster
+    assert math.isnan(d["elements_better"].iloc[0])  # a baseline: nothing to compare
     grid = portfolio.grid()
     assert list(grid.index) == ["riverbend", "davis"]
     assert grid.shape == (2, 13)

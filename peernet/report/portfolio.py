@@ -35,7 +35,9 @@ SHOWN = (("members_active", "Members active", ""), ("share_active", "Share activ
          ("largest_component_share", "Largest component", "share"),
          ("mixing_org_observed", "Mixing across orgs (E-I)", "index"),
          ("mixing_org_expected", "E-I by chance", "index"),
-         ("mixing_org_reading", "Mixing vs chance", ""))
+         ("mixing_org_reading", "Mixing vs chance", ""),
+         ("elements_better", "Grid elements better", ""),
+         ("elements_worse", "Grid elements worse", ""))
 
 
 def report_portfolio(portfolio: Any, out_dir: str | Path, *, title: str | None = None,
