@@ -135,8 +135,8 @@ def portfolio_table(evaluations: Mapping[str, Evaluation],
       ``mixing_org_p_value``, ``mixing_org_reading``;
     - ``elements_better``, ``elements_worse``: on the evaluated period's row, how many
       Grid elements changed since the previous period for better or for worse by a change
-      called real (:meth:`Evaluation.changes`: its interval excludes 0; none with
-      ``bootstrap=0``); NaN on earlier rows and for a baseline;
+      called real (:meth:`Evaluation.changes`: its interval excludes 0); NaN on earlier
+      rows, for a baseline and with ``bootstrap=0`` (no change was tested);
     - the Grid (:attr:`Evaluation.layers`): ``score_<element>`` for every element, with
       ``score_<element>_low`` and ``score_<element>_high``; NaN where the element had too
       little data.
@@ -203,9 +203,11 @@ def _row(name: str, ev: Evaluation, period: str, layers: pd.DataFrame) -> dict[s
                    mixing_org_p_value=r["p_value"], mixing_org_reading=r["reading"])
     if period == ev.current and not ev.baseline:
         ch = ev.changes()
-        grid = ch[(ch["section"] == "grid") & ch["real"].to_numpy(dtype=bool)]
-        row["elements_better"] = int((grid["assessment"] == "better").sum())
-        row["elements_worse"] = int((grid["assessment"] == "worse").sum())
+        grid = ch[ch["section"] == "grid"]
+        if grid["tested"].to_numpy(dtype=bool).any():  # with bootstrap=0 nothing is tested
+            real = grid[grid["real"].to_numpy(dtype=bool)]
+            row["elements_better"] = int((real["assessment"] == "better").sum())
+            row["elements_worse"] = int((real["assessment"] == "worse").sum())
     if len(layers):
         lay = layers[layers["period"] == period]
         for el, score, low, high in zip(lay["element"], lay["score"], lay["low"], lay["high"],

@@ -18,7 +18,7 @@ from tests.test_privacy import find_leaks
 RIVERBEND = Path(__file__).resolve().parents[1] / "data" / "samples" / "riverbend"
 PERIODS = ["2024", "2025"]
 # small bootstrap: the intervals are there to compare, the run stays cheap
-SETTINGS = {"bootstrap": 4, "grid_bootstrap": 1, "seed": 3}
+SETTINGS = {"bootstrap": 4, "grid_bootstrap": 2, "seed": 3}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,7 @@ def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, refer
     real = ch[(ch["section"] == "grid") & ch["real"]]
     assert t.at["2025", "elements_better"] == (real["assessment"] == "better").sum()
     assert t.at["2025", "elements_worse"] == (real["assessment"] == "worse").sum()
+    assert (t.at["2025", "elements_better"], t.at["2025", "elements_worse"]) == (6, 1)
     assert math.isnan(t.at["2024", "elements_better"])
     # the evaluation itself travels back whole
     pd.testing.assert_frame_equal(portfolio.evaluations["riverbend"].layers, layers)
@@ -199,6 +200,8 @@ def test_cli_evaluate_many(tmp_path, broken, capsys):
     assert (out / "index.html").is_file()
     assert f"peernet: {broken.name}: not evaluated:" in captured.err
     assert "Portfolio report of 1 network(s)" in captured.out
+    csv = pd.read_csv(out / "tables" / "portfolio.csv")
+    assert csv["elements_better"].isna().all()  # --bootstrap 0: no change was tested
     # nothing could be evaluated: one line, exit 2, nothing written
     code = main(["evaluate-many", str(broken), "--year", "2025", "--out",
                  str(tmp_path / "none")])
