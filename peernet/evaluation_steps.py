@@ -215,6 +215,10 @@ def check_periods(root: PeerNetwork, periods: Sequence[PeriodLike] | None,
     starts = [w.start for w in windows]
     if starts != sorted(starts):
         raise ValueError(f"periods must be in time order, oldest first; got {list(periods)}")
+    # windows given by their dates are compared with the evaluated window before them
+    # (turnover, the Grid's indicators of change), never with a window nobody named
+    for i in range(1, len(windows)):
+        windows[i] = windows[i].after(windows[i - 1])
     return windows
 
 

@@ -16,7 +16,7 @@ scored from the slice covers its window.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -49,6 +49,12 @@ class Window:
     start_month : int
         The first month of the fiscal year a ``fiscal_year`` window was parsed with (1 for
         the other kinds, whose years start in January).
+    prior : Window or None
+        The window a ``range`` window is compared with, when it is one of a sequence of
+        windows (:meth:`after`): :func:`peernet.evaluate` chains the windows it is given, so
+        the week of 2013-07-01 is compared with the evaluated week of 2013-06-24, not with
+        the five days just before it. None: :meth:`previous` is the same-length window
+        just before.
     """
 
     label: str
@@ -56,6 +62,25 @@ class Window:
     end: pd.Timestamp
     kind: str = "range"
     start_month: int = 1
+    prior: Window | None = field(default=None, repr=False)
+
+    def after(self, prior: Window) -> Window:
+        """This window with ``prior`` as the window it is compared with (:meth:`previous`),
+        for a ``range`` window; a calendar window keeps its calendar predecessor.
+
+        Examples
+        --------
+        >>> w1 = Window.range("2013-06-24", "2013-06-29")
+        >>> w2 = Window.range("2013-07-01", "2013-07-06").after(w1)
+        >>> w2.previous().label, Window.range("2013-07-01", "2013-07-06").previous().label
+        ('2013-06-24..2013-06-29', '2013-06-26..2013-07-01')
+        """
+        if self.kind != "range":
+            return self
+        if prior.start >= self.start:
+            raise ValueError(f"the window before {self.label} must start before it; got "
+                             f"{prior.label}")
+        return Window(self.label, self.start, self.end, self.kind, self.start_month, prior)
 
     @classmethod
     def range(cls, start: Any, end: Any, *, tz: str = "UTC") -> Window:
@@ -91,7 +116,7 @@ class Window:
 
     def previous(self) -> Window:
         """The window of the same kind and length just before this one (a fiscal year keeps
-        its start month)."""
+        its start month); for a window of a sequence (:meth:`after`), the one before it."""
         tz = self.tz
         if self.kind == "year":
             return parse_period(str(int(self.label) - 1), tz=tz)
@@ -104,6 +129,8 @@ class Window:
         if self.kind == "fiscal_year":
             year = int(self.label[2:]) - 1
             return parse_period(f"FY{year}", tz=tz, start_month=self.start_month)
+        if self.prior is not None:   # one of a sequence of windows: the one before it
+            return self.prior
         # same wall-clock length, so a window across a clock change keeps whole days
         length = self.end.tz_localize(None) - self.start.tz_localize(None)
         start = (self.start.tz_localize(None) - length).tz_localize(

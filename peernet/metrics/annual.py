@@ -65,7 +65,8 @@ def period_counts(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:
         before = set(prev.members_active())
         span = s.root.span()
         # a window before the data begins (or only partly covered) says nothing of turnover
-        known = span is not None and window_of(prev).start_utc >= span[0].floor("D")
+        known = span is not None and \
+            window_of(prev).start >= span[0].tz_convert(s.tz).floor("D")
         nan = np.nan
         rows.append({"period": p, "members_active": len(now),
                      "members_new": len(now - before) if known else nan,

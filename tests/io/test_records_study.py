@@ -136,3 +136,27 @@ def test_calendar_periods_keep_their_calendar_steps():
     assert steps("2025Q1", "2025Q2") == "MS" and steps("2025-01", "2025-02") == "MS"
     assert steps("2013-06-24..2013-06-29", "2013-07-01..2013-07-06") is None
     assert steps("2024", "2025-01-01..2025-07-01") is None
+
+
+def test_a_week_is_compared_with_the_week_evaluated_before_it():
+    """Week 2 (from 2013-07-01) against week 1 (from 06-24), not against the five days just
+    before it (06-26..07-01, which hold only Thursday of week 1)."""
+    log = pd.DataFrame({"time": ["2013-06-24 09:00", "2013-06-27 10:00", "2013-07-01 09:00",
+                                 "2013-07-02 11:00"],
+                        "source": ["A", "C", "A", "E"], "target": ["B", "D", "B", "A"]})
+    net = pn.read_edges(log, tz="Europe/Paris")
+    weeks = ["2013-06-24..2013-06-29", "2013-07-01..2013-07-06"]
+    ev = pn.evaluate(net, periods=weeks, bootstrap=0)
+    assert ev.slices[weeks[1]].previous().window == ev.slices[weeks[0]].window
+    # by hand: week 1 {A, B, C, D}, week 2 {A, B, E}: 2 returning, 2 lapsed, 1 new
+    row = ev.annual.set_index("period").loc[weeks[1]]
+    assert row[["members_returning", "members_lapsed", "members_new"]].tolist() == [2, 2, 1]
+    assert row["retention_rate"] == 0.5
+    ind = ev.scores[weeks[1]].indicators.set_index("indicator")
+    assert ind.loc["retention", "value"] == 0.5
+    assert ind.loc["retention", "note"] == "2 of 4 of last period's active members active again"
+    # ties: A-B kept, C-D lost, A-E new
+    assert ind.loc["tie_persistence", "value"] == pytest.approx(1 / 3)
+    # a window asked for on its own still has the same-length window before it
+    alone = net.period(("2013-07-01", "2013-07-06"))
+    assert alone.previous().window.label == "2013-06-26..2013-07-01"

@@ -301,3 +301,26 @@ def test_a_date_before_1677_gets_an_error_that_says_so(tmp_path):
                        r"date '1500-06-01' is outside the dates pandas can hold "
                        r"\(1677-09-22 to 2262-04-11\)"):
         load_quiet(tmp_path)
+
+
+def test_self_loops_and_repeated_rows_are_counted_never_silent(tmp_path):
+    """Issue 17: a canonical table keeps them (the evaluator's own record) and says so."""
+    folder = write(tmp_path / "net", members__csv=MEMBERS, interactions__csv=(
+        "timestamp,source,kind,target\n"
+        "2025-01-02T10:00:00Z,ana,message,ben\n"
+        "2025-01-02T10:00:00Z,ana,message,ben\n"      # an exact repeat
+        "2025-01-03T10:00:00Z,ben,message,ben\n"))    # a self-loop
+    net = load_quiet(folder)
+    summary = net.quality.summary()
+    assert "1 row(s) whose target is their source (a self-loop): kept as the person's " \
+        "activity, never a tie" in summary
+    assert "1 row(s) repeat an earlier row exactly (timestamp, source, kind, target, " \
+        "event_id): kept and counted each time" in summary
+    assert "No problems found" not in summary
+    assert len(net.interactions) == 3
+    G = pn.person_graph(net)
+    assert not nx_has_self_loop(G) and G["ana"]["ben"]["weight"] == 2
+
+
+def nx_has_self_loop(G):
+    return any(u == v for u, v in G.edges())
