@@ -446,8 +446,11 @@ def _weekday_on_or_after(d: date, weekday: int) -> date:
 class Generator:
     """All the random draws, in a fixed order."""
 
-    def __init__(self, seed: int = SEED):
+    def __init__(self, seed: int = SEED, *, drift: bool = True):
         self.rng = np.random.default_rng(seed)
+        # drift=False: the Mountain region keeps its 2023 level every year (no drift away;
+        # the variant the report's findings are tested against)
+        self.drift = drift
         self.members: list[Member] = []
         self.names: set[str] = set()
         self.events: list[dict] = []
@@ -462,6 +465,10 @@ class Generator:
         self.dup: tuple[Member, Member] | None = None
 
     # --- small helpers -------------------------------------------------------------------
+
+    def mountain(self, year: int) -> float:
+        """The activity multiplier of Mountain members (2023's in every year without drift)."""
+        return float(YEAR[year if self.drift else 2023]["mountain"])
 
     def choice(self, seq, p=None):
         seq = list(seq)
@@ -594,7 +601,7 @@ class Generator:
         if a.language == "es" and b.language == "es":
             w *= 3.0
         if "Mountain" in (a.region, b.region) and a.region != b.region:
-            w *= {2023: 0.7, 2024: 0.4, 2025: 0.25}[year]
+            w *= {2023: 0.7, 2024: 0.4, 2025: 0.25}[year if self.drift else 2023]
         return w
 
     def add_contact(self, a: Member, d: date, year: int) -> None:
@@ -646,7 +653,7 @@ class Generator:
         ]
         w = [
             (1.25 - m.engage)
-            * (2.2 if (m.region == "Mountain" and year > 2023) else 1.0)
+            * (2.2 if (m.region == "Mountain" and year > 2023 and self.drift) else 1.0)
             * (1.8 if (m.newcomer and not m.integrated) else 1.0)
             for m in cands
         ]
@@ -654,7 +661,7 @@ class Generator:
             m.left = self.rand_day(max(y0, m.joined + timedelta(days=60)), y1, weekdays=1.0)
         # newcomers
         n_new = p["n_new"]
-        mountain = {2023: 1.0, 2024: 0.4, 2025: 0.25}[year]
+        mountain = {2023: 1.0, 2024: 0.4, 2025: 0.25}[year if self.drift else 2023]
         ow = np.array([o[4] * (mountain if o[2] == "Mountain" else 1.0) for o in ORGS])
         days = sorted(
             self.rand_day(date(year, 1, 9), date(year, 10, 31), weekdays=1.0)
@@ -841,7 +848,8 @@ class Generator:
                 channel=ch,
             )
         # quarterly regional meetings
-        held = {"Mountain": {2023: (1, 2, 3, 4), 2024: (1, 2, 4), 2025: (1, 3)}[year]}
+        held = {"Mountain": {2023: (1, 2, 3, 4), 2024: (1, 2, 4), 2025: (1, 3)}[
+            year if self.drift else 2023]}
         es_regions = {2023: set(), 2024: {"Coast"}, 2025: {"Coast", "North Valley"}}[year]
         for q in range(1, 5):
             for region in REGIONS:
@@ -856,7 +864,8 @@ class Generator:
                 w = [(3.0 if m.role != "member" else 1.0) * m.engage for m in hosts]
                 host = self.choice(hosts, p=w)
                 lang = "es" if (region in es_regions and (year == 2025 or q in (2, 4))) else "en"
-                ch = "video" if (region == "Mountain" and year == 2025) else "in_person"
+                ch = ("video" if (region == "Mountain" and year == 2025 and self.drift)
+                      else "in_person")
                 title = (
                     f"Reunión regional {region}" if lang == "es" else f"{region} regional meeting"
                 )
@@ -969,7 +978,7 @@ class Generator:
         d = ev["start"].date()
         year = ev["year"]
         fmt = ev["format"]
-        mountain = {2023: 1.0, 2024: 0.55, 2025: 0.22}[year]
+        mountain = {2023: 1.0, 2024: 0.55, 2025: 0.22}[year if self.drift else 2023]
         base = {
             "network_meeting": 0.75,
             "regional_meeting": 0.7,
@@ -1076,7 +1085,7 @@ class Generator:
             frac = ((w[1] - w[0]).days + 1) / 365
             lam = p["new_contacts"] * frac * m.social**0.5
             if m.region == "Mountain":
-                lam *= p["mountain"] * 0.6
+                lam *= self.mountain(year) * 0.6
             for _ in range(int(self.rng.poisson(lam))):
                 self.add_contact(m, self.rand_day(*w), year)
         # newcomers' first tie (welcome call or coffee with an established member)
@@ -1108,7 +1117,7 @@ class Generator:
             if not w:
                 continue
             frac = ((w[1] - w[0]).days + 1) / 365
-            act = p["mountain"] if m.region == "Mountain" else 1.0
+            act = self.mountain(year) if m.region == "Mountain" else 1.0
             # listserv threads with replies, mentions and reactions
             if m.voice > 0:
                 for _ in range(int(self.rng.poisson(m.voice * 2.2 * act * frac))):
@@ -1637,9 +1646,12 @@ def _mid(m: Member | None) -> str:
     return "" if m is None else m.mid
 
 
-def build(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Run the generator and return the tables (all text) and the defect positions."""
-    g = Generator(seed)
+def build(seed: int = SEED, *, drift: bool = True) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Run the generator and return the tables (all text) and the defect positions.
+
+    ``drift=False`` builds the variant without the Mountain region's drift (its 2023 level
+    in every year); the shipped sample has it."""
+    g = Generator(seed, drift=drift)
     g.run()
     members = sorted(g.members, key=lambda m: m.mid)
     tables: dict[str, pd.DataFrame] = {}
@@ -1865,9 +1877,10 @@ def build(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict]:
     }
 
 
-def write_sample(out: str | Path = "data/samples", seed: int = SEED) -> Path:
-    """Write ``<out>/riverbend/`` and return its path."""
-    tables, info = build(seed)
+def write_sample(out: str | Path = "data/samples", seed: int = SEED, *,
+                 drift: bool = True) -> Path:
+    """Write ``<out>/riverbend/`` and return its path (``drift``: see :func:`build`)."""
+    tables, info = build(seed, drift=drift)
     folder = Path(out) / NAME
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "peernet.json").write_text(

@@ -751,8 +751,9 @@ def test_survey_means_need_the_threshold_of_respondents_not_of_members(tmp_path,
     card = pd.read_csv(folder / "tables" / "grid_scorecard.csv")
     assert card.loc[card["element"].isin(elements), "score_2025"].isna().all()
     assert card.loc[card["element"].isin(elements), "score_2024"].notna().all()
-    # nor on the page, which says why
-    page = (folder / "index.html").read_text(encoding="utf-8")
+    # nor on the pages (the first page and the appendix), which say why
+    page = "".join((folder / p).read_text(encoding="utf-8")
+                   for p in ("index.html", "appendix.html"))
     assert page.count("not shown: the survey has fewer than 5 respondents") >= 3
     for m in means:
         assert f"{raw.loc[('2025', m), 'value']:.1f}" not in page, m

@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..network import PeerNetwork
+from ..network import PeerNetwork, guest_ids
 from ..schema import MUTUAL_KINDS
 from ..ties import person_ties, with_columns
 from . import _sparse as K
@@ -53,7 +53,8 @@ def network_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None,
         Named after the slice's label, with these entries (n = nodes of the graph: the
         members active in the slice plus anyone a tie touches; m = ties):
 
-        - ``members``: roster members during the window (``net.members_current()``).
+        - ``members``: roster members during the window (``net.members_current()``),
+          guests left out: the ``roster_members`` of :func:`peernet.participation`.
         - ``active_members``: members who acted in the window (``net.members_active()``).
         - ``edges``: m, undirected ties.
         - ``density``: 2m / (n (n - 1)); NaN for n < 2.
@@ -104,7 +105,9 @@ def network_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None,
     recip = float("nan")
     if "reciprocity" in want:
         recip = reciprocity(graph if graph is not None and graph.is_directed() else net)
-    out, paths = _structure(ga, want=want, members=len(net.members_current()),
+    # guests are in the log, never members (as in participation's roster_members)
+    roster = net.members_current().difference(list(guest_ids(net.members)))
+    out, paths = _structure(ga, want=want, members=len(roster),
                             active=len(net.members_active()), recip=recip)
     reasons = {}
     if "reciprocity" in want and np.isnan(recip):

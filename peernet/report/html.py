@@ -22,6 +22,7 @@ import pandas as pd
 from ..evaluation import METRICS, Evaluation
 from . import publish as _pub
 from .csvsafe import safe_csv
+from .findings import glossary
 from .format import card_change, cell, number, pretty
 from .i18n import _, check_language, current_language, use_language
 from .narrative import indicator_labels, sentence
@@ -171,8 +172,11 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
             _("Network files not written") + ": " + left_out["files"] if "files" in left_out
             else ""]
         ctx["notes"] = [n for n in ctx["notes"] if n]
-    html = _render(ctx)
-    (folder / "index.html").write_text(html, encoding="utf-8")
+    from .first_page import first_page
+
+    ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size)
+    (folder / "index.html").write_text(_render(ctx, "index.html"), encoding="utf-8")
+    (folder / "appendix.html").write_text(_render(ctx, "appendix.html"), encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     meta = dict(ev.meta)
     meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER],
@@ -190,7 +194,7 @@ def _scrubbed_quality(ev: Evaluation):
     return scrub_quality(ev.net)
 
 
-def _render(ctx: Mapping[str, Any], template: str = "report.html") -> str:
+def _render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("peernet.report", "templates"),
@@ -657,7 +661,7 @@ class _FigMap(dict):
 def _cards(ev: Evaluation) -> list[dict[str, str]]:
     cur, prev = ev.current, ev.previous
     picks = [("participation", "members_active"), ("participation", "events"),
-             ("participation", "retention_rate"), ("network", "density"),
+             ("participation", "retention_rate"), ("network", "reciprocity"),
              ("network", "ei_index_org"), ("followup", "share_problems_solved")]
     vals_c = ev.values(cur)
     vals_p = ev.values(prev) if prev else None
@@ -668,7 +672,10 @@ def _cards(ev: Evaluation) -> list[dict[str, str]]:
             continue
         label, unit, direction = METRICS.get(metric, (metric, "", 0))
         v = float(row["value"].iloc[0])
-        card = {"label": label, "value": _text(v, metric, unit), "delta": "", "cls": ""}
+        term = glossary().get(metric)
+        card = {"label": _(term["label"]) if term else label, "value": _text(v, metric, unit),
+                "delta": "", "cls": "", "key": metric,
+                "means": _(term["means"]) if term else ""}
         if vals_p is not None:
             p = vals_p[(vals_p["section"] == section) & (vals_p["metric"] == metric)]
             if len(p) and np.isfinite(p["value"].iloc[0]) and np.isfinite(v):

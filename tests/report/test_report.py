@@ -60,6 +60,12 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def _pages(folder: Path) -> str:
+    """The first page and the appendix, one after the other."""
+    return "".join((folder / p).read_text(encoding="utf-8")
+                   for p in ("index.html", "appendix.html"))
+
+
 # ---------------------------------------------------------------------- contents
 def test_every_figure_present(shared_report):
     figures = shared_report / "figures"
@@ -68,8 +74,8 @@ def test_every_figure_present(shared_report):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         assert png.stat().st_size > 5_000, name
         assert "<svg" in svg.read_text(encoding="utf-8")[:2000], name
-    html = (shared_report / "index.html").read_text(encoding="utf-8")
-    sources = re.findall(r'<img src="([^"]+)"', html)
+    html = _pages(shared_report)
+    sources = set(re.findall(r'<img src="([^"]+)"', html))
     assert sorted(sources) == sorted(f"figures/{n}.png" for n in FIGURES)
     for href in re.findall(r'href="((?:figures|tables)/[^"]+)"', html):
         assert (shared_report / href).is_file(), href
@@ -81,21 +87,27 @@ def test_page_is_self_contained(shared_report):
     assert not re.search(r'<link[^>]+stylesheet', html)
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the web
     assert sorted(p.name for p in shared_report.iterdir()) == [
-        ".peernet-report", "figures", "index.html", "interactive_map.html", "networks",
-        "report.json", "tables"]
+        ".peernet-report", "appendix.html", "figures", "index.html", "interactive_map.html",
+        "networks", "report.json", "tables"]
+    appendix = (shared_report / "appendix.html").read_text(encoding="utf-8")
+    assert "<style>" in appendix and 'href="index.html"' in appendix
+    assert 'href="appendix.html"' in html
 
 
 def test_sections_in_order(shared_report):
     html = (shared_report / "index.html").read_text(encoding="utf-8")
     ids = re.findall(r'<section id="([a-z_]+)">', html)
-    assert ids == ["summary", "grid", "maps", "participation", "problems", "roles", "quality",
+    assert ids == ["verdict", "findings", "actions", "numbers", "glossary"]
+    html = (shared_report / "appendix.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<section id="([a-z_]+)">', html)
+    assert ids == ["changes", "grid", "maps", "participation", "problems", "roles", "quality",
                    "methodology"]
 
 
 def test_summary_names_the_designed_changes(shared_report):
     # docs/samples.md, "What changed from 2023 to 2025": each appears in the summary
-    summary = _text(_section((shared_report / "index.html").read_text(encoding="utf-8"),
-                             "summary"))
+    summary = _text(_section((shared_report / "appendix.html").read_text(encoding="utf-8"),
+                             "changes"))
     for phrase in ("Mountain region fell", "Survey trust", "Share solved",
                    "Median days to solve: 22 to 12", "Problems with outcome",
                    "Actions closed on time: 49% to 71%", "Next date set: 70% to 92%",
@@ -110,7 +122,7 @@ def test_scorecard_has_both_years(shared_report):
     assert {"score_2024", "score_2025", "band_2025", "change"} <= set(sc.columns)
     assert len(sc) == 13
     assert (sc["change"] - (sc["score_2025"] - sc["score_2024"])).abs().max() < 1e-9
-    html = _section((shared_report / "index.html").read_text(encoding="utf-8"), "grid")
+    html = _section((shared_report / "appendix.html").read_text(encoding="utf-8"), "grid")
     assert "score 2024" in html and "score 2025" in html
 
 
@@ -126,7 +138,7 @@ def test_methodology_records_provenance(shared_report, evaluation):
 
     members = pn.datasets.sample_path("riverbend") / "members.csv"
     assert hashes["members.csv"] == hashlib.sha256(members.read_bytes()).hexdigest()
-    html = _text(_section((shared_report / "index.html").read_text(encoding="utf-8"),
+    html = _text(_section((shared_report / "appendix.html").read_text(encoding="utf-8"),
                           "methodology"))
     assert f"peernet version {pn.__version__}" in html
     assert "rubric version 2026.2" in html
@@ -176,7 +188,7 @@ def test_shared_report_names_nobody(shared_report, riverbend):
 
 def test_named_report_escapes_and_neutralises(named_report):
     out, top = named_report
-    html = (out / "index.html").read_text(encoding="utf-8")
+    html = _pages(out)
     assert HOSTILE not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     people = _section(html, "roles")
@@ -217,19 +229,21 @@ window.addEventListener("load", function () {
 </script>"""
 
 
-def _render_in_browser(report: Path, tmp_path: Path) -> tuple[dict, str]:
-    """Open a copy of the report in headless Chromium; return the probe's result and DOM."""
+def _render_in_browser(report: Path, tmp_path: Path, name: str = "appendix.html"
+                       ) -> tuple[dict, str]:
+    """Open a copy of a page of the report in headless Chromium; return the probe's result
+    and DOM."""
     browser = _chromium()
-    copy = tmp_path / "copy"
+    copy = tmp_path / f"copy-{name}"
     shutil.copytree(report, copy)
-    page = copy / "index.html"
+    page = copy / name
     html = page.read_text(encoding="utf-8")
     page.write_text(html.replace("<head>", "<head>" + _PROBE, 1), encoding="utf-8")
     run = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--allow-file-access-from-files", "--virtual-time-budget=15000",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+         f"--user-data-dir={tmp_path / ('profile-' + name)}", "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120)
     match = re.search(r'<pre id="peernet-probe">(.*?)</pre>', run.stdout, re.S)
     assert match, f"no probe in the DOM; chromium said: {run.stderr[-2000:]}"
@@ -241,6 +255,11 @@ def test_browser_shows_every_image(shared_report, tmp_path):
     probe, _ = _render_in_browser(shared_report, tmp_path)
     assert probe["images"] == len(FIGURES)
     assert probe["broken"] == []
+    probe, _ = _render_in_browser(shared_report, tmp_path, "index.html")
+    shown = re.findall(r'<img src="([^"]+)"', (shared_report / "index.html").read_text(
+        encoding="utf-8"))
+    assert probe["images"] == len(shown) >= 1
+    assert probe["broken"] == []
 
 
 def test_browser_shows_hostile_name_as_text(named_report, tmp_path):
@@ -250,6 +269,8 @@ def test_browser_shows_hostile_name_as_text(named_report, tmp_path):
     assert probe["broken"] == []  # an injected <img src=x> would be a broken image
     assert probe["images"] == len(FIGURES)
     assert "&lt;img src=x onerror=alert(1)&gt;" in dom
+    probe, dom = _render_in_browser(out, tmp_path, "index.html")
+    assert probe["alerts"] == [] and probe["broken"] == []
 
 
 # ---------------------------------------------------------------------- atomic writing
@@ -310,7 +331,7 @@ def test_single_period_report(riverbend, tmp_path, monkeypatch):
     monkeypatch.setattr(pn.plot, "org_map", quick)
     ev = pn.evaluate(riverbend, periods=["2025"], bootstrap=0)
     out = pn.report(ev, tmp_path / "one")
-    html = (out / "index.html").read_text(encoding="utf-8")
+    html = _pages(out)
     assert "Only one period was evaluated" in html
     assert (out / "figures" / "grid.png").is_file()
     # same input, same files, byte for byte (SVG ids included)
@@ -365,8 +386,8 @@ def test_report_of_a_network_without_organizations(davis, tmp_path):
     # every image the page shows exists
     ev = pn.evaluate(davis, periods=["1936"], bootstrap=0)
     out = pn.report(ev, tmp_path / "davis")
-    html = (out / "index.html").read_text(encoding="utf-8")
-    shown = re.findall(r'<img src="([^"]+)"', html)
+    html = _pages(out)
+    shown = sorted(set(re.findall(r'<img src="([^"]+)"', html)))
     assert sorted(shown) == ["figures/grid.png", "figures/maps.png",
                              "figures/participation.png", "figures/trend.png"]
     assert all((out / s).is_file() for s in shown)
@@ -374,3 +395,78 @@ def test_report_of_a_network_without_organizations(davis, tmp_path):
     # trust has no data; time neither: age and tenure from the records' start are censored
     assert np.isnan(sc.loc["trust", "score_1936"]) and np.isnan(sc.loc["time", "score_1936"])
     assert sc.loc["space", "score_1936"] > 0
+
+
+# ---------------------------------------------------------------------- the first page
+def _visible(html: str) -> str:
+    import html as H
+
+    html = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", "", html)
+    return re.sub(r"\s+", " ", H.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_first_page_verdict_findings_and_actions(shared_report):
+    page = (shared_report / "index.html").read_text(encoding="utf-8")
+    verdict = _visible(_section(page, "verdict"))
+    assert "Healthier than in 2024" in verdict
+    found = _visible(_section(page, "findings"))
+    # issue 19: the Mountain region's drift with the number behind it, first
+    first = _visible(page[page.index('id="finding-1"'):page.index('id="finding-2"')])
+    assert "The Mountain region is drifting away" in first
+    assert "7.0% to 2.6%" in first and "12 active members in 2025 (18 in 2024)" in first
+    assert "How sure:" in first and "p < 0.001" in first
+    # issue 18: the network mixes less than chance would (E-I 0.81 against 0.92)
+    assert "mixes across organizations less than chance would" in found
+    assert "0.81" in found and "0.92" in found
+    assert "Two-way contact fell from 66% to 60%" in found.replace("two-way", "Two-way")
+    actions = _visible(_section(page, "actions"))
+    assert "Bring the Mountain region back in." in actions
+    assert "Because of finding 1 (The Mountain region is drifting away)" in actions
+    assert "Mix people across organizations." in actions
+    assert 'href="#finding-1"' in _section(page, "actions")
+
+
+def test_first_page_has_no_snake_case_key(shared_report):
+    text = _visible((shared_report / "index.html").read_text(encoding="utf-8"))
+    keys = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text)
+    assert keys == []
+
+
+def test_every_number_of_the_first_page_is_explained_on_it(shared_report, evaluation):
+    from peernet.report.findings import findings, glossary
+
+    page = (shared_report / "index.html").read_text(encoding="utf-8")
+    import html as H
+
+    terms = {H.unescape(t) for t in re.findall(r"<dt>([^<]+)</dt>", _section(page,
+                                                                           "glossary"))}
+    cards = [H.unescape(c) for c in re.findall(r'<div class="label">([^<]+)</div>',
+                                               _section(page, "numbers"))]
+    assert len(cards) >= 5 and set(cards) <= terms, set(cards) - terms
+    g = glossary()
+    for f in findings(evaluation):
+        for t in f.terms:
+            assert g[t]["label"] in terms, (f.key, t)
+    # the Grid's scores and bands, shown in the figure, too
+    assert {"Grid score", "Band"} <= terms
+    # each card says what its number means, beside it
+    assert page.count('<div class="means">') == len(cards)
+
+
+def test_counts_agree_across_tables(shared_report):
+    """One count of each thing: members on the roster and active members are the same in
+    the participation table, the network table and the breakdowns (issue 19: the roster
+    was 115/114 in one table and 114/113 in another; guests counted in one)."""
+    part = pd.read_csv(shared_report / "tables" / "participation_by_period.csv"
+                       ).set_index("metric")
+    net = pd.read_csv(shared_report / "tables" / "network_metrics.csv").set_index("metric")
+    groups = pd.read_csv(shared_report / "tables" / "groups.csv")
+    for period in ("2024", "2025"):
+        roster = part.loc["roster_members", period]
+        assert net.loc["members", period] == roster
+        assert part.loc["members_active", period] == net.loc["active_members", period]
+        regions = groups[(groups["by"] == "region") & (groups["period"] == int(period))]
+        assert regions["members_current"].sum() == roster
+    assert part.loc["roster_members", "2025"] == 113
+    sector = pd.read_csv(shared_report / "tables" / "roles_by_sector.csv")
+    assert sector["members"].sum() == part.loc["members_active", "2025"] == 112

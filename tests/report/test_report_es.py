@@ -56,6 +56,9 @@ def test_every_text_asked_for_is_translated(es_report):
 def test_spanish_page_language_and_map(es_report):
     out, _missing = es_report
     page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and "Veredicto" in page
+    # the interactive map is in the appendix (issue 19: the first page is the summary)
+    page = (out / "appendix.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in page and "Mapa interactivo" in page
     imap = (out / "interactive_map.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in imap and "Buscar" in imap

@@ -36,14 +36,17 @@ def _relative_links(html: str) -> list[str]:
 
 
 def test_report_opens_offline_with_the_interactive_map(rb_report, riverbend):
-    index = (rb_report / "index.html").read_text(encoding="utf-8")
-    assert 'src="interactive_map.html"' in index
-    links = _relative_links(index)
-    assert links and not [u for u in links if re.match(r"^[a-z]+:", u)]  # nothing remote
-    assert all((rb_report / u).exists() for u in links), [u for u in links
-                                                          if not (rb_report / u).exists()]
-    page = open_page(rb_report / "index.html")
-    assert page.requests == [] and page.console_errors == []
+    # the interactive map is shown in the appendix (issue 19: the first page is the summary)
+    appendix = (rb_report / "appendix.html").read_text(encoding="utf-8")
+    assert 'src="interactive_map.html"' in appendix
+    for name in ("index.html", "appendix.html"):
+        html = (rb_report / name).read_text(encoding="utf-8")
+        links = _relative_links(html)
+        assert links and not [u for u in links if re.match(r"^[a-z]+:", u)]  # nothing remote
+        assert all((rb_report / u).exists() for u in links), [u for u in links
+                                                              if not (rb_report / u).exists()]
+        page = open_page(rb_report / name)
+        assert page.requests == [] and page.console_errors == []
     # the map: 112 people in 2025, a region filter draws fewer, nothing requested
     imap = rb_report / "interactive_map.html"
     page = open_page(imap)

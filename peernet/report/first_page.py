@@ -1,0 +1,80 @@
+"""The report's first page (``index.html``): the verdict, the findings, what to do next.
+
+:func:`first_page` builds what the ``index.html`` template shows from an
+:class:`~peernet.Evaluation` (the protected one of a default report): the verdict
+(:func:`peernet.report.findings.verdict`), the three findings that matter most with their
+evidence and how sure we are, the other findings in short, the recommended actions each
+citing its finding (``actions.toml``), the key numbers, and an inline glossary
+(``glossary.toml``) of every number the page shows. The detailed tables are on
+``appendix.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..evaluation import Evaluation
+from ..grid.checklist import CHECKLIST
+from .findings import findings, glossary, recommended, verdict
+from .i18n import _
+
+__all__ = ["first_page", "MAIN_FINDINGS"]
+
+#: Findings shown in full on the first page (the others are listed in short).
+MAIN_FINDINGS = 3
+
+
+def _grid_items(ids: Sequence[str]) -> list[dict[str, str]]:
+    labels = {it.id: it.label for it in CHECKLIST}
+    kinds = {it.id: it.kind for it in CHECKLIST}
+    out = []
+    for i in ids:
+        kind = _("Good practice") if kinds.get(i) == "good_practice" else _("Challenge")
+        out.append({"id": i, "text": f"{kind} {i[2:]}: {labels.get(i, i)}"})
+    return out
+
+
+def _terms(keys: Sequence[str]) -> list[dict[str, str]]:
+    g = glossary()
+    out, seen = [], set()
+    for k in keys:
+        if k in seen or k not in g:
+            continue
+        seen.add(k)
+        out.append({"key": k, "label": _(g[k]["label"]), "means": _(g[k]["means"])})
+    return out
+
+
+def first_page(ev: Evaluation, *, cards: Sequence[Mapping[str, Any]],
+               min_group_size: int = 5) -> dict[str, Any]:
+    """What ``index.html`` shows; ``cards`` are the key numbers (each with ``key``, the
+    glossary entry of its number)."""
+    found = findings(ev, min_group_size=min_group_size)
+    v = verdict(ev, found)
+    actions = recommended(found)
+    for a in actions:
+        a["grid_items"] = _grid_items(a["grid"])
+    main = [f for f in found if f.key != "strength"][:MAIN_FINDINGS]
+    if len(main) < MAIN_FINDINGS:  # a quiet year: the strengths fill the page
+        main += [f for f in found if f.key == "strength"][:MAIN_FINDINGS - len(main)]
+    rest = [f for f in found if f not in main]
+    ordered = main + rest
+    # actions cite findings by their number on the page
+    number_of = {id(f): i for i, f in enumerate(ordered, start=1)}
+    for a in actions:
+        a["finding"] = number_of[id(found[a["finding"] - 1])]
+    actions.sort(key=lambda a: a["finding"])
+    keys: list[str] = ["grid_score", "band"]
+    for f in ordered:
+        keys += list(f.terms)
+    keys += [str(c.get("key", "")) for c in cards]
+    return {"verdict": v, "findings": [_row(i, f) for i, f in enumerate(main, start=1)],
+            "more_findings": [_row(i, f) for i, f in enumerate(rest, start=len(main) + 1)],
+            "actions": actions, "glossary": _terms(keys)}
+
+
+def _row(i: int, f: Any) -> dict[str, Any]:
+    return {"n": i, "key": f.key, "title": f.title, "sentence": f.sentence,
+            "evidence": f.evidence, "certainty": f.certainty, "sure": f.sure,
+            "cls": "concern" if f.concern else "strength"}
