@@ -193,6 +193,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"Baseline report of {ev.current}: {ev.meta.get('baseline')}.")
         return 0
     findings = ev.highlights(3)
+    from .evaluation import Evaluation
+
+    if isinstance(ev, Evaluation):  # the report's first page: its verdict and findings
+        from .report.findings import findings as found_in
+        from .report.findings import verdict
+
+        found = found_in(ev)
+        print(f"Verdict: {verdict(ev, found).headline}")
+        findings = [f.sentence for f in found[:3]] or findings
     if findings:
         shown = list(getattr(ev, "periods", periods))
         print(f"Headline findings, {shown[-1]} against {shown[-2]}:")

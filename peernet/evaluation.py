@@ -50,6 +50,10 @@ from .report.narrative import change_label, highlights, indicator_labels, salien
 __all__ = ["evaluate", "Evaluation"]
 
 
+#: How an Evaluation shows itself in Jupyter: the report's first page, registered by
+#: :mod:`peernet.report.first_page` (the evaluation does not import the report writer).
+FIRST_PAGE: Callable[[Evaluation], str] | None = None
+
 CHANGE_COLUMNS = ["section", "item", "metric", "label", "unit", "previous_period",
                   "current_period", "previous", "current", "change", "change_rel", "low",
                   "high", "real", "tested", "detectable", "direction", "assessment",
@@ -522,6 +526,11 @@ class Evaluation(Memoized):
                 f"members={len(self.net.members)}>")
 
     def _repr_html_(self) -> str:
+        """The report's first page in a notebook: the verdict, the findings with their
+        evidence and certainty, and the recommended actions (all escaped; registered by
+        :mod:`peernet.report.first_page` as :data:`FIRST_PAGE`), else the highlights."""
+        if FIRST_PAGE is not None:
+            return FIRST_PAGE(self)
         items = "".join(f"<li>{html.escape(h)}</li>" for h in
                         (self.highlights() if self.previous else []))
         return (f"<b>Evaluation of {html.escape(self.net.name)}</b>: periods "

@@ -380,11 +380,21 @@ class PeerNetwork(Memoized):
         return f"<PeerNetwork {self.name!r} period={self.label} tz={self.tz} {sizes}>"
 
     def _repr_html_(self) -> str:
+        """In Jupyter: the tables and their sizes, the window, and the data-quality summary
+        (all escaped; no member is named)."""
         rows = "".join(f"<tr><td>{html.escape(r.table)}</td><td>{r.rows}</td></tr>"
                        for r in self.sizes().itertuples() if r.provided)
+        window = ""
+        if self.window is not None:
+            w = self.window
+            window = (f"<br>window {html.escape(str(w.start.date()))} to "
+                      f"{html.escape(str((w.end - pd.Timedelta(days=1)).date()))}, "
+                      f"{len(self.members_active()):,} members active")
+        quality = html.escape(self.quality.summary())
         return (f"<b>PeerNetwork {html.escape(self.name)}</b> period {html.escape(self.label)}, "
-                f"zone {html.escape(self.tz)}<table><tr><th>table</th><th>rows</th></tr>"
-                f"{rows}</table>")
+                f"zone {html.escape(self.tz)}{window}<table><tr><th>table</th><th>rows</th>"
+                f"</tr>{rows}</table><details><summary>data quality</summary><pre>{quality}"
+                f"</pre></details>")
 
 
 def mark_guests(members: pd.DataFrame) -> pd.DataFrame:

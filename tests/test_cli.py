@@ -22,8 +22,12 @@ def test_evaluate_writes_report_and_prints_three_findings(tmp_path, capsys):
     stdout, stderr = capsys.readouterr()
     lines = stdout.splitlines()
     assert lines[0] == f"Report written to {out / 'index.html'}"
-    assert lines[1] == "Headline findings, 2025 against 2024:"
-    assert [line[:5] for line in lines[2:]] == ["  1. ", "  2. ", "  3. "]
+    # the first page's verdict and findings (issue 19)
+    assert lines[1].startswith("Verdict: Compared with 2024, this report cannot say whether "
+                               "the network is healthier")  # --bootstrap 0: nothing tested
+    assert lines[2] == "Headline findings, 2025 against 2024:"
+    assert [line[:5] for line in lines[3:]] == ["  1. ", "  2. ", "  3. "]
+    assert "Mountain region is drifting away" in lines[3]
     assert (out / "index.html").is_file() and (out / "figures" / "maps.png").is_file()
     # progress on stderr, timed
     assert "loading" in stderr and "scoring 2025 on the Community Change Grid" in stderr
@@ -266,7 +270,8 @@ def test_evaluate_an_edge_list_week_against_week(tmp_path, capsys):
                "--bootstrap", "0"])
     stdout, _ = capsys.readouterr()
     assert rc == 0, stdout
-    assert stdout.splitlines()[1] == ("Headline findings, 2013-07-01..2013-07-06 against "
+    assert stdout.splitlines()[1].startswith("Verdict: ")  # the first page's (issue 19)
+    assert stdout.splitlines()[2] == ("Headline findings, 2013-07-01..2013-07-06 against "
                                       "2013-06-24..2013-06-29:")
     table = pd.read_csv(out / "tables" / "participation_by_period.csv")
     assert list(table.columns[-2:]) == WEEKS.split(",")
@@ -278,7 +283,8 @@ def test_evaluate_an_edge_list_week_against_week(tmp_path, capsys):
     week = (merged["t"] >= 7 * 86400).map({False: 0, True: 1})
     want = new.groupby(week).sum().tolist()
     assert table.set_index("metric").loc["interactions"].iloc[-2:].tolist() == want
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = "".join((out / p).read_text(encoding="utf-8")   # the first page and appendix
+                    for p in ("index.html", "appendix.html"))
     assert "2013Q" not in index and "Participation by period" in index
 
 

@@ -217,3 +217,14 @@ def test_an_object_without_a_dict_is_not_memoised():
     for _ in range(2):
         assert cached((1, 2), ("k",), lambda: calls.append(1) or 7) == 7
     assert len(calls) == 2
+
+
+def test_repr_html_shows_tables_window_and_quality(riverbend):
+    """Issue 19: in Jupyter a network shows its tables, its window and the data-quality
+    summary, escaped, naming nobody."""
+    page = riverbend.period("2025")._repr_html_()
+    assert "window 2025-01-01 to 2025-12-31, 112 members active" in page
+    assert "<td>members</td><td>151</td>" in page
+    assert "<summary>data quality</summary>" in page and "members.csv: 150 rows read" in page
+    names = riverbend.members["name"].dropna()
+    assert not [n for n in names if n in page]

@@ -527,8 +527,11 @@ def test_small_organizations_are_named_nowhere(hostile_report):
         for org in ("Solo Shop", "Trio Inc"):
             assert org not in text, f"{path.relative_to(folder)} names {org!r}"
         assert not re.search(r"(?<![\w-])qu(?![\w-])", text), path.relative_to(folder)
-    maps = (folder / "figures" / "maps.svg").read_text(encoding="utf-8")
-    assert "other small organizations" in maps  # grouped in the legend, not dropped
+    # grouped in a figure coloured or labelled by organization, not dropped (the maps are
+    # coloured by the attribute whose change is the story, issue 19: region here)
+    figures = "".join(p.read_text(encoding="utf-8")
+                      for p in sorted((folder / "figures").glob("*.svg")))
+    assert "other small organizations" in figures
 
 
 def _breakdowns_hold(table: pd.DataFrame, keys: list[str], count: str, threshold: int):
@@ -683,7 +686,9 @@ def test_free_text_as_an_organization_name_is_never_shown(hostile_report):
     assert {"organization 1", "organization 2", "organization 3", "'=1+1 Alliance"} <= shown
     visible = groups[(groups["by"] == "org") & (groups["group"] == "organization 1")]
     assert (visible["members_current"] != "").any()  # a large group: its numbers are shown
-    assert "organization 1" in (folder / "figures" / "maps.svg").read_text(encoding="utf-8")
+    assert "organization 1" in "".join(  # in a figure by organization (issue 19: the maps
+        p.read_text(encoding="utf-8")       # are coloured by the story's attribute)
+        for p in sorted((folder / "figures").glob("*.svg")))
 
 
 def test_which_group_names_a_default_report_shows():

@@ -11,7 +11,8 @@ from .interactive import InteractiveMap, interactive_map
 from .maps import layout, map_years, network_map, org_map
 from .portfolio import portfolio_heatmap, portfolio_maps
 from .style import category_colors, style
+from .survey import survey_by_org
 
 __all__ = ["network_map", "layout", "map_years", "org_map", "participation", "grid", "trend",
            "roles", "save", "style", "evaluation_figure", "category_colors", "interactive_map",
-           "InteractiveMap", "portfolio_heatmap", "portfolio_maps"]
+           "InteractiveMap", "portfolio_heatmap", "portfolio_maps", "survey_by_org"]

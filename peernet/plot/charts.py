@@ -542,7 +542,9 @@ def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = 
                        fontsize=7, rotation=30, ha="right", rotation_mode="anchor")
         ax2.axvline(0.5, color="white", linewidth=3)
         ax2.set_title("Share of each brokerage role", loc="left")
-        ax2.tick_params(axis="y", length=0)
+        # the heatmap's rows are labelled too (sharey hides them by default): a reader
+        # of the right panel need not follow the rows back to the bars
+        ax2.tick_params(axis="y", length=0, labelleft=True, labelsize=8)
         for side in ("top", "right", "bottom", "left"):
             ax2.spines[side].set_visible(False)
     else:

@@ -169,10 +169,7 @@ def draw_map(ax: Any, m: MapData, colors: Mapping[str, str] | None, scale: Scale
                        linewidths=style["linewidth"] * (0.5 if crowded else 1),
                        linestyles=[style["linestyle"]], zorder=4,
                        gid=f"peernet-highlight-{name}")
-            key_handles.append(Line2D(
-                [], [], marker=style["marker"], linestyle="none", markersize=9,
-                markerfacecolor="none", markeredgecolor=style["edgecolor"],
-                markeredgewidth=style["linewidth"], label=label))
+            key_handles.append(_outline_key(style, label))
     if len(m.ew):
         key_handles += weight_handles(scale)
     color_handles = []
@@ -341,6 +338,25 @@ def add_legends(ax: Any, color_handles: list, key_handles: list, *, legend_title
                         handletextpad=0.8, columnspacing=2.0, borderaxespad=0.2,
                         labelspacing=1.0)
         key.set_gid("peernet-key")
+
+
+def _outline_key(style: Mapping[str, Any], label: str) -> Any:
+    """A key entry drawn as the map draws the outline: a dashed ring is dashed in the key
+    too (a Line2D marker cannot dash its edge, so the ring is drawn as a path of dashes)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.path import Path
+
+    marker: Any = style["marker"]
+    if style["linestyle"] != "solid" and marker == "o":
+        verts, codes = [], []
+        for k in range(12):  # 12 dashes, each 60% of its arc
+            a = np.linspace(2 * np.pi * k / 12, 2 * np.pi * (k + 0.6) / 12, 5)
+            verts += list(zip(np.cos(a), np.sin(a), strict=True))
+            codes += [Path.MOVETO] + [Path.LINETO] * 4
+        marker = Path(verts, codes)
+    return Line2D([], [], marker=marker, linestyle="none", markersize=9,
+                  markerfacecolor="none", markeredgecolor=style["edgecolor"],
+                  markeredgewidth=style["linewidth"], label=label)
 
 
 def colors_for(universe: list, color_by: Any, palette: Mapping[str, str] | None,

@@ -40,8 +40,23 @@ def _as_graph(net_or_graph: Any, what: str) -> nx.Graph:
                     f"{type(net_or_graph).__name__}")
 
 
-def _tie_arrays(src: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                np.ndarray, dict]:
+#: What a map's lines are: every tie, the direct ones (someone acted towards someone:
+#: messages, calls, contacts, help...), or co-attendance only (sat in the same meeting).
+TIES = ("all", "direct", "coattendance")
+
+
+def tie_kinds(ties: str) -> tuple[str, ...] | None:
+    """The interaction kinds of ``ties`` (:data:`TIES`) for :func:`peernet.person_graph`."""
+    from ..schema import INTERACTION_KINDS
+
+    if ties not in TIES:
+        raise ValueError(f"ties must be one of {list(TIES)}; got {ties!r}")
+    return {"all": None, "coattendance": ("attend",),
+            "direct": tuple(k for k in INTERACTION_KINDS if k != "attend")}[ties]
+
+
+def _tie_arrays(src: Any, what: str, ties: str = "all"
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict]:
     """The person graph of ``src`` as arrays: sorted node ids, tie ends (positions into
     the nodes), tie weights and the graph attributes (name, period).
 
@@ -51,9 +66,12 @@ def _tie_arrays(src: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray
     lists them (``u < v``, sorted), so both paths draw the same picture.
     """
     if isinstance(src, PeerNetwork):
-        t = person_ties(src)
+        t = person_ties(src, kinds=tie_kinds(ties))
         return (t.nodes, t.u, t.v, t.weight.astype(float),
                 {"name": getattr(src, "name", "network"), "period": src.label})
+    if ties != "all":
+        raise ValueError(f"{what}: ties={ties!r} needs a PeerNetwork (a graph is drawn as "
+                         f"given); got a {type(src).__name__}")
     G = _as_graph(src, what)
     if G.is_directed():
         G = G.to_undirected()

@@ -206,11 +206,11 @@ def _labels(src: Any, G: nx.Graph | None, nodes: list, labels: Any, rank: np.nda
 
 def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, labels: Any,
              layout_: Mapping | None, seed: int, metrics: pd.DataFrame | None,
-             what: str) -> tuple[MapData, list]:
+             what: str, ties: str = "all") -> tuple[MapData, list]:
     _check_color_by(color_by)
     if size_by not in (None, *SIZE_BY):
         raise ValueError(f"size_by must be one of {list(SIZE_BY)} or None; got {size_by!r}")
-    gnodes, eu, ev, ew, gattrs = _tie_arrays(src, what)
+    gnodes, eu, ev, ew, gattrs = _tie_arrays(src, what, ties)
     # a PeerNetwork is drawn from its ties (no networkx graph is built); a graph as given
     G = None if isinstance(src, PeerNetwork) else _as_graph(src, what)
     nodes = gnodes.tolist()
@@ -239,7 +239,8 @@ def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, la
     name = gattrs.get("name") or getattr(src, "name", "")
     period = gattrs.get("period", getattr(src, "label", ""))
     head = " ".join(str(x) for x in (name, "" if period in ("all", None) else period) if x)
-    title = (f"{head}: " if head else "") + (f"{len(nodes):,} members, {n_ties:,} ties")
+    noun = {"all": "ties", "direct": "direct ties", "coattendance": "co-attendance ties"}[ties]
+    title = (f"{head}: " if head else "") + (f"{len(nodes):,} members, {n_ties:,} {noun}")
     if len(ew) < n_ties:
         title += f"\n(strongest {len(ew):,} drawn)"
     return MapData(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
@@ -253,8 +254,8 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
                 labels: str | Iterable | None = None, layout: Mapping | None = None,
                 seed: int = 0, metrics: pd.DataFrame | None = None,
                 palette: Mapping[str, str] | None = None, max_categories: int = 10,
-                legend: bool = True, title: str | None | bool = None, ax: Any = None,
-                **kwargs: Any) -> Any:
+                legend: bool = True, title: str | None | bool = None, ties: str = "all",
+                ax: Any = None, **kwargs: Any) -> Any:
     """Map of the people in a network (or one period of it) and their ties.
 
     One marker per member in the period (everyone :func:`peernet.person_graph` returns:
@@ -302,6 +303,11 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
         Colour legend right of the map; key (sizes, highlights, tie weights) below it.
     title : str, None or False
         Default: the network, period, members and ties.
+    ties : {"all", "direct", "coattendance"}, default "all"
+        The lines drawn from a PeerNetwork: every tie, the direct ones (one member acted
+        towards another: messages, calls, contacts, help, ...), or co-attendance alone
+        (sat in the same meeting). Members are the same in every case. A graph is drawn
+        as given (``"all"`` only).
     ax : matplotlib Axes, optional
     **kwargs
         Passed to the node ``scatter``.
@@ -342,7 +348,7 @@ def network_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: Any = "org",
 
     m, universe = _prepare(net_or_G, color_by=color_by, size_by=size_by, highlight=highlight,
                            labels=labels, layout_=layout, seed=seed, metrics=metrics,
-                           what="network_map")
+                           what="network_map", ties=ties)
     colors = colors_for(universe, color_by, palette, max_categories)
     m.legend_title = color_title(color_by)
     if ax is None:
@@ -358,7 +364,7 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
               labels: str | Iterable | None = None, layout: Mapping | None = None,
               seed: int = 0, palette: Mapping[str, str] | None = None,
               max_categories: int = 10, panel_size: float = 4.6,
-              metrics: Mapping[str, pd.DataFrame] | None = None) -> Any:
+              metrics: Mapping[str, pd.DataFrame] | None = None, ties: str = "all") -> Any:
     """Maps of several periods side by side, one layout, one shared legend.
 
     Every period is drawn with the same positions (one layout of the periods drawn),
@@ -385,6 +391,8 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
         ``{period: pn.member_metrics(net.period(period))}`` already computed (the report
         passes the evaluation's), so the highlights do not compute them again (about 2 s a
         period at 10,000 members). Default: computed when a highlight needs them.
+    ties : {"all", "direct", "coattendance"}, default "all"
+        The ties drawn, as in :func:`network_map` (the layout is the same whichever).
 
     Returns
     -------
@@ -420,7 +428,7 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
         m, uni = _prepare(s, color_by=colour_arg, size_by=size_by,
                           highlight=highlight, labels=labels, layout_=L, seed=seed,
                           metrics=None if metrics is None else metrics.get(p),
-                          what="map_years")
+                          what="map_years", ties=ties)
         m.title = f"{p}: " + m.title.split(": ", 1)[-1]
         maps.append(m)
         universe = uni
@@ -582,13 +590,6 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         ax.text(0.5, 0.5, "no organizations: the roster has no 'org' for the members "
                 "active here", ha="center", va="center", transform=ax.transAxes,
                 fontsize=8, color="#555555", gid="peernet-empty")
-    if k:
-        lo, hi = ax.get_ylim()
-        ax.set_ylim(lo, hi + 0.06 * (hi - lo))
-        sizes = marker_sizes(members, len(nodes), scale)
-        named = np.sort(named)
-        place_labels(ax, xy[named], [str(nodes[i]) for i in named], sizes[named],
-                      fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
     if legend:
         key = []
         for v in size_steps(scale.value_max):
@@ -603,4 +604,14 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
                                   linewidth=float(lw[0]), label=f"{v:g} interactions + "
                                   "shared events"))
         add_legends(ax, color_handles, key, legend_title=color_title(color_by), ncol=2)
+    if k:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + 0.06 * (hi - lo))
+        sizes = marker_sizes(members, len(nodes), scale)
+        named = np.sort(named)
+        # labels are placed in display space: lay the figure out first (legends, a
+        # constrained layout), or the axes shrink afterwards and the labels overlap
+        ax.figure.draw_without_rendering()
+        place_labels(ax, xy[named], [str(nodes[i]) for i in named], sizes[named],
+                      fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
     return ax

@@ -152,6 +152,8 @@ def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
     members fell (see the module's notes)."""
     from scipy.stats import fisher_exact
 
+    from .protect import small_in_periods
+
     prev, cur = ev.previous, ev.current
     g = ev.groups
     out = []
@@ -162,7 +164,10 @@ def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
         if a.empty or b.empty:
             continue
         tot_a, tot_b = float(a["interactions"].sum()), float(b["interactions"].sum())
+        small = small_in_periods(ev.slices.values(), by, min_group_size)
         for name in a.index.intersection(b.index):
+            if str(name) in small:
+                continue  # never named in a default report
             ia, ib = float(a.at[name, "interactions"]), float(b.at[name, "interactions"])
             ma, mb = a.at[name, "members_active"], b.at[name, "members_active"]
             if not (np.isfinite(ia) and np.isfinite(ib) and pd.notna(ma) and pd.notna(mb)):
@@ -352,10 +357,12 @@ def _periphery(ev: Evaluation, min_group_size: int) -> list[Finding]:
     roles = ev.roles("org")
     if "core" not in roles.columns:
         return []
-    from .protect import OTHER
+    from .protect import OTHER, small_in_periods
 
+    small = small_in_periods(ev.slices.values(), "org", min_group_size)
     cands = roles[(roles["members"] >= min_group_size) & (roles["core"] == 0)
-                  & (roles["org"] != OTHER["org"]) & (roles["org"] != "(unknown)")]
+                  & (roles["org"] != OTHER["org"]) & (roles["org"] != "(unknown)")
+                  & ~roles["org"].astype("str").isin(small)]
     if cands.empty:
         return []
     row = cands.sort_values(["mean_degree", "org"], kind="stable").iloc[0]

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import evaluation as evaluation_module
 from ..evaluation import Evaluation
 from ..grid.checklist import CHECKLIST
-from .findings import findings, glossary, recommended, verdict
+from .findings import Finding, findings, glossary, recommended, verdict
 from .i18n import _
 
 __all__ = ["first_page", "MAIN_FINDINGS"]
@@ -47,10 +48,12 @@ def _terms(keys: Sequence[str]) -> list[dict[str, str]]:
 
 
 def first_page(ev: Evaluation, *, cards: Sequence[Mapping[str, Any]],
-               min_group_size: int = 5) -> dict[str, Any]:
+               min_group_size: int = 5, survey: Mapping[str, Any] | None = None,
+               found: Sequence[Finding] | None = None) -> dict[str, Any]:
     """What ``index.html`` shows; ``cards`` are the key numbers (each with ``key``, the
     glossary entry of its number)."""
-    found = findings(ev, min_group_size=min_group_size)
+    if found is None:
+        found = findings(ev, min_group_size=min_group_size)
     v = verdict(ev, found)
     actions = recommended(found)
     for a in actions:
@@ -69,6 +72,9 @@ def first_page(ev: Evaluation, *, cards: Sequence[Mapping[str, Any]],
     for f in ordered:
         keys += list(f.terms)
     keys += [str(c.get("key", "")) for c in cards]
+    if survey:
+        keys += ["response_rate"] + (["survey_trust", "survey_value"] if survey.get("shown")
+                                     else [])
     return {"verdict": v, "findings": [_row(i, f) for i, f in enumerate(main, start=1)],
             "more_findings": [_row(i, f) for i, f in enumerate(rest, start=len(main) + 1)],
             "actions": actions, "glossary": _terms(keys)}
@@ -78,3 +84,33 @@ def _row(i: int, f: Any) -> dict[str, Any]:
     return {"n": i, "key": f.key, "title": f.title, "sentence": f.sentence,
             "evidence": f.evidence, "certainty": f.certainty, "sure": f.sure,
             "cls": "concern" if f.concern else "strength"}
+
+
+def first_page_html(ev: Evaluation, *, min_group_size: int = 5) -> str:
+    """The first page's verdict, findings and actions as an HTML fragment (escaped), for
+    Jupyter (:meth:`peernet.Evaluation._repr_html_`)."""
+    from html import escape as e
+
+    found = findings(ev, min_group_size=min_group_size)
+    page = first_page(ev, cards=[], min_group_size=min_group_size, found=found)
+    v = page["verdict"]
+    parts = [f"<div class='peernet-evaluation'><h3>{e(str(ev.net.name))}: "
+             f"{e(', '.join(ev.periods))}</h3>",
+             f"<p><b>{e(_('Verdict'))}:</b> {e(v.headline)}</p>"]
+    if page["findings"] or page["more_findings"]:
+        parts.append(f"<p><b>{e(_('What we found'))}</b></p><ol>")
+        for f in page["findings"] + page["more_findings"]:
+            parts.append(f"<li><b>{e(f['title'])}.</b> {e(f['sentence'])}<br>"
+                         f"<small>{e(f['evidence'])} {e(f['certainty'])}</small></li>")
+        parts.append("</ol>")
+    if page["actions"]:
+        parts.append(f"<p><b>{e(_('What to do next'))}</b></p><ol>")
+        for a in page["actions"]:
+            parts.append(f"<li><b>{e(a['title'])}.</b> {e(a['text'])} <small>("
+                         f"{e(_('Because of finding'))} {a['finding']})</small></li>")
+        parts.append("</ol>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+evaluation_module.FIRST_PAGE = first_page_html  # Evaluation._repr_html_ shows the first page

@@ -22,10 +22,12 @@ import pandas as pd
 from ..evaluation import METRICS, Evaluation
 from . import publish as _pub
 from .csvsafe import safe_csv
+from .figures import figures_of, map_color_by, survey_figure
 from .findings import glossary
+from .first_page import first_page
 from .format import card_change, cell, number, pretty
 from .i18n import _, check_language, current_language, use_language
-from .narrative import indicator_labels, sentence
+from .narrative import indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
 
 __all__ = ["report", "safe_csv"]
@@ -150,21 +152,38 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     labels = list(ev.periods[-2:])
     # one layout of the compared periods for the static maps and the interactive map
     map_layout = periods_layout([ev.slices[p] for p in labels])
-    figures = _figures(ev, folder / "figures", formats, min_group_size, map_layout)
+    from .findings import findings
+
+    found = findings(ev, min_group_size=min_group_size)
+    color_by, why = map_color_by(ev, found)
+    figures = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
+                         color_by=color_by, why=why, found=found)
     say("writing the network files and the interactive map")
     # a network too large for a browser or a file viewer is left out, and the page says so
     left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
     network_files = [] if "files" in left_out else write_networks(ev, folder, names=names)
     interactive = None if "map" in left_out else write_interactive_map(
-        ev, folder, names=names, color_by=_map_color_by(ev), lang=current_language(),
+        ev, folder, names=names, color_by=color_by, lang=current_language(),
         layout=map_layout)
     say("writing tables")
     tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                  min_group_size=min_group_size)
+    from .survey_section import survey_section
+
+    survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
+    if survey and survey.get("shown"):
+        figures["survey"] = survey_figure(survey, folder / "figures", formats)
+        tables["survey_by_org"] = _table(
+            survey["by_org"].drop(columns="suppressed"), csv=None,
+            titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
+                    "n_raters": _("Members who rated it"),
+                    "response_rate": _("Response of its raters")},
+            units=None)
     say("writing index.html")
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
-    ctx.update(interactive=interactive, network_files=network_files, lang=current_language())
+    ctx.update(interactive=interactive, network_files=network_files, lang=current_language(),
+               survey=survey)
     if left_out:
         ctx["notes"] = list(ctx.get("notes") or []) + [
             _("Interactive map not drawn") + ": " + left_out["map"] if "map" in left_out
@@ -172,9 +191,8 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
             _("Network files not written") + ": " + left_out["files"] if "files" in left_out
             else ""]
         ctx["notes"] = [n for n in ctx["notes"] if n]
-    from .first_page import first_page
-
-    ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size)
+    ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size,
+                             survey=survey, found=found)
     (folder / "index.html").write_text(_render(ctx, "index.html"), encoding="utf-8")
     (folder / "appendix.html").write_text(_render(ctx, "appendix.html"), encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
@@ -202,83 +220,6 @@ def _render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(_=_)
     return env.get_template(template).render(**ctx)
-
-
-# ---------------------------------------------------------------------- figures
-def _map_color_by(ev: Evaluation) -> str:
-    """What the maps are coloured by: the first roster attribute with values."""
-    roster = ev.net.members
-    return next((c for c in ("org", "sector", "region") if c in roster.columns
-                 and roster[c].notna().any()), "community")
-
-
-def _figures(ev: Evaluation, folder: Path, formats: tuple[str, ...],
-             min_group_size: int, map_layout: Mapping | None = None) -> dict[str, Any]:
-    import matplotlib
-
-    from .. import plot
-
-    cur, prev = ev.current, ev.previous
-    labels = list(ev.periods[-2:])
-    made: dict[str, Any] = {}
-
-    def keep(name: str, obj: Any, caption: str, alt: str) -> None:
-        fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
-        fig = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
-        with matplotlib.rc_context({"svg.hashsalt": "peernet"}):  # same input, same SVG
-            plot.save(fig, folder / name, formats=formats, dpi=150)
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-        made[name] = {"name": name, "caption": caption, "alt": alt}
-
-    grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
-    keep("grid", grid_obj, f"The Community Change Grid in {cur}: each element coloured by its "
-         f"band; hatched cells had too little data" + (f"; the change since {prev} in each cell."
-                                                       if prev else "."),
-         f"Community Change Grid scores {cur}")
-    roster = ev.net.members
-    color_by = _map_color_by(ev)
-    noun = {"org": "organization"}.get(color_by, color_by)
-    known = {p: ev.members[ev.members["period"] == p].drop(columns="period")
-             for p in labels}  # the evaluation's member_metrics: not computed twice
-    keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels], color_by=color_by,
-                                metrics=known, layout=map_layout),
-         f"Network maps of {' and '.join(labels)} with one layout (same member, same place); "
-         f"colour = {noun}.", f"Network maps {' and '.join(labels)}")
-    if color_by == "org":
-        keep("org_map", plot.org_map(ev.slices[cur]),
-             f"Organizations in {cur}: a line is the ties between their members, thicker for "
-             f"more.", f"Organization map {cur}")
-    step = ev.meta.get("participation_by", "quarter")   # quarter, month or period
-    keep("participation", plot.participation(ev.participation),
-         f"Active, new and lapsed members, {step} by {step}"
-         + (" (the evaluated windows, named by their dates)." if step == "period" else "."),
-         f"Participation by {step}")
-    trend_metrics = [m for m in ("density", "reciprocity", "largest_component_share",
-                                 "ei_index_org")
-                     if m in set(ev.network["metric"])]
-    keep("trend", plot.trend(ev, metrics=trend_metrics),
-         "Structure of the network in each period, with bootstrap intervals where computed.",
-         "Network metric trends")
-    mm = ev.members[ev.members["period"] == cur].drop(columns="period")
-    by = next((c for c in ("sector", "org") if c in roster.columns
-               and roster[c].notna().any()), None)
-    if by is None:
-        return made
-    mm = mm[mm["member_id"].isin(ev.slices[cur].members_active())]
-    mm = mm.drop(columns=[by], errors="ignore").merge(
-        ev.net.members[["member_id", by]].drop_duplicates("member_id"), on="member_id",
-        how="left")
-    mm[by] = mm[by].astype("object").where(mm[by].notna(), "(unknown)")
-    small = (mm[by].map(mm[by].value_counts()) < min_group_size).to_numpy()
-    left_out = sorted(set(mm.loc[small, by]))
-    keep("roles", plot.roles(mm[~small], by=by),
-         f"Core, peripheral and isolated members and brokerage roles by {by}, {cur}."
-         + (f" Left out (fewer than {min_group_size} active members): "
-            f"{', '.join(left_out)}." if left_out else ""),
-         f"Member roles by {by} {cur}")
-    return made
 
 
 # ---------------------------------------------------------------------- tables
@@ -315,9 +256,12 @@ def _table(df: pd.DataFrame | None, *, csv: str | None = None, folder: Path | No
     if csv and folder is not None:
         safe_csv(df, folder / csv)
     titles = dict(titles or {})
-    cols = list(df.columns)
-    shown = df if limit is None else df.head(limit)
-    columns = [{"title": titles.get(c, str(c).replace("_", " ")), "num": _num(df[c])}
+    # the page shows labels, not keys: a "metric" column beside its "label" stays in the
+    # CSV only (issue 19: no snake_case key in the report's text)
+    page_df = df.drop(columns=["metric"]) if {"metric", "label"} <= set(df.columns) else df
+    cols = list(page_df.columns)
+    shown = page_df if limit is None else page_df.head(limit)
+    columns = [{"title": titles.get(c, str(c).replace("_", " ")), "num": _num(page_df[c])}
                for c in cols]
     rows = []
     for i, rec in enumerate(shown.itertuples(index=False)):
@@ -423,8 +367,11 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
         "problem", case=False)] if len(ind) and "element" in ind.columns else pd.DataFrame()
     keep = [c for c in ("indicator", "value", "unit", "score", "band", "has_data", "note")
             if c in pi.columns]
-    t["problem_indicators"] = _table(pi[keep].reset_index(drop=True) if len(pi) else None,
-                                     empty="")
+    pi = pi[keep].reset_index(drop=True) if len(pi) else None
+    if pi is not None and "indicator" in pi.columns:  # labels, not keys
+        labels_of = indicator_labels(ev.scores)
+        pi["indicator"] = [indicator_name(str(k), labels_of) for k in pi["indicator"]]
+    t["problem_indicators"] = _table(pi, empty="")
     # roles
     for by, key in (("org", "roles_org"), ("sector", "roles_sector")):
         if by in ev.net.members.columns and len(ev.members):

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
+from ..network import PeerNetwork
 
 __all__ = ["protected", "survey_protected", "small_names", "hidden_names", "shown_name",
-           "OTHER", "GROUPED", "NOUN", "MAX_NAME_LENGTH", "SURVEY_MEANS"]
+           "OTHER", "GROUPED", "NOUN", "MAX_NAME_LENGTH", "SURVEY_MEANS", "small_in_periods",
+           "small_groups_together"]
 
 #: The columns whose small groups are shown together, and what they are shown as.
 OTHER = {"org": "other small organizations", "sector": "other small sectors",
@@ -151,6 +153,45 @@ def small_names(ev: Evaluation, min_group_size: int) -> dict[str, str]:
             if by in OTHER:
                 out.setdefault(str(name), OTHER[by])
     return out
+
+
+def small_in_periods(slices: Iterable[PeerNetwork], col: str, min_group_size: int
+                     ) -> set[str]:
+    """Names of ``col`` (e.g. ``"org"``) with fewer than ``min_group_size`` members on the
+    roster during one of ``slices``: what the last scrub replaces (:func:`small_names`, from
+    the period breakdowns), so a figure or a sentence never names them either."""
+    small: set[str] = set()
+    for s in slices:
+        m = s.root.members
+        if col not in m.columns:
+            continue
+        current = m[m["member_id"].isin(s.members_current())]
+        counts = current[col].dropna().astype("str").str.strip().value_counts()
+        small |= set(counts[counts < min_group_size].index)
+    return small
+
+
+def small_groups_together(s: PeerNetwork, periods: Iterable[PeerNetwork],
+                         min_group_size: int) -> PeerNetwork:
+    """The slice ``s`` (its roster too) with every organization of fewer than
+    ``min_group_size`` members on the roster during one of ``periods`` as one, "other small
+    organizations": the report's breakdowns suppress them and its last scrub replaces their
+    names (:func:`small_names`), so a figure or a survey table groups them too."""
+    root = s.root
+    m = root.members
+    if "org" not in m.columns:
+        return s
+    small = small_in_periods(periods, "org", min_group_size)
+    if not small:
+        return s
+    org = m["org"].astype("object")
+    hit = org.astype("str").str.strip().isin(small).to_numpy() & org.notna().to_numpy()
+    members = m.assign(org=org.where(~hit, OTHER["org"]))
+    net = root.replace(members=members)
+    sm = s.members
+    sorg = sm["org"].astype("object")
+    shit = sorg.astype("str").str.strip().isin(small).to_numpy() & sorg.notna().to_numpy()
+    return s.replace(members=sm.assign(org=sorg.where(~shit, OTHER["org"])), parent=net)
 
 
 #: Grid indicator functions that are means of survey ratings: shown only when the survey

@@ -112,7 +112,8 @@ def test_two_days_are_never_shown_by_calendar_quarter(study, tmp_path):
     text = _report_text(tmp_path / "r")
     assert "2013Q" not in text and "quarter by quarter" not in text
     assert "both years" not in text and "annual network evaluation" not in text
-    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    index = "".join((tmp_path / "r" / p).read_text(encoding="utf-8")  # first page, appendix
+                    for p in ("index.html", "appendix.html"))
     assert "Participation by period" in index
     assert "Active, new and lapsed members, period by period (the evaluated windows" in index
     assert not (tmp_path / "r" / "tables" / "participation_by_quarter.csv").exists()

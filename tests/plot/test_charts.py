@@ -286,3 +286,13 @@ def test_participation_of_an_empty_period_draws_zero_bars(riverbend):
 def test_roles_of_an_empty_period_says_so(riverbend):
     fig = pn.plot.roles(riverbend.period("2030"))
     assert [t.get_text() for t in fig.axes[0].texts] == ["no active members"]
+
+
+def test_roles_heatmap_rows_are_labelled(riverbend):
+    """Issue 19: the brokerage heatmap names its rows (they were only on the bar chart)."""
+    fig = pn.plot.roles(riverbend.period("2025"), by="sector")
+    bars, heat = fig.axes[:2]
+    left = [t.get_text() for t in bars.get_yticklabels()]
+    right = [t.get_text() for t in heat.get_yticklabels()]
+    assert right == left and "health" in right
+    assert all(t.get_visible() for t in heat.get_yticklabels())

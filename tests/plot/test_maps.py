@@ -596,3 +596,55 @@ def test_map_communities_are_the_communities_metric(riverbend, monkeypatch):
     fig = pn.plot.map_years(riverbend, ["2024", "2025"], color_by="community", seed=3)
     assert calls == [3]
     plt.close(fig)
+
+
+def test_map_years_draws_direct_or_coattendance_ties(riverbend, river_layout):
+    """Issue 19: the 2025 map of direct ties draws hundreds of ties, not the 2,269 that
+    co-attendance brings; co-attendance is a map of its own."""
+    from peernet.plot.layouts import tie_kinds
+
+    y25 = riverbend.period("2025")
+    direct = pn.person_graph(y25, kinds=tie_kinds("direct"))
+    together = pn.person_graph(y25, kinds=["attend"])
+    assert direct.number_of_edges() == 562 and pn.person_graph(y25).number_of_edges() == 2269
+    fig = pn.plot.map_years(riverbend, ["2024", "2025"], ties="direct", layout=river_layout)
+    b = fig.axes[1]
+    assert len(collection(b, "peernet-edges").get_segments()) == 562
+    assert len(collection(b, "peernet-nodes").get_offsets()) == 112
+    assert b.get_title(loc="left") == "2025: 112 members, 562 direct ties"
+    fig = pn.plot.map_years(riverbend, ["2025"], ties="coattendance", layout=river_layout)
+    ax = fig.axes[0]
+    assert len(collection(ax, "peernet-edges").get_segments()) == together.number_of_edges()
+    assert ax.get_title(loc="left").endswith("co-attendance ties")
+    with pytest.raises(ValueError, match="ties must be one of"):
+        pn.plot.map_years(riverbend, ["2025"], ties="some")
+    with pytest.raises(ValueError, match="needs a PeerNetwork"):
+        pn.plot.network_map(direct, ties="direct")
+
+
+def test_org_map_labels_do_not_overlap(riverbend):
+    """Issue 19: the organization map's labels overlapped once the legends were added (the
+    axes shrank after the labels were placed)."""
+    ax = pn.plot.org_map(riverbend.period("2025"))
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "peernet-label"]
+    assert len(boxes) >= 20
+    assert [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].overlaps(boxes[j])] == []
+
+
+def test_newcomer_key_is_dashed_like_the_ring(riverbend, river_layout):
+    """Issue 19: the key showed a solid ring for newcomers, the map a dashed one."""
+    fig = pn.plot.map_years(riverbend, ["2025"], layout=river_layout)
+    key = next(leg for leg in fig.legends if leg.get_gid() == "peernet-key")
+    handle = next(h for h, t in zip(key.legend_handles, key.get_texts(), strict=True)
+                  if t.get_text().startswith("newcomer"))
+    path = handle.get_marker()
+    from matplotlib.path import Path
+
+    assert isinstance(path, Path)
+    assert list(path.codes).count(Path.MOVETO) == 12  # twelve dashes
+    ring = collection(fig.axes[0], "peernet-highlight-newcomers")
+    assert ring.get_linestyle()[0][1] is not None  # the map's ring is dashed too

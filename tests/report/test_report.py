@@ -18,7 +18,8 @@ import peernet as pn
 
 pytestmark = pytest.mark.slow  # each report draws six figures (maps: a few seconds)
 
-FIGURES = ("grid", "maps", "org_map", "participation", "trend", "roles")
+FIGURES = ("grid", "maps", "maps_coattendance", "groups_map", "org_map", "participation",
+           "trend", "roles", "survey")
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ORG = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
@@ -100,8 +101,8 @@ def test_sections_in_order(shared_report):
     assert ids == ["verdict", "findings", "actions", "numbers", "glossary"]
     html = (shared_report / "appendix.html").read_text(encoding="utf-8")
     ids = re.findall(r'<section id="([a-z_]+)">', html)
-    assert ids == ["changes", "grid", "maps", "participation", "problems", "roles", "quality",
-                   "methodology"]
+    assert ids == ["changes", "grid", "survey", "maps", "participation", "problems", "roles",
+                   "quality", "methodology"]
 
 
 def test_summary_names_the_designed_changes(shared_report):
@@ -470,3 +471,50 @@ def test_counts_agree_across_tables(shared_report):
     assert part.loc["roster_members", "2025"] == 113
     sector = pd.read_csv(shared_report / "tables" / "roles_by_sector.csv")
     assert sector["members"].sum() == part.loc["members_active", "2025"] == 112
+
+
+def test_survey_section_trust_by_org_is_survey_scores(shared_report, riverbend):
+    """Issue 19: the member survey in the report; trust by organization is
+    pn.survey_scores(net, level="org"), small groups kept out."""
+    table = pd.read_csv(shared_report / "tables" / "survey_by_org.csv")
+    expected = pn.survey_scores(riverbend.period("2025"), wave="2025", level="org",
+                                warn=False).set_index("org")
+    named = table[table["org"] != "other small organizations"].set_index("org")
+    assert len(named) >= 8
+    for org, row in named.iterrows():
+        assert row["n_raters"] == expected.loc[org, "n_raters"], org
+        if row["suppressed"]:
+            assert np.isnan(row["trust"]) and row["n_raters"] < 5
+        else:
+            assert row["trust"] == pytest.approx(expected.loc[org, "trust"], abs=1e-9), org
+            assert row["value"] == pytest.approx(expected.loc[org, "value"], abs=1e-9), org
+            assert row["n_raters"] >= 5
+    # organizations of fewer than 5 members (in 2024 or 2025) are rated together
+    roster = riverbend.members
+    for p in ("2024", "2025"):
+        current = roster[roster["member_id"].isin(riverbend.period(p).members_current())]
+        counts = current["org"].value_counts()
+        assert not set(counts[counts < 5].index) & set(table["org"])
+    assert "other small organizations" in set(table["org"])
+    page = _visible(_section((shared_report / "appendix.html").read_text(encoding="utf-8"),
+                             "survey"))
+    assert "73 of 93 members answered the 2025 survey (78%): low response" in page
+    assert "Pine Ridge Elementary District 3.00 2.27 5" in page.replace(" 3 2.27", " 3.00 2.27")
+    assert "whatever the members who did not answer would have said" in page
+    assert "pairs of members rated each other" in page and "seen in the records" in page
+    first = _visible((shared_report / "index.html").read_text(encoding="utf-8"))
+    assert "73 of 93 members answered the 2025 survey" in first
+
+
+def test_maps_draw_direct_ties_coloured_by_the_story(shared_report):
+    """Issue 19: the maps draw direct ties (562 in 2025, not the 2,269 with co-attendance),
+    co-attendance has maps of its own, the colour is the region because the Mountain
+    region drifts away (and the caption says so), and the regions get small multiples."""
+    appendix = _visible((shared_report / "appendix.html").read_text(encoding="utf-8"))
+    assert "Direct ties in 2024 and 2025" in appendix
+    assert "colour = region, because the Mountain region is drifting away (finding 1)" in \
+        appendix
+    assert "Co-attendance in 2024 and 2025" in appendix
+    assert "Each region in 2025 on its own" in appendix
+    index = (shared_report / "index.html").read_text(encoding="utf-8")
+    assert 'src="figures/maps.png"' in index and 'src="figures/groups_map.png"' in index

@@ -1,0 +1,238 @@
+"""The report's figures: the Grid, the maps, participation, trends, roles and the survey.
+
+:func:`figures_of` draws every figure of an evaluation into ``figures/`` and returns what
+the pages show of each (name, caption, alt text); the maps are coloured by the attribute
+whose change is the story (:func:`map_color_by`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..evaluation import Evaluation
+from ..ties import MAX_EVENT_SIZE
+from .findings import Finding
+from .i18n import _
+
+__all__ = ["figures_of", "map_color_by", "survey_figure"]
+
+
+# ---------------------------------------------------------------------- figures
+def map_color_by(ev: Evaluation, found: Sequence[Finding] = ()) -> tuple[str, str]:
+    """What the maps are coloured by, and why: the attribute of a group that drifts away
+    (a region or a sector: the story of the year), else the first roster attribute with
+    values (organization, sector, region), else the communities."""
+    drift = next((f for f in found if f.key == "group_drift"), None)
+    if drift is not None:
+        by = str(drift.fills["by"])
+        return by, _("colour = {noun}, because {group} is drifting away (finding {n})").format(
+            noun=_noun(by), group=drift.fills["group"], n=list(found).index(drift) + 1)
+    roster = ev.net.members
+    by = next((c for c in ("org", "sector", "region") if c in roster.columns
+               and roster[c].notna().any()), "community")
+    return by, _("colour = {noun}").format(noun=_noun(by))
+
+
+def _noun(by: str) -> str:
+    return {"org": _("organization"), "sector": _("sector"), "region": _("region"),
+            "community": _("community (clusters found in the ties)")}.get(by, by)
+
+
+def _small_multiples(ev: Evaluation, by: str, layout: Mapping | None,
+                     min_group_size: int) -> Any:
+    """One panel a group of ``by`` (the current period, direct ties, the maps' layout): the
+    group's members in its colour and sized by their direct ties, its ties inside (colour)
+    and with the others (dark grey), everyone else as small grey dots; groups of fewer than
+    ``min_group_size`` members left out."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .. import plot
+    from ..graphs import person_graph
+    from ..plot.layouts import layout as make_layout
+    from ..plot.layouts import tie_kinds
+    from .protect import OTHER, small_in_periods
+
+    s = ev.slices[ev.current]
+    G = person_graph(s, kinds=tie_kinds("direct"))
+    pos = dict(layout) if layout is not None else make_layout(s)
+    nodes = [n for n in G if n in pos]
+    roster = ev.net.members.drop_duplicates("member_id").set_index("member_id")[by]
+    group_of = {n: str(roster.get(n)) for n in nodes}
+    small = small_in_periods(ev.slices.values(), by, min_group_size) | {OTHER.get(by, "")}
+    groups = sorted({g for g in group_of.values() if g not in small and g != "nan"})
+    colors = plot.category_colors(roster)
+    ncol = min(max(len(groups), 1), 4)
+    nrow = -(-len(groups) // ncol) if groups else 1
+    fig, axes = plt.subplots(nrow, ncol, figsize=(2.7 * ncol, 2.8 * nrow),
+                             layout="constrained", squeeze=False)
+    xy = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
+    deg = dict(G.degree())
+    for ax, g in zip(axes.flat, groups, strict=False):
+        col = colors.get(g, "#1d6fa5")
+        inside = [(u, v) for u, v in G.edges() if group_of.get(u) == g and group_of.get(v) == g]
+        across = [(u, v) for u, v in G.edges() if (group_of.get(u) == g) != (group_of.get(v) == g)]
+        ax.scatter(xy[:, 0], xy[:, 1], s=6, color="#d9dde3", zorder=1, linewidths=0)
+        for edges, colour, alpha in ((across, "#52606d", 0.35), (inside, col, 0.8)):
+            for u, v in edges:
+                if u in pos and v in pos:
+                    ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]], color=colour,
+                            linewidth=0.6, alpha=alpha, zorder=2)
+        mine = [n for n in nodes if group_of[n] == g]
+        pts = np.array([pos[n] for n in mine], dtype=float).reshape(-1, 2)
+        ax.scatter(pts[:, 0], pts[:, 1], s=[12 + 4 * deg.get(n, 0) for n in mine], color=col,
+                   edgecolors="white", linewidths=0.5, zorder=3)
+        ax.set_title(g + "\n" + _("{n} members, {k} ties with others").format(
+            n=len(mine), k=len(across)), fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_aspect("equal", adjustable="datalim")
+    for ax in list(axes.flat)[len(groups):]:
+        ax.set_axis_off()
+    return fig
+
+
+def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
+               min_group_size: int, map_layout: Mapping | None = None, *,
+               color_by: str | None = None, why: str = "",
+               found: Sequence[Finding] = ()) -> dict[str, Any]:
+    import matplotlib
+
+    from .. import plot
+
+    cur, prev = ev.current, ev.previous
+    labels = list(ev.periods[-2:])
+    made: dict[str, Any] = {}
+
+    def keep(name: str, obj: Any, caption: str, alt: str) -> None:
+        fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
+        fig = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+        with matplotlib.rc_context({"svg.hashsalt": "peernet"}):  # same input, same SVG
+            plot.save(fig, folder / name, formats=formats, dpi=150)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        made[name] = {"name": name, "caption": caption, "alt": alt}
+
+    grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
+    keep("grid", grid_obj, f"The Community Change Grid in {cur}: each element coloured by its "
+         f"band; hatched cells had too little data" + (f"; the change since {prev} in each cell."
+                                                       if prev else "."),
+         f"Community Change Grid scores {cur}")
+    roster = ev.net.members
+    if color_by is None:
+        color_by, why = map_color_by(ev, found)
+    known = {p: ev.members[ev.members["period"] == p].drop(columns="period")
+             for p in labels}  # the evaluation's member_metrics: not computed twice
+    years = " " + _("and") + " "
+    from ..plot.layouts import tie_kinds
+    from ..ties import person_ties
+
+    if not any(len(person_ties(ev.slices[p], kinds=tie_kinds("direct")).u) for p in labels):
+        # attendance only (sign-in sheets): the co-attendance maps are the maps
+        keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels],
+                                    color_by=color_by, metrics=known, layout=map_layout),
+             _("Network maps of {years}: the data hold attendance only, so a line joins two "
+               "members who attended the same meeting. One layout for both periods: same "
+               "member, same place; {why}.").format(years=years.join(labels), why=why),
+             _("Network maps {years}").format(years=years.join(labels)))
+        return _other_figures(ev, keep, plot, roster, min_group_size, made)
+    keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels], color_by=color_by,
+                                metrics=known, layout=map_layout, ties="direct"),
+         _("Direct ties in {years}: a line joins two members when one wrote to, called, met, "
+           "helped or referred the other (sitting in the same meeting is not a tie here). "
+           "One layout for both periods: same member, same place; {why}.").format(
+             years=years.join(labels), why=why),
+         _("Network maps of direct ties {years}").format(years=years.join(labels)))
+    keep("maps_coattendance", plot.map_years(ev.net, [ev.slices[p] for p in labels],
+                                             color_by=color_by, metrics=known,
+                                             layout=map_layout, ties="coattendance",
+                                             highlight=None),
+         _("Co-attendance in {years}: a line joins two members who attended the same "
+           "meeting (events of up to {n} people), thicker for more meetings shared. Most ties "
+           "of a network that meets are of this kind; the map of direct ties shows who "
+           "works with whom.").format(years=years.join(labels), n=MAX_EVENT_SIZE),
+         _("Co-attendance maps {years}").format(years=years.join(labels)))
+    drift = next((f for f in found if f.key == "group_drift"), None)
+    if drift is not None:
+        keep("groups_map", _small_multiples(ev, str(drift.fills["by"]), map_layout,
+                                            min_group_size),
+             _("Each {noun} in {cur} on its own: its members in colour, everyone else in grey, "
+               "direct ties drawn. {group} is drifting away (finding {n}).").format(
+                 noun=_noun(str(drift.fills["by"])), cur=cur, group=drift.fills["group"],
+                 n=list(found).index(drift) + 1),
+             _("Small multiples by {noun}").format(noun=_noun(str(drift.fills["by"]))))
+    return _other_figures(ev, keep, plot, roster, min_group_size, made)
+
+
+def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_size: int,
+                   made: dict[str, Any]) -> dict[str, Any]:
+    """The organization map, participation, trends and roles (after the maps)."""
+    cur = ev.current
+    if "org" in roster.columns and roster["org"].notna().any():
+        from .protect import small_groups_together
+
+        # organizations small in one of the periods are drawn as one (never named)
+        s = small_groups_together(ev.slices[cur], ev.slices.values(), min_group_size)
+        keep("org_map", plot.org_map(s),
+             f"Organizations in {cur}: a line is the ties between their members, thicker for "
+             f"more.", f"Organization map {cur}")
+    step = ev.meta.get("participation_by", "quarter")   # quarter, month or period
+    keep("participation", plot.participation(ev.participation),
+         f"Active, new and lapsed members, {step} by {step}"
+         + (" (the evaluated windows, named by their dates)." if step == "period" else "."),
+         f"Participation by {step}")
+    trend_metrics = [m for m in ("density", "reciprocity", "largest_component_share",
+                                 "ei_index_org")
+                     if m in set(ev.network["metric"])]
+    keep("trend", plot.trend(ev, metrics=trend_metrics),
+         "Structure of the network in each period, with bootstrap intervals where computed.",
+         "Network metric trends")
+    mm = ev.members[ev.members["period"] == cur].drop(columns="period")
+    by = next((c for c in ("sector", "org") if c in roster.columns
+               and roster[c].notna().any()), None)
+    if by is None:
+        return made
+    mm = mm[mm["member_id"].isin(ev.slices[cur].members_active())]
+    mm = mm.drop(columns=[by], errors="ignore").merge(
+        ev.net.members[["member_id", by]].drop_duplicates("member_id"), on="member_id",
+        how="left")
+    mm[by] = mm[by].astype("object").where(mm[by].notna(), "(unknown)")
+    small = (mm[by].map(mm[by].value_counts()) < min_group_size).to_numpy()
+    left_out = sorted(set(mm.loc[small, by]))
+    keep("roles", plot.roles(mm[~small], by=by),
+         f"Core, peripheral and isolated members and brokerage roles by {by}, {cur}."
+         + (f" Left out (fewer than {min_group_size} active members): "
+            f"{', '.join(left_out)}." if left_out else ""),
+         f"Member roles by {by} {cur}")
+    return made
+
+
+def survey_figure(survey: Mapping[str, Any], folder: Path, formats: tuple[str, ...]
+                   ) -> dict[str, str]:
+    """Trust and value by organization (:func:`peernet.plot.survey_by_org`)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+
+    df = survey["by_org"]
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.24 * max(int(df["trust"].notna().sum()), 1)),
+                           layout="constrained")
+    plot.survey_by_org(df, scale=survey["scale"], ax=ax,
+                       labels={"trust": _("Trust"), "value": _("Value")})
+    ax.set_xlabel(_("Mean rating received from members of other organizations"), fontsize=8)
+    with matplotlib.rc_context({"svg.hashsalt": "peernet"}):
+        plot.save(fig, folder / "survey", formats=formats, dpi=150)
+    plt.close(fig)
+    lo, hi = survey["scale"]
+    return {"name": "survey",
+            "caption": _("Trust (filled) and value (open) each organization received in the "
+                         "{wave} survey, on the {lo}-{hi} scale; organizations rated by fewer "
+                         "than {n} members are left out.").format(
+                wave=survey["wave"], lo=f"{lo:g}", hi=f"{hi:g}", n=survey["min_group_size"]),
+            "alt": _("Survey trust and value by organization")}
