@@ -20,7 +20,8 @@ PACKAGE = ROOT / "peernet"
 LOCALE = PACKAGE / "report" / "locale"
 METHODS = [("report/templates/**.html", "jinja2.ext:babel_extract"),
            ("report/*.toml", "peernet.report.i18n:extract_toml"), ("**.py", "python")]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: ``ChecklistItem(id, kind, label, ...)``: the Grid checklist's labels (peernet.grid.checklist)
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "ChecklistItem": (3,)}
 #: Python files whose texts are not the report's (tests of the package, vendored code).
 SKIP = ("conftest.py",)
 

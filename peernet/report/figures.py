@@ -119,10 +119,13 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
         made[name] = {"name": name, "caption": caption, "alt": alt}
 
     grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
-    keep("grid", grid_obj, f"The Community Change Grid in {cur}: each element coloured by its "
-         f"band; hatched cells had too little data" + (f"; the change since {prev} in each cell."
-                                                       if prev else "."),
-         f"Community Change Grid scores {cur}")
+    keep("grid", grid_obj, (_("The Community Change Grid in {period}: each element coloured "
+                              "by its band; hatched cells had too little data; the change "
+                              "since {previous} in each cell.") if prev else
+                            _("The Community Change Grid in {period}: each element coloured "
+                              "by its band; hatched cells had too little data.")).format(
+                                  period=cur, previous=prev),
+         _("Community Change Grid scores {period}").format(period=cur))
     roster = ev.net.members
     if color_by is None:
         color_by, why = map_color_by(ev, found)

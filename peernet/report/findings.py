@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
-from .format import number
+from .format import decimal, number, percent
 from .i18n import _
 
 __all__ = ["Finding", "Verdict", "findings", "verdict", "recommended", "glossary",
@@ -107,16 +107,18 @@ class Verdict:
 
 # ---------------------------------------------------------------------- helpers
 def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+    return "p < " + decimal(0.001, 3) if value < 0.001 else "p = " + decimal(value, 3)
 
 
 def _interval(low: float, high: float, unit: str) -> str:
     if unit.startswith("share"):
         return _("{low} to {high} percentage points").format(
-            low=f"{low * 100:+.0f}", high=f"{high * 100:+.0f}")
+            low=decimal(low * 100, 0, sign=True), high=decimal(high * 100, 0, sign=True))
     if unit == "points":
-        return _("{low} to {high} points").format(low=f"{low:+.0f}", high=f"{high:+.0f}")
-    return f"{low:+.2f} {_('to')} {high:+.2f}"
+        return _("{low} to {high} points").format(low=decimal(low, 0, sign=True),
+                                                 high=decimal(high, 0, sign=True))
+    word = _("to")
+    return f"{decimal(low, 2, sign=True)} {word} {decimal(high, 2, sign=True)}"
 
 
 def _noun(by: str) -> str:
@@ -190,7 +192,7 @@ def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
                          "{s_a}.").format(
                 n_b=number(mb, style="prose"), n_a=number(ma, style="prose"),
                 i_b=number(ib, style="prose"), i_a=number(ia, style="prose"),
-                s_b=f"{sb:.1%}", s_a=f"{sa:.1%}", cur=cur, prev=prev)
+                s_b=percent(sb, 1), s_a=percent(sa, 1), cur=cur, prev=prev)
             if ties is not None:
                 evidence += " " + _("Direct ties of its members with members elsewhere: "
                                     "{t_b} ({t_a} in {prev}).").format(
@@ -201,7 +203,7 @@ def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
                 sentence=_("{group} is drifting away from the network: its share of the "
                            "network's activity fell from {s_a} to {s_b}, and fewer of its "
                            "members took part.").format(group=group[:1].upper() + group[1:],
-                                                        s_a=f"{sa:.1%}", s_b=f"{sb:.1%}"),
+                                                        s_a=percent(sa, 1), s_b=percent(sb, 1)),
                 evidence=evidence,
                 certainty=_("Sure: a fall this large in its share of activity is unlikely by "
                             "chance ({p}, Fisher's exact test on the interaction counts of "
@@ -210,7 +212,7 @@ def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
                 weight=3.0 + (sa - sb) / sa, terms=("share_of_activity", "members_active",
                                                     "interactions"),
                 fills={"group": group, "name": str(name), "by": by,
-                       "value": f"{sb:.1%}", "previous": f"{sa:.1%}"}))
+                       "value": percent(sb, 1), "previous": percent(sa, 1)}))
     return out
 
 
@@ -253,20 +255,21 @@ def _mixing(ev: Evaluation) -> list[Finding]:
                    "same members would give."),
         evidence=_("Mixing across organizations (E-I index) {obs} in {cur}, where random "
                    "mixing of the same members gives {exp} (95% range {low} to {high})."
-                   ).format(obs=f"{obs:.2f}", exp=f"{exp:.2f}", low=f"{float(row['low']):.2f}",
-                            high=f"{float(row['high']):.2f}", cur=ev.current),
+                   ).format(obs=decimal(obs), exp=decimal(exp), low=decimal(row['low']),
+                            high=decimal(row['high']), cur=ev.current),
         certainty=_("Sure: p = {p} against {n} random relabellings of the members that keep "
                     "each organization's size (none of them mixed as little).").format(
-            p=f"{max(float(row['p_value']), 0.001):.3f}", n=f"{int(row['permutations']):,}")
+            p=decimal(max(float(row['p_value']), 0.001), 3),
+            n=decimal(int(row['permutations']), 0))
         if float(row["p_value"]) * (int(row["permutations"]) + 1) < 1.5 else
         _("Sure: p = {p} against {n} random relabellings of the members that keep each "
-          "organization's size.").format(p=f"{float(row['p_value']):.3f}",
-                                         n=f"{int(row['permutations']):,}"),
+          "organization's size.").format(p=decimal(row['p_value'], 3),
+                                         n=decimal(int(row['permutations']), 0)),
         value=obs, previous=None, unit="index", sure=True, concern=True,
         low=float(row["low"]), high=float(row["high"]), weight=2.5,
         terms=("ei_index_org", "mixing_chance"),
-        fills={"group": _("organizations"), "value": f"{obs:.2f}",
-               "previous": f"{exp:.2f}"})]
+        fills={"group": _("organizations"), "value": decimal(obs),
+               "previous": decimal(exp)})]
 
 
 def _real_changes(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
@@ -327,7 +330,7 @@ def _real_changes(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
     if better:
         better.sort(key=lambda t: -abs(t[1].change))
         names = [n for n, _r in better]
-        listed = ", ".join(f"{n} ({r.change:+.0f})" for n, r in better)
+        listed = ", ".join(f"{n} ({decimal(r.change, 0, sign=True)})" for n, r in better)
         joined = names[0] if len(names) == 1 else (
             ", ".join(names[:-1]) + " " + _("and") + " " + names[-1])
         strengths.append(Finding(
@@ -346,7 +349,7 @@ def _real_changes(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
                         "meetings resampled)."),
             value=float(better[0][1].change), unit="points", sure=True, concern=False,
             weight=1.5, terms=("grid_score", "change_interval"),
-            fills={"group": joined, "value": f"{better[0][1].change:+.0f}",
+            fills={"group": joined, "value": decimal(better[0][1].change, 0, sign=True),
                    "previous": ""}))
     return concerns, strengths
 
@@ -414,12 +417,12 @@ def _followup(ev: Evaluation) -> list[Finding]:
         out.append(Finding(
             key="followup_weak", title=_("Follow-ups are late"),
             sentence=_("Fewer than half of the follow-up items were done on time ({v})."
-                       ).format(v=f"{v:.0%}"),
+                       ).format(v=percent(v)),
             evidence=_("Follow-ups on time in {cur}: {v}.").format(cur=ev.current,
-                                                                   v=f"{v:.0%}"),
+                                                                   v=percent(v)),
             certainty=_("Counted in the action log (no test needed)."),
             value=v, unit="share", sure=True, weight=1.6,
-            terms=("share_actions_on_time",), fills={"value": f"{v:.0%}", "previous": "",
+            terms=("share_actions_on_time",), fills={"value": percent(v), "previous": "",
                                                      "group": ""}))
     return out
 

@@ -32,7 +32,7 @@ def _grid_items(ids: Sequence[str]) -> list[dict[str, str]]:
     out = []
     for i in ids:
         kind = _("Good practice") if kinds.get(i) == "good_practice" else _("Challenge")
-        out.append({"id": i, "text": f"{kind} {i[2:]}: {labels.get(i, i)}"})
+        out.append({"id": i, "text": f"{kind} {i[2:]}: {_(labels.get(i, i))}"})
     return out
 
 

@@ -24,7 +24,8 @@ import pandas as pd
 
 from .i18n import _, current_language, format_number, format_percent
 
-__all__ = ["number", "cell", "change", "card_change", "is_share", "pretty"]
+__all__ = ["number", "cell", "change", "card_change", "is_share", "pretty", "decimal",
+           "percent"]
 
 Style = Literal["table", "prose"]
 
@@ -53,6 +54,29 @@ def _percent(value: float, digits: int = 0) -> str:
     if current_language() == "en":
         return f"{value:.{digits}%}"
     return format_percent(value, digits)
+
+
+def decimal(value: Any, digits: int = 2, *, sign: bool = False) -> str:
+    """``value`` with ``digits`` decimals in the report's language (``0.81`` / ``0,81``,
+    ``1,000`` / ``1.000``); ``sign=True`` writes ``+`` before a positive number.
+
+    >>> decimal(1234.567, 1), decimal(0.5, 2, sign=True), decimal(-3, 0, sign=True)
+    ('1,234.6', '+0.50', '-3')
+    """
+    if _missing(value):
+        return "–"
+    v = float(value)
+    text = _fixed(abs(v), digits) if sign else _fixed(v, digits)
+    if sign:
+        return ("-" if v < 0 and round(abs(v), digits) > 0 else "+") + text
+    return text
+
+
+def percent(value: Any, digits: int = 0) -> str:
+    """A share (0-1) as a percentage in the report's language (``71%`` / ``71 %``)."""
+    if _missing(value):
+        return "–"
+    return _percent(float(value), digits)
 
 
 def _na(style: str) -> str:

@@ -26,7 +26,7 @@ from .figures import figures_of, map_color_by, survey_figure
 from .findings import glossary
 from .first_page import first_page
 from .format import card_change, cell, number, pretty
-from .i18n import _, check_language, current_language, use_language
+from .i18n import N_, _, check_language, current_language, format_date, use_language
 from .narrative import indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
 
@@ -508,21 +508,39 @@ def _people(ev: Evaluation, folder: Path) -> _T:
 
 
 # ---------------------------------------------------------------------- page text
+#: What a breakdown is by, in words (the note on suppressed rows).
+_GROUP_NAMES = {"org": N_("organization"), "sector": N_("sector"), "region": N_("region"),
+                "language": N_("language")}
+
+
+def _day(value: Any) -> str:
+    """A date of the page: ISO (``2025-01-01``) in English, the language's long form
+    elsewhere (``1 de enero de 2025``)."""
+    if current_language() == "en":
+        return str(value)
+    return format_date(pd.Timestamp(value))
+
+
 def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
              tables: dict, suppressed: pd.DataFrame, min_group_size: int) -> dict[str, Any]:
     cur, prev = ev.current, ev.previous
     meta = ev.meta
     periods = meta.get("periods", {})
-    period_text = ", ".join(f"{p} ({w['start']} to {w['end']})" for p, w in periods.items())
+    period_text = ", ".join(_("{period} ({start} to {end})").format(
+        period=p, start=_day(w["start"]), end=_day(w["end"])) for p, w in periods.items())
     annual = all(getattr(s.window, "kind", "year") in ("year", "fiscal_year")
                  for s in ev.slices.values())
-    title = title or f"{ev.net.name}: {'annual ' if annual else ''}network evaluation {cur}"
-    lead = (f"This report evaluates the peer network {ev.net.name} in {cur}"
-            + (f" and compares it with {prev}." if prev else
-               f". It is the network's baseline: {ev.meta.get('baseline') or 'one period'}; "
-               "later reports compare with it.")
-            + " It scores the network on the Community Change Grid, maps who works with whom, "
-              "and measures participation, problem solving and follow-up.")
+    if not title:
+        title = (_("{network}: annual network evaluation {period}") if annual
+                 else _("{network}: network evaluation {period}")).format(
+            network=ev.net.name, period=cur)
+    lead = (_("This report evaluates the peer network {network} in {period}").format(
+                network=ev.net.name, period=cur)
+            + (_(" and compares it with {previous}.").format(previous=prev) if prev else
+               _(". It is the network's baseline: {reason}; later reports compare with "
+                 "it.").format(reason=ev.meta.get('baseline') or _("one period")))
+            + _(" It scores the network on the Community Change Grid, maps who works with "
+                "whom, and measures participation, problem solving and follow-up."))
     cards = _cards(ev)
     highlights = ev.highlights(5) if prev is not None else []
     groups = []
@@ -538,24 +556,26 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
         else ""
     notes = []
     if not names:
-        notes.append("Members are not named in this report; maps carry no labels and roles "
-                     "are counted by organization and sector.")
+        notes.append(_("Members are not named in this report; maps carry no labels and "
+                       "roles are counted by organization and sector."))
     if len(suppressed):
         kinds = sorted(set(suppressed["by"]))
         # the suppressed groups are not named (docs/privacy.md): small ones are shown
         # together as "other small organizations" (sectors, regions, languages)
-        notes.append(f"Breakdowns of fewer than {min_group_size} members are suppressed "
-                     f"(shown as –) to protect the people in them, with as many others as "
-                     f"needed so that totals do not give them away: {len(suppressed)} "
-                     f"row(s) by {', '.join(kinds)}."
-                     + ("" if names else " Groups under that size are shown together as "
-                        "\"other small organizations\" (sectors, regions, languages)."))
+        notes.append(_("Breakdowns of fewer than {size} members are suppressed (shown as –) "
+                       "to protect the people in them, with as many others as needed so "
+                       "that totals do not give them away: {rows} row(s) by {by}.").format(
+                           size=min_group_size, rows=len(suppressed),
+                           by=", ".join(_(_GROUP_NAMES.get(k, k)) for k in kinds))
+                     + ("" if names else _(" Groups under that size are shown together as "
+                                           "\"other small organizations\" (sectors, regions, "
+                                           "languages).")))
     if not meta.get("bootstrap"):
-        notes.append("No bootstrap intervals were computed (bootstrap=0): changes in network "
-                     "metrics are shown without a test against noise.")
+        notes.append(_("No bootstrap intervals were computed (bootstrap=0): changes in "
+                       "network metrics are shown without a test against noise."))
     return {
-        "title": title, "subtitle": f"Data period: {period_text}. peernet "
-                                    f"{meta.get('peernet_version')}.",
+        "title": title, "subtitle": _("Data period: {periods}. peernet {version}.").format(
+            periods=period_text, version=meta.get("peernet_version")),
         "lead": lead, "cards": cards, "highlights": highlights, "grid_summary": grid_summary,
         "elements": _element_changes(ev), "group_changes": groups,
         "notes": notes, "current": cur, "previous": prev or cur, "figures": _FigMap(figures),
@@ -627,7 +647,8 @@ def _cards(ev: Evaluation) -> list[dict[str, str]]:
             p = vals_p[(vals_p["section"] == section) & (vals_p["metric"] == metric)]
             if len(p) and np.isfinite(p["value"].iloc[0]) and np.isfinite(v):
                 d = v - float(p["value"].iloc[0])
-                card["delta"] = f"{card_change(d, unit)} since {prev}"
+                card["delta"] = _("{change} since {previous}").format(
+                    change=card_change(d, unit), previous=prev)
                 if d and direction:
                     card["cls"] = "better" if np.sign(d) == direction else "worse"
         out.append(card)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..evaluation import Evaluation
 from .csvsafe import safe_csv
-from .format import number
+from .format import decimal, number, percent
 from .i18n import _
 from .protect import small_groups_together
 
@@ -100,15 +100,15 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
     # sensitivity band of the network's trust and value (% of the scale's top)
     safe_csv(sens, folder / "survey_sensitivity.csv")
     band = sens.set_index("measure")
-    out["bands"] = [{"label": label, "low": f"{band.at[m, 'band_min']:.1f}%",
-                     "high": f"{band.at[m, 'band_max']:.1f}%",
-                     "value": f"{band.at[m, 'none']:.1f}%"}
+    out["bands"] = [{"label": label, "low": percent(band.at[m, 'band_min'] / 100, 1),
+                     "high": percent(band.at[m, 'band_max'] / 100, 1),
+                     "value": percent(band.at[m, 'none'] / 100, 1)}
                     for m, label in (("trust_pct", _("Trust")), ("value_pct", _("Value")))
                     if m in band.index]
     # perception gaps, counted
     out["gap_pairs"] = int(len(gaps))
     out["gap_big"] = int((gaps["abs_gap"] >= 1).sum()) if len(gaps) else 0
-    out["gap_mean"] = f"{gaps['abs_gap'].mean():.2f}" if len(gaps) else "–"
+    out["gap_mean"] = decimal(gaps['abs_gap'].mean()) if len(gaps) else "–"
     # reported vs observed ties
     t = ties[ties["could_report"].astype(bool)] if "could_report" in ties.columns else ties
     counts = t["provenance"].value_counts()
@@ -118,5 +118,5 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
     safe_csv(summary, folder / "survey_ties.csv")
     out["ties_both"], out["ties_survey"], out["ties_logs"] = summary["ties"].tolist()
     total = max(int(summary["ties"].sum()), 1)
-    out["ties_share_both"] = f"{summary['ties'].iloc[0] / total:.0%}"
+    out["ties_share_both"] = percent(summary['ties'].iloc[0] / total)
     return out
