@@ -338,10 +338,12 @@ class _FastStructure:
     """
 
     def __init__(self, net: Any, names: list[str] | None):
+        from ..network import guest_ids
         from ..schema import split_list
 
         self.want = set(names or ())
-        self.members = len(net.members_current())
+        # the roster as network_metrics counts it: guests are in the log, never members
+        self.members = len(net.members_current().difference(list(guest_ids(net.members))))
         inter = with_columns(net.interactions)
         self.codes = _units(inter)
         self.k = int(self.codes.max()) + 1
