@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..grid.rubric import LAYERS
-from ..report.i18n import _
+from ..report import i18n
 from ..schema import check_columns
 from .style import BAND_COLORS, BAND_TEXT, POSITION_COLORS
 
@@ -274,10 +274,10 @@ def grid(score: GridScore | Evaluation, *, period: str | None = None, ax: Any = 
                                                        and math.isnan(before)):
                     delta = float(value) - float(before)
                     arrow = "▲" if delta > 0.5 else "▼" if delta < -0.5 else "="
-                    note = arrow + " " + _("{change} since {previous}").format(
+                    note = arrow + " " + i18n._("{change} since {previous}").format(
                         change=f"{delta:+.0f}", previous=prev_label)
                 elif has:
-                    note = _("new since {previous}").format(previous=prev_label)
+                    note = i18n._("new since {previous}").format(previous=prev_label)
             ax.text(cx, y + (0.2 if has else 0.42), note, ha="center", va="center",
                     fontsize=6.5 if has else 7.5, color=colour, gid=f"grid-note-{element}",
                     bbox=plate)

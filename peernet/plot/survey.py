@@ -41,7 +41,7 @@ def survey_by_org(scores: pd.DataFrame, *, by: str = "org", scale: tuple[float, 
     >>> s = pn.survey_scores(pn.load_sample("riverbend").period("2025"), level="org",
     ...                      warn=False)
     >>> ax = pn.plot.survey_by_org(s)
-    >>> len(ax.get_yticklabels()) == s["trust"].notna().sum()
+    >>> len(ax.get_yticklabels()) == int(s["trust"].notna().sum())
     True
     """
     import matplotlib.pyplot as plt
