@@ -184,13 +184,12 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
                    suppressed=suppressed, min_group_size=min_group_size)
     ctx.update(interactive=interactive, network_files=network_files, lang=current_language(),
                survey=survey)
-    if left_out:
-        ctx["notes"] = list(ctx.get("notes") or []) + [
-            _("Interactive map not drawn") + ": " + left_out["map"] if "map" in left_out
-            else "",
-            _("Network files not written") + ": " + left_out["files"] if "files" in left_out
-            else ""]
-        ctx["notes"] = [n for n in ctx["notes"] if n]
+    notes = list(ctx.get("notes") or [])
+    for what, said in (("map", _("Interactive map not drawn")),
+                       ("files", _("Network files not written"))):
+        if what in left_out:
+            notes.append(f"{said}: {left_out[what]}")
+    ctx["notes"] = notes
     ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size,
                              survey=survey, found=found)
     (folder / "index.html").write_text(_render(ctx, "index.html"), encoding="utf-8")
