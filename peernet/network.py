@@ -28,6 +28,7 @@ from .schema import (
     TABLES,
     coerce_table,
     empty_table,
+    isin,
     split_list,
 )
 
@@ -455,7 +456,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
                 values = split_list(df[column])
             else:
                 values = df[column].dropna()
-            unknown = values[~values.isin(known)]
+            unknown = values[~isin(values, known)]
             for idx, value in unknown.drop_duplicates().items():
                 if value not in added:
                     added[value] = (table, row_of(table, idx), column)
@@ -464,7 +465,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         about = s["about"].dropna() if "about" in s.columns else pd.Series(dtype="str")
         if "about_level" in s.columns:
             about = about[(s.loc[about.index, "about_level"] != "org").to_numpy()]
-        for idx, value in about[~about.isin(known)].drop_duplicates().items():
+        for idx, value in about[~isin(about, known)].drop_duplicates().items():
             if value not in added:
                 added[value] = ("surveys", row_of("surveys", idx), "about")
     if added:
@@ -494,8 +495,8 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         "unmatched" in tables["members"].columns or "anonymous" in tables["members"].columns
         or "guest" in tables["members"].columns) else tables["members"]
     if "supervisor_id" in members.columns:
-        bad = members["supervisor_id"].notna() & ~members["supervisor_id"].isin(
-            set(members["member_id"]))
+        bad = members["supervisor_id"].notna() & ~isin(members["supervisor_id"],
+                                                     set(members["member_id"]))
         for idx in np.flatnonzero(bad.to_numpy()):
             logs["members"].repair(row_of("members", idx), "supervisor_id",
                                    members["supervisor_id"].iat[idx],
@@ -516,7 +517,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         # only the two columns needed (a copy of every attendance row with all its columns
         # was 45 MB of the load's peak at 1M interactions)
         att = inter.loc[inter["event_id"].notna().to_numpy(), ["event_id", "timestamp"]]
-        unknown = att.loc[~att["event_id"].isin(set(events["event_id"]))]
+        unknown = att.loc[~isin(att["event_id"], set(events["event_id"]))]
         if len(unknown):
             first = unknown.groupby("event_id", sort=True, observed=True)["timestamp"].min()
             # the first row of each unknown event, in one pass (a scan per event was

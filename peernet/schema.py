@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +34,7 @@ __all__ = [
     "Column", "TableSpec", "TABLES", "INTERACTION_KINDS", "DEFAULT_WEIGHTS", "MUTUAL_KINDS",
     "CHANNELS",
     "EVENT_KINDS", "EVENT_FORMATS", "TOPIC_SEPARATOR", "coerce_table", "parse_datetimes",
-    "check_columns", "split_list", "empty_table",
+    "check_columns", "split_list", "empty_table", "isin",
 ]
 
 TOPIC_SEPARATOR = "; "
@@ -267,6 +267,40 @@ def split_list(values: pd.Series) -> pd.Series:
     """Split a ``list`` column (``"a; b"``) into one row per item, index repeated (explode)."""
     s = values.dropna().astype("str").str.split(";").explode().str.strip()
     return s[s != ""]
+
+
+def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
+    """``values.isin(among)`` as a boolean array, fast on text columns.
+
+    pandas 3 checks text (Arrow-backed ``str``) columns by turning every value of ``among``
+    into an Arrow scalar in a Python loop (50 ms for 10,000 ids, whatever the column's
+    length); this builds the value set once and calls :func:`pyarrow.compute.is_in`, with
+    pandas' meaning: only text and missing values of ``among`` can match, a missing value
+    matches missing values.
+
+    >>> isin(pd.Series(["a", "b", None], dtype="str"), {"b", None}).tolist()
+    [False, True, True]
+    """
+    dtype = values.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return values.isin(list(among) if isinstance(among, Iterator) else among
+                           ).to_numpy(dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = [v for v in among if isinstance(v, str) or _missing(v)]
+    if not keys:
+        return np.zeros(len(values), dtype=bool)
+    arr = pa.array(values.array)
+    found = pc.is_in(arr, value_set=pa.array(keys, type=arr.type, from_pandas=True))
+    return np.asarray(found.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def check_columns(df: pd.DataFrame, required: Sequence[str], *, where: str) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import followup
-from ..schema import split_list
+from ..schema import isin, split_list
 from ..ties import NS_NAT, ns, unique_int
 from .context import (
     GIVING_KINDS,
@@ -121,7 +121,7 @@ def language_access(ctx: Context) -> Value:
     """
     if not ctx.has_column("members", "language"):
         return no_data("members have no language column")
-    roster = ctx.roster[ctx.roster["member_id"].isin(ctx.current)]
+    roster = ctx.roster[isin(ctx.roster["member_id"], ctx.current)]
     lang = roster["language"].dropna().astype("str").str.lower()
     if len(lang) == 0:
         return no_data("no member languages")

@@ -273,7 +273,12 @@ def _note_repeats(net: PeerNetwork, source: str) -> PeerNetwork:
                      f"the person's activity, never a tie", column="target")
     key = [c for c in ("timestamp", "source", "kind", "target", "event_id")
            if c in inter.columns]
-    dup = int(inter.duplicated(key).sum()) if len(inter) else 0
+    dup = 0
+    if len(inter):
+        # a repeat shares its timestamp with an earlier row: only those rows are compared
+        same = (pd.Series(inter["timestamp"].array.asi8).duplicated(keep=False).to_numpy()
+                if "timestamp" in key else np.ones(len(inter), dtype=bool))
+        dup = int(inter.loc[same, key].duplicated(key).sum()) if same.any() else 0
     if dup:
         log.note(f"{dup} row(s) repeat an earlier row exactly ({', '.join(key)}): kept and "
                  f"counted each time; delete them from the file if they are copies",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..network import PeerNetwork
+from ..schema import isin
 
 __all__: list[str] = []
 
@@ -26,10 +27,11 @@ def group_participation(net: PeerNetwork, period: str) -> pd.DataFrame:
     members, those active in ``net`` (a period's slice), their share and their interactions
     (as the source, or either person of a contact: ``PeerNetwork.acts``)."""
     m = net.members
-    current = m[m["member_id"].isin(net.members_current())]
+    current = m[isin(m["member_id"], net.members_current())]
     counts = net.acts()["source"].value_counts()   # a contact counts for both people
     # once per member, not once per grouping (isin on 10,000 string ids costs 40 ms)
-    act_of = current["member_id"].isin(net.members_active()).astype(int)
+    act_of = pd.Series(isin(current["member_id"], net.members_active()).astype(int),
+                       index=current.index)
     inter_of = current["member_id"].map(counts).fillna(0)
     parts = []
     for by in GROUP_BY:

@@ -324,3 +324,39 @@ def test_self_loops_and_repeated_rows_are_counted_never_silent(tmp_path):
 
 def nx_has_self_loop(G):
     return any(u == v for u, v in G.edges())
+
+
+def test_repeats_counted_as_pandas_counts_them(tmp_path):
+    """Only rows that share a timestamp are compared (speed): the count is still pandas'
+    ``duplicated`` over the whole table, with rows that share a time but not a person."""
+    rows = ["2025-01-02T10:00:00Z,ana,message,ben",     # 1
+            "2025-01-02T10:00:00Z,ben,message,ana",     # same time, other people
+            "2025-01-02T10:00:00Z,ana,message,ben",     # repeat of 1
+            "2025-01-02T10:00:00Z,ana,message,ben",     # repeat of 1 again
+            "2025-01-05T09:00:00Z,ana,reply,ben",       # alone at its time
+            "2025-01-06T09:00:00Z,ben,message,ana",
+            "2025-01-06T09:00:00Z,ben,message,ana"]     # repeat
+    folder = write(tmp_path / "net", members__csv=MEMBERS,
+                   interactions__csv="timestamp,source,kind,target\n" + "\n".join(rows) + "\n")
+    net = load_quiet(folder)
+    key = ["timestamp", "source", "kind", "target"]
+    assert int(net.interactions.duplicated(key).sum()) == 3
+    assert "3 row(s) repeat an earlier row exactly" in net.quality.summary()
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_isin_is_pandas_isin(dtype):
+    """peernet.schema.isin (pyarrow's is_in on text columns) answers as Series.isin does,
+    missing values and non-text values of the set included."""
+    import random
+
+    from peernet.schema import isin
+
+    rng = random.Random(1)
+    for _ in range(300):
+        values = pd.Series([rng.choice(["a", "b", "c", None, "d"])
+                            for _ in range(rng.randint(0, 8))], dtype=dtype)
+        among = [rng.choice(["a", "b", "x", None, float("nan"), 3, pd.NA])
+                 for _ in range(rng.randint(0, 4))]
+        assert isin(values, among).tolist() == values.isin(among).tolist()
+        assert isin(values, iter(among)).tolist() == values.isin(among).tolist()
