@@ -188,7 +188,8 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     """Normalised unweighted betweenness, equal to ``nx.betweenness_centrality(G, k, seed)``.
 
     ``k=None`` picks exact up to :data:`EXACT_MAX_NODES` nodes and ``SAMPLE_SOURCES``
-    sampled sources above (recorded by the caller).
+    sampled sources above (recorded by the caller). Brandes' algorithm from each source,
+    compiled (:func:`peernet.metrics._kernels.brandes_csr`).
     """
     n = ga.n
     if n < 3:
@@ -196,31 +197,17 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     if k is None and n > EXACT_MAX_NODES:
         k = SAMPLE_SOURCES
     src = sources_for(ga.nodes.tolist(), k, seed)
-    if _ig() is not None:
-        g = _igraph_of(ga)
-        raw = 2 * np.asarray(g.betweenness(directed=False, sources=src), float)
-    else:
-        G = nx.Graph()
-        G.add_nodes_from(range(n))
-        u, v, _ = ga.edges()
-        G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
-        b = nx.betweenness_centrality(G, normalized=False) if src is None \
-            else nx_raw_betweenness(G, src)
-        raw = np.array([b[i] for i in range(n)]) * (2 if src is None else 1)
+    from ._kernels import blocks, brandes_csr
+
+    sources = np.arange(n, dtype=np.int64) if src is None else np.asarray(src, np.int64)
+    raw = blocks(brandes_csr, (ga.a.indptr.astype(np.int64), ga.a.indices.astype(np.int64),
+                               sources, n), work=float(ga.a.nnz) * len(sources))
     if src is None:
         return raw / ((n - 1) * (n - 2))
     kk = len(src)
     scale = np.full(n, 1 / (kk * (n - 2)))
     scale[src] = 1 / ((kk - 1) * (n - 2)) if kk > 1 else np.nan
     return raw * scale
-
-
-def nx_raw_betweenness(G: nx.Graph, sources: list[int]) -> dict:
-    """Shortest-path counts through each node of the paths from ``sources`` to every node
-    (Brandes' accumulation, unscaled): ``2 *`` networkx's unnormalised subset betweenness,
-    which halves the ordered-pair sums of an undirected graph."""
-    half = nx.betweenness_centrality_subset(G, sources, list(G), normalized=False)
-    return {v: 2 * x for v, x in half.items()}
 
 
 def core_number(ga: GraphArrays) -> np.ndarray:
@@ -287,29 +274,22 @@ def clustering(ga: GraphArrays) -> np.ndarray:
 
 
 def constraint(ga: GraphArrays) -> np.ndarray:
-    """Burt's constraint with tie weights (equal to ``nx.constraint(G, weight="weight")``).
+    """Burt's constraint with tie weights (equal to ``nx.constraint(G, weight="weight")`` and
+    igraph's ``constraint(weights=...)``).
 
     ``c_i = sum_{j in N(i)} (p_ij + sum_q p_iq p_qj)^2`` with ``p_ij = w_ij / sum_k w_ik``;
-    NaN for isolates.
+    NaN for isolates. A compiled sum over the two-step paths of each node
+    (:func:`peernet.metrics._kernels.constraint_csr`).
     """
-    s = ga.strength()
     if ga.m == 0:
         return np.full(ga.n, np.nan)
-    g = _igraph_of(ga)
-    if g is not None:
-        c = np.asarray(g.constraint(weights="weight"), float)
-        return np.where(ga.degree() > 0, c, np.nan)
-    inv = np.divide(1.0, s, out=np.zeros(ga.n), where=s > 0)
-    p = sp.csr_array(sp.diags_array(inv) @ ga.w)
-    c = np.zeros(ga.n)
-    step = max(1, 2_000_000 // max(1, int(ga.degree().mean() ** 2)))
-    for lo in range(0, ga.n, step):       # row blocks keep the product's memory bounded
-        rows = slice(lo, min(ga.n, lo + step))
-        pb = p[rows]
-        indirect = sp.csr_array((pb @ p).multiply(ga.a[rows]))
-        total = (pb + indirect).tocsr()
-        total.data **= 2
-        c[rows] = np.asarray(total.sum(axis=1)).ravel()
+    from ._kernels import blocks, constraint_csr
+
+    w = ga.w
+    deg = np.diff(w.indptr)
+    p = w.data / np.repeat(ga.strength(), deg)
+    c = blocks(constraint_csr, (w.indptr.astype(np.int64), w.indices.astype(np.int64), p,
+                                ga.n), work=float(deg.astype(float) @ deg))
     return np.where(ga.degree() > 0, c, np.nan)
 
 

@@ -31,10 +31,11 @@ _DAY_NS = 86_400 * 10**9
 def _brokerage_counts(a: sp.csr_array, g: np.ndarray) -> np.ndarray:
     """Open two-paths a -> b -> c (a != c, no a -> c) through each b, by role (n x 5).
 
-    Nodes with group -1 (unknown) take part in no triple. Counted with sparse products:
-    all two-paths from in/out group counts, minus the a == c pairs (reciprocal ties), minus
-    the closed ones: for a class with masks P (a->b), Q (b->c), R (a->c) the closed count at
-    b is rowsum(Pᵀ ∘ (Q Rᵀ)).
+    Nodes with group -1 (unknown) take part in no triple. All two-paths through b by role
+    come from b's in- and out-ties counted by group, minus the a == c pairs (reciprocal
+    ties), minus the closed ones (a -> c too), which a compiled pass lists from each a over
+    its out-ties (:func:`peernet.metrics._kernels.closed_brokerage_csr`): memory linear in
+    the ties, time the number of two-paths.
     """
     n = a.shape[0]
     if n == 0:
@@ -43,11 +44,12 @@ def _brokerage_counts(a: sp.csr_array, g: np.ndarray) -> np.ndarray:
     coo = sp.coo_array(a, dtype=float)
     coo.sum_duplicates()
     ok = known[coo.row] & known[coo.col] & (coo.row != coo.col) & (coo.data != 0)
-    coo = sp.coo_array((coo.data[ok], (coo.row[ok], coo.col[ok])), shape=(n, n))
-    a = sp.csr_array(coo)
-    same_mask = g[coo.row] == g[coo.col]
-    s = sp.csr_array((coo.data * same_mask, (coo.row, coo.col)), shape=(n, n))
-    d = sp.csr_array((coo.data * ~same_mask, (coo.row, coo.col)), shape=(n, n))
+    row, col = coo.row[ok], coo.col[ok]
+    ones = np.ones(len(row))
+    a = sp.csr_array((ones, (row, col)), shape=(n, n))
+    same_mask = g[row] == g[col]
+    s = sp.csr_array((ones * same_mask, (row, col)), shape=(n, n))
+    d = sp.csr_array((ones * ~same_mask, (row, col)), shape=(n, n))
     s.eliminate_zeros()
     d.eliminate_zeros()
 
@@ -70,19 +72,13 @@ def _brokerage_counts(a: sp.csr_array, g: np.ndarray) -> np.ndarray:
     liaison = (in_tot - in_same) * (out_tot - out_same) - cons
     coord -= rows(s.multiply(s.T))
     cons -= rows(d.multiply(d.T))
+    from ._kernels import blocks, closed_brokerage_csr
 
-    def closed(p, q, r):
-        return rows(sp.csr_array(p.T).multiply(q @ r.T if r is not None else q))
-
-    sa = s @ a.T   # shared by the coordinator and gatekeeper classes
-    coord -= closed(s, sa, None)
-    gate -= closed(d, sa, None)
-    # closed(s, d, a) = rows(sᵀ ∘ (d aᵀ)) = rows(d ∘ (sᵀ a)): the same triples, through the
-    # much smaller product of the within-group ties
-    rep -= rows(d.multiply(s.T @ a))
-    cons -= closed(d, d, s)
-    liaison -= closed(d, d, d)
-    return np.column_stack([coord, gate, rep, cons, liaison])
+    deg_in, deg_out = cols(a), rows(a)
+    closed = blocks(closed_brokerage_csr, (a.indptr.astype(np.int64),
+                                           a.indices.astype(np.int64), gi, n),
+                    work=float(deg_in @ deg_out))
+    return np.column_stack([coord, gate, rep, cons, liaison]) - closed
 
 
 def brokerage(G: nx.DiGraph, *, attr: str = "org") -> pd.DataFrame:

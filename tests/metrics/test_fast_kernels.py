@@ -177,3 +177,109 @@ def test_node_positions_merge_columns_sorted():
     nodes, (pa, ps, pt) = ties.node_positions([active, src, tgt])
     assert nodes.tolist() == ["al", "bo", "cy", "dee"]
     assert pa.tolist() == [1, 0] and ps.tolist() == [2, 0, 2] and pt.tolist() == [0, 3, 1]
+
+
+# ------------------------------------------------------------------ compiled kernels (numba)
+def _weighted_graphs():
+    """Graphs for the compiled kernels: weighted and not, isolates, pendants, a star, a
+    path, a clique, a disconnected random graph (seeded)."""
+    import networkx as nx
+
+    out = {"karate": nx.karate_club_graph(), "star": nx.star_graph(6),
+           "path": nx.path_graph(9), "clique": nx.complete_graph(7)}
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(30, 250))
+        G = nx.gnm_random_graph(n, int(rng.integers(n, 6 * n)), seed=seed)
+        for u, v in G.edges():
+            G[u][v]["weight"] = float(rng.lognormal(0, 1))
+        G.add_nodes_from([n, n + 1])                       # isolates
+        G.add_edge(0, n + 2, weight=0.5)                   # a pendant
+        G.add_edge(n + 3, n + 4, weight=3.0)               # a separate pair
+        out[f"random{seed}"] = G
+    return out
+
+
+def _igraph(G):
+    import igraph
+
+    nodes = list(G)
+    pos = {v: i for i, v in enumerate(nodes)}
+    g = igraph.Graph(n=len(nodes), edges=[(pos[u], pos[v]) for u, v in G.edges()])
+    g.es["weight"] = [d.get("weight", 1.0) for _, _, d in G.edges(data=True)]
+    return g
+
+
+@pytest.mark.parametrize("name", list(_weighted_graphs()))
+def test_constraint_kernel_equals_networkx_and_igraph(name):
+    import networkx as nx
+
+    G = _weighted_graphs()[name]
+    got = K.constraint(K.arrays_from_graph(G))
+    ref = nx.constraint(G, weight="weight")
+    np.testing.assert_allclose(got, [ref[v] for v in G], rtol=1e-12, atol=0)
+    iso = np.array([G.degree(v) == 0 for v in G])
+    assert np.isnan(got[iso]).all() and not np.isnan(got[~iso]).any()
+    ig = np.asarray(_igraph(G).constraint(weights="weight"), float)
+    np.testing.assert_allclose(got[~iso], ig[~iso], rtol=1e-12, atol=0)
+
+
+def test_constraint_by_hand():
+    import networkx as nx
+
+    # a - b - c with weights 1 and 3: p_ba = 1/4, p_bc = 3/4; a and c have one contact and
+    # no indirect path to it: 1 each; b: (1/4)^2 + (3/4)^2
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=1.0)
+    G.add_edge("b", "c", weight=3.0)
+    assert K.constraint(K.arrays_from_graph(G)).tolist() == [1.0, 0.625, 1.0]
+
+
+@pytest.mark.parametrize("name", list(_weighted_graphs()))
+def test_betweenness_kernel_equals_networkx_and_igraph(name):
+    import networkx as nx
+
+    G = _weighted_graphs()[name]
+    ga = K.arrays_from_graph(G)
+    n = ga.n
+    exact = nx.betweenness_centrality(G)                 # unweighted: hops
+    np.testing.assert_allclose(K.betweenness(ga), [exact[v] for v in G], atol=1e-12)
+    ig = 2 * np.asarray(_igraph(G).betweenness(directed=False), float)
+    np.testing.assert_allclose(K.betweenness(ga), ig / ((n - 1) * (n - 2)), rtol=1e-9,
+                               atol=1e-15)
+    k = min(n - 1, 12)
+    sampled = nx.betweenness_centrality(G, k=k, seed=3)
+    np.testing.assert_allclose(K.betweenness(ga, k=k, seed=3), [sampled[v] for v in G],
+                               atol=1e-12)
+    # the definition used before the kernel: 2 x igraph's subset betweenness, rescaled
+    src = K.sources_for(ga.nodes.tolist(), k, 3)
+    raw = 2 * np.asarray(_igraph(G).betweenness(directed=False, sources=src), float)
+    scale = np.full(n, 1 / (k * (n - 2)))
+    scale[src] = 1 / ((k - 1) * (n - 2))
+    np.testing.assert_allclose(K.betweenness(ga, k=k, seed=3), raw * scale, rtol=1e-9,
+                               atol=1e-15)
+
+
+def test_threaded_blocks_equal_one_pass(monkeypatch):
+    import networkx as nx
+
+    from peernet.metrics import _kernels
+    from peernet.metrics.members import _brokerage_counts
+
+    G = _weighted_graphs()["random1"]
+    ga = K.arrays_from_graph(G)
+    rng = np.random.default_rng(5)
+    n = ga.n
+    d = nx.gnm_random_graph(n, 8 * n, seed=2, directed=True)
+    da = sp.csr_array(nx.to_scipy_sparse_array(d, nodelist=range(n), weight=None))
+    g = rng.integers(-1, 5, n)
+    one = (K.constraint(ga), K.betweenness(ga), K.betweenness(ga, k=40),
+           _brokerage_counts(da, g))
+    monkeypatch.setattr(_kernels, "THREADED_WORK", 0)   # every call in BLOCKS threads
+    many = (K.constraint(ga), K.betweenness(ga), K.betweenness(ga, k=40),
+            _brokerage_counts(da, g))
+    assert np.array_equal(one[0], many[0], equal_nan=True)   # one node, one thread
+    np.testing.assert_allclose(many[1], one[1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(many[2], one[2], rtol=1e-12, atol=1e-15)
+    assert np.array_equal(many[3], one[3])
+    assert np.array_equal(many[3], _brute_brokerage(da, g))
