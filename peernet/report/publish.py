@@ -320,7 +320,7 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
     words. The last check of a report made without names, after everything was written:
     whatever path a value took into a table, a figure's SVG or the page, it does not leave.
     Returns the number of replacements per file (for tests and the log)."""
-    from ..privacy import EMAIL_PATTERN, REDACTED
+    from ..privacy import redact_emails
     from ..scrubbing import Scrubber
 
     variants: dict[str, str] = {}
@@ -336,7 +336,7 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
             continue
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
         text, n = scrub.subn(text)
-        text, k = EMAIL_PATTERN.subn(REDACTED, text)
+        text, k = redact_emails(text)
         if n + k:
             path.write_text(text, encoding="utf-8", errors="surrogateescape")
             found[path.relative_to(folder).as_posix()] = n + k
