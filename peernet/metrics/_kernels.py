@@ -4,16 +4,17 @@ closed two-paths of Gould-Fernandez brokerage, over CSR arrays (private).
 Imported lazily (``import peernet`` does not import numba). Compiled once and cached on disk
 (``cache=True``: in ``__pycache__`` next to this file, or numba's user-wide cache directory
 when the package folder is read-only), so a fresh process loads the machine code (about 0.3 s
-for the first kernel, milliseconds for the next) instead of compiling it (about 2.5 s for
-the three). Each kernel walks the rows of a CSR matrix with O(n) scratch arrays: memory is
-linear in the ties.
+for the first kernel, milliseconds for the next) instead of compiling it (a few seconds for
+the three, once per installation). Memory is linear in the ties: scratch arrays of n or of
+the CSR data's length.
 
-The kernels release the GIL (``nogil=True``): :func:`blocks` runs a kernel on interleaved
-slices of the rows or sources (``start``, ``start + step``, ...) in threads and adds the
-parts in slice order. ``step`` is a fixed :data:`BLOCKS` (not the number of cores) for large
-inputs, so the sums are the same on every machine. numba's ``prange`` would do the same
-split but costs four times the compile time (about 10 s) and 0.25 s more to load from the
-cache, paid by every small network.
+The kernels release the GIL (``nogil=True``): :func:`blocks` runs betweenness and brokerage
+on interleaved slices of the sources or rows (``start``, ``start + step``, ...) in threads
+and adds the parts in slice order. ``step`` is a fixed :data:`BLOCKS` (not the number of
+cores) for large inputs, so the sums are the same on every machine. numba's ``prange`` would
+do the same split but costs four times the compile time (about 10 s) and 0.25 s more to
+load from the cache, paid by every small network. Constraint is one pass over the
+triangles (no race-free split without a copy of its accumulator a thread).
 """
 
 from __future__ import annotations
@@ -46,28 +47,68 @@ def blocks(kernel: Callable, args: tuple, work: float) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def constraint_csr(indptr, indices, p, n, start, step):  # pragma: no cover - compiled
+def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
     """Burt's constraint ``sum_j (p_ij + sum_q p_iq p_qj)^2`` over the neighbours j of each
-    node i in ``range(start, n, step)`` (0 elsewhere and for isolates); ``p`` is the CSR
-    data row-normalised (``w_ij / s_i``)."""
-    out = np.zeros(n)
-    acc = np.zeros(n)
-    for i in range(start, n, step):
-        lo, hi = indptr[i], indptr[i + 1]
-        for e in range(lo, hi):
-            acc[indices[e]] = p[e]        # direct part; marks the neighbours as well
-        for e in range(lo, hi):
-            q = indices[e]
-            piq = p[e]
-            for f in range(indptr[q], indptr[q + 1]):
-                j = indices[f]
-                if acc[j] != 0.0 and j != i:
-                    acc[j] += piq * p[f]
-        c = 0.0
-        for e in range(lo, hi):
+    node i (0 for isolates); ``p`` is the data of a symmetric CSR matrix with sorted indices,
+    row-normalised (``w_ij / s_i``).
+
+    The indirect part ``sum_q p_iq p_qj`` only has terms where i, q, j are a triangle, so
+    the triangles are listed once each (every tie pointed from its lower- to its
+    higher-degree end; a node marks its out-neighbours and walks theirs) and each adds its
+    six two-step paths to the tie they close: the work is the oriented two-paths, not every
+    two-step path, and the scratch is three arrays the length of the CSR data.
+    """
+    nnz = indptr[n]
+    rev = np.empty(nnz, np.int64)            # position of (j, i) for the entry (i, j)
+    pos = indptr[:n].copy()
+    for i in range(n):
+        for e in range(indptr[i], indptr[i + 1]):
             j = indices[e]
-            c += acc[j] * acc[j]
-            acc[j] = 0.0
+            rev[e] = pos[j]
+            pos[j] += 1
+    deg = indptr[1:] - indptr[:n]
+    optr = np.zeros(n + 1, np.int64)         # oriented ties (entry positions) of each node
+    for u in range(n):
+        k = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                k += 1
+        optr[u + 1] = optr[u] + k
+    oe = np.empty(optr[n], np.int64)
+    for u in range(n):
+        k = optr[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                oe[k] = e
+                k += 1
+    ind = np.zeros(nnz)                      # sum_q p_iq p_qj of each entry (i, j)
+    mark = np.full(n, -1, np.int64)
+    for u in range(n):
+        for k in range(optr[u], optr[u + 1]):
+            mark[indices[oe[k]]] = oe[k]
+        for k in range(optr[u], optr[u + 1]):
+            uv = oe[k]
+            for k2 in range(optr[indices[uv]], optr[indices[uv] + 1]):
+                vw = oe[k2]
+                uw = mark[indices[vw]]
+                if uw >= 0:                  # triangle u, v, w
+                    vu, wv, wu = rev[uv], rev[vw], rev[uw]
+                    ind[uw] += p[uv] * p[vw]
+                    ind[wu] += p[wv] * p[vu]
+                    ind[uv] += p[uw] * p[wv]
+                    ind[vu] += p[vw] * p[wu]
+                    ind[vw] += p[vu] * p[uw]
+                    ind[wv] += p[wu] * p[uv]
+        for k in range(optr[u], optr[u + 1]):
+            mark[indices[oe[k]]] = -1
+    out = np.zeros(n)
+    for i in range(n):
+        c = 0.0
+        for e in range(indptr[i], indptr[i + 1]):
+            x = p[e] + ind[e]
+            c += x * x
         out[i] = c
     return out
 
@@ -76,40 +117,53 @@ def constraint_csr(indptr, indices, p, n, start, step):  # pragma: no cover - co
 def brandes_csr(indptr, indices, sources, n, start, step):  # pragma: no cover - compiled
     """``sum_s delta_s(v)``: Brandes' dependency of every node on the unweighted shortest
     paths from each source ``s`` to every node (ordered pairs; twice the undirected pair
-    count when every node is a source), over the sources ``start``, ``start + step``, ..."""
+    count when every node is a source), over the sources ``start``, ``start + step``, ...
+
+    The breadth-first search keeps each node's successors on the shortest paths (at most
+    one direction of each tie: half the CSR data), so the accumulation walks only those.
+    """
     raw = np.zeros(n)
     dist = np.full(n, -1, np.int64)
     sigma = np.zeros(n)
     delta = np.zeros(n)
-    order = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)            # BFS order: the queue, then the stack
+    off = np.empty(n + 1, np.int64)          # successors of order[h]: succ[off[h]:off[h+1]]
+    succ = np.empty(len(indices) // 2 + 1, np.int32)
     for t in range(start, len(sources), step):
         s = sources[t]
         dist[s] = 0
         sigma[s] = 1.0
         order[0] = s
-        head, tail = 0, 1
-        while head < tail:                 # BFS; ``order`` is the queue and the stack
+        head, tail, m = 0, 1, 0
+        while head < tail:
             v = order[head]
+            off[head] = m
             head += 1
             dv = dist[v] + 1
+            sv = sigma[v]
             for e in range(indptr[v], indptr[v + 1]):
                 w = indices[e]
-                if dist[w] < 0:
+                dw = dist[w]
+                if dw < 0:
                     dist[w] = dv
                     order[tail] = w
                     tail += 1
-                if dist[w] == dv:
-                    sigma[w] += sigma[v]
-        for h in range(tail - 1, -1, -1):  # accumulate from the farthest node back
-            w = order[h]
-            dw = dist[w] - 1
-            coeff = (1.0 + delta[w]) / sigma[w]
-            for e in range(indptr[w], indptr[w + 1]):
-                v = indices[e]
-                if dist[v] == dw:
-                    delta[v] += sigma[v] * coeff
-            if w != s:
-                raw[w] += delta[w]
+                    dw = dv
+                if dw == dv:
+                    sigma[w] += sv
+                    succ[m] = w
+                    m += 1
+        off[tail] = m
+        for h in range(tail - 1, -1, -1):    # from the farthest node back
+            v = order[h]
+            d = 0.0
+            for x in range(off[h], off[h + 1]):
+                w = succ[x]
+                d += (1.0 + delta[w]) / sigma[w]
+            d *= sigma[v]
+            delta[v] = d
+            if v != s:
+                raw[v] += d
         for h in range(tail):
             w = order[h]
             dist[w] = -1

@@ -278,18 +278,16 @@ def constraint(ga: GraphArrays) -> np.ndarray:
     igraph's ``constraint(weights=...)``).
 
     ``c_i = sum_{j in N(i)} (p_ij + sum_q p_iq p_qj)^2`` with ``p_ij = w_ij / sum_k w_ik``;
-    NaN for isolates. A compiled sum over the two-step paths of each node
+    NaN for isolates. A compiled pass over the triangles of the graph
     (:func:`peernet.metrics._kernels.constraint_csr`).
     """
     if ga.m == 0:
         return np.full(ga.n, np.nan)
-    from ._kernels import blocks, constraint_csr
+    from ._kernels import constraint_csr
 
-    w = ga.w
-    deg = np.diff(w.indptr)
-    p = w.data / np.repeat(ga.strength(), deg)
-    c = blocks(constraint_csr, (w.indptr.astype(np.int64), w.indices.astype(np.int64), p,
-                                ga.n), work=float(deg.astype(float) @ deg))
+    w = ga.w if ga.w.has_sorted_indices else ga.w.sorted_indices()
+    p = w.data / np.repeat(ga.strength(), np.diff(w.indptr))
+    c = constraint_csr(w.indptr.astype(np.int64), w.indices.astype(np.int64), p, ga.n)
     return np.where(ga.degree() > 0, c, np.nan)
 
 

@@ -283,3 +283,19 @@ def test_threaded_blocks_equal_one_pass(monkeypatch):
     np.testing.assert_allclose(many[2], one[2], rtol=1e-12, atol=1e-15)
     assert np.array_equal(many[3], one[3])
     assert np.array_equal(many[3], _brute_brokerage(da, g))
+
+
+def test_constraint_of_unsorted_rows_equals_sorted():
+    import networkx as nx
+
+    ga = K.arrays_from_graph(_weighted_graphs()["random2"])
+    w = ga.w
+    rng = np.random.default_rng(0)
+    order = np.concatenate([lo + rng.permutation(hi - lo)
+                            for lo, hi in zip(w.indptr[:-1], w.indptr[1:], strict=True)])
+    shuffled = sp.csr_array((w.data[order], w.indices[order], w.indptr), shape=w.shape)
+    shuffled.has_sorted_indices = False
+    assert not np.array_equal(shuffled.indices, w.indices)
+    mixed = K.GraphArrays(ga.nodes, ga.a, shuffled, ga.attrs)
+    ref = nx.constraint(_weighted_graphs()["random2"], weight="weight")
+    np.testing.assert_allclose(K.constraint(mixed), list(ref.values()), rtol=1e-12)
