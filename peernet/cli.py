@@ -183,7 +183,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                          start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
                          progress=progress)
         out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress,
-                        lang=args.lang)
+                        lang=args.lang, formats=("png", "svg") if args.svg else ("png",))
     except KeyboardInterrupt:
         print(f"peernet: interrupted; no report was written to {args.out}", file=sys.stderr)
         return 130
@@ -330,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "no member is named)")
     p.add_argument("--lang", choices=["en", "es"], default="en", help="language of the "
                    "report: en (default) or es (Spanish)")
+    p.add_argument("--svg", action="store_true", help="also write every figure as SVG "
+                   "(vector: for print or editing)")
     p.add_argument("--bootstrap", type=int, default=200, help="resamples of each year's "
                    "events for the intervals of network metrics and of their change "
                    "(default 200; 0 skips them, and no change is then called real)")

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._parallel import WORKERS_ENV
 from .evaluation import Evaluation, evaluate
 from .network import PeerNetwork
 
@@ -228,6 +229,11 @@ def portfolio_scores(evaluations: Mapping[str, Evaluation]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------- one network
+def one_process_each() -> None:
+    """Initializer of a portfolio's worker processes: ``PEERNET_WORKERS=1``."""
+    os.environ[WORKERS_ENV] = "1"
+
+
 def _one_line(err: BaseException) -> str:
     lines = str(err).strip().splitlines()
     text = lines[0] if lines else ""
@@ -350,7 +356,9 @@ def evaluate_many(networks: Mapping[str, str | os.PathLike[str] | PeerNetwork], 
     own = executor is None
     kind = _kind(executor)
     workers = (max_workers or min(len(jobs), os.cpu_count() or 1)) if own else None
-    pool: Any = ProcessPoolExecutor(max_workers=workers) if own else executor
+    # each network has its own process: its bootstrap does not fork a second one
+    pool: Any = ProcessPoolExecutor(max_workers=workers, initializer=one_process_each) \
+        if own else executor
     results: dict[str, Evaluation] = {}
     errors: dict[str, str] = {}
     try:

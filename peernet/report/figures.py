@@ -116,7 +116,7 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-        made[name] = {"name": name, "caption": caption, "alt": alt}
+        made[name] = {"name": name, "caption": caption, "alt": alt, "svg": "svg" in formats}
 
     grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
     keep("grid", grid_obj, (_("The Community Change Grid in {period}: each element coloured "
@@ -216,7 +216,7 @@ def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_
 
 
 def survey_figure(survey: Mapping[str, Any], folder: Path, formats: tuple[str, ...]
-                   ) -> dict[str, str]:
+                   ) -> dict[str, Any]:
     """Trust and value by organization (:func:`peernet.plot.survey_by_org`)."""
     import matplotlib
     import matplotlib.pyplot as plt
@@ -233,7 +233,7 @@ def survey_figure(survey: Mapping[str, Any], folder: Path, formats: tuple[str, .
         plot.save(fig, folder / "survey", formats=formats, dpi=150)
     plt.close(fig)
     lo, hi = survey["scale"]
-    return {"name": "survey",
+    return {"name": "survey", "svg": "svg" in formats,
             "caption": _("Trust (filled) and value (open) each organization received in the "
                          "{wave} survey, on the {lo}-{hi} scale; organizations rated by fewer "
                          "than {n} members are left out.").format(

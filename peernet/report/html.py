@@ -49,7 +49,7 @@ DOCS = (
 
 # ---------------------------------------------------------------------- the report
 def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = None,
-           pseudonymize: bool = True, formats: Sequence[str] = ("png", "svg"),
+           pseudonymize: bool = True, formats: Sequence[str] = ("png",),
            min_group_size: int = 5, progress: Callable[[str], Any] | None = None,
            lang: str = "en") -> Path:
     """Write the annual evaluation report of ``evaluation`` into ``out_dir``.
@@ -66,8 +66,9 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     pseudonymize : bool, default True
         A report is made to be shared: no member is named. With False the report adds a
         table of the most connected members by name (and a CSV of member metrics).
-    formats : sequence of str, default ("png", "svg")
-        Figure formats written beside the page (PNG is always written: the page shows it).
+    formats : sequence of str, default ("png",)
+        Figure formats written beside the page: PNG always (the page shows it); add
+        ``"svg"`` (vector: for print or editing, linked under each figure) or ``"pdf"``.
     min_group_size : int, default 5
         Breakdowns (by region, sector, language, organization) of fewer members are
         suppressed in the tables (:func:`peernet.privacy.suppress_small`); the report says

@@ -648,3 +648,47 @@ def test_newcomer_key_is_dashed_like_the_ring(riverbend, river_layout):
     assert list(path.codes).count(Path.MOVETO) == 12  # twelve dashes
     ring = collection(fig.axes[0], "peernet-highlight-newcomers")
     assert ring.get_linestyle()[0][1] is not None  # the map's ring is dashed too
+
+
+def _kk_energy(G, pos):
+    """Kamada-Kawai's energy at the layout's best scale (the energy depends on the scale)."""
+    from scipy.optimize import minimize_scalar
+
+    d = dict(nx.shortest_path_length(G))
+    nodes = list(G)
+    pairs = [(u, v, d[u][v]) for i, u in enumerate(nodes) for v in nodes[i + 1:] if v in d[u]]
+    a = np.array([pos[u] for u, _, _ in pairs])
+    b = np.array([pos[v] for _, v, _ in pairs])
+    hops = np.array([h for _, _, h in pairs], float)
+    sep = np.hypot(*(a - b).T)
+    return minimize_scalar(lambda s: float(((s * sep / hops - 1) ** 2).sum()),
+                           bounds=(1e-3, 1e3), method="bounded").fun
+
+
+@pytest.mark.parametrize("name", ["karate", "les_miserables", "random_150"])
+def test_kamada_kawai_reaches_networkx_energy(name):
+    """Stress majorization reaches Kamada-Kawai's energy as networkx's L-BFGS-B does (within
+    2%) from the same spring layout, on a connected graph."""
+    from peernet.plot.layouts import kamada_kawai
+
+    G = {"karate": nx.karate_club_graph(), "les_miserables": nx.les_miserables_graph(),
+         "random_150": nx.gnp_random_graph(150, 0.05, seed=1)}[name]
+    G = G.subgraph(max(nx.connected_components(G), key=len)).copy()
+    start = nx.spring_layout(G, seed=0)
+    ours = kamada_kawai(G, start)
+    theirs = nx.kamada_kawai_layout(G, pos=start, weight=None)
+    assert set(ours) == set(G)
+    assert _kk_energy(G, ours) <= 1.02 * _kk_energy(G, theirs)
+    assert max(np.abs(p).max() for p in ours.values()) == pytest.approx(1.0)  # rescaled
+    again = kamada_kawai(G, start)
+    assert all(np.array_equal(ours[v], again[v]) for v in G)
+
+
+def test_kamada_kawai_keeps_components_apart():
+    """Two components and a pair: every member placed, no two at the same point."""
+    from peernet.plot.layouts import kamada_kawai
+
+    G = nx.disjoint_union_all([nx.cycle_graph(6), nx.path_graph(4), nx.complete_graph(2)])
+    pos = kamada_kawai(G, nx.spring_layout(G, seed=0))
+    xy = np.array([pos[v] for v in G])
+    assert np.isfinite(xy).all() and len(np.unique(xy.round(6), axis=0)) == len(G)

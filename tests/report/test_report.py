@@ -71,15 +71,26 @@ def _pages(folder: Path) -> str:
 def test_every_figure_present(shared_report):
     figures = shared_report / "figures"
     for name in FIGURES:
-        png, svg = figures / f"{name}.png", figures / f"{name}.svg"
+        png = figures / f"{name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         assert png.stat().st_size > 5_000, name
-        assert "<svg" in svg.read_text(encoding="utf-8")[:2000], name
+    assert not list(figures.glob("*.svg"))   # PNG only by default (issue 23)
     html = _pages(shared_report)
+    assert 'figures/grid.svg' not in html
     sources = set(re.findall(r'<img src="([^"]+)"', html))
     assert sorted(sources) == sorted(f"figures/{n}.png" for n in FIGURES)
     for href in re.findall(r'href="((?:figures|tables)/[^"]+)"', html):
         assert (shared_report / href).is_file(), href
+
+
+def test_svg_figures_when_asked(evaluation, tmp_path):
+    """formats=("png", "svg"): every figure has its SVG twin, linked under it."""
+    folder = pn.report(evaluation, tmp_path / "report", formats=("png", "svg"))
+    html = _pages(folder)
+    for name in FIGURES:
+        svg = folder / "figures" / f"{name}.svg"
+        assert "<svg" in svg.read_text(encoding="utf-8")[:2000], name
+        assert f'href="figures/{name}.svg"' in html, name
 
 
 def test_page_is_self_contained(shared_report):
@@ -286,7 +297,7 @@ def test_interrupted_report_leaves_no_folder(evaluation, tmp_path, monkeypatch):
     monkeypatch.setattr(pn.plot, "map_years", interrupted)
     with pytest.raises(KeyboardInterrupt):
         pn.report(evaluation, tmp_path / "report")
-    assert calls == [["grid.png", "grid.svg"]]
+    assert calls == [["grid.png"]]
     assert list(tmp_path.iterdir()) == []  # neither the report nor its partial folder
 
 

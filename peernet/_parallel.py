@@ -1,0 +1,108 @@
+"""Two independent computations on two cores: one in a forked child, one here.
+
+The bootstrap's replicates of two periods are independent (each period has its own random
+stream, :func:`peernet.metrics.bootstrap_change`), so they can run at the same time with
+results identical to running them one after the other. :func:`both` forks one child for
+the first computation while this process does the second, and reads the child's result
+back through a pipe (pickled).
+
+It runs them one after the other instead (the same results, one core) when:
+
+- the platform has no ``fork`` (Windows) or forking is not safe there (macOS: system
+  libraries may abort in the child);
+- the process runs other Python threads (a Jupyter kernel, a web server, a thread pool):
+  a child forked from a threaded process can deadlock on a lock another thread held;
+- one core is available, or ``PEERNET_WORKERS=1`` is set (a portfolio's worker processes
+  set it: they are already one a core);
+- anything goes wrong in the child (its result is then computed here: a fork failure never
+  changes a number, it costs time).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["both", "workers"]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+#: Environment variable: the number of processes peernet may use (1 turns forking off).
+WORKERS_ENV = "PEERNET_WORKERS"
+
+
+def workers() -> int:
+    """Processes peernet may use: ``PEERNET_WORKERS`` if set, else the cores this process
+    may run on."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether :func:`both` forks here (see the module's notes)."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork")
+            and threading.active_count() == 1 and workers() > 1)
+
+
+def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
+    """``(first(), second())``, the first computed in a forked child when
+    :func:`can_fork`, else here after the second."""
+    if not can_fork():
+        b = second()
+        return first(), b
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        b = second()
+        return first(), b
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+        os.close(read_fd)
+        code = 0
+        try:
+            try:
+                payload = pickle.dumps((True, first()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - the parent recomputes it
+                payload = pickle.dumps((False, None))
+                code = 1
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    try:
+        b = second()
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+        raise
+    ok, a = _reap(pid, read_fd)
+    return (a if ok else first()), b
+
+
+def _reap(pid: int, read_fd: int) -> tuple[bool, Any]:
+    """Read the child's result and wait for it; ``(False, None)`` when it has none."""
+    with os.fdopen(read_fd, "rb") as src:
+        data = src.read()
+    os.waitpid(pid, 0)
+    try:
+        return pickle.loads(data) if data else (False, None)
+    except Exception:  # noqa: BLE001 - a truncated result: recompute
+        return False, None
