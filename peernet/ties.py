@@ -459,7 +459,8 @@ class OrgTies:
 
     ``orgs`` are the organization names (sorted); ``a < b`` index into them; ``first`` and
     ``last`` are int64 nanoseconds (UTC); ``sector`` is each org's most common member
-    sector (None where unknown), or None when the roster has no sector.
+    sector (None where unknown), or None when the roster has no sector; ``internal_ties``
+    counts the person ties inside each org (as ``ties`` counts those between two orgs).
     """
 
     orgs: np.ndarray
@@ -475,6 +476,7 @@ class OrgTies:
     first: np.ndarray
     last: np.ndarray
     members_without_org: int
+    internal_ties: np.ndarray | None = None
 
 
 def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
@@ -507,7 +509,9 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
     inside = ca == cb
     # sums through pandas' group-by (compensated summation, in row order), as before
     internal = pd.DataFrame({"weight": w[inside], "count": c[inside]}).groupby(
-        ca[inside], sort=True).sum().reindex(np.arange(k), fill_value=0)
+        ca[inside], sort=True).agg(weight=("weight", "sum"), count=("count", "sum"),
+                                   ties=("weight", "size")).reindex(np.arange(k),
+                                                                    fill_value=0)
     out = ~inside
     lo, hi = np.minimum(ca[out], cb[out]), np.maximum(ca[out], cb[out])
     agg = pd.DataFrame({"weight": w[out], "count": c[out], "first": ties.first[ok][out],
@@ -521,7 +525,8 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
                    a=ukeys // k if k else ukeys, b=ukeys % k if k else ukeys,
                    weight=agg["weight"].to_numpy(float), count=agg["count"].to_numpy(np.int64),
                    ties=agg["ties"].to_numpy(np.int64), first=agg["first"].to_numpy(np.int64),
-                   last=agg["last"].to_numpy(np.int64), members_without_org=int((~has).sum()))
+                   last=agg["last"].to_numpy(np.int64), members_without_org=int((~has).sum()),
+                   internal_ties=internal["ties"].to_numpy(np.int64))
 
 
 

@@ -82,7 +82,10 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     Returns
     -------
     Path
-        ``out_dir``, holding ``index.html``, ``figures/``, ``tables/``, ``networks/`` (the
+        ``out_dir``, holding ``index.html`` (the first page), ``appendix.html`` (the
+        detailed tables), ``organizations.html`` (a report card per organization of at
+        least ``min_group_size`` members, :mod:`peernet.report.cards`), ``figures/``,
+        ``tables/``, ``networks/`` (the
         compared periods as GEXF and GraphML, pseudonymised unless ``pseudonymize=False``),
         ``interactive_map.html`` (offline) and ``report.json`` (provenance: versions, periods,
         seeds, input hashes, list of files).
@@ -101,7 +104,8 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     ...                  bootstrap=0)  # doctest: +SKIP
     >>> out = pn.report(ev, pathlib.Path(tempfile.mkdtemp()) / "report")  # doctest: +SKIP
     >>> sorted(p.name for p in out.iterdir())  # doctest: +SKIP
-    ['figures', 'index.html', 'interactive_map.html', 'networks', 'report.json', 'tables']
+    ['appendix.html', 'figures', 'index.html', 'interactive_map.html', 'networks',
+     'organizations.html', 'report.json', 'tables']
     """
     if not isinstance(evaluation, Evaluation):
         raise TypeError(f"report takes an Evaluation from pn.evaluate(...); got "
@@ -180,11 +184,14 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
                     "n_raters": _("Members who rated it"),
                     "response_rate": _("Response of its raters")},
             units=None)
+    from .cards import PAGE, org_cards
+
+    orgs = org_cards(ev, survey=survey, min_group_size=min_group_size)
     say("writing index.html")
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
     ctx.update(interactive=interactive, network_files=network_files, lang=current_language(),
-               survey=survey)
+               survey=survey, orgs=orgs if orgs["cards"] or orgs["grouped"] else None)
     notes = list(ctx.get("notes") or [])
     for what, said in (("map", _("Interactive map not drawn")),
                        ("files", _("Network files not written"))):
@@ -195,6 +202,8 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
                              survey=survey, found=found)
     (folder / "index.html").write_text(_render(ctx, "index.html"), encoding="utf-8")
     (folder / "appendix.html").write_text(_render(ctx, "appendix.html"), encoding="utf-8")
+    if ctx["orgs"]:
+        (folder / PAGE).write_text(_render(ctx, PAGE), encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     meta = dict(ev.meta)
     meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER],

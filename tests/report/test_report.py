@@ -24,15 +24,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ORG = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
 
-@pytest.fixture(scope="module")
-def evaluation(riverbend):
-    return pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=20,
-                       inputs=pn.datasets.sample_path("riverbend"))
-
-
-@pytest.fixture(scope="module")
-def shared_report(evaluation, tmp_path_factory):
-    return pn.report(evaluation, tmp_path_factory.mktemp("shared") / "report")
+# ``evaluation`` and ``shared_report`` (riverbend 2024-2025) are in conftest.py
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +92,7 @@ def test_page_is_self_contained(shared_report):
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the web
     assert sorted(p.name for p in shared_report.iterdir()) == [
         ".peernet-report", "appendix.html", "figures", "index.html", "interactive_map.html",
-        "networks", "report.json", "tables"]
+        "networks", "organizations.html", "report.json", "tables"]
     appendix = (shared_report / "appendix.html").read_text(encoding="utf-8")
     assert "<style>" in appendix and 'href="index.html"' in appendix
     assert 'href="appendix.html"' in html

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-import peernet as pn
 from peernet.report import i18n
 
 pytestmark = pytest.mark.slow
@@ -22,12 +21,7 @@ ENGLISH = {"the", "and", "of", "with", "from", "is", "are", "was", "were", "this
            "noise", "unlikely", "score", "since", "active", "events", "problems"}
 
 
-@pytest.fixture(scope="module")
-def es_report(riverbend, tmp_path_factory):
-    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
-    before = set(i18n.missing_messages("es"))
-    out = pn.report(ev, tmp_path_factory.mktemp("es") / "informe", lang="es", formats=("png",))
-    return out, set(i18n.missing_messages("es")) - before
+# ``es_report`` (riverbend in Spanish) is in conftest.py (test_cards.py reads it too)
 
 
 def _texts(page: str) -> list[str]:

@@ -1,0 +1,280 @@
+"""Organization report cards (``organizations.html``): one printable page per organization.
+
+:func:`org_cards` builds what the ``organizations.html`` template shows from the evaluation
+a report is drawn from (the protected one of a default report, :mod:`.protect`), reading
+numbers peernet already computes and computing none twice:
+
+- participation of its members in the compared periods: members on the roster, active
+  members, their share, interactions (``Evaluation.groups``, after the report's small-group
+  suppression, :func:`peernet.privacy.suppress_small`), and the meetings its members
+  attended (the slice's attendance records);
+- its ties with other organizations: person ties and direct ties (no co-attendance)
+  between its members and each other organization's (:func:`peernet.ties.org_ties`, the
+  organization map's aggregation), and the share of its members' ties that reach other
+  organizations;
+- trust and value it received in the member survey (the report's survey section, which is
+  :func:`peernet.survey_scores` with ``level="org"``);
+- where it stands out among the organizations with a card: plain sentences from the
+  numbers above and its members' roles (:meth:`peernet.Evaluation.roles`).
+
+Small groups: an organization with fewer than ``min_group_size`` members on the roster in
+one of the compared periods (or whose breakdown row the report suppresses) gets no card; the
+page counts them together as "other organizations (N)", never named, and the ties with them
+are shown together the same way (:func:`.protect.small_groups_together`). No person is named.
+
+One page for all cards (not one file each): the program officer prints or shares one file,
+and the print styles start each organization on a new sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..evaluation import Evaluation
+from .format import cell, decimal, number, percent
+from .i18n import N_, _
+from .protect import OTHER, small_groups_together
+
+__all__ = ["org_cards", "PAGE", "slug"]
+
+#: The page of the cards in the report folder.
+PAGE = "organizations.html"
+
+
+def slug(name: str) -> str:
+    """The anchor of an organization's card (``Casa de la Familia`` -> ``casa-de-la-familia``).
+
+    >>> slug("Riverbend School-Based Health Alliance")
+    'riverbend-school-based-health-alliance'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-") or "organization"
+
+
+def _attendance(s: Any, members: pd.Index) -> tuple[int, int]:
+    """Meetings at least one of ``members`` attended, and their attendances (distinct
+    member and meeting) in the slice ``s``."""
+    inter = s.interactions
+    if "event_id" not in inter.columns:
+        return 0, 0
+    att = inter.loc[(inter["kind"] == "attend").to_numpy()
+                    & inter["source"].isin(members).to_numpy(), ["source", "event_id"]]
+    att = att.dropna().drop_duplicates()
+    return int(att["event_id"].nunique()), int(len(att))
+
+
+def _ties(s: Any) -> dict[str, Any]:
+    """Per organization of the slice: its person ties inside, with each other organization
+    (all and direct) and its partners."""
+    from ..plot.layouts import tie_kinds
+    from ..ties import org_ties
+
+    out: dict[str, Any] = {}
+    for what, kinds in (("all", None), ("direct", tie_kinds("direct"))):
+        o = org_ties(s, kinds=kinds)
+        names = o.orgs.tolist()
+        inside = (o.internal_ties if o.internal_ties is not None
+                  else np.zeros(len(names), np.int64))
+        pairs: dict[str, dict[str, int]] = {n: {} for n in names}
+        for a, b, t in zip(o.a.tolist(), o.b.tolist(), o.ties.tolist(), strict=True):
+            pairs[names[a]][names[b]] = int(t)
+            pairs[names[b]][names[a]] = int(t)
+        out[what] = {"pairs": pairs, "inside": dict(zip(names, inside.tolist(), strict=True))}
+    return out
+
+
+def _change(cur: Any, prev: Any, unit: str = "") -> str:
+    if pd.isna(cur) or pd.isna(prev):
+        return ""
+    d = float(cur) - float(prev)
+    if unit.startswith("share"):
+        return decimal(d * 100, 0, sign=True) + " " + _("pts")
+    return decimal(d, 0, sign=True)
+
+
+def org_cards(ev: Evaluation, *, survey: Mapping[str, Any] | None = None,
+              min_group_size: int = 5) -> dict[str, Any]:
+    """What ``organizations.html`` shows: ``cards`` (one a large organization, in name order),
+    ``grouped`` (how many organizations have no card) and the periods compared."""
+    from ..privacy import suppress_small
+
+    cur, prev = ev.current, ev.previous
+    periods = [p for p in (prev, cur) if p is not None]
+    groups = ev.groups
+    org_rows = groups[groups["by"] == "org"] if len(groups) else groups
+    if not len(org_rows):
+        return {"cards": [], "grouped": 0, "current": cur, "previous": prev}
+    # the rows a protected evaluation already suppressed stay so (they already satisfy
+    # complementary suppression); the others go through the one policy (a report made with
+    # names has its breakdowns suppressed there)
+    known = org_rows[org_rows["members_current"].notna()]
+    shown, _gone = suppress_small(known, count_column="members_current",
+                                  min_group_size=min_group_size, by=["period", "by", "group"])
+    shown = shown[shown["period"].isin(periods)]
+    wide = shown.pivot_table(index="group", columns="period",
+                             values=["members_current", "members_active", "share_active",
+                                     "interactions"], dropna=False, sort=True)
+    all_orgs = sorted(set(org_rows["group"].astype("str")) - {OTHER["org"]})
+    has_card = [o for o in all_orgs if o in wide.index and all(
+        pd.notna(wide.at[o, ("members_current", p)]) for p in periods
+        if ("members_current", p) in wide.columns)]
+    grouped = len(all_orgs) - len(has_card)
+    slices = {p: small_groups_together(ev.slices[p], ev.slices.values(), min_group_size)
+              for p in periods}
+    ties = {p: _ties(slices[p]) for p in periods}
+    events = ev.annual.set_index(ev.annual["period"].astype("str"))["events"] \
+        if "events" in ev.annual.columns else pd.Series(dtype="float64")
+    roles = ev.roles("org") if "org" in ev.net.members.columns and len(ev.members) else None
+    roles = roles.set_index("org") if roles is not None else None
+    by_org = survey.get("by_org") if survey and survey.get("shown") else None
+    by_org = by_org.set_index("org") if by_org is not None else None
+
+    other = _("other organizations ({n})").format(n=grouped)
+    cards = [_card(org, periods, wide, slices, ties, events, roles, by_org, other)
+             for org in has_card]
+    _stand_out(cards, prev)
+    lo, hi = survey.get("scale", (1, 5)) if survey else (1, 5)
+    return {"cards": cards, "grouped": grouped, "other": other, "current": cur,
+            "previous": prev, "min_group_size": min_group_size, "page": PAGE,
+            "period_text": (" " + _("and") + " ").join(periods),
+            "scale": (f"{lo:g}", f"{hi:g}")}
+
+
+def _card(org: str, periods: list[str], wide: pd.DataFrame, slices: Mapping[str, Any],
+          ties: Mapping[str, Any], events: pd.Series, roles: pd.DataFrame | None,
+          by_org: pd.DataFrame | None, other: str) -> dict[str, Any]:
+    cur = periods[-1]
+    prev = periods[0] if len(periods) > 1 else None
+
+    def val(col: str, p: str | None) -> Any:
+        return wide.at[org, (col, p)] if p is not None and (col, p) in wide.columns else np.nan
+
+    attended = {}
+    for p in periods:
+        m = slices[p].members
+        ids = m.loc[m["org"].astype("object") == org, "member_id"]
+        ids = ids[ids.isin(slices[p].members_current())]
+        attended[p] = _attendance(slices[p], pd.Index(ids))
+    rows = []
+    for label, col, unit in ((_("Members on the roster"), "members_current", ""),
+                             (_("Active members"), "members_active", ""),
+                             (_("Share of its members active"), "share_active", "share"),
+                             (_("Interactions of its members"), "interactions", "")):
+        rows.append({"label": label, "previous": cell(val(col, prev), unit),
+                     "current": cell(val(col, cur), unit),
+                     "change": _change(val(col, cur), val(col, prev), unit)})
+    for label, i in ((_("Meetings its members attended"), 0),
+                     (_("Attendances of its members (member and meeting)"), 1)):
+        a_prev = attended[prev][i] if prev is not None else np.nan
+        rows.append({"label": label, "previous": cell(a_prev), "current": cell(attended[cur][i]),
+                     "change": _change(attended[cur][i], a_prev)})
+    n_events = events.get(cur, np.nan)
+    # ties with the other organizations (the current period)
+    t_all, t_direct = ties[cur]["all"], ties[cur]["direct"]
+    partners = t_all["pairs"].get(org, {})
+    direct = t_direct["pairs"].get(org, {})
+    inside = int(t_all["inside"].get(org, 0))
+    across = int(sum(partners.values()))
+    prev_across = (int(sum(ties[prev]["all"]["pairs"].get(org, {}).values()))
+                   if prev is not None else None)
+    share_across = across / (across + inside) if across + inside else np.nan
+    order = sorted(partners, key=lambda o: (o == OTHER["org"], -partners[o], o))
+    partner_rows = [{"org": other if o == OTHER["org"] else o,
+                     "ties": cell(partners[o]), "direct": cell(direct.get(o, 0)),
+                     "slug": "" if o == OTHER["org"] else slug(o)} for o in order]
+    card: dict[str, Any] = {
+        "name": org, "slug": slug(org), "rows": rows, "partners": partner_rows,
+        "ties_sentence": _(
+            "In {period} its members had {ties} ties with members of other organizations "
+            "({direct} of them direct) and {inside} ties among themselves: {share} of their "
+            "ties reach other organizations.").format(
+                period=cur, ties=number(across), direct=number(sum(direct.values())),
+                inside=number(inside), share=percent(share_across)),
+        "events_sentence": (_("The network held {n} meetings in {period}.").format(
+            n=number(n_events), period=cur) if pd.notna(n_events) else ""),
+        # what the sentences of "where it stands out" compare
+        "_m": {"share_across": share_across,
+               "active_change": (val("members_active", cur) - val("members_active", prev))
+               if prev is not None else np.nan,
+               "per_member": val("interactions", cur) / val("members_active", cur)
+               if val("members_active", cur) else np.nan,
+               "across_change": across - prev_across if prev_across is not None else np.nan},
+    }
+    card["ties_before"] = "" if prev_across is None else _(
+        "In {period}: {ties} ties with other organizations.").format(
+            period=prev, ties=number(prev_across))
+    card["survey"] = None
+    if by_org is not None and org in by_org.index:
+        r = by_org.loc[org]
+        card["survey"] = {"trust": decimal(r["trust"]), "value": decimal(r["value"]),
+                          "raters": number(r["n_raters"]),
+                          "shown": bool(pd.notna(r["trust"]))}
+        card["_m"].update(trust=float(r["trust"]), value=float(r["value"]))
+    if roles is not None and org in roles.index:
+        r = roles.loc[org]
+        if "share_core" in roles.columns:
+            card["_m"]["core"] = float(r["share_core"])
+        if "brokerage" in roles.columns and r["members"]:
+            card["_m"]["brokerage"] = float(r["brokerage"]) / float(r["members"])
+    return card
+
+
+#: (measure, the sentence when the organization is highest, when lowest); a change is
+#: said only in its direction (a gain when positive, a loss when negative)
+_STANDS_OUT = (
+    ("share_across", N_("Highest share of ties reaching other organizations: {v}."),
+     N_("Lowest share of ties reaching other organizations: {v}.")),
+    ("per_member", N_("Most interactions per active member: {v}."),
+     N_("Lowest participation: {v} interactions per active member.")),
+    ("active_change", N_("Largest gain in active members since {prev}: {v}."),
+     N_("Largest loss of active members since {prev}: {v}.")),
+    ("core", N_("Largest share of its members in the network's core: {v}."),
+     N_("Smallest share of its members in the network's core: {v}.")),
+    ("brokerage", N_("Its members bridge between others the most: {v} brokerage roles per "
+                     "active member."),
+     N_("Its members bridge between others the least: {v} brokerage roles per active "
+        "member.")),
+    ("trust", N_("Highest trust received in the member survey: {v}."),
+     N_("Lowest trust received in the member survey: {v}.")),
+    ("value", N_("Highest value received in the member survey: {v}."),
+     N_("Lowest value received in the member survey: {v}.")),
+)
+
+
+def _shown(measure: str, v: float) -> str:
+    if measure in ("share_across", "core"):
+        return percent(v)
+    if measure == "active_change":
+        return decimal(v, 0, sign=True)
+    if measure == "brokerage":
+        return decimal(v, 0)
+    if measure == "per_member":
+        return decimal(v, 1)
+    return decimal(v)
+
+
+def _stand_out(cards: list[dict[str, Any]], prev: str | None) -> None:
+    """Add ``stands_out``: plain sentences where a card is the highest or the lowest of the
+    organizations with a card (only a single highest or lowest, of at least three cards);
+    and remove the numbers compared (``_m``)."""
+    for c in cards:
+        c["stands_out"] = []
+    if len(cards) >= 3:
+        for measure, high, low in _STANDS_OUT:
+            vals = pd.Series({i: c["_m"].get(measure, np.nan) for i, c in enumerate(cards)},
+                             dtype="float64").dropna()
+            if len(vals) < 3 or vals.max() == vals.min():
+                continue
+            for text, best in ((high, vals.max()), (low, vals.min())):
+                who = vals.index[vals == best]
+                if len(who) != 1 or (measure == "active_change" and (
+                        (text is high and best <= 0) or (text is low and best >= 0))):
+                    continue
+                cards[int(who[0])]["stands_out"].append(
+                    _(text).format(v=_shown(measure, best), prev=prev))
+    for c in cards:
+        c.pop("_m", None)
