@@ -33,6 +33,7 @@ from .evaluation_steps import (
     input_hashes,
     mixing_table,
     participation_breakdown,
+    scores_with_intervals,
     tie_changes,
     uncertainty,
 )
@@ -572,10 +573,9 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         no change is then called real (``tested`` is False everywhere) and the highlights
         say "no interval". About a second for 200 on the 150-member sample.
     grid_bootstrap : int, optional
-        Resamples for the Grid's element scores, each of which rescores every indicator
-        (about half a second a resample and period on the sample). Default:
-        ``min(bootstrap, 50)`` (:data:`~peernet.evaluation_steps.GRID_BOOTSTRAP`); 0 leaves
-        the Grid without intervals.
+        Resamples for the Grid's element scores (each rescores every indicator: 0.5 s a
+        resample and period on the sample); default ``min(bootstrap, 50)`` (``GRID_BOOTSTRAP``),
+        0 none. ``scores[p].intervals`` holds them (shown by the GridScore in Jupyter).
     seed : int, default 0
         Seed of the bootstrap (recorded in ``meta``).
     start_month : int, default 7
@@ -682,11 +682,11 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         "name": root.name,
         "participation_by": step,
     }
-    return Evaluation(net=root, periods=tuple(labels), slices=slices, scores=scores,
-                      network=network, annual=annual,
-                      participation=detail, members=pd.concat(members, ignore_index=True),
-                      groups=groups, followup=pd.concat(followup, ignore_index=True),
-                      ties=ties, meta=meta, intervals=iv, differences=diffs, mixing=mixing)
+    return Evaluation(net=root, periods=tuple(labels), slices=slices,
+                      scores=scores_with_intervals(scores, iv), network=network,
+                      annual=annual, participation=detail, groups=groups, ties=ties, meta=meta,
+                      members=pd.concat(members, ignore_index=True), intervals=iv, mixing=mixing,
+                      followup=pd.concat(followup, ignore_index=True), differences=diffs)
 
 
 # ---------------------------------------------------------------------- helpers

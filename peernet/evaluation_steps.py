@@ -4,6 +4,7 @@ intervals, tie change between periods, input hashes."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -248,6 +249,19 @@ def input_hashes(inputs: str | Path | Sequence[str | Path] | None) -> list[dict[
 INTERVAL_COLUMNS = ["period", "section", "metric", "low", "high"]
 DIFFERENCE_COLUMNS = ["previous_period", "current_period", "section", "metric", "change",
                       "low", "high", "real", "tested", "detectable"]
+
+
+def scores_with_intervals(scores: Mapping[str, Any], intervals: pd.DataFrame
+                          ) -> dict[str, Any]:
+    """Each period's GridScore with its elements' bootstrap intervals (``intervals`` rows of
+    section ``grid``: ``GridScore.intervals``, shown in Jupyter); unchanged without any."""
+    grid = intervals[intervals["section"] == "grid"] if len(intervals) else intervals
+    if not len(grid):
+        return dict(scores)
+    return {p: dataclasses.replace(g, intervals=grid.loc[
+        grid["period"] == p, ["metric", "low", "high"]].rename(
+            columns={"metric": "element"}).reset_index(drop=True))
+        for p, g in scores.items()}
 
 
 def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: Any = None,

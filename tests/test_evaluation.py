@@ -354,6 +354,15 @@ def test_the_bootstrap_only_removes_noise_from_the_highlights(riverbend):
     assert scored[["low", "high"]].notna().all().all()
     assert ((scored["low"] <= scored["score"] + 1e-9) & (scored["score"] <= scored["high"] + 1e-9)
             ).all()
+    # each period's GridScore carries them, and shows them in Jupyter
+    g = some.scores["2025"]
+    cur = lay[lay["period"] == "2025"].set_index("element")
+    iv = g.intervals.set_index("element").loc[cur.index]
+    assert np.allclose(iv["low"], cur["low"], equal_nan=True)
+    assert np.allclose(iv["high"], cur["high"], equal_nan=True)
+    e = cur[cur["score"].notna()].iloc[0]
+    assert f"{e['low']:.0f}–{e['high']:.0f}" in g._repr_html_()
+    assert none.scores["2025"].intervals is None
 
 
 def test_mixing_against_chance_is_on_the_evaluation(riverbend):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,11 @@ INDICATOR_COLUMNS = ["layer", "element", "indicator", "value", "unit", "score", 
                      "weight", "has_data", "note", "direction", "thresholds", "anchor_scores",
                      "function", "rationale"]
 _TITLES = {e: e.replace("_", " ") for e in ELEMENTS}
+
+#: How a GridScore draws its chart in Jupyter (an inline ``<svg>``): registered by
+#: :mod:`peernet.plot.charts` (the Grid's chart), as the Evaluation's first page is by the
+#: report; the score does not import the plotting code.
+CHART: Callable[[GridScore], str] | None = None
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -66,6 +71,10 @@ class GridScore:
         The rubric's minimum coverage.
     rubric_source : str
         Which rubric file was used.
+    intervals : DataFrame or None
+        ``element, low, high``: the bootstrap interval of each element score, set by
+        :func:`peernet.evaluate` (``bootstrap`` > 0; NaN where not resampled); None for a
+        score computed alone (:func:`score`).
     """
 
     layers: pd.DataFrame
@@ -77,6 +86,7 @@ class GridScore:
     name: str
     min_coverage: float
     rubric_source: str = "default"
+    intervals: pd.DataFrame | None = None
 
     # ---------------------------------------------------------------- views
     def element(self, element: str) -> pd.Series:
@@ -173,19 +183,35 @@ class GridScore:
                 f"elements scored={scored}/{len(self.layers)} coverage={self.coverage:.2f}>")
 
     def _repr_html_(self) -> str:
+        """In Jupyter: the Grid's chart (inline SVG, :data:`CHART`) and a table of the
+        elements with their score, band, coverage and interval (all escaped)."""
         esc = html.escape
+        iv = (self.intervals.set_index("element") if self.intervals is not None
+              and len(self.intervals) else None)
         rows = []
         for r in self.layers.itertuples():
             s = "" if math.isnan(r.score) else f"{r.score:.0f}"
-            rows.append(f"<tr><td>{esc(str(r.layer))}</td><td>{esc(str(r.element))}</td>"
-                        f"<td style='text-align:right'>{esc(s)}</td><td>{esc(str(r.band))}"
-                        f"</td><td style='text-align:right'>{r.coverage:.0%}</td>"
+            interval = "–"
+            if iv is not None and r.element in iv.index:
+                lo, hi = iv.at[r.element, "low"], iv.at[r.element, "high"]
+                if pd.notna(lo) and pd.notna(hi):
+                    interval = f"{lo:.0f}–{hi:.0f}"
+            rows.append(f"<tr><td>{esc(_TITLES.get(r.element, str(r.element)).capitalize())}"
+                        f"</td><td>{esc(str(r.layer))}</td>"
+                        f"<td style='text-align:right'>{esc(s)}</td>"
+                        f"<td style='text-align:right'>{esc(interval)}</td>"
+                        f"<td>{esc(str(r.band))}</td>"
+                        f"<td style='text-align:right'>{r.coverage:.0%}</td>"
                         f"<td>{esc(str(r.reason))}</td></tr>")
-        return (f"<b>Community Change Grid: {esc(self.name)}, {esc(self.period)}</b> "
-                f"(rubric {esc(self.rubric_version)}, coverage {self.coverage:.0%})"
-                f"<table><tr><th>layer</th><th>element</th><th>score</th><th>band</th>"
-                f"<th>coverage</th><th>reason</th></tr>{''.join(rows)}</table>"
-                f"<p>{esc(self.summary())}</p>")
+        note = ("" if iv is not None else "<br><small>No intervals: a score computed alone; "
+                "<code>pn.evaluate(net, bootstrap=200)</code> gives each element's.</small>")
+        chart = CHART(self) if CHART is not None else ""
+        return (f"<div class='peernet-grid'><b>Community Change Grid: {esc(self.name)}, "
+                f"{esc(self.period)}</b> (rubric {esc(self.rubric_version)}, coverage "
+                f"{self.coverage:.0%}){note}<div style='max-width:520px'>{chart}</div>"
+                f"<table><tr><th>element</th><th>layer</th><th>score</th>"
+                f"<th>interval (95%)</th><th>band</th><th>coverage</th><th>reason</th></tr>"
+                f"{''.join(rows)}</table><p>{esc(self.summary())}</p></div>")
 
 
 def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric | None = None,

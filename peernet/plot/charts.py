@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..grid.score import GridScore
     from ..network import PeerNetwork
 
-__all__ = ["participation", "grid", "trend", "roles", "save", "evaluation_figure",
+__all__ = ["participation", "grid", "grid_svg", "trend", "roles", "save", "evaluation_figure",
            "GRID_LAYERS", "TREND_METRICS"]
 
 #: Grid layers bottom up, with their elements left to right (Backer & Kern 2010).
@@ -153,6 +153,23 @@ def _finite_max(values: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------ grid
+def grid_svg(score: GridScore, *, width: float = 5.2) -> str:
+    """The Grid chart of ``score`` as an inline ``<svg>`` element (text kept as text, a few
+    tens of kilobytes): what a :class:`~peernet.grid.GridScore` shows in Jupyter."""
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, width * 0.62), layout="constrained")  # not in pyplot's list
+    grid(score, ax=fig.subplots())
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "peernet"}):
+        fig.savefig(buf, format="svg")
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
 def _grid_frames(obj: Any, period: str | None) -> tuple[pd.DataFrame, pd.DataFrame | None,
                                                       str, str | None]:
     """(current layers, previous layers or None, current label, previous label)."""
@@ -637,3 +654,16 @@ def evaluation_figure(ev: Evaluation, *, period: str | None = None) -> Any:
     if metrics:
         trend(ev, metrics=metrics, ax=fig.add_subplot(gs[1, 1]))
     return fig
+
+
+def _register() -> None:
+    import sys
+
+    from ..grid.score import GridScore
+
+    # GridScore._repr_html_ draws its chart (``peernet.grid.score`` is shadowed by the
+    # function ``score`` in ``peernet.grid``: the module is looked up by name)
+    sys.modules[GridScore.__module__].CHART = grid_svg  # type: ignore[attr-defined]
+
+
+_register()

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import peernet as pn
@@ -276,8 +277,33 @@ def test_repr_html_escapes_names(hand_net):
     g = pn.score(hand_net.replace(name="<b>net</b>").period("2025"))
     html = g._repr_html_()
     assert "&lt;b&gt;net&lt;/b&gt;" in html and "<b>net</b>" not in html
-    assert "<table>" in html and "trust" in html
+    assert "<table>" in html and "Trust" in html
     assert "GridScore 'hand'" in repr(pn.score(hand_net.period("2025")))
+
+
+def test_repr_html_chart_and_table(hand25):
+    """In Jupyter a GridScore shows its chart (inline SVG, text as text, small) and a
+    table of its elements with score, interval, band and coverage."""
+    import dataclasses
+    import re
+
+    page = hand25._repr_html_()
+    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    assert 'id="grid-trust"' in svg and len(svg) < 120_000
+    assert "<text" in svg                    # svg.fonttype none: labels are text, not paths
+    heads = re.findall(r"<th>([^<]+)</th>", page)
+    assert heads == ["element", "layer", "score", "interval (95%)", "band", "coverage",
+                     "reason"]
+    assert "No intervals" in page
+    row = hand25.layers.set_index("element").loc["trust"]
+    assert f"<td>Trust</td><td>{row['layer']}</td>" in page
+    with_iv = dataclasses.replace(hand25, intervals=pd.DataFrame(
+        {"element": ["trust"], "low": [61.2], "high": [79.6]}))
+    page = with_iv._repr_html_()
+    assert "61–80" in page and "No intervals" not in page
+    import matplotlib.pyplot as plt
+
+    assert plt.get_fignums() == []           # drawn off pyplot: no figure left to show
 
 
 def test_score_rejects_non_networks():
