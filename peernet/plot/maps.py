@@ -465,12 +465,44 @@ def map_years(net: PeerNetwork, periods: Sequence[str | PeerNetwork], *, color_b
     return fig
 
 
+def _small_orgs_together(G: nx.Graph, min_group_size: int) -> nx.Graph:
+    """An organization graph with the nodes of fewer than ``min_group_size`` ``members`` as
+    one node, "other small organizations" (members, tie weights and counts summed)."""
+    from ..report.protect import OTHER
+
+    small = {n for n, d in G.nodes(data=True) if float(d.get("members", 0) or 0)
+             < min_group_size}
+    if not small:
+        return G
+    other = OTHER["org"]
+    H = nx.Graph(**G.graph)
+    for n, d in G.nodes(data=True):
+        if n not in small:
+            H.add_node(n, **d)
+    H.add_node(other, members=sum(int(G.nodes[n].get("members", 0) or 0) for n in small))
+    for u, v, d in G.edges(data=True):
+        a, b = (other if u in small else u), (other if v in small else v)
+        if a == b:
+            continue
+        e = H.get_edge_data(a, b)
+        if e is None:
+            H.add_edge(a, b, **{k: d[k] for k in ("weight", "count", "ties") if k in d})
+        else:
+            for k in ("weight", "count", "ties"):
+                if k in d:
+                    e[k] = e.get(k, 0) + d[k]
+    return H
+
+
 def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector",
             labels: bool | int = True, layout: Mapping | None = None, seed: int = 0,
             min_weight: float | None = None, palette: Mapping[str, str] | None = None,
             legend: bool = True, title: str | None | bool = None, ax: Any = None,
-            **kwargs: Any) -> Any:
+            min_group_size: int | None = 5, **kwargs: Any) -> Any:
     """Map of the organizations: node area by active members, tie width by tie strength.
+
+    Organizations of fewer than ``min_group_size`` members are drawn as one, "other small
+    organizations", and never named (the report's small-group rule, docs/privacy.md).
 
     Parameters
     ----------
@@ -493,6 +525,13 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         Draw only ties at least this strong (the rest are counted in the title).
     palette, legend, title, ax
         As in :func:`network_map`.
+    min_group_size : int or None, default 5
+        Organizations of fewer members are drawn together as one node, "other small
+        organizations" (:func:`peernet.report.protect.small_groups_together`): members on the
+        roster during the period for a PeerNetwork, the ``members`` node attribute for a
+        graph. The default follows :func:`peernet.report`'s ``min_group_size``; ``None``
+        (or 0) draws and names every organization, like the report's ``pseudonymize=False``:
+        for people entitled to see small groups only.
     **kwargs
         Passed to the node ``scatter``.
 
@@ -507,6 +546,12 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> ax = pn.plot.org_map(pn.load_sample("riverbend").period("2025"), ax=ax)
+    >>> nodes = next(c for c in ax.collections if c.get_gid() == "peernet-nodes")
+    >>> len(nodes.get_offsets())   # 13 organizations of 5 members or more, and the others
+    14
+    >>> ax.clear()
+    >>> ax = pn.plot.org_map(pn.load_sample("riverbend").period("2025"), ax=ax,
+    ...                      min_group_size=None)   # every organization, named
     >>> len(next(c for c in ax.collections if c.get_gid() == "peernet-nodes").get_offsets())
     25
     >>> plt.close(fig)
@@ -514,7 +559,15 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
+    if min_group_size is not None and (isinstance(min_group_size, bool) or not isinstance(
+            min_group_size, (int, np.integer)) or min_group_size < 0):
+        raise ValueError(f"min_group_size must be a number of members >= 0 or None; got "
+                         f"{min_group_size!r}")
     if isinstance(net_or_G, PeerNetwork):
+        from ..report.protect import small_groups_together
+
+        if min_group_size:   # the one small-group policy: small organizations as one
+            net_or_G = small_groups_together(net_or_G, [net_or_G], int(min_group_size))
         # the organization ties as arrays, as org_graph aggregates them, without building
         # the networkx graph (988,000 ties at 100,000 members)
         o = org_ties(net_or_G)
@@ -524,7 +577,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         node_attr = {"sector": o.sector, "members": o.members}
         gname, gperiod = getattr(net_or_G, "name", "network"), net_or_G.label
     elif isinstance(net_or_G, nx.Graph):
-        G = net_or_G
+        G = _small_orgs_together(net_or_G, min_group_size) if min_group_size else net_or_G
         names, eu, ev, ew = _edge_arrays(G)
         nodes = names.tolist()
         members = np.array([float(G.nodes[n].get("members", 1) or 0) for n in nodes])

@@ -39,7 +39,8 @@ __all__ = ["protected", "survey_protected", "small_names", "hidden_names", "show
            "OTHER", "GROUPED", "NOUN", "MAX_NAME_LENGTH", "SURVEY_MEANS", "small_in_periods",
            "small_groups_together"]
 
-#: The columns whose small groups are shown together, and what they are shown as.
+#: The columns whose small groups are shown together, and what they are shown as (the
+#: report, and :func:`peernet.plot.org_map` drawn directly).
 OTHER = {"org": "other small organizations", "sector": "other small sectors",
          "region": "other small regions", "language": "other small languages"}
 GROUPED = tuple(OTHER)
@@ -176,7 +177,8 @@ def small_groups_together(s: PeerNetwork, periods: Iterable[PeerNetwork],
     """The slice ``s`` (its roster too) with every organization of fewer than
     ``min_group_size`` members on the roster during one of ``periods`` as one, "other small
     organizations": the report's breakdowns suppress them and its last scrub replaces their
-    names (:func:`small_names`), so a figure or a survey table groups them too."""
+    names (:func:`small_names`), so a figure or a survey table groups them too
+    (:func:`peernet.plot.org_map` by default)."""
     root = s.root
     m = root.members
     if "org" not in m.columns:

@@ -306,7 +306,7 @@ def test_org_map_nodes_ties_and_strength_legend(riverbend):
     y25 = riverbend.period("2025")
     orgs = pn.org_graph(y25)
     fig, ax = plt.subplots()
-    pn.plot.org_map(y25, ax=ax)
+    pn.plot.org_map(y25, ax=ax, min_group_size=None)   # every organization (opt-out)
     assert len(collection(ax, "peernet-nodes").get_offsets()) == orgs.number_of_nodes() == 25
     lines = collection(ax, "peernet-edges")
     assert len(lines.get_segments()) == orgs.number_of_edges()
@@ -317,7 +317,7 @@ def test_org_map_nodes_ties_and_strength_legend(riverbend):
     assert legend_labels(ax, "peernet-colors") == sectors
     assert len([t for t in ax.texts if t.get_gid() == "peernet-label"]) == 25
     fig, ax = plt.subplots()
-    pn.plot.org_map(orgs, ax=ax, min_weight=50)
+    pn.plot.org_map(orgs, ax=ax, min_weight=50, min_group_size=None)
     strong = sum(w >= 50 for _, _, w in orgs.edges(data="weight"))
     assert len(collection(ax, "peernet-edges").get_segments()) == strong
 
@@ -490,12 +490,12 @@ def test_a_crowded_org_map_names_only_the_largest_organizations():
     G.add_weighted_edges_from((f"org{i:02d}", f"org{(i + 1) % 60:02d}", 1.0)
                               for i in range(60))
     fig, ax = plt.subplots()
-    pn.plot.org_map(G, ax=ax)
+    pn.plot.org_map(G, ax=ax, min_group_size=None)
     named = sorted(t.get_text() for t in ax.texts if t.get_gid() == "peernet-label")
     assert named == [f"org{i:02d}" for i in range(20, 60)]  # the 40 with most members
     assert ax.get_title(loc="left").endswith("60 orgs, 60 ties\n(largest 40 named)")
     fig, ax = plt.subplots()
-    pn.plot.org_map(G, ax=ax, labels=3)
+    pn.plot.org_map(G, ax=ax, labels=3, min_group_size=None)
     assert sorted(t.get_text() for t in ax.texts) == ["org57", "org58", "org59"]
     with pytest.raises(ValueError, match="labels must be True, False or a number"):
         pn.plot.org_map(G, labels="all")
@@ -508,7 +508,7 @@ def test_org_map_above_max_ties_draws_the_strongest(riverbend, monkeypatch):
     orgs = pn.org_graph(riverbend.period("2025"))
     monkeypatch.setattr(maps, "MAX_TIES", 30)
     fig, ax = plt.subplots()
-    pn.plot.org_map(orgs, ax=ax)
+    pn.plot.org_map(orgs, ax=ax, min_group_size=None)
     drawn = len(collection(ax, "peernet-edges").get_segments())
     assert 30 <= drawn < orgs.number_of_edges() == 240
     # the 30 strongest ties are among those drawn (width 0.25 + 2 sqrt(w / w_max))
@@ -625,7 +625,7 @@ def test_map_years_draws_direct_or_coattendance_ties(riverbend, river_layout):
 def test_org_map_labels_do_not_overlap(riverbend):
     """Issue 19: the organization map's labels overlapped once the legends were added (the
     axes shrank after the labels were placed)."""
-    ax = pn.plot.org_map(riverbend.period("2025"))
+    ax = pn.plot.org_map(riverbend.period("2025"), min_group_size=None)  # 25 names
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -692,3 +692,35 @@ def test_kamada_kawai_keeps_components_apart():
     pos = kamada_kawai(G, nx.spring_layout(G, seed=0))
     xy = np.array([pos[v] for v in G])
     assert np.isfinite(xy).all() and len(np.unique(xy.round(6), axis=0)) == len(G)
+
+
+def test_org_map_groups_small_organizations_by_default(riverbend, tmp_path):
+    """Issue 19, privacy: drawn directly, the organization map follows the report's one
+    small-group policy: organizations of fewer than 5 members on the roster are one node,
+    "other small organizations", and are not named, in the figure or its SVG."""
+    y25 = riverbend.period("2025")
+    m = riverbend.members.drop_duplicates("member_id")
+    start, end = pd.Timestamp("2025-01-01", tz=y25.tz), pd.Timestamp("2026-01-01", tz=y25.tz)
+    roster = m[(m["joined"].isna() | (m["joined"] < end)) & (m["left"].isna()
+                                                              | (m["left"] >= start))]
+    counts = roster["org"].value_counts()
+    small = set(counts[counts < 5].index)
+    assert len(small) == 12 and len(counts) == 25
+    fig, ax = plt.subplots(figsize=(8, 6))
+    pn.plot.org_map(y25, ax=ax)
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 25 - 12 + 1
+    named = {t.get_text().replace("\n", " ") for t in ax.texts
+             if t.get_gid() == "peernet-label"}
+    assert "other small organizations" in named
+    pn.plot.save(fig, tmp_path / "orgs", formats=["svg"])
+    svg = (tmp_path / "orgs.svg").read_text(encoding="utf-8")
+    for org in small:
+        assert org not in svg and org not in named, org
+    # a graph is grouped by its nodes' members (active members), the same way
+    G = pn.org_graph(y25)
+    fig, ax = plt.subplots()
+    pn.plot.org_map(G, ax=ax)
+    few = {n for n, k in G.nodes(data="members") if k < 5}
+    assert len(collection(ax, "peernet-nodes").get_offsets()) == 25 - len(few) + 1
+    with pytest.raises(ValueError, match="min_group_size must be a number of members"):
+        pn.plot.org_map(y25, min_group_size=-1)
