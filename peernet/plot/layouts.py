@@ -293,7 +293,7 @@ def kamada_kawai(G: nx.Graph, pos: Mapping[Any, Any], *, tol: float = 1e-5,
     sep = separation(x)
     last = float((w * (sep - d) ** 2).sum()) / 2   # the diagonal adds 0
     for _ in range(max_iter):
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):   # the diagonal: 0 / 0
             b = np.where(sep > 0, -wd / sep, 0.0)
         np.fill_diagonal(b, -b.sum(axis=1))
         x = vinv @ (b @ x)
