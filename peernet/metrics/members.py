@@ -75,8 +75,8 @@ def _brokerage_counts(a: sp.csr_array, g: np.ndarray) -> np.ndarray:
     from ._kernels import blocks, closed_brokerage_csr
 
     deg_in, deg_out = cols(a), rows(a)
-    closed = blocks(closed_brokerage_csr, (a.indptr.astype(np.int64),
-                                           a.indices.astype(np.int64), gi, n),
+    closed = blocks(closed_brokerage_csr, (a.indptr.astype(np.int64, copy=False),
+                                           a.indices.astype(np.int64, copy=False), gi, n),
                     work=float(deg_in @ deg_out))
     return np.column_stack([coord, gate, rep, cons, liaison]) - closed
 
