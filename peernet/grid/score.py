@@ -39,6 +39,7 @@ _TITLES = {e: e.replace("_", " ") for e in ELEMENTS}
 #: :mod:`peernet.plot.charts` (the Grid's chart), as the Evaluation's first page is by the
 #: report; the score does not import the plotting code.
 CHART: Callable[[GridScore], str] | None = None
+_RIGHT = "style='text-align:right;padding:0 .6em'"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -197,18 +198,17 @@ class GridScore:
                 if pd.notna(lo) and pd.notna(hi):
                     interval = f"{lo:.0f}–{hi:.0f}"
             rows.append(f"<tr><td>{esc(_TITLES.get(r.element, str(r.element)).capitalize())}"
-                        f"</td><td>{esc(str(r.layer))}</td>"
-                        f"<td style='text-align:right'>{esc(s)}</td>"
-                        f"<td style='text-align:right'>{esc(interval)}</td>"
-                        f"<td>{esc(str(r.band))}</td>"
-                        f"<td style='text-align:right'>{r.coverage:.0%}</td>"
+                        f"</td><td>{esc(str(r.layer).replace('_', ' '))}</td>"
+                        f"<td {_RIGHT}>{esc(s)}</td><td {_RIGHT}>{esc(interval)}</td>"
+                        f"<td>{esc(str(r.band))}</td><td {_RIGHT}>{r.coverage:.0%}</td>"
                         f"<td>{esc(str(r.reason))}</td></tr>")
-        note = ("" if iv is not None else "<br><small>No intervals: a score computed alone; "
-                "<code>pn.evaluate(net, bootstrap=200)</code> gives each element's.</small>")
+        note = ("" if iv is not None else "<br><small>No intervals: scored without a "
+                "bootstrap; <code>pn.evaluate(net, bootstrap=200)</code> gives each "
+                "element's.</small>")
         chart = CHART(self) if CHART is not None else ""
         return (f"<div class='peernet-grid'><b>Community Change Grid: {esc(self.name)}, "
                 f"{esc(self.period)}</b> (rubric {esc(self.rubric_version)}, coverage "
-                f"{self.coverage:.0%}){note}<div style='max-width:520px'>{chart}</div>"
+                f"{self.coverage:.0%}){note}<div style='max-width:480px'>{chart}</div>"
                 f"<table><tr><th>element</th><th>layer</th><th>score</th>"
                 f"<th>interval (95%)</th><th>band</th><th>coverage</th><th>reason</th></tr>"
                 f"{''.join(rows)}</table><p>{esc(self.summary())}</p></div>")

@@ -153,21 +153,26 @@ def _finite_max(values: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------ grid
-def grid_svg(score: GridScore, *, width: float = 5.2) -> str:
+def grid_svg(score: GridScore) -> str:
     """The Grid chart of ``score`` as an inline ``<svg>`` element (text kept as text, a few
-    tens of kilobytes): what a :class:`~peernet.grid.GridScore` shows in Jupyter."""
+    tens of kilobytes; drawn at the report's size and scaled to its container's width):
+    what a :class:`~peernet.grid.GridScore` shows in Jupyter."""
     import io
+    import re
 
     import matplotlib
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, width * 0.62), layout="constrained")  # not in pyplot's list
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")  # not in pyplot's list
     grid(score, ax=fig.subplots())
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "peernet"}):
         fig.savefig(buf, format="svg")
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    text = text[text.index("<svg"):]
+    # the viewBox keeps the drawing; the width follows the notebook's column
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', text,
+                  count=1)
 
 
 def _grid_frames(obj: Any, period: str | None) -> tuple[pd.DataFrame, pd.DataFrame | None,

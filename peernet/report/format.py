@@ -17,6 +17,7 @@ significant decimals, missing as "–") and ``prose`` (sentences: rounder number
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -24,8 +25,8 @@ import pandas as pd
 
 from .i18n import _, current_language, format_number, format_percent
 
-__all__ = ["number", "cell", "change", "card_change", "is_share", "pretty", "decimal",
-           "percent"]
+__all__ = ["number", "cell", "change", "card_change", "is_share", "pretty", "words",
+           "decimal", "percent"]
 
 Style = Literal["table", "prose"]
 
@@ -150,7 +151,21 @@ def card_change(delta: float, unit: str) -> str:
     return f"{sign}{_fixed(abs(delta), 2)}"
 
 
-def pretty(name: Any) -> str:
+def pretty(name: Any, *, capital: bool = True) -> str:
     """A snake_case or kebab-case name in words, capitalised (``problem_solving`` ->
-    ``Problem solving``)."""
-    return str(name).replace("_", " ").replace("-", " ").strip().capitalize()
+    ``Problem solving``; ``capital=False``: ``problem solving``)."""
+    text = str(name).replace("_", " ").replace("-", " ").strip()
+    return text.capitalize() if capital else text
+
+
+_KEY = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+def words(text: Any) -> str:
+    """``text`` with every snake_case key in it written in words, through :func:`pretty`:
+    a value or a note shown on a page (``social_services``, ``families_referred: 318``).
+
+    >>> words("families_referred_across_agencies: 318, target 300")
+    'families referred across agencies: 318, target 300'
+    """
+    return _KEY.sub(lambda m: pretty(m.group(0), capital=False), str(text))

@@ -25,9 +25,9 @@ from .csvsafe import safe_csv
 from .figures import figures_of, map_color_by, survey_figure
 from .findings import glossary
 from .first_page import first_page
-from .format import card_change, cell, number, pretty
+from .format import card_change, cell, number, pretty, words
 from .i18n import N_, _, check_language, current_language, format_date, use_language
-from .narrative import indicator_labels, indicator_name, sentence
+from .narrative import csv_label, indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
 
 __all__ = ["report", "safe_csv"]
@@ -228,6 +228,7 @@ def _render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(_=_)
+    env.filters["csv_label"] = csv_label
     return env.get_template(template).render(**ctx)
 
 
@@ -236,8 +237,16 @@ class _T(dict):
     """A table for the template: columns (title, num), rows of cells (text, cls), csv."""
 
 
-def _cell(value: Any, col: str, unit: str | None = None) -> dict[str, str]:
-    return {"text": _text(value, col, unit), "cls": ""}
+#: Columns holding file names: shown as file names (``<code>``), not in words.
+_FILE_COLUMNS = ("file",)
+
+def _cell(value: Any, col: str, unit: str | None = None) -> dict[str, Any]:
+    text = _text(value, col, unit)
+    if col in _FILE_COLUMNS:
+        return {"text": text, "cls": "", "code": True}
+    # a value read from the data (a sector ``social_services``) or a note naming a key
+    # (an outcome ``median_days_referral_to_service``) is shown in words (issue 19)
+    return {"text": words(text) if isinstance(value, str) else text, "cls": "", "code": False}
 
 
 def _text(value: Any, col: str = "", unit: str | None = None) -> str:
@@ -270,6 +279,7 @@ def _table(df: pd.DataFrame | None, *, csv: str | None = None, folder: Path | No
     page_df = df.drop(columns=["metric"]) if {"metric", "label"} <= set(df.columns) else df
     cols = list(page_df.columns)
     shown = page_df if limit is None else page_df.head(limit)
+    titles.setdefault("label", _("measure"))  # the words of a "metric" key
     columns = [{"title": titles.get(c, str(c).replace("_", " ")), "num": _num(page_df[c])}
                for c in cols]
     rows = []
@@ -290,6 +300,7 @@ def _table(df: pd.DataFrame | None, *, csv: str | None = None, folder: Path | No
 def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
             min_group_size: int) -> tuple[dict[str, _T], pd.DataFrame]:
     from ..privacy import suppress_small
+    from .protect import roles_together
 
     cur, prev = ev.current, ev.previous
     t: dict[str, _T] = {}
@@ -384,7 +395,8 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     # roles
     for by, key in (("org", "roles_org"), ("sector", "roles_sector")):
         if by in ev.net.members.columns and len(ev.members):
-            roles, r_gone = suppress_small(ev.roles(by), count_column="members",
+            roles, r_gone = suppress_small(roles_together(ev, by, min_group_size),
+                                           count_column="members",
                                            min_group_size=min_group_size, by=[by])
             gone.append(r_gone.rename(columns={by: "name"}).assign(by=by, period=cur))
             t[key] = _table(roles, csv=f"roles_by_{by}.csv", folder=folder)

@@ -19,8 +19,9 @@ import pandas as pd
 from ..grid.score import GridScore
 from ..metrics.groups import GROUP_BY
 from .format import change, is_share, number, pretty
+from .i18n import N_, _
 
-__all__ = ["highlights", "sentence", "salience", "change_label", "indicator_labels",
+__all__ = ["highlights", "sentence", "salience", "change_label", "indicator_labels", "csv_label",
            "indicator_name"]
 
 #: Follow-up and participation numbers that restate a Grid element (one highlight each).
@@ -222,3 +223,27 @@ def sentence(row: Any, ch: pd.DataFrame, layers: pd.DataFrame,
     if judge:
         text += f": {judge}"
     return text + "."
+
+
+#: What each CSV of ``tables/`` holds: the text of its link on the pages.
+CSV_LABELS = {
+    "grid_scorecard.csv": N_("Grid scores by element"),
+    "grid_indicators.csv": N_("Grid indicators"),
+    "survey_by_org.csv": N_("Survey: trust and value by organization"),
+    "tie_change.csv": N_("Ties kept, gained and lost"),
+    "network_metrics.csv": N_("Structure of the network"),
+    "participation_by_period.csv": N_("Participation by period"),
+    "problem_solving.csv": N_("Problem solving and follow-up"),
+    "roles_by_org.csv": N_("Member roles by organization"),
+    "roles_by_sector.csv": N_("Member roles by sector"),
+    "data_quality_counts.csv": N_("Data read from each source"),
+    "data_quality_problems.csv": N_("Problems found in the data"),
+    "methodology.csv": N_("Methodology"),
+    "input_files.csv": N_("Input files"),
+}
+
+
+def csv_label(name: str) -> str:
+    """The link text of ``tables/<name>``: what it holds, in the report's language."""
+    label = CSV_LABELS.get(str(name))
+    return _(label) if label else pretty(str(name).rsplit(".", 1)[0])

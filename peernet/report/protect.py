@@ -37,7 +37,7 @@ from ..network import PeerNetwork
 
 __all__ = ["protected", "survey_protected", "small_names", "hidden_names", "shown_name",
            "OTHER", "GROUPED", "NOUN", "MAX_NAME_LENGTH", "SURVEY_MEANS", "small_in_periods",
-           "small_groups_together"]
+           "small_groups_together", "roles_together"]
 
 #: The columns whose small groups are shown together, and what they are shown as (the
 #: report, and :func:`peernet.plot.org_map` drawn directly).
@@ -312,3 +312,17 @@ def relabel_series(values: pd.Series, small: Mapping[str, str]) -> pd.Series:
     mapped = values.astype("object").map(lambda v: small.get(str(v).strip(), v)
                                          if isinstance(v, str) else v)
     return mapped.where(values.notna(), np.nan)
+
+
+def roles_together(ev: Evaluation, by: str, min_group_size: int) -> pd.DataFrame:
+    """``ev.roles(by)``; by organization, those small in one of the periods counted as one
+    row, "other small organizations" (as on the maps and the cards), not as one row each
+    under the same label."""
+    if by != "org":
+        return ev.roles(by)
+    small = small_in_periods(ev.slices.values(), "org", min_group_size)
+    if not small:
+        return ev.roles(by)
+    m = ev.net.members
+    together = m.assign(org=relabel_series(m["org"], {n: OTHER["org"] for n in small}))
+    return dataclasses.replace(ev, net=ev.net.replace(members=together)).roles(by)

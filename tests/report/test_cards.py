@@ -105,7 +105,7 @@ def test_small_organizations_have_no_card_and_are_grouped(shared_report, riverbe
                                                page)]
     assert sorted(cards) == sorted(large) and len(cards) == 10
     text = _visible(page)
-    assert "other organizations (15): no card, to protect the people in them" in text
+    assert "Other organizations (15): no card, to protect the people in them" in text
     # the ties with them are shown together, on the cards too
     assert "other organizations (15) " in _card(page, CCPH)
     # one card per printed page

@@ -172,6 +172,8 @@ def test_roles_aggregated_not_named(shared_report, evaluation):
     small = set(roster[roster < 5].index)
     assert small and not small & set(org["org"])
     assert "other small organizations" in set(org["org"])
+    # issue 19: one row for them (small in either period), not one row each under one label
+    assert (org["org"] == "other small organizations").sum() == 1
     assert org["suppressed"].sum() != 1  # never one alone: total - the rest would show it
     assert org.loc[org["suppressed"], "members"].isna().all()
     assert org.loc[~org["suppressed"], "members"].min() >= 5
@@ -430,10 +432,22 @@ def test_first_page_verdict_findings_and_actions(shared_report):
     assert 'href="#finding-1"' in _section(page, "actions")
 
 
-def test_first_page_has_no_snake_case_key(shared_report):
-    text = _visible((shared_report / "index.html").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("page", ["index.html", "appendix.html", "organizations.html"])
+def test_first_page_has_no_snake_case_key(shared_report, page):
+    """Issue 19: labels, not keys, on every page: CSV links by what they hold, data values
+    (sector ``social_services``) and notes naming a key (an outcome
+    ``median_days_referral_to_service``, ``member_ids``) in words; a file name is shown
+    as one (``<code>``)."""
+    html = (shared_report / page).read_text(encoding="utf-8")
+    text = _visible(re.sub(r"(?s)<code>.*?</code>", "", html))
     keys = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text)
     assert keys == []
+    if page == "appendix.html":
+        for said in ("Table as CSV: Grid scores by element", "social services",
+                     "median days referral to service: 12, target 14",
+                     "shared by several member ids"):
+            assert said in text, said
+        assert "<code>exports/survey_2025_qualtrics.csv</code>" in html
 
 
 def test_every_number_of_the_first_page_is_explained_on_it(shared_report, evaluation):
