@@ -611,6 +611,10 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         found = node_attr.get(color_by)
         values = _na_to_none(np.array([None] * len(nodes), dtype=object) if found is None
                              else np.asarray(found, dtype=object))
+        from ..report.protect import OTHER
+
+        if OTHER["org"] in nodes and color_by != "org":  # a mix of groups: not one colour
+            values[nodes.index(OTHER["org"])] = None
         universe = list(values)
         if isinstance(net_or_G, PeerNetwork) and color_by in net_or_G.root.members.columns:
             universe = net_or_G.root.members[color_by].astype(object).tolist()

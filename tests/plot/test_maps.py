@@ -712,6 +712,11 @@ def test_org_map_groups_small_organizations_by_default(riverbend, tmp_path):
     named = {t.get_text().replace("\n", " ") for t in ax.texts
              if t.get_gid() == "peernet-label"}
     assert "other small organizations" in named
+    # a mix of sectors: drawn as unknown (white), not in the colour of one sector
+    nodes = collection(ax, "peernet-nodes")
+    where = [t.get_text().replace("\n", " ") for t in ax.texts
+             if t.get_gid() == "peernet-label"].index("other small organizations")
+    assert to_hex(nodes.get_facecolors()[where]) == "#ffffff"
     pn.plot.save(fig, tmp_path / "orgs", formats=["svg"])
     svg = (tmp_path / "orgs.svg").read_text(encoding="utf-8")
     for org in small:
