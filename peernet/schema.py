@@ -29,6 +29,7 @@ import pandas as pd
 
 from .errors import DataError
 from .quality import QualityLog
+from .report.i18n import N_
 
 __all__ = [
     "Column", "TableSpec", "TABLES", "INTERACTION_KINDS", "DEFAULT_WEIGHTS", "MUTUAL_KINDS",
@@ -395,8 +396,9 @@ def _outside_ns(values: pd.Series) -> np.ndarray:
     return ((values < lo) | (values > hi)).to_numpy(dtype=bool, na_value=False)
 
 
-_DATE_HINT = ("expected ISO 8601 like '2025-02-13 10:00' or month-first like '2/13/2025 10:00 AM'."
-              " Pass dayfirst=True if the file writes day/month.")
+_DATE_PROBLEM = N_("cannot read as a date; expected ISO 8601 like '2025-02-13 10:00' or "
+                   "month-first like '2/13/2025 10:00 AM'. Pass dayfirst=True if the file "
+                   "writes day/month.")
 
 
 # ----------------------------------------------------------------------------- coercion
@@ -458,28 +460,29 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                 s = s.where(s != "", np.nan)
             if s.str.contains("\x00", regex=False, na=False).any():
                 nul = s.str.contains("\x00", regex=False, na=False).to_numpy()
-                flag(nul, col.name, "NUL character removed", "repaired")
+                flag(nul, col.name, N_("NUL character removed"), "repaired")
                 s = s.str.replace("\x00", "", regex=False)
             df[col.name] = s
         elif col.dtype == "datetime":
             parsed, bad = parse_datetimes(s, tz, dayfirst=dayfirst)
             if bad.any():
-                flag(bad, col.name, "cannot read as a date; " + _DATE_HINT,
+                flag(bad, col.name, _DATE_PROBLEM,
                      "dropped" if col.required else "repaired")
                 if col.required:
                     drop |= bad
             df[col.name] = parsed
         elif col.dtype in ("float", "int"):
             num, unreadable = _to_number(s)
-            flag(unreadable, col.name, "not a number", "dropped" if col.required else "repaired")
+            flag(unreadable, col.name, N_("not a number"),
+                 "dropped" if col.required else "repaired")
             bad = unreadable
             if col.minimum is not None:
                 below = (num < col.minimum) | (num == col.minimum) if col.exclusive_minimum \
                     else (num < col.minimum)
                 below = below.to_numpy(dtype=bool, na_value=False) & ~unreadable
                 op = ">" if col.exclusive_minimum else ">="
-                flag(below, col.name, f"must be {op} {col.minimum:g}",
-                     "dropped" if col.required else "repaired")
+                flag(below, col.name, N_("must be {op} {minimum}").format(
+                    op=op, minimum=f"{col.minimum:g}"), "dropped" if col.required else "repaired")
                 bad = bad | below
             if col.required:
                 drop |= bad
@@ -494,8 +497,10 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                 out[text.isin(_TRUE)] = True
                 out[text.isin(_FALSE - {""})] = False
                 bad = (text.notna() & ~text.isin(_TRUE | _FALSE)).to_numpy()
-                flag(bad, col.name, f"not a yes/no value (true: {sorted(_TRUE)}, false: "
-                     f"{sorted(_FALSE - {''})})", "repaired")
+                flag(bad, col.name, N_("not a yes/no value (true: {true}, false: "
+                                       "{false})").format(true=sorted(_TRUE),
+                                                          false=sorted(_FALSE - {""})),
+                     "repaired")
                 df[col.name] = out
         elif col.dtype == "category":
             allowed = list(col.allowed or ())
@@ -505,7 +510,8 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
                 text = _to_text(s).str.strip().str.lower()
                 text = text.where(text != "", None)
                 bad = (text.notna() & ~text.isin(allowed)).to_numpy()
-                flag(bad, col.name, f"not one of {', '.join(allowed)}",
+                flag(bad, col.name, N_("not one of {allowed}").format(
+                    allowed=", ".join(allowed)),
                      "dropped" if col.required else "repaired")
                 if col.required:
                     drop |= bad
@@ -513,16 +519,17 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
         # required values present
         if col.required:
             missing = df[col.name].isna().to_numpy() & ~drop
-            flag(missing, col.name, "required value is empty", "dropped")
+            flag(missing, col.name, N_("required value is empty"), "dropped")
             drop |= missing
     if spec.key and spec.key in df.columns:
         key = df[spec.key]
         dup = key.duplicated(keep="first").to_numpy() & key.notna().to_numpy() & ~drop
-        flag(dup, spec.key, f"duplicate {spec.key}; the first row with this id is kept", "dropped")
+        flag(dup, spec.key, N_("duplicate {key}; the first row with this id is kept").format(
+            key=spec.key), "dropped")
         drop |= dup
     if name == "events" and "end" in df.columns:
         before = (df["end"] < df["start"]).to_numpy() & ~drop
-        flag(before, "end", "event ends before it starts; end set to empty", "repaired")
+        flag(before, "end", N_("event ends before it starts; end set to empty"), "repaired")
         df.loc[before, "end"] = pd.NaT
     if name == "interactions":
         if "event_id" in df.columns:
@@ -531,7 +538,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
         else:
             no_event = (df["kind"] == "attend").to_numpy() & ~drop
             df["event_id"] = pd.Series(np.nan, index=df.index, dtype="str")
-        flag(no_event, "event_id", "attendance without an event_id", "dropped")
+        flag(no_event, "event_id", N_("attendance without an event_id"), "dropped")
         drop |= no_event
     if name == "surveys":
         drop |= _check_scale(df, flag, drop)

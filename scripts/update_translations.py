@@ -20,8 +20,11 @@ PACKAGE = ROOT / "peernet"
 LOCALE = PACKAGE / "report" / "locale"
 METHODS = [("report/templates/**.html", "jinja2.ext:babel_extract"),
            ("report/*.toml", "peernet.report.i18n:extract_toml"), ("**.py", "python")]
-#: ``ChecklistItem(id, kind, label, ...)``: the Grid checklist's labels (peernet.grid.checklist)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "ChecklistItem": (3,)}
+#: ``ChecklistItem(id, kind, label, ...)``: the Grid checklist's labels (peernet.grid.checklist);
+#: ``no_data(note)``, ``share(num, den, what)`` and ``Value(value, note)``: the notes of the
+#: Grid's indicators (peernet.grid), shown in the report through i18n.translate.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "ChecklistItem": (3,),
+            "no_data": (1,), "share": (3,), "Value": (2,)}
 #: Python files whose texts are not the report's (tests of the package, vendored code).
 SKIP = ("conftest.py",)
 
@@ -35,7 +38,7 @@ def extract():
             str(PACKAGE), method_map=METHODS, keywords=KEYWORDS, strip_comment_tags=True,
             options_map={"report/templates/**.html": {"extensions": "jinja2.ext.do",
                                                        "trimmed": "true"}}):
-        if Path(filename).name in SKIP:
+        if Path(filename).name in SKIP or not message:
             continue
         cat.add(message, None, [(filename, lineno)], auto_comments=comments)
     return cat

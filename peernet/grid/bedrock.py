@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import followup
+from ..report.i18n import N_
 from ..ties import unique_int
 from .context import (
     CONTRIBUTION_KINDS,
@@ -57,7 +58,8 @@ def tie_persistence(ctx: Context) -> Value:
         return no_data("no direct ties in one of the two periods")
     kept = len(np.intersect1d(now, before, assume_unique=True))
     union = len(now) + len(before) - kept
-    return Value(kept / union, f"{kept} ties kept of {union} in either period (Jaccard)")
+    return Value(kept / union, N_("{kept} ties kept of {union} in either period (Jaccard)").format(
+        kept=kept, union=union))
 
 
 @indicator(needs="interactions of kind message / reply (and attendance)")
@@ -73,17 +75,18 @@ def voice_equality(ctx: Context) -> Value:
     if not set(CONTRIBUTION_KINDS) & ctx.kinds_logged:
         return no_data("the data has no message/reply rows")
     if "attend" in ctx.kinds_logged:
-        who, among = ctx.attendee_mask, "attendees"
+        who, among = ctx.attendee_mask, N_("attendees")
     else:
-        who, among = ctx.active_mask, "active members (no attendance recorded)"
+        who, among = ctx.active_mask, N_("active members (no attendance recorded)")
     if not who.any():
-        return no_data(f"no {among.split(' (')[0]} in the period")
+        return no_data(N_("no {who} in the period").format(who=among.split(' (')[0]))
     said = ctx.inter["kind"].isin(CONTRIBUTION_KINDS).to_numpy() & (ctx.src >= 0)
     x = np.bincount(ctx.src[said], minlength=ctx.n)[who]
     if x.sum() == 0:
         return no_data("no message or reply in the period")
     g = gini(x)
-    return Value(1 - g, f"voice Gini {g:.2f} among {int(who.sum())} {among}")
+    return Value(1 - g, N_("voice Gini {gini} among {n} {who}").format(
+        gini=f"{g:.2f}", n=int(who.sum()), who=among))
 
 
 # ------------------------------------------------------------------------------- time
@@ -115,12 +118,14 @@ def network_age(ctx: Context) -> Value:
         if start is None:
             return no_data("no dated records")
         years = max((ctx.bounds[1] - start) / pd.Timedelta(days=DAYS_PER_YEAR), 0.0)
-        return no_data(f"censored: the records start on {start.tz_convert(ctx.net.tz).date()}"
-                       f", so the network is at least {years:.1f} years old; give "
-                       f"members.joined dates to measure its age")
+        return no_data(N_("censored: the records start on {start}, so the network is at "
+                          "least {years} years old; give members.joined dates to measure "
+                          "its age").format(start=start.tz_convert(ctx.net.tz).date(),
+                                            years=f"{years:.1f}"))
     years = (ctx.bounds[1] - joined) / pd.Timedelta(days=DAYS_PER_YEAR)
     return Value(max(float(years), 0.0),
-                 f"first member joined {joined.tz_convert(ctx.net.tz).date()}")
+                 N_("first member joined {date}").format(
+                     date=joined.tz_convert(ctx.net.tz).date()))
 
 
 @indicator(needs="events (start)")
@@ -141,13 +146,14 @@ def meeting_gap_cv(ctx: Context) -> Value:
     """Coefficient of variation of the days between the regular series' meetings."""
     series, how = ctx.main_series
     if len(series) < 3:
-        return no_data(f"fewer than 3 meetings in the regular series ({how})")
+        return no_data(N_("fewer than 3 meetings in the regular series ({how})").format(how=how))
     start = series["start"].sort_values()
     gaps = np.diff(((start - start.iloc[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float))
     if gaps.mean() == 0:
         return no_data("all meetings on one day")
     cv = float(gaps.std() / gaps.mean())
-    return Value(cv, f"{len(series)} meetings ({how}), mean gap {gaps.mean():.0f} days")
+    return Value(cv, N_("{n} meetings ({how}), mean gap {days} days").format(
+        n=len(series), how=how, days=f"{gaps.mean():.0f}"))
 
 
 @indicator(needs="interactions in this and the previous period")
@@ -177,7 +183,7 @@ def median_tenure(ctx: Context) -> Value:
         return no_data("no active members")
     root = ctx.net.root
     joined = pd.Series(pd.NaT, index=active, dtype="datetime64[ns, UTC]")
-    note = "from members.joined"
+    note = N_("from members.joined")
     if "joined" in root.members.columns:
         j = root.members.drop_duplicates("member_id").set_index("member_id")["joined"]
         joined = j.reindex(active)
@@ -189,8 +195,9 @@ def median_tenure(ctx: Context) -> Value:
         joined = joined.where(~missing, first)
         start = i["timestamp"].min()
         censored = missing & (first < start + pd.Timedelta(days=CENSOR_DAYS)).fillna(False)
-        note = ("from first activity (no joined dates)" if missing.all()
-                else f"joined dates, first activity for {int(missing.sum())} members")
+        note = (N_("from first activity (no joined dates)") if missing.all()
+                else N_("joined dates, first activity for {n} members").format(
+                    n=int(missing.sum())))
     years = (ctx.bounds[1] - joined.dropna()) / pd.Timedelta(days=DAYS_PER_YEAR)
     if len(years) == 0:
         return no_data("no join dates")
@@ -198,11 +205,13 @@ def median_tenure(ctx: Context) -> Value:
     if n_cens:
         since = root.interactions["timestamp"].min().tz_convert(ctx.net.tz).date()
         if 2 * n_cens >= len(years):
-            return no_data(f"censored: {n_cens} of {len(years)} active members were already "
-                           f"active when the records start on {since}, so the median "
-                           f"tenure is at least {float(years.median()):.1f} years; give "
-                           f"members.joined dates to measure it")
-        note += f"; {n_cens} already active when the records start ({since}): at least"
+            return no_data(N_("censored: {n} of {m} active members were already active "
+                              "when the records start on {since}, so the median tenure is "
+                              "at least {years} years; give members.joined dates to "
+                              "measure it").format(n=n_cens, m=len(years), since=since,
+                                                   years=f"{float(years.median()):.1f}"))
+        note = N_("{note}; {n} already active when the records start ({since}): at "
+                  "least").format(note=note, n=n_cens, since=since)
     return Value(float(years.median()), note)
 
 
@@ -223,8 +232,8 @@ def survey_response_rate(ctx: Context) -> Value:
     sn = ctx.survey_network
     if sn is None or math.isnan(sn.get("response_rate", math.nan)):
         return no_data("no survey in the period")
-    return Value(float(sn["response_rate"]), f"{sn.name}: {sn['n_respondents']:.0f} of "
-                 f"{sn['n_eligible']:.0f} members responded")
+    return Value(float(sn["response_rate"]), N_("{survey}: {n} of {m} members responded").format(
+        survey=sn.name, n=f"{sn['n_respondents']:.0f}", m=f"{sn['n_eligible']:.0f}"))
 
 
 @indicator(needs="any dated record")

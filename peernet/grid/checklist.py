@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..report.i18n import N_
 from .indicators import Context, Value
 
 __all__ = ["CHECKLIST", "ChecklistItem", "checklist_table"]
@@ -88,7 +89,7 @@ def _outcome_targets(ctx: Context) -> Value:
     if "target" not in o.columns or len(o) == 0:
         return Value(0.0, "no outcome measure with a target")
     n = int(o.loc[o["target"].notna().to_numpy(), "measure"].nunique())
-    return Value(float(n), f"{n} measure(s) with a target")
+    return Value(float(n), N_("{n} measure(s) with a target").format(n=n))
 
 
 def checklist_table(ctx: Context, rubric: Any = None) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .._cache import cached
 from ..network import PeerNetwork
+from ..report.i18n import N_
 from ..ties import NS_NAT, Ties, ns, pair_keys, person_ties, unique_int
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
@@ -51,8 +52,9 @@ def no_data(note: str) -> Value:
 
 def share(num: float, den: float, what: str) -> Value:
     if den == 0:
-        return no_data(f"no {what}")
-    return Value(float(num) / float(den), f"{num:g} of {den:g} {what}")
+        return no_data(N_("no {what}").format(what=what))
+    return Value(float(num) / float(den), N_("{num} of {den} {what}").format(
+        num=f"{num:g}", den=f"{den:g}", what=what))
 
 
 class IndicatorFunction(Protocol):
@@ -316,10 +318,12 @@ class Context:
         e = self.meetings
         if "format" in e.columns and e["format"].notna().any():
             if (e["format"] == "network_meeting").any():
-                return e[e["format"] == "network_meeting"], "events with format network_meeting"
+                return e[e["format"] == "network_meeting"], N_("events with format "
+                                                               "network_meeting")
             top = e["format"].value_counts().index[0]
-            return e[e["format"] == top], f"events with the most common format {top!r}"
-        return e, "all meetings"
+            return e[e["format"] == top], N_("events with the most common format "
+                                             "{format}").format(format=repr(top))
+        return e, N_("all meetings")
 
     def compute(self, function: str, params: Mapping[str, Any] | None = None
                 ) -> Value | list[tuple[str, Value]]:
@@ -405,10 +409,13 @@ def short_history(previous: PeerNetwork, current: PeerNetwork) -> str | None:
         return None
     if before < MIN_HISTORY_SHARE * now:
         start = previous.root.span()
-        since = "" if start is None else \
-            f" (the data start on {start[0].tz_convert(previous.root.tz).date()})"
-        return (f"the previous period is shorter: its data cover {before:.0f} days{since} "
-                f"against {now:.0f} in this one")
+        if start is None:
+            return N_("the previous period is shorter: its data cover {before} days against "
+                      "{now} in this one").format(before=f"{before:.0f}", now=f"{now:.0f}")
+        return N_("the previous period is shorter: its data cover {before} days (the data "
+                  "start on {start}) against {now} in this one").format(
+            before=f"{before:.0f}", start=start[0].tz_convert(previous.root.tz).date(),
+            now=f"{now:.0f}")
     return None
 
 
@@ -469,15 +476,17 @@ def response_text(sn: pd.Series) -> str:
 
     rate = float(sn.get("response_rate", math.nan))
     note = response_note(rate)
-    text = f"response rate {rate:.0%}" if not math.isnan(rate) else "response rate unknown"
-    return f"{text}, {note}" if note else text
+    text = (N_("response rate {rate}").format(rate=f"{rate:.0%}") if not math.isnan(rate)
+            else N_("response rate unknown"))
+    return N_("{text}, {note}").format(text=text, note=note) if note else text
 
 
 def survey_pct(ctx: Context, key: str, items: str) -> Value:
     sn = ctx.survey_network
     if sn is None or math.isnan(sn.get(key, math.nan)):
-        return no_data(f"no survey ratings of the items {items}")
-    return Value(float(sn[key]), f"{sn.name}: {response_text(sn)}")
+        return no_data(N_("no survey ratings of the items {items}").format(items=items))
+    return Value(float(sn[key]), N_("{survey}: {response}").format(survey=sn.name,
+                                                                 response=response_text(sn)))
 
 
 def cross_org_pairs(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, int]:
@@ -496,5 +505,6 @@ def events_per_year(ctx: Context, fmt: str) -> Value:
     if not ctx.years or math.isnan(ctx.years):
         return no_data("empty period")
     n = int((ctx.events["format"] == fmt).sum())
-    return Value(n / ctx.years, f"{n} {fmt} event(s) in {ctx.years:.2f} year(s)")
+    return Value(n / ctx.years, N_("{n} {format} event(s) in {years} year(s)").format(
+        n=n, format=fmt, years=f"{ctx.years:.2f}"))
 

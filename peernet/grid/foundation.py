@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import followup
+from ..report.i18n import N_
 from ..schema import isin, split_list
 from ..ties import NS_NAT, ns, unique_int
 from .context import (
@@ -47,7 +48,8 @@ def channel_balance(ctx: Context) -> Value:
     if p + electronic == 0:
         return no_data("no known channel")
     p = p / (p + electronic)
-    return Value(2 * min(p, 1 - p), f"{p:.0%} of acts with a channel were in person")
+    return Value(2 * min(p, 1 - p), N_("{share} of acts with a channel were in person").format(
+        share=f"{p:.0%}"))
 
 
 @indicator(needs="interactions and the roster")
@@ -61,8 +63,8 @@ def monthly_reach(ctx: Context) -> Value:
     keys = unique_int(month * ctx.n + ctx.src[ok])
     per = np.bincount(keys // ctx.n, minlength=len(ctx.months))[:len(ctx.months)]
     share = per / n_current
-    return Value(float(share.mean()), f"{per.mean():.1f} of {n_current} members active in "
-                 f"an average month")
+    return Value(float(share.mean()), N_("{n} of {m} members active in an average month").format(
+        n=f"{per.mean():.1f}", m=n_current))
 
 
 @indicator(needs="interactions (ties and attendance)")
@@ -80,7 +82,8 @@ def connectedness(ctx: Context) -> Value:
         return no_data("no active members")
     _, labels = K.components(ga)
     largest = int(np.bincount(labels).max())
-    return Value(largest / ga.n, f"{largest} of {ga.n} members in the largest component")
+    return Value(largest / ga.n, N_("{n} of {m} members in the largest component").format(
+        n=largest, m=ga.n))
 
 
 #: An unanswered thread waited at least this long (a week), whatever the end of the data.
@@ -106,10 +109,10 @@ def hours_to_first_reply(ctx: Context) -> Value:
     waited = (end - pd.to_datetime(t["started"], utc=True)) / pd.Timedelta(hours=1)
     hours = t["hours_to_first_reply"].fillna(waited.clip(lower=UNANSWERED_HOURS))
     answered = int(t["hours_to_first_reply"].notna().sum())
-    return Value(float(hours.median()), f"{answered} of {len(t)} threads answered"
-                 + ("" if answered == len(t) else
-                    "; unanswered threads count as waiting to the end of the data, "
-                    "at least a week"))
+    note = (N_("{n} of {m} threads answered") if answered == len(t) else
+            N_("{n} of {m} threads answered; unanswered threads count as waiting to "
+               "the end of the data, at least a week"))
+    return Value(float(hours.median()), note.format(n=answered, m=len(t)))
 
 
 @indicator(needs="members.language, events.language")
@@ -128,7 +131,7 @@ def language_access(ctx: Context) -> Value:
     main = lang.value_counts().index[0]
     other_members = float((lang != main).mean())
     if other_members == 0:
-        return Value(1.0, f"every member's language is {main!r}")
+        return Value(1.0, N_("every member's language is {language}").format(language=repr(main)))
     if not ctx.has_column("events", "language"):
         return no_data("events have no language column")
     m = ctx.meetings
@@ -137,8 +140,9 @@ def language_access(ctx: Context) -> Value:
         return no_data("no meeting with a language in the period")
     other_events = float((ev_lang != main).mean())
     return Value(min(1.0, other_events / other_members),
-                 f"{other_events:.0%} of meetings vs {other_members:.0%} of members not in "
-                 f"{main!r}")
+                 N_("{meetings} of meetings vs {members} of members not in {language}").format(
+                     meetings=f"{other_events:.0%}", members=f"{other_members:.0%}",
+                     language=repr(main)))
 
 
 # ------------------------------------------------------------------------------ space
@@ -150,7 +154,8 @@ def events_per_quarter(ctx: Context) -> Value:
     if not ctx.quarters or math.isnan(ctx.quarters):
         return no_data("empty period")
     n = len(ctx.meetings)
-    return Value(n / ctx.quarters, f"{n} meetings in {ctx.quarters:.1f} quarter(s)")
+    return Value(n / ctx.quarters, N_("{n} meetings in {quarters} quarter(s)").format(
+        n=n, quarters=f"{ctx.quarters:.1f}"))
 
 
 @indicator(needs="attendance rows and the roster")
@@ -178,7 +183,8 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     new = (joined >= lo) & (joined < hi - limit) & (joined != NS_NAT)
     n_new = int(new.sum())
     if n_new == 0:
-        return no_data(f"no newcomers who joined at least {days} days before the period ended")
+        return no_data(N_("no newcomers who joined at least {days} days before the period "
+                          "ended").format(days=days))
     s, t, ts = root_direct(ctx)
     who = np.concatenate([s, t])
     other = np.concatenate([t, s])
@@ -188,7 +194,8 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     jn, jo = joined[who], joined[other]
     ok = (jo != NS_NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
     tied = len(unique_int(who[ok]))
-    return share(tied, n_new, f"newcomers tied to an earlier member within {days} days")
+    return share(tied, n_new, N_("newcomers tied to an earlier member within {days} days").format(
+        days=days))
 
 
 @indicator(params=("max_share", "min_size"), needs="attendance rows")
@@ -203,8 +210,9 @@ def subgroup_sessions_per_quarter(ctx: Context, max_share: float = 1 / 3,
         return no_data("empty period")
     size = ctx.attend.groupby("event_id").size()
     small = int(((size >= min_size) & (size <= max_share * n_active)).sum())
-    return Value(small / ctx.quarters, f"{small} of {len(size)} attended events were small "
-                 f"groups (<= {max_share:.0%} of {n_active} active members)")
+    return Value(small / ctx.quarters, N_(
+        "{n} of {m} attended events were small groups (<= {share} of {active} active "
+        "members)").format(n=small, m=len(size), share=f"{max_share:.0%}", active=n_active))
 
 
 @indicator(needs="members.org and direct interactions")
@@ -225,12 +233,13 @@ def resource_exchanges_per_member(ctx: Context, kinds: tuple[str, ...] = ("resou
     """Resources shared (interactions of kind ``resource``) per active member."""
     kinds = tuple(kinds)
     if not set(kinds) & ctx.kinds_logged:
-        return no_data(f"the data has no {'/'.join(kinds)} rows")
+        return no_data(N_("the data has no {kinds} rows").format(kinds="/".join(kinds)))
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
     n = int(ctx.inter["kind"].isin(kinds).sum())
-    return Value(n / n_active, f"{n} exchanges, {n_active} active members")
+    return Value(n / n_active, N_("{n} exchanges, {active} active members").format(
+        n=n, active=n_active))
 
 
 @indicator(needs="members.org and interactions of kind help / resource / referral")
@@ -261,10 +270,10 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     coords = ctx.mask(r.loc[(r["role"].astype("str").str.lower() == role).to_numpy(),
                             "member_id"])
     if not coords.any():
-        return Value(0.0, f"no member has role {role!r}")
+        return Value(0.0, N_("no member has role {role}").format(role=repr(role)))
     mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
     n = int(np.isin(ctx.months, unique_int(ctx.inter_month[mask])).sum())
-    return share(n, len(ctx.months), f"months with a {role} active")
+    return share(n, len(ctx.months), N_("months with a {role} active").format(role=role))
 
 
 @indicator(params=("format",), needs="events.format (resource_assessment)")
@@ -290,7 +299,8 @@ def problems_per_quarter(ctx: Context) -> Value:
     if not ctx.quarters or math.isnan(ctx.quarters):
         return no_data("empty period")
     n = len(ctx.net.problems)
-    return Value(n / ctx.quarters, f"{n} problems in {ctx.quarters:.1f} quarter(s)")
+    return Value(n / ctx.quarters, N_("{n} problems in {quarters} quarter(s)").format(
+        n=n, quarters=f"{ctx.quarters:.1f}"))
 
 
 @indicator(needs="problems: status or solved_at")
@@ -317,7 +327,7 @@ def median_days_to_solve(ctx: Context) -> Value:
     days = followup.days_to_solve(ctx.net)
     if len(days) == 0:
         return no_data("no problem solved in the period")
-    return Value(float(days.median()), f"{len(days)} solved problems")
+    return Value(float(days.median()), N_("{n} solved problems").format(n=len(days)))
 
 
 @indicator(needs="problems: raised_by, helpers")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..metrics import followup
 from ..metrics.mixing import chance_cross_share
+from ..report.i18n import N_
 from ..ties import NS_NAT, ns
 from .context import Context, Value, indicator, no_data, root_cache
 
@@ -39,21 +40,23 @@ def _ratio(ctx: Context, column: str, keys: np.ndarray, what: str,
     members of the period's tie graph (``among``: the pairs that define that graph)."""
     codes = _codes(ctx, column)
     if codes is None:
-        return no_data(f"members have no {column}")
+        return no_data(N_("members have no {column}").format(column=column))
     graph = ctx.pair_keys if among is None else among
     gu, gv = codes[keys // ctx.n], codes[keys % ctx.n]
     known = (gu >= 0) & (gv >= 0)
     if not known.any():
-        return no_data(f"no {what} between members with a known {column}")
+        return no_data(N_("no {what} between members with a known {column}").format(
+            what=what, column=column))
     observed = float((gu[known] != gv[known]).mean())
     nodes = np.unique(np.concatenate([graph // ctx.n, graph % ctx.n]))
     labels = codes[nodes]
     expected = chance_cross_share(pd.Series(labels[labels >= 0]))
     if not expected > 0:
-        return no_data(f"every tied member has the same {column}")
+        return no_data(N_("every tied member has the same {column}").format(column=column))
     return Value(observed / expected,
-                 f"{observed:.0%} of {int(known.sum())} {what} cross {column}s; "
-                 f"{expected:.0%} would by chance")
+                 N_("{observed} of {n} {what} cross {column}s; {expected} would by "
+                    "chance").format(observed=f"{observed:.0%}", n=int(known.sum()),
+                                     what=what, column=column, expected=f"{expected:.0%}"))
 
 
 @indicator(needs="members.org and direct interactions")
@@ -64,14 +67,14 @@ def cross_org_mixing(ctx: Context) -> Value:
     cross-organization share random relabelling of the tied members gives,
     1 - sum n_g (n_g - 1) / (N (N - 1)) over the N tied members with a known org.
     """
-    return _ratio(ctx, "org", ctx.pair_keys, "tie pairs")
+    return _ratio(ctx, "org", ctx.pair_keys, N_("tie pairs"))
 
 
 @indicator(needs="members.sector and direct interactions")
 def cross_sector_mixing(ctx: Context) -> Value:
     """Cross-sector share of the period's tie pairs, relative to chance (as
     ``cross_org_mixing``, by sector)."""
-    return _ratio(ctx, "sector", ctx.pair_keys, "tie pairs")
+    return _ratio(ctx, "sector", ctx.pair_keys, N_("tie pairs"))
 
 
 @indicator(params=("days",), needs="members.joined, members.org and direct interactions")
@@ -92,7 +95,7 @@ def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
     mine = new[keys // ctx.n] | new[keys % ctx.n]
     if not mine.any():
         return no_data("no newcomer with a direct tie")
-    return _ratio(ctx, "org", keys[mine], "newcomer tie pairs")
+    return _ratio(ctx, "org", keys[mine], N_("newcomer tie pairs"))
 
 
 @indicator(needs="members.org; problems.helpers or help interactions")
@@ -123,5 +126,6 @@ def help_across_orgs(ctx: Context) -> Value:
     if not expected > 0:
         return no_data("everyone who gave or received help is in one organization")
     return Value(observed / expected,
-                 f"{observed:.0%} of {int(known.sum())} acts of help cross organizations; "
-                 f"{expected:.0%} would by chance")
+                 N_("{observed} of {n} acts of help cross organizations; {expected} would "
+                    "by chance").format(observed=f"{observed:.0%}", n=int(known.sum()),
+                                        expected=f"{expected:.0%}"))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._cache import cached
+from ..report.i18n import N_
 from ..ties import ns, person_ties
 from .context import (
     DIRECT_KINDS,
@@ -32,8 +33,8 @@ def checklist_rating(ctx: Context, item: str = "") -> Value:
     v = c.loc[(c["item"].astype("str").str.lower() == item.lower()).to_numpy(), "value"]
     v = v.dropna()
     if len(v) == 0:
-        return no_data(f"item {item!r} not rated in the period")
-    return Value(float(v.mean()), f"{len(v)} rating(s)")
+        return no_data(N_("item {item} not rated in the period").format(item=repr(item)))
+    return Value(float(v.mean()), N_("{n} rating(s)").format(n=len(v)))
 
 
 # -------------------------------------------------------------------- immediate outcomes
@@ -57,7 +58,8 @@ def training_attendance_per_member(ctx: Context) -> Value:
         return no_data("no active members")
     trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
     n = int(ctx.attend["event_id"].isin(trainings).sum())
-    return Value(n / n_active, f"{n} attendances at {len(trainings)} training(s)")
+    return Value(n / n_active, N_("{n} attendances at {m} training(s)").format(
+        n=n, m=len(trainings)))
 
 
 @indicator(needs="events.format or events.kind (training) and attendance")
@@ -79,10 +81,11 @@ def survey_learning(ctx: Context, item: str = "learning") -> Value:
     sn = ctx.survey_network
     mean = math.nan if sn is None else float(sn.get(f"{item}_mean", math.nan))
     if sn is None or math.isnan(mean):
-        return no_data(f"no survey item {item!r} in the period")
+        return no_data(N_("no survey item {item} in the period").format(item=repr(item)))
     s = ctx.net.surveys
     top = float(scale_max(s[(s["item"] == item).to_numpy()]).max())
-    return Value(100 * mean / top, f"{sn.name}: mean {mean:.2f} of {top:g}")
+    return Value(100 * mean / top, N_("{survey}: mean {mean} of {top}").format(
+        survey=sn.name, mean=f"{mean:.2f}", top=f"{top:g}"))
 
 
 @indicator(needs="members.org and direct interactions (whole history)")
@@ -104,7 +107,7 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
     history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
     old = ctx.tie_keys(history, history.first < int(ns(pd.Series([ctx.bounds[0]]))[0]))
     n_new = int((~np.isin(ctx.pair_keys[cross], old, assume_unique=True)).sum())
-    return Value(n_new / n_active, f"{n_new} new cross-organization ties")
+    return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 
 
 def _core(ctx: Context) -> np.ndarray:
@@ -154,7 +157,8 @@ def data_kept(ctx: Context, tables: tuple[str, ...] = ("problems", "actions", "s
     """Share of the record-keeping tables (problem log, action log, survey, checklist)
     that hold rows for the period."""
     kept = [t for t in tables if ctx.net.has(t) and len(getattr(ctx.net, t))]
-    return Value(len(kept) / len(tables), "kept: " + (", ".join(kept) or "none"))
+    return Value(len(kept) / len(tables),
+                 N_("kept: {tables}").format(tables=", ".join(kept) or "none"))
 
 
 # -------------------------------------------------------------------- ultimate outcome
@@ -182,13 +186,17 @@ def outcome_progress(ctx: Context) -> list[tuple[str, Value]] | Value:
             strict=True):
         name = f"outcome:{measure}"
         if target is None or pd.isna(target) or target == 0:
-            out.append((name, no_data(f"{measure}: no target")))
+            out.append((name, no_data(N_("{measure}: no target").format(measure=measure))))
             continue
         lower = str(direction) == "lower"
         if lower and value <= 0:
-            out.append((name, Value(float("inf"), f"{measure}: {value:g} (target {target:g})")))
+            note = N_("{measure}: {value} (target {target})").format(
+                measure=measure, value=f"{value:g}", target=f"{target:g}")
+            out.append((name, Value(float("inf"), note)))
             continue
         ratio = target / value if lower else value / target
-        out.append((name, Value(float(ratio), f"{measure}: {value:g}, target {target:g}"
-                                f"{' (lower is better)' if lower else ''}")))
+        note = (N_("{measure}: {value}, target {target} (lower is better)") if lower else
+                N_("{measure}: {value}, target {target}")).format(
+            measure=measure, value=f"{value:g}", target=f"{target:g}")
+        out.append((name, Value(float(ratio), note)))
     return out

@@ -20,6 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..network import PeerNetwork
+from ..report import i18n
+from ..report.format import percent
+from ..report.i18n import current_language, translate
 from .checklist import checklist_table
 from .indicators import Context, Value
 from .rubric import ELEMENT_LAYER, ELEMENTS, Rubric, load_rubric
@@ -40,6 +43,14 @@ _TITLES = {e: e.replace("_", " ") for e in ELEMENTS}
 #: report; the score does not import the plotting code.
 CHART: Callable[[GridScore], str] | None = None
 _RIGHT = "style='text-align:right;padding:0 .6em'"
+
+
+def _title(element: str) -> str:
+    """An element's name in a sentence (``community change``), in the report's language."""
+    if current_language() == "en":
+        return _TITLES[element]
+    out = translate(_TITLES[element].capitalize())
+    return out[:1].lower() + out[1:]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -151,31 +162,38 @@ class GridScore:
         """A few sentences an evaluator could paste into a report."""
         lay = self.layers
         scored = lay[lay["has_data"]]
-        head = (f"{self.name} ({self.period}) on the Community Change Grid, rubric "
-                f"{self.rubric_version}: {len(scored)} of {len(lay)} elements scored, "
-                f"{self.coverage:.0%} of indicator weight backed by data.")
+        head = i18n._("{name} ({period}) on the Community Change Grid, rubric {version}: {n} of "
+                 "{total} elements scored, {coverage} of indicator weight backed by data.").format(
+            name=self.name, period=self.period, version=self.rubric_version, n=len(scored),
+            total=len(lay), coverage=percent(self.coverage))
         parts = [head]
         if len(scored):
             best = scored.sort_values(["score", "element"], ascending=[False, True]).iloc[0]
             worst = scored.sort_values(["score", "element"]).iloc[0]
-            parts.append(f"Strongest element: {_TITLES[best['element']]} "
-                         f"({best['score']:.0f}, {best['band']}); weakest: "
-                         f"{_TITLES[worst['element']]} ({worst['score']:.0f}, "
-                         f"{worst['band']}).")
+            parts.append(i18n._("Strongest element: {best} ({best_score}, {best_band}); weakest: "
+                           "{worst} ({worst_score}, {worst_band}).").format(
+                best=_title(best["element"]), best_score=f"{best['score']:.0f}",
+                best_band=translate(best["band"]), worst=_title(worst["element"]),
+                worst_score=f"{worst['score']:.0f}", worst_band=translate(worst["band"])))
             emerging = scored.loc[scored["band"] == "emerging", "element"].tolist()
             if emerging:
-                parts.append("Emerging: " + ", ".join(_TITLES[e] for e in emerging) + ".")
+                parts.append(i18n._("Emerging: {elements}.").format(
+                    elements=", ".join(_title(e) for e in emerging)))
         missing = lay[~lay["has_data"]]
         if len(missing):
-            parts.append("Insufficient data for " + ", ".join(
-                f"{_TITLES[e]} ({c:.0%} coverage)" for e, c in
-                zip(missing["element"], missing["coverage"], strict=True)) + ".")
+            parts.append(i18n._("Insufficient data for {elements}.").format(elements=", ".join(
+                i18n._("{element} ({coverage} coverage)").format(element=_title(e),
+                                                            coverage=percent(c))
+                for e, c in zip(missing["element"], missing["coverage"], strict=True))))
         no_data = self.indicators[~self.indicators["has_data"] & (self.indicators["weight"] > 0)]
         if len(no_data):
-            listed = [f"{r.indicator} ({r.note})" for r in no_data.head(6).itertuples()]
+            listed = [f"{r.indicator} ({translate(r.note)})"
+                      for r in no_data.head(6).itertuples()]
             more = len(no_data) - len(listed)
-            parts.append("Missing data: " + "; ".join(listed)
-                         + (f"; and {more} more." if more > 0 else "."))
+            text = "; ".join(listed)
+            parts.append(i18n._("Missing data: {listed}; and {more} more.").format(
+                listed=text, more=more) if more > 0 else
+                i18n._("Missing data: {listed}.").format(listed=text))
         return " ".join(parts)
 
     def __repr__(self) -> str:

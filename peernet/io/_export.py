@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import DataError, DataQualityWarning
 from ..quality import DataQuality, QualityLog
+from ..report.i18n import N_
 from ._text import read_text
 from .identity import Identities, display_names, is_unidentifiable, slugify
 
@@ -224,23 +225,27 @@ def date_order(values: pd.Series, *, dayfirst: bool, file: str, column: str,
     if day_a.any():
         ex, _r = example(day_a)
         if log is not None:
-            log.note(f"dates read day-first (day/month): {ex!r} has a day above 12",
+            log.note(N_("dates read day-first (day/month): {example} has a day above "
+                        "12").format(example=repr(ex)),
                      column=column, value=ex)
         return "day-first"
     if day_b.any():
         ex, _r = example(day_b)
         if log is not None:
-            log.note(f"dates read month-first (month/day): {ex!r} has a day above 12",
+            log.note(N_("dates read month-first (month/day): {example} has a day above "
+                        "12").format(example=repr(ex)),
                      column=column, value=ex)
         return "month-first"
     ex, _r = example(have)
     order = "day-first" if dayfirst else "month-first"
     if log is not None:
-        log.note(f"dates are ambiguous (no day above 12, e.g. {ex!r}): read {order} as "
-                 f"dayfirst={dayfirst} says; " + ("pass dayfirst=False if this file writes "
-                                                   "month/day" if dayfirst else
-                                                   "pass dayfirst=True (--dayfirst) if this "
-                                                   "file writes day/month"),
+        note = (N_("dates are ambiguous (no day above 12, e.g. {example}): read {order} as "
+                   "dayfirst=True says; pass dayfirst=False if this file writes month/day")
+                if dayfirst else
+                N_("dates are ambiguous (no day above 12, e.g. {example}): read {order} as "
+                   "dayfirst=False says; pass dayfirst=True (--dayfirst) if this file writes "
+                   "day/month"))
+        log.note(note.format(example=repr(ex), order=order),
                  column=column, value=ex)
     return order
 

@@ -14,6 +14,7 @@ import pandas as pd
 from ..errors import DataError, DataQualityWarning, location
 from ..network import TABLE_NAMES, PeerNetwork
 from ..quality import DataQuality, QualityLog
+from ..report.i18n import N_
 from ._parquet import Parts, read_parquet_table
 from ._text import read_table_file
 
@@ -181,7 +182,7 @@ def load(path: str | Path, *, tz: str | None = None,
     extra = QualityLog(folder.name or str(folder))
     for item in sorted(folder.iterdir()):
         if item.name not in known and not item.name.startswith("."):
-            extra.note("file or folder not read by pn.load (not a peernet table)",
+            extra.note(N_("file or folder not read by pn.load (not a peernet table)"),
                        value=item.name)
     # each file's date order decided on its own (a day above 12 settles it; recorded)
     orders = {table: _date_order(df, table, sources[table], dayfirst, logs[table],
@@ -269,8 +270,8 @@ def _note_repeats(net: PeerNetwork, source: str) -> PeerNetwork:
     if "target" in inter.columns:
         loops = int((inter["source"] == inter["target"]).sum())
         if loops:
-            log.note(f"{loops} row(s) whose target is their source (a self-loop): kept as "
-                     f"the person's activity, never a tie", column="target")
+            log.note(N_("{n} row(s) whose target is their source (a self-loop): kept as the "
+                        "person's activity, never a tie").format(n=loops), column="target")
     key = [c for c in ("timestamp", "source", "kind", "target", "event_id")
            if c in inter.columns]
     dup = 0
@@ -280,8 +281,9 @@ def _note_repeats(net: PeerNetwork, source: str) -> PeerNetwork:
                 if "timestamp" in key else np.ones(len(inter), dtype=bool))
         dup = int(inter.loc[same, key].duplicated(key).sum()) if same.any() else 0
     if dup:
-        log.note(f"{dup} row(s) repeat an earlier row exactly ({', '.join(key)}): kept and "
-                 f"counted each time; delete them from the file if they are copies",
+        log.note(N_("{n} row(s) repeat an earlier row exactly ({columns}): kept and counted "
+                    "each time; delete them from the file if they are copies").format(
+                        n=dup, columns=", ".join(key)),
                  column=None)
     if not dup and not ("target" in inter.columns and loops):
         return net

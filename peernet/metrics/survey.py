@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..graphs import survey_graph
 from ..network import PeerNetwork
+from ..report.i18n import N_
 from ..surveys import (
     COMPOSITES,
     PARTNER_ITEMS,
@@ -73,11 +74,11 @@ def response_note(rate: float) -> str:
     ('read with caution', 'low response', '')
     """
     if rate is None or not np.isfinite(rate):
-        return "no survey"
+        return N_("no survey")
     if rate < RESPONSE_CAUTION:
-        return "read with caution"
+        return N_("read with caution")
     if rate < RESPONSE_WARN:
-        return "low response"
+        return N_("low response")
     return ""
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..evaluation import Evaluation
 from ..ties import MAX_EVENT_SIZE
 from .findings import Finding
-from .i18n import _
+from .i18n import _, translate
 
 __all__ = ["figures_of", "map_color_by", "survey_figure"]
 
@@ -182,19 +182,25 @@ def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_
         # organizations small in one of the periods are drawn as one (never named)
         s = small_groups_together(ev.slices[cur], ev.slices.values(), min_group_size)
         keep("org_map", plot.org_map(s),
-             f"Organizations in {cur}: a line is the ties between their members, thicker for "
-             f"more.", f"Organization map {cur}")
+             _("Organizations in {period}: a line is the ties between their members, thicker "
+               "for more.").format(period=cur),
+             _("Organization map {period}").format(period=cur))
     step = ev.meta.get("participation_by", "quarter")   # quarter, month or period
-    keep("participation", plot.participation(ev.participation),
-         f"Active, new and lapsed members, {step} by {step}"
-         + (" (the evaluated windows, named by their dates)." if step == "period" else "."),
-         f"Participation by {step}")
+    keep("participation", plot.participation(ev.participation), {
+        "quarter": _("Active, new and lapsed members, quarter by quarter."),
+        "month": _("Active, new and lapsed members, month by month."),
+        "period": _("Active, new and lapsed members, period by period (the evaluated "
+                    "windows, named by their dates).")}.get(
+        step, f"Active, new and lapsed members, {step} by {step}."),
+         {"quarter": _("Participation by quarter"), "month": _("Participation by month"),
+          "period": _("Participation by period")}.get(step, f"Participation by {step}"))
     trend_metrics = [m for m in ("density", "reciprocity", "largest_component_share",
                                  "ei_index_org")
                      if m in set(ev.network["metric"])]
     keep("trend", plot.trend(ev, metrics=trend_metrics),
-         "Structure of the network in each period, with bootstrap intervals where computed.",
-         "Network metric trends")
+         _("Structure of the network in each period, with bootstrap intervals where "
+           "computed."),
+         _("Network metric trends"))
     mm = ev.members[ev.members["period"] == cur].drop(columns="period")
     by = next((c for c in ("sector", "org") if c in roster.columns
                and roster[c].notna().any()), None)
@@ -208,10 +214,12 @@ def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_
     small = (mm[by].map(mm[by].value_counts()) < min_group_size).to_numpy()
     left_out = sorted(set(mm.loc[small, by]))
     keep("roles", plot.roles(mm[~small], by=by),
-         f"Core, peripheral and isolated members and brokerage roles by {by}, {cur}."
-         + (f" Left out (fewer than {min_group_size} active members): "
-            f"{', '.join(left_out)}." if left_out else ""),
-         f"Member roles by {by} {cur}")
+         _("Core, peripheral and isolated members and brokerage roles by {by}, {period}.").format(
+             by=translate(by, record=False), period=cur)
+         + (_(" Left out (fewer than {n} active members): {groups}.").format(
+             n=min_group_size, groups=", ".join(left_out)) if left_out else ""),
+         _("Member roles by {by} {period}").format(by=translate(by, record=False),
+                                                   period=cur))
     return made
 
 

@@ -25,10 +25,19 @@ from .csvsafe import safe_csv
 from .figures import figures_of, map_color_by, survey_figure
 from .findings import glossary
 from .first_page import first_page
-from .format import card_change, cell, number, pretty, words
-from .i18n import N_, _, check_language, current_language, format_date, use_language
+from .format import card_change, cell, decimal, number, pretty, words
+from .i18n import (
+    N_,
+    _,
+    check_language,
+    current_language,
+    format_date,
+    translate,
+    use_language,
+)
 from .narrative import csv_label, indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
+from .words import LABEL_COLUMNS, TIE_LABELS, column_title
 
 __all__ = ["report", "safe_csv"]
 
@@ -36,14 +45,15 @@ MARKER = "report.json"
 
 #: The methodology pages a report links to (paths in the peernet source tree).
 DOCS = (
-    ("docs/index.md", "index of the methodology pages"),
-    ("docs/user-guide.md", "the annual evaluation, step by step"),
-    ("docs/data-model.md", "the tables and their columns"),
-    ("docs/metrics.md", "participation, structure and member metrics: formulas and references"),
-    ("docs/grid.md", "the Community Change Grid, its indicators and the rubric"),
-    ("docs/surveys.md", "survey trust and value scores, response rates, missing data"),
-    ("docs/figures.md", "how to read each figure"),
-    ("docs/privacy.md", "pseudonymisation and small-group suppression"),
+    ("docs/index.md", N_("index of the methodology pages")),
+    ("docs/user-guide.md", N_("the annual evaluation, step by step")),
+    ("docs/data-model.md", N_("the tables and their columns")),
+    ("docs/metrics.md", N_("participation, structure and member metrics: formulas and "
+                           "references")),
+    ("docs/grid.md", N_("the Community Change Grid, its indicators and the rubric")),
+    ("docs/surveys.md", N_("survey trust and value scores, response rates, missing data")),
+    ("docs/figures.md", N_("how to read each figure")),
+    ("docs/privacy.md", N_("pseudonymisation and small-group suppression")),
 )
 
 
@@ -196,7 +206,8 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     for what, said in (("map", _("Interactive map not drawn")),
                        ("files", _("Network files not written"))):
         if what in left_out:
-            notes.append(f"{said}: {left_out[what]}")
+            notes.append(_("{what}: {reason}").format(what=said,
+                                                      reason=translate(left_out[what])))
     ctx["notes"] = notes
     ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size,
                              survey=survey, found=found)
@@ -229,7 +240,17 @@ def _render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(_=_)
     env.filters["csv_label"] = csv_label
+    env.filters["text"] = _text_node
     return env.get_template(template).render(**ctx)
+
+
+def _text_node(value: Any) -> Any:
+    """Escape ``value`` for an element's text, where quotes need no escaping (a translated
+    sentence quoting a word renders as the English page always did: ``"insufficient
+    data"``, not ``&#34;insufficient data&#34;``)."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(value)).replace("&#34;", '"'))
 
 
 # ---------------------------------------------------------------------- tables
@@ -240,13 +261,17 @@ class _T(dict):
 #: Columns holding file names: shown as file names (``<code>``), not in words.
 _FILE_COLUMNS = ("file",)
 
+
 def _cell(value: Any, col: str, unit: str | None = None) -> dict[str, Any]:
     text = _text(value, col, unit)
     if col in _FILE_COLUMNS:
         return {"text": text, "cls": "", "code": True}
-    # a value read from the data (a sector ``social_services``) or a note naming a key
-    # (an outcome ``median_days_referral_to_service``) is shown in words (issue 19)
-    return {"text": words(text) if isinstance(value, str) else text, "cls": "", "code": False}
+    if isinstance(value, str):
+        # a label or note written in English, in the report's language; a value read from
+        # the data (a sector ``social_services``) or a note naming a key (an outcome
+        # ``median_days_referral_to_service``) in words (issue 19)
+        text = words(translate(text, record=col in LABEL_COLUMNS))
+    return {"text": text, "cls": "", "code": False}
 
 
 def _text(value: Any, col: str = "", unit: str | None = None) -> str:
@@ -280,7 +305,7 @@ def _table(df: pd.DataFrame | None, *, csv: str | None = None, folder: Path | No
     cols = list(page_df.columns)
     shown = page_df if limit is None else page_df.head(limit)
     titles.setdefault("label", _("measure"))  # the words of a "metric" key
-    columns = [{"title": titles.get(c, str(c).replace("_", " ")), "num": _num(page_df[c])}
+    columns = [{"title": titles.get(c) or column_title(c), "num": _num(page_df[c])}
                for c in cols]
     rows = []
     for i, rec in enumerate(shown.itertuples(index=False)):
@@ -310,8 +335,8 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     gone.append(g_gone.rename(columns={"group": "name"}))
     small = set(zip(g_gone["by"], g_gone["group"], strict=True))
     sc = ev.scorecard()
-    t["scorecard"] = _table(sc, csv="grid_scorecard.csv", folder=folder,
-                            empty="The Grid could not be scored.")
+    safe_csv(sc, folder / "grid_scorecard.csv")
+    t["scorecard"] = _table(None, empty=_("The Grid could not be scored."))
     if len(sc):
         shown = sc.copy()
         for col in [c for c in shown.columns if c.startswith(("score_", "change"))
@@ -335,7 +360,7 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
         t["indicators"] = _table(cur_ind)
         t["indicators"]["csv"] = "grid_indicators.csv"
     else:
-        t["indicators"] = _table(None, empty="No indicators.")
+        t["indicators"] = _table(None, empty=_("No indicators."))
     ch = ev.changes() if prev is not None else pd.DataFrame()
     if len(ch):
         hide = np.array([(a, b) in small for a, b in zip(ch["section"], ch["item"],
@@ -373,7 +398,8 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     safe_csv(grp, folder / "groups.csv")
     for by in ("region", "sector", "language"):
         t[f"by_{by}"] = _table(_group_table(grp, by, ev.periods),
-                               empty=f"The roster has no {by}.")
+                               empty=_("The roster has no {group}.").format(
+                                   group=_(_GROUP_NAMES[by])))
     # follow-up
     fu = ev.followup.pivot_table(index="metric", columns="period", values="value",
                                  sort=False, dropna=False).reindex(
@@ -382,7 +408,7 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
     units = [METRICS.get(m, ("", "", 0))[1] for m in fu["metric"]] if len(fu) else []
     fu.insert(1, "label", fu["metric"].map(lambda m: METRICS.get(m, (m, "", 0))[0]))
     t["followup"] = _table(_unit_cols(fu, units, ev.periods), csv="problem_solving.csv",
-                           folder=folder, empty="The data hold no problem or action log.")
+                           folder=folder, empty=_("The data hold no problem or action log."))
     pi = ind[(ind["period"] == cur) & ind["element"].astype("str").str.contains(
         "problem", case=False)] if len(ind) and "element" in ind.columns else pd.DataFrame()
     keep = [c for c in ("indicator", "value", "unit", "score", "band", "has_data", "note")
@@ -401,66 +427,59 @@ def _tables(ev: Evaluation, folder: Path, *, names: bool, quality: Any,
             gone.append(r_gone.rename(columns={by: "name"}).assign(by=by, period=cur))
             t[key] = _table(roles, csv=f"roles_by_{by}.csv", folder=folder)
         else:
-            t[key] = _table(None, empty=f"The roster has no {by}.")
+            t[key] = _table(None, empty=_("The roster has no {group}.").format(
+                group=_(_GROUP_NAMES[by])))
     t["people"] = _people(ev, folder) if names else _T()  # empty: the template skips it
     # data quality (counts and problems; values only with names: they may hold personal data)
     q = quality
     t["quality"] = _table(q.counts, csv="data_quality_counts.csv", folder=folder,
-                          empty="No source was read (tables built in Python).")
+                          empty=_("No source was read (tables built in Python)."))
     t["problems_found"] = _table(q.by_problem(), csv="data_quality_problems.csv",
-                                 folder=folder, empty="No problem was found in the data.")
+                                 folder=folder, empty=_("No problem was found in the data."))
     if names:
         safe_csv(q.issues, folder / "data_quality_issues.csv")
     # methodology
     meta = ev.meta
-    rows = [("peernet version", meta.get("peernet_version")),
-            ("rubric", meta.get("rubric")), ("rubric version", meta.get("rubric_version")),
-            ("network", meta.get("name")), ("time zone", meta.get("tz"))]
+    rows = [(N_("peernet version"), meta.get("peernet_version")),
+            (N_("rubric"), meta.get("rubric")), (N_("rubric version"), meta.get("rubric_version")),
+            (N_("network"), meta.get("name")), (N_("time zone"), meta.get("tz"))]
+    shown = [(_(k), v) for k, v in rows]
     for p, w in meta.get("periods", {}).items():
         rows.append((f"period {p}", f"{w['start']} to {w['end']}"))
-    rows += [("bootstrap resamples", meta.get("bootstrap")),
-             ("bootstrap seed", meta.get("seed")), ("map layout seed", meta.get("layout_seed")),
-             ("names shown", "yes" if names else "no (members are not named)")]
-    t["methodology"] = _table(pd.DataFrame(rows, columns=["item", "value"]).astype(str),
-                              csv="methodology.csv", folder=folder)
+        shown.append((_("period {period}").format(period=p), _("{start} to {end}").format(
+            start=_day(w["start"]), end=_day(w["end"]))))
+    more = [(N_("bootstrap resamples"), meta.get("bootstrap")),
+            (N_("bootstrap seed"), meta.get("seed")),
+            (N_("map layout seed"), meta.get("layout_seed")),
+            (N_("names shown"), N_("yes") if names else N_("no (members are not named)"))]
+    rows += more
+    shown += [(_(k), _(str(v)) if k == "names shown" else v) for k, v in more]
+    # the CSV in English (a record), the page in the report's language
+    safe_csv(pd.DataFrame(rows, columns=["item", "value"]).astype(str),
+             folder / "methodology.csv")
+    t["methodology"] = _table(pd.DataFrame(shown, columns=["item", "value"]).astype(str))
+    t["methodology"]["csv"] = "methodology.csv"
     t["inputs"] = _table(pd.DataFrame(meta.get("inputs") or [],
                                       columns=["file", "sha256", "bytes"]),
                          csv="input_files.csv", folder=folder,
-                         empty="The input files were not given (pn.evaluate(..., inputs=path) "
-                               "records their SHA-256 hashes).")
+                         empty=_("The input files were not given (pn.evaluate(..., inputs=path) "
+                                 "records their SHA-256 hashes)."))
     suppressed = pd.concat([g for g in gone if len(g)], ignore_index=True) if any(
         len(g) for g in gone) else pd.DataFrame(columns=["period", "by", "name", "reason"])
     return t, suppressed
 
 
-_TIE_LABELS = {
-    "ties_a": "ties in {a}", "ties_b": "ties in {b}", "ties_kept": "ties kept",
-    "ties_new": "new ties", "ties_lost": "ties lost",
-    "ties_strengthened": "kept ties that grew stronger",
-    "ties_weakened": "kept ties that grew weaker",
-    "jaccard": "tie persistence (kept / ties in either period, Jaccard)",
-    "share_kept": "share of {a}'s ties kept",
-    "members_stayed": "members in both periods' networks", "members_joined": "members who joined",
-    "members_left": "members who left", "density_change": "change in density",
-    "density_change_stayed": "... among members present in both periods",
-    "density_change_turnover": "... due to members who came or left",
-    "ties_change": "change in ties",
-    "ties_change_stayed": "... among members present in both periods",
-    "ties_change_turnover": "... due to members who came or left",
-}
-
-
 def _ties_table(ev: Evaluation) -> _T:
     """Tie change between the last two periods, one readable row a measure."""
     if ev.ties.empty or ev.previous is None:
-        return _table(None, empty="Tie change needs two periods.")
+        return _table(None, empty=_("Tie change needs two periods."))
     row = ev.ties[ev.ties["period"] == ev.current]
     if row.empty:
-        return _table(None, empty="Tie change needs two periods.")
+        return _table(None, empty=_("Tie change needs two periods."))
     row = row.iloc[0]
-    names = [k for k in _TIE_LABELS if k in row.index]
+    names = [k for k in TIE_LABELS if k in row.index]
     df = pd.DataFrame({
-        "measure": [_TIE_LABELS[k].format(a=ev.previous, b=ev.current) for k in names],
+        "measure": [_(TIE_LABELS[k]).format(a=ev.previous, b=ev.current) for k in names],
         "value": [_text(row[k], k, "share" if k in ("jaccard", "share_kept") else "")
                   for k in names]})
     return _table(df)
@@ -625,17 +644,17 @@ def _element_changes(ev: Evaluation, limit: int = 4) -> list[dict[str, Any]]:
             moved = moved[(moved["_s"] >= 5) & moved["change"].notna()]
             moved = moved.sort_values("_s", ascending=False, kind="stable").head(limit)
             for r in moved.itertuples(index=False):
-                label = r.label.split(": ", 1)[-1]
+                label = translate(r.label.split(": ", 1)[-1])
                 word = {"better": "better", "worse": "worse"}.get(r.assessment, "")
-                details.append({"text": f"{label}: {number(r.previous, r.unit, style='prose')}"
-                                        f" to {number(r.current, r.unit, style='prose')}",
-                                "cls": word})
+                details.append({"text": _("{label}: {a} to {b}").format(
+                    label=label, a=number(r.previous, r.unit, style="prose"),
+                    b=number(r.current, r.unit, style="prose")), "cls": word})
         change = row.change
         out.append({
-            "element": pretty(row.metric), "layer": pretty(row.item),
+            "element": translate(pretty(row.metric)), "layer": translate(pretty(row.item)),
             "previous": number(row.previous, "points", style="prose"),
             "current": number(row.current, "points", style="prose"),
-            "change": "" if not np.isfinite(change) else f"{change:+.0f}",
+            "change": "" if not np.isfinite(change) else decimal(change, 0, sign=True),
             "cls": {"better": "better", "worse": "worse"}.get(row.assessment, ""),
             "details": details})
     return out

@@ -37,7 +37,7 @@ from typing import Any
 
 __all__ = ["LANGUAGES", "translator", "use_language", "current_language", "_", "N_",
            "ngettext", "format_number", "format_percent", "format_date", "missing_messages",
-           "extract_toml", "TOML_KEYS"]
+           "extract_toml", "TOML_KEYS", "translate"]
 
 #: Languages of the report: English (the source) and Spanish.
 LANGUAGES = ("en", "es")
@@ -121,6 +121,121 @@ def _(message: str) -> str:
     """The translation of ``message`` in the current language."""
     lang = _language.get()
     return message if lang == "en" else translator(lang).gettext(message)
+
+
+def translate(text: Any, *, record: bool = True) -> Any:
+    """A stored English text in the current language: a table's label, an indicator's note,
+    a data-quality problem, written in English when the data were read and shown later.
+
+    The text is looked up whole; with ``record`` (a text known to be one of peernet's own
+    messages) it is also matched against the catalog's texts with named placeholders
+    (``"{n} of {m} members active in an average month"``, most specific first), its
+    placeholders' values translated the same way (numbers re-written in the language's
+    format) and put into the translation; a text nothing matches is then remembered as
+    missing, for the tests. Without ``record`` (any cell of a table, which may be a name
+    from the data) only whole texts are translated. English, and anything that is not a
+    string, is returned as it is.
+
+    >>> with use_language("es"):
+    ...     translate("12 of 12 months with a meeting")
+    '12 de 12 meses con una reunión'
+    """
+    lang = _language.get()
+    if lang == "en" or not isinstance(text, str) or not text.strip():
+        return text
+    if not record:
+        out = getattr(translator(lang), "_catalog", {}).get(text)
+        return text if out is None else str(out)
+    out = _translate_stored(lang, text)
+    if out is None:
+        missing = getattr(translator(lang), "missing", None)
+        if missing is not None:
+            missing.add(text)
+        return text
+    return out
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A pattern with fewer letters than this outside its placeholders is weak (:func:`_patterns`).
+WEAK_LETTERS = 6
+#: An English number as the data's notes write it: ``1,234``, ``0.75``, ``-3``, ``15%``.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
+
+
+@cache
+def _patterns(lang: str) -> tuple[tuple[re.Pattern[str], str, bool], ...]:
+    """The catalog's texts with named placeholders as patterns, most specific first; a
+    pattern of few words (``"{num} of {den} {what}"``, ``"{text}, {note}"``) is *weak*: it
+    is used only when every placeholder's value is itself a number or translated (else
+    ``"median days referral to service"`` would match ``"{low} to {high}"``)."""
+    t = translator(lang)
+    out = []
+    for msgid in getattr(t, "_catalog", {}):
+        if not isinstance(msgid, str) or "{" not in msgid:
+            continue
+        parts = re.split(r"(\{\w+\})", msgid)
+        literal = "".join(p for i, p in enumerate(parts) if i % 2 == 0)
+        if "{" in literal or "}" in literal or not literal.strip():
+            continue  # a positional or formatted field, or nothing but placeholders
+        seen: set[str] = set()
+        rx = []
+        for i, p in enumerate(parts):
+            if i % 2 == 0:
+                rx.append(re.escape(p))
+                continue
+            name = p[1:-1]
+            rx.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            seen.add(name)
+        weak = sum(c.isalpha() for c in literal) < WEAK_LETTERS
+        out.append((len(literal), re.compile("".join(rx), re.S), msgid, weak))
+    out.sort(key=lambda x: -x[0])
+    return tuple((rx, msgid, weak) for _n, rx, msgid, weak in out)
+
+
+def _translate_stored(lang: str, text: str) -> str | None:
+    t = translator(lang)
+    cat = getattr(t, "_catalog", {})
+    if text in cat:
+        return str(cat[text])
+    for rx, msgid, weak in _patterns(lang):
+        m = rx.fullmatch(text)
+        if not m:
+            continue
+        fields = {k: _field(lang, v) for k, v in m.groupdict().items()}
+        if weak and any(f is None for f in fields.values()):
+            continue
+        try:
+            return str(cat[msgid]).format(**{k: m.group(k) if f is None else f
+                                             for k, f in fields.items()})
+        except (KeyError, IndexError, ValueError):
+            continue
+    return None
+
+
+def _field(lang: str, value: str) -> str | None:
+    """A placeholder's value in ``lang``: a number re-formatted, a known text (or a
+    comma-separated list of them) translated; None for anything else (a name from the
+    data, kept as it is)."""
+    m = _NUMBER.fullmatch(value)
+    if m:
+        number = float(value.rstrip("%").replace(",", ""))
+        digits = len(m.group(1) or "")
+        if m.group(2):
+            return format_percent(number / 100, digits)
+        if "," in value:   # grouped as written: 1,234 -> 1.234
+            return format_number(number, digits)
+        from babel.numbers import get_decimal_symbol
+
+        # ungrouped as written (a year, a count): 2025 stays 2025, 0.75 -> 0,75
+        return value.replace(".", get_decimal_symbol(_locale()))
+    if _ISO_DATE.fullmatch(value):
+        return format_date(dt.date.fromisoformat(value))
+    out = _translate_stored(lang, value)
+    if out is None and ", " in value:
+        items = [_translate_stored(lang, v) for v in value.split(", ")]
+        if all(i is not None for i in items):
+            return ", ".join(str(i) for i in items)
+    return out
 
 
 def N_(message: str) -> str:

@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..grid.score import GridScore
 from ..metrics.groups import GROUP_BY
-from .format import change, is_share, number, pretty
-from .i18n import N_, _
+from .format import change, decimal, is_share, number, pretty
+from .i18n import N_, _, current_language, translate
 
 __all__ = ["highlights", "sentence", "salience", "change_label", "indicator_labels", "csv_label",
            "indicator_name"]
@@ -150,23 +150,31 @@ def _driver(row: Any, ch: pd.DataFrame, labels: Mapping[str, str]) -> str:
         return ""
     raw = ch[(ch["section"] == "indicator") & (ch["item"] == row.metric)
              & (ch["metric"] == best["metric"])]
-    name = indicator_name(best["metric"], labels)
+    name = translate(indicator_name(best["metric"], labels))
     name = name[0].lower() + name[1:] if name[:2] != name[:2].upper() else name
     if len(raw) and np.isfinite(raw["previous"].iloc[0]) and np.isfinite(raw["current"].iloc[0]):
         r = raw.iloc[0]
-        return (f"{name} ({number(r['previous'], r['unit'], style='prose')} to "
-                f"{number(r['current'], r['unit'], style='prose')})")
+        return _("{name} ({a} to {b})").format(
+            name=name, a=number(r["previous"], r["unit"], style="prose"),
+            b=number(r["current"], r["unit"], style="prose"))
     return name
+
+
+def _signed(value: float, digits: int) -> str:
+    if current_language() == "en":
+        return f"{value:+.{digits}f}"
+    return decimal(value, digits, sign=True)
 
 
 def _interval(low: float, high: float, unit: str) -> str:
     """The interval of a change in words: ``+12 to +47 points``."""
     if is_share(unit):
         digits = 1 if max(abs(low), abs(high)) < 0.1 else 0
-        return f"{low * 100:+.{digits}f} to {high * 100:+.{digits}f} percentage points"
+        return _("{low} to {high} percentage points").format(
+            low=_signed(low * 100, digits), high=_signed(high * 100, digits))
     if unit == "points":
-        return f"{low:+.0f} to {high:+.0f} points"
-    return f"{low:+.2f} to {high:+.2f}"
+        return _("{low} to {high} points").format(low=_signed(low, 0), high=_signed(high, 0))
+    return _("{low} to {high}").format(low=_signed(low, 2), high=_signed(high, 2))
 
 
 def _any_tested(ch: pd.DataFrame) -> bool:
@@ -174,18 +182,24 @@ def _any_tested(ch: pd.DataFrame) -> bool:
     return "tested" in ch.columns and bool(ch["tested"].astype(bool).any())
 
 
+#: What a breakdown is by, in a sentence ("... of the Mountain region").
+_NOUNS = {"org": N_("organization"), "region": N_("region"), "sector": N_("sector"),
+          "language": N_("language")}
+
+
 def sentence(row: Any, ch: pd.DataFrame, layers: pd.DataFrame,
              labels: Mapping[str, str]) -> str:
     """One change (a row of ``ch``, :meth:`~peernet.Evaluation.changes`) as a sentence."""
-    verb = "rose" if row.change > 0 else "fell"
+    up = row.change > 0
     prev = number(row.previous, row.unit, style="prose")
     cur = number(row.current, row.unit, style="prose")
     if not np.isfinite(row.previous):
-        return (f"{row.label} is {cur} in {row.current_period} (no value for "
-                f"{row.previous_period}).")
+        return _("{label} is {value} in {period} (no value for {previous}).").format(
+            label=translate(row.label), value=cur, period=row.current_period,
+            previous=row.previous_period)
     delta = change(row.change, row.unit, row.change_rel)
-    judge = {"better": "an improvement", "worse": "a decline that needs attention"}.get(
-        row.assessment, "")
+    judge = {"better": _("an improvement"), "worse": _("a decline that needs attention")
+             }.get(row.assessment, "")
     if row.section == "grid":
         band = ""
         if "band" in layers.columns:
@@ -193,35 +207,58 @@ def sentence(row: Any, ch: pd.DataFrame, layers: pd.DataFrame,
             pb = b.loc[b["period"] == row.previous_period, "band"]
             cb = b.loc[b["period"] == row.current_period, "band"]
             if len(pb) and len(cb) and pb.iloc[0] != cb.iloc[0]:
-                band = f", from {pb.iloc[0]} to {cb.iloc[0]}"
-        text = (f"The Grid score for {pretty(row.metric)} ({pretty(row.item)}) {verb} from "
-                f"{prev} to {cur} ({delta}){band}")
+                band = _(", from {a} to {b}").format(a=translate(pb.iloc[0]),
+                                                     b=translate(cb.iloc[0]))
+        text = (_("The Grid score for {element} ({layer}) rose from {a} to {b} ({delta})")
+                if up else
+                _("The Grid score for {element} ({layer}) fell from {a} to {b} ({delta})")
+                ).format(element=translate(pretty(row.metric)), layer=translate(pretty(row.item)),
+                         a=prev, b=cur, delta=delta) + band
         driver = _driver(row, ch, labels)
         if driver:
-            text += f", mostly through {driver}"
+            text += _(", mostly through {driver}").format(driver=driver)
     elif row.section in GROUP_BY:
-        noun = {"org": "organization"}.get(row.section, row.section)
-        what = {"members_active": "Active members",
-                "interactions": "Interactions by members"}.get(row.metric, row.label)
-        text = f"{what} of the {row.item} {noun} {verb} from {prev} to {cur} ({delta})"
+        fills = {"item": row.item, "noun": _(_NOUNS.get(row.section, row.section)), "a": prev,
+                 "b": cur, "delta": delta}
+        if row.metric == "members_active":
+            text = (_("Active members of the {item} {noun} rose from {a} to {b} ({delta})")
+                    if up else
+                    _("Active members of the {item} {noun} fell from {a} to {b} ({delta})"))
+        elif row.metric == "interactions":
+            text = (_("Interactions by members of the {item} {noun} rose from {a} to {b} "
+                      "({delta})") if up else
+                    _("Interactions by members of the {item} {noun} fell from {a} to {b} "
+                      "({delta})"))
+        else:
+            text = (_("{what} of the {item} {noun} rose from {a} to {b} ({delta})") if up else
+                    _("{what} of the {item} {noun} fell from {a} to {b} ({delta})"))
+            fills["what"] = translate(row.label)
+        text = text.format(**fills)
         other = "interactions" if row.metric == "members_active" else "members_active"
         o = ch[(ch["section"] == row.section) & (ch["item"] == row.item)
                & (ch["metric"] == other)]
         if len(o) and np.isfinite(o["change"].iloc[0]) and o["change"].iloc[0] != 0:
             o = o.iloc[0]
-            text += (f"; {'active members' if other == 'members_active' else 'interactions'}"
-                     f" {'rose' if o['change'] > 0 else 'fell'} from "
-                     f"{number(o['previous'], o['unit'], style='prose')} to "
-                     f"{number(o['current'], o['unit'], style='prose')}")
+            o_up = o["change"] > 0
+            if other == "members_active":
+                more = (_("; active members rose from {a} to {b}") if o_up else
+                        _("; active members fell from {a} to {b}"))
+            else:
+                more = (_("; interactions rose from {a} to {b}") if o_up else
+                        _("; interactions fell from {a} to {b}"))
+            text += more.format(a=number(o["previous"], o["unit"], style="prose"),
+                                b=number(o["current"], o["unit"], style="prose"))
     else:
-        text = f"{row.label} {verb} from {prev} to {cur} ({delta})"
+        text = (_("{label} rose from {a} to {b} ({delta})") if up else
+                _("{label} fell from {a} to {b} ({delta})")).format(
+            label=translate(row.label), a=prev, b=cur, delta=delta)
     if getattr(row, "tested", False) and getattr(row, "real", False):
-        text += (f", a real change (95% interval of the change "
-                 f"{_interval(row.low, row.high, row.unit)})")
+        text += _(", a real change (95% interval of the change {interval})").format(
+            interval=_interval(row.low, row.high, row.unit))
     elif row.section in ("grid", "network") and not _any_tested(ch):
-        text += " (no interval)"
+        text += _(" (no interval)")
     if judge:
-        text += f": {judge}"
+        text += _(": {judgement}").format(judgement=judge)
     return text + "."
 
 

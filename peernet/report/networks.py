@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .i18n import N_
+
 __all__ = ["write_networks", "write_interactive_map", "too_large", "NETWORKS", "INTERACTIVE",
            "MAX_FILE_TIES", "MAX_MAP_MEMBERS", "MAX_MAP_TIES"]
 
@@ -43,12 +45,15 @@ def too_large(ev: Any, what: str) -> str | None:
     for p in _periods(ev):
         n, m = _size(ev, p)
         if what == "files" and m > MAX_FILE_TIES:
-            return (f"{p} has {m:,} ties (more than {MAX_FILE_TIES:,}): write the network "
-                    f"files with peernet.export(net.period('{p}'), 'network.graphml')")
+            return N_("{period} has {ties} ties (more than {limit}): write the network files "
+                      "with peernet.export(net.period('{period}'), 'network.graphml')").format(
+                period=p, ties=f"{m:,}", limit=f"{MAX_FILE_TIES:,}")
         if what == "map" and (n > MAX_MAP_MEMBERS or m > MAX_MAP_TIES):
-            return (f"{p} has {n:,} people and {m:,} ties (the interactive map draws up to "
-                    f"{MAX_MAP_MEMBERS:,} and {MAX_MAP_TIES:,}): draw one organization or "
-                    f"region with peernet.plot.interactive_map")
+            return N_("{period} has {people} people and {ties} ties (the interactive map draws "
+                      "up to {max_people} and {max_ties}): draw one organization or region "
+                      "with peernet.plot.interactive_map").format(
+                period=p, people=f"{n:,}", ties=f"{m:,}", max_people=f"{MAX_MAP_MEMBERS:,}",
+                max_ties=f"{MAX_MAP_TIES:,}")
     return None
 
 

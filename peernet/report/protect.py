@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..evaluation import Evaluation
 from ..network import PeerNetwork
+from .i18n import N_
 
 __all__ = ["protected", "survey_protected", "small_names", "hidden_names", "shown_name",
            "OTHER", "GROUPED", "NOUN", "MAX_NAME_LENGTH", "SURVEY_MEANS", "small_in_periods",
@@ -41,8 +42,8 @@ __all__ = ["protected", "survey_protected", "small_names", "hidden_names", "show
 
 #: The columns whose small groups are shown together, and what they are shown as (the
 #: report, and :func:`peernet.plot.org_map` drawn directly).
-OTHER = {"org": "other small organizations", "sector": "other small sectors",
-         "region": "other small regions", "language": "other small languages"}
+OTHER = {"org": N_("other small organizations"), "sector": N_("other small sectors"),
+         "region": N_("other small regions"), "language": N_("other small languages")}
 GROUPED = tuple(OTHER)
 #: What a group whose name cannot be shown is called, with its number ("organization 2").
 NOUN = {"org": "organization", "sector": "sector", "region": "region", "language": "language"}
