@@ -144,7 +144,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
 
+    from .report.i18n import N_, translate, use_language
+
+    lang = getattr(args, "lang", "en")
+
     def progress(message: str) -> None:
+        with use_language(lang):   # the steps say what they do in English: shown in lang
+            message = translate(message)
         print(f"[{time.perf_counter() - t0:5.1f}s] {message}", file=sys.stderr, flush=True)
 
     # every argument and the output folder are checked before any work
@@ -176,7 +182,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     check_target(args.out)  # writable, not below a file, not a folder peernet did not write
     try:
-        progress(f"loading {args.path}")
+        progress(N_("loading {path}").format(path=args.path))
         net = _load_any(args)
         ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
                          grid_bootstrap=args.grid_bootstrap,
@@ -187,10 +193,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"peernet: interrupted; no report was written to {args.out}", file=sys.stderr)
         return 130
-    progress("done")
-    print(f"Report written to {Path(out) / 'index.html'}")
+    progress(N_("done"))
+    with use_language(lang):   # the summary in the report's language (errors stay English)
+        return _summary(ev, out, periods)
+
+
+def _summary(ev: Any, out: Path, periods: list) -> int:
+    """What ``peernet evaluate`` prints when the report is written: where, the verdict and
+    the headline findings, in the current language."""
+    from .report import i18n
+    from .report.i18n import translate
+
+    _ = i18n._
+    print(_("Report written to {path}").format(path=Path(out) / "index.html"))
     if getattr(ev, "baseline", False):
-        print(f"Baseline report of {ev.current}: {ev.meta.get('baseline')}.")
+        print(_("Baseline report of {period}: {reason}.").format(
+            period=ev.current, reason=translate(ev.meta.get("baseline"))))
         return 0
     findings = ev.highlights(3)
     from .evaluation import Evaluation
@@ -200,11 +218,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from .report.findings import verdict
 
         found = found_in(ev)
-        print(f"Verdict: {verdict(ev, found).headline}")
+        print(_("Verdict: {headline}").format(headline=verdict(ev, found).headline))
         findings = [f.sentence for f in found[:3]] or findings
     if findings:
         shown = list(getattr(ev, "periods", periods))
-        print(f"Headline findings, {shown[-1]} against {shown[-2]}:")
+        print(_("Headline findings, {current} against {previous}:").format(
+            current=shown[-1], previous=shown[-2]))
         for i, text in enumerate(findings, 1):
             print(f"  {i}. {text}")
     return 0

@@ -46,6 +46,7 @@ from .metrics.members import member_metrics
 from .metrics.participation import participation
 from .metrics.structure import network_metrics
 from .network import PeerNetwork
+from .report.i18n import N_
 from .report.narrative import change_label, highlights, indicator_labels, salience
 
 __all__ = ["evaluate", "Evaluation"]
@@ -259,8 +260,7 @@ class Evaluation(Memoized):
             out = out.merge(ch, on="element", how="left")
             out["real"] = out["real"].astype("boolean").fillna(False).astype(bool)
         else:
-            out = out.assign(change=np.nan, change_low=np.nan, change_high=np.nan,
-                             real=False)
+            out = out.assign(change=np.nan, change_low=np.nan, change_high=np.nan, real=False)
         order = {k: i for i, k in enumerate(layers.drop_duplicates(keys)["element"])}
         out = out.sort_values("element", key=lambda s: s.map(order), kind="stable")
         return out.reset_index(drop=True)
@@ -622,9 +622,9 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
 
     scores, netrows, members, followup = {}, [], [], []
     for p, s in slices.items():
-        say(f"scoring {p} on the Community Change Grid")
+        say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
-        say(f"network and member metrics of {p}")
+        say(N_("network and member metrics of {period}").format(period=p))
         nm = network_metrics(s)
         frame = pd.DataFrame({"period": p, "metric": [str(i) for i in nm.index],
                               "value": pd.to_numeric(pd.Series(nm.to_numpy()),
@@ -643,13 +643,13 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                          f"{grid_bootstrap!r}")
     iv, diffs = uncertainty(slices, int(bootstrap), seed, rubric, say,
                             n_grid=int(grid_bootstrap) if bootstrap else 0)
-    say("mixing against chance")
+    say(N_("mixing against chance"))
     mixing = mixing_table(slices, seed)
     network = pd.concat(netrows, ignore_index=True).merge(
         iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
         on=["period", "metric"], how="left")
 
-    say("participation and retention")
+    say(N_("participation and retention"))
     span = root.between(window_of(slices[labels[0]]).start,
                         window_of(slices[labels[-1]]).end)
     annual, not_applicable = first_observed(root, participation_by_period(root, slices),

@@ -124,7 +124,8 @@ def baseline_periods(root: PeerNetwork, slices: Mapping[str, PeerNetwork],
         reason = short_history(slices[labels[lead]], slices[labels[lead + 1]])
         if reason is None:
             break
-        why = (f"no interactions in {labels[lead]}" if labels[lead] in empty else
+        why = (N_("no interactions in {period}").format(period=labels[lead])
+               if labels[lead] in empty else
                f"{labels[lead]} is too short to compare with ({reason.split(': ', 1)[-1]} "
                f"in {labels[lead + 1]})".replace(" in this one in ", " in "))
         lead += 1
@@ -133,10 +134,11 @@ def baseline_periods(root: PeerNetwork, slices: Mapping[str, PeerNetwork],
         return kept, None
     if lead:
         start = data_start(root)
-        when = "" if start is None or labels[lead - 1] not in empty else \
-            f" (the data start on {start.tz_convert(root.tz).date()})"
-        return kept, f"no earlier period to compare with: {why}{when}"
-    return kept, "no comparison asked for (one period; CLI --compare none)"
+        if start is None or labels[lead - 1] not in empty:
+            return kept, N_("no earlier period to compare with: {why}").format(why=why)
+        return kept, N_("no earlier period to compare with: {why} (the data start on "
+                        "{date})").format(why=why, date=start.tz_convert(root.tz).date())
+    return kept, N_("no comparison asked for (one period; CLI --compare none)")
 
 
 def participation_breakdown(windows: Sequence[Window]) -> str | None:
@@ -288,8 +290,8 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
     what = [w for w in what if w[2]]
     if n and len(labels) == 1:
         p = labels[0]
-        say(f"bootstrap intervals of {p} ({n} resamples of its events, {n_grid} for the "
-            f"Grid)")
+        say(N_("bootstrap intervals of {period} ({n} resamples of its events, {n_grid} for "
+               "the Grid)").format(period=p, n=n, n_grid=n_grid))
         for section, metric, k in what:
             b = bootstrap_metrics(slices[p], metric, n=k, seed=seed, rubric=rubric)
             ivs.append(pd.DataFrame({"period": p, "section": section,
@@ -298,8 +300,8 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
     for a, b in zip(labels, labels[1:], strict=False):
         if not n:
             break
-        say(f"bootstrap intervals of {a}, {b} and their difference ({n} resamples of "
-            f"each period's events, {n_grid} for the Grid)")
+        say(N_("bootstrap intervals of {a}, {b} and their difference ({n} resamples of each "
+               "period's events, {n_grid} for the Grid)").format(a=a, b=b, n=n, n_grid=n_grid))
         for section, metric, k in what:
             d = bootstrap_change(slices[a], slices[b], metric, n=k, seed=seed, rubric=rubric)
             names = d["metric"].astype("str")

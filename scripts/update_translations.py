@@ -57,7 +57,8 @@ def main(argv=None) -> int:
         with po.open("rb") as fh:
             cat = read_po(fh, locale=lang, domain="peernet")
         cat.update(template, no_fuzzy_matching=True)
-        todo = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
+        todo = [m.id for m in cat if m.id and (m.fuzzy or not all(
+            m.string if isinstance(m.string, tuple) else (m.string,)))]
         missing += len(todo)
         for m in todo:
             print(f"{lang}: untranslated: {m!r}")

@@ -396,3 +396,30 @@ def test_validate_an_office_log_with_the_default_t_i_j_order(tmp_path, capsys):
     assert f"  members      {len(people):>8}" in out
     assert "no header: columns 0, 1, 2 read as time, source, target" in out
     assert "interactions from 2013-06-24 to 2013-07-05" in out
+
+
+@pytest.mark.slow
+def test_evaluate_in_spanish_prints_in_spanish(tmp_path, capsys):
+    """--lang es: the report, and what the command prints (where it wrote it, the verdict,
+    the headline findings, the progress lines), in Spanish."""
+    import re
+
+    out = tmp_path / "informe"
+    rc = main(["evaluate", SAMPLE, "--year", "2025", "--out", str(out), "--bootstrap", "0",
+               "--lang", "es"])
+    assert rc == 0
+    stdout, stderr = capsys.readouterr()
+    lines = stdout.splitlines()
+    assert lines[0] == f"Informe escrito en {out / 'index.html'}"
+    assert lines[1].startswith("Veredicto: Frente a 2024,") or lines[1].startswith("Veredicto:")
+    assert lines[2] == "Hallazgos principales, 2025 frente a 2024:"
+    assert [line[:5] for line in lines[3:]] == ["  1. ", "  2. ", "  3. "]
+    assert "Mountain" in lines[3] and "se está alejando" in lines[3]
+    assert "cargando" in stderr and "puntuando 2025 en la Matriz de Cambio Comunitario" in stderr
+    assert "escribiendo index.html" in stderr and stderr.splitlines()[-1].endswith("terminado")
+    english = {"the", "and", "of", "is", "with", "from", "written", "findings", "verdict",
+               "against", "loading", "scoring", "drawing", "writing", "done"}
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", (stdout + stderr).replace(
+        str(tmp_path), " ").replace(SAMPLE, " "))}
+    assert words & english == set(), words & english
+    assert '<html lang="es">' in (out / "index.html").read_text(encoding="utf-8")

@@ -357,7 +357,7 @@ class Context:
     def prev_note(self) -> str:
         """Why :attr:`previous` is None (an indicator of change is insufficient data)."""
         if self.net.window is None and self._previous_arg is None:
-            return "no previous period: the network is not sliced (use net.period('2025'))"
+            return N_("no previous period: the network is not sliced (use net.period('2025'))")
         prev = self._previous_arg if isinstance(self._previous_arg, PeerNetwork) else (
             self.net.previous() if self.net.window is not None and self._previous_arg is None
             else None)
@@ -365,7 +365,7 @@ class Context:
             why = short_history(prev, self.net)
             if why is not None:
                 return why
-        return "no data in the previous period"
+        return N_("no data in the previous period")
 
     # -- surveys -------------------------------------------------------------------
     @cached_property
@@ -403,7 +403,7 @@ def short_history(previous: PeerNetwork, current: PeerNetwork) -> str | None:
     :func:`peernet.evaluate` (such an earlier period makes the evaluation a baseline).
     """
     if len(previous.interactions) == 0:
-        return "no data in the previous period"
+        return N_("no data in the previous period")
     before, now = covered_days(previous), covered_days(current)
     if not (math.isfinite(before) and math.isfinite(now)) or now <= 0:
         return None

@@ -45,6 +45,14 @@ CHART: Callable[[GridScore], str] | None = None
 _RIGHT = "style='text-align:right;padding:0 .6em'"
 
 
+def _indicator(name: Any) -> str:
+    """An indicator in a sentence: its key in English (``problems_with_outcome``), its name
+    in other languages (``Problemas con resultado``)."""
+    if current_language() == "en":
+        return str(name)
+    return str(translate(str(name).replace("_", " ").capitalize(), record=False))
+
+
 def _title(element: str) -> str:
     """An element's name in a sentence (``community change``), in the report's language."""
     if current_language() == "en":
@@ -187,7 +195,7 @@ class GridScore:
                 for e, c in zip(missing["element"], missing["coverage"], strict=True))))
         no_data = self.indicators[~self.indicators["has_data"] & (self.indicators["weight"] > 0)]
         if len(no_data):
-            listed = [f"{r.indicator} ({translate(r.note)})"
+            listed = [f"{_indicator(r.indicator)} ({translate(r.note)})"
                       for r in no_data.head(6).itertuples()]
             more = len(no_data) - len(listed)
             text = "; ".join(listed)

@@ -8,6 +8,7 @@ compute nothing but geometry.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ import pandas as pd
 
 from ..grid.rubric import LAYERS
 from ..report import i18n
+from ..report.format import percent
 from ..schema import check_columns
 from .style import BAND_COLORS, BAND_TEXT, POSITION_COLORS
 
@@ -45,7 +47,13 @@ def _pretty(name: str) -> str:
 
 
 def _period_labels(values: pd.Series) -> list[str]:
-    return [str(v) for v in values]
+    """Period labels as the report's language writes them (``2024Q1`` / ``2024 T1``)."""
+    out = [str(v) for v in values]
+    if i18n.current_language() == "en":
+        return out
+    quarter = i18n._("{year}Q{quarter}")
+    return [re.sub(r"^(\d{4})Q([1-4])$", lambda m: quarter.format(year=m[1], quarter=m[2]), v)
+            for v in out]
 
 
 # ------------------------------------------------------------------ participation
@@ -100,14 +108,15 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
     lapsed = df["members_lapsed"].to_numpy(dtype=float)
     width = 0.7
     opts = {"width": width, "edgecolor": "white", "linewidth": 0.5, **kwargs}
-    ax.bar(x, returning, color="#0072B2", label="returning", gid="bars-returning", **opts)
+    ax.bar(x, returning, color="#0072B2", label=i18n._("returning"), gid="bars-returning", **opts)
     bottom = returning
     if reactivated.any():
-        ax.bar(x, reactivated, bottom=bottom, color="#56B4E9", label="reactivated",
+        ax.bar(x, reactivated, bottom=bottom, color="#56B4E9", label=i18n._("reactivated"),
                gid="bars-reactivated", **opts)
         bottom = bottom + reactivated
-    ax.bar(x, new, bottom=bottom, color="#E69F00", label="new", gid="bars-new", **opts)
-    ax.bar(x, -lapsed, color="#BBBBBB", label="lapsed (active before, not now)",
+    ax.bar(x, new, bottom=bottom, color="#E69F00", label=i18n._("new"), gid="bars-new",
+           **opts)
+    ax.bar(x, -lapsed, color="#BBBBBB", label=i18n._("lapsed (active before, not now)"),
            gid="bars-lapsed", hatch="///", **opts)
     ax.axhline(0, color="#333333", linewidth=0.8)
     active = df["members_active"].to_numpy(dtype=float)
@@ -116,12 +125,12 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
             ax.annotate(f"{a:.0f}", (xi, a), xytext=(0, 2), textcoords="offset points",
                         ha="center", va="bottom", fontsize=7)
         if len(df) and returning[0] == 0 and new[0] == active[0] > 0:
-            ax.text(0, active[0] / 2, "start\nof data:\nall count\nas new", ha="center",
+            ax.text(0, active[0] / 2, i18n._("start\nof data:\nall count\nas new"), ha="center",
                     va="center", fontsize=6.5, color="#222222", linespacing=1.0,
                     gid="first-period-note")
     ax.set_xticks(x, labels, rotation=0 if len(df) <= 8 else 45,
                   ha="center" if len(df) <= 8 else "right")
-    ax.set_ylabel("members (lapsed below zero)")
+    ax.set_ylabel(i18n._("members (lapsed below zero)"))
     ax.set_xlim(-0.6, len(df) - 0.4)
     top = max(_finite_max(active), 1.0)
     low = _finite_max(lapsed)
@@ -131,10 +140,10 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
         twin = ax.twinx()
         rate = df["attendance_rate"].to_numpy(dtype=float)
         (line,) = twin.plot(x, 100 * rate, color="#000000", marker="o", markersize=3.5,
-                            linewidth=1.2, label="attendance rate (right axis)",
+                            linewidth=1.2, label=i18n._("attendance rate (right axis)"),
                             gid="attendance-rate")
         twin.set_ylim(0, max(160.0 * _finite_max(rate), 10.0))
-        twin.set_ylabel("attendance rate (%)")
+        twin.set_ylabel(i18n._("attendance rate (%)"))
         twin.spines["top"].set_visible(False)
         twin.spines["right"].set_visible(True)
         handles.append(line)
@@ -142,7 +151,7 @@ def participation(df: pd.DataFrame, *, attendance: bool = True, ax: Any = None,
     ax.legend(handles, names, loc="upper left", bbox_to_anchor=(0, -0.12 if len(df) <= 8
                                                                  else -0.2),
               ncol=3, frameon=False, fontsize=8)
-    ax.set_title("Participation: members active, new and lapsed", loc="left")
+    ax.set_title(i18n._("Participation: members active, new and lapsed"), loc="left")
     return ax
 
 
@@ -280,16 +289,16 @@ def grid(score: GridScore | Evaluation, *, period: str | None = None, ax: Any = 
             colour = BAND_TEXT.get(band, "#222222")
             cx = x0 + (width - gap) / 2
             plate = None if has else {"facecolor": "white", "edgecolor": "none", "pad": 1.5}
-            name, size = _fit(_pretty(element), (width - gap) * axes_pt)
+            name, size = _fit(i18n.translate_name(_pretty(element)), (width - gap) * axes_pt)
             ax.text(cx, y + 0.78, name, ha="center", va="center", fontsize=size,
                     color=colour, fontweight="bold", gid=f"grid-name-{element}", bbox=plate,
                     linespacing=0.9)
             if has:
                 ax.text(cx, y + 0.47, f"{float(value):.0f}", ha="center", va="center",
                         fontsize=15, color=colour, gid=f"grid-score-{element}")
-                note = band
+                note = i18n.translate_name(band)
             else:
-                note = _INSUFFICIENT
+                note = i18n.translate_name(_INSUFFICIENT)
             if prev_label is not None:
                 before = prev_scores.get(element)
                 if has and before is not None and not (isinstance(before, float)
@@ -306,18 +315,21 @@ def grid(score: GridScore | Evaluation, *, period: str | None = None, ax: Any = 
     n = len(layout)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, n)
-    ax.set_yticks(np.arange(n) + 0.5, [_pretty(k).capitalize() for k in layout])
+    ax.set_yticks(np.arange(n) + 0.5, [i18n.translate_name(_pretty(k).capitalize())
+                                       for k in layout])
     ax.tick_params(axis="y", length=0)
     ax.set_xticks([])
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    title = "Community Change Grid" + (f", {current}" if current not in ("", "all") else "")
+    title = (i18n._("Community Change Grid, {period}").format(period=current)
+             if current not in ("", "all") else i18n._("Community Change Grid"))
     ax.set_title(title, loc="left")
     legend = [Patch(facecolor=BAND_COLORS[b], edgecolor="#555555" if b == _INSUFFICIENT
-                    else "white", hatch="///" if b == _INSUFFICIENT else None, label=b)
+                    else "white", hatch="///" if b == _INSUFFICIENT else None,
+                    label=i18n.translate_name(b))
               for b in BAND_COLORS if b in bands_seen or b != _INSUFFICIENT]
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
-              frameon=False, fontsize=8, title="score band (0-100)", title_fontsize=8)
+              frameon=False, fontsize=8, title=i18n._("score band (0-100)"), title_fontsize=8)
     return ax
 
 
@@ -424,18 +436,19 @@ def trend(evaluation: Evaluation | pd.DataFrame, *, metrics: Sequence[str] | Non
         any_interval |= bool(has.any())
         ax.errorbar(x + offset, y, yerr=yerr if has.any() else None, marker="o",
                     markersize=4, capsize=3, linewidth=1.4, color=colours[k % len(colours)],
-                    label=names.get(metric, _pretty(metric).capitalize()), gid=f"trend-{metric}",
+                    label=i18n.translate(names.get(metric, _pretty(metric).capitalize()),
+                                         record=False), gid=f"trend-{metric}",
                     **kwargs)
     ax.set_xticks(range(len(periods)), periods)
     ax.set_xlim(-0.4, len(periods) - 0.6)
-    ax.set_xlabel("period")
-    ax.set_ylabel("value")
+    ax.set_xlabel(i18n._("period"))
+    ax.set_ylabel(i18n._("value"))
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-              title="bars: bootstrap percentile interval\n(where one was computed)"
+              title=i18n._("bars: bootstrap percentile interval\n(where one was computed)")
               if any_interval else None, title_fontsize=7, alignment="left")
-    ax.set_title("Trends", loc="left")
+    ax.set_title(i18n._("Trends"), loc="left")
     return ax
 
 
@@ -518,7 +531,7 @@ def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = 
             counts[p] = 0
     counts = counts[["core", "periphery", "isolate"]]
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
-    names = [_pretty(g) for g in counts.index]
+    names = [i18n.translate_name(_pretty(g)) for g in counts.index]
     if ax is None:
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 1.2 + 0.27 * len(names)),
                                        sharey=True, layout="constrained",
@@ -530,22 +543,24 @@ def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = 
     left = np.zeros(len(names))
     for p in ("core", "periphery", "isolate"):
         v = counts[p].to_numpy(dtype=float)
-        ax1.barh(y, v, left=left, color=POSITION_COLORS[p], label=p, height=0.72,
+        ax1.barh(y, v, left=left, color=POSITION_COLORS[p], label=i18n.translate_name(p),
+                 height=0.72,
                  edgecolor="white", linewidth=0.5, gid=f"roles-{p}")
         left = left + v
     for yi, total in zip(y, left, strict=True):
         ax1.annotate(f"{total:.0f}", (total, yi), xytext=(3, 0), textcoords="offset points",
                      va="center", fontsize=7)
     ax1.set_yticks(y, names)
-    ax1.set_xlabel("active members")
+    ax1.set_xlabel(i18n._("active members"))
     ax1.set_xlim(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.12)
-    ax1.legend(loc="lower right", frameon=False, fontsize=8, title="position",
+    ax1.legend(loc="lower right", frameon=False, fontsize=8, title=i18n._("position"),
                title_fontsize=8)
-    ax1.set_title(f"Network position by {_BY.get(by, _pretty(by))}", loc="left")
+    ax1.set_title(i18n._("Network position by {group}").format(
+        group=i18n.translate_name(_BY.get(by, _pretty(by)))), loc="left")
     cols = [c for c in _ROLE_COLUMNS if c in mm.columns]
     if not names:
         for a in (ax1, ax2):
-            a.text(0.5, 0.5, "no active members", ha="center", va="center",
+            a.text(0.5, 0.5, i18n._("no active members"), ha="center", va="center",
                    transform=a.transAxes, color="#555555", gid="roles-empty")
         ax2.set_axis_off()
     elif cols:
@@ -559,13 +574,14 @@ def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = 
         im.set_gid("roles-brokerage")
         for (i, j), v in np.ndenumerate(data):
             if not np.isnan(v):
-                ax2.text(j, i, f"{100 * v:.0f}%", ha="center", va="center", fontsize=6.5,
+                ax2.text(j, i, percent(v), ha="center", va="center", fontsize=6.5,
                          color="white" if v > 0.6 * np.nanmax(data) else "#222222")
         ax2.set_xticks(range(len(cols) + 1),
-                       ["share of\nmembers"] + [c.removeprefix("brokerage_") for c in cols],
+                       [i18n._("share of\nmembers")]
+                       + [i18n.translate_name(c.removeprefix("brokerage_")) for c in cols],
                        fontsize=7, rotation=30, ha="right", rotation_mode="anchor")
         ax2.axvline(0.5, color="white", linewidth=3)
-        ax2.set_title("Share of each brokerage role", loc="left")
+        ax2.set_title(i18n._("Share of each brokerage role"), loc="left")
         # the heatmap's rows are labelled too (sharey hides them by default): a reader
         # of the right panel need not follow the rows back to the bars
         ax2.tick_params(axis="y", length=0, labelleft=True, labelsize=8)
@@ -573,7 +589,7 @@ def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = 
             ax2.spines[side].set_visible(False)
     else:
         ax2.set_axis_off()
-        ax2.text(0.5, 0.5, "no brokerage columns", ha="center", va="center",
+        ax2.text(0.5, 0.5, i18n._("no brokerage columns"), ha="center", va="center",
                  transform=ax2.transAxes)
     return fig
 

@@ -16,17 +16,20 @@ from typing import Any, cast
 import numpy as np
 
 from ..metrics.members import BROKER_MAX, BROKER_SHARE
+from ..report import i18n
+from ..report.format import decimal, percent
+from ..report.i18n import N_
 from .style import OKABE_ITO, UNKNOWN_COLOR, category_colors, map_categories
 
 #: Outline style of each highlight: an outline-only marker drawn around the node.
 HIGHLIGHT_STYLE: dict[str, dict[str, Any]] = {
     "brokers": {"marker": "o", "linewidth": 2.0, "linestyle": "solid", "scale": 1.7,
                 "edgecolor": "#000000",
-                "label": "broker (top {share:.0%} brokerage, at most {most})"},
+                "label": N_("broker (top {share} brokerage, at most {most})")},
     "newcomers": {"marker": "o", "linewidth": 1.1, "linestyle": (0, (2.5, 1.5)),
-                  "scale": 3.2, "edgecolor": "#000000", "label": "newcomer (joined in period)"},
+                  "scale": 3.2, "edgecolor": "#000000", "label": N_("newcomer (joined in period)")},
     "isolates": {"marker": "s", "linewidth": 1.1, "linestyle": "solid", "scale": 2.6,
-                 "edgecolor": "#000000", "label": "isolate (no ties)"},
+                 "edgecolor": "#000000", "label": N_("isolate (no ties)")},
 }
 TITLES = {"org": "Organization", "sector": "Sector", "region": "Region",
            "language": "Language", "role": "Role", "community": "Community"}
@@ -149,7 +152,8 @@ def draw_map(ax: Any, m: MapData, colors: Mapping[str, str] | None, scale: Scale
         style = HIGHLIGHT_STYLE.get(name, {"marker": "D", "linewidth": 1.2,
                                            "linestyle": "solid", "scale": 2.4,
                                            "edgecolor": "#000000", "label": name})
-        label = style["label"].format(share=BROKER_SHARE, most=BROKER_MAX)
+        label = (i18n._(style["label"]) if name in HIGHLIGHT_STYLE else style["label"]).format(
+            share=percent(BROKER_SHARE), most=BROKER_MAX)
         if mask.sum() > HIGHLIGHT_MAX:
             # thousands of rings (the newcomers of a 100,000-member network) blacken the
             # map: say how many there are instead of outlining them
@@ -157,7 +161,8 @@ def draw_map(ax: Any, m: MapData, colors: Mapping[str, str] | None, scale: Scale
                 [], [], marker=style["marker"], linestyle="none", markersize=9,
                 markerfacecolor="none", markeredgecolor="#BBBBBB",
                 markeredgewidth=style["linewidth"],
-                label=f"{label}: over {HIGHLIGHT_MAX:,}, not outlined"))
+                label=i18n._("{label}: over {n}, not outlined").format(
+                    label=label, n=count(HIGHLIGHT_MAX))))
         elif mask.any():
             # outlines shrink on crowded maps (above RASTER_NODES members), where hundreds
             # of full-size rings would hide the network
@@ -288,25 +293,39 @@ def place_labels(ax: Any, xy: np.ndarray, texts: list[str], sizes: np.ndarray, *
                 zorder=5, gid="peernet-label", linespacing=0.95, path_effects=stroke)
 
 
+def general(value: float) -> str:
+    """``f"{value:g}"`` in the report's language (``2.5`` / ``2,5``)."""
+    text = f"{value:g}"
+    return text if i18n.current_language() == "en" else text.replace(".",
+                                                                     i18n.decimal_symbol())
+
+
+def count(value: int) -> str:
+    """An integer with thousands separators in the report's language (``1,000`` /
+    ``1.000``)."""
+    return decimal(value, 0)
+
+
 def category_label(key: str, colors: Mapping[str, str]) -> str:
     grouped = getattr(colors, "grouped", 0)
     if key == "other" and grouped:
-        return f"other ({grouped} more)"
-    return str(key).replace("_", " ")
+        return i18n._("other ({n} more)").format(n=grouped)
+    return str(i18n.translate_name(str(key).replace("_", " ")))
 
 
 def size_handles(scale: Scale, size_by: str | None) -> list:
     from matplotlib.lines import Line2D
 
     handles = []
-    word = "ties" if size_by == "degree" else "strength"
     for v in size_steps(scale.value_max):
         s = scale.size_max / 10 + (scale.size_max - scale.size_max / 10) * min(
             v / scale.value_max, 1)
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(s),
                               markerfacecolor="#BBBBBB", markeredgecolor="#777777",
-                              label=f"{v:g} {word if v != 1 else 'tie'}" if size_by == "degree"
-                              else f"{word} {v:g}"))
+                              label=i18n.ngettext("{n} tie", "{n} ties", 1 if v == 1 else 2
+                                                  ).format(n=general(v))
+                              if size_by == "degree"
+                              else i18n._("strength {n}").format(n=general(v))))
     return handles
 
 
@@ -317,7 +336,8 @@ def weight_handles(scale: Scale) -> list:
     for v in sorted({1.0, nice_number(scale.weight_max)} if scale.weight_max > 1 else {1.0}):
         lw, alpha = edge_style(np.array([min(v, scale.weight_max)]), scale)
         handles.append(Line2D([], [], color=(*EDGE_RGB, max(float(alpha[0]), 0.5)),
-                              linewidth=float(lw[0]), label=f"tie weight {v:g}"))
+                              linewidth=float(lw[0]),
+                              label=i18n._("tie weight {n}").format(n=general(v))))
     return handles
 
 
@@ -368,5 +388,6 @@ def colors_for(universe: list, color_by: Any, palette: Mapping[str, str] | None,
 
 def color_title(color_by: Any) -> str:
     if isinstance(color_by, str):
-        return TITLES.get(color_by, color_by.replace("_", " ").capitalize())
+        return str(i18n.translate_name(TITLES.get(color_by,
+                                                  color_by.replace("_", " ").capitalize())))
     return ""

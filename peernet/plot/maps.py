@@ -26,6 +26,7 @@ import pandas as pd
 from ..metrics.members import BROKER_MAX, BROKER_SHARE, member_metrics, top_brokers
 from ..metrics.structure import communities
 from ..network import PeerNetwork
+from ..report import i18n
 from ..ties import org_ties
 from .drawing import (
     EDGE_RGB,
@@ -36,8 +37,10 @@ from .drawing import (
     category_label,
     color_title,
     colors_for,
+    count,
     draw_map,
     edge_style,
+    general,
     marker_sizes,
     nice_number,
     place_labels,
@@ -239,10 +242,12 @@ def _prepare(src: Any, *, color_by: Any, size_by: str | None, highlight: Any, la
     name = gattrs.get("name") or getattr(src, "name", "")
     period = gattrs.get("period", getattr(src, "label", ""))
     head = " ".join(str(x) for x in (name, "" if period in ("all", None) else period) if x)
-    noun = {"all": "ties", "direct": "direct ties", "coattendance": "co-attendance ties"}[ties]
-    title = (f"{head}: " if head else "") + (f"{len(nodes):,} members, {n_ties:,} {noun}")
+    noun = {"all": i18n._("ties"), "direct": i18n._("direct ties"),
+            "coattendance": i18n._("co-attendance ties")}[ties]
+    title = (f"{head}: " if head else "") + i18n._("{members} members, {ties} {noun}").format(
+        members=count(len(nodes)), ties=count(n_ties), noun=noun)
     if len(ew) < n_ties:
-        title += f"\n(strongest {len(ew):,} drawn)"
+        title += "\n" + i18n._("(strongest {n} drawn)").format(n=count(len(ew)))
     return MapData(np.array(nodes, dtype=object), xy, category, size_value, eu, ev, ew, marks,
                 text, title), universe
 
@@ -635,17 +640,20 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
                          f"{labels!r}")
     named = np.lexsort((np.array([str(n) for n in nodes], dtype=object), -members))[:k]
     name, period = gname, gperiod
-    notes = ([f"ties under {min_weight:g} hidden: {hidden:,}"] if hidden else []) \
-        + ([f"strongest {len(ew):,} drawn"] if len(ew) < n_ties else []) \
-        + ([f"largest {k} named"] if 0 < k < len(nodes) else [])
-    auto = (f"{name} {period if period != 'all' else ''}".strip() + ": organizations, "
-            f"{len(nodes):,} orgs, {n_ties:,} ties"
+    notes = ([i18n._("ties under {weight} hidden: {n}").format(
+                 weight=general(min_weight or 0), n=count(hidden))] if hidden else []) \
+        + ([i18n._("strongest {n} drawn").format(n=count(len(ew)))] if len(ew) < n_ties
+           else []) \
+        + ([i18n._("largest {k} named").format(k=k)] if 0 < k < len(nodes) else [])
+    auto = (i18n._("{head}: organizations, {orgs} orgs, {ties} ties").format(
+                head=f"{name} {period if period != 'all' else ''}".strip(),
+                orgs=count(len(nodes)), ties=count(n_ties))
             + (f"\n({'; '.join(notes)})" if notes else ""))
     color_handles, _ = draw_map(ax, m, colors, scale, size_by="members", legend=False,
                              title=auto if title is None else title, **kwargs)
     if not nodes:
-        ax.text(0.5, 0.5, "no organizations: the roster has no 'org' for the members "
-                "active here", ha="center", va="center", transform=ax.transAxes,
+        ax.text(0.5, 0.5, i18n._("no organizations: the roster has no 'org' for the members "
+                                 "active here"), ha="center", va="center", transform=ax.transAxes,
                 fontsize=8, color="#555555", gid="peernet-empty")
     if legend:
         key = []
@@ -653,13 +661,15 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
             s = scale.size_max / 10 + 0.9 * scale.size_max * min(v / scale.value_max, 1)
             key.append(Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(s),
                               markerfacecolor="#BBBBBB", markeredgecolor="#777777",
-                              label=f"{v:g} active member{'s' if v != 1 else ''}"))
+                              label=i18n.ngettext("{n} active member", "{n} active members",
+                                                  1 if v == 1 else 2).format(n=general(v))))
         if len(m.ew):
             for v in sorted({nice_number(scale.weight_max / 10), nice_number(scale.weight_max)}):
                 lw, alpha = edge_style(np.array([min(v, scale.weight_max)]), scale)
                 key.append(Line2D([], [], color=(*EDGE_RGB, max(float(alpha[0]), 0.5)),
-                                  linewidth=float(lw[0]), label=f"{v:g} interactions + "
-                                  "shared events"))
+                                  linewidth=float(lw[0]),
+                                  label=i18n._("{n} interactions + shared events").format(
+                                      n=general(v))))
         add_legends(ax, color_handles, key, legend_title=color_title(color_by), ncol=2)
     if k:
         lo, hi = ax.get_ylim()
@@ -669,6 +679,6 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         # labels are placed in display space: lay the figure out first (legends, a
         # constrained layout), or the axes shrink afterwards and the labels overlap
         ax.figure.draw_without_rendering()
-        place_labels(ax, xy[named], [str(nodes[i]) for i in named], sizes[named],
-                      fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
+        place_labels(ax, xy[named], [str(i18n.translate_name(str(nodes[i]))) for i in named],
+                     sizes[named], fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
     return ax

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..report import i18n
 from ..schema import check_columns
 
 __all__ = ["survey_by_org"]
@@ -49,7 +50,7 @@ def survey_by_org(scores: pd.DataFrame, *, by: str = "org", scale: tuple[float, 
     check_columns(scores, [by, "trust", "value"], where="plot.survey_by_org")
     if ax is None:
         ax = plt.gca()
-    labels = {"trust": "Trust", "value": "Value", **(labels or {})}
+    labels = {"trust": i18n._("Trust"), "value": i18n._("Value"), **(labels or {})}
     df = scores[scores["trust"].notna()].sort_values(["trust", by], ascending=[True, False],
                                                      kind="stable")
     y = np.arange(len(df))
@@ -57,7 +58,7 @@ def survey_by_org(scores: pd.DataFrame, *, by: str = "org", scale: tuple[float, 
     ax.scatter(df["trust"], y, s=36, color="#1d6fa5", label=labels["trust"], zorder=3)
     ax.scatter(df["value"], y, s=36, facecolors="white", edgecolors="#c2410c",
                linewidths=1.5, label=labels["value"], zorder=3)
-    ax.set_yticks(y, [str(v) for v in df[by]], fontsize=8)
+    ax.set_yticks(y, [str(i18n.translate_name(str(v))) for v in df[by]], fontsize=8)
     ax.set_xlim(scale[0] - 0.05, scale[1] + 0.05)
     ax.set_ylim(-0.7, len(df) - 0.3)
     ax.tick_params(axis="x", labelsize=8)

@@ -7,6 +7,7 @@ whose change is the story (:func:`map_color_by`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from ..evaluation import Evaluation
 from ..ties import MAX_EVENT_SIZE
 from .findings import Finding
-from .i18n import _, translate
+from .i18n import _, current_language, decimal_symbol, translate
 
 __all__ = ["figures_of", "map_color_by", "survey_figure"]
 
@@ -38,6 +39,58 @@ def map_color_by(ev: Evaluation, found: Sequence[Finding] = ()) -> tuple[str, st
 def _noun(by: str) -> str:
     return {"org": _("organization"), "sector": _("sector"), "region": _("region"),
             "community": _("community (clusters found in the ties)")}.get(by, by)
+
+
+#: A tick label that is a number as matplotlib writes it: ``0.25``, ``−1.5``, ``20%``.
+_TICK_NUMBER = re.compile(r"[−+-]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def _spanish_number(text: str) -> str:
+    if not _TICK_NUMBER.fullmatch(text):
+        return text
+    mark = decimal_symbol()
+    out = text.replace(",", "\0").replace(".", mark).replace("\0", "." if mark == "," else ",")
+    return out[:-1] + "\u00a0%" if out.endswith("%") else out
+
+
+def localize_ticks(fig: Any) -> None:
+    """Numeric tick labels of every Axes of ``fig`` in the report's language (``0,25``,
+    ``20 %``); English figures are left as they are. Text labels (periods, names) are never
+    touched."""
+    if current_language() == "en":
+        return
+    from matplotlib.ticker import Formatter
+
+    class Localized(Formatter):
+        def __init__(self, inner: Formatter) -> None:
+            self.inner = inner
+
+        def set_axis(self, axis: Any) -> None:
+            super().set_axis(axis)
+            self.inner.set_axis(axis)
+
+        def set_locs(self, locs: Any) -> None:
+            self.inner.set_locs(locs)
+
+        def __call__(self, x: Any, pos: Any = None) -> str:
+            return _spanish_number(self.inner(x, pos))
+
+        def format_ticks(self, values: Any) -> list[str]:
+            return [_spanish_number(t) for t in self.inner.format_ticks(values)]
+
+        def get_offset(self) -> str:
+            return _spanish_number(self.inner.get_offset())
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for which in ("major", "minor"):
+                fmt = (axis.get_major_formatter() if which == "major"
+                       else axis.get_minor_formatter())
+                if isinstance(fmt, Localized) or type(fmt).__name__ in ("FixedFormatter",
+                                                                          "NullFormatter"):
+                    continue
+                (axis.set_major_formatter if which == "major"
+                 else axis.set_minor_formatter)(Localized(fmt))
 
 
 def _small_multiples(ev: Evaluation, by: str, layout: Mapping | None,
@@ -111,6 +164,7 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
     def keep(name: str, obj: Any, caption: str, alt: str) -> None:
         fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
         fig = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+        localize_ticks(fig)
         with matplotlib.rc_context({"svg.hashsalt": "peernet"}):  # same input, same SVG
             plot.save(fig, folder / name, formats=formats, dpi=150)
         import matplotlib.pyplot as plt
@@ -237,6 +291,7 @@ def survey_figure(survey: Mapping[str, Any], folder: Path, formats: tuple[str, .
     plot.survey_by_org(df, scale=survey["scale"], ax=ax,
                        labels={"trust": _("Trust"), "value": _("Value")})
     ax.set_xlabel(_("Mean rating received from members of other organizations"), fontsize=8)
+    localize_ticks(fig)
     with matplotlib.rc_context({"svg.hashsalt": "peernet"}):
         plot.save(fig, folder / "survey", formats=formats, dpi=150)
     plt.close(fig)

@@ -43,7 +43,7 @@ import pandas as pd
 
 from ..evaluation import Evaluation
 from .format import decimal, number, percent
-from .i18n import _
+from .i18n import _, translate
 
 __all__ = ["Finding", "Verdict", "findings", "verdict", "recommended", "glossary",
            "DRIFT_SHARE_DROP", "DRIFT_P", "DRIFT_MEMBERS_DROP", "PERIPHERY_DEGREE"]
@@ -470,7 +470,7 @@ def findings(ev: Evaluation, *, min_group_size: int = 5) -> list[Finding]:
 def verdict(ev: Evaluation, found: Sequence[Finding]) -> Verdict:
     """Healthier, about the same or weaker than the year before, and on what evidence."""
     if ev.baseline:
-        why = ev.meta.get("baseline") or _("one period")
+        why = translate(ev.meta.get("baseline")) or _("one period")
         return Verdict("baseline", _("This is the network's baseline year ({cur}): there is "
                                      "no earlier year to compare with ({why}).").format(
             cur=ev.current, why=why), tuple(f.sentence for f in found[:3]))

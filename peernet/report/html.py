@@ -161,7 +161,7 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # problem texts scrubbed). Breakdowns of fewer than min_group_size members are
     # suppressed in every case.
     quality = ev.net.quality if names else _scrubbed_quality(ev)
-    say("drawing figures")
+    say(N_("drawing figures"))
     from ..plot.layouts import periods_layout
 
     labels = list(ev.periods[-2:])
@@ -173,14 +173,14 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     color_by, why = map_color_by(ev, found)
     figures = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
                          color_by=color_by, why=why, found=found)
-    say("writing the network files and the interactive map")
+    say(N_("writing the network files and the interactive map"))
     # a network too large for a browser or a file viewer is left out, and the page says so
     left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
     network_files = [] if "files" in left_out else write_networks(ev, folder, names=names)
     interactive = None if "map" in left_out else write_interactive_map(
         ev, folder, names=names, color_by=color_by, lang=current_language(),
         layout=map_layout)
-    say("writing tables")
+    say(N_("writing tables"))
     tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                  min_group_size=min_group_size)
     from .survey_section import survey_section
@@ -197,7 +197,7 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     from .cards import PAGE, org_cards
 
     orgs = org_cards(ev, survey=survey, min_group_size=min_group_size)
-    say("writing index.html")
+    say(N_("writing index.html"))
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
     ctx.update(interactive=interactive, network_files=network_files, lang=current_language(),
@@ -578,7 +578,7 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
                 network=ev.net.name, period=cur)
             + (_(" and compares it with {previous}.").format(previous=prev) if prev else
                _(". It is the network's baseline: {reason}; later reports compare with "
-                 "it.").format(reason=ev.meta.get('baseline') or _("one period")))
+                 "it.").format(reason=translate(ev.meta.get("baseline")) or _("one period")))
             + _(" It scores the network on the Community Change Grid, maps who works with "
                 "whom, and measures participation, problem solving and follow-up."))
     cards = _cards(ev)

@@ -37,7 +37,7 @@ from typing import Any
 
 __all__ = ["LANGUAGES", "translator", "use_language", "current_language", "_", "N_",
            "ngettext", "format_number", "format_percent", "format_date", "missing_messages",
-           "extract_toml", "TOML_KEYS", "translate"]
+           "extract_toml", "TOML_KEYS", "translate", "translate_name", "decimal_symbol"]
 
 #: Languages of the report: English (the source) and Spanish.
 LANGUAGES = ("en", "es")
@@ -156,6 +156,25 @@ def translate(text: Any, *, record: bool = True) -> Any:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+def translate_name(text: Any) -> Any:
+    """A name from a table (a Grid element, a band, a position, a group label) in the
+    current language when the catalog has it, in its case: ``capacity building`` ->
+    ``fortalecimiento de capacidades``, ``Bedrock`` -> ``Base``; anything else as it is.
+
+    >>> with use_language("es"):
+    ...     translate_name("capacity building"), translate_name("Coast")
+    ('fortalecimiento de capacidades', 'Coast')
+    """
+    if _language.get() == "en" or not isinstance(text, str) or not text:
+        return text
+    out = translate(text, record=False)
+    if out == text and text[:1].islower():
+        cap = text[:1].upper() + text[1:]
+        out = translate(cap, record=False)
+        return text if out == cap else out[:1].lower() + out[1:]
+    return out
+
+
 #: A pattern with fewer letters than this outside its placeholders is weak (:func:`_patterns`).
 WEAK_LETTERS = 6
 #: An English number as the data's notes write it: ``1,234``, ``0.75``, ``-3``, ``15%``.
@@ -224,10 +243,8 @@ def _field(lang: str, value: str) -> str | None:
             return format_percent(number / 100, digits)
         if "," in value:   # grouped as written: 1,234 -> 1.234
             return format_number(number, digits)
-        from babel.numbers import get_decimal_symbol
-
         # ungrouped as written (a year, a count): 2025 stays 2025, 0.75 -> 0,75
-        return value.replace(".", get_decimal_symbol(_locale()))
+        return value.replace(".", decimal_symbol())
     if _ISO_DATE.fullmatch(value):
         return format_date(dt.date.fromisoformat(value))
     out = _translate_stored(lang, value)
@@ -263,6 +280,13 @@ def format_number(value: Any, digits: int = 0) -> str:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=_locale())
+
+
+def decimal_symbol() -> str:
+    """The current language's decimal mark: ``.`` / ``,``."""
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(_locale()))
 
 
 def format_percent(value: Any, digits: int = 0) -> str:

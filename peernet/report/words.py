@@ -65,6 +65,9 @@ WORDS = (
     # a survey wave (peernet.metrics.survey_scores) and the record tables (grid data_kept)
     N_("survey {wave}"), N_("problems"), N_("actions"), N_("surveys"), N_("checklist"),
     N_("none"),
+    # brokerage roles (Gould and Fernandez) and an unknown group (peernet.plot.roles)
+    N_("coordinator"), N_("gatekeeper"), N_("representative"), N_("consultant"),
+    N_("liaison"), N_("(unknown)"),
 )
 
 #: Data-quality problems recorded by :mod:`peernet.network`, which sits below the report

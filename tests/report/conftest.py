@@ -25,5 +25,6 @@ def es_report(riverbend, tmp_path_factory):
     """The report in Spanish, and the texts it asked for that have no translation."""
     ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
     before = set(i18n.missing_messages("es"))
-    out = pn.report(ev, tmp_path_factory.mktemp("es") / "informe", lang="es", formats=("png",))
+    out = pn.report(ev, tmp_path_factory.mktemp("es") / "informe", lang="es",
+                    formats=("png", "svg"))
     return out, set(i18n.missing_messages("es")) - before

@@ -96,3 +96,62 @@ def test_language_is_per_context():
         assert _("Region") == "Región"
     assert i18n.current_language() == "en"
     assert re.fullmatch(r"\w+", _("Region"))
+
+
+def test_catalog_has_no_untranslated_or_fuzzy_message(catalog):
+    """The whole catalog, plural forms included: what ``update_translations.py --check``
+    enforces, as a test (an empty translation or a fuzzy one shows English in a report)."""
+    bad = [m.id for m in catalog if m.id and (m.fuzzy or not all(
+        m.string if isinstance(m.string, tuple) else (m.string,)))]
+    assert bad == []
+    assert _script().main(["--check"]) == 0
+
+
+def test_texts_of_the_network_layer_are_the_catalogs():
+    """peernet.network cannot import the report: its data-quality texts are listed in
+    report/words.py, and must stay the same texts, byte for byte."""
+    from peernet.report.words import QUALITY
+
+    source = (ROOT / "peernet" / "network.py").read_text(encoding="utf-8")
+    flat = re.sub(r'"\s*\n\s*"', "", source)   # implicit concatenation of string literals
+    assert [q for q in QUALITY if q not in flat] == []
+
+
+def test_stored_texts_are_translated_with_their_numbers():
+    """An indicator's note, stored in English when scored, shown in Spanish."""
+    with use_language("es"):
+        assert i18n.translate("82.1 of 114 members active in an average month") == \
+            "82,1 de 114 miembros activos en un mes promedio"
+        assert i18n.translate("1,206 new cross-organization ties") == \
+            "1.206 vínculos nuevos entre organizaciones"
+        assert i18n.translate("first member joined 2019-03-01") == \
+            "el primer miembro se unió el 1 de marzo de 2019"
+        # a name from the data is kept; a short pattern does not split it
+        assert i18n.translate("Outcome: median days referral to service") == \
+            "Resultado: median days referral to service"
+        assert i18n.translate("Coast", record=False) == "Coast"
+    assert i18n.translate("12 of 12 months with a meeting") == "12 of 12 months with a meeting"
+
+
+def test_both_languages_render_every_text(tiny_net, tmp_path):
+    """A one-period (baseline) report in English and in Spanish: every text the Spanish one
+    asks for is translated, and no English word is left on its pages."""
+    import sys
+
+    import peernet as pn
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_report_es import english_left
+
+    ev = pn.evaluate(tiny_net, periods=["2025"], bootstrap=0)
+    before = set(i18n.missing_messages("es"))
+    en = pn.report(ev, tmp_path / "en", formats=("png",), min_group_size=1)
+    es = pn.report(ev, tmp_path / "es", formats=("png",), min_group_size=1, lang="es")
+    assert set(i18n.missing_messages("es")) - before == set()
+    m = tiny_net.members
+    data = {str(v) for c in ("org", "sector", "region", "name") for v in m[c]} | {
+        "tiny", "peernet", "Backer", "Kern", "Gephi", "Cytoscape", "yEd", "Jaccard", "Gini",
+        "SVG", "CSV"} | {str(v) for v in tiny_net.quality.counts["source"]}
+    for page in ("index.html", "appendix.html"):
+        assert english_left((es / page).read_text(encoding="utf-8"), data) == [], page
+        assert '<html lang="en">' in (en / page).read_text(encoding="utf-8")

@@ -113,3 +113,30 @@ def test_no_english_sentence_left_in_the_appendix(es_report, riverbend):
     left = english_left((out / "appendix.html").read_text(encoding="utf-8"),
                         _data_words(riverbend))
     assert left == [], left[:20]
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The texts of a matplotlib SVG (drawn as paths, each text named in a comment)."""
+    return [H.unescape(t) for t in re.findall(r"<!-- (.*?) -->", svg)]
+
+
+def test_no_english_word_left_in_the_figures(es_report, riverbend):
+    """Titles, keys, axis labels, Grid element names, period labels and roles of every
+    figure of the Spanish report; numbers on the axes with a decimal comma."""
+    out, _missing = es_report
+    svgs = sorted((out / "figures").glob("*.svg"))
+    assert len(svgs) >= 8
+    data = _data_words(riverbend)
+    left = {}
+    for svg in svgs:
+        texts = _svg_texts(svg.read_text(encoding="utf-8"))
+        page = "".join(f"<p>{H.escape(t)}</p>" for t in texts)
+        if (bad := english_left(page, data)):
+            left[svg.name] = bad
+        # a number on an axis is written the Spanish way (0,5 not 0.5)
+        assert not [t for t in texts if re.fullmatch(r"-?\d+\.\d+", t)], svg.name
+    assert left == {}, left
+    texts = _svg_texts((out / "figures" / "participation.svg").read_text(encoding="utf-8"))
+    assert "2025 T4" in texts and "nuevos" in texts
+    texts = _svg_texts((out / "figures" / "grid.svg").read_text(encoding="utf-8"))
+    assert {"confianza", "Base", "sólido"} <= set(texts)
