@@ -140,10 +140,16 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
                    say=say, min_group_size=min_group_size)
         if pseudonymize:  # the last check: nothing a loader saw about a person leaves
             from ..privacy import sensitive_strings
+            from .i18n import language_words
             from .protect import small_names
 
-            _pub.scrub_outputs(tmp, {**sensitive_strings(evaluation.net, ids=False),
-                                     **small_names(evaluation, min_group_size)})
+            # a small group named like a word of the report's language ("es", "en" in
+            # Spanish) is replaced in every file but the pages' prose
+            small = small_names(evaluation, min_group_size)
+            words = language_words(lang)
+            _pub.scrub_outputs(tmp, {**sensitive_strings(evaluation.net, ids=False), **small},
+                               words={k.strip().lower() for k in small
+                                      if k.strip().lower() in words})
         _pub.publish(tmp, out)
     except BaseException:
         _pub.discard(tmp)

@@ -97,6 +97,18 @@ def translator(lang: str = "en") -> gettext.NullTranslations:
     return t
 
 
+@cache
+def language_words(lang: str) -> frozenset[str]:
+    """The words (lower case) of the report's own texts in ``lang``: the catalog's
+    translations, or for English the texts it translates. A group named like one of them
+    ("es", the Spanish word for "is") cannot be scrubbed from the prose of that language."""
+    cat = getattr(translator("es" if lang == "en" else lang), "_catalog", {})
+    texts = ([k[0] if isinstance(k, tuple) else k for k in cat] if lang == "en"
+             else list(cat.values()))
+    return frozenset(w for text in texts if isinstance(text, str)
+                     for w in re.findall(r"\w+", text.lower()))
+
+
 def missing_messages(lang: str) -> set[str]:
     """Texts asked for in ``lang`` since the catalog was loaded that it does not translate."""
     t = translator(lang)

@@ -39,7 +39,7 @@ import shutil
 import stat
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -314,12 +314,17 @@ def _written_forms(text: str) -> set[str]:
             json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
 
 
-def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
+def scrub_outputs(folder: Path, replacements: dict[str, str], *,
+                  words: Collection[str] = ()) -> dict[str, int]:
     """Replace every string of ``replacements`` (and every email address) in every text file
     of ``folder``, as written raw, HTML-escaped or JSON-escaped, ignoring case, as whole
     words. The last check of a report made without names, after everything was written:
     whatever path a value took into a table, a figure's SVG or the page, it does not leave.
-    Returns the number of replacements per file (for tests and the log)."""
+    ``words`` (lower case) are strings replaced everywhere but in the HTML pages: a small
+    group named like a word of the pages' language ("es", Spanish for "is"), which the
+    pages label where they show the group and cannot be told from the word in their prose.
+    Returns the number of replacements per file (for tests and the log).
+    """
     from ..privacy import redact_emails
     from ..scrubbing import Scrubber
 
@@ -330,12 +335,14 @@ def scrub_outputs(folder: Path, replacements: dict[str, str]) -> dict[str, int]:
         for v in _written_forms(text):
             variants.setdefault(v.lower(), label)
     scrub = Scrubber(variants, min_length=1)
+    prose = Scrubber({k: v for k, v in variants.items() if k.strip() not in set(words)},
+                     min_length=1) if words else scrub
     found: dict[str, int] = {}
     for path in files_of(folder):
         if path.suffix.lower() not in TEXT_SUFFIXES or path.name == MARKER:
             continue
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        text, n = scrub.subn(text)
+        text, n = (prose if path.suffix.lower() == ".html" else scrub).subn(text)
         text, k = redact_emails(text)
         if n + k:
             path.write_text(text, encoding="utf-8", errors="surrogateescape")

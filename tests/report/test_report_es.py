@@ -140,3 +140,29 @@ def test_no_english_word_left_in_the_figures(es_report, riverbend):
     assert "2025 T4" in texts and "nuevos" in texts
     texts = _svg_texts((out / "figures" / "grid.svg").read_text(encoding="utf-8"))
     assert {"confianza", "Base", "sólido"} <= set(texts)
+
+
+def test_a_small_group_named_like_a_spanish_word_leaves_the_prose_alone(tmp_path):
+    """The trial's roster has two Spanish speakers: "es" is a small language group, and
+    the last scrub replaced every word "es" of the Spanish pages ("Este other small
+    languages el año de referencia"). The group is still never named in a file (its CSV
+    row is relabelled), but the pages' Spanish reads as Spanish."""
+    import warnings
+    from pathlib import Path
+
+    import pandas as pd
+
+    import peernet as pn
+    from peernet.report.protect import OTHER
+
+    trial = Path(__file__).resolve().parents[1] / "fixtures" / "trial"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pn.read_events(trial, tz="America/New_York")
+        assert (net.members["language"] == "es").sum() == 2
+        out = pn.report(pn.evaluate(net, bootstrap=0), tmp_path / "r", lang="es")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Este es el año de referencia de la red (2025)" in page
+    assert OTHER["language"] not in page
+    groups = pd.read_csv(out / "tables" / "groups.csv", keep_default_na=False)
+    assert "es" not in set(groups.loc[groups["by"] == "language", "group"])
