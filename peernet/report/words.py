@@ -14,7 +14,7 @@ from typing import Any
 
 from .i18n import N_, current_language, translate
 
-__all__ = ["column_title", "LABEL_COLUMNS", "WORDS", "TIE_LABELS"]
+__all__ = ["column_title", "LABEL_COLUMNS", "WORDS", "TIE_LABELS", "LOADER_NOTES"]
 
 #: Columns whose text cells are labels or notes written in English (a cell no catalog
 #: entry translates is recorded as missing, for the tests).
@@ -78,6 +78,46 @@ QUALITY = (
     N_("email shared by several member_ids (possible duplicate identity; not merged)"),
     N_("event not in events; added with its first timestamp as start"),
     N_("no roster given: members built from the ids seen in the data"),
+)
+
+#: Notes of the export readers (Zoom, Teams, surveys, rosters, identities) and of the
+#: report's survey rule, as patterns of the texts they write (``{name}``: a value): the page
+#: shows them in its language (tests/report/test_report_es.py: the trial's Spanish report,
+#: from Zoom, Teams, Slack, survey and roster files, has no English sentence left).
+LOADER_NOTES = (
+    N_("{n} join/leave session(s) read from section 3 for the intervals"),
+    N_("device name or phone number with no email: counted as an anonymous guest of the "
+       "meeting"),
+    N_("{n} person(s) joined a meeting more than once; their sessions were merged into one "
+       "presence (intervals kept)"),
+    N_("{n} of {total} partners rated are organizations on the roster (and not members): "
+       "read as ratings of organizations (about_level='org')"),
+    N_("{n} of {total} partners rated are organizations on the roster: pass "
+       "about_level='org' if the survey rates organizations"),
+    N_("wave taken from the year of the first answer: {wave}"),
+    N_("not on the roster: add them or give an alias (kept as a guest, never counted as a "
+       "member)"),
+    N_("not shown: the survey has fewer than {n} respondents"),
+    N_("language names written as ISO 639-1 codes: {names}"),
+    N_("column {column} read as {target}"),
+    N_("{n} cell(s) list several values; read as a list ('; '-joined)"),
+    N_("header found on row {row}; the {n} row(s) above it (title, blank) were skipped"),
+    N_("name made from the first and last name columns"),
+    N_("{n} member(s) without a member id: ids made from their names (e.g. {example}); add a "
+       "member_id column to keep ids stable when a name changes"),
+    N_("supervisors given by {how} resolved to member ids"),
+    N_("public-channel-only export: private channels and direct messages are not in it, so "
+       "ties formed there cannot be seen"),
+    N_("joined the channel: not a conversation"), N_("left the channel: not a conversation"),
+    N_("topic change: not a conversation"), N_("purpose change: not a conversation"),
+    N_("channel renamed: not a conversation"), N_("channel archived: not a conversation"),
+    N_("channel unarchived: not a conversation"), N_("pin notice: not a conversation"),
+    N_("reminder notice: not a conversation"), N_("integration notice: not a conversation"),
+    # the reason of a baseline report (peernet.evaluation_steps.baseline_periods)
+    N_("{period} is too short to compare with (its data cover {before} days (the data start "
+       "on {start}) against {now} in {current})"),
+    N_("{period} is too short to compare with (its data cover {before} days against {now} in "
+       "{current})"),
 )
 
 #: The units of the default rubric's indicators (``peernet/grid/rubric.toml``).

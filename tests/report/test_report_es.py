@@ -142,25 +142,48 @@ def test_no_english_word_left_in_the_figures(es_report, riverbend):
     assert {"confianza", "Base", "sólido"} <= set(texts)
 
 
-def test_a_small_group_named_like_a_spanish_word_leaves_the_prose_alone(tmp_path):
-    """The trial's roster has two Spanish speakers: "es" is a small language group, and
-    the last scrub replaced every word "es" of the Spanish pages ("Este other small
-    languages el año de referencia"). The group is still never named in a file (its CSV
-    row is relabelled), but the pages' Spanish reads as Spanish."""
+@pytest.fixture(scope="module")
+def trial_es(tmp_path_factory):
+    """The issue-16 trial (Zoom, Teams, Slack and survey exports, a roster workbook) as a
+    Spanish report: its data-quality notes come from the export readers."""
     import warnings
     from pathlib import Path
 
-    import pandas as pd
-
     import peernet as pn
-    from peernet.report.protect import OTHER
 
     trial = Path(__file__).resolve().parents[1] / "fixtures" / "trial"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = pn.read_events(trial, tz="America/New_York")
-        assert (net.members["language"] == "es").sum() == 2
-        out = pn.report(pn.evaluate(net, bootstrap=0), tmp_path / "r", lang="es")
+        out = pn.report(pn.evaluate(net, bootstrap=0), tmp_path_factory.mktemp("trial") / "r",
+                        lang="es")
+    return net, out
+
+
+def test_the_trial_in_spanish_has_no_english_sentence(trial_es):
+    """The export readers' notes and the baseline's reason are shown in Spanish too (the
+    words the roster's own column names give, "needs", "member id", are identifiers)."""
+    net, out = trial_es
+    data = {str(v) for col in ("org", "sector", "region", "name", "member_id")
+            if col in net.members.columns for v in net.members[col].dropna()}
+    data |= {"member id", "needs"}
+    for page in ("index.html", "appendix.html", "organizations.html"):
+        if (out / page).exists():
+            left = english_left((out / page).read_text(encoding="utf-8"), data)
+            assert left == [], (page, left[:5])
+
+
+def test_a_small_group_named_like_a_spanish_word_leaves_the_prose_alone(trial_es):
+    """The trial's roster has two Spanish speakers: "es" is a small language group, and
+    the last scrub replaced every word "es" of the Spanish pages ("Este other small
+    languages el año de referencia"). The group is still never named in a file (its CSV
+    row is relabelled), but the pages' Spanish reads as Spanish."""
+    import pandas as pd
+
+    from peernet.report.protect import OTHER
+
+    net, out = trial_es
+    assert (net.members["language"] == "es").sum() == 2
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Este es el año de referencia de la red (2025)" in page
     assert OTHER["language"] not in page
