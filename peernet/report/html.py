@@ -143,13 +143,9 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
             from .i18n import language_words
             from .protect import small_names
 
-            # a small group named like a word of the report's language ("es", "en" in
-            # Spanish) is replaced in every file but the pages' prose
-            small = small_names(evaluation, min_group_size)
-            words = language_words(lang)
+            small = small_names(evaluation, min_group_size)  # "es" in Spanish: not in prose
             _pub.scrub_outputs(tmp, {**sensitive_strings(evaluation.net, ids=False), **small},
-                               words={k.strip().lower() for k in small
-                                      if k.strip().lower() in words})
+                               words=language_words(lang) & {k.strip().lower() for k in small})
         _pub.publish(tmp, out)
     except BaseException:
         _pub.discard(tmp)
