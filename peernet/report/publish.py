@@ -335,8 +335,9 @@ def scrub_outputs(folder: Path, replacements: dict[str, str], *,
         for v in _written_forms(text):
             variants.setdefault(v.lower(), label)
     scrub = Scrubber(variants, min_length=1)
-    prose = Scrubber({k: v for k, v in variants.items() if k.strip() not in set(words)},
-                     min_length=1) if words else scrub
+    keep = set(words)
+    prose = Scrubber({k: v for k, v in variants.items() if k.strip() not in keep},
+                     min_length=1) if keep else scrub
     found: dict[str, int] = {}
     for path in files_of(folder):
         if path.suffix.lower() not in TEXT_SUFFIXES or path.name == MARKER:
