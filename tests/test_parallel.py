@@ -56,3 +56,37 @@ def test_bootstrap_change_is_the_same_on_one_or_two_cores(monkeypatch):
                   pn.metrics.bootstrap_change(a, b, "grid", n=3))
     for one, two in zip(out["1"], out["2"], strict=True):
         pd.testing.assert_frame_equal(one, two)
+
+
+def test_one_thread_keeps_blas_on_one_thread_inside_the_block_only():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import numpy as np
+
+    np.linalg.eigh(np.eye(3))  # BLAS loaded
+    before = [p["num_threads"] for p in threadpoolctl.threadpool_info()
+              if p["user_api"] == "blas"]
+    with _parallel.one_thread():
+        inside = [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                  if p["user_api"] == "blas"]
+    after = [p["num_threads"] for p in threadpoolctl.threadpool_info()
+             if p["user_api"] == "blas"]
+    assert inside and set(inside) == {1}
+    assert after == before
+
+
+def test_a_report_is_the_same_with_its_figures_drawn_in_a_child(monkeypatch, tmp_path):
+    """pn.report draws the figures in a forked child while it writes the tables, network
+    files and interactive map: every file, figures included, is byte-identical to the
+    report written on one core."""
+    ev = pn.evaluate(pn.load_sample("riverbend"), periods=["2024", "2025"], bootstrap=0)
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+    if not _parallel.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+    two = pn.report(ev, tmp_path / "two")
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "1")
+    one = pn.report(ev, tmp_path / "one")
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert any(f.parts[0] == "figures" for f in files)
+    for f in files:
+        assert (one / f).read_bytes() == (two / f).read_bytes(), f

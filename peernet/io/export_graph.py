@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..network import PeerNetwork
 
-__all__ = ["export", "FORMATS", "NODE_METRICS"]
+__all__ = ["export", "FORMATS", "NODE_METRICS", "network_graph", "write_graph"]
 
 #: File formats :func:`export` writes, with their file suffix.
 FORMATS = {"gexf": ".gexf", "graphml": ".graphml", "kumu": ".json"}
@@ -282,7 +282,12 @@ def export(net_or_graph: PeerNetwork | nx.Graph, path: str | Path, *,
         raise ValueError(f"format must be one of {list(FORMATS)}; got {format!r}")
     if not path.parent.is_dir():
         raise ValueError(f"export: the folder {str(path.parent)!r} does not exist")
-    G = network_graph(net_or_graph, names=names, salt=salt, metrics=metrics)
+    return write_graph(network_graph(net_or_graph, names=names, salt=salt, metrics=metrics),
+                       path, format)
+
+
+def write_graph(G: nx.Graph, path: Path, format: str) -> Path:
+    """Write a graph of :func:`network_graph` as ``format`` (a key of ``FORMATS``)."""
     if format == "gexf":
         nx.write_gexf(G, path)
     elif format == "graphml":

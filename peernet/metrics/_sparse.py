@@ -242,7 +242,10 @@ def eigenvector(ga: GraphArrays) -> np.ndarray:
     if ga.m == 0:
         return np.full(n, np.nan)
     if n <= 400:
-        vals, vecs = np.linalg.eigh(ga.a.toarray())
+        from .._parallel import one_thread
+
+        with one_thread():
+            vals, vecs = np.linalg.eigh(ga.a.toarray())
         vec = vecs[:, -1]
     else:
         from scipy.sparse.linalg import eigsh

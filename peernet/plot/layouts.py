@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._parallel import one_thread
 from ..graphs import person_graph
 from ..network import PeerNetwork
 from ..ties import person_ties
@@ -242,6 +243,7 @@ def _layout_arrays(gnodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, w: np.nda
 
 
 
+@one_thread()  # dense n x n products: threads only cost here
 def kamada_kawai(G: nx.Graph, pos: Mapping[Any, Any], *, tol: float = 1e-5,
                  max_iter: int = 500) -> dict[Any, np.ndarray]:
     """Kamada-Kawai positions of ``G`` from ``pos``, by stress majorization (milliseconds).

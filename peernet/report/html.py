@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._parallel import both
 from ..evaluation import METRICS, Evaluation
+from ..privacy import scrub_quality
 from . import publish as _pub
 from .csvsafe import safe_csv
 from .figures import figures_of, map_color_by, survey_figure
@@ -162,7 +164,8 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # tables come from the pseudonymised network (values read from the files and names in
     # problem texts scrubbed). Breakdowns of fewer than min_group_size members are
     # suppressed in every case.
-    quality = ev.net.quality if names else _scrubbed_quality(ev)
+    # only the data-quality records are shown: scrub them alone, not the whole network
+    quality = ev.net.quality if names else scrub_quality(ev.net)
     say(N_("drawing figures"))
     from ..plot.layouts import periods_layout
 
@@ -173,21 +176,25 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
 
     found = findings(ev, min_group_size=min_group_size)
     color_by, why = map_color_by(ev, found)
-    figures = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
-                         color_by=color_by, why=why, found=found)
-    say(N_("writing the network files and the interactive map"))
-    # a network too large for a browser or a file viewer is left out, and the page says so
-    left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
-    network_files = [] if "files" in left_out else write_networks(ev, folder, names=names)
-    interactive = None if "map" in left_out else write_interactive_map(
-        ev, folder, names=names, color_by=color_by, lang=current_language(),
-        layout=map_layout)
-    say(N_("writing tables"))
-    tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
-                                 min_group_size=min_group_size)
-    from .survey_section import survey_section
 
-    survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
+    def others() -> tuple[Any, ...]:  # on the other core while the figures are drawn
+        say(N_("writing the network files and the interactive map"))
+        # a network too large for a browser or a file viewer is left out; the page says so
+        out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
+        files = [] if "files" in out else write_networks(ev, folder, names=names)
+        inter = None if "map" in out else write_interactive_map(
+            ev, folder, names=names, color_by=color_by, lang=current_language(),
+            layout=map_layout)
+        say(N_("writing tables"))
+        from .survey_section import survey_section
+
+        return (out, files, inter, *_tables(ev, folder / "tables", names=names,
+                                            quality=quality, min_group_size=min_group_size),
+                survey_section(ev, folder / "tables", min_group_size=min_group_size))
+
+    figures, (left_out, network_files, interactive, tables, suppressed, survey) = both(
+        lambda: figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
+                           color_by=color_by, why=why, found=found), others)
     if survey and survey.get("shown"):
         figures["survey"] = survey_figure(survey, folder / "figures", formats)
         tables["survey_by_org"] = _table(
@@ -223,15 +230,6 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
                  "lang": current_language(), "left_out": left_out})
     (folder / MARKER).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
                                  encoding="utf-8")
-
-
-def _scrubbed_quality(ev: Evaluation):
-    from ..privacy import scrub_quality
-
-    # only the data-quality records are shown: scrub them alone (no member is named, no
-    # value read from a file is kept) instead of pseudonymising the whole network (2 s at
-    # 1M interactions)
-    return scrub_quality(ev.net)
 
 
 def _render(ctx: Mapping[str, Any], template: str = "index.html") -> str:

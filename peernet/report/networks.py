@@ -70,15 +70,15 @@ def write_networks(ev: Any, folder: Path, *, names: bool,
                    formats: tuple[str, ...] = ("gexf", "graphml")) -> list[str]:
     """Write each compared period's person graph as GEXF and GraphML into
     ``folder/networks/``; returns the files written (relative to ``folder``)."""
-    from ..io.export_graph import FORMATS, export
+    from ..io.export_graph import FORMATS, network_graph, write_graph
 
     out = Path(folder) / NETWORKS
     out.mkdir(exist_ok=True)
     written = []
     for p in _periods(ev):
+        G = network_graph(ev.slices[p], names=names, metrics=_metrics(ev, p))  # once
         for fmt in formats:
-            path = out / f"{p}{FORMATS[fmt]}"
-            export(ev.slices[p], path, format=fmt, names=names, metrics=_metrics(ev, p))
+            path = write_graph(G, out / f"{p}{FORMATS[fmt]}", fmt)
             written.append(str(path.relative_to(folder)))
     return written
 
