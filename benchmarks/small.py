@@ -10,6 +10,9 @@ betweenness, eigenvector, constraint, core number) for 2024 and 2025, and draw t
 maps with one spring layout (PNG). peernet does that and much more (validation, the Grid,
 intervals, findings, the report with its tables, figures, network files and interactive
 map), so the ratio says what the whole evaluation costs over the bare numbers and maps.
+``--same-job`` does exactly the direct script's job through peernet's API (``pn.load``,
+``pn.network_metrics`` and ``pn.member_metrics`` of both years, ``pn.plot.map_years``):
+what peernet costs over hand-written code for the same numbers and maps.
 
 Commands run in turn (A B A B ...), each as a fresh process; the ratio is taken pair by
 pair and its median printed with the machine's load average before and after. Results go
@@ -95,6 +98,27 @@ def direct(folder: Path, out: Path) -> None:
     plt.close(fig)
 
 
+def same_job(folder: Path, out: Path) -> None:
+    """What the direct script does, through peernet's API: the loader's validation, the
+    network and member metrics of 2024 and 2025 as CSV, the two maps (one layout) as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import peernet as pn
+
+    net = pn.load(folder)
+    years = {year: net.period(year) for year in ("2024", "2025")}
+    members = {year: pn.member_metrics(y) for year, y in years.items()}
+    for year, y in years.items():
+        members[year].to_csv(out / f"members_{year}.csv")
+        pn.network_metrics(y).to_csv(out / f"network_{year}.csv")
+    fig = pn.plot.map_years(net, list(years.values()), color_by="org", metrics=members)
+    pn.plot.save(fig, out / "maps", formats=("png",), dpi=150)
+    plt.close(fig)
+
+
 def _run(cmd: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one fresh process (children's rusage)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -113,14 +137,28 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--out", default=str(HERE / "results"))
     p.add_argument("--direct", default=None, help=argparse.SUPPRESS)  # run the script
+    p.add_argument("--same-job", default=None, help=argparse.SUPPRESS)  # peernet's API
     a = p.parse_args(argv)
-    if a.direct:
-        direct(SAMPLE, Path(a.direct))
+    if a.direct or a.same_job:
+        import warnings
+
+        warnings.simplefilter("ignore")  # the sample's planted data problems are noted
+        (direct if a.direct else same_job)(SAMPLE, Path(a.direct or a.same_job))
         return {}
     tmp = Path(tempfile.mkdtemp(prefix="peernet-small-"))
+    # peernet's bytecode, as a pip install writes it: with PYTHONDONTWRITEBYTECODE set (some
+    # CI images and containers) an editable checkout is compiled again at every start
+    # (100 modules, 0.4 s), which the direct script, importing installed packages, never pays
+    import compileall
+
+    import peernet
+
+    compileall.compile_dir(str(Path(peernet.__file__).parent), quiet=1)
     exe = [sys.executable, "-m", "peernet.cli", "evaluate", str(SAMPLE), "--year", "2025"]
     commands = {
         "direct script": [sys.executable, __file__, "--direct", str(tmp)],
+        "the same job through peernet's API": [sys.executable, __file__, "--same-job",
+                                                str(tmp)],
         "peernet evaluate (default: intervals)": [*exe, "--out", str(tmp / "r1")],
         "peernet evaluate --bootstrap 0": [*exe, "--bootstrap", "0", "--out", str(tmp / "r2")],
     }
