@@ -23,17 +23,25 @@ COUNT_COLUMNS = ["source", "rows_read", "rows_kept", "rows_repaired", "rows_drop
 ACTIONS = ("dropped", "repaired", "added", "info")
 
 
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def _empty_issues() -> pd.DataFrame:
-    return pd.DataFrame({
-        "source": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
-        "column": pd.Series(dtype="str"), "value": pd.Series(dtype="str"),
-        "problem": pd.Series(dtype="str"), "action": pd.Series(dtype="str"),
-    })
+    if "issues" not in _EMPTY:  # built once, copied: a load makes about 20 of them
+        _EMPTY["issues"] = pd.DataFrame({
+            "source": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
+            "column": pd.Series(dtype="str"), "value": pd.Series(dtype="str"),
+            "problem": pd.Series(dtype="str"), "action": pd.Series(dtype="str"),
+        })
+    return _EMPTY["issues"].copy()
 
 
 def _empty_counts() -> pd.DataFrame:
-    return pd.DataFrame({"source": pd.Series(dtype="str"),
-                         **{c: pd.Series(dtype="int64") for c in COUNT_COLUMNS[1:]}})
+    if "counts" not in _EMPTY:
+        _EMPTY["counts"] = pd.DataFrame({"source": pd.Series(dtype="str"),
+                                         **{c: pd.Series(dtype="int64")
+                                            for c in COUNT_COLUMNS[1:]}})
+    return _EMPTY["counts"].copy()
 
 
 def _short(value: Any, limit: int = 200) -> str | float:
@@ -236,15 +244,18 @@ class QualityLog:
 
     def result(self) -> DataQuality:
         issues = self.issues()
-        row_issues = issues[issues["row"].notna()]
-        dropped = int(row_issues.loc[row_issues["action"] == "dropped", "row"].nunique()) \
-            if self.rows_dropped is None else self.rows_dropped
-        repaired_rows = set(row_issues.loc[row_issues["action"] == "repaired", "row"])
-        dropped_rows = set(row_issues.loc[row_issues["action"] == "dropped", "row"])
-        repaired = len(repaired_rows - dropped_rows)
+        dropped, repaired = 0, 0
+        if len(issues):
+            row_issues = issues[issues["row"].notna()]
+            dropped = int(row_issues.loc[row_issues["action"] == "dropped", "row"].nunique())
+            repaired_rows = set(row_issues.loc[row_issues["action"] == "repaired", "row"])
+            dropped_rows = set(row_issues.loc[row_issues["action"] == "dropped", "row"])
+            repaired = len(repaired_rows - dropped_rows)
+        if self.rows_dropped is not None:
+            dropped = self.rows_dropped
         kept = self.rows_read - dropped if self.rows_kept is None else self.rows_kept
-        counts = pd.DataFrame([{"source": self.source, "rows_read": self.rows_read,
-                                "rows_kept": kept, "rows_repaired": repaired,
-                                "rows_dropped": dropped}])
-        return DataQuality(issues=issues, counts=counts.astype(
-            {c: "int64" for c in COUNT_COLUMNS[1:]}))
+        counts = pd.DataFrame({"source": pd.array([self.source], dtype="str"),
+                               **{c: np.array([x], np.int64) for c, x in zip(
+                                   COUNT_COLUMNS[1:], (self.rows_read, kept, repaired, dropped),
+                                   strict=True)}})
+        return DataQuality(issues=issues, counts=counts)

@@ -188,6 +188,21 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 DATE_RANGE = ("1677-09-22", "2262-04-11")
 
 
+def _maybe_numeric_dates(values: pd.Series) -> bool:
+    """Whether any value holds ``d/d/dd`` or ``d-d-dd`` after a non-digit or at its start:
+    a superset of the numeric dates :func:`date_order` reads, found in one vectorised pass
+    (RE2 in Arrow; ``\\p{Nd}`` is Python's ``\\d``) that spares ISO files the per-value
+    regular expressions."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array(values.astype("str").to_numpy(dtype=object, na_value=None),
+                     type=pa.string())
+    hit = pc.match_substring_regex(
+        texts, r"(^|\P{Nd})\p{Nd}{1,2}[/\-]\p{Nd}{1,2}[/\-]\p{Nd}{2}")
+    return bool(pc.any(hit).as_py())
+
+
 def date_order(values: pd.Series, *, dayfirst: bool, file: str, column: str,
                log: QualityLog | None, rows: np.ndarray | None) -> str | None:
     """The order of a file's numeric dates (``03/05/2024``), decided from the file alone.
@@ -202,6 +217,8 @@ def date_order(values: pd.Series, *, dayfirst: bool, file: str, column: str,
     ``"month-first"``, or None when the file has no numeric dates (ISO 8601, ``Mar 5,
     2024``, dotted ``05.03.2024`` are unambiguous).
     """
+    if not _maybe_numeric_dates(values):
+        return None
     t = _clean_times(values.astype("str"))
     parts = t.str.extract(_NUMERIC_DATE)
     have = parts[0].notna().to_numpy()
