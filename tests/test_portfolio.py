@@ -42,37 +42,49 @@ def reference() -> pn.Evaluation:
     return pn.evaluate(pn.load(RIVERBEND), **SETTINGS)
 
 
-def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, reference):
-    ev = reference
-    t = portfolio.table[portfolio.table["network"] == "riverbend"].set_index("period")
-    assert list(t.index) == list(ev.periods) == PERIODS
-    assert t["current"].tolist() == [False, True]
+def _same_as_evaluation(t: pd.DataFrame, ev: pn.Evaluation) -> None:
+    """Portfolio rows ``t`` (indexed by period) hold ``ev``'s numbers to the last digit."""
+    assert list(t.index) == list(ev.periods)
     assert (t["status"] == "ok").all() and (t["error"] == "").all()
-    layers = ev.layers
-    assert len(layers) == 26
-    for row in layers.itertuples(index=False):
+    for row in ev.layers.itertuples(index=False):
         for col, want in ((f"score_{row.element}", row.score),
                           (f"score_{row.element}_low", row.low),
                           (f"score_{row.element}_high", row.high)):
             got = t.at[row.period, col]
             assert (math.isnan(got) and math.isnan(want)) or got == want, (col, row.period)
-    assert t["score_trust_low"].notna().all()  # the intervals came through
     for row in ev.network.itertuples(index=False):
         if row.metric in pn.portfolio.NETWORK:
-            assert t.at[row.period, row.metric] == row.value
-            if row.metric in pn.portfolio.INTERVAL_METRICS:
-                assert t.at[row.period, f"{row.metric}_low"] == row.low
-                assert t.at[row.period, f"{row.metric}_high"] == row.high
+            got = t.at[row.period, row.metric]
+            assert (math.isnan(got) and math.isnan(row.value)) or got == row.value, row.metric
     ann = ev.annual.set_index("period")
     for col in ("roster_members", "members_active", "interactions", "events"):
         assert t[col].tolist() == ann[col].astype("float64").tolist()
+    mix = ev.mixing.set_index(["period", "by", "measure"])
+    for p in ev.periods:
+        if (p, "org", "ei_index") in mix.index:
+            r = mix.loc[(p, "org", "ei_index")]
+            assert t.at[p, "mixing_org_observed"] == r["observed"]
+            assert t.at[p, "mixing_org_expected"] == r["expected"]
+
+
+def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, reference):
+    ev = reference
+    t = portfolio.table[portfolio.table["network"] == "riverbend"].set_index("period")
+    assert list(t.index) == list(ev.periods) == PERIODS
+    assert t["current"].tolist() == [False, True]
+    _same_as_evaluation(t, ev)
+    layers = ev.layers
+    assert len(layers) == 26
+    assert t["score_trust_low"].notna().all()  # the intervals came through
+    for row in ev.network.itertuples(index=False):
+        if row.metric in pn.portfolio.INTERVAL_METRICS:
+            assert t.at[row.period, f"{row.metric}_low"] == row.low
+            assert t.at[row.period, f"{row.metric}_high"] == row.high
     assert t.at["2025", "members_active"] == 112 and t.at["2025", "roster_members"] == 113
     assert t.at["2025", "share_active"] == 112 / 113
     mix = ev.mixing.set_index(["period", "by", "measure"])
     for p in PERIODS:
         r = mix.loc[(p, "org", "ei_index")]
-        assert t.at[p, "mixing_org_observed"] == r["observed"]
-        assert t.at[p, "mixing_org_expected"] == r["expected"]
         assert t.at[p, "mixing_org_p_value"] == r["p_value"]
         assert t.at[p, "mixing_org_reading"] == "less than chance"
     assert round(t.at["2025", "mixing_org_observed"], 2) == 0.81
@@ -85,6 +97,24 @@ def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, refer
     assert math.isnan(t.at["2024", "elements_better"])
     # the evaluation itself travels back whole
     pd.testing.assert_frame_equal(portfolio.evaluations["riverbend"].layers, layers)
+
+
+def test_the_10k_folder_in_a_portfolio_gives_its_evaluation_to_the_last_digit(tmp_path):
+    """Issue 23: the many-network path gives the single-network numbers on the benchmark's
+    10,000 members / 1M interactions folder (loaded and evaluated in a worker process)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "peernet_bench", Path(__file__).resolve().parents[1] / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    folder = tmp_path / "bench10k"
+    bench.write_folder(bench.synthetic(10_000, 1_000_000), folder)
+    pf = pn.evaluate_many({"10k": folder}, periods=PERIODS, max_workers=1, bootstrap=0)
+    ev = pn.evaluate(pn.load(folder), periods=PERIODS, bootstrap=0)
+    t = pf.table.set_index("period")
+    assert t.at["2025", "members_active"] > 5_000   # the large network, not a sample
+    _same_as_evaluation(t, ev)
 
 
 def test_davis_side_by_side_against_networkx(portfolio):
