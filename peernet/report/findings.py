@@ -149,11 +149,33 @@ def _label(key: str) -> str:
 
 
 # ---------------------------------------------------------------------- findings
+def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided p-value of Fisher's exact test on the table [[a, b], [c, d]].
+
+    The sum of the hypergeometric probabilities (margins fixed) of every table no more
+    likely than the one observed (relative tolerance 1e-7, as R's ``fisher.test``), in log
+    space with ``scipy.special.gammaln``. Equal to ``scipy.stats.fisher_exact`` to 1e-9
+    (tested), without importing ``scipy.stats``, which costs 0.6 CPU s at every report.
+    """
+    from scipy.special import gammaln, logsumexp
+
+    r1, r2, c1 = a + b, c + d, a + c
+    n = r1 + r2
+    if min(a, b, c, d) < 0:
+        raise ValueError(f"fisher_two_sided: counts must be >= 0; got {(a, b, c, d)}")
+    if r1 == 0 or r2 == 0 or c1 == 0 or c1 == n:
+        return 1.0
+    k = np.arange(max(0, c1 - r2), min(r1, c1) + 1, dtype=np.float64)
+    logp = (gammaln(r1 + 1) + gammaln(r2 + 1) + gammaln(c1 + 1) + gammaln(n - c1 + 1)
+            - gammaln(n + 1) - gammaln(k + 1) - gammaln(r1 - k + 1) - gammaln(c1 - k + 1)
+            - gammaln(r2 - c1 + k + 1))
+    observed = logp[a - max(0, c1 - r2)]
+    return float(min(1.0, np.exp(logsumexp(logp[logp <= observed + np.log1p(1e-7)]))))
+
+
 def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
     """Regions and sectors whose share of the network's activity and whose active
     members fell (see the module's notes)."""
-    from scipy.stats import fisher_exact
-
     from .protect import small_in_periods
 
     prev, cur = ev.previous, ev.current
@@ -182,7 +204,7 @@ def _group_drift(ev: Evaluation, min_group_size: int) -> list[Finding]:
                 continue
             if (ma - mb) / ma < DRIFT_MEMBERS_DROP:
                 continue
-            p = float(fisher_exact([[ia, tot_a - ia], [ib, tot_b - ib]])[1])
+            p = fisher_two_sided(int(ia), int(tot_a - ia), int(ib), int(tot_b - ib))
             if p >= DRIFT_P:
                 continue
             group = _("the {name} {noun}").format(name=name, noun=_noun(by))

@@ -164,3 +164,26 @@ def test_glossary_has_every_term_of_a_finding(found):
     for f in found:
         assert f.terms and all(t in g for t in f.terms), f.key
         assert all(np.isfinite(f.value) for f in found)
+
+
+def test_fisher_two_sided_equals_scipy():
+    """The drift finding's Fisher test (no scipy.stats import) against scipy's, on small,
+    tied, degenerate and riverbend-sized tables."""
+    import numpy as np
+    from scipy.stats import fisher_exact
+
+    from peernet.report.findings import fisher_two_sided
+
+    rng = np.random.default_rng(7)
+    tables = [(1306, 20000, 500, 21000), (0, 5, 5, 0), (3, 1, 1, 3), (10, 10, 10, 10),
+              (0, 0, 3, 4), (100, 0, 0, 100), (7, 2, 1, 12), (0, 0, 0, 0), (5, 0, 0, 0)]
+    tables += [tuple(int(x) for x in rng.integers(0, 40, 4)) for _ in range(400)]
+    tables += [tuple(int(x) for x in rng.integers(0, [3000, 40000, 3000, 40000]))
+               for _ in range(100)]
+    for t in tables:
+        want = float(fisher_exact([[t[0], t[1]], [t[2], t[3]]])[1])
+        assert fisher_two_sided(*t) == pytest.approx(want, rel=1e-8, abs=1e-300), t
+    # margins 4, 4, 4 of 8: P(k) = C(4,k) C(4,4-k) / 70 = 1, 16, 36, 16, 1 (/70); k = 3
+    assert fisher_two_sided(3, 1, 1, 3) == pytest.approx((1 + 16 + 16 + 1) / 70)
+    with pytest.raises(ValueError):
+        fisher_two_sided(-1, 2, 3, 4)
