@@ -275,3 +275,21 @@ def test_ties_without_coattendance_are_kept_once_whether_or_not_attend_is_named(
         for col in ("nodes", "u", "v", "count", "weight", "first", "last", "kinds"):
             assert np.array_equal(getattr(built, col), getattr(every, col)), col
         assert built.info == every.info
+
+
+@pytest.mark.parametrize("kinds", [("message", "reply", "mention", "reaction", "call", "help",
+                                    "resource", "referral"), ("help",), ("reply", "message"),
+                                   ("contact",)])
+def test_direct_rows_of_fewer_kinds_are_cut_from_those_of_every_kind(kinds):
+    """The rows of some direct kinds, cut from the kept rows of every direct kind, are the
+    rows, nodes and positions built from the log for those kinds alone."""
+    import numpy as np
+
+    from peernet.ties import _build_direct_rows, _direct_rows
+
+    y = pn.load_sample("riverbend").period("2025")
+    cut, built = _direct_rows(y, kinds), _build_direct_rows(y, kinds)
+    for key in ("nodes", "s", "t", "time", "kind_bits"):
+        assert cut[key].dtype == built[key].dtype and np.array_equal(cut[key], built[key]), key
+    pd.testing.assert_frame_equal(cut["weights"], built["weights"])
+    assert len(cut["s"]) > 0 or kinds == ("contact",)
