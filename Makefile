@@ -33,8 +33,10 @@ figures: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python scripts/make_notebooks.py
 
+# every ratio of issue 23 in one table (benchmarks/results/summary.md); QUICK=1: one run a
+# pair, no 100k / 10M; the stage-by-stage table of one size: benchmarks/run.py --members ...
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --members 10000 --interactions 1000000
+	$(BIN)/python benchmarks/run.py --all $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) report build dist

@@ -20,6 +20,12 @@ evaluate         ``pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)``
 report           ``pn.report(ev, out)`` (HTML and figures)
 cli_evaluate     ``peernet evaluate FOLDER --year 2025 --bootstrap 0`` in a subprocess
 
+``--all`` instead measures every ratio of issue 23 side by side in fresh processes (small
+network vs a direct script, intervals vs none, peernet vs the igraph floor of
+:func:`igraph_floor` in time and memory, 100k / 10M end to end, out of core, a portfolio of
+14 networks): ``benchmarks/summary.py``, ``make bench`` (``make bench QUICK=1``: one run a
+pair, no 100k).
+
 Each row gives wall time, the peak resident memory of the process during the stage (sampled
 every 5 ms from /proc) and the ratio to the floor. A table is printed and written with the
 raw numbers as JSON and Markdown to ``benchmarks/results/``. Stages that fail (e.g. a module
@@ -297,6 +303,132 @@ def floor(folder: Path):
     return d.groupby(["source", "target"], sort=False).size()
 
 
+# ------------------------------------------------------------------------------ igraph floor
+#: Kinds whose rows are one act both ways (peernet.schema.MUTUAL_KINDS True): no direction,
+#: left out of reciprocity as in peernet.
+_MUTUAL = ("contact",)
+
+
+def _quiet(fn, **kw) -> np.ndarray:
+    """``fn(**kw)`` as an array, its warnings silenced (igraph warns on disconnected graphs)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(fn(**kw))
+
+
+def igraph_floor(folder: Path, years=(YEAR - 1, YEAR), *, sources: int = 256,
+                 max_event_size: int = 30, seed: int = 0) -> dict:
+    """The same metrics as peernet's, on the same ties, by a direct pyarrow + pandas +
+    igraph pipeline for each year: the floor peernet's evaluation is measured against.
+
+    Per year: the person graph's ties (direct interactions of every kind, summed both
+    ways, plus co-attendance at events of at most ``max_event_size`` people, weighted by
+    shared events; ``pn.person_graph``'s defaults) grouped by pandas; then igraph computes
+    density, degree centralization, components, transitivity and mean local clustering,
+    average path length and efficiency from ``sources`` sampled sources, Louvain
+    (multilevel, weighted) and its modularity, reciprocity on the directed ties, E-I
+    indices and org assortativity, degree and strength, betweenness from ``sources``
+    sampled sources, eigenvector centrality, coreness and Burt's constraint (weighted).
+    Gould-Fernandez brokerage is not in igraph: it is left out of the floor (peernet's
+    side of the ratio pays for it). Returns per-year counts and numbers, for a check that
+    both pipelines saw the same graph.
+    """
+    import igraph as ig
+    import pyarrow.parquet as pq
+
+    cols = ["timestamp", "source", "target", "kind", "event_id"]
+    inter = pq.read_table(folder / "interactions.parquet", columns=cols).to_pandas()
+    members = pq.read_table(folder / "members.parquet",
+                            columns=["member_id", "org", "sector", "region"]).to_pandas()
+    members = members.drop_duplicates("member_id").set_index("member_id")
+    year_of = inter["timestamp"].dt.year.to_numpy()
+    rng = np.random.default_rng(seed)
+    out: dict = {}
+    for year in years:
+        d = inter.loc[year_of == year]
+        att = d.loc[(d["kind"] == "attend").to_numpy() & d["event_id"].notna().to_numpy(),
+                    ["event_id", "source"]].drop_duplicates()
+        direct = d.loc[d["target"].notna().to_numpy() & (d["kind"] != "attend").to_numpy()
+                       & (d["source"] != d["target"]).to_numpy(), ["source", "target", "kind"]]
+        codes, ids = pd.factorize(pd.concat([d["source"], direct["target"]],
+                                            ignore_index=True))
+        n = len(ids)
+        pos = pd.Index(ids)
+        s = pos.get_indexer(direct["source"])
+        t = pos.get_indexer(direct["target"])
+        # co-attendance: every pair of attendees of each event of at most max_event_size
+        a = pd.DataFrame({"e": pd.factorize(att["event_id"])[0],
+                          "m": pos.get_indexer(att["source"])})
+        size = a.groupby("e")["m"].transform("size")
+        a = a.loc[(size <= max_event_size).to_numpy() & (size >= 2).to_numpy()]
+        pairs = a.merge(a, on="e")
+        pairs = pairs.loc[pairs["m_x"] < pairs["m_y"]]
+        ties = pd.concat([
+            pd.DataFrame({"u": np.minimum(s, t), "v": np.maximum(s, t)}),
+            pairs[["m_x", "m_y"]].set_axis(["u", "v"], axis=1)], ignore_index=True)
+        w = ties.groupby(["u", "v"], sort=False).size()
+        del pairs, ties
+        u = w.index.get_level_values(0).to_numpy()
+        v = w.index.get_level_values(1).to_numpy()
+        g = ig.Graph(n=n, edges=np.column_stack([u, v]), directed=False)
+        g.es["weight"] = w.to_numpy(float)
+        directed = direct.loc[~direct["kind"].isin(_MUTUAL).to_numpy()]
+        dt = pd.DataFrame({"s": pos.get_indexer(directed["source"]),
+                           "t": pos.get_indexer(directed["target"])}).drop_duplicates()
+        gd = ig.Graph(n=n, edges=dt.to_numpy(), directed=True)
+        deg = np.asarray(g.degree(), float)
+        strength = np.asarray(g.strength(weights="weight"))
+        comps = g.connected_components()
+        lcc = np.flatnonzero(np.asarray(comps.membership) == np.argmax(comps.sizes()))
+        exact = n <= 2000          # peernet's EXACT_MAX_NODES: every source below it
+        src = np.arange(n) if exact else np.sort(rng.choice(n, min(sources, n),
+                                                             replace=False))
+        dist = np.asarray(g.distances(source=src.tolist()), float)
+        with np.errstate(divide="ignore"):
+            inv = 1.0 / dist
+        inv[~np.isfinite(inv)] = 0.0
+        src_lcc = lcc if len(lcc) <= 2000 else np.sort(rng.choice(lcc, min(sources, len(lcc)),
+                                                                   replace=False))
+        dl = np.asarray(g.distances(source=src_lcc.tolist(), target=lcc.tolist()), float)
+        comm = g.community_multilevel(weights="weight")
+        attrs = members.reindex(ids)
+        ei = {}
+        for col in ("org", "sector", "region"):
+            gc = pd.factorize(attrs[col])[0]
+            ok = (gc[u] >= 0) & (gc[v] >= 0)
+            ext = int((gc[u][ok] != gc[v][ok]).sum())
+            ei[col] = (2 * ext - int(ok.sum())) / int(ok.sum()) if ok.any() else float("nan")
+        org = pd.factorize(attrs["org"])[0]
+        keep = org >= 0
+        sub = g.induced_subgraph(np.flatnonzero(keep).tolist())
+        picked = np.arange(n) if exact else rng.choice(n, min(sources, n), replace=False)
+        nm = {
+            "nodes": n, "edges": g.ecount(), "density": g.density(),
+            "degree_centralization": float((deg.max() - deg).sum() / ((n - 1) * (n - 2))),
+            "components": len(comps.sizes()),
+            "transitivity": g.transitivity_undirected(),
+            "avg_clustering": float(np.mean(g.transitivity_local_undirected(mode="zero"))),
+            "efficiency": float(inv.sum() / (len(src) * (n - 1))),
+            "avg_path_length": float(dl[np.isfinite(dl) & (dl > 0)].sum()
+                                     / (len(src_lcc) * (len(lcc) - 1))),
+            "communities": int((np.bincount(comm.membership) >= 2).sum()),
+            "modularity": comm.modularity, "reciprocity": gd.reciprocity(),
+            **{f"ei_index_{k}": val for k, val in ei.items()},
+            "assortativity_org": sub.assortativity_nominal(org[keep].tolist(),
+                                                           directed=False),
+        }
+        mm = {
+            "strength": strength,
+            "betweenness": np.asarray(g.betweenness(directed=False,
+                                                    sources=picked.tolist())),
+            "eigenvector": _quiet(g.eigenvector_centrality, scale=False),
+            "coreness": np.asarray(g.coreness()),
+            "constraint": np.asarray(g.constraint(weights="weight")),
+        }
+        out[str(year)] = {"network": nm, "member_rows": len(mm["constraint"])}
+    return out
+
+
 def fresh(net, label: str):
     """``net.period(label)`` cut anew: slices are memoised on their network (with the ties
     and metrics cached on them), so a stage timed on ``net.period`` alone would profit
@@ -405,8 +537,24 @@ def main(argv: list[str] | None = None) -> list[dict]:
     p.add_argument("--no-cli", action="store_true", help="skip `peernet evaluate` end to end")
     p.add_argument("--keep-data", action="store_true", help="keep the generated folder")
     p.add_argument("--quick", action="store_true", help="only floor, load, graph and the "
-                   "three metric stages (the test suite's smoke run)")
+                   "three metric stages (the test suite's smoke run); with --all: one run a "
+                   "pair, no 100k and 300k")
+    p.add_argument("--all", action="store_true", help="every ratio of issue 23 side by side "
+                   "(benchmarks/summary.py; `make bench`)")
+    p.add_argument("--runs", type=int, default=3, help="with --all: runs of each pair")
+    p.add_argument("--data", default="/tmp/peernet-bench", help="with --all: folder of the "
+                   "generated networks, kept and reused")
     a = p.parse_args(argv)
+    if a.all:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("peernet_bench_summary",
+                                                      HERE / "summary.py")
+        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(mod)  # type: ignore[union-attr]
+        mod.main(["--runs", str(a.runs), "--data", a.data, "--out", a.out]
+                 + (["--quick"] if a.quick else []))
+        return []
     ms = [int(x) for x in a.members.split(",")]
     ns = [int(x) for x in a.interactions.split(",")]
     if len(ms) != len(ns):
