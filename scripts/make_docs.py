@@ -29,6 +29,13 @@ Any table may also be a folder of Parquet parts, for example one a year:
 hold the required columns; a `year=2024` folder name is not added as a column. Problems
 name the part file and its row (`interactions/year=2025/part-0.parquet, row 4`).
 
+Interactions larger than memory: `pn.load(path, engine="duckdb", memory_limit="2GB",
+temp_directory=None)` (`pip install 'peernet[duckdb]'`) checks a Parquet file or folder of
+parts a batch at a time by the same rules, with the same errors and quality rows, and finds
+unknown member and event ids with DuckDB out of core; the network is the same as
+`pn.load`'s, with `source` and `target` held as categoricals over the roster. What is and is
+not out of core: `docs/performance.md`, "Larger than memory".
+
 *This page is generated from `peernet/schema.py` by `scripts/make_docs.py`.*
 
 ## Rules that hold for every table

@@ -43,7 +43,8 @@ def _find(folder: Path, table: str) -> Path | None:
 def load(path: str | Path, *, tz: str | None = None,
          errors: Literal["raise", "report"] = "report", dayfirst: bool = False,
          name: str | None = None, columns: Mapping[str, str] | None = None,
-         na_values: Iterable[str] | None = None) -> PeerNetwork:
+         na_values: Iterable[str] | None = None, engine: Literal["pandas", "duckdb"] = "pandas",
+         memory_limit: str = "2GB", temp_directory: str | Path | None = None) -> PeerNetwork:
     """Load a canonical peernet folder into a :class:`PeerNetwork`.
 
     The folder holds ``members`` and ``interactions`` and any of ``events``, ``problems``,
@@ -89,6 +90,19 @@ def load(path: str | Path, *, tz: str | None = None,
         :data:`peernet.io.roster.NA_VALUES` (``NA``, ``N/A``, ``#N/A``, ``null``, ``none``,
         ``-``, ``--``, empty), as pandas users expect. Other tables read only empty cells as
         missing.
+    engine : {"pandas", "duckdb"}, default "pandas"
+        ``"duckdb"`` validates interactions larger than memory (a Parquet file or a
+        hive-partitioned folder of parts; needs ``pip install 'peernet[duckdb]'``): they are
+        checked a batch at a time by the same rules, written clean to ``temp_directory``, and
+        DuckDB picks out of core the rows the cross-table checks need
+        (:mod:`peernet.io.outofcore`). The network is the same as with ``"pandas"``; only
+        the clean interactions come into memory, with the columns asked for.
+        ``docs/performance.md`` ("Larger than memory") says what is and is not out of core.
+    memory_limit : str, default "2GB"
+        DuckDB's memory limit (``engine="duckdb"`` only); beyond it DuckDB spills to disk.
+    temp_directory : str or Path, optional
+        Where ``engine="duckdb"`` writes the clean interactions and spills (default: a new
+        temporary folder); removed when loading ends.
 
     Returns
     -------
@@ -141,6 +155,8 @@ def load(path: str | Path, *, tz: str | None = None,
             raise DataError("expected a JSON object", file=META_FILE)
         _check_meta(meta)
     tz = tz or meta.get("tz") or "UTC"
+    if engine not in ("pandas", "duckdb"):
+        raise ValueError(f"engine must be 'pandas' or 'duckdb'; got {engine!r}")
     columns = dict(columns or {})
     skip = {k for k, v in columns.items() if v is None}
     renames = {k: v for k, v in columns.items() if v is not None}
@@ -148,6 +164,7 @@ def load(path: str | Path, *, tz: str | None = None,
     rows, sources, notes = {}, {}, []
     logs: dict[str, QualityLog] = {}
     parts: dict[str, Parts] = {}
+    clean = None
     for table in TABLE_NAMES:
         file = _find(folder, table)
         if file is None:
@@ -158,6 +175,16 @@ def load(path: str | Path, *, tz: str | None = None,
             continue
         source = file.name + "/" if file.is_dir() else file.name
         log = QualityLog(source)
+        if table == "interactions" and engine == "duckdb":
+            clean = _outofcore(file, source, log, raw, tz=tz, errors=errors,
+                               dayfirst=dayfirst, skip=skip, renames=renames,
+                               memory_limit=memory_limit, temp_directory=temp_directory)
+            if clean.parts is not None:
+                parts[source] = clean.parts
+            raw[table], rows[table], sources[table] = clean.candidates, clean.rows, source
+            logs[table] = log
+            notes.append(log)
+            continue
         if file.is_dir() or file.suffix.lower() == ".parquet":
             df, numbers, where = read_parquet_table(file, table, skip=skip, renames=renames,
                                                     log=log)
@@ -187,7 +214,7 @@ def load(path: str | Path, *, tz: str | None = None,
     # each file's date order decided on its own (a day above 12 settles it; recorded)
     orders = {table: _date_order(df, table, sources[table], dayfirst, logs[table],
                                  rows[table])
-              for table, df in raw.items()}
+              for table, df in raw.items() if not (table == "interactions" and clean)}
     pre = DataQuality.merge([_saved_quality(folder)] + [_issues_only(n) for n in notes]
                             + [_issues_only(extra)])
     with warnings.catch_warnings(record=True) as caught:
@@ -200,10 +227,19 @@ def load(path: str | Path, *, tz: str | None = None,
                                           name=name or meta.get("name") or folder.name,
                                           meta=meta)
         except DataError as err:
+            if clean is not None:
+                clean.close()
             if not parts:
                 raise
             raise _relocate_error(err, parts) from err.__cause__
-    net = _merge_read_drops(net, notes)
+    if clean is not None:
+        try:
+            net = clean.into(_merge_read_drops(net, [n for n in notes if n is not clean.log]))
+        finally:
+            clean.close()
+        raw["interactions"] = net.interactions
+    else:
+        net = _merge_read_drops(net, notes)
     _refuse_unreadable_dates(net, raw, sources)
     net = _note_repeats(net, sources.get("interactions", "interactions"))
     if parts:
@@ -212,6 +248,23 @@ def load(path: str | Path, *, tz: str | None = None,
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=2)
     return net
+
+
+def _outofcore(file: Path, source: str, log: QualityLog, raw: Mapping[str, pd.DataFrame],
+               *, memory_limit: str, temp_directory: str | Path | None, **kwargs):
+    """The interactions of ``pn.load(..., engine="duckdb")``: validated out of core."""
+    from . import outofcore
+
+    if not (file.is_dir() or file.suffix.lower() == ".parquet"):
+        raise DataError("engine='duckdb' reads the interactions from Parquet (a file or a "
+                        "folder of parts); save them as Parquet, or use engine='pandas'",
+                        file=file.name)
+    options = outofcore.DuckDBOptions(memory_limit=memory_limit,
+                                      temp_directory=temp_directory,
+                                      batch_rows=outofcore.BATCH_ROWS)
+    return outofcore.validate_interactions(file, source=source, log=log,
+                                           members=raw["members"], events=raw.get("events"),
+                                           options=options, **kwargs)
 
 
 def _relocate_issues(issues: pd.DataFrame, parts: Mapping[str, Parts]) -> pd.DataFrame:

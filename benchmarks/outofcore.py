@@ -1,0 +1,161 @@
+"""The out-of-core path: a synthetic folder larger than memory, evaluated under a memory cap.
+
+    .venv/bin/python benchmarks/outofcore.py --members 300000 --interactions 30000000 \\
+        --cap-gb 4 --data /tmp/peernet-ooc-300k
+
+writes (once; ``--data`` is reused when it exists) a canonical folder whose interactions are a
+hive-partitioned Parquet dataset (``interactions/year=2024/part-0003.parquet``), generated in
+chunks by ``benchmarks/run.py``'s generator (``_year``) so that the generator itself never
+holds more than one chunk, then runs in a child process capped with ``prlimit --as`` (the
+address space: a hard cap; RSS is sampled every 5 ms as in run.py):
+
+load      ``pn.load(folder, engine="duckdb", columns={"message_id": None})``
+evaluate  ``pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)``
+
+``--interactions`` follows run.py's convention: that many rows in 2025 and a quarter as many
+in 2024. The result (wall and CPU seconds, peak RSS per stage, the cap, the load average
+before and after, or the stage that failed and why) is printed and written as JSON to
+``benchmarks/results/outofcore-<members>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import run as bench  # noqa: E402  (benchmarks/run.py: the generator and the RSS sampler)
+
+
+def generate(members: int, interactions: int, folder: Path, *, seed: int = 0,
+             chunk: int = 2_000_000) -> dict[str, int]:
+    """Write run.py's synthetic network with ``interactions`` rows in 2025 (and a quarter in
+    2024) to ``folder``, the interactions in chunks of at most ``chunk`` rows, one Parquet
+    part a chunk. Each chunk is one call of run.py's ``_year`` (its own meetings and
+    threads; their ids carry the chunk number). Returns the rows per table."""
+    small = bench.synthetic(members, 1000, seed)          # members, problems, surveys
+    rng = np.random.default_rng(seed + 1)
+    m = members
+    mem = small["members"]
+    ids = mem["member_id"].to_numpy(dtype=object)
+    n_org = max(5, m // 40)
+    org_of = mem["org"].str[4:].astype(int).to_numpy()
+    region_of = pd.Categorical(mem["region"], categories=bench.REGIONS).codes.astype(np.int64)
+    weight = np.random.default_rng(seed).lognormal(0, 1.2, m)
+    del n_org
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = {"interactions": 0}
+    events = []
+    for year, volume in ((bench.YEAR - 1, interactions // 4), (bench.YEAR, interactions)):
+        part_dir = folder / "interactions" / f"year={year}"
+        part_dir.mkdir(parents=True, exist_ok=True)
+        left, k = int(volume), 0
+        while left > 0:
+            n = min(chunk, left)
+            inter, ev = bench._year(rng, year, n, ids, weight, org_of, region_of)
+            for df, col, tag in ((inter, "event_id", "e"), (ev, "event_id", "e"),
+                                 (inter, "thread_id", "t"), (inter, "message_id", "t")):
+                s = df[col]
+                df[col] = s.where(s.isna(), s.astype("str").str.replace(
+                    f"{tag}{year}-", f"{tag}{year}c{k}-", regex=False))
+            inter.to_parquet(part_dir / f"part-{k:04d}.parquet", index=False)
+            events.append(ev)
+            sizes["interactions"] += len(inter)
+            left -= n
+            k += 1
+            del inter
+    tables = {**small, "events": pd.concat(events, ignore_index=True)}
+    tables.pop("interactions")
+    bench.write_folder(tables, folder)
+    sizes.update({k: len(v) for k, v in tables.items()})
+    (folder / "sizes.json").write_text(json.dumps(sizes))
+    return sizes
+
+
+def _child(folder: str, memory_limit: str, temp: str) -> None:
+    """Runs in the capped child: load and evaluate, one JSON line per stage on stdout."""
+    import resource
+    import warnings
+
+    warnings.simplefilter("ignore")
+    import peernet as pn
+
+    def stage(name, fn):
+        with bench.Peak() as p:
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                out, error = fn(), None
+            except BaseException as err:  # noqa: BLE001 - MemoryError included: reported
+                import traceback
+
+                where = traceback.extract_tb(err.__traceback__)[-4:]
+                out, error = None, (f"{type(err).__name__}: {err}"[:300] + " at " + "; ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in where))
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(json.dumps({"stage": name, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+                          "peak_rss_mb": round(p.peak / 2**20), "error": error}), flush=True)
+        return out
+
+    net = stage("load", lambda: pn.load(folder, engine="duckdb", memory_limit=memory_limit,
+                                        temp_directory=temp, columns={"message_id": None}))
+    if net is not None:
+        stage("evaluate", lambda: pn.evaluate(net, periods=[str(bench.YEAR - 1),
+                                                            str(bench.YEAR)], bootstrap=0))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"stage": "process", "peak_rss_mb": round(peak)}), flush=True)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--members", type=int, default=300_000)
+    p.add_argument("--interactions", type=int, default=30_000_000)
+    p.add_argument("--data", default=None, help="folder of the generated data (reused)")
+    p.add_argument("--cap-gb", type=float, default=4.0, help="address-space cap of the run")
+    p.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit")
+    p.add_argument("--chunk", type=int, default=2_000_000)
+    p.add_argument("--out", default=str(HERE / "results"))
+    p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if a.child:
+        _child(*a.child)
+        return {}
+    folder = Path(a.data or f"/tmp/peernet-ooc-{a.members}-{a.interactions}")
+    t0 = time.perf_counter()
+    if not (folder / "sizes.json").exists():
+        generate(a.members, a.interactions, folder, chunk=a.chunk)
+    gen = time.perf_counter() - t0
+    sizes = json.loads((folder / "sizes.json").read_text())
+    load_before = os.getloadavg()
+    cap = int(a.cap_gb * 2**30)
+    cmd = [sys.executable, __file__, "--child", str(folder), a.memory_limit,
+           str(folder.parent / (folder.name + "-spill"))]
+    if a.cap_gb > 0:
+        cmd = ["prlimit", f"--as={cap}", "--"] + cmd
+    # fewer malloc arenas: the cap is on address space, which idle per-thread arenas fill
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    result = {"members": a.members, "interactions": a.interactions, "sizes": sizes,
+              "cap_gb": a.cap_gb, "duckdb_memory_limit": a.memory_limit,
+              "generate_seconds": round(gen, 1), "returncode": proc.returncode,
+              "stderr_tail": proc.stderr[-500:] if proc.returncode else "",
+              "loadavg_before": load_before, "loadavg_after": os.getloadavg(), "rows": rows}
+    print(json.dumps(result, indent=1))
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"outofcore-{a.members}.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()

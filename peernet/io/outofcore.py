@@ -1,0 +1,352 @@
+"""``pn.load(path, engine="duckdb")``: the interactions of any size validated out of core.
+
+The interactions table of a canonical folder may be a Parquet file or a (hive-partitioned)
+folder of Parquet parts larger than memory. With ``engine="duckdb"``:
+
+1. The interactions are read in record batches of ``batch_rows`` rows (pyarrow, part by part
+   in :func:`peernet.io._parquet.parquet_parts` order, the missing-column check of
+   :func:`peernet.io._parquet.read_parquet_table` on each part) and each batch is validated
+   by :func:`peernet.schema.coerce_table`, the same implementation ``pn.load`` uses (bad
+   dates, unknown kinds, empty required values: dropped and recorded, or one DataError with
+   ``errors="raise"``, naming the part file and its row). The clean rows are written to a
+   Parquet dataset in a temporary folder; no more than one batch is in pandas at a time.
+2. DuckDB (out of core: ``memory_limit``, spilling to ``temp_directory``) finds, over the
+   clean dataset, the only rows the cross-table checks need: the first row of each member id
+   that is not on the roster and, for each event id not in ``events``, its first row and its
+   earliest one. Those few rows go through :meth:`PeerNetwork.from_tables` with the other
+   (small) tables, so unknown ids become unmatched members and unknown events stub events
+   exactly as with ``pn.load`` (the cross-check is ``peernet.network``'s, not a copy).
+3. Only then are the clean interactions brought into pandas, with the columns asked for
+   (``columns={"message_id": None}`` leaves a column on disk).
+
+What is not out of core yet: the per-period aggregates (ties, participation, the Grid's
+inputs) are still computed by pandas from the interactions in memory, so the network must
+fit in memory once validated; see ``docs/performance.md`` ("Larger than memory").
+DuckDB keeps timestamps in microseconds: nothing here passes through it but ids and the
+rows it selects, which are read back from the clean Parquet written by pyarrow (ns kept).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..network import PeerNetwork
+from ..quality import DataQuality, QualityLog
+from ..schema import TABLES, coerce_table, empty_table, missing_column_error
+from ._parquet import Parts, parquet_parts
+
+__all__ = ["ENGINES", "DuckDBOptions", "CleanInteractions", "validate_interactions",
+           "connect"]
+
+#: The engines of ``pn.load``.
+ENGINES = ("pandas", "duckdb")
+#: Rows validated at a time (one batch in pandas at a time).
+BATCH_ROWS = 1_000_000
+_ROW = "__peernet_row"
+
+
+@dataclass(frozen=True)
+class DuckDBOptions:
+    """Settings of the DuckDB engine: its memory limit (DuckDB's own setting, e.g.
+    ``"2GB"``), the folder it spills to and the clean dataset is written in (default: a new
+    temporary folder, removed when loading ends), its threads and the batch size."""
+
+    memory_limit: str = "2GB"
+    temp_directory: str | Path | None = None
+    threads: int | None = None
+    batch_rows: int = BATCH_ROWS
+
+
+def connect(options: DuckDBOptions, spill: Path) -> Any:
+    """A DuckDB connection with the memory limit and the spill folder set (imported here:
+    ``import peernet`` does not import duckdb)."""
+    try:
+        import duckdb
+    except ImportError as err:  # pragma: no cover - the extra is in the dev install
+        raise ImportError("pn.load(..., engine='duckdb') needs duckdb: pip install "
+                          "'peernet[duckdb]'") from err
+    con = duckdb.connect(config={"memory_limit": options.memory_limit,
+                                 "temp_directory": str(spill),
+                                 "preserve_insertion_order": False})
+    if options.threads:
+        con.execute(f"SET threads = {int(options.threads)}")
+    return con
+
+
+@dataclass
+class CleanInteractions:
+    """The validated interactions of a folder: the clean Parquet dataset, the few rows the
+    cross-checks need (``candidates``, with their stacked row numbers ``rows``), what the
+    batches dropped or repaired (``log``), and where each part's rows start (``parts``)."""
+
+    folder: Path
+    workdir: Path
+    candidates: pd.DataFrame
+    rows: np.ndarray
+    log: QualityLog
+    parts: Parts | None
+    read: int
+    kept: int
+
+    def to_pandas(self, members: pd.Series | None = None) -> pd.DataFrame:
+        """The clean interactions, in ``pn.load``'s order and with its values, the member
+        id columns (``source``, ``target``) as categoricals over ``members`` (every id of
+        the rows is there after the cross-checks): 4 bytes a row instead of a string.
+
+        The parts are read as one Arrow table and turned into pandas a column at a time
+        (each Arrow column freed once converted), so the peak is the table plus a column.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        files = sorted(self.folder.glob("part-*.parquet"))
+        if not files:
+            return self.candidates.iloc[:0]
+        tables = [pq.read_table(f) for f in files]
+        table = pa.concat_tables(tables, promote_options="permissive").drop_columns([_ROW])
+        del tables
+        ids = _sorted_ids(members) if members is not None else None
+        values = pa.array(ids.to_numpy(dtype=object), pa.string()) if ids is not None \
+            else None
+        columns: dict[str, Any] = {}
+        for name in list(table.column_names):
+            col = table.column(name)
+            table = table.drop_columns([name])
+            if values is not None and name in ("source", "target"):
+                codes = pc.index_in(col.cast(pa.string()), value_set=values)
+                del col
+                columns[name] = _from_codes(codes, ids)
+            else:
+                columns[name] = pa.table({name: col}).to_pandas()[name]
+                del col
+        df = pd.DataFrame(columns)
+        del columns
+        return _schema_dtypes(df)
+
+    def into(self, net: PeerNetwork) -> PeerNetwork:
+        """``net`` (built by ``from_tables`` with the candidate rows) with all the clean
+        interactions, and the interactions' counts of rows read, kept and dropped."""
+        counts = net.quality.counts.copy()
+        mine = self.log.result().counts.iloc[0]
+        at = (counts["source"] == self.log.source).to_numpy()
+        for c in ("rows_read", "rows_kept", "rows_repaired", "rows_dropped"):
+            counts.loc[at, c] = int(mine[c])
+        quality = DataQuality(issues=net.quality.issues, counts=counts)
+        inter = self.to_pandas(net.members["member_id"])
+        return net.replace(interactions=inter, quality=quality)
+
+    def close(self) -> None:
+        """Remove the clean dataset and DuckDB's spill files."""
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _from_codes(codes: Any, ids: pd.Index) -> pd.Categorical:
+    """A categorical from Arrow positions in ``ids`` (null = missing, code -1)."""
+    import pyarrow.compute as pc
+
+    filled = pc.fill_null(codes, -1).to_numpy()
+    return pd.Categorical.from_codes(filled.astype(np.int32, copy=False), categories=ids)
+
+
+def _sorted_ids(values: pd.Series) -> pd.Index:
+    return pd.Index(np.sort(values.dropna().astype("str").unique()), dtype="str")
+
+
+def _schema_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    """Category columns with the schema's categories (a part holding some values only keeps
+    only those)."""
+    for col in TABLES["interactions"].columns:
+        if col.dtype == "category" and col.name in df.columns:
+            allowed = list(col.allowed or ())
+            s = df[col.name]
+            if not (isinstance(s.dtype, pd.CategoricalDtype)
+                    and list(s.cat.categories) == allowed):
+                df[col.name] = pd.Categorical(s.astype("object"), categories=allowed)
+    return df
+
+
+def _batch_frame(batch: Any, skip: Collection[str]) -> pd.DataFrame:
+    """One record batch as pandas, strings as pandas' ``str`` (as ``_parquet`` reads)."""
+    import pyarrow as pa
+
+    cols, names = [], []
+    index = (batch.schema.pandas_metadata or {}).get("index_columns", [])
+    for name, col in zip(batch.schema.names, batch.columns, strict=True):
+        if name in skip or name in index:   # a pandas index written to the file is no column
+            continue
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        if pa.types.is_string(col.type):
+            col = col.cast(pa.large_string())
+        cols.append(col)
+        names.append(name)
+    return pa.Table.from_arrays(cols, names=names).to_pandas()
+
+
+def validate_interactions(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
+                          skip: Collection[str], renames: Mapping[str, str],
+                          members: pd.DataFrame, events: pd.DataFrame | None,
+                          options: DuckDBOptions, log: QualityLog) -> CleanInteractions:
+    """Validate the interactions at ``path`` batch by batch into ``workdir``; see the module.
+
+    ``members`` and ``events`` are the raw tables (their ids are coerced here as
+    ``from_tables`` coerces them, to know which interaction rows the cross-checks need).
+    Raises DataError as ``pn.load`` does (missing column, unreadable file, bad values with
+    ``errors="raise"``: the problems of the first batch that has any).
+    """
+    workdir = _workdir(options)
+    try:
+        return _validate(path, source=source, tz=tz, errors=errors, dayfirst=dayfirst,
+                         skip=skip, renames=renames, members=members, events=events,
+                         options=options, log=log, workdir=workdir)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
+              skip: Collection[str], renames: Mapping[str, str], members: pd.DataFrame,
+              events: pd.DataFrame | None, options: DuckDBOptions, log: QualityLog,
+              workdir: Path) -> CleanInteractions:
+    import pyarrow.parquet as pq
+
+    files = parquet_parts(path, log)
+    base = path.parent
+    names = [f.relative_to(base).as_posix() if path.is_dir() else f.name for f in files]
+    spec = TABLES["interactions"]
+    counts = []
+    for file, name in zip(files, names, strict=True):
+        try:
+            meta = pq.ParquetFile(file).metadata
+        except Exception as err:  # noqa: BLE001 - pyarrow raises many types on bad files
+            raise DataError(f"cannot read as Parquet ({type(err).__name__}: {err})",
+                            file=name) from err
+        arrow = meta.schema.to_arrow_schema()
+        index = (arrow.pandas_metadata or {}).get("index_columns", [])
+        header = [str(renames.get(c, c)).strip() for c in arrow.names
+                  if c not in skip and c not in index]
+        for col in spec.required:
+            if col not in header:
+                raise missing_column_error("interactions", col, header, name)
+        counts.append(meta.num_rows)
+    parts = Parts(tuple(names), np.cumsum([0] + counts[:-1])) if path.is_dir() else None
+    clean = workdir / "interactions"
+    clean.mkdir(parents=True, exist_ok=True)
+    from .tables import _date_order
+
+    start, k, kept = 0, 0, 0
+    order: str | None = None
+    for file in files:
+        pf = pq.ParquetFile(file)
+        for batch in pf.iter_batches(batch_size=options.batch_rows, use_threads=False):
+            df = _batch_frame(batch, skip)
+            if renames:
+                df = df.rename(columns=dict(renames))
+            numbers = np.arange(start + 2, start + 2 + len(df))
+            start += len(df)
+            try:
+                if order is None:   # decided once, on the first batch with text dates
+                    order = _date_order(df, "interactions", source, dayfirst, log, numbers)
+                out, kept_rows = coerce_table(df, "interactions", tz=tz, log=log,
+                                              rows=numbers, errors=errors,
+                                              dayfirst=order == "day-first",
+                                              file=source, return_rows=True)
+            except DataError as err:
+                if parts is None:
+                    raise
+                from .tables import _relocate_error
+
+                raise _relocate_error(err, {source: parts}) from err.__cause__
+            del df
+            kept += len(out)
+            out[_ROW] = np.asarray(kept_rows, np.int64)
+            out.to_parquet(clean / f"part-{k:06d}.parquet", index=False)
+            k += 1
+            del out
+    log.rows_read = start
+    log.kept(kept, dropped=start - kept)
+    candidates, rows = _candidates(clean, members, events, options, workdir)
+    return CleanInteractions(folder=clean, workdir=workdir, candidates=candidates, rows=rows,
+                             log=log, parts=parts, read=start, kept=kept)
+
+
+def _known(table: pd.DataFrame | None, name: str, column: str, tz: str) -> list[str]:
+    """The ids of a raw table as ``from_tables`` will hold them (coerced, problems ignored)."""
+    if table is None or column not in table.columns:
+        return []
+    df = coerce_table(table, name, tz=tz, log=QualityLog(name), return_rows=False)
+    assert isinstance(df, pd.DataFrame)
+    return df[column].dropna().astype("str").unique().tolist()
+
+
+def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
+                options: DuckDBOptions, workdir: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """The clean rows the cross-checks of ``from_tables`` read: per member id not on the
+    roster, its first row; per event id not in events, its first row and its earliest."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    spill = workdir / "spill"
+    spill.mkdir(exist_ok=True)
+    con = connect(options, spill)
+    try:
+        con.register("known_members", pa.table({"id": pa.array(
+            _known(members, "members", "member_id", "UTC"), pa.string())}))
+        con.register("known_events", pa.table({"id": pa.array(
+            _known(events, "events", "event_id", "UTC"), pa.string())}))
+        glob = str(clean / "part-*.parquet")
+        files = sorted(clean.glob("part-*.parquet"))
+        empty = (_schema_dtypes(pq.read_table(files[0]).to_pandas().iloc[:0]) if files
+                 else empty_table("interactions", ["timestamp", "source", "kind", "target",
+                                                   "event_id"]))
+        if not files:
+            return empty, np.zeros(0, np.int64)
+        cols = set(empty.columns)
+        empty = empty.drop(columns=[_ROW])
+        rel = f"read_parquet('{glob}', union_by_name = true)"
+        picks = [f"SELECT min({_ROW}) AS r FROM {rel} WHERE source NOT IN "
+                 f"(SELECT id FROM known_members) GROUP BY source"]
+        if "target" in cols:
+            picks.append(f"SELECT min({_ROW}) FROM {rel} WHERE target IS NOT NULL AND target "
+                         f"NOT IN (SELECT id FROM known_members) GROUP BY target")
+        if "event_id" in cols and events is not None:
+            picks.append(f"SELECT min({_ROW}) FROM {rel} WHERE event_id IS NOT NULL AND "
+                         f"event_id NOT IN (SELECT id FROM known_events) GROUP BY event_id")
+            picks.append(f"SELECT min(r) FROM (SELECT {_ROW} AS r, event_id, timestamp, "
+                         f"min(timestamp) OVER (PARTITION BY event_id) AS t FROM {rel} WHERE "
+                         f"event_id IS NOT NULL AND event_id NOT IN (SELECT id FROM "
+                         f"known_events)) WHERE timestamp = t GROUP BY event_id")
+        wanted = con.execute(" UNION ".join(picks)).fetchnumpy()
+        at = np.unique(np.asarray(list(wanted.values())[0], dtype=np.int64))
+        if not len(at):
+            return empty, at
+        frames = []
+        for f in files:   # read back with pyarrow (DuckDB would round ns to us)
+            t = pq.read_table(f, filters=[(_ROW, "in", at.tolist())])
+            if t.num_rows:
+                frames.append(t.to_pandas())
+        rows = pd.concat(frames, ignore_index=True).sort_values(_ROW, kind="stable")
+        rows = rows.reset_index(drop=True)
+        return _schema_dtypes(rows.drop(columns=[_ROW])), rows[_ROW].to_numpy(np.int64)
+    finally:
+        con.close()
+
+
+def _workdir(options: DuckDBOptions) -> Path:
+    """A new folder for the clean dataset and DuckDB's spill files (in ``temp_directory``
+    when given)."""
+    if options.temp_directory is not None:
+        base = Path(options.temp_directory)
+        base.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="peernet-", dir=base))
+    return Path(tempfile.mkdtemp(prefix="peernet-"))

@@ -1,0 +1,192 @@
+"""pn.load(path, engine="duckdb"): interactions as a Parquet dataset, validated out of core
+(issue 23, "Larger than memory"). The network, and every number of an evaluation, are the
+in-memory engine's."""
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import peernet as pn
+from peernet.errors import DataError
+from peernet.io import outofcore
+
+pytest.importorskip("duckdb")
+
+ROOT = Path(__file__).resolve().parents[2]
+RIVERBEND = ROOT / "data" / "samples" / "riverbend"
+
+
+def _quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def _partition(inter: pd.DataFrame, folder: Path, key: pd.Series, parts: int = 2) -> None:
+    """Write ``inter`` as a hive-partitioned dataset: ``year=Y/part-K.parquet``."""
+    for value, rows in inter.groupby(key, sort=True):
+        d = folder / "interactions" / f"year={value}"
+        d.mkdir(parents=True)
+        for k in range(parts):
+            rows.iloc[k::parts].to_parquet(d / f"part-{k}.parquet", index=False)
+
+
+@pytest.fixture(scope="module")
+def riverbend_dataset(tmp_path_factory):
+    """riverbend with its interactions as a hive-partitioned Parquet dataset (text columns,
+    as in the CSV: the bad date and the unknown member id of the sample included)."""
+    folder = tmp_path_factory.mktemp("rb") / "riverbend"
+    shutil.copytree(RIVERBEND, folder,
+                    ignore=shutil.ignore_patterns("interactions.csv", "exports"))
+    inter = pd.read_csv(RIVERBEND / "interactions.csv", dtype=str, keep_default_na=False,
+                        na_values=[""])
+    _partition(inter, folder, inter["timestamp"].str[:4].where(
+        inter["timestamp"].str[:4].str.isdigit(), "unknown"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def riverbend_pair(riverbend_dataset):
+    small = outofcore.BATCH_ROWS
+    outofcore.BATCH_ROWS = 700          # many batches per part: the batch seams are tested
+    try:
+        ooc = _quiet(pn.load, riverbend_dataset, engine="duckdb", memory_limit="256MB")
+    finally:
+        outofcore.BATCH_ROWS = small
+    return ooc, _quiet(pn.load, riverbend_dataset)
+
+
+def _same_network(a, b):
+    """The same tables (the out-of-core interactions hold member ids as categoricals over
+    the roster: the same values), quality counts and issues."""
+    for table in ("members", "events", "problems", "surveys"):
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+    inter = a.interactions
+    ids = [c for c in ("source", "target") if c in inter.columns]
+    for col in ids:
+        assert list(inter[col].cat.categories) == sorted(a.members["member_id"])
+    decoded = inter.assign(**{c: inter[c].astype("str") for c in ids})
+    pd.testing.assert_frame_equal(decoded, b.interactions)
+    pd.testing.assert_frame_equal(a.quality.counts, b.quality.counts)
+    key = ["source", "row", "column", "problem"]
+    ia = a.quality.issues.sort_values(key).reset_index(drop=True)
+    ib = b.quality.issues.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ia, ib)
+
+
+def _same_evaluation(a, b):
+    ea = pn.evaluate(a, periods=["2024", "2025"], bootstrap=0)
+    eb = pn.evaluate(b, periods=["2024", "2025"], bootstrap=0)
+    for period in ("2024", "2025"):
+        pd.testing.assert_frame_equal(ea.scores[period].indicators,
+                                      eb.scores[period].indicators)
+        pd.testing.assert_frame_equal(ea.scores[period].layers, eb.scores[period].layers)
+    for table in ("network", "members", "annual", "participation", "groups", "followup"):
+        pd.testing.assert_frame_equal(getattr(ea, table), getattr(eb, table))
+    return ea
+
+
+def test_riverbend_dataset_loads_as_with_pandas(riverbend_pair):
+    ooc, mem = riverbend_pair
+    _same_network(ooc, mem)
+    # the sample's bad date and unknown id are found in their part files, not the stack
+    issues = ooc.quality.issues
+    bad = issues[issues["problem"].str.startswith("cannot read as a date")]
+    assert bad["source"].iloc[0].startswith("interactions/year=unknown/part-")
+    added = issues[issues["action"] == "added"]
+    assert added["source"].str.match(r"interactions/year=\d{4}/part-\d\.parquet").all()
+
+
+def test_riverbend_evaluation_same_numbers(riverbend_pair):
+    ooc, mem = riverbend_pair
+    ev = _same_evaluation(ooc, mem)
+    assert ev.periods == ("2024", "2025")
+
+
+def test_synthetic_folder_same_evaluation(tmp_path):
+    spec = importlib.util.spec_from_file_location("peernet_bench", ROOT / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    tables = bench.synthetic(400, 20_000, seed=3)
+    inter = tables.pop("interactions")
+    folder = tmp_path / "syn"
+    bench.write_folder(tables, folder)
+    _partition(inter, folder, inter["timestamp"].dt.year, parts=3)
+    ooc = _quiet(pn.load, folder, engine="duckdb")
+    mem = _quiet(pn.load, folder)
+    assert len(ooc.interactions) == len(inter)
+    _same_network(ooc, mem)
+    _same_evaluation(ooc, mem)
+
+
+def _folder_with(tmp_path, inter: pd.DataFrame) -> Path:
+    net = pn.load_sample("davis")
+    folder = tmp_path / "net"
+    pn.save(net, folder)
+    (folder / "interactions.parquet").unlink()
+    _partition(inter, folder, pd.Series("all", index=inter.index), parts=2)
+    return folder
+
+
+def _raised(tmp_path, column: str, row: int, value: str) -> tuple[Path, DataError]:
+    """davis's interactions (two parts: even and odd rows) with one bad value, and the
+    DataError of ``pn.load(engine="duckdb", errors="raise")``."""
+    inter = pn.load_sample("davis").interactions.copy()
+    inter[column] = inter[column].astype("str").astype("object")
+    inter.loc[row, column] = value
+    folder = _folder_with(tmp_path, inter)
+    with pytest.raises(DataError) as err:
+        pn.load(folder, engine="duckdb", errors="raise")
+    return folder, err.value
+
+
+def test_unknown_member_raises_naming_part_row_and_column(tmp_path):
+    folder, e = _raised(tmp_path, "source", 5, "nobody")   # part-1 holds rows 1, 3, 5
+    assert (e.file, e.row, e.column) == ("interactions/year=all/part-1.parquet", 4, "source")
+    assert "not on the roster" in str(e)
+    # reported (the default): added as an unmatched guest, as pn.load does
+    net = _quiet(pn.load, folder, engine="duckdb")
+    assert net.members.set_index("member_id").loc["nobody", "unmatched"]
+    _same_network(net, _quiet(pn.load, folder))
+
+
+def test_bad_date_raises_naming_part_and_row(tmp_path):
+    _, e = _raised(tmp_path, "timestamp", 2, "not a date")   # part-0 holds rows 0, 2
+    assert (e.file, e.row, e.column) == ("interactions/year=all/part-0.parquet", 3, "timestamp")
+    assert "cannot read as a date" in str(e)
+
+
+def test_missing_column_in_one_part_raises(tmp_path):
+    inter = pn.load_sample("davis").interactions.copy()
+    folder = _folder_with(tmp_path, inter)
+    part = folder / "interactions" / "year=all" / "part-1.parquet"
+    pd.read_parquet(part).drop(columns=["kind"]).to_parquet(part, index=False)
+    with pytest.raises(DataError) as err:
+        pn.load(folder, engine="duckdb")
+    assert err.value.file == "interactions/year=all/part-1.parquet"
+    assert "kind" in str(err.value)
+
+
+def test_engine_needs_parquet_and_a_known_name(tmp_path):
+    with pytest.raises(DataError, match="Parquet"):
+        pn.load(RIVERBEND, engine="duckdb")
+    with pytest.raises(ValueError, match="engine"):
+        pn.load(RIVERBEND, engine="spark")
+
+
+def test_temporary_files_are_removed(riverbend_dataset, tmp_path):
+    _quiet(pn.load, riverbend_dataset, engine="duckdb", temp_directory=tmp_path / "t")
+    assert list((tmp_path / "t").iterdir()) == []
+
+
+def test_import_peernet_does_not_import_duckdb():
+    code = "import sys, peernet; print('duckdb' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
