@@ -6,8 +6,10 @@
 writes (once; ``--data`` is reused when it exists) a canonical folder whose interactions are a
 hive-partitioned Parquet dataset (``interactions/year=2024/part-0003.parquet``), generated in
 chunks by ``benchmarks/run.py``'s generator (``_year``) so that the generator itself never
-holds more than one chunk, then runs in a child process capped with ``prlimit --as`` (the
-address space: a hard cap; RSS is sampled every 5 ms as in run.py):
+holds more than one chunk, then runs in a child process under the cap: by default killed
+as soon as its resident memory exceeds it (sampled every 5 ms, as run.py samples RSS), or
+with ``--cap-mode as`` under ``prlimit --as`` (address space, which allocators reserve
+beyond what they use):
 
 load      ``pn.load(folder, engine="duckdb", columns={"message_id": None})``
 evaluate  ``pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)``
@@ -82,7 +84,17 @@ def generate(members: int, interactions: int, folder: Path, *, seed: int = 0,
     return sizes
 
 
-def _child(folder: str, memory_limit: str, temp: str) -> None:
+def _status() -> dict[str, int]:
+    """This process's peak virtual size and peak RSS (MB) from /proc."""
+    out = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(("VmPeak", "VmHWM")):
+                out[line.split(":")[0]] = int(line.split()[1]) // 1024
+    return out
+
+
+def _child(folder: str, memory_limit: str, temp: str, stages: str = "load,evaluate") -> None:
     """Runs in the capped child: load and evaluate, one JSON line per stage on stdout."""
     import resource
     import warnings
@@ -108,11 +120,42 @@ def _child(folder: str, memory_limit: str, temp: str) -> None:
 
     net = stage("load", lambda: pn.load(folder, engine="duckdb", memory_limit=memory_limit,
                                         temp_directory=temp, columns={"message_id": None}))
-    if net is not None:
+    if net is not None and "evaluate" in stages.split(","):
         stage("evaluate", lambda: pn.evaluate(net, periods=[str(bench.YEAR - 1),
                                                             str(bench.YEAR)], bootstrap=0))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"stage": "process", "peak_rss_mb": round(peak)}), flush=True)
+    print(json.dumps({"stage": "process", "peak_rss_mb": round(peak), **_status()}), flush=True)
+
+
+def _run_capped(cmd: list[str], env: dict, cap: int, mode: str) -> tuple[int, str, str, bool]:
+    """Run ``cmd``; with mode "as" under ``prlimit --as=cap``, with mode "rss" killed as
+    soon as its resident memory (sampled every 5 ms) exceeds ``cap``. Returns the return
+    code, stdout, stderr and whether the RSS watchdog killed it."""
+    if mode == "as" and cap:
+        cmd = ["prlimit", f"--as={cap}", "--"] + cmd
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    killed = False
+    if mode == "rss" and cap:
+        import threading
+
+        def watch():
+            nonlocal killed
+            page = os.sysconf("SC_PAGE_SIZE")
+            while proc.poll() is None:
+                try:
+                    with open(f"/proc/{proc.pid}/statm") as f:
+                        rss = int(f.read().split()[1]) * page
+                except OSError:
+                    return
+                if rss > cap:
+                    killed = True
+                    proc.kill()
+                    return
+                time.sleep(0.005)
+        threading.Thread(target=watch, daemon=True).start()
+    out, err = proc.communicate()
+    return proc.returncode, out, err, killed
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -120,11 +163,15 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--members", type=int, default=300_000)
     p.add_argument("--interactions", type=int, default=30_000_000)
     p.add_argument("--data", default=None, help="folder of the generated data (reused)")
-    p.add_argument("--cap-gb", type=float, default=4.0, help="address-space cap of the run")
+    p.add_argument("--cap-gb", type=float, default=4.0, help="memory cap of the run (0: none)")
+    p.add_argument("--cap-mode", choices=("rss", "as"), default="rss",
+                   help="rss: the run is killed when its resident memory exceeds the cap; "
+                   "as: prlimit --as (address space, which allocators reserve beyond use)")
+    p.add_argument("--stages", default="load,evaluate")
     p.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit")
     p.add_argument("--chunk", type=int, default=2_000_000)
     p.add_argument("--out", default=str(HERE / "results"))
-    p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.child:
         _child(*a.child)
@@ -138,17 +185,17 @@ def main(argv: list[str] | None = None) -> dict:
     load_before = os.getloadavg()
     cap = int(a.cap_gb * 2**30)
     cmd = [sys.executable, __file__, "--child", str(folder), a.memory_limit,
-           str(folder.parent / (folder.name + "-spill"))]
-    if a.cap_gb > 0:
-        cmd = ["prlimit", f"--as={cap}", "--"] + cmd
-    # fewer malloc arenas: the cap is on address space, which idle per-thread arenas fill
-    env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+           str(folder.parent / (folder.name + "-spill")), a.stages]
+    # fewer glibc arenas, and Arrow on the system allocator: less address space reserved
+    # beyond use (what a prlimit --as cap counts)
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+    code, stdout, stderr, killed = _run_capped(cmd, env, cap, a.cap_mode)
+    rows = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
     result = {"members": a.members, "interactions": a.interactions, "sizes": sizes,
-              "cap_gb": a.cap_gb, "duckdb_memory_limit": a.memory_limit,
-              "generate_seconds": round(gen, 1), "returncode": proc.returncode,
-              "stderr_tail": proc.stderr[-500:] if proc.returncode else "",
+              "cap_gb": a.cap_gb, "cap_mode": a.cap_mode, "killed_at_cap": killed,
+              "duckdb_memory_limit": a.memory_limit, "stages": a.stages,
+              "generate_seconds": round(gen, 1), "returncode": code,
+              "stderr_tail": stderr[-500:] if code else "",
               "loadavg_before": load_before, "loadavg_after": os.getloadavg(), "rows": rows}
     print(json.dumps(result, indent=1))
     out = Path(a.out)

@@ -94,6 +94,8 @@ def file_problem(err: BaseException) -> bool:
     >>> file_problem(IndexError("list index out of range"))
     False
     """
+    if isinstance(err, MemoryError):   # pyarrow's ArrowMemoryError too: the machine, not
+        return False                   # the file (pn.load(engine="duckdb") for big inputs)
     return isinstance(err, (DataError, *FILE_ERRORS, *_library_file_errors()))
 
 

@@ -1,29 +1,31 @@
-"""``pn.load(path, engine="duckdb")``: the interactions of any size validated out of core.
+"""``pn.load(path, engine="duckdb")``: interactions of any size validated out of core.
 
 The interactions table of a canonical folder may be a Parquet file or a (hive-partitioned)
 folder of Parquet parts larger than memory. With ``engine="duckdb"``:
 
-1. The interactions are read in record batches of ``batch_rows`` rows (pyarrow, part by part
-   in :func:`peernet.io._parquet.parquet_parts` order, the missing-column check of
-   :func:`peernet.io._parquet.read_parquet_table` on each part) and each batch is validated
-   by :func:`peernet.schema.coerce_table`, the same implementation ``pn.load`` uses (bad
-   dates, unknown kinds, empty required values: dropped and recorded, or one DataError with
-   ``errors="raise"``, naming the part file and its row). The clean rows are written to a
-   Parquet dataset in a temporary folder; no more than one batch is in pandas at a time.
-2. DuckDB (out of core: ``memory_limit``, spilling to ``temp_directory``) finds, over the
-   clean dataset, the only rows the cross-table checks need: the first row of each member id
-   that is not on the roster and, for each event id not in ``events``, its first row and its
-   earliest one. Those few rows go through :meth:`PeerNetwork.from_tables` with the other
-   (small) tables, so unknown ids become unmatched members and unknown events stub events
-   exactly as with ``pn.load`` (the cross-check is ``peernet.network``'s, not a copy).
+1. The interactions are read in record batches of :data:`BATCH_ROWS` rows (pyarrow, part by
+   part in :func:`peernet.io._parquet.parquet_parts` order, after the missing-column check
+   of every part) and each batch is validated by :func:`peernet.schema.coerce_table`, the
+   implementation ``pn.load`` uses (bad dates, unknown kinds, empty required values:
+   dropped and recorded, or a DataError with ``errors="raise"``, naming the part file and
+   its row; the date order of text dates is decided on the first batch that has some).
+   The clean rows are written to a Parquet dataset in a temporary folder, with their row
+   number and their time in ns. One batch is in pandas at a time.
+2. DuckDB (out of core: ``memory_limit``, spilling to ``temp_directory``) reads the clean
+   dataset and finds the only rows the cross-table checks need: the first row of each
+   member id not on the roster and, for each event id not in ``events``, its first row and
+   its earliest one. Those few rows go through :meth:`PeerNetwork.from_tables` with the
+   other (small) tables, so unknown ids become unmatched members and unknown events stub
+   events exactly as with ``pn.load`` (the checks are ``peernet.network``'s, not a copy).
+   DuckDB also counts the self-loops and exact repeats ``pn.load`` notes
+   (:func:`peernet.io.tables.repeat_counts` counts the same in pandas).
 3. Only then are the clean interactions brought into pandas, with the columns asked for
-   (``columns={"message_id": None}`` leaves a column on disk).
+   (``columns={"message_id": None}`` leaves a column on disk) and the member ids as
+   categoricals over the roster (4 bytes a row instead of a string).
 
 What is not out of core yet: the per-period aggregates (ties, participation, the Grid's
-inputs) are still computed by pandas from the interactions in memory, so the network must
-fit in memory once validated; see ``docs/performance.md`` ("Larger than memory").
-DuckDB keeps timestamps in microseconds: nothing here passes through it but ids and the
-rows it selects, which are read back from the clean Parquet written by pyarrow (ns kept).
+inputs) are still computed by pandas from the interactions in memory, so the validated
+interactions must fit in memory; see ``docs/performance.md`` ("Larger than memory").
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ..errors import DataError
 from ..network import PeerNetwork
 from ..quality import DataQuality, QualityLog
 from ..schema import TABLES, coerce_table, empty_table, missing_column_error
+from ..ties import ns
 from ._parquet import Parts, parquet_parts
 
 __all__ = ["ENGINES", "DuckDBOptions", "CleanInteractions", "validate_interactions",
@@ -51,7 +54,11 @@ __all__ = ["ENGINES", "DuckDBOptions", "CleanInteractions", "validate_interactio
 ENGINES = ("pandas", "duckdb")
 #: Rows validated at a time (one batch in pandas at a time).
 BATCH_ROWS = 1_000_000
-_ROW = "__peernet_row"
+_ROW = "__peernet_row"       # the row's stacked number (row 2 = first), kept on disk only
+_NS = "__peernet_ns"         # its timestamp as int64 ns: DuckDB's timestamps are us
+_HIDDEN = [_ROW, _NS]
+#: The columns of an exact repeat (``peernet.io.tables.REPEAT_KEY``).
+REPEAT_KEY = ("timestamp", "source", "kind", "target", "event_id")
 
 
 @dataclass(frozen=True)
@@ -96,39 +103,47 @@ class CleanInteractions:
     parts: Parts | None
     read: int
     kept: int
+    repeats: tuple[int, int] = (0, 0)
 
     def to_pandas(self, members: pd.Series | None = None) -> pd.DataFrame:
         """The clean interactions, in ``pn.load``'s order and with its values, the member
         id columns (``source``, ``target``) as categoricals over ``members`` (every id of
         the rows is there after the cross-checks): 4 bytes a row instead of a string.
 
-        The parts are read as one Arrow table and turned into pandas a column at a time
-        (each Arrow column freed once converted), so the peak is the table plus a column.
+        Each part is read with its ids turned into codes at once; the parts are stacked as
+        one Arrow table and turned into pandas a column at a time (each Arrow column freed
+        once converted), so the peak is the coded table plus a column.
         """
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         files = sorted(self.folder.glob("part-*.parquet"))
         if not files:
             return self.candidates.iloc[:0]
-        tables = [pq.read_table(f) for f in files]
-        table = pa.concat_tables(tables, promote_options="permissive").drop_columns([_ROW])
-        del tables
         ids = _sorted_ids(members) if members is not None else None
         values = pa.array(ids.to_numpy(dtype=object), pa.string()) if ids is not None \
             else None
+        tables = []
+        for f in files:
+            t = pq.read_table(f).drop_columns(_HIDDEN)
+            if values is not None:
+                for name in ("source", "target"):
+                    if name in t.column_names:
+                        t = t.set_column(t.column_names.index(name), name,
+                                         _codes(t.column(name), values))
+            tables.append(t)
+        table = pa.concat_tables(tables, promote_options="permissive")
+        del tables, t
         columns: dict[str, Any] = {}
         for name in list(table.column_names):
             col = table.column(name)
             table = table.drop_columns([name])
-            if values is not None and name in ("source", "target"):
-                codes = pc.index_in(col.cast(pa.string()), value_set=values)
-                del col
-                columns[name] = _from_codes(codes, ids)
+            if ids is not None and name in ("source", "target"):
+                codes = np.asarray(col.to_numpy(), np.int32)
+                columns[name] = pd.Categorical.from_codes(codes, categories=ids)
             else:
                 columns[name] = pa.table({name: col}).to_pandas()[name]
-                del col
+            del col
         df = pd.DataFrame(columns)
         del columns
         return _schema_dtypes(df)
@@ -150,12 +165,13 @@ class CleanInteractions:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def _from_codes(codes: Any, ids: pd.Index) -> pd.Categorical:
-    """A categorical from Arrow positions in ``ids`` (null = missing, code -1)."""
+def _codes(col: Any, values: Any) -> Any:
+    """Positions of an Arrow string column's values in ``values`` (int32; -1 for null)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    filled = pc.fill_null(codes, -1).to_numpy()
-    return pd.Categorical.from_codes(filled.astype(np.int32, copy=False), categories=ids)
+    codes = pc.index_in(col.cast(pa.large_string()), value_set=values.cast(pa.large_string()))
+    return pc.fill_null(codes, -1).cast(pa.int32())
 
 
 def _sorted_ids(values: pd.Series) -> pd.Index:
@@ -270,14 +286,15 @@ def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
             del df
             kept += len(out)
             out[_ROW] = np.asarray(kept_rows, np.int64)
+            out[_NS] = ns(out["timestamp"])
             out.to_parquet(clean / f"part-{k:06d}.parquet", index=False)
             k += 1
             del out
     log.rows_read = start
     log.kept(kept, dropped=start - kept)
-    candidates, rows = _candidates(clean, members, events, options, workdir)
+    candidates, rows, repeats = _candidates(clean, members, events, options, workdir)
     return CleanInteractions(folder=clean, workdir=workdir, candidates=candidates, rows=rows,
-                             log=log, parts=parts, read=start, kept=kept)
+                             log=log, parts=parts, read=start, kept=kept, repeats=repeats)
 
 
 def _known(table: pd.DataFrame | None, name: str, column: str, tz: str) -> list[str]:
@@ -290,9 +307,12 @@ def _known(table: pd.DataFrame | None, name: str, column: str, tz: str) -> list[
 
 
 def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
-                options: DuckDBOptions, workdir: Path) -> tuple[pd.DataFrame, np.ndarray]:
+                options: DuckDBOptions, workdir: Path
+                ) -> tuple[pd.DataFrame, np.ndarray, tuple[int, int]]:
     """The clean rows the cross-checks of ``from_tables`` read: per member id not on the
-    roster, its first row; per event id not in events, its first row and its earliest."""
+    roster, its first row; per event id not in events, its first row and its earliest.
+    And the counts ``pn.load`` notes (:func:`peernet.io.tables.repeat_counts`): rows whose
+    target is their source, and rows that repeat an earlier one exactly."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -310,10 +330,16 @@ def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
                  else empty_table("interactions", ["timestamp", "source", "kind", "target",
                                                    "event_id"]))
         if not files:
-            return empty, np.zeros(0, np.int64)
+            return empty, np.zeros(0, np.int64), (0, 0)
         cols = set(empty.columns)
-        empty = empty.drop(columns=[_ROW])
+        empty = empty.drop(columns=_HIDDEN)
         rel = f"read_parquet('{glob}', union_by_name = true)"
+        key = ", ".join(_NS if c == "timestamp" else c for c in REPEAT_KEY if c in cols)
+        loops = "count(*) FILTER (WHERE target = source)" if "target" in cols else "0"
+        n, loop = con.execute(f"SELECT count(*), {loops} FROM {rel}").fetchone()
+        groups = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {rel} GROUP BY "
+                             f"{key})").fetchone()[0]
+        repeats = (int(loop), int(n) - int(groups))
         picks = [f"SELECT min({_ROW}) AS r FROM {rel} WHERE source NOT IN "
                  f"(SELECT id FROM known_members) GROUP BY source"]
         if "target" in cols:
@@ -322,14 +348,14 @@ def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
         if "event_id" in cols and events is not None:
             picks.append(f"SELECT min({_ROW}) FROM {rel} WHERE event_id IS NOT NULL AND "
                          f"event_id NOT IN (SELECT id FROM known_events) GROUP BY event_id")
-            picks.append(f"SELECT min(r) FROM (SELECT {_ROW} AS r, event_id, timestamp, "
-                         f"min(timestamp) OVER (PARTITION BY event_id) AS t FROM {rel} WHERE "
+            picks.append(f"SELECT min(r) FROM (SELECT {_ROW} AS r, event_id, {_NS} AS ns, "
+                         f"min({_NS}) OVER (PARTITION BY event_id) AS t FROM {rel} WHERE "
                          f"event_id IS NOT NULL AND event_id NOT IN (SELECT id FROM "
-                         f"known_events)) WHERE timestamp = t GROUP BY event_id")
+                         f"known_events)) WHERE ns = t GROUP BY event_id")
         wanted = con.execute(" UNION ".join(picks)).fetchnumpy()
         at = np.unique(np.asarray(list(wanted.values())[0], dtype=np.int64))
         if not len(at):
-            return empty, at
+            return empty, at, repeats
         frames = []
         for f in files:   # read back with pyarrow (DuckDB would round ns to us)
             t = pq.read_table(f, filters=[(_ROW, "in", at.tolist())])
@@ -337,7 +363,8 @@ def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
                 frames.append(t.to_pandas())
         rows = pd.concat(frames, ignore_index=True).sort_values(_ROW, kind="stable")
         rows = rows.reset_index(drop=True)
-        return _schema_dtypes(rows.drop(columns=[_ROW])), rows[_ROW].to_numpy(np.int64)
+        return (_schema_dtypes(rows.drop(columns=_HIDDEN)), rows[_ROW].to_numpy(np.int64),
+                repeats)
     finally:
         con.close()
 

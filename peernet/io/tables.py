@@ -241,7 +241,8 @@ def load(path: str | Path, *, tz: str | None = None,
     else:
         net = _merge_read_drops(net, notes)
     _refuse_unreadable_dates(net, raw, sources)
-    net = _note_repeats(net, sources.get("interactions", "interactions"))
+    net = _note_repeats(net, sources.get("interactions", "interactions"),
+                        clean.repeats if clean is not None else None)
     if parts:
         net = net.replace(quality=DataQuality(issues=_relocate_issues(net.quality.issues, parts),
                                               counts=net.quality.counts))
@@ -315,30 +316,44 @@ def _check_meta(meta: dict) -> None:
                         column="name", value=meta["name"])
 
 
-def _note_repeats(net: PeerNetwork, source: str) -> PeerNetwork:
-    """Self-loops and exact repeats in the interactions, counted (they are kept: a
-    canonical table is the evaluator's own record; the rule is written in the summary)."""
-    inter = net.interactions
-    log = QualityLog(source)
-    if "target" in inter.columns:
-        loops = int((inter["source"] == inter["target"]).sum())
-        if loops:
-            log.note(N_("{n} row(s) whose target is their source (a self-loop): kept as the "
-                        "person's activity, never a tie").format(n=loops), column="target")
-    key = [c for c in ("timestamp", "source", "kind", "target", "event_id")
-           if c in inter.columns]
+def repeat_counts(inter: pd.DataFrame) -> tuple[int, int]:
+    """Rows whose target is their source, and rows that repeat an earlier row exactly
+    (same :data:`peernet.io.outofcore.REPEAT_KEY` columns); ``engine="duckdb"`` counts
+    the same in SQL."""
+    from .outofcore import REPEAT_KEY
+
+    loops = int((inter["source"] == inter["target"]).sum()) if "target" in inter.columns \
+        else 0
+    key = [c for c in REPEAT_KEY if c in inter.columns]
     dup = 0
     if len(inter):
         # a repeat shares its timestamp with an earlier row: only those rows are compared
         same = (pd.Series(inter["timestamp"].array.asi8).duplicated(keep=False).to_numpy()
                 if "timestamp" in key else np.ones(len(inter), dtype=bool))
         dup = int(inter.loc[same, key].duplicated(key).sum()) if same.any() else 0
+    return loops, dup
+
+
+def _note_repeats(net: PeerNetwork, source: str,
+                  counts: tuple[int, int] | None = None) -> PeerNetwork:
+    """Self-loops and exact repeats in the interactions (``counts``, else
+    :func:`repeat_counts`), noted (they are kept: a canonical table is the evaluator's own
+    record; the rule is written in the summary)."""
+    from .outofcore import REPEAT_KEY
+
+    inter = net.interactions
+    log = QualityLog(source)
+    loops, dup = counts if counts is not None else repeat_counts(inter)
+    if loops:
+        log.note(N_("{n} row(s) whose target is their source (a self-loop): kept as the "
+                    "person's activity, never a tie").format(n=loops), column="target")
     if dup:
+        key = [c for c in REPEAT_KEY if c in inter.columns]
         log.note(N_("{n} row(s) repeat an earlier row exactly ({columns}): kept and counted "
                     "each time; delete them from the file if they are copies").format(
                         n=dup, columns=", ".join(key)),
                  column=None)
-    if not dup and not ("target" in inter.columns and loops):
+    if not dup and not loops:
         return net
     return net.replace(quality=DataQuality.merge([net.quality,
                                                   DataQuality(issues=log.result().issues)]))

@@ -115,13 +115,18 @@ def test_synthetic_folder_same_evaluation(tmp_path):
     spec.loader.exec_module(bench)
     tables = bench.synthetic(400, 20_000, seed=3)
     inter = tables.pop("interactions")
+    loop = inter.loc[[10]].assign(target=inter.at[10, "source"])     # a self-loop
+    inter = pd.concat([inter, inter.iloc[[3, 5, 5]], loop], ignore_index=True)  # 3 repeats
     folder = tmp_path / "syn"
     bench.write_folder(tables, folder)
     _partition(inter, folder, inter["timestamp"].dt.year, parts=3)
     ooc = _quiet(pn.load, folder, engine="duckdb")
     mem = _quiet(pn.load, folder)
     assert len(ooc.interactions) == len(inter)
-    _same_network(ooc, mem)
+    _same_network(ooc, mem)   # the notes of repeats and self-loops included (counted in SQL)
+    notes = ooc.quality.issues["problem"]
+    assert notes.str.startswith("3 row(s) repeat an earlier row exactly").any()
+    assert notes.str.startswith("1 row(s) whose target is their source").any()
     _same_evaluation(ooc, mem)
 
 
