@@ -144,9 +144,11 @@ class CleanInteractions:
             else:
                 columns[name] = pa.table({name: col}).to_pandas()[name]
             del col
-        df = pd.DataFrame(columns)
+        df = pd.DataFrame(columns, copy=False)   # (a dict is copied by default)
         del columns
-        return _schema_dtypes(df)
+        df = _schema_dtypes(df)
+        release_memory()
+        return df
 
     def into(self, net: PeerNetwork) -> PeerNetwork:
         """``net`` (built by ``from_tables`` with the candidate rows) with all the clean
@@ -163,6 +165,24 @@ class CleanInteractions:
     def close(self) -> None:
         """Remove the clean dataset and DuckDB's spill files."""
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def release_memory() -> None:
+    """Hand memory freed by the batches and Arrow tables back to the system: Arrow's pool
+    and glibc keep freed pages for reuse, which at 30M rows held a gigabyte of resident
+    memory that the next stage (the evaluation, in pandas) cannot use."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    name = ctypes.util.find_library("c")
+    if name:
+        try:
+            ctypes.CDLL(name).malloc_trim(0)
+        except (OSError, AttributeError):   # not glibc
+            pass
 
 
 def _codes(col: Any, values: Any) -> Any:
@@ -185,8 +205,11 @@ def _schema_dtypes(df: pd.DataFrame) -> pd.DataFrame:
         if col.dtype == "category" and col.name in df.columns:
             allowed = list(col.allowed or ())
             s = df[col.name]
-            if not (isinstance(s.dtype, pd.CategoricalDtype)
-                    and list(s.cat.categories) == allowed):
+            if isinstance(s.dtype, pd.CategoricalDtype) and list(s.cat.categories) == allowed:
+                continue
+            if isinstance(s.dtype, pd.CategoricalDtype) and set(s.cat.categories) <= set(allowed):
+                df[col.name] = s.cat.set_categories(allowed)     # recoded, no text copy
+            else:
                 df[col.name] = pd.Categorical(s.astype("object"), categories=allowed)
     return df
 
@@ -292,6 +315,7 @@ def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
             del out
     log.rows_read = start
     log.kept(kept, dropped=start - kept)
+    release_memory()
     candidates, rows, repeats = _candidates(clean, members, events, options, workdir)
     return CleanInteractions(folder=clean, workdir=workdir, candidates=candidates, rows=rows,
                              log=log, parts=parts, read=start, kept=kept, repeats=repeats)
@@ -367,6 +391,7 @@ def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
                 repeats)
     finally:
         con.close()
+        release_memory()
 
 
 def _workdir(options: DuckDBOptions) -> Path:
