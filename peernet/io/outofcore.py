@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,19 +235,23 @@ def _batch_frame(batch: Any, skip: Collection[str]) -> pd.DataFrame:
 def validate_interactions(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
                           skip: Collection[str], renames: Mapping[str, str],
                           members: pd.DataFrame, events: pd.DataFrame | None,
-                          options: DuckDBOptions, log: QualityLog) -> CleanInteractions:
+                          options: DuckDBOptions, log: QualityLog, date_order: Callable,
+                          relocate: Callable) -> CleanInteractions:
     """Validate the interactions at ``path`` batch by batch into ``workdir``; see the module.
 
     ``members`` and ``events`` are the raw tables (their ids are coerced here as
     ``from_tables`` coerces them, to know which interaction rows the cross-checks need).
-    Raises DataError as ``pn.load`` does (missing column, unreadable file, bad values with
-    ``errors="raise"``: the problems of the first batch that has any).
+    ``date_order`` and ``relocate`` are ``pn.load``'s (``peernet.io.tables``, which calls
+    this): the date order of a file's text dates, and a DataError's stacked rows given as
+    (part file, its row). Raises DataError as ``pn.load`` does (missing column, unreadable
+    file, bad values with ``errors="raise"``: the problems of the first batch that has any).
     """
     workdir = _workdir(options)
     try:
         return _validate(path, source=source, tz=tz, errors=errors, dayfirst=dayfirst,
                          skip=skip, renames=renames, members=members, events=events,
-                         options=options, log=log, workdir=workdir)
+                         options=options, log=log, workdir=workdir,
+                         date_order=date_order, relocate=relocate)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -256,7 +260,7 @@ def validate_interactions(path: Path, *, source: str, tz: str, errors: str, dayf
 def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
               skip: Collection[str], renames: Mapping[str, str], members: pd.DataFrame,
               events: pd.DataFrame | None, options: DuckDBOptions, log: QualityLog,
-              workdir: Path) -> CleanInteractions:
+              workdir: Path, date_order: Callable, relocate: Callable) -> CleanInteractions:
     import pyarrow.parquet as pq
 
     files = parquet_parts(path, log)
@@ -281,8 +285,6 @@ def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
     parts = Parts(tuple(names), np.cumsum([0] + counts[:-1])) if path.is_dir() else None
     clean = workdir / "interactions"
     clean.mkdir(parents=True, exist_ok=True)
-    from .tables import _date_order
-
     start, k, kept = 0, 0, 0
     order: str | None = None
     for file in files:
@@ -295,7 +297,7 @@ def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
             start += len(df)
             try:
                 if order is None:   # decided once, on the first batch with text dates
-                    order = _date_order(df, "interactions", source, dayfirst, log, numbers)
+                    order = date_order(df, "interactions", source, dayfirst, log, numbers)
                 out, kept_rows = coerce_table(df, "interactions", tz=tz, log=log,
                                               rows=numbers, errors=errors,
                                               dayfirst=order == "day-first",
@@ -303,9 +305,7 @@ def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
             except DataError as err:
                 if parts is None:
                     raise
-                from .tables import _relocate_error
-
-                raise _relocate_error(err, {source: parts}) from err.__cause__
+                raise relocate(err, {source: parts}) from err.__cause__
             del df
             kept += len(out)
             out[_ROW] = np.asarray(kept_rows, np.int64)

@@ -265,7 +265,8 @@ def _outofcore(file: Path, source: str, log: QualityLog, raw: Mapping[str, pd.Da
                                       batch_rows=outofcore.BATCH_ROWS)
     return outofcore.validate_interactions(file, source=source, log=log,
                                            members=raw["members"], events=raw.get("events"),
-                                           options=options, **kwargs)
+                                           options=options, date_order=_date_order,
+                                           relocate=_relocate_error, **kwargs)
 
 
 def _relocate_issues(issues: pd.DataFrame, parts: Mapping[str, Parts]) -> pd.DataFrame:
