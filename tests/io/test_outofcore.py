@@ -195,3 +195,22 @@ def test_import_peernet_does_not_import_duckdb():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_10k_folder_gives_the_in_memory_numbers(tmp_path):
+    """Issue 23: the out-of-core path gives the in-memory numbers on the benchmark's 10,000
+    members / 1M interactions folder (interactions partitioned by year, three parts each)."""
+    spec = importlib.util.spec_from_file_location("peernet_bench", ROOT / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    tables = bench.synthetic(10_000, 1_000_000)
+    inter = tables.pop("interactions")
+    folder = tmp_path / "bench10k"
+    bench.write_folder(tables, folder)
+    _partition(inter, folder, inter["timestamp"].dt.year, parts=3)
+    del tables, inter
+    ooc = _quiet(pn.load, folder, engine="duckdb")
+    mem = _quiet(pn.load, folder)
+    _same_network(ooc, mem)
+    ev = _same_evaluation(ooc, mem)
+    assert ev.annual.set_index("period").at["2025", "members_active"] > 5_000
