@@ -23,7 +23,7 @@ igraph floor, memory        peak memory of the same pair                        
                                                                                     3 GB
 300k / 30M out of core      ``benchmarks/outofcore.py``: ``pn.load(folder,          4 GB
                             engine="duckdb")`` + evaluate (``bootstrap=0``) under
-                            an address-space cap; "not built" without it
+                            a resident-memory cap; "not built" without it
 portfolio of 14 networks    ``pn.evaluate_many`` of 14 riverbend copies             --
                             (``bootstrap=0``) against the 14 evaluated one after
                             another in one process
@@ -239,7 +239,8 @@ def run_all(*, runs: int, quick: bool, data: Path, out: Path) -> dict:
         peak = stages.get("process", {}).get("peak_rss_mb")
         secs = sum(r.get("seconds") or 0 for r in res["rows"])
         row(name, f"{secs:.0f} s load + evaluate, peak {peak / 1024:.2f} GB under a "
-            f"{res.get('cap_gb')} GB address-space cap" if ok and peak else "failed",
+            f"{res.get('cap_gb')} GB cap ({res.get('cap_mode', 'as')})" if ok and peak
+            else "failed",
             None, "runs under a 4 GB cap", bool(ok),
             "" if ok else (res.get("stderr_tail") or done.stderr)[-200:])
 
