@@ -18,6 +18,7 @@ from .context import (
     events_per_year,
     indicator,
     no_data,
+    root_cache,
     share,
     survey_pct,
 )
@@ -38,10 +39,9 @@ def reciprocity(ctx: Context) -> Value:
     :func:`peernet.metrics.reciprocity` of the slice (networkx's overall reciprocity), on
     directed kinds only: on contact data it is missing ("not applicable"), never 0.
     """
-    from ..metrics.structure import reciprocity as _reciprocity
     from ..metrics.structure import reciprocity_reason
 
-    value = float(_reciprocity(ctx.net))
+    value = ctx.reciprocity()
     if math.isnan(value):
         return no_data(reciprocity_reason(ctx.net) or "no directed ties in the period")
     return Value(value, "share of directed ties reciprocated")
@@ -80,8 +80,9 @@ def voice_equality(ctx: Context) -> Value:
         who, among = ctx.active_mask, N_("active members (no attendance recorded)")
     if not who.any():
         return no_data(N_("no {who} in the period").format(who=among.split(' (')[0]))
-    said = ctx.inter["kind"].isin(CONTRIBUTION_KINDS).to_numpy() & (ctx.src >= 0)
-    x = np.bincount(ctx.src[said], minlength=ctx.n)[who]
+    said = ctx.kind_in(CONTRIBUTION_KINDS) & (ctx.src >= 0)
+    w = None if ctx.row_weight is None else ctx.row_weight[said]
+    x = np.bincount(ctx.src[said], weights=w, minlength=ctx.n).astype(np.int64)[who]
     if x.sum() == 0:
         return no_data("no message or reply in the period")
     g = gini(x)
@@ -191,7 +192,9 @@ def median_tenure(ctx: Context) -> Value:
     censored = pd.Series(False, index=active)
     if missing.any():
         i = root.acts()     # either person of a contact acted
-        first = i.groupby("source", observed=True)["timestamp"].min().reindex(active)
+        firsts = root_cache(root, "first_act", lambda: i.groupby(
+            "source", observed=True)["timestamp"].min())
+        first = firsts.reindex(active)
         joined = joined.where(~missing, first)
         start = i["timestamp"].min()
         censored = missing & (first < start + pd.Timedelta(days=CENSOR_DAYS)).fillna(False)

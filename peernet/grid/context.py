@@ -228,6 +228,11 @@ class Context:
         without co-attendance."""
         return self.tie_keys(person_ties(self.net, kinds=DIRECT_KINDS, coattendance=None))
 
+    def tied_members(self) -> np.ndarray:
+        """Member codes (sorted, distinct) with a tie of :attr:`pair_keys`."""
+        return cached(self, ("grid", "tied"), lambda: unique_int(np.concatenate(
+            [self.pair_keys // self.n, self.pair_keys % self.n])))
+
     def tie_keys(self, ties: Ties, keep: np.ndarray | None = None) -> np.ndarray:
         """Undirected pair keys (member codes, sorted, distinct) of ``ties`` (those with
         ``keep``); ties with someone who is not on the roster are left out."""
@@ -311,6 +316,89 @@ class Context:
         if "kind" in e.columns:
             e = e[~e["kind"].isin(_NON_MEETING_KINDS).to_numpy()]
         return e
+
+    # -- multiplicities: a bootstrap replicate's rows count as often as they were drawn ---
+    #: Multiplicity of each row of the per-row arrays (:attr:`src`, :attr:`tgt`,
+    #: :meth:`kind_in`, ...) and of each row of :attr:`attend`; None: every row once. The
+    #: replicate context of :mod:`peernet.grid.replicates` sets them: an indicator that
+    #: counts rows counts with :meth:`count` / :meth:`count_attend`, so that it is written
+    #: once for the data and for the bootstrap.
+    row_weight: np.ndarray | None = None
+    attend_weight: np.ndarray | None = None
+
+    def count(self, mask: np.ndarray) -> int:
+        """Rows selected by ``mask`` (over the per-row arrays), with their multiplicity."""
+        w = self.row_weight
+        return int(mask.sum()) if w is None else int(w[mask].sum())
+
+    def count_attend(self, mask: np.ndarray) -> int:
+        """Rows of :attr:`attend` selected by ``mask``, with their multiplicity."""
+        w = self.attend_weight
+        return int(mask.sum()) if w is None else int(w[mask].sum())
+
+    def kind_in(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Rows whose kind is one of ``kinds`` (boolean over the per-row arrays)."""
+        key = tuple(kinds)
+        return cached(self, ("kind_in", key),
+                      lambda: self.inter["kind"].isin(key).to_numpy(dtype=bool))
+
+    @cached_property
+    def has_thread_rows(self) -> bool:
+        """Whether any row has a ``thread_id``."""
+        return "thread_id" in self.inter.columns and bool(self.inter["thread_id"].notna().any())
+
+    @cached_property
+    def channel_class(self) -> np.ndarray:
+        """Channel of each row: 0 in person, 1 electronic, 2 another, -1 none recorded (a row
+        without a channel takes its event's, when the slice has attendance)."""
+        from .replicates import cached_classes
+
+        return cached_classes(self, len(self.attend) > 0)
+
+    def threads(self) -> pd.DataFrame:
+        """:func:`peernet.metrics.time_to_first_reply` of the slice (threads are found in the
+        whole network's log: a slice's resampling does not change them)."""
+        from ..metrics.temporal import time_to_first_reply
+
+        return cached(self, ("grid", "threads"), lambda: time_to_first_reply(self.net))
+
+    def help_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Giver and receiver member codes of every act of help
+        (:func:`peernet.metrics.followup.help_given`) and each act's multiplicity (None:
+        once each)."""
+        from ..metrics.followup import help_given
+
+        pairs = help_given(self.net)
+        return (self.codes(pairs["giver"].astype("str")),
+                self.codes(pairs["receiver"].astype("str")), None)
+
+    def largest_component(self) -> tuple[int, int]:
+        """Members in the largest component of the default person graph, and members in
+        the graph (:func:`peernet.person_graph`: direct ties and co-attendance)."""
+        from ..metrics import arrays as K
+
+        ga = K.arrays_from_net(self.net)
+        if ga.n == 0:
+            return 0, 0
+        _, labels = K.components(ga)
+        return int(np.bincount(labels).max()), int(ga.n)
+
+    def reciprocity(self) -> float:
+        """:func:`peernet.metrics.reciprocity` of the slice."""
+        from ..metrics.structure import reciprocity
+
+        return float(reciprocity(self.net))
+
+    def core_mask(self) -> np.ndarray:
+        """Core members (mask over member codes): the core of the Borgatti-Everett model of
+        the period's direct ties (:func:`peernet.metrics.core_periphery`)."""
+        from ..metrics.coreperiphery import core_periphery
+
+        def build() -> np.ndarray:
+            cp = core_periphery(self.net)
+            return self.mask(cp.loc[cp["core"].to_numpy(dtype=bool), "member_id"].astype("str"))
+
+        return cached(self, ("grid", "core"), build)
 
     @cached_property
     def main_series(self) -> tuple[pd.DataFrame, str]:

@@ -29,22 +29,33 @@ _IN_PERSON = ("in_person",)
 _ELECTRONIC = ("video", "phone", "email", "chat", "listserv")
 
 # ---------------------------------------------------------------------- communication
-@indicator(needs="interactions.channel or events.channel")
-def channel_balance(ctx: Context) -> Value:
-    """Balance of in-person and electronic activity: 2 * min(share in person, share not)."""
+def channel_classes(ctx: Context, fill: bool) -> np.ndarray:
+    """Channel of each interaction row: 0 in person, 1 electronic, 2 another, -1 none; with
+    ``fill``, a row without a channel takes its event's (when events have a channel)."""
     i = ctx.inter
     chan = i["channel"] if "channel" in i.columns else pd.Series(pd.NA, index=i.index)
     chan = chan.astype("object")
-    if "channel" in ctx.events.columns and len(ctx.attend):
+    if fill and "channel" in ctx.events.columns:
         ev_chan = pd.Series(ctx.events["channel"].astype("object").to_numpy(),
                             index=ctx.events["event_id"].to_numpy())
-        fill = i["event_id"].map(ev_chan) if "event_id" in i.columns else chan
-        chan = chan.where(chan.notna(), fill)
-    chan = chan.dropna()
-    if len(chan) == 0:
+        fill_with = i["event_id"].map(ev_chan) if "event_id" in i.columns else chan
+        chan = chan.where(chan.notna(), fill_with)
+    out = np.where(chan.isin(_IN_PERSON).to_numpy(), 0,
+                   np.where(chan.isin(_ELECTRONIC).to_numpy(), 1, 2)).astype(np.int8)
+    out[chan.isna().to_numpy()] = -1
+    return out
+
+
+@indicator(needs="interactions.channel or events.channel")
+def channel_balance(ctx: Context) -> Value:
+    """Balance of in-person and electronic activity: 2 * min(share in person, share not)."""
+    c = ctx.channel_class
+    known = c >= 0
+    if not known.any():
         return no_data("no channel recorded on interactions or events")
-    p = float(chan.isin(_IN_PERSON).mean())
-    electronic = float(chan.isin(_ELECTRONIC).mean())
+    n = ctx.count(known)
+    p = ctx.count(c == 0) / n
+    electronic = ctx.count(c == 1) / n
     if p + electronic == 0:
         return no_data("no known channel")
     p = p / (p + electronic)
@@ -75,15 +86,11 @@ def connectedness(ctx: Context) -> Value:
     events up to 30 attendees): ``largest_component_share`` of
     :func:`peernet.network_metrics`.
     """
-    from ..metrics import arrays as K
-
-    ga = K.arrays_from_net(ctx.net)
-    if ga.n == 0:
+    largest, n = ctx.largest_component()
+    if n == 0:
         return no_data("no active members")
-    _, labels = K.components(ga)
-    largest = int(np.bincount(labels).max())
-    return Value(largest / ga.n, N_("{n} of {m} members in the largest component").format(
-        n=largest, m=ga.n))
+    return Value(largest / n, N_("{n} of {m} members in the largest component").format(
+        n=largest, m=n))
 
 
 #: An unanswered thread waited at least this long (a week), whatever the end of the data.
@@ -98,11 +105,9 @@ def hours_to_first_reply(ctx: Context) -> Value:
     at least a week (slower than the slowest anchor): no reply is the slowest answer, not
     missing data.
     """
-    from ..metrics.temporal import time_to_first_reply
-
-    if "thread_id" not in ctx.inter.columns or not ctx.inter["thread_id"].notna().any():
+    if not ctx.has_thread_rows:
         return no_data("no thread_id on interactions")
-    t = time_to_first_reply(ctx.net)
+    t = ctx.threads()
     if len(t) == 0:
         return no_data("no thread started in the period")
     end = ctx.net.root.interactions["timestamp"].max()
@@ -208,11 +213,18 @@ def subgroup_sessions_per_quarter(ctx: Context, max_share: float = 1 / 3,
     n_active = int(ctx.active_mask.sum())
     if not ctx.quarters or math.isnan(ctx.quarters) or n_active == 0:
         return no_data("empty period")
-    size = ctx.attend.groupby("event_id").size()
-    small = int(((size >= min_size) & (size <= max_share * n_active)).sum())
+    a = ctx.attend
+    size = a.groupby("event_id").size()
+    # an event drawn k times in a bootstrap replicate counts k times
+    copies = np.ones(len(size), np.int64) if ctx.attend_weight is None else \
+        pd.Series(ctx.attend_weight, index=a.index).groupby(a["event_id"]).first() \
+        .reindex(size.index).to_numpy(np.int64)
+    small_mask = ((size >= min_size) & (size <= max_share * n_active)).to_numpy()
+    small = int(copies[small_mask].sum())
     return Value(small / ctx.quarters, N_(
         "{n} of {m} attended events were small groups (<= {share} of {active} active "
-        "members)").format(n=small, m=len(size), share=f"{max_share:.0%}", active=n_active))
+        "members)").format(n=small, m=int(copies.sum()), share=f"{max_share:.0%}",
+                           active=n_active))
 
 
 @indicator(needs="members.org and direct interactions")
@@ -237,7 +249,7 @@ def resource_exchanges_per_member(ctx: Context, kinds: tuple[str, ...] = ("resou
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
-    n = int(ctx.inter["kind"].isin(kinds).sum())
+    n = ctx.count(ctx.kind_in(kinds))
     return Value(n / n_active, N_("{n} exchanges, {active} active members").format(
         n=n, active=n_active))
 
@@ -253,7 +265,7 @@ def share_orgs_contributing(ctx: Context) -> Value:
     orgs = unique_int(org[ctx.active_mask & (org >= 0)])
     if len(orgs) == 0:
         return no_data("no active members with an org")
-    giving = ctx.inter["kind"].isin(GIVING_KINDS).to_numpy() & (ctx.src >= 0)
+    giving = ctx.kind_in(GIVING_KINDS) & (ctx.src >= 0)
     given = unique_int(org[ctx.src[giving]])
     n = int(np.isin(orgs, given).sum())
     return share(n, len(orgs), "active organizations contributed")

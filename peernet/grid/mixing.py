@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..metrics import followup
 from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
 from ..ties import NS_NAT, ns
@@ -48,7 +47,8 @@ def _ratio(ctx: Context, column: str, keys: np.ndarray, what: str,
         return no_data(N_("no {what} between members with a known {column}").format(
             what=what, column=column))
     observed = float((gu[known] != gv[known]).mean())
-    nodes = np.unique(np.concatenate([graph // ctx.n, graph % ctx.n]))
+    nodes = ctx.tied_members() if among is None else \
+        np.unique(np.concatenate([graph // ctx.n, graph % ctx.n]))
     labels = codes[nodes]
     expected = chance_cross_share(pd.Series(labels[labels >= 0]))
     if not expected > 0:
@@ -113,19 +113,20 @@ def help_across_orgs(ctx: Context) -> Value:
         return no_data("members have no org")
     if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
         return no_data("no problem log and no help interactions")
-    pairs = followup.help_given(ctx.net)
-    g, r = ctx.codes(pairs["giver"].astype("str")), ctx.codes(pairs["receiver"].astype("str"))
+    g, r, w = ctx.help_codes()
     og = np.where(g >= 0, ctx.org_code[np.maximum(g, 0)], -1)
     orc = np.where(r >= 0, ctx.org_code[np.maximum(r, 0)], -1)
     known = (og >= 0) & (orc >= 0)
     if not known.any():
         return no_data("no help between members with a known org in the period")
-    observed = float((og[known] != orc[known]).mean())
+    times = np.ones(len(g), np.int64) if w is None else w   # acts drawn k times count k
+    n_known = int(times[known].sum())
+    observed = int(times[known & (og != orc)].sum()) / n_known
     people = np.unique(np.concatenate([g[known], r[known]]))
     expected = chance_cross_share(pd.Series(ctx.org_code[people]))
     if not expected > 0:
         return no_data("everyone who gave or received help is in one organization")
     return Value(observed / expected,
                  N_("{observed} of {n} acts of help cross organizations; {expected} would "
-                    "by chance").format(observed=f"{observed:.0%}", n=int(known.sum()),
+                    "by chance").format(observed=f"{observed:.0%}", n=n_known,
                                         expected=f"{expected:.0%}"))

@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._cache import cached
 from ..report.i18n import N_
 from ..ties import ns, person_ties
 from .context import (
@@ -57,7 +56,7 @@ def training_attendance_per_member(ctx: Context) -> Value:
     if n_active == 0:
         return no_data("no active members")
     trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
-    n = int(ctx.attend["event_id"].isin(trainings).sum())
+    n = ctx.count_attend(ctx.attend["event_id"].isin(trainings).to_numpy())
     return Value(n / n_active, N_("{n} attendances at {m} training(s)").format(
         n=n, m=len(trainings)))
 
@@ -110,18 +109,6 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 
 
-def _core(ctx: Context) -> np.ndarray:
-    """Core members (mask over member codes): the core of the Borgatti-Everett model of the
-    period's direct ties (:func:`peernet.metrics.core_periphery`)."""
-    from ..metrics.coreperiphery import core_periphery
-
-    def build() -> np.ndarray:
-        cp = core_periphery(ctx.net)
-        return ctx.mask(cp.loc[cp["core"].to_numpy(dtype=bool), "member_id"].astype("str"))
-
-    return cached(ctx, ("grid", "core"), build)
-
-
 @indicator(needs="direct interactions in this and the previous period")
 def periphery_to_core(ctx: Context) -> Value:
     """Share of last period's peripheral members (active in both) who are core now.
@@ -136,8 +123,8 @@ def periphery_to_core(ctx: Context) -> Value:
         return no_data(ctx.prev_note())
     if len(ctx.pair_keys) == 0 or len(prev.pair_keys) == 0:
         return no_data("no direct ties in one of the two periods")
-    stay = prev.active_mask & ~_core(prev) & ctx.active_mask
-    moved = int((stay & _core(ctx)).sum())
+    stay = prev.active_mask & ~prev.core_mask() & ctx.active_mask
+    moved = int((stay & ctx.core_mask()).sum())
     return share(moved, int(stay.sum()), "peripheral members moved to the core")
 
 

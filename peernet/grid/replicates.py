@@ -1,41 +1,344 @@
 """Grid element scores of event-resampled replicates: what ``pn.metrics.bootstrap(net,
 "grid")`` and ``bootstrap_change`` resample. Registered with the bootstrap when this package is
-imported, so :mod:`peernet.metrics.uncertainty` needs no import of the Grid."""
+imported, so :mod:`peernet.metrics.uncertainty` needs no import of the Grid.
+
+A replicate differs from the data only in how many times each unit (an event with everything
+that happened at it, a thread, a lone act) is drawn. Everything else is computed once per
+slice (:class:`_Fixed`: member codes of every row, the tie pair of every direct act, the
+attendance rows, the person graph's ties, the actors); a replicate is a
+:class:`ReplicateContext` that reads those arrays through the draw counts, and the indicators
+run on it unchanged: an indicator that counts rows counts them with their multiplicity
+(:meth:`Context.count`), one that asks who or which ties reads the rows drawn at least once.
+The events table of a replicate is small and is built as :func:`resample_events` builds it.
+An indicator not known to read only these views is computed on the materialized replicate
+(:func:`peernet.metrics.uncertainty.materialize`), so a new indicator is never wrong, only
+slower. Tested equal, indicator by indicator, to ``pn.score`` of ``resample_events``.
+"""
 
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .._cache import memo
-from ..metrics.uncertainty import GRID, register_replicates, resample_events
+from .._cache import cached
+from ..metrics.uncertainty import (
+    GRID,
+    _FastStructure,
+    draw_units,
+    materialize,
+    register_replicates,
+    resampled_events,
+    unit_codes,
+)
+from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
+from ..ties import pair_keys, person_ties, with_columns
 from .context import Context, Value
 from .rubric import load_rubric
 from .score import ELEMENTS
 
-__all__ = ["GridReplicates"]
+__all__ = ["GridReplicates", "ReplicateContext"]
 
 #: Indicator functions that read only tables the resampling leaves as they are (surveys,
-#: checklist, problem and action logs, outcomes): their replicate value is the observed one.
+#: checklist, problem and action logs, outcomes, the whole network's history, the window):
+#: their replicate value is the observed one.
 FIXED_INDICATORS = frozenset({
     "survey_trust", "survey_value", "survey_response_rate", "survey_learning",
     "checklist_rating", "problems_per_quarter", "share_solved", "median_days_to_solve",
     "problems_with_outcome", "actions_closed_on_time",
-    "outcome_progress", "data_kept"})
+    "outcome_progress", "data_kept", "network_age", "newcomer_orientation"})
 
+#: Indicator functions that read a slice only through the context's views that a
+#: :class:`ReplicateContext` provides (tested equal on the materialized replicates).
+REPLICABLE = frozenset({
+    "reciprocity", "tie_persistence", "voice_equality", "months_with_meeting",
+    "meeting_gap_cv", "retention", "median_tenure", "next_date_set", "months_with_data",
+    "evaluations_per_year", "channel_balance", "monthly_reach", "connectedness",
+    "hours_to_first_reply", "language_access", "events_per_quarter", "share_attending",
+    "subgroup_sessions_per_quarter", "cross_org_mixing", "cross_sector_mixing",
+    "newcomer_mixing", "resource_exchanges_per_member", "share_orgs_contributing",
+    "coordinator_activity", "resource_assessments_per_year", "help_across_orgs",
+    "share_members_solving", "training_attendance_per_member", "share_trained",
+    "new_cross_org_ties_per_member", "periphery_to_core", "share_members_hosting",
+    "cross_org_ties"})
+
+_MUTUAL = [k for k, m in MUTUAL_KINDS.items() if m]
+
+
+class _Fixed:
+    """What does not change between the replicates of one slice, computed once."""
+
+    def __init__(self, ctx: Context):
+        net = ctx.net
+        self.ctx = ctx
+        self.codes = unit_codes(net)
+        self.k = int(self.codes.max()) + 1 if len(self.codes) else 0
+        inter = with_columns(net.interactions)
+        source, target = inter["source"], inter["target"]
+        # actors: the slice's active people (net.members_active), each row's act among them
+        active = ctx.active
+        at = pd.Index(active)
+        self.act_src = at.get_indexer(source)
+        mutual = (inter["kind"].isin(_MUTUAL).to_numpy() & target.notna().to_numpy()
+                  & (source != target).to_numpy(dtype=bool, na_value=False))
+        self.mut_rows = np.flatnonzero(mutual)
+        self.mut_tgt = at.get_indexer(target.iloc[self.mut_rows])
+        people = []
+        if len(net.problems):
+            people.append(net.problems["raised_by"].dropna())
+            if "helpers" in net.problems.columns:
+                people.append(split_list(net.problems["helpers"]))
+        fixed = at.get_indexer(pd.concat(people, ignore_index=True).astype("str")) \
+            if people else np.zeros(0, np.int64)
+        self.act_fixed = fixed[fixed >= 0]
+        self.active_code = ctx.codes(pd.Series(np.asarray(active, dtype=object), dtype="str"))
+        # tie pairs of direct acts between roster members (Context.pair_keys)
+        d = np.flatnonzero(ctx.direct_mask)
+        self.pk, self.pk_inv = np.unique(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n),
+                                         return_inverse=True)
+        self.pk_rows = d
+        # attendance rows (Context.attend) and the unit of each
+        m = ctx.attend_mask
+        a = pd.DataFrame({"m": ctx.src[m], "event_id": inter["event_id"].to_numpy()[m],
+                          "u": self.codes[m]}).drop_duplicates(["m", "event_id"],
+                                                               ignore_index=True)
+        self.att_unit = a["u"].to_numpy(np.int64)
+        self.thread_rows = inter["thread_id"].notna().to_numpy() \
+            if "thread_id" in inter.columns else np.zeros(len(inter), bool)
+        # acts of help (followup.help_given): the problem log's, then help interactions
+        from ..metrics.followup import help_given
+
+        fixed_help = help_given(net.replace(interactions=net.interactions.iloc[:0]))
+        self.help_fixed = (ctx.codes(fixed_help["giver"].astype("str")),
+                           ctx.codes(fixed_help["receiver"].astype("str")))
+        helped = ((inter["kind"] == "help").to_numpy() & source.notna().to_numpy()
+                  & target.notna().to_numpy()
+                  & (source != target).to_numpy(dtype=bool, na_value=False)) \
+            if "target" in net.interactions.columns else np.zeros(len(inter), bool)
+        self.help_rows = np.flatnonzero(helped)
+        self.help_codes = (ctx.codes(source.iloc[self.help_rows].astype("str")),
+                           ctx.codes(target.iloc[self.help_rows].astype("str")))
+
+    @cached_property
+    def structure(self) -> _FastStructure:
+        """Reciprocity and the default person graph of a replicate (as the bootstrap of
+        the network metrics computes them)."""
+        return _FastStructure(self.ctx.net, ["reciprocity", "largest_component_share"])
+
+    @cached_property
+    def direct(self) -> dict[str, Any]:
+        """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes, and the
+        tie and unit of every direct act."""
+        net = self.ctx.net
+        t = person_ties(net, coattendance=None)
+        nodes = pd.Index(t.nodes)
+        inter = with_columns(net.interactions)
+        kinds = tuple(k for k in INTERACTION_KINDS if k != "attend")
+        rows = np.flatnonzero(inter["target"].notna().to_numpy()
+                              & inter["kind"].isin(kinds).to_numpy()
+                              & (inter["source"] != inter["target"]).to_numpy(
+                                  dtype=bool, na_value=False))
+        s = nodes.get_indexer(inter["source"].iloc[rows])
+        tt = nodes.get_indexer(inter["target"].iloc[rows])
+        ties, inv = np.unique(pair_keys(s, tt, len(nodes)), return_inverse=True)
+        return {"n": len(nodes), "ties": ties, "inv": inv, "rows": rows,
+                "active": nodes.get_indexer(pd.Index(self.ctx.active)),
+                "code": self.ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object),
+                                                 dtype="str"))}
+
+
+class ReplicateContext(Context):
+    """The context of one event-resampled replicate of a slice, read through the draw
+    counts ``mult`` (unit ``u`` drawn ``mult[u]`` times) from the slice's fixed arrays."""
+
+    def __init__(self, parent: Context, fixed: _Fixed, mult: np.ndarray):
+        net = parent.net
+        shell = net.replace(interactions=net.interactions.iloc[:0],
+                            events=resampled_events(net, mult))
+        super().__init__(shell, previous=False)
+        self.parent, self.fixed, self.mult = parent, fixed, mult
+        weight = mult[fixed.codes]
+        self.rows = np.flatnonzero(weight)
+        self.row_weight = weight[self.rows]
+        d = self.__dict__
+        for name in ("bounds", "days", "years", "quarters", "months", "kinds_logged",
+                     "roster", "org_code", "joined_ns", "current", "current_mask",
+                     "survey_network", "previous"):
+            d[name] = getattr(parent, name)
+
+    @property
+    def inter(self) -> pd.DataFrame:
+        raise AttributeError("a replicate context has no interaction table: read the "
+                             "per-row arrays (src, tgt, kind_in, ...)")
+
+    def compute(self, function: str, params: Any = None) -> Value | list[tuple[str, Value]]:
+        if function in FIXED_INDICATORS:
+            return self.parent.compute(function, params)
+        if function in REPLICABLE:
+            return super().compute(function, params)
+        return self.materialized.compute(function, params)
+
+    @cached_property
+    def materialized(self) -> Context:
+        """The context of the replicate built as a network (for indicators that read it)."""
+        ctx = Context(materialize(self.parent.net, self.mult), previous=False)
+        ctx.__dict__["previous"] = self.parent.previous
+        return ctx
+
+    def _present(self, rows: np.ndarray) -> np.ndarray:
+        return self.mult[self.fixed.codes[rows]] > 0
+
+    # -- per-row arrays: the rows drawn at least once --------------------------------
+    @cached_property
+    def src(self) -> np.ndarray:
+        return self.parent.src[self.rows]
+
+    @cached_property
+    def tgt(self) -> np.ndarray:
+        return self.parent.tgt[self.rows]
+
+    @cached_property
+    def ts_ns(self) -> np.ndarray:
+        return self.parent.ts_ns[self.rows]
+
+    @cached_property
+    def inter_month(self) -> np.ndarray:
+        return self.parent.inter_month[self.rows]
+
+    @cached_property
+    def direct_mask(self) -> np.ndarray:
+        return self.parent.direct_mask[self.rows]
+
+    def kind_in(self, kinds: tuple[str, ...]) -> np.ndarray:
+        return self.parent.kind_in(kinds)[self.rows]
+
+    @cached_property
+    def has_thread_rows(self) -> bool:
+        return bool(self.fixed.thread_rows[self.rows].any())
+
+    @cached_property
+    def channel_class(self) -> np.ndarray:
+        return cached_classes(self.parent, len(self.attend) > 0)[self.rows]
+
+    def threads(self) -> pd.DataFrame:
+        return self.parent.threads()
+
+    # -- who and which ties ----------------------------------------------------------
+    @cached_property
+    def _acted(self) -> np.ndarray:
+        f = self.fixed
+        out = np.zeros(len(f.active_code), bool)
+        src = f.act_src[self.rows]
+        out[src[src >= 0]] = True
+        tgt = f.mut_tgt[self._present(f.mut_rows)]
+        out[tgt[tgt >= 0]] = True
+        out[f.act_fixed] = True
+        return out
+
+    @cached_property
+    def active(self) -> pd.Index:
+        return self.parent.active[self._acted]
+
+    @cached_property
+    def active_mask(self) -> np.ndarray:
+        out = np.zeros(self.n, bool)
+        code = self.fixed.active_code[self._acted]
+        out[code[code >= 0]] = True
+        return out
+
+    @cached_property
+    def pair_keys(self) -> np.ndarray:
+        f = self.fixed
+        hit = np.zeros(len(f.pk), bool)
+        hit[f.pk_inv[self._present(f.pk_rows)]] = True
+        return f.pk[hit]
+
+    @cached_property
+    def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        times = self.mult[self.fixed.att_unit]
+        rows = np.flatnonzero(times)
+        return rows, times[rows]
+
+    @cached_property
+    def attend(self) -> pd.DataFrame:
+        return self.parent.attend.iloc[self._attend_rows[0]].reset_index(drop=True)
+
+    @property
+    def attend_weight(self) -> np.ndarray:  # type: ignore[override]
+        return self._attend_rows[1]
+
+    @cached_property
+    def attendee_mask(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        m = self.parent.attend["m"].to_numpy()
+        out[m[self.mult[self.fixed.att_unit] > 0]] = True
+        return out
+
+    def help_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        f = self.fixed
+        times = self.mult[f.codes[f.help_rows]]
+        drawn = times > 0
+        g = np.concatenate([f.help_fixed[0], f.help_codes[0][drawn]])
+        r = np.concatenate([f.help_fixed[1], f.help_codes[1][drawn]])
+        w = np.concatenate([np.ones(len(f.help_fixed[0]), np.int64), times[drawn]])
+        return g, r, w
+
+    def reciprocity(self) -> float:
+        return self.fixed.structure.reciprocity(self.mult)
+
+    def largest_component(self) -> tuple[int, int]:
+        from ..metrics import arrays as K
+
+        ga, _ = self.fixed.structure.graph(self.mult)
+        if ga.n == 0:
+            return 0, 0
+        _, labels = K.components(ga)
+        return int(np.bincount(labels).max()), int(ga.n)
+
+    def core_mask(self) -> np.ndarray:
+        from ..metrics import _sparse as K
+        from ..metrics.coreperiphery import _discrete
+
+        g = self.fixed.direct
+        n = g["n"]
+        hit = np.zeros(len(g["ties"]), bool)
+        hit[g["inv"][self._present(g["rows"])]] = True
+        ties = g["ties"][hit]
+        u, v = ties // max(n, 1), ties % max(n, 1)
+        keep = np.zeros(n, bool)
+        keep[g["active"][self._acted]] = True
+        keep[u] = True
+        keep[v] = True
+        pos = np.cumsum(keep) - 1
+        a = K._sym(int(keep.sum()), pos[u], pos[v], np.ones(len(ties)))
+        a.data[:] = 1.0
+        core, _ = _discrete(sp.csr_array(a))
+        code = g["code"][keep][core]
+        out = np.zeros(self.n, bool)
+        out[code[code >= 0]] = True
+        return out
+
+
+def cached_classes(ctx: Context, fill: bool) -> np.ndarray:
+    """:func:`channel_classes` of a slice with or without the events' channels, memoised."""
+    from .foundation import channel_classes
+
+    return cached(ctx, ("grid", "channel_class", fill), lambda: channel_classes(ctx, fill))
 
 
 class GridReplicates:
     """Element scores of event-resampled replicates of one slice.
 
-    The indicators are those of ``pn.score`` with the same rubric; on a replicate only the
-    indicators that read the interaction log or the events are recomputed (the others read
-    tables the resampling leaves unchanged, so their value is the observed one), and the
-    element scores are the rubric's weighted means as arrays. Both shortcuts are tested
-    equal to ``pn.score`` of the replicate. The previous period is not resampled.
+    The indicators are those of ``pn.score`` with the same rubric; a replicate's indicators
+    are computed on a :class:`ReplicateContext` (the slice's fixed arrays read through the
+    replicate's draw counts; indicators of tables the resampling leaves unchanged keep
+    their observed value), and the element scores are the rubric's weighted means as
+    arrays. Both are tested equal to ``pn.score`` of the materialized replicate. The
+    previous period is not resampled.
     """
 
     def __init__(self, net: Any, rubric: Any = None):
@@ -53,6 +356,10 @@ class GridReplicates:
         self.need = np.array([r.coverage_needed(e) for e in self.elements], float)
         self.value = pd.Series(self._scores(np.array([v for _, _, v in values], float)),
                                index=pd.Index(self.elements))
+
+    @cached_property
+    def fixed(self) -> _Fixed:
+        return _Fixed(self.ctx)
 
     def _values(self, ctx: Any) -> list[tuple[str, float, float]]:
         """(element, weight, score) of every indicator row, in the order of pn.score."""
@@ -81,17 +388,19 @@ class GridReplicates:
         ok = (self.total > 0) & (wd > 0) & (cov + 1e-12 >= self.need)
         return np.where(ok, out, np.nan)
 
+    def context(self, mult: np.ndarray) -> ReplicateContext:
+        """The context of the replicate whose unit ``u`` is drawn ``mult[u]`` times."""
+        return ReplicateContext(self.ctx, self.fixed, mult)
+
     def replicate(self, rng: np.random.Generator) -> np.ndarray:
-        ctx = Context(resample_events(self.net, rng))
-        # the previous period is the same slice for every replicate: share its context
-        ctx.__dict__["previous"] = self.ctx.previous
-        mine, theirs = memo(self.ctx), memo(ctx)
-        if mine is not None and theirs is not None:
-            for key, v in mine.items():
-                if isinstance(key, tuple) and key[:1] == ("indicator",) \
-                        and key[1] in FIXED_INDICATORS:
-                    theirs[key] = v
-        return self._scores(np.array([v for _, _, v in self._values(ctx)], float))
+        if not len(self.net.interactions):   # nothing to resample (and no draw)
+            return self.value.to_numpy(float)
+        return self.scores(draw_units(self.fixed.k, rng))
+
+    def scores(self, mult: np.ndarray) -> np.ndarray:
+        """Element scores of the replicate with draw counts ``mult``."""
+        return self._scores(np.array([v for _, _, v in self._values(self.context(mult))],
+                                     float))
 
 
 register_replicates(GRID, GridReplicates)

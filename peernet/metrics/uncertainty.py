@@ -60,6 +60,17 @@ def _units(inter: pd.DataFrame) -> np.ndarray:
     return np.asarray(pd.factorize(unit)[0], np.int64)
 
 
+def unit_codes(net: PeerNetwork) -> np.ndarray:
+    """Resampling unit of each interaction of a slice (memoised on it)."""
+    return cached(net, ("bootstrap", "units"), lambda: _units(net.interactions))
+
+
+def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
+    """How many times each of ``k`` units is drawn in one replicate (``k`` draws with
+    replacement): the one random draw of every replicate of :func:`resample_events`."""
+    return np.bincount(rng.integers(0, k, size=k), minlength=k)
+
+
 def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
     """One bootstrap replicate of a slice: its events (and threads, and lone acts) drawn
     with replacement. A unit drawn k times appears k times with ids suffixed ``#1``..``#k``
@@ -67,10 +78,15 @@ def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
     inter = net.interactions
     if not len(inter):
         return net
-    codes = cached(net, ("bootstrap", "units"), lambda: _units(inter))
-    k = int(codes.max()) + 1
-    draws = np.bincount(rng.integers(0, k, size=k), minlength=k)
-    reps = draws[codes]
+    codes = unit_codes(net)
+    return materialize(net, draw_units(int(codes.max()) + 1, rng))
+
+
+def materialize(net: PeerNetwork, draws: np.ndarray) -> PeerNetwork:
+    """The replicate of :func:`resample_events` in which unit ``u`` is drawn ``draws[u]``
+    times."""
+    inter = net.interactions
+    reps = draws[unit_codes(net)]
     idx = np.repeat(np.arange(len(inter)), reps)
     copy_no = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
     out = inter.iloc[idx].reset_index(drop=True)
@@ -80,17 +96,39 @@ def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
         for col in ("event_id", "thread_id"):
             if col in out.columns:
                 out.loc[copies, col] = out[col].iloc[copies] + "#" + suffix
+    return replace(net, interactions=out, events=resampled_events(net, draws))
+
+
+def resampled_events(net: PeerNetwork, draws: np.ndarray) -> pd.DataFrame:
+    """The events table of the replicate with ``draws``: an event with interactions appears
+    as often as its unit was drawn (copies ``id``, ``id#1``, ... in the order of the
+    events' first interaction), then the events nobody attended, once."""
     events = net.events
-    if len(events) and "event_id" in out.columns:
-        used = out["event_id"].dropna().drop_duplicates()
-        base = used.str.replace(r"#\d+$", "", regex=True)
+    inter = net.interactions
+    if not len(events) or "event_id" not in inter.columns:
+        return events
+
+    def build() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+        rows = inter["event_id"].notna().to_numpy()
+        first = pd.DataFrame({"e": inter["event_id"].to_numpy()[rows],
+                              "u": unit_codes(net)[rows]}).drop_duplicates("e")
         ev = events.drop_duplicates("event_id").set_index("event_id")
-        keep = isin(base, ev.index)
-        copies = ev.loc[base[keep].to_numpy()].reset_index()
-        copies["event_id"] = used[keep].to_numpy()
+        keep = np.asarray(isin(first["e"], ev.index), bool)
+        used = ev.loc[first["e"].to_numpy()[keep]].reset_index()
         never = events.loc[~isin(events["event_id"], inter["event_id"].unique())]
-        events = pd.concat([copies, never], ignore_index=True)
-    return replace(net, interactions=out, events=events)
+        return used, first["u"].to_numpy(np.int64)[keep], never
+
+    used, unit, never = cached(net, ("bootstrap", "events"), build)
+    times = draws[unit]
+    at = np.repeat(np.arange(len(used)), times)
+    copies = used.iloc[at].reset_index(drop=True)
+    copy_no = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)
+    later = np.flatnonzero(copy_no > 0)
+    if len(later):
+        ids = copies["event_id"].astype("object").to_numpy(copy=True)
+        ids[later] = [f"{e}#{c}" for e, c in zip(ids[later], copy_no[later], strict=True)]
+        copies["event_id"] = pd.array(ids, dtype=events["event_id"].dtype)
+    return pd.concat([copies, never], ignore_index=True)
 
 
 def bootstrap(net: PeerNetwork, metric: Callable[[Any], Any] | str | Sequence[str], *, n: int = 200,
@@ -351,7 +389,7 @@ class _FastStructure:
         # the roster as network_metrics counts it: guests are in the log, never members
         self.members = len(net.members_current().difference(list(guest_ids(net.members))))
         inter = with_columns(net.interactions)
-        self.codes = _units(inter)
+        self.codes = unit_codes(net)
         self.k = int(self.codes.max()) + 1
         nodes = person_ties(net).nodes
         self.nodes = nodes
@@ -409,9 +447,31 @@ class _FastStructure:
         self.reverse = np.where(found, at, -1)
 
     def replicate(self, rng: np.random.Generator) -> pd.Series:
+        return self.values(draw_units(self.k, rng))
+
+    def values(self, mult: np.ndarray) -> pd.Series:
+        """The entries of the replicate whose unit ``u`` is drawn ``mult[u]`` times."""
         from .structure import _structure
 
-        mult = np.bincount(rng.integers(0, self.k, size=self.k), minlength=self.k)
+        ga, active = self.graph(mult)
+        out, _ = _structure(ga, want=self.want, members=self.members, active=active,
+                            recip=self.reciprocity(mult) if "reciprocity" in self.want
+                            else float("nan"))
+        return pd.Series({k: out[k] for k in self.want}, dtype="float64")
+
+    def reciprocity(self, mult: np.ndarray) -> float:
+        """:func:`peernet.metrics.reciprocity` of the replicate."""
+        if not len(self.dir_ties):
+            return float("nan")
+        dw = np.bincount(self.row_dir, weights=mult[self.dir_unit],
+                         minlength=len(self.dir_ties)) > 0
+        if not dw.any():
+            return float("nan")
+        r = self.reverse[dw]
+        return float(((r >= 0) & dw[np.maximum(r, 0)]).mean())
+
+    def graph(self, mult: np.ndarray) -> tuple[K.GraphArrays, int]:
+        """The replicate's default person graph as arrays, and its active people."""
         n = self.n
         acted = np.bincount(self.src, weights=mult[self.codes], minlength=n) > 0
         if len(self.m_tgt):
@@ -435,17 +495,7 @@ class _FastStructure:
             h.delete_edges(np.flatnonzero(~present).tolist())
             c = np.asarray(h.transitivity_local_undirected(mode="zero"), float)[keep]
             ga.cache["triangles"] = K.triangles_from_clustering(c, ga.degree())
-        recip = float("nan")
-        if "reciprocity" in self.want and len(self.dir_ties):
-            dw = np.bincount(self.row_dir, weights=mult[self.dir_unit],
-                             minlength=len(self.dir_ties)) > 0
-            if dw.any():
-                r = self.reverse[dw]
-                recip = float(((r >= 0) & dw[np.maximum(r, 0)]).mean())
-        active = np.flatnonzero(acted)
-        out, _ = _structure(ga, want=self.want, members=self.members, active=len(active),
-                            recip=recip)
-        return pd.Series({k: out[k] for k in self.want}, dtype="float64")
+        return ga, int(acted.sum())
 
 
 def _metric_function(metric) -> tuple[Callable[[Any], Any], list[str] | None]:

@@ -1,0 +1,120 @@
+"""The Grid's bootstrap replicates read through draw counts: every indicator equal to the
+indicator computed on the materialized replicate, and the intervals equal to before."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import peernet as pn
+from peernet.grid.context import INDICATORS, Context, indicator
+from peernet.grid.replicates import FIXED_INDICATORS, REPLICABLE, GridReplicates
+from peernet.metrics.uncertainty import draw_units, materialize, resample_events
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def synthetic_net(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("peernet_bench", ROOT / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    folder = tmp_path_factory.mktemp("synthetic")
+    bench.write_folder(bench.synthetic(300, 20_000, seed=1), folder)
+    return pn.load(folder)
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def _check_every_indicator(y, seeds):
+    g = GridReplicates(y)
+    for seed in seeds:
+        mult = draw_units(g.fixed.k, np.random.default_rng(seed))
+        fast = g.context(mult)
+        full = Context(materialize(y, mult), previous=False)
+        full.__dict__["previous"] = g.ctx.previous
+        for spec in g.specs:
+            a, b = fast.compute(spec.function, spec.params), full.compute(spec.function,
+                                                                             spec.params)
+            a = [a] if not isinstance(a, list) else [v for _, v in a]
+            b = [b] if not isinstance(b, list) else [v for _, v in b]
+            assert [v.value for v in a] == pytest.approx([v.value for v in b], abs=0,
+                                                         rel=0, nan_ok=True), spec.function
+            assert all(_same(float(x.value), float(z.value)) for x, z in zip(a, b, strict=True))
+        # the default rubric never needs the materialized replicate
+        assert "materialized" not in fast.__dict__
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_every_indicator_of_a_replicate_equals_the_materialized_one(riverbend, period):
+    _check_every_indicator(riverbend.period(period), seeds=(1, 2, 3))
+
+
+def test_every_indicator_equal_on_a_synthetic_network(synthetic_net):
+    _check_every_indicator(synthetic_net.period("2025"), seeds=(0, 7))
+
+
+def test_default_rubric_indicators_are_all_classified(riverbend):
+    g = GridReplicates(riverbend.period("2025"))
+    functions = {s.function for s in g.specs}
+    assert functions <= FIXED_INDICATORS | REPLICABLE
+    assert not FIXED_INDICATORS & REPLICABLE
+
+
+def test_replicate_scores_equal_scoring_resample_events(synthetic_net):
+    y = synthetic_net.period("2025")
+    g = GridReplicates(y)
+    for seed in (4, 5):
+        fast = g.replicate(np.random.default_rng(seed))
+        full = pn.score(resample_events(y, np.random.default_rng(seed))).layers["score"]
+        # the element scores are the rubric's weighted means as arrays (pn.score sums in
+        # another order): equal to the last bits
+        np.testing.assert_allclose(fast, full.to_numpy(float), rtol=1e-13, atol=0)
+
+
+def test_an_unknown_indicator_is_computed_on_the_materialized_replicate(riverbend):
+    @indicator(needs="interactions")
+    def rows_for_test(ctx):
+        return pn.grid.Value(float(len(ctx.inter)))
+
+    try:
+        y = riverbend.period("2025")
+        g = GridReplicates(y)
+        mult = draw_units(g.fixed.k, np.random.default_rng(0))
+        rc = g.context(mult)
+        with pytest.raises(AttributeError, match="no interaction table"):
+            _ = rc.inter
+        assert rc.compute("rows_for_test").value == float(mult[g.fixed.codes].sum())
+        assert "materialized" in rc.__dict__
+    finally:
+        INDICATORS.pop("rows_for_test")
+
+
+def test_grid_intervals_identical_to_the_rebuilt_replicates(riverbend):
+    # computed with the replicates rebuilt as networks (peernet before the replicate
+    # context, PEERNET_WORKERS=1): the same draws give the same intervals to 1e-12
+    expected = {
+        "trust": (-3.925773225122, 1.30783866214, 79.180304666851, 81.089012384507),
+        "time": (10.172657470911, 14.644489617911, 75.126968889112, 92.121549503851),
+        "truth": (-1.324396062688, 31.60173295146, 64.121233526366, 95.722966477826),
+        "communication": (4.866726957229, 16.842640570947, 63.148681816383,
+                          80.330497017569),
+        "space": (9.724659541604, 16.865379368699, 67.765986466047, 84.696934135006),
+        "resources": (-6.553641687038, 17.728897821631, 60.426306984214, 81.191310499874),
+        "problem_solving": (12.577136772923, 14.749953287006, 73.559541848697,
+                            88.474872604975),
+        "learning": (-5.821169368586, 30.13150794796, 44.356336306801, 91.565436447153),
+        "capacity_building": (-3.7133957178, 5.185792241476, 80.79181370546, 88.90453087741),
+        "infrastructure": (-2.5, 2.5, 83.625, 85.833333333333),
+    }
+    d = pn.metrics.bootstrap_change(riverbend.period("2024"), riverbend.period("2025"),
+                                    "grid", n=8, seed=3).set_index("metric")
+    for element, values in expected.items():
+        got = d.loc[element, ["low", "high", "previous_low", "current_high"]].to_numpy(float)
+        np.testing.assert_allclose(got, values, rtol=0, atol=1e-9, err_msg=element)
