@@ -36,6 +36,9 @@ CONTRIBUTION_KINDS = ("message", "reply")
 #: Kinds that give something to another member.
 GIVING_KINDS = ("help", "resource", "referral")
 _NON_MEETING_KINDS = ("thread", "channel")
+#: Channels of meeting in person, and electronic ones (the Grid's channel balance).
+IN_PERSON_CHANNELS = ("in_person",)
+ELECTRONIC_CHANNELS = ("video", "phone", "email", "chat", "listserv")
 DAYS_PER_YEAR = 365.25
 
 
@@ -351,9 +354,7 @@ class Context:
     def channel_class(self) -> np.ndarray:
         """Channel of each row: 0 in person, 1 electronic, 2 another, -1 none recorded (a row
         without a channel takes its event's, when the slice has attendance)."""
-        from .replicates import cached_classes
-
-        return cached_classes(self, len(self.attend) > 0)
+        return channel_classes(self, len(self.attend) > 0)
 
     def threads(self) -> pd.DataFrame:
         """:func:`peernet.metrics.time_to_first_reply` of the slice (threads are found in the
@@ -462,6 +463,28 @@ class Context:
         if len(self.net.surveys) == 0:
             return None
         return survey_network_figures(self)
+
+
+def channel_classes(ctx: Context, fill: bool) -> np.ndarray:
+    """Channel of each interaction row: 0 in person, 1 electronic, 2 another, -1 none; with
+    ``fill``, a row without a channel takes its event's (when events have a channel).
+    Memoised on the context."""
+    return cached(ctx, ("grid", "channel_class", fill), lambda: _channel_classes(ctx, fill))
+
+
+def _channel_classes(ctx: Context, fill: bool) -> np.ndarray:
+    i = ctx.inter
+    chan = i["channel"] if "channel" in i.columns else pd.Series(pd.NA, index=i.index)
+    chan = chan.astype("object")
+    if fill and "channel" in ctx.events.columns:
+        ev_chan = pd.Series(ctx.events["channel"].astype("object").to_numpy(),
+                            index=ctx.events["event_id"].to_numpy())
+        fill_with = i["event_id"].map(ev_chan) if "event_id" in i.columns else chan
+        chan = chan.where(chan.notna(), fill_with)
+    out = np.where(chan.isin(IN_PERSON_CHANNELS).to_numpy(), 0,
+                   np.where(chan.isin(ELECTRONIC_CHANNELS).to_numpy(), 1, 2)).astype(np.int8)
+    out[chan.isna().to_numpy()] = -1
+    return out
 
 
 #: An earlier period is comparable when its data cover at least this share of the days the

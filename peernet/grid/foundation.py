@@ -25,27 +25,8 @@ from .context import (
     survey_pct,
 )
 
-_IN_PERSON = ("in_person",)
-_ELECTRONIC = ("video", "phone", "email", "chat", "listserv")
 
 # ---------------------------------------------------------------------- communication
-def channel_classes(ctx: Context, fill: bool) -> np.ndarray:
-    """Channel of each interaction row: 0 in person, 1 electronic, 2 another, -1 none; with
-    ``fill``, a row without a channel takes its event's (when events have a channel)."""
-    i = ctx.inter
-    chan = i["channel"] if "channel" in i.columns else pd.Series(pd.NA, index=i.index)
-    chan = chan.astype("object")
-    if fill and "channel" in ctx.events.columns:
-        ev_chan = pd.Series(ctx.events["channel"].astype("object").to_numpy(),
-                            index=ctx.events["event_id"].to_numpy())
-        fill_with = i["event_id"].map(ev_chan) if "event_id" in i.columns else chan
-        chan = chan.where(chan.notna(), fill_with)
-    out = np.where(chan.isin(_IN_PERSON).to_numpy(), 0,
-                   np.where(chan.isin(_ELECTRONIC).to_numpy(), 1, 2)).astype(np.int8)
-    out[chan.isna().to_numpy()] = -1
-    return out
-
-
 @indicator(needs="interactions.channel or events.channel")
 def channel_balance(ctx: Context) -> Value:
     """Balance of in-person and electronic activity: 2 * min(share in person, share not)."""

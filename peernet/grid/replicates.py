@@ -23,12 +23,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from .._cache import cached
 from ..metrics.uncertainty import (
     GRID,
-    _FastStructure,
+    StructureReplicates,
     draw_units,
     materialize,
     register_replicates,
@@ -37,7 +35,7 @@ from ..metrics.uncertainty import (
 )
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
-from .context import Context, Value
+from .context import Context, Value, channel_classes
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -124,10 +122,10 @@ class _Fixed:
                            ctx.codes(target.iloc[self.help_rows].astype("str")))
 
     @cached_property
-    def structure(self) -> _FastStructure:
+    def structure(self) -> StructureReplicates:
         """Reciprocity and the default person graph of a replicate (as the bootstrap of
         the network metrics computes them)."""
-        return _FastStructure(self.ctx.net, ["reciprocity", "largest_component_share"])
+        return StructureReplicates(self.ctx.net, ["reciprocity", "largest_component_share"])
 
     @cached_property
     def direct(self) -> dict[str, Any]:
@@ -222,7 +220,7 @@ class ReplicateContext(Context):
 
     @cached_property
     def channel_class(self) -> np.ndarray:
-        return cached_classes(self.parent, len(self.attend) > 0)[self.rows]
+        return channel_classes(self.parent, len(self.attend) > 0)[self.rows]
 
     def threads(self) -> pd.DataFrame:
         return self.parent.threads()
@@ -300,8 +298,7 @@ class ReplicateContext(Context):
         return int(np.bincount(labels).max()), int(ga.n)
 
     def core_mask(self) -> np.ndarray:
-        from ..metrics import _sparse as K
-        from ..metrics.coreperiphery import _discrete
+        from ..metrics.coreperiphery import core_of_ties
 
         g = self.fixed.direct
         n = g["n"]
@@ -314,20 +311,11 @@ class ReplicateContext(Context):
         keep[u] = True
         keep[v] = True
         pos = np.cumsum(keep) - 1
-        a = K._sym(int(keep.sum()), pos[u], pos[v], np.ones(len(ties)))
-        a.data[:] = 1.0
-        core, _ = _discrete(sp.csr_array(a))
+        core = core_of_ties(int(keep.sum()), pos[u], pos[v])
         code = g["code"][keep][core]
         out = np.zeros(self.n, bool)
         out[code[code >= 0]] = True
         return out
-
-
-def cached_classes(ctx: Context, fill: bool) -> np.ndarray:
-    """:func:`channel_classes` of a slice with or without the events' channels, memoised."""
-    from .foundation import channel_classes
-
-    return cached(ctx, ("grid", "channel_class", fill), lambda: channel_classes(ctx, fill))
 
 
 class GridReplicates:

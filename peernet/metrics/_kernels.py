@@ -114,6 +114,169 @@ def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def triangles_csr(indptr, indices, n):  # pragma: no cover - compiled
+    """Triangles through each node of a symmetric CSR graph (sorted or not; no self-loops),
+    each triangle listed once as in :func:`constraint_csr` (ties pointed from the lower- to
+    the higher-degree end)."""
+    deg = indptr[1:] - indptr[:n]
+    optr = np.zeros(n + 1, np.int64)
+    for u in range(n):
+        k = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                k += 1
+        optr[u + 1] = optr[u] + k
+    out_v = np.empty(optr[n], np.int64)
+    for u in range(n):
+        k = optr[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                out_v[k] = v
+                k += 1
+    tri = np.zeros(n, np.int64)
+    mark = np.zeros(n, np.bool_)
+    for u in range(n):
+        for k in range(optr[u], optr[u + 1]):
+            mark[out_v[k]] = True
+        for k in range(optr[u], optr[u + 1]):
+            v = out_v[k]
+            for k2 in range(optr[v], optr[v + 1]):
+                w = out_v[k2]
+                if mark[w]:
+                    tri[u] += 1
+                    tri[v] += 1
+                    tri[w] += 1
+        for k in range(optr[u], optr[u + 1]):
+            mark[out_v[k]] = False
+    return tri
+
+
+@njit(cache=True, nogil=True)
+def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - compiled
+    """Every triangle of a symmetric CSR graph once (as :func:`triangles_csr` lists them):
+    its three nodes and the ids ``tie[e]`` of its three ties, ``total`` rows (the sum of
+    :func:`triangles_csr` / 3)."""
+    deg = indptr[1:] - indptr[:n]
+    nodes = np.empty((total, 3), np.int32)
+    ties = np.empty((total, 3), np.int32)
+    mark = np.full(n, -1, np.int64)          # tie of (u, w) while u is walked
+    k = 0
+    for u in range(n):
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                mark[v] = tie[e]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if not (deg[v] > deg[u] or (deg[v] == deg[u] and v > u)):
+                continue
+            for e2 in range(indptr[v], indptr[v + 1]):
+                w = indices[e2]
+                if not (deg[w] > deg[v] or (deg[w] == deg[v] and w > v)):
+                    continue
+                if mark[w] >= 0:
+                    nodes[k, 0], nodes[k, 1], nodes[k, 2] = u, v, w
+                    ties[k, 0], ties[k, 1], ties[k, 2] = tie[e], tie[e2], mark[w]
+                    k += 1
+        for e in range(indptr[u], indptr[u + 1]):
+            mark[indices[e]] = -1
+    return nodes, ties
+
+
+@njit(cache=True, nogil=True)
+def present_triangles(nodes, ties, present, n):  # pragma: no cover - compiled
+    """Triangles through each node (of ``n``) among the listed ones whose three ties are
+    ``present``."""
+    out = np.zeros(n, np.int64)
+    for k in range(len(ties)):
+        if present[ties[k, 0]] and present[ties[k, 1]] and present[ties[k, 2]]:
+            out[nodes[k, 0]] += 1
+            out[nodes[k, 1]] += 1
+            out[nodes[k, 2]] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _cp_fit(n, k, s1, s0):  # pragma: no cover - compiled
+    """:func:`peernet.metrics.coreperiphery._fit` of one split (the same operations)."""
+    p1 = k * (k - 1.0) / 2
+    p0 = (n - k) * (n - k - 1.0) / 2
+    m = p1 + p0
+    ties = s1 + s0
+    den = p1 * p0 * ties * (m - ties)
+    if den > 0:
+        return (m * s1 - ties * p1) / np.sqrt(den)
+    return np.nan
+
+
+@njit(cache=True, nogil=True)
+def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: no cover
+    """Steepest-ascent single moves in or out of the core from ``core`` (changed in place)
+    over a symmetric CSR adjacency; the loop of :func:`peernet.metrics.coreperiphery._climb`
+    move for move (returns the best fit)."""
+    n = len(deg)
+    to_core = np.zeros(n)
+    for i in range(n):
+        c = 0.0
+        for e in range(indptr[i], indptr[i + 1]):
+            if core[indices[e]]:
+                c += data[e]
+        to_core[i] = c
+    k = 0
+    s1 = 0.0
+    dc = 0.0
+    for i in range(n):
+        if core[i]:
+            k += 1
+            s1 += to_core[i]
+            dc += deg[i]
+    s1 = s1 / 2
+    s0 = total - (dc - s1)
+    best = _cp_fit(float(n), float(k), s1, s0)
+    for _ in range(limit):
+        top = -np.inf
+        first_max = -1
+        any_value = False
+        for i in range(n):
+            if core[i]:
+                g = _cp_fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
+            else:
+                g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+            if np.isnan(g):
+                continue
+            any_value = True
+            if g > top:
+                top = g
+                first_max = i
+        if not any_value:
+            break
+        grow_i = -1
+        for i in range(n):
+            if not core[i]:
+                g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+                if not np.isnan(g) and g >= top - tie:
+                    grow_i = i
+                    break
+        i = grow_i if grow_i >= 0 else first_max
+        if not (top > best + tie or (grow_i >= 0 and top >= best - tie)):
+            break
+        if core[i]:
+            g = _cp_fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
+            k, s1, s0 = k - 1, s1 - to_core[i], s0 + (deg[i] - to_core[i])
+        else:
+            g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+            k, s1, s0 = k + 1, s1 + to_core[i], s0 - (deg[i] - to_core[i])
+        best = max(best, g)
+        w_sign = -1.0 if core[i] else 1.0
+        for e in range(indptr[i], indptr[i + 1]):
+            to_core[indices[e]] += w_sign * data[e]
+        core[i] = not core[i]
+    return best
+
+
+@njit(cache=True, nogil=True)
 def brandes_csr(indptr, indices, sources, n, start, step):  # pragma: no cover - compiled
     """``sum_s delta_s(v)``: Brandes' dependency of every node on the unweighted shortest
     paths from each source ``s`` to every node (ordered pairs; twice the undirected pair

@@ -71,9 +71,11 @@ class GraphArrays:
         return np.asarray(self.w.sum(axis=1)).ravel()
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Upper-triangle edges (u < v) and their weights."""
-        t = sp.triu(self.w, k=1).tocoo()
-        return t.row.astype(np.int64), t.col.astype(np.int64), t.data
+        """Upper-triangle edges (u < v, in row order) and their weights (cached)."""
+        if "edges" not in self.cache:
+            t = sp.triu(self.w, k=1).tocoo()
+            self.cache["edges"] = (t.row.astype(np.int64), t.col.astype(np.int64), t.data)
+        return self.cache["edges"]
 
 
 def _igraph_of(ga: GraphArrays):
@@ -488,10 +490,17 @@ def modularity(ga: GraphArrays, labels: np.ndarray) -> float:
 
 def group_codes(ga: GraphArrays, attr: str) -> np.ndarray | None:
     """Integer group of each node by ``attr`` (-1 where missing); None if no node has it."""
-    if attr not in ga.attrs.columns or ga.attrs[attr].notna().sum() == 0:
+    if attr not in ga.attrs.columns:   # (a caller may add the column: nothing cached)
         return None
-    codes, _ = pd.factorize(ga.attrs[attr].astype(object).where(ga.attrs[attr].notna(), None))
-    return np.asarray(codes, np.int64)
+    key = ("groups", attr)
+    if key not in ga.cache:
+        if ga.attrs[attr].notna().sum() == 0:
+            ga.cache[key] = None
+        else:
+            codes, _ = pd.factorize(ga.attrs[attr].astype(object).where(
+                ga.attrs[attr].notna(), None))
+            ga.cache[key] = np.asarray(codes, np.int64)
+    return ga.cache[key]
 
 
 def _known_pairs(ga: GraphArrays, attr: str) -> tuple[np.ndarray, np.ndarray]:

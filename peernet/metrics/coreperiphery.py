@@ -59,10 +59,12 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool), float("nan")
     order = np.argsort(-deg, kind="stable")
-    ap = a[order][:, order]
-    low = sp.tril(ap, k=-1).tocsr()
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n)
     # ties of each node to the nodes ranked before it: s1(k) = cumulative sum
-    before = np.asarray(low.sum(axis=1)).ravel()
+    coo = a.tocoo()
+    later = rank[coo.row] > rank[coo.col]
+    before = np.bincount(rank[coo.row[later]], weights=coo.data[later], minlength=n)
     s1_k = np.concatenate([[0.0], np.cumsum(before)])           # ties inside the first k
     total = deg.sum() / 2
     deg_sorted = deg[order]
@@ -87,42 +89,35 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
 
 def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
            max_moves: int | None) -> tuple[np.ndarray, float]:
-    """Steepest-ascent single moves from ``core`` (see :func:`_discrete`)."""
+    """Steepest-ascent single moves from ``core`` (see :func:`_discrete`): each step
+    evaluates every node's move in or out of the core and makes the best one (equal fits:
+    the first move into the core, so the larger core wins ties; the fit never falls and the
+    core grows at equal fit, so no cycle). A compiled loop
+    (:func:`peernet.metrics._kernels.climb_csr`)."""
+    from ._kernels import climb_csr
+
     n = len(deg)
     a = sp.csr_array(a)
     a.sum_duplicates()                          # canonical CSR: one entry per tie
-    to_core = np.asarray(a @ core.astype(float), float)   # ties of each node into the core
-    k = int(core.sum())
-    s1 = float(to_core[core].sum() / 2)
-    s0 = float(total - (deg[core].sum() - s1))
-    best = float(_fit(n, k, s1, s0))
+    core = core.copy()
     limit = max_moves if max_moves is not None else 4 * n
-    for _ in range(limit):
-        # a node moving in: k+1, s1 + to_core, s0 - ties to the periphery
-        to_per = deg - to_core
-        nk = np.where(core, k - 1, k + 1)
-        ns1 = np.where(core, s1 - to_core, s1 + to_core)
-        ns0 = np.where(core, s0 + to_per, s0 - to_per)
-        g = _fit(n, nk, ns1, ns0)
-        if np.all(np.isnan(g)):
-            break
-        # the best move; among equal fits, a move into the core (the larger core wins
-        # ties; the fit never falls and the core grows at equal fit, so no cycle)
-        gi = np.where(np.isnan(g), -np.inf, g)
-        top = gi.max()
-        grow = (gi >= top - _TIE) & ~core
-        i = int(np.flatnonzero(grow)[0]) if grow.any() else int(np.argmax(gi))
-        if not (top > best + _TIE or (grow.any() and top >= best - _TIE)):
-            break
-        best = max(best, float(g[i]))
-        k, s1, s0 = int(nk[i]), float(ns1[i]), float(ns0[i])
-        # a is symmetric: node i's column is its row, read from the CSR arrays in O(degree)
-        # (slicing a column of a CSR matrix scans every stored tie)
-        lo, hi = a.indptr[i], a.indptr[i + 1]
-        nb, w = a.indices[lo:hi], a.data[lo:hi].astype(float)
-        to_core[nb] += -w if core[i] else w
-        core[i] = not core[i]
-    return core, best
+    best = climb_csr(a.indptr.astype(np.int64), a.indices.astype(np.int64),
+                     a.data.astype(float), np.asarray(deg, float), core, float(total),
+                     int(limit), _TIE)
+    return core, float(best)
+
+
+def tie_adjacency(n: int, u: np.ndarray, v: np.ndarray) -> sp.csr_array:
+    """Binary symmetric adjacency of ``n`` nodes with the ties ``u - v``."""
+    a = K._sym(n, u, v, np.ones(len(u)))
+    a.data[:] = 1.0
+    return sp.csr_array(a)
+
+
+def core_of_ties(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The core (boolean over the ``n`` nodes) of the graph with the ties ``u - v``, as
+    :func:`core_periphery` finds it."""
+    return _discrete(tie_adjacency(n, u, v))[0]
 
 
 def core_periphery(net_or_graph: Any) -> pd.DataFrame:
@@ -182,8 +177,7 @@ def core_periphery(net_or_graph: Any) -> pd.DataFrame:
     elif hasattr(net_or_graph, "interactions"):
         t = person_ties(net_or_graph, coattendance=None)
         nodes = t.nodes
-        a = K._sym(t.n, t.u, t.v, np.ones(t.m))
-        a.data[:] = 1.0
+        a = tie_adjacency(t.n, t.u, t.v)
     else:
         raise TypeError(f"core_periphery: net_or_graph must be a PeerNetwork or a networkx "
                         f"graph; got {type(net_or_graph).__name__}")

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .._cache import cached
 from .._parallel import both
@@ -27,6 +28,10 @@ _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_compone
                             "assortativity_org"), (-1.0, 1.0)),
            "modularity": (-0.5, 1.0)}
 
+
+#: Triangles of a slice's person graph listed once for the bootstrap (24 bytes each) up to
+#: this many; above it each replicate lists its own.
+MAX_LISTED_TRIANGLES = 10_000_000
 
 #: ``metric="grid"``: the Community Change Grid's element scores (``pn.score(net).layers``).
 GRID = "grid"
@@ -257,7 +262,7 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
     fn, names = _metric_function(metric)
     value = _as_series(fn(net), names)
     reps = np.full((n, len(value)), np.nan)
-    fast = _FastStructure(net, names) if names is not None and not callable(metric) \
+    fast = StructureReplicates(net, names) if names is not None and not callable(metric) \
         and len(net.interactions) else None
     for i in range(n):
         if fast is not None:
@@ -371,7 +376,7 @@ def bootstrap_change(previous: Any, current: Any,
     return out[list(CHANGE_COLUMNS)]
 
 
-class _FastStructure:
+class StructureReplicates:
     """network_metrics entries of event-resampled replicates without rebuilding networks.
 
     Every tie-making row (a direct interaction, or a pair of attendees of an event of at most
@@ -431,15 +436,32 @@ class _FastStructure:
         self.row_unit = np.concatenate([self.d_unit, self.c_unit])
         self.ties, self.row_tie = np.unique(keys, return_inverse=True)
         self.dir_ties, self.row_dir = np.unique(self.d_dir, return_inverse=True)
-        # triangles of a replicate: the igraph graph of every tie, built once, copied with
-        # the replicate's absent ties deleted (0.05 s a replicate less at 394,000 ties than
-        # building the replicate's graph from its edge list)
-        self.full = None
-        if self.want & {"avg_clustering", "transitivity"} and K._ig() is not None \
-                and len(self.ties):
-            fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
-            self.full = K._ig().Graph(n=n, edges=list(zip(fu.tolist(), fv.tolist(),
-                                                          strict=True)))
+        # the symmetric CSR of every tie, built once: a replicate's matrices are its
+        # entries of present ties (already in order: no sort a replicate)
+        fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
+        rows = np.concatenate([fu, fv])
+        order = np.lexsort((np.concatenate([fv, fu]), rows))
+        self.e_row = rows[order]
+        self.e_col = np.concatenate([fv, fu])[order]
+        self.e_tie = np.concatenate([np.arange(len(self.ties))] * 2)[order]
+        self.tie_u, self.tie_v = fu, fv
+        # the triangles of every tie, listed once, when they fit in memory: a replicate's
+        # triangles are those whose three ties it drew (else listed anew a replicate)
+        self.triangles = None
+        if self.want & {"avg_clustering", "transitivity"} and len(self.ties):
+            from ._kernels import list_triangles_csr, triangles_csr
+
+            indptr = np.zeros(n + 1, np.int64)
+            np.cumsum(np.bincount(self.e_row, minlength=n), out=indptr[1:])
+            total = int(triangles_csr(indptr, self.e_col, n).sum() // 3)
+            if total <= MAX_LISTED_TRIANGLES:
+                self.triangles = list_triangles_csr(indptr, self.e_col, self.e_tie, n, total)
+        self.groups = {}
+        for attr in ("org", "sector", "region"):
+            if attr in self.attrs.columns and self.attrs[attr].notna().any():
+                codes, _ = pd.factorize(self.attrs[attr].astype(object).where(
+                    self.attrs[attr].notna(), None))
+                self.groups[attr] = np.asarray(codes, np.int64)
         rev = (self.dir_ties % max(n, 1)) * n + self.dir_ties // max(n, 1)
         at = np.searchsorted(self.dir_ties, rev)
         at = np.minimum(at, max(len(self.dir_ties) - 1, 0))
@@ -479,23 +501,48 @@ class _FastStructure:
         acted[self.fixed] = True
         w = np.bincount(self.row_tie, weights=mult[self.row_unit], minlength=len(self.ties))
         present = w > 0
-        ukeys, w = self.ties[present], w[present]
-        u, v = ukeys // max(n, 1), ukeys % max(n, 1)
+        u, v, w = self.tie_u[present], self.tie_v[present], w[present]
         keep_mask = acted.copy()
         keep_mask[u] = True
         keep_mask[v] = True
         keep = np.flatnonzero(keep_mask)
         pos = np.cumsum(keep_mask) - 1
-        wm = K._sym(len(keep), pos[u], pos[v], w)
-        am = wm.copy()
-        am.data[:] = 1.0
+        # the replicate's CSR: the full CSR's entries of present ties, renumbered
+        e = np.flatnonzero(present[self.e_tie])
+        indptr = np.zeros(len(keep) + 1, np.int64)
+        np.cumsum(np.bincount(pos[self.e_row[e]], minlength=len(keep)), out=indptr[1:])
+        indices = pos[self.e_col[e]].astype(np.int32)
+        wfull = np.zeros(len(self.ties))
+        wfull[present] = w
+        shape = (len(keep), len(keep))
+        wm = sp.csr_array((wfull[self.e_tie[e]], indices, indptr), shape=shape)
+        am = sp.csr_array((np.ones(len(e)), indices, indptr), shape=shape)
+        for mat in (wm, am):
+            mat.has_sorted_indices = True
+            mat.has_canonical_format = True
         ga = K.GraphArrays(self.nodes[keep], am, wm, self.attrs.iloc[keep])
-        if self.full is not None and present.any():
-            h = self.full.copy()
-            h.delete_edges(np.flatnonzero(~present).tolist())
-            c = np.asarray(h.transitivity_local_undirected(mode="zero"), float)[keep]
-            ga.cache["triangles"] = K.triangles_from_clustering(c, ga.degree())
+        ga.cache["edges"] = (pos[u], pos[v], w)
+        for attr, codes in self.groups.items():
+            ga.cache[("groups", attr)] = _first_seen(codes[keep])
+        if self.want & {"avg_clustering", "transitivity"} and len(e):
+            from ._kernels import present_triangles, triangles_csr
+
+            if self.triangles is not None:
+                nodes, ties = self.triangles
+                tri = present_triangles(nodes, ties, present, n)[keep]
+            else:
+                tri = triangles_csr(indptr, indices.astype(np.int64), len(keep))
+            ga.cache["triangles"] = tri.astype(float)
         return ga, int(acted.sum())
+
+
+def _first_seen(codes: np.ndarray) -> np.ndarray:
+    """Group codes renumbered in order of first appearance, -1 kept (what
+    :func:`pandas.factorize` gives the groups of these nodes alone)."""
+    out = np.full(len(codes), -1, np.int64)
+    known = codes >= 0
+    out[known] = pd.factorize(codes[known])[0]
+    return out
 
 
 def _metric_function(metric) -> tuple[Callable[[Any], Any], list[str] | None]:

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import peernet as pn
@@ -118,3 +119,49 @@ def test_grid_intervals_identical_to_the_rebuilt_replicates(riverbend):
     for element, values in expected.items():
         got = d.loc[element, ["low", "high", "previous_low", "current_high"]].to_numpy(float)
         np.testing.assert_allclose(got, values, rtol=0, atol=1e-9, err_msg=element)
+
+
+@pytest.mark.parametrize("listed", [True, False])
+def test_headline_replicates_equal_network_metrics_of_the_replicate(synthetic_net, listed,
+                                                                   monkeypatch):
+    from peernet.evaluation_steps import BOOTSTRAP_METRICS
+    from peernet.metrics import uncertainty as U
+
+    if not listed:   # each replicate lists its own triangles
+        monkeypatch.setattr(U, "MAX_LISTED_TRIANGLES", 0)
+    y = synthetic_net.period("2025")
+    names = list(BOOTSTRAP_METRICS)
+    fast = U.StructureReplicates(y, names)
+    assert (fast.triangles is not None) == listed
+    for seed in (2, 9):
+        mult = draw_units(fast.k, np.random.default_rng(seed))
+        a = fast.values(mult)[names]
+        b = pn.network_metrics(materialize(y, mult), only=names)[names]
+        pd.testing.assert_series_equal(a, b, check_names=False, check_exact=True)
+
+
+def test_triangle_kernels_count_as_networkx():
+    import networkx as nx
+
+    from peernet.metrics._kernels import list_triangles_csr, present_triangles, triangles_csr
+    from peernet.metrics._sparse import arrays_from_graph
+
+    G = nx.gnp_random_graph(60, 0.2, seed=4)
+    ga = arrays_from_graph(G)
+    a = ga.a.sorted_indices()
+    indptr, indices = a.indptr.astype(np.int64), a.indices.astype(np.int64)
+    tri = triangles_csr(indptr, indices, ga.n)
+    expected = np.array([nx.triangles(G)[v] for v in ga.nodes])
+    np.testing.assert_array_equal(tri, expected)
+    # the listed triangles, each tie an id: with some ties absent, as networkx without them
+    u, v = np.repeat(np.arange(ga.n), np.diff(indptr)), indices
+    key = np.minimum(u, v) * ga.n + np.maximum(u, v)
+    ties, tie = np.unique(key, return_inverse=True)
+    nodes, tri_ties = list_triangles_csr(indptr, indices, tie, ga.n, int(tri.sum() // 3))
+    present = np.random.default_rng(0).random(len(ties)) < 0.7
+    H = nx.Graph()
+    H.add_nodes_from(range(ga.n))
+    H.add_edges_from((int(k // ga.n), int(k % ga.n)) for k in ties[present])
+    got = present_triangles(nodes, tri_ties, present, ga.n)
+    want = np.array([nx.triangles(H)[i] for i in range(ga.n)])
+    np.testing.assert_array_equal(got, want)
