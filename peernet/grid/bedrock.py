@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..metrics import followup
 from ..report.i18n import N_
-from ..ties import unique_int
 from .context import (
     CONTRIBUTION_KINDS,
     DAYS_PER_YEAR,
@@ -137,8 +136,7 @@ def months_with_meeting(ctx: Context) -> Value:
     if not ctx.net.has("events") and len(ctx.attend) == 0:
         return no_data("no events table")
     m = ctx.meetings
-    held = unique_int(ctx.month_index(m["start"])) if len(m) else np.array([], dtype=np.int64)
-    n = int(np.isin(ctx.months, held).sum())
+    n = ctx.months_among(ctx.month_index(m["start"])) if len(m) else 0
     return share(n, len(ctx.months), "months with a meeting")
 
 
@@ -247,7 +245,7 @@ def months_with_data(ctx: Context) -> Value:
     seen = [ctx.inter_month]
     if len(ctx.events):
         seen.append(ctx.month_index(ctx.events["start"]))
-    n = int(np.isin(ctx.months, unique_int(np.concatenate(seen))).sum())
+    n = ctx.months_among(np.concatenate(seen))
     return share(n, len(ctx.months), "months with recorded activity")
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from .._cache import cached
 from ..network import PeerNetwork
 from ..report.i18n import N_
+from ..schema import isin
 from ..ties import NS_NAT, Ties, ns, pair_keys, person_ties, unique_int
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
@@ -163,6 +164,13 @@ class Context:
     def events(self) -> pd.DataFrame:
         return self.net.events
 
+    def months_among(self, month_numbers: np.ndarray) -> int:
+        """How many of the window's :attr:`months` are among ``month_numbers``."""
+        at = np.asarray(month_numbers, np.int64) - (self.months[0] if len(self.months) else 0)
+        hit = np.zeros(len(self.months), bool)
+        hit[at[(at >= 0) & (at < len(self.months))]] = True
+        return int(hit.sum())
+
     @cached_property
     def inter_month(self) -> np.ndarray:
         return self.month_index(self.inter["timestamp"])
@@ -233,8 +241,13 @@ class Context:
 
     def tied_members(self) -> np.ndarray:
         """Member codes (sorted, distinct) with a tie of :attr:`pair_keys`."""
-        return cached(self, ("grid", "tied"), lambda: unique_int(np.concatenate(
-            [self.pair_keys // self.n, self.pair_keys % self.n])))
+        def build() -> np.ndarray:
+            tied = np.zeros(self.n, bool)
+            tied[self.pair_keys // self.n] = True
+            tied[self.pair_keys % self.n] = True
+            return np.flatnonzero(tied)
+
+        return cached(self, ("grid", "tied"), build)
 
     def tie_keys(self, ties: Ties, keep: np.ndarray | None = None) -> np.ndarray:
         """Undirected pair keys (member codes, sorted, distinct) of ``ties`` (those with
@@ -292,6 +305,14 @@ class Context:
     @cached_property
     def current_mask(self) -> np.ndarray:
         return self.mask(self.current)
+
+    @cached_property
+    def member_languages(self) -> pd.Series:
+        """Languages (lower case) of the window's roster members who give one."""
+        if "language" not in self.roster.columns:
+            return pd.Series([], dtype="str")
+        roster = self.roster[isin(self.roster["member_id"], self.current)]
+        return roster["language"].dropna().astype("str").str.lower()
 
     @cached_property
     def attend_mask(self) -> np.ndarray:
@@ -528,6 +549,15 @@ def short_history(previous: PeerNetwork, current: PeerNetwork) -> str | None:
             before=f"{before:.0f}", start=start[0].tz_convert(previous.root.tz).date(),
             now=f"{now:.0f}")
     return None
+
+
+def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_values)`` for sorted distinct ``sorted_values``, by binary
+    search (no sort of either)."""
+    if not len(sorted_values):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
 
 
 def root_cache(root: PeerNetwork, key: str, build: Callable[[], Any]) -> Any:

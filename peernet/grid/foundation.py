@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..metrics import followup
 from ..report.i18n import N_
-from ..schema import isin, split_list
+from ..schema import split_list
 from ..ties import NS_NAT, ns, unique_int
 from .context import (
     GIVING_KINDS,
@@ -50,10 +50,11 @@ def monthly_reach(ctx: Context) -> Value:
     n_current = int(ctx.current_mask.sum())
     if len(ctx.months) == 0 or n_current == 0:
         return no_data("empty period or roster")
-    ok = ctx.src >= 0
-    month = ctx.inter_month[ok] - ctx.months[0]
-    keys = unique_int(month * ctx.n + ctx.src[ok])
-    per = np.bincount(keys // ctx.n, minlength=len(ctx.months))[:len(ctx.months)]
+    month = ctx.inter_month - ctx.months[0]
+    ok = (ctx.src >= 0) & (month < len(ctx.months))
+    seen = np.zeros((len(ctx.months), ctx.n), bool)     # member active in month
+    seen[month[ok], ctx.src[ok]] = True
+    per = seen.sum(axis=1)
     share = per / n_current
     return Value(float(share.mean()), N_("{n} of {m} members active in an average month").format(
         n=f"{per.mean():.1f}", m=n_current))
@@ -110,8 +111,7 @@ def language_access(ctx: Context) -> Value:
     """
     if not ctx.has_column("members", "language"):
         return no_data("members have no language column")
-    roster = ctx.roster[isin(ctx.roster["member_id"], ctx.current)]
-    lang = roster["language"].dropna().astype("str").str.lower()
+    lang = ctx.member_languages
     if len(lang) == 0:
         return no_data("no member languages")
     main = lang.value_counts().index[0]
@@ -265,7 +265,7 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     if not coords.any():
         return Value(0.0, N_("no member has role {role}").format(role=repr(role)))
     mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
-    n = int(np.isin(ctx.months, unique_int(ctx.inter_month[mask])).sum())
+    n = ctx.months_among(ctx.inter_month[mask])
     return share(n, len(ctx.months), N_("months with a {role} active").format(role=role))
 
 

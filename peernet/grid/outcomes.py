@@ -15,6 +15,7 @@ from .context import (
     Context,
     Value,
     cross_org_pairs,
+    in_sorted,
     indicator,
     no_data,
     scale_max,
@@ -105,7 +106,7 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
     cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
     history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
     old = ctx.tie_keys(history, history.first < int(ns(pd.Series([ctx.bounds[0]]))[0]))
-    n_new = int((~np.isin(ctx.pair_keys[cross], old, assume_unique=True)).sum())
+    n_new = int((~in_sorted(ctx.pair_keys[cross], old)).sum())
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 
 

@@ -165,7 +165,7 @@ class ReplicateContext(Context):
         d = self.__dict__
         for name in ("bounds", "days", "years", "quarters", "months", "kinds_logged",
                      "roster", "org_code", "joined_ns", "current", "current_mask",
-                     "survey_network", "previous"):
+                     "member_languages", "survey_network", "previous"):
             d[name] = getattr(parent, name)
 
     @property
@@ -289,13 +289,7 @@ class ReplicateContext(Context):
         return self.fixed.structure.reciprocity(self.mult)
 
     def largest_component(self) -> tuple[int, int]:
-        from ..metrics import arrays as K
-
-        ga, _ = self.fixed.structure.graph(self.mult)
-        if ga.n == 0:
-            return 0, 0
-        _, labels = K.components(ga)
-        return int(np.bincount(labels).max()), int(ga.n)
+        return self.fixed.structure.largest_component(self.mult)
 
     def core_mask(self) -> np.ndarray:
         from ..metrics.coreperiphery import core_of_ties

@@ -47,6 +47,31 @@ def blocks(kernel: Callable, args: tuple, work: float) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
+def oriented(indptr, indices, n):  # pragma: no cover - compiled
+    """Every tie of a symmetric CSR graph pointed from its lower- to its higher-degree end
+    (equal degrees: to the higher index): ``optr`` (n + 1) and the CSR entry positions
+    ``oe`` of each node's out-ties, so that each triangle is walked once."""
+    deg = indptr[1:] - indptr[:n]
+    optr = np.zeros(n + 1, np.int64)
+    for u in range(n):
+        k = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                k += 1
+        optr[u + 1] = optr[u] + k
+    oe = np.empty(optr[n], np.int64)
+    for u in range(n):
+        k = optr[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
+                oe[k] = e
+                k += 1
+    return optr, oe
+
+
+@njit(cache=True, nogil=True)
 def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
     """Burt's constraint ``sum_j (p_ij + sum_q p_iq p_qj)^2`` over the neighbours j of each
     node i (0 for isolates); ``p`` is the data of a symmetric CSR matrix with sorted indices,
@@ -66,23 +91,7 @@ def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
             j = indices[e]
             rev[e] = pos[j]
             pos[j] += 1
-    deg = indptr[1:] - indptr[:n]
-    optr = np.zeros(n + 1, np.int64)         # oriented ties (entry positions) of each node
-    for u in range(n):
-        k = 0
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
-                k += 1
-        optr[u + 1] = optr[u] + k
-    oe = np.empty(optr[n], np.int64)
-    for u in range(n):
-        k = optr[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
-                oe[k] = e
-                k += 1
+    optr, oe = oriented(indptr, indices, n)
     ind = np.zeros(nnz)                      # sum_q p_iq p_qj of each entry (i, j)
     mark = np.full(n, -1, np.int64)
     for u in range(n):
@@ -115,41 +124,23 @@ def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def triangles_csr(indptr, indices, n):  # pragma: no cover - compiled
-    """Triangles through each node of a symmetric CSR graph (sorted or not; no self-loops),
-    each triangle listed once as in :func:`constraint_csr` (ties pointed from the lower- to
-    the higher-degree end)."""
-    deg = indptr[1:] - indptr[:n]
-    optr = np.zeros(n + 1, np.int64)
-    for u in range(n):
-        k = 0
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
-                k += 1
-        optr[u + 1] = optr[u] + k
-    out_v = np.empty(optr[n], np.int64)
-    for u in range(n):
-        k = optr[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
-                out_v[k] = v
-                k += 1
+    """Triangles through each node of a symmetric CSR graph (no self-loops), each triangle
+    listed once over the :func:`oriented` ties."""
+    optr, oe = oriented(indptr, indices, n)
     tri = np.zeros(n, np.int64)
     mark = np.zeros(n, np.bool_)
     for u in range(n):
         for k in range(optr[u], optr[u + 1]):
-            mark[out_v[k]] = True
+            mark[indices[oe[k]]] = True
         for k in range(optr[u], optr[u + 1]):
-            v = out_v[k]
+            v = indices[oe[k]]
             for k2 in range(optr[v], optr[v + 1]):
-                w = out_v[k2]
-                if mark[w]:
+                if mark[indices[oe[k2]]]:
                     tri[u] += 1
                     tri[v] += 1
-                    tri[w] += 1
+                    tri[indices[oe[k2]]] += 1
         for k in range(optr[u], optr[u + 1]):
-            mark[out_v[k]] = False
+            mark[indices[oe[k]]] = False
     return tri
 
 
@@ -158,30 +149,24 @@ def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - co
     """Every triangle of a symmetric CSR graph once (as :func:`triangles_csr` lists them):
     its three nodes and the ids ``tie[e]`` of its three ties, ``total`` rows (the sum of
     :func:`triangles_csr` / 3)."""
-    deg = indptr[1:] - indptr[:n]
+    optr, oe = oriented(indptr, indices, n)
     nodes = np.empty((total, 3), np.int32)
     ties = np.empty((total, 3), np.int32)
     mark = np.full(n, -1, np.int64)          # tie of (u, w) while u is walked
-    k = 0
+    t = 0
     for u in range(n):
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
-                mark[v] = tie[e]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if not (deg[v] > deg[u] or (deg[v] == deg[u] and v > u)):
-                continue
-            for e2 in range(indptr[v], indptr[v + 1]):
-                w = indices[e2]
-                if not (deg[w] > deg[v] or (deg[w] == deg[v] and w > v)):
-                    continue
+        for k in range(optr[u], optr[u + 1]):
+            mark[indices[oe[k]]] = tie[oe[k]]
+        for k in range(optr[u], optr[u + 1]):
+            v = indices[oe[k]]
+            for k2 in range(optr[v], optr[v + 1]):
+                w = indices[oe[k2]]
                 if mark[w] >= 0:
-                    nodes[k, 0], nodes[k, 1], nodes[k, 2] = u, v, w
-                    ties[k, 0], ties[k, 1], ties[k, 2] = tie[e], tie[e2], mark[w]
-                    k += 1
-        for e in range(indptr[u], indptr[u + 1]):
-            mark[indices[e]] = -1
+                    nodes[t, 0], nodes[t, 1], nodes[t, 2] = u, v, w
+                    ties[t, 0], ties[t, 1], ties[t, 2] = tie[oe[k]], tie[oe[k2]], mark[w]
+                    t += 1
+        for k in range(optr[u], optr[u + 1]):
+            mark[indices[oe[k]]] = -1
     return nodes, ties
 
 
@@ -196,6 +181,34 @@ def present_triangles(nodes, ties, present, n):  # pragma: no cover - compiled
             out[nodes[k, 1]] += 1
             out[nodes[k, 2]] += 1
     return out
+
+
+@njit(cache=True, nogil=True)
+def largest_component(n, u, v):  # pragma: no cover - compiled
+    """Nodes in the largest connected component of ``n`` nodes with the ties ``u - v``
+    (union-find; 0 when ``n`` is 0)."""
+    parent = np.arange(n)
+    for k in range(len(u)):
+        a = u[k]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        b = v[k]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a != b:
+            parent[a] = b
+    size = np.zeros(n, np.int64)
+    best = 0
+    for i in range(n):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        size[r] += 1
+        if size[r] > best:
+            best = size[r]
+    return best
 
 
 @njit(cache=True, nogil=True)

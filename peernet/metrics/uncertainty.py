@@ -492,8 +492,10 @@ class StructureReplicates:
         r = self.reverse[dw]
         return float(((r >= 0) & dw[np.maximum(r, 0)]).mean())
 
-    def graph(self, mult: np.ndarray) -> tuple[K.GraphArrays, int]:
-        """The replicate's default person graph as arrays, and its active people."""
+    def ties_of(self, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                   np.ndarray]:
+        """The replicate's ties (present, a mask over every tie, and their weights), the
+        people who acted, and the graph's nodes (a mask: who acted or has a tie)."""
         n = self.n
         acted = np.bincount(self.src, weights=mult[self.codes], minlength=n) > 0
         if len(self.m_tgt):
@@ -501,10 +503,26 @@ class StructureReplicates:
         acted[self.fixed] = True
         w = np.bincount(self.row_tie, weights=mult[self.row_unit], minlength=len(self.ties))
         present = w > 0
-        u, v, w = self.tie_u[present], self.tie_v[present], w[present]
         keep_mask = acted.copy()
-        keep_mask[u] = True
-        keep_mask[v] = True
+        keep_mask[self.tie_u[present]] = True
+        keep_mask[self.tie_v[present]] = True
+        return present, w, acted, keep_mask
+
+    def largest_component(self, mult: np.ndarray) -> tuple[int, int]:
+        """Nodes in the largest component of the replicate's person graph, and its nodes."""
+        from ._kernels import largest_component
+
+        present, _, _, keep_mask = self.ties_of(mult)
+        pos = np.cumsum(keep_mask) - 1
+        n = int(keep_mask.sum())
+        return int(largest_component(n, pos[self.tie_u[present]],
+                                     pos[self.tie_v[present]])), n
+
+    def graph(self, mult: np.ndarray) -> tuple[K.GraphArrays, int]:
+        """The replicate's default person graph as arrays, and its active people."""
+        n = self.n
+        present, w, acted, keep_mask = self.ties_of(mult)
+        u, v, w = self.tie_u[present], self.tie_v[present], w[present]
         keep = np.flatnonzero(keep_mask)
         pos = np.cumsum(keep_mask) - 1
         # the replicate's CSR: the full CSR's entries of present ties, renumbered

@@ -165,3 +165,16 @@ def test_triangle_kernels_count_as_networkx():
     got = present_triangles(nodes, tri_ties, present, ga.n)
     want = np.array([nx.triangles(H)[i] for i in range(ga.n)])
     np.testing.assert_array_equal(got, want)
+
+
+def test_largest_component_kernel_counts_as_networkx():
+    import networkx as nx
+
+    from peernet.metrics._kernels import largest_component
+
+    for seed in range(5):
+        G = nx.gnp_random_graph(80, 0.03, seed=seed)
+        u = np.array([a for a, _ in G.edges()], np.int64)
+        v = np.array([b for _, b in G.edges()], np.int64)
+        assert largest_component(80, u, v) == max(len(c) for c in nx.connected_components(G))
+    assert largest_component(0, np.zeros(0, np.int64), np.zeros(0, np.int64)) == 0
