@@ -19,7 +19,9 @@ SAMPLE = str(pn.datasets.sample_path("riverbend"))
 
 
 def _record_maps(monkeypatch) -> list:
-    """Wrap pn.plot.map_years so the figures the report draws can be read back."""
+    """Wrap pn.plot.map_years so the figures the report draws can be read back (on one
+    core: the report draws its figures in a forked child otherwise)."""
+    monkeypatch.setenv("PEERNET_WORKERS", "1")
     seen = []
     original = pn.plot.map_years
 
