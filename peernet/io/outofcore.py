@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,11 @@ class CleanInteractions:
     read: int
     kept: int
     repeats: tuple[int, int] = (0, 0)
+
+    def __post_init__(self) -> None:
+        # removed when this object goes, whatever ends the load (an error in another
+        # table, an interrupt), and at the latest when Python exits; close() is the rule
+        weakref.finalize(self, shutil.rmtree, self.workdir, True)
 
     def to_pandas(self, members: pd.Series | None = None) -> pd.DataFrame:
         """The clean interactions, in ``pn.load``'s order and with its values, the member

@@ -214,3 +214,17 @@ def test_the_10k_folder_gives_the_in_memory_numbers(tmp_path):
     _same_network(ooc, mem)
     ev = _same_evaluation(ooc, mem)
     assert ev.annual.set_index("period").at["2025", "members_active"] > 5_000
+
+
+def test_temporary_files_are_removed_when_another_table_fails(riverbend_dataset, tmp_path):
+    folder = tmp_path / "broken"
+    shutil.copytree(riverbend_dataset, folder)
+    # a date pandas cannot hold: refused after the interactions were validated, before
+    # the tables are built
+    (folder / "problems.csv").write_text("problem_id,raised_by,raised_at\np1,m001,3000-01-01\n")
+    with pytest.raises(DataError, match="outside the dates pandas can hold"):
+        pn.load(folder, engine="duckdb", temp_directory=tmp_path / "t")
+    import gc
+
+    gc.collect()
+    assert list((tmp_path / "t").iterdir()) == []
