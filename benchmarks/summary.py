@@ -99,16 +99,20 @@ def task(name: str, folder: str, arg: int) -> None:
 
 def measure(cmd: list[str], env: dict | None = None) -> dict:
     """Wall, CPU (user + system) and peak RSS of one child process, from ``wait4``."""
+    import tempfile
+
     t0 = time.perf_counter()
-    with open(os.devnull, "w") as null:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=null, text=True,
-                                env=env)
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
         out = proc.stdout.read() if proc.stdout else ""
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - t0
+        wall = time.perf_counter() - t0
+        err.seek(0)
+        tail = err.read()[-300:]
     row = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-           "peak_mb": usage.ru_maxrss / 1024, "ok": proc.returncode == 0}
+           "peak_mb": usage.ru_maxrss / 1024, "ok": proc.returncode == 0,
+           "error": None if proc.returncode == 0 else f"exit {proc.returncode}: {tail}"}
     last = [line for line in out.splitlines() if line.startswith("{")]
     if last:
         row.update(json.loads(last[-1]))
@@ -219,7 +223,8 @@ def run_all(*, runs: int, quick: bool, data: Path, out: Path) -> dict:
             f"{big['wall']:.1f} s wall, {big['cpu']:.1f} CPU s, "
             f"{big['peak_mb'] / 1024:.2f} GB" if big["ok"] else "failed", None,
             "<= 90 s, <= 3 GB",
-            big["ok"] and big["wall"] <= 90 and big["peak_mb"] <= 3 * 1024)
+            big["ok"] and big["wall"] <= 90 and big["peak_mb"] <= 3 * 1024,
+            (big["error"] or "")[-200:])
 
     ooc = HERE / "outofcore.py"
     name = "300k / 30M out of core (`pn.load(engine=\"duckdb\")`, bootstrap 0)"
@@ -289,7 +294,8 @@ def markdown(result: dict) -> str:
             f"{' '.join(result['load_after'])} after; {result['cpus']} cores, Python "
             f"{result['python']}\n\n| | measured | ratio | target | |\n|---|---|---|---|---|\n")
     lines = [f"| {r['row']} | {r['measured']} | {r['ratio'] or ''} | {r['target']} | "
-             f"{met[r['met']]} {r['note']} |".replace("\n", " ") for r in result["rows"]]
+             f"{met[r['met']]} {r['note'].replace('|', '/')} |".replace("\n", " ")
+             for r in result["rows"]]
     return head + "\n".join(lines) + "\n"
 
 

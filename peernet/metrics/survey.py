@@ -400,6 +400,8 @@ def survey_response(net: PeerNetwork, *, wave: str | None = None) -> pd.DataFram
     out = pd.DataFrame(rows, columns=["wave", "n_eligible", "n_respondents", "response_rate",
                                       "response_note", "n_ratings", "first_answer",
                                       "last_answer"])
+    for col in ("first_answer", "last_answer"):   # NaT without dates: naive, made UTC here
+        out[col] = pd.to_datetime(out[col], utc=True)
     return out.astype({"wave": "str", "n_eligible": "int64", "n_respondents": "int64",
                        "response_rate": "float64", "response_note": "str",
                        "n_ratings": "int64", "first_answer": "datetime64[ns, UTC]",

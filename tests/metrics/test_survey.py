@@ -517,3 +517,15 @@ def test_partner_reconstruct_org_level(partner_net):
     assert band.loc["density_reported", ["none", "reconstruct"]].tolist() == pytest.approx(
         [16 / 20, 20 / 20])
     assert band.loc["reciprocity_reported", "band_max"] == pytest.approx(1.0)
+
+
+def test_survey_response_without_answer_dates(riverbend):
+    """Surveys without a ``date`` column (the benchmark's synthetic folders): the first and
+    last answer are NaT, still in UTC, and a report's survey section can be written."""
+    net = riverbend.replace(surveys=riverbend.surveys.drop(columns="date"))
+    r = pn.metrics.survey_response(net)
+    with_dates = pn.metrics.survey_response(riverbend)
+    assert str(r["first_answer"].dtype) == "datetime64[ns, UTC]"
+    assert r["first_answer"].isna().all() and r["last_answer"].isna().all()
+    assert r["wave"].tolist() == with_dates["wave"].tolist() == ["2023", "2024", "2025"]
+    assert (r["n_ratings"] == with_dates["n_ratings"]).all()
