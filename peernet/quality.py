@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -23,25 +24,27 @@ COUNT_COLUMNS = ["source", "rows_read", "rows_kept", "rows_repaired", "rows_drop
 ACTIONS = ("dropped", "repaired", "added", "info")
 
 
-_EMPTY: dict[str, pd.DataFrame] = {}
+@cache
+def _issues_template() -> pd.DataFrame:
+    return pd.DataFrame({
+        "source": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
+        "column": pd.Series(dtype="str"), "value": pd.Series(dtype="str"),
+        "problem": pd.Series(dtype="str"), "action": pd.Series(dtype="str"),
+    })
+
+
+@cache
+def _counts_template() -> pd.DataFrame:
+    return pd.DataFrame({"source": pd.Series(dtype="str"),
+                         **{c: pd.Series(dtype="int64") for c in COUNT_COLUMNS[1:]}})
 
 
 def _empty_issues() -> pd.DataFrame:
-    if "issues" not in _EMPTY:  # built once, copied: a load makes about 20 of them
-        _EMPTY["issues"] = pd.DataFrame({
-            "source": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
-            "column": pd.Series(dtype="str"), "value": pd.Series(dtype="str"),
-            "problem": pd.Series(dtype="str"), "action": pd.Series(dtype="str"),
-        })
-    return _EMPTY["issues"].copy()
+    return _issues_template().copy()  # built once, copied: a load makes about 20 of them
 
 
 def _empty_counts() -> pd.DataFrame:
-    if "counts" not in _EMPTY:
-        _EMPTY["counts"] = pd.DataFrame({"source": pd.Series(dtype="str"),
-                                         **{c: pd.Series(dtype="int64")
-                                            for c in COUNT_COLUMNS[1:]}})
-    return _EMPTY["counts"].copy()
+    return _counts_template().copy()
 
 
 def _short(value: Any, limit: int = 200) -> str | float:
