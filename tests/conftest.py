@@ -63,6 +63,19 @@ def tiny_net() -> pn.PeerNetwork:
 
 
 @pytest.fixture(scope="session")
+def bench():
+    """benchmarks/run.py as a module: its seeded synthetic networks and folders."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    spec = importlib.util.spec_from_file_location("peernet_bench", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
 def riverbend() -> pn.PeerNetwork:
     return pn.load_sample("riverbend")
 

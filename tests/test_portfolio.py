@@ -99,15 +99,9 @@ def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, refer
     pd.testing.assert_frame_equal(portfolio.evaluations["riverbend"].layers, layers)
 
 
-def test_the_10k_folder_in_a_portfolio_gives_its_evaluation_to_the_last_digit(tmp_path):
+def test_the_10k_folder_in_a_portfolio_gives_its_evaluation_to_the_last_digit(tmp_path, bench):
     """Issue 23: the many-network path gives the single-network numbers on the benchmark's
     10,000 members / 1M interactions folder (loaded and evaluated in a worker process)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "peernet_bench", Path(__file__).resolve().parents[1] / "benchmarks" / "run.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     folder = tmp_path / "bench10k"
     bench.write_folder(bench.synthetic(10_000, 1_000_000), folder)
     pf = pn.evaluate_many({"10k": folder}, periods=PERIODS, max_workers=1, bootstrap=0)

@@ -3,9 +3,7 @@ indicator computed on the materialized replicate, and the intervals equal to bef
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,14 +14,9 @@ from peernet.grid.context import INDICATORS, Context, indicator
 from peernet.grid.replicates import FIXED_INDICATORS, REPLICABLE, GridReplicates
 from peernet.metrics.uncertainty import draw_units, materialize, resample_events
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def synthetic_net(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("peernet_bench", ROOT / "benchmarks" / "run.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+def synthetic_net(tmp_path_factory, bench):
     folder = tmp_path_factory.mktemp("synthetic")
     bench.write_folder(bench.synthetic(300, 20_000, seed=1), folder)
     return pn.load(folder)

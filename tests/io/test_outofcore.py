@@ -2,7 +2,6 @@
 (issue 23, "Larger than memory"). The network, and every number of an evaluation, are the
 in-memory engine's."""
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -109,10 +108,7 @@ def test_riverbend_evaluation_same_numbers(riverbend_pair):
     assert ev.periods == ("2024", "2025")
 
 
-def test_synthetic_folder_same_evaluation(tmp_path):
-    spec = importlib.util.spec_from_file_location("peernet_bench", ROOT / "benchmarks" / "run.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+def test_synthetic_folder_same_evaluation(tmp_path, bench):
     tables = bench.synthetic(400, 20_000, seed=3)
     inter = tables.pop("interactions")
     loop = inter.loc[[10]].assign(target=inter.at[10, "source"])     # a self-loop
@@ -197,12 +193,9 @@ def test_import_peernet_does_not_import_duckdb():
     assert out.stdout.strip() == "False"
 
 
-def test_the_10k_folder_gives_the_in_memory_numbers(tmp_path):
+def test_the_10k_folder_gives_the_in_memory_numbers(tmp_path, bench):
     """Issue 23: the out-of-core path gives the in-memory numbers on the benchmark's 10,000
     members / 1M interactions folder (interactions partitioned by year, three parts each)."""
-    spec = importlib.util.spec_from_file_location("peernet_bench", ROOT / "benchmarks" / "run.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     tables = bench.synthetic(10_000, 1_000_000)
     inter = tables.pop("interactions")
     folder = tmp_path / "bench10k"
