@@ -32,6 +32,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, TypeVar
 
 __all__ = ["both", "one_thread", "workers"]
@@ -43,21 +44,26 @@ U = TypeVar("U")
 WORKERS_ENV = "PEERNET_WORKERS"
 
 
-_CONTROLLER: list[Any] = []
+@cache
+def _blas_controller() -> Any:
+    """threadpoolctl's controller of the loaded BLAS libraries (finding them costs ~2 ms:
+    once), or None without threadpoolctl."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a dependency; without it, as before
+        return None
+    return ThreadpoolController()
 
 
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run the block's BLAS and LAPACK calls on one thread (for small matrices, where
     threads cost more than they share)."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - a dependency; without it, as before
+    controller = _blas_controller()
+    if controller is None:  # pragma: no cover
         yield
         return
-    if not _CONTROLLER:  # finding the loaded BLAS libraries costs ~2 ms: once
-        _CONTROLLER.append(ThreadpoolController())
-    with _CONTROLLER[0].limit(limits=1, user_api="blas"):
+    with controller.limit(limits=1, user_api="blas"):
         yield
 
 
