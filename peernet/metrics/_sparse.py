@@ -488,6 +488,12 @@ def modularity(ga: GraphArrays, labels: np.ndarray) -> float:
     return float(np.sum(inside / m - (deg / (2 * m)) ** 2))
 
 
+def factor_codes(values: pd.Series) -> np.ndarray:
+    """Integer code of each value in order of first appearance, -1 where missing."""
+    codes, _ = pd.factorize(values.astype(object).where(values.notna(), None))
+    return np.asarray(codes, np.int64)
+
+
 def group_codes(ga: GraphArrays, attr: str) -> np.ndarray | None:
     """Integer group of each node by ``attr`` (-1 where missing); None if no node has it."""
     if attr not in ga.attrs.columns:   # (a caller may add the column: nothing cached)
@@ -497,9 +503,7 @@ def group_codes(ga: GraphArrays, attr: str) -> np.ndarray | None:
         if ga.attrs[attr].notna().sum() == 0:
             ga.cache[key] = None
         else:
-            codes, _ = pd.factorize(ga.attrs[attr].astype(object).where(
-                ga.attrs[attr].notna(), None))
-            ga.cache[key] = np.asarray(codes, np.int64)
+            ga.cache[key] = factor_codes(ga.attrs[attr])
     return ga.cache[key]
 
 

@@ -459,9 +459,7 @@ class StructureReplicates:
         self.groups = {}
         for attr in ("org", "sector", "region"):
             if attr in self.attrs.columns and self.attrs[attr].notna().any():
-                codes, _ = pd.factorize(self.attrs[attr].astype(object).where(
-                    self.attrs[attr].notna(), None))
-                self.groups[attr] = np.asarray(codes, np.int64)
+                self.groups[attr] = K.factor_codes(self.attrs[attr])
         rev = (self.dir_ties % max(n, 1)) * n + self.dir_ties // max(n, 1)
         at = np.searchsorted(self.dir_ties, rev)
         at = np.minimum(at, max(len(self.dir_ties) - 1, 0))
