@@ -15,28 +15,95 @@ cores) for large inputs, so the sums are the same on every machine. numba's ``pr
 do the same split but costs four times the compile time (about 10 s) and 0.25 s more to
 load from the cache, paid by every small network. Constraint is one pass over the
 triangles (no race-free split without a copy of its accumulator a thread).
+
+numba itself is imported on a kernel's first compiled call (its import and LLVM's start cost
+about 0.4 CPU s, more than all of a 150-member network's metrics): :func:`run` and
+:func:`blocks` run the kernel's own Python source, unchanged, when its work is below
+:data:`PYTHON_WORK` steps, so a small network never starts numba. The same code gives the same
+numbers either way (tested kernel by kernel).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
-from numba import njit
 
 #: Interleaved slices of the rows or sources that large inputs are cut into.
 BLOCKS = 8
 #: Below this many steps of work (two-step paths, edges x sources) one call does it all.
 THREADED_WORK = 5_000_000
+#: Below this many steps of work a kernel runs as Python (about 0.1 s at this size): cheaper
+#: than starting numba (about 0.4 CPU s, once a process).
+PYTHON_WORK = 100_000
+
+_python = threading.local()
+_compiling = threading.Lock()
+
+
+class Kernel:
+    """A numba kernel compiled on its first compiled call (``njit(cache=True, nogil=True)``
+    of :attr:`py_func`). Calling it runs the machine code, except inside :func:`run`'s
+    Python run, where the kernels it calls run as Python too."""
+
+    def __init__(self, fn: Callable, options: dict[str, Any]):
+        self.py_func = fn
+        self.options = options
+        self.jit: Any = None
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args: Any) -> Any:
+        if getattr(_python, "on", False):
+            return self.py_func(*args)
+        if self.jit is None:
+            _compile_all()
+        return self.jit(*args)
+
+
+def njit(**options: Any) -> Callable[[Callable], Kernel]:
+    """``numba.njit(**options)``, applied on the kernel's first compiled call."""
+    return lambda fn: Kernel(fn, options)
+
+
+def _compile_all() -> None:
+    """numba's dispatcher of every kernel of this module, which then stand in the module's
+    namespace so that kernels calling kernels are typed by numba (compiled or loaded from
+    the cache on each one's first call)."""
+    import numba
+
+    space = globals()
+    with _compiling:
+        for name, obj in list(space.items()):
+            if isinstance(obj, Kernel):
+                if obj.jit is None:
+                    obj.jit = numba.njit(**obj.options)(obj.py_func)
+                space[name] = obj.jit
+
+
+def run(kernel: Any, args: tuple, work: float) -> Any:
+    """``kernel(*args)``: as Python (the same source, the kernels it calls too) when
+    ``work`` is below :data:`PYTHON_WORK` steps, else compiled."""
+    if work < PYTHON_WORK:
+        before = getattr(_python, "on", False)
+        _python.on = True
+        try:
+            return kernel.py_func(*args)
+        finally:
+            _python.on = before
+    return kernel(*args)
 
 
 def blocks(kernel: Callable, args: tuple, work: float) -> np.ndarray:
     """``kernel(*args, start, step)`` summed over the slices: one call when ``work`` is
-    small, else :data:`BLOCKS` slices on up to that many threads (one a core)."""
+    small (as Python below :data:`PYTHON_WORK`, see :func:`run`), else :data:`BLOCKS`
+    slices on up to that many threads (one a core)."""
     if work < THREADED_WORK:
-        return kernel(*args, 0, 1)
+        return run(kernel, (*args, 0, 1), work)
     threads = max(1, min(BLOCKS, os.cpu_count() or 1))
     with ThreadPoolExecutor(threads) as pool:
         parts = list(pool.map(lambda b: kernel(*args, b, BLOCKS), range(BLOCKS)))

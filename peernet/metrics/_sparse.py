@@ -43,6 +43,12 @@ EXACT_MAX_NODES = 2000
 SAMPLE_SOURCES = 256
 #: Seed of every sampled or randomised computation (sources, Louvain).
 SEED = 0
+#: Up to this many steps (ties x sources for exact betweenness, two-step paths for
+#: constraint) a graph's betweenness and constraint come from igraph's C code when it is
+#: installed (milliseconds at 150 members): the compiled kernels' start, numba's import and
+#: LLVM's (about 0.4 CPU s once a process), costs more than such a graph's every metric.
+#: Equal to the kernels' to 1e-12 (tested); larger graphs always use the kernels.
+IGRAPH_WORK = 5_000_000
 
 
 @dataclass
@@ -199,6 +205,10 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     if k is None and n > EXACT_MAX_NODES:
         k = SAMPLE_SOURCES
     src = sources_for(ga.nodes.tolist(), k, seed)
+    if src is None and float(ga.a.nnz) * n <= IGRAPH_WORK and _igraph_of(ga) is not None:
+        # igraph counts each unordered pair once; the kernel's raw sum counts both orders
+        return 2 * np.asarray(_igraph_of(ga).betweenness(directed=False), float) \
+            / ((n - 1) * (n - 2))
     from ._kernels import blocks, brandes_csr
 
     sources = np.arange(n, dtype=np.int64) if src is None else np.asarray(src, np.int64)
@@ -297,6 +307,10 @@ def constraint(ga: GraphArrays) -> np.ndarray:
     """
     if ga.m == 0:
         return np.full(ga.n, np.nan)
+    deg = ga.degree()
+    if float(deg @ deg) <= IGRAPH_WORK and _igraph_of(ga) is not None:
+        c = np.asarray(_igraph_of(ga).constraint(weights="weight"), float)
+        return np.where(deg > 0, c, np.nan)
     from ._kernels import constraint_csr
 
     w = ga.w if ga.w.has_sorted_indices else ga.w.sorted_indices()

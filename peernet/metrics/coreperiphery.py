@@ -94,16 +94,16 @@ def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
     the first move into the core, so the larger core wins ties; the fit never falls and the
     core grows at equal fit, so no cycle). A compiled loop
     (:func:`peernet.metrics._kernels.climb_csr`)."""
-    from ._kernels import climb_csr
+    from ._kernels import climb_csr, run
 
     n = len(deg)
     a = sp.csr_array(a)
     a.sum_duplicates()                          # canonical CSR: one entry per tie
     core = core.copy()
     limit = max_moves if max_moves is not None else 4 * n
-    best = climb_csr(a.indptr.astype(np.int64), a.indices.astype(np.int64),
-                     a.data.astype(float), np.asarray(deg, float), core, float(total),
-                     int(limit), _TIE)
+    best = run(climb_csr, (a.indptr.astype(np.int64), a.indices.astype(np.int64),
+                           a.data.astype(float), np.asarray(deg, float), core, float(total),
+                           int(limit), _TIE), work=float(n) * n)   # a move scans every node
     return core, float(best)
 
 

@@ -210,8 +210,24 @@ def _igraph(G):
     return g
 
 
+#: How a graph's constraint and betweenness are computed: igraph's C code (small graphs),
+#: the kernel compiled by numba, or the kernel's own source run as Python (tiny work).
+PATHS = {"igraph": {},
+         "compiled": {"IGRAPH_WORK": -1, "PYTHON_WORK": -1},
+         "python": {"IGRAPH_WORK": -1, "PYTHON_WORK": 1e18}}
+
+
+@pytest.fixture(params=list(PATHS))
+def path(request, monkeypatch):
+    from peernet.metrics import _kernels
+
+    for name, value in PATHS[request.param].items():
+        monkeypatch.setattr(_kernels if name == "PYTHON_WORK" else K, name, value)
+    return request.param
+
+
 @pytest.mark.parametrize("name", list(_weighted_graphs()))
-def test_constraint_kernel_equals_networkx_and_igraph(name):
+def test_constraint_kernel_equals_networkx_and_igraph(name, path):
     import networkx as nx
 
     G = _weighted_graphs()[name]
@@ -236,7 +252,7 @@ def test_constraint_by_hand():
 
 
 @pytest.mark.parametrize("name", list(_weighted_graphs()))
-def test_betweenness_kernel_equals_networkx_and_igraph(name):
+def test_betweenness_kernel_equals_networkx_and_igraph(name, path):
     import networkx as nx
 
     G = _weighted_graphs()[name]
@@ -299,3 +315,58 @@ def test_constraint_of_unsorted_rows_equals_sorted():
     mixed = K.GraphArrays(ga.nodes, ga.a, shuffled, ga.attrs)
     ref = nx.constraint(_weighted_graphs()["random2"], weight="weight")
     np.testing.assert_allclose(K.constraint(mixed), list(ref.values()), rtol=1e-12)
+
+
+def test_kernels_run_as_python_give_the_compiled_numbers(monkeypatch):
+    """:func:`peernet.metrics._kernels.run` runs a kernel's own source as Python below
+    PYTHON_WORK: the same numbers as the machine code, to the last digit, for every kernel a
+    small network's metrics call (and the kernels they call)."""
+    import networkx as nx
+
+    from peernet.metrics import _kernels
+    from peernet.metrics.coreperiphery import _climb, tie_adjacency
+    from peernet.metrics.members import _brokerage_counts
+
+    G = _weighted_graphs()["random1"]
+    ga = K.arrays_from_graph(G)
+    n = ga.n
+    rng = np.random.default_rng(7)
+    d = nx.gnm_random_graph(n, 8 * n, seed=4, directed=True)
+    da = sp.csr_array(nx.to_scipy_sparse_array(d, nodelist=range(n), weight=None))
+    g = rng.integers(-1, 5, n)
+    u, v, _ = ga.edges()
+    a = tie_adjacency(n, u, v)
+    deg = np.asarray(a.sum(axis=1)).ravel()
+    start = rng.random(n) < 0.3
+    monkeypatch.setattr(K, "IGRAPH_WORK", -1)
+
+    def every(python: bool):
+        monkeypatch.setattr(_kernels, "PYTHON_WORK", 1e18 if python else -1)
+        return (K.constraint(ga), K.betweenness(ga), K.betweenness(ga, k=40),
+                _brokerage_counts(da, g), _climb(a, deg, start, float(deg.sum() / 2), None),
+                _kernels.run(_kernels.triangles_csr,
+                             (a.indptr.astype(np.int64), a.indices.astype(np.int64), n),
+                             work=0))
+
+    py, jit = every(True), every(False)
+    for x, y in zip(py[:4] + py[5:], jit[:4] + jit[5:], strict=True):
+        assert np.array_equal(x, y, equal_nan=True)
+    assert np.array_equal(py[4][0], jit[4][0]) and py[4][1] == jit[4][1]
+    tri = nx.triangles(nx.from_scipy_sparse_array(a))    # oriented() called as Python too
+    assert py[5].tolist() == [tri[i] for i in range(n)]
+
+
+def test_a_small_networks_metrics_do_not_start_numba():
+    """numba's import and LLVM's start (about 0.4 CPU s) cost more than all of a
+    150-member network's metrics: riverbend's member and network metrics never start it."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); import peernet as pn; "
+            "net = pn.load_sample('riverbend'); "
+            "[(pn.member_metrics(net.period(y)), pn.network_metrics(net.period(y))) "
+            "for y in ('2024', '2025')]; print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.stdout.split()[-1] == "False"
