@@ -376,6 +376,8 @@ def _date_order(df: pd.DataFrame, table: str, source: str, dayfirst: bool,
     if not texts or not sum(len(t) for t in texts):
         return None
     for col, t in zip(cols, texts, strict=False):
+        if not _may_hold_a_year_out_of_range(t):
+            continue
         year = pd.to_numeric(t.str.extract(r"^\s*(\d{4})-\d{1,2}-\d{1,2}")[0].fillna(
             t.str.extract(r"\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4})\b")[0]), errors="coerce")
         outside = (year < 1678) | (year > 2261)
@@ -387,6 +389,22 @@ def _date_order(df: pd.DataFrame, table: str, source: str, dayfirst: bool,
                             file=source, row=int(rows[at]), column=col, value=t[at])
     return date_order(pd.concat(texts, ignore_index=True), dayfirst=dayfirst, file=source,
                       column="/".join(cols), log=log, rows=None)
+
+
+#: A four-digit number outside pandas' years 1678-2261, or any non-ASCII character (Python's
+#: ``\d`` matches every script's digits): what a date's year outside that range needs.
+_YEAR_OUT_OF_RANGE = (r"(^|[^0-9])(0[0-9]{3}|1[0-5][0-9]{2}|16[0-6][0-9]|167[0-7]|22[7-9][0-9]"
+                      r"|226[2-9]|2[3-9][0-9]{2}|[3-9][0-9]{3})([^0-9]|$)|[^\x00-\x7f]")
+
+
+def _may_hold_a_year_out_of_range(texts: pd.Series) -> bool:
+    """False when no text can hold a year pandas cannot (one Arrow pass, RE2): then the
+    per-value reading of the years is not needed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+    return bool(pc.any(pc.match_substring_regex(arr, _YEAR_OUT_OF_RANGE)).as_py())
 
 
 def _refuse_unreadable_dates(net: PeerNetwork, raw: Mapping[str, pd.DataFrame],

@@ -39,3 +39,40 @@ def test_the_pre_check_never_misses_a_numeric_date(values):
             assert _order(values) is None
         except Exception as e:  # a file whose dates fit neither order is not "none"
             raise AssertionError(f"pre-check missed {values!r}: {e}") from e
+
+
+def _year_outside(text: str) -> bool:
+    """What the loader's exact reading of a text date's year says (peernet.io.tables)."""
+    t = pd.Series([text], dtype="object")
+    year = pd.to_numeric(t.str.extract(r"^\s*(\d{4})-\d{1,2}-\d{1,2}")[0].fillna(
+        t.str.extract(r"\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4})\b")[0]), errors="coerce")
+    return bool(((year < 1678) | (year > 2261)).any())
+
+
+@pytest.mark.parametrize("text, outside", [
+    ("1500-06-01", True), ("03/05/1500 09:58", True), ("9999-12-31 23:59", True),
+    ("1/2/2999 9:00", True), ("1677-12-31", True), ("2262-01-01", True),
+    ("1678-01-01", False), ("2261-12-31", False), ("2025-03-05 10:00", False),
+    ("05/03/2025", False), ("\u0661\u0665\u0660\u0660-06-01", False),  # not a number
+])
+def test_the_year_pre_check_by_hand(text, outside):
+    from peernet.io.tables import _may_hold_a_year_out_of_range
+
+    assert _year_outside(text) is outside
+    assert _may_hold_a_year_out_of_range(pd.Series([text], dtype="object")) or not outside
+    if text.isascii() and not outside:
+        assert not _may_hold_a_year_out_of_range(pd.Series([text], dtype="object"))
+
+
+_YEARISH = st.text(alphabet=list("0123456789/-. :T\u0663\u00a0x"), max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_YEARISH, min_size=1, max_size=4))
+def test_the_year_pre_check_never_misses_a_year_out_of_range(values):
+    """The one-pass Arrow pre-check is a superset of the exact reading: when it finds
+    nothing, no value's year is outside pandas' range."""
+    from peernet.io.tables import _may_hold_a_year_out_of_range
+
+    if not _may_hold_a_year_out_of_range(pd.Series(values, dtype="object")):
+        assert not any(_year_outside(v) for v in values), values

@@ -284,6 +284,7 @@ def test_threaded_blocks_equal_one_pass(monkeypatch):
 
     G = _weighted_graphs()["random1"]
     ga = K.arrays_from_graph(G)
+    monkeypatch.setattr(K, "IGRAPH_WORK", -1)           # the kernels, not igraph
     rng = np.random.default_rng(5)
     n = ga.n
     d = nx.gnm_random_graph(n, 8 * n, seed=2, directed=True)
