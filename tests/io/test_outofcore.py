@@ -70,7 +70,11 @@ def _same_network(a, b):
     ids = [c for c in ("source", "target") if c in inter.columns]
     for col in ids:
         assert list(inter[col].cat.categories) == sorted(a.members["member_id"])
-    decoded = inter.assign(**{c: inter[c].astype("str") for c in ids})
+    # event and thread ids as categoricals over their own sorted values
+    coded = [c for c in outofcore.CODED if c in inter.columns]
+    for col in coded:
+        assert list(inter[col].cat.categories) == sorted(b.interactions[col].dropna().unique())
+    decoded = inter.assign(**{c: inter[c].astype("str") for c in [*ids, *coded]})
     pd.testing.assert_frame_equal(decoded, b.interactions)
     pd.testing.assert_frame_equal(a.quality.counts, b.quality.counts)
     key = ["source", "row", "column", "problem"]
