@@ -18,7 +18,7 @@ from .grid.context import short_history
 from .metrics.annual import window_of
 from .metrics.mixing import MIXING_COLUMNS, mixing
 from .metrics.temporal import tie_change
-from .metrics.uncertainty import GRID, bootstrap_change
+from .metrics.uncertainty import GRID, bootstrap_changes
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import PeerNetwork
 from .periods import Window, parse_period
@@ -302,8 +302,9 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
             break
         say(N_("bootstrap intervals of {a}, {b} and their difference ({n} resamples of each "
                "period's events, {n_grid} for the Grid)").format(a=a, b=b, n=n, n_grid=n_grid))
-        for section, metric, k in what:
-            d = bootstrap_change(slices[a], slices[b], metric, n=k, seed=seed, rubric=rubric)
+        changes = bootstrap_changes(slices[a], slices[b], [(m, k) for _, m, k in what],
+                                    seed=seed, rubric=rubric)
+        for (section, _, _), d in zip(what, changes, strict=True):
             names = d["metric"].astype("str")
             if a == labels[0]:
                 ivs.append(pd.DataFrame({"period": a, "section": section, "metric": names,

@@ -370,6 +370,12 @@ class GridReplicates:
         ok = (self.total > 0) & (wd > 0) & (cov + 1e-12 >= self.need)
         return np.where(ok, out, np.nan)
 
+    def share_structure(self, structure: StructureReplicates) -> None:
+        """Read reciprocity and the largest component of the replicates from ``structure``
+        (the bootstrap's replicates of the network metrics of the same slice, which keeps
+        those of its last batch: computed once for both)."""
+        self.fixed.__dict__["structure"] = structure
+
     def context(self, mult: np.ndarray) -> ReplicateContext:
         """The context of the replicate whose unit ``u`` is drawn ``mult[u]`` times."""
         return ReplicateContext(self.ctx, self.fixed, mult)

@@ -446,3 +446,137 @@ def closed_brokerage_csr(indptr, indices, g, n, start, step):  # pragma: no cove
         for e in range(lo, hi):
             mark[indices[e]] = False
     return cnt
+
+
+# ---------------------------------------------------------------- batched bootstrap replicates
+# Up to 64 replicates at a time: bit ``b`` of a uint64 word says "present in replicate b"
+# (peernet.metrics.uncertainty.StructureReplicates.batch).
+
+
+@njit(cache=True, nogil=True)
+def or_scatter(target, source, bits, size):  # pragma: no cover - compiled
+    """``out[target[i]] |= bits[source[i]]`` for every i, over ``size`` words."""
+    out = np.zeros(size, np.uint64)
+    for i in range(len(target)):
+        out[target[i]] |= bits[source[i]]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bit_degrees(u, v, bits, n, b):  # pragma: no cover - compiled
+    """Degree of each of ``n`` nodes in each of ``b`` replicates (n x b): tie ``u[k] - v[k]``
+    counts where its bit is set."""
+    out = np.zeros((n, b), np.int64)
+    for k in range(len(u)):
+        word = bits[k]
+        r = 0
+        while word:
+            if word & np.uint64(1):
+                out[u[k], r] += 1
+                out[v[k], r] += 1
+            word >>= np.uint64(1)
+            r += 1
+    return out
+
+
+#: de Bruijn sequence and table: the index of a word's lowest set bit in two operations.
+_DEBRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_DEBRUIJN_INDEX = np.zeros(64, np.int64)
+for _i in range(64):
+    _DEBRUIJN_INDEX[((1 << _i) * 0x03F79D71B4CB0A89 % (1 << 64)) >> 58] = _i
+
+
+@njit(cache=True, nogil=True)
+def bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
+    """:func:`present_triangles` of ``b`` replicates at once (n x b): a listed triangle
+    counts in replicate ``r`` where bit ``r`` of its three ties' words is set."""
+    out = np.zeros((n, b), np.int32)
+    index = _DEBRUIJN_INDEX
+    for k in range(len(ties)):
+        word = bits[ties[k, 0]] & bits[ties[k, 1]] & bits[ties[k, 2]]
+        a, c, d = nodes[k, 0], nodes[k, 1], nodes[k, 2]
+        while word:
+            low = word & (~word + np.uint64(1))
+            r = index[(low * _DEBRUIJN) >> np.uint64(58)]
+            out[a, r] += 1
+            out[c, r] += 1
+            out[d, r] += 1
+            word ^= low
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bit_counts(bits, b):  # pragma: no cover - compiled
+    """How many words have bit ``r`` set, for r < b."""
+    out = np.zeros(b, np.int64)
+    for k in range(len(bits)):
+        word = bits[k]
+        for r in range(b):
+            if (word >> np.uint64(r)) & np.uint64(1):
+                out[r] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _root(parent, x):  # pragma: no cover - compiled
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@njit(cache=True, nogil=True)
+def bit_largest_components(n, u, v, bits, node_bits, b):  # pragma: no cover - compiled
+    """:func:`largest_component` of each of ``b`` replicates: the ties whose bit ``r`` is
+    set, over the nodes whose ``node_bits`` has bit ``r``. The ties present in every
+    replicate are joined once; each replicate starts from that forest."""
+    every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
+    base = np.arange(n)
+    rest = []
+    for k in range(len(u)):
+        if bits[k] & every == every:
+            x, y = _root(base, u[k]), _root(base, v[k])
+            if x != y:
+                base[x] = y
+        elif bits[k] & every:
+            rest.append(k)
+    for i in range(n):
+        base[i] = _root(base, i)
+    out = np.zeros(b, np.int64)
+    parent = np.empty(n, np.int64)
+    size = np.zeros(n, np.int64)
+    for r in range(b):
+        one = np.uint64(1) << np.uint64(r)
+        parent[:] = base
+        size[:] = 0
+        for k in rest:
+            if bits[k] & one:
+                x, y = _root(parent, u[k]), _root(parent, v[k])
+                if x != y:
+                    parent[x] = y
+        best = 0
+        for i in range(n):
+            if node_bits[i] & one:
+                x = _root(parent, i)
+                size[x] += 1
+                if size[x] > best:
+                    best = size[x]
+        out[r] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
+    """For each of ``b`` replicates: directed ties present (their bit set) and those of them
+    whose reverse tie (``reverse[k]``, -1 for none) is present too (2 x b)."""
+    out = np.zeros((2, b), np.int64)
+    for k in range(len(bits)):
+        word = bits[k]
+        back = bits[reverse[k]] & word if reverse[k] >= 0 else np.uint64(0)
+        for r in range(b):
+            one = np.uint64(1) << np.uint64(r)
+            if word & one:
+                out[0, r] += 1
+                if back & one:
+                    out[1, r] += 1
+    return out

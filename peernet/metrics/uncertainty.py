@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -264,6 +265,14 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
     reps = np.full((n, len(value)), np.nan)
     fast = StructureReplicates(net, names) if names is not None and not callable(metric) \
         and len(net.interactions) else None
+    if fast is not None and fast.batchable:
+        from ._batch import WIDTH
+
+        for start in range(0, n, WIDTH):
+            mults = [draw_units(fast.k, rng) for _ in range(min(WIDTH, n - start))]
+            for i, r in enumerate(fast.batch(mults)):
+                reps[start + i] = r.reindex(value.index).to_numpy(float)
+        return value, reps
     for i in range(n):
         if fast is not None:
             r = fast.replicate(rng)
@@ -336,14 +345,77 @@ def bootstrap_change(previous: Any, current: Any,
     >>> d[["metric", "real"]].values.tolist()
     [['density', True], ['reciprocity', True]]
     """
-    _check(n, ci)
+    return bootstrap_changes(previous, current, [(metric, n)], seed=seed, ci=ci,
+                             rubric=rubric)[0]
+
+
+def bootstrap_changes(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]], *,
+                      seed: int = 0, ci: float = 0.95, rubric: Any = None
+                      ) -> list[pd.DataFrame]:
+    """:func:`bootstrap_change` of several ``(metric, n)`` at once, each equal to its own
+    call with the same ``seed`` (every metric starts from the same random stream), from one
+    set of replicates where they can share them: the Grid's element scores and headline
+    network metrics are computed on the same draws (the first ``n`` of the Grid's), each
+    replicate's graph built once for both."""
+    for _, n in metrics:
+        _check(n, ci)
     seq_a, seq_b = np.random.SeedSequence(seed).spawn(2)
     # the two periods' replicates are independent (own streams): one core each
-    (va, ra), (vb, rb) = both(
-        lambda: _replicates(previous, metric, n=n, rng=np.random.default_rng(seq_a),
-                            rubric=rubric),
-        lambda: _replicates(current, metric, n=n, rng=np.random.default_rng(seq_b),
-                            rubric=rubric))
+    ra, rb = both(lambda: _replicates_many(previous, metrics, seq_a, rubric),
+                  lambda: _replicates_many(current, metrics, seq_b, rubric))
+    return [_change(metric, *a, *b, n=n, seed=seed, ci=ci)
+            for (metric, n), a, b in zip(metrics, ra, rb, strict=True)]
+
+
+def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
+                     seq: np.random.SeedSequence, rubric: Any
+                     ) -> list[tuple[pd.Series, np.ndarray]]:
+    """:func:`_replicates` of each ``(metric, n)`` from ``default_rng(seq)``; the Grid and
+    batchable network metrics (:meth:`StructureReplicates.batchable`) from one loop over
+    the same draws."""
+    kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
+    if (sorted(kinds) == [False, True] and GRID in _REPLICATORS and len(net.interactions)
+            and not callable(metrics[kinds.index(False)][0])):
+        joint = _joint(net, metrics[kinds.index(True)][1], *metrics[kinds.index(False)],
+                       np.random.default_rng(seq), rubric)
+        if joint is not None:
+            return [joint[0] if grid else joint[1] for grid in kinds]
+    return [_replicates(net, m, n=n, rng=np.random.default_rng(seq), rubric=rubric)
+            for m, n in metrics]
+
+
+def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
+           rubric: Any) -> tuple[tuple[pd.Series, np.ndarray], tuple[pd.Series, np.ndarray]
+                                 ] | None:
+    """The Grid's replicates (``n_grid``) and those of network metrics ``metric`` (``n``)
+    from the same draws: replicate ``i`` of each is the one its own :func:`_replicates`
+    gives (each replicate is one :func:`draw_units` of the slice's units), the person
+    graph's reciprocity and largest component computed once for both. None when the
+    metrics are not all batchable."""
+    from ._batch import WIDTH
+
+    fn, names = _metric_function(metric)
+    fast = StructureReplicates(net, names)
+    if not fast.batchable:
+        return None
+    grid = _REPLICATORS[GRID](net, rubric)
+    grid.share_structure(fast)
+    value = _as_series(fn(net), names)
+    reps = np.full((n, len(value)), np.nan)
+    greps = np.zeros((n_grid, len(grid.value)))
+    for start in range(0, max(n, n_grid), WIDTH):
+        mults = [draw_units(fast.k, rng) for _ in range(min(WIDTH, max(n, n_grid) - start))]
+        for i, r in enumerate(fast.batch(mults)):
+            if start + i < n:
+                reps[start + i] = r.reindex(value.index).to_numpy(float)
+            if start + i < n_grid and len(grid.value):
+                greps[start + i] = grid.scores(mults[i])
+    return (grid.value, greps), (value, reps)
+
+
+def _change(metric: Any, va: pd.Series, ra: np.ndarray, vb: pd.Series, rb: np.ndarray, *,
+            n: int, seed: int, ci: float) -> pd.DataFrame:
+    """The frame of :func:`bootstrap_change` from both periods' values and replicates."""
     names = vb.index.append(va.index.difference(vb.index, sort=False))
     ra = pd.DataFrame(ra, columns=va.index).reindex(columns=names).to_numpy(float)
     rb = pd.DataFrame(rb, columns=vb.index).reindex(columns=names).to_numpy(float)
@@ -469,6 +541,36 @@ class StructureReplicates:
     def replicate(self, rng: np.random.Generator) -> pd.Series:
         return self.values(draw_units(self.k, rng))
 
+    @property
+    def batchable(self) -> bool:
+        """Whether :meth:`batch` computes every wanted entry (no graph needed)."""
+        from ._batch import BATCHED
+
+        return self.want <= BATCHED and (
+            not self.want & {"avg_clustering", "transitivity"} or self.triangles is not None
+            or not len(self.ties))
+
+    @cached_property
+    def ei_classes(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        from ._batch import ei_classes
+
+        return ei_classes(self)
+
+    def batch(self, mults: list[np.ndarray]) -> list[pd.Series]:
+        """:meth:`values` of several replicates at once (equal to the last digit; at most
+        64, see :mod:`peernet.metrics._batch`). Their reciprocity and largest component
+        are kept for :meth:`reciprocity` and :meth:`largest_component` of the same draw
+        counts (the Grid's replicates read them), until the next batch."""
+        from ._batch import batch
+
+        rows = batch(self, mults)
+        self._known = {id(m): (m, v) for m, v in zip(mults, rows, strict=True)}
+        return [pd.Series({k: v[k] for k in self.want}, dtype="float64") for v in rows]
+
+    def _known_of(self, mult: np.ndarray, key: str) -> Any:
+        hit = getattr(self, "_known", {}).get(id(mult))
+        return hit[1].get(key) if hit is not None and hit[0] is mult else None
+
     def values(self, mult: np.ndarray) -> pd.Series:
         """The entries of the replicate whose unit ``u`` is drawn ``mult[u]`` times."""
         from .structure import _structure
@@ -481,6 +583,9 @@ class StructureReplicates:
 
     def reciprocity(self, mult: np.ndarray) -> float:
         """:func:`peernet.metrics.reciprocity` of the replicate."""
+        known = self._known_of(mult, "reciprocity")
+        if known is not None:
+            return float(known)
         if not len(self.dir_ties):
             return float("nan")
         dw = np.bincount(self.row_dir, weights=mult[self.dir_unit],
@@ -510,6 +615,9 @@ class StructureReplicates:
         """Nodes in the largest component of the replicate's person graph, and its nodes."""
         from ._kernels import largest_component
 
+        known = self._known_of(mult, "_largest")
+        if known is not None:
+            return known
         present, _, _, keep_mask = self.ties_of(mult)
         pos = np.cumsum(keep_mask) - 1
         n = int(keep_mask.sum())

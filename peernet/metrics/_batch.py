@@ -1,0 +1,121 @@
+"""Headline network metrics of up to 64 bootstrap replicates in one pass (private).
+
+:class:`peernet.metrics.uncertainty.StructureReplicates` reweights a slice's tie-making rows
+by how often each resampling unit is drawn. The entries the evaluation asks intervals of
+(:data:`BATCHED`) need only which ties, people and triangles a replicate holds, never a
+matrix: here bit ``b`` of a uint64 word a tie (a person, a triangle) says "present in
+replicate ``b``", one compiled pass over the rows, the ties and the listed triangles serves
+64 replicates (:mod:`peernet.metrics._kernels`, ``or_scatter`` .. ``bit_reciprocated``),
+and each replicate's numbers are then computed from integer counts with the same
+floating-point operations, on arrays in the same order, as
+:func:`peernet.metrics.structure._structure` on the replicate's graph: equal to the last
+digit (tested against :meth:`StructureReplicates.values`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: network_metrics entries computed by :func:`batch` (the rest go through the graph).
+BATCHED = frozenset({"members", "active_members", "edges", "density", "degree_centralization",
+                     "largest_component_share", "avg_clustering", "transitivity",
+                     "reciprocity", "ei_index_org", "ei_index_sector", "ei_index_region"})
+#: Replicates a pass (bits of a word).
+WIDTH = 64
+
+
+def unit_bits(mults: list[np.ndarray]) -> np.ndarray:
+    """One word a unit: bit ``b`` set when replicate ``b`` draws it."""
+    out = np.zeros(len(mults[0]), np.uint64)
+    for b, mult in enumerate(mults):
+        out |= (mult > 0).astype(np.uint64) << np.uint64(b)
+    return out
+
+
+def ei_classes(s: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each attribute with groups: the ties whose two ends both have it, and those of
+    them across groups (as :func:`peernet.metrics._sparse.ei_index_arrays` counts them)."""
+    out = {}
+    for attr, g in s.groups.items():
+        gu, gv = g[s.tie_u], g[s.tie_v]
+        known = (gu >= 0) & (gv >= 0)
+        out[attr] = (np.flatnonzero(known), np.flatnonzero(known & (gu != gv)))
+    return out
+
+
+def batch(s: Any, mults: list[np.ndarray]) -> list[dict[str, Any]]:
+    """The :data:`BATCHED` entries of ``s.want`` of each replicate (draw counts ``mults``,
+    at most :data:`WIDTH`), plus ``"_largest"`` (nodes of the largest component, nodes of
+    the graph) when ``largest_component_share`` is wanted."""
+    from ._kernels import (
+        bit_counts,
+        bit_degrees,
+        bit_largest_components,
+        bit_reciprocated,
+        bit_triangles,
+        or_scatter,
+    )
+
+    b = len(mults)
+    n, want = s.n, s.want
+    ub = unit_bits(mults)
+    every = np.uint64((1 << b) - 1) if b < WIDTH else np.uint64(np.iinfo(np.uint64).max)
+    n_ties = len(s.ties)
+    tie_bits = or_scatter(s.row_tie, s.row_unit, ub, n_ties)
+    acted = or_scatter(s.src, s.codes, ub, n)
+    if len(s.m_tgt):
+        acted |= or_scatter(s.m_tgt, s.m_unit, ub, n)
+    acted[s.fixed] = every
+    ids = np.arange(n_ties)
+    keep = acted | or_scatter(s.tie_u, ids, tie_bits, n) | or_scatter(s.tie_v, ids, tie_bits, n)
+    deg = bit_degrees(s.tie_u, s.tie_v, tie_bits, n, b)
+    edges = bit_counts(tie_bits, b)
+    nodes = bit_counts(keep, b)
+    active = bit_counts(acted, b)
+    tri = None
+    if want & {"avg_clustering", "transitivity"}:
+        tri = bit_triangles(*s.triangles, tie_bits, n, b) if n_ties else \
+            np.zeros((n, b), np.int64)
+    largest = (bit_largest_components(n, s.tie_u, s.tie_v, tie_bits, keep, b)
+               if "largest_component_share" in want else None)
+    recip = None
+    if "reciprocity" in want and len(s.dir_ties):
+        recip = bit_reciprocated(or_scatter(s.row_dir, s.dir_unit, ub, len(s.dir_ties)),
+                                 s.reverse, b)
+    ei = {}
+    for attr in ("org", "sector", "region"):
+        if f"ei_index_{attr}" in want and attr in s.groups:
+            known, ext = s.ei_classes[attr]
+            ei[attr] = (bit_counts(tie_bits[known], b), bit_counts(tie_bits[ext], b))
+    out = []
+    for r in range(b):
+        nr, m = int(nodes[r]), int(edges[r])
+        mine = ((keep >> np.uint64(r)) & np.uint64(1)).astype(bool)
+        d = deg[mine, r].astype(float)
+        v: dict[str, Any] = dict.fromkeys(want, float("nan"))
+        v.update(members=float(s.members), active_members=float(active[r]), edges=float(m))
+        if nr >= 2:
+            v["density"] = 2 * m / (nr * (nr - 1))
+        if nr >= 3:
+            v["degree_centralization"] = float((d.max() - d).sum() / ((nr - 1) * (nr - 2)))
+        if nr and largest is not None:
+            v["largest_component_share"] = float(largest[r] / nr)
+        if nr and tri is not None:
+            t = tri[mine, r].astype(float)
+            pairs = d * (d - 1)
+            v["avg_clustering"] = float(np.divide(2 * t, pairs, out=np.zeros(nr),
+                                                  where=pairs > 0).mean())
+            triples = float((d * (d - 1) / 2).sum())
+            v["transitivity"] = float(t.sum() / triples) if triples else 0.0
+        if recip is not None and recip[0, r]:
+            v["reciprocity"] = float(recip[1, r] / recip[0, r])
+        for attr, (k_known, k_ext) in ei.items():
+            if k_known[r]:
+                e, i = int(k_ext[r]), int(k_known[r] - k_ext[r])
+                v[f"ei_index_{attr}"] = (e - i) / (e + i)
+        if largest is not None:
+            v["_largest"] = (int(largest[r]), nr)
+        out.append(v)
+    return out
