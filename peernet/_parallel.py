@@ -1,5 +1,9 @@
 """Two independent computations on two cores: one in a forked child, one here.
 
+:func:`later` starts a computation in a forked child and gives its result when asked
+(``pn.evaluate`` computes the bootstrap intervals so while it computes the rest);
+:func:`both` is ``later`` of the first while this process does the second.
+
 The bootstrap's replicates of two periods are independent (each period has its own random
 stream, :func:`peernet.metrics.bootstrap_change`), so they can run at the same time with
 results identical to running them one after the other. :func:`both` forks one child for
@@ -33,9 +37,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["both", "one_thread", "workers"]
+__all__ = ["Later", "both", "later", "one_thread", "workers"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -91,40 +95,83 @@ def can_fork() -> bool:
 def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
     """``(first(), second())``, the first computed in a forked child when
     :func:`can_fork`, else here after the second."""
-    if not can_fork():
-        b = second()
-        return first(), b
-    read_fd, write_fd = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        b = second()
-        return first(), b
-    if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
-        os.close(read_fd)
-        code = 0
-        try:
-            try:
-                payload = pickle.dumps((True, first()), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - the parent recomputes it
-                payload = pickle.dumps((False, None))
-                code = 1
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(code)
-    os.close(write_fd)
+    pending = later(first)
     try:
         b = second()
     except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.close(read_fd)
-        os.waitpid(pid, 0)
+        pending.cancel()
         raise
-    ok, a = _reap(pid, read_fd)
-    return (a if ok else first()), b
+    return pending.result(), b
+
+
+class Later(Generic[T]):
+    """A computation started in a forked child (:func:`later`); :meth:`result` waits for it.
+
+    Without a child (:func:`can_fork` is False, or the fork failed) the computation runs
+    here when :meth:`result` is first asked for; when the child fails, it runs here again
+    (its error is then raised here). Dropping the object unasked kills the child."""
+
+    def __init__(self, fn: Callable[[], T], fork: bool = True):
+        self.fn = fn
+        self.pid: int | None = None
+        self.read_fd: int | None = None
+        self.done = False
+        self.value: Any = None
+        if not fork or not can_fork():
+            return
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+            os.close(read_fd)
+            code = 0
+            try:
+                try:
+                    payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # noqa: BLE001 - the parent recomputes it
+                    payload = pickle.dumps((False, None))
+                    code = 1
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self.pid, self.read_fd = pid, read_fd
+
+    def result(self) -> T:
+        if not self.done:
+            ok, value = False, None
+            if self.pid is not None and self.read_fd is not None:
+                ok, value = _reap(self.pid, self.read_fd)
+                self.pid = self.read_fd = None
+            self.value = value if ok else self.fn()
+            self.done = True
+        return self.value
+
+    def cancel(self) -> None:
+        """Stop the child (if any) without its result."""
+        if self.pid is not None and self.read_fd is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:  # pragma: no cover - already gone
+                pass
+            os.close(self.read_fd)
+            os.waitpid(self.pid, 0)
+            self.pid = self.read_fd = None
+
+    def __del__(self) -> None:
+        self.cancel()
+
+
+def later(first: Callable[[], T], *, fork: bool = True) -> Later[T]:
+    """Start ``first()`` in a forked child when ``fork`` and :func:`can_fork` (else it runs
+    here when its result is asked for): ``later(f).result() == f()``, computed meanwhile on
+    another core."""
+    return Later(first, fork)
 
 
 def _reap(pid: int, read_fd: int) -> tuple[bool, Any]:

@@ -22,7 +22,6 @@ from ._cache import Memoized, cached
 from ._version import __version__
 from .evaluation_steps import (
     DIFFERENCE_COLUMNS,
-    GRID_BOOTSTRAP,
     INTERVAL_COLUMNS,
     METRICS,
     MIXING_TABLE_COLUMNS,
@@ -34,8 +33,8 @@ from .evaluation_steps import (
     mixing_table,
     participation_breakdown,
     scores_with_intervals,
+    start_uncertainty,
     tie_changes,
-    uncertainty,
 )
 from .grid.score import GridScore
 from .grid.score import score as grid_score
@@ -620,6 +619,9 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     labels, baseline = baseline_periods(root, slices, labels)
     slices = {p: slices[p] for p in labels}
 
+    # the intervals on the other core (a forked child) while the rest is computed here
+    intervals, grid_bootstrap = start_uncertainty(slices, bootstrap, grid_bootstrap, seed,
+                                                  rubric, say)
     scores, netrows, members, followup = {}, [], [], []
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
@@ -635,14 +637,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         members.append(mm.assign(period=p)[["period", *mm.columns]])
         followup.append(followup_table(s, p))
 
-    if grid_bootstrap is None:
-        grid_bootstrap = min(int(bootstrap), GRID_BOOTSTRAP)
-    elif isinstance(grid_bootstrap, bool) or not isinstance(grid_bootstrap, int | np.integer) \
-            or grid_bootstrap < 0:
-        raise ValueError(f"grid_bootstrap must be a number of resamples >= 0; got "
-                         f"{grid_bootstrap!r}")
-    iv, diffs = uncertainty(slices, int(bootstrap), seed, rubric, say,
-                            n_grid=int(grid_bootstrap) if bootstrap else 0)
+    iv, diffs = intervals.result()
     say(N_("mixing against chance"))
     mixing = mixing_table(slices, seed)
     network = pd.concat(netrows, ignore_index=True).merge(
@@ -674,7 +669,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                     for p, s in slices.items()},
         "tz": root.tz,
         "bootstrap": int(bootstrap),
-        "grid_bootstrap": int(grid_bootstrap) if bootstrap else 0,
+        "grid_bootstrap": grid_bootstrap,
         "seed": int(seed),
         "layout_seed": 0,
         "start_month": int(start_month),

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._parallel import Later, later
 from .grid.context import short_history
 from .metrics.annual import window_of
 from .metrics.mixing import MIXING_COLUMNS, mixing
@@ -328,6 +329,24 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
         df["real"] = df["real"].astype(bool)
         df["tested"] = df["tested"].astype(bool)
     return iv[INTERVAL_COLUMNS], df[DIFFERENCE_COLUMNS]
+
+
+def start_uncertainty(slices: Mapping[str, PeerNetwork], bootstrap: int,
+                      grid_bootstrap: int | None, seed: int, rubric: Any = None,
+                      say: Callable[[str], Any] = lambda _m: None) -> tuple[Later, int]:
+    """:func:`uncertainty` started on another core (a forked child, :func:`peernet._parallel
+    .later`: the same numbers, computed while the caller does the rest; here, when asked,
+    without fork or with ``PEERNET_WORKERS=1``), and the Grid's resamples: ``grid_bootstrap``
+    checked, default ``min(bootstrap, GRID_BOOTSTRAP)``, 0 without ``bootstrap``."""
+    if grid_bootstrap is None:
+        grid_bootstrap = min(int(bootstrap), GRID_BOOTSTRAP)
+    elif isinstance(grid_bootstrap, bool) or not isinstance(grid_bootstrap, int | np.integer) \
+            or grid_bootstrap < 0:
+        raise ValueError(f"grid_bootstrap must be a number of resamples >= 0; got "
+                         f"{grid_bootstrap!r}")
+    n_grid = int(grid_bootstrap) if bootstrap else 0
+    return later(partial(uncertainty, slices, int(bootstrap), seed, rubric, say,
+                         n_grid=n_grid), fork=bool(bootstrap)), n_grid
 
 
 #: Default resamples of the Grid's element scores (each rescoring every indicator):
