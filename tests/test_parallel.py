@@ -90,3 +90,58 @@ def test_a_report_is_the_same_with_its_figures_drawn_in_a_child(monkeypatch, tmp
     assert any(f.parts[0] == "figures" for f in files)
     for f in files:
         assert (one / f).read_bytes() == (two / f).read_bytes(), f
+
+
+def test_later_computes_in_a_child_and_gives_the_result_when_asked(monkeypatch):
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+    if not _parallel.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+    here = os.getpid()
+    pending = _parallel.later(os.getpid)
+    assert pending.pid is not None
+    assert pending.result() != here
+    assert pending.result() == pending.result()            # asked twice: one result
+    assert _parallel.later(os.getpid, fork=False).result() == here
+
+
+def test_later_on_one_worker_computes_here_when_asked(monkeypatch):
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "1")
+    calls = []
+    pending = _parallel.later(lambda: calls.append(os.getpid()) or len(calls))
+    assert calls == []                                     # nothing before it is asked for
+    assert pending.result() == 1 and calls == [os.getpid()]
+
+
+def test_later_error_is_raised_here_and_cancel_stops_the_child(monkeypatch):
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+
+    def fails():
+        raise ValueError("bad period")
+
+    with pytest.raises(ValueError, match="bad period"):
+        _parallel.later(fails).result()
+    if not _parallel.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+    import time
+
+    pending = _parallel.later(lambda: time.sleep(60))
+    pid = pending.pid
+    pending.cancel()
+    assert pending.pid is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)                        # killed and reaped
+
+
+def test_evaluate_is_the_same_with_its_intervals_in_a_child(monkeypatch):
+    """pn.evaluate computes the intervals in a forked child while it computes the rest:
+    every table equal to the evaluation on one core."""
+    net = pn.load_sample("riverbend")
+    out = {}
+    for w in ("1", "2"):
+        monkeypatch.setenv(_parallel.WORKERS_ENV, w)
+        out[w] = pn.evaluate(net, periods=["2024", "2025"], bootstrap=12, grid_bootstrap=4)
+    one, two = out["1"], out["2"]
+    assert len(one.intervals) and one.differences["tested"].any()
+    for name in ("intervals", "differences", "network", "members", "mixing"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)
+    assert one.meta == two.meta

@@ -1,0 +1,119 @@
+"""Headline bootstrap replicates 64 at a time (peernet.metrics._batch): every entry equal to
+the replicate computed alone, the bit kernels equal to networkx replicate by replicate, and
+the Grid's and the network metrics' replicates from one set of draws equal to their own."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import peernet as pn
+from peernet.evaluation_steps import BOOTSTRAP_METRICS
+from peernet.metrics import _kernels as KK
+from peernet.metrics._batch import BATCHED, WIDTH, unit_bits
+from peernet.metrics.uncertainty import (
+    StructureReplicates,
+    bootstrap_changes,
+    draw_units,
+    materialize,
+)
+
+
+@pytest.fixture(scope="module")
+def synthetic_net(tmp_path_factory, bench):
+    folder = tmp_path_factory.mktemp("synthetic_batch")
+    bench.write_folder(bench.synthetic(300, 20_000, seed=1), folder)
+    return pn.load(folder)
+
+
+def test_batched_replicates_equal_one_at_a_time(synthetic_net):
+    y = synthetic_net.period("2025")
+    names = sorted(BATCHED - {"members"})
+    fast = StructureReplicates(y, names)
+    assert fast.batchable
+    rng = np.random.default_rng(5)
+    mults = [draw_units(fast.k, rng) for _ in range(WIDTH + 6)]
+    got = fast.batch(mults[:WIDTH]) + fast.batch(mults[WIDTH:])
+    for mult, row in zip(mults, got, strict=True):
+        one = fast.values(mult)
+        pd.testing.assert_series_equal(row[one.index], one, check_exact=True)
+    # and as network_metrics of the replicate rebuilt as a network
+    for mult, row in list(zip(mults, got, strict=True))[-2:]:
+        full = pn.network_metrics(materialize(y, mult), only=names)[names]
+        pd.testing.assert_series_equal(row[names], full, check_exact=True, check_names=False)
+        # the Grid reads the batch's reciprocity and largest component of the same draws
+        assert fast.reciprocity(mult) == full["reciprocity"]
+        largest, nodes = fast.largest_component(mult)
+        assert largest / nodes == full["largest_component_share"]
+
+
+def test_headline_bootstrap_is_batched_and_unchanged(riverbend):
+    # the headline intervals of the evaluation, as computed one replicate at a time before
+    y = riverbend.period("2025")
+    fast = StructureReplicates(y, list(BOOTSTRAP_METRICS))
+    assert fast.batchable
+    rng = np.random.default_rng(0)
+    mults = [draw_units(fast.k, rng) for _ in range(12)]
+    for mult, row in zip(mults, fast.batch(mults), strict=True):
+        pd.testing.assert_series_equal(row, fast.values(mult), check_exact=True)
+
+
+def _random_replicates(m: int, b: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    present = np.random.default_rng(seed).random((b, m)) < 0.6
+    return present, unit_bits(list(present.astype(np.int64)))
+
+
+def test_bit_kernels_count_as_networkx():
+    G = nx.gnp_random_graph(50, 0.15, seed=2)
+    u = np.array([a for a, _ in G.edges()], np.int64)
+    v = np.array([c for _, c in G.edges()], np.int64)
+    b = WIDTH
+    present, bits = _random_replicates(len(u), b, 1)
+    # every triangle of G once, with the ids of its three ties
+    tie = {(min(x, y), max(x, y)): k for k, (x, y) in enumerate(zip(u, v, strict=True))}
+    tris = [sorted(c) for c in nx.enumerate_all_cliques(G) if len(c) == 3]
+    nodes = np.array(tris, np.int32)
+    ties = np.array([[tie[(p, q)], tie[(q, r)], tie[(p, r)]] for p, q, r in tris], np.int32)
+    deg = KK.bit_degrees(u, v, bits, 50, b)
+    tri = KK.bit_triangles(nodes, ties, bits, 50, b)
+    keep = np.zeros(50, np.uint64)
+    keep[:40] = np.uint64(np.iinfo(np.uint64).max)        # nodes 40.. are in no replicate
+    keep |= KK.or_scatter(u, np.arange(len(u)), bits, 50)  # ... unless they have a tie
+    keep |= KK.or_scatter(v, np.arange(len(u)), bits, 50)
+    largest = KK.bit_largest_components(50, u, v, bits, keep, b)
+    assert KK.bit_counts(bits, b).tolist() == present.sum(axis=1).tolist()
+    for r in range(b):
+        H = nx.Graph()
+        H.add_nodes_from(i for i in range(50) if i < 40 or (keep[i] >> np.uint64(r)) & 1)
+        H.add_edges_from(zip(u[present[r]].tolist(), v[present[r]].tolist(), strict=True))
+        assert deg[:, r].tolist() == [H.degree(i) if i in H else 0 for i in range(50)]
+        assert tri[:, r].tolist() == [nx.triangles(H, i) if i in H else 0 for i in range(50)]
+        assert largest[r] == max(len(c) for c in nx.connected_components(H))
+
+
+def test_bit_reciprocated_counts_as_networkx():
+    D = nx.gnp_random_graph(30, 0.2, seed=3, directed=True)
+    keys = np.array(sorted(a * 30 + c for a, c in D.edges()), np.int64)
+    rev = (keys % 30) * 30 + keys // 30
+    at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
+    reverse = np.where(keys[at] == rev, at, -1)
+    present, bits = _random_replicates(len(keys), 40, 4)
+    counts = KK.bit_reciprocated(bits, reverse, 40)
+    for r in range(40):
+        H = nx.DiGraph((int(k // 30), int(k % 30)) for k in keys[present[r]])
+        assert counts[0, r] == H.number_of_edges()
+        assert counts[1, r] / counts[0, r] == pytest.approx(nx.overall_reciprocity(H),
+                                                            abs=0, rel=1e-15)
+
+
+@pytest.mark.parametrize(("n", "n_grid"), [(6, 3), (3, 5)])
+def test_grid_and_metrics_from_one_set_of_replicates_equal_their_own(riverbend, n, n_grid):
+    a, b = riverbend.period("2024"), riverbend.period("2025")
+    names = list(BOOTSTRAP_METRICS)
+    grid, metrics = bootstrap_changes(a, b, [("grid", n_grid), (names, n)], seed=7)
+    pd.testing.assert_frame_equal(grid, pn.metrics.bootstrap_change(a, b, "grid", n=n_grid,
+                                                                     seed=7))
+    pd.testing.assert_frame_equal(metrics, pn.metrics.bootstrap_change(a, b, names, n=n,
+                                                                        seed=7))
