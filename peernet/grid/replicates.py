@@ -64,6 +64,11 @@ REPLICABLE = frozenset({
     "new_cross_org_ties_per_member", "periphery_to_core", "share_members_hosting",
     "cross_org_ties"})
 
+#: Indicator functions that read a replicate only through whether it has a thread's rows
+#: (threads are found in the whole network's log, ``Context.threads``): with any, their value
+#: is the observed one.
+THREAD_INDICATORS = frozenset({"hours_to_first_reply"})
+
 _MUTUAL = [k for k, m in MUTUAL_KINDS.items() if m]
 
 
@@ -174,7 +179,8 @@ class ReplicateContext(Context):
                              "per-row arrays (src, tgt, kind_in, ...)")
 
     def compute(self, function: str, params: Any = None) -> Value | list[tuple[str, Value]]:
-        if function in FIXED_INDICATORS:
+        if function in FIXED_INDICATORS or (function in THREAD_INDICATORS
+                                            and self.has_thread_rows):
             return self.parent.compute(function, params)
         if function in REPLICABLE:
             return super().compute(function, params)
