@@ -15,6 +15,7 @@ from .context import (
     Context,
     Value,
     events_per_year,
+    in_sorted,
     indicator,
     no_data,
     root_cache,
@@ -55,7 +56,7 @@ def tie_persistence(ctx: Context) -> Value:
     now, before = ctx.pair_keys, prev.pair_keys
     if len(now) == 0 or len(before) == 0:
         return no_data("no direct ties in one of the two periods")
-    kept = len(np.intersect1d(now, before, assume_unique=True))
+    kept = int(in_sorted(now, before).sum())      # both sorted and distinct
     union = len(now) + len(before) - kept
     return Value(kept / union, N_("{kept} ties kept of {union} in either period (Jaccard)").format(
         kept=kept, union=union))

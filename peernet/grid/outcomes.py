@@ -18,6 +18,7 @@ from .context import (
     in_sorted,
     indicator,
     no_data,
+    root_cache,
     scale_max,
     share,
 )
@@ -105,7 +106,15 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
         return no_data(ctx.prev_note())
     cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
     history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
-    old = ctx.tie_keys(history, history.first < int(ns(pd.Series([ctx.bounds[0]]))[0]))
+    start = int(ns(pd.Series([ctx.bounds[0]]))[0])
+
+    def older() -> np.ndarray:
+        return ctx.tie_keys(history, history.first < start)
+
+    # the ties before the period, in roster codes: once for the whole network's slices
+    # (and a slice's bootstrap replicates), unless the context has codes of its own
+    old = older() if ctx._ids is not None else root_cache(ctx.net.root,
+                                                          f"ties_before_{start}", older)
     n_new = int((~in_sorted(ctx.pair_keys[cross], old)).sum())
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 

@@ -148,7 +148,14 @@ class _Fixed:
         s = nodes.get_indexer(inter["source"].iloc[rows])
         tt = nodes.get_indexer(inter["target"].iloc[rows])
         ties, inv = np.unique(pair_keys(s, tt, len(nodes)), return_inverse=True)
+        # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
+        # entries of the ties it drew, renumbered (still sorted)
+        fu, fv = ties // max(len(nodes), 1), ties % max(len(nodes), 1)
+        e_row, e_col = np.concatenate([fu, fv]), np.concatenate([fv, fu])
+        order = np.lexsort((e_col, e_row))
+        e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
         return {"n": len(nodes), "ties": ties, "inv": inv, "rows": rows,
+                "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
                 "active": nodes.get_indexer(pd.Index(self.ctx.active)),
                 "code": self.ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object),
                                                  dtype="str"))}
@@ -298,20 +305,23 @@ class ReplicateContext(Context):
         return self.fixed.structure.largest_component(self.mult)
 
     def core_mask(self) -> np.ndarray:
-        from ..metrics.coreperiphery import core_of_ties
+        from ..metrics.coreperiphery import core_of_csr
 
         g = self.fixed.direct
         n = g["n"]
         hit = np.zeros(len(g["ties"]), bool)
         hit[g["inv"][self._present(g["rows"])]] = True
         ties = g["ties"][hit]
-        u, v = ties // max(n, 1), ties % max(n, 1)
         keep = np.zeros(n, bool)
         keep[g["active"][self._acted]] = True
-        keep[u] = True
-        keep[v] = True
+        keep[ties // max(n, 1)] = True
+        keep[ties % max(n, 1)] = True
         pos = np.cumsum(keep) - 1
-        core = core_of_ties(int(keep.sum()), pos[u], pos[v])
+        m = int(keep.sum())
+        e = np.flatnonzero(hit[g["e_tie"]])
+        indptr = np.zeros(m + 1, np.int64)
+        np.cumsum(np.bincount(pos[g["e_row"][e]], minlength=m), out=indptr[1:])
+        core = core_of_csr(m, indptr, pos[g["e_col"][e]].astype(np.int32))
         code = g["code"][keep][core]
         out = np.zeros(self.n, bool)
         out[code[code >= 0]] = True

@@ -120,6 +120,16 @@ def core_of_ties(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return _discrete(tie_adjacency(n, u, v))[0]
 
 
+def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """:func:`core_of_ties` of the graph given as its symmetric adjacency in canonical CSR
+    (each tie both ways, column indices sorted in each row, no diagonal): the same matrix,
+    without building it from the ties (the bootstrap masks it from one of every tie)."""
+    a = sp.csr_array((np.ones(len(indices)), indices, indptr), shape=(n, n))
+    a.has_sorted_indices = True
+    a.has_canonical_format = True
+    return _discrete(a)[0]
+
+
 def core_periphery(net_or_graph: Any) -> pd.DataFrame:
     """Core and periphery of the direct ties (Borgatti & Everett 1999, discrete model).
 

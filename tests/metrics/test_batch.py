@@ -117,3 +117,16 @@ def test_grid_and_metrics_from_one_set_of_replicates_equal_their_own(riverbend, 
                                                                      seed=7))
     pd.testing.assert_frame_equal(metrics, pn.metrics.bootstrap_change(a, b, names, n=n,
                                                                         seed=7))
+
+
+def test_core_of_csr_is_core_of_ties():
+    from peernet.metrics.coreperiphery import core_of_csr, core_of_ties, tie_adjacency
+
+    for seed in range(4):
+        G = nx.gnp_random_graph(40, 0.12, seed=seed)
+        u = np.array([a for a, _ in G.edges()], np.int64)
+        v = np.array([c for _, c in G.edges()], np.int64)
+        a = tie_adjacency(40, u, v)
+        got = core_of_csr(40, a.indptr.astype(np.int64), a.indices)
+        np.testing.assert_array_equal(got, core_of_ties(40, u, v))
+        assert got.any()
