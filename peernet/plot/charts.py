@@ -637,10 +637,14 @@ def save(fig: Any, path: str | Path, *, formats: Sequence[str] = ("png", "svg"),
     if path.suffix.lower().lstrip(".") in ("png", "svg", "pdf"):
         path = path.with_suffix("")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # a figure laid out by its engine (constrained or tight) already fits its contents:
+    # a tight box would cost a second, unrendered draw and only add its padding
+    fits = type(figure.get_layout_engine()).__name__ in ("ConstrainedLayoutEngine",
+                                                         "TightLayoutEngine")
     out = []
     for fmt in formats:
         target = path.with_name(f"{path.name}.{fmt}")
-        figure.savefig(target, format=fmt, dpi=dpi, bbox_inches="tight",
+        figure.savefig(target, format=fmt, dpi=dpi, bbox_inches=None if fits else "tight",
                        metadata={"Date": None} if fmt == "svg" else None)
         out.append(target)
     return out
