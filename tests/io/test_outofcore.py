@@ -75,7 +75,9 @@ def _same_network(a, b):
     for col in coded:
         assert list(inter[col].cat.categories) == sorted(b.interactions[col].dropna().unique())
     decoded = inter.assign(**{c: inter[c].astype("str") for c in [*ids, *coded]})
-    pd.testing.assert_frame_equal(decoded, b.interactions)
+    # in time order (stable): every period's rows are one run of the table
+    in_order = b.interactions.sort_values("timestamp", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(decoded, in_order)
     pd.testing.assert_frame_equal(a.quality.counts, b.quality.counts)
     key = ["source", "row", "column", "problem"]
     ia = a.quality.issues.sort_values(key).reset_index(drop=True)
