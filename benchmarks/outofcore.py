@@ -166,7 +166,7 @@ class Steps:
         rss = bench.Peak.rss()
         print(json.dumps({"step": self.name[:60], "seconds": round(now - self.t0, 1),
                           "peak_rss_mb": round(max(self.peak.peak, rss) / 2**20),
-                          "rss_mb": round(rss / 2**20)}), flush=True)
+                          "rss_mb": round(rss / 2**20), "next": message[:60]}), flush=True)
         self.peak.peak, self.name, self.t0 = rss, message, now
 
 
