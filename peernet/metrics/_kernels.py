@@ -76,6 +76,7 @@ def _compile_all() -> None:
     the cache on each one's first call)."""
     import numba
 
+    global STARTED
     space = globals()
     with _compiling:
         for name, obj in list(space.items()):
@@ -83,12 +84,19 @@ def _compile_all() -> None:
                 if obj.jit is None:
                     obj.jit = numba.njit(**obj.options)(obj.py_func)
                 space[name] = obj.jit
+        STARTED = True
+
+
+#: numba has started in this process (a kernel ran compiled): every kernel then runs compiled.
+STARTED = False
 
 
 def run(kernel: Any, args: tuple, work: float) -> Any:
     """``kernel(*args)``: as Python (the same source, the kernels it calls too) when
-    ``work`` is below :data:`PYTHON_WORK` steps, else compiled."""
-    if work < PYTHON_WORK:
+    ``work`` is below :data:`PYTHON_WORK` steps and numba has not started in this process
+    (then the machine code is cheaper: the bootstrap's hundreds of small calls), else
+    compiled. The same numbers either way (tested)."""
+    if work < PYTHON_WORK and not STARTED:
         before = getattr(_python, "on", False)
         _python.on = True
         try:

@@ -214,7 +214,7 @@ def _igraph(G):
 #: the kernel compiled by numba, or the kernel's own source run as Python (tiny work).
 PATHS = {"igraph": {},
          "compiled": {"IGRAPH_WORK": -1, "PYTHON_WORK": -1},
-         "python": {"IGRAPH_WORK": -1, "PYTHON_WORK": 1e18}}
+         "python": {"IGRAPH_WORK": -1, "PYTHON_WORK": 1e18, "STARTED": False}}
 
 
 @pytest.fixture(params=list(PATHS))
@@ -222,7 +222,7 @@ def path(request, monkeypatch):
     from peernet.metrics import _kernels
 
     for name, value in PATHS[request.param].items():
-        monkeypatch.setattr(_kernels if name == "PYTHON_WORK" else K, name, value)
+        monkeypatch.setattr(_kernels if name != "IGRAPH_WORK" else K, name, value)
     return request.param
 
 
@@ -343,6 +343,7 @@ def test_kernels_run_as_python_give_the_compiled_numbers(monkeypatch):
 
     def every(python: bool):
         monkeypatch.setattr(_kernels, "PYTHON_WORK", 1e18 if python else -1)
+        monkeypatch.setattr(_kernels, "STARTED", not python)
         return (K.constraint(ga), K.betweenness(ga), K.betweenness(ga, k=40),
                 _brokerage_counts(da, g), _climb(a, deg, start, float(deg.sum() / 2), None),
                 _kernels.run(_kernels.triangles_csr,
@@ -355,6 +356,19 @@ def test_kernels_run_as_python_give_the_compiled_numbers(monkeypatch):
     assert np.array_equal(py[4][0], jit[4][0]) and py[4][1] == jit[4][1]
     tri = nx.triangles(nx.from_scipy_sparse_array(a))    # oriented() called as Python too
     assert py[5].tolist() == [tri[i] for i in range(n)]
+
+
+def test_once_numba_has_started_small_work_runs_compiled(monkeypatch):
+    """The bootstrap's hundreds of small climbs: the machine code once numba has started."""
+    from peernet.metrics import _kernels
+
+    calls = []
+    monkeypatch.setattr(_kernels, "STARTED", True)
+    kernel = _kernels.Kernel(lambda x: calls.append(x) or x + 1, {})
+    kernel.jit = lambda x: x + 2                       # stands for the machine code
+    assert _kernels.run(kernel, (1,), work=0) == 3 and calls == []
+    monkeypatch.setattr(_kernels, "STARTED", False)
+    assert _kernels.run(kernel, (1,), work=0) == 2 and calls == [1]
 
 
 def test_a_small_networks_metrics_do_not_start_numba():
