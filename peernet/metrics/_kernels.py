@@ -323,6 +323,7 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
     s1 = s1 / 2
     s0 = total - (dc - s1)
     best = _cp_fit(float(n), float(k), s1, s0)
+    fits = np.empty(n)                   # each move's fit, computed once a step
     for _ in range(limit):
         top = -np.inf
         first_max = -1
@@ -332,6 +333,7 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
                 g = _cp_fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
             else:
                 g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+            fits[i] = g
             if np.isnan(g):
                 continue
             any_value = True
@@ -343,7 +345,7 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
         grow_i = -1
         for i in range(n):
             if not core[i]:
-                g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+                g = fits[i]
                 if not np.isnan(g) and g >= top - tie:
                     grow_i = i
                     break
