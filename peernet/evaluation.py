@@ -619,13 +619,15 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     labels, baseline = baseline_periods(root, slices, labels)
     slices = {p: slices[p] for p in labels}
 
-    # the intervals on the other core (a forked child) while the rest is computed here
-    intervals, grid_bootstrap = start_uncertainty(slices, bootstrap, grid_bootstrap, seed,
-                                                  rubric, say)
     scores, netrows, members, followup = {}, [], [], []
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
+    # the intervals on the other core (a forked child, reusing the Grid's contexts) while
+    # the rest is computed here
+    intervals, grid_bootstrap = start_uncertainty(slices, bootstrap, grid_bootstrap, seed,
+                                                  rubric, say)
+    for p, s in slices.items():
         say(N_("network and member metrics of {period}").format(period=p))
         nm = network_metrics(s)
         frame = pd.DataFrame({"period": p, "metric": [str(i) for i in nm.index],

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._cache import forget
 from ._parallel import Later, later
-from .grid.context import short_history
+from .grid.context import SLICE_CONTEXT, short_history
 from .metrics.annual import window_of
 from .metrics.mixing import MIXING_COLUMNS, mixing
 from .metrics.temporal import tie_change
@@ -345,8 +346,21 @@ def start_uncertainty(slices: Mapping[str, PeerNetwork], bootstrap: int,
         raise ValueError(f"grid_bootstrap must be a number of resamples >= 0; got "
                          f"{grid_bootstrap!r}")
     n_grid = int(grid_bootstrap) if bootstrap else 0
-    return later(partial(uncertainty, slices, int(bootstrap), seed, rubric, say,
-                         n_grid=n_grid), fork=bool(bootstrap)), n_grid
+
+    def drop() -> None:   # the slices' Grid contexts (pn.score's), kept for the replicates
+        for s in slices.values():
+            forget(s, SLICE_CONTEXT)
+
+    def run() -> tuple[pd.DataFrame, pd.DataFrame]:
+        try:
+            return uncertainty(slices, int(bootstrap), seed, rubric, say, n_grid=n_grid)
+        finally:
+            drop()
+
+    pending = later(run, fork=bool(bootstrap))
+    if pending.pid is not None or not bootstrap:
+        drop()
+    return pending, n_grid
 
 
 #: Default resamples of the Grid's element scores (each rescoring every indicator):

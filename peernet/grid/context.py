@@ -560,6 +560,17 @@ def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return sorted_values[at] == values
 
 
+#: Memo key of :func:`slice_context` on a slice.
+SLICE_CONTEXT = ("grid", "context")
+
+
+def slice_context(net: PeerNetwork) -> Context:
+    """The context of a slice scored without a given previous period, kept on the slice:
+    ``pn.score`` and the bootstrap's Grid replicates share it (the indicators on the data
+    computed once). ``peernet._cache.forget(net, SLICE_CONTEXT)`` lets it go."""
+    return cached(net, SLICE_CONTEXT, lambda: Context(net))
+
+
 def root_cache(root: PeerNetwork, key: str, build: Callable[[], Any]) -> Any:
     """Memoise ``build()`` on the whole network (shared by all its slices)."""
     return cached(root, ("grid", key), build)

@@ -35,7 +35,7 @@ from ..metrics.uncertainty import (
 )
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
-from .context import Context, Value, channel_classes
+from .context import Context, Value, channel_classes, slice_context
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -342,7 +342,7 @@ class GridReplicates:
     def __init__(self, net: Any, rubric: Any = None):
         self.net = net
         self.rubric = r = load_rubric(rubric)
-        self.ctx = Context(net)
+        self.ctx = slice_context(net)      # pn.score's, when it scored this slice
         self.specs = list(r.indicators)
         self.elements = [str(e) for e in ELEMENTS]
         pos = {e: i for i, e in enumerate(self.elements)}

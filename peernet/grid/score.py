@@ -24,6 +24,7 @@ from ..report import i18n
 from ..report.format import percent
 from ..report.i18n import current_language, translate
 from .checklist import checklist_table
+from .context import slice_context
 from .indicators import Context, Value
 from .rubric import ELEMENT_LAYER, ELEMENTS, Rubric, load_rubric
 
@@ -289,7 +290,7 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
     ['insufficient data', 'insufficient data', 'developing']
     """
     r = load_rubric(rubric)
-    ctx = Context(net, previous)
+    ctx = slice_context(net) if previous is None else Context(net, previous)
     rows = []
     for spec in r.indicators:
         result = ctx.compute(spec.function, spec.params)
