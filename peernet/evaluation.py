@@ -623,11 +623,6 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
-    # the intervals on the other core (a forked child, reusing the Grid's contexts) while
-    # the rest is computed here
-    intervals, grid_bootstrap = start_uncertainty(slices, bootstrap, grid_bootstrap, seed,
-                                                  rubric, say)
-    for p, s in slices.items():
         say(N_("network and member metrics of {period}").format(period=p))
         nm = network_metrics(s)
         frame = pd.DataFrame({"period": p, "metric": [str(i) for i in nm.index],
@@ -635,6 +630,11 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                                                      errors="coerce").to_numpy("float64")})
         frame = frame[frame["value"].notna() | frame["metric"].isin(METRICS)]
         netrows.append(frame)
+    # the intervals on the other core (a forked child, reusing the Grid's contexts and the
+    # slices' ties and graph arrays) while the rest is computed here
+    intervals, grid_bootstrap = start_uncertainty(slices, bootstrap, grid_bootstrap, seed,
+                                                  rubric, say)
+    for p, s in slices.items():
         mm = member_metrics(s)
         members.append(mm.assign(period=p)[["period", *mm.columns]])
         followup.append(followup_table(s, p))
