@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -12,12 +11,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._cache import cached
-from .._parallel import both
+from .._parallel import both, can_fork
 from ..network import PeerNetwork
-from ..schema import MUTUAL_KINDS, isin
+from ..schema import MUTUAL_KINDS
 from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
 from . import _sparse as K
+from ._resample import (  # noqa: F401 - materialize, resampled_events: for peernet.grid
+    draw_units,
+    materialize,
+    resample_events,
+    resampled_events,
+    unit_codes,
+)
 
 __all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
 
@@ -50,91 +55,6 @@ def register_replicates(name: str, build: Callable[[Any, Any], Any]) -> None:
     """Register ``build(net, rubric)`` for ``bootstrap(net, name)``: it returns an object with
     ``.value`` (a Series, the metric on the data) and ``.replicate(rng)`` (one array)."""
     _REPLICATORS[name] = build
-
-
-def _units(inter: pd.DataFrame) -> np.ndarray:
-    """Resampling unit of each interaction: its event, else its thread, else itself
-    (codes in order of first appearance)."""
-    n = len(inter)
-    unit = np.arange(n, dtype=np.int64)
-    offset = n
-    for col in ("thread_id", "event_id"):      # an event outranks a thread
-        if col in inter.columns:
-            codes = np.asarray(pd.factorize(inter[col])[0], np.int64)
-            unit = np.where(codes >= 0, offset + codes, unit)
-            offset += int(codes.max()) + 1 if len(codes) else 0
-    return np.asarray(pd.factorize(unit)[0], np.int64)
-
-
-def unit_codes(net: PeerNetwork) -> np.ndarray:
-    """Resampling unit of each interaction of a slice (memoised on it)."""
-    return cached(net, ("bootstrap", "units"), lambda: _units(net.interactions))
-
-
-def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
-    """How many times each of ``k`` units is drawn in one replicate (``k`` draws with
-    replacement): the one random draw of every replicate of :func:`resample_events`."""
-    return np.bincount(rng.integers(0, k, size=k), minlength=k)
-
-
-def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
-    """One bootstrap replicate of a slice: its events (and threads, and lone acts) drawn
-    with replacement. A unit drawn k times appears k times with ids suffixed ``#1``..``#k``
-    so that each copy is its own event (co-attendance counts every copy)."""
-    inter = net.interactions
-    if not len(inter):
-        return net
-    codes = unit_codes(net)
-    return materialize(net, draw_units(int(codes.max()) + 1, rng))
-
-
-def materialize(net: PeerNetwork, draws: np.ndarray) -> PeerNetwork:
-    """The replicate of :func:`resample_events` in which unit ``u`` is drawn ``draws[u]``
-    times."""
-    inter = net.interactions
-    reps = draws[unit_codes(net)]
-    idx = np.repeat(np.arange(len(inter)), reps)
-    copy_no = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
-    out = inter.iloc[idx].reset_index(drop=True)
-    copies = np.flatnonzero(copy_no > 0)
-    if len(copies):
-        suffix = pd.Series(copy_no[copies].astype(str), index=copies, dtype="str")
-        for col in ("event_id", "thread_id"):
-            if col in out.columns:
-                out.loc[copies, col] = out[col].iloc[copies] + "#" + suffix
-    return replace(net, interactions=out, events=resampled_events(net, draws))
-
-
-def resampled_events(net: PeerNetwork, draws: np.ndarray) -> pd.DataFrame:
-    """The events table of the replicate with ``draws``: an event with interactions appears
-    as often as its unit was drawn (copies ``id``, ``id#1``, ... in the order of the
-    events' first interaction), then the events nobody attended, once."""
-    events = net.events
-    inter = net.interactions
-    if not len(events) or "event_id" not in inter.columns:
-        return events
-
-    def build() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-        rows = inter["event_id"].notna().to_numpy()
-        first = pd.DataFrame({"e": inter["event_id"].to_numpy()[rows],
-                              "u": unit_codes(net)[rows]}).drop_duplicates("e")
-        ev = events.drop_duplicates("event_id").set_index("event_id")
-        keep = np.asarray(isin(first["e"], ev.index), bool)
-        used = ev.loc[first["e"].to_numpy()[keep]].reset_index()
-        never = events.loc[~isin(events["event_id"], inter["event_id"].unique())]
-        return used, first["u"].to_numpy(np.int64)[keep], never
-
-    used, unit, never = cached(net, ("bootstrap", "events"), build)
-    times = draws[unit]
-    at = np.repeat(np.arange(len(used)), times)
-    copies = used.iloc[at].reset_index(drop=True)
-    copy_no = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)
-    later = np.flatnonzero(copy_no > 0)
-    if len(later):
-        ids = copies["event_id"].astype("object").to_numpy(copy=True)
-        ids[later] = [f"{e}#{c}" for e, c in zip(ids[later], copy_no[later], strict=True)]
-        copies["event_id"] = pd.array(ids, dtype=events["event_id"].dtype)
-    return pd.concat([copies, never], ignore_index=True)
 
 
 def bootstrap(net: PeerNetwork, metric: Callable[[Any], Any] | str | Sequence[str], *, n: int = 200,
@@ -360,9 +280,24 @@ def bootstrap_changes(previous: Any, current: Any, metrics: Sequence[tuple[Any, 
     for _, n in metrics:
         _check(n, ci)
     seq_a, seq_b = np.random.SeedSequence(seed).spawn(2)
-    # the two periods' replicates are independent (own streams): one core each
-    ra, rb = both(lambda: _replicates_many(previous, metrics, seq_a, rubric),
-                  lambda: _replicates_many(current, metrics, seq_b, rubric))
+    grid = [i for i, (m, n) in enumerate(metrics) if isinstance(m, str) and m == GRID
+            and n > 1]
+    if grid and can_fork():
+        # balance the two cores: the previous period's replicates with the second half of
+        # the current period's Grid replicates, against the rest of the current period's
+        # (the same draws: replicate i of a period is its stream's i-th draw)
+        g, n_grid = grid[0], metrics[grid[0]][1]
+        half = list(metrics)
+        half[g] = (GRID, n_grid // 2)
+        (ra, later_half), rb = both(
+            lambda: (_replicates_many(previous, metrics, seq_a, rubric),
+                     _grid_range(current, seq_b, n_grid // 2, n_grid, rubric)),
+            lambda: _replicates_many(current, half, seq_b, rubric))
+        rb[g] = (rb[g][0], np.vstack([rb[g][1], later_half]))
+    else:
+        # the two periods' replicates are independent (own streams): one core each
+        ra, rb = both(lambda: _replicates_many(previous, metrics, seq_a, rubric),
+                      lambda: _replicates_many(current, metrics, seq_b, rubric))
     return [_change(metric, *a, *b, n=n, seed=seed, ci=ci)
             for (metric, n), a, b in zip(metrics, ra, rb, strict=True)]
 
@@ -382,6 +317,21 @@ def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
             return [joint[0] if grid else joint[1] for grid in kinds]
     return [_replicates(net, m, n=n, rng=np.random.default_rng(seq), rubric=rubric)
             for m, n in metrics]
+
+
+def _grid_range(net: Any, seq: np.random.SeedSequence, start: int, stop: int, rubric: Any
+                ) -> np.ndarray:
+    """Replicates ``start`` to ``stop`` of the Grid's element scores from
+    ``default_rng(seq)`` (the earlier draws made and skipped), as :func:`_replicates`
+    gives them."""
+    grid = _REPLICATORS[GRID](net, rubric)
+    rng = np.random.default_rng(seq)
+    if not len(grid.value):
+        return np.zeros((stop - start, 0))
+    if len(net.interactions):            # (without any, a replicate draws nothing)
+        for _ in range(start):
+            draw_units(grid.fixed.k, rng)
+    return np.vstack([grid.replicate(rng) for _ in range(start, stop)])
 
 
 def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,

@@ -130,3 +130,15 @@ def test_core_of_csr_is_core_of_ties():
         got = core_of_csr(40, a.indptr.astype(np.int64), a.indices)
         np.testing.assert_array_equal(got, core_of_ties(40, u, v))
         assert got.any()
+
+
+def test_a_range_of_grid_replicates_equals_those_rows_of_all(riverbend):
+    """The later half of a period's Grid replicates, computed on the other core, are the
+    rows of all of them: the earlier draws are made and skipped."""
+    from peernet.metrics.uncertainty import _grid_range, _replicates
+
+    y = riverbend.period("2025")
+    seq = np.random.SeedSequence(11)
+    _, every = _replicates(y, "grid", n=5, rng=np.random.default_rng(seq))
+    np.testing.assert_array_equal(_grid_range(y, seq, 2, 5, None), every[2:])
+    np.testing.assert_array_equal(_grid_range(y, seq, 0, 5, None), every)

@@ -1,0 +1,99 @@
+"""Event resampling of a slice: the resampling units, one replicate's draw counts, and the
+replicate rebuilt as a network (private; :mod:`peernet.metrics.uncertainty` re-exports
+these)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from .._cache import cached
+from ..network import PeerNetwork
+from ..schema import isin
+
+
+def _units(inter: pd.DataFrame) -> np.ndarray:
+    """Resampling unit of each interaction: its event, else its thread, else itself
+    (codes in order of first appearance)."""
+    n = len(inter)
+    unit = np.arange(n, dtype=np.int64)
+    offset = n
+    for col in ("thread_id", "event_id"):      # an event outranks a thread
+        if col in inter.columns:
+            codes = np.asarray(pd.factorize(inter[col])[0], np.int64)
+            unit = np.where(codes >= 0, offset + codes, unit)
+            offset += int(codes.max()) + 1 if len(codes) else 0
+    return np.asarray(pd.factorize(unit)[0], np.int64)
+
+
+def unit_codes(net: PeerNetwork) -> np.ndarray:
+    """Resampling unit of each interaction of a slice (memoised on it)."""
+    return cached(net, ("bootstrap", "units"), lambda: _units(net.interactions))
+
+
+def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
+    """How many times each of ``k`` units is drawn in one replicate (``k`` draws with
+    replacement): the one random draw of every replicate of :func:`resample_events`."""
+    return np.bincount(rng.integers(0, k, size=k), minlength=k)
+
+
+def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
+    """One bootstrap replicate of a slice: its events (and threads, and lone acts) drawn
+    with replacement. A unit drawn k times appears k times with ids suffixed ``#1``..``#k``
+    so that each copy is its own event (co-attendance counts every copy)."""
+    inter = net.interactions
+    if not len(inter):
+        return net
+    codes = unit_codes(net)
+    return materialize(net, draw_units(int(codes.max()) + 1, rng))
+
+
+def materialize(net: PeerNetwork, draws: np.ndarray) -> PeerNetwork:
+    """The replicate of :func:`resample_events` in which unit ``u`` is drawn ``draws[u]``
+    times."""
+    inter = net.interactions
+    reps = draws[unit_codes(net)]
+    idx = np.repeat(np.arange(len(inter)), reps)
+    copy_no = np.arange(len(idx)) - np.repeat(np.cumsum(reps) - reps, reps)
+    out = inter.iloc[idx].reset_index(drop=True)
+    copies = np.flatnonzero(copy_no > 0)
+    if len(copies):
+        suffix = pd.Series(copy_no[copies].astype(str), index=copies, dtype="str")
+        for col in ("event_id", "thread_id"):
+            if col in out.columns:
+                out.loc[copies, col] = out[col].iloc[copies] + "#" + suffix
+    return replace(net, interactions=out, events=resampled_events(net, draws))
+
+
+def resampled_events(net: PeerNetwork, draws: np.ndarray) -> pd.DataFrame:
+    """The events table of the replicate with ``draws``: an event with interactions appears
+    as often as its unit was drawn (copies ``id``, ``id#1``, ... in the order of the
+    events' first interaction), then the events nobody attended, once."""
+    events = net.events
+    inter = net.interactions
+    if not len(events) or "event_id" not in inter.columns:
+        return events
+
+    def build() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+        rows = inter["event_id"].notna().to_numpy()
+        first = pd.DataFrame({"e": inter["event_id"].to_numpy()[rows],
+                              "u": unit_codes(net)[rows]}).drop_duplicates("e")
+        ev = events.drop_duplicates("event_id").set_index("event_id")
+        keep = np.asarray(isin(first["e"], ev.index), bool)
+        used = ev.loc[first["e"].to_numpy()[keep]].reset_index()
+        never = events.loc[~isin(events["event_id"], inter["event_id"].unique())]
+        return used, first["u"].to_numpy(np.int64)[keep], never
+
+    used, unit, never = cached(net, ("bootstrap", "events"), build)
+    times = draws[unit]
+    at = np.repeat(np.arange(len(used)), times)
+    copies = used.iloc[at].reset_index(drop=True)
+    copy_no = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)
+    later = np.flatnonzero(copy_no > 0)
+    if len(later):
+        ids = copies["event_id"].astype("object").to_numpy(copy=True)
+        ids[later] = [f"{e}#{c}" for e, c in zip(ids[later], copy_no[later], strict=True)]
+        copies["event_id"] = pd.array(ids, dtype=events["event_id"].dtype)
+    return pd.concat([copies, never], ignore_index=True)
