@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._cache import Memoized, cached
+from ._cache import Memoized, cached, forget
 from ._version import __version__
 from .evaluation_steps import (
     DIFFERENCE_COLUMNS,
@@ -36,6 +36,7 @@ from .evaluation_steps import (
     start_uncertainty,
     tie_changes,
 )
+from .grid.context import SLICE_CONTEXT
 from .grid.score import GridScore
 from .grid.score import score as grid_score
 from .metrics.annual import participation_by_period, window_of
@@ -623,6 +624,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
+        if not bootstrap:   # no replicates to share the Grid's context with
+            forget(s, SLICE_CONTEXT)
         say(N_("network and member metrics of {period}").format(period=p))
         nm = network_metrics(s)
         frame = pd.DataFrame({"period": p, "metric": [str(i) for i in nm.index],

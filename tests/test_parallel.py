@@ -145,3 +145,18 @@ def test_evaluate_is_the_same_with_its_intervals_in_a_child(monkeypatch):
     for name in ("intervals", "differences", "network", "members", "mixing"):
         pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)
     assert one.meta == two.meta
+
+
+@pytest.mark.parametrize("bootstrap", [0, 6])
+def test_evaluate_lets_the_grid_contexts_go(monkeypatch, bootstrap):
+    """pn.score's context, kept on a slice for the bootstrap's Grid replicates, is not kept
+    after pn.evaluate (nor during it without intervals): its memory is the slice's rows."""
+    from peernet._cache import memo
+    from peernet.grid.context import SLICE_CONTEXT
+
+    for w in ("1", "2"):
+        monkeypatch.setenv(_parallel.WORKERS_ENV, w)
+        ev = pn.evaluate(pn.load_sample("riverbend"), periods=["2024", "2025"],
+                         bootstrap=bootstrap, grid_bootstrap=min(bootstrap, 2))
+        for s in ev.slices.values():
+            assert SLICE_CONTEXT not in (memo(s) or {})
