@@ -160,3 +160,20 @@ def test_evaluate_lets_the_grid_contexts_go(monkeypatch, bootstrap):
                          bootstrap=bootstrap, grid_bootstrap=min(bootstrap, 2))
         for s in ev.slices.values():
             assert SLICE_CONTEXT not in (memo(s) or {})
+
+
+def test_grid_replicates_shared_between_the_cores_are_the_same(monkeypatch):
+    """When the current period is much the larger, the second half of its Grid replicates
+    is computed on the other core (with the previous period's): the same intervals as on
+    one core."""
+    from peernet.metrics import uncertainty
+
+    net = pn.load_sample("riverbend")
+    a, b = net.period("2024"), net.period("2025")
+    monkeypatch.setattr(uncertainty, "SPLIT_RATIO", 0.0)     # split whatever the sizes
+    out = {}
+    for w in ("1", "2"):
+        monkeypatch.setenv(_parallel.WORKERS_ENV, w)
+        out[w] = uncertainty.bootstrap_changes(a, b, [("grid", 5), (["density"], 4)], seed=3)
+    for one, two in zip(out["1"], out["2"], strict=True):
+        pd.testing.assert_frame_equal(one, two)

@@ -282,10 +282,11 @@ def bootstrap_changes(previous: Any, current: Any, metrics: Sequence[tuple[Any, 
     seq_a, seq_b = np.random.SeedSequence(seed).spawn(2)
     grid = [i for i, (m, n) in enumerate(metrics) if isinstance(m, str) and m == GRID
             and n > 1]
-    if grid and can_fork():
-        # balance the two cores: the previous period's replicates with the second half of
-        # the current period's Grid replicates, against the rest of the current period's
-        # (the same draws: replicate i of a period is its stream's i-th draw)
+    if grid and can_fork() and len(_rows(current)) > SPLIT_RATIO * len(_rows(previous)):
+        # balance the two cores when the current period is much the larger: the previous
+        # period's replicates with the second half of the current period's Grid replicates,
+        # against the rest of the current period's (the same draws: replicate i of a
+        # period is its stream's i-th draw)
         g, n_grid = grid[0], metrics[grid[0]][1]
         half = list(metrics)
         half[g] = (GRID, n_grid // 2)
@@ -317,6 +318,15 @@ def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
             return [joint[0] if grid else joint[1] for grid in kinds]
     return [_replicates(net, m, n=n, rng=np.random.default_rng(seq), rubric=rubric)
             for m, n in metrics]
+
+
+#: The current period's Grid replicates are shared between the two cores when it has this
+#: many times the previous period's interactions (else each period takes one core).
+SPLIT_RATIO = 1.5
+
+
+def _rows(net: Any) -> pd.DataFrame:
+    return getattr(net, "interactions", pd.DataFrame())
 
 
 def _grid_range(net: Any, seq: np.random.SeedSequence, start: int, stop: int, rubric: Any
