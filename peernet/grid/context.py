@@ -584,8 +584,16 @@ def unique_ids(root: PeerNetwork) -> pd.Series:
 def member_codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
     """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``).
 
-    One hash factorization of ``ids`` followed by ``values``: ids keep codes 0..n-1.
+    One hash factorization of ``ids`` followed by ``values``: ids keep codes 0..n-1. A
+    categorical ``values`` (the out-of-core loader's ids) is coded through its categories,
+    not its rows as strings (37.5M strings at 300k / 30M).
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        at = member_codes(ids, pd.Series(values.cat.categories))
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        if not len(at):
+            return np.full(len(codes), -1, np.int64)
+        return np.where(codes >= 0, at[np.maximum(codes, 0)], -1)
     n = len(ids)
     both = pd.concat([ids, values.astype("str")], ignore_index=True)
     codes, _ = pd.factorize(both)
