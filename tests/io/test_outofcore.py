@@ -227,3 +227,18 @@ def test_temporary_files_are_removed_when_another_table_fails(riverbend_dataset,
 
     gc.collect()
     assert list((tmp_path / "t").iterdir()) == []
+
+
+def test_member_codes_of_categorical_ids():
+    """The Grid codes a categorical id column (the out-of-core source and target) through
+    its categories: the codes of the same ids as strings (by hand: a, b, c are 0, 1, 2)."""
+    from peernet.grid.context import member_codes
+
+    ids = pd.Series(["a", "b", "c"], dtype="str")
+    values = pd.Series(["c", "x", None, "a", "b", "c"], dtype="str")
+    want = [2, -1, -1, 0, 1, 2]
+    assert member_codes(ids, values).tolist() == want
+    assert member_codes(ids, values.astype("category")).tolist() == want
+    assert member_codes(ids, values.astype("category").iloc[:0]).tolist() == []
+    empty = pd.Series([None, None], dtype="str").astype("category")
+    assert member_codes(ids, empty).tolist() == [-1, -1]
