@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..report.i18n import N_
-from ..ties import ns, person_ties
+from ..ties import NS_NAT, ns, pair_keys, person_ties, unique_int
 from .context import (
     DIRECT_KINDS,
     Context,
@@ -19,6 +19,7 @@ from .context import (
     indicator,
     no_data,
     root_cache,
+    root_direct,
     scale_max,
     share,
 )
@@ -89,6 +90,21 @@ def survey_learning(ctx: Context, item: str = "learning") -> Value:
         survey=sn.name, mean=f"{mean:.2f}", top=f"{top:g}"))
 
 
+def pairs_before(ctx: Context, start: int) -> np.ndarray:
+    """Pair keys (member codes, sorted, distinct) of the whole network's direct ties first
+    seen before ``start`` (int64 ns): the pairs with a direct act before it, from the
+    whole network's direct acts the Grid keeps (:func:`~peernet.grid.context.root_direct`;
+    the ties of :func:`peernet.ties.person_ties` without co-attendance between roster
+    members). The whole history's tie table is not built (at 10M interactions it held
+    half a gigabyte for the rest of the run). Memoised on the whole network."""
+    def build() -> np.ndarray:
+        s, t, ts = root_direct(ctx)
+        before = (ts < start) & (ts != NS_NAT)
+        return unique_int(pair_keys(s[before], t[before], ctx.n))
+
+    return root_cache(ctx.net.root, f"pairs_before {start}", build)
+
+
 @indicator(needs="members.org and direct interactions (whole history)")
 def new_cross_org_ties_per_member(ctx: Context) -> Value:
     """Cross-organization tie pairs first seen in this period, per active member.
@@ -105,16 +121,12 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
     if ctx.previous is None:   # everything is "new" against no history, or a short one
         return no_data(ctx.prev_note())
     cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
-    history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
     start = int(ns(pd.Series([ctx.bounds[0]]))[0])
-
-    def older() -> np.ndarray:
-        return ctx.tie_keys(history, history.first < start)
-
-    # the ties before the period, in roster codes: once for the whole network's slices
-    # (and a slice's bootstrap replicates), unless the context has codes of its own
-    old = older() if ctx._ids is not None else root_cache(ctx.net.root,
-                                                          f"ties_before_{start}", older)
+    if ctx._ids is not None:   # codes of its own: the history's ties in those codes
+        history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
+        old = ctx.tie_keys(history, history.first < start)
+    else:   # once for the whole network's slices (and a slice's bootstrap replicates)
+        old = pairs_before(ctx, start)
     n_new = int((~in_sorted(ctx.pair_keys[cross], old)).sum())
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 

@@ -259,3 +259,20 @@ def test_age_and_tenure_from_the_start_of_the_records_are_censored(hand_net):
     # joined dates measure both (2020-01-01 to the end of 2025: 6 years)
     with_joined = pn.score(hand_net.period("2025")).indicators.set_index("indicator")
     assert with_joined.at["network_age", "value"] == pytest.approx(2192 / YEAR_DAYS)
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_pairs_before_are_the_history_ties_first_seen_before(riverbend, period):
+    # issue 23: the "new cross-organization ties" history is read from the whole network's
+    # direct acts the Grid keeps, not from a tie table of the whole history; the same pairs
+    from peernet.grid.outcomes import pairs_before
+    from peernet.ties import ns, person_ties
+
+    ctx = Context(riverbend.period(period))
+    start = int(ns(pd.Series([ctx.bounds[0]]))[0])
+    history = person_ties(riverbend, kinds=("message", "reply", "mention", "reaction", "call",
+                                            "contact", "help", "resource", "referral"),
+                          coattendance=None)
+    expected = ctx.tie_keys(history, history.first < start)
+    got = pairs_before(ctx, start)
+    assert len(got) > 100 and np.array_equal(got, expected)
