@@ -32,6 +32,7 @@ from collections.abc import Collection, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .._cache import memo
 from ..evaluation import Evaluation
 from ..network import PeerNetwork
 from .i18n import N_
@@ -272,6 +273,24 @@ def _relabel(members: pd.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> 
     return out
 
 
+#: What a network keeps (:func:`peernet._cache.cached`) that depends on its interactions and
+#: member ids only, not on the roster's group names: the relabelled network of a default
+#: report takes it over instead of computing it again (at 100,000 members the tie tables of
+#: two years took minutes and gigabytes a second time).
+_CARRIED = ("ties", "direct_rows", "acts", "members_active")
+
+
+def _carried(source: PeerNetwork, relabelled: PeerNetwork) -> PeerNetwork:
+    """``relabelled`` (``source`` with other group names) holding ``source``'s kept
+    results of :data:`_CARRIED`."""
+    kept, new = memo(source), memo(relabelled)
+    if kept is not None and new is not None:
+        for key, value in list(kept.items()):
+            if isinstance(key, tuple) and key and key[0] in _CARRIED:
+                new.setdefault(key, value)
+    return relabelled
+
+
 def protected(ev: Evaluation, min_group_size: int) -> Evaluation:
     """The evaluation a default report is made from (see the module docstring)."""
     from ..privacy import file_labels, suppress_small
@@ -283,11 +302,12 @@ def protected(ev: Evaluation, min_group_size: int) -> Evaluation:
     # under the file's label ("export 1"), in titles and figures alike
     stems = {k.rsplit(".", 1)[0]: v.rsplit(".", 1)[0] for k, v in file_labels(ev.net).items()}
     name = stems.get(str(ev.net.name), ev.net.name)
-    net = ev.net.replace(members=_relabel(ev.net.members, labels), name=name)
+    net = _carried(ev.net, ev.net.replace(members=_relabel(ev.net.members, labels),
+                                          name=name))
     # a slice's root is the protected network: maps take their categories from the root
-    slices = {p: s.replace(members=_relabel(s.members, labels),
-                           name=stems.get(str(s.name), s.name),
-                           parent=net if s.parent is ev.net else s.parent)
+    slices = {p: _carried(s, s.replace(members=_relabel(s.members, labels),
+                                       name=stems.get(str(s.name), s.name),
+                                       parent=net if s.parent is ev.net else s.parent))
               for p, s in ev.slices.items()}
     groups = ev.groups
     if len(groups):

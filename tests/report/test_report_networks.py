@@ -105,3 +105,21 @@ def test_the_interactive_map_names_each_member_once(riverbend, monkeypatch):
     monkeypatch.setattr(export_graph, "pseudonyms", counting)
     m = pn.plot.interactive_map(riverbend.period("2025"))
     assert len(calls) == 1 and m is not None
+
+
+def test_the_protected_slices_take_over_the_tie_tables_not_the_group_names(evaluation):
+    # issue 23: the relabelled network of a default report keeps the evaluated slices' tie
+    # tables (interactions and ids only) instead of aggregating them again; what depends on
+    # the roster's group names (the graph arrays carry the roster's attributes) is not kept
+    from peernet._cache import memo
+    from peernet.report.protect import protected
+    from peernet.ties import person_ties
+
+    shown = protected(evaluation, 5)
+    for period, s in evaluation.slices.items():
+        p = shown.slices[period]
+        assert p is not s and person_ties(p) is person_ties(s)
+        assert p.members_active() is s.members_active()
+        assert ("arrays",) in memo(s) and ("arrays",) not in memo(p)
+    assert len(person_ties(shown.slices["2025"]).u) == pn.person_graph(
+        evaluation.slices["2025"]).number_of_edges()
