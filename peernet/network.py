@@ -365,6 +365,11 @@ class PeerNetwork(Memoized):
     def members_current(self) -> pd.Index:
         """Ids of roster members during the window: joined before its end and not left
         before its start (all roster members for a whole network)."""
+        # memoised as members_active (an Index is immutable): asked by every breakdown,
+        # card and finding of a report (a sort of 100,000 ids each time)
+        return cached(self, ("members_current",), self._members_current)
+
+    def _members_current(self) -> pd.Index:
         m = self.members
         keep = pd.Series(True, index=m.index)
         if self.window is not None:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
+from ..schema import isin
 from .format import cell, decimal, number, percent
 from .i18n import N_, _
 from .protect import OTHER, small_groups_together
@@ -66,7 +67,7 @@ def _attendance(s: Any) -> dict[str, tuple[int, int]]:
     att = inter.loc[(inter["kind"] == "attend").to_numpy(), ["source", "event_id"]]
     att = att.dropna().astype("str").drop_duplicates()
     m = s.members
-    m = m.loc[m["member_id"].isin(s.members_current()).to_numpy() & m["org"].notna().to_numpy(),
+    m = m.loc[isin(m["member_id"], s.members_current()) & m["org"].notna().to_numpy(),
               ["member_id", "org"]]
     m = m.astype({"member_id": "str", "org": "object"}).drop_duplicates()
     both = att.merge(m, left_on="source", right_on="member_id", how="inner")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..evaluation import Evaluation
+from ..schema import isin
 from ..ties import MAX_EVENT_SIZE
 from .findings import Finding
 from .i18n import _, current_language, decimal_symbol, translate
@@ -260,7 +261,7 @@ def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_
                and roster[c].notna().any()), None)
     if by is None:
         return made
-    mm = mm[mm["member_id"].isin(ev.slices[cur].members_active())]
+    mm = mm[isin(mm["member_id"], ev.slices[cur].members_active())]
     mm = mm.drop(columns=[by], errors="ignore").merge(
         ev.net.members[["member_id", by]].drop_duplicates("member_id"), on="member_id",
         how="left")

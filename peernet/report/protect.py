@@ -35,6 +35,7 @@ import pandas as pd
 from .._cache import memo
 from ..evaluation import Evaluation
 from ..network import PeerNetwork
+from ..schema import isin
 from .i18n import N_
 
 __all__ = ["protected", "survey_protected", "small_names", "hidden_names", "shown_name",
@@ -168,7 +169,7 @@ def small_in_periods(slices: Iterable[PeerNetwork], col: str, min_group_size: in
         m = s.root.members
         if col not in m.columns:
             continue
-        current = m[m["member_id"].isin(s.members_current())]
+        current = m[isin(m["member_id"], s.members_current())]
         counts = current[col].dropna().astype("str").str.strip().value_counts()
         small |= set(counts[counts < min_group_size].index)
     return small
