@@ -192,11 +192,13 @@ def small_groups_together(s: PeerNetwork, periods: Iterable[PeerNetwork],
     org = m["org"].astype("object")
     hit = org.astype("str").str.strip().isin(small).to_numpy() & org.notna().to_numpy()
     members = m.assign(org=org.where(~hit, OTHER["org"]))
-    net = root.replace(members=members)
+    net = _carried(root, root.replace(members=members))
     sm = s.members
     sorg = sm["org"].astype("object")
     shit = sorg.astype("str").str.strip().isin(small).to_numpy() & sorg.notna().to_numpy()
-    return s.replace(members=sm.assign(org=sorg.where(~shit, OTHER["org"])), parent=net)
+    # the tie tables are the slice's (its ties do not depend on organization names)
+    return _carried(s, s.replace(members=sm.assign(org=sorg.where(~shit, OTHER["org"])),
+                                 parent=net))
 
 
 #: Grid indicator functions that are means of survey ratings: shown only when the survey

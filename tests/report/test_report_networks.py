@@ -123,3 +123,14 @@ def test_the_protected_slices_take_over_the_tie_tables_not_the_group_names(evalu
         assert ("arrays",) in memo(s) and ("arrays",) not in memo(p)
     assert len(person_ties(shown.slices["2025"]).u) == pn.person_graph(
         evaluation.slices["2025"]).number_of_edges()
+    # the organization map's and cards' slice with small organizations as one: the same
+    from peernet.report.protect import small_groups_together
+    from peernet.ties import org_ties
+
+    s = evaluation.slices["2025"]
+    together = small_groups_together(s, evaluation.slices.values(), 5)
+    assert together is not s and person_ties(together) is person_ties(s)
+    assert "other small organizations" in set(together.members["org"].dropna())
+    a, b = org_ties(together), org_ties(s)
+    assert len(a.orgs) < len(b.orgs)
+    assert a.ties.sum() + a.internal_ties.sum() == b.ties.sum() + b.internal_ties.sum()
