@@ -38,13 +38,16 @@ import pandas as pd
 from ..evaluation import Evaluation
 from ..schema import isin
 from .format import cell, decimal, number, percent
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .protect import OTHER, small_groups_together
 
 __all__ = ["org_cards", "PAGE", "slug"]
 
 #: The page of the cards in the report folder.
 PAGE = "organizations.html"
+#: A card lists its organization's strongest partners, the rest in one row: at 2,500
+#: organizations every card listing every partner made a 191 MB page.
+PARTNER_ROWS = 20
 
 
 def slug(name: str) -> str:
@@ -194,7 +197,15 @@ def _card(org: str, periods: list[str], wide: pd.DataFrame,
     order = sorted(partners, key=lambda o: (o == OTHER["org"], -partners[o], o))
     partner_rows = [{"org": other if o == OTHER["org"] else o,
                      "ties": cell(partners[o]), "direct": cell(direct.get(o, 0)),
-                     "slug": "" if o == OTHER["org"] else slug(o)} for o in order]
+                     "slug": "" if o == OTHER["org"] else slug(o)}
+                    for o in order[:PARTNER_ROWS]]
+    rest = order[PARTNER_ROWS:]
+    if rest:
+        partner_rows.append({
+            "org": ngettext("{n} more organization", "{n} more organizations",
+                            len(rest)).format(n=number(len(rest))),
+            "ties": cell(sum(partners[o] for o in rest)),
+            "direct": cell(sum(direct.get(o, 0) for o in rest)), "slug": ""})
     card: dict[str, Any] = {
         "name": org, "slug": slug(org), "rows": rows, "partners": partner_rows,
         "ties_sentence": _(

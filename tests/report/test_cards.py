@@ -144,3 +144,26 @@ def test_spanish_cards_have_no_english(es_report, riverbend):
     assert '<html lang="es">' in page and "otras organizaciones (15)" in page
     assert english_left(page, _data_words(riverbend)) == []
     assert not {m for m in missing if m in page}
+
+
+def test_a_card_lists_its_strongest_partners_and_the_rest_in_one_row(evaluation, monkeypatch):
+    """At 2,500 organizations every card listing every partner made a 191 MB page: a card
+    lists PARTNER_ROWS partners, strongest first, and sums the others in one row."""
+    from peernet.report import cards
+
+    full = {c["name"]: c["partners"] for c in cards.org_cards(evaluation)["cards"]}
+    monkeypatch.setattr(cards, "PARTNER_ROWS", 2)
+    capped = {c["name"]: c["partners"] for c in cards.org_cards(evaluation)["cards"]}
+
+    def count(text):
+        return int(str(text).replace(",", ""))
+
+    long = [name for name, rows in full.items() if len(rows) > 3]
+    assert long
+    for name in long:
+        rows, cut = full[name], capped[name]
+        assert cut[:2] == rows[:2] and len(cut) == 3
+        assert cut[2]["org"] == f"{len(rows) - 2} more organizations" and cut[2]["slug"] == ""
+        assert count(cut[2]["ties"]) == sum(count(r["ties"]) for r in rows[2:])
+        assert count(cut[2]["direct"]) == sum(count(r["direct"]) for r in rows[2:])
+    assert all(full[n] == capped[n] for n in full if len(full[n]) <= 2)
