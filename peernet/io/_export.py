@@ -193,14 +193,18 @@ def _maybe_numeric_dates(values: pd.Series) -> bool:
     a superset of the numeric dates :func:`date_order` reads, found in one vectorised pass
     (RE2 in Arrow; ``\\p{Nd}`` is Python's ``\\d``) that spares ISO files the per-value
     regular expressions."""
+    return any_match(values, r"(^|\P{Nd})\p{Nd}{1,2}[/\-]\p{Nd}{1,2}[/\-]\p{Nd}{2}")
+
+
+def any_match(values: pd.Series, pattern: str) -> bool:
+    """Whether any value (as text) holds a match of the RE2 ``pattern``: one vectorised
+    Arrow pass, the pre-check that spares a file per-value regular expressions."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     texts = pa.array(values.astype("str").to_numpy(dtype=object, na_value=None),
                      type=pa.string())
-    hit = pc.match_substring_regex(
-        texts, r"(^|\P{Nd})\p{Nd}{1,2}[/\-]\p{Nd}{1,2}[/\-]\p{Nd}{2}")
-    return bool(pc.any(hit).as_py())
+    return bool(pc.any(pc.match_substring_regex(texts, pattern)).as_py())
 
 
 def date_order(values: pd.Series, *, dayfirst: bool, file: str, column: str,

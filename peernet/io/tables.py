@@ -400,11 +400,9 @@ _YEAR_OUT_OF_RANGE = (r"(^|[^0-9])(0[0-9]{3}|1[0-5][0-9]{2}|16[0-6][0-9]|167[0-7
 def _may_hold_a_year_out_of_range(texts: pd.Series) -> bool:
     """False when no text can hold a year pandas cannot (one Arrow pass, RE2): then the
     per-value reading of the years is not needed."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from ._export import any_match
 
-    arr = pa.array(texts.to_numpy(dtype=object), type=pa.string())
-    return bool(pc.any(pc.match_substring_regex(arr, _YEAR_OUT_OF_RANGE)).as_py())
+    return any_match(texts, _YEAR_OUT_OF_RANGE)
 
 
 def _refuse_unreadable_dates(net: PeerNetwork, raw: Mapping[str, pd.DataFrame],
