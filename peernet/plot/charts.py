@@ -639,8 +639,9 @@ def save(fig: Any, path: str | Path, *, formats: Sequence[str] = ("png", "svg"),
     path.parent.mkdir(parents=True, exist_ok=True)
     # a figure laid out by its engine (constrained or tight) already fits its contents:
     # a tight box would cost a second, unrendered draw and only add its padding
-    fits = type(figure.get_layout_engine()).__name__ in ("ConstrainedLayoutEngine",
-                                                         "TightLayoutEngine")
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+
+    fits = isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine | TightLayoutEngine)
     out = []
     for fmt in formats:
         target = path.with_name(f"{path.name}.{fmt}")
