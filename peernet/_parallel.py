@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Later", "both", "later", "one_thread", "workers"]
+__all__ = ["Later", "Tasks", "both", "later", "one_thread", "workers"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -172,6 +172,44 @@ def later(first: Callable[[], T], *, fork: bool = True) -> Later[T]:
     here when its result is asked for): ``later(f).result() == f()``, computed meanwhile on
     another core."""
     return Later(first, fork)
+
+
+class Tasks:
+    """Task numbers ``0 .. n-1`` shared by a process and the children it forks after
+    making them: :meth:`take` gives each number once, to whichever process asks first, in
+    increasing order (a pipe written before the fork, read four bytes at a time: a pipe's
+    reads are atomic). None when every number is taken. Two processes draining it finish
+    together whatever else each had to do first."""
+
+    #: Numbers a pipe holds without a reader (64 KiB of four-byte numbers).
+    MAX = 16_384
+
+    def __init__(self, n: int):
+        self.read_fd: int | None = None
+        if not 0 <= n <= self.MAX:
+            raise ValueError(f"Tasks holds 0 to {self.MAX} numbers; got {n}")
+        self.read_fd, write_fd = os.pipe()
+        data = b"".join(i.to_bytes(4, "little") for i in range(n))
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_fd, view):]
+        finally:
+            os.close(write_fd)
+
+    def take(self) -> int | None:
+        if self.read_fd is None:
+            return None
+        got = os.read(self.read_fd, 4)
+        return int.from_bytes(got, "little") if len(got) == 4 else None
+
+    def close(self) -> None:
+        if self.read_fd is not None:
+            os.close(self.read_fd)
+            self.read_fd = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _reap(pid: int, read_fd: int) -> tuple[bool, Any]:

@@ -162,18 +162,57 @@ def test_evaluate_lets_the_grid_contexts_go(monkeypatch, bootstrap):
             assert SLICE_CONTEXT not in (memo(s) or {})
 
 
-def test_grid_replicates_shared_between_the_cores_are_the_same(monkeypatch):
-    """When the current period is much the larger, the second half of its Grid replicates
-    is computed on the other core (with the previous period's): the same intervals as on
-    one core."""
+@pytest.mark.parametrize(("order", "ratio"), [(("2024", "2025"), 0.0),
+                                              (("2025", "2024"), 1.05)])
+def test_grid_replicates_shared_between_the_cores_are_the_same(monkeypatch, order, ratio):
+    """When one period is much the larger (the current or the previous one), its
+    replicates are shared between the cores (its Grid replicates taken one at a time from
+    one queue by both): the same intervals as on one core."""
     from peernet.metrics import uncertainty
 
     net = pn.load_sample("riverbend")
-    a, b = net.period("2024"), net.period("2025")
-    monkeypatch.setattr(uncertainty, "SPLIT_RATIO", 0.0)     # split whatever the sizes
+    a, b = net.period(order[0]), net.period(order[1])
+    monkeypatch.setattr(uncertainty, "SPLIT_RATIO", ratio)   # 2025 has 1.097x 2024's rows
+    assert uncertainty._larger(a, b, [("grid", 5), (["density"], 4)]) == \
+        (1 if order[1] == "2025" else 0)
     out = {}
     for w in ("1", "2"):
         monkeypatch.setenv(_parallel.WORKERS_ENV, w)
-        out[w] = uncertainty.bootstrap_changes(a, b, [("grid", 5), (["density"], 4)], seed=3)
+        out[w] = uncertainty.bootstrap_changes(a, b, [("grid", 7), (["density", "reciprocity"],
+                                                                     3)], seed=3)
     for one, two in zip(out["1"], out["2"], strict=True):
-        pd.testing.assert_frame_equal(one, two)
+        pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_grid_replicates_lost_with_a_child_are_computed_again(monkeypatch):
+    """Replicates a failed child took from the queue are computed here: the same numbers."""
+    from peernet.metrics import uncertainty
+
+    class Lossy(_parallel.Tasks):
+        def take(self):       # every third number taken is lost (its child died)
+            t = super().take()
+            while t is not None and t % 3 == 0:
+                t = super().take()
+            return t
+
+    net = pn.load_sample("riverbend")
+    a, b = net.period("2024"), net.period("2025")
+    what = [("grid", 8), (["density"], 2)]
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "1")
+    one = uncertainty.bootstrap_changes(a, b, what, seed=4)
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+    monkeypatch.setattr(uncertainty, "SPLIT_RATIO", 0.0)
+    monkeypatch.setattr(uncertainty, "Tasks", Lossy)
+    for x, y in zip(one, uncertainty.bootstrap_changes(a, b, what, seed=4), strict=True):
+        pd.testing.assert_frame_equal(x, y, check_exact=True)
+
+
+def test_tasks_are_taken_once_across_a_fork():
+    tasks = _parallel.Tasks(200)
+    first, second = _parallel.both(lambda: list(iter(tasks.take, None)),
+                                   lambda: list(iter(tasks.take, None)))
+    tasks.close()
+    assert sorted(first + second) == list(range(200))
+    assert first == sorted(first) and second == sorted(second)
+    with pytest.raises(ValueError, match="0 to"):
+        _parallel.Tasks(_parallel.Tasks.MAX + 1)

@@ -39,6 +39,12 @@ def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
     return np.bincount(rng.integers(0, k, size=k), minlength=k)
 
 
+def skip_units(k: int, rng: np.random.Generator, times: int) -> None:
+    """Move ``rng`` past ``times`` replicates' :func:`draw_units` (drawn, not counted)."""
+    for _ in range(times):
+        rng.integers(0, k, size=k)
+
+
 def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
     """One bootstrap replicate of a slice: its events (and threads, and lone acts) drawn
     with replacement. A unit drawn k times appears k times with ids suffixed ``#1``..``#k``

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from .._parallel import both, can_fork
+from .._parallel import Tasks, both, can_fork
 from ..network import PeerNetwork
-from ..schema import MUTUAL_KINDS
-from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
-from . import _sparse as K
 from ._resample import (  # noqa: F401 - materialize, resampled_events: for peernet.grid
     draw_units,
     materialize,
     resample_events,
     resampled_events,
+    skip_units,
     unit_codes,
 )
+from ._structreps import StructureReplicates
 
 __all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
 
@@ -34,10 +31,6 @@ _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_compone
                             "assortativity_org"), (-1.0, 1.0)),
            "modularity": (-0.5, 1.0)}
 
-
-#: Triangles of a slice's person graph listed once for the bootstrap (24 bytes each) up to
-#: this many; above it each replicate lists its own.
-MAX_LISTED_TRIANGLES = 10_000_000
 
 #: ``metric="grid"``: the Community Change Grid's element scores (``pn.score(net).layers``).
 GRID = "grid"
@@ -280,21 +273,11 @@ def bootstrap_changes(previous: Any, current: Any, metrics: Sequence[tuple[Any, 
     for _, n in metrics:
         _check(n, ci)
     seq_a, seq_b = np.random.SeedSequence(seed).spawn(2)
-    grid = [i for i, (m, n) in enumerate(metrics) if isinstance(m, str) and m == GRID
-            and n > 1]
-    if grid and can_fork() and len(_rows(current)) > SPLIT_RATIO * len(_rows(previous)):
-        # balance the two cores when the current period is much the larger: the previous
-        # period's replicates with the second half of the current period's Grid replicates,
-        # against the rest of the current period's (the same draws: replicate i of a
-        # period is its stream's i-th draw)
-        g, n_grid = grid[0], metrics[grid[0]][1]
-        half = list(metrics)
-        half[g] = (GRID, n_grid // 2)
-        (ra, later_half), rb = both(
-            lambda: (_replicates_many(previous, metrics, seq_a, rubric),
-                     _grid_range(current, seq_b, n_grid // 2, n_grid, rubric)),
-            lambda: _replicates_many(current, half, seq_b, rubric))
-        rb[g] = (rb[g][0], np.vstack([rb[g][1], later_half]))
+    big = _larger(previous, current, metrics)
+    shared = None if big is None else _shared(previous, current, metrics, (seq_a, seq_b),
+                                              rubric, big)
+    if shared is not None:
+        ra, rb = shared
     else:
         # the two periods' replicates are independent (own streams): one core each
         ra, rb = both(lambda: _replicates_many(previous, metrics, seq_a, rubric),
@@ -320,8 +303,8 @@ def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
             for m, n in metrics]
 
 
-#: The current period's Grid replicates are shared between the two cores when it has this
-#: many times the previous period's interactions (else each period takes one core).
+#: A period's replicates are shared between the two cores when it has this many times the
+#: other period's interactions (else each period takes one core).
 SPLIT_RATIO = 1.5
 
 
@@ -329,19 +312,105 @@ def _rows(net: Any) -> pd.DataFrame:
     return getattr(net, "interactions", pd.DataFrame())
 
 
-def _grid_range(net: Any, seq: np.random.SeedSequence, start: int, stop: int, rubric: Any
-                ) -> np.ndarray:
-    """Replicates ``start`` to ``stop`` of the Grid's element scores from
-    ``default_rng(seq)`` (the earlier draws made and skipped), as :func:`_replicates`
-    gives them."""
+def _larger(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]]) -> int | None:
+    """The period whose replicates :func:`_shared` shares between the two cores (0 the
+    previous, 1 the current: the one with :data:`SPLIT_RATIO` times the other's
+    interactions), None when each period takes one core (periods of like size, metrics
+    other than the Grid and network metrics, one core)."""
+    kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
+    if sorted(kinds) != [False, True] or callable(metrics[kinds.index(False)][0]) \
+            or GRID not in _REPLICATORS or not can_fork() \
+            or not 1 < metrics[kinds.index(True)][1] <= Tasks.MAX:
+        return None
+    a, b = len(_rows(previous)), len(_rows(current))
+    return 1 if b > SPLIT_RATIO * a else 0 if a > SPLIT_RATIO * b else None
+
+
+class _Draws:
+    """Draw counts of a period's replicates asked for in increasing order from its random
+    stream ``rng`` (at replicate ``made``): replicate ``i`` is the stream's ``i``-th
+    :func:`draw_units`, the ones before it drawn and skipped."""
+
+    def __init__(self, k: int, rng: np.random.Generator, made: int = 0):
+        self.k, self.rng, self.made = k, rng, made
+
+    def __call__(self, i: int) -> np.ndarray:
+        if i < self.made:
+            raise ValueError(f"replicate {i} is behind the stream (at {self.made})")
+        skip_units(self.k, self.rng, i - self.made)
+        self.made = i + 1
+        return draw_units(self.k, self.rng)
+
+
+def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
+            seqs: tuple[np.random.SeedSequence, np.random.SeedSequence], rubric: Any,
+            big: int) -> tuple[list[tuple[pd.Series, np.ndarray]],
+                               list[tuple[pd.Series, np.ndarray]]] | None:
+    """:func:`_replicates_many` of both periods (the Grid and network metrics), period
+    ``big``'s shared between the two cores: what its replicates read is made once before
+    the fork (the network metrics' tie arrays, the Grid's fixed arrays, its first replicate);
+    this core computes the first batch of its network metrics, the other the other period
+    and the remaining batches; then both take its Grid replicates one at a time from one
+    queue (:class:`peernet._parallel.Tasks`) until none is left, so they finish together.
+    Replicate ``i`` is the stream's ``i``-th draw on either core: the numbers are those of
+    one core. None when the network metrics are not batchable."""
+    from ._batch import WIDTH
+
+    kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
+    n_grid, (metric, n) = metrics[kinds.index(True)][1], metrics[kinds.index(False)]
+    net, seq = (previous, current)[big], seqs[big]
+    fn, names = _metric_function(metric)
+    if not len(net.interactions):
+        return None
+    fast = StructureReplicates(net, names)
     grid = _REPLICATORS[GRID](net, rubric)
-    rng = np.random.default_rng(seq)
-    if not len(grid.value):
-        return np.zeros((stop - start, 0))
-    if len(net.interactions):            # (without any, a replicate draws nothing)
-        for _ in range(start):
-            draw_units(grid.fixed.k, rng)
-    return np.vstack([grid.replicate(rng) for _ in range(start, stop)])
+    if not fast.batchable or not len(grid.value):
+        return None
+    grid.share_structure(fast)
+    fast.ei_classes          # noqa: B018 - made here, read on both cores
+    value = _as_series(fn(net), names)
+    first = min(WIDTH, max(n, n_grid))
+    done = {0: grid.scores(draw_units(fast.k, np.random.default_rng(seq)))}   # warms up
+    tasks = Tasks(n_grid - 1)                                            # replicates 1..
+
+    def take(draws: _Draws, known: list[np.ndarray]) -> dict[int, np.ndarray]:
+        out = {}
+        while (t := tasks.take()) is not None:
+            out[t + 1] = grid.scores(known[t + 1] if t + 1 < len(known) else draws(t + 1))
+        return out
+
+    def rows(batch: list[np.ndarray]) -> list[np.ndarray]:
+        return [r.reindex(value.index).to_numpy(float) for r in fast.batch(batch)]
+
+    def here() -> tuple[list[np.ndarray], dict[int, np.ndarray]]:
+        rng = np.random.default_rng(seq)
+        mults = [draw_units(fast.k, rng) for _ in range(first)]
+        return rows(mults)[:n], take(_Draws(fast.k, rng, first), mults)
+
+    def there() -> tuple[list[tuple[pd.Series, np.ndarray]], list[np.ndarray],
+                         dict[int, np.ndarray]]:
+        other = _replicates_many((previous, current)[1 - big], metrics, seqs[1 - big],
+                                 rubric)
+        draws = _Draws(fast.k, np.random.default_rng(seq))
+        later = [r for start in range(first, n, WIDTH)
+                 for r in rows([draws(i) for i in range(start, min(start + WIDTH, n))])]
+        return other, later, take(_Draws(fast.k, np.random.default_rng(seq)), [])
+
+    try:
+        (other, later, theirs), (mine, ours) = both(there, here)
+    finally:
+        tasks.close()
+    done.update(theirs)
+    done.update(ours)
+    draws = _Draws(fast.k, np.random.default_rng(seq))
+    for i in range(n_grid):    # taken by a child that failed: computed here
+        if i not in done:
+            done[i] = grid.scores(draws(i))
+    result = [(value, np.vstack(mine + later))]
+    result.insert(kinds.index(True), (grid.value, np.vstack([done[i] for i in range(n_grid)])))
+    pair = [other, other]
+    pair[big] = result
+    return pair[0], pair[1]
 
 
 def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
@@ -406,227 +475,6 @@ def _change(metric: Any, va: pd.Series, ra: np.ndarray, vb: pd.Series, rb: np.nd
                         "current_low": lo_b, "current_high": hi_b,
                         "n": int(n), "seed": int(seed)})
     return out[list(CHANGE_COLUMNS)]
-
-
-class StructureReplicates:
-    """network_metrics entries of event-resampled replicates without rebuilding networks.
-
-    Every tie-making row (a direct interaction, or a pair of attendees of an event of at most
-    ``max_event_size`` people) is listed once with its resampling unit; a replicate only
-    reweights these rows by how often each unit was drawn. The replicates are the ones
-    :func:`resample_events` builds from the same random draws (tested equal), for the
-    default person graph.
-    """
-
-    def __init__(self, net: Any, names: list[str] | None):
-        from ..network import guest_ids
-        from ..schema import split_list
-
-        self.want = set(names or ())
-        # the roster as network_metrics counts it: guests are in the log, never members
-        self.members = len(net.members_current().difference(list(guest_ids(net.members))))
-        inter = with_columns(net.interactions)
-        self.codes = unit_codes(net)
-        self.k = int(self.codes.max()) + 1
-        nodes = person_ties(net).nodes
-        self.nodes = nodes
-        n = self.n = len(nodes)
-        index = pd.Index(nodes)
-        self.src = index.get_indexer(inter["source"]).astype(np.int64)
-        direct = (inter["target"].notna() & (inter["kind"] != "attend")
-                  & (inter["source"] != inter["target"])).to_numpy()
-        s, t = self.src[direct], index.get_indexer(inter.loc[direct, "target"]).astype(np.int64)
-        self.d_unit = self.codes[direct]
-        self.d_und = np.minimum(s, t) * n + np.maximum(s, t)
-        # a contact (a mutual kind) is an act of both people and no directed tie
-        # (PeerNetwork.acts, metrics.reciprocity)
-        mutual = inter.loc[direct, "kind"].isin(
-            [k for k, m in MUTUAL_KINDS.items() if m]).to_numpy()
-        self.m_tgt, self.m_unit = t[mutual], self.d_unit[mutual]
-        self.d_dir = (s * n + t)[~mutual]
-        self.dir_unit = self.d_unit[~mutual]
-        att = ((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy()
-        a = pd.DataFrame({"e": inter.loc[att, "event_id"].to_numpy(),
-                          "m": self.src[att], "u": self.codes[att]}).drop_duplicates(["e", "m"])
-        size = a.groupby("e")["m"].transform("size").to_numpy()
-        a = a.loc[size <= MAX_EVENT_SIZE].sort_values(["e", "m"], kind="stable")
-        ev, mem, unit = (pd.factorize(a["e"])[0], a["m"].to_numpy(np.int64),
-                         a["u"].to_numpy(np.int64))
-        left, right = event_pairs(ev)
-        self.c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
-        self.c_unit = unit[left]
-        people = []
-        if len(net.problems):
-            people.append(net.problems["raised_by"].dropna())
-            if "helpers" in net.problems.columns:
-                people.append(split_list(net.problems["helpers"]))
-        fixed = index.get_indexer(pd.concat(people)) if people else np.zeros(0, np.int64)
-        self.fixed = np.unique(fixed[fixed >= 0]).astype(np.int64)
-        self.attrs = roster_attributes(net, nodes)
-        # every distinct tie once; each row points at its tie (no sort per replicate)
-        keys = np.concatenate([self.d_und, self.c_key])
-        self.row_unit = np.concatenate([self.d_unit, self.c_unit])
-        self.ties, self.row_tie = np.unique(keys, return_inverse=True)
-        self.dir_ties, self.row_dir = np.unique(self.d_dir, return_inverse=True)
-        # the symmetric CSR of every tie, built once: a replicate's matrices are its
-        # entries of present ties (already in order: no sort a replicate)
-        fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
-        rows = np.concatenate([fu, fv])
-        order = np.lexsort((np.concatenate([fv, fu]), rows))
-        self.e_row = rows[order]
-        self.e_col = np.concatenate([fv, fu])[order]
-        self.e_tie = np.concatenate([np.arange(len(self.ties))] * 2)[order]
-        self.tie_u, self.tie_v = fu, fv
-        # the triangles of every tie, listed once, when they fit in memory: a replicate's
-        # triangles are those whose three ties it drew (else listed anew a replicate)
-        self.triangles = None
-        if self.want & {"avg_clustering", "transitivity"} and len(self.ties):
-            from ._kernels import list_triangles_csr, triangles_csr
-
-            indptr = np.zeros(n + 1, np.int64)
-            np.cumsum(np.bincount(self.e_row, minlength=n), out=indptr[1:])
-            total = int(triangles_csr(indptr, self.e_col, n).sum() // 3)
-            if total <= MAX_LISTED_TRIANGLES:
-                self.triangles = list_triangles_csr(indptr, self.e_col, self.e_tie, n, total)
-        self.groups = {}
-        for attr in ("org", "sector", "region"):
-            if attr in self.attrs.columns and self.attrs[attr].notna().any():
-                self.groups[attr] = K.factor_codes(self.attrs[attr])
-        rev = (self.dir_ties % max(n, 1)) * n + self.dir_ties // max(n, 1)
-        at = np.searchsorted(self.dir_ties, rev)
-        at = np.minimum(at, max(len(self.dir_ties) - 1, 0))
-        found = (self.dir_ties[at] == rev) if len(self.dir_ties) else np.zeros(0, bool)
-        self.reverse = np.where(found, at, -1)
-
-    def replicate(self, rng: np.random.Generator) -> pd.Series:
-        return self.values(draw_units(self.k, rng))
-
-    @property
-    def batchable(self) -> bool:
-        """Whether :meth:`batch` computes every wanted entry (no graph needed)."""
-        from ._batch import BATCHED
-
-        return self.want <= BATCHED and (
-            not self.want & {"avg_clustering", "transitivity"} or self.triangles is not None
-            or not len(self.ties))
-
-    @cached_property
-    def ei_classes(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        from ._batch import ei_classes
-
-        return ei_classes(self)
-
-    def batch(self, mults: list[np.ndarray]) -> list[pd.Series]:
-        """:meth:`values` of several replicates at once (equal to the last digit; at most
-        64, see :mod:`peernet.metrics._batch`). Their reciprocity and largest component
-        are kept for :meth:`reciprocity` and :meth:`largest_component` of the same draw
-        counts (the Grid's replicates read them), until the next batch."""
-        from ._batch import batch
-
-        rows = batch(self, mults)
-        self._known = {id(m): (m, v) for m, v in zip(mults, rows, strict=True)}
-        return [pd.Series({k: v[k] for k in self.want}, dtype="float64") for v in rows]
-
-    def _known_of(self, mult: np.ndarray, key: str) -> Any:
-        hit = getattr(self, "_known", {}).get(id(mult))
-        return hit[1].get(key) if hit is not None and hit[0] is mult else None
-
-    def values(self, mult: np.ndarray) -> pd.Series:
-        """The entries of the replicate whose unit ``u`` is drawn ``mult[u]`` times."""
-        from .structure import _structure
-
-        ga, active = self.graph(mult)
-        out, _ = _structure(ga, want=self.want, members=self.members, active=active,
-                            recip=self.reciprocity(mult) if "reciprocity" in self.want
-                            else float("nan"))
-        return pd.Series({k: out[k] for k in self.want}, dtype="float64")
-
-    def reciprocity(self, mult: np.ndarray) -> float:
-        """:func:`peernet.metrics.reciprocity` of the replicate."""
-        known = self._known_of(mult, "reciprocity")
-        if known is not None:
-            return float(known)
-        if not len(self.dir_ties):
-            return float("nan")
-        dw = np.bincount(self.row_dir, weights=mult[self.dir_unit],
-                         minlength=len(self.dir_ties)) > 0
-        if not dw.any():
-            return float("nan")
-        r = self.reverse[dw]
-        return float(((r >= 0) & dw[np.maximum(r, 0)]).mean())
-
-    def ties_of(self, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                   np.ndarray]:
-        """The replicate's ties (present, a mask over every tie, and their weights), the
-        people who acted, and the graph's nodes (a mask: who acted or has a tie)."""
-        n = self.n
-        acted = np.bincount(self.src, weights=mult[self.codes], minlength=n) > 0
-        if len(self.m_tgt):
-            acted |= np.bincount(self.m_tgt, weights=mult[self.m_unit], minlength=n) > 0
-        acted[self.fixed] = True
-        w = np.bincount(self.row_tie, weights=mult[self.row_unit], minlength=len(self.ties))
-        present = w > 0
-        keep_mask = acted.copy()
-        keep_mask[self.tie_u[present]] = True
-        keep_mask[self.tie_v[present]] = True
-        return present, w, acted, keep_mask
-
-    def largest_component(self, mult: np.ndarray) -> tuple[int, int]:
-        """Nodes in the largest component of the replicate's person graph, and its nodes."""
-        from ._kernels import largest_component
-
-        known = self._known_of(mult, "_largest")
-        if known is not None:
-            return known
-        present, _, _, keep_mask = self.ties_of(mult)
-        pos = np.cumsum(keep_mask) - 1
-        n = int(keep_mask.sum())
-        return int(largest_component(n, pos[self.tie_u[present]],
-                                     pos[self.tie_v[present]])), n
-
-    def graph(self, mult: np.ndarray) -> tuple[K.GraphArrays, int]:
-        """The replicate's default person graph as arrays, and its active people."""
-        n = self.n
-        present, w, acted, keep_mask = self.ties_of(mult)
-        u, v, w = self.tie_u[present], self.tie_v[present], w[present]
-        keep = np.flatnonzero(keep_mask)
-        pos = np.cumsum(keep_mask) - 1
-        # the replicate's CSR: the full CSR's entries of present ties, renumbered
-        e = np.flatnonzero(present[self.e_tie])
-        indptr = np.zeros(len(keep) + 1, np.int64)
-        np.cumsum(np.bincount(pos[self.e_row[e]], minlength=len(keep)), out=indptr[1:])
-        indices = pos[self.e_col[e]].astype(np.int32)
-        wfull = np.zeros(len(self.ties))
-        wfull[present] = w
-        shape = (len(keep), len(keep))
-        wm = sp.csr_array((wfull[self.e_tie[e]], indices, indptr), shape=shape)
-        am = sp.csr_array((np.ones(len(e)), indices, indptr), shape=shape)
-        for mat in (wm, am):
-            mat.has_sorted_indices = True
-            mat.has_canonical_format = True
-        ga = K.GraphArrays(self.nodes[keep], am, wm, self.attrs.iloc[keep])
-        ga.cache["edges"] = (pos[u], pos[v], w)
-        for attr, codes in self.groups.items():
-            ga.cache[("groups", attr)] = _first_seen(codes[keep])
-        if self.want & {"avg_clustering", "transitivity"} and len(e):
-            from ._kernels import present_triangles, triangles_csr
-
-            if self.triangles is not None:
-                nodes, ties = self.triangles
-                tri = present_triangles(nodes, ties, present, n)[keep]
-            else:
-                tri = triangles_csr(indptr, indices.astype(np.int64), len(keep))
-            ga.cache["triangles"] = tri.astype(float)
-        return ga, int(acted.sum())
-
-
-def _first_seen(codes: np.ndarray) -> np.ndarray:
-    """Group codes renumbered in order of first appearance, -1 kept (what
-    :func:`pandas.factorize` gives the groups of these nodes alone)."""
-    out = np.full(len(codes), -1, np.int64)
-    known = codes >= 0
-    out[known] = pd.factorize(codes[known])[0]
-    return out
 
 
 def _metric_function(metric) -> tuple[Callable[[Any], Any], list[str] | None]:

@@ -118,10 +118,11 @@ def test_grid_intervals_identical_to_the_rebuilt_replicates(riverbend):
 def test_headline_replicates_equal_network_metrics_of_the_replicate(synthetic_net, listed,
                                                                    monkeypatch):
     from peernet.evaluation_steps import BOOTSTRAP_METRICS
+    from peernet.metrics import _structreps
     from peernet.metrics import uncertainty as U
 
     if not listed:   # each replicate lists its own triangles
-        monkeypatch.setattr(U, "MAX_LISTED_TRIANGLES", 0)
+        monkeypatch.setattr(_structreps, "MAX_LISTED_TRIANGLES", 0)
     y = synthetic_net.period("2025")
     names = list(BOOTSTRAP_METRICS)
     fast = U.StructureReplicates(y, names)

@@ -132,13 +132,16 @@ def test_core_of_csr_is_core_of_ties():
         assert got.any()
 
 
-def test_a_range_of_grid_replicates_equals_those_rows_of_all(riverbend):
-    """The later half of a period's Grid replicates, computed on the other core, are the
-    rows of all of them: the earlier draws are made and skipped."""
-    from peernet.metrics.uncertainty import _grid_range, _replicates
+def test_draws_asked_out_of_order_skip_the_earlier_ones(riverbend):
+    """Replicate i of a period, computed on the other core, is its stream's i-th draw: the
+    earlier draws are made and skipped."""
+    from peernet.metrics.uncertainty import _Draws
 
-    y = riverbend.period("2025")
-    seq = np.random.SeedSequence(11)
-    _, every = _replicates(y, "grid", n=5, rng=np.random.default_rng(seq))
-    np.testing.assert_array_equal(_grid_range(y, seq, 2, 5, None), every[2:])
-    np.testing.assert_array_equal(_grid_range(y, seq, 0, 5, None), every)
+    k = 500
+    rng = np.random.default_rng(np.random.SeedSequence(11))
+    every = [draw_units(k, rng) for _ in range(6)]
+    draws = _Draws(k, np.random.default_rng(np.random.SeedSequence(11)))
+    for i in (1, 2, 5):
+        np.testing.assert_array_equal(draws(i), every[i])
+    with pytest.raises(ValueError, match="behind"):
+        draws(3)
