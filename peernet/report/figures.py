@@ -102,6 +102,7 @@ def _small_multiples(ev: Evaluation, by: str, layout: Mapping | None,
     ``min_group_size`` members left out."""
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.collections import LineCollection
 
     from .. import plot
     from ..graphs import person_graph
@@ -130,10 +131,12 @@ def _small_multiples(ev: Evaluation, by: str, layout: Mapping | None,
         across = [(u, v) for u, v in G.edges() if (group_of.get(u) == g) != (group_of.get(v) == g)]
         ax.scatter(xy[:, 0], xy[:, 1], s=6, color="#d9dde3", zorder=1, linewidths=0)
         for edges, colour, alpha in ((across, "#52606d", 0.35), (inside, col, 0.8)):
-            for u, v in edges:
-                if u in pos and v in pos:
-                    ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]], color=colour,
-                            linewidth=0.6, alpha=alpha, zorder=2)
+            # one collection of segments, not a line each (hundreds of artists to draw)
+            segments = [(pos[u], pos[v]) for u, v in edges if u in pos and v in pos]
+            if segments:
+                ax.add_collection(LineCollection(segments, colors=colour, linewidths=0.6,
+                                                 alpha=alpha, zorder=2, capstyle="projecting"),
+                                  autolim=True)
         mine = [n for n in nodes if group_of[n] == g]
         pts = np.array([pos[n] for n in mine], dtype=float).reshape(-1, 2)
         ax.scatter(pts[:, 0], pts[:, 1], s=[12 + 4 * deg.get(n, 0) for n in mine], color=col,
@@ -153,10 +156,17 @@ def _small_multiples(ev: Evaluation, by: str, layout: Mapping | None,
 def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
                min_group_size: int, map_layout: Mapping | None = None, *,
                color_by: str | None = None, why: str = "",
-               found: Sequence[Finding] = ()) -> dict[str, Any]:
+               found: Sequence[Finding] = (), part: str = "all") -> dict[str, Any]:
+    """Draw the report's figures into ``folder``; returns each one's name, caption and alt
+    text, in the page's order. ``part``: ``"maps"`` (the Grid and the network maps),
+    ``"others"`` (the organization map, participation, trends and roles) or ``"all"``; the
+    report draws the two parts on two cores."""
     import matplotlib
 
     from .. import plot
+
+    if part not in ("all", "maps", "others"):
+        raise ValueError(f"part must be 'all', 'maps' or 'others'; got {part!r}")
 
     cur, prev = ev.current, ev.previous
     labels = list(ev.periods[-2:])
@@ -173,6 +183,9 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
         plt.close(fig)
         made[name] = {"name": name, "caption": caption, "alt": alt, "svg": "svg" in formats}
 
+    roster = ev.net.members
+    if part == "others":
+        return _other_figures(ev, keep, plot, roster, min_group_size, made)
     grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
     keep("grid", grid_obj, (_("The Community Change Grid in {period}: each element coloured "
                               "by its band; hatched cells had too little data; the change "
@@ -181,7 +194,6 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
                               "by its band; hatched cells had too little data.")).format(
                                   period=cur, previous=prev),
          _("Community Change Grid scores {period}").format(period=cur))
-    roster = ev.net.members
     if color_by is None:
         color_by, why = map_color_by(ev, found)
     known = {p: ev.members[ev.members["period"] == p].drop(columns="period")
@@ -198,7 +210,8 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
                "members who attended the same meeting. One layout for both periods: same "
                "member, same place; {why}.").format(years=years.join(labels), why=why),
              _("Network maps {years}").format(years=years.join(labels)))
-        return _other_figures(ev, keep, plot, roster, min_group_size, made)
+        return made if part == "maps" else _other_figures(ev, keep, plot, roster,
+                                                           min_group_size, made)
     keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels], color_by=color_by,
                                 metrics=known, layout=map_layout, ties="direct"),
          _("Direct ties in {years}: a line joins two members when one wrote to, called, met, "
@@ -224,7 +237,8 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
                  noun=_noun(str(drift.fills["by"])), cur=cur, group=drift.fills["group"],
                  n=list(found).index(drift) + 1),
              _("Small multiples by {noun}").format(noun=_noun(str(drift.fills["by"]))))
-    return _other_figures(ev, keep, plot, roster, min_group_size, made)
+    return made if part == "maps" else _other_figures(ev, keep, plot, roster,
+                                                       min_group_size, made)
 
 
 def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_size: int,

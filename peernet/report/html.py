@@ -177,35 +177,44 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     found = findings(ev, min_group_size=min_group_size)
     color_by, why = map_color_by(ev, found)
 
-    def others() -> tuple[Any, ...]:  # on the other core while the figures are drawn
+    # a network too large for a browser or a file viewer is left out; the page says so
+    left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
+
+    def maps() -> tuple[dict[str, Any], list[str]]:  # on the other core
+        figs = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
+                          color_by=color_by, why=why, found=found, part="maps")
+        return figs, [] if "files" in left_out else write_networks(ev, folder, names=names)
+
+    def others() -> tuple[Any, ...]:  # here meanwhile: the two halves take about as long
         say(N_("writing the network files and the interactive map"))
-        # a network too large for a browser or a file viewer is left out; the page says so
-        out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
-        files = [] if "files" in out else write_networks(ev, folder, names=names)
-        inter = None if "map" in out else write_interactive_map(
+        inter = None if "map" in left_out else write_interactive_map(
             ev, folder, names=names, color_by=color_by, lang=current_language(),
             layout=map_layout)
         say(N_("writing tables"))
+        from .cards import org_cards
         from .survey_section import survey_section
 
-        return (out, files, inter, *_tables(ev, folder / "tables", names=names,
-                                            quality=quality, min_group_size=min_group_size),
-                survey_section(ev, folder / "tables", min_group_size=min_group_size))
+        tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
+                                     min_group_size=min_group_size)
+        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
+        figs = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
+                          color_by=color_by, why=why, found=found, part="others")
+        if survey and survey.get("shown"):
+            figs["survey"] = survey_figure(survey, folder / "figures", formats)
+            tables["survey_by_org"] = _table(
+                survey["by_org"].drop(columns="suppressed"), csv=None,
+                titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
+                        "n_raters": _("Members who rated it"),
+                        "response_rate": _("Response of its raters")},
+                units=None)
+        orgs = org_cards(ev, survey=survey, min_group_size=min_group_size)
+        return inter, tables, suppressed, survey, figs, orgs
 
-    figures, (left_out, network_files, interactive, tables, suppressed, survey) = both(
-        lambda: figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
-                           color_by=color_by, why=why, found=found), others)
-    if survey and survey.get("shown"):
-        figures["survey"] = survey_figure(survey, folder / "figures", formats)
-        tables["survey_by_org"] = _table(
-            survey["by_org"].drop(columns="suppressed"), csv=None,
-            titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
-                    "n_raters": _("Members who rated it"),
-                    "response_rate": _("Response of its raters")},
-            units=None)
-    from .cards import PAGE, org_cards
+    (figures, network_files), (interactive, tables, suppressed, survey, more, orgs) = both(
+        maps, others)
+    figures.update(more)
+    from .cards import PAGE
 
-    orgs = org_cards(ev, survey=survey, min_group_size=min_group_size)
     say(N_("writing index.html"))
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)

@@ -75,6 +75,26 @@ def test_every_figure_present(shared_report):
         assert (shared_report / href).is_file(), href
 
 
+def test_figure_halves_make_the_whole(evaluation, tmp_path):
+    """The report draws the figures in two halves, one on each core: together they are
+    every figure, in the page's order, with the same bytes as drawn in one go."""
+    from peernet.report.figures import figures_of
+
+    whole, halves = tmp_path / "whole", tmp_path / "halves"
+    whole.mkdir()
+    halves.mkdir()
+    everything = figures_of(evaluation, whole, ("png",), 5)
+    maps = figures_of(evaluation, halves, ("png",), 5, part="maps")
+    others = figures_of(evaluation, halves, ("png",), 5, part="others")
+    assert list(maps) == ["grid", "maps", "maps_coattendance"]
+    assert list(others) == ["org_map", "participation", "trend", "roles"]
+    assert {**maps, **others} == everything
+    for name in everything:
+        assert (whole / f"{name}.png").read_bytes() == (halves / f"{name}.png").read_bytes()
+    with pytest.raises(ValueError, match="part must be"):
+        figures_of(evaluation, halves, ("png",), 5, part="map")
+
+
 def test_svg_figures_when_asked(evaluation, tmp_path):
     """formats=("png", "svg"): every figure has its SVG twin, linked under it."""
     folder = pn.report(evaluation, tmp_path / "report", formats=("png", "svg"))
@@ -287,11 +307,13 @@ def test_interrupted_report_leaves_no_folder(evaluation, tmp_path, monkeypatch):
         calls.append(sorted(p.name for p in tmp_path.glob(".report.partial-*/figures/*")))
         raise KeyboardInterrupt  # as if the evaluator pressed Ctrl-C half-way
 
-    # the Grid figure is written, then the maps are interrupted
+    # the Grid figure is written, then the maps are interrupted (the other half of the
+    # figures is drawn on the other core meanwhile)
     monkeypatch.setattr(pn.plot, "map_years", interrupted)
     with pytest.raises(KeyboardInterrupt):
         pn.report(evaluation, tmp_path / "report")
-    assert calls == [["grid.png"]]
+    assert len(calls) == 1 and "grid.png" in calls[0]
+    assert not {"maps.png", "maps_coattendance.png"} & set(calls[0])
     assert list(tmp_path.iterdir()) == []  # neither the report nor its partial folder
 
 
