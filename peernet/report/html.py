@@ -37,8 +37,9 @@ from .i18n import (
     translate,
     use_language,
 )
-from .narrative import csv_label, indicator_labels, indicator_name, sentence
+from .narrative import indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
+from .render import render
 from .words import LABEL_COLUMNS, TIE_LABELS, column_title
 
 __all__ = ["report", "safe_csv"]
@@ -180,10 +181,16 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # a network too large for a browser or a file viewer is left out; the page says so
     left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
 
+    from .cards import PAGE, org_cards
+    from .survey_section import survey_section
+
+    def drawn(part: str) -> dict[str, Any]:
+        return figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
+                          color_by=color_by, why=why, found=found, part=part)
+
     def maps() -> tuple[dict[str, Any], list[str]]:  # on the other core
-        figs = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
-                          color_by=color_by, why=why, found=found, part="maps")
-        return figs, [] if "files" in left_out else write_networks(ev, folder, names=names)
+        return drawn("maps"), [] if "files" in left_out else write_networks(ev, folder,
+                                                                               names=names)
 
     def others() -> tuple[Any, ...]:  # here meanwhile: the two halves take about as long
         say(N_("writing the network files and the interactive map"))
@@ -191,14 +198,10 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
             ev, folder, names=names, color_by=color_by, lang=current_language(),
             layout=map_layout)
         say(N_("writing tables"))
-        from .cards import org_cards
-        from .survey_section import survey_section
-
         tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                      min_group_size=min_group_size)
         survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
-        figs = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
-                          color_by=color_by, why=why, found=found, part="others")
+        figs = drawn("others")
         if survey and survey.get("shown"):
             figs["survey"] = survey_figure(survey, folder / "figures", formats)
             tables["survey_by_org"] = _table(
@@ -213,8 +216,6 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     (figures, network_files), (interactive, tables, suppressed, survey, more, orgs) = both(
         maps, others)
     figures.update(more)
-    from .cards import PAGE
-
     say(N_("writing index.html"))
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
@@ -229,37 +230,16 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     ctx["notes"] = notes
     ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size,
                              survey=survey, found=found)
-    (folder / "index.html").write_text(_render(ctx, "index.html"), encoding="utf-8")
-    (folder / "appendix.html").write_text(_render(ctx, "appendix.html"), encoding="utf-8")
+    (folder / "index.html").write_text(render(ctx, "index.html"), encoding="utf-8")
+    (folder / "appendix.html").write_text(render(ctx, "appendix.html"), encoding="utf-8")
     if ctx["orgs"]:
-        (folder / PAGE).write_text(_render(ctx, PAGE), encoding="utf-8")
+        (folder / PAGE).write_text(render(ctx, PAGE), encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     meta = dict(ev.meta)
     meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER],
                  "lang": current_language(), "left_out": left_out})
     (folder / MARKER).write_text(json.dumps(meta, indent=2, sort_keys=True, default=str),
                                  encoding="utf-8")
-
-
-def _render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("peernet.report", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(_=_)
-    env.filters["csv_label"] = csv_label
-    env.filters["text"] = _text_node
-    return env.get_template(template).render(**ctx)
-
-
-def _text_node(value: Any) -> Any:
-    """Escape ``value`` for an element's text, where quotes need no escaping (a translated
-    sentence quoting a word renders as the English page always did: ``"insufficient
-    data"``, not ``&#34;insufficient data&#34;``)."""
-    from markupsafe import Markup, escape
-
-    return Markup(str(escape(value)).replace("&#34;", '"'))
 
 
 # ---------------------------------------------------------------------- tables

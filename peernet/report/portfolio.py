@@ -191,6 +191,6 @@ def _build(portfolio: Any, shown: dict[str, Any], errors: dict[str, str], folder
         "errors": errors, "names": names, "min_group_size": min_group_size,
         "meta": portfolio.meta,
     }
-    from .html import _render  # the report's Jinja environment (autoescape on)
+    from .render import render  # the report's Jinja environment (autoescape on)
 
-    (folder / "index.html").write_text(_render(ctx, "portfolio.html"), encoding="utf-8")
+    (folder / "index.html").write_text(render(ctx, "portfolio.html"), encoding="utf-8")
