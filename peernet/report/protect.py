@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .._cache import memo
+from .._cache import cached, memo
 from ..evaluation import Evaluation
 from ..network import PeerNetwork
 from ..schema import isin
@@ -118,7 +118,14 @@ def _personal(ev: Evaluation) -> tuple[set[str], set[str]]:
 def hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str]]:
     """Per grouping column: the names of groups of at least ``min_group_size`` members that
     a default report does not show (:func:`shown_name`) -> "organization 1", ... (numbered
-    in the order of the names)."""
+    in the order of the names). Computed once a network (kept on ``ev.net.root``: a report
+    asks three times, and at 100,000 members the personal strings are millions)."""
+    found = cached(ev.net.root, ("report", "hidden_names", min_group_size),
+                   lambda: _hidden_names(ev, min_group_size))
+    return {col: dict(names) for col, names in found.items()}
+
+
+def _hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str]]:
     members = ev.net.root.members
     out: dict[str, dict[str, str]] = {}
     personal: tuple[set[str], set[str]] | None = None
