@@ -162,11 +162,14 @@ def _small_multiples(ev: Evaluation, by: str, layout: Mapping | None,
 def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
                min_group_size: int, map_layout: Mapping | None = None, *,
                color_by: str | None = None, why: str = "",
-               found: Sequence[Finding] = (), part: str = "all") -> dict[str, Any]:
+               found: Sequence[Finding] = (), part: str = "all",
+               person_maps: bool = True) -> dict[str, Any]:
     """Draw the report's figures into ``folder``; returns each one's name, caption and alt
     text, in the page's order. ``part``: ``"maps"`` (the Grid and the network maps),
     ``"others"`` (the organization map, participation, trends and roles) or ``"all"``; the
-    report draws the two parts on two cores."""
+    report draws the two parts on two cores. ``person_maps=False`` leaves out the maps of
+    the members (a network above ``networks.MAX_STATIC_MAP_MEMBERS``: the organization map
+    stays)."""
     import matplotlib
 
     from .. import plot
@@ -208,6 +211,9 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
     from ..plot.layouts import tie_kinds
     from ..ties import person_ties
 
+    if not person_maps:
+        return made if part == "maps" else _other_figures(ev, keep, plot, roster,
+                                                           min_group_size, made)
     if not any(len(person_ties(ev.slices[p], kinds=tie_kinds("direct")).u) for p in labels):
         # attendance only (sign-in sheets): the co-attendance maps are the maps
         keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels],

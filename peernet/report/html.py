@@ -171,8 +171,10 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     from ..plot.layouts import periods_layout
 
     labels = list(ev.periods[-2:])
+    # a network too large for a person map gets the organization map only (no layout)
+    no_maps = too_large(ev, "maps")
     # one layout of the compared periods for the static maps and the interactive map
-    map_layout = periods_layout([ev.slices[p] for p in labels])
+    map_layout = None if no_maps else periods_layout([ev.slices[p] for p in labels])
     from .findings import findings
 
     found = findings(ev, min_group_size=min_group_size)
@@ -180,13 +182,16 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
 
     # a network too large for a browser or a file viewer is left out; the page says so
     left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
+    if no_maps:
+        left_out["maps"] = no_maps
 
     from .cards import PAGE, org_cards
     from .survey_section import survey_section
 
     def drawn(part: str) -> dict[str, Any]:
         return figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
-                          color_by=color_by, why=why, found=found, part=part)
+                          color_by=color_by, why=why, found=found, part=part,
+                          person_maps=not no_maps)
 
     def maps() -> tuple[dict[str, Any], list[str]]:  # on the other core
         return drawn("maps"), [] if "files" in left_out else write_networks(ev, folder,
@@ -222,7 +227,8 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     ctx.update(interactive=interactive, network_files=network_files, lang=current_language(),
                survey=survey, orgs=orgs if orgs["cards"] or orgs["grouped"] else None)
     notes = list(ctx.get("notes") or [])
-    for what, said in (("map", _("Interactive map not drawn")),
+    for what, said in (("maps", _("Maps of the members not drawn")),
+                       ("map", _("Interactive map not drawn")),
                        ("files", _("Network files not written"))):
         if what in left_out:
             notes.append(_("{what}: {reason}").format(what=said,

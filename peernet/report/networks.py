@@ -16,7 +16,7 @@ from typing import Any
 from .i18n import N_
 
 __all__ = ["write_networks", "write_interactive_map", "too_large", "NETWORKS", "INTERACTIVE",
-           "MAX_FILE_TIES", "MAX_MAP_MEMBERS", "MAX_MAP_TIES"]
+           "MAX_FILE_TIES", "MAX_MAP_MEMBERS", "MAX_MAP_TIES", "MAX_STATIC_MAP_MEMBERS"]
 
 #: Subfolder of the network files and file name of the interactive map.
 NETWORKS = "networks"
@@ -30,6 +30,11 @@ MAX_FILE_TIES = 100_000
 #: already at 2,000 members).
 MAX_MAP_MEMBERS = 2_000
 MAX_MAP_TIES = 50_000
+#: Largest period the report's static person maps draw (the direct and co-attendance maps
+#: and the small multiples): at 100,000 people a map is a grey disc whose layout alone took
+#: a minute of the report; the organization map (drawn at any size) shows who works with
+#: whom, and :func:`peernet.plot.network_map` draws a part on purpose.
+MAX_STATIC_MAP_MEMBERS = 20_000
 
 
 def _size(ev: Any, period: str) -> tuple[int, int]:
@@ -43,10 +48,16 @@ def _size(ev: Any, period: str) -> tuple[int, int]:
 
 
 def too_large(ev: Any, what: str) -> str | None:
-    """Why the report leaves out its network files (``what="files"``) or its interactive
-    map (``"map"``) for this evaluation, or None when they are written."""
+    """Why the report leaves out its network files (``what="files"``), its interactive
+    map (``"map"``) or its static person maps (``"maps"``) for this evaluation, or None
+    when they are written."""
     for p in _periods(ev):
         n, m = _size(ev, p)
+        if what == "maps" and n > MAX_STATIC_MAP_MEMBERS:
+            return N_("{period} has {people} people (the maps draw up to {max_people}): the "
+                      "organization map shows who works with whom; draw one organization or "
+                      "region with peernet.plot.network_map").format(
+                period=p, people=f"{n:,}", max_people=f"{MAX_STATIC_MAP_MEMBERS:,}")
         if what == "files" and m > MAX_FILE_TIES:
             return N_("{period} has {ties} ties (more than {limit}): write the network files "
                       "with peernet.export(net.period('{period}'), 'network.graphml')").format(

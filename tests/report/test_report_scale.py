@@ -78,3 +78,24 @@ def test_personal_strings_are_computed_once_a_network(riverbend, monkeypatch):
     names.setdefault("org", {})["planted"] = "x"
     assert protect.hidden_names(ev, 5) == protect._hidden_names(ev, 5)
     assert len(calls) == 2     # sensitive_strings of the network was kept
+
+
+def test_person_maps_of_a_large_network_are_left_out_with_a_note(riverbend, tmp_path,
+                                                                  monkeypatch):
+    """Above MAX_STATIC_MAP_MEMBERS people in a compared period the report draws no person
+    map and says why; the organization map and the other figures stay."""
+    from peernet.report import networks
+
+    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
+    monkeypatch.setattr(networks, "MAX_STATIC_MAP_MEMBERS", 50)
+    out = pn.report(ev, tmp_path / "report")
+    names = {p.stem for p in (out / "figures").glob("*.png")}
+    assert not names & {"maps", "maps_coattendance", "groups_map"}
+    assert {"grid", "org_map", "participation", "trend", "roles"} <= names
+    people = int(networks.too_large(ev, "maps").split(" has ")[1].split(" people")[0])
+    assert people > 50
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert (f"Maps of the members not drawn: 2024 has {people} people (the maps draw up to "
+            f"50): the organization map shows who works with whom") in page
+    monkeypatch.setattr(networks, "MAX_STATIC_MAP_MEMBERS", 20_000)
+    assert networks.too_large(ev, "maps") is None
