@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._cache import cached
 from ..ties import person_ties
 from . import _sparse as K
 
@@ -183,14 +184,24 @@ def core_periphery(net_or_graph: Any) -> pd.DataFrame:
     """
     if isinstance(net_or_graph, nx.Graph):
         ga = K.arrays_from_graph(net_or_graph)
-        nodes, a = ga.nodes, ga.a
-    elif hasattr(net_or_graph, "interactions"):
-        t = person_ties(net_or_graph, coattendance=None)
-        nodes = t.nodes
-        a = tie_adjacency(t.n, t.u, t.v)
-    else:
+        return _core_periphery(ga.nodes, ga.a)
+    if not hasattr(net_or_graph, "interactions"):
         raise TypeError(f"core_periphery: net_or_graph must be a PeerNetwork or a networkx "
                         f"graph; got {type(net_or_graph).__name__}")
+
+    def build() -> pd.DataFrame:
+        t = person_ties(net_or_graph, coattendance=None)
+        return _core_periphery(t.nodes, tie_adjacency(t.n, t.u, t.v))
+
+    # kept on the slice: the Grid's core-periphery indicator and member_metrics' position
+    # ask for it (seconds at 100,000 members); each caller gets its own copy
+    out = cached(net_or_graph, ("core_periphery",), build)
+    copy = out.copy()
+    copy.attrs = dict(out.attrs)
+    return copy
+
+
+def _core_periphery(nodes: np.ndarray, a: Any) -> pd.DataFrame:
     a = sp.csr_array(a)
     core, fit = _discrete(a)
     deg = np.asarray(a.sum(axis=1)).ravel().astype(np.int64)

@@ -87,3 +87,25 @@ def test_riverbend_core_is_a_minority_of_direct_ties(riverbend):
 def test_bad_input():
     with pytest.raises(TypeError, match="must be a PeerNetwork or a networkx graph; got int"):
         pn.metrics.core_periphery(3)
+
+
+def test_a_slice_is_fitted_once(riverbend, monkeypatch):
+    """The Grid's core-periphery indicator and member_metrics' position read one fit of a
+    slice (kept on it, issue 23: seconds at 100,000 members); each caller gets a copy."""
+    from peernet.metrics import coreperiphery
+
+    s = riverbend.replace(name=riverbend.name).period("2025")   # nothing kept yet
+    fits = []
+    real = coreperiphery._discrete
+    monkeypatch.setattr(coreperiphery, "_discrete", lambda a, *k: fits.append(1) or real(a, *k))
+    first = pn.metrics.core_periphery(s)
+    first.loc[0, "position"] = "changed"
+    first.attrs["core_size"] = -1
+    again = pn.metrics.core_periphery(s)
+    assert len(fits) == 1 and again.loc[0, "position"] != "changed"
+    assert again.attrs["core_size"] == int(again["core"].sum()) > 0
+    mm = pn.member_metrics(s)
+    assert len(fits) == 1
+    pos = mm.set_index("member_id")["position"].astype(str)
+    core = again.set_index("member_id")["core"]
+    assert (pos[core[core].index] == "core").all()
