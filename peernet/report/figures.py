@@ -193,8 +193,9 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
         made[name] = {"name": name, "caption": caption, "alt": alt, "svg": "svg" in formats}
 
     roster = ev.net.members
-    if part == "others":
-        return _other_figures(ev, keep, plot, roster, min_group_size, made)
+    if part == "others":   # without person maps the organization map is in the maps' part
+        return _other_figures(ev, keep, plot, roster, min_group_size, made,
+                              org_map=person_maps)
     grid_obj = plot.grid(ev) if prev is not None else plot.grid(ev.scores[cur])
     keep("grid", grid_obj, (_("The Community Change Grid in {period}: each element coloured "
                               "by its band; hatched cells had too little data; the change "
@@ -212,8 +213,8 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
     from ..ties import person_ties
 
     if not person_maps:
-        return made if part == "maps" else _other_figures(ev, keep, plot, roster,
-                                                           min_group_size, made)
+        return _other_figures(ev, keep, plot, roster, min_group_size, made,
+                              rest=part == "all")
     if not any(len(person_ties(ev.slices[p], kinds=tie_kinds("direct")).u) for p in labels):
         # attendance only (sign-in sheets): the co-attendance maps are the maps
         keep("maps", plot.map_years(ev.net, [ev.slices[p] for p in labels],
@@ -254,10 +255,12 @@ def figures_of(ev: Evaluation, folder: Path, formats: tuple[str, ...],
 
 
 def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_size: int,
-                   made: dict[str, Any]) -> dict[str, Any]:
-    """The organization map, participation, trends and roles (after the maps)."""
+                   made: dict[str, Any], *, org_map: bool = True,
+                   rest: bool = True) -> dict[str, Any]:
+    """The organization map, participation, trends and roles (after the maps); ``org_map``
+    and ``rest`` (the others) say which."""
     cur = ev.current
-    if "org" in roster.columns and roster["org"].notna().any():
+    if org_map and "org" in roster.columns and roster["org"].notna().any():
         from .protect import small_groups_together
 
         # organizations small in one of the periods are drawn as one (never named)
@@ -266,6 +269,8 @@ def _other_figures(ev: Evaluation, keep: Any, plot: Any, roster: Any, min_group_
              _("Organizations in {period}: a line is the ties between their members, thicker "
                "for more.").format(period=cur),
              _("Organization map {period}").format(period=cur))
+    if not rest:
+        return made
     step = ev.meta.get("participation_by", "quarter")   # quarter, month or period
     keep("participation", plot.participation(ev.participation), {
         "quarter": _("Active, new and lapsed members, quarter by quarter."),
