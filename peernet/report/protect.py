@@ -286,8 +286,10 @@ def _relabel(members: pd.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> 
 #: What a network keeps (:func:`peernet._cache.cached`) that depends on its interactions and
 #: member ids only, not on the roster's group names: the relabelled network of a default
 #: report takes it over instead of computing it again (at 100,000 members the tie tables of
-#: two years took minutes and gigabytes a second time).
-_CARRIED = ("ties", "direct_rows", "acts", "members_active")
+#: two years took minutes and gigabytes a second time). The personal strings
+#: (:func:`peernet.privacy.sensitive_strings`: ids, names, emails, the quality log's values,
+#: message ids) do not depend on group names either.
+_CARRIED = ("ties", "direct_rows", "acts", "members_active", "privacy")
 
 
 def _carried(source: PeerNetwork, relabelled: PeerNetwork) -> PeerNetwork:

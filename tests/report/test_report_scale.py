@@ -99,3 +99,18 @@ def test_person_maps_of_a_large_network_are_left_out_with_a_note(riverbend, tmp_
             f"50): the organization map shows who works with whom") in page
     monkeypatch.setattr(networks, "MAX_STATIC_MAP_MEMBERS", 20_000)
     assert networks.too_large(ev, "maps") is None
+
+
+def test_the_protected_network_takes_over_the_personal_strings(riverbend, monkeypatch):
+    """The relabelled network of a default report changes group names only: its personal
+    strings are the evaluated network's (carried over, not computed again)."""
+    net = riverbend.replace(name=riverbend.name)
+    ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+    shown = protect.protected(ev, 5)
+    assert shown.net is not net
+    calls = []
+    real = privacy._sensitive_strings
+    monkeypatch.setattr(privacy, "_sensitive_strings",
+                        lambda *a: calls.append(a) or real(*a))
+    assert privacy.sensitive_strings(shown.net) == real(shown.net, 3, True)
+    assert not calls
