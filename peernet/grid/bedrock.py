@@ -15,7 +15,6 @@ from .context import (
     Context,
     Value,
     events_per_year,
-    in_sorted,
     indicator,
     no_data,
     root_cache,
@@ -56,7 +55,7 @@ def tie_persistence(ctx: Context) -> Value:
     now, before = ctx.pair_keys, prev.pair_keys
     if len(now) == 0 or len(before) == 0:
         return no_data("no direct ties in one of the two periods")
-    kept = int(in_sorted(now, before).sum())      # both sorted and distinct
+    kept = int(ctx.pairs_in(before).sum())      # both sorted and distinct
     union = len(now) + len(before) - kept
     return Value(kept / union, N_("{kept} ties kept of {union} in either period (Jaccard)").format(
         kept=kept, union=union))
@@ -178,12 +177,40 @@ def median_tenure(ctx: Context) -> Value:
     (censored: the tenure is a lower bound). When half or more of the active members are
     censored the median is unknown (insufficient data, with its lower bound in the note).
     """
-    active = ctx.active
-    if len(active) == 0 or ctx.bounds is None:
+    if len(ctx.active) == 0 or ctx.bounds is None:
         return no_data("no active members")
     root = ctx.net.root
-    joined = pd.Series(pd.NaT, index=active, dtype="datetime64[ns, UTC]")
     note = N_("from members.joined")
+    tenure, missing, censored = ctx.over_active("tenure", _tenures)
+    if missing.any():
+        note = (N_("from first activity (no joined dates)") if missing.all()
+                else N_("joined dates, first activity for {n} members").format(
+                    n=int(missing.sum())))
+    years = pd.Series(tenure[~np.isnan(tenure)])
+    if len(years) == 0:
+        return no_data("no join dates")
+    n_cens = int(censored.sum())
+    if n_cens:
+        since = root_cache(root, "first_time", lambda: root.interactions["timestamp"].min()
+                           ).tz_convert(ctx.net.tz).date()
+        if 2 * n_cens >= len(years):
+            return no_data(N_("censored: {n} of {m} active members were already active "
+                              "when the records start on {since}, so the median tenure is "
+                              "at least {years} years; give members.joined dates to "
+                              "measure it").format(n=n_cens, m=len(years), since=since,
+                                                   years=f"{float(years.median()):.1f}"))
+        note = N_("{note}; {n} already active when the records start ({since}): at "
+                  "least").format(note=note, n=n_cens, since=since)
+    return Value(float(years.median()), note)
+
+
+def _tenures(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Years since joining of each active member at the period's end (NaN unknown), whether
+    the join date is missing (first activity instead), and whether that is censored."""
+    active = ctx.active
+    root = ctx.net.root
+    assert ctx.bounds is not None
+    joined = pd.Series(pd.NaT, index=active, dtype="datetime64[ns, UTC]")
     if "joined" in root.members.columns:
         j = root.members.drop_duplicates("member_id").set_index("member_id")["joined"]
         joined = j.reindex(active)
@@ -197,24 +224,9 @@ def median_tenure(ctx: Context) -> Value:
         joined = joined.where(~missing, first)
         start = i["timestamp"].min()
         censored = missing & (first < start + pd.Timedelta(days=CENSOR_DAYS)).fillna(False)
-        note = (N_("from first activity (no joined dates)") if missing.all()
-                else N_("joined dates, first activity for {n} members").format(
-                    n=int(missing.sum())))
-    years = (ctx.bounds[1] - joined.dropna()) / pd.Timedelta(days=DAYS_PER_YEAR)
-    if len(years) == 0:
-        return no_data("no join dates")
-    n_cens = int(censored.sum())
-    if n_cens:
-        since = root.interactions["timestamp"].min().tz_convert(ctx.net.tz).date()
-        if 2 * n_cens >= len(years):
-            return no_data(N_("censored: {n} of {m} active members were already active "
-                              "when the records start on {since}, so the median tenure is "
-                              "at least {years} years; give members.joined dates to "
-                              "measure it").format(n=n_cens, m=len(years), since=since,
-                                                   years=f"{float(years.median()):.1f}"))
-        note = N_("{note}; {n} already active when the records start ({since}): at "
-                  "least").format(note=note, n=n_cens, since=since)
-    return Value(float(years.median()), note)
+    years = (ctx.bounds[1] - joined) / pd.Timedelta(days=DAYS_PER_YEAR)
+    return (years.to_numpy(float, na_value=np.nan), missing.to_numpy(bool),
+            censored.to_numpy(bool))
 
 
 @indicator(needs="events.next_date_set")

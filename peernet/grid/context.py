@@ -186,8 +186,26 @@ class Context:
         return self.net.members
 
     def has_column(self, table: str, column: str) -> bool:
-        df = getattr(self.net.root, table)
-        return column in df.columns and bool(df[column].notna().any())
+        """Whether the whole network's ``table`` has ``column`` with a value (memoised on
+        the whole network)."""
+        def build() -> bool:
+            df = getattr(self.net.root, table)
+            return column in df.columns and bool(df[column].notna().any())
+
+        return root_cache(self.net.root, f"has {table}.{column}", build)
+
+    def unresampled(self, key: str, build: Callable[[Context], Any]) -> Any:
+        """``build(self)``, once for the slice: for what reads only tables or columns a
+        bootstrap replicate does not resample (the roster, the problem log); a replicate
+        (:class:`peernet.grid.replicates.ReplicateContext`) reads its slice's."""
+        return cached(self, ("grid", "unresampled", key), lambda: build(self))
+
+    def over_active(self, key: str, build: Callable[[Context], tuple[np.ndarray, ...]]
+                    ) -> tuple[np.ndarray, ...]:
+        """``build(self)``: arrays aligned with :attr:`active` whose value for a member does
+        not depend on who else is active (a join date, a first act), once for the slice;
+        a replicate reads its slice's at its own active members."""
+        return cached(self, ("grid", "over_active", key), lambda: build(self))
 
     # -- members as integer codes (0..n-1 over the whole network's roster) ----------
     @cached_property
@@ -238,6 +256,10 @@ class Context:
         codes, as ``min * n + max`` (sorted): the ties of :func:`peernet.ties.person_ties`
         without co-attendance."""
         return self.tie_keys(person_ties(self.net, kinds=DIRECT_KINDS, coattendance=None))
+
+    def pairs_in(self, keys: np.ndarray) -> np.ndarray:
+        """Which of :attr:`pair_keys` are among ``keys`` (sorted, distinct pair keys)."""
+        return in_sorted(self.pair_keys, keys)
 
     def tied_members(self) -> np.ndarray:
         """Member codes (sorted, distinct) with a tie of :attr:`pair_keys`."""
@@ -332,6 +354,14 @@ class Context:
         out = np.zeros(self.n, dtype=bool)
         out[self.attend["m"].to_numpy()] = True
         return out
+
+    @cached_property
+    def attend_codes(self) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+        """:attr:`attend` as integers: each row's member code and event code, and the
+        events' ids (event code ``i`` is ``ids[i]``)."""
+        a = self.attend
+        ev, ids = pd.factorize(a["event_id"])
+        return a["m"].to_numpy(np.int64), np.asarray(ev, np.int64), pd.Series(ids)
 
     @cached_property
     def meetings(self) -> pd.DataFrame:

@@ -194,13 +194,15 @@ def subgroup_sessions_per_quarter(ctx: Context, max_share: float = 1 / 3,
     n_active = int(ctx.active_mask.sum())
     if not ctx.quarters or math.isnan(ctx.quarters) or n_active == 0:
         return no_data("empty period")
-    a = ctx.attend
-    size = a.groupby("event_id").size()
-    # an event drawn k times in a bootstrap replicate counts k times
-    copies = np.ones(len(size), np.int64) if ctx.attend_weight is None else \
-        pd.Series(ctx.attend_weight, index=a.index).groupby(a["event_id"]).first() \
-        .reindex(size.index).to_numpy(np.int64)
-    small_mask = ((size >= min_size) & (size <= max_share * n_active)).to_numpy()
+    _, ev, ids = ctx.attend_codes
+    size = np.bincount(ev, minlength=len(ids))     # attendees of each event
+    # an event drawn k times in a bootstrap replicate counts k times (its rows are drawn
+    # together); one that was not drawn has no attendee and counts 0 times
+    copies = np.ones(len(ids), np.int64)
+    if ctx.attend_weight is not None:
+        copies[:] = 0
+        copies[ev] = ctx.attend_weight
+    small_mask = (size >= min_size) & (size <= max_share * n_active) & (size > 0)
     small = int(copies[small_mask].sum())
     return Value(small / ctx.quarters, N_(
         "{n} of {m} attended events were small groups (<= {share} of {active} active "
@@ -259,9 +261,12 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
         return no_data("members have no role column")
     if len(ctx.months) == 0:
         return no_data("empty period")
-    r = ctx.roster
-    coords = ctx.mask(r.loc[(r["role"].astype("str").str.lower() == role).to_numpy(),
+    def build(c: Context) -> np.ndarray:
+        r = c.roster
+        return c.mask(r.loc[(r["role"].astype("str").str.lower() == role).to_numpy(),
                             "member_id"])
+
+    coords = ctx.unresampled(f"role {role}", build)
     if not coords.any():
         return Value(0.0, N_("no member has role {role}").format(role=repr(role)))
     mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
@@ -331,10 +336,13 @@ def share_members_solving(ctx: Context) -> Value:
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
-    p = ctx.net.problems
-    ids = [p["raised_by"].dropna()]
-    if "helpers" in p.columns:
-        ids.append(split_list(p["helpers"]))
-    people = ctx.mask(pd.concat(ids, ignore_index=True))
+    def build(c: Context) -> np.ndarray:
+        p = c.net.problems
+        ids = [p["raised_by"].dropna()]
+        if "helpers" in p.columns:
+            ids.append(split_list(p["helpers"]))
+        return c.mask(pd.concat(ids, ignore_index=True))
+
+    people = ctx.unresampled("problem people", build)
     n = int((ctx.active_mask & people).sum())
     return share(n, n_active, "active members raised or helped")

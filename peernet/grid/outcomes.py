@@ -15,7 +15,6 @@ from .context import (
     Context,
     Value,
     cross_org_pairs,
-    in_sorted,
     indicator,
     no_data,
     root_cache,
@@ -50,6 +49,18 @@ def _is_training(ctx: Context) -> pd.Series:
     return mask
 
 
+def _trained(ctx: Context) -> tuple[np.ndarray, int]:
+    """Which :attr:`~peernet.grid.context.Context.attend` rows are at a training, and how
+    many trainings the period has (which events are trainings is the slice's: a bootstrap
+    replicate's events are copies of its slice's, its attendance rows some of the slice's)."""
+    def build(c: Context) -> tuple[np.ndarray, int]:
+        trainings = c.events.loc[_is_training(c).to_numpy(), "event_id"]
+        return c.attend_codes[2].isin(trainings).to_numpy(dtype=bool), len(trainings)
+
+    training, n = ctx.unresampled("trainings", build)
+    return training[ctx.attend_codes[1]], n
+
+
 @indicator(needs="events.format or events.kind (training) and attendance")
 def training_attendance_per_member(ctx: Context) -> Value:
     """Training attendances per active member."""
@@ -58,10 +69,10 @@ def training_attendance_per_member(ctx: Context) -> Value:
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
-    trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
-    n = ctx.count_attend(ctx.attend["event_id"].isin(trainings).to_numpy())
+    at, n_trainings = _trained(ctx)
+    n = ctx.count_attend(at)
     return Value(n / n_active, N_("{n} attendances at {m} training(s)").format(
-        n=n, m=len(trainings)))
+        n=n, m=n_trainings))
 
 
 @indicator(needs="events.format or events.kind (training) and attendance")
@@ -69,10 +80,9 @@ def share_trained(ctx: Context) -> Value:
     """Share of active members who attended at least one training."""
     if not (ctx.has_column("events", "format") or ctx.has_column("events", "kind")):
         return no_data("events have no format or kind")
-    trainings = ctx.events.loc[_is_training(ctx).to_numpy(), "event_id"]
-    a = ctx.attend
+    m = ctx.attend_codes[0]
     trained = np.zeros(ctx.n, dtype=bool)
-    trained[a.loc[a["event_id"].isin(trainings).to_numpy(), "m"].to_numpy()] = True
+    trained[m[_trained(ctx)[0]]] = True
     return share(int((trained & ctx.active_mask).sum()), int(ctx.active_mask.sum()),
                   "active members attended a training")
 
@@ -127,7 +137,7 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
         old = ctx.tie_keys(history, history.first < start)
     else:   # once for the whole network's slices (and a slice's bootstrap replicates)
         old = pairs_before(ctx, start)
-    n_new = int((~in_sorted(ctx.pair_keys[cross], old)).sum())
+    n_new = int((~ctx.pairs_in(old)[cross]).sum())
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 from ..metrics.uncertainty import (
     GRID,
     StructureReplicates,
+    any_drawn,
     draw_units,
     materialize,
     register_replicates,
@@ -35,7 +36,7 @@ from ..metrics.uncertainty import (
 )
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
-from .context import Context, Value, channel_classes, slice_context
+from .context import Context, Value, channel_classes, in_sorted, slice_context
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -70,6 +71,8 @@ REPLICABLE = frozenset({
 THREAD_INDICATORS = frozenset({"hours_to_first_reply"})
 
 _MUTUAL = [k for k, m in MUTUAL_KINDS.items() if m]
+#: Rows from which :meth:`ReplicateContext._any` runs compiled (below, numpy's passes).
+ANY_COMPILED = 50_000
 
 
 class _Fixed:
@@ -85,11 +88,15 @@ class _Fixed:
         # actors: the slice's active people (net.members_active), each row's act among them
         active = ctx.active
         at = pd.Index(active)
-        self.act_src = at.get_indexer(source)
+        act_src = at.get_indexer(source)
+        ok = act_src >= 0
+        self.act = (act_src[ok], self.codes[ok])           # (actor, unit) of each act
         mutual = (inter["kind"].isin(_MUTUAL).to_numpy() & target.notna().to_numpy()
                   & (source != target).to_numpy(dtype=bool, na_value=False))
-        self.mut_rows = np.flatnonzero(mutual)
-        self.mut_tgt = at.get_indexer(target.iloc[self.mut_rows])
+        mut_rows = np.flatnonzero(mutual)
+        mut_tgt = at.get_indexer(target.iloc[mut_rows])
+        ok = mut_tgt >= 0
+        self.mut = (mut_tgt[ok], self.codes[mut_rows][ok])   # a contact's other person
         people = []
         if len(net.problems):
             people.append(net.problems["raised_by"].dropna())
@@ -103,13 +110,15 @@ class _Fixed:
         d = np.flatnonzero(ctx.direct_mask)
         self.pk, self.pk_inv = np.unique(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n),
                                          return_inverse=True)
-        self.pk_rows = d
+        self.pk_unit = self.codes[d]
         # attendance rows (Context.attend) and the unit of each
         m = ctx.attend_mask
         a = pd.DataFrame({"m": ctx.src[m], "event_id": inter["event_id"].to_numpy()[m],
                           "u": self.codes[m]}).drop_duplicates(["m", "event_id"],
                                                                ignore_index=True)
         self.att_unit = a["u"].to_numpy(np.int64)
+        self.att_m = a["m"].to_numpy(np.int64)
+        self.ids = pd.Index(ctx.ids)         # member codes of a replicate's ids
         self.thread_rows = inter["thread_id"].notna().to_numpy() \
             if "thread_id" in inter.columns else np.zeros(len(inter), bool)
         # acts of help (followup.help_given): the problem log's, then help interactions
@@ -123,8 +132,18 @@ class _Fixed:
                   & (source != target).to_numpy(dtype=bool, na_value=False)) \
             if "target" in net.interactions.columns else np.zeros(len(inter), bool)
         self.help_rows = np.flatnonzero(helped)
+        self.help_unit = self.codes[self.help_rows]
         self.help_codes = (ctx.codes(source.iloc[self.help_rows].astype("str")),
                            ctx.codes(target.iloc[self.help_rows].astype("str")))
+
+    def pairs_in(self, keys: np.ndarray) -> np.ndarray:
+        """Which of the slice's pairs (:attr:`pk`) are among ``keys`` (memoised by the
+        array: a previous period's pairs, the history's)."""
+        seen = self.__dict__.setdefault("_pairs_in", {})
+        hit = seen.get(id(keys))
+        if hit is None or hit[0] is not keys:
+            hit = seen[id(keys)] = (keys, in_sorted(self.pk, keys))
+        return hit[1]
 
     @cached_property
     def structure(self) -> StructureReplicates:
@@ -154,7 +173,7 @@ class _Fixed:
         e_row, e_col = np.concatenate([fu, fv]), np.concatenate([fv, fu])
         order = np.lexsort((e_col, e_row))
         e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
-        return {"n": len(nodes), "ties": ties, "inv": inv, "rows": rows,
+        return {"n": len(nodes), "ties": ties, "inv": inv, "unit": self.codes[rows],
                 "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
                 "active": nodes.get_indexer(pd.Index(self.ctx.active)),
                 "code": self.ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object),
@@ -168,11 +187,11 @@ class ReplicateContext(Context):
     def __init__(self, parent: Context, fixed: _Fixed, mult: np.ndarray):
         net = parent.net
         shell = net.replace(interactions=net.interactions.iloc[:0],
-                            events=resampled_events(net, mult))
+                            events=resampled_events(net, mult, suffix=False))
         super().__init__(shell, previous=False)
         self.parent, self.fixed, self.mult = parent, fixed, mult
         weight = mult[fixed.codes]
-        self.rows = np.flatnonzero(weight)
+        self.rows = np.flatnonzero(weight > 0)
         self.row_weight = weight[self.rows]
         d = self.__dict__
         for name in ("bounds", "days", "years", "quarters", "months", "kinds_logged",
@@ -200,8 +219,19 @@ class ReplicateContext(Context):
         ctx.__dict__["previous"] = self.parent.previous
         return ctx
 
-    def _present(self, rows: np.ndarray) -> np.ndarray:
-        return self.mult[self.fixed.codes[rows]] > 0
+    @cached_property
+    def _drawn(self) -> np.ndarray:
+        """1 (a uint64 word) for each unit drawn at least once, else 0."""
+        return (self.mult > 0).astype(np.uint64)
+
+    def _any(self, target: np.ndarray, unit: np.ndarray, size: int) -> np.ndarray:
+        """Boolean over ``size``: True at ``target[i]`` when ``unit[i]`` was drawn (one
+        compiled pass over large inputs, :func:`peernet.metrics.uncertainty.any_drawn`)."""
+        if len(target) < ANY_COMPILED:
+            out = np.zeros(size, bool)
+            out[target[self.mult[unit] > 0]] = True
+            return out
+        return any_drawn(target, unit, self._drawn, size)
 
     # -- per-row arrays: the rows drawn at least once --------------------------------
     @cached_property
@@ -233,7 +263,7 @@ class ReplicateContext(Context):
 
     @cached_property
     def channel_class(self) -> np.ndarray:
-        return channel_classes(self.parent, len(self.attend) > 0)[self.rows]
+        return channel_classes(self.parent, len(self._attend_rows[0]) > 0)[self.rows]
 
     def threads(self) -> pd.DataFrame:
         return self.parent.threads()
@@ -242,11 +272,8 @@ class ReplicateContext(Context):
     @cached_property
     def _acted(self) -> np.ndarray:
         f = self.fixed
-        out = np.zeros(len(f.active_code), bool)
-        src = f.act_src[self.rows]
-        out[src[src >= 0]] = True
-        tgt = f.mut_tgt[self._present(f.mut_rows)]
-        out[tgt[tgt >= 0]] = True
+        out = self._any(*f.act, len(f.active_code))
+        out |= self._any(*f.mut, len(out))
         out[f.act_fixed] = True
         return out
 
@@ -262,11 +289,18 @@ class ReplicateContext(Context):
         return out
 
     @cached_property
-    def pair_keys(self) -> np.ndarray:
+    def _pair_hit(self) -> np.ndarray:
         f = self.fixed
-        hit = np.zeros(len(f.pk), bool)
-        hit[f.pk_inv[self._present(f.pk_rows)]] = True
-        return f.pk[hit]
+        return self._any(f.pk_inv, f.pk_unit, len(f.pk))
+
+    @cached_property
+    def pair_keys(self) -> np.ndarray:
+        return self.fixed.pk[self._pair_hit]
+
+    def pairs_in(self, keys: np.ndarray) -> np.ndarray:
+        """:meth:`Context.pairs_in`, from which of the slice's pairs are among ``keys``
+        (once for the slice's replicates, keyed by the array ``keys``)."""
+        return self.fixed.pairs_in(keys)[self._pair_hit]
 
     @cached_property
     def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -278,20 +312,38 @@ class ReplicateContext(Context):
     def attend(self) -> pd.DataFrame:
         return self.parent.attend.iloc[self._attend_rows[0]].reset_index(drop=True)
 
+    @cached_property
+    def attend_codes(self) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+        m, ev, ids = self.parent.attend_codes
+        rows = self._attend_rows[0]
+        return m[rows], ev[rows], ids
+
+    def has_column(self, table: str, column: str) -> bool:
+        return self.parent.has_column(table, column)
+
+    def unresampled(self, key: str, build: Any) -> Any:
+        return self.parent.unresampled(key, build)
+
+    def over_active(self, key: str, build: Any) -> tuple[np.ndarray, ...]:
+        return tuple(a[self._acted] for a in self.parent.over_active(key, build))
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        """Member codes of ids, looked up in the slice's index of ids (built once)."""
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return super().codes(values)
+        return self.fixed.ids.get_indexer(values.astype("str")).astype(np.int64)
+
     @property
     def attend_weight(self) -> np.ndarray:  # type: ignore[override]
         return self._attend_rows[1]
 
     @cached_property
     def attendee_mask(self) -> np.ndarray:
-        out = np.zeros(self.n, dtype=bool)
-        m = self.parent.attend["m"].to_numpy()
-        out[m[self.mult[self.fixed.att_unit] > 0]] = True
-        return out
+        return self._any(self.fixed.att_m, self.fixed.att_unit, self.n)
 
     def help_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         f = self.fixed
-        times = self.mult[f.codes[f.help_rows]]
+        times = self.mult[f.help_unit]
         drawn = times > 0
         g = np.concatenate([f.help_fixed[0], f.help_codes[0][drawn]])
         r = np.concatenate([f.help_fixed[1], f.help_codes[1][drawn]])
@@ -309,8 +361,7 @@ class ReplicateContext(Context):
 
         g = self.fixed.direct
         n = g["n"]
-        hit = np.zeros(len(g["ties"]), bool)
-        hit[g["inv"][self._present(g["rows"])]] = True
+        hit = self._any(g["inv"], g["unit"], len(g["ties"]))
         ties = g["ties"][hit]
         keep = np.zeros(n, bool)
         keep[g["active"][self._acted]] = True
@@ -321,7 +372,7 @@ class ReplicateContext(Context):
         e = np.flatnonzero(hit[g["e_tie"]])
         indptr = np.zeros(m + 1, np.int64)
         np.cumsum(np.bincount(pos[g["e_row"][e]], minlength=m), out=indptr[1:])
-        core = core_of_csr(m, indptr, pos[g["e_col"][e]].astype(np.int32))
+        core = core_of_csr(m, indptr, pos[g["e_col"][e]])
         code = g["code"][keep][core]
         out = np.zeros(self.n, bool)
         out[code[code >= 0]] = True

@@ -45,6 +45,15 @@ def skip_units(k: int, rng: np.random.Generator, times: int) -> None:
         rng.integers(0, k, size=k)
 
 
+def any_drawn(target: np.ndarray, unit: np.ndarray, drawn: np.ndarray, size: int
+              ) -> np.ndarray:
+    """Boolean over ``size``: True at ``target[i]`` when unit ``unit[i]`` was drawn
+    (``drawn``: a uint64 word a unit, 1 when drawn); one compiled pass."""
+    from ._kernels import or_scatter
+
+    return or_scatter(target, unit, drawn, size) != 0
+
+
 def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:
     """One bootstrap replicate of a slice: its events (and threads, and lone acts) drawn
     with replacement. A unit drawn k times appears k times with ids suffixed ``#1``..``#k``
@@ -73,10 +82,12 @@ def materialize(net: PeerNetwork, draws: np.ndarray) -> PeerNetwork:
     return replace(net, interactions=out, events=resampled_events(net, draws))
 
 
-def resampled_events(net: PeerNetwork, draws: np.ndarray) -> pd.DataFrame:
+def resampled_events(net: PeerNetwork, draws: np.ndarray, *, suffix: bool = True
+                     ) -> pd.DataFrame:
     """The events table of the replicate with ``draws``: an event with interactions appears
     as often as its unit was drawn (copies ``id``, ``id#1``, ... in the order of the
-    events' first interaction), then the events nobody attended, once."""
+    events' first interaction; all ``id`` without ``suffix``), then the events nobody
+    attended, once."""
     events = net.events
     inter = net.interactions
     if not len(events) or "event_id" not in inter.columns:
@@ -98,7 +109,7 @@ def resampled_events(net: PeerNetwork, draws: np.ndarray) -> pd.DataFrame:
     copies = used.iloc[at].reset_index(drop=True)
     copy_no = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)
     later = np.flatnonzero(copy_no > 0)
-    if len(later):
+    if len(later) and suffix:
         ids = copies["event_id"].astype("object").to_numpy(copy=True)
         ids[later] = [f"{e}#{c}" for e, c in zip(ids[later], copy_no[later], strict=True)]
         copies["event_id"] = pd.array(ids, dtype=events["event_id"].dtype)

@@ -59,13 +59,26 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
     deg = np.asarray(a.sum(axis=1)).ravel()
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool), float("nan")
+    coo = a.tocoo()
+    c = sp.csr_array(a, copy=True)
+    c.sum_duplicates()                          # canonical CSR: one entry per tie
+    return _discrete_arrays(n, coo.row, coo.col, coo.data, deg, c.indptr.astype(np.int64),
+                            c.indices.astype(np.int64), c.data.astype(float), max_moves)
+
+
+def _discrete_arrays(n: int, row: np.ndarray, col: np.ndarray, data: np.ndarray,
+                     deg: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
+                     weight: np.ndarray, max_moves: int | None = None
+                     ) -> tuple[np.ndarray, float]:
+    """:func:`_discrete` of the adjacency given as its entries (``row``, ``col``, ``data``),
+    its row sums ``deg`` and its canonical CSR (int64 ``indptr``, ``indices``, float
+    ``weight``)."""
     order = np.argsort(-deg, kind="stable")
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n)
     # ties of each node to the nodes ranked before it: s1(k) = cumulative sum
-    coo = a.tocoo()
-    later = rank[coo.row] > rank[coo.col]
-    before = np.bincount(rank[coo.row[later]], weights=coo.data[later], minlength=n)
+    later = rank[row] > rank[col]
+    before = np.bincount(rank[row[later]], weights=data[later], minlength=n)
     s1_k = np.concatenate([[0.0], np.cumsum(before)])           # ties inside the first k
     total = deg.sum() / 2
     deg_sorted = deg[order]
@@ -82,14 +95,14 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
         k0 = int(ks[fm >= np.nanmax(fm) - _TIE].max())            # equal fits: larger core
         core = np.zeros(n, bool)
         core[order[:k0]] = True
-        results.append(_climb(a, deg, core, total, max_moves))
+        results.append(_climb((indptr, indices, weight), deg, core, total, max_moves))
     if not results:
         return np.zeros(n, bool), float("nan")
     return max(results, key=lambda r: (round(r[1], 12), int(r[0].sum())))
 
 
-def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
-           max_moves: int | None) -> tuple[np.ndarray, float]:
+def _climb(a: tuple[np.ndarray, np.ndarray, np.ndarray], deg: np.ndarray, core: np.ndarray,
+           total: float, max_moves: int | None) -> tuple[np.ndarray, float]:
     """Steepest-ascent single moves from ``core`` (see :func:`_discrete`): each step
     evaluates every node's move in or out of the core and makes the best one (equal fits:
     the first move into the core, so the larger core wins ties; the fit never falls and the
@@ -98,13 +111,10 @@ def _climb(a: sp.csr_array, deg: np.ndarray, core: np.ndarray, total: float,
     from ._kernels import climb_csr, run
 
     n = len(deg)
-    a = sp.csr_array(a)
-    a.sum_duplicates()                          # canonical CSR: one entry per tie
     core = core.copy()
     limit = max_moves if max_moves is not None else 4 * n
-    best = run(climb_csr, (a.indptr.astype(np.int64), a.indices.astype(np.int64),
-                           a.data.astype(float), np.asarray(deg, float), core, float(total),
-                           int(limit), _TIE), work=float(n) * n)   # a move scans every node
+    best = run(climb_csr, (*a, np.asarray(deg, float), core, float(total), int(limit), _TIE),
+               work=float(n) * n)   # a move scans every node
     return core, float(best)
 
 
@@ -125,10 +135,14 @@ def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """:func:`core_of_ties` of the graph given as its symmetric adjacency in canonical CSR
     (each tie both ways, column indices sorted in each row, no diagonal): the same matrix,
     without building it from the ties (the bootstrap masks it from one of every tie)."""
-    a = sp.csr_array((np.ones(len(indices)), indices, indptr), shape=(n, n))
-    a.has_sorted_indices = True
-    a.has_canonical_format = True
-    return _discrete(a)[0]
+    indptr = np.asarray(indptr, np.int64)
+    indices = np.asarray(indices, np.int64)
+    ones = np.ones(len(indices))
+    deg = np.diff(indptr).astype(float)         # the row sums of the binary matrix
+    if n < 3 or deg.sum() == 0:
+        return np.zeros(n, bool)
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    return _discrete_arrays(n, row, indices, ones, deg, indptr, indices, ones)[0]
 
 
 def core_periphery(net_or_graph: Any) -> pd.DataFrame:

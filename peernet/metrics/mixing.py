@@ -97,6 +97,10 @@ def chance_cross_share(groups: Any) -> float:
     >>> pn.metrics.chance_cross_share(["A", "A", "B", "B"])      # 1 - 4 / 12
     0.6666666666666667
     """
+    a = np.asarray(groups) if isinstance(groups, np.ndarray | pd.Series) else None
+    if a is not None and a.dtype.kind in "iu" and (not len(a) or a.min() >= 0):
+        # integer codes (the Grid's, a bootstrap replicate at a time): counted as integers
+        return 1 - _same_group_probability(np.bincount(a).astype(np.int64))
     g = pd.Series(np.asarray(groups, dtype=object)).dropna()
     sizes = g.value_counts().to_numpy(np.int64)
     return 1 - _same_group_probability(sizes)

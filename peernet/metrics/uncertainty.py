@@ -11,7 +11,8 @@ import pandas as pd
 
 from .._parallel import Tasks, both, can_fork
 from ..network import PeerNetwork
-from ._resample import (  # noqa: F401 - materialize, resampled_events: for peernet.grid
+from ._resample import (  # noqa: F401 - any_drawn, materialize, resampled_events: grid
+    any_drawn,
     draw_units,
     materialize,
     resample_events,

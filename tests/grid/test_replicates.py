@@ -50,6 +50,15 @@ def test_every_indicator_of_a_replicate_equals_the_materialized_one(riverbend, p
     _check_every_indicator(riverbend.period(period), seeds=(1, 2, 3))
 
 
+def test_every_indicator_equal_with_the_compiled_passes(riverbend, monkeypatch):
+    """Who acted, which ties, attendees and the core's ties of a replicate from one compiled
+    pass over (row, unit) pairs (10k and larger slices) as from numpy's: the same."""
+    from peernet.grid import replicates
+
+    monkeypatch.setattr(replicates, "ANY_COMPILED", 0)
+    _check_every_indicator(riverbend.period("2025"), seeds=(4,))
+
+
 def test_every_indicator_equal_on_a_synthetic_network(synthetic_net):
     _check_every_indicator(synthetic_net.period("2025"), seeds=(0, 7))
 

@@ -206,3 +206,18 @@ def test_auto_takes_the_exact_moments_above_the_budget(riverbend, monkeypatch):
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(ValueError, match="method must be 'auto', 'permutation' or 'normal'"):
         pn.metrics.mixing(y, method="exact")
+
+
+def test_chance_cross_share_of_integer_codes_counts_them_as_labels():
+    """The Grid's replicates pass integer group codes: counted with np.bincount, the same
+    float as the labels counted by value (hand: groups of 3, 2, 1 -> 1 - 8 / 30)."""
+    codes = np.array([4, 4, 0, 4, 7, 0])
+    assert pn.metrics.chance_cross_share(codes) == 1 - 8 / 30
+    assert pn.metrics.chance_cross_share(pd.Series(codes)) == \
+        pn.metrics.chance_cross_share([str(c) for c in codes])
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        c = rng.integers(0, 30, 500)
+        assert pn.metrics.chance_cross_share(c) == \
+            pn.metrics.chance_cross_share([f"g{x}" for x in c])
+    assert math.isnan(pn.metrics.chance_cross_share(np.array([], np.int64)))
