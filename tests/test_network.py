@@ -293,3 +293,35 @@ def test_direct_rows_of_fewer_kinds_are_cut_from_those_of_every_kind(kinds):
         assert cut[key].dtype == built[key].dtype and np.array_equal(cut[key], built[key]), key
     pd.testing.assert_frame_equal(cut["weights"], built["weights"])
     assert len(cut["s"]) > 0 or kinds == ("contact",)
+
+
+def test_acts_of_some_columns_are_those_columns_of_the_acts(riverbend):
+    from peernet._cache import forget
+    from peernet.network import ACT_COLUMNS
+
+    y = riverbend.period("2025")
+    forget(y)
+    lean = y.acts(ACT_COLUMNS)
+    forget(y)
+    full = y.acts()
+    assert list(lean.columns) == list(ACT_COLUMNS)
+    pd.testing.assert_frame_equal(lean, full[list(ACT_COLUMNS)])
+    # each contact is an act of both people: the rows once, then the contacts mirrored
+    contact = (y.interactions["kind"] == "contact").to_numpy()
+    assert len(lean) == len(y.interactions) + contact.sum() > len(y.interactions)
+    mirrored = lean.iloc[len(y.interactions):]
+    assert mirrored["source"].tolist() == y.interactions.loc[contact, "target"].tolist()
+    # with the whole table's acts kept, its columns are handed out
+    assert y.acts(["source", "target"]).columns.tolist() == ["source", "target"]
+    assert y.acts(["source", "target"])["target"].iloc[len(y.interactions):].tolist() == \
+        y.interactions.loc[contact, "source"].tolist()
+    # categorical ids: the observed ids as categories, sorted (as strings would give)
+    inter = riverbend.interactions
+    ids = pd.CategoricalDtype(riverbend.members["member_id"].iloc[::-1])   # roster order
+    cat = riverbend.replace(interactions=inter.assign(source=inter["source"].astype(ids),
+                                                      target=inter["target"].astype(ids)))
+    got = cat.acts(ACT_COLUMNS)["source"]
+    want = riverbend.acts(ACT_COLUMNS)["source"]
+    assert isinstance(got.dtype, pd.CategoricalDtype)
+    assert list(got.cat.categories) == sorted(set(want.dropna()))
+    assert got.astype("str").tolist() == want.tolist()

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import followup
+from ..network import ACT_COLUMNS
 from ..report.i18n import N_
 from .context import (
     CONTRIBUTION_KINDS,
@@ -217,7 +218,7 @@ def _tenures(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     missing = joined.isna()
     censored = pd.Series(False, index=active)
     if missing.any():
-        i = root.acts()     # either person of a contact acted
+        i = root.acts(ACT_COLUMNS)     # either person of a contact acted
         firsts = root_cache(root, "first_act", lambda: i.groupby(
             "source", observed=True)["timestamp"].min())
         first = firsts.reindex(active)

@@ -231,14 +231,14 @@ class Context:
         return out
 
     @cached_property
-    def src(self) -> np.ndarray:
-        return self.codes(self.inter["source"])
+    def src(self) -> np.ndarray:   # int32: a value per row
+        return member_codes(self.ids, self.inter["source"], small=True)
 
     @cached_property
     def tgt(self) -> np.ndarray:
         if "target" not in self.inter.columns:
-            return np.full(len(self.inter), -1, dtype=np.int64)
-        return self.codes(self.inter["target"])
+            return np.full(len(self.inter), -1, dtype=np.int32)
+        return member_codes(self.ids, self.inter["target"], small=True)
 
     @cached_property
     def ts_ns(self) -> np.ndarray:
@@ -611,35 +611,26 @@ def unique_ids(root: PeerNetwork) -> pd.Series:
     return pd.Series(pd.unique(ids), dtype="str")
 
 
-def member_codes(ids: pd.Series, values: pd.Series) -> np.ndarray:
-    """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``).
-
-    One hash factorization of ``ids`` followed by ``values``: ids keep codes 0..n-1. A
-    categorical ``values`` (the out-of-core loader's ids) is coded through its categories,
-    not its rows as strings (37.5M strings at 300k / 30M).
-    """
+def member_codes(ids: pd.Series, values: pd.Series, *, small: bool = False) -> np.ndarray:
+    """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``): int64, or
+    int32 with ``small`` (a value per interaction row: half the memory). The rows'
+    distinct values are looked up (a categorical's categories: the out-of-core loader's
+    ids), not every row's string (37.5M strings at 300k / 30M)."""
+    dtype = np.int32 if small and len(ids) < np.iinfo(np.int32).max else np.int64
+    index = pd.Index(ids)
+    if not index.is_unique:   # the first occurrence's code, as one factorization gives
+        codes, _ = pd.factorize(pd.concat([ids, values.astype("str")], ignore_index=True))
+        out = codes[len(ids):].astype(dtype)
+        out[out >= len(ids)] = -1
+        return out
     if isinstance(values.dtype, pd.CategoricalDtype):
-        at = member_codes(ids, pd.Series(values.cat.categories))
-        codes = values.cat.codes.to_numpy().astype(np.int64)
-        if not len(at):
-            return np.full(len(codes), -1, np.int64)
-        return np.where(codes >= 0, at[np.maximum(codes, 0)], -1)
-    n = len(ids)
-    both = pd.concat([ids, values.astype("str")], ignore_index=True)
-    codes, _ = pd.factorize(both)
-    out = codes[n:].astype(np.int64)
-    out[out >= n] = -1
-    return out
-
-
-def root_direct(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(source code, target code, time ns) of every direct act of the whole network."""
-    def build():
-        root = Context(ctx.net.root, previous=False)
-        m = root.direct_mask
-        return root.src[m], root.tgt[m], root.ts_ns[m]
-
-    return root_cache(ctx.net.root, "direct", build)
+        codes, uniq = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniq = pd.factorize(values)
+    at = np.asarray(index.get_indexer(pd.Index(uniq).astype("str")), dtype)
+    if not len(at):
+        return np.full(len(codes), -1, dtype)
+    return np.where(codes >= 0, at[np.maximum(codes, 0)], dtype(-1))
 
 
 # ------------------------------------------------------------------ shared by indicators

@@ -20,10 +20,10 @@ from .context import (
     events_per_year,
     indicator,
     no_data,
-    root_direct,
     share,
     survey_pct,
 )
+from .history import root_direct
 
 
 # ---------------------------------------------------------------------- communication
@@ -172,11 +172,12 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
         return no_data(N_("no newcomers who joined at least {days} days before the period "
                           "ended").format(days=days))
     s, t, ts = root_direct(ctx)
-    who = np.concatenate([s, t])
-    other = np.concatenate([t, s])
-    when = np.concatenate([ts, ts])
-    sel = new[who]
-    who, other, when = who[sel], other[sel], when[sel]
+    # the acts of a newcomer, from either end (picked before joining the two ends: the
+    # whole history's direct acts twice over was the Grid's largest transient)
+    by_s, by_t = new[s], new[t]
+    who = np.concatenate([s[by_s], t[by_t]])
+    other = np.concatenate([t[by_s], s[by_t]])
+    when = np.concatenate([ts[by_s], ts[by_t]])
     jn, jo = joined[who], joined[other]
     ok = (jo != NS_NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
     tied = len(unique_int(who[ok]))

@@ -18,10 +18,10 @@ from .context import (
     indicator,
     no_data,
     root_cache,
-    root_direct,
     scale_max,
     share,
 )
+from .history import root_direct
 
 
 # -------------------------------------------------------------------------- strategies
@@ -103,7 +103,7 @@ def survey_learning(ctx: Context, item: str = "learning") -> Value:
 def pairs_before(ctx: Context, start: int) -> np.ndarray:
     """Pair keys (member codes, sorted, distinct) of the whole network's direct ties first
     seen before ``start`` (int64 ns): the pairs with a direct act before it, from the
-    whole network's direct acts the Grid keeps (:func:`~peernet.grid.context.root_direct`;
+    whole network's direct acts the Grid keeps (:func:`~peernet.grid.history.root_direct`;
     the ties of :func:`peernet.ties.person_ties` without co-attendance between roster
     members). The whole history's tie table is not built (at 10M interactions it held
     half a gigabyte for the rest of the run). Memoised on the whole network."""

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..network import PeerNetwork
+from ..network import ACT_COLUMNS, PeerNetwork
 from ..schema import INTERACTION_KINDS, split_list
 
 __all__ = ["absence_factor", "elephant_factor", "engagement_ladder", "help_flow",
@@ -22,7 +22,7 @@ LADDER_THRESHOLDS = {"core": 0.5, "regular": 0.9}
 
 
 def _contributions(net: Any, kinds) -> pd.Series:
-    inter = net.acts()     # a contact is an act of both people (PeerNetwork.acts)
+    inter = net.acts(ACT_COLUMNS)     # a contact is an act of both people (PeerNetwork.acts)
     kinds = CONTRIBUTION_KINDS if kinds is None else tuple(kinds)
     bad = [k for k in kinds if k not in INTERACTION_KINDS]
     if bad:

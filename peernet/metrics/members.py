@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..network import PeerNetwork
+from ..network import ACT_COLUMNS, PeerNetwork
 from ..ties import ns, person_ties
 from . import _sparse as K
 
@@ -259,14 +259,14 @@ def member_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None) -> pd.Dat
 def _add_time_columns(df: pd.DataFrame, net: Any, ga: K.GraphArrays,
                       graph: nx.Graph | None) -> None:
     ids = pd.Index(ga.nodes, dtype="str")
-    inter = net.acts()          # either person of a contact acted
+    inter = net.acts(ACT_COLUMNS)          # either person of a contact acted
     by = inter.groupby("source", observed=True)["timestamp"]
     first = by.min().reindex(ids)
     last = by.max().reindex(ids)
     df["first_seen"] = _column_values(first)
     df["last_seen"] = _column_values(last)
     root = net.root
-    root_first = root.acts().groupby("source", observed=True)["timestamp"].min()
+    root_first = root.acts(ACT_COLUMNS).groupby("source", observed=True)["timestamp"].min()
     joined = (net.members.drop_duplicates("member_id").set_index("member_id")["joined"]
               .reindex(ids) if "joined" in net.members.columns
               else pd.Series(pd.NaT, index=ids, dtype="datetime64[ns, UTC]"))

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..network import PeerNetwork, guest_ids
+from ..network import ACT_COLUMNS, PeerNetwork, guest_ids
 from ..ties import unique_int
 from ._sparse import gini, top_share
 
@@ -104,8 +104,8 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     pfreq = FREQS[freq]
     tz = net.tz
     # who acted: both people of a contact (PeerNetwork.acts); ``interactions`` counts rows
-    root_inter = net.root.acts()
-    inter = net.acts()
+    root_inter = net.root.acts(ACT_COLUMNS)
+    inter = net.acts(ACT_COLUMNS)
     all_inter = net.interactions
     guests = guest_ids(net.root.members)
     if guests:   # guests are counted apart, never as members

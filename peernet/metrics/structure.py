@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..network import PeerNetwork, guest_ids
 from ..schema import MUTUAL_KINDS
-from ..ties import person_ties, with_columns
+from ..ties import directed_pairs, person_ties, with_columns
 from . import _sparse as K
 
 __all__ = ["network_metrics", "communities", "ei_index", "reciprocity", "reciprocity_reason",
@@ -290,24 +290,27 @@ def reciprocity(net_or_graph: PeerNetwork | nx.Graph) -> float:
             return float("nan")
         es = set(edges)
         return sum((v, u) in es for u, v in edges) / len(edges)
-    t = _directed_ties(net_or_graph)
-    if t.m == 0:
+    keys, n = _directed_keys(net_or_graph)
+    if len(keys) == 0:
         return float("nan")
-    keys = t.u * max(t.n, 1) + t.v   # already sorted: the ties are grouped by this key
-    if (keys[1:] < keys[:-1]).any():
-        keys = np.sort(keys)
-    rev = t.v * max(t.n, 1) + t.u
+    rev = keys % n * n + keys // n
     at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
     return float((keys[at] == rev).mean())
 
 
-def _directed_ties(net: PeerNetwork):
-    """The directed ties of a slice from rows of directed kinds only (the default ties,
-    shared with brokerage, when the slice has no mutual row)."""
+def _directed_keys(net: PeerNetwork) -> tuple[np.ndarray, int]:
+    """The directed ties of a slice from rows of directed kinds only, as sorted pair keys
+    ``u * n + v`` and ``n``: the default directed ties' (shared with brokerage) when the
+    slice has no mutual row, else the pairs of its directed rows (no tie table kept)."""
     inter = net.interactions
     if inter["kind"].isin(_MUTUAL).any():
-        return person_ties(net, kinds=DIRECTED_KINDS, directed=True, coattendance=None)
-    return person_ties(net, directed=True, coattendance=None)
+        return directed_pairs(net, DIRECTED_KINDS)
+    t = person_ties(net, directed=True, coattendance=None)
+    n = max(t.n, 1)
+    keys = t.u * n + t.v   # already sorted: the ties are grouped by this key
+    if (keys[1:] < keys[:-1]).any():
+        keys = np.sort(keys)
+    return keys, n
 
 
 def reciprocity_reason(net: PeerNetwork) -> str | None:
@@ -323,7 +326,7 @@ def reciprocity_reason(net: PeerNetwork) -> str | None:
     >>> pn.metrics.reciprocity_reason(pn.load_sample("riverbend").period("2025")) is None
     True
     """
-    if _directed_ties(net).m:
+    if len(_directed_keys(net)[0]):
         return None
     inter = with_columns(net.interactions)
     contacts = (inter["kind"].isin(_MUTUAL).to_numpy() & inter["target"].notna().to_numpy()

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..network import PeerNetwork, guest_ids
+from ..network import ACT_COLUMNS, PeerNetwork, guest_ids
 from ..ties import person_ties
 
 __all__ = ["retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
@@ -34,7 +34,7 @@ def _survival_data(net: Any, cohort: str | None, inactivity_days: int) -> pd.Dat
         left_out["guests: seen in the data, not on the roster"] = len(guests)
         members = members.loc[~members["member_id"].isin(guests).to_numpy()]
     members = members.set_index("member_id")
-    inter = root.acts()     # either person of a contact acted
+    inter = root.acts(ACT_COLUMNS)     # either person of a contact acted
     if net.window is not None:
         end = net.window.end_utc
         inter = inter.loc[(inter["timestamp"] < end).to_numpy()]
@@ -299,7 +299,7 @@ def burstiness(net: PeerNetwork, *, level: str = "member", kinds: list[str] | No
     """
     if level not in ("member", "network"):
         raise ValueError(f"level must be 'member' or 'network'; got {level!r}")
-    inter = net.interactions if level == "network" else net.acts()
+    inter = net.interactions if level == "network" else net.acts(ACT_COLUMNS)
     if kinds is not None:
         inter = inter.loc[inter["kind"].isin(list(kinds)).to_numpy()]
     ns = inter["timestamp"].to_numpy("datetime64[ns]").view("i8").astype(float) / 3.6e12
@@ -364,8 +364,18 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
     root = net.root.interactions
     if "thread_id" not in root.columns:
         return _empty_threads(cols)
-    th = root.loc[root["thread_id"].notna().to_numpy(),
-                  ["thread_id", "timestamp", "source", "kind"]]
+    rows = root["thread_id"].notna().to_numpy()
+    if net.window is not None:
+        # a thread starts at one of its rows: only threads with a row of the whole log in
+        # the window can start in it (all of their rows are read; 2024 of a log of
+        # 2024-2025 read every thread row of both years)
+        ts = root["timestamp"]
+        inside = ((ts >= net.window.start_utc) & (ts < net.window.end_utc)).to_numpy(
+            dtype=bool, na_value=False)
+        rows = rows & _threads_among(root["thread_id"], root["thread_id"][inside])
+        del inside
+    th = root.loc[rows, ["thread_id", "timestamp", "source", "kind"]]
+    del rows
     th = th.sort_values(["thread_id", "timestamp"], kind="stable")
     starts = th.loc[th["kind"] != "reply"].drop_duplicates("thread_id")
     starts = starts.set_index("thread_id")
@@ -394,6 +404,24 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
     out["hours_to_first_reply"] = (out["first_reply"] - out["started"]) / pd.Timedelta(hours=1)
     out["replies"] = count.reindex(starts.index).fillna(0).astype("int64").to_numpy()
     return out.sort_values("thread_id", kind="stable").reset_index(drop=True)
+
+
+def _threads_among(thread_ids: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Rows of ``thread_ids`` whose thread is one of ``ids`` (of the same dtype)."""
+    dtype = thread_ids.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and ids.dtype == dtype:   # through the codes
+        hit = np.zeros(len(dtype.categories) + 1, bool)
+        codes = ids.cat.codes.to_numpy()
+        hit[codes[codes >= 0]] = True          # the last slot stands for a missing id
+        return hit[thread_ids.cat.codes.to_numpy()]
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" and ids.dtype == dtype:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        among = pc.unique(pa.array(ids.dropna().array))
+        found = pc.is_in(pa.array(thread_ids.array), value_set=among)
+        return np.asarray(found.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return thread_ids.isin(pd.unique(ids.dropna())).to_numpy(dtype=bool)
 
 
 def _empty_threads(cols: list[str]) -> pd.DataFrame:

@@ -334,3 +334,41 @@ def test_first_year_has_no_new_ties_and_later_years_rise(rb_scores):
     assert not first["has_data"] and first["note"] == "no data in the previous period"
     assert _v(rb_scores["2025"], "new_cross_org_ties_per_member") > _v(
         rb_scores["2024"], "new_cross_org_ties_per_member")
+
+
+@pytest.mark.parametrize("chunk", [1000, 2_000_000])
+def test_root_direct_is_the_whole_networks_direct_rows(riverbend, monkeypatch, chunk):
+    from peernet._cache import forget
+    from peernet.grid import history
+    from peernet.grid.context import Context
+    from peernet.grid.history import root_direct
+
+    monkeypatch.setattr(history, "ROOT_CHUNK", chunk)
+    net = riverbend.replace()   # a memo of its own
+    root = Context(net, previous=False)
+    m = root.direct_mask
+    forget(net, ("grid", "direct"))
+    s, t, ts = root_direct(Context(net.period("2025")))
+    assert s.dtype == np.int32 and t.dtype == np.int32 and root.src.dtype == np.int32
+    assert np.array_equal(s, root.src[m]) and np.array_equal(t, root.tgt[m])
+    assert np.array_equal(ts, root.ts_ns[m]) and len(s) > 1000
+    # the codes are the roster's positions
+    ids = root.ids.to_numpy()
+    inter = net.interactions
+    assert ids[root.src[:5]].tolist() == inter["source"].iloc[:5].tolist()
+
+
+def test_member_codes_by_hand():
+    from peernet.grid.context import member_codes
+
+    ids = pd.Series(["b", "a", "c", "d"], dtype="str")
+    values = pd.Series(["a", None, "z", "b", "a", "d"], dtype="str")
+    assert member_codes(ids, values).tolist() == [1, -1, -1, 0, 1, 3]
+    small = member_codes(ids, values, small=True)
+    assert small.dtype == np.int32 and small.tolist() == [1, -1, -1, 0, 1, 3]
+    cat = values.astype(pd.CategoricalDtype(["z", "d", "b", "a"]))
+    assert member_codes(ids, cat, small=True).tolist() == [1, -1, -1, 0, 1, 3]
+    assert member_codes(ids, pd.Series([None, None], dtype="str")).tolist() == [-1, -1]
+    assert member_codes(ids, pd.Series([3, 1], dtype="int64")).tolist() == [-1, -1]
+    assert member_codes(pd.Series(["1", "3"], dtype="str"),
+                        pd.Series([3, 1, 2], dtype="int64")).tolist() == [1, 0, -1]

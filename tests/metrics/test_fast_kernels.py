@@ -387,3 +387,16 @@ def test_a_small_networks_metrics_do_not_start_numba():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.stdout.split()[-1] == "False"
+
+
+def test_directed_pairs_are_the_directed_ties_of_those_kinds(riverbend):
+    from peernet.metrics.structure import DIRECTED_KINDS
+
+    for p in ("2024", "2025"):
+        y = riverbend.period(p)
+        t = ties.person_ties(y, kinds=DIRECTED_KINDS, directed=True, coattendance=None)
+        keys, n = ties.directed_pairs(y, DIRECTED_KINDS)
+        nodes = ties.person_ties(y).nodes   # the direct rows' nodes and more: same ids
+        got = sorted(zip(nodes[keys // n].tolist(), nodes[keys % n].tolist(), strict=True))
+        want = sorted(zip(t.nodes[t.u].tolist(), t.nodes[t.v].tolist(), strict=True))
+        assert got == want and len(want) > 100

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import peernet as pn
+from peernet.metrics.temporal import time_to_first_reply
 
 
 def acts(rows, members=None):
@@ -188,3 +189,21 @@ def test_retention_test_logrank_by_hand(tiny_net):
     from scipy.stats import norm
     assert t["p_value"].iloc[0] == pytest.approx(2 * norm.sf(abs(z)))
     assert pn.metrics.retention_test(tiny_net, cohort=None).empty
+
+
+@pytest.mark.parametrize("coded", [False, True])
+def test_a_slices_threads_are_the_whole_networks_started_in_it(riverbend, coded):
+    net = riverbend
+    if coded:   # the out-of-core loader's thread ids: categoricals over their sorted values
+        inter = net.interactions
+        net = net.replace(interactions=inter.assign(thread_id=inter["thread_id"].astype(
+            pd.CategoricalDtype(sorted(inter["thread_id"].dropna().unique())))))
+    whole = time_to_first_reply(net)
+    for p in ("2024", "2025"):
+        y = net.period(p)
+        got = time_to_first_reply(y)
+        w = y.window
+        inside = ((whole["started"] >= w.start_utc) & (whole["started"] < w.end_utc)).to_numpy()
+        want = whole.loc[inside].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+        assert len(got) > 50 and got["replies"].sum() > 0
