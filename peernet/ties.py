@@ -191,36 +191,19 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     return np.argsort(keys, kind="stable")
 
 
-def _group(keys: np.ndarray, count: np.ndarray, weight: np.ndarray, first: np.ndarray,
-           last: np.ndarray, kinds: np.ndarray):
-    """Sum/min/max/or of per-row values by integer key (vectorised)."""
-    if not len(keys):
-        z = np.zeros(0)
-        return keys, z, z, np.zeros(0, "i8"), np.zeros(0, "i8"), np.zeros(0, "i8")
-    order = stable_order(keys)
-    keys = keys[order]
-    start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    first_v = first[order]
-    first_v[first_v == NS_NAT] = np.iinfo(np.int64).max
-    f = np.minimum.reduceat(first_v, start)
-    f[f == np.iinfo(np.int64).max] = NS_NAT
-    return (keys[start], np.add.reduceat(count[order], start),
-            np.add.reduceat(weight[order], start), f,
-            np.maximum.reduceat(last[order], start),
-            np.bitwise_or.reduceat(kinds[order], start))
-
-
 def _group_parts(parts: list[Any]):
-    """:func:`_group` of the parts' six columns joined: the keys joined and put in order
-    first, then each column joined, ordered and reduced in turn (the six columns joined at
-    once and each sorted again were the peak of a tie table's build: about twelve values a
-    row instead of five)."""
+    """Sum/min/max/or by integer key of the parts' six per-row columns (keys, count,
+    weight, first, last, kinds), joined: the keys joined and put in order first, then each
+    column joined, ordered and reduced in turn (the six columns joined at once and each
+    sorted again were the peak of a tie table's build: about twelve values a row instead of
+    five)."""
     def column(i: int) -> np.ndarray:
         return parts[0][i] if len(parts) == 1 else np.concatenate([p[i] for p in parts])
 
     keys = column(0)
     if not len(keys):
-        return _group(keys, *(column(i) for i in range(1, 6)))
+        z = np.zeros(0)
+        return keys, z, z, np.zeros(0, "i8"), np.zeros(0, "i8"), np.zeros(0, "i8")
     order = stable_order(keys)
     keys = keys[order]
     start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
