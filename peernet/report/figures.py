@@ -325,8 +325,7 @@ def survey_figure(survey: Mapping[str, Any], folder: Path, formats: tuple[str, .
                                   kind="stable").head(SURVEY_ROWS)
     fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.24 * max(len(drawn), 1)),
                            layout="constrained")
-    df = drawn
-    plot.survey_by_org(df, scale=survey["scale"], ax=ax,
+    plot.survey_by_org(drawn, scale=survey["scale"], ax=ax,
                        labels={"trust": _("Trust"), "value": _("Value")})
     ax.set_xlabel(_("Mean rating received from members of other organizations"), fontsize=8)
     localize_ticks(fig)
