@@ -30,10 +30,10 @@ from .evaluation_steps import (
     check_periods,
     first_observed,
     input_hashes,
+    intervals_of,
     mixing_table,
     participation_breakdown,
     scores_with_intervals,
-    start_uncertainty,
     tie_changes,
 )
 from .grid.context import SLICE_CONTEXT
@@ -620,6 +620,9 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     labels, baseline = baseline_periods(root, slices, labels)
     slices = {p: slices[p] for p in labels}
 
+    # each period's intervals in a forked child from when it is scored (Uncertainty)
+    intervals, grid_bootstrap = intervals_of(slices, bootstrap, grid_bootstrap, seed, rubric,
+                                             say)
     scores, netrows, members, followup = {}, [], [], []
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
@@ -633,21 +636,14 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                                                      errors="coerce").to_numpy("float64")})
         frame = frame[frame["value"].notna() | frame["metric"].isin(METRICS)]
         netrows.append(frame)
-    # the intervals on the other core (a forked child, reusing the Grid's contexts and the
-    # slices' ties and graph arrays) while the rest is computed here
-    intervals, grid_bootstrap = start_uncertainty(slices, bootstrap, grid_bootstrap, seed,
-                                                  rubric, say)
+        intervals.start(p)
     for p, s in slices.items():
         mm = member_metrics(s)
         members.append(mm.assign(period=p)[["period", *mm.columns]])
         followup.append(followup_table(s, p))
 
-    iv, diffs = intervals.result()
     say(N_("mixing against chance"))
     mixing = mixing_table(slices, seed)
-    network = pd.concat(netrows, ignore_index=True).merge(
-        iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
-        on=["period", "metric"], how="left")
 
     say(N_("participation and retention"))
     span = root.between(window_of(slices[labels[0]]).start,
@@ -662,6 +658,10 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     ties = tie_changes(slices)
     groups = pd.concat([group_participation(s, p) for p, s in slices.items()],
                        ignore_index=True)
+    iv, diffs = intervals.result()
+    network = pd.concat(netrows, ignore_index=True).merge(
+        iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
+        on=["period", "metric"], how="left")
     meta = {
         "peernet_version": __version__,
         "baseline": baseline,

@@ -20,7 +20,7 @@ from .grid.context import SLICE_CONTEXT, short_history
 from .metrics.annual import window_of
 from .metrics.mixing import MIXING_COLUMNS, mixing
 from .metrics.temporal import tie_change
-from .metrics.uncertainty import GRID, bootstrap_changes
+from .metrics.uncertainty import GRID, changes_of, period_replicates
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import PeerNetwork
 from .periods import Window, parse_period
@@ -282,63 +282,136 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
     the interaction log does not move the number (survey, checklist, outcome figures):
     such a change is neither real nor noise, and ``real`` is then False. The Grid uses
     ``n_grid`` resamples (default ``n``): a Grid replicate rescores every indicator. Empty
-    frames for ``n == 0``.
+    frames for ``n == 0``. :class:`Uncertainty` computes the same while the caller works.
     """
-    n_grid = n if n_grid is None else n_grid
-    ivs: list[pd.DataFrame] = []
-    diffs: list[pd.DataFrame] = []
-    labels = list(slices)
-    what = [("grid", GRID, n_grid), ("network", list(BOOTSTRAP_METRICS), n)]
-    what = [w for w in what if w[2]]
-    if n and len(labels) == 1:
-        p = labels[0]
-        say(N_("bootstrap intervals of {period} ({n} resamples of its events, {n_grid} for "
-               "the Grid)").format(period=p, n=n, n_grid=n_grid))
-        for section, metric, k in what:
-            b = bootstrap_metrics(slices[p], metric, n=k, seed=seed, rubric=rubric)
-            ivs.append(pd.DataFrame({"period": p, "section": section,
-                                     "metric": b["metric"].astype("str"),
-                                     "low": b["low"], "high": b["high"]}))
-    for a, b in zip(labels, labels[1:], strict=False):
-        if not n:
-            break
-        say(N_("bootstrap intervals of {a}, {b} and their difference ({n} resamples of each "
-               "period's events, {n_grid} for the Grid)").format(a=a, b=b, n=n, n_grid=n_grid))
-        changes = bootstrap_changes(slices[a], slices[b], [(m, k) for _, m, k in what],
-                                    seed=seed, rubric=rubric)
-        for (section, _, _), d in zip(what, changes, strict=True):
-            names = d["metric"].astype("str")
-            if a == labels[0]:
-                ivs.append(pd.DataFrame({"period": a, "section": section, "metric": names,
-                                         "low": d["previous_low"],
-                                         "high": d["previous_high"]}))
-            ivs.append(pd.DataFrame({"period": b, "section": section, "metric": names,
-                                     "low": d["current_low"], "high": d["current_high"]}))
-            tested = d["real"].notna().to_numpy(dtype=bool)
-            diffs.append(pd.DataFrame({
-                "previous_period": a, "current_period": b, "section": section,
-                "metric": names, "change": d["change"], "low": d["low"], "high": d["high"],
-                "real": d["real"].fillna(False).to_numpy(dtype=bool), "tested": tested,
-                "detectable": d["detectable"]}))
-    iv = pd.concat(ivs, ignore_index=True) if ivs else pd.DataFrame(columns=INTERVAL_COLUMNS)
-    df = pd.concat(diffs, ignore_index=True) if diffs else \
-        pd.DataFrame(columns=DIFFERENCE_COLUMNS)
-    for frame, cols in ((iv, ("low", "high")), (df, ("change", "low", "high", "detectable"))):
-        for c in cols:
-            frame[c] = frame[c].astype("float64")
-    if len(df):
-        df["real"] = df["real"].astype(bool)
-        df["tested"] = df["tested"].astype(bool)
-    return iv[INTERVAL_COLUMNS], df[DIFFERENCE_COLUMNS]
+    u = Uncertainty(slices, n, seed, rubric, say, n_grid=n_grid)
+    for p in slices:
+        u.start(p)
+    return u.result()
 
 
-def start_uncertainty(slices: Mapping[str, PeerNetwork], bootstrap: int,
-                      grid_bootstrap: int | None, seed: int, rubric: Any = None,
-                      say: Callable[[str], Any] = lambda _m: None) -> tuple[Later, int]:
-    """:func:`uncertainty` started on another core (a forked child, :func:`peernet._parallel
-    .later`: the same numbers, computed while the caller does the rest; here, when asked,
-    without fork or with ``PEERNET_WORKERS=1``), and the Grid's resamples: ``grid_bootstrap``
-    checked, default ``min(bootstrap, GRID_BOOTSTRAP)``, 0 without ``bootstrap``."""
+class Uncertainty:
+    """:func:`uncertainty` computed on the other core while ``pn.evaluate`` does the rest.
+
+    :meth:`start` of a period (once it is scored and its network metrics computed: the
+    replicates reuse the Grid's context and the slice's ties and graph arrays) starts its
+    replicates in a forked child (:func:`peernet._parallel.later`), so the earlier
+    periods' run while the later ones are scored; the period with the most interactions
+    is shared between two processes (:func:`peernet.metrics.uncertainty
+    .period_replicates` with ``split``: its Grid replicates taken from one queue, so both
+    finish together). :meth:`result` waits for them and gives :func:`uncertainty`'s
+    frames. A period's replicates come from their own random stream (the previous period
+    of a pair the first of ``SeedSequence(seed).spawn(2)``, the current one the second, as
+    :func:`peernet.metrics.bootstrap_change`): the numbers do not depend on where or when
+    they are computed. Without fork (or ``PEERNET_WORKERS=1``) they are computed here
+    when :meth:`result` is asked for. The slices' Grid contexts are let go once the
+    replicates have them.
+    """
+
+    def __init__(self, slices: Mapping[str, PeerNetwork], n: int, seed: int,
+                 rubric: Any = None, say: Callable[[str], Any] = lambda _m: None,
+                 n_grid: int | None = None):
+        self.slices, self.n, self.seed, self.rubric, self.say = slices, n, seed, rubric, say
+        self.n_grid = n if n_grid is None else n_grid
+        self.labels = list(slices)
+        what = [("grid", GRID, self.n_grid), ("network", list(BOOTSTRAP_METRICS), n)]
+        self.what = [w for w in what if w[2]]
+        self.metrics = [(m, k) for _, m, k in self.what]
+        rows = [len(s.interactions) for s in slices.values()]
+        # the period shared between two processes: the most interactions (the last of ties)
+        self.largest = max(range(len(rows)), key=lambda i: (rows[i], i)) if rows else -1
+        self.seqs = np.random.SeedSequence(seed).spawn(2)
+        self.jobs: dict[tuple[str, int], Later] = {}
+
+    def start(self, period: str) -> None:
+        """Start ``period``'s replicates (on another core when a fork is possible)."""
+        if not self.n or any(p == period for p, _ in self.jobs):
+            return
+        i = self.labels.index(period)
+        if len(self.labels) == 1:
+            self.say(N_("bootstrap intervals of {period} ({n} resamples of its events, "
+                        "{n_grid} for the Grid)").format(period=period, n=self.n,
+                                                         n_grid=self.n_grid))
+            self.jobs[period, -1] = later(partial(self._single, period))
+        for role in ((0,) if i + 1 < len(self.labels) else ()) + ((1,) if i else ()):
+            if role == 0:
+                self.say(N_("bootstrap intervals of {a}, {b} and their difference ({n} "
+                            "resamples of each period's events, {n_grid} for the Grid)")
+                         .format(a=period, b=self.labels[i + 1], n=self.n,
+                                 n_grid=self.n_grid))
+            self.jobs[period, role] = later(partial(self._period, period, role))
+        if all(self.jobs[key].pid is not None for key in self.jobs if key[0] == period):
+            forget(self.slices[period], SLICE_CONTEXT)   # the children have it
+
+    def _single(self, period: str) -> list[pd.DataFrame]:
+        return [bootstrap_metrics(self.slices[period], metric, n=k, seed=self.seed,
+                                  rubric=self.rubric) for _, metric, k in self.what]
+
+    def _period(self, period: str, role: int) -> list[tuple[pd.Series, np.ndarray]]:
+        split = self.labels.index(period) == self.largest
+        return period_replicates(self.slices[period], self.metrics, self.seqs[role],
+                                 self.rubric, split=split)
+
+    def result(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(intervals, differences)`` as :func:`uncertainty` gives them."""
+        try:
+            return self._frames()
+        finally:
+            for s in self.slices.values():
+                forget(s, SLICE_CONTEXT)
+
+    def _frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        for p in self.labels:
+            self.start(p)
+        ivs: list[pd.DataFrame] = []
+        diffs: list[pd.DataFrame] = []
+        labels = self.labels
+        if self.n and len(labels) == 1:
+            p = labels[0]
+            for (section, _, _), b in zip(self.what, self.jobs[p, -1].result(), strict=True):
+                ivs.append(pd.DataFrame({"period": p, "section": section,
+                                         "metric": b["metric"].astype("str"),
+                                         "low": b["low"], "high": b["high"]}))
+        for a, b in zip(labels, labels[1:], strict=False):
+            if not self.n:
+                break
+            changes = changes_of(self.metrics, self.jobs[a, 0].result(),
+                                 self.jobs[b, 1].result(), seed=self.seed)
+            for (section, _, _), d in zip(self.what, changes, strict=True):
+                names = d["metric"].astype("str")
+                if a == labels[0]:
+                    ivs.append(pd.DataFrame({"period": a, "section": section,
+                                             "metric": names, "low": d["previous_low"],
+                                             "high": d["previous_high"]}))
+                ivs.append(pd.DataFrame({"period": b, "section": section, "metric": names,
+                                         "low": d["current_low"],
+                                         "high": d["current_high"]}))
+                tested = d["real"].notna().to_numpy(dtype=bool)
+                diffs.append(pd.DataFrame({
+                    "previous_period": a, "current_period": b, "section": section,
+                    "metric": names, "change": d["change"], "low": d["low"],
+                    "high": d["high"], "real": d["real"].fillna(False).to_numpy(dtype=bool),
+                    "tested": tested, "detectable": d["detectable"]}))
+        iv = pd.concat(ivs, ignore_index=True) if ivs else \
+            pd.DataFrame(columns=INTERVAL_COLUMNS)
+        df = pd.concat(diffs, ignore_index=True) if diffs else \
+            pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+        for frame, cols in ((iv, ("low", "high")),
+                            (df, ("change", "low", "high", "detectable"))):
+            for c in cols:
+                frame[c] = frame[c].astype("float64")
+        if len(df):
+            df["real"] = df["real"].astype(bool)
+            df["tested"] = df["tested"].astype(bool)
+        return iv[INTERVAL_COLUMNS], df[DIFFERENCE_COLUMNS]
+
+
+def intervals_of(slices: Mapping[str, PeerNetwork], bootstrap: int,
+                 grid_bootstrap: int | None, seed: int, rubric: Any = None,
+                 say: Callable[[str], Any] = lambda _m: None) -> tuple[Uncertainty, int]:
+    """The :class:`Uncertainty` of ``pn.evaluate`` (its periods started as they are
+    scored), and the Grid's resamples: ``grid_bootstrap`` checked, default
+    ``min(bootstrap, GRID_BOOTSTRAP)``, 0 without ``bootstrap``."""
     if grid_bootstrap is None:
         grid_bootstrap = min(int(bootstrap), GRID_BOOTSTRAP)
     elif isinstance(grid_bootstrap, bool) or not isinstance(grid_bootstrap, int | np.integer) \
@@ -346,21 +419,7 @@ def start_uncertainty(slices: Mapping[str, PeerNetwork], bootstrap: int,
         raise ValueError(f"grid_bootstrap must be a number of resamples >= 0; got "
                          f"{grid_bootstrap!r}")
     n_grid = int(grid_bootstrap) if bootstrap else 0
-
-    def drop() -> None:   # the slices' Grid contexts (pn.score's), kept for the replicates
-        for s in slices.values():
-            forget(s, SLICE_CONTEXT)
-
-    def run() -> tuple[pd.DataFrame, pd.DataFrame]:
-        try:
-            return uncertainty(slices, int(bootstrap), seed, rubric, say, n_grid=n_grid)
-        finally:
-            drop()
-
-    pending = later(run, fork=bool(bootstrap))
-    if pending.pid is not None or not bootstrap:
-        drop()
-    return pending, n_grid
+    return Uncertainty(slices, int(bootstrap), seed, rubric, say, n_grid=n_grid), n_grid
 
 
 #: Default resamples of the Grid's element scores (each rescoring every indicator):

@@ -216,3 +216,42 @@ def test_tasks_are_taken_once_across_a_fork():
     assert first == sorted(first) and second == sorted(second)
     with pytest.raises(ValueError, match="0 to"):
         _parallel.Tasks(_parallel.Tasks.MAX + 1)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_intervals_started_period_by_period_equal_bootstrap_change(monkeypatch, workers):
+    """pn.evaluate starts each period's replicates when the period is scored (the larger
+    period shared between two processes): the intervals and differences are those of
+    bootstrap_change with the same seed, to the last digit, and the Grid contexts go."""
+    from peernet._cache import memo
+    from peernet.evaluation_steps import BOOTSTRAP_METRICS, Uncertainty
+    from peernet.grid.context import SLICE_CONTEXT
+    from peernet.metrics import uncertainty
+
+    monkeypatch.setenv(_parallel.WORKERS_ENV, workers)
+    net = pn.load_sample("riverbend")
+    slices = {p: net.period(p) for p in ("2024", "2025")}
+    for s in slices.values():
+        pn.score(s)
+    u = Uncertainty(slices, 6, 3, n_grid=4)
+    assert u.largest == 1                        # 2025 has the more interactions
+    u.start("2024")
+    assert ("2024", 0) in u.jobs and ("2025", 1) not in u.jobs
+    u.start("2025")
+    iv, diffs = u.result()
+    for s in slices.values():
+        assert SLICE_CONTEXT not in (memo(s) or {})
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "1")
+    expected = uncertainty.bootstrap_changes(slices["2024"], slices["2025"],
+                                             [("grid", 4), (list(BOOTSTRAP_METRICS), 6)],
+                                             seed=3)
+    for section, d in zip(("grid", "network"), expected, strict=True):
+        got = diffs[diffs["section"] == section].reset_index(drop=True)
+        for col in ("change", "low", "high", "detectable"):
+            pd.testing.assert_series_equal(got[col], d[col], check_exact=True,
+                                           check_names=False)
+        for p, side in (("2024", "previous"), ("2025", "current")):
+            rows = iv[(iv["section"] == section) & (iv["period"] == p)].reset_index(drop=True)
+            for col in ("low", "high"):
+                pd.testing.assert_series_equal(rows[col], d[f"{side}_{col}"],
+                                               check_exact=True, check_names=False)

@@ -473,45 +473,75 @@ def or_scatter(target, source, bits, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def bit_degrees(u, v, bits, n, b):  # pragma: no cover - compiled
-    """Degree of each of ``n`` nodes in each of ``b`` replicates (n x b): tie ``u[k] - v[k]``
-    counts where its bit is set."""
-    out = np.zeros((n, b), np.int64)
-    for k in range(len(u)):
-        word = bits[k]
-        r = 0
-        while word:
-            if word & np.uint64(1):
-                out[u[k], r] += 1
-                out[v[k], r] += 1
-            word >>= np.uint64(1)
-            r += 1
-    return out
-
-
-#: de Bruijn sequence and table: the index of a word's lowest set bit in two operations.
-_DEBRUIJN = np.uint64(0x03F79D71B4CB0A89)
-_DEBRUIJN_INDEX = np.zeros(64, np.int64)
-for _i in range(64):
-    _DEBRUIJN_INDEX[((1 << _i) * 0x03F79D71B4CB0A89 % (1 << 64)) >> 58] = _i
+def _add_word(planes, i, word):  # pragma: no cover - compiled
+    """Add 1 to node ``i``'s count in every replicate whose bit is set in ``word``: the
+    counts are kept bit-sliced (``planes[i, j]`` holds bit ``j`` of the 64 counts), so one
+    add is a ripple carry over a few words instead of an increment a set bit."""
+    j = 0
+    while word:
+        carry = planes[i, j] & word
+        planes[i, j] ^= word
+        word = carry
+        j += 1
 
 
 @njit(cache=True, nogil=True)
-def bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
-    """:func:`present_triangles` of ``b`` replicates at once (n x b): a listed triangle
-    counts in replicate ``r`` where bit ``r`` of its three ties' words is set."""
-    out = np.zeros((n, b), np.int32)
-    index = _DEBRUIJN_INDEX
+def _planes_to_counts(planes, b, out):  # pragma: no cover - compiled
+    """``out[i, r]`` = the count of node ``i`` in replicate ``r`` (r < b) from bit-sliced
+    ``planes`` (see :func:`_add_word`)."""
+    for i in range(planes.shape[0]):
+        for j in range(planes.shape[1]):
+            word = planes[i, j]
+            r = 0
+            while word and r < b:
+                if word & np.uint64(1):
+                    out[i, r] += 1 << j
+                word >>= np.uint64(1)
+                r += 1
+
+
+def _plane_count(most: int) -> int:
+    """Bit planes that hold counts up to ``most``."""
+    return max(int(most).bit_length(), 1)
+
+
+def bit_degrees(u, v, bits, n, b):
+    """Degree of each of ``n`` nodes in each of ``b`` replicates (n x b, int64): tie
+    ``u[k] - v[k]`` counts where its bit is set."""
+    most = int(max(np.bincount(u, minlength=n).max(initial=0)
+                   + np.bincount(v, minlength=n).max(initial=0), 0))
+    return _bit_degrees(u, v, bits, n, b, _plane_count(most))
+
+
+@njit(cache=True, nogil=True)
+def _bit_degrees(u, v, bits, n, b, n_planes):  # pragma: no cover - compiled
+    planes = np.zeros((n, n_planes), np.uint64)
+    for k in range(len(u)):
+        _add_word(planes, u[k], bits[k])
+        _add_word(planes, v[k], bits[k])
+    out = np.zeros((n, b), np.int64)
+    _planes_to_counts(planes, b, out)
+    return out
+
+
+def bit_triangles(nodes, ties, bits, n, b):
+    """:func:`present_triangles` of ``b`` replicates at once (n x b, int32): a listed
+    triangle counts in replicate ``r`` where bit ``r`` of its three ties' words is set."""
+    most = int(np.bincount(nodes.ravel(), minlength=n).max(initial=0)) if len(nodes) else 0
+    return _bit_triangles(nodes, ties, bits, n, b, _plane_count(most))
+
+
+@njit(cache=True, nogil=True)
+def _bit_triangles(nodes, ties, bits, n, b, n_planes):  # pragma: no cover - compiled
+    planes = np.zeros((n, n_planes), np.uint64)
     for k in range(len(ties)):
         word = bits[ties[k, 0]] & bits[ties[k, 1]] & bits[ties[k, 2]]
-        a, c, d = nodes[k, 0], nodes[k, 1], nodes[k, 2]
-        while word:
-            low = word & (~word + np.uint64(1))
-            r = index[(low * _DEBRUIJN) >> np.uint64(58)]
-            out[a, r] += 1
-            out[c, r] += 1
-            out[d, r] += 1
-            word ^= low
+        if word:
+            _add_word(planes, nodes[k, 0], word)
+            _add_word(planes, nodes[k, 1], word)
+            _add_word(planes, nodes[k, 2], word)
+    out = np.zeros((n, b), np.int32)
+    _planes_to_counts(planes, b, out)
     return out
 
 

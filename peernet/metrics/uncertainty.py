@@ -22,7 +22,8 @@ from ._resample import (  # noqa: F401 - any_drawn, materialize, resampled_event
 )
 from ._structreps import StructureReplicates
 
-__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
+__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS",
+           "period_replicates", "changes_of"]
 
 #: Natural range of the bounded network_metrics entries: shifted intervals are clipped to it.
 _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_component_share",
@@ -283,8 +284,7 @@ def bootstrap_changes(previous: Any, current: Any, metrics: Sequence[tuple[Any, 
         # the two periods' replicates are independent (own streams): one core each
         ra, rb = both(lambda: _replicates_many(previous, metrics, seq_a, rubric),
                       lambda: _replicates_many(current, metrics, seq_b, rubric))
-    return [_change(metric, *a, *b, n=n, seed=seed, ci=ci)
-            for (metric, n), a, b in zip(metrics, ra, rb, strict=True)]
+    return changes_of(metrics, ra, rb, seed=seed, ci=ci)
 
 
 def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
@@ -318,13 +318,48 @@ def _larger(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]]) -> 
     previous, 1 the current: the one with :data:`SPLIT_RATIO` times the other's
     interactions), None when each period takes one core (periods of like size, metrics
     other than the Grid and network metrics, one core)."""
-    kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
-    if sorted(kinds) != [False, True] or callable(metrics[kinds.index(False)][0]) \
-            or GRID not in _REPLICATORS or not can_fork() \
-            or not 1 < metrics[kinds.index(True)][1] <= Tasks.MAX:
+    if not _splittable(metrics):
         return None
     a, b = len(_rows(previous)), len(_rows(current))
     return 1 if b > SPLIT_RATIO * a else 0 if a > SPLIT_RATIO * b else None
+
+
+def _splittable(metrics: Sequence[tuple[Any, int]]) -> bool:
+    """Whether :func:`_split` can share these metrics' replicates between two cores (the
+    Grid and network metrics, more than one Grid replicate, a fork possible)."""
+    kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
+    return (sorted(kinds) == [False, True] and not callable(metrics[kinds.index(False)][0])
+            and GRID in _REPLICATORS and can_fork()
+            and 1 < metrics[kinds.index(True)][1] <= Tasks.MAX)
+
+
+def period_replicates(net: Any, metrics: Sequence[tuple[Any, int]],
+                      seq: np.random.SeedSequence, rubric: Any = None, *,
+                      split: bool = False) -> list[tuple[pd.Series, np.ndarray]]:
+    """One period's share of :func:`bootstrap_changes`: the value and the replicates
+    (replicates x entries) of each ``(metric, n)``, drawn from the random stream ``seq``
+    (:func:`bootstrap_changes` gives the previous period the first of
+    ``SeedSequence(seed).spawn(2)``, the current one the second). With ``split`` and the
+    Grid and network metrics, shared between this process and a forked child (the same
+    numbers). :func:`changes_of` makes the frames of two periods' replicates."""
+    for _, n in metrics:
+        _check(n, 0.95)
+    if split and _splittable(metrics):
+        out = _split(net, metrics, seq, rubric)
+        if out is not None:
+            return out[0]
+    return _replicates_many(net, metrics, seq, rubric)
+
+
+def changes_of(metrics: Sequence[tuple[Any, int]],
+               previous: list[tuple[pd.Series, np.ndarray]],
+               current: list[tuple[pd.Series, np.ndarray]], *, seed: int = 0,
+               ci: float = 0.95) -> list[pd.DataFrame]:
+    """The frames of :func:`bootstrap_changes` from both periods' :func:`period_replicates`
+    (``seed`` is the one their streams were spawned from, written in the frames)."""
+    _check(1, ci)
+    return [_change(metric, *a, *b, n=n, seed=seed, ci=ci)
+            for (metric, n), a, b in zip(metrics, previous, current, strict=True)]
 
 
 class _Draws:
@@ -348,18 +383,35 @@ def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
             big: int) -> tuple[list[tuple[pd.Series, np.ndarray]],
                                list[tuple[pd.Series, np.ndarray]]] | None:
     """:func:`_replicates_many` of both periods (the Grid and network metrics), period
-    ``big``'s shared between the two cores: what its replicates read is made once before
-    the fork (the network metrics' tie arrays, the Grid's fixed arrays, its first replicate);
-    this core computes the first batch of its network metrics, the other the other period
+    ``big``'s shared between the two cores (:func:`_split`), the other computed first on
+    the other core. None when the network metrics are not batchable."""
+    out = _split((previous, current)[big], metrics, seqs[big], rubric,
+                 lambda: _replicates_many((previous, current)[1 - big], metrics,
+                                          seqs[1 - big], rubric))
+    if out is None:
+        return None
+    result, other = out
+    pair = [other, other]
+    pair[big] = result
+    return pair[0], pair[1]
+
+
+def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequence,
+           rubric: Any, before: Callable[[], Any] | None = None
+           ) -> tuple[list[tuple[pd.Series, np.ndarray]], Any] | None:
+    """:func:`_replicates_many` of one period (the Grid and network metrics) shared between
+    this process and a forked child: what its replicates read is made once before the fork
+    (the network metrics' tie arrays, the Grid's fixed arrays, its first replicate); this
+    core computes the first batch of its network metrics, the other ``before()`` (if any)
     and the remaining batches; then both take its Grid replicates one at a time from one
     queue (:class:`peernet._parallel.Tasks`) until none is left, so they finish together.
     Replicate ``i`` is the stream's ``i``-th draw on either core: the numbers are those of
-    one core. None when the network metrics are not batchable."""
+    one core. Returns the replicates and ``before()``'s result; None when the network
+    metrics are not batchable."""
     from ._batch import WIDTH
 
     kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
     n_grid, (metric, n) = metrics[kinds.index(True)][1], metrics[kinds.index(False)]
-    net, seq = (previous, current)[big], seqs[big]
     fn, names = _metric_function(metric)
     if not len(net.interactions):
         return None
@@ -388,10 +440,8 @@ def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
         mults = [draw_units(fast.k, rng) for _ in range(first)]
         return rows(mults)[:n], take(_Draws(fast.k, rng, first), mults)
 
-    def there() -> tuple[list[tuple[pd.Series, np.ndarray]], list[np.ndarray],
-                         dict[int, np.ndarray]]:
-        other = _replicates_many((previous, current)[1 - big], metrics, seqs[1 - big],
-                                 rubric)
+    def there() -> tuple[Any, list[np.ndarray], dict[int, np.ndarray]]:
+        other = before() if before is not None else None
         draws = _Draws(fast.k, np.random.default_rng(seq))
         later = [r for start in range(first, n, WIDTH)
                  for r in rows([draws(i) for i in range(start, min(start + WIDTH, n))])]
@@ -409,9 +459,7 @@ def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
             done[i] = grid.scores(draws(i))
     result = [(value, np.vstack(mine + later))]
     result.insert(kinds.index(True), (grid.value, np.vstack([done[i] for i in range(n_grid)])))
-    pair = [other, other]
-    pair[big] = result
-    return pair[0], pair[1]
+    return result, other
 
 
 def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
