@@ -22,6 +22,7 @@ from .context import (
     share,
     survey_pct,
 )
+from .rows import month_rows, row_any, row_counts
 
 
 @indicator(needs="surveys: reliability, mission, openness items about other members")
@@ -80,14 +81,17 @@ def voice_equality(ctx: Context) -> Value:
         who, among = ctx.active_mask, N_("active members (no attendance recorded)")
     if not who.any():
         return no_data(N_("no {who} in the period").format(who=among.split(' (')[0]))
-    said = ctx.kind_in(CONTRIBUTION_KINDS) & (ctx.src >= 0)
-    w = None if ctx.row_weight is None else ctx.row_weight[said]
-    x = np.bincount(ctx.src[said], weights=w, minlength=ctx.n).astype(np.int64)[who]
+    x = row_counts(ctx, "voice", _said, ctx.n)[who]
     if x.sum() == 0:
         return no_data("no message or reply in the period")
     g = gini(x)
     return Value(1 - g, N_("voice Gini {gini} among {n} {who}").format(
         gini=f"{g:.2f}", n=int(who.sum()), who=among))
+
+
+def _said(c: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Messages and replies of roster members, by their author (voice_equality)."""
+    return c.kind_in(CONTRIBUTION_KINDS) & (c.src >= 0), c.src
 
 
 # ------------------------------------------------------------------------------- time
@@ -256,11 +260,11 @@ def months_with_data(ctx: Context) -> Value:
     """Share of the period's calendar months with at least one interaction or event."""
     if len(ctx.months) == 0:
         return no_data("empty period")
-    seen = [ctx.inter_month]
+    hit = row_any(ctx, "months", month_rows(len(ctx.months)), len(ctx.months))
     if len(ctx.events):
-        seen.append(ctx.month_index(ctx.events["start"]))
-    n = ctx.months_among(np.concatenate(seen))
-    return share(n, len(ctx.months), "months with recorded activity")
+        at = ctx.month_index(ctx.events["start"]) - ctx.months[0]
+        hit[at[(at >= 0) & (at < len(ctx.months))]] = True
+    return share(int(hit.sum()), len(ctx.months), "months with recorded activity")
 
 
 @indicator(needs="problems: status or solved_at, outcome")

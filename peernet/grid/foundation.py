@@ -24,6 +24,7 @@ from .context import (
     survey_pct,
 )
 from .history import root_direct
+from .rows import month_rows, row_any
 
 
 # ---------------------------------------------------------------------- communication
@@ -50,10 +51,14 @@ def monthly_reach(ctx: Context) -> Value:
     n_current = int(ctx.current_mask.sum())
     if len(ctx.months) == 0 or n_current == 0:
         return no_data("empty period or roster")
-    month = ctx.inter_month - ctx.months[0]
-    ok = (ctx.src >= 0) & (month < len(ctx.months))
-    seen = np.zeros((len(ctx.months), ctx.n), bool)     # member active in month
-    seen[month[ok], ctx.src[ok]] = True
+    span, n = len(ctx.months), ctx.n
+
+    def pick(c: Context) -> tuple[np.ndarray, np.ndarray]:
+        month = c.inter_month - c.months[0]
+        ok = (c.src >= 0) & (month < span)
+        return ok, np.where(month < 0, month + span, month) * n + c.src
+
+    seen = row_any(ctx, "reach", pick, span * n).reshape(span, n)   # member active in month
     per = seen.sum(axis=1)
     share = per / n_current
     return Value(float(share.mean()), N_("{n} of {m} members active in an average month").format(
@@ -249,9 +254,13 @@ def share_orgs_contributing(ctx: Context) -> Value:
     orgs = unique_int(org[ctx.active_mask & (org >= 0)])
     if len(orgs) == 0:
         return no_data("no active members with an org")
-    giving = ctx.kind_in(GIVING_KINDS) & (ctx.src >= 0)
-    given = unique_int(org[ctx.src[giving]])
-    n = int(np.isin(orgs, given).sum())
+
+    def pick(c: Context) -> tuple[np.ndarray, np.ndarray]:
+        by = org[np.maximum(c.src, 0)]
+        return c.kind_in(GIVING_KINDS) & (c.src >= 0) & (by >= 0), by
+
+    given = row_any(ctx, "giving orgs", pick, int(org.max()) + 1)
+    n = int(given[orgs].sum())
     return share(n, len(orgs), "active organizations contributed")
 
 
@@ -270,8 +279,12 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     coords = ctx.unresampled(f"role {role}", build)
     if not coords.any():
         return Value(0.0, N_("no member has role {role}").format(role=repr(role)))
-    mask = (ctx.src >= 0) & coords[np.maximum(ctx.src, 0)]
-    n = ctx.months_among(ctx.inter_month[mask])
+
+    def acted(c: Context) -> tuple[np.ndarray, np.ndarray]:
+        ok, at = month_rows(len(c.months))(c)
+        return ok & (c.src >= 0) & coords[np.maximum(c.src, 0)], at
+
+    n = int(row_any(ctx, ("coordinator", role), acted, len(ctx.months)).sum())
     return share(n, len(ctx.months), N_("months with a {role} active").format(role=role))
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._cache import cached
 from ..metrics.uncertainty import (
     GRID,
     StructureReplicates,
@@ -37,6 +38,7 @@ from ..metrics.uncertainty import (
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
 from .context import Context, Value, channel_classes, in_sorted, slice_context
+from .rows import selected_rows
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -317,6 +319,16 @@ class ReplicateContext(Context):
         m, ev, ids = self.parent.attend_codes
         rows = self._attend_rows[0]
         return m[rows], ev[rows], ids
+
+    def drawn_rows(self, key: Any, select: Any, size: int, counts: bool) -> np.ndarray:
+        """:func:`peernet.grid.rows.row_counts` (``counts``) or ``row_any`` of this
+        replicate: the rows ``select`` picks on the slice (once), read at their units."""
+        target, rows = selected_rows(self.parent, key, select)
+        unit = cached(self.parent, ("grid", "rows unit", key), lambda: self.fixed.codes[rows])
+        if counts:
+            return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
+                np.int64)
+        return self._any(target, unit, size)
 
     def has_column(self, table: str, column: str) -> bool:
         return self.parent.has_column(table, column)

@@ -76,8 +76,8 @@ def batch(s: Any, mults: list[np.ndarray]) -> list[dict[str, Any]]:
     active = bit_counts(acted, b)
     tri = None
     if want & {"avg_clustering", "transitivity"}:
-        tri = bit_triangles(*s.triangles, tie_bits, n, b) if n_ties else \
-            np.zeros((n, b), np.int64)
+        tri = bit_triangles(s.triangles[0], s.triangles[1], tie_bits, n, b) if n_ties \
+            else np.zeros((n, b), np.int64)
     largest = (bit_largest_components(n, s.tie_u, s.tie_v, tie_bits, keep, b)
                if "largest_component_share" in want else None)
     recip = None

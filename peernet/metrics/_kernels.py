@@ -501,16 +501,15 @@ def _planes_to_counts(planes, b, out):  # pragma: no cover - compiled
 
 
 def _plane_count(most: int) -> int:
-    """Bit planes that hold counts up to ``most``."""
+    """Bit planes that hold counts up to ``most`` (the planes above a node's largest count
+    stay zero words: nothing to add or read)."""
     return max(int(most).bit_length(), 1)
 
 
 def bit_degrees(u, v, bits, n, b):
     """Degree of each of ``n`` nodes in each of ``b`` replicates (n x b, int64): tie
     ``u[k] - v[k]`` counts where its bit is set."""
-    most = int(max(np.bincount(u, minlength=n).max(initial=0)
-                   + np.bincount(v, minlength=n).max(initial=0), 0))
-    return _bit_degrees(u, v, bits, n, b, _plane_count(most))
+    return _bit_degrees(u, v, bits, n, b, _plane_count(len(u)))   # a degree <= the ties
 
 
 @njit(cache=True, nogil=True)
@@ -527,8 +526,7 @@ def _bit_degrees(u, v, bits, n, b, n_planes):  # pragma: no cover - compiled
 def bit_triangles(nodes, ties, bits, n, b):
     """:func:`present_triangles` of ``b`` replicates at once (n x b, int32): a listed
     triangle counts in replicate ``r`` where bit ``r`` of its three ties' words is set."""
-    most = int(np.bincount(nodes.ravel(), minlength=n).max(initial=0)) if len(nodes) else 0
-    return _bit_triangles(nodes, ties, bits, n, b, _plane_count(most))
+    return _bit_triangles(nodes, ties, bits, n, b, _plane_count(len(ties)))
 
 
 @njit(cache=True, nogil=True)

@@ -22,8 +22,7 @@ from ._resample import (  # noqa: F401 - any_drawn, materialize, resampled_event
 )
 from ._structreps import StructureReplicates
 
-__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS",
-           "period_replicates", "changes_of"]
+__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
 
 #: Natural range of the bounded network_metrics entries: shifted intervals are clipped to it.
 _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_component_share",

@@ -1,0 +1,65 @@
+"""Counts over the interaction rows an indicator selects, each row with its multiplicity.
+
+On a slice's :class:`~peernet.grid.context.Context` they are counted from its per-row
+arrays. On a bootstrap replicate's (:class:`peernet.grid.replicates.ReplicateContext`) the
+rows are selected once on the slice (the selection is memoised on the slice's context,
+with each selected row's resampling unit) and each replicate only reads its draw counts
+at those units: no per-row mask of the replicate's rows is built. The counts are the
+same integers either way (tested against the materialized replicates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._cache import cached
+
+__all__ = ["row_counts", "row_any", "selected_rows", "month_rows"]
+
+#: ``select(ctx) -> (mask, target)``: a boolean over the per-row arrays and an integer
+#: target of every row (only the selected rows' targets are read; they must be >= 0).
+Select = Callable[[Any], tuple[np.ndarray, np.ndarray]]
+
+
+def selected_rows(ctx: Any, key: Any, select: Select) -> tuple[np.ndarray, np.ndarray]:
+    """The targets and row positions of the rows ``select`` picks on ``ctx`` (once for
+    ``ctx``, under ``key``)."""
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        mask, target = select(ctx)
+        rows = np.flatnonzero(mask)
+        return np.asarray(target)[rows], rows
+
+    return cached(ctx, ("grid", "rows", key), build)
+
+
+def row_counts(ctx: Any, key: Any, select: Select, size: int) -> np.ndarray:
+    """``np.bincount`` (int64, ``size`` bins) of the targets of the rows ``select`` picks,
+    each row counted with its multiplicity (``key`` names the selection: equal keys,
+    equal selections)."""
+    if ctx.row_weight is None:
+        mask, target = select(ctx)
+        return np.bincount(np.asarray(target)[mask], minlength=size).astype(np.int64)
+    return ctx.drawn_rows(key, select, size, True)
+
+
+def row_any(ctx: Any, key: Any, select: Select, size: int) -> np.ndarray:
+    """Boolean over ``size``: True at the targets of the rows ``select`` picks."""
+    if ctx.row_weight is None:
+        mask, target = select(ctx)
+        out = np.zeros(size, bool)
+        out[np.asarray(target)[mask]] = True
+        return out
+    return ctx.drawn_rows(key, select, size, False)
+
+
+def month_rows(span: int) -> Select:
+    """The rows in one of the window's ``span`` months, by month (0 the first):
+    :meth:`Context.months_among` of the rows' months, as a selection."""
+    def pick(c: Any) -> tuple[np.ndarray, np.ndarray]:
+        at = c.inter_month - (c.months[0] if len(c.months) else 0)
+        return (at >= 0) & (at < span), at
+
+    return pick
