@@ -255,3 +255,31 @@ def test_intervals_started_period_by_period_equal_bootstrap_change(monkeypatch, 
             for col in ("low", "high"):
                 pd.testing.assert_series_equal(rows[col], d[f"{side}_{col}"],
                                                check_exact=True, check_names=False)
+
+
+@pytest.mark.parametrize("lossy", [False, True])
+def test_shared_replicates_past_the_first_batch_are_the_same(monkeypatch, lossy):
+    """Grid replicates past the first batch of network metrics (their draws made on either
+    core from the stream after it) and the later batches: the same intervals as on one
+    core, also when a child's replicates are lost."""
+    from peernet.metrics import _batch, uncertainty
+
+    class Lossy(_parallel.Tasks):
+        def take(self):
+            t = super().take()
+            while t is not None and t % 3 == 0:
+                t = super().take()
+            return t
+
+    net = pn.load_sample("riverbend")
+    a, b = net.period("2024"), net.period("2025")
+    what = [("grid", 9), (["density", "reciprocity", "largest_component_share"], 10)]
+    monkeypatch.setattr(_batch, "WIDTH", 4)
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "1")
+    one = uncertainty.bootstrap_changes(a, b, what, seed=5)
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+    monkeypatch.setattr(uncertainty, "SPLIT_RATIO", 0.0)
+    if lossy:
+        monkeypatch.setattr(uncertainty, "Tasks", Lossy)
+    for x, y in zip(one, uncertainty.bootstrap_changes(a, b, what, seed=5), strict=True):
+        pd.testing.assert_frame_equal(x, y, check_exact=True)

@@ -128,15 +128,17 @@ class StructureReplicates:
 
         return ei_classes(self)
 
-    def batch(self, mults: list[np.ndarray]) -> list[pd.Series]:
+    def batch(self, mults: list[np.ndarray], *, remember: bool = True) -> list[pd.Series]:
         """:meth:`values` of several replicates at once (equal to the last digit; at most
-        64, see :mod:`peernet.metrics._batch`). Their reciprocity and largest component
-        are kept for :meth:`reciprocity` and :meth:`largest_component` of the same draw
-        counts (the Grid's replicates read them), until the next batch."""
+        64, see :mod:`peernet.metrics._batch`). With ``remember``, their reciprocity and
+        largest component are kept for :meth:`reciprocity` and :meth:`largest_component`
+        of the same draw counts (the Grid's replicates read them), until the next batch
+        that remembers."""
         from ._batch import batch
 
         rows = batch(self, mults)
-        self._known = {id(m): (m, v) for m, v in zip(mults, rows, strict=True)}
+        if remember:
+            self._known = {id(m): (m, v) for m, v in zip(mults, rows, strict=True)}
         return [pd.Series({k: v[k] for k in self.want}, dtype="float64") for v in rows]
 
     def _known_of(self, mult: np.ndarray, key: str) -> Any:

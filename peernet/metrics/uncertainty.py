@@ -400,13 +400,17 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
            ) -> tuple[list[tuple[pd.Series, np.ndarray]], Any] | None:
     """:func:`_replicates_many` of one period (the Grid and network metrics) shared between
     this process and a forked child: what its replicates read is made once before the fork
-    (the network metrics' tie arrays, the Grid's fixed arrays, its first replicate); this
-    core computes the first batch of its network metrics, the other ``before()`` (if any)
-    and the remaining batches; then both take its Grid replicates one at a time from one
-    queue (:class:`peernet._parallel.Tasks`) until none is left, so they finish together.
-    Replicate ``i`` is the stream's ``i``-th draw on either core: the numbers are those of
-    one core. Returns the replicates and ``before()``'s result; None when the network
-    metrics are not batchable."""
+    (the network metrics' tie arrays, the Grid's fixed arrays, the first batch of network
+    metrics with its draws, and the first Grid replicate); the other core computes
+    ``before()`` (if any) and the remaining batches, continuing the random stream; then
+    both take the Grid replicates one at a time from one queue
+    (:class:`peernet._parallel.Tasks`) until none is left, so they finish together. A Grid
+    replicate of the first batch reads its reciprocity and largest component from that
+    batch on either core. Replicate ``i`` is the stream's ``i``-th draw on either core: the
+    numbers are those of one core. Returns the replicates and ``before()``'s result; None
+    when the network metrics are not batchable."""
+    import copy
+
     from ._batch import WIDTH
 
     kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
@@ -422,40 +426,47 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     fast.ei_classes          # noqa: B018 - made here, read on both cores
     value = _as_series(fn(net), names)
     first = min(WIDTH, max(n, n_grid))
-    done = {0: grid.scores(draw_units(fast.k, np.random.default_rng(seq)))}   # warms up
+    rng = np.random.default_rng(seq)
+    mults = [draw_units(fast.k, rng) for _ in range(first)]
+
+    def after_first() -> _Draws:   # the stream after the first batch's draws, anew
+        return _Draws(fast.k, copy.deepcopy(rng), first)
+
+    def rows(batch: list[np.ndarray], remember: bool = True) -> list[np.ndarray]:
+        return [r.reindex(value.index).to_numpy(float)
+                for r in fast.batch(batch, remember=remember)]
+
+    mine = rows(mults)[:n]          # remembered: the Grid's replicates of these draws
+    done = {0: grid.scores(mults[0])}
     tasks = Tasks(n_grid - 1)                                            # replicates 1..
 
-    def take(draws: _Draws, known: list[np.ndarray]) -> dict[int, np.ndarray]:
+    def take(draws: _Draws) -> dict[int, np.ndarray]:
         out = {}
         while (t := tasks.take()) is not None:
-            out[t + 1] = grid.scores(known[t + 1] if t + 1 < len(known) else draws(t + 1))
+            out[t + 1] = grid.scores(mults[t + 1] if t + 1 < first else draws(t + 1))
         return out
 
-    def rows(batch: list[np.ndarray]) -> list[np.ndarray]:
-        return [r.reindex(value.index).to_numpy(float) for r in fast.batch(batch)]
-
-    def here() -> tuple[list[np.ndarray], dict[int, np.ndarray]]:
-        rng = np.random.default_rng(seq)
-        mults = [draw_units(fast.k, rng) for _ in range(first)]
-        return rows(mults)[:n], take(_Draws(fast.k, rng, first), mults)
+    def here() -> dict[int, np.ndarray]:
+        return take(after_first())
 
     def there() -> tuple[Any, list[np.ndarray], dict[int, np.ndarray]]:
         other = before() if before is not None else None
-        draws = _Draws(fast.k, np.random.default_rng(seq))
+        draws = after_first()
         later = [r for start in range(first, n, WIDTH)
-                 for r in rows([draws(i) for i in range(start, min(start + WIDTH, n))])]
-        return other, later, take(_Draws(fast.k, np.random.default_rng(seq)), [])
+                 for r in rows([draws(i) for i in range(start, min(start + WIDTH, n))],
+                               remember=False)]
+        return other, later, take(after_first())
 
     try:
-        (other, later, theirs), (mine, ours) = both(there, here)
+        (other, later, theirs), ours = both(there, here)
     finally:
         tasks.close()
     done.update(theirs)
     done.update(ours)
-    draws = _Draws(fast.k, np.random.default_rng(seq))
+    draws = after_first()
     for i in range(n_grid):    # taken by a child that failed: computed here
         if i not in done:
-            done[i] = grid.scores(draws(i))
+            done[i] = grid.scores(mults[i] if i < first else draws(i))
     result = [(value, np.vstack(mine + later))]
     result.insert(kinds.index(True), (grid.value, np.vstack([done[i] for i in range(n_grid)])))
     return result, other
