@@ -100,9 +100,12 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
     # sensitivity band of the network's trust and value (% of the scale's top)
     safe_csv(sens, folder / "survey_sensitivity.csv")
     band = sens.set_index("measure")
+    # a measure nobody answered says so instead of showing dashes; the band is the range
+    # over the treatments of the missing answers, not a worst case (the pages say so)
     out["bands"] = [{"label": label, "low": percent(band.at[m, 'band_min'] / 100, 1),
                      "high": percent(band.at[m, 'band_max'] / 100, 1),
-                     "value": percent(band.at[m, 'none'] / 100, 1)}
+                     "value": percent(band.at[m, 'none'] / 100, 1),
+                     "answered": bool(np.isfinite(band.at[m, 'none']))}
                     for m, label in (("trust_pct", _("Trust")), ("value_pct", _("Value")))
                     if m in band.index]
     # perception gaps, counted

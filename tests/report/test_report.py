@@ -539,10 +539,38 @@ def test_survey_section_trust_by_org_is_survey_scores(shared_report, riverbend):
                              "survey"))
     assert "73 of 93 members answered the 2025 survey (78%): low response" in page
     assert "Pine Ridge Elementary District 3.00 2.27 5" in page.replace(" 3 2.27", " 3.00 2.27")
-    assert "whatever the members who did not answer would have said" in page
+    # the band is the range over the treatments of the missing answers, and it says so
+    band = pn.metrics.survey_sensitivity(riverbend.period("2025"), wave="2025"
+                                         ).set_index("measure")
+    low, high = band.loc["trust_pct", ["band_min", "band_max"]]
+    assert f"Trust: {band.loc['trust_pct', 'none']:.1f}% of the scale's top" in page
+    assert f"{low:.1f}% to {high:.1f}% under three ways of filling in" in page
+    assert "This range is not a worst case" in page
+    assert "whatever" not in page
     assert "pairs of members rated each other" in page and "seen in the records" in page
     first = _visible((shared_report / "index.html").read_text(encoding="utf-8"))
     assert "73 of 93 members answered the 2025 survey" in first
+
+
+def test_a_survey_measure_nobody_answered_says_so(riverbend, tmp_path):
+    """A survey without the value questions: the value line says nobody answered them
+    (it showed "Value: – of the scale's top (between – and – ...)"); trust is as before."""
+    from peernet.report.survey_section import survey_section
+
+    s = riverbend.surveys
+    net = riverbend.replace(surveys=s[~s["item"].isin(pn.surveys.VALUE_ITEMS)])
+    ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
+    (tmp_path / "tables").mkdir()
+    out = survey_section(ev, tmp_path / "tables")
+    assert out is not None
+    bands = {b["label"]: b for b in out["bands"]}
+    assert not bands["Value"]["answered"] and bands["Trust"]["answered"]
+    trust = pn.metrics.survey_sensitivity(ev.slices["2025"], wave="2025").set_index("measure")
+    assert bands["Trust"]["value"] == f"{trust.loc['trust_pct', 'none']:.1f}%"
+    with_value = survey_section(pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0),
+                                tmp_path / "tables")
+    assert with_value is not None
+    assert [b["answered"] for b in with_value["bands"]] == [True, True]
 
 
 def test_maps_draw_direct_ties_coloured_by_the_story(shared_report):
