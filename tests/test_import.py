@@ -26,3 +26,24 @@ def test_a_whole_evaluation_and_report_do_not_import_scipy_stats(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.stdout.split()[-1] == "False"
+
+
+def test_metrics_use_igraph_without_importing_pyplot():
+    """Issue 23: igraph's import ran `import matplotlib.pyplot` (0.3-0.5 s) for drawing
+    modules the metrics never use; pyplot now comes when igraph first draws, and then
+    igraph draws with the real one."""
+    code = (
+        "import sys, warnings; warnings.simplefilter('ignore'); import peernet as pn; "
+        "from peernet.metrics import _sparse; "
+        "s = pn.load_sample('riverbend').period('2025'); "
+        "m = pn.network_metrics(s); "
+        "print(_sparse._ig() is not None, 'igraph' in sys.modules, "
+        "'matplotlib.pyplot' in sys.modules); "
+        "import igraph as ig; import matplotlib.pyplot as plt; "
+        "from igraph.drawing.matplotlib import graph as drawer; "
+        "fig, ax = plt.subplots(); ig.plot(ig.Graph.Ring(5), target=ax); "
+        "print(type(drawer.plt.Axes) is type, drawer.plt.gca() is ax, "
+        "len(ax.get_children()) > 5, sys.modules['matplotlib.pyplot'] is plt)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.stdout.split() == ["True", "True", "False", "True", "True", "True", "True"]

@@ -7,7 +7,12 @@ betweenness and k-cores (results equal the networkx path; tests compare them).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import random
+import sys
+import types
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,11 +36,49 @@ def _ig():
     global _igraph
     if _igraph is _LAZY:
         try:
-            import igraph
+            with _pyplot_on_first_use():
+                import igraph
         except ImportError:  # pragma: no cover - exercised only without igraph
             igraph = None
         _igraph = igraph
     return _igraph
+
+
+class _LazyPyplot(types.ModuleType):
+    """Stands for ``matplotlib.pyplot`` in igraph's drawing modules: the real module is
+    imported when igraph first draws (``plt.Axes``, ``plt.gca``), not when igraph is
+    imported."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get("matplotlib.pyplot") is self:  # pragma: no cover - mid-import
+            del sys.modules["matplotlib.pyplot"]
+        return getattr(importlib.import_module("matplotlib.pyplot"), name)
+
+
+@contextlib.contextmanager
+def _pyplot_on_first_use() -> Iterator[None]:
+    """igraph's import runs ``import matplotlib.pyplot`` (its drawing modules bind ``plt``
+    at import), 0.3-0.5 s of backends, figures and axes that metrics never use. Here the
+    import finds a stand-in that imports pyplot on its first attribute. The modules igraph
+    reads at import (artists, collections, transforms) are imported for real, so its
+    drawing classes are the same as without the stand-in."""
+    if "matplotlib.pyplot" in sys.modules:
+        yield
+        return
+    try:
+        import matplotlib.artist
+        import matplotlib.collections
+        import matplotlib.transforms  # noqa: F401
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        yield
+        return
+    stand_in = _LazyPyplot("matplotlib.pyplot")
+    sys.modules["matplotlib.pyplot"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("matplotlib.pyplot") is stand_in:
+            del sys.modules["matplotlib.pyplot"]
 
 #: Betweenness is exact up to this many nodes, sampled from ``BETWEENNESS_SAMPLE`` sources above.
 EXACT_MAX_NODES = 2000
