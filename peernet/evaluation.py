@@ -48,6 +48,7 @@ from .metrics.structure import network_metrics
 from .network import PeerNetwork
 from .report.i18n import N_
 from .report.narrative import change_label, highlights, indicator_labels, salience
+from .schema import isin
 
 __all__ = ["evaluate", "Evaluation"]
 
@@ -290,8 +291,7 @@ class Evaluation(Memoized):
             raise ValueError(f"by must be a roster column such as 'org' or 'sector'; the roster "
                              f"has {list(self.net.members.columns)}; got {by!r}")
         mm = self.members[self.members["period"] == period]
-        active = self.slices[period].members_active()
-        mm = mm[mm["member_id"].isin(active)]
+        mm = mm[isin(mm["member_id"], self.slices[period].members_active())]
         roster = self.net.members[["member_id", by]].drop_duplicates("member_id")
         mm = mm.drop(columns=[by], errors="ignore").merge(roster, on="member_id", how="left")
         mm[by] = mm[by].astype("object").where(mm[by].notna(), "(unknown)")

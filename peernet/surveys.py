@@ -36,6 +36,7 @@ import pandas as pd
 from .errors import DataQualityWarning
 from .network import PeerNetwork
 from .periods import Window
+from .schema import isin
 from .ties import person_ties
 
 __all__ = ["TRUST_ITEMS", "VALUE_ITEMS", "PARTNER_ITEMS", "COMPOSITES", "RESPONSE_WARN",
@@ -198,7 +199,7 @@ def reports(ratings: pd.DataFrame) -> pd.DataFrame:
 def reported_pairs(w: Wave) -> pd.DataFrame:
     """Undirected pairs of members with a reported tie: who reported it, trust and value."""
     r = w.ratings
-    ties = reports(r[r["target"].isin(w.population) | r["rater"].isin(w.population)])
+    ties = reports(r[isin(r["target"], w.population) | isin(r["rater"], w.population)])
     ties["member_a"], ties["member_b"] = _ordered(ties["rater"], ties["target"])
     ties["by_a"] = ties["rater"] == ties["member_a"]
     out = ties.groupby(["member_a", "member_b"], sort=True).agg(
@@ -292,8 +293,8 @@ def reported_vs_observed(net: PeerNetwork, *, wave: str | None = None,
     df["reported_by_b"] = df["reported_by_b"].fillna(False).astype(bool)
     df["n_interactions"] = df["n_interactions"].fillna(0).astype("int64")
     df["weight"] = df["weight"].fillna(0.0)
-    df["could_report"] = df["member_a"].isin(w.respondents) | df["member_b"].isin(
-        w.respondents)
+    df["could_report"] = isin(df["member_a"], w.respondents) | isin(df["member_b"],
+                                                                    w.respondents)
     df["wave"] = w.wave
     df["response_rate"] = (len(w.population.intersection(w.respondents))
                            / max(len(w.population), 1))

@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..network import ACT_COLUMNS, PeerNetwork
+from ..schema import isin
 from ..ties import ns, person_ties
 from . import _sparse as K
 
@@ -357,7 +358,7 @@ def top_brokers(metrics: pd.DataFrame, members: Iterable[str] | None = None, *,
         raise ValueError("top_brokers needs brokerage_* or betweenness columns in metrics "
                          "(from pn.member_metrics)")
     ids = metrics["member_id"].astype(str)
-    m = metrics if members is None else metrics[ids.isin({str(n) for n in members})]
+    m = metrics if members is None else metrics[isin(ids, {str(n) for n in members})]
     total = m[cols].sum(axis=1) if cols else m["betweenness"]
     frame = pd.DataFrame({"member_id": m["member_id"].astype(str).to_numpy(),
                           "total": total.to_numpy(dtype=float)})

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
+from ..schema import isin
 from .format import decimal, number, percent
 from .i18n import _, translate
 
@@ -393,8 +394,8 @@ def _periphery(ev: Evaluation, min_group_size: int) -> list[Finding]:
     row = cands.sort_values(["mean_degree", "org"], kind="stable").iloc[0]
     n = int(row["members"])
     deg_all = float(ev.members.loc[(ev.members["period"] == ev.current)
-                                   & ev.members["member_id"].isin(
-                                       ev.slices[ev.current].members_active()),
+                                   & isin(ev.members["member_id"],
+                                            ev.slices[ev.current].members_active()),
                                    "degree"].mean())
     if not float(row["mean_degree"]) < PERIPHERY_DEGREE * deg_all:
         return []  # no core member, but about as connected as the rest: not on the edge
