@@ -82,6 +82,15 @@ def unique_int(keys: np.ndarray) -> np.ndarray:
     return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
+def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_values)`` for sorted distinct ``sorted_values`` (as
+    :func:`unique_int` gives), by binary search: no sort or hash of either."""
+    if not len(sorted_values):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return np.asarray(sorted_values[at] == values)
+
+
 def kind_bits(kind: pd.Series) -> np.ndarray:
     """``1 << bit`` of each row's interaction kind (through the categories, not per row)."""
     if isinstance(kind.dtype, pd.CategoricalDtype):

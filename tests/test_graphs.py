@@ -172,6 +172,20 @@ def test_unique_int_and_kind_bits_match_the_slow_paths():
     assert kind_bits(kinds.iloc[:0]).tolist() == []
 
 
+def test_in_sorted_is_np_isin_on_sorted_keys():
+    import numpy as np
+
+    from peernet.ties import in_sorted, unique_int
+
+    rng = np.random.default_rng(3)
+    keys = unique_int(rng.integers(-50, 50, 40))
+    values = rng.integers(-60, 60, 500)
+    assert (in_sorted(values, keys) == np.isin(values, keys)).all()
+    assert in_sorted(np.array([1, 99]), np.array([1, 2, 99])).tolist() == [True, True]
+    assert in_sorted(np.array([0, 100]), np.array([1, 2, 99])).tolist() == [False, False]
+    assert in_sorted(values, np.zeros(0, np.int64)).tolist() == [False] * 500
+
+
 def test_reciprocity_from_net_equals_networkx(riverbend):
     s = riverbend.period("2025")
     # directed kinds only: a contact (mutual) says nothing about who reached back

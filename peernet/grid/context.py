@@ -23,7 +23,7 @@ from .._cache import cached
 from ..network import PeerNetwork
 from ..report.i18n import N_
 from ..schema import isin
-from ..ties import NS_NAT, Ties, ns, pair_keys, person_ties, unique_int
+from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, unique_int
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -579,15 +579,6 @@ def short_history(previous: PeerNetwork, current: PeerNetwork) -> str | None:
             before=f"{before:.0f}", start=start[0].tz_convert(previous.root.tz).date(),
             now=f"{now:.0f}")
     return None
-
-
-def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_values)`` for sorted distinct ``sorted_values``, by binary
-    search (no sort of either)."""
-    if not len(sorted_values):
-        return np.zeros(len(values), bool)
-    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return sorted_values[at] == values
 
 
 #: Memo key of :func:`slice_context` on a slice.

@@ -13,7 +13,8 @@ import scipy.sparse as sp
 
 from ..network import PeerNetwork
 from ..schema import split_list
-from .profiles import attr, codes, pair_keys
+from ..ties import pair_keys
+from .profiles import attr, codes
 
 __all__ = ["chain_keys", "known_keys", "language_matrix", "shared_languages"]
 

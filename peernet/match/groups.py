@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..network import PeerNetwork
 from ..schema import split_list
+from ..ties import in_sorted, pair_keys
 from .constraints import chain_keys
 from .formats import problem_log, trainings
 from .levels import LevelMap, infer_levels, load_level_map
@@ -28,9 +29,7 @@ from .profiles import (
     attr,
     available,
     check_choice,
-    in_sorted,
     norm_topics,
-    pair_keys,
     positive_int,
     profiles,
     reference_time,

@@ -18,11 +18,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..network import PeerNetwork
+from ..ties import in_sorted, pair_keys
 from .assign import solve_flow, solve_greedy
 from .constraints import shared_languages
 from .formats import pair_formats
 from .levels import LevelMap
-from .profiles import EVIDENCE, codes, in_sorted, pair_keys, profiles
+from .profiles import EVIDENCE, codes, profiles
 from .result import MatchResult, member_labels
 from .rules import Options, Roster, bonuses, exclusions, other_orgs_known
 

@@ -17,8 +17,8 @@ from ..metrics.followup import solved
 from ..network import PeerNetwork
 from ..schema import split_list
 
-__all__ = ["EVIDENCE", "norm_topics", "profiles", "available", "attr", "codes", "pair_keys",
-           "in_sorted", "check_choice", "positive_int", "PROFILE_COLUMNS"]
+__all__ = ["EVIDENCE", "norm_topics", "profiles", "available", "attr", "codes",
+           "check_choice", "positive_int", "PROFILE_COLUMNS"]
 
 EVIDENCE = ("roster", "problems")
 PROFILE_COLUMNS = ["member_id", "topic", "n_roster", "n_problems", "n_solved"]
@@ -121,20 +121,6 @@ def profiles(net: PeerNetwork, needs: Any = None, expertise: Any = None,
 def codes(values: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
     """Position of each id in ``index`` (-1 when absent)."""
     return np.asarray(index.get_indexer(pd.Series(values).astype("str")))
-
-
-def pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    """Unordered pair keys ``min * n + max`` (int64)."""
-    lo, hi = np.minimum(a, b).astype("int64"), np.maximum(a, b).astype("int64")
-    return lo * n + hi
-
-
-def in_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
-    """Membership of ``keys`` in the sorted unique array ``sorted_keys``."""
-    if len(sorted_keys) == 0:
-        return np.zeros(len(keys), bool)
-    pos = np.clip(np.searchsorted(sorted_keys, keys), 0, len(sorted_keys) - 1)
-    return np.asarray(sorted_keys[pos] == keys)
 
 
 def reference_time(net: PeerNetwork) -> pd.Timestamp:

@@ -17,6 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..network import PeerNetwork
+from ..ties import in_sorted, pair_keys
 from .constraints import chain_keys, known_keys, language_matrix
 from .levels import LevelMap, infer_levels, load_level_map
 from .profiles import (
@@ -24,8 +25,6 @@ from .profiles import (
     attr,
     available,
     check_choice,
-    in_sorted,
-    pair_keys,
     positive_int,
     reference_time,
 )

@@ -38,6 +38,7 @@ import pandas as pd
 from ..graphs import survey_graph
 from ..network import PeerNetwork
 from ..report.i18n import N_
+from ..schema import isin
 from ..surveys import (
     COMPOSITES,
     PARTNER_ITEMS,
@@ -48,6 +49,7 @@ from ..surveys import (
     reported_vs_observed,
     wave_data,
 )
+from ..ties import in_sorted, unique_int
 
 __all__ = ["survey_scores", "survey_response", "survey_sensitivity", "perception_gaps",
            "given_received", "rater_agreement", "reported_vs_observed", "survey_graph",
@@ -170,7 +172,7 @@ def _tie_codes(w: Wave, ratings: pd.DataFrame, nodes: pd.Index, rater_units: pd.
     t = nodes.get_indexer(ratings["target"])
     ok = (s >= 0) & (t >= 0) & (s != t)
     n = len(nodes)
-    return np.unique(s[ok].astype("int64") * n + t[ok]), ok
+    return unique_int(s[ok].astype("int64") * n + t[ok]), ok
 
 
 def _structure(w: Wave, impute: str) -> dict[str, float]:
@@ -179,11 +181,12 @@ def _structure(w: Wave, impute: str) -> dict[str, float]:
     if w.unit == "member":
         nodes = w.population
         rater_units = w.ratings["rater"]
-        responded = nodes.isin(w.respondents)
+        responded = isin(nodes.to_series(), w.respondents)
     else:
         nodes = w.units
         rater_units = w.ratings["rater"].map(w.unit_of)
-        responded = nodes.isin(pd.unique(w.unit_of.reindex(w.respondents).dropna()))
+        responded = isin(nodes.to_series(),
+                         pd.unique(w.unit_of.reindex(w.respondents).dropna()))
     n = len(nodes)
     r = int(responded.sum())
     out = dict.fromkeys(("density_reported", "density_observed_dyads", "reciprocity_reported",
@@ -195,16 +198,16 @@ def _structure(w: Wave, impute: str) -> dict[str, float]:
     src, dst = codes // n, codes % n
     if impute == "reconstruct":
         back = ~responded[dst]
-        codes = np.union1d(codes, dst[back] * n + src[back])
+        codes = unique_int(np.concatenate([codes, dst[back] * n + src[back]]))
         src, dst = codes // n, codes % n
-    mutual = np.isin(dst * n + src, codes)
+    mutual = in_sorted(dst * n + src, codes)
     both = responded[src] & responded[dst]
     e_rr = int(both.sum())
     if r > 1:
         out["density_observed_dyads"] = e_rr / (r * (r - 1))
         out["reciprocity_observed_dyads"] = (int(mutual[both].sum()) / e_rr if e_rr
                                              else np.nan)
-    undirected = np.unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    undirected = unique_int(np.minimum(src, dst) * n + np.maximum(src, dst))
     deg = (np.bincount(undirected // n, minlength=n)
            + np.bincount(undirected % n, minlength=n)).astype("float64")
     if impute == "mean":
