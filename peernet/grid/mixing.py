@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
-from ..ties import NS_NAT, ns
+from ..ties import NS_NAT, ns, unique_int
 from .context import Context, Value, indicator, no_data, root_cache
 
 __all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing", "help_across_orgs"]
@@ -48,7 +48,7 @@ def _ratio(ctx: Context, column: str, keys: np.ndarray, what: str,
             what=what, column=column))
     observed = float((gu[known] != gv[known]).mean())
     nodes = ctx.tied_members() if among is None else \
-        np.unique(np.concatenate([graph // ctx.n, graph % ctx.n]))
+        unique_int(np.concatenate([graph // ctx.n, graph % ctx.n]))
     labels = codes[nodes]
     expected = chance_cross_share(pd.Series(labels[labels >= 0]))
     if not expected > 0:
@@ -122,7 +122,7 @@ def help_across_orgs(ctx: Context) -> Value:
     times = np.ones(len(g), np.int64) if w is None else w   # acts drawn k times count k
     n_known = int(times[known].sum())
     observed = int(times[known & (og != orc)].sum()) / n_known
-    people = np.unique(np.concatenate([g[known], r[known]]))
+    people = unique_int(np.concatenate([g[known], r[known]]))
     expected = chance_cross_share(pd.Series(ctx.org_code[people]))
     if not expected > 0:
         return no_data("everyone who gave or received help is in one organization")

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from ..network import PeerNetwork
 from ..schema import split_list
-from ..ties import pair_keys
+from ..ties import pair_keys, unique_int
 from .profiles import attr, codes
 
 __all__ = ["chain_keys", "known_keys", "language_matrix", "shared_languages"]
@@ -60,7 +60,7 @@ def known_keys(net: PeerNetwork, ids: pd.Index, small_event: int) -> np.ndarray:
             keys.append(pair_keys(co.row, co.col, n))
     if not keys:
         return np.zeros(0, "int64")
-    return np.unique(np.concatenate(keys))
+    return unique_int(np.concatenate(keys))
 
 
 def chain_keys(members: pd.DataFrame, ids: pd.Index) -> np.ndarray:
@@ -88,7 +88,7 @@ def chain_keys(members: pd.DataFrame, ids: pd.Index) -> np.ndarray:
             break
         reach = (reach + frontier).astype(bool)
     co = reach.tocoo()
-    return np.unique(pair_keys(co.row, co.col, n))
+    return unique_int(pair_keys(co.row, co.col, n))
 
 
 def language_matrix(members: pd.DataFrame) -> tuple[sp.csr_matrix, pd.Index]:
