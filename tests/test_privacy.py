@@ -710,6 +710,28 @@ def test_which_group_names_a_default_report_shows():
     assert shown_name("The Zed Fund", (), {"zed q"})
 
 
+def test_personal_runs_are_the_word_by_word_lookup():
+    """Issue 23: the personal strings a group name is checked against (at 100k, millions of
+    ids) are normalized by Arrow where a string is one ASCII word; the result is the
+    word-by-word set, also for Unicode spaces and case (\x85, \xa0, İ, ß)."""
+    import random
+
+    from peernet.report.protect import _personal_runs, _runs, _tokens
+
+    rng = random.Random(1)
+    alphabet = list("abcXYZ.,;:!?()[]{}<>@-_ 0\t\n\x0b\x0c\r\x1c\x1f\x85\xa0İıßÉé")
+    strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+               for _ in range(5000)]
+    strings += ["Ana Lopez", "ANA", "(ana)", "", " ", "<msg1@a.b>", "İstanbul", "straße"]
+    names = ["Ana Lopez Clinic", "ana", "Msg1@a.b Group", "istanbul", "İstanbul", "STRASSE",
+             *strings[:300]]
+    runs = set().union(*(_runs(n) for n in names))
+    want = {t for k in strings if (t := " ".join(_tokens(k))) in runs}
+    assert {"ana lopez", "ana", "msg1@a.b"} <= want and len(want) > 100
+    assert _personal_runs(strings, runs) == want
+    assert _personal_runs([], runs) == set() and _personal_runs(strings, set()) == set()
+
+
 def test_riverbend_shows_every_group_by_its_name(riverbend_report):
     from peernet.report.protect import hidden_names
 

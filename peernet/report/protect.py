@@ -93,13 +93,28 @@ def shown_name(name: str, personal_words: Collection[str] = (),
     return True
 
 
+#: What :func:`_tokens` strips around each word.
+_PUNCT = ".,;:!?()[]{}<>"
+#: The ASCII characters Python's ``str.split()`` splits on.
+_ASCII_SPACE = "[\t\n\x0b\x0c\r \x1c\x1d\x1e\x1f]"
+
+
 def _tokens(text: str) -> list[str]:
     """Words of ``text`` in lower case, without the punctuation around them."""
-    return [w.strip(".,;:!?()[]{}<>") for w in text.lower().split()]
+    return [w.strip(_PUNCT) for w in text.lower().split()]
 
 
-def _personal(ev: Evaluation) -> tuple[set[str], set[str]]:
-    """Words of members' names, ids and email names; every personal string the loaders saw."""
+def _runs(name: str) -> set[str]:
+    """Every run of whole words of ``name`` as :func:`shown_name` looks them up."""
+    words = _tokens(name)
+    return {" ".join(words[i:j]) for i in range(len(words))
+            for j in range(i + 1, len(words) + 1)}
+
+
+def _personal(ev: Evaluation, names: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Words of members' names, ids and email names; the personal strings the loaders saw
+    (:func:`peernet.privacy.sensitive_strings`, as :func:`_tokens` joins them) that are a
+    run of whole words of one of ``names``: all :func:`shown_name` asks about them."""
     from ..privacy import sensitive_strings
 
     members = ev.net.root.members
@@ -111,8 +126,31 @@ def _personal(ev: Evaluation) -> tuple[set[str], set[str]]:
                 values = values.str.split("@").str[0]
             for v in pd.unique(values):
                 words.update(_WORD.findall(str(v).lower()))
-    strings = {" ".join(_tokens(k)) for k in sensitive_strings(ev.net)}
-    return words, strings
+    runs = set().union(*(_runs(n) for n in names))
+    return words, _personal_runs(list(sensitive_strings(ev.net)), runs)
+
+
+def _personal_runs(strings: list[str], runs: set[str]) -> set[str]:
+    """``{" ".join(_tokens(k)) for k in strings} & runs``, without a Python step for each
+    of the millions of ids a large network has: an ASCII string without a space is one
+    word, lower-cased and trimmed by Arrow; the others go word by word."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not strings or not runs:
+        return set()
+    arr = pa.array(strings, pa.large_string())
+    simple = pc.and_(pc.string_is_ascii(arr),
+                     pc.invert(pc.match_substring_regex(arr, _ASCII_SPACE)))
+    joined = pc.utf8_trim(pc.ascii_lower(arr), characters=_PUNCT)
+    hit = pc.and_(simple, pc.is_in(joined, value_set=pa.array(sorted(runs),
+                                                              pa.large_string())))
+    out = set(pc.filter(joined, hit).to_pylist())
+    for k in pc.filter(arr, pc.invert(simple)).to_pylist():
+        t = " ".join(_tokens(k))
+        if t in runs:
+            out.add(t)
+    return out
 
 
 def hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str]]:
@@ -128,16 +166,18 @@ def hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str
 def _hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str]]:
     members = ev.net.root.members
     out: dict[str, dict[str, str]] = {}
-    personal: tuple[set[str], set[str]] | None = None
+    candidates: dict[str, list[str]] = {}
     for col in GROUPED:
         if col not in members.columns:
             continue
         counts = members[col].dropna().astype("str").value_counts()
         large = sorted(str(n) for n in counts[counts >= min_group_size].index)
-        if not large:
-            continue
-        if personal is None:
-            personal = _personal(ev)
+        if large:
+            candidates[col] = large
+    if not candidates:
+        return out
+    personal = _personal(ev, [n for names in candidates.values() for n in names])
+    for col, large in candidates.items():
         hidden = [n for n in large if not shown_name(n, *personal)]
         if hidden:
             out[col] = {n: f"{NOUN[col]} {i}" for i, n in enumerate(hidden, 1)}
