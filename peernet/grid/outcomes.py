@@ -39,9 +39,9 @@ def checklist_rating(ctx: Context, item: str = "") -> Value:
 
 
 # -------------------------------------------------------------------- immediate outcomes
-def _is_training(ctx: Context) -> pd.Series:
-    e = ctx.events
-    mask = pd.Series(False, index=e.index)
+def _is_training(e: pd.DataFrame) -> np.ndarray:
+    """Which events of ``e`` are trainings (``format`` or ``kind`` is ``"training"``)."""
+    mask = np.zeros(len(e), dtype=bool)
     if "format" in e.columns:
         mask |= (e["format"] == "training").to_numpy(dtype=bool, na_value=False)
     if "kind" in e.columns:
@@ -49,16 +49,25 @@ def _is_training(ctx: Context) -> pd.Series:
     return mask
 
 
-def _trained(ctx: Context) -> tuple[np.ndarray, int]:
-    """Which :attr:`~peernet.grid.context.Context.attend` rows are at a training, and how
-    many trainings the period has (which events are trainings is the slice's: a bootstrap
-    replicate's events are copies of its slice's, its attendance rows some of the slice's)."""
-    def build(c: Context) -> tuple[np.ndarray, int]:
-        trainings = c.events.loc[_is_training(c).to_numpy(), "event_id"]
-        return c.attend_codes[2].isin(trainings).to_numpy(dtype=bool), len(trainings)
+def _trained(ctx: Context) -> tuple[np.ndarray, int, bool]:
+    """Which :attr:`~peernet.grid.context.Context.attend` rows are at a training, how many
+    trainings the period has, and whether any event of the whole record is marked as one
+    (which events are trainings is the slice's: a bootstrap replicate's events are copies
+    of its slice's, its attendance rows some of the slice's)."""
+    def build(c: Context) -> tuple[np.ndarray, int, bool]:
+        trainings = c.events.loc[_is_training(c.events), "event_id"]
+        ever = len(trainings) > 0 or bool(_is_training(c.net.root.events).any())
+        return c.attend_codes[2].isin(trainings).to_numpy(dtype=bool), len(trainings), ever
 
-    training, n = ctx.unresampled("trainings", build)
-    return training[ctx.attend_codes[1]], n
+    training, n, ever = ctx.unresampled("trainings", build)
+    return training[ctx.attend_codes[1]], n, ever
+
+
+#: Why the training indicators have no value when no event of the record is a training:
+#: the records do not tell trainings apart (a real zero needs trainings in other periods).
+NO_TRAININGS = N_("no event in the records is marked as a training (events.format or "
+                  "events.kind \"training\"), so a period without one cannot be told from "
+                  "records that do not mark them")
 
 
 @indicator(needs="events.format or events.kind (training) and attendance")
@@ -69,7 +78,9 @@ def training_attendance_per_member(ctx: Context) -> Value:
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
-    at, n_trainings = _trained(ctx)
+    at, n_trainings, ever = _trained(ctx)
+    if not ever:
+        return no_data(NO_TRAININGS)
     n = ctx.count_attend(at)
     return Value(n / n_active, N_("{n} attendances at {m} training(s)").format(
         n=n, m=n_trainings))
@@ -80,9 +91,12 @@ def share_trained(ctx: Context) -> Value:
     """Share of active members who attended at least one training."""
     if not (ctx.has_column("events", "format") or ctx.has_column("events", "kind")):
         return no_data("events have no format or kind")
+    at, _n, ever = _trained(ctx)
+    if not ever:
+        return no_data(NO_TRAININGS)
     m = ctx.attend_codes[0]
     trained = np.zeros(ctx.n, dtype=bool)
-    trained[m[_trained(ctx)[0]]] = True
+    trained[m[at]] = True
     return share(int((trained & ctx.active_mask).sum()), int(ctx.active_mask.sum()),
                   "active members attended a training")
 

@@ -139,6 +139,32 @@ def test_outcome_indicators(hand25, hand_net):
     assert value(hand25, "ch2") == pytest.approx(1.0)
 
 
+def test_no_training_in_the_whole_record_is_no_data_not_zero(riverbend):
+    """A record whose events never say "training" cannot tell a period without training
+    from records that do not mark them: no data with the reason, not a 0 (the 100k
+    synthetic network's report showed "learning 0"). With trainings in other periods, a
+    period without one is a real 0."""
+    e = riverbend.events
+    training = (e["format"] == "training").to_numpy(dtype=bool, na_value=False)
+    assert training.sum() == 18
+    never = riverbend.replace(events=e.assign(format=e["format"].where(
+        ~training, "network_meeting"), kind=e["kind"].where(e["kind"] != "training",
+                                                            "meeting")))
+    ind = pn.score(never.period("2025")).indicators.set_index("indicator")
+    for name in ("training_attendance_per_member", "share_trained"):
+        assert not ind.at[name, "has_data"] and math.isnan(ind.at[name, "value"])
+        assert "no event in the records is marked as a training" in ind.at[name, "note"]
+    in_2025 = training & (e["start"].dt.year == 2025).to_numpy()
+    assert 0 < in_2025.sum() < training.sum()
+    elsewhere = riverbend.replace(events=e.assign(
+        format=e["format"].where(~in_2025, "network_meeting"),
+        kind=e["kind"].where(~in_2025 | (e["kind"] != "training"), "meeting")))
+    ind = pn.score(elsewhere.period("2025")).indicators.set_index("indicator")
+    assert ind.at["training_attendance_per_member", "value"] == 0.0
+    assert ind.at["share_trained", "value"] == 0.0
+    assert ind.at["share_trained", "has_data"]
+
+
 def test_missing_data_is_nan_with_a_reason(hand_net):
     g = pn.score(hand_net.period("2025"), previous=False)
     ind = g.indicators.set_index("indicator")

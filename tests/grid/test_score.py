@@ -251,7 +251,9 @@ def test_riverbend_checklist_evidence(rb_scores):
 def test_summary_names_strongest_weakest_and_missing(davis, rb_scores):
     text = pn.score(davis.period("1936")).summary()
     assert text.startswith("davis (1936) on the Community Change Grid, rubric 2026.2: "
-                           "4 of 13 elements scored")
+                           "3 of 13 elements scored")
+    # no event of the Southern Women's record is a training: learning is not a 0
+    assert "learning (0% coverage)" in text
     assert "network_age (censored: the records start on 1936-02-23" in text
     assert "Insufficient data for trust (0% coverage)" in text
     assert "Missing data: survey_trust" in text
