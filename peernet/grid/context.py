@@ -671,11 +671,27 @@ def cross_org_pairs(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, int]:
     return known & (oa != ob), int(known.sum())
 
 
+def ever_marked(ctx: Context, value: str, columns: tuple[str, ...] = ("format",)) -> bool:
+    """Whether an event of the whole record (not only the period) has ``value`` in one of
+    ``columns``: without one, records that do not mark such events cannot be told from a
+    network that holds none, and a count of them is no data rather than 0."""
+    def build(c: Context) -> bool:
+        e = c.net.root.events
+        return any(bool((e[col] == value).to_numpy(dtype=bool, na_value=False).any())
+                   for col in columns if col in e.columns)
+
+    return bool(ctx.unresampled(f"ever {value} in {columns}", build))
+
+
 def events_per_year(ctx: Context, fmt: str) -> Value:
     if not ctx.has_column("events", "format"):
         return no_data("events have no format column")
     if not ctx.years or math.isnan(ctx.years):
         return no_data("empty period")
+    if not ever_marked(ctx, fmt):
+        return no_data(N_("no event in the records has format {format}: a period without "
+                          "one cannot be told from records that do not mark them").format(
+                              format=repr(fmt)))
     n = int((ctx.events["format"] == fmt).sum())
     return Value(n / ctx.years, N_("{n} {format} event(s) in {years} year(s)").format(
         n=n, format=fmt, years=f"{ctx.years:.2f}"))

@@ -15,6 +15,7 @@ from .context import (
     Context,
     Value,
     cross_org_pairs,
+    ever_marked,
     indicator,
     no_data,
     root_cache,
@@ -56,7 +57,7 @@ def _trained(ctx: Context) -> tuple[np.ndarray, int, bool]:
     of its slice's, its attendance rows some of the slice's)."""
     def build(c: Context) -> tuple[np.ndarray, int, bool]:
         trainings = c.events.loc[_is_training(c.events), "event_id"]
-        ever = len(trainings) > 0 or bool(_is_training(c.net.root.events).any())
+        ever = len(trainings) > 0 or ever_marked(c, "training", ("format", "kind"))
         return c.attend_codes[2].isin(trainings).to_numpy(dtype=bool), len(trainings), ever
 
     training, n, ever = ctx.unresampled("trainings", build)

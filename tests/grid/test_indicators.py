@@ -65,7 +65,10 @@ def test_truth_indicators(hand25):
     assert value(hand25, "survey_response_rate") == pytest.approx(2 / 6)
     # x1 early, x2 on the due day, x3 late, x4 open
     assert value(hand25, "actions_closed_on_time") == pytest.approx(0.5)
-    assert value(hand25, "evaluations_per_year") == 0.0
+    # no event of the hand-built record is an evaluation: no data with the reason, not 0
+    assert math.isnan(value(hand25, "evaluations_per_year"))
+    note = hand25.indicators.set_index("indicator").at["evaluations_per_year", "note"]
+    assert note.startswith("no event in the records has format 'evaluation'")
 
 
 def test_communication_indicators(hand25, hand_net):
@@ -163,6 +166,28 @@ def test_no_training_in_the_whole_record_is_no_data_not_zero(riverbend):
     assert ind.at["training_attendance_per_member", "value"] == 0.0
     assert ind.at["share_trained", "value"] == 0.0
     assert ind.at["share_trained", "has_data"]
+
+
+def test_event_formats_never_recorded_are_no_data_not_zero(riverbend):
+    """evaluations_per_year and resource_assessments_per_year: without any event of that
+    format in the whole record, no data; with one in another period, a real 0."""
+    e = riverbend.events
+    evaluation = (e["format"] == "evaluation").to_numpy(dtype=bool, na_value=False)
+    assert evaluation.sum() == 3   # one a year, 2023-2025
+    never = riverbend.replace(events=e.assign(format=e["format"].where(~evaluation,
+                                                                       "network_meeting")))
+    ind = pn.score(never.period("2025")).indicators.set_index("indicator")
+    assert not ind.at["evaluations_per_year", "has_data"]
+    assert "no event in the records has format 'evaluation'" in ind.at[
+        "evaluations_per_year", "note"]
+    # three resource assessments in the 365 days of 2025 (years of 365.25 days)
+    assert ind.at["resource_assessments_per_year", "value"] == pytest.approx(3 / (365 / YEAR_DAYS))
+    only_2023 = evaluation & (e["start"].dt.year == 2023).to_numpy()
+    once = riverbend.replace(events=e.assign(format=e["format"].where(
+        ~evaluation | only_2023, "network_meeting")))
+    ind = pn.score(once.period("2025")).indicators.set_index("indicator")
+    assert ind.at["evaluations_per_year", "value"] == 0.0
+    assert ind.at["evaluations_per_year", "has_data"]
 
 
 def test_missing_data_is_nan_with_a_reason(hand_net):

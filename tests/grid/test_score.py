@@ -113,25 +113,29 @@ def test_checklist_ratings_with_evidence(hand25):
 def test_coverage_rule_reports_insufficient_data_not_a_low_score(davis):
     g = pn.score(davis.period("1936"))
     truth = g.element("truth")
-    # months_with_data and evaluations_per_year have data: 2 of 5 equal weights
-    assert truth["coverage"] == pytest.approx(0.4)
+    # months_with_data has data: 1 of 5 equal weights (no event of the record is an
+    # evaluation: evaluations_per_year is no data, not 0)
+    assert truth["coverage"] == pytest.approx(0.2)
     assert math.isnan(truth["score"]) and truth["band"] == "insufficient data"
-    assert "coverage 0.40 is below the rubric minimum 0.50" in truth["reason"]
+    assert "coverage 0.20 is below the rubric minimum 0.50" in truth["reason"]
+    assert "evaluations_per_year: no event in the records has format 'evaluation'" in \
+        truth["reason"]
     assert "problems_with_outcome: no problem log" in truth["reason"]
     # a lower minimum scores it from what is there
-    low = pn.score(davis.period("1936"), rubric={"min_coverage": 0.4}).element("truth")
+    low = pn.score(davis.period("1936"), rubric={"min_coverage": 0.2}).element("truth")
     ind = g.indicators[(g.indicators["element"] == "truth") & g.indicators["has_data"]]
     assert low["score"] == pytest.approx(ind["score"].mean())
     per_element = pn.score(davis.period("1936"),
-                           rubric={"elements": {"truth": {"min_coverage": 0.3}}})
+                           rubric={"elements": {"truth": {"min_coverage": 0.15}}})
     assert per_element.element("truth")["has_data"]
     assert not per_element.element("trust")["has_data"]
 
 
 def test_overall_coverage(hand25, davis):
-    # 66 weight units; only gp1 and ch2 of the 20 checklist items are rated, and no
-    # newcomer has a direct tie (newcomer_mixing, weight 0.5)
-    assert hand25.coverage == pytest.approx((66 - 18.5) / 66)
+    # 66 weight units; only gp1 and ch2 of the 20 checklist items are rated, no newcomer
+    # has a direct tie (newcomer_mixing, weight 0.5) and no event is an evaluation
+    # (evaluations_per_year, weight 1)
+    assert hand25.coverage == pytest.approx((66 - 19.5) / 66)
     g = pn.score(davis.period("1936"))
     ind = g.indicators
     assert g.coverage == pytest.approx(ind.loc[ind["has_data"], "weight"].sum()
