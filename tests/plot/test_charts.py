@@ -239,6 +239,18 @@ def test_save_writes_png_at_200_dpi_and_svg(tmp_path):
     assert [p.name for p in paths] == ["line.png", "line.svg"]
     with Image.open(paths[0]) as im:
         assert round(im.info["dpi"][0]) == 200
+    # compressed at PNG_COMPRESSION, not Pillow's default: the same pixels
+    def drawn() -> plt.Figure:
+        f, a = plt.subplots(figsize=(2, 1), layout="constrained")
+        a.plot([0, 1], [0, 1])
+        return f
+
+    with Image.open(pn.plot.save(drawn(), tmp_path / "laid", formats=["png"])[0]) as im:
+        png = np.asarray(im.convert("RGBA"))
+    drawn().savefig(tmp_path / "default.png", dpi=200)
+    with Image.open(tmp_path / "default.png") as im:
+        assert np.array_equal(png, np.asarray(im.convert("RGBA")))
+    assert pn.plot.charts.PNG_COMPRESSION == 3
     assert paths[1].read_text().lstrip().startswith("<?xml")
     with pytest.raises(ValueError, match=r"formats must be a list of 'png', 'svg', 'pdf'"):
         pn.plot.save(fig, tmp_path / "x", formats=("gif",))
