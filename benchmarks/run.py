@@ -325,8 +325,9 @@ def igraph_floor(folder: Path, years=(YEAR - 1, YEAR), *, sources: int = 256,
     ways, plus co-attendance at events of at most ``max_event_size`` people, weighted by
     shared events; ``pn.person_graph``'s defaults) grouped by pandas; then igraph computes
     density, degree centralization, components, transitivity and mean local clustering,
-    average path length and efficiency from ``sources`` sampled sources, Louvain
-    (multilevel, weighted) and its modularity, reciprocity on the directed ties, E-I
+    average path length and efficiency from ``sources`` sampled sources, communities
+    (Leiden for modularity, two iterations, weighted, as peernet above 2,000 nodes) and
+    their modularity, reciprocity on the directed ties, E-I
     indices and org assortativity, degree and strength, betweenness from ``sources``
     sampled sources, eigenvector centrality, coreness and Burt's constraint (weighted).
     Gould-Fernandez brokerage is not in igraph: it is left out of the floor (peernet's
@@ -390,7 +391,8 @@ def igraph_floor(folder: Path, years=(YEAR - 1, YEAR), *, sources: int = 256,
         src_lcc = lcc if len(lcc) <= 2000 else np.sort(rng.choice(lcc, min(sources, len(lcc)),
                                                                    replace=False))
         dl = np.asarray(g.distances(source=src_lcc.tolist(), target=lcc.tolist()), float)
-        comm = g.community_multilevel(weights="weight")
+        comm = g.community_leiden(objective_function="modularity", weights="weight",
+                                  n_iterations=2)
         attrs = members.reindex(ids)
         ei = {}
         for col in ("org", "sector", "region"):

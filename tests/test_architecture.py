@@ -204,7 +204,7 @@ def f():
 def test_importing_a_module_of_another_package_runs_its_init():
     outside = Import("peernet.graphs", "peernet.metrics.survey", "survey_graph", 1)
     assert _loaded(outside) == ["peernet.metrics", "peernet.metrics.survey"]
-    inside = Import("peernet.metrics.members", "peernet.metrics._sparse", "louvain", 1)
+    inside = Import("peernet.metrics.members", "peernet.metrics._sparse", "partition", 1)
     assert _loaded(inside) == ["peernet.metrics._sparse"]
 
 
