@@ -260,6 +260,27 @@ def _cross_ties(ev: Evaluation, by: str, name: str) -> tuple[int, int] | None:
     return counts[0], counts[1]
 
 
+def _mixing_certainty(row: pd.Series) -> str:
+    """How sure the mixing finding is: against the relabellings made, or (``permutations``
+    0, too many ties to relabel one by one) against the exact mean and spread of the index
+    under relabelling, through the normal approximation."""
+    p, n = float(row["p_value"]), int(row["permutations"])
+    if n == 0:
+        return (_("Sure: p < 0.001, from the exact mean and spread of the index under random "
+                  "relabellings of the members that keep each organization's size (z = {z}; "
+                  "too many ties to relabel them one by one).") if p < 0.001 else
+                _("Sure: p = {p}, from the exact mean and spread of the index under random "
+                  "relabellings of the members that keep each organization's size (z = {z}; "
+                  "too many ties to relabel them one by one).")).format(
+            p=decimal(p, 3), z=decimal(row["z"], 1))
+    if p * (n + 1) < 1.5:
+        return _("Sure: p = {p} against {n} random relabellings of the members that keep "
+                 "each organization's size (none of them mixed as little).").format(
+            p=decimal(max(p, 0.001), 3), n=decimal(n, 0))
+    return _("Sure: p = {p} against {n} random relabellings of the members that keep each "
+             "organization's size.").format(p=decimal(p, 3), n=decimal(n, 0))
+
+
 def _direct_kinds(net: Any) -> list[str]:
     kinds = net.interactions["kind"].astype("str").unique().tolist()
     return sorted(k for k in kinds if k != "attend")
@@ -280,14 +301,7 @@ def _mixing(ev: Evaluation) -> list[Finding]:
                    "mixing of the same members gives {exp} (95% range {low} to {high})."
                    ).format(obs=decimal(obs), exp=decimal(exp), low=decimal(row['low']),
                             high=decimal(row['high']), cur=ev.current),
-        certainty=_("Sure: p = {p} against {n} random relabellings of the members that keep "
-                    "each organization's size (none of them mixed as little).").format(
-            p=decimal(max(float(row['p_value']), 0.001), 3),
-            n=decimal(int(row['permutations']), 0))
-        if float(row["p_value"]) * (int(row["permutations"]) + 1) < 1.5 else
-        _("Sure: p = {p} against {n} random relabellings of the members that keep each "
-          "organization's size.").format(p=decimal(row['p_value'], 3),
-                                         n=decimal(int(row['permutations']), 0)),
+        certainty=_mixing_certainty(row),
         value=obs, previous=None, unit="index", sure=True, concern=True,
         low=float(row["low"]), high=float(row["high"]), weight=2.5,
         terms=("ei_index_org", "mixing_chance"),

@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
@@ -102,6 +103,26 @@ def test_mixing_less_than_chance(ev, found):
         == 0.916
     assert "less than chance" in f.sentence
     assert "0.81" in f.evidence and "0.92" in f.evidence and "p = 0.001" in f.certainty
+
+
+def test_mixing_certainty_says_how_p_was_found():
+    """At 10k members the mixing test takes the normal approximation (permutations 0): the
+    finding said "p = 0.001 against 0 random relabellings ... (none of them mixed as
+    little)". It now names the exact moments and z; with relabellings, as before."""
+    from peernet.report.findings import _mixing_certainty
+
+    normal = pd.Series({"p_value": 1e-40, "permutations": 0, "z": -31.26})
+    text = _mixing_certainty(normal)
+    assert text.startswith("Sure: p < 0.001, from the exact mean and spread of the index")
+    assert "z = -31.3" in text and "relabellings" in text and "0 random" not in text
+    assert _mixing_certainty(normal.replace(1e-40, 0.0042)).startswith("Sure: p = 0.004,")
+    permuted = pd.Series({"p_value": 1 / 1001, "permutations": 1000, "z": -5.0})
+    assert _mixing_certainty(permuted) == (
+        "Sure: p = 0.001 against 1,000 random relabellings of the members that keep each "
+        "organization's size (none of them mixed as little).")
+    some = pd.Series({"p_value": 0.02, "permutations": 1000, "z": -2.3})
+    assert _mixing_certainty(some) == ("Sure: p = 0.020 against 1,000 random relabellings "
+                                       "of the members that keep each organization's size.")
 
 
 def test_reciprocity_decline_passes_the_change_test(ev, found):
