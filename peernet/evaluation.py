@@ -28,22 +28,21 @@ from .evaluation_steps import (
     PeriodLike,
     baseline_periods,
     check_periods,
-    first_observed,
     input_hashes,
     intervals_of,
     mixing_table,
-    participation_breakdown,
+    network_rows,
     scores_with_intervals,
+    start_metrics,
+    start_participation,
     tie_changes,
 )
 from .grid.context import SLICE_CONTEXT
 from .grid.score import GridScore
 from .grid.score import score as grid_score
-from .metrics.annual import participation_by_period, window_of
+from .metrics.annual import window_of
 from .metrics.followup import followup_table
 from .metrics.groups import GROUP_BY, group_participation
-from .metrics.members import member_metrics
-from .metrics.participation import participation
 from .metrics.structure import network_metrics
 from .network import PeerNetwork
 from .report.i18n import N_
@@ -623,43 +622,36 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     # each period's intervals in a forked child from when it is scored (Uncertainty)
     intervals, grid_bootstrap = intervals_of(slices, bootstrap, grid_bootstrap, seed, rubric,
                                              say)
-    scores, netrows, members, followup = {}, [], [], []
+    # without intervals: participation on the other core while the periods are scored
+    turnout = start_participation(root, slices, bootstrap)
+    scores, netrows, pending = {}, {}, {}
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
         if not bootstrap:   # no replicates to share the Grid's context with
             forget(s, SLICE_CONTEXT)
         say(N_("network and member metrics of {period}").format(period=p))
-        nm = network_metrics(s)
-        frame = pd.DataFrame({"period": p, "metric": [str(i) for i in nm.index],
-                              "value": pd.to_numeric(pd.Series(nm.to_numpy()),
-                                                     errors="coerce").to_numpy("float64")})
-        frame = frame[frame["value"].notna() | frame["metric"].isin(METRICS)]
-        netrows.append(frame)
+        # without intervals on the other core: this period's metrics there meanwhile
+        pending[p] = start_metrics(s, bootstrap, last=p == labels[-1])
+        if pending[p].pid is None or p == labels[-1]:
+            netrows[p] = network_rows(p, network_metrics(s))
         intervals.start(p)
-    for p, s in slices.items():
-        mm = member_metrics(s)
-        members.append(mm.assign(period=p)[["period", *mm.columns]])
-        followup.append(followup_table(s, p))
-
+    followup = [followup_table(s, p) for p, s in slices.items()]
     say(N_("mixing against chance"))
     mixing = mixing_table(slices, seed)
 
     say(N_("participation and retention"))
-    span = root.between(window_of(slices[labels[0]]).start,
-                        window_of(slices[labels[-1]]).end)
-    annual, not_applicable = first_observed(root, participation_by_period(root, slices),
-                                             slices)
-    # by calendar steps inside the windows, or by the windows themselves (never re-sliced
-    # by quarters a window does not follow: a two-week study is shown week by week)
-    freq = participation_breakdown([window_of(s) for s in slices.values()])
-    detail = annual.copy() if freq is None else participation(span, freq=freq)
-    step = {"QS": "quarter", "MS": "month", None: "period"}[freq]
+    annual, not_applicable, detail, step = turnout.result()
     ties = tie_changes(slices)
     groups = pd.concat([group_participation(s, p) for p, s in slices.items()],
                        ignore_index=True)
+    mms = []
+    for p, job in pending.items():   # computed meanwhile, or here now
+        nm, mm = job.result()
+        netrows[p] = netrows[p] if nm is None else network_rows(p, nm)
+        mms.append(mm.assign(period=p)[["period", *mm.columns]])
     iv, diffs = intervals.result()
-    network = pd.concat(netrows, ignore_index=True).merge(
+    network = pd.concat([netrows[p] for p in slices], ignore_index=True).merge(
         iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
         on=["period", "metric"], how="left")
     meta = {
@@ -685,7 +677,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     return Evaluation(net=root, periods=tuple(labels), slices=slices,
                       scores=scores_with_intervals(scores, iv), network=network,
                       annual=annual, participation=detail, groups=groups, ties=ties, meta=meta,
-                      members=pd.concat(members, ignore_index=True), intervals=iv, mixing=mixing,
+                      members=pd.concat(mms, ignore_index=True), intervals=iv, mixing=mixing,
                       followup=pd.concat(followup, ignore_index=True), differences=diffs)
 
 

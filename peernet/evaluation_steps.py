@@ -15,14 +15,18 @@ import numpy as np
 import pandas as pd
 
 from ._cache import forget
-from ._parallel import Later, later
+from ._parallel import Later, can_fork, later
 from .grid.context import SLICE_CONTEXT, short_history
-from .metrics.annual import window_of
+from .metrics.annual import participation_by_period, window_of
+from .metrics.coreperiphery import core_periphery
+from .metrics.members import member_metrics
 from .metrics.mixing import MIXING_COLUMNS, mixing
+from .metrics.participation import participation
+from .metrics.structure import network_metrics
 from .metrics.temporal import tie_change
 from .metrics.uncertainty import GRID, changes_of, period_replicates
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
-from .network import PeerNetwork
+from .network import ACT_COLUMNS, PeerNetwork
 from .periods import Window, parse_period
 from .report.i18n import N_
 
@@ -420,6 +424,71 @@ def intervals_of(slices: Mapping[str, PeerNetwork], bootstrap: int,
                          f"{grid_bootstrap!r}")
     n_grid = int(grid_bootstrap) if bootstrap else 0
     return Uncertainty(slices, int(bootstrap), seed, rubric, say, n_grid=n_grid), n_grid
+
+
+#: Interactions of a period from which :func:`start_metrics` computes its metrics on the
+#: other core (below it a fork costs more than it saves).
+FORK_ROWS = 200_000
+
+
+def start_metrics(s: PeerNetwork, bootstrap: int, last: bool
+                  ) -> Later[tuple[pd.Series | None, pd.DataFrame]]:
+    """:func:`peernet.member_metrics` of a slice started on the other core, with its
+    :func:`peernet.network_metrics` unless it is the ``last`` period (else None).
+
+    Without bootstrap intervals (their child has the other core) and from
+    :data:`FORK_ROWS` interactions, a forked child (:func:`peernet._parallel.later`)
+    computes them while the caller scores the next period, or computes the last period's
+    network metrics and the rest of the evaluation. The same numbers: the same functions
+    on the same slice, whose ties and graph arrays the Grid's score made before the fork.
+    Otherwise (the result's network metrics are then None) the member metrics are computed
+    here when the result is asked for."""
+    fork = not bootstrap and len(s.interactions) >= FORK_ROWS and can_fork()
+    if fork:   # what the child would compute and this process needs too: once, here
+        s.root.acts(ACT_COLUMNS)          # participation; the members' tenure
+        core_periphery(s)                 # the next period's Grid (periphery to core)
+
+    def run() -> tuple[pd.Series | None, pd.DataFrame]:
+        return (network_metrics(s) if fork and not last else None), member_metrics(s)
+
+    return later(run, fork=fork)
+
+
+def participation_tables(root: PeerNetwork, slices: Mapping[str, PeerNetwork]
+                         ) -> tuple[pd.DataFrame, list[dict[str, str]], pd.DataFrame, str]:
+    """``annual`` (one row a period, turnover not applicable blanked), ``not_applicable``,
+    ``participation`` (by calendar steps inside the windows, or by the windows themselves:
+    never re-sliced by quarters a window does not follow, a two-week study is shown week
+    by week) and the step's name, for the :class:`~peernet.evaluation.Evaluation`."""
+    labels = list(slices)
+    annual, not_applicable = first_observed(root, participation_by_period(root, slices),
+                                             slices)
+    freq = participation_breakdown([window_of(s) for s in slices.values()])
+    detail = annual.copy() if freq is None else participation(
+        root.between(window_of(slices[labels[0]]).start, window_of(slices[labels[-1]]).end),
+        freq=freq)
+    return annual, not_applicable, detail, {"QS": "quarter", "MS": "month", None: "period"}[freq]
+
+
+def start_participation(root: PeerNetwork, slices: Mapping[str, PeerNetwork], bootstrap: int
+                        ) -> Later[tuple[pd.DataFrame, list[dict[str, str]], pd.DataFrame,
+                                         str]]:
+    """:func:`participation_tables` started on the other core (a forked child) without
+    bootstrap intervals from :data:`FORK_ROWS` interactions, while the caller scores the
+    periods; otherwise computed here when the result is asked for."""
+    fork = not bootstrap and len(root.interactions) >= FORK_ROWS and can_fork()
+    if fork:
+        root.acts(ACT_COLUMNS)   # read by the Grid here too: computed once, before the fork
+    return later(partial(participation_tables, root, slices), fork=fork)
+
+
+def network_rows(p: str, nm: pd.Series) -> pd.DataFrame:
+    """``period, metric, value``: the rows of :func:`peernet.network_metrics` of period
+    ``p`` that the evaluation keeps (a value, or a metric it reads: :data:`METRICS`)."""
+    frame = pd.DataFrame({"period": p, "metric": [str(i) for i in nm.index],
+                          "value": pd.to_numeric(pd.Series(nm.to_numpy()),
+                                                 errors="coerce").to_numpy("float64")})
+    return frame[frame["value"].notna() | frame["metric"].isin(METRICS)]
 
 
 #: Default resamples of the Grid's element scores (each rescoring every indicator):

@@ -41,7 +41,7 @@ from .format import cell, decimal, number, percent
 from .i18n import N_, _, ngettext
 from .protect import OTHER, small_groups_together
 
-__all__ = ["org_cards", "PAGE", "slug"]
+__all__ = ["org_cards", "org_card_parts", "with_survey", "PAGE", "slug"]
 
 #: The page of the cards in the report folder.
 PAGE = "organizations.html"
@@ -146,6 +146,12 @@ def org_cards(ev: Evaluation, *, survey: Mapping[str, Any] | None = None,
               min_group_size: int = 5) -> dict[str, Any]:
     """What ``organizations.html`` shows: ``cards`` (one a large organization, in name order),
     ``grouped`` (how many organizations have no card) and the periods compared."""
+    return with_survey(org_card_parts(ev, min_group_size=min_group_size), survey)
+
+
+def org_card_parts(ev: Evaluation, *, min_group_size: int = 5) -> dict[str, Any]:
+    """:func:`org_cards` without the survey (:func:`with_survey` adds it): the report
+    makes them while the survey section is computed on the other core."""
     from ..privacy import suppress_small
 
     cur, prev = ev.current, ev.previous
@@ -179,25 +185,41 @@ def org_cards(ev: Evaluation, *, survey: Mapping[str, Any] | None = None,
         if "events" in ev.annual.columns else pd.Series(dtype="float64")
     roles = ev.roles("org") if "org" in ev.net.members.columns and len(ev.members) else None
     roles = roles.set_index("org") if roles is not None else None
-    by_org = survey.get("by_org") if survey and survey.get("shown") else None
-    by_org = by_org.set_index("org") if by_org is not None else None
 
     other = _("other organizations ({n})").format(n=grouped)
     attendance = {p: _attendance(slices[p]) for p in periods}
-    cards = [_card(org, periods, values, attendance, ties, events, roles, by_org, other)
+    cards = [_card(org, periods, values, attendance, ties, events, roles, other)
              for org in has_card]
-    _stand_out(cards, prev)
-    lo, hi = survey.get("scale", (1, 5)) if survey else (1, 5)
     return {"cards": cards, "grouped": grouped, "other": other, "current": cur,
             "previous": prev, "min_group_size": min_group_size, "page": PAGE,
-            "period_text": (" " + _("and") + " ").join(periods),
-            "scale": (f"{lo:g}", f"{hi:g}")}
+            "period_text": (" " + _("and") + " ").join(periods)}
+
+
+def with_survey(parts: dict[str, Any], survey: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The cards of :func:`org_card_parts` with the trust and value each organization
+    received in the survey section (``survey``, None without one), where each stands out,
+    and the survey's scale."""
+    if "page" not in parts:   # no organizations
+        return parts
+    by_org = survey.get("by_org") if survey and survey.get("shown") else None
+    by_org = by_org.set_index("org") if by_org is not None else None
+    cards = parts["cards"]
+    if by_org is not None:
+        for card in cards:
+            if card["name"] in by_org.index:
+                r = by_org.loc[card["name"]]
+                card["survey"] = {"trust": decimal(r["trust"]), "value": decimal(r["value"]),
+                                  "raters": number(r["n_raters"]),
+                                  "shown": bool(pd.notna(r["trust"]))}
+                card["_m"].update(trust=float(r["trust"]), value=float(r["value"]))
+    _stand_out(cards, parts["previous"])
+    lo, hi = survey.get("scale", (1, 5)) if survey else (1, 5)
+    return {**parts, "scale": (f"{lo:g}", f"{hi:g}")}
 
 
 def _card(org: str, periods: list[str], values: Mapping[Any, Mapping[str, Any]],
           attendance: Mapping[str, Mapping[str, tuple[int, int]]], ties: Mapping[str, Any],
-          events: pd.Series, roles: pd.DataFrame | None, by_org: pd.DataFrame | None,
-          other: str) -> dict[str, Any]:
+          events: pd.Series, roles: pd.DataFrame | None, other: str) -> dict[str, Any]:
     cur = periods[-1]
     prev = periods[0] if len(periods) > 1 else None
 
@@ -255,13 +277,7 @@ def _card(org: str, periods: list[str], values: Mapping[Any, Mapping[str, Any]],
     card["ties_before"] = "" if prev_across is None else _(
         "In {period}: {ties} ties with other organizations.").format(
             period=prev, ties=number(prev_across))
-    card["survey"] = None
-    if by_org is not None and org in by_org.index:
-        r = by_org.loc[org]
-        card["survey"] = {"trust": decimal(r["trust"]), "value": decimal(r["value"]),
-                          "raters": number(r["n_raters"]),
-                          "shown": bool(pd.notna(r["trust"]))}
-        card["_m"].update(trust=float(r["trust"]), value=float(r["value"]))
+    card["survey"] = None   # with_survey adds it
     if roles is not None and org in roles.index:
         r = roles.loc[org]
         if "share_core" in roles.columns:

@@ -185,7 +185,7 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     if no_maps:
         left_out["maps"] = no_maps
 
-    from .cards import PAGE, org_cards
+    from .cards import PAGE, org_card_parts, with_survey
     from .survey_section import survey_section
 
     def drawn(part: str) -> dict[str, Any]:
@@ -193,9 +193,12 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
                           color_by=color_by, why=why, found=found, part=part,
                           person_maps=not no_maps)
 
-    def maps() -> tuple[dict[str, Any], list[str]]:  # on the other core
-        return drawn("maps"), [] if "files" in left_out else write_networks(ev, folder,
-                                                                               names=names)
+    def maps() -> tuple[Any, ...]:  # on the other core: the maps, files and survey section
+        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
+        chart = survey_figure(survey, folder / "figures", formats) \
+            if survey and survey.get("shown") else None
+        return drawn("maps"), [] if "files" in left_out else write_networks(
+            ev, folder, names=names), survey, chart
 
     def others() -> tuple[Any, ...]:  # here meanwhile: the two halves take about as long
         say(N_("writing the network files and the interactive map"))
@@ -205,22 +208,21 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
         say(N_("writing tables"))
         tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                      min_group_size=min_group_size)
-        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
-        figs = drawn("others")
-        if survey and survey.get("shown"):
-            figs["survey"] = survey_figure(survey, folder / "figures", formats)
-            tables["survey_by_org"] = _table(
-                survey["by_org"].drop(columns="suppressed"), csv=None,
-                titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
-                        "n_raters": _("Members who rated it"),
-                        "response_rate": _("Response of its raters")},
-                units=None)
-        orgs = org_cards(ev, survey=survey, min_group_size=min_group_size)
-        return inter, tables, suppressed, survey, figs, orgs
+        return inter, tables, suppressed, drawn("others"), org_card_parts(
+            ev, min_group_size=min_group_size)
 
-    (figures, network_files), (interactive, tables, suppressed, survey, more, orgs) = both(
-        maps, others)
+    (figures, network_files, survey, chart), (interactive, tables, suppressed, more,
+                                              parts) = both(maps, others)
     figures.update(more)
+    if chart is not None:
+        figures["survey"] = chart
+        tables["survey_by_org"] = _table(
+            survey["by_org"].drop(columns="suppressed"), csv=None,
+            titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
+                    "n_raters": _("Members who rated it"),
+                    "response_rate": _("Response of its raters")},
+            units=None)
+    orgs = with_survey(parts, survey)
     say(N_("writing index.html"))
     ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
                    suppressed=suppressed, min_group_size=min_group_size)
