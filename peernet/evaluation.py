@@ -636,6 +636,9 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         if pending[p].pid is None or p == labels[-1]:
             netrows[p] = network_rows(p, network_metrics(s))
         intervals.start(p)
+    for job in pending.values():   # not forked (the intervals have the other core): now
+        if job.pid is None:
+            job.result()
     followup = [followup_table(s, p) for p, s in slices.items()]
     say(N_("mixing against chance"))
     mixing = mixing_table(slices, seed)
