@@ -144,11 +144,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
 
+    from ._memory import release
     from .report.i18n import N_, translate, use_language
 
     lang = getattr(args, "lang", "en")
 
     def progress(message: str) -> None:
+        release()   # the memory the step before freed (the report's steps included)
         with use_language(lang):   # the steps say what they do in English: shown in lang
             message = translate(message)
         print(f"[{time.perf_counter() - t0:5.1f}s] {message}", file=sys.stderr, flush=True)

@@ -32,9 +32,11 @@ from .evaluation_steps import (
     intervals_of,
     mixing_table,
     network_rows,
+    release_finished,
     scores_with_intervals,
     start_metrics,
     start_participation,
+    step_messages,
     tie_changes,
 )
 from .grid.context import SLICE_CONTEXT
@@ -612,7 +614,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
             or bootstrap < 0:
         raise ValueError(f"bootstrap must be a number of resamples >= 0; got {bootstrap!r}")
     root = net.root
-    say = progress if callable(progress) else (lambda _msg: None)
+    say = step_messages(progress)   # each after the memory freed before is handed back
     windows = check_periods(root, periods, start_month)
     labels = [w.label for w in windows]
     slices = {w.label: root.period(w) for w in windows}
@@ -654,6 +656,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         netrows[p] = netrows[p] if nm is None else network_rows(p, nm)
         mms.append(mm.assign(period=p)[["period", *mm.columns]])
     iv, diffs = intervals.result()
+    release_finished(root, slices, acts=True)   # the report draws from other slices
     network = pd.concat([netrows[p] for p in slices], ignore_index=True).merge(
         iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
         on=["period", "metric"], how="left")

@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ._cache import forget
+from ._memory import release
 from ._parallel import Later, can_fork, later
 from .grid.context import SLICE_CONTEXT, short_history
 from .metrics.annual import participation_by_period, window_of
+from .metrics.arrays import release_arrays
 from .metrics.coreperiphery import core_periphery
 from .metrics.members import member_metrics
 from .metrics.mixing import MIXING_COLUMNS, mixing
@@ -29,6 +31,7 @@ from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import ACT_COLUMNS, PeerNetwork
 from .periods import Window, parse_period
 from .report.i18n import N_
+from .ties import release_ties
 
 __all__: list[str] = []
 
@@ -522,6 +525,37 @@ def mixing_table(slices: Mapping[str, PeerNetwork], seed: int) -> pd.DataFrame:
                               np.where(sig & below, "less than chance",
                                        np.where(sig, "more than chance", "as chance")))
     return out[MIXING_TABLE_COLUMNS]
+
+
+def release_finished(root: PeerNetwork, slices: Mapping[str, PeerNetwork], *,
+                     acts: bool = False) -> None:
+    """Let go what the rest of ``pn.evaluate`` and a report do not read again (issue 23:
+    memory at 100,000 members): each slice's graph arrays (with their igraph graph, edge
+    list and communities), its tie tables other than the default person ties, and the
+    Grid's inputs kept on the whole network (``("grid", ...)``); with ``acts`` the acts of
+    the network and of its slices too. ``pn.evaluate`` lets them go once every step is
+    done: a report draws from other slices (:mod:`peernet.report.protect` carries the
+    default ties, direct rows and acts over); anything asked for again is computed again."""
+    for s in slices.values():
+        release_arrays([s])
+        release_ties(s)
+        if acts:
+            forget(s, kind="acts")
+    forget(root, kind="grid")
+    if acts:
+        forget(root, kind="acts")
+
+
+def step_messages(progress: Callable[[str], None] | None) -> Callable[[str], None]:
+    """``pn.evaluate``'s ``say``: each step's message to ``progress`` (if callable), after
+    the memory the steps before freed is handed back to the system
+    (:func:`peernet._memory.release`; at 100,000 members each period's Grid and metrics
+    leave hundreds of megabytes freed but resident)."""
+    def say(message: str) -> None:
+        release()
+        if callable(progress):
+            progress(message)
+    return say
 
 
 def tie_changes(slices: Mapping[str, PeerNetwork]) -> pd.DataFrame:

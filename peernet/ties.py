@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._cache import cached
+from ._cache import cached, forget, memo
 from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = ["NODE_ATTRIBUTES", "MAX_EVENT_SIZE", "KIND_BIT", "NS_NAT", "Ties", "OrgTies",
            "person_ties", "org_ties", "attendance", "roster_attributes", "positions",
            "pair_keys", "unique_int", "stable_order", "node_positions", "event_pairs",
-           "directed_pairs",
+           "directed_pairs", "release_ties",
            "coattendance_pairs", "ns", "kind_bits", "kind_names", "with_columns"]
 
 #: Roster columns copied onto person nodes (when the roster has them).
@@ -286,6 +286,17 @@ def person_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
     return cached(net, key, lambda: _build_ties(
         net, kinds=kinds, directed=bool(directed), weight=weight, coattendance=coattendance,
         max_event_size=max_event_size, min_shared=int(min_shared)))
+
+
+def release_ties(net: PeerNetwork) -> None:
+    """Let go the tie tables kept on ``net`` other than its default person ties
+    (``person_ties(net)``'s: the directed and the direct-only tables the metrics and the
+    Grid built); asked for again, they are built again."""
+    store = memo(net)
+    default = ("ties", _check_kinds(None), False, "count", "count", MAX_EVENT_SIZE, 1)
+    for key in [k for k in store or () if isinstance(k, tuple) and k[:1] == ("ties",)
+                and k != default]:
+        forget(net, key)
 
 
 def node_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:

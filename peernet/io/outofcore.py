@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._memory import release
 from ..errors import DataError
 from ..network import PeerNetwork
 from ..quality import DataQuality, QualityLog
@@ -176,7 +177,7 @@ class CleanInteractions:
         df = pd.DataFrame(columns, copy=False)   # (a dict is copied by default)
         del columns
         df = _schema_dtypes(df)
-        release_memory()
+        release()
         return df
 
     def into(self, net: PeerNetwork) -> PeerNetwork:
@@ -201,24 +202,6 @@ def time_order(times: np.ndarray) -> np.ndarray | None:
     if len(times) < 2 or bool((times[1:] >= times[:-1]).all()):
         return None
     return np.argsort(times, kind="stable")
-
-
-def release_memory() -> None:
-    """Hand memory freed by the batches and Arrow tables back to the system: Arrow's pool
-    and glibc keep freed pages for reuse, which at 30M rows held a gigabyte of resident
-    memory that the next stage (the evaluation, in pandas) cannot use."""
-    import ctypes
-    import ctypes.util
-
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    name = ctypes.util.find_library("c")
-    if name:
-        try:
-            ctypes.CDLL(name).malloc_trim(0)
-        except (OSError, AttributeError):   # not glibc
-            pass
 
 
 def _codes(col: Any, values: Any) -> Any:
@@ -377,7 +360,7 @@ def _validate(path: Path, *, source: str, tz: str, errors: str, dayfirst: bool,
             del out
     log.rows_read = start
     log.kept(kept, dropped=start - kept)
-    release_memory()
+    release()
     candidates, rows, repeats = _candidates(clean, members, events, options, workdir)
     return CleanInteractions(folder=clean, workdir=workdir, candidates=candidates, rows=rows,
                              log=log, parts=parts, read=start, kept=kept, repeats=repeats)
@@ -453,7 +436,7 @@ def _candidates(clean: Path, members: pd.DataFrame, events: pd.DataFrame | None,
                 repeats)
     finally:
         con.close()
-        release_memory()
+        release()
 
 
 def _workdir(options: DuckDBOptions) -> Path:

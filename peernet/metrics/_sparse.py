@@ -12,7 +12,7 @@ import importlib
 import random
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .._cache import cached
+from .._cache import cached, forget
 from ..ties import NODE_ATTRIBUTES, person_ties, roster_attributes
 
 _LAZY = object()
@@ -128,16 +128,29 @@ class GraphArrays:
 
 
 def _igraph_of(ga: GraphArrays):
-    """The undirected igraph graph of ``ga`` (cached), or None without python-igraph."""
+    """The undirected igraph graph of ``ga`` (cached, without weights: the calls that read
+    them pass :func:`_igraph_weights`), or None without python-igraph."""
     if _ig() is None:
         return None
     if "igraph" not in ga.cache:
-        u, v, w = ga.edges()
-        g = _ig().Graph(n=ga.n, edges=list(zip(u.tolist(), v.tolist(), strict=True)),
-                          directed=False)
-        g.es["weight"] = w
-        ga.cache["igraph"] = g
+        u, v, _ = ga.edges()
+        ga.cache["igraph"] = _ig().Graph(n=ga.n, edges=_pairs(u, v), directed=False)
     return ga.cache["igraph"]
+
+
+def _pairs(u: np.ndarray, v: np.ndarray, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
+    """The pairs ``(u[i], v[i])`` as Python tuples, made a chunk at a time (igraph reads any
+    iterable of pairs): a list of every tie's tuple was about 120 bytes a tie while the
+    graph was built (0.5 GB at 4 million ties)."""
+    for i in range(0, len(u), chunk):
+        yield from zip(u[i:i + chunk].tolist(), v[i:i + chunk].tolist(), strict=True)
+
+
+def _igraph_weights(ga: GraphArrays) -> list[float]:
+    """The weights of :func:`_igraph_of`'s edges, in its edge order, for one call: kept on
+    the graph as an edge attribute they were a Python float a tie (32 bytes) for the rest
+    of the run."""
+    return ga.edges()[2].tolist()
 
 
 def _sym(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray) -> sp.csr_array:
@@ -150,15 +163,34 @@ def _sym(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray) -> sp.csr_array
     return m
 
 
+def binary(w: sp.csr_array) -> sp.csr_array:
+    """The binary matrix of ``w``'s pattern, sharing its ``indices`` and ``indptr`` (a copy
+    of ``w`` held both again: 4 bytes an entry and the row pointers); only ``data`` is
+    its own. Neither is changed in place afterwards."""
+    return sp.csr_array((np.ones(len(w.data)), w.indices, w.indptr), shape=w.shape,
+                        copy=False)
+
+
+#: The memo key of :func:`arrays_from_net`'s arrays on a slice.
+ARRAYS = ("arrays",)
+
+
+def release_arrays(nets: Iterable[Any]) -> None:
+    """Let the kept graph arrays of ``nets`` go (with their igraph graph, edge list and
+    communities): :func:`peernet.evaluate` does once its metrics are computed, since a
+    report draws from other slices (at 100,000 members about 100 bytes a tie, 0.6 GB,
+    held for the rest of the run). Asked again, they are built again."""
+    for net in nets:
+        forget(net, ARRAYS)
+
+
 def arrays_from_net(net: Any) -> GraphArrays:
     """The default person graph of a slice as arrays (cached on the slice)."""
     def build():
         t = person_ties(net)
         w = _sym(t.n, t.u, t.v, t.weight)
-        a = w.copy()
-        a.data[:] = 1.0
-        return GraphArrays(t.nodes, a, w, roster_attributes(net, t.nodes))
-    return cached(net, ("arrays",), build)
+        return GraphArrays(t.nodes, binary(w), w, roster_attributes(net, t.nodes))
+    return cached(net, ARRAYS, build)
 
 
 def directed_from_net(net: Any, nodes: np.ndarray) -> sp.csr_array:
@@ -182,8 +214,7 @@ def arrays_from_graph(G: nx.Graph) -> GraphArrays:
     keep = u != v
     u, v, wt = u[keep], v[keep], wt[keep]
     w = _sym(len(nodes), u, v, wt)
-    a = w.copy()
-    a.data[:] = 1.0
+    a = binary(w)
     da = None
     if G.is_directed():
         da = sp.csr_array((np.ones(len(u)), (u, v)), shape=(len(nodes), len(nodes)))
@@ -352,7 +383,7 @@ def constraint(ga: GraphArrays) -> np.ndarray:
         return np.full(ga.n, np.nan)
     deg = ga.degree()
     if float(deg @ deg) <= IGRAPH_WORK and _igraph_of(ga) is not None:
-        c = np.asarray(_igraph_of(ga).constraint(weights="weight"), float)
+        c = np.asarray(_igraph_of(ga).constraint(weights=_igraph_weights(ga)), float)
         return np.where(deg > 0, c, np.nan)
     from ._kernels import constraint_csr
 
@@ -514,7 +545,8 @@ def partition(ga: GraphArrays, *, seed: int = SEED) -> np.ndarray:
         previous = random.getstate()
         _ig().set_random_number_generator(random.Random(seed))
         try:
-            parts = g.community_leiden(objective_function="modularity", weights="weight",
+            parts = g.community_leiden(objective_function="modularity",
+                                       weights=_igraph_weights(ga),
                                        n_iterations=LEIDEN_ITERATIONS)
         finally:
             _ig().set_random_number_generator(random)

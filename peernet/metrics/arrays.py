@@ -5,5 +5,6 @@ Internal: not re-exported as ``pn.metrics.*``."""
 from ._sparse import arrays_from_net as arrays_from_net
 from ._sparse import components as components
 from ._sparse import gini as gini
+from ._sparse import release_arrays as release_arrays
 
 __all__: list[str] = []

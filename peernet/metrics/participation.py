@@ -30,6 +30,14 @@ def _periods(ts: pd.Series, tz: str, freq: str) -> pd.Series:
     return local.dt.to_period(freq)
 
 
+def _ordinals(ts: pd.Series, tz: str, freq: str, base: int) -> np.ndarray:
+    """The ordinals (int64) of :func:`_periods` less ``base``, in the periods' own array
+    (the local times and periods are not kept)."""
+    out = np.asarray(_periods(ts, tz, freq).array.asi8, np.int64)
+    out -= base
+    return out
+
+
 def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     """Participation per period (month, quarter, year) of a network or slice.
 
@@ -125,14 +133,21 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     base = periods[0]
 
     # activity history from the whole network
-    rp = _periods(root_inter["timestamp"], tz, pfreq)
-    codes, _ = pd.factorize(root_inter["source"])
-    ridx = np.asarray(rp.array.asi8 - base.ordinal, np.int64)
+    # a value per act of the whole network: each array is freed (or reused in place) as
+    # soon as it is read (14M acts at 100,000 members: 112 MB an int64 array)
+    ridx = _ordinals(root_inter["timestamp"], tz, pfreq, base.ordinal)
+    key = np.asarray(pd.factorize(root_inter["source"])[0], np.int64)
+    n_codes = int(key.max()) + 1 if len(key) else 0
     lo_r = int(ridx.min()) if len(ridx) else 0
     span_r = (int(ridx.max()) - lo_r + 1) if len(ridx) else 1
-    pair_keys = unique_int(codes.astype(np.int64) * span_r + (ridx - lo_r))
+    key *= span_r              # the (member, period) key: code * span_r + (period - lo_r)
+    ridx -= lo_r
+    key += ridx
+    del ridx
+    pair_keys = unique_int(key)
+    del key
     mem, per = pair_keys // span_r, pair_keys % span_r + lo_r
-    first = np.full(int(codes.max()) + 1 if len(codes) else 0, np.iinfo(np.int64).max)
+    first = np.full(n_codes, np.iinfo(np.int64).max)
     np.minimum.at(first, mem, per)
     lo_p = int(per.min()) if len(per) else 0
     slots = (int(per.max()) - lo_p + 2) if len(per) else 2   # one spare slot per member
@@ -174,8 +189,8 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
                                     minlength=len(periods))[:len(periods)]
     else:
         out["events"] = 0
-    ip = np.asarray(_periods(inter["timestamp"], tz, pfreq).array.asi8 - base.ordinal) \
-        if len(inter) else np.zeros(0, np.int64)
+    ip = _ordinals(inter["timestamp"], tz, pfreq, base.ordinal) if len(inter) \
+        else np.zeros(0, np.int64)
     is_att = (inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy() \
         if "event_id" in inter.columns else np.zeros(len(inter), bool)
     # members and events as integer codes (-1: missing), not Python strings
@@ -195,18 +210,20 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
         out["attendance_rate"] = np.where(roster > 0, mean / roster, np.nan)
         on_roster = _attendees_on_roster(net, periods, att, pd.Index(src_ids))
         out["share_attended"] = np.where(roster > 0, on_roster / roster, np.nan)
-    all_p = np.asarray(_periods(all_inter["timestamp"], tz, pfreq).array.asi8 - base.ordinal) \
-        if len(all_inter) else np.zeros(0, np.int64)
+    all_p = _ordinals(all_inter["timestamp"], tz, pfreq, base.ordinal) if len(all_inter) \
+        else np.zeros(0, np.int64)
     out["interactions"] = np.bincount(all_p, minlength=len(periods))[:len(periods)] \
         if len(all_p) else 0
+    del all_p
 
     # inequality per period (a loop over periods, not rows); a member's counts in a period
     # come from sorted (period, member) keys
     span = int(src.max()) + 2 if len(src) else 1
     known = src >= 0                     # rows without a source are not counted (as NaN)
-    act_keys, act_counts = _key_counts(ip[known] * span + src[known])
+    act_keys, act_counts = _key_counts(_pair_keys(ip, src, span, known))
     voice_mask = inter["kind"].isin(VOICE_KINDS).to_numpy() & known
-    voice_keys, voice_counts = _key_counts(ip[voice_mask] * span + src[voice_mask])
+    voice_keys, voice_counts = _key_counts(_pair_keys(ip, src, span, voice_mask))
+    del ip, src, src_codes, known, voice_mask
     act_p = act_keys // span
     att_members = att.drop_duplicates(["p", "m"])
     am_p, am_m = att_members["p"].to_numpy(), att_members["m"].to_numpy()
@@ -270,9 +287,18 @@ def _attendees_on_roster(net: Any, periods: pd.PeriodIndex, att: pd.DataFrame,
     return np.bincount(p[ok], minlength=len(periods))[:len(periods)]
 
 
+def _pair_keys(p: np.ndarray, m: np.ndarray, span: int, rows: np.ndarray) -> np.ndarray:
+    """``p[rows] * span + m[rows]``, computed in the one array it returns."""
+    out = p[rows]
+    out *= span
+    out += m[rows]
+    return out
+
+
 def _key_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct integer keys (sorted) and how often each occurs."""
-    keys = np.sort(keys)
+    """Distinct integer keys (sorted) and how often each occurs; ``keys`` (a fresh array)
+    is sorted in place."""
+    keys.sort()
     if not len(keys):
         return keys, np.zeros(0, np.int64)
     start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])

@@ -2,6 +2,7 @@
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -360,3 +361,38 @@ def test_isin_is_pandas_isin(dtype):
                  for _ in range(rng.randint(0, 4))]
         assert isin(values, among).tolist() == values.isin(among).tolist()
         assert isin(values, iter(among)).tolist() == values.isin(among).tolist()
+
+
+def test_repeat_counts_equal_dataframe_duplicated():
+    """repeat_counts codes the compared rows a column at a time: the same count as
+    DataFrame.duplicated over the key columns (missing values equal to each other), on
+    random tables with many shared timestamps, ids and empty targets and events."""
+    from peernet.io.outofcore import REPEAT_KEY
+    from peernet.io.tables import _shared_values, repeat_counts
+
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(1, 400))
+        ts = pd.to_datetime(rng.integers(0, 30, n), unit="s", utc=True)
+        ids = np.array(["a", "b", "c", None], dtype=object)
+        df = pd.DataFrame({
+            "timestamp": ts,
+            "source": pd.array(ids[rng.integers(0, 3, n)], dtype="str"),
+            "kind": pd.Categorical(np.array(["message", "contact", "attend"])[
+                rng.integers(0, 3, n)]),
+            "target": pd.array(ids[rng.integers(0, 4, n)], dtype="str"),
+            "event_id": pd.array(np.array(["e1", None], dtype=object)[rng.integers(0, 2, n)],
+                                 dtype="str"),
+        })
+        key = list(REPEAT_KEY)
+        expect = int(df.duplicated(key).sum())
+        loops = int((df["source"] == df["target"]).sum())
+        assert repeat_counts(df) == (loops, expect)
+        assert repeat_counts(df.drop(columns="timestamp")) == (
+            loops, int(df.drop(columns="timestamp").duplicated().sum()))
+        values = ts.asi8
+        np.testing.assert_array_equal(
+            _shared_values(values),
+            np.flatnonzero(pd.Series(values).duplicated(keep=False).to_numpy()))
+    assert repeat_counts(pd.DataFrame({"timestamp": pd.to_datetime([], utc=True),
+                                       "source": pd.array([], dtype="str")})) == (0, 0)

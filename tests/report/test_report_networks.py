@@ -112,9 +112,12 @@ def test_the_protected_slices_take_over_the_tie_tables_not_the_group_names(evalu
     # tables (interactions and ids only) instead of aggregating them again; what depends on
     # the roster's group names (the graph arrays carry the roster's attributes) is not kept
     from peernet._cache import memo
+    from peernet.metrics.arrays import arrays_from_net
     from peernet.report.protect import protected
     from peernet.ties import person_ties
 
+    for s in evaluation.slices.values():   # pn.evaluate lets its graph arrays go at its end
+        arrays_from_net(s)
     shown = protected(evaluation, 5)
     for period, s in evaluation.slices.items():
         p = shown.slices[period]

@@ -1,0 +1,41 @@
+"""Freed memory handed back to the system between the stages of a long run.
+
+pyarrow's memory pool (mimalloc or jemalloc) and glibc's ``malloc`` keep pages freed by
+one stage for reuse, and a stage of another kind (pandas after Arrow, the report after
+the metrics) rarely reuses them: after ``pn.load`` of 100,000 members / 12.5M rows about
+a gigabyte of resident memory held nothing. :func:`release` gives those pages back; it
+changes no value, costs milliseconds, and is called after ``pn.load``, between the steps of
+``pn.evaluate`` and before each step of the command line's report.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from functools import cache
+
+__all__ = ["release"]
+
+
+@cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        lib = ctypes.CDLL(name) if name else None
+        return lib if lib is not None and hasattr(lib, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+def release() -> None:
+    """Hand memory freed by Arrow tables and by Python and numpy objects back to the system:
+    unreachable objects are collected, Arrow's pool releases its unused pages and glibc
+    trims its heaps (``malloc_trim``; a no-op where the C library is not glibc)."""
+    import pyarrow as pa
+
+    gc.collect()   # tables and frames in reference cycles are freed here, not at exit
+    pa.default_memory_pool().release_unused()
+    lib = _libc()
+    if lib is not None:
+        lib.malloc_trim(0)

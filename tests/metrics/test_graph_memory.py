@@ -1,0 +1,133 @@
+"""The graph arrays' memory-saving paths give the same graphs and numbers (issue 23)."""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import peernet as pn
+import peernet.ties as ties
+from peernet._cache import memo
+from peernet.metrics import _sparse as K
+
+igraph = pytest.importorskip("igraph")
+
+
+def _tuple_graph(ga):
+    """The igraph graph as it was built before: a list of every tie's tuple, weights kept
+    as an edge attribute."""
+    u, v, w = ga.edges()
+    g = igraph.Graph(n=ga.n, edges=list(zip(u.tolist(), v.tolist(), strict=True)),
+                     directed=False)
+    g.es["weight"] = w
+    return g
+
+
+def test_igraph_built_a_chunk_at_a_time_is_the_tuple_graph(riverbend):
+    ga = K.arrays_from_net(riverbend.period("2025"))
+    ref = _tuple_graph(ga)
+    u, v, _ = ga.edges()
+    # chunks of 7 ties: several chunks and a short last one
+    g = igraph.Graph(n=ga.n, edges=K._pairs(u, v, chunk=7), directed=False)
+    assert g.vcount() == ref.vcount() == ga.n and g.ecount() == ref.ecount() == ga.m
+    assert g.get_edgelist() == ref.get_edgelist()
+    built = K._igraph_of(ga)
+    assert built.get_edgelist() == ref.get_edgelist()
+    assert "weight" not in built.es.attributes()        # weights are passed per call
+    assert K._igraph_weights(ga) == list(ref.es["weight"])
+
+
+def test_igraph_calls_with_passed_weights_equal_the_attribute(riverbend, monkeypatch):
+    ga = K.arrays_from_net(riverbend.period("2025"))
+    ref = _tuple_graph(ga)
+    c = K.constraint(ga)                                # igraph's, passed weights
+    expect = np.asarray(ref.constraint(weights="weight"), float)
+    np.testing.assert_array_equal(c, np.where(ga.degree() > 0, expect, np.nan))
+
+    monkeypatch.setattr(K, "EXACT_MAX_NODES", 10)       # Leiden from igraph
+    labels = K.partition(ga, seed=3)
+    previous = random.getstate()
+    igraph.set_random_number_generator(random.Random(3))
+    try:
+        parts = ref.community_leiden(objective_function="modularity", weights="weight",
+                                     n_iterations=K.LEIDEN_ITERATIONS)
+    finally:
+        igraph.set_random_number_generator(random)
+        random.setstate(previous)
+    np.testing.assert_array_equal(labels, K._labels([set(p) for p in parts], ga.n))
+
+
+def test_binary_shares_the_pattern_of_the_weighted_matrix(riverbend):
+    ga = K.arrays_from_net(riverbend.period("2025"))
+    assert np.shares_memory(ga.a.indices, ga.w.indices)
+    assert np.shares_memory(ga.a.indptr, ga.w.indptr)
+    assert not np.shares_memory(ga.a.data, ga.w.data)
+    dense = ga.w.toarray()
+    np.testing.assert_array_equal(ga.a.toarray(), (dense != 0).astype(float))
+    assert (ga.w.toarray() == dense).all()               # w untouched
+
+
+def test_release_arrays_lets_them_go_and_they_come_back_equal(riverbend):
+    y = riverbend.period("2024")
+    ga = K.arrays_from_net(y)
+    before = pn.member_metrics(y)
+    K.release_arrays([y])
+    assert K.ARRAYS not in memo(y)
+    again = K.arrays_from_net(y)
+    assert again is not ga
+    assert (again.w != ga.w).nnz == 0
+    pd_equal = before.equals(pn.member_metrics(y))
+    assert pd_equal
+
+
+def test_evaluate_lets_go_what_it_does_not_read_again(riverbend):
+    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0)
+    default = ("ties", ties._check_kinds(None), False, "count", "count",
+               ties.MAX_EVENT_SIZE, 1)
+    for s in ev.slices.values():
+        kept = memo(s)
+        assert K.ARRAYS not in kept
+        assert [k for k in kept if k[0] == "ties"] == [default]
+        assert not [k for k in kept if k[0] == "acts"]
+    root = memo(riverbend.root)
+    assert not [k for k in root if k[0] in ("grid", "acts")]
+    # what the report reads is still there, and what was let go is computed again equal
+    y = ev.slices["2025"]
+    assert ties.person_ties(y) is memo(y)[default]
+    directed = ties.person_ties(y, directed=True, coattendance=None)
+    fresh = ties.person_ties(pn.load_sample("riverbend").period("2025"), directed=True,
+                             coattendance=None)
+    np.testing.assert_array_equal(directed.u, fresh.u)
+    np.testing.assert_array_equal(directed.count, fresh.count)
+    assert y.acts(pn.network.ACT_COLUMNS).equals(
+        pn.load_sample("riverbend").period("2025").acts(pn.network.ACT_COLUMNS))
+
+
+def test_release_ties_keeps_the_default_table(riverbend):
+    y = riverbend.period("2024")
+    t = ties.person_ties(y)
+    d = ties.person_ties(y, directed=True, coattendance=None)
+    ties.release_ties(y)
+    assert ties.person_ties(y) is t
+    again = ties.person_ties(y, directed=True, coattendance=None)
+    assert again is not d
+    for col in ("u", "v", "count", "weight", "first", "last", "kinds"):
+        np.testing.assert_array_equal(getattr(again, col), getattr(d, col))
+
+
+def test_first_and_last_acts_kept_once_a_network(riverbend):
+    from peernet.metrics import members as M
+
+    y = riverbend.period("2025")
+    mm = pn.member_metrics(y)
+    first, last = M._act_times(riverbend.root)
+    assert memo(riverbend.root)[("members", "act_times")][0] is first
+    acts = riverbend.root.acts(pn.network.ACT_COLUMNS)
+    by = acts.groupby("source", observed=True)["timestamp"]
+    pd.testing.assert_series_equal(first, by.min())
+    pd.testing.assert_series_equal(last, by.max())
+    ya = y.acts(pn.network.ACT_COLUMNS).groupby("source", observed=True)["timestamp"]
+    seen = mm.set_index("member_id")["first_seen"].dropna()
+    assert len(seen) and (seen == ya.min().reindex(seen.index)).all()
+    assert pn.member_metrics(y).equals(mm)

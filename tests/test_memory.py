@@ -1,0 +1,46 @@
+"""Freed memory handed back between stages (peernet._memory.release): called after pn.load,
+before each of pn.evaluate's and the command line's steps; it changes no value."""
+
+import peernet as pn
+import peernet._memory as M
+import peernet.cli as cli
+import peernet.evaluation_steps as steps
+import peernet.io.tables as tables
+
+
+def test_release_runs_and_keeps_arrow_and_pandas_data(riverbend):
+    before = riverbend.interactions.copy()
+    M.release()
+    M.release()
+    assert riverbend.interactions.equals(before)
+
+
+def test_load_releases_before_counting_repeats_and_once_it_is_done(monkeypatch):
+    calls = []
+    monkeypatch.setattr(tables, "release", lambda: calls.append("release"))
+    real = tables._note_repeats
+    monkeypatch.setattr(tables, "_note_repeats",
+                        lambda *a, **k: calls.append("repeats") or real(*a, **k))
+    net = pn.load_sample("riverbend")
+    assert calls[-3:] == ["release", "repeats", "release"] and len(net.interactions)
+
+
+def test_evaluate_releases_before_each_step_and_says_the_same(riverbend, monkeypatch):
+    calls, said = [], []
+    monkeypatch.setattr(steps, "release", lambda: calls.append(len(said)))
+    ev = pn.evaluate(riverbend, periods=["2024", "2025"], bootstrap=0, progress=said.append)
+    assert said[0] == "scoring 2024 on the Community Change Grid"
+    assert calls == list(range(len(said)))       # one release before each message
+    say = steps.step_messages(None)              # no progress: released, nothing said
+    say("quiet")
+    assert calls[-1] == len(said) and ev.periods == ("2024", "2025")
+
+
+def test_cli_progress_releases(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(M, "release", lambda: calls.append(1))
+    folder = pn.datasets.sample_path("riverbend")
+    assert cli.main(["evaluate", str(folder), "--year", "2025", "--bootstrap", "0",
+                     "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert calls and len(calls) >= err.count("\n[") and "done" in err
