@@ -8,11 +8,29 @@ import peernet.evaluation_steps as steps
 import peernet.io.tables as tables
 
 
-def test_release_runs_and_keeps_arrow_and_pandas_data(riverbend):
+def test_release_runs_and_keeps_arrow_and_pandas_data(riverbend, monkeypatch):
     before = riverbend.interactions.copy()
     M.release()
+    monkeypatch.setattr(M, "MIN_RESIDENT", 0)   # this test process is small: release anyway
     M.release()
     assert riverbend.interactions.equals(before)
+
+
+def test_a_small_process_is_not_collected(monkeypatch):
+    """Below MIN_RESIDENT release does nothing (a full collection costs 50-70 ms and a
+    small network's run would pay it about 20 times)."""
+    import gc
+
+    resident = M._resident()
+    assert resident is not None and resident > 10 * 2**20
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append(1) or 0)
+    monkeypatch.setattr(M, "MIN_RESIDENT", resident * 4)
+    M.release()
+    assert calls == []
+    monkeypatch.setattr(M, "MIN_RESIDENT", 0)
+    M.release()
+    assert calls == [1]
 
 
 def test_load_releases_before_counting_repeats_and_once_it_is_done(monkeypatch):
