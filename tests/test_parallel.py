@@ -184,16 +184,19 @@ def test_grid_replicates_shared_between_the_cores_are_the_same(monkeypatch, orde
         pd.testing.assert_frame_equal(one, two, check_exact=True)
 
 
+class _LossyTasks(_parallel.Tasks):
+    """A queue whose every third number taken is lost (as if the child that took it died)."""
+
+    def take(self):
+        t = super().take()
+        while t is not None and t % 3 == 0:
+            t = super().take()
+        return t
+
+
 def test_grid_replicates_lost_with_a_child_are_computed_again(monkeypatch):
     """Replicates a failed child took from the queue are computed here: the same numbers."""
     from peernet.metrics import uncertainty
-
-    class Lossy(_parallel.Tasks):
-        def take(self):       # every third number taken is lost (its child died)
-            t = super().take()
-            while t is not None and t % 3 == 0:
-                t = super().take()
-            return t
 
     net = pn.load_sample("riverbend")
     a, b = net.period("2024"), net.period("2025")
@@ -202,7 +205,7 @@ def test_grid_replicates_lost_with_a_child_are_computed_again(monkeypatch):
     one = uncertainty.bootstrap_changes(a, b, what, seed=4)
     monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
     monkeypatch.setattr(uncertainty, "SPLIT_RATIO", 0.0)
-    monkeypatch.setattr(uncertainty, "Tasks", Lossy)
+    monkeypatch.setattr(uncertainty, "Tasks", _LossyTasks)
     for x, y in zip(one, uncertainty.bootstrap_changes(a, b, what, seed=4), strict=True):
         pd.testing.assert_frame_equal(x, y, check_exact=True)
 
@@ -264,13 +267,6 @@ def test_shared_replicates_past_the_first_batch_are_the_same(monkeypatch, lossy)
     core, also when a child's replicates are lost."""
     from peernet.metrics import _batch, uncertainty
 
-    class Lossy(_parallel.Tasks):
-        def take(self):
-            t = super().take()
-            while t is not None and t % 3 == 0:
-                t = super().take()
-            return t
-
     net = pn.load_sample("riverbend")
     a, b = net.period("2024"), net.period("2025")
     what = [("grid", 9), (["density", "reciprocity", "largest_component_share"], 10)]
@@ -280,7 +276,7 @@ def test_shared_replicates_past_the_first_batch_are_the_same(monkeypatch, lossy)
     monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
     monkeypatch.setattr(uncertainty, "SPLIT_RATIO", 0.0)
     if lossy:
-        monkeypatch.setattr(uncertainty, "Tasks", Lossy)
+        monkeypatch.setattr(uncertainty, "Tasks", _LossyTasks)
     for x, y in zip(one, uncertainty.bootstrap_changes(a, b, what, seed=5), strict=True):
         pd.testing.assert_frame_equal(x, y, check_exact=True)
 
