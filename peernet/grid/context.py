@@ -2,11 +2,10 @@
 
 Every indicator is a function ``f(ctx, **params) -> Value`` registered in :data:`INDICATORS`
 with :func:`indicator`; ``ctx`` is a :class:`Context` around one (sliced) network that caches
-the pieces several indicators share (direct ties, attendance, month numbers, the previous
-period). The indicators themselves live by Grid layer in :mod:`peernet.grid.bedrock`,
-:mod:`peernet.grid.foundation` and :mod:`peernet.grid.outcomes`; the helpers here
-(``no_data``, ``share``, ``cross_org_pairs``, ...); pairs and integer kernels come from
-:mod:`peernet.ties` are shared by them.
+the pieces several indicators share (direct ties, attendance, months, the previous period).
+The indicators live by Grid layer in :mod:`peernet.grid.bedrock`, :mod:`.foundation` and
+:mod:`.outcomes`; they share the helpers here (``no_data``, ``share``, ``cross_org_pairs``),
+and pairs and integer kernels from :mod:`peernet.ties`.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from .._cache import cached
 from ..network import PeerNetwork
 from ..report.i18n import N_
 from ..schema import isin
-from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, unique_int
+from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -186,8 +185,7 @@ class Context:
         return self.net.members
 
     def has_column(self, table: str, column: str) -> bool:
-        """Whether the whole network's ``table`` has ``column`` with a value (memoised on
-        the whole network)."""
+        """Whether the whole network's ``table`` has ``column`` with a value (memoised)."""
         def build() -> bool:
             df = getattr(self.net.root, table)
             return column in df.columns and bool(df[column].notna().any())
@@ -195,16 +193,14 @@ class Context:
         return root_cache(self.net.root, f"has {table}.{column}", build)
 
     def unresampled(self, key: str, build: Callable[[Context], Any]) -> Any:
-        """``build(self)``, once for the slice: for what reads only tables or columns a
-        bootstrap replicate does not resample (the roster, the problem log); a replicate
-        (:class:`peernet.grid.replicates.ReplicateContext`) reads its slice's."""
+        """``build(self)`` once for the slice, for what reads only tables a bootstrap replicate
+        does not resample (the roster, the problem log): a replicate reads its slice's."""
         return cached(self, ("grid", "unresampled", key), lambda: build(self))
 
     def over_active(self, key: str, build: Callable[[Context], tuple[np.ndarray, ...]]
                     ) -> tuple[np.ndarray, ...]:
-        """``build(self)``: arrays aligned with :attr:`active` whose value for a member does
-        not depend on who else is active (a join date, a first act), once for the slice;
-        a replicate reads its slice's at its own active members."""
+        """``build(self)`` once for the slice: arrays over :attr:`active`, a member's value
+        not depending on who else is active (a join date); a replicate reads its slice's."""
         return cached(self, ("grid", "over_active", key), lambda: build(self))
 
     # -- members as integer codes (0..n-1 over the whole network's roster) ----------
@@ -345,9 +341,13 @@ class Context:
     @cached_property
     def attend(self) -> pd.DataFrame:
         """Attendance rows: member code ``m`` and ``event_id``, one row per pair."""
-        m = self.attend_mask
-        a = pd.DataFrame({"m": self.src[m], "event_id": self.inter["event_id"].to_numpy()[m]})
-        return a.drop_duplicates(ignore_index=True)
+        rows = np.flatnonzero(self.attend_mask)
+        ev = self.inter["event_id"].iloc[rows].astype("str")
+        key = pd.factorize(ev)[0].astype(np.int64) * self.n + self.src[rows]
+        order = stable_order(key)   # each pair's first row, in the rows' order
+        key = key[order]
+        first = np.sort(order[np.r_[True, key[1:] != key[:-1]]]) if len(key) else order
+        return pd.DataFrame({"m": self.src[rows[first]], "event_id": ev.array.take(first)})
 
     @cached_property
     def attendee_mask(self) -> np.ndarray:
@@ -403,8 +403,8 @@ class Context:
 
     @cached_property
     def channel_class(self) -> np.ndarray:
-        """Channel of each row: 0 in person, 1 electronic, 2 another, -1 none recorded (a row
-        without a channel takes its event's, when the slice has attendance)."""
+        """Channel of each row: 0 in person, 1 electronic, 2 another, -1 none (a row without
+        one takes its event's when the slice has attendance)."""
         return channel_classes(self, len(self.attend) > 0)
 
     def threads(self) -> pd.DataFrame:
@@ -415,9 +415,8 @@ class Context:
         return cached(self, ("grid", "threads"), lambda: time_to_first_reply(self.net))
 
     def help_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Giver and receiver member codes of every act of help
-        (:func:`peernet.metrics.followup.help_given`) and each act's multiplicity (None:
-        once each)."""
+        """Giver and receiver member codes of every act of help (:func:`peernet.metrics
+        .followup.help_given`) and each act's multiplicity (None: once each)."""
         from ..metrics.followup import help_given
 
         pairs = help_given(self.net)
@@ -524,18 +523,21 @@ def channel_classes(ctx: Context, fill: bool) -> np.ndarray:
 
 
 def _channel_classes(ctx: Context, fill: bool) -> np.ndarray:
-    i = ctx.inter
-    chan = i["channel"] if "channel" in i.columns else pd.Series(pd.NA, index=i.index)
-    chan = chan.astype("object")
-    if fill and "channel" in ctx.events.columns:
-        ev_chan = pd.Series(ctx.events["channel"].astype("object").to_numpy(),
-                            index=ctx.events["event_id"].to_numpy())
-        fill_with = i["event_id"].map(ev_chan) if "event_id" in i.columns else chan
-        chan = chan.where(chan.notna(), fill_with)
-    out = np.where(chan.isin(IN_PERSON_CHANNELS).to_numpy(), 0,
-                   np.where(chan.isin(ELECTRONIC_CHANNELS).to_numpy(), 1, 2)).astype(np.int8)
-    out[chan.isna().to_numpy()] = -1
+    i, e = ctx.inter, ctx.events
+    out = _classes(i["channel"]) if "channel" in i.columns else np.full(len(i), -1, np.int8)
+    if fill and "channel" in e.columns and "event_id" in i.columns:   # the row's event's
+        at = member_codes(e["event_id"].astype("str"), i["event_id"], small=True)
+        none = np.flatnonzero((out < 0) & (at >= 0))
+        out[none] = _classes(e["channel"])[at[none]]
     return out
+
+
+def _classes(channels: pd.Series) -> np.ndarray:
+    """Class of each channel (0 in person, 1 electronic, 2 another, -1 none), int8."""
+    codes, uniq = pd.factorize(channels)
+    u = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+    c = np.where(isin(u, IN_PERSON_CHANNELS), 0, np.where(isin(u, ELECTRONIC_CHANNELS), 1, 2))
+    return np.r_[c, -1].astype(np.int8)[codes]   # code -1 (none): the last
 
 
 #: An earlier period is comparable when its data cover at least this share of the days the

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..network import ACT_COLUMNS, PeerNetwork, guest_ids
-from ..ties import person_ties
+from ..ties import NS_NAT, ns, person_ties
 
 __all__ = ["retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
            "INACTIVITY_DAYS"]
@@ -376,34 +376,67 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
         del inside
     th = root.loc[rows, ["thread_id", "timestamp", "source", "kind"]]
     del rows
-    th = th.sort_values(["thread_id", "timestamp"], kind="stable")
-    starts = th.loc[th["kind"] != "reply"].drop_duplicates("thread_id")
-    starts = starts.set_index("thread_id")
-    fallback = th.drop_duplicates("thread_id").set_index("thread_id")
-    starts = starts.reindex(fallback.index).fillna(fallback) if len(fallback) else starts
-    if net.window is not None:
-        inside = (starts["timestamp"] >= net.window.start_utc) & \
-                 (starts["timestamp"] < net.window.end_utc)
-        starts = starts.loc[inside.to_numpy()]
-    if not len(starts):
+    return _first_replies(th, net.window, cols)
+
+
+def _first_of(codes: np.ndarray, at: np.ndarray, k: int) -> np.ndarray:
+    """The first of positions ``at`` (ascending) of each of ``k`` groups, whose sorted
+    ``codes`` they are (-1 for a group without one)."""
+    out = np.full(k, -1, np.int64)
+    if len(at):
+        c = codes[at]
+        first = np.r_[True, c[1:] != c[:-1]]
+        out[c[first]] = at[first]
+    return out
+
+
+def _first_replies(th: pd.DataFrame, window: Any, cols: list[str]) -> pd.DataFrame:
+    """:func:`time_to_first_reply` of the thread rows ``th``, on integer codes: the rows in
+    the order of (thread id, time) (stable: rows of one time in the log's order); a
+    thread's start its first row that is not a reply (each missing value of it, or a
+    thread of replies only, from its first row); its first reply the first reply by
+    someone else at or after its start."""
+    code, uniq = pd.factorize(th["thread_id"], sort=True)   # thread ids in sorted order
+    k = len(uniq)
+    t = ns(th["timestamp"])
+    nat = t == NS_NAT
+    order = np.lexsort((np.where(nat, np.iinfo(np.int64).max, t), code))   # NaT last
+    c = code[order]
+    kind = th["kind"]
+    reply = (kind == "reply").to_numpy(dtype=bool, na_value=False)[order]
+    other = (kind != "reply").to_numpy(dtype=bool, na_value=False)[order]
+    who, _ = pd.factorize(th["source"])
+    who = who[order]
+    t, nat = t[order], nat[order]
+    first = _first_of(c, np.arange(len(c)), k)            # a thread's first row
+    start = _first_of(c, np.flatnonzero(other), k)        # its first row not a reply
+    has = start >= 0
+    at_t = np.where(has, start, first)
+    at_t = np.where(nat[at_t], first, at_t)                 # NaT filled from the first row
+    at_s = np.where(has, start, first)
+    at_s = np.where(who[at_s] < 0, first, at_s)             # a missing author likewise
+    t0, nat0 = t[at_t], nat[at_t]
+    keep = np.ones(k, bool)
+    if window is not None:
+        lo = pd.Timestamp(window.start_utc).as_unit("ns").value
+        hi = pd.Timestamp(window.end_utc).as_unit("ns").value
+        keep &= ~nat0 & (t0 >= lo) & (t0 < hi)
+    kept = np.flatnonzero(keep)
+    if not len(kept):
         return _empty_threads(cols)
-    # an empty merge on an index comes back indexed by ``thread_id`` (a network of threads
-    # without any reply, e.g. an announcement list): a plain index keeps the group-bys clear
-    rep = th.loc[(th["kind"] == "reply").to_numpy()].merge(
-        starts[["timestamp", "source"]].rename(columns={"timestamp": "t0", "source": "author"}),
-        left_on="thread_id", right_index=True).reset_index(drop=True)
-    rep = rep.loc[((rep["source"] != rep["author"]) & (rep["timestamp"] >= rep["t0"]))
-                  .to_numpy()]
-    first = rep.drop_duplicates("thread_id").set_index("thread_id")
-    count = rep.groupby("thread_id").size()
-    out = pd.DataFrame({"thread_id": pd.array(starts.index.tolist(), dtype="str"),
-                        "started": starts["timestamp"].array,
-                        "author": starts["source"].astype("str").to_numpy()})
-    out["first_reply"] = first["timestamp"].reindex(starts.index).array
-    out["replier"] = first["source"].reindex(starts.index).astype("str").to_numpy()
+    ok = reply & keep[c] & (who != who[at_s][c]) & ~nat & ~nat0[c] & (t >= t0[c])
+    at_r = _first_of(c, np.flatnonzero(ok), k)[kept]
+    count = np.bincount(c[ok], minlength=k)[kept]
+    stamps, source = th["timestamp"].array, th["source"]
+    out = pd.DataFrame({"thread_id": pd.array(uniq[kept].tolist(), dtype="str"),
+                        "started": stamps.take(order[at_t[kept]]),
+                        "author": source.iloc[order[at_s[kept]]].astype("str").to_numpy()})
+    out["first_reply"] = stamps.take(np.where(at_r >= 0, order[at_r], -1), allow_fill=True)
+    out["replier"] = pd.Series(source.array.take(np.where(at_r >= 0, order[at_r], -1),
+                                                 allow_fill=True)).astype("str").to_numpy()
     out["hours_to_first_reply"] = (out["first_reply"] - out["started"]) / pd.Timedelta(hours=1)
-    out["replies"] = count.reindex(starts.index).fillna(0).astype("int64").to_numpy()
-    return out.sort_values("thread_id", kind="stable").reset_index(drop=True)
+    out["replies"] = count.astype("int64")
+    return out
 
 
 def _threads_among(thread_ids: pd.Series, ids: pd.Series) -> np.ndarray:
