@@ -23,7 +23,7 @@ from .context import (
     share,
     survey_pct,
 )
-from .history import root_direct
+from .history import direct_acts
 from .rows import month_rows, row_any
 
 
@@ -176,7 +176,8 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     if n_new == 0:
         return no_data(N_("no newcomers who joined at least {days} days before the period "
                           "ended").format(days=days))
-    s, t, ts = root_direct(ctx)
+    # a newcomer's acts counted are in [joined, joined + days], inside [lo, hi)
+    s, t, ts = direct_acts(ctx, lo, hi) if ctx.net.window is not None else direct_acts(ctx)
     # the acts of a newcomer, from either end (picked before joining the two ends: the
     # whole history's direct acts twice over was the Grid's largest transient)
     by_s, by_t = new[s], new[t]

@@ -1,7 +1,8 @@
 """The whole network's history as the Grid reads it: its direct acts as member codes.
 
-Kept on the whole network (:func:`peernet.grid.context.root_cache`) and read by the
-indicators that look past the period (newcomer orientation, new cross-organization ties).
+Read by the indicators that look past the period's rows (newcomer orientation, new
+cross-organization ties), for the times they need only: nothing of the whole history is
+kept (its direct acts, 16 bytes an act, were 331 MB at 300k members for the rest of a run).
 """
 
 from __future__ import annotations
@@ -9,44 +10,65 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..ties import ns
+from .._cache import memo
+from ..ties import NS_NAT, ns
 from .context import DIRECT_KINDS, Context, member_codes, root_cache, unique_ids
 
-__all__ = ["ROOT_CHUNK", "root_direct"]
+__all__ = ["ROOT_CHUNK", "direct_acts"]
 
 
-#: Rows of the whole network's log coded at a time by :func:`root_direct`.
+#: Rows of the whole network's log coded at a time by :func:`direct_acts`.
 ROOT_CHUNK = 2_000_000
 
 
-def root_direct(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(source code, target code, time ns) of every direct act of the whole network (its
-    :attr:`Context.direct_mask` rows; codes int32), coded :data:`ROOT_CHUNK` rows at a time
-    into arrays of their size (not the whole history's per-row codes: 0.9 GB at 300k)."""
-    def build():
-        root = ctx.net.root
-        ids = root_cache(root, "ids", lambda: unique_ids(root))   # the whole network's codes
-        inter = root.interactions
-        if "target" not in inter.columns:
-            return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)
+def direct_acts(ctx: Context, lo: int | None = None, hi: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source code, target code, time ns) of the whole network's direct acts (its
+    :attr:`Context.direct_mask` rows) at times in ``[lo, hi)`` (int64 ns; None: no bound;
+    never a missing time). The context's own per-row codes when its rows are exactly those
+    (a period cut from the whole network, read at its own bounds); otherwise the whole
+    network's rows coded :data:`ROOT_CHUNK` at a time into arrays of their size."""
+    if _own_rows(ctx, lo, hi):
+        d = np.flatnonzero(ctx.direct_mask & (ctx.ts_ns != NS_NAT))
+        return ctx.src[d], ctx.tgt[d], ctx.ts_ns[d]
+    root = ctx.net.root
+    ids = root_cache(root, "ids", lambda: unique_ids(root))   # the whole network's codes
+    inter = root.interactions
+    if "target" not in inter.columns:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)
 
-        def picked(part: pd.DataFrame) -> np.ndarray:
-            return part["kind"].isin(DIRECT_KINDS).to_numpy() & part["target"].notna().to_numpy()
+    def picked(part: pd.DataFrame) -> np.ndarray:
+        t = ns(part["timestamp"])
+        keep = (part["kind"].isin(DIRECT_KINDS).to_numpy() & part["target"].notna().to_numpy()
+                & (t != NS_NAT))
+        if lo is not None:
+            keep &= t >= lo
+        if hi is not None:
+            keep &= t < hi
+        return keep
 
-        cuts = range(0, len(inter), ROOT_CHUNK)
-        total = sum(int(picked(inter.iloc[a:a + ROOT_CHUNK]).sum()) for a in cuts)
-        s_out = np.empty(total, np.int32 if len(ids) < np.iinfo(np.int32).max else np.int64)
-        t_out, ts_out = np.empty_like(s_out), np.empty(total, np.int64)
-        k = 0
-        for a in cuts:
-            part = inter.iloc[a:a + ROOT_CHUNK]
-            rows = part.loc[picked(part), ["source", "target", "timestamp"]]
-            s = member_codes(ids, rows["source"], small=True)
-            t = member_codes(ids, rows["target"], small=True)
-            ok = (s >= 0) & (t >= 0) & (s != t)
-            j = k + int(ok.sum())
-            s_out[k:j], t_out[k:j], ts_out[k:j] = s[ok], t[ok], ns(rows["timestamp"])[ok]
-            k = j
-        return s_out[:k], t_out[:k], ts_out[:k]
+    parts = []
+    for a in range(0, len(inter), ROOT_CHUNK):
+        part = inter.iloc[a:a + ROOT_CHUNK]
+        rows = part.loc[picked(part), ["source", "target", "timestamp"]]
+        s = member_codes(ids, rows["source"], small=True)
+        t = member_codes(ids, rows["target"], small=True)
+        ok = (s >= 0) & (t >= 0) & (s != t)
+        parts.append((s[ok], t[ok], ns(rows["timestamp"])[ok]))
+    if not parts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore
 
-    return root_cache(ctx.net.root, "direct", build)
+
+def _own_rows(ctx: Context, lo: int | None, hi: int | None) -> bool:
+    """Whether the context's rows are the whole network's rows at times in ``[lo, hi)``:
+    the whole network unbounded, or a period cut from it (kept on it) at its bounds."""
+    net = ctx.net
+    if ctx._ids is not None:   # coded over another network's members
+        return False
+    if net.window is None:
+        return net.parent is None and lo is None and hi is None
+    kept = (memo(net.root) or {}).get(("slice", net.window))
+    bounds = tuple(int(ns(pd.Series([t]))[0])
+                   for t in (net.window.start_utc, net.window.end_utc))
+    return kept is net and (lo, hi) == bounds

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..report.i18n import N_
-from ..ties import NS_NAT, ns, pair_keys, person_ties, unique_int
+from ..ties import ns, pair_keys, person_ties, unique_int
 from .context import (
     DIRECT_KINDS,
     Context,
@@ -22,7 +22,7 @@ from .context import (
     scale_max,
     share,
 )
-from .history import root_direct
+from .history import direct_acts
 
 
 # -------------------------------------------------------------------------- strategies
@@ -118,14 +118,13 @@ def survey_learning(ctx: Context, item: str = "learning") -> Value:
 def pairs_before(ctx: Context, start: int) -> np.ndarray:
     """Pair keys (member codes, sorted, distinct) of the whole network's direct ties first
     seen before ``start`` (int64 ns): the pairs with a direct act before it, from the
-    whole network's direct acts the Grid keeps (:func:`~peernet.grid.history.root_direct`;
+    whole network's direct acts before it (:func:`~peernet.grid.history.direct_acts`;
     the ties of :func:`peernet.ties.person_ties` without co-attendance between roster
     members). The whole history's tie table is not built (at 10M interactions it held
     half a gigabyte for the rest of the run). Memoised on the whole network."""
     def build() -> np.ndarray:
-        s, t, ts = root_direct(ctx)
-        before = (ts < start) & (ts != NS_NAT)
-        return unique_int(pair_keys(s[before], t[before], ctx.n))
+        s, t, _ = direct_acts(ctx, None, start)
+        return unique_int(pair_keys(s, t, ctx.n))
 
     return root_cache(ctx.net.root, f"pairs_before {start}", build)
 

@@ -343,21 +343,28 @@ def test_first_year_has_no_new_ties_and_later_years_rise(rb_scores):
 
 
 @pytest.mark.parametrize("chunk", [1000, 2_000_000])
-def test_root_direct_is_the_whole_networks_direct_rows(riverbend, monkeypatch, chunk):
-    from peernet._cache import forget
+def test_direct_acts_are_the_whole_networks_direct_rows(riverbend, monkeypatch, chunk):
     from peernet.grid import history
     from peernet.grid.context import Context
-    from peernet.grid.history import root_direct
+    from peernet.grid.history import direct_acts
+    from peernet.ties import NS_NAT, ns
 
     monkeypatch.setattr(history, "ROOT_CHUNK", chunk)
     net = riverbend.replace()   # a memo of its own
     root = Context(net, previous=False)
-    m = root.direct_mask
-    forget(net, ("grid", "direct"))
-    s, t, ts = root_direct(Context(net.period("2025")))
-    assert s.dtype == np.int32 and t.dtype == np.int32 and root.src.dtype == np.int32
-    assert np.array_equal(s, root.src[m]) and np.array_equal(t, root.tgt[m])
-    assert np.array_equal(ts, root.ts_ns[m]) and len(s) > 1000
+    y25 = net.period("2025")
+    lo, hi = (int(ns(pd.Series([t]))[0]) for t in (y25.window.start_utc, y25.window.end_utc))
+    ctx = Context(y25)
+    assert history._own_rows(ctx, lo, hi) and not history._own_rows(ctx, None, hi)
+    assert not history._own_rows(Context(net.between("2025-01-01", "2026-01-01")), lo, hi)
+    for a, b in ((None, None), (None, lo), (lo, hi), (lo, None)):
+        s, t, ts = direct_acts(ctx, a, b)   # own rows at (lo, hi), else coded by chunks
+        w = root.direct_mask & (root.ts_ns != NS_NAT)
+        w &= (root.ts_ns >= a if a is not None else True) & (root.ts_ns < b if b is not None
+                                                              else True)
+        assert s.dtype == np.int32 and t.dtype == np.int32 and root.src.dtype == np.int32
+        assert np.array_equal(s, root.src[w]) and np.array_equal(t, root.tgt[w])
+        assert np.array_equal(ts, root.ts_ns[w]) and len(s) > 1000
     # the codes are the roster's positions
     ids = root.ids.to_numpy()
     inter = net.interactions
