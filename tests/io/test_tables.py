@@ -361,6 +361,11 @@ def test_isin_is_pandas_isin(dtype):
                  for _ in range(rng.randint(0, 4))]
         assert isin(values, among).tolist() == values.isin(among).tolist()
         assert isin(values, iter(among)).tolist() == values.isin(among).tolist()
+        # a text Index or Series as the set (read from Arrow, not value by value)
+        text = [v for v in among if isinstance(v, str) or v is None]
+        for wrap in (pd.Index, pd.Series):
+            arrow = wrap(text, dtype="str")
+            assert isin(values, arrow).tolist() == values.isin(arrow).tolist()
 
 
 def test_repeat_counts_equal_dataframe_duplicated():
