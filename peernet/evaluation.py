@@ -26,12 +26,14 @@ from .evaluation_steps import (
     METRICS,
     MIXING_TABLE_COLUMNS,
     PeriodLike,
+    after_fork,
     baseline_periods,
     check_periods,
     input_hashes,
     intervals_of,
     mixing_table,
     network_rows,
+    period_tables,
     release_finished,
     scores_with_intervals,
     start_metrics,
@@ -43,8 +45,7 @@ from .grid.context import SLICE_CONTEXT
 from .grid.score import GridScore
 from .grid.score import score as grid_score
 from .metrics.annual import window_of
-from .metrics.followup import followup_table
-from .metrics.groups import GROUP_BY, group_participation
+from .metrics.groups import GROUP_BY
 from .metrics.structure import network_metrics
 from .network import PeerNetwork
 from .report.i18n import N_
@@ -626,7 +627,7 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                                              say)
     # without intervals: participation on the other core while the periods are scored
     turnout = start_participation(root, slices, bootstrap)
-    scores, netrows, pending = {}, {}, {}
+    scores, netrows, pending, done = {}, {}, {}, {}
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
@@ -635,21 +636,22 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         say(N_("network and member metrics of {period}").format(period=p))
         # without intervals on the other core: this period's metrics there meanwhile
         pending[p] = start_metrics(s, bootstrap, last=p == labels[-1])
+        done[p] = after_fork(root, s, p, seed, pending[p], turnout, last=p == labels[-1])
         if pending[p].pid is None or p == labels[-1]:
             netrows[p] = network_rows(p, network_metrics(s))
         intervals.start(p)
     for job in pending.values():   # not forked (the intervals have the other core): now
         if job.pid is None:
             job.result()
-    followup = [followup_table(s, p) for p, s in slices.items()]
+    tables = {p: done[p] or period_tables(s, p, seed) for p, s in slices.items()}
+    followup = [tables[p]["followup"] for p in slices]
     say(N_("mixing against chance"))
-    mixing = mixing_table(slices, seed)
+    mixing = mixing_table(slices, seed, tables)
 
     say(N_("participation and retention"))
     annual, not_applicable, detail, step = turnout.result()
     ties = tie_changes(slices)
-    groups = pd.concat([group_participation(s, p) for p, s in slices.items()],
-                       ignore_index=True)
+    groups = pd.concat([tables[p]["groups"] for p in slices], ignore_index=True)
     mms = []
     for p, job in pending.items():   # computed meanwhile, or here now
         nm, mm = job.result()

@@ -222,12 +222,14 @@ def _tenures(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     missing = joined.isna()
     censored = pd.Series(False, index=active)
     if missing.any():
-        i = root.acts(ACT_COLUMNS)     # either person of a contact acted
-        firsts = root_cache(root, "first_act", lambda: i.groupby(
+        # either person of a contact acted; kept on the whole network: its acts may be
+        # let go once grouped (pn.evaluate, issue 23)
+        firsts = root_cache(root, "first_act", lambda: root.acts(ACT_COLUMNS).groupby(
             "source", observed=True)["timestamp"].min())
         first = firsts.reindex(active)
         joined = joined.where(~missing, first)
-        start = i["timestamp"].min()
+        start = root_cache(root, "first_act_time",
+                           lambda: root.acts(ACT_COLUMNS)["timestamp"].min())
         censored = missing & (first < start + pd.Timedelta(days=CENSOR_DAYS)).fillna(False)
     years = (ctx.bounds[1] - joined) / pd.Timedelta(days=DAYS_PER_YEAR)
     return (years.to_numpy(float, na_value=np.nan), missing.to_numpy(bool),

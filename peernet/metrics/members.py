@@ -261,11 +261,11 @@ def member_metrics(net: PeerNetwork, *, graph: nx.Graph | None = None) -> pd.Dat
 def _add_time_columns(df: pd.DataFrame, net: Any, ga: K.GraphArrays,
                       graph: nx.Graph | None) -> None:
     ids = pd.Index(ga.nodes, dtype="str")
-    first, last = (t.reindex(ids) for t in _act_times(net))
+    first, last = (t.reindex(ids) for t in act_times(net))
     df["first_seen"] = _column_values(first)
     df["last_seen"] = _column_values(last)
     root = net.root
-    root_first = _act_times(root)[0]
+    root_first = act_times(root)[0]
     joined = (net.members.drop_duplicates("member_id").set_index("member_id")["joined"]
               .reindex(ids) if "joined" in net.members.columns
               else pd.Series(pd.NaT, index=ids, dtype="datetime64[ns, UTC]"))
@@ -287,7 +287,7 @@ def _add_time_columns(df: pd.DataFrame, net: Any, ga: K.GraphArrays,
     df["days_to_first_tie"] = np.where(df["newcomer"].to_numpy(), days, np.nan)
 
 
-def _act_times(net: Any) -> tuple[pd.Series, pd.Series]:
+def act_times(net: Any) -> tuple[pd.Series, pd.Series]:
     """Each person's first and last act in ``net`` (by ``source`` of its acts: either
     person of a contact acted), kept on ``net``: the whole network's were grouped again for
     every period's member metrics (a groupby of 14 million acts at 100,000 members)."""

@@ -121,7 +121,7 @@ def test_first_and_last_acts_kept_once_a_network(riverbend):
 
     y = riverbend.period("2025")
     mm = pn.member_metrics(y)
-    first, last = M._act_times(riverbend.root)
+    first, last = M.act_times(riverbend.root)
     assert memo(riverbend.root)[("members", "act_times")][0] is first
     acts = riverbend.root.acts(pn.network.ACT_COLUMNS)
     by = acts.groupby("source", observed=True)["timestamp"]
@@ -131,3 +131,87 @@ def test_first_and_last_acts_kept_once_a_network(riverbend):
     seen = mm.set_index("member_id")["first_seen"].dropna()
     assert len(seen) and (seen == ya.min().reindex(seen.index)).all()
     assert pn.member_metrics(y).equals(mm)
+
+
+def _random_ties(n, m, seed):
+    """Sorted unique ties ``u < v`` of ``n`` nodes (about ``m``), as a tie table holds."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keys = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    keys = keys[keys // n != keys % n]
+    return keys // n, keys % n
+
+
+def test_arrays_from_a_tie_table_equal_the_coordinate_build(riverbend):
+    for year in ("2024", "2025"):
+        y = riverbend.period(year)
+        t = ties.person_ties(y)
+        ga = K.arrays_from_net(y)
+        ref = K._sym(t.n, t.u, t.v, t.weight)
+        for name in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(ga.w, name), getattr(ref, name))
+            assert getattr(ga.w, name).dtype == getattr(ref, name).dtype
+        upper = K.sp.triu(ref, k=1).tocoo()
+        for got, want in zip(ga.edges(), (upper.row.astype(np.int64),
+                                          upper.col.astype(np.int64), upper.data),
+                             strict=True):
+            np.testing.assert_array_equal(got, want)
+            assert got.dtype == want.dtype
+    # zero weights are no tie (as eliminate_zeros), NaN stays
+    u, v = _random_ties(50, 300, 1)
+    w = np.random.default_rng(2).integers(0, 3, len(u)).astype(float)
+    w[:3] = np.nan
+    got, edges = K._sym_sorted(50, u, v, w)
+    ref = K._sym(50, u, v, w)
+    np.testing.assert_array_equal(got.indptr, ref.indptr)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_array_equal(got.data, ref.data)
+    np.testing.assert_array_equal(edges[2], w[w != 0])
+
+
+def _arrays(n, u, v):
+    w = K._sym(n, u, v, np.ones(len(u)))
+    return K.GraphArrays(np.arange(n), K.binary(w), w, pd.DataFrame(index=range(n)))
+
+
+def test_components_of_a_large_graph_are_numbered_as_scipy():
+    from scipy.sparse import csgraph
+
+    n = K.EXACT_MAX_NODES + 500          # labels by propagation from here
+    u, v = _random_ties(n, 900, 3)       # sparse: many components, isolates too
+    path = np.arange(n - 1)              # a path through every node: in order, converges;
+    perm = np.random.default_rng(5).permutation(n)   # shuffled, left to scipy
+    pu, pv = np.minimum(perm[path], perm[path + 1]), np.maximum(perm[path], perm[path + 1])
+    assert K._first_nodes(_arrays(n, path, path + 1).a) is not None
+    assert K._first_nodes(_arrays(n, pu, pv).a) is None
+    for ends in ((u, v), (path, path + 1), (pu, pv)):
+        ga = _arrays(n, *ends)
+        count, labels = K.components(ga)
+        want_count, want = csgraph.connected_components(ga.a, directed=False)
+        assert count == want_count
+        np.testing.assert_array_equal(labels, want)
+        assert labels.dtype == want.dtype
+    assert K.components(_arrays(n, u, v))[0] > 100
+
+
+def test_path_stats_in_place_equal_the_copies():
+    """Efficiency and the mean path length computed in place on the distances equal the
+    computation on copies (sampled sources, a graph with a large and small components)."""
+    n = K.EXACT_MAX_NODES + 300
+    u, v = _random_ties(n, 3 * n, 4)
+    ga = _arrays(n, u, v)
+    got = K.path_stats(ga)
+    _, labels = K.components(ga)
+    lcc = np.flatnonzero(labels == np.argmax(np.bincount(labels)))
+    assert 2 <= len(lcc) < n
+    rng = np.random.default_rng(K.SEED)
+    src_all = np.sort(rng.choice(n, K.SAMPLE_SOURCES, replace=False))
+    src_lcc = np.sort(rng.choice(lcc, K.SAMPLE_SOURCES, replace=False))
+    d = K._distances(ga, src_all)
+    with np.errstate(divide="ignore"):
+        inv = 1.0 / d
+    inv[~np.isfinite(inv)] = 0.0
+    assert got["efficiency"] == float(inv.sum() / (len(src_all) * (n - 1)))
+    d = K._distances(ga, src_lcc)[:, lcc]
+    assert got["avg_path_length"] == float(
+        d[np.isfinite(d)].sum() / (len(src_lcc) * (len(lcc) - 1)))
