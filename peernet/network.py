@@ -495,7 +495,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         return int(numbers[idx]) if numbers is not None else int(idx) + 2
 
     members = tables["members"]
-    known = set(members["member_id"])
+    known = members["member_id"]   # an Arrow id column: isin reads it without a loop
     added: dict[str, tuple[str, int | None, str]] = {}
     for table, columns in MEMBER_REFERENCES.items():
         df = tables.get(table)
@@ -548,7 +548,7 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         or "guest" in tables["members"].columns) else tables["members"]
     if "supervisor_id" in members.columns:
         bad = members["supervisor_id"].notna() & ~isin(members["supervisor_id"],
-                                                     set(members["member_id"]))
+                                                     members["member_id"])
         for idx in np.flatnonzero(bad.to_numpy()):
             logs["members"].repair(row_of("members", idx), "supervisor_id",
                                    members["supervisor_id"].iat[idx],

@@ -32,7 +32,7 @@ from .errors import PeernetError
 from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
-from .scrubbing import REDACTED, Scrubber
+from .scrubbing import REDACTED, Scrubber, kept_strings
 from .spreadsheets import neutralize_formulas as neutralize_formulas
 from .spreadsheets import neutralize_text as neutralize_text
 
@@ -476,8 +476,8 @@ def _unique_strings(values: pd.Series) -> list[str]:
 def _add_missing(out: dict[str, str], keys: list[str]) -> None:
     """``out.setdefault(k, REDACTED)`` for every key, in order, at C speed."""
     extra = dict.fromkeys(keys, REDACTED)
-    for k in out:
-        extra.pop(k, None)
+    for k in out.keys() & extra.keys():
+        del extra[k]
     out.update(extra)
 
 
@@ -506,9 +506,7 @@ def _sensitive_strings(net: PeerNetwork, min_length: int, ids: bool) -> dict[str
     out.update(files)
     # a network (or slice) named after an export file: its name is the file's stem
     out.update({k.rsplit(".", 1)[0]: v.rsplit(".", 1)[0] for k, v in files.items()})
-    vocabulary = _vocabulary()
-    return {k.strip(): v for k, v in out.items()
-            if len(k.strip()) >= min_length and k.strip().lower() not in vocabulary}
+    return kept_strings(out, min_length, _vocabulary())
 
 
 def _vocabulary() -> set[str]:

@@ -289,11 +289,18 @@ def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = [v for v in among if isinstance(v, str) or _missing(v)]
-    if not keys:
-        return np.zeros(len(values), dtype=bool)
     arr = pa.array(values.array)
-    found = pc.is_in(arr, value_set=pa.array(keys, type=arr.type, from_pandas=True))
+    among_dtype = getattr(among, "dtype", None)
+    if (isinstance(among, (pd.Series, pd.Index)) and isinstance(among_dtype, pd.StringDtype)
+            and among_dtype.storage == "pyarrow"):
+        # text already in Arrow (an id Index or column): no Python loop over its values
+        value_set = pa.chunked_array([pa.array(among.array)]).combine_chunks().cast(arr.type)
+    else:
+        keys = [v for v in among if isinstance(v, str) or _missing(v)]
+        value_set = pa.array(keys, type=arr.type, from_pandas=True)
+    if not len(value_set):
+        return np.zeros(len(values), dtype=bool)
+    found = pc.is_in(arr, value_set=value_set)
     return np.asarray(found.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 

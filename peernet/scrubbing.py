@@ -9,13 +9,15 @@ first, without compiling one (which takes seconds with 100k strings).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["Scrubber", "words_pattern", "REDACTED"]
+__all__ = ["Scrubber", "words_pattern", "kept_strings", "REDACTED"]
 
 #: What a removed string is shown as (when the replacements do not say).
 REDACTED = "[removed]"
@@ -112,3 +114,35 @@ _TOKEN = re.compile(r"\w+")
 def _whole_words(words: tuple[str, ...]) -> re.Pattern:
     # whole words only: the id "ana" is not replaced inside "analysis"
     return re.compile(r"(?<!\w)(?:" + words_pattern(words) + r")(?!\w)", re.IGNORECASE)
+
+
+#: What ``str.strip()`` removes from an ASCII string.
+_ASCII_BLANKS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def kept_strings(out: dict[str, str], min_length: int, vocabulary: set[str]) -> dict[str, str]:
+    """``{k.strip(): v for k, v in out.items() if len(k.strip()) >= min_length and
+    k.strip().lower() not in vocabulary}``: the ASCII keys (ids, the millions of a large
+    network) trimmed, measured and compared by Arrow, the others in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = list(out)
+    try:
+        arr = pa.array(keys, pa.large_string())
+    except (pa.ArrowException, UnicodeError):   # a string Arrow cannot hold: in Python
+        return {k.strip(): v for k, v in out.items()
+                if len(k.strip()) >= min_length and k.strip().lower() not in vocabulary}
+    ascii_ = pc.string_is_ascii(arr)
+    stripped = pc.ascii_trim(arr, characters=_ASCII_BLANKS)
+    words = pa.array(sorted(w for w in vocabulary if w.isascii()), pa.large_string())
+    keep = pc.and_(pc.greater_equal(pc.utf8_length(stripped), min_length),
+                   pc.invert(pc.is_in(pc.ascii_lower(stripped), value_set=words)))
+    names = stripped.to_pylist()
+    ok = keep.to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False)):
+        k = keys[i].strip()
+        names[i] = k
+        ok[i] = len(k) >= min_length and k.lower() not in vocabulary
+    return dict(zip(itertools.compress(names, ok), itertools.compress(out.values(), ok),
+                    strict=True))

@@ -155,17 +155,25 @@ def _weights_of(inter: pd.DataFrame, weight: str | Mapping[str, float]) -> np.nd
     """Per-row tie weight: 1 (``"count"``), the weight column (``"weight"``) or a mapping."""
     if isinstance(weight, Mapping):
         table = {**DEFAULT_WEIGHTS, **dict(weight)}
-        return inter["kind"].astype("str").map(table).fillna(1.0).to_numpy(float)
+        return np.nan_to_num(_by_kind(inter["kind"], table), nan=1.0)
     if weight == "count":
         return np.ones(len(inter))
     if weight == "weight":
-        default = inter["kind"].astype("str").map(DEFAULT_WEIGHTS).to_numpy(float)
+        default = _by_kind(inter["kind"], DEFAULT_WEIGHTS)
         if "weight" in inter.columns:
             given = inter["weight"].to_numpy(float, na_value=np.nan)
             return np.where(np.isnan(given), default, given)
         return default
     raise ValueError(f"weight must be 'count', 'weight' or a mapping kind -> weight; "
                      f"got {weight!r}")
+
+
+def _by_kind(kind: pd.Series, table: Mapping[str, float]) -> np.ndarray:
+    """``kind.astype("str").map(table)`` as floats (NaN where ``table`` has no value): each
+    distinct kind looked up once (mapping the text of every row took seconds at 10M rows)."""
+    codes, kinds = pd.factorize(kind)
+    values = np.array([table.get(str(k), np.nan) for k in kinds] + [np.nan], dtype=float)
+    return values[codes]
 
 
 def _check_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -570,13 +578,22 @@ class OrgTies:
 
 def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
              weight: str | Mapping[str, float] = "count", coattendance: str | None = "count",
-             max_event_size: int | None = MAX_EVENT_SIZE, min_shared: int = 1) -> OrgTies:
+             max_event_size: int | None = MAX_EVENT_SIZE, min_shared: int = 1,
+             having: Iterable[str] | None = None) -> OrgTies:
     """The undirected person ties of ``net`` collapsed by organization (arguments as
     :func:`person_ties`; integer codes throughout: at 100,000 members / 4 million ties the
-    string group-by and the networkx graph took 8 s)."""
+    string group-by and the networkx graph took 8 s).
+
+    ``having`` (interaction kinds): only the person ties with at least one interaction of
+    these kinds; their ``count`` and ``weight`` still sum every kind asked for. Its
+    ``ties`` are those of ``kinds=having`` (a pair is tied by these kinds or not), read
+    from the ties already kept instead of a tie table of their own."""
     ties = person_ties(net, directed=False, kinds=kinds, weight=weight,
                        coattendance=coattendance, max_event_size=max_event_size,
                        min_shared=min_shared)
+    if having is not None:
+        bits = int(np.bitwise_or.reduce([1 << KIND_BIT[k] for k in _check_kinds(having)]))
+        ties = _only(ties, (ties.kinds & bits) != 0)
     attrs = roster_attributes(net, ties.nodes, ("org", "sector"))
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0, float)
     if "org" not in attrs.columns:
@@ -591,30 +608,58 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
     if "sector" in attrs.columns:
         sector = _most_common(codes, attrs["sector"], has, k)
     ok = has[ties.u] & has[ties.v]
-    ca, cb = codes[ties.u[ok]], codes[ties.v[ok]]
-    w, c = ties.weight[ok], ties.count[ok]
+    ca, cb = codes[ties.u[ok]].astype(np.int64), codes[ties.v[ok]].astype(np.int64)
+    w, c = ties.weight[ok], ties.count[ok].astype(np.int64)
     inside = ca == cb
-    # sums through pandas' group-by (compensated summation, in row order), as before
-    internal = pd.DataFrame({"weight": w[inside], "count": c[inside]}).groupby(
-        ca[inside], sort=True).agg(weight=("weight", "sum"), count=("count", "sum"),
-                                   ties=("weight", "size")).reindex(np.arange(k),
-                                                                    fill_value=0)
+    groups = np.arange(k, dtype=np.int64)
+    internal = {"weight": _group_sums(ca[inside], w[inside], groups, ca[inside]),
+                "count": np.bincount(ca[inside], weights=c[inside], minlength=k
+                                     ).astype(np.int64),
+                "ties": np.bincount(ca[inside], minlength=k).astype(np.int64)}
     out = ~inside
-    lo, hi = np.minimum(ca[out], cb[out]), np.maximum(ca[out], cb[out])
-    agg = pd.DataFrame({"weight": w[out], "count": c[out], "first": ties.first[ok][out],
-                        "last": ties.last[ok][out]}).groupby(lo * k + hi, sort=True).agg(
-        weight=("weight", "sum"), count=("count", "sum"), ties=("weight", "size"),
-        first=("first", "min"), last=("last", "max"))
-    ukeys = agg.index.to_numpy(np.int64)
+    key = pair_keys(ca[out], cb[out], k)
+    order = stable_order(key)
+    sorted_keys = key[order]
+    new_group = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]][:len(key)]
+    start = np.flatnonzero(new_group)
+    ukeys = sorted_keys[start]
+    group_of = np.empty(len(key), np.int64)     # each row's group, in row order
+    group_of[order] = np.cumsum(new_group) - 1
+    first, last = ties.first[ok][out], ties.last[ok][out]
+    agg = {"weight": _group_sums(key, w[out], ukeys, group_of),
+           "count": np.bincount(group_of, weights=c[out], minlength=len(ukeys)
+                                ).astype(np.int64),
+           "ties": np.bincount(group_of, minlength=len(ukeys)).astype(np.int64),
+           "first": np.minimum.reduceat(first[order], start) if len(key) else first,
+           "last": np.maximum.reduceat(last[order], start) if len(key) else last}
     return OrgTies(orgs=orgs, members=members,
-                   internal_weight=internal["weight"].to_numpy(float),
-                   internal_count=internal["count"].to_numpy(np.int64), sector=sector,
-                   a=ukeys // k if k else ukeys, b=ukeys % k if k else ukeys,
-                   weight=agg["weight"].to_numpy(float), count=agg["count"].to_numpy(np.int64),
-                   ties=agg["ties"].to_numpy(np.int64), first=agg["first"].to_numpy(np.int64),
-                   last=agg["last"].to_numpy(np.int64), members_without_org=int((~has).sum()),
-                   internal_ties=internal["ties"].to_numpy(np.int64))
+                   internal_weight=internal["weight"], internal_count=internal["count"],
+                   sector=sector, a=ukeys // k if k else ukeys, b=ukeys % k if k else ukeys,
+                   weight=agg["weight"], count=agg["count"], ties=agg["ties"],
+                   first=agg["first"].astype(np.int64), last=agg["last"].astype(np.int64),
+                   members_without_org=int((~has).sum()), internal_ties=internal["ties"])
 
+
+
+def _group_sums(keys: np.ndarray, values: np.ndarray, groups: np.ndarray,
+                group_of: np.ndarray) -> np.ndarray:
+    """The sum of ``values`` by key (``groups``: the sorted distinct keys; ``group_of``:
+    each row's position among them), as pandas' group-by sums them: whole numbers (the
+    counts of the default ties) add up exactly in any order, so one ``bincount``; any
+    other weights through pandas' compensated summation in row order."""
+    v = np.asarray(values, dtype=float)
+    if not len(v) or (np.isfinite(v).all() and (v == np.round(v)).all()
+                      and float(np.abs(v).sum()) < 2.0 ** 53):
+        return np.bincount(group_of, weights=v, minlength=len(groups)).astype(float)
+    return pd.Series(v).groupby(keys, sort=True).sum().reindex(groups, fill_value=0.0
+                                                                ).to_numpy(float)
+
+
+def _only(ties: Ties, keep: np.ndarray) -> Ties:
+    """``ties`` with the ties where ``keep`` only (the same nodes)."""
+    return replace(ties, u=ties.u[keep], v=ties.v[keep], count=ties.count[keep],
+                   weight=ties.weight[keep], first=ties.first[keep], last=ties.last[keep],
+                   kinds=ties.kinds[keep])
 
 
 def _most_common(codes: np.ndarray, values: pd.Series, has: np.ndarray, k: int

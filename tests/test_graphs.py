@@ -172,6 +172,21 @@ def test_unique_int_and_kind_bits_match_the_slow_paths():
     assert kind_bits(kinds.iloc[:0]).tolist() == []
 
 
+@pytest.mark.parametrize("dtype", ["str", object, "category"])
+def test_weights_by_kind_equal_a_map_of_the_text(dtype):
+    import numpy as np
+
+    from peernet.schema import DEFAULT_WEIGHTS
+    from peernet.ties import _by_kind
+
+    kinds = pd.Series(["message", "attend", None, "reply", "unknown", "call", "reply"],
+                      dtype=dtype)
+    table = {**DEFAULT_WEIGHTS, "reply": 2.5}
+    expected = kinds.astype("str").map(table).to_numpy(float)
+    assert np.array_equal(_by_kind(kinds, table), expected, equal_nan=True)
+    assert np.isnan(expected[[2, 4]]).all() and expected[3] == 2.5
+
+
 def test_in_sorted_is_np_isin_on_sorted_keys():
     import numpy as np
 
@@ -193,3 +208,71 @@ def test_reciprocity_from_net_equals_networkx(riverbend):
     G = pn.person_graph(s, directed=True, coattendance=None, kinds=directed)
     G.remove_edges_from(nx.selfloop_edges(G))
     assert pn.metrics.reciprocity(s) == pytest.approx(nx.overall_reciprocity(G))
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_org_ties_having_direct_kinds_are_the_direct_org_ties(riverbend, period):
+    """org_ties(having=kinds) (the kept person ties with a direct interaction) ties the
+    same pairs of organizations, as often, as a tie table of the direct kinds alone."""
+    from peernet.plot.layouts import tie_kinds
+    from peernet.ties import org_ties
+
+    s = riverbend.period(period)
+    alone = org_ties(s, kinds=tie_kinds("direct"))
+    having = org_ties(s, having=tie_kinds("direct"))
+    everything = org_ties(s)
+
+    def pairs(o):
+        return dict(zip(zip(o.orgs[o.a], o.orgs[o.b], strict=True), o.ties.tolist(),
+                        strict=True))
+
+    assert pairs(having) == pairs(alone)
+    # co-attendance adds pairs of organizations and ties: the filter is not a no-op
+    assert sum(pairs(everything).values()) > sum(pairs(having).values()) > 0
+
+
+def _org_ties_by_groupby(s, **kw):
+    """org_ties' sums as pandas' group-by of the person ties (what the array sums
+    replaced): per organization inside, and per pair of organizations across."""
+    import numpy as np
+
+    from peernet.ties import person_ties, roster_attributes
+
+    t = person_ties(s, **kw)
+    org = roster_attributes(s, t.nodes, ("org",))["org"].to_numpy(object)
+    a, b = org[t.u], org[t.v]
+    ok = pd.notna(a) & pd.notna(b)
+    df = pd.DataFrame({"a": a[ok], "b": b[ok], "weight": t.weight[ok], "count": t.count[ok],
+                       "first": t.first[ok], "last": t.last[ok]})
+    lo = np.where(df["a"] < df["b"], df["a"], df["b"])
+    hi = np.where(df["a"] < df["b"], df["b"], df["a"])
+    df["lo"], df["hi"] = lo, hi
+    inside = df[df["a"] == df["b"]].groupby("a").agg(
+        weight=("weight", "sum"), count=("count", "sum"), ties=("weight", "size"))
+    across = df[df["a"] != df["b"]].groupby(["lo", "hi"]).agg(
+        weight=("weight", "sum"), count=("count", "sum"), ties=("weight", "size"),
+        first=("first", "min"), last=("last", "max"))
+    return inside, across
+
+
+@pytest.mark.parametrize("weight", ["count", {"message": 0.1, "reply": 0.7, "call": 1 / 3}])
+def test_org_ties_sums_equal_a_groupby_of_the_person_ties(riverbend, weight):
+    """org_ties (array sums; pandas' compensated sum for weights that are not whole
+    numbers) gives each organization's and each pair's weight, count, ties, first and last
+    as a group-by of the person ties by organization names."""
+    from peernet.ties import org_ties
+
+    s = riverbend.period("2025")
+    o = org_ties(s, weight=weight)
+    inside, across = _org_ties_by_groupby(s, weight=weight)
+    names = o.orgs
+    got_in = {names[i]: (o.internal_weight[i], o.internal_count[i], o.internal_ties[i])
+              for i in range(len(names)) if o.internal_ties[i]}
+    assert got_in == {g: (r["weight"], r["count"], r["ties"])
+                      for g, r in inside.to_dict("index").items()}
+    got = {(names[a], names[b]): (w, c, t, f, la) for a, b, w, c, t, f, la in zip(
+        o.a, o.b, o.weight, o.count, o.ties, o.first, o.last, strict=True)}
+    assert got == {g: (r["weight"], r["count"], r["ties"], r["first"], r["last"])
+                   for g, r in across.to_dict("index").items()}
+    assert all(isinstance(r["first"], int) for r in across.to_dict("index").values())
+    assert len(got) > 50

@@ -960,3 +960,26 @@ def test_redact_emails_is_the_email_pattern():
     long = "x." * 5_000 + " ana@example.org " + "y-" * 5_000 + "a@b.c+d@e.f"
     assert redact_emails(long) == EMAIL_PATTERN.subn(REDACTED, long)
     assert redact_emails(long)[1] == 3
+
+
+def test_personal_strings_trimmed_and_filtered_as_python_does():
+    """scrubbing.kept_strings (Arrow for ASCII keys) keeps, trims and maps the same strings as the
+    plain comprehension: Python's whitespace (control separators, no-break and ideographic
+    spaces), short strings, words of the schema in any case, keys equal once trimmed (the
+    later wins)."""
+    import random
+
+    from peernet.privacy import _vocabulary
+    from peernet.scrubbing import kept_strings
+
+    vocabulary = _vocabulary()
+    rng = random.Random(7)
+    pieces = ["ab", "abc", "Attend", "member_id", "Zoë", "ïd", " ", "\t", "\x1c", "\x1f",
+              "\u00a0", "\u3000", "x9", "MESSAGE", "ümlaut", "-"]
+    for _ in range(200):
+        out = {"".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))):
+               rng.choice(["[removed]", "member 1", "export 2"]) for _ in range(30)}
+        expected = {k.strip(): v for k, v in out.items()
+                    if len(k.strip()) >= 3 and k.strip().lower() not in vocabulary}
+        got = kept_strings(out, 3, vocabulary)
+        assert got == expected and list(got) == list(expected)

@@ -16,6 +16,7 @@ from ..errors import DataError, DataQualityWarning, location
 from ..network import TABLE_NAMES, PeerNetwork
 from ..quality import DataQuality, QualityLog
 from ..report.i18n import N_
+from ..ties import unique_int
 from ._parquet import Parts, read_parquet_table
 from ._text import read_table_file
 
@@ -323,6 +324,10 @@ def _check_meta(meta: dict) -> None:
                         column="name", value=meta["name"])
 
 
+#: The largest span of :func:`repeat_counts`' combined code before it is made compact.
+_CODE_SPAN = 1 << 62
+
+
 def repeat_counts(inter: pd.DataFrame) -> tuple[int, int]:
     """Rows whose target is their source, and rows that repeat an earlier row exactly
     (same :data:`peernet.io.outofcore.REPEAT_KEY` columns); ``engine="duckdb"`` counts
@@ -340,12 +345,21 @@ def repeat_counts(inter: pd.DataFrame) -> tuple[int, int]:
     # the rows' key as one integer code, a column at a time (codes of a column's values
     # among those rows, missing values equal to each other as in DataFrame.duplicated):
     # a copy of the five columns of every compared row held 1.3 GB at 12.5M rows
-    code = np.zeros(len(rows), np.int64)
+    # (the combined code is made compact again only when the next column would overflow
+    # it: a hash of every compared row a column was most of the count at 10M rows)
+    code, span = np.zeros(len(rows), np.int64), 1
+    every = len(rows) == len(inter)
     for c in key:
-        codes, uniques = pd.factorize(inter[c].take(rows))
-        code = pd.factorize(code * (len(uniques) + 1) + (np.asarray(codes, np.int64) + 1))[0]
-        del codes, uniques
-    return loops, int(len(rows) - (code.max() + 1 if len(code) else 0))
+        codes, uniques = pd.factorize(inter[c] if every else inter[c].take(rows))
+        k = len(uniques) + 1
+        del uniques
+        if span * k >= _CODE_SPAN:
+            code, distinct = pd.factorize(code)
+            code, span = code.astype(np.int64), len(distinct)
+        code = code * k + (np.asarray(codes, np.int64) + 1)
+        span *= k
+        del codes
+    return loops, int(len(rows) - len(unique_int(code)))
 
 
 def _shared_values(values: np.ndarray) -> np.ndarray:

@@ -329,7 +329,7 @@ def _relabel(members: pd.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> 
 #: two years took minutes and gigabytes a second time). The personal strings
 #: (:func:`peernet.privacy.sensitive_strings`: ids, names, emails, the quality log's values,
 #: message ids) do not depend on group names either.
-_CARRIED = ("ties", "direct_rows", "acts", "members_active", "privacy")
+_CARRIED = ("ties", "direct_rows", "acts", "members_active", "members_current", "privacy")
 
 
 def _carried(source: PeerNetwork, relabelled: PeerNetwork) -> PeerNetwork:

@@ -53,11 +53,11 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
     ``tables/survey_ties.csv`` into ``folder``."""
     from ..metrics.survey import (
         perception_gaps,
-        reported_vs_observed,
         survey_response,
         survey_scores,
         survey_sensitivity,
     )
+    from ..surveys import provenance_counts
 
     s = ev.slices[ev.current]
     if not len(s.surveys):
@@ -83,7 +83,7 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
         by_org = survey_scores(s, wave=wave, level="org", warn=False)
         sens = survey_sensitivity(s, wave=wave)
         gaps = perception_gaps(s, wave=wave)
-        ties = reported_vs_observed(s, wave=wave)
+        counts = provenance_counts(s, wave=wave)
     by_org = by_org[["org", "trust", "value", "n_raters", "response_rate"]].copy()
     few = (by_org["n_raters"] < min_group_size).to_numpy()
     by_org.loc[few, ["trust", "value"]] = np.nan
@@ -113,8 +113,6 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
     out["gap_big"] = int((gaps["abs_gap"] >= 1).sum()) if len(gaps) else 0
     out["gap_mean"] = decimal(gaps['abs_gap'].mean()) if len(gaps) else "–"
     # reported vs observed ties
-    t = ties[ties["could_report"].astype(bool)] if "could_report" in ties.columns else ties
-    counts = t["provenance"].value_counts()
     summary = pd.DataFrame({"provenance": ["both", "survey", "logs"],
                             "ties": [int(counts.get(k, 0)) for k in ("both", "survey",
                                                                      "logs")]})

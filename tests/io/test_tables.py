@@ -361,14 +361,24 @@ def test_isin_is_pandas_isin(dtype):
                  for _ in range(rng.randint(0, 4))]
         assert isin(values, among).tolist() == values.isin(among).tolist()
         assert isin(values, iter(among)).tolist() == values.isin(among).tolist()
+        # a text Index or Series as the set (read from Arrow, not value by value)
+        text = [v for v in among if isinstance(v, str) or v is None]
+        for wrap in (pd.Index, pd.Series):
+            arrow = wrap(text, dtype="str")
+            assert isin(values, arrow).tolist() == values.isin(arrow).tolist()
 
 
-def test_repeat_counts_equal_dataframe_duplicated():
+@pytest.mark.parametrize("span", [1 << 62, 7])
+def test_repeat_counts_equal_dataframe_duplicated(span, monkeypatch):
     """repeat_counts codes the compared rows a column at a time: the same count as
     DataFrame.duplicated over the key columns (missing values equal to each other), on
-    random tables with many shared timestamps, ids and empty targets and events."""
+    random tables with many shared timestamps, ids and empty targets and events; also
+    when the combined code is made compact before every column (a span of 7)."""
+    from peernet.io import tables
     from peernet.io.outofcore import REPEAT_KEY
     from peernet.io.tables import _shared_values, repeat_counts
+
+    monkeypatch.setattr(tables, "_CODE_SPAN", span)
 
     for seed in range(8):
         rng = np.random.default_rng(seed)

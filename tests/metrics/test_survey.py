@@ -470,6 +470,30 @@ def test_reported_vs_observed_uses_the_slice_window(rv_net):
     assert set(rv["provenance"]) == {"survey"}
 
 
+def _counted(rv):
+    could = rv[rv["could_report"].astype(bool)]["provenance"].value_counts()
+    return {k: int(could.get(k, 0)) for k in ("both", "survey", "logs")}
+
+
+@pytest.mark.parametrize("kinds", [None, ["help"], ["message", "reply", "attend"]])
+def test_provenance_counts_are_those_of_reported_vs_observed(rv_net, riverbend, kinds):
+    """provenance_counts (integer codes on the default ties) gives the counts of
+    reported_vs_observed's provenance among the pairs that could be reported: the tiny
+    network by hand, riverbend's waves and slices."""
+    from peernet.surveys import provenance_counts
+
+    if kinds is None:   # by hand: dee-eve is in the logs only, but neither answered
+        assert provenance_counts(rv_net) == {"both": 2, "survey": 1, "logs": 0}
+    cases = [(rv_net, {}), (rv_net, {"period": "2024"}), (riverbend, {"wave": "2024"}),
+             (riverbend.period("2025"), {}), (riverbend, {"wave": "2025", "period": "2024"})]
+    for net, kw in cases:
+        rv = pn.metrics.reported_vs_observed(net, kinds=kinds, warn=False, **kw)
+        assert provenance_counts(net, kinds=kinds, **kw) == _counted(rv)
+    assert sum(provenance_counts(riverbend.period("2025")).values()) > 100
+    with pytest.raises(ValueError, match="kinds must be interaction kinds"):
+        provenance_counts(rv_net, kinds=["helps"])
+
+
 def test_survey_graph(rv_net):
     G = pn.metrics.survey_graph(rv_net, warn=False)
     assert set(G.nodes) == {"ana", "ben", "cai", "dee", "eve"}
@@ -529,3 +553,12 @@ def test_survey_response_without_answer_dates(riverbend):
     assert r["first_answer"].isna().all() and r["last_answer"].isna().all()
     assert r["wave"].tolist() == with_dates["wave"].tolist() == ["2023", "2024", "2025"]
     assert (r["n_ratings"] == with_dates["n_ratings"]).all()
+
+
+def test_response_notes_of_an_array_are_response_note_of_each():
+    from peernet.metrics.survey import _response_notes
+
+    rates = np.array([np.nan, 0.0, 0.6499, 0.65, 0.7, 0.7999, 0.8, 1.0, np.inf])
+    assert _response_notes(rates) == [pn.metrics.response_note(r) for r in rates]
+    assert _response_notes(rates)[:4] == ["no survey", "read with caution",
+                                          "read with caution", "low response"]

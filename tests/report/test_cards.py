@@ -167,3 +167,47 @@ def test_a_card_lists_its_strongest_partners_and_the_rest_in_one_row(evaluation,
         assert count(cut[2]["ties"]) == sum(count(r["ties"]) for r in rows[2:])
         assert count(cut[2]["direct"]) == sum(count(r["direct"]) for r in rows[2:])
     assert all(full[n] == capped[n] for n in full if len(full[n]) <= 2)
+
+
+def _attendance_by_a_join(s):
+    """The cards' attendance per organization as a merge and group-by of the rows as text
+    (what the integer-code count replaced)."""
+    inter = s.interactions
+    att = inter.loc[inter["kind"] == "attend", ["source", "event_id"]]
+    att = att.dropna().astype("str").drop_duplicates()
+    m = s.members
+    m = m.loc[m["member_id"].isin(s.members_current()) & m["org"].notna(),
+              ["member_id", "org"]].astype({"member_id": "str", "org": "object"})
+    both = att.merge(m.drop_duplicates(), left_on="source", right_on="member_id")
+    by = both.groupby("org")
+    return {o: (int(e), int(r)) for o, e, r in
+            zip(by.size().index, by["event_id"].nunique(), by.size(), strict=True)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_card_attendance_counts_equal_a_join_of_the_rows(seed):
+    """Meetings and attendances per organization (cards._attendance, integer codes) equal a
+    join of the attendance rows with the roster: repeated attendances counted once, guests
+    and members without an organization left out, a member listed under two organizations
+    counted for both."""
+    import numpy as np
+
+    from peernet.report.cards import _attendance
+
+    rng = np.random.default_rng(seed)
+    ids = [f"m{i}" for i in range(30)]
+    roster = pd.DataFrame({"member_id": ids + ["m0", "m1"],
+                           "org": [rng.choice(["A", "B", "C", None]) for _ in ids]
+                           + ["B", "A"]})
+    n = 400
+    who = rng.choice(ids + ["guest1", "guest2", None], n)
+    net = pn.PeerNetwork(members=roster, interactions=pd.DataFrame({
+        "timestamp": pd.Timestamp("2025-03-01", tz="UTC")
+        + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+        "source": pd.array(who, dtype="str"),
+        "kind": rng.choice(["attend", "attend", "message"], n),
+        "target": pd.array([None] * n, dtype="str"),
+        "event_id": pd.array(rng.choice([f"e{i}" for i in range(12)] + [None], n),
+                             dtype="str")}))
+    expected = _attendance_by_a_join(net)
+    assert expected and _attendance(net) == expected
