@@ -165,8 +165,6 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # tables come from the pseudonymised network (values read from the files and names in
     # problem texts scrubbed). Breakdowns of fewer than min_group_size members are
     # suppressed in every case.
-    # only the data-quality records are shown: scrub them alone, not the whole network
-    quality = ev.net.quality if names else scrub_quality(ev.net)
     say(N_("drawing figures"))
     from ..plot.layouts import periods_layout
 
@@ -206,6 +204,9 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
             ev, folder, names=names, color_by=color_by, lang=current_language(),
             layout=map_layout)
         say(N_("writing tables"))
+        # only the data-quality records are shown: scrub them alone, not the whole network
+        # (here, beside the maps: a second at 100,000 members)
+        quality = ev.net.quality if names else scrub_quality(ev.net)
         tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                      min_group_size=min_group_size)
         return inter, tables, suppressed, drawn("others"), org_card_parts(
