@@ -32,7 +32,7 @@ from .errors import PeernetError
 from .network import TABLE_NAMES, PeerNetwork
 from .quality import DataQuality
 from .schema import TABLES
-from .scrubbing import REDACTED, Scrubber, kept_strings
+from .scrubbing import REDACTED, Scrubber, add_distinct, kept_strings
 from .spreadsheets import neutralize_formulas as neutralize_formulas
 from .spreadsheets import neutralize_text as neutralize_text
 
@@ -466,42 +466,27 @@ def sensitive_strings(net: PeerNetwork, *, min_length: int = 3,
                        lambda: _sensitive_strings(net, min_length, ids)))
 
 
-def _unique_strings(values: pd.Series) -> list[str]:
-    """The distinct non-missing values of ``values`` as strings, in order of first
-    appearance (``tolist`` of the unique array: iterating an Arrow string array value by
-    value is 8x slower)."""
-    return pd.unique(values.dropna().astype("str")).tolist()
-
-
-def _add_missing(out: dict[str, str], keys: list[str]) -> None:
-    """``out.setdefault(k, REDACTED)`` for every key, in order, at C speed."""
-    extra = dict.fromkeys(keys, REDACTED)
-    for k in out.keys() & extra.keys():
-        del extra[k]
-    out.update(extra)
-
-
 def _sensitive_strings(net: PeerNetwork, min_length: int, ids: bool) -> dict[str, str]:
     root = net.root
     members = root.members
     out: dict[str, str] = {}
-    member_ids = {str(v): REDACTED for v in members["member_id"].dropna()}
+    member_ids = dict.fromkeys(members["member_id"].dropna().astype("str").tolist(), REDACTED)
     out.update(_replacements(members, member_ids))
     if not ids:
         out = {k: v for k, v in out.items() if k not in member_ids}
+    columns: list[pd.Series] = []
     issues = root.quality.issues
     if len(issues):
         personal = issues["column"].astype("str").str.lower().str.strip().isin(
             PERSONAL_COLUMNS) & issues["column"].notna()
-        _add_missing(out, _unique_strings(issues.loc[personal, "value"]))
+        columns.append(issues.loc[personal, "value"])
     id_columns = (("events", ("event_id", "host", "title")), ("problems", ("problem_id",
                                                                            "outcome")),
                   ("interactions", ("thread_id", "message_id")))
-    for table, columns in id_columns if ids else ():
+    for table, names in id_columns if ids else ():
         df = getattr(root, table)
-        for col in columns:
-            if col in df.columns:
-                _add_missing(out, _unique_strings(df[col]))
+        columns.extend(df[col] for col in names if col in df.columns)
+    add_distinct(out, columns)
     files = file_labels(net)
     out.update(files)
     # a network (or slice) named after an export file: its name is the file's stem

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Scrubber", "words_pattern", "kept_strings", "REDACTED"]
+__all__ = ["Scrubber", "words_pattern", "kept_strings", "add_distinct", "REDACTED"]
 
 #: What a removed string is shown as (when the replacements do not say).
 REDACTED = "[removed]"
@@ -146,3 +146,26 @@ def kept_strings(out: dict[str, str], min_length: int, vocabulary: set[str]) -> 
         ok[i] = len(k) >= min_length and k.lower() not in vocabulary
     return dict(zip(itertools.compress(names, ok), itertools.compress(out.values(), ok),
                     strict=True))
+
+
+def add_distinct(out: dict[str, str], columns: list[pd.Series]) -> None:
+    """``out.setdefault(k, REDACTED)`` for every distinct non-missing value of
+    ``columns`` as a string, in order of first appearance: the values made distinct by
+    Arrow across every column at once (the ids of a large network are millions, and the
+    thread and message ids of an export often the same ones) and only the new ones made
+    Python strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks: list[pa.Array] = []
+    for values in columns:
+        text = pa.array(values.dropna().astype("str").array)
+        for chunk in (text.chunks if isinstance(text, pa.ChunkedArray) else [text]):
+            chunks.append(chunk.cast(pa.large_string()))
+    if not chunks:
+        return
+    distinct = pc.unique(pa.chunked_array(chunks, pa.large_string()))
+    if out:
+        known = pa.array(list(out), pa.large_string())
+        distinct = pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=known)))
+    out.update(dict.fromkeys(distinct.to_pylist(), REDACTED))

@@ -983,3 +983,27 @@ def test_personal_strings_trimmed_and_filtered_as_python_does():
                     if len(k.strip()) >= 3 and k.strip().lower() not in vocabulary}
         got = kept_strings(out, 3, vocabulary)
         assert got == expected and list(got) == list(expected)
+
+
+def test_ids_added_once_each_in_order_of_first_appearance():
+    """scrubbing.add_distinct (Arrow across every column) adds each distinct value as
+    ``out.setdefault(str(value), "[removed]")`` would, column after column: values already
+    known keep theirs, missing values are left out, numbers are read as their text."""
+    import random
+
+    from peernet.scrubbing import add_distinct
+
+    rng = random.Random(3)
+    pool = ["a1", "b2", "c3", "d4", "Zoë", None, 7, "e5"]
+    for _ in range(100):
+        columns = [pd.Series([rng.choice(pool) for _ in range(rng.randint(0, 6))],
+                             dtype=rng.choice(["str", object]))
+                   for _ in range(rng.randint(0, 4))]
+        start = {k: "member 1" for k in rng.sample(["a1", "c3", "x"], 2)}
+        expected = dict(start)
+        for col in columns:
+            for v in col.dropna().astype("str"):
+                expected.setdefault(v, "[removed]")
+        got = dict(start)
+        add_distinct(got, columns)
+        assert got == expected and list(got) == list(expected)
