@@ -11,9 +11,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._cache import cached
 from ..network import PeerNetwork, guest_ids
 from ..schema import MUTUAL_KINDS
-from ..ties import directed_pairs, person_ties, with_columns
+from ..ties import directed_pairs, in_sorted, person_ties, with_columns
 from . import _sparse as K
 
 __all__ = ["network_metrics", "communities", "ei_index", "reciprocity", "reciprocity_reason",
@@ -294,12 +295,18 @@ def reciprocity(net_or_graph: PeerNetwork | nx.Graph) -> float:
             return float("nan")
         es = set(edges)
         return sum((v, u) in es for u, v in edges) / len(edges)
-    keys, n = _directed_keys(net_or_graph)
+    return cached(net_or_graph, ("reciprocity",), lambda: _reciprocity(net_or_graph))
+
+
+def _reciprocity(net: PeerNetwork) -> float:
+    """:func:`reciprocity` of a slice (kept on it: the Grid and the network metrics read it):
+    the reversed keys sorted, then found among the keys by a binary search of sorted
+    queries (3x a search of them in the keys' order at 2 million ties)."""
+    keys, n = _directed_keys(net)
     if len(keys) == 0:
         return float("nan")
-    rev = keys % n * n + keys // n
-    at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
-    return float((keys[at] == rev).mean())
+    rev = np.sort(keys % n * n + keys // n)
+    return float(in_sorted(rev, keys).sum() / len(keys))
 
 
 def _directed_keys(net: PeerNetwork) -> tuple[np.ndarray, int]:
