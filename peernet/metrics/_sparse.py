@@ -597,8 +597,8 @@ def partition(ga: GraphArrays, *, seed: int = SEED) -> np.ndarray:
         previous = random.getstate()
         _ig().set_random_number_generator(random.Random(seed))
         try:
-            parts = g.community_leiden(objective_function="modularity",
-                                       weights=_igraph_weights(ga),
+            parts = g.community_leiden(objective_function="modularity",   # read as is:
+                                       weights=ga.edges()[2],    # no list of 4M floats
                                        n_iterations=LEIDEN_ITERATIONS)
         finally:
             _ig().set_random_number_generator(random)
