@@ -71,8 +71,8 @@ def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
         r = resp.iloc[-1]
         wave = str(r["wave"])
         out: dict[str, Any] = {
-            "wave": wave, "respondents": int(r["n_respondents"]),
-            "eligible": int(r["n_eligible"]), "rate": number(r["response_rate"], "share"),
+            "wave": wave, "respondents": number(int(r["n_respondents"])),
+            "eligible": number(int(r["n_eligible"])), "rate": number(r["response_rate"], "share"),
             "reading": _reading(str(r["response_note"])), "shown": True,
             "min_group_size": min_group_size}
         if int(r["n_respondents"]) < min_group_size:
