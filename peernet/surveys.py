@@ -244,7 +244,7 @@ def provenance_counts(net: PeerNetwork, *, wave: str | None = None,
     codes: the pairs observed are the default person ties of the log with an interaction
     of ``kinds`` (the same pairs as its tie table of those kinds alone), without a frame of
     every pair (at 100,000 members, millions of rows joined and sorted as text)."""
-    from .ties import KIND_BIT, _check_kinds, pair_keys, positions
+    from .ties import _check_kinds, in_sorted, kind_mask, pair_keys, positions
 
     found = pick_waves(net, wave, latest=True)
     if not found:
@@ -252,22 +252,19 @@ def provenance_counts(net: PeerNetwork, *, wave: str | None = None,
     w = wave_data(net, found[0], level="member", warn=False)
     rep = reported_pairs(w)
     t = person_ties(_log_of(net, found[0], period))
-    direct = [k for k in _check_kinds(kinds) if k != "attend"]
-    bits = sum(1 << KIND_BIT[k] for k in dict.fromkeys(direct))
-    seen = (t.kinds & bits) != 0
+    seen = (t.kinds & kind_mask(k for k in _check_kinds(kinds) if k != "attend")) != 0
     n = max(t.n, 1)
-    observed = np.sort(pair_keys(t.u[seen], t.v[seen], n))
+    observed = np.sort(pair_keys(t.u[seen], t.v[seen], n))   # distinct: one a tie
     nodes = pd.Index(t.nodes, dtype="str")
     responded = isin(pd.Series(t.nodes, dtype="str"), w.respondents)
     obs_could = responded[t.u[seen]] | responded[t.v[seen]]
     a, b = positions(rep["member_a"], nodes), positions(rep["member_b"], nodes)
-    key = np.where((a >= 0) & (b >= 0), pair_keys(a, b, n), -1)
-    at = np.minimum(np.searchsorted(observed, key), max(len(observed) - 1, 0))
-    hit = (key >= 0) & (observed[at] == key) if len(observed) else np.zeros(len(key), bool)
+    hit = (a >= 0) & (b >= 0) & in_sorted(pair_keys(a, b, n), observed)
     rep_could = isin(rep["member_a"], w.respondents) | isin(rep["member_b"], w.respondents)
     both = int((hit & rep_could).sum())
+    # a pair reported and observed could be reported on both sides or neither
     return {"both": both, "survey": int((~hit & rep_could).sum()),
-            "logs": int(obs_could.sum()) - int((hit & rep_could).sum())}
+            "logs": int(obs_could.sum()) - both}
 
 
 def reported_vs_observed(net: PeerNetwork, *, wave: str | None = None,

@@ -58,7 +58,7 @@ __all__ = ["NODE_ATTRIBUTES", "MAX_EVENT_SIZE", "KIND_BIT", "NS_NAT", "Ties", "O
            "person_ties", "org_ties", "attendance", "roster_attributes", "positions",
            "pair_keys", "unique_int", "stable_order", "node_positions", "event_pairs",
            "directed_pairs", "release_ties",
-           "coattendance_pairs", "ns", "kind_bits", "kind_names", "with_columns"]
+           "coattendance_pairs", "ns", "kind_bits", "kind_mask", "kind_names", "with_columns"]
 
 #: Roster columns copied onto person nodes (when the roster has them).
 NODE_ATTRIBUTES = ("org", "sector", "region", "language", "role", "joined")
@@ -90,6 +90,14 @@ def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), bool)
     at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
     return np.asarray(sorted_values[at] == values)
+
+
+def kind_mask(kinds: Iterable[str]) -> int:
+    """The bitmask (over :data:`KIND_BIT`) of the interaction kinds ``kinds``."""
+    mask = 0
+    for k in kinds:
+        mask |= 1 << KIND_BIT[k]
+    return mask
 
 
 def kind_bits(kind: pd.Series) -> np.ndarray:
@@ -419,7 +427,7 @@ def _subset_rows(rows: dict, kinds: tuple[str, ...]) -> dict:
     """The direct rows of some kinds cut from ``rows`` (those of every direct kind): the
     same rows in the same order, and the same sorted nodes (the active members and the
     ends of the kept rows) and positions as :func:`_build_direct_rows` of those kinds."""
-    bits = sum(1 << KIND_BIT[k] for k in kinds)
+    bits = kind_mask(kinds)
     keep = (rows["kind_bits"].astype(np.int64) & bits) != 0
     s, t, nodes = rows["s"][keep], rows["t"][keep], rows["nodes"]
     used = np.zeros(len(nodes), bool)
@@ -443,7 +451,7 @@ def directed_pairs(net: PeerNetwork, kinds: Iterable[str]) -> tuple[np.ndarray, 
     every = tuple(k for k in INTERACTION_KINDS if k != "attend")
     rows = _direct_rows(net, every)
     n = len(rows["nodes"])
-    bits = sum(1 << KIND_BIT[k] for k in _check_kinds(tuple(kinds)) if k != "attend")
+    bits = kind_mask(k for k in _check_kinds(tuple(kinds)) if k != "attend")
     keep = (rows["kind_bits"].astype(np.int64) & bits) != 0
     keys = rows["s"][keep].astype(np.int64) * n + rows["t"][keep]
     return unique_int(keys), n
@@ -584,7 +592,7 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
                        coattendance=coattendance, max_event_size=max_event_size,
                        min_shared=min_shared)
     if having is not None:
-        bits = int(np.bitwise_or.reduce([1 << KIND_BIT[k] for k in _check_kinds(having)]))
+        bits = kind_mask(_check_kinds(having))
         ties = _only(ties, (ties.kinds & bits) != 0)
     attrs = roster_attributes(net, ties.nodes, ("org", "sector"))
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0, float)
@@ -630,7 +638,6 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
                    weight=agg["weight"], count=agg["count"], ties=agg["ties"],
                    first=agg["first"].astype(np.int64), last=agg["last"].astype(np.int64),
                    members_without_org=int((~has).sum()), internal_ties=internal["ties"])
-
 
 
 def _group_sums(keys: np.ndarray, values: np.ndarray, groups: np.ndarray,
