@@ -75,6 +75,9 @@ THREAD_INDICATORS = frozenset({"hours_to_first_reply"})
 _MUTUAL = [k for k, m in MUTUAL_KINDS.items() if m]
 #: Rows from which :meth:`ReplicateContext._any` runs compiled (below, numpy's passes).
 ANY_COMPILED = 50_000
+#: Rows from which :meth:`ReplicateContext._any` reads the words of its headline batch
+#: (:meth:`_Fixed.batch_any`: one pass for 64 replicates), when it is in one.
+BATCH_ANY = 10_000
 
 
 class _Fixed:
@@ -146,6 +149,27 @@ class _Fixed:
         if hit is None or hit[0] is not keys:
             hit = seen[id(keys)] = (keys, in_sorted(self.pk, keys))
         return hit[1]
+
+    def batch_any(self, target: np.ndarray, unit: np.ndarray, size: int, mult: np.ndarray
+                  ) -> np.ndarray | None:
+        """:meth:`ReplicateContext._any` of the replicate ``mult`` read from one pass for
+        every replicate of the headline batch it belongs to (:meth:`StructureReplicates
+        .bit_of`: bit ``r`` of a word says "drawn in replicate ``r``"; the words of each
+        ``target``, ``unit`` kept for the batch's other replicates); None when ``mult`` is
+        not in a remembered batch."""
+        from ..metrics._kernels import or_scatter
+
+        structure = self.__dict__.get("structure")
+        hit = structure.bit_of(mult) if structure is not None else None
+        if hit is None:
+            return None
+        ub, r = hit
+        memo = self.__dict__.setdefault("_batch_words", {})
+        key = (id(target), id(unit), size)
+        got = memo.get(key)
+        if got is None or got[0] is not ub or got[1] is not target or got[2] is not unit:
+            got = memo[key] = (ub, target, unit, or_scatter(target, unit, ub, size))
+        return (got[3] & (np.uint64(1) << np.uint64(r))) != 0
 
     @cached_property
     def structure(self) -> StructureReplicates:
@@ -229,6 +253,10 @@ class ReplicateContext(Context):
     def _any(self, target: np.ndarray, unit: np.ndarray, size: int) -> np.ndarray:
         """Boolean over ``size``: True at ``target[i]`` when ``unit[i]`` was drawn (one
         compiled pass over large inputs, :func:`peernet.metrics.uncertainty.any_drawn`)."""
+        if len(target) >= BATCH_ANY:
+            out = self.fixed.batch_any(target, unit, size, self.mult)
+            if out is not None:
+                return out
         if len(target) < ANY_COMPILED:
             out = np.zeros(size, bool)
             out[target[self.mult[unit] > 0]] = True

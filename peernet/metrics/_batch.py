@@ -45,14 +45,15 @@ def ei_classes(s: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def batch(s: Any, mults: list[np.ndarray]) -> list[dict[str, Any]]:
+def batch(s: Any, mults: list[np.ndarray], ub: np.ndarray | None = None
+          ) -> list[dict[str, Any]]:
     """The :data:`BATCHED` entries of ``s.want`` of each replicate (draw counts ``mults``,
-    at most :data:`WIDTH`), plus ``"_largest"`` (nodes of the largest component, nodes of
-    the graph) when ``largest_component_share`` is wanted."""
+    at most :data:`WIDTH`; ``ub`` their :func:`unit_bits`, if made), plus ``"_largest"``
+    (nodes of the largest component, nodes of the graph) when ``largest_component_share``
+    is wanted."""
     from ._kernels import (
         bit_counts,
         bit_degrees,
-        bit_largest_components,
         bit_reciprocated,
         bit_triangles,
         or_scatter,
@@ -60,7 +61,7 @@ def batch(s: Any, mults: list[np.ndarray]) -> list[dict[str, Any]]:
 
     b = len(mults)
     n, want = s.n, s.want
-    ub = unit_bits(mults)
+    ub = unit_bits(mults) if ub is None else ub
     every = np.uint64((1 << b) - 1) if b < WIDTH else np.uint64(np.iinfo(np.uint64).max)
     n_ties = len(s.ties)
     tie_bits = or_scatter(s.row_tie, s.row_unit, ub, n_ties)
@@ -78,7 +79,7 @@ def batch(s: Any, mults: list[np.ndarray]) -> list[dict[str, Any]]:
     if want & {"avg_clustering", "transitivity"}:
         tri = bit_triangles(s.triangles[0], s.triangles[1], tie_bits, n, b) if n_ties \
             else np.zeros((n, b), np.int64)
-    largest = (bit_largest_components(n, s.tie_u, s.tie_v, tie_bits, keep, b)
+    largest = (largest_components(s, tie_bits, keep, nodes, b)
                if "largest_component_share" in want else None)
     recip = None
     if "reciprocity" in want and len(s.dir_ties):
@@ -119,3 +120,26 @@ def batch(s: Any, mults: list[np.ndarray]) -> list[dict[str, Any]]:
             v["_largest"] = (int(largest[r]), nr)
         out.append(v)
     return out
+
+
+def largest_components(s: Any, tie_bits: np.ndarray, keep: np.ndarray, nodes: np.ndarray,
+                       b: int) -> np.ndarray:
+    """Nodes in the largest component of each of ``b`` replicates (ties ``tie_bits``, nodes
+    ``keep``, ``nodes`` of them): the component of each replicate's best-connected node
+    (:func:`peernet.metrics._kernels.bit_reach`, 64 searches in a few sweeps), which is
+    the largest when it holds more than half the replicate's nodes; the other replicates
+    by union-find (:func:`peernet.metrics._kernels.bit_largest_components`). The same
+    counts as union-find for every replicate."""
+    from ._kernels import bit_counts, bit_largest_components, bit_reach, bit_seeds
+
+    every = np.uint64((1 << b) - 1) if b < WIDTH else np.uint64(np.iinfo(np.uint64).max)
+    indptr, order = s.csr_order
+    reach = bit_reach(indptr, s.e_col, s.e_tie, tie_bits,
+                      bit_seeds(order, keep, every))
+    size = bit_counts(reach, b)
+    big = 2 * size > nodes
+    if big.all():
+        return size
+    todo = np.uint64(sum(1 << r for r in np.flatnonzero(~big).tolist()))
+    rest = bit_largest_components(s.n, s.tie_u, s.tie_v, tie_bits, keep, b, todo)
+    return np.where(big, size, rest)

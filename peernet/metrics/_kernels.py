@@ -299,11 +299,18 @@ def _cp_fit(n, k, s1, s0):  # pragma: no cover - compiled
     return np.nan
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: no cover
     """Steepest-ascent single moves in or out of the core from ``core`` (changed in place)
     over a symmetric CSR adjacency; the loop of :func:`peernet.metrics.coreperiphery._climb`
-    move for move (returns the best fit)."""
+    move for move (returns the best fit).
+
+    Each step computes every node's move with :func:`_cp_fit`'s operations in the same
+    order (so the same values to the last digit), but branch-free: both sides' pair counts
+    once a step, each node's side picked by a select, a split without a defined fit set to
+    NaN after the division (by 1 there, so no warning), so that the loop is vectorised;
+    then the best move is searched in a second loop (``error_model="numpy"``: no check for
+    a division by zero, which would keep the loop scalar; none can happen)."""
     n = len(deg)
     to_core = np.zeros(n)
     for i in range(n):
@@ -324,16 +331,37 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
     s0 = total - (dc - s1)
     best = _cp_fit(float(n), float(k), s1, s0)
     fits = np.empty(n)                   # each move's fit, computed once a step
+    inside = np.empty(n, np.bool_)       # core[i], as a boolean array (selects)
+    for i in range(n):
+        inside[i] = bool(core[i])
+    nf = float(n)
     for _ in range(limit):
+        ka, kb = float(k - 1), float(k + 1)          # a move out of, into the core
+        p1a = ka * (ka - 1.0) / 2
+        p0a = (nf - ka) * (nf - ka - 1.0) / 2
+        ma = p1a + p0a
+        p1b = kb * (kb - 1.0) / 2
+        p0b = (nf - kb) * (nf - kb - 1.0) / 2
+        mb = p1b + p0b
+        for i in range(n):
+            out = inside[i]
+            t = to_core[i]
+            r = deg[i] - t
+            a1 = s1 - t if out else s1 + t
+            a0 = s0 + r if out else s0 - r
+            p1 = p1a if out else p1b
+            p0 = p0a if out else p0b
+            m = ma if out else mb
+            ties = a1 + a0
+            den = p1 * p0 * ties * (m - ties)
+            ok = den > 0
+            g = (m * a1 - ties * p1) / np.sqrt(den if ok else 1.0)
+            fits[i] = g if ok else np.nan
         top = -np.inf
         first_max = -1
         any_value = False
         for i in range(n):
-            if core[i]:
-                g = _cp_fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
-            else:
-                g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
-            fits[i] = g
+            g = fits[i]
             if np.isnan(g):
                 continue
             any_value = True
@@ -344,7 +372,7 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
             break
         grow_i = -1
         for i in range(n):
-            if not core[i]:
+            if not inside[i]:
                 g = fits[i]
                 if not np.isnan(g) and g >= top - tie:
                     grow_i = i
@@ -352,17 +380,18 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
         i = grow_i if grow_i >= 0 else first_max
         if not (top > best + tie or (grow_i >= 0 and top >= best - tie)):
             break
-        if core[i]:
+        if inside[i]:
             g = _cp_fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
             k, s1, s0 = k - 1, s1 - to_core[i], s0 + (deg[i] - to_core[i])
         else:
             g = _cp_fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
             k, s1, s0 = k + 1, s1 + to_core[i], s0 - (deg[i] - to_core[i])
         best = max(best, g)
-        w_sign = -1.0 if core[i] else 1.0
+        w_sign = -1.0 if inside[i] else 1.0
         for e in range(indptr[i], indptr[i + 1]):
             to_core[indices[e]] += w_sign * data[e]
         core[i] = not core[i]
+        inside[i] = not inside[i]
     return best
 
 
@@ -564,10 +593,48 @@ def _root(parent, x):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def bit_largest_components(n, u, v, bits, node_bits, b):  # pragma: no cover - compiled
+def bit_seeds(order, node_bits, every):  # pragma: no cover - compiled
+    """One seed node a replicate (a word a node, bit ``r`` set at replicate ``r``'s seed):
+    the first node of ``order`` that replicate ``r`` holds (``node_bits``)."""
+    out = np.zeros(len(node_bits), np.uint64)
+    left = every
+    for i in order:
+        new = node_bits[i] & left
+        if new:
+            out[i] = new
+            left &= ~new
+            if not left:
+                break
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bit_reach(indptr, indices, entry_tie, bits, seeds):  # pragma: no cover - compiled
+    """The nodes joined to each replicate's seed (bit ``r`` of ``seeds``) by ties present
+    in replicate ``r`` (bit ``r`` of ``bits[entry_tie[e]]`` for the CSR entry ``e``): sweeps
+    over the symmetric CSR, each node taking its neighbours' words through the ties'
+    words, until no word changes (64 breadth-first searches at once)."""
+    reach = seeds.copy()
+    n = len(indptr) - 1
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            w = reach[i]
+            for e in range(indptr[i], indptr[i + 1]):
+                w |= reach[indices[e]] & bits[entry_tie[e]]
+            if w != reach[i]:
+                reach[i] = w
+                changed = True
+    return reach
+
+
+@njit(cache=True, nogil=True)
+def bit_largest_components(n, u, v, bits, node_bits, b, todo):  # pragma: no cover
     """:func:`largest_component` of each of ``b`` replicates: the ties whose bit ``r`` is
-    set, over the nodes whose ``node_bits`` has bit ``r``. The ties present in every
-    replicate are joined once; each replicate starts from that forest."""
+    set, over the nodes whose ``node_bits`` has bit ``r`` (only the replicates whose bit is
+    set in ``todo``; 0 for the others). The ties present in every replicate are joined
+    once; each replicate starts from that forest."""
     every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
     base = np.arange(n)
     rest = []
@@ -585,6 +652,8 @@ def bit_largest_components(n, u, v, bits, node_bits, b):  # pragma: no cover - c
     size = np.zeros(n, np.int64)
     for r in range(b):
         one = np.uint64(1) << np.uint64(r)
+        if not todo & one:
+            continue
         parent[:] = base
         size[:] = 0
         for k in rest:

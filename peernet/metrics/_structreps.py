@@ -123,6 +123,15 @@ class StructureReplicates:
             or not len(self.ties))
 
     @cached_property
+    def csr_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """The CSR row pointers of every tie (:attr:`e_col`, :attr:`e_tie` its entries)
+        and the nodes by decreasing degree (equal degrees: by index)."""
+        deg = np.bincount(self.e_row, minlength=self.n)
+        indptr = np.zeros(self.n + 1, np.int64)
+        np.cumsum(deg, out=indptr[1:])
+        return indptr, np.argsort(-deg, kind="stable").astype(np.int64)
+
+    @cached_property
     def ei_classes(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         from ._batch import ei_classes
 
@@ -134,12 +143,26 @@ class StructureReplicates:
         largest component are kept for :meth:`reciprocity` and :meth:`largest_component`
         of the same draw counts (the Grid's replicates read them), until the next batch
         that remembers."""
-        from ._batch import batch
+        from ._batch import batch, unit_bits
 
-        rows = batch(self, mults)
+        ub = unit_bits(mults)
+        rows = batch(self, mults, ub)
         if remember:
             self._known = {id(m): (m, v) for m, v in zip(mults, rows, strict=True)}
+            self._bits = (list(mults), ub)
         return [pd.Series({k: v[k] for k in self.want}, dtype="float64") for v in rows]
+
+    def bit_of(self, mult: np.ndarray) -> tuple[np.ndarray, int] | None:
+        """``(words, r)`` when ``mult`` is replicate ``r`` of the last batch that
+        remembered: ``words`` has a uint64 a unit, bit ``r`` set when that replicate draws
+        the unit (:func:`peernet.metrics._batch.unit_bits`); else None."""
+        known = getattr(self, "_bits", None)
+        if known is None:
+            return None
+        for r, m in enumerate(known[0]):
+            if m is mult:
+                return known[1], r
+        return None
 
     def _known_of(self, mult: np.ndarray, key: str) -> Any:
         hit = getattr(self, "_known", {}).get(id(mult))

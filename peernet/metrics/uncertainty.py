@@ -424,6 +424,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
         return None
     grid.share_structure(fast)
     fast.ei_classes          # noqa: B018 - made here, read on both cores
+    fast.csr_order           # noqa: B018
     value = _as_series(fn(net), names)
     first = min(WIDTH, max(n, n_grid))
     rng = np.random.default_rng(seq)

@@ -82,7 +82,8 @@ def test_bit_kernels_count_as_networkx():
     keep[:40] = np.uint64(np.iinfo(np.uint64).max)        # nodes 40.. are in no replicate
     keep |= KK.or_scatter(u, np.arange(len(u)), bits, 50)  # ... unless they have a tie
     keep |= KK.or_scatter(v, np.arange(len(u)), bits, 50)
-    largest = KK.bit_largest_components(50, u, v, bits, keep, b)
+    largest = KK.bit_largest_components(50, u, v, bits, keep, b,
+                                        np.uint64(np.iinfo(np.uint64).max))
     assert KK.bit_counts(bits, b).tolist() == present.sum(axis=1).tolist()
     for r in range(b):
         H = nx.Graph()

@@ -1,0 +1,183 @@
+"""Issue 23, intervals: the faster paths of the bootstrap give the numbers of the paths they
+replace, to the last digit: the core-periphery climb (vectorised step), the largest
+component of 64 replicates (bit-parallel searches from a seed, union-find where the seed's
+component is not the largest) and the Grid replicates' "any row drawn" read from their
+headline batch's words."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from peernet.evaluation_steps import BOOTSTRAP_METRICS
+from peernet.grid import replicates as R
+from peernet.metrics import _kernels as KK
+from peernet.metrics._batch import WIDTH, largest_components, unit_bits
+from peernet.metrics.uncertainty import StructureReplicates, draw_units
+
+
+def _old_climb(indptr, indices, data, deg, core, total, limit, tie):
+    """climb_csr before issue 23's intervals work (one branch a node), as Python."""
+    fit = KK._cp_fit.py_func if hasattr(KK._cp_fit, "py_func") else KK._cp_fit
+    n = len(deg)
+    to_core = np.zeros(n)
+    for i in range(n):
+        to_core[i] = sum(data[e] for e in range(indptr[i], indptr[i + 1])
+                         if core[indices[e]])
+    k = int(core.sum())
+    s1 = float(sum(to_core[i] for i in range(n) if core[i])) / 2
+    dc = float(sum(deg[i] for i in range(n) if core[i]))
+    s0 = total - (dc - s1)
+    best = fit(float(n), float(k), s1, s0)
+    fits = np.empty(n)
+    for _ in range(limit):
+        top, first_max, any_value = -np.inf, -1, False
+        for i in range(n):
+            if core[i]:
+                g = fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
+            else:
+                g = fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+            fits[i] = g
+            if np.isnan(g):
+                continue
+            any_value = True
+            if g > top:
+                top, first_max = g, i
+        if not any_value:
+            break
+        grow_i = next((i for i in range(n) if not core[i] and not np.isnan(fits[i])
+                       and fits[i] >= top - tie), -1)
+        i = grow_i if grow_i >= 0 else first_max
+        if not (top > best + tie or (grow_i >= 0 and top >= best - tie)):
+            break
+        if core[i]:
+            g = fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
+            k, s1, s0 = k - 1, s1 - to_core[i], s0 + (deg[i] - to_core[i])
+        else:
+            g = fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
+            k, s1, s0 = k + 1, s1 + to_core[i], s0 - (deg[i] - to_core[i])
+        best = max(best, g)
+        sign = -1.0 if core[i] else 1.0
+        for e in range(indptr[i], indptr[i + 1]):
+            to_core[indices[e]] += sign * data[e]
+        core[i] = not core[i]
+    return best
+
+
+def _csr(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
+    a = nx.to_scipy_sparse_array(G, nodelist=sorted(G), format="csr")
+    a.sort_indices()
+    return a.indptr.astype(np.int64), a.indices.astype(np.int64)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("compiled", [True, False])
+def test_climb_equals_the_one_branch_a_node_loop(seed, compiled):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 60))
+    G = nx.gnp_random_graph(n, float(rng.uniform(0.02, 0.5)), seed=seed)
+    G.add_nodes_from(range(n))
+    indptr, indices = _csr(G)
+    data = np.ones(len(indices))
+    deg = np.diff(indptr).astype(float)
+    start = rng.random(n) < rng.uniform(0, 1)
+    args = (indptr, indices, data, deg)
+    want_core = start.copy()
+    want = _old_climb(*args, want_core, deg.sum() / 2, 4 * n, 1e-12)
+    got_core = start.copy()
+    kernel = KK.climb_csr if compiled else KK.climb_csr.py_func
+    if not compiled:
+        KK._python.on = True
+    try:
+        got = kernel(*args, got_core, deg.sum() / 2, 4 * n, 1e-12)
+    finally:
+        KK._python.on = False
+    assert (np.isnan(want) and np.isnan(got)) or got == want
+    assert got_core.tolist() == want_core.tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_largest_components_of_a_batch_equal_union_find(seed):
+    # two cliques and a sparse rest: some replicates' largest component is not the one
+    # of their best-connected node, or holds at most half the nodes (union-find then)
+    rng = np.random.default_rng(seed)
+    G = nx.disjoint_union_all([nx.complete_graph(int(rng.integers(2, 12))),
+                               nx.complete_graph(int(rng.integers(2, 12))),
+                               nx.gnp_random_graph(30, (0.06, 0.3)[seed % 2], seed=seed)])
+    n = G.number_of_nodes()
+    u = np.array([min(a, c) for a, c in G.edges()], np.int64)
+    v = np.array([max(a, c) for a, c in G.edges()], np.int64)
+    order = np.lexsort((v, u))
+    u, v = u[order], v[order]
+    b = WIDTH if seed % 2 else 37
+    present = rng.random((b, len(u))) < rng.uniform(0.2, 0.9)
+    bits = unit_bits(list(present.astype(np.int64)))
+    keep = np.zeros(n, np.uint64)
+    keep[: n // 2] = np.uint64(np.iinfo(np.uint64).max) >> np.uint64(64 - b)
+    keep |= KK.or_scatter(u, np.arange(len(u)), bits, n)
+    keep |= KK.or_scatter(v, np.arange(len(u)), bits, n)
+    rows = np.concatenate([u, v])
+    srt = np.lexsort((np.concatenate([v, u]), rows))
+    s = SimpleNamespace(n=n, tie_u=u, tie_v=v, e_row=rows[srt],
+                        e_col=np.concatenate([v, u])[srt],
+                        e_tie=np.concatenate([np.arange(len(u))] * 2)[srt])
+    s.csr_order = StructureReplicates.csr_order.func(s)
+    nodes = KK.bit_counts(keep, b)
+    got = largest_components(s, bits, keep, nodes, b)
+    # both paths: the dense rest (odd seeds) makes most replicates' searched component the
+    # largest; the sparse one (even seeds) none (every replicate by union-find)
+    reach = KK.bit_reach(s.csr_order[0], s.e_col, s.e_tie, bits,
+                         KK.bit_seeds(s.csr_order[1], keep, np.uint64(2**b - 1)))
+    searched = int((2 * KK.bit_counts(reach, b) > nodes).sum())
+    assert searched > b // 2 if seed % 2 else searched == 0
+    want = KK.bit_largest_components(n, u, v, bits, keep, b,
+                                     np.uint64(np.iinfo(np.uint64).max))
+    assert got.tolist() == want.tolist()
+    for r in range(b):
+        H = nx.Graph()
+        H.add_nodes_from(i for i in range(n) if (keep[i] >> np.uint64(r)) & np.uint64(1))
+        H.add_edges_from(zip(u[present[r]].tolist(), v[present[r]].tolist(), strict=True))
+        assert got[r] == max(len(c) for c in nx.connected_components(H))
+
+
+def _grid_scores_both_ways(y, monkeypatch, count):
+    monkeypatch.setattr(R, "BATCH_ANY", 0)          # every "any drawn" from the batch
+    fast = StructureReplicates(y, list(BOOTSTRAP_METRICS))
+    batched = R.GridReplicates(y)
+    batched.share_structure(fast)
+    alone = R.GridReplicates(y)                      # no batch: one pass a replicate
+    rng = np.random.default_rng(11)
+    mults = [draw_units(fast.k, rng) for _ in range(count)]
+    fast.batch(mults)
+    for mult in mults:
+        ctx = batched.context(mult)
+        assert ctx.fixed.batch_any(ctx.fixed.pk_inv, ctx.fixed.pk_unit, len(ctx.fixed.pk),
+                                   mult) is not None
+        np.testing.assert_array_equal(batched.scores(mult), alone.scores(mult))
+    assert batched.fixed.__dict__["_batch_words"]     # the words were read
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_grid_replicates_read_from_the_batch_equal_one_at_a_time(riverbend, period,
+                                                                 monkeypatch):
+    _grid_scores_both_ways(riverbend.period(period), monkeypatch, 9)
+
+
+def test_grid_replicates_from_the_batch_on_a_synthetic_network(monkeypatch, tmp_path, bench):
+    import peernet as pn
+
+    bench.write_folder(bench.synthetic(300, 20_000, seed=1), tmp_path)
+    _grid_scores_both_ways(pn.load(tmp_path).period("2025"), monkeypatch, WIDTH)
+
+
+def test_grid_any_outside_a_batch_is_none(riverbend):
+    y = riverbend.period("2025")
+    g = R.GridReplicates(y)
+    mult = draw_units(g.fixed.k, np.random.default_rng(0))
+    f = g.fixed
+    assert f.batch_any(f.pk_inv, f.pk_unit, len(f.pk), mult) is None
+    pd.testing.assert_series_equal(g.value, R.GridReplicates(y).value)
