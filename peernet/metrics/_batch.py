@@ -24,11 +24,19 @@ BATCHED = frozenset({"members", "active_members", "edges", "density", "degree_ce
                      "reciprocity", "ei_index_org", "ei_index_sector", "ei_index_region"})
 #: Replicates a pass (bits of a word).
 WIDTH = 64
+#: Units from which :func:`unit_bits` runs compiled (one pass a replicate).
+COMPILED_UNITS = 100_000
 
 
 def unit_bits(mults: list[np.ndarray]) -> np.ndarray:
     """One word a unit: bit ``b`` set when replicate ``b`` draws it."""
     out = np.zeros(len(mults[0]), np.uint64)
+    if len(out) >= COMPILED_UNITS:
+        from ._kernels import or_drawn
+
+        for b, mult in enumerate(mults):
+            or_drawn(out, mult, b)
+        return out
     for b, mult in enumerate(mults):
         out |= (mult > 0).astype(np.uint64) << np.uint64(b)
     return out

@@ -33,10 +33,19 @@ def unit_codes(net: PeerNetwork) -> np.ndarray:
     return cached(net, ("bootstrap", "units"), lambda: _units(net.interactions))
 
 
+#: Units from which :func:`draw_units` counts the draws compiled.
+COMPILED_DRAWS = 100_000
+
+
 def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
     """How many times each of ``k`` units is drawn in one replicate (``k`` draws with
     replacement): the one random draw of every replicate of :func:`resample_events`."""
-    return np.bincount(rng.integers(0, k, size=k), minlength=k)
+    drawn = rng.integers(0, k, size=k)
+    if k >= COMPILED_DRAWS:
+        from ._kernels import count_values
+
+        return count_values(drawn, k)          # np.bincount's counts, one pass
+    return np.bincount(drawn, minlength=k)
 
 
 def skip_units(k: int, rng: np.random.Generator, times: int) -> None:

@@ -181,3 +181,22 @@ def test_grid_any_outside_a_batch_is_none(riverbend):
     f = g.fixed
     assert f.batch_any(f.pk_inv, f.pk_unit, len(f.pk), mult) is None
     pd.testing.assert_series_equal(g.value, R.GridReplicates(y).value)
+
+
+def test_compiled_draw_counts_and_unit_bits_equal_numpys(monkeypatch):
+    from peernet.metrics import _batch as B
+    from peernet.metrics import _resample as RS
+
+    k = 5_000
+    for threshold in (10**9, 1):                       # numpy's, then the compiled pass
+        monkeypatch.setattr(RS, "COMPILED_DRAWS", threshold)
+        monkeypatch.setattr(B, "COMPILED_UNITS", threshold)
+        rng = np.random.default_rng(4)
+        mults = [draw_units(k, rng) for _ in range(WIDTH)]
+        if threshold > 1:
+            want_mults, want_bits = mults, unit_bits(mults)
+            continue
+        for a, b in zip(mults, want_mults, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+        got = unit_bits(mults)
+        assert got.dtype == want_bits.dtype and np.array_equal(got, want_bits)
