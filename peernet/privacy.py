@@ -364,8 +364,13 @@ PERSONAL_COLUMNS = frozenset({
     "topic", "expertise", "needs", "event_id", "thread_id", "message_id", "problem_id",
     "action_id"})
 EMAIL_PATTERN = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_LOCAL_RUN = re.compile(r"[\w.%+\-]+")
 _DOMAIN = re.compile(r"@[\w\-]+(?:\.[\w\-]+)+")
+
+
+def _local_char(c: str) -> bool:
+    """``c`` is a character of an address's local part, ``[\\w.%+\\-]`` (``\\w``: what
+    ``str.isalnum`` is, and ``_``)."""
+    return c.isalnum() or c in "_.%+-"
 
 
 def redact_emails(text: str, replacement: str = REDACTED) -> tuple[str, int]:
@@ -385,16 +390,19 @@ def redact_emails(text: str, replacement: str = REDACTED) -> tuple[str, int]:
         return text, 0
     parts: list[str] = []
     last = n = 0
-    for run in _LOCAL_RUN.finditer(text):
-        start, end = max(run.start(), last), run.end()
-        if start >= end or end >= len(text) or text[end] != "@":
-            continue
-        domain = _DOMAIN.match(text, end)
-        if domain is None:
-            continue
-        parts += [text[last:start], replacement]
-        last = domain.end()
-        n += 1
+    at = text.find("@")
+    while at != -1:
+        # the run of local-part characters that ends at this "@" (back to the end of the
+        # address before it): each character is read once, and only next to an "@"
+        start = at
+        while start > last and _local_char(text[start - 1]):
+            start -= 1
+        domain = _DOMAIN.match(text, at) if start < at else None
+        if domain is not None:
+            parts += [text[last:start], replacement]
+            last = domain.end()
+            n += 1
+        at = text.find("@", max(at + 1, last))
     if not n:
         return text, 0
     parts.append(text[last:])

@@ -21,6 +21,8 @@ __all__ = ["Scrubber", "words_pattern", "kept_strings", "add_distinct", "REDACTE
 
 #: What a removed string is shown as (when the replacements do not say).
 REDACTED = "[removed]"
+#: Up to this many distinct first tokens, a text's candidates are found by substring search.
+FEW_TOKENS = 64
 
 
 def words_pattern(words: Iterable[str]) -> str:
@@ -73,11 +75,22 @@ class Scrubber:
                 self._by_token.setdefault(m.group(0), []).append(w)
 
     def _pattern_for(self, texts: Iterable[str]) -> re.Pattern | None:
+        """The pattern of the words a match in ``texts`` may start with: those whose first
+        token is a token of the texts. With few first tokens (:data:`FEW_TOKENS`), those
+        found anywhere in the texts instead (a substring search each, where splitting a
+        10 MB page into its words took a second): a superset, with the same matches, as
+        a word whose first token is not a whole token of a text never matches there."""
         self._prepare()
-        tokens = {t for text in texts for t in _TOKEN.findall(text.lower())}
         words = set(self._always)
-        for t in tokens:
-            words.update(self._by_token.get(t, ()))
+        if len(self._by_token) <= FEW_TOKENS:
+            text = "\n".join(t.lower() for t in texts)
+            for t, found in self._by_token.items():
+                if t in text:
+                    words.update(found)
+        else:
+            tokens = {t for text in texts for t in _TOKEN.findall(text.lower())}
+            for t in tokens:
+                words.update(self._by_token.get(t, ()))
         return _whole_words(tuple(sorted(words))) if words else None
 
     def text(self, value: Any) -> Any:

@@ -947,15 +947,16 @@ def test_the_report_checker_fails_on_what_docs_privacy_md_forbids(riverbend_repo
 
 def test_redact_emails_is_the_email_pattern():
     """privacy.redact_emails (linear time) gives EMAIL_PATTERN.subn's result exactly: on
-    random short texts over the characters that matter, and on a long run of letters with
-    no '@' (the regex alone tries every start of the run: quadratic)."""
+    random short texts over the characters that matter (word characters of other scripts,
+    numerals, a combining accent, which is no word character), and on a long run of letters
+    with no '@' (the regex alone tries every start of the run: quadratic)."""
     import random
 
     from peernet.privacy import EMAIL_PATTERN, REDACTED, redact_emails
 
     rng = random.Random(0)
     for _ in range(20_000):
-        text = "".join(rng.choice("ab.+-@_ c%é1") for _ in range(rng.randint(0, 16)))
+        text = "".join(rng.choice("ab.+-@_ c%é1²٣\u0301·@") for _ in range(rng.randint(0, 16)))
         assert redact_emails(text) == EMAIL_PATTERN.subn(REDACTED, text), text
     long = "x." * 5_000 + " ana@example.org " + "y-" * 5_000 + "a@b.c+d@e.f"
     assert redact_emails(long) == EMAIL_PATTERN.subn(REDACTED, long)

@@ -3,6 +3,8 @@
 import random
 import re
 
+import pytest
+
 from peernet.scrubbing import words_pattern
 
 
@@ -29,12 +31,17 @@ def test_trie_of_a_known_case():
     assert p.findall("Ana Ruiz met Anabel and Ana; analysis") == ["Ana Ruiz", "Anabel", "Ana"]
 
 
-def test_scrubber_replaces_as_one_flat_pattern_of_every_word():
-    # the scrubber searches each text with the words whose first token it holds: the same
-    # replacements as one pattern of every word
+@pytest.mark.parametrize("few", [0, 64])
+def test_scrubber_replaces_as_one_flat_pattern_of_every_word(few, monkeypatch):
+    # the scrubber searches each text with the words whose first token it holds (few=0), or,
+    # with few first tokens, those found anywhere in it (a superset: "ana" in "anabel",
+    # "bo" in "bob"): the same replacements as one pattern of every word
     import pandas as pd
 
+    from peernet import scrubbing
     from peernet.scrubbing import REDACTED, Scrubber
+
+    monkeypatch.setattr(scrubbing, "FEW_TOKENS", few)
 
     rng = random.Random(11)
     tokens = ["ana", "Ruiz", "bo", "p-12", "x.y", "Zed", "quinn", "'q", "é1"]
@@ -42,7 +49,9 @@ def test_scrubber_replaces_as_one_flat_pattern_of_every_word():
         words = {" ".join(rng.choice(tokens) for _ in range(rng.randint(1, 3)))
                  for _ in range(rng.randint(1, 8))}
         repl = {w: f"<{i}>" for i, w in enumerate(sorted(words))}
-        texts = [" ".join(rng.choice(tokens + ["and", ",", "ANA"]) for _ in range(12))
+        vocab = tokens + ["and", ",", "ANA", "anabel", "bob", "zedp-12"]
+        texts = [" ".join(rng.choice(vocab) for _ in range(12)).replace(" ", "",
+                                                                       rng.randint(0, 2))
                  for _ in range(4)]
         keep = {w.lower(): v for w, v in repl.items() if len(w) >= 3}
         if keep:
