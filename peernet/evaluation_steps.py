@@ -453,7 +453,6 @@ def start_metrics(s: PeerNetwork, bootstrap: int, last: bool
     fork = not bootstrap and len(s.interactions) >= FORK_ROWS and can_fork()
     parent = os.getpid()
     if fork:   # what the child would compute and this process needs too: once, here
-        s.root.acts(ACT_COLUMNS)          # participation; the members' tenure
         act_times(s.root)                 # every period's tenure: grouped once, here
         core_periphery(s)                 # the next period's Grid (periphery to core)
 

@@ -106,9 +106,7 @@ class Context:
                  ids: pd.Series | None = None) -> None:
         if not isinstance(net, PeerNetwork):
             raise TypeError(f"score needs a PeerNetwork; got {type(net).__name__}")
-        self.net = net
-        self._previous_arg = previous
-        self._ids = ids
+        self.net, self._previous_arg, self._ids = net, previous, ids
 
     # -- window ---------------------------------------------------------------------
     @cached_property
@@ -127,9 +125,8 @@ class Context:
 
     @cached_property
     def days(self) -> float:
-        if self.bounds is None:
-            return math.nan
-        return (self.bounds[1] - self.bounds[0]) / pd.Timedelta(days=1)
+        b = self.bounds
+        return math.nan if b is None else (b[1] - b[0]) / pd.Timedelta(days=1)
 
     @cached_property
     def years(self) -> float:
@@ -171,8 +168,8 @@ class Context:
         return int(hit.sum())
 
     @cached_property
-    def inter_month(self) -> np.ndarray:
-        return self.month_index(self.inter["timestamp"])
+    def inter_month(self) -> np.ndarray:   # int32: a value per row
+        return self.month_index(self.inter["timestamp"]).astype(np.int32)
 
     @cached_property
     def kinds_logged(self) -> frozenset:
@@ -340,14 +337,16 @@ class Context:
 
     @cached_property
     def attend(self) -> pd.DataFrame:
-        """Attendance rows: member code ``m`` and ``event_id``, one row per pair."""
+        """Attendance rows, one a pair: member code ``m`` and ``event_id`` (categorical:
+        the ids in the order they first appear; no id string copied a row)."""
         rows = np.flatnonzero(self.attend_mask)
-        ev = self.inter["event_id"].iloc[rows].astype("str")
-        key = pd.factorize(ev)[0].astype(np.int64) * self.n + self.src[rows]
+        codes, ids = pd.factorize(self.inter["event_id"].iloc[rows].astype("str"))
+        key = codes.astype(np.int64) * self.n + self.src[rows]
         order = stable_order(key)   # each pair's first row, in the rows' order
         key = key[order]
         first = np.sort(order[np.r_[True, key[1:] != key[:-1]]]) if len(key) else order
-        return pd.DataFrame({"m": self.src[rows[first]], "event_id": ev.array.take(first)})
+        return pd.DataFrame({"m": self.src[rows[first]], "event_id": pd.Categorical.from_codes(
+            codes[first].astype(np.int32), categories=pd.Index(ids), validate=False)})
 
     @cached_property
     def attendee_mask(self) -> np.ndarray:
@@ -359,9 +358,10 @@ class Context:
     def attend_codes(self) -> tuple[np.ndarray, np.ndarray, pd.Series]:
         """:attr:`attend` as integers: each row's member code and event code, and the
         events' ids (event code ``i`` is ``ids[i]``)."""
-        a = self.attend
-        ev, ids = pd.factorize(a["event_id"])
-        return a["m"].to_numpy(np.int64), np.asarray(ev, np.int64), pd.Series(ids)
+        # an event's first row is its pair's first: the codes a factorization gives
+        a, event = self.attend, self.attend["event_id"].array
+        return (a["m"].to_numpy(np.int64), np.asarray(event.codes, np.int64),
+                pd.Series(event.categories.array))
 
     @cached_property
     def meetings(self) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._memory import trim
 from ..network import PeerNetwork
 from ..report import i18n
 from ..report.format import percent
@@ -30,12 +31,14 @@ from .rubric import ELEMENT_LAYER, ELEMENTS, Rubric, load_rubric
 
 __all__ = ["score", "GridScore", "LAYER_COLUMNS", "INDICATOR_COLUMNS", "INSUFFICIENT"]
 
-#: Indicators :func:`score` computes before the others (the table keeps the rubric's order;
-#: each is computed once): connectedness builds the period's person graph (its tie table
-#: with co-attendance and graph arrays), the score's largest transient (300k members,
-#: 2024: 2.4 GB at its peak, 1.5 GB kept); built first, it does not come on top of what the
-#: other indicators keep.
-FIRST = frozenset({"connectedness"})
+#: Indicators :func:`score` computes before the others, in this order (the table keeps the
+#: rubric's order; each is computed once): connectedness builds the period's person graph
+#: (its tie table with co-attendance and graph arrays), the score's largest transient (300k
+#: members, 2024: 2.4 GB at its peak, 1.5 GB kept); built first, it does not come on top of
+#: what the other indicators keep. Periphery to core (the core-periphery model of the
+#: period's direct ties) and newcomer orientation (the period's direct acts) are the next
+#: largest transients (100k, 2025: +0.33 and +0.36 GB), so they come next.
+FIRST = ("connectedness", "periphery_to_core", "newcomer_orientation")
 #: Band of an element whose coverage is under the rubric's minimum.
 INSUFFICIENT = "insufficient data"
 LAYER_COLUMNS = ["layer", "element", "score", "band", "coverage", "n_indicators",
@@ -297,12 +300,15 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
     """
     r = load_rubric(rubric)
     ctx = slice_context(net) if previous is None else Context(net, previous)
-    for spec in r.indicators:   # the largest transients first, while little else is held
-        if spec.function in FIRST:
-            ctx.compute(spec.function, spec.params)
+    for first in FIRST:   # the largest transients first, while little else is held
+        for spec in r.indicators:
+            if spec.function == first:
+                ctx.compute(spec.function, spec.params)
+                trim()
     rows = []
     for spec in r.indicators:
         result = ctx.compute(spec.function, spec.params)
+        trim()   # the arrays an indicator freed, before the next one's come on top
         if isinstance(result, Value):
             parts = [(spec.name, result)]
         else:
