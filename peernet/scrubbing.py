@@ -59,39 +59,90 @@ class Scrubber:
         """Index the words by their first word token, once: a text can only contain a word
         whose first token it contains (matches are whole words), so each text is searched
         with a small pattern of its candidates, not one of every roster string (a flat
-        pattern of 128k ids takes seconds to compile)."""
+        pattern of 128k ids takes seconds to compile).
+
+        The ASCII words (the ids of a large network: a million or more) are lowered and
+        cut to their first token by Arrow, and a text's candidates found among them by
+        ``is_in``; the others (names in other scripts) are indexed in Python, with Python's
+        ``str.lower`` and ``\\w``. Nothing is made a Python string until it is a candidate
+        (indexing 1.28M ids in Python took 1.3 s at 100,000 members, for a report whose
+        quality table held four file names)."""
         if self._prepared:
             return
         self._prepared = True
-        self.lookup = {w.lower(): v for w, v in self.replacements.items()
-                       if len(w) >= max(self.min_length, 1)}
-        self._by_token: dict[str, list[str]] = {}
-        self._always: list[str] = []  # words that do not start with a word character
-        for w in self.lookup:
-            m = _TOKEN.match(w)
-            if m is None:
-                self._always.append(w)
-            else:
-                self._by_token.setdefault(m.group(0), []).append(w)
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-    def _pattern_for(self, texts: Iterable[str]) -> re.Pattern | None:
+        self._keys = list(self.replacements)
+        self._values = list(self.replacements.values())
+        shortest = max(self.min_length, 1)
+        self._low: Any = None            # the ASCII words lowered (Arrow), by position
+        self._first: Any = None          # their first tokens (null: none, or not indexed)
+        self._by_token: dict[str, list[int]] = {}   # the other words' positions by token
+        self._lowered: dict[int, str] = {}          # ... and their lowered forms
+        always: list[int] = []           # words that do not start with a word character
+        python: Iterable[int] = range(len(self._keys))
+        try:
+            arr = pa.array(self._keys, pa.large_string())
+        except (pa.ArrowException, UnicodeError):   # a string Arrow cannot hold: Python
+            arr = None
+        if arr is not None and len(arr):
+            is_ascii = pc.string_is_ascii(arr)
+            indexed = pc.and_(is_ascii, pc.greater_equal(pc.utf8_length(arr), shortest))
+            self._low = pc.ascii_lower(arr)
+            first = pc.struct_field(pc.extract_regex(self._low, r"^(?P<t>[0-9a-z_]+)"), [0])
+            self._first = pc.if_else(indexed, first, pa.scalar(None, pa.large_string()))
+            no_token = pc.and_(indexed, pc.is_null(first))
+            always.extend(np.flatnonzero(no_token.to_numpy(zero_copy_only=False)).tolist())
+            python = np.flatnonzero(~is_ascii.to_numpy(zero_copy_only=False)).tolist()
+        for i in python:
+            w = self._keys[i]
+            if len(w) < shortest:
+                continue
+            low = self._lowered[i] = w.lower()
+            m = _TOKEN.match(low)
+            if m is None:
+                always.append(i)
+            else:
+                self._by_token.setdefault(m.group(0), []).append(i)
+        self._always = np.asarray(always, dtype=np.int64)
+        self._tokens = (set(self._by_token) | ({t for t in pc.unique(self._first).to_pylist()
+                                                  if t is not None}
+                                                 if self._first is not None else set()))
+
+    def _pattern_for(self, texts: Iterable[str]
+                     ) -> tuple[re.Pattern | None, dict[str, str]]:
         """The pattern of the words a match in ``texts`` may start with: those whose first
         token is a token of the texts. With few first tokens (:data:`FEW_TOKENS`), those
         found anywhere in the texts instead (a substring search each, where splitting a
         10 MB page into its words took a second): a superset, with the same matches, as
-        a word whose first token is not a whole token of a text never matches there."""
+        a word whose first token is not a whole token of a text never matches there.
+        Returns the pattern and the candidates' replacements (lowered word -> label; of
+        words equal once lowered, the later one's, as in a dict of every word)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         self._prepare()
-        words = set(self._always)
-        if len(self._by_token) <= FEW_TOKENS:
+        if len(self._tokens) <= FEW_TOKENS:
             text = "\n".join(t.lower() for t in texts)
-            for t, found in self._by_token.items():
-                if t in text:
-                    words.update(found)
+            tokens = {t for t in self._tokens if t in text}
         else:
             tokens = {t for text in texts for t in _TOKEN.findall(text.lower())}
-            for t in tokens:
-                words.update(self._by_token.get(t, ()))
-        return _whole_words(tuple(sorted(words))) if words else None
+        parts = [self._always]
+        if tokens and self._first is not None:
+            hit = pc.is_in(self._first, value_set=pa.array(sorted(tokens), pa.large_string()))
+            parts.append(np.flatnonzero(hit.to_numpy(zero_copy_only=False)))
+        parts.extend(np.asarray(self._by_token[t], dtype=np.int64)
+                     for t in tokens if t in self._by_token)
+        found = np.unique(np.concatenate(parts)) if len(parts) > 1 else self._always
+        if not len(found):
+            return None, {}
+        low = (self._low.take(pa.array(found)).to_pylist() if self._low is not None
+               else [None] * len(found))
+        python = self._lowered   # the words indexed in Python: lowered by Python
+        lookup = {python.get(i, w): self._values[i]
+                  for i, w in zip(found.tolist(), low, strict=True)}
+        return _whole_words(tuple(sorted(lookup))), lookup
 
     def text(self, value: Any) -> Any:
         if not isinstance(value, str):
@@ -100,23 +151,23 @@ class Scrubber:
 
     def subn(self, text: str) -> tuple[str, int]:
         """``text`` with every word replaced, and the number of replacements."""
-        pattern = self._pattern_for([text])
+        pattern, lookup = self._pattern_for([text])
         if pattern is None:
             return text, 0
-        return pattern.subn(lambda m: self.lookup.get(m.group(0).lower(), REDACTED), text)
+        return pattern.subn(lambda m: lookup.get(m.group(0).lower(), REDACTED), text)
 
     def series(self, s: pd.Series) -> pd.Series:
         if len(s) == 0 or s.notna().sum() == 0:
             return s
         distinct = pd.unique(s.dropna())
-        pattern = self._pattern_for([v for v in distinct if isinstance(v, str)])
+        pattern, lookup = self._pattern_for([v for v in distinct if isinstance(v, str)])
         if pattern is None:
             return s
 
         def one(v: Any) -> Any:
             if not isinstance(v, str):
                 return v
-            return pattern.sub(lambda m: self.lookup.get(m.group(0).lower(), REDACTED), v)
+            return pattern.sub(lambda m: lookup.get(m.group(0).lower(), REDACTED), v)
 
         return s.map({v: one(v) for v in distinct}).where(s.notna(), s)
 

@@ -44,7 +44,10 @@ def test_scrubber_replaces_as_one_flat_pattern_of_every_word(few, monkeypatch):
     monkeypatch.setattr(scrubbing, "FEW_TOKENS", few)
 
     rng = random.Random(11)
-    tokens = ["ana", "Ruiz", "bo", "p-12", "x.y", "Zed", "quinn", "'q", "é1"]
+    # ASCII words (indexed by Arrow) and others (in Python), some equal once lowered: the
+    # Kelvin sign's "\u212aim" and "kim", "İz" (its lower case is two characters)
+    tokens = ["ana", "Ruiz", "bo", "p-12", "x.y", "Zed", "quinn", "'q", "é1", "\u212aim",
+              "kim", "KIM", "İz", "ÉLAN", "ana josé"]
     for _ in range(200):
         words = {" ".join(rng.choice(tokens) for _ in range(rng.randint(1, 3)))
                  for _ in range(rng.randint(1, 8))}
@@ -65,3 +68,13 @@ def test_scrubber_replaces_as_one_flat_pattern_of_every_word(few, monkeypatch):
         assert [sc.text(t) for t in texts] == want, (repl, texts)
         got = sc.series(pd.Series(texts + [None, 3.0], dtype="object"))
         assert got.iloc[:4].tolist() == want and got.iloc[5] == 3.0 and got.iloc[4] is None
+
+
+def test_scrubber_with_a_string_arrow_cannot_hold():
+    # a lone surrogate (a file read with errors="surrogateescape") cannot be an Arrow string:
+    # every word is then indexed in Python, with the same replacements
+    from peernet.scrubbing import Scrubber
+
+    sc = Scrubber({"abd\udcffc": "<x>", "ana": "<y>", "Bob Ray": "<z>", "no": "<short>"})
+    assert sc.text("ana abd\udcffc and bob ray, ANA; no") == "<y> <x> and <z>, <y>; no"
+    assert Scrubber({}).text("nothing here") == "nothing here"
