@@ -29,7 +29,7 @@ from .metrics.mixing import MIXING_COLUMNS, mixing
 from .metrics.participation import participation
 from .metrics.structure import network_metrics
 from .metrics.temporal import tie_change
-from .metrics.uncertainty import GRID, changes_of, period_replicates
+from .metrics.uncertainty import GRID, before_fork, changes_of, period_replicates
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import ACT_COLUMNS, PeerNetwork
 from .periods import Window, parse_period
@@ -338,6 +338,7 @@ class Uncertainty:
         if not self.n or any(p == period for p, _ in self.jobs):
             return
         i = self.labels.index(period)
+        before_fork(self.slices[period])
         if len(self.labels) == 1:
             self.say(N_("bootstrap intervals of {period} ({n} resamples of its events, "
                         "{n_grid} for the Grid)").format(period=period, n=self.n,

@@ -397,22 +397,17 @@ class ReplicateContext(Context):
         return self.fixed.structure.largest_component(self.mult)
 
     def core_mask(self) -> np.ndarray:
+        from ..metrics._kernels import masked_csr, run
         from ..metrics.coreperiphery import core_of_csr
 
         g = self.fixed.direct
-        n = g["n"]
         hit = self._any(g["inv"], g["unit"], len(g["ties"]))
-        ties = g["ties"][hit]
-        keep = np.zeros(n, bool)
+        keep = np.zeros(g["n"], bool)
         keep[g["active"][self._acted]] = True
-        keep[ties // max(n, 1)] = True
-        keep[ties % max(n, 1)] = True
-        pos = np.cumsum(keep) - 1
-        m = int(keep.sum())
-        e = np.flatnonzero(hit[g["e_tie"]])
-        indptr = np.zeros(m + 1, np.int64)
-        np.cumsum(np.bincount(pos[g["e_row"][e]], minlength=m), out=indptr[1:])
-        core = core_of_csr(m, indptr, pos[g["e_col"][e]])
+        # the drawn ties' CSR over the acting people and their ends, renumbered
+        indptr, indices = run(masked_csr, (hit, g["e_row"], g["e_col"], g["e_tie"], keep),
+                              work=len(g["e_row"]))
+        core = core_of_csr(len(indptr) - 1, indptr, indices)
         code = g["code"][keep][core]
         out = np.zeros(self.n, bool)
         out[code[code >= 0]] = True

@@ -91,6 +91,15 @@ def _compile_all() -> None:
 STARTED = False
 
 
+def start() -> None:
+    """Start numba here (its import, the kernels' dispatchers and LLVM, with one small
+    kernel loaded from the cache): processes forked afterwards inherit it instead of each
+    starting it (about 0.5-0.8 CPU s a process)."""
+    if not STARTED:
+        _compile_all()
+    globals()["count_values"](np.zeros(1, np.int64), 1)
+
+
 def run(kernel: Any, args: tuple, work: float) -> Any:
     """``kernel(*args)``: as Python (the same source, the kernels it calls too) when
     ``work`` is below :data:`PYTHON_WORK` steps and numba has not started in this process
@@ -393,6 +402,52 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
         core[i] = not core[i]
         inside[i] = not inside[i]
     return best
+
+
+@njit(cache=True, nogil=True)
+def ranked_before(indptr, indices, rank):  # pragma: no cover - compiled
+    """Entries of a binary CSR matrix from a row to a column ranked before it, counted at
+    the row's rank (float, entry by entry: ``np.bincount(rank[row[later]], weights=1)``)."""
+    n = len(indptr) - 1
+    out = np.zeros(n)
+    for i in range(n):
+        ri = rank[i]
+        for e in range(indptr[i], indptr[i + 1]):
+            if ri > rank[indices[e]]:
+                out[ri] += 1.0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def masked_csr(hit, e_row, e_col, e_tie, keep):  # pragma: no cover - compiled
+    """The sub-graph of a symmetric CSR (entries ``e_row``, ``e_col`` sorted by row then
+    column, of tie ``e_tie``) with the ties ``hit``, over the nodes ``keep`` (changed in
+    place: the ends of those ties join it), renumbered in order: its ``indptr`` and
+    ``indices`` (int64, each row's columns still sorted)."""
+    for j in range(len(e_row)):
+        if hit[e_tie[j]]:
+            keep[e_row[j]] = True
+    pos = np.empty(len(keep), np.int64)
+    m = 0
+    for i in range(len(keep)):
+        pos[i] = m
+        if keep[i]:
+            m += 1
+    indptr = np.zeros(m + 1, np.int64)
+    count = 0
+    for j in range(len(e_row)):
+        if hit[e_tie[j]]:
+            indptr[pos[e_row[j]] + 1] += 1
+            count += 1
+    for i in range(m):
+        indptr[i + 1] += indptr[i]
+    indices = np.empty(count, np.int64)
+    c = 0
+    for j in range(len(e_row)):
+        if hit[e_tie[j]]:
+            indices[c] = pos[e_col[j]]
+            c += 1
+    return indptr, indices
 
 
 @njit(cache=True, nogil=True)

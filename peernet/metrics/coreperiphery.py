@@ -66,19 +66,25 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
                             c.indices.astype(np.int64), c.data.astype(float), max_moves)
 
 
-def _discrete_arrays(n: int, row: np.ndarray, col: np.ndarray, data: np.ndarray,
+def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.ndarray,
                      deg: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
                      weight: np.ndarray, max_moves: int | None = None
                      ) -> tuple[np.ndarray, float]:
     """:func:`_discrete` of the adjacency given as its entries (``row``, ``col``, ``data``),
     its row sums ``deg`` and its canonical CSR (int64 ``indptr``, ``indices``, float
-    ``weight``)."""
+    ``weight``). ``row`` None: the entries are the CSR's, of a binary matrix (their ties
+    to the nodes ranked before are counted by one compiled pass)."""
     order = np.argsort(-deg, kind="stable")
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n)
     # ties of each node to the nodes ranked before it: s1(k) = cumulative sum
-    later = rank[row] > rank[col]
-    before = np.bincount(rank[row[later]], weights=data[later], minlength=n)
+    if row is None:
+        from ._kernels import ranked_before, run
+
+        before = run(ranked_before, (indptr, indices, rank), work=len(indices))
+    else:
+        later = rank[row] > rank[col]
+        before = np.bincount(rank[row[later]], weights=data[later], minlength=n)
     s1_k = np.concatenate([[0.0], np.cumsum(before)])           # ties inside the first k
     total = deg.sum() / 2
     deg_sorted = deg[order]
@@ -141,8 +147,7 @@ def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     deg = np.diff(indptr).astype(float)         # the row sums of the binary matrix
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool)
-    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    return _discrete_arrays(n, row, indices, ones, deg, indptr, indices, ones)[0]
+    return _discrete_arrays(n, None, indices, ones, deg, indptr, indices, ones)[0]
 
 
 def core_periphery(net_or_graph: Any) -> pd.DataFrame:

@@ -22,7 +22,8 @@ from ._resample import (  # noqa: F401 - any_drawn, materialize, resampled_event
 )
 from ._structreps import StructureReplicates
 
-__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
+__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS",
+           "before_fork"]
 
 #: Natural range of the bounded network_metrics entries: shifted intervals are clipped to it.
 _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_component_share",
@@ -301,6 +302,21 @@ def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
             return [joint[0] if grid else joint[1] for grid in kinds]
     return [_replicates(net, m, n=n, rng=np.random.default_rng(seq), rubric=rubric)
             for m, n in metrics]
+
+
+#: Interactions of a slice from which its replicates run compiled kernels for certain (the
+#: draw counts and bit masks): :func:`before_fork` starts numba before they are forked.
+COMPILED_ROWS = 100_000
+
+
+def before_fork(net: Any) -> None:
+    """Make here what the processes about to compute ``net``'s replicates would each make
+    again: numba, when its replicates run compiled (:data:`COMPILED_ROWS` interactions),
+    started once for them all (:func:`peernet.metrics._kernels.start`)."""
+    if len(_rows(net)) >= COMPILED_ROWS:
+        from ._kernels import start
+
+        start()
 
 
 #: A period's replicates are shared between the two cores when it has this many times the

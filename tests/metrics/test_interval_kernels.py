@@ -200,3 +200,64 @@ def test_compiled_draw_counts_and_unit_bits_equal_numpys(monkeypatch):
             assert a.dtype == b.dtype and np.array_equal(a, b)
         got = unit_bits(mults)
         assert got.dtype == want_bits.dtype and np.array_equal(got, want_bits)
+
+
+def _old_masked(hit, e_row, e_col, e_tie, keep, n):
+    """The replicate's direct-tie CSR as core_mask built it before (numpy passes)."""
+    keep = keep.copy()
+    keep[e_row[hit[e_tie]]] = True
+    pos = np.cumsum(keep) - 1
+    m = int(keep.sum())
+    e = np.flatnonzero(hit[e_tie])
+    indptr = np.zeros(m + 1, np.int64)
+    np.cumsum(np.bincount(pos[e_row[e]], minlength=m), out=indptr[1:])
+    return indptr, pos[e_col[e]], keep
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("compiled", [True, False])
+def test_masked_csr_and_ranked_before_equal_numpys(seed, compiled):
+    from peernet.metrics import coreperiphery as CP
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 80))
+    G = nx.gnp_random_graph(n, float(rng.uniform(0.02, 0.4)), seed=seed)
+    ties = sorted((min(a, c), max(a, c)) for a, c in G.edges())
+    u = np.array([a for a, _ in ties], np.int64).reshape(-1)
+    v = np.array([c for _, c in ties], np.int64).reshape(-1)
+    rows = np.concatenate([u, v])
+    srt = np.lexsort((np.concatenate([v, u]), rows))
+    e_row, e_col = rows[srt], np.concatenate([v, u])[srt]
+    e_tie = np.concatenate([np.arange(len(u))] * 2)[srt]
+    hit = rng.random(len(u)) < 0.6
+    keep = rng.random(n) < 0.3
+    want = _old_masked(hit, e_row, e_col, e_tie, keep, n)
+    got_keep = keep.copy()
+    kernel = KK.masked_csr if compiled else KK.masked_csr.py_func
+    indptr, indices = kernel(hit, e_row, e_col, e_tie, got_keep)
+    assert indptr.tolist() == want[0].tolist() and indices.tolist() == want[1].tolist()
+    assert got_keep.tolist() == want[2].tolist()
+    # the core of that CSR: the ranked counts by the kernel, as by the numpy passes
+    m = len(indptr) - 1
+    ones = np.ones(len(indices))
+    deg = np.diff(indptr).astype(float)
+    row = np.repeat(np.arange(m, dtype=np.int64), np.diff(indptr))
+    a = CP._discrete_arrays(m, row, indices, ones, deg, indptr, indices, ones)
+    b = CP._discrete_arrays(m, None, indices, ones, deg, indptr, indices, ones)
+    assert a[0].tolist() == b[0].tolist()
+    assert (np.isnan(a[1]) and np.isnan(b[1])) or a[1] == b[1]
+    if m:
+        rank = np.argsort(np.argsort(-deg, kind="stable"))
+        before = (KK.ranked_before if compiled else KK.ranked_before.py_func)(
+            indptr, indices, rank)
+        later = rank[row] > rank[indices]
+        assert before.tolist() == np.bincount(rank[row[later]], weights=ones[later],
+                                              minlength=m).tolist()
+
+
+def test_numba_is_started_before_a_large_slices_replicates_are_forked(riverbend, monkeypatch):
+    from peernet.metrics import uncertainty as U
+
+    monkeypatch.setattr(U, "COMPILED_ROWS", 0)
+    U.before_fork(riverbend.period("2025"))
+    assert KK.STARTED
