@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._cache import cached
 from .errors import DataQualityWarning
 from .network import PeerNetwork
 from .periods import Window
@@ -125,7 +126,23 @@ def _population(net: PeerNetwork, wave: str, rows: pd.DataFrame,
 def wave_data(net: PeerNetwork, wave: str, *, level: str, warn: bool = True) -> Wave:
     """The ratings of ``wave`` in analysis units (``level`` "member" or "org"; org when the
     ratings are about organizations), its respondents and population; warns
-    (DataQualityWarning) when fewer than :data:`RESPONSE_WARN` of the population answered."""
+    (DataQualityWarning) when fewer than :data:`RESPONSE_WARN` of the population answered.
+
+    Computed once a network, wave and level and kept on ``net`` (a report's survey section
+    reads the same wave six times): read its tables, do not change them in place."""
+    data = cached(net, ("surveys", "wave", wave, level), lambda: _wave_data(net, wave, level))
+    population, respondents = data.population, data.respondents
+    rate = len(respondents.intersection(population)) / len(population) if len(population) \
+        else np.nan
+    if warn and np.isfinite(rate) and rate < RESPONSE_WARN:
+        note = " Read the figures with caution." if rate < RESPONSE_CAUTION else ""
+        warnings.warn(f"survey wave {wave!r}: {len(respondents)} of {len(population)} members "
+                      f"responded ({rate:.0%}, under {RESPONSE_WARN:.0%}); non-respondents' "
+                      f"ties are missing, not absent.{note}", DataQualityWarning, stacklevel=3)
+    return data
+
+
+def _wave_data(net: PeerNetwork, wave: str, level: str) -> Wave:
     s = net.surveys
     rows = s[s["wave"].astype("str") == wave]
     about = rows["about"] if "about" in rows.columns else pd.Series(np.nan, index=rows.index)
@@ -168,16 +185,8 @@ def wave_data(net: PeerNetwork, wave: str, *, level: str, warn: bool = True) -> 
     else:
         scale_max = float(rows["value"].max()) if len(rows) else np.nan
     nitems = rows.loc[is_network & rows["value"].notna(), ["respondent", "item", "value"]]
-    data = Wave(wave, ratings, nitems.reset_index(drop=True), respondents, population, units,
-                 unit_of, org_of, unit, scale_max)
-    rate = len(respondents.intersection(population)) / len(population) if len(population) \
-        else np.nan
-    if warn and np.isfinite(rate) and rate < RESPONSE_WARN:
-        note = " Read the figures with caution." if rate < RESPONSE_CAUTION else ""
-        warnings.warn(f"survey wave {wave!r}: {len(respondents)} of {len(population)} members "
-                      f"responded ({rate:.0%}, under {RESPONSE_WARN:.0%}); non-respondents' "
-                      f"ties are missing, not absent.{note}", DataQualityWarning, stacklevel=3)
-    return data
+    return Wave(wave, ratings, nitems.reset_index(drop=True), respondents, population, units,
+                unit_of, org_of, unit, scale_max)
 
 
 def _ordered(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -265,6 +265,9 @@ def test_low_response_warns_and_notes(missing_net):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pn.survey_scores(missing_net, level="network", warn=False)
+    # the wave is read once a network (peernet.surveys.wave_data keeps it): it warns again
+    with pytest.warns(pn.DataQualityWarning, match=r"3 of 5 members responded"):
+        pn.survey_scores(missing_net, level="network")
     m = pn.survey_scores(missing_net, warn=False).set_index("member_id")
     # a: the 4 others could rate it, b and c responded -> 2/4; d: a, b, c responded -> 3/4
     assert m.loc["a", "response_rate"] == pytest.approx(0.5)
