@@ -30,6 +30,7 @@ from ..metrics.uncertainty import (
     StructureReplicates,
     any_drawn,
     draw_units,
+    drawn_words,
     materialize,
     register_replicates,
     resampled_events,
@@ -37,7 +38,7 @@ from ..metrics.uncertainty import (
 )
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
-from .context import Context, Value, channel_classes, in_sorted, slice_context
+from .context import Context, Value, channel_classes, in_sorted, member_codes, slice_context
 from .rows import selected_rows
 from .rubric import load_rubric
 from .score import ELEMENTS
@@ -93,13 +94,13 @@ class _Fixed:
         # actors: the slice's active people (net.members_active), each row's act among them
         active = ctx.active
         at = pd.Index(active)
-        act_src = at.get_indexer(source)
+        act_src = member_codes(at.to_series(), source)
         ok = act_src >= 0
         self.act = (act_src[ok], self.codes[ok])           # (actor, unit) of each act
         mutual = (inter["kind"].isin(_MUTUAL).to_numpy() & target.notna().to_numpy()
                   & (source != target).to_numpy(dtype=bool, na_value=False))
         mut_rows = np.flatnonzero(mutual)
-        mut_tgt = at.get_indexer(target.iloc[mut_rows])
+        mut_tgt = member_codes(at.to_series(), target.iloc[mut_rows])
         ok = mut_tgt >= 0
         self.mut = (mut_tgt[ok], self.codes[mut_rows][ok])   # a contact's other person
         people = []
@@ -157,8 +158,6 @@ class _Fixed:
         .bit_of`: bit ``r`` of a word says "drawn in replicate ``r``"; the words of each
         ``target``, ``unit`` kept for the batch's other replicates); None when ``mult`` is
         not in a remembered batch."""
-        from ..metrics._kernels import or_scatter
-
         structure = self.__dict__.get("structure")
         hit = structure.bit_of(mult) if structure is not None else None
         if hit is None:
@@ -168,7 +167,7 @@ class _Fixed:
         key = (id(target), id(unit), size)
         got = memo.get(key)
         if got is None or got[0] is not ub or got[1] is not target or got[2] is not unit:
-            got = memo[key] = (ub, target, unit, or_scatter(target, unit, ub, size))
+            got = memo[key] = (ub, target, unit, drawn_words(target, unit, ub, size))
         return (got[3] & (np.uint64(1) << np.uint64(r))) != 0
 
     @cached_property
@@ -190,8 +189,8 @@ class _Fixed:
                               & inter["kind"].isin(kinds).to_numpy()
                               & (inter["source"] != inter["target"]).to_numpy(
                                   dtype=bool, na_value=False))
-        s = nodes.get_indexer(inter["source"].iloc[rows])
-        tt = nodes.get_indexer(inter["target"].iloc[rows])
+        s = member_codes(nodes.to_series(), inter["source"].iloc[rows])
+        tt = member_codes(nodes.to_series(), inter["target"].iloc[rows])
         ties, inv = np.unique(pair_keys(s, tt, len(nodes)), return_inverse=True)
         # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
         # entries of the ties it drew, renumbered (still sorted)
@@ -397,16 +396,14 @@ class ReplicateContext(Context):
         return self.fixed.structure.largest_component(self.mult)
 
     def core_mask(self) -> np.ndarray:
-        from ..metrics._kernels import masked_csr, run
-        from ..metrics.coreperiphery import core_of_csr
+        from ..metrics.coreperiphery import core_of_csr, drawn_csr
 
         g = self.fixed.direct
         hit = self._any(g["inv"], g["unit"], len(g["ties"]))
         keep = np.zeros(g["n"], bool)
         keep[g["active"][self._acted]] = True
         # the drawn ties' CSR over the acting people and their ends, renumbered
-        indptr, indices = run(masked_csr, (hit, g["e_row"], g["e_col"], g["e_tie"], keep),
-                              work=len(g["e_row"]))
+        indptr, indices = drawn_csr(hit, g["e_row"], g["e_col"], g["e_tie"], keep)
         core = core_of_csr(len(indptr) - 1, indptr, indices)
         code = g["code"][keep][core]
         out = np.zeros(self.n, bool)

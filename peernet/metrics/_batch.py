@@ -32,7 +32,7 @@ def unit_bits(mults: list[np.ndarray]) -> np.ndarray:
     """One word a unit: bit ``b`` set when replicate ``b`` draws it."""
     out = np.zeros(len(mults[0]), np.uint64)
     if len(out) >= COMPILED_UNITS:
-        from ._kernels import or_drawn
+        from ._bitkernels import or_drawn
 
         for b, mult in enumerate(mults):
             or_drawn(out, mult, b)
@@ -59,7 +59,7 @@ def batch(s: Any, mults: list[np.ndarray], ub: np.ndarray | None = None
     at most :data:`WIDTH`; ``ub`` their :func:`unit_bits`, if made), plus ``"_largest"``
     (nodes of the largest component, nodes of the graph) when ``largest_component_share``
     is wanted."""
-    from ._kernels import (
+    from ._bitkernels import (
         bit_counts,
         bit_degrees,
         bit_reciprocated,
@@ -138,7 +138,7 @@ def largest_components(s: Any, tie_bits: np.ndarray, keep: np.ndarray, nodes: np
     the largest when it holds more than half the replicate's nodes; the other replicates
     by union-find (:func:`peernet.metrics._kernels.bit_largest_components`). The same
     counts as union-find for every replicate."""
-    from ._kernels import bit_counts, bit_largest_components, bit_reach, bit_seeds
+    from ._bitkernels import bit_counts, bit_largest_components, bit_reach, bit_seeds
 
     every = np.uint64((1 << b) - 1) if b < WIDTH else np.uint64(np.iinfo(np.uint64).max)
     indptr, order = s.csr_order

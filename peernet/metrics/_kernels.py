@@ -77,18 +77,21 @@ def _compile_all() -> None:
     import numba
 
     global STARTED
-    space = globals()
     with _compiling:
-        for name, obj in list(space.items()):
-            if isinstance(obj, Kernel):
-                if obj.jit is None:
-                    obj.jit = numba.njit(**obj.options)(obj.py_func)
-                space[name] = obj.jit
+        for space in [globals(), *SPACES]:
+            for name, obj in list(space.items()):
+                if isinstance(obj, Kernel):
+                    if obj.jit is None:
+                        obj.jit = numba.njit(**obj.options)(obj.py_func)
+                    space[name] = obj.jit
         STARTED = True
 
 
 #: numba has started in this process (a kernel ran compiled): every kernel then runs compiled.
 STARTED = False
+#: Namespaces of the other modules whose kernels :func:`_compile_all` compiles with these
+#: (:mod:`peernet.metrics._bitkernels` adds its own when it is imported).
+SPACES: list[dict[str, Any]] = []
 
 
 def start() -> None:
@@ -97,7 +100,8 @@ def start() -> None:
     starting it (about 0.5-0.8 CPU s a process)."""
     if not STARTED:
         _compile_all()
-    globals()["count_values"](np.zeros(1, np.int64), 1)
+    empty = np.zeros(0, np.int64)
+    ranked_before(np.zeros(1, np.int64), empty, empty)
 
 
 def run(kernel: Any, args: tuple, work: float) -> Any:
@@ -540,220 +544,3 @@ def closed_brokerage_csr(indptr, indices, g, n, start, step):  # pragma: no cove
         for e in range(lo, hi):
             mark[indices[e]] = False
     return cnt
-
-
-# ---------------------------------------------------------------- batched bootstrap replicates
-# Up to 64 replicates at a time: bit ``b`` of a uint64 word says "present in replicate b"
-# (peernet.metrics.uncertainty.StructureReplicates.batch).
-
-
-@njit(cache=True, nogil=True)
-def or_scatter(target, source, bits, size):  # pragma: no cover - compiled
-    """``out[target[i]] |= bits[source[i]]`` for every i, over ``size`` words."""
-    out = np.zeros(size, np.uint64)
-    for i in range(len(target)):
-        out[target[i]] |= bits[source[i]]
-    return out
-
-
-@njit(cache=True, nogil=True)
-def count_values(x, k):  # pragma: no cover - compiled
-    """``np.bincount(x, minlength=k)`` of values in ``0..k-1`` (one pass, int64)."""
-    out = np.zeros(k, np.int64)
-    for i in range(len(x)):
-        out[x[i]] += 1
-    return out
-
-
-@njit(cache=True, nogil=True)
-def or_drawn(out, mult, b):  # pragma: no cover - compiled
-    """``out |= (mult > 0) << b`` (uint64 words) in one pass."""
-    one = np.uint64(1) << np.uint64(b)
-    for i in range(len(mult)):
-        if mult[i] > 0:
-            out[i] |= one
-
-
-@njit(cache=True, nogil=True)
-def _add_lanes(row, word):  # pragma: no cover - compiled
-    """Add 1 to ``row[r]`` (64 counts, one a replicate) for every bit ``r`` set in
-    ``word``: 64 shifts and adds, a loop without branches that the compiler vectorises
-    (a ripple carry over bit-sliced counts, branching a carry, was four times slower)."""
-    one = np.uint64(1)
-    for r in range(64):
-        row[r] += np.int32((word >> np.uint64(r)) & one)
-
-
-@njit(cache=True, nogil=True)
-def _lane_counts(acc, every_count, b, out):  # pragma: no cover - compiled
-    """``out[i, r] = acc[i, r] + every_count[i]`` for r < b."""
-    for i in range(acc.shape[0]):
-        for r in range(b):
-            out[i, r] = acc[i, r] + every_count[i]
-
-
-def bit_degrees(u, v, bits, n, b):
-    """Degree of each of ``n`` nodes in each of ``b`` replicates (n x b, int64): tie
-    ``u[k] - v[k]`` counts where its bit is set."""
-    return _bit_degrees(u, v, bits, n, b)
-
-
-@njit(cache=True, nogil=True)
-def _bit_degrees(u, v, bits, n, b):  # pragma: no cover - compiled
-    acc = np.zeros((n, 64), np.int32)
-    every_count = np.zeros(n, np.int32)     # ties present in every replicate
-    every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
-    for k in range(len(u)):
-        word = bits[k]
-        if word == every:
-            every_count[u[k]] += 1
-            every_count[v[k]] += 1
-        elif word:
-            _add_lanes(acc[u[k]], word)
-            _add_lanes(acc[v[k]], word)
-    out = np.zeros((n, b), np.int64)
-    _lane_counts(acc, every_count, b, out)
-    return out
-
-
-def bit_triangles(nodes, ties, bits, n, b):
-    """:func:`present_triangles` of ``b`` replicates at once (n x b, int32): a listed
-    triangle counts in replicate ``r`` where bit ``r`` of its three ties' words is set."""
-    return _bit_triangles(nodes, ties, bits, n, b)
-
-
-@njit(cache=True, nogil=True)
-def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
-    acc = np.zeros((n, 64), np.int32)
-    every_count = np.zeros(n, np.int32)     # triangles present in every replicate
-    every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
-    for k in range(len(ties)):
-        word = bits[ties[k, 0]] & bits[ties[k, 1]] & bits[ties[k, 2]]
-        if word == every:
-            every_count[nodes[k, 0]] += 1
-            every_count[nodes[k, 1]] += 1
-            every_count[nodes[k, 2]] += 1
-        elif word:
-            _add_lanes(acc[nodes[k, 0]], word)
-            _add_lanes(acc[nodes[k, 1]], word)
-            _add_lanes(acc[nodes[k, 2]], word)
-    out = np.zeros((n, b), np.int32)
-    _lane_counts(acc, every_count, b, out)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def bit_counts(bits, b):  # pragma: no cover - compiled
-    """How many words have bit ``r`` set, for r < b."""
-    out = np.zeros(b, np.int64)
-    for k in range(len(bits)):
-        word = bits[k]
-        for r in range(b):
-            if (word >> np.uint64(r)) & np.uint64(1):
-                out[r] += 1
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _root(parent, x):  # pragma: no cover - compiled
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
-@njit(cache=True, nogil=True)
-def bit_seeds(order, node_bits, every):  # pragma: no cover - compiled
-    """One seed node a replicate (a word a node, bit ``r`` set at replicate ``r``'s seed):
-    the first node of ``order`` that replicate ``r`` holds (``node_bits``)."""
-    out = np.zeros(len(node_bits), np.uint64)
-    left = every
-    for i in order:
-        new = node_bits[i] & left
-        if new:
-            out[i] = new
-            left &= ~new
-            if not left:
-                break
-    return out
-
-
-@njit(cache=True, nogil=True)
-def bit_reach(indptr, indices, entry_tie, bits, seeds):  # pragma: no cover - compiled
-    """The nodes joined to each replicate's seed (bit ``r`` of ``seeds``) by ties present
-    in replicate ``r`` (bit ``r`` of ``bits[entry_tie[e]]`` for the CSR entry ``e``): sweeps
-    over the symmetric CSR, each node taking its neighbours' words through the ties'
-    words, until no word changes (64 breadth-first searches at once)."""
-    reach = seeds.copy()
-    n = len(indptr) - 1
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            w = reach[i]
-            for e in range(indptr[i], indptr[i + 1]):
-                w |= reach[indices[e]] & bits[entry_tie[e]]
-            if w != reach[i]:
-                reach[i] = w
-                changed = True
-    return reach
-
-
-@njit(cache=True, nogil=True)
-def bit_largest_components(n, u, v, bits, node_bits, b, todo):  # pragma: no cover
-    """:func:`largest_component` of each of ``b`` replicates: the ties whose bit ``r`` is
-    set, over the nodes whose ``node_bits`` has bit ``r`` (only the replicates whose bit is
-    set in ``todo``; 0 for the others). The ties present in every replicate are joined
-    once; each replicate starts from that forest."""
-    every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
-    base = np.arange(n)
-    rest = []
-    for k in range(len(u)):
-        if bits[k] & every == every:
-            x, y = _root(base, u[k]), _root(base, v[k])
-            if x != y:
-                base[x] = y
-        elif bits[k] & every:
-            rest.append(k)
-    for i in range(n):
-        base[i] = _root(base, i)
-    out = np.zeros(b, np.int64)
-    parent = np.empty(n, np.int64)
-    size = np.zeros(n, np.int64)
-    for r in range(b):
-        one = np.uint64(1) << np.uint64(r)
-        if not todo & one:
-            continue
-        parent[:] = base
-        size[:] = 0
-        for k in rest:
-            if bits[k] & one:
-                x, y = _root(parent, u[k]), _root(parent, v[k])
-                if x != y:
-                    parent[x] = y
-        best = 0
-        for i in range(n):
-            if node_bits[i] & one:
-                x = _root(parent, i)
-                size[x] += 1
-                if size[x] > best:
-                    best = size[x]
-        out[r] = best
-    return out
-
-
-@njit(cache=True, nogil=True)
-def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
-    """For each of ``b`` replicates: directed ties present (their bit set) and those of them
-    whose reverse tie (``reverse[k]``, -1 for none) is present too (2 x b)."""
-    out = np.zeros((2, b), np.int64)
-    for k in range(len(bits)):
-        word = bits[k]
-        back = bits[reverse[k]] & word if reverse[k] >= 0 else np.uint64(0)
-        for r in range(b):
-            one = np.uint64(1) << np.uint64(r)
-            if word & one:
-                out[0, r] += 1
-                if back & one:
-                    out[1, r] += 1
-    return out

@@ -42,7 +42,7 @@ def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
     replacement): the one random draw of every replicate of :func:`resample_events`."""
     drawn = rng.integers(0, k, size=k)
     if k >= COMPILED_DRAWS:
-        from ._kernels import count_values
+        from ._bitkernels import count_values
 
         return count_values(drawn, k)          # np.bincount's counts, one pass
     return np.bincount(drawn, minlength=k)
@@ -58,9 +58,16 @@ def any_drawn(target: np.ndarray, unit: np.ndarray, drawn: np.ndarray, size: int
               ) -> np.ndarray:
     """Boolean over ``size``: True at ``target[i]`` when unit ``unit[i]`` was drawn
     (``drawn``: a uint64 word a unit, 1 when drawn); one compiled pass."""
-    from ._kernels import or_scatter
+    return drawn_words(target, unit, drawn, size) != 0
 
-    return or_scatter(target, unit, drawn, size) != 0
+
+def drawn_words(target: np.ndarray, unit: np.ndarray, bits: np.ndarray, size: int
+                ) -> np.ndarray:
+    """``out[target[i]] |= bits[unit[i]]`` over ``size`` uint64 words (``bits``: a word a
+    unit, bit ``r`` set when replicate ``r`` draws it); one compiled pass."""
+    from ._bitkernels import or_scatter
+
+    return or_scatter(target, unit, bits, size)
 
 
 def resample_events(net: PeerNetwork, rng: np.random.Generator) -> PeerNetwork:

@@ -44,10 +44,10 @@ class StructureReplicates:
         self.nodes = nodes
         n = self.n = len(nodes)
         index = pd.Index(nodes)
-        self.src = index.get_indexer(inter["source"]).astype(np.int64)
+        self.src = positions(index, inter["source"])
         direct = (inter["target"].notna() & (inter["kind"] != "attend")
                   & (inter["source"] != inter["target"])).to_numpy()
-        s, t = self.src[direct], index.get_indexer(inter.loc[direct, "target"]).astype(np.int64)
+        s, t = self.src[direct], positions(index, inter.loc[direct, "target"])
         self.d_unit = self.codes[direct]
         self.d_und = np.minimum(s, t) * n + np.maximum(s, t)
         # a contact (a mutual kind) is an act of both people and no directed tie
@@ -57,13 +57,7 @@ class StructureReplicates:
         self.m_tgt, self.m_unit = t[mutual], self.d_unit[mutual]
         self.d_dir = (s * n + t)[~mutual]
         self.dir_unit = self.d_unit[~mutual]
-        att = ((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy()
-        a = pd.DataFrame({"e": inter.loc[att, "event_id"].to_numpy(),
-                          "m": self.src[att], "u": self.codes[att]}).drop_duplicates(["e", "m"])
-        size = a.groupby("e")["m"].transform("size").to_numpy()
-        a = a.loc[size <= MAX_EVENT_SIZE].sort_values(["e", "m"], kind="stable")
-        ev, mem, unit = (pd.factorize(a["e"])[0], a["m"].to_numpy(np.int64),
-                         a["u"].to_numpy(np.int64))
+        ev, mem, unit = _attendances(inter, self.src, self.codes, n)
         left, right = event_pairs(ev)
         self.c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
         self.c_unit = unit[left]
@@ -255,6 +249,32 @@ class StructureReplicates:
                 tri = triangles_csr(indptr, indices.astype(np.int64), len(keep))
             ga.cache["triangles"] = tri.astype(float)
         return ga, int(acted.sum())
+
+
+def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """``index.get_indexer(values)`` (int64; ``index`` unique) from the values' distinct
+    ones: one factorization of the rows instead of a hash lookup of every row's string."""
+    codes, uniq = pd.factorize(values)
+    at = np.asarray(index.get_indexer(uniq), np.int64)
+    if not len(at):
+        return np.full(len(codes), -1, np.int64)
+    return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
+
+
+def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct (event, attendee) of the attendance rows, ordered by the event's id
+    then the attendee, in events of at most ``MAX_EVENT_SIZE`` attendees: the event's
+    code (equal codes, one event), the attendee (``src``) and the unit (``codes``) of its
+    first row. Integer keys instead of a drop of duplicates, a group-by and a sort of the
+    event id strings (the same arrays in the same order)."""
+    att = np.flatnonzero(((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy())
+    e = np.asarray(pd.factorize(inter["event_id"].take(att), sort=True)[0], np.int64)
+    key = e * (n + 1) + (src[att] + 1)          # an attendee outside the nodes is -1
+    key, first = np.unique(key, return_index=True)    # the first row of each, in key order
+    ev = key // (n + 1)
+    keep = np.bincount(ev)[ev] <= MAX_EVENT_SIZE
+    return ev[keep], key[keep] % (n + 1) - 1, codes[att[first[keep]]]
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:

@@ -150,6 +150,18 @@ def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     return _discrete_arrays(n, None, indices, ones, deg, indptr, indices, ones)[0]
 
 
+def drawn_csr(hit: np.ndarray, e_row: np.ndarray, e_col: np.ndarray, e_tie: np.ndarray,
+              keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The canonical CSR (int64 ``indptr``, ``indices``) of the ties ``hit`` of a symmetric
+    CSR given as its entries (``e_row``, ``e_col`` sorted by row then column, of tie
+    ``e_tie``), over the nodes ``keep`` and those ties' ends (``keep`` is changed so),
+    renumbered in order: what :func:`core_of_csr` reads of a bootstrap replicate. One
+    compiled pass (:func:`peernet.metrics._kernels.masked_csr`)."""
+    from ._kernels import masked_csr, run
+
+    return run(masked_csr, (hit, e_row, e_col, e_tie, keep), work=len(e_row))
+
+
 def core_periphery(net_or_graph: Any) -> pd.DataFrame:
     """Core and periphery of the direct ties (Borgatti & Everett 1999, discrete model).
 

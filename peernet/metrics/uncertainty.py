@@ -11,9 +11,10 @@ import pandas as pd
 
 from .._parallel import Tasks, both, can_fork
 from ..network import PeerNetwork
-from ._resample import (  # noqa: F401 - any_drawn, materialize, resampled_events: grid
+from ._resample import (  # noqa: F401 - any_drawn, drawn_words, materialize, ...: grid
     any_drawn,
     draw_units,
+    drawn_words,
     materialize,
     resample_events,
     resampled_events,

@@ -11,7 +11,7 @@ import pytest
 
 import peernet as pn
 from peernet.evaluation_steps import BOOTSTRAP_METRICS
-from peernet.metrics import _kernels as KK
+from peernet.metrics import _bitkernels as BK
 from peernet.metrics._batch import BATCHED, WIDTH, unit_bits
 from peernet.metrics.uncertainty import (
     StructureReplicates,
@@ -76,15 +76,15 @@ def test_bit_kernels_count_as_networkx():
     tris = [sorted(c) for c in nx.enumerate_all_cliques(G) if len(c) == 3]
     nodes = np.array(tris, np.int32)
     ties = np.array([[tie[(p, q)], tie[(q, r)], tie[(p, r)]] for p, q, r in tris], np.int32)
-    deg = KK.bit_degrees(u, v, bits, 50, b)
-    tri = KK.bit_triangles(nodes, ties, bits, 50, b)
+    deg = BK.bit_degrees(u, v, bits, 50, b)
+    tri = BK.bit_triangles(nodes, ties, bits, 50, b)
     keep = np.zeros(50, np.uint64)
     keep[:40] = np.uint64(np.iinfo(np.uint64).max)        # nodes 40.. are in no replicate
-    keep |= KK.or_scatter(u, np.arange(len(u)), bits, 50)  # ... unless they have a tie
-    keep |= KK.or_scatter(v, np.arange(len(u)), bits, 50)
-    largest = KK.bit_largest_components(50, u, v, bits, keep, b,
+    keep |= BK.or_scatter(u, np.arange(len(u)), bits, 50)  # ... unless they have a tie
+    keep |= BK.or_scatter(v, np.arange(len(u)), bits, 50)
+    largest = BK.bit_largest_components(50, u, v, bits, keep, b,
                                         np.uint64(np.iinfo(np.uint64).max))
-    assert KK.bit_counts(bits, b).tolist() == present.sum(axis=1).tolist()
+    assert BK.bit_counts(bits, b).tolist() == present.sum(axis=1).tolist()
     for r in range(b):
         H = nx.Graph()
         H.add_nodes_from(i for i in range(50) if i < 40 or (keep[i] >> np.uint64(r)) & 1)
@@ -101,7 +101,7 @@ def test_bit_reciprocated_counts_as_networkx():
     at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
     reverse = np.where(keys[at] == rev, at, -1)
     present, bits = _random_replicates(len(keys), 40, 4)
-    counts = KK.bit_reciprocated(bits, reverse, 40)
+    counts = BK.bit_reciprocated(bits, reverse, 40)
     for r in range(40):
         H = nx.DiGraph((int(k // 30), int(k % 30)) for k in keys[present[r]])
         assert counts[0, r] == H.number_of_edges()

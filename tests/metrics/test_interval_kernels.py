@@ -15,6 +15,7 @@ import pytest
 
 from peernet.evaluation_steps import BOOTSTRAP_METRICS
 from peernet.grid import replicates as R
+from peernet.metrics import _bitkernels as BK
 from peernet.metrics import _kernels as KK
 from peernet.metrics._batch import WIDTH, largest_components, unit_bits
 from peernet.metrics.uncertainty import StructureReplicates, draw_units
@@ -118,23 +119,23 @@ def test_largest_components_of_a_batch_equal_union_find(seed):
     bits = unit_bits(list(present.astype(np.int64)))
     keep = np.zeros(n, np.uint64)
     keep[: n // 2] = np.uint64(np.iinfo(np.uint64).max) >> np.uint64(64 - b)
-    keep |= KK.or_scatter(u, np.arange(len(u)), bits, n)
-    keep |= KK.or_scatter(v, np.arange(len(u)), bits, n)
+    keep |= BK.or_scatter(u, np.arange(len(u)), bits, n)
+    keep |= BK.or_scatter(v, np.arange(len(u)), bits, n)
     rows = np.concatenate([u, v])
     srt = np.lexsort((np.concatenate([v, u]), rows))
     s = SimpleNamespace(n=n, tie_u=u, tie_v=v, e_row=rows[srt],
                         e_col=np.concatenate([v, u])[srt],
                         e_tie=np.concatenate([np.arange(len(u))] * 2)[srt])
     s.csr_order = StructureReplicates.csr_order.func(s)
-    nodes = KK.bit_counts(keep, b)
+    nodes = BK.bit_counts(keep, b)
     got = largest_components(s, bits, keep, nodes, b)
     # both paths: the dense rest (odd seeds) makes most replicates' searched component the
     # largest; the sparse one (even seeds) none (every replicate by union-find)
-    reach = KK.bit_reach(s.csr_order[0], s.e_col, s.e_tie, bits,
-                         KK.bit_seeds(s.csr_order[1], keep, np.uint64(2**b - 1)))
-    searched = int((2 * KK.bit_counts(reach, b) > nodes).sum())
+    reach = BK.bit_reach(s.csr_order[0], s.e_col, s.e_tie, bits,
+                         BK.bit_seeds(s.csr_order[1], keep, np.uint64(2**b - 1)))
+    searched = int((2 * BK.bit_counts(reach, b) > nodes).sum())
     assert searched > b // 2 if seed % 2 else searched == 0
-    want = KK.bit_largest_components(n, u, v, bits, keep, b,
+    want = BK.bit_largest_components(n, u, v, bits, keep, b,
                                      np.uint64(np.iinfo(np.uint64).max))
     assert got.tolist() == want.tolist()
     for r in range(b):
@@ -261,3 +262,39 @@ def test_numba_is_started_before_a_large_slices_replicates_are_forked(riverbend,
     monkeypatch.setattr(U, "COMPILED_ROWS", 0)
     U.before_fork(riverbend.period("2025"))
     assert KK.STARTED
+
+
+def test_positions_equal_get_indexer():
+    from peernet.metrics._structreps import positions
+
+    index = pd.Index(["b", "a", "c"], dtype="str")
+    values = pd.Series(["a", None, "z", "c", "a", "b"], dtype="str")
+    assert positions(index, values).tolist() == index.get_indexer(values).tolist()
+    assert positions(index, values.astype("category")).tolist() == \
+        index.get_indexer(values).tolist()
+    assert positions(index, values.iloc[:0]).tolist() == []
+    assert positions(index, pd.Series([None, None], dtype="str")).tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_attendances_equal_the_pandas_group_by(riverbend, period):
+    from peernet.metrics._structreps import _attendances
+    from peernet.metrics.uncertainty import unit_codes
+    from peernet.ties import MAX_EVENT_SIZE, person_ties, with_columns
+
+    y = riverbend.period(period)
+    inter = with_columns(y.interactions)
+    nodes = person_ties(y).nodes
+    n = len(nodes)
+    src = pd.Index(nodes).get_indexer(inter["source"]).astype(np.int64)
+    src[::7] = -1                                  # attendees outside the nodes too
+    codes = unit_codes(y)
+    # before: a drop of duplicates, a group-by and a sort of the event id strings
+    att = ((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy()
+    a = pd.DataFrame({"e": inter.loc[att, "event_id"].to_numpy(), "m": src[att],
+                      "u": codes[att]}).drop_duplicates(["e", "m"])
+    size = a.groupby("e")["m"].transform("size").to_numpy()
+    a = a.loc[size <= MAX_EVENT_SIZE].sort_values(["e", "m"], kind="stable")
+    ev, mem, unit = _attendances(inter, src, codes, n)
+    assert pd.factorize(ev)[0].tolist() == pd.factorize(a["e"])[0].tolist()
+    assert mem.tolist() == a["m"].tolist() and unit.tolist() == a["u"].tolist()
