@@ -763,6 +763,10 @@ def test_survey_means_need_the_threshold_of_respondents_not_of_members(tmp_path,
         ev = pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)
         folder = pn.report(ev, tmp_path / "report", pseudonymize=not names)
     assert (respondents(ev, "2024"), respondents(ev, "2025")) == (72, 3)
+    # counted without scoring the wave: survey_scores' own count, in both periods
+    for p in ("2024", "2025"):
+        assert respondents(ev, p) == pn.survey_scores(ev.slices[p], level="network",
+                                                      warn=False)["n_respondents"]
     raw = ev.indicators.set_index(["period", "indicator"])
     means = sorted(SURVEY_MEANS)
     assert raw.loc[[("2025", m) for m in means], "has_data"].all()  # the Grid computed them

@@ -255,14 +255,20 @@ SURVEY_MEANS = frozenset({"survey_trust", "survey_value", "survey_learning"})
 
 
 def respondents(ev: Evaluation, period: str) -> float:
-    """Respondents of the period's survey wave, as the Grid counts them (NaN: no survey)."""
-    from ..metrics.survey import survey_scores
+    """Respondents of the period's survey wave, as the Grid counts them (NaN: no survey):
+    ``survey_scores(s, level="network")["n_respondents"]``, the respondents among the
+    latest wave's population, counted without scoring the wave (the scores of 30,000
+    respondents took a second and a half here at 100,000 members)."""
+    from ..surveys import pick_waves, wave_data
 
     s = ev.slices[period]
     if not len(s.surveys):
         return float("nan")
-    return float(survey_scores(s, level="network", warn=False).get("n_respondents",
-                                                                  float("nan")))
+    latest = pick_waves(s, None, latest=True)
+    if not latest:
+        return 0.0
+    w = wave_data(s, latest[0], level="member", warn=False)
+    return float(len(w.population.intersection(w.respondents)))
 
 
 def survey_protected(ev: Evaluation, min_group_size: int) -> Evaluation:
