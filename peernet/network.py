@@ -506,9 +506,10 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
                 continue
             if TABLES[table].column(column).dtype == "list":
                 values = split_list(df[column])
-            else:
-                values = df[column].dropna()
-            unknown = values[~isin(values, known)]
+                unknown = values[~isin(values, known)]
+            else:   # no copy of the present values (12.5M ids of a 100k network's sources)
+                values = df[column]
+                unknown = values[~isin(values, known) & values.notna().to_numpy()]
             for idx, value in unknown.drop_duplicates().items():
                 if value not in added:
                     added[value] = (table, row_of(table, idx), column)
@@ -569,7 +570,8 @@ def _cross_check(tables: dict[str, pd.DataFrame], logs: dict[str, QualityLog],
         # only the two columns needed (a copy of every attendance row with all its columns
         # was 45 MB of the load's peak at 1M interactions)
         att = inter.loc[inter["event_id"].notna().to_numpy(), ["event_id", "timestamp"]]
-        unknown = att.loc[~isin(att["event_id"], set(events["event_id"]))]
+        # the events' ids as their Arrow column (a Python set of them was 0.4 s at 274k)
+        unknown = att.loc[~isin(att["event_id"], events["event_id"])]
         if len(unknown):
             first = unknown.groupby("event_id", sort=True, observed=True)["timestamp"].min()
             # the first row of each unknown event, in one pass (a scan per event was

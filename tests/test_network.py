@@ -135,6 +135,27 @@ def test_unknown_member_is_added_as_unmatched_not_dropped():
         pn.PeerNetwork.from_tables(members=members, interactions=inter, errors="raise")
 
 
+def test_unknown_ids_found_among_missing_targets_and_events_without_rows():
+    """The cross-check reads the id columns as they are (missing values left out by a mask,
+    not a copy) and the events' ids as their column: the same rows are added."""
+    members = pd.DataFrame({"member_id": ["a", "b"]})
+    inter = pd.DataFrame({"timestamp": ["2025-01-01"] * 5,
+                          "source": ["a", "b", "a", "b", "a"],
+                          "kind": ["attend", "message", "message", "attend", "message"],
+                          "target": [None, None, "yo", None, "yo"],
+                          "event_id": ["e1", None, None, "e2", None]})
+    events = pd.DataFrame({"event_id": pd.Series([], dtype="str"),
+                           "start": pd.Series([], dtype="str")})
+    with pytest.warns(pn.DataQualityWarning, match="3 row"):
+        net = pn.PeerNetwork.from_tables(members=members, interactions=inter, events=events)
+    assert sorted(net.members["member_id"]) == ["a", "b", "yo"]
+    assert sorted(net.events["event_id"]) == ["e1", "e2"]
+    added = net.quality.issues.set_index("value")[["row", "column"]]
+    assert added.loc["yo"].tolist() == [4, "target"]
+    assert added.loc["e1"].tolist() == [2, "event_id"]
+    assert added.loc["e2"].tolist() == [5, "event_id"]
+
+
 def test_has_tells_provided_tables_apart_from_empty_slices(tiny_net):
     assert tiny_net.has("events") and not tiny_net.has("problems")
     assert tiny_net.period("2019").has("events")  # provided, although the slice is empty

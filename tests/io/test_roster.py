@@ -81,3 +81,28 @@ def test_a_roster_without_a_header_row_says_what_it_needs(tmp_path):
     p.write_text("a,b\n1,2\n")
     with pytest.raises(pn.DataError, match=r"r\.csv: no header row found in the first 30 rows"):
         pn.read_roster(p)
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_na_tokens_read_by_arrow_as_python_reads_them(dtype):
+    """missing_values' cells: printable-ASCII text read by Arrow (trimmed of spaces,
+    lowercased as ASCII), anything else by Python's own strip().lower(): the same cells as
+    Python's on every cell, whitespace Python trims and Arrow does not included."""
+    import random
+
+    from peernet.io.roster import NA_VALUES, _token_hits
+
+    tokens = {str(v).strip().lower() for v in NA_VALUES}
+    rng = random.Random(0)
+    alphabet = ["N", "a", "A", "/", "#", "n", "u", "l", "L", "o", "e", "E", "-", "\u2014",
+                " ", "\t", "\n", "\x1c", "\x7f", "\u00a0", "\u2003", "\u0130", "x", "\u00e9"]
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+              for _ in range(20_000)]
+    values += [*NA_VALUES, " NA ", "n/A\t", "\u00a0NULL", "NONE\x1c", None, "Org A"]
+    s = pd.Series(values, dtype=dtype)
+    text = s.astype("object").where(s.notna(), None)
+    expect = text.map(lambda v: v.strip().lower() if isinstance(v, str) else None
+                      ).isin(tokens) & text.notna()
+    got = _token_hits(s, tokens)
+    assert got.index.equals(s.index) and got.tolist() == expect.tolist()
+    assert 1000 < int(got.sum()) < len(s)
