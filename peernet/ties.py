@@ -119,7 +119,8 @@ class Ties:
 
     ``nodes`` are member ids (sorted); ``u``, ``v`` index into ``nodes`` (``u < v`` when
     undirected); ``first``/``last`` are int64 nanoseconds since the epoch (UTC), ``kinds`` a
-    bitmask over :data:`peernet.schema.INTERACTION_KINDS`.
+    bitmask over :data:`peernet.schema.INTERACTION_KINDS` (int16), ``count`` int32 (int64
+    past 2**31 - 1).
     """
 
     nodes: np.ndarray
@@ -157,7 +158,6 @@ class Ties:
 
 def kind_names(mask: int) -> str:
     return "; ".join(k for k, b in KIND_BIT.items() if mask >> b & 1)
-
 
 
 def _weights_of(inter: pd.DataFrame, weight: str | Mapping[str, float]) -> np.ndarray:
@@ -417,7 +417,8 @@ def _build_direct_rows(net: PeerNetwork, direct_kinds: tuple[str, ...]) -> dict:
     active = net.members_active()
     nodes, (_, s, t) = node_positions([active, direct["source"], direct["target"]])
     pos = np.int32 if len(nodes) < 2**31 else np.int64
-    return {"weights": direct[[c for c in ("kind", "weight") if c in direct.columns]],
+    weights = direct[[c for c in ("kind", "weight") if c in direct.columns]]
+    return {"weights": weights.reset_index(drop=True),   # read by position: no row labels
             "active": active, "nodes": nodes, "s": s.astype(pos), "t": t.astype(pos),
             "time": ns(direct["timestamp"]),
             "kind_bits": kind_bits(direct["kind"]).astype(np.int16)}
@@ -436,7 +437,7 @@ def _subset_rows(rows: dict, kinds: tuple[str, ...]) -> dict:
     used[s] = True
     used[t] = True
     new = (np.cumsum(used) - 1).astype(s.dtype)
-    return {"weights": rows["weights"].loc[keep], "active": rows["active"],
+    return {"weights": rows["weights"][keep].reset_index(drop=True), "active": rows["active"],
             "nodes": nodes[used], "s": new[s], "t": new[t], "time": rows["time"][keep],
             "kind_bits": rows["kind_bits"][keep]}
 
@@ -534,9 +535,11 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     del rows, s, t, w, kb
     keys, count, wsum, first, last, kmask = _group_parts(parts)
     del parts
+    small = not len(count) or int(count.max()) < 2**31   # counts int32, kind bits int16
     return Ties(nodes=nodes, u=keys // n if n else keys, v=keys % n if n else keys,
-                count=count.astype(np.int64), weight=wsum.astype(float), first=first,
-                last=last, kinds=kmask.astype(np.int64), directed=directed, info=info)
+                count=count.astype(np.int32 if small else np.int64),
+                weight=wsum.astype(float), first=first, last=last,
+                kinds=kmask.astype(np.int16), directed=directed, info=info)
 
 
 # ------------------------------------------------------------------------------- roster
@@ -546,8 +549,6 @@ def roster_attributes(net: PeerNetwork, nodes: np.ndarray | Sequence[str],
     members = net.members.drop_duplicates("member_id").set_index("member_id")
     cols = [c for c in columns if c in members.columns]
     return members.reindex(pd.Index(nodes, dtype="str"))[cols]
-
-
 
 
 @dataclass(frozen=True)

@@ -356,12 +356,11 @@ class Context:
 
     @cached_property
     def attend_codes(self) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-        """:attr:`attend` as integers: each row's member code and event code, and the
-        events' ids (event code ``i`` is ``ids[i]``)."""
+        """:attr:`attend` as integers: each row's member code and event code (int32, the
+        columns' own arrays), and the events' ids (event code ``i`` is ``ids[i]``)."""
         # an event's first row is its pair's first: the codes a factorization gives
         a, event = self.attend, self.attend["event_id"].array
-        return (a["m"].to_numpy(np.int64), np.asarray(event.codes, np.int64),
-                pd.Series(event.categories.array))
+        return a["m"].to_numpy(), event.codes, pd.Series(event.categories.array)
 
     @cached_property
     def meetings(self) -> pd.DataFrame:

@@ -518,8 +518,13 @@ def tie_change(net_a: PeerNetwork, net_b: PeerNetwork, **graph_kwargs: Any) -> p
     kb, cb = keyed(tb)
     oa, ob = np.argsort(ka), np.argsort(kb)
     ka, wa_, kb, wb_ = ka[oa], ta.weight[oa], kb[ob], tb.weight[ob]
-    common, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
-    kept = len(common)
+    # the pairs in both: np.intersect1d's (common keys, their places in ka and kb) by a
+    # binary search of the sorted distinct keys (intersect1d sorted both together: 0.3 GB
+    # at 2.3M and 4.1M ties)
+    ib = np.minimum(np.searchsorted(kb, ka), max(len(kb) - 1, 0))
+    hit = kb[ib] == ka if len(kb) else np.zeros(len(ka), bool)
+    ia, ib = np.flatnonzero(hit), ib[hit]
+    kept = len(ia)
     union = ta.m + tb.m - kept
     stayed_codes = np.intersect1d(ca, cb)
     na, nb = len(ca), len(cb)
