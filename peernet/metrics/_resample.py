@@ -40,18 +40,25 @@ COMPILED_DRAWS = 100_000
 def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
     """How many times each of ``k`` units is drawn in one replicate (``k`` draws with
     replacement): the one random draw of every replicate of :func:`resample_events`."""
-    drawn = rng.integers(0, k, size=k)
     if k >= COMPILED_DRAWS:
         from ._bitkernels import count_values
 
-        return count_values(drawn, k)          # np.bincount's counts, one pass
-    return np.bincount(drawn, minlength=k)
+        # np.bincount's counts of the same draws, one pass
+        return count_values(rng.integers(0, k, size=k, dtype=_draw_type(k)), k)
+    return np.bincount(rng.integers(0, k, size=k), minlength=k)
 
 
 def skip_units(k: int, rng: np.random.Generator, times: int) -> None:
     """Move ``rng`` past ``times`` replicates' :func:`draw_units` (drawn, not counted)."""
     for _ in range(times):
-        rng.integers(0, k, size=k)
+        rng.integers(0, k, size=k, dtype=_draw_type(k) if k >= COMPILED_DRAWS else np.int64)
+
+
+def _draw_type(k: int) -> type:
+    """The integer type of :func:`draw_units`' many draws: uint32 below 2**32 units. numpy draws
+    a bound below 2**32 by the same 32-bit Lemire method for every integer type (the same
+    values from the same stream, tested), and fills uint32 about 1.5x as fast as int64."""
+    return np.uint32 if k <= np.iinfo(np.uint32).max else np.int64
 
 
 def any_drawn(target: np.ndarray, unit: np.ndarray, drawn: np.ndarray, size: int

@@ -298,3 +298,29 @@ def test_attendances_equal_the_pandas_group_by(riverbend, period):
     ev, mem, unit = _attendances(inter, src, codes, n)
     assert pd.factorize(ev)[0].tolist() == pd.factorize(a["e"])[0].tolist()
     assert mem.tolist() == a["m"].tolist() and unit.tolist() == a["u"].tolist()
+
+
+@pytest.mark.parametrize("k", [1, 2, 7, 1000, 587_738, 2**31 + 11])
+def test_draws_as_uint32_are_numpys_int64_draws(k):
+    # numpy's bounded integers below 2**32: the same 32-bit method for int64 and uint32
+    size = min(k, 100_000)
+    a, b = np.random.default_rng(k), np.random.default_rng(k)
+    for _ in range(3):
+        x = a.integers(0, k, size=size)
+        y = b.integers(0, k, size=size, dtype=np.uint32)
+        assert np.array_equal(x, y.astype(np.int64))
+    assert a.integers(0, 2**40) == b.integers(0, 2**40)      # the streams stay together
+
+
+def test_draw_units_equal_the_int64_draws():
+    from peernet.metrics._resample import skip_units
+
+    for k in (50, 150_000):
+        a, b = np.random.default_rng(9), np.random.default_rng(9)
+        skip_units(k, a, 2)
+        for _ in range(2):
+            b.integers(0, k, size=k)
+        for _ in range(2):
+            want = np.bincount(b.integers(0, k, size=k), minlength=k)
+            got = draw_units(k, a)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
