@@ -23,8 +23,8 @@ from ._resample import (  # noqa: F401 - any_drawn, drawn_words, materialize, ..
 )
 from ._structreps import StructureReplicates
 
-__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS",
-           "before_fork"]
+# before_fork is read by peernet.evaluation_steps, not a metric: not in the namespace
+__all__ = ["bootstrap", "bootstrap_change", "resample_events", "GRID", "CHANGE_COLUMNS"]
 
 #: Natural range of the bounded network_metrics entries: shifted intervals are clipped to it.
 _BOUNDS = {**dict.fromkeys(("density", "degree_centralization", "largest_component_share",
