@@ -436,7 +436,7 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
     file = file or log.source
     if errors not in ("report", "raise"):
         raise ValueError(f"errors must be 'report' or 'raise'; got {errors!r}")
-    df = df.copy()
+    df = df.copy(deep=False)   # copy-on-write: columns are replaced, never written in place
     df.columns = [str(c).strip() for c in df.columns]
     twice = df.columns[df.columns.duplicated()]
     if len(twice):
@@ -567,7 +567,8 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
     if name == "members" and spec.key in df.columns:
         _note_lookalikes(df[spec.key], rows, drop, log)
     keep = ~drop
-    out = df.loc[keep].reset_index(drop=True)
+    # every row kept (a clean table): the table itself, not a copy of every row
+    out = df if keep.all() else df.loc[keep].reset_index(drop=True)
     # counted per table row: rows of a long table can share one spreadsheet row number
     log.kept(int(keep.sum()), dropped=int(drop.sum()))
     return (out, rows[keep]) if return_rows else out

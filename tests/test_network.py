@@ -346,3 +346,26 @@ def test_acts_of_some_columns_are_those_columns_of_the_acts(riverbend):
     assert isinstance(got.dtype, pd.CategoricalDtype)
     assert list(got.cat.categories) == sorted(set(want.dropna()))
     assert got.astype("str").tolist() == want.tolist()
+
+
+def test_coerced_table_and_its_input_do_not_change_each_other():
+    """coerce_table copies a table shallowly and returns a clean one as it is (no copy of
+    every row): under copy-on-write a write to either leaves the other as it was."""
+    from peernet.quality import QualityLog
+    from peernet.schema import coerce_table
+
+    raw = pd.DataFrame({"timestamp": pd.to_datetime(["2025-01-01", "2025-01-02"], utc=True),
+                        "source": pd.Series(["a", "b"], dtype="str"),
+                        "kind": ["message", "message"],
+                        "target": pd.Series(["b", "a"], dtype="str")})
+    before = raw.copy()
+    out = coerce_table(raw, "interactions", tz="UTC", log=QualityLog("interactions"))
+    clean = out.copy()
+    out.loc[0, "source"] = "zed"
+    out["timestamp"] = out["timestamp"] + pd.Timedelta(days=1)
+    assert raw.equals(before)
+    raw.loc[1, "target"] = "yo"
+    raw.loc[1, "timestamp"] = pd.Timestamp("2030-01-01", tz="UTC")
+    assert out.loc[1, "target"] == "a" and out["timestamp"].iloc[1] == clean["timestamp"].iloc[1] \
+        + pd.Timedelta(days=1)
+    assert isinstance(out.index, pd.RangeIndex) and list(out.columns) == list(clean.columns)
