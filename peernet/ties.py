@@ -49,6 +49,7 @@ import scipy.sparse as sp
 
 from ._cache import cached, forget, memo
 from .coattendance import coattendance_pairs, event_pairs
+from .positions import distinct_positions, index_positions
 from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
 
 if TYPE_CHECKING:
@@ -359,29 +360,9 @@ def release_ties(net: PeerNetwork) -> None:
 
 
 def node_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Sorted distinct ids of several id columns and each row's position among them.
-
-    Each column is factorized on its own (arrow-backed strings hash without an object copy
-    of the rows); only the few distinct ids are merged and sorted as Python strings.
-    """
-    factors = [pd.factorize(col) for col in columns]
-    if any((np.asarray(c) < 0).any() for c, _ in factors):   # missing ids: one object pass
-        ids = [np.asarray(col, dtype=object) for col in columns]
-        codes, uniq = pd.factorize(np.concatenate(ids))
-        cut = np.r_[0, np.cumsum([len(x) for x in ids])]
-    else:
-        codes_u, uniq = pd.factorize(np.concatenate(
-            [np.asarray(u, dtype=object) for _, u in factors]))
-        shift = np.r_[0, np.cumsum([len(u) for _, u in factors])]
-        codes = np.concatenate([codes_u[shift[i] + np.asarray(c, np.int64)]
-                                for i, (c, _) in enumerate(factors)])
-        cut = np.r_[0, np.cumsum([len(c) for c, _ in factors])]
-    uniq = np.asarray(uniq, dtype=object)
-    order = np.argsort(uniq, kind="stable")
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
-    pos = rank[codes] if len(codes) else np.zeros(0, np.int64)
-    return uniq[order], [pos[cut[i]:cut[i + 1]] for i in range(len(columns))]
+    """Sorted distinct ids of several id columns and each row's position among them
+    (:func:`peernet.positions.distinct_positions`)."""
+    return distinct_positions(columns)
 
 
 def _direct_frame(net: PeerNetwork, direct_kinds: tuple[str, ...]) -> pd.DataFrame:
@@ -689,8 +670,7 @@ def _most_common(codes: np.ndarray, values: pd.Series, has: np.ndarray, k: int
 # ------------------------------------------------------------------------- integer codes
 def positions(values: pd.Series | np.ndarray | pd.Index, index: pd.Index) -> np.ndarray:
     """Position of each id of ``values`` in ``index`` (int64; -1 when absent or missing)."""
-    vals = pd.Index(np.asarray(values, dtype=object), dtype="str")
-    return np.asarray(index.get_indexer(vals), dtype=np.int64)
+    return index_positions(values, index)
 
 
 def pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .._cache import cached
 from ..network import PeerNetwork
+from ..positions import index_positions
 from ..report.i18n import N_
 from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
@@ -615,14 +616,7 @@ def member_codes(ids: pd.Series, values: pd.Series, *, small: bool = False) -> n
         out = codes[len(ids):].astype(dtype)
         out[out >= len(ids)] = -1
         return out
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, uniq = values.cat.codes.to_numpy(), values.cat.categories
-    else:
-        codes, uniq = pd.factorize(values)
-    at = np.asarray(index.get_indexer(pd.Index(uniq).astype("str")), dtype)
-    if not len(at):
-        return np.full(len(codes), -1, dtype)
-    return np.where(codes >= 0, at[np.maximum(codes, 0)], dtype(-1))
+    return index_positions(values, index).astype(dtype, copy=False)
 
 
 # ------------------------------------------------------------------ shared by indicators

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..positions import index_positions
 from ..schema import MUTUAL_KINDS
 from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
 from . import _sparse as K
@@ -252,13 +253,9 @@ class StructureReplicates:
 
 
 def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """``index.get_indexer(values)`` (int64; ``index`` unique) from the values' distinct
-    ones: one factorization of the rows instead of a hash lookup of every row's string."""
-    codes, uniq = pd.factorize(values)
-    at = np.asarray(index.get_indexer(uniq), np.int64)
-    if not len(at):
-        return np.full(len(codes), -1, np.int64)
-    return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
+    """``index.get_indexer(values)`` (int64; ``index`` unique):
+    :func:`peernet.positions.index_positions`."""
+    return index_positions(values, index)
 
 
 def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int

@@ -368,6 +368,37 @@ def test_isin_is_pandas_isin(dtype):
             assert isin(values, arrow).tolist() == values.isin(arrow).tolist()
 
 
+@pytest.mark.parametrize("dtype", ["str", "object", "category"])
+@pytest.mark.parametrize("index_dtype", ["str", "object"])
+def test_index_positions_is_get_indexer(dtype, index_dtype):
+    """peernet.positions.index_positions (pyarrow's index_in when both are Arrow text, else a
+    factorization) gives index.get_indexer's positions, -1 for missing and absent values:
+    on Series and Index, several Arrow chunks, an index of large_string."""
+    import random
+
+    import pyarrow as pa
+
+    from peernet.positions import index_positions
+
+    rng = random.Random(2)
+    for _ in range(300):
+        ids = pd.Index(rng.sample(["a", "b", "c", "dd", "é"], rng.randint(0, 5)),
+                       dtype=index_dtype)
+        values = pd.Series([rng.choice(["a", "b", "c", None, "dd", "zz", "é"])
+                            for _ in range(rng.randint(0, 9))], dtype=dtype)
+        want = ids.get_indexer(values.astype("object").where(values.notna(), None))
+        want = [w if v is not None and pd.notna(v) else -1
+                for w, v in zip(want, values.astype("object"), strict=True)]
+        assert index_positions(values, ids).tolist() == want
+        assert index_positions(pd.Index(values), ids).tolist() == want
+        if dtype == "str" and len(values) > 1:   # two Arrow chunks
+            two = pd.concat([values.iloc[:1], values.iloc[1:]], ignore_index=True)
+            assert index_positions(two, ids).tolist() == want
+    large = pd.Index(pd.array(["b", "a"], dtype=pd.ArrowDtype(pa.large_string())))
+    assert index_positions(pd.Series(["a", None, "b", "q"], dtype="str"),
+                           pd.Index(large.astype("str"))).tolist() == [1, -1, 0, -1]
+
+
 @pytest.mark.parametrize("span", [1 << 62, 7])
 def test_repeat_counts_equal_dataframe_duplicated(span, monkeypatch):
     """repeat_counts codes the compared rows a column at a time: the same count as
@@ -406,3 +437,25 @@ def test_repeat_counts_equal_dataframe_duplicated(span, monkeypatch):
             np.flatnonzero(pd.Series(values).duplicated(keep=False).to_numpy()))
     assert repeat_counts(pd.DataFrame({"timestamp": pd.to_datetime([], utc=True),
                                        "source": pd.array([], dtype="str")})) == (0, 0)
+
+
+def test_distinct_positions_arrow_and_factorized_agree(monkeypatch):
+    """peernet.positions.distinct_positions: the same sorted ids and positions from Arrow
+    (text columns without a missing value) as from the factorization (object columns), on
+    ids of other scripts (code point order) and several Arrow chunks."""
+    import random
+
+    from peernet.positions import distinct_positions
+
+    rng = random.Random(3)
+    alphabet = ["a", "b", "B", "é", "e", "ā", "z9", "Ω", "ab", "a b", "10", "9"]
+    for _ in range(300):
+        cols = [pd.Series([rng.choice(alphabet) for _ in range(rng.randint(0, 7))],
+                          dtype="str") for _ in range(rng.randint(1, 3))]
+        if len(cols[0]) > 1:   # two Arrow chunks
+            cols[0] = pd.concat([cols[0].iloc[:1], cols[0].iloc[1:]], ignore_index=True)
+        ids, pos = distinct_positions(cols)
+        want_ids, want = distinct_positions([c.astype("object") for c in cols])
+        assert ids.tolist() == want_ids.tolist() == sorted(set().union(*map(set, cols)))
+        assert [p.tolist() for p in pos] == [w.tolist() for w in want]
+        assert all(p.dtype == np.int64 for p in pos)
