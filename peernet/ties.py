@@ -263,16 +263,15 @@ def _attendance_codes(net: PeerNetwork, nodes: np.ndarray
     inter = with_columns(net.interactions)
     rows = np.flatnonzero((inter["kind"] == "attend").to_numpy()
                           & inter["event_id"].notna().to_numpy())
-    s_codes, s_uniq = pd.factorize(inter["source"].take(rows))
-    at = pd.Index(nodes, dtype=object).get_indexer(np.asarray(s_uniq, dtype=object))
-    if (at < 0).any():
+    source = inter["source"].take(rows)
+    at = index_positions(source, pd.Index(nodes, dtype="str"))
+    ok = source.notna().to_numpy()          # a missing source is no attendance, as groupby
+    if (at[ok] < 0).any():
         return None
     e_codes, e_uniq = pd.factorize(inter["event_id"].take(rows), sort=True)
-    s_codes = np.asarray(s_codes, np.int64)
-    ok = s_codes >= 0                       # a missing source is no attendance, as groupby
-    rows, m = rows[ok], at[s_codes[ok]].astype(np.int64)
+    rows, m = rows[ok], at[ok]
     used, e = np.unique(np.asarray(e_codes, np.int64)[ok], return_inverse=True)
-    del s_codes, e_codes, ok
+    del source, at, e_codes, ok
     n = max(len(nodes), 1)
     key = e.ravel() * n + m
     tt = ns(inter["timestamp"].take(rows))
