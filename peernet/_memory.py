@@ -48,16 +48,13 @@ def release() -> None:
     unreachable objects are collected, Arrow's pool releases its unused pages and glibc
     trims its heaps (``malloc_trim``; a no-op where the C library is not glibc). Nothing
     below :data:`MIN_RESIDENT` resident."""
-    resident = _resident()
-    if resident is not None and resident < MIN_RESIDENT:
+    if _small():
         return
     import pyarrow as pa
 
     gc.collect()   # tables and frames in reference cycles are freed here, not at exit
     pa.default_memory_pool().release_unused()
-    lib = _libc()
-    if lib is not None:
-        lib.malloc_trim(0)
+    _malloc_trim()
 
 
 def trim() -> None:
@@ -66,9 +63,18 @@ def trim() -> None:
     (the Grid between its indicators: at 100,000 members each leaves tens to hundreds of
     megabytes of freed arrays in the heap, under the 32 MB that glibc maps apart).
     Nothing below :data:`MIN_RESIDENT` resident, nor where the C library is not glibc."""
+    if not _small():
+        _malloc_trim()
+
+
+def _small() -> bool:
+    """This process is resident under :data:`MIN_RESIDENT` (little to hand back)."""
     resident = _resident()
-    if resident is not None and resident < MIN_RESIDENT:
-        return
+    return resident is not None and resident < MIN_RESIDENT
+
+
+def _malloc_trim() -> None:
+    """glibc's ``malloc_trim(0)``; nothing where the C library is not glibc."""
     lib = _libc()
     if lib is not None:
         lib.malloc_trim(0)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .schema import is_arrow_text
+
 __all__ = ["index_positions", "distinct_positions"]
 
 
@@ -36,7 +38,7 @@ def index_positions(values: pd.Series | pd.Index | np.ndarray, index: pd.Index
     ...                 pd.Index(["a", "b"], dtype="str")).tolist()
     [1, -1, -1, 0]
     """
-    if _arrow_text(getattr(values, "dtype", None)) and _arrow_text(index.dtype):
+    if is_arrow_text(getattr(values, "dtype", None)) and is_arrow_text(index.dtype):
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -56,10 +58,6 @@ def index_positions(values: pd.Series | pd.Index | np.ndarray, index: pd.Index
     return np.where(codes >= 0, at[np.maximum(codes, 0)], -1).astype(np.int64)
 
 
-def _arrow_text(dtype: object) -> bool:
-    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
-
-
 def distinct_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
     """Sorted distinct ids of several id columns (an object array of str) and each row's
     position among them (int64).
@@ -75,7 +73,7 @@ def distinct_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
     >>> ids.tolist(), a.tolist(), b.tolist()
     (['a', 'b', 'c'], [1, 0], [2, 1])
     """
-    if columns and all(_arrow_text(getattr(c, "dtype", None)) and not c.hasnans
+    if columns and all(is_arrow_text(getattr(c, "dtype", None)) and not c.hasnans
                        for c in columns):
         import pyarrow as pa
         import pyarrow.compute as pc

@@ -35,7 +35,7 @@ __all__ = [
     "Column", "TableSpec", "TABLES", "INTERACTION_KINDS", "DEFAULT_WEIGHTS", "MUTUAL_KINDS",
     "CHANNELS",
     "EVENT_KINDS", "EVENT_FORMATS", "TOPIC_SEPARATOR", "coerce_table", "parse_datetimes",
-    "check_columns", "split_list", "empty_table", "isin",
+    "check_columns", "split_list", "empty_table", "isin", "is_arrow_text",
 ]
 
 TOPIC_SEPARATOR = "; "
@@ -270,6 +270,11 @@ def split_list(values: pd.Series) -> pd.Series:
     return s[s != ""]
 
 
+def is_arrow_text(dtype: object) -> bool:
+    """``dtype`` is Arrow-backed text (pandas' ``str``), as peernet loads its id columns."""
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
 def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
     """``values.isin(among)`` as a boolean array, fast on text columns.
 
@@ -282,17 +287,14 @@ def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
     >>> isin(pd.Series(["a", "b", None], dtype="str"), {"b", None}).tolist()
     [False, True, True]
     """
-    dtype = values.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+    if not is_arrow_text(values.dtype):
         return values.isin(list(among) if isinstance(among, Iterator) else among
                            ).to_numpy(dtype=bool)
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = pa.array(values.array)
-    among_dtype = getattr(among, "dtype", None)
-    if (isinstance(among, (pd.Series, pd.Index)) and isinstance(among_dtype, pd.StringDtype)
-            and among_dtype.storage == "pyarrow"):
+    if isinstance(among, (pd.Series, pd.Index)) and is_arrow_text(among.dtype):
         # text already in Arrow (an id Index or column): no Python loop over its values
         value_set = pa.chunked_array([pa.array(among.array)]).combine_chunks().cast(arr.type)
     else:

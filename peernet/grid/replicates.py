@@ -36,9 +36,10 @@ from ..metrics.uncertainty import (
     resampled_events,
     unit_codes,
 )
+from ..positions import index_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
-from .context import Context, Value, channel_classes, in_sorted, member_codes, slice_context
+from .context import Context, Value, channel_classes, in_sorted, slice_context
 from .rows import selected_rows
 from .rubric import load_rubric
 from .score import ELEMENTS
@@ -94,13 +95,13 @@ class _Fixed:
         # actors: the slice's active people (net.members_active), each row's act among them
         active = ctx.active
         at = pd.Index(active)
-        act_src = member_codes(at.to_series(), source)
+        act_src = index_positions(source, at)
         ok = act_src >= 0
         self.act = (act_src[ok], self.codes[ok])           # (actor, unit) of each act
         mutual = (inter["kind"].isin(_MUTUAL).to_numpy() & target.notna().to_numpy()
                   & (source != target).to_numpy(dtype=bool, na_value=False))
         mut_rows = np.flatnonzero(mutual)
-        mut_tgt = member_codes(at.to_series(), target.iloc[mut_rows])
+        mut_tgt = index_positions(target.iloc[mut_rows], at)
         ok = mut_tgt >= 0
         self.mut = (mut_tgt[ok], self.codes[mut_rows][ok])   # a contact's other person
         people = []
@@ -189,8 +190,8 @@ class _Fixed:
                               & inter["kind"].isin(kinds).to_numpy()
                               & (inter["source"] != inter["target"]).to_numpy(
                                   dtype=bool, na_value=False))
-        s = member_codes(nodes.to_series(), inter["source"].iloc[rows])
-        tt = member_codes(nodes.to_series(), inter["target"].iloc[rows])
+        s = index_positions(inter["source"].iloc[rows], nodes)
+        tt = index_positions(inter["target"].iloc[rows], nodes)
         ties, inv = np.unique(pair_keys(s, tt, len(nodes)), return_inverse=True)
         # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
         # entries of the ties it drew, renumbered (still sorted)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import DataError, DataQualityWarning
 from ..quality import DataQuality, QualityLog
+from ..schema import is_arrow_text
 
 __all__ = ["read_roster", "ROSTER_COLUMNS", "NA_VALUES", "LANGUAGES", "missing_values",
            "roster_members", "looks_like_roster"]
@@ -234,8 +235,7 @@ def _token_hits(s: pd.Series, tokens: set[str]) -> pd.Series:
     ``strip`` and ``lower`` do to it; the other cells (anything outside printable ASCII)
     go through Python's own ``strip().lower()``. At 100,000 members a Python call a cell was
     0.6 s a column of the roster."""
-    dtype = s.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+    if not is_arrow_text(s.dtype):
         text = s.astype("object").where(s.notna(), None)
         low = text.map(lambda v: v.strip().lower() if isinstance(v, str) else None)
         return low.isin(tokens) & text.notna()

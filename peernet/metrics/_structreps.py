@@ -45,10 +45,10 @@ class StructureReplicates:
         self.nodes = nodes
         n = self.n = len(nodes)
         index = pd.Index(nodes)
-        self.src = positions(index, inter["source"])
+        self.src = index_positions(inter["source"], index)
         direct = (inter["target"].notna() & (inter["kind"] != "attend")
                   & (inter["source"] != inter["target"])).to_numpy()
-        s, t = self.src[direct], positions(index, inter.loc[direct, "target"])
+        s, t = self.src[direct], index_positions(inter.loc[direct, "target"], index)
         self.d_unit = self.codes[direct]
         self.d_und = np.minimum(s, t) * n + np.maximum(s, t)
         # a contact (a mutual kind) is an act of both people and no directed tie
@@ -250,12 +250,6 @@ class StructureReplicates:
                 tri = triangles_csr(indptr, indices.astype(np.int64), len(keep))
             ga.cache["triangles"] = tri.astype(float)
         return ga, int(acted.sum())
-
-
-def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """``index.get_indexer(values)`` (int64; ``index`` unique):
-    :func:`peernet.positions.index_positions`."""
-    return index_positions(values, index)
 
 
 def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..network import ACT_COLUMNS, PeerNetwork, guest_ids
+from ..schema import is_arrow_text
 from ..ties import NS_NAT, ns, person_ties
 
 __all__ = ["retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
@@ -447,7 +448,7 @@ def _threads_among(thread_ids: pd.Series, ids: pd.Series) -> np.ndarray:
         codes = ids.cat.codes.to_numpy()
         hit[codes[codes >= 0]] = True          # the last slot stands for a missing id
         return hit[thread_ids.cat.codes.to_numpy()]
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" and ids.dtype == dtype:
+    if is_arrow_text(dtype) and ids.dtype == dtype:
         import pyarrow as pa
         import pyarrow.compute as pc
 

@@ -265,15 +265,15 @@ def test_numba_is_started_before_a_large_slices_replicates_are_forked(riverbend,
 
 
 def test_positions_equal_get_indexer():
-    from peernet.metrics._structreps import positions
+    from peernet.positions import index_positions
 
     index = pd.Index(["b", "a", "c"], dtype="str")
     values = pd.Series(["a", None, "z", "c", "a", "b"], dtype="str")
-    assert positions(index, values).tolist() == index.get_indexer(values).tolist()
-    assert positions(index, values.astype("category")).tolist() == \
+    assert index_positions(values, index).tolist() == index.get_indexer(values).tolist()
+    assert index_positions(values.astype("category"), index).tolist() == \
         index.get_indexer(values).tolist()
-    assert positions(index, values.iloc[:0]).tolist() == []
-    assert positions(index, pd.Series([None, None], dtype="str")).tolist() == [-1, -1]
+    assert index_positions(values.iloc[:0], index).tolist() == []
+    assert index_positions(pd.Series([None, None], dtype="str"), index).tolist() == [-1, -1]
 
 
 @pytest.mark.parametrize("period", ["2024", "2025"])
