@@ -329,8 +329,8 @@ def climb_csr(indptr, indices, data, deg, core, total, limit, tie):  # pragma: n
     for i in range(n):
         c = 0.0
         for e in range(indptr[i], indptr[i + 1]):
-            if core[indices[e]]:
-                c += data[e]
+            d = data[e]                  # read either way: a select, not a branch
+            c += d if core[indices[e]] else 0.0
         to_core[i] = c
     k = 0
     s1 = 0.0
@@ -416,9 +416,10 @@ def ranked_before(indptr, indices, rank):  # pragma: no cover - compiled
     out = np.zeros(n)
     for i in range(n):
         ri = rank[i]
+        c = 0                            # counted as an integer, without a branch
         for e in range(indptr[i], indptr[i + 1]):
-            if ri > rank[indices[e]]:
-                out[ri] += 1.0
+            c += 1 if ri > rank[indices[e]] else 0
+        out[ri] = c
     return out
 
 
@@ -427,10 +428,27 @@ def masked_csr(hit, e_row, e_col, e_tie, keep):  # pragma: no cover - compiled
     """The sub-graph of a symmetric CSR (entries ``e_row``, ``e_col`` sorted by row then
     column, of tie ``e_tie``) with the ties ``hit``, over the nodes ``keep`` (changed in
     place: the ends of those ties join it), renumbered in order: its ``indptr`` and
-    ``indices`` (int64, each row's columns still sorted)."""
-    for j in range(len(e_row)):
-        if hit[e_tie[j]]:
-            keep[e_row[j]] = True
+    ``indices`` (int64, each row's columns still sorted).
+
+    Two passes over the entries without a branch on ``hit`` (which is random: a branch
+    mispredicts): the first moves every entry's column to the next free place of a scratch
+    array and advances that place by the entry's hit, counting each row's; the second
+    renumbers the kept columns in place."""
+    n_e = len(e_row)
+    scratch = np.empty(n_e + 1, np.int64)
+    per_row = np.zeros(len(keep), np.int64)
+    c = 0
+    j = 0
+    while j < n_e:                       # e_row is sorted: one row's entries at a time
+        r = e_row[j]
+        first = c
+        while j < n_e and e_row[j] == r:
+            scratch[c] = e_col[j]
+            c += 1 if hit[e_tie[j]] else 0
+            j += 1
+        per_row[r] = c - first
+        if c > first:
+            keep[r] = True
     pos = np.empty(len(keep), np.int64)
     m = 0
     for i in range(len(keep)):
@@ -438,19 +456,12 @@ def masked_csr(hit, e_row, e_col, e_tie, keep):  # pragma: no cover - compiled
         if keep[i]:
             m += 1
     indptr = np.zeros(m + 1, np.int64)
-    count = 0
-    for j in range(len(e_row)):
-        if hit[e_tie[j]]:
-            indptr[pos[e_row[j]] + 1] += 1
-            count += 1
-    for i in range(m):
-        indptr[i + 1] += indptr[i]
-    indices = np.empty(count, np.int64)
-    c = 0
-    for j in range(len(e_row)):
-        if hit[e_tie[j]]:
-            indices[c] = pos[e_col[j]]
-            c += 1
+    for i in range(len(keep)):
+        if keep[i]:
+            indptr[pos[i] + 1] = indptr[pos[i]] + per_row[i]
+    indices = scratch[:c]
+    for t in range(c):
+        indices[t] = pos[indices[t]]
     return indptr, indices
 
 

@@ -1,0 +1,78 @@
+"""Issue 23, Grid replicates: the compiled kernels of one replicate's core-periphery (the
+masked CSR of the drawn ties, the ranked tie counts and the climb's first counts, written
+without a branch on random data) on small cases worked by hand; their comparisons with
+the numpy passes they replace are in tests/metrics/test_interval_kernels.py."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from peernet.metrics import _kernels as KK
+from peernet.metrics.coreperiphery import core_of_csr
+
+# ties of nodes 0..4: t0 = 0-1, t1 = 0-2, t2 = 1-2, t3 = 2-3 (node 4 has none); the
+# symmetric CSR's entries sorted by row, then column
+E_ROW = np.array([0, 0, 1, 1, 2, 2, 2, 3], np.int64)
+E_COL = np.array([1, 2, 0, 2, 0, 1, 3, 2], np.int64)
+E_TIE = np.array([0, 1, 0, 2, 1, 2, 3, 3], np.int64)
+
+
+def _kernel(name, compiled):
+    k = getattr(KK, name)
+    return k if compiled else k.py_func
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize(("hit", "keep", "indptr", "indices", "kept"), [
+    # t3 drawn, node 4 acting: nodes 2, 3, 4 renumbered 0, 1, 2
+    ([0, 0, 0, 1], [0, 0, 0, 0, 1], [0, 1, 2, 2], [1, 0], [0, 0, 1, 1, 1]),
+    # t0 and t2 drawn: the path 0-1-2
+    ([1, 0, 1, 0], [0, 0, 0, 0, 0], [0, 1, 3, 4], [1, 0, 2, 1], [1, 1, 1, 0, 0]),
+    # nothing drawn: only the acting nodes, without ties
+    ([0, 0, 0, 0], [1, 0, 0, 0, 1], [0, 0, 0], [], [1, 0, 0, 0, 1]),
+    # every tie drawn: the whole graph and node 4
+    ([1, 1, 1, 1], [0, 0, 0, 0, 1], [0, 2, 4, 7, 8, 8], [1, 2, 0, 2, 0, 1, 3, 2],
+     [1, 1, 1, 1, 1]),
+])
+def test_masked_csr_by_hand(hit, keep, indptr, indices, kept, compiled):
+    keep = np.array(keep, bool)
+    got = _kernel("masked_csr", compiled)(np.array(hit, bool), E_ROW, E_COL, E_TIE, keep)
+    assert got[0].tolist() == indptr and got[1].tolist() == indices
+    assert keep.astype(int).tolist() == kept
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_masked_csr_of_no_entries(compiled):
+    empty = np.zeros(0, np.int64)
+    keep = np.array([False, True])
+    indptr, indices = _kernel("masked_csr", compiled)(np.zeros(0, bool), empty, empty,
+                                                       empty, keep)
+    assert indptr.tolist() == [0, 0] and indices.tolist() == []
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_ranked_before_by_hand(compiled):
+    # the path 0-1-2 with node 1 ranked first, then 0, then 2: node 0 (rank 1) and node 2
+    # (rank 2) each have one tie to a node ranked before them, node 1 none
+    indptr, indices = np.array([0, 1, 3, 4], np.int64), np.array([1, 0, 2, 1], np.int64)
+    got = _kernel("ranked_before", compiled)(indptr, indices, np.array([1, 0, 2], np.int64))
+    assert got.tolist() == [0.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_climb_from_no_move_by_hand(compiled):
+    # K4 (0-3) with a pendant on each of 0, 1, 2 (4, 5, 6): the core 0-3 fits exactly
+    # (r = 1): no move improves it, the core is kept and its fit returned
+    G = nx.Graph([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3), (0, 4), (1, 5), (2, 6)])
+    a = nx.to_scipy_sparse_array(G, nodelist=range(7), format="csr")
+    a.sort_indices()
+    indptr, indices = a.indptr.astype(np.int64), a.indices.astype(np.int64)
+    deg = np.diff(indptr).astype(float)
+    core = np.array([1, 1, 1, 1, 0, 0, 0], bool)
+    best = _kernel("climb_csr", compiled)(indptr, indices, np.ones(len(indices)), deg, core,
+                                          deg.sum() / 2, 28, 1e-12)
+    assert best == pytest.approx(1.0, abs=1e-12)
+    assert core.tolist() == [True] * 4 + [False] * 3
+    assert np.flatnonzero(core_of_csr(7, indptr, indices)).tolist() == [0, 1, 2, 3]
