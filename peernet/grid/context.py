@@ -24,6 +24,7 @@ from ..positions import index_positions
 from ..report.i18n import N_
 from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
+from .pairs import over_pairs, pair_ends
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -259,8 +260,8 @@ class Context:
         """Member codes (sorted, distinct) with a tie of :attr:`pair_keys`."""
         def build() -> np.ndarray:
             tied = np.zeros(self.n, bool)
-            tied[self.pair_keys // self.n] = True
-            tied[self.pair_keys % self.n] = True
+            for end in pair_ends(self):
+                tied[end] = True
             return np.flatnonzero(tied)
 
         return cached(self, ("grid", "tied"), build)
@@ -383,12 +384,12 @@ class Context:
     def count(self, mask: np.ndarray) -> int:
         """Rows selected by ``mask`` (over the per-row arrays), with their multiplicity."""
         w = self.row_weight
-        return int(mask.sum()) if w is None else int(w[mask].sum())
+        return int(np.count_nonzero(mask)) if w is None else int(np.compress(mask, w).sum())
 
     def count_attend(self, mask: np.ndarray) -> int:
         """Rows of :attr:`attend` selected by ``mask``, with their multiplicity."""
         w = self.attend_weight
-        return int(mask.sum()) if w is None else int(w[mask].sum())
+        return int(np.count_nonzero(mask)) if w is None else int(np.compress(mask, w).sum())
 
     def kind_in(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Rows whose kind is one of ``kinds`` (boolean over the per-row arrays)."""
@@ -656,14 +657,19 @@ def survey_pct(ctx: Context, key: str, items: str) -> Value:
                                                                  response=response_text(sn)))
 
 
-def cross_org_pairs(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, int]:
-    """For pair keys: a mask of cross-organization pairs, and how many pairs have both orgs."""
+def cross_org_pairs(ctx: Context) -> tuple[np.ndarray, int]:
+    """Cross-organization pairs of :attr:`Context.pair_keys` (a mask), how many have orgs."""
     org = ctx.org_code
     if org is None:
         raise ValueError("cross_org_pairs needs the roster's org column (ctx.org_code)")
-    oa, ob = org[keys // ctx.n], org[keys % ctx.n]
-    known = (oa >= 0) & (ob >= 0)
-    return known & (oa != ob), int(known.sum())
+
+    def build(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        oa, ob = org[keys // ctx.n], org[keys % ctx.n]
+        known = (oa >= 0) & (ob >= 0)
+        return known & (oa != ob), known
+
+    cross, known = over_pairs(ctx, "cross org", build)
+    return cross, int(np.count_nonzero(known))
 
 
 def ever_marked(ctx: Context, value: str, columns: tuple[str, ...] = ("format",)) -> bool:

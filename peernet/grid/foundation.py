@@ -222,7 +222,7 @@ def cross_org_ties(ctx: Context) -> Value:
     """Share of the period's distinct tie pairs that link two organizations."""
     if ctx.org_code is None:
         return no_data("members have no org")
-    cross, known = cross_org_pairs(ctx, ctx.pair_keys)
+    cross, known = cross_org_pairs(ctx)
     if known == 0:
         return no_data("no ties between members with a known org")
     return share(int(cross.sum()), known, "tie pairs cross organizations")

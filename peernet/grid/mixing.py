@@ -18,6 +18,7 @@ from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
 from ..ties import NS_NAT, ns, unique_int
 from .context import Context, Value, indicator, no_data, root_cache
+from .pairs import pair_ends, pair_groups
 
 __all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing", "help_across_orgs"]
 
@@ -33,29 +34,29 @@ def _codes(ctx: Context, column: str) -> np.ndarray | None:
     return root_cache(ctx.net.root, column, lambda: ctx._attr_codes(column))
 
 
-def _ratio(ctx: Context, column: str, keys: np.ndarray, what: str,
-           among: np.ndarray | None = None) -> Value:
-    """Observed cross-group share of the tie pairs ``keys`` / the chance share among the
-    members of the period's tie graph (``among``: the pairs that define that graph)."""
+def _ratio(ctx: Context, column: str, what: str, mine: np.ndarray | None = None) -> Value:
+    """Observed cross-group share of the tie pairs (:attr:`Context.pair_keys`, those of
+    ``mine`` when given) / the chance share among the members of the period's tie graph."""
     codes = _codes(ctx, column)
     if codes is None:
         return no_data(N_("members have no {column}").format(column=column))
-    graph = ctx.pair_keys if among is None else among
-    gu, gv = codes[keys // ctx.n], codes[keys % ctx.n]
+    gu, gv = pair_groups(ctx, column, codes)
+    if mine is not None:
+        gu, gv = np.compress(mine, gu), np.compress(mine, gv)
     known = (gu >= 0) & (gv >= 0)
-    if not known.any():
+    n_known = int(np.count_nonzero(known))
+    if not n_known:
         return no_data(N_("no {what} between members with a known {column}").format(
             what=what, column=column))
-    observed = float((gu[known] != gv[known]).mean())
-    nodes = ctx.tied_members() if among is None else \
-        unique_int(np.concatenate([graph // ctx.n, graph % ctx.n]))
-    labels = codes[nodes]
-    expected = chance_cross_share(pd.Series(labels[labels >= 0]))
+    # the mean of the crossing pairs among the known (a count over a count, as the mean)
+    observed = float(np.count_nonzero(known & (gu != gv)) / n_known)
+    labels = codes[ctx.tied_members()]
+    expected = chance_cross_share(labels[labels >= 0])
     if not expected > 0:
         return no_data(N_("every tied member has the same {column}").format(column=column))
     return Value(observed / expected,
                  N_("{observed} of {n} {what} cross {column}s; {expected} would by "
-                    "chance").format(observed=f"{observed:.0%}", n=int(known.sum()),
+                    "chance").format(observed=f"{observed:.0%}", n=n_known,
                                      what=what, column=column, expected=f"{expected:.0%}"))
 
 
@@ -67,14 +68,14 @@ def cross_org_mixing(ctx: Context) -> Value:
     cross-organization share random relabelling of the tied members gives,
     1 - sum n_g (n_g - 1) / (N (N - 1)) over the N tied members with a known org.
     """
-    return _ratio(ctx, "org", ctx.pair_keys, N_("tie pairs"))
+    return _ratio(ctx, "org", N_("tie pairs"))
 
 
 @indicator(needs="members.sector and direct interactions")
 def cross_sector_mixing(ctx: Context) -> Value:
     """Cross-sector share of the period's tie pairs, relative to chance (as
     ``cross_org_mixing``, by sector)."""
-    return _ratio(ctx, "sector", ctx.pair_keys, N_("tie pairs"))
+    return _ratio(ctx, "sector", N_("tie pairs"))
 
 
 @indicator(params=("days",), needs="members.joined, members.org and direct interactions")
@@ -91,11 +92,11 @@ def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
     hi = int(ns(pd.Series([ctx.bounds[1]]))[0])
     new = (joined != NS_NAT) & (joined >= hi - int(pd.Timedelta(days=days).value)) & \
         (joined < hi)
-    keys = ctx.pair_keys
-    mine = new[keys // ctx.n] | new[keys % ctx.n]
+    u, v = pair_ends(ctx)
+    mine = new[u] | new[v]
     if not mine.any():
         return no_data("no newcomer with a direct tie")
-    return _ratio(ctx, "org", keys[mine], N_("newcomer tie pairs"))
+    return _ratio(ctx, "org", N_("newcomer tie pairs"), mine)
 
 
 @indicator(needs="members.org; problems.helpers or help interactions")

@@ -144,14 +144,14 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
         return no_data("no active members")
     if ctx.previous is None:   # everything is "new" against no history, or a short one
         return no_data(ctx.prev_note())
-    cross, _ = cross_org_pairs(ctx, ctx.pair_keys)
+    cross, _ = cross_org_pairs(ctx)
     start = int(ns(pd.Series([ctx.bounds[0]]))[0])
     if ctx._ids is not None:   # codes of its own: the history's ties in those codes
         history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
         old = ctx.tie_keys(history, history.first < start)
     else:   # once for the whole network's slices (and a slice's bootstrap replicates)
         old = pairs_before(ctx, start)
-    n_new = int((~ctx.pairs_in(old)[cross]).sum())
+    n_new = int(np.count_nonzero(cross & ~ctx.pairs_in(old)))
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 
 

@@ -324,13 +324,30 @@ class ReplicateContext(Context):
         return self._any(f.pk_inv, f.pk_unit, len(f.pk))
 
     @cached_property
+    def _pair_at(self) -> np.ndarray:
+        """Positions of the pairs drawn among the slice's (a boolean index of a random
+        mask is several times slower than taking these positions)."""
+        return np.flatnonzero(self._pair_hit)
+
+    @cached_property
     def pair_keys(self) -> np.ndarray:
-        return self.fixed.pk[self._pair_hit]
+        return self.fixed.pk[self._pair_at]
 
     def pairs_in(self, keys: np.ndarray) -> np.ndarray:
         """:meth:`Context.pairs_in`, from which of the slice's pairs are among ``keys``
         (once for the slice's replicates, keyed by the array ``keys``)."""
-        return self.fixed.pairs_in(keys)[self._pair_hit]
+        return self.fixed.pairs_in(keys)[self._pair_at]
+
+    def pairs_of(self, key: Any, build: Any) -> tuple[np.ndarray, ...]:
+        """:func:`peernet.grid.pairs.over_pairs` of this replicate: ``build`` of every pair
+        of the slice (once, :attr:`_Fixed.pk`) read at the pairs it drew."""
+        def read() -> tuple[np.ndarray, ...]:
+            memo = self.fixed.__dict__.setdefault("_over_pairs", {})
+            if key not in memo:
+                memo[key] = build(self.fixed.pk)
+            return tuple(a[self._pair_at] for a in memo[key])
+
+        return cached(self, ("grid", "over_pairs", key), read)
 
     @cached_property
     def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,46 @@
+"""Values of the tie pairs an indicator reads (:attr:`Context.pair_keys`), computed once.
+
+A value of a pair that does not depend on the other pairs (its two members, their
+organizations) is computed on a slice's :class:`~peernet.grid.context.Context` for its
+pairs. On a bootstrap replicate's (:class:`peernet.grid.replicates.ReplicateContext`) it is
+computed once for every pair of the slice and each replicate reads it at the pairs it drew
+(:meth:`ReplicateContext.pairs_of`): no division of a replicate's pair keys, no look-up of
+their members' groups. The values are the same either way (a pair's value is its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._cache import cached
+
+__all__ = ["over_pairs", "pair_ends", "pair_groups"]
+
+#: ``build(keys) -> arrays``: each array with one value per pair key of ``keys``.
+Build = Callable[[np.ndarray], tuple[np.ndarray, ...]]
+
+
+def over_pairs(ctx: Any, key: Any, build: Build) -> tuple[np.ndarray, ...]:
+    """``build(ctx.pair_keys)`` (memoised on ``ctx`` under ``key``: equal keys, equal
+    builds); a replicate reads its slice's at the pairs it drew."""
+    if ctx.row_weight is None:
+        return cached(ctx, ("grid", "over_pairs", key), lambda: build(ctx.pair_keys))
+    return ctx.pairs_of(key, build)
+
+
+def pair_ends(ctx: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Member codes of both ends of each of :attr:`Context.pair_keys` (the smaller first)."""
+    n = ctx.n
+    u, v = over_pairs(ctx, "ends", lambda k: (k // n, k % n))
+    return u, v
+
+
+def pair_groups(ctx: Any, column: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group codes (``codes``: a group code of each member code, -1 unknown; the roster's
+    ``column``) of both ends of each of :attr:`Context.pair_keys`."""
+    n = ctx.n
+    gu, gv = over_pairs(ctx, ("groups", column), lambda k: (codes[k // n], codes[k % n]))
+    return gu, gv
