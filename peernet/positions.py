@@ -6,7 +6,9 @@ positions. Two questions, asked of columns of millions of rows at 100,000 member
 - :func:`index_positions`: the position of each value in a known index of ids
   (``index.get_indexer``);
 - :func:`distinct_positions`: the sorted distinct ids of several columns, and each row's
-  position among them.
+  position among them;
+- :func:`key_positions`: the same of integer keys (pair keys of ties): the sorted distinct
+  keys and each key's position among them.
 
 On Arrow text (the id columns peernet loads) both hash each row's string once in Arrow
 (``index_in``, ``unique``), which is 2-4 times faster than pandas' factorization of the
@@ -20,7 +22,7 @@ import pandas as pd
 
 from .schema import is_arrow_text
 
-__all__ = ["index_positions", "distinct_positions"]
+__all__ = ["index_positions", "distinct_positions", "key_positions"]
 
 
 def index_positions(values: pd.Series | pd.Index | np.ndarray, index: pd.Index
@@ -107,3 +109,35 @@ def distinct_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
     return uniq[order], [pos[cut[i]:cut[i + 1]] for i in range(len(columns))]
 
 
+
+
+def key_positions(keys: np.ndarray, *, first: bool = False
+                  ) -> tuple[np.ndarray, ...]:
+    """``np.unique(keys, return_inverse=True)`` of int64 ``keys``: the sorted distinct keys
+    and the position of each key among them (int64); with ``first``, also the row of each
+    distinct key's first occurrence (``return_index=True``).
+
+    One plain sort of ``key * len + row`` (unique values, so numpy's SIMD sort orders them
+    as a stable sort of the keys would) instead of ``np.unique``'s argsort: about 4x faster
+    on millions of tie keys. Falls back to ``np.unique`` for negative keys or a product
+    that could overflow.
+
+    >>> [a.tolist() for a in key_positions(np.array([7, 3, 7, 0]), first=True)]
+    [[0, 3, 7], [2, 1, 2, 0], [3, 1, 0]]
+    """
+    keys = np.asarray(keys)
+    r = len(keys)
+    if not r or keys.dtype.kind not in "iu" or keys.min() < 0 \
+            or int(keys.max()) >= (1 << 62) // r:
+        uniq, index, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        out = (uniq, np.asarray(inverse, np.int64).ravel(), np.asarray(index, np.int64))
+        return out if first else out[:2]
+    packed = np.sort(keys.astype(np.int64, copy=False) * r + np.arange(r, dtype=np.int64))
+    rows = packed % r
+    packed //= r                       # the keys, sorted
+    new = np.empty(r, bool)
+    new[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=new[1:])
+    inverse = np.empty(r, np.int64)
+    inverse[rows] = np.cumsum(new) - 1
+    return (packed[new], inverse, rows[new]) if first else (packed[new], inverse)

@@ -49,7 +49,7 @@ import scipy.sparse as sp
 
 from ._cache import cached, forget, memo
 from .coattendance import coattendance_pairs, event_pairs
-from .positions import distinct_positions, index_positions
+from .positions import distinct_positions, index_positions, key_positions
 from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ def _attendance_codes(net: PeerNetwork, nodes: np.ndarray
         return None
     e_codes, e_uniq = pd.factorize(inter["event_id"].take(rows), sort=True)
     rows, m = rows[ok], at[ok]
-    used, e = np.unique(np.asarray(e_codes, np.int64)[ok], return_inverse=True)
+    used, e = key_positions(np.asarray(e_codes, np.int64)[ok])
     del source, at, e_codes, ok
     n = max(len(nodes), 1)
     key = e.ravel() * n + m

@@ -10,9 +10,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..positions import index_positions
+from ..positions import index_positions, key_positions
 from ..schema import MUTUAL_KINDS
-from ..ties import MAX_EVENT_SIZE, event_pairs, person_ties, roster_attributes, with_columns
+from ..ties import (
+    MAX_EVENT_SIZE,
+    event_pairs,
+    person_ties,
+    roster_attributes,
+    stable_order,
+    with_columns,
+)
 from . import _sparse as K
 from ._resample import draw_units, unit_codes
 
@@ -73,15 +80,16 @@ class StructureReplicates:
         # every distinct tie once; each row points at its tie (no sort per replicate)
         keys = np.concatenate([self.d_und, self.c_key])
         self.row_unit = np.concatenate([self.d_unit, self.c_unit])
-        self.ties, self.row_tie = np.unique(keys, return_inverse=True)
-        self.dir_ties, self.row_dir = np.unique(self.d_dir, return_inverse=True)
+        self.ties, self.row_tie = key_positions(keys)
+        self.dir_ties, self.row_dir = key_positions(self.d_dir)
         # the symmetric CSR of every tie, built once: a replicate's matrices are its
         # entries of present ties (already in order: no sort a replicate)
         fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
         rows = np.concatenate([fu, fv])
-        order = np.lexsort((np.concatenate([fv, fu]), rows))
+        cols = np.concatenate([fv, fu])
+        order = stable_order(rows * max(n, 1) + cols)    # by row, then column
         self.e_row = rows[order]
-        self.e_col = np.concatenate([fv, fu])[order]
+        self.e_col = cols[order]
         self.e_tie = np.concatenate([np.arange(len(self.ties))] * 2)[order]
         self.tie_u, self.tie_v = fu, fv
         # the triangles of every tie, listed once, when they fit in memory: a replicate's
@@ -262,7 +270,7 @@ def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int
     att = np.flatnonzero(((inter["kind"] == "attend") & inter["event_id"].notna()).to_numpy())
     e = np.asarray(pd.factorize(inter["event_id"].take(att), sort=True)[0], np.int64)
     key = e * (n + 1) + (src[att] + 1)          # an attendee outside the nodes is -1
-    key, first = np.unique(key, return_index=True)    # the first row of each, in key order
+    key, _, first = key_positions(key, first=True)    # the first row of each, in key order
     ev = key // (n + 1)
     keep = np.bincount(ev)[ev] <= MAX_EVENT_SIZE
     return ev[keep], key[keep] % (n + 1) - 1, codes[att[first[keep]]]

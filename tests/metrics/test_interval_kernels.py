@@ -276,6 +276,28 @@ def test_positions_equal_get_indexer():
     assert index_positions(pd.Series([None, None], dtype="str"), index).tolist() == [-1, -1]
 
 
+def test_key_positions_are_numpys_unique_with_inverse_and_first_rows():
+    from peernet.positions import key_positions
+
+    rng = np.random.default_rng(3)
+    cases = [rng.integers(0, 50, 1000), rng.integers(0, 10**9, 20_000),
+             np.array([7, 3, 7, 0]), np.array([5]), np.zeros(0, np.int64),
+             np.array([3, -1, 3, 2]),                          # negative: numpy's own
+             np.array([2**61, 5, 2**61]),                      # the product would overflow
+             rng.integers(0, 300, 500).astype(np.uint32)]
+    for keys in cases:
+        uniq, index, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        got = key_positions(keys, first=True)
+        assert got[0].tolist() == uniq.tolist()
+        assert got[1].tolist() == inverse.ravel().tolist() and got[1].dtype == np.int64
+        assert got[2].tolist() == index.tolist()
+        assert [a.tolist() for a in key_positions(keys)] == [uniq.tolist(),
+                                                             inverse.ravel().tolist()]
+    # by hand: 7 first at row 0, 3 at row 1, 0 at row 3
+    assert [a.tolist() for a in key_positions(np.array([7, 3, 7, 0]), first=True)] == \
+        [[0, 3, 7], [2, 1, 2, 0], [3, 1, 0]]
+
+
 @pytest.mark.parametrize("period", ["2024", "2025"])
 def test_attendances_equal_the_pandas_group_by(riverbend, period):
     from peernet.metrics._structreps import _attendances
