@@ -146,13 +146,22 @@ class StructureReplicates:
         largest component are kept for :meth:`reciprocity` and :meth:`largest_component`
         of the same draw counts (the Grid's replicates read them), until the next batch
         that remembers."""
-        from ._batch import batch, unit_bits
+        from ._batch import unit_bits
 
-        ub = unit_bits(mults)
-        rows = batch(self, mults, ub)
-        if remember:
-            self._known = {id(m): (m, v) for m, v in zip(mults, rows, strict=True)}
-            self._bits = (list(mults), ub)
+        return self.batch_bits(unit_bits(mults), len(mults), list(mults) if remember else None)
+
+    def batch_bits(self, ub: np.ndarray, b: int, kept: list[np.ndarray] | None = None
+                   ) -> list[pd.Series]:
+        """:meth:`batch` of ``b`` replicates given by their unit bits ``ub``
+        (:func:`peernet.metrics._batch.drawn_bits`). With ``kept``, the draw counts of the
+        first ``len(kept)`` of them, those are remembered as :meth:`batch` remembers;
+        without, the last batch remembered stays."""
+        from ._batch import batch
+
+        rows = batch(self, ub, b)
+        if kept is not None:
+            self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)}
+            self._bits = (list(kept), ub)
         return [pd.Series({k: v[k] for k in self.want}, dtype="float64") for v in rows]
 
     def bit_of(self, mult: np.ndarray) -> tuple[np.ndarray, int] | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -182,11 +183,12 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
     fast = StructureReplicates(net, names) if names is not None and not callable(metric) \
         and len(net.interactions) else None
     if fast is not None and fast.batchable:
-        from ._batch import WIDTH
+        from ._batch import WIDTH, drawn_bits
 
         for start in range(0, n, WIDTH):
-            mults = [draw_units(fast.k, rng) for _ in range(min(WIDTH, n - start))]
-            for i, r in enumerate(fast.batch(mults)):
+            count = min(WIDTH, n - start)
+            ub, _ = drawn_bits(lambda: draw_units(fast.k, rng), count)
+            for i, r in enumerate(fast.batch_bits(ub, count)):
                 reps[start + i] = r.reindex(value.index).to_numpy(float)
         return value, reps
     for i in range(n):
@@ -412,6 +414,11 @@ def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
     return pair[0], pair[1]
 
 
+def _next_draw(draws: _Draws, todo: Iterator[int]) -> np.ndarray:
+    """The draw counts of the next replicate of ``todo`` (:func:`_split`'s later batches)."""
+    return draws(next(todo))
+
+
 def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequence,
            rubric: Any, before: Callable[[], Any] | None = None
            ) -> tuple[list[tuple[pd.Series, np.ndarray]], Any] | None:
@@ -428,7 +435,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     when the network metrics are not batchable."""
     import copy
 
-    from ._batch import WIDTH
+    from ._batch import WIDTH, drawn_bits
 
     kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
     n_grid, (metric, n) = metrics[kinds.index(True)][1], metrics[kinds.index(False)]
@@ -445,16 +452,17 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     value = _as_series(fn(net), names)
     first = min(WIDTH, max(n, n_grid))
     rng = np.random.default_rng(seq)
-    mults = [draw_units(fast.k, rng) for _ in range(first)]
+    # the first batch's draws; the counts kept of the Grid's replicates among them only
+    ub, mults = drawn_bits(lambda: draw_units(fast.k, rng), first, min(first, n_grid))
 
     def after_first() -> _Draws:   # the stream after the first batch's draws, anew
         return _Draws(fast.k, copy.deepcopy(rng), first)
 
-    def rows(batch: list[np.ndarray], remember: bool = True) -> list[np.ndarray]:
-        return [r.reindex(value.index).to_numpy(float)
-                for r in fast.batch(batch, remember=remember)]
+    def rows(ub: np.ndarray, b: int, kept: list[np.ndarray] | None) -> list[np.ndarray]:
+        return [r.reindex(value.index).to_numpy(float) for r in fast.batch_bits(ub, b, kept)]
 
-    mine = rows(mults)[:n]          # remembered: the Grid's replicates of these draws
+    mine = rows(ub, first, mults)[:n]    # remembered: the Grid's replicates of these draws
+    del ub
     done = {0: grid.scores(mults[0])}
     tasks = Tasks(n_grid - 1)                                            # replicates 1..
 
@@ -470,9 +478,12 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     def there() -> tuple[Any, list[np.ndarray], dict[int, np.ndarray]]:
         other = before() if before is not None else None
         draws = after_first()
-        later = [r for start in range(first, n, WIDTH)
-                 for r in rows([draws(i) for i in range(start, min(start + WIDTH, n))],
-                               remember=False)]
+        later = []
+        for start in range(first, n, WIDTH):
+            count = min(WIDTH, n - start)
+            todo = iter(range(start, start + count))
+            ub, _ = drawn_bits(partial(_next_draw, draws, todo), count)
+            later += rows(ub, count, None)
         return other, later, take(after_first())
 
     try:
@@ -498,7 +509,7 @@ def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
     gives (each replicate is one :func:`draw_units` of the slice's units), the person
     graph's reciprocity and largest component computed once for both. None when the
     metrics are not all batchable."""
-    from ._batch import WIDTH
+    from ._batch import WIDTH, drawn_bits
 
     fn, names = _metric_function(metric)
     fast = StructureReplicates(net, names)
@@ -510,8 +521,11 @@ def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
     reps = np.full((n, len(value)), np.nan)
     greps = np.zeros((n_grid, len(grid.value)))
     for start in range(0, max(n, n_grid), WIDTH):
-        mults = [draw_units(fast.k, rng) for _ in range(min(WIDTH, max(n, n_grid) - start))]
-        for i, r in enumerate(fast.batch(mults)):
+        count = min(WIDTH, max(n, n_grid) - start)
+        # the draw counts kept of the Grid's replicates only
+        ub, mults = drawn_bits(lambda: draw_units(fast.k, rng), count,
+                               max(0, min(count, n_grid - start)))
+        for i, r in enumerate(fast.batch_bits(ub, count, mults)):
             if start + i < n:
                 reps[start + i] = r.reindex(value.index).to_numpy(float)
             if start + i < n_grid and len(grid.value):

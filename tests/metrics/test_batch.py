@@ -12,7 +12,7 @@ import pytest
 import peernet as pn
 from peernet.evaluation_steps import BOOTSTRAP_METRICS
 from peernet.metrics import _bitkernels as BK
-from peernet.metrics._batch import BATCHED, WIDTH, unit_bits
+from peernet.metrics._batch import BATCHED, WIDTH, drawn_bits, unit_bits
 from peernet.metrics.uncertainty import (
     StructureReplicates,
     bootstrap_changes,
@@ -26,6 +26,36 @@ def synthetic_net(tmp_path_factory, bench):
     folder = tmp_path_factory.mktemp("synthetic_batch")
     bench.write_folder(bench.synthetic(300, 20_000, seed=1), folder)
     return pn.load(folder)
+
+
+@pytest.mark.parametrize("k", [7, 120_000])       # numpy's fold and the compiled one
+def test_drawn_bits_fold_the_draws_in_order_and_keep_the_first(k):
+    rng, again = np.random.default_rng(8), np.random.default_rng(8)
+    ub, kept = drawn_bits(lambda: draw_units(k, rng), 5, keep=2)
+    mults = [draw_units(k, again) for _ in range(5)]
+    assert np.array_equal(ub, unit_bits(mults)) and ub.dtype == np.uint64
+    assert len(kept) == 2 and all(np.array_equal(a, b) for a, b in zip(kept, mults[:2]))
+    # by hand: a unit drawn by replicates 0 and 3 only has bits 0 and 3 set
+    fixed = iter([np.array([1, 0]), np.array([0, 0]), np.array([0, 2]), np.array([3, 0])])
+    ub, kept = drawn_bits(lambda: next(fixed), 4)
+    assert ub.tolist() == [0b1001, 0b0100] and kept == []
+    assert drawn_bits(lambda: draw_units(k, rng), 0)[0].tolist() == []
+
+
+def test_remembered_batch_of_bits_serves_the_grid_replicates(synthetic_net):
+    y = synthetic_net.period("2025")
+    fast = StructureReplicates(y, ["reciprocity", "largest_component_share"])
+    rng = np.random.default_rng(2)
+    ub, kept = drawn_bits(lambda: draw_units(fast.k, rng), 6, keep=3)
+    rows = fast.batch_bits(ub, 6, kept)
+    for r, mult in enumerate(kept):   # the first three are remembered, read by the Grid
+        words, bit = fast.bit_of(mult)
+        assert bit == r and words is ub
+        assert fast.reciprocity(mult) == rows[r]["reciprocity"]
+    other = draw_units(fast.k, rng)
+    assert fast.bit_of(other) is None
+    fast.batch_bits(ub, 6)                       # not remembered: the last batch stays
+    assert fast.bit_of(kept[0]) == (ub, 0)
 
 
 def test_batched_replicates_equal_one_at_a_time(synthetic_net):
