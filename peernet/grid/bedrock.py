@@ -15,13 +15,14 @@ from .context import (
     DAYS_PER_YEAR,
     Context,
     Value,
-    events_per_year,
     indicator,
     no_data,
     root_cache,
     share,
     survey_pct,
 )
+from .events import event_months, present_mask, repeated
+from .marked import events_per_year
 from .rows import month_rows, row_any, row_counts
 
 
@@ -141,7 +142,8 @@ def months_with_meeting(ctx: Context) -> Value:
     if not ctx.net.has("events") and len(ctx.attend) == 0:
         return no_data("no events table")
     m = ctx.meetings
-    n = ctx.months_among(ctx.month_index(m["start"])) if len(m) else 0
+    n = ctx.months_among(np.compress(present_mask(ctx, m), event_months(ctx, m))) \
+        if len(m) else 0
     return share(n, len(ctx.months), "months with a meeting")
 
 
@@ -241,7 +243,7 @@ def next_date_set(ctx: Context) -> Value:
     """Share of meetings at which the next meeting's date was set."""
     if not ctx.has_column("events", "next_date_set"):
         return no_data("events have no next_date_set column")
-    m = ctx.meetings
+    m = repeated(ctx, ctx.meetings)
     known = m["next_date_set"].dropna() if "next_date_set" in m.columns else m.iloc[:0, 0]
     return share(int(known.astype(bool).sum()), len(known), "meetings set the next date")
 
@@ -263,8 +265,9 @@ def months_with_data(ctx: Context) -> Value:
     if len(ctx.months) == 0:
         return no_data("empty period")
     hit = row_any(ctx, "months", month_rows(len(ctx.months)), len(ctx.months))
-    if len(ctx.events):
-        at = ctx.month_index(ctx.events["start"]) - ctx.months[0]
+    e = ctx.events
+    if len(e):
+        at = np.compress(present_mask(ctx, e), event_months(ctx, e)) - ctx.months[0]
         hit[at[(at >= 0) & (at < len(ctx.months))]] = True
     return share(int(hit.sum()), len(ctx.months), "months with recorded activity")
 

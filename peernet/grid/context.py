@@ -24,6 +24,7 @@ from ..positions import index_positions
 from ..report.i18n import N_
 from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
+from .events import over_meetings, present_mask, repeated, rows_of
 from .pairs import over_pairs, pair_ends
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
@@ -380,6 +381,8 @@ class Context:
     #: once for the data and for the bootstrap.
     row_weight: np.ndarray | None = None
     attend_weight: np.ndarray | None = None
+    #: Multiplicity of each row of :attr:`events` (:mod:`peernet.grid.events`); None: once.
+    event_weight: np.ndarray | None = None
 
     def count(self, mask: np.ndarray) -> int:
         """Rows selected by ``mask`` (over the per-row arrays), with their multiplicity."""
@@ -454,16 +457,21 @@ class Context:
 
     @cached_property
     def main_series(self) -> tuple[pd.DataFrame, str]:
-        """The network's regular meeting series and how it was chosen."""
-        e = self.meetings
-        if "format" in e.columns and e["format"].notna().any():
-            if (e["format"] == "network_meeting").any():
-                return e[e["format"] == "network_meeting"], N_("events with format "
-                                                               "network_meeting")
-            top = e["format"].value_counts().index[0]
-            return e[e["format"] == top], N_("events with the most common format "
-                                             "{format}").format(format=repr(top))
-        return e, N_("all meetings")
+        """The network's regular meeting series (each row as many times as it is among the
+        events: :func:`peernet.grid.events.repeated`) and how it was chosen."""
+        m = self.meetings
+        here = present_mask(self, m)
+        if "format" in m.columns:
+            has, network = over_meetings(self, "formats", _formats)
+            if (has & here).any():
+                if (network & here).any():
+                    return rows_of(self, m, network), N_("events with format network_meeting")
+                top = repeated(self, m.iloc[np.flatnonzero(here)])["format"].value_counts()
+                top = top.index[0]
+                return rows_of(self, m, (m["format"] == top).to_numpy(
+                    dtype=bool, na_value=False)), N_("events with the most common format "
+                                                     "{format}").format(format=repr(top))
+        return rows_of(self, m, here), N_("all meetings")
 
     def compute(self, function: str, params: Mapping[str, Any] | None = None
                 ) -> Value | list[tuple[str, Value]]:
@@ -514,6 +522,13 @@ class Context:
         if len(self.net.surveys) == 0:
             return None
         return survey_network_figures(self)
+
+
+def _formats(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which meetings have a format, and which are of format network_meeting."""
+    f = m["format"]
+    return (f.notna().to_numpy(dtype=bool),
+            (f == "network_meeting").to_numpy(dtype=bool, na_value=False))
 
 
 def channel_classes(ctx: Context, fill: bool) -> np.ndarray:
@@ -670,30 +685,3 @@ def cross_org_pairs(ctx: Context) -> tuple[np.ndarray, int]:
 
     cross, known = over_pairs(ctx, "cross org", build)
     return cross, int(np.count_nonzero(known))
-
-
-def ever_marked(ctx: Context, value: str, columns: tuple[str, ...] = ("format",)) -> bool:
-    """Whether an event of the whole record (not only the period) has ``value`` in one of
-    ``columns``: without one, records that do not mark such events cannot be told from a
-    network that holds none, and a count of them is no data rather than 0."""
-    def build(c: Context) -> bool:
-        e = c.net.root.events
-        return any(bool((e[col] == value).to_numpy(dtype=bool, na_value=False).any())
-                   for col in columns if col in e.columns)
-
-    return bool(ctx.unresampled(f"ever {value} in {columns}", build))
-
-
-def events_per_year(ctx: Context, fmt: str) -> Value:
-    if not ctx.has_column("events", "format"):
-        return no_data("events have no format column")
-    if not ctx.years or math.isnan(ctx.years):
-        return no_data("empty period")
-    if not ever_marked(ctx, fmt):
-        return no_data(N_("no event in the records has format {format}: a period without "
-                          "one cannot be told from records that do not mark them").format(
-                              format=repr(fmt)))
-    n = int((ctx.events["format"] == fmt).sum())
-    return Value(n / ctx.years, N_("{n} {format} event(s) in {years} year(s)").format(
-        n=n, format=fmt, years=f"{ctx.years:.2f}"))
-

@@ -17,13 +17,14 @@ from .context import (
     Context,
     Value,
     cross_org_pairs,
-    events_per_year,
     indicator,
     no_data,
     share,
     survey_pct,
 )
+from .events import event_count, over_meetings
 from .history import direct_acts
+from .marked import events_per_year
 from .rows import month_rows, row_any
 
 
@@ -116,24 +117,39 @@ def language_access(ctx: Context) -> Value:
     """
     if not ctx.has_column("members", "language"):
         return no_data("members have no language column")
-    lang = ctx.member_languages
-    if len(lang) == 0:
+    if len(ctx.member_languages) == 0:
         return no_data("no member languages")
-    main = lang.value_counts().index[0]
-    other_members = float((lang != main).mean())
+    main, other_members = ctx.unresampled("main language", _main_language)
     if other_members == 0:
         return Value(1.0, N_("every member's language is {language}").format(language=repr(main)))
     if not ctx.has_column("events", "language"):
         return no_data("events have no language column")
     m = ctx.meetings
-    ev_lang = m["language"].dropna().astype("str").str.lower()
-    if len(ev_lang) == 0:
+    known, lang = over_meetings(ctx, "language", _languages)
+    n_known = event_count(ctx, m, known)      # meetings with a language, as often as held
+    if n_known == 0:
         return no_data("no meeting with a language in the period")
-    other_events = float((ev_lang != main).mean())
+    other_events = float(event_count(ctx, m, known & (lang != main)) / n_known)
     return Value(min(1.0, other_events / other_members),
                  N_("{meetings} of meetings vs {members} of members not in {language}").format(
                      meetings=f"{other_events:.0%}", members=f"{other_members:.0%}",
                      language=repr(main)))
+
+
+def _main_language(c: Context) -> tuple[str, float]:
+    """The members' most common language, and the share of members with another."""
+    lang = c.member_languages
+    main = lang.value_counts().index[0]
+    return main, float((lang != main).mean())
+
+
+def _languages(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which meetings have a language, and each one's language in lower case."""
+    lang = m["language"]
+    known = lang.notna().to_numpy(dtype=bool)
+    out = np.full(len(m), "", dtype=object)
+    out[known] = lang[known].astype("str").str.lower().to_numpy(dtype=object)
+    return known, out
 
 
 # ------------------------------------------------------------------------------ space
@@ -144,7 +160,7 @@ def events_per_quarter(ctx: Context) -> Value:
         return no_data("no events table")
     if not ctx.quarters or math.isnan(ctx.quarters):
         return no_data("empty period")
-    n = len(ctx.meetings)
+    n = event_count(ctx, ctx.meetings)
     return Value(n / ctx.quarters, N_("{n} meetings in {quarters} quarter(s)").format(
         n=n, quarters=f"{ctx.quarters:.1f}"))
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
-from ..ties import NS_NAT, ns, unique_int
+from ..ties import NS_NAT, ns
 from .context import Context, Value, indicator, no_data, root_cache
 from .pairs import pair_ends, pair_groups
 
@@ -121,10 +121,12 @@ def help_across_orgs(ctx: Context) -> Value:
     if not known.any():
         return no_data("no help between members with a known org in the period")
     times = np.ones(len(g), np.int64) if w is None else w   # acts drawn k times count k
-    n_known = int(times[known].sum())
-    observed = int(times[known & (og != orc)].sum()) / n_known
-    people = unique_int(np.concatenate([g[known], r[known]]))
-    expected = chance_cross_share(pd.Series(ctx.org_code[people]))
+    n_known = int(np.compress(known, times).sum())
+    observed = int(np.compress(known & (og != orc), times).sum()) / n_known
+    people = np.zeros(ctx.n, bool)            # the givers and receivers, sorted, distinct
+    people[np.compress(known, g)] = True
+    people[np.compress(known, r)] = True
+    expected = chance_cross_share(ctx.org_code[np.flatnonzero(people)])
     if not expected > 0:
         return no_data("everyone who gave or received help is in one organization")
     return Value(observed / expected,

@@ -15,14 +15,15 @@ from .context import (
     Context,
     Value,
     cross_org_pairs,
-    ever_marked,
     indicator,
     no_data,
     root_cache,
     scale_max,
     share,
 )
+from .events import present_mask
 from .history import direct_acts
+from .marked import ever_marked
 
 
 # -------------------------------------------------------------------------- strategies
@@ -179,7 +180,8 @@ def share_members_hosting(ctx: Context) -> Value:
     """Share of active members who hosted or led an event in the period."""
     if not ctx.has_column("events", "host"):
         return no_data("events have no host column")
-    hosts = ctx.mask(ctx.events["host"].dropna())
+    e = ctx.events
+    hosts = ctx.mask(e["host"].iloc[np.flatnonzero(present_mask(ctx, e))].dropna())
     return share(int((ctx.active_mask & hosts).sum()), int(ctx.active_mask.sum()),
                   "active members hosted an event")
 

@@ -143,6 +143,26 @@ class _Fixed:
         self.help_codes = (ctx.codes(source.iloc[self.help_rows].astype("str")),
                            ctx.codes(target.iloc[self.help_rows].astype("str")))
 
+    @cached_property
+    def events(self) -> dict[str, Any]:
+        """The slice's events once each, as :func:`resampled_events` builds a replicate's
+        (``table``: the events with interactions, then the others), and the unit of each
+        row (``unit``; -1: an event without interactions, in every replicate once): a
+        replicate's events are the rows of ``table``, row ``i`` ``mult[unit[i]]`` times
+        (in that order), tested equal."""
+        net = self.ctx.net
+        table = resampled_events(net, np.ones(self.k, np.int64), suffix=False)
+        table = table.reset_index(drop=True)
+        unit = np.full(len(table), -1, np.int64)
+        if "event_id" in net.interactions.columns and len(table):
+            # every row of an event is its unit (an event outranks a thread)
+            codes, ids = pd.factorize(net.interactions["event_id"])
+            of_id = np.full(len(ids), -1, np.int64)
+            of_id[codes[codes >= 0]] = self.codes[codes >= 0]
+            at = pd.Index(ids).get_indexer(table["event_id"])
+            unit = np.where(at >= 0, of_id[at], -1)
+        return {"table": table, "unit": unit}
+
     def pairs_in(self, keys: np.ndarray) -> np.ndarray:
         """Which of the slice's pairs (:attr:`pk`) are among ``keys`` (memoised by the
         array: a previous period's pairs, the history's)."""
@@ -213,7 +233,7 @@ class ReplicateContext(Context):
     def __init__(self, parent: Context, fixed: _Fixed, mult: np.ndarray):
         net = parent.net
         shell = net.replace(interactions=net.interactions.iloc[:0],
-                            events=resampled_events(net, mult, suffix=False))
+                            events=fixed.events["table"])
         super().__init__(shell, previous=False)
         self.parent, self.fixed, self.mult = parent, fixed, mult
         weight = mult[fixed.codes]
@@ -224,6 +244,37 @@ class ReplicateContext(Context):
                      "roster", "org_code", "joined_ns", "current", "current_mask",
                      "member_languages", "survey_network", "previous"):
             d[name] = getattr(parent, name)
+
+    # -- events: the slice's once each, with their multiplicity (peernet.grid.events) ----
+    @property
+    def events(self) -> pd.DataFrame:
+        return self.fixed.events["table"]
+
+    @cached_property
+    def event_weight(self) -> np.ndarray:  # type: ignore[override]
+        unit = self.fixed.events["unit"]
+        return np.where(unit >= 0, self.mult[np.maximum(unit, 0)], 1)
+
+    @cached_property
+    def meetings(self) -> pd.DataFrame:
+        e = self.fixed.events
+        if "meetings" not in e:
+            e["meetings"] = Context.meetings.func(self)  # type: ignore[attr-defined]
+        return e["meetings"]
+
+    def meeting_values(self, key: Any, build: Any) -> tuple[np.ndarray, ...]:
+        """:func:`peernet.grid.events.over_meetings` of the slice's meetings (once)."""
+        memo = self.fixed.events.setdefault("over_meetings", {})
+        if key not in memo:
+            memo[key] = build(self.meetings)
+        return memo[key]
+
+    def event_months(self) -> np.ndarray:
+        """The month of the start of each of the slice's events (once)."""
+        e = self.fixed.events
+        if "months" not in e:
+            e["months"] = self.month_index(e["table"]["start"])
+        return e["months"]
 
     @property
     def inter(self) -> pd.DataFrame:
@@ -401,7 +452,7 @@ class ReplicateContext(Context):
     def help_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         f = self.fixed
         times = self.mult[f.help_unit]
-        drawn = times > 0
+        drawn = np.flatnonzero(times)
         g = np.concatenate([f.help_fixed[0], f.help_codes[0][drawn]])
         r = np.concatenate([f.help_fixed[1], f.help_codes[1][drawn]])
         w = np.concatenate([np.ones(len(f.help_fixed[0]), np.int64), times[drawn]])

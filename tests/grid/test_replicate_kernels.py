@@ -76,3 +76,44 @@ def test_climb_from_no_move_by_hand(compiled):
     assert best == pytest.approx(1.0, abs=1e-12)
     assert core.tolist() == [True] * 4 + [False] * 3
     assert np.flatnonzero(core_of_csr(7, indptr, indices)).tolist() == [0, 1, 2, 3]
+
+
+# ------------------------------------------------- a replicate's events, weighted
+def _events_of_replicates(y, seeds):
+    import pandas as pd
+
+    from peernet.grid.events import event_count, present_mask, repeated, rows_of
+    from peernet.grid.replicates import GridReplicates
+    from peernet.metrics.uncertainty import draw_units, resampled_events
+
+    g = GridReplicates(y)
+    for seed in seeds:
+        mult = draw_units(g.fixed.k, np.random.default_rng(seed))
+        ctx = g.context(mult)
+        want = resampled_events(y, mult, suffix=False).reset_index(drop=True)
+        e = ctx.events
+        pd.testing.assert_frame_equal(repeated(ctx, e).reset_index(drop=True), want)
+        pd.testing.assert_frame_equal(
+            rows_of(ctx, e, np.ones(len(e), bool)).reset_index(drop=True), want)
+        assert event_count(ctx, e) == len(want)
+        assert len(present_mask(ctx, e)) == len(e)
+        if "kind" in want.columns:
+            meetings = want[~want["kind"].isin(("thread", "channel")).to_numpy()]
+            assert event_count(ctx, ctx.meetings) == len(meetings)
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_a_replicates_weighted_events_are_resample_events(riverbend, period):
+    """The slice's events once each, row i as many times as its unit was drawn, are the
+    events table resampled_events builds (its rows, in its order)."""
+    _events_of_replicates(riverbend.period(period), seeds=(1, 2, 3))
+
+
+def test_a_slices_events_are_its_own_once_each(riverbend):
+    from peernet.grid.context import Context
+    from peernet.grid.events import event_count, present_mask, repeated
+
+    ctx = Context(riverbend.period("2025"))
+    e = ctx.events
+    assert ctx.event_weight is None and repeated(ctx, e) is e
+    assert event_count(ctx, e) == len(e) and present_mask(ctx, e).all()
