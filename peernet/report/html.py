@@ -27,7 +27,7 @@ from .csvsafe import safe_csv
 from .figures import figures_of, map_color_by, survey_figure
 from .findings import glossary
 from .first_page import first_page
-from .format import card_change, cell, decimal, number, pretty, words
+from .format import card_change, cell, pretty, words
 from .i18n import (
     N_,
     _,
@@ -37,7 +37,7 @@ from .i18n import (
     translate,
     use_language,
 )
-from .narrative import indicator_labels, indicator_name, sentence
+from .narrative import element_changes, indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
 from .render import render
 from .words import LABEL_COLUMNS, TIE_LABELS, column_title
@@ -138,17 +138,22 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
         # few respondents are left out of every report (with names too)
         shown = (protected(evaluation, min_group_size) if pseudonymize
                  else survey_protected(evaluation, min_group_size))
-        with use_language(lang):
-            _build(shown, tmp, title=title, names=not pseudonymize, formats=formats,
-                   say=say, min_group_size=min_group_size)
+        scrub = None
         if pseudonymize:  # the last check: nothing a loader saw about a person leaves
             from ..privacy import sensitive_strings
             from .i18n import language_words
             from .protect import small_names
 
             small = small_names(evaluation, min_group_size)  # "es" in Spanish: not in prose
-            _pub.scrub_outputs(tmp, {**sensitive_strings(evaluation.net, ids=False), **small},
-                               words=language_words(lang) & {k.strip().lower() for k in small})
+            scrub = _pub.OutputScrub({**sensitive_strings(evaluation.net, ids=False), **small},
+                                     words=language_words(lang)
+                                     & {k.strip().lower() for k in small})
+        with use_language(lang):
+            # the largest files are scrubbed by the core that wrote them, once written
+            _build(shown, tmp, title=title, names=not pseudonymize, formats=formats,
+                   say=say, min_group_size=min_group_size, scrub=scrub)
+        if scrub is not None:   # every other text file, now that all are written
+            scrub.rest(tmp)
         _pub.publish(tmp, out)
     except BaseException:
         _pub.discard(tmp)
@@ -157,7 +162,8 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
 
 
 def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
-           formats: tuple[str, ...], say: Callable[[str], Any], min_group_size: int) -> None:
+           formats: tuple[str, ...], say: Callable[[str], Any], min_group_size: int,
+           scrub: _pub.OutputScrub | None = None) -> None:
     (folder / "figures").mkdir()
     (folder / "tables").mkdir()
     # Privacy (peernet.privacy): without names, no member is named anywhere in the report:
@@ -166,67 +172,79 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     # problem texts scrubbed). Breakdowns of fewer than min_group_size members are
     # suppressed in every case.
     say(N_("drawing figures"))
-    from ..plot.layouts import periods_layout
+    # what both halves need, once, before the fork: pyplot (both draw) and the changes
+    # between the periods (the findings, the tables and the page read them)
+    import matplotlib.pyplot  # noqa: F401
 
+    if ev.previous is not None:
+        ev.changes()
     labels = list(ev.periods[-2:])
     # a network too large for a person map gets the organization map only (no layout)
     no_maps = too_large(ev, "maps")
-    # one layout of the compared periods for the static maps and the interactive map
-    map_layout = None if no_maps else periods_layout([ev.slices[p] for p in labels])
-    from .findings import findings
-
-    found = findings(ev, min_group_size=min_group_size)
-    color_by, why = map_color_by(ev, found)
-
     # a network too large for a browser or a file viewer is left out; the page says so
     left_out = {w: r for w in ("files", "map") if (r := too_large(ev, w))}
     if no_maps:
         left_out["maps"] = no_maps
 
     from .cards import PAGE, org_card_parts, with_survey
+    from .findings import findings
+    from .render import load_templates
     from .survey_section import survey_section
 
-    def drawn(part: str) -> dict[str, Any]:
-        return figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
-                          color_by=color_by, why=why, found=found, part=part,
-                          person_maps=not no_maps)
+    def maps() -> tuple[Any, ...]:  # on the other core: the findings, the maps (one layout
+        # of the compared periods for the static maps and the interactive map) and the
+        # network files, the largest text files, scrubbed here
+        from ..plot.layouts import periods_layout
 
-    def maps() -> tuple[Any, ...]:  # on the other core: the maps, files and survey section
-        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
-        chart = survey_figure(survey, folder / "figures", formats) \
-            if survey and survey.get("shown") else None
-        return drawn("maps"), [] if "files" in left_out else write_networks(
-            ev, folder, names=names), survey, chart
-
-    def others() -> tuple[Any, ...]:  # here meanwhile: the two halves take about as long
-        say(N_("writing the network files and the interactive map"))
+        found = findings(ev, min_group_size=min_group_size)
+        color_by, why = map_color_by(ev, found)
+        map_layout = None if no_maps else periods_layout([ev.slices[p] for p in labels])
         inter = None if "map" in left_out else write_interactive_map(
             ev, folder, names=names, color_by=color_by, lang=current_language(),
             layout=map_layout)
+        figures = figures_of(ev, folder / "figures", formats, min_group_size, map_layout,
+                             color_by=color_by, why=why, found=found, part="maps",
+                             person_maps=not no_maps)
+        files = [] if "files" in left_out else write_networks(ev, folder, names=names)
+        if scrub is not None:
+            scrub.files(folder, files + ([inter] if inter else []))
+        return found, figures, inter, files, sorted(scrub.done) if scrub else []
+
+    def others() -> tuple[Any, ...]:  # here meanwhile: the two halves take about as long
+        say(N_("writing the network files and the interactive map"))
+        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
+        chart = survey_figure(survey, folder / "figures", formats) \
+            if survey and survey.get("shown") else None
         say(N_("writing tables"))
         # only the data-quality records are shown: scrub them alone, not the whole network
         # (here, beside the maps: a second at 100,000 members)
         quality = ev.net.quality if names else scrub_quality(ev.net)
         tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                      min_group_size=min_group_size)
-        return inter, tables, suppressed, drawn("others"), org_card_parts(
-            ev, min_group_size=min_group_size)
+        if chart is not None and survey is not None:
+            tables["survey_by_org"] = _table(
+                survey["by_org"].drop(columns="suppressed"), csv=None,
+                titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
+                        "n_raters": _("Members who rated it"),
+                        "response_rate": _("Response of its raters")},
+                units=None)
+        figures = figures_of(ev, folder / "figures", formats, min_group_size, None,
+                             part="others", person_maps=not no_maps)
+        orgs = with_survey(org_card_parts(ev, min_group_size=min_group_size), survey)
+        ctx = _context(ev, title=title, names=names, figures={}, tables=tables,
+                       suppressed=suppressed, min_group_size=min_group_size)
+        load_templates("index.html", "appendix.html", PAGE)
+        return survey, chart, figures, orgs, ctx
 
-    (figures, network_files, survey, chart), (interactive, tables, suppressed, more,
-                                              parts) = both(maps, others)
+    (found, figures, interactive, network_files, scrubbed), (survey, chart, more, orgs, ctx) \
+        = both(maps, others)
+    if scrub is not None:
+        scrub.mark(scrubbed)
     figures.update(more)
     if chart is not None:
         figures["survey"] = chart
-        tables["survey_by_org"] = _table(
-            survey["by_org"].drop(columns="suppressed"), csv=None,
-            titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
-                    "n_raters": _("Members who rated it"),
-                    "response_rate": _("Response of its raters")},
-            units=None)
-    orgs = with_survey(parts, survey)
     say(N_("writing index.html"))
-    ctx = _context(ev, title=title, names=names, figures=figures, tables=tables,
-                   suppressed=suppressed, min_group_size=min_group_size)
+    ctx["figures"] = _FigMap(figures)
     ctx.update(interactive=interactive, network_files=network_files, lang=current_language(),
                survey=survey, orgs=orgs if orgs["cards"] or orgs["grouped"] else None)
     notes = list(ctx.get("notes") or [])
@@ -615,47 +633,12 @@ def _context(ev: Evaluation, *, title: str | None, names: bool, figures: dict,
         "title": title, "subtitle": _("Data period: {periods}. peernet {version}.").format(
             periods=period_text, version=meta.get("peernet_version")),
         "lead": lead, "cards": cards, "highlights": highlights, "grid_summary": grid_summary,
-        "elements": _element_changes(ev), "group_changes": groups,
+        "elements": element_changes(ev.changes(), ev.layers) if prev is not None else [],
+        "group_changes": groups,
         "notes": notes, "current": cur, "previous": prev or cur, "figures": _FigMap(figures),
         "tables": tables, "names": names, "meta": meta, "period_text": period_text,
         "docs": [{"path": p, "what": w} for p, w in DOCS],
     }
-
-
-def _element_changes(ev: Evaluation, limit: int = 4) -> list[dict[str, Any]]:
-    """Each Grid element's score change and the indicators that moved most within it."""
-    if ev.previous is None:
-        return []
-    ch = ev.changes()
-    grid = ch[ch["section"] == "grid"]
-    order = {e: i for i, e in enumerate(ev.layers.drop_duplicates("element")["element"])}
-    grid = grid.sort_values("metric", key=lambda m: m.map(order), kind="stable")
-    ind = ch[ch["section"] == "indicator"]
-    isc = ch[ch["section"] == "indicator_score"].set_index(["item", "metric"])["change"]
-    out = []
-    for row in grid.itertuples(index=False):
-        details = []
-        part = ind[ind["item"] == row.metric]
-        if len(part):
-            moved = part.assign(_s=[abs(isc.get((row.metric, m), np.nan)) for m in
-                                    part["metric"]])
-            moved = moved[(moved["_s"] >= 5) & moved["change"].notna()]
-            moved = moved.sort_values("_s", ascending=False, kind="stable").head(limit)
-            for r in moved.itertuples(index=False):
-                label = translate(r.label.split(": ", 1)[-1])
-                word = {"better": "better", "worse": "worse"}.get(r.assessment, "")
-                details.append({"text": _("{label}: {a} to {b}").format(
-                    label=label, a=number(r.previous, r.unit, style="prose"),
-                    b=number(r.current, r.unit, style="prose")), "cls": word})
-        change = row.change
-        out.append({
-            "element": translate(pretty(row.metric)), "layer": translate(pretty(row.item)),
-            "previous": number(row.previous, "points", style="prose"),
-            "current": number(row.current, "points", style="prose"),
-            "change": "" if not np.isfinite(change) else decimal(change, 0, sign=True),
-            "cls": {"better": "better", "worse": "worse"}.get(row.assessment, ""),
-            "details": details})
-    return out
 
 
 class _FigMap(dict):

@@ -22,7 +22,7 @@ from .format import change, decimal, is_share, number, pretty
 from .i18n import N_, _, current_language, translate
 
 __all__ = ["highlights", "sentence", "salience", "change_label", "indicator_labels", "csv_label",
-           "indicator_name"]
+           "indicator_name", "element_changes"]
 
 #: Follow-up and participation numbers that restate a Grid element (one highlight each).
 TOPICS = {"problems_raised": "problem_solving", "share_problems_solved": "problem_solving",
@@ -260,6 +260,41 @@ def sentence(row: Any, ch: pd.DataFrame, layers: pd.DataFrame,
     if judge:
         text += _(": {judgement}").format(judgement=judge)
     return text + "."
+
+
+def element_changes(ch: pd.DataFrame, layers: pd.DataFrame, limit: int = 4
+                    ) -> list[dict[str, Any]]:
+    """Each Grid element's score change and the indicators that moved most within it (of
+    the changes ``ch`` between two periods; ``layers``: the Grid's elements in order)."""
+    grid = ch[ch["section"] == "grid"]
+    order = {e: i for i, e in enumerate(layers.drop_duplicates("element")["element"])}
+    grid = grid.sort_values("metric", key=lambda m: m.map(order), kind="stable")
+    ind = ch[ch["section"] == "indicator"]
+    isc = ch[ch["section"] == "indicator_score"].set_index(["item", "metric"])["change"]
+    out = []
+    for row in grid.itertuples(index=False):
+        details = []
+        part = ind[ind["item"] == row.metric]
+        if len(part):
+            moved = part.assign(_s=[abs(isc.get((row.metric, m), np.nan)) for m in
+                                    part["metric"]])
+            moved = moved[(moved["_s"] >= 5) & moved["change"].notna()]
+            moved = moved.sort_values("_s", ascending=False, kind="stable").head(limit)
+            for r in moved.itertuples(index=False):
+                label = translate(r.label.split(": ", 1)[-1])
+                word = {"better": "better", "worse": "worse"}.get(r.assessment, "")
+                details.append({"text": _("{label}: {a} to {b}").format(
+                    label=label, a=number(r.previous, r.unit, style="prose"),
+                    b=number(r.current, r.unit, style="prose")), "cls": word})
+        delta = row.change
+        out.append({
+            "element": translate(pretty(row.metric)), "layer": translate(pretty(row.item)),
+            "previous": number(row.previous, "points", style="prose"),
+            "current": number(row.current, "points", style="prose"),
+            "change": "" if not np.isfinite(delta) else decimal(delta, 0, sign=True),
+            "cls": {"better": "better", "worse": "worse"}.get(row.assessment, ""),
+            "details": details})
+    return out
 
 
 #: What each CSV of ``tables/`` holds: the text of its link on the pages.

@@ -325,27 +325,67 @@ def scrub_outputs(folder: Path, replacements: dict[str, str], *,
     pages label where they show the group and cannot be told from the word in their prose.
     Returns the number of replacements per file (for tests and the log).
     """
-    from ..privacy import redact_emails
-    from ..scrubbing import Scrubber
+    return OutputScrub(replacements, words=words).rest(folder)
 
-    variants: dict[str, str] = {}
-    for text, label in replacements.items():
-        if re.fullmatch(r"[\d\s.,:/\-+]*", text):  # numbers and dates: not names
-            continue
-        for v in _written_forms(text):
-            variants.setdefault(v.lower(), label)
-    scrub = Scrubber(variants, min_length=1)
-    keep = set(words)
-    prose = Scrubber({k: v for k, v in variants.items() if k.strip() not in keep},
-                     min_length=1) if keep else scrub
-    found: dict[str, int] = {}
-    for path in files_of(folder):
-        if path.suffix.lower() not in TEXT_SUFFIXES or path.name == MARKER:
-            continue
+
+class OutputScrub:
+    """:func:`scrub_outputs` in steps: a file is scrubbed once it is final (:meth:`files`,
+    on whichever core wrote it: the report's network files and interactive map, most of
+    its text), and :meth:`rest` scrubs every other text file at the end. Each file is
+    scrubbed once, with the same replacements, so the files are those of
+    :func:`scrub_outputs` after everything was written."""
+
+    def __init__(self, replacements: dict[str, str], *, words: Collection[str] = ()):
+        from ..scrubbing import Scrubber
+
+        variants: dict[str, str] = {}
+        for text, label in replacements.items():
+            if re.fullmatch(r"[\d\s.,:/\-+]*", text):  # numbers and dates: not names
+                continue
+            for v in _written_forms(text):
+                variants.setdefault(v.lower(), label)
+        self.scrub = Scrubber(variants, min_length=1)
+        keep = set(words)
+        self.prose = Scrubber({k: v for k, v in variants.items() if k.strip() not in keep},
+                              min_length=1) if keep else self.scrub
+        #: The files scrubbed (relative to the folder, POSIX), written by :meth:`files`
+        #: here or reported by another process (:meth:`mark`).
+        self.done: set[str] = set()
+
+    def mark(self, names: Iterable[str]) -> None:
+        """Count ``names`` (relative POSIX paths) as scrubbed (by a forked child)."""
+        self.done.update(names)
+
+    def files(self, folder: Path, names: Iterable[str]) -> dict[str, int]:
+        """Scrub the files ``names`` (relative to ``folder``), which no step writes again;
+        returns the replacements per file changed, and marks every one of them done."""
+        folder = Path(folder)
+        found: dict[str, int] = {}
+        for name in names:
+            path = folder / name
+            rel = path.relative_to(folder).as_posix()
+            if rel in self.done or not path.is_file():
+                continue
+            self.done.add(rel)
+            n = self._one(path)
+            if n:
+                found[rel] = n
+        return found
+
+    def rest(self, folder: Path) -> dict[str, int]:
+        """Scrub every text file of ``folder`` not scrubbed yet."""
+        folder = Path(folder)
+        return self.files(folder, [p.relative_to(folder).as_posix() for p in files_of(folder)])
+
+    def _one(self, path: Path) -> int:
+        from ..privacy import redact_emails
+
+        if path.suffix.lower() not in TEXT_SUFFIXES or path.name == MARKER \
+                or path.is_symlink() or not stat.S_ISREG(path.stat().st_mode):
+            return 0
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        text, n = (prose if path.suffix.lower() == ".html" else scrub).subn(text)
+        text, n = (self.prose if path.suffix.lower() == ".html" else self.scrub).subn(text)
         text, k = redact_emails(text)
         if n + k:
             path.write_text(text, encoding="utf-8", errors="surrogateescape")
-            found[path.relative_to(folder).as_posix()] = n + k
-    return found
+        return n + k

@@ -4,16 +4,34 @@ undefined names an error, the gettext ``_`` and the report's filters."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from .i18n import _
+from .i18n import _, current_language
 from .narrative import csv_label
 
-__all__ = ["render", "text_node"]
+__all__ = ["load_templates", "render", "text_node"]
 
 
 def render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
     """``template`` (a file of ``peernet/report/templates/``) rendered with ``ctx``."""
+    return _environment(current_language()).get_template(template).render(**ctx)
+
+
+def load_templates(*templates: str) -> None:
+    """Compile ``templates`` now (the report does it on one core while the other draws:
+    they are compiled once a process, and :func:`render` finds them ready)."""
+    env = _environment(current_language())
+    for template in templates:
+        env.get_template(template)
+
+
+@cache
+def _environment(lang: str) -> Any:
+    """The templates' environment of a language, one a process (Jinja caches the compiled
+    templates in it and checks their files' times when they are used again). One a
+    language: compiling folds a filter of a constant (``"survey_by_org.csv"|csv_label``)
+    into the template, in the language it was compiled in."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("peernet.report", "templates"),
@@ -22,7 +40,7 @@ def render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
     env.globals.update(_=_)
     env.filters["csv_label"] = csv_label
     env.filters["text"] = text_node
-    return env.get_template(template).render(**ctx)
+    return env
 
 
 def text_node(value: Any) -> Any:

@@ -155,3 +155,21 @@ def test_both_languages_render_every_text(tiny_net, tmp_path):
     for page in ("index.html", "appendix.html"):
         assert english_left((es / page).read_text(encoding="utf-8"), data) == [], page
         assert '<html lang="en">' in (en / page).read_text(encoding="utf-8")
+
+
+def test_templates_are_compiled_once_a_language():
+    """render's environment is one a process and language: Jinja folds a filter of a
+    constant into the compiled template, in the language it was compiled in."""
+    from peernet.report import render as r
+    from peernet.report.narrative import csv_label
+
+    with use_language("en"):
+        en = csv_label("survey_by_org.csv")
+    with use_language("es"):
+        es = csv_label("survey_by_org.csv")
+    assert en != es
+    source = '{{ "survey_by_org.csv"|csv_label }}'
+    for lang, want in (("en", en), ("es", es), ("en", en)):
+        with use_language(lang):
+            assert r._environment(lang).from_string(source).render() == want
+    assert r._environment("es") is r._environment("es") is not r._environment("en")

@@ -171,3 +171,31 @@ def test_partial_folders_of_dead_runs_go_at_once_others_stay(tmp_path):
     assert done == ["removed .report.partial-dead"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".report.partial-running",
                                                           ".report.partial-unknown"]
+
+
+def test_scrubbing_in_steps_gives_the_files_of_one_scrub(tmp_path):
+    """OutputScrub: files scrubbed as soon as written (by either core), the rest at the end:
+    the same files as scrub_outputs after everything was written, each scrubbed once."""
+    texts = {"networks/2025.graphml": '<data key="d2">Ana Lopez &amp; Bo</data>\n' * 3,
+             "networks/2025.gexf": '<attvalue value="ana lopez" /> ana@example.org\n',
+             "interactive_map.html": "<p>Es Ana Lopez</p> es",
+             "tables/t.csv": "name\nAna Lopez\nBo\n",
+             "index.html": "<p>es Ana</p>", "report.json": '"Ana Lopez"'}
+    replacements = {"Ana Lopez": "[member]", "es": "[small group]", "2025": "not a name"}
+    one, steps = tmp_path / "one", tmp_path / "steps"
+    for folder in (one, steps):
+        for name, text in texts.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+    expected = pub.scrub_outputs(one, replacements, words={"es"})
+    scrub = pub.OutputScrub(replacements, words={"es"})
+    early = scrub.files(steps, ["networks/2025.graphml", "networks/2025.gexf"])
+    later = pub.OutputScrub(replacements, words={"es"})   # as in a forked child
+    mapped = later.files(steps, ["interactive_map.html"])
+    scrub.mark(later.done)
+    rest = scrub.rest(steps)
+    assert {**early, **rest} != {} and set(rest).isdisjoint(early)
+    for name in texts:
+        assert (steps / name).read_bytes() == (one / name).read_bytes(), name
+    assert sum(expected.values()) == sum({**early, **mapped, **rest}.values())
+    assert "Ana" not in (steps / "tables/t.csv").read_text()
