@@ -381,6 +381,8 @@ class Context:
     #: once for the data and for the bootstrap.
     row_weight: np.ndarray | None = None
     attend_weight: np.ndarray | None = None
+    #: The draw counts of the resampling units of a bootstrap replicate; None on a slice.
+    mult: np.ndarray | None = None
     #: Multiplicity of each row of :attr:`events` (:mod:`peernet.grid.events`); None: once.
     event_weight: np.ndarray | None = None
 

@@ -4,6 +4,7 @@ Problem-solving (``docs/grid.md``)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from .context import (
     GIVING_KINDS,
     Context,
     Value,
+    channel_classes,
     cross_org_pairs,
     indicator,
     no_data,
@@ -25,25 +27,35 @@ from .context import (
 from .events import event_count, over_meetings
 from .history import direct_acts
 from .marked import events_per_year
-from .rows import month_rows, row_any
+from .rows import month_rows, row_any, row_counts
 
 
 # ---------------------------------------------------------------------- communication
 @indicator(needs="interactions.channel or events.channel")
 def channel_balance(ctx: Context) -> Value:
     """Balance of in-person and electronic activity: 2 * min(share in person, share not)."""
-    c = ctx.channel_class
-    known = c >= 0
-    if not known.any():
+    # the rows' channels take their events' when the period has attendance
+    fill = len(ctx.attend_codes[0]) > 0
+    by_class = row_counts(ctx, ("channels", fill), _channels(fill), 3)
+    n = int(by_class.sum())           # rows with a channel, as often as drawn
+    if n == 0:
         return no_data("no channel recorded on interactions or events")
-    n = ctx.count(known)
-    p = ctx.count(c == 0) / n
-    electronic = ctx.count(c == 1) / n
+    p = int(by_class[0]) / n
+    electronic = int(by_class[1]) / n
     if p + electronic == 0:
         return no_data("no known channel")
     p = p / (p + electronic)
     return Value(2 * min(p, 1 - p), N_("{share} of acts with a channel were in person").format(
         share=f"{p:.0%}"))
+
+
+def _channels(fill: bool) -> Any:
+    """The rows with a channel, by its class (0 in person, 1 electronic, 2 another)."""
+    def pick(c: Context) -> tuple[np.ndarray, np.ndarray]:
+        k = channel_classes(c, fill)
+        return k >= 0, k
+
+    return pick
 
 
 @indicator(needs="interactions and the roster")
@@ -255,9 +267,18 @@ def resource_exchanges_per_member(ctx: Context, kinds: tuple[str, ...] = ("resou
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
-    n = ctx.count(ctx.kind_in(kinds))
+    n = int(row_counts(ctx, ("kinds", kinds), _of_kinds(kinds), 1)[0])
     return Value(n / n_active, N_("{n} exchanges, {active} active members").format(
         n=n, active=n_active))
+
+
+def _of_kinds(kinds: tuple[str, ...]) -> Any:
+    """The rows of one of ``kinds``, all counted together."""
+    def pick(c: Context) -> tuple[np.ndarray, np.ndarray]:
+        mask = c.kind_in(kinds)
+        return mask, np.zeros(len(mask), np.int8)
+
+    return pick
 
 
 @indicator(needs="members.org and interactions of kind help / resource / referral")

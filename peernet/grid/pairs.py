@@ -26,7 +26,7 @@ Build = Callable[[np.ndarray], tuple[np.ndarray, ...]]
 def over_pairs(ctx: Any, key: Any, build: Build) -> tuple[np.ndarray, ...]:
     """``build(ctx.pair_keys)`` (memoised on ``ctx`` under ``key``: equal keys, equal
     builds); a replicate reads its slice's at the pairs it drew."""
-    if ctx.row_weight is None:
+    if ctx.mult is None:
         return cached(ctx, ("grid", "over_pairs", key), lambda: build(ctx.pair_keys))
     return ctx.pairs_of(key, build)
 

@@ -38,7 +38,7 @@ from ..metrics.uncertainty import (
 )
 from ..positions import index_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
-from ..ties import pair_keys, person_ties, with_columns
+from ..ties import pair_keys, person_ties, unique_int, with_columns
 from .context import Context, Value, channel_classes, in_sorted, slice_context
 from .rows import selected_rows
 from .rubric import load_rubric
@@ -75,11 +75,30 @@ REPLICABLE = frozenset({
 THREAD_INDICATORS = frozenset({"hours_to_first_reply"})
 
 _MUTUAL = [k for k, m in MUTUAL_KINDS.items() if m]
+#: Targets up to which a replicate's :func:`peernet.grid.rows.row_counts` are dot products
+#: of the draws of the units of each target's rows (:func:`by_target`), not a bincount.
+FEW_TARGETS = 8
 #: Rows from which :meth:`ReplicateContext._any` runs compiled (below, numpy's passes).
 ANY_COMPILED = 50_000
 #: Rows from which :meth:`ReplicateContext._any` reads the words of its headline batch
 #: (:meth:`_Fixed.batch_any`: one pass for 64 replicates), when it is in one.
 BATCH_ANY = 10_000
+
+
+def by_target(target: np.ndarray, unit: np.ndarray, size: int, k: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows (their ``target`` in ``0..size-1`` and resampling ``unit`` in ``0..k-1``) as
+    the distinct (target, unit) pairs, sorted by target: each pair's unit and rows, and
+    where each target's pairs start (``size + 1`` bounds). A replicate's count of target
+    ``t`` is then the dot product of the draws of its units and their rows (the same
+    integers as the rows' bincount)."""
+    key = np.sort(np.asarray(target, np.int64) * k + np.asarray(unit, np.int64))
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
+        np.zeros(0, np.int64)
+    times = np.diff(np.r_[first, len(key)]).astype(np.int64)
+    pairs = key[first]
+    bounds = np.searchsorted(pairs // max(k, 1), np.arange(size + 1))
+    return pairs % max(k, 1), times, bounds
 
 
 class _Fixed:
@@ -126,8 +145,9 @@ class _Fixed:
         self.att_unit = a["u"].to_numpy(np.int64)
         self.att_m = a["m"].to_numpy(np.int64)
         self.ids = pd.Index(ctx.ids)         # member codes of a replicate's ids
-        self.thread_rows = inter["thread_id"].notna().to_numpy() \
+        thread_rows = inter["thread_id"].notna().to_numpy() \
             if "thread_id" in inter.columns else np.zeros(len(inter), bool)
+        self.thread_units = unique_int(self.codes[thread_rows])   # units with a thread row
         # acts of help (followup.help_given): the problem log's, then help interactions
         from ..metrics.followup import help_given
 
@@ -226,9 +246,17 @@ class _Fixed:
                                                  dtype="str"))}
 
 
+def _drawn(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the rows drawn at least once and how many times."""
+    rows = np.flatnonzero(times)
+    return rows, times[rows]
+
+
 class ReplicateContext(Context):
     """The context of one event-resampled replicate of a slice, read through the draw
     counts ``mult`` (unit ``u`` drawn ``mult[u]`` times) from the slice's fixed arrays."""
+
+    mult: np.ndarray
 
     def __init__(self, parent: Context, fixed: _Fixed, mult: np.ndarray):
         net = parent.net
@@ -236,9 +264,6 @@ class ReplicateContext(Context):
                             events=fixed.events["table"])
         super().__init__(shell, previous=False)
         self.parent, self.fixed, self.mult = parent, fixed, mult
-        weight = mult[fixed.codes]
-        self.rows = np.flatnonzero(weight > 0)
-        self.row_weight = weight[self.rows]
         d = self.__dict__
         for name in ("bounds", "days", "years", "quarters", "months", "kinds_logged",
                      "roster", "org_code", "joined_ns", "current", "current_mask",
@@ -316,6 +341,21 @@ class ReplicateContext(Context):
 
     # -- per-row arrays: the rows drawn at least once --------------------------------
     @cached_property
+    def _drawn_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        return _drawn(self.mult[self.fixed.codes])
+
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """The slice's rows drawn at least once (built when an indicator reads a per-row
+        array: those of the default rubric count rows by :func:`peernet.grid.rows.
+        row_counts` instead, at their units)."""
+        return self._drawn_rows[0]
+
+    @cached_property
+    def row_weight(self) -> np.ndarray:  # type: ignore[override]
+        return self._drawn_rows[1]
+
+    @cached_property
     def src(self) -> np.ndarray:
         return self.parent.src[self.rows]
 
@@ -340,7 +380,7 @@ class ReplicateContext(Context):
 
     @cached_property
     def has_thread_rows(self) -> bool:
-        return bool(self.fixed.thread_rows[self.rows].any())
+        return bool(self.mult[self.fixed.thread_units].any())
 
     @cached_property
     def channel_class(self) -> np.ndarray:
@@ -402,9 +442,7 @@ class ReplicateContext(Context):
 
     @cached_property
     def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        times = self.mult[self.fixed.att_unit]
-        rows = np.flatnonzero(times)
-        return rows, times[rows]
+        return _drawn(self.mult[self.fixed.att_unit])
 
     @cached_property
     def attend(self) -> pd.DataFrame:
@@ -421,6 +459,12 @@ class ReplicateContext(Context):
         replicate: the rows ``select`` picks on the slice (once), read at their units."""
         target, rows = selected_rows(self.parent, key, select)
         unit = cached(self.parent, ("grid", "rows unit", key), lambda: self.fixed.codes[rows])
+        if counts and size <= FEW_TARGETS:
+            units, times, bounds = cached(self.parent, ("grid", "rows by target", key),
+                                          lambda: by_target(target, unit, size, self.fixed.k))
+            m = self.mult[units]
+            return np.array([np.dot(m[bounds[t]:bounds[t + 1]], times[bounds[t]:bounds[t + 1]])
+                             for t in range(size)], np.int64)
         if counts:
             return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
                 np.int64)

@@ -39,7 +39,7 @@ def row_counts(ctx: Any, key: Any, select: Select, size: int) -> np.ndarray:
     """``np.bincount`` (int64, ``size`` bins) of the targets of the rows ``select`` picks,
     each row counted with its multiplicity (``key`` names the selection: equal keys,
     equal selections)."""
-    if ctx.row_weight is None:
+    if ctx.mult is None:
         mask, target = select(ctx)
         return np.bincount(np.asarray(target)[mask], minlength=size).astype(np.int64)
     return ctx.drawn_rows(key, select, size, True)
@@ -47,7 +47,7 @@ def row_counts(ctx: Any, key: Any, select: Select, size: int) -> np.ndarray:
 
 def row_any(ctx: Any, key: Any, select: Select, size: int) -> np.ndarray:
     """Boolean over ``size``: True at the targets of the rows ``select`` picks."""
-    if ctx.row_weight is None:
+    if ctx.mult is None:
         mask, target = select(ctx)
         out = np.zeros(size, bool)
         out[np.asarray(target)[mask]] = True
