@@ -41,7 +41,10 @@ import tempfile
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..scrubbing import Scrubber
 
 __all__ = ["MARKER", "PARTIAL", "check_target", "new_partial", "publish", "recover",
            "write_marker", "is_peernet_report", "scrub_outputs"]
@@ -345,6 +348,8 @@ class OutputScrub:
             for v in _written_forms(text):
                 variants.setdefault(v.lower(), label)
         self.scrub = Scrubber(variants, min_length=1)
+        #: Whether a string replaced holds a line break (then files are read whole).
+        self.newline = any("\n" in v for v in variants)
         keep = set(words)
         self.prose = Scrubber({k: v for k, v in variants.items() if k.strip() not in keep},
                               min_length=1) if keep else self.scrub
@@ -384,8 +389,22 @@ class OutputScrub:
                 or path.is_symlink() or not stat.S_ISREG(path.stat().st_mode):
             return 0
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        text, n = (self.prose if path.suffix.lower() == ".html" else self.scrub).subn(text)
+        scrubber = self.prose if path.suffix.lower() == ".html" else self.scrub
+        n = 0
+        if not self._clean(scrubber, text):
+            text, n = scrubber.subn(text)
         text, k = redact_emails(text)
         if n + k:
             path.write_text(text, encoding="utf-8", errors="surrogateescape")
         return n + k
+
+    def _clean(self, scrubber: Scrubber, text: str) -> bool:
+        """Whether ``scrubber`` replaces nothing in ``text``, read from its distinct lines
+        (a network file repeats most of its lines: a third of its text). Exact: no string
+        replaced holds a line break, so a match lies within one line; a line's case (the
+        Greek final sigma) and its word tokens do not depend on the lines around it."""
+        lines = text.split("\n")
+        if len(lines) < 64 or self.newline:
+            return False
+        distinct = "\n".join(dict.fromkeys(lines))
+        return len(distinct) < len(text) // 2 and scrubber.subn(distinct)[1] == 0

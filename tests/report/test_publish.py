@@ -199,3 +199,34 @@ def test_scrubbing_in_steps_gives_the_files_of_one_scrub(tmp_path):
         assert (steps / name).read_bytes() == (one / name).read_bytes(), name
     assert sum(expected.values()) == sum({**early, **mapped, **rest}.values())
     assert "Ana" not in (steps / "tables/t.csv").read_text()
+
+
+@pytest.mark.parametrize("case", ["clean", "names", "newline", "sigma", "few lines"])
+def test_files_read_by_distinct_lines_are_scrubbed_as_whole(tmp_path, case):
+    """OutputScrub reads a long file of repeated lines by its distinct lines first: the
+    same file as scrubbing the whole text (Scrubber.subn, then redact_emails)."""
+    from peernet.privacy import redact_emails
+
+    rows = ['    <data key="d3">government</data>', '    <data key="d4">Capital</data>',
+            "    </node>"] * 40
+    replacements = {"Ana Lopez": "[member]", "Bo": "[member]", "οδος σ": "[x]"}
+    if case == "sigma":   # a final sigma lowers by its neighbours, within its line
+        rows[7] = "ΟΔΟΣ Σ"
+    elif case == "names":
+        rows[57] = "Ana Lopez wrote to bo@example.org"
+        rows[90] = "    <data>ana lopez</data>"
+    elif case == "newline":
+        replacements["Capital</data>\n    </node>"] = "[spans lines]"
+    elif case == "few lines":
+        rows = rows[:10] + ["Ana Lopez"]
+    text = "\n".join(rows + ["unique %d" % i for i in range(20)]) + "\n"
+    path = tmp_path / "networks" / "x.graphml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    scrub = pub.OutputScrub(replacements)
+    found = scrub.files(tmp_path, ["networks/x.graphml"])
+    whole, n = scrub.scrub.subn(text)
+    whole, k = redact_emails(whole)
+    assert path.read_text(encoding="utf-8") == whole
+    assert found == ({"networks/x.graphml": n + k} if n + k else {})
+    assert (n + k > 0) == (case != "clean")
