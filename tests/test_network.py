@@ -369,3 +369,35 @@ def test_coerced_table_and_its_input_do_not_change_each_other():
     assert out.loc[1, "target"] == "a" and out["timestamp"].iloc[1] == clean["timestamp"].iloc[1] \
         + pd.Timedelta(days=1)
     assert isinstance(out.index, pd.RangeIndex) and list(out.columns) == list(clean.columns)
+
+
+def test_text_columns_cleaned_on_threads_equal_one_at_a_time(monkeypatch):
+    """coerce_table cleans a long table's text columns on two threads (schema._clean_texts):
+    the same table and the same quality records (NUL characters, spaces around ids, empty
+    ids) as one column at a time."""
+    from peernet import schema
+    from peernet.quality import QualityLog
+
+    n = 40
+    raw = pd.DataFrame({
+        "timestamp": pd.date_range("2025-01-01", periods=n, freq="h", tz="UTC"),
+        "source": pd.Series([f" m{i % 7} " for i in range(n)], dtype="str"),
+        "kind": ["message"] * n,
+        "target": pd.Series(["", "m1\x00", None, "m2"] * (n // 4), dtype="str"),
+        "thread_id": [f"t{i % 3}" if i % 5 else b"t\x00b" for i in range(n)],
+        "topic": pd.Series(["a\x00b", " x "] * (n // 2), dtype="str")})
+
+    def run(rows: int, workers: str) -> tuple[pd.DataFrame, str]:
+        monkeypatch.setattr(schema, "THREADED_ROWS", rows)
+        monkeypatch.setenv("PEERNET_WORKERS", workers)
+        log = QualityLog("interactions.csv")
+        out = schema.coerce_table(raw, "interactions", tz="UTC", log=log)
+        return out, log.issues().to_csv()
+
+    alone, alone_log = run(10**9, "1")
+    threaded, threaded_log = run(0, "2")
+    pd.testing.assert_frame_equal(alone, threaded, check_exact=True)
+    assert alone_log == threaded_log
+    assert alone["source"].tolist()[:2] == ["m0", "m1"]          # trimmed
+    assert pd.isna(alone["target"].iloc[0]) and alone["target"].iloc[1] == "m1"
+    assert alone["topic"].iloc[0] == "ab" and "NUL" in threaded_log

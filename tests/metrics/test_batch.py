@@ -34,7 +34,8 @@ def test_drawn_bits_fold_the_draws_in_order_and_keep_the_first(k):
     ub, kept = drawn_bits(lambda: draw_units(k, rng), 5, keep=2)
     mults = [draw_units(k, again) for _ in range(5)]
     assert np.array_equal(ub, unit_bits(mults)) and ub.dtype == np.uint64
-    assert len(kept) == 2 and all(np.array_equal(a, b) for a, b in zip(kept, mults[:2]))
+    assert len(kept) == 2
+    assert all(np.array_equal(a, b) for a, b in zip(kept, mults[:2], strict=True))
     # by hand: a unit drawn by replicates 0 and 3 only has bits 0 and 3 set
     fixed = iter([np.array([1, 0]), np.array([0, 0]), np.array([0, 2]), np.array([3, 0])])
     ub, kept = drawn_bits(lambda: next(fixed), 4)
