@@ -201,6 +201,16 @@ def run_all(*, runs: int, quick: bool, data: Path, out: Path) -> dict:
     row("10k / 1M: default intervals (200) vs none",
         f"{iv['a']['wall']:.1f} s vs {iv['b']['wall']:.1f} s wall",
         _ratio(iv), "<= 1.3x", verdict(iv["wall_ratio"], 1.3))
+    # the same, as a user runs it: `peernet evaluate` with its report, the issue's
+    # `--bootstrap 0` run (the row above times pn.load + pn.evaluate alone: stricter)
+    def cli(extra: list[str], dest: str) -> list[str]:
+        return [sys.executable, "-m", "peernet.cli", "evaluate", str(f10), "--year", "2025",
+                *extra, "--out", str(data / dest)]
+
+    ivc = pairs(cli([], "report10k"), cli(["--bootstrap", "0"], "report10k_b0"), runs)
+    row("10k / 1M: `peernet evaluate` end to end (its report too), default intervals vs "
+        "`--bootstrap 0`", f"{ivc['a']['wall']:.1f} s vs {ivc['b']['wall']:.1f} s wall",
+        _ratio(ivc), "<= 1.3x", verdict(ivc["wall_ratio"], 1.3))
     fl = pairs(_task_cmd("evaluate", f10, 0), _task_cmd("floor", f10), runs)
     row("10k / 1M: peernet evaluate (bootstrap 0) vs igraph floor, time",
         f"{fl['a']['wall']:.1f} s vs {fl['b']['wall']:.1f} s wall, "
@@ -262,7 +272,7 @@ def run_all(*, runs: int, quick: bool, data: Path, out: Path) -> dict:
     result = {"date": started, "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "load_before": load0, "load_after": load1, "runs": runs, "quick": quick,
               "cpus": os.cpu_count(), "python": platform.python_version(), "rows": rows,
-              "raw": {"intervals": iv, "floor": fl}}
+              "raw": {"intervals": iv, "intervals_cli": ivc, "floor": fl}}
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(result, indent=1, default=str))
     md = markdown(result)
