@@ -22,7 +22,7 @@ import pandas as pd
 
 from .._cache import cached
 
-__all__ = ["event_weights", "present_mask", "rows_of", "repeated", "event_count",
+__all__ = ["attend_events", "event_weights", "present_mask", "rows_of", "repeated", "event_count",
            "event_months", "over_meetings"]
 
 
@@ -76,3 +76,17 @@ def over_meetings(ctx: Any, key: Any, build: Callable[[pd.DataFrame], tuple[np.n
     if ctx.event_weight is None:
         return cached(ctx, ("grid", "over_meetings", key), lambda: build(ctx.meetings))
     return ctx.meeting_values(key, build)
+
+
+def attend_events(ctx: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Over the events of :attr:`Context.attend_codes` (its ids): each one's attendees in
+    the context, and how many times it is among the context's events (once each on a
+    slice; on a replicate its unit's draws, its attendees all or none: an event's rows are
+    drawn together)."""
+    if ctx.mult is None:
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            _, ev, ids = ctx.attend_codes
+            return np.bincount(ev, minlength=len(ids)), np.ones(len(ids), np.int64)
+
+        return cached(ctx, ("grid", "attend events"), build)
+    return ctx.attend_events()

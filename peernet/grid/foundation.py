@@ -24,7 +24,7 @@ from .context import (
     share,
     survey_pct,
 )
-from .events import event_count, over_meetings
+from .events import attend_events, event_count, over_meetings
 from .history import direct_acts
 from .marked import events_per_year
 from .rows import month_rows, row_any, row_counts
@@ -35,7 +35,7 @@ from .rows import month_rows, row_any, row_counts
 def channel_balance(ctx: Context) -> Value:
     """Balance of in-person and electronic activity: 2 * min(share in person, share not)."""
     # the rows' channels take their events' when the period has attendance
-    fill = len(ctx.attend_codes[0]) > 0
+    fill = bool(attend_events(ctx)[0].any())
     by_class = row_counts(ctx, ("channels", fill), _channels(fill), 3)
     n = int(by_class.sum())           # rows with a channel, as often as drawn
     if n == 0:
@@ -229,14 +229,9 @@ def subgroup_sessions_per_quarter(ctx: Context, max_share: float = 1 / 3,
     n_active = int(ctx.active_mask.sum())
     if not ctx.quarters or math.isnan(ctx.quarters) or n_active == 0:
         return no_data("empty period")
-    _, ev, ids = ctx.attend_codes
-    size = np.bincount(ev, minlength=len(ids))     # attendees of each event
-    # an event drawn k times in a bootstrap replicate counts k times (its rows are drawn
-    # together); one that was not drawn has no attendee and counts 0 times
-    copies = np.ones(len(ids), np.int64)
-    if ctx.attend_weight is not None:
-        copies[:] = 0
-        copies[ev] = ctx.attend_weight
+    # attendees of each event; an event drawn k times in a bootstrap replicate counts k
+    # times (its rows are drawn together), one that was not drawn has none, 0 times
+    size, copies = attend_events(ctx)
     small_mask = (size >= min_size) & (size <= max_share * n_active) & (size > 0)
     small = int(copies[small_mask].sum())
     return Value(small / ctx.quarters, N_(

@@ -21,7 +21,7 @@ from .context import (
     scale_max,
     share,
 )
-from .events import present_mask
+from .events import attend_events, present_mask
 from .history import direct_acts
 from .marked import ever_marked
 
@@ -52,17 +52,23 @@ def _is_training(e: pd.DataFrame) -> np.ndarray:
 
 
 def _trained(ctx: Context) -> tuple[np.ndarray, int, bool]:
-    """Which :attr:`~peernet.grid.context.Context.attend` rows are at a training, how many
-    trainings the period has, and whether any event of the whole record is marked as one
-    (which events are trainings is the slice's: a bootstrap replicate's events are copies
-    of its slice's, its attendance rows some of the slice's)."""
+    """Which events of :attr:`~peernet.grid.context.Context.attend_codes` are trainings, how
+    many trainings the period has, and whether any event of the whole record is marked as
+    one (which events are trainings is the slice's: a bootstrap replicate's events are
+    copies of its slice's, its attendance rows some of the slice's)."""
     def build(c: Context) -> tuple[np.ndarray, int, bool]:
         trainings = c.events.loc[_is_training(c.events), "event_id"]
         ever = len(trainings) > 0 or ever_marked(c, "training", ("format", "kind"))
         return c.attend_codes[2].isin(trainings).to_numpy(dtype=bool), len(trainings), ever
 
-    training, n, ever = ctx.unresampled("trainings", build)
-    return training[ctx.attend_codes[1]], n, ever
+    return ctx.unresampled("trainings", build)
+
+
+def _training_rows(c: Context) -> tuple[np.ndarray, np.ndarray]:
+    """The attendance rows at a training: each one's member and event codes."""
+    m, ev, _ = c.attend_codes
+    at = np.flatnonzero(_trained(c)[0][ev])
+    return m[at], ev[at]
 
 
 #: Why the training indicators have no value when no event of the record is a training:
@@ -80,10 +86,11 @@ def training_attendance_per_member(ctx: Context) -> Value:
     n_active = int(ctx.active_mask.sum())
     if n_active == 0:
         return no_data("no active members")
-    at, n_trainings, ever = _trained(ctx)
+    training, n_trainings, ever = _trained(ctx)
     if not ever:
         return no_data(NO_TRAININGS)
-    n = ctx.count_attend(at)
+    size, copies = attend_events(ctx)             # attendances: attendees x copies
+    n = int(np.dot(np.compress(training, size), np.compress(training, copies)))
     return Value(n / n_active, N_("{n} attendances at {m} training(s)").format(
         n=n, m=n_trainings))
 
@@ -93,12 +100,12 @@ def share_trained(ctx: Context) -> Value:
     """Share of active members who attended at least one training."""
     if not (ctx.has_column("events", "format") or ctx.has_column("events", "kind")):
         return no_data("events have no format or kind")
-    at, _n, ever = _trained(ctx)
+    _, _n, ever = _trained(ctx)
     if not ever:
         return no_data(NO_TRAININGS)
-    m = ctx.attend_codes[0]
+    m, ev = ctx.unresampled("training rows", _training_rows)
     trained = np.zeros(ctx.n, dtype=bool)
-    trained[m[at]] = True
+    trained[np.compress(attend_events(ctx)[1][ev] > 0, m)] = True   # at a training held
     return share(int((trained & ctx.active_mask).sum()), int(ctx.active_mask.sum()),
                   "active members attended a training")
 

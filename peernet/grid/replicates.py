@@ -218,6 +218,17 @@ class _Fixed:
         return StructureReplicates(self.ctx.net, ["reciprocity", "largest_component_share"])
 
     @cached_property
+    def attend_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """The attendees of each event of the slice's attendance (``ctx.attend_codes``) and
+        its unit (every row of an event is in the event's unit: it outranks a thread)."""
+        _, ev, ids = self.ctx.attend_codes
+        unit = np.zeros(len(ids), np.int64)
+        unit[ev] = self.att_unit
+        if len(ev) != len(self.att_unit) or not np.array_equal(unit[ev], self.att_unit):
+            raise RuntimeError("an event's attendance rows are in several resampling units")
+        return np.bincount(ev, minlength=len(ids)), unit
+
+    @cached_property
     def direct(self) -> dict[str, Any]:
         """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes, and the
         tie and unit of every direct act."""
@@ -443,6 +454,17 @@ class ReplicateContext(Context):
     @cached_property
     def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:
         return _drawn(self.mult[self.fixed.att_unit])
+
+    @cached_property
+    def _attend_events(self) -> tuple[np.ndarray, np.ndarray]:
+        size, unit = self.fixed.attend_events
+        times = self.mult[unit].astype(np.int64)
+        return np.where(times > 0, size, 0), times
+
+    def attend_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`peernet.grid.events.attend_events` of this replicate: the slice's events'
+        attendees if their unit is drawn, and its draws."""
+        return self._attend_events
 
     @cached_property
     def attend(self) -> pd.DataFrame:

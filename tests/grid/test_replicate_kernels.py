@@ -156,3 +156,26 @@ def test_few_target_counts_equal_the_bincount(riverbend, seed, monkeypatch):
     many = [g.context(mult).drawn_rows(k, s, n, True) for k, s, n in picks]
     for a, b in zip(few, many, strict=True):
         assert a.dtype == b.dtype == np.int64 and a.tolist() == b.tolist()
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_a_replicates_attended_events_equal_its_rows(riverbend, period):
+    """Each event's attendees and copies in a replicate, read at the event's unit, equal
+    those counted from the attendance rows it drew (and once each on the slice)."""
+    from peernet.grid.events import attend_events
+    from peernet.grid.replicates import GridReplicates
+    from peernet.metrics.uncertainty import draw_units
+
+    g = GridReplicates(riverbend.period(period))
+    size, copies = attend_events(g.ctx)
+    _, ev, ids = g.ctx.attend_codes
+    assert size.tolist() == np.bincount(ev, minlength=len(ids)).tolist()
+    assert copies.tolist() == [1] * len(ids)
+    for seed in (1, 2, 3):
+        ctx = g.context(draw_units(g.fixed.k, np.random.default_rng(seed)))
+        _, ev, ids = ctx.attend_codes
+        want = np.zeros(len(ids), np.int64)
+        want[ev] = ctx.attend_weight
+        size, copies = attend_events(ctx)
+        assert size.tolist() == np.bincount(ev, minlength=len(ids)).tolist()
+        assert copies.tolist() == want.tolist() and copies.dtype == np.int64
