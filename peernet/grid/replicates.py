@@ -92,7 +92,9 @@ def by_target(target: np.ndarray, unit: np.ndarray, size: int, k: int
     where each target's pairs start (``size + 1`` bounds). A replicate's count of target
     ``t`` is then the dot product of the draws of its units and their rows (the same
     integers as the rows' bincount)."""
-    key = np.sort(np.asarray(target, np.int64) * k + np.asarray(unit, np.int64))
+    key = np.asarray(target, np.int64) * k
+    key += unit
+    key.sort()
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
         np.zeros(0, np.int64)
     times = np.diff(np.r_[first, len(key)]).astype(np.int64)
@@ -478,15 +480,21 @@ class ReplicateContext(Context):
 
     def drawn_rows(self, key: Any, select: Any, size: int, counts: bool) -> np.ndarray:
         """:func:`peernet.grid.rows.row_counts` (``counts``) or ``row_any`` of this
-        replicate: the rows ``select`` picks on the slice (once), read at their units."""
-        target, rows = selected_rows(self.parent, key, select)
-        unit = cached(self.parent, ("grid", "rows unit", key), lambda: self.fixed.codes[rows])
+        replicate: the rows ``select`` picks on the slice (once), read at their units (a
+        few targets: only their units and rows are kept, :func:`by_target`)."""
         if counts and size <= FEW_TARGETS:
-            units, times, bounds = cached(self.parent, ("grid", "rows by target", key),
-                                          lambda: by_target(target, unit, size, self.fixed.k))
+            def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                mask, target = select(self.parent)
+                rows = np.flatnonzero(mask)
+                return by_target(np.asarray(target)[rows], self.fixed.codes[rows], size,
+                                 self.fixed.k)
+
+            units, times, bounds = cached(self.parent, ("grid", "rows by target", key), build)
             m = self.mult[units]
             return np.array([np.dot(m[bounds[t]:bounds[t + 1]], times[bounds[t]:bounds[t + 1]])
                              for t in range(size)], np.int64)
+        target, rows = selected_rows(self.parent, key, select)
+        unit = cached(self.parent, ("grid", "rows unit", key), lambda: self.fixed.codes[rows])
         if counts:
             return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
                 np.int64)
