@@ -117,14 +117,17 @@ def resampled_events(net: PeerNetwork, draws: np.ndarray, *, suffix: bool = True
         return events
 
     def build() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-        rows = inter["event_id"].notna().to_numpy()
-        first = pd.DataFrame({"e": inter["event_id"].to_numpy()[rows],
-                              "u": unit_codes(net)[rows]}).drop_duplicates("e")
+        # the rows' event ids hashed once: the distinct ones in order of first appearance,
+        # each with the unit of its first row
+        codes, ids = pd.factorize(inter["event_id"])
+        rows = np.flatnonzero(codes >= 0)[::-1]
+        first_row = np.empty(len(ids), np.int64)
+        first_row[codes[rows]] = rows               # the last write of a code: its first row
         ev = events.drop_duplicates("event_id").set_index("event_id")
-        keep = np.asarray(isin(first["e"], ev.index), bool)
-        used = ev.loc[first["e"].to_numpy()[keep]].reset_index()
-        never = events.loc[~isin(events["event_id"], inter["event_id"].unique())]
-        return used, first["u"].to_numpy(np.int64)[keep], never
+        keep = np.asarray(isin(pd.Series(ids), ev.index), bool)
+        used = ev.loc[ids[keep]].reset_index()
+        never = events.loc[~isin(events["event_id"], ids)]
+        return used, unit_codes(net)[first_row[keep]], never
 
     used, unit, never = cached(net, ("bootstrap", "events"), build)
     times = draws[unit]
