@@ -85,6 +85,9 @@ def pseudonyms(src: PeerNetwork | nx.Graph, ids: Any, *,
 
 def _plain(value: Any) -> Any:
     """A value GEXF, GraphML and JSON can hold: Python bool/int/float/str; None if missing."""
+    kind = type(value)
+    if kind is str or kind is int:   # the most common, as they are (as the checks below)
+        return value
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)):

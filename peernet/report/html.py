@@ -12,6 +12,7 @@ renamed into place at the end, so an interrupted run leaves no half-written repo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -145,9 +146,11 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
             from .protect import small_names
 
             small = small_names(evaluation, min_group_size)  # "es" in Spanish: not in prose
+            # a word of the pages is one word: names of several need no catalog read
+            one_word = {w for k in small if re.fullmatch(r"\w+", w := k.strip().lower())}
             scrub = _pub.OutputScrub({**sensitive_strings(evaluation.net, ids=False), **small},
-                                     words=language_words(lang)
-                                     & {k.strip().lower() for k in small})
+                                     words=language_words(lang) & one_word if one_word
+                                     else frozenset())
         with use_language(lang):
             # the largest files are scrubbed by the core that wrote them, once written
             _build(shown, tmp, title=title, names=not pseudonymize, formats=formats,

@@ -729,3 +729,40 @@ def test_org_map_groups_small_organizations_by_default(riverbend, tmp_path):
     assert len(collection(ax, "peernet-nodes").get_offsets()) == 25 - len(few) + 1
     with pytest.raises(ValueError, match="min_group_size must be a number of members"):
         pn.plot.org_map(y25, min_group_size=-1)
+
+
+@pytest.mark.parametrize("shift", [0.0, 5e5])
+def test_untick_draws_the_same_map(tmp_path, shift):
+    """A map's axes are off: drawing.untick spares their ticks, pixel for pixel the same
+    figure, also where the y axis would show an offset (which moves a title at the left)
+    and when the axes are turned on again."""
+    from matplotlib.ticker import AutoLocator
+
+    G = nx.karate_club_graph()
+    pos = {n: np.array([x, y + shift]) for n, (x, y) in nx.circular_layout(G).items()}
+    pngs = {}
+    for untick in (False, True):
+        for on in (False, True):
+            fig, ax = plt.subplots()
+            pn.plot.network_map(G, layout=pos, ax=ax, color_by="club",
+                                title="A title long enough " * 3)
+            if not untick:   # as before: matplotlib's own locators
+                ax.xaxis.set_major_locator(AutoLocator())
+                ax.yaxis.set_major_locator(AutoLocator())
+            else:
+                assert type(ax.yaxis.get_major_locator()).__name__ == "UnseenTicks"
+            if on:
+                ax.set_axis_on()
+            path = tmp_path / f"{untick}-{on}.png"
+            fig.savefig(path, dpi=60, bbox_inches="tight")
+            pngs[untick, on] = path.read_bytes()
+            plt.close(fig)
+    assert pngs[True, False] == pngs[False, False]
+    assert pngs[True, True] == pngs[False, True]
+    assert pngs[True, True] != pngs[True, False]   # the ticks are back
+    if not shift:
+        fig, ax = plt.subplots()
+        pn.plot.network_map(G, layout=pos, ax=ax, color_by="club")
+        fig.canvas.draw()
+        assert len(ax.yaxis.get_majorticklocs()) == 0   # none made
+        plt.close(fig)

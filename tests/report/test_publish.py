@@ -219,7 +219,7 @@ def test_files_read_by_distinct_lines_are_scrubbed_as_whole(tmp_path, case):
         replacements["Capital</data>\n    </node>"] = "[spans lines]"
     elif case == "few lines":
         rows = rows[:10] + ["Ana Lopez"]
-    text = "\n".join(rows + ["unique %d" % i for i in range(20)]) + "\n"
+    text = "\n".join(rows + [f"unique {i}" for i in range(20)]) + "\n"
     path = tmp_path / "networks" / "x.graphml"
     path.parent.mkdir()
     path.write_text(text, encoding="utf-8")
