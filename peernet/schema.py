@@ -618,9 +618,10 @@ def _clean_texts(df: pd.DataFrame, spec: TableSpec
     the columns are cleaned two at a time on threads (Arrow's string kernels release the
     GIL: the load's other core was idle), with the same values."""
     cols = [c for c in spec.columns if c.name in df.columns and c.dtype in ("id", "str", "list")]
+    read = {c.name: df[c.name] for c in cols}   # taken here: the threads only read them
 
     def clean(col: Column) -> tuple[pd.Series, np.ndarray | None]:
-        s = df[col.name]
+        s = read[col.name]
         if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype == "str"):
             s = _to_text(s)
         if col.dtype == "id":
