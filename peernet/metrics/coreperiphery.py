@@ -74,7 +74,7 @@ def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.n
     its row sums ``deg`` and its canonical CSR (int64 ``indptr``, ``indices``, float
     ``weight``). ``row`` None: the entries are the CSR's, of a binary matrix (their ties
     to the nodes ranked before are counted by one compiled pass)."""
-    order = np.argsort(-deg, kind="stable")
+    order = descending(deg)
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n)
     # ties of each node to the nodes ranked before it: s1(k) = cumulative sum
@@ -105,6 +105,18 @@ def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.n
     if not results:
         return np.zeros(n, bool), float("nan")
     return max(results, key=lambda r: (round(r[1], 12), int(r[0].sum())))
+
+
+def descending(deg: np.ndarray) -> np.ndarray:
+    """``np.argsort(-deg, kind="stable")``: the nodes by degree, highest first, ties in
+    node order. Integer degrees below 2**15 are sorted as int16 keys (numpy's stable sort
+    of 16-bit keys is a radix sort, about 10x faster on 10,000 nodes; the same order)."""
+    deg = np.asarray(deg)
+    if len(deg) and 0 <= deg.min() and deg.max() < 2 ** 15:
+        key = (-deg).astype(np.int16)
+        if np.array_equal(key, -deg):
+            return np.argsort(key, kind="stable")
+    return np.argsort(-deg, kind="stable")
 
 
 def _climb(a: tuple[np.ndarray, np.ndarray, np.ndarray], deg: np.ndarray, core: np.ndarray,

@@ -179,3 +179,17 @@ def test_a_replicates_attended_events_equal_its_rows(riverbend, period):
         size, copies = attend_events(ctx)
         assert size.tolist() == np.bincount(ev, minlength=len(ids)).tolist()
         assert copies.tolist() == want.tolist() and copies.dtype == np.int64
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_descending_degrees_equal_the_stable_argsort(seed):
+    from peernet.metrics.coreperiphery import descending
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    for deg in (rng.integers(0, 40, n).astype(float),          # int16 keys
+                rng.integers(0, 2 ** 16, n).astype(float),      # too large: floats
+                rng.random(n) * 5):                               # not integers
+        assert descending(deg).tolist() == np.argsort(-deg, kind="stable").tolist()
+    # by hand: degrees 2, 5, 2, 0, 5 -> the two 5s, then the two 2s, in node order
+    assert descending(np.array([2.0, 5.0, 2.0, 0.0, 5.0])).tolist() == [1, 4, 0, 2, 3]
