@@ -677,8 +677,12 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         sizes = marker_sizes(members, len(nodes), scale)
         named = np.sort(named)
         # labels are placed in display space: lay the figure out first (legends, a
-        # constrained layout), or the axes shrink afterwards and the labels overlap
-        ax.figure.draw_without_rendering()
+        # constrained layout), or the axes shrink afterwards and the labels overlap;
+        # without a layout engine or a locator only the axes' aspect moves them, which
+        # place_labels applies (a draw fewer: the report's organization map)
+        if ax.get_figure(root=True).get_layout_engine() is not None \
+                or ax.get_axes_locator() is not None:
+            ax.figure.draw_without_rendering()
         place_labels(ax, xy[named], [str(i18n.translate_name(str(nodes[i]))) for i in named],
                      sizes[named], fontsize=6.5, wrap=18, nodes=xy, node_sizes=sizes)
     return ax
