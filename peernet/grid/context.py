@@ -25,7 +25,7 @@ from ..report.i18n import N_
 from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
 from .events import over_meetings, present_mask, repeated, rows_of
-from .pairs import over_pairs, pair_ends
+from .pairs import pair_counts, pair_ends
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -674,16 +674,17 @@ def survey_pct(ctx: Context, key: str, items: str) -> Value:
                                                                  response=response_text(sn)))
 
 
-def cross_org_pairs(ctx: Context) -> tuple[np.ndarray, int]:
-    """Cross-organization pairs of :attr:`Context.pair_keys` (a mask), how many have orgs."""
+def org_cross(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For pair keys: which cross organizations, and which have both members' orgs."""
     org = ctx.org_code
     if org is None:
-        raise ValueError("cross_org_pairs needs the roster's org column (ctx.org_code)")
+        raise ValueError("org_cross needs the roster's org column (ctx.org_code)")
+    oa, ob = org[keys // ctx.n], org[keys % ctx.n]
+    known = (oa >= 0) & (ob >= 0)
+    return known & (oa != ob), known
 
-    def build(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        oa, ob = org[keys // ctx.n], org[keys % ctx.n]
-        known = (oa >= 0) & (ob >= 0)
-        return known & (oa != ob), known
 
-    cross, known = over_pairs(ctx, "cross org", build)
-    return cross, int(np.count_nonzero(known))
+def cross_org_pairs(ctx: Context) -> tuple[int, int]:
+    """How many of :attr:`Context.pair_keys` cross organizations, and have both orgs."""
+    n_cross, n_known = pair_counts(ctx, "cross org", lambda k: org_cross(ctx, k))
+    return n_cross, n_known

@@ -248,7 +248,7 @@ def cross_org_ties(ctx: Context) -> Value:
     cross, known = cross_org_pairs(ctx)
     if known == 0:
         return no_data("no ties between members with a known org")
-    return share(int(cross.sum()), known, "tie pairs cross organizations")
+    return share(cross, known, "tie pairs cross organizations")
 
 
 # -------------------------------------------------------------------------- resources

@@ -11,6 +11,8 @@ did not matter, 0.5 half as often.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -18,7 +20,7 @@ from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
 from ..ties import NS_NAT, ns
 from .context import Context, Value, indicator, no_data, root_cache
-from .pairs import pair_ends, pair_groups
+from .pairs import pair_counts
 
 __all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing", "help_across_orgs"]
 
@@ -34,22 +36,27 @@ def _codes(ctx: Context, column: str) -> np.ndarray | None:
     return root_cache(ctx.net.root, column, lambda: ctx._attr_codes(column))
 
 
-def _ratio(ctx: Context, column: str, what: str, mine: np.ndarray | None = None) -> Value:
-    """Observed cross-group share of the tie pairs (:attr:`Context.pair_keys`, those of
-    ``mine`` when given) / the chance share among the members of the period's tie graph."""
+def _ratio(ctx: Context, column: str, what: str, mine: Any = None, key: tuple = ()) -> Value:
+    """Observed cross-group share of the tie pairs (:attr:`Context.pair_keys`; those that
+    ``mine(keys)`` marks when given, named by ``key``) / the chance share among the members
+    of the period's tie graph."""
     codes = _codes(ctx, column)
     if codes is None:
         return no_data(N_("members have no {column}").format(column=column))
-    gu, gv = pair_groups(ctx, column, codes)
-    if mine is not None:
-        gu, gv = np.compress(mine, gu), np.compress(mine, gv)
-    known = (gu >= 0) & (gv >= 0)
-    n_known = int(np.count_nonzero(known))
+
+    def build(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        gu, gv = codes[keys // ctx.n], codes[keys % ctx.n]
+        known = (gu >= 0) & (gv >= 0)
+        if mine is not None:
+            known &= mine(keys)
+        return known, known & (gu != gv)
+
+    n_known, n_cross = pair_counts(ctx, ("ratio", column, *key), build)
     if not n_known:
         return no_data(N_("no {what} between members with a known {column}").format(
             what=what, column=column))
     # the mean of the crossing pairs among the known (a count over a count, as the mean)
-    observed = float(np.count_nonzero(known & (gu != gv)) / n_known)
+    observed = float(n_cross / n_known)
     labels = codes[ctx.tied_members()]
     expected = chance_cross_share(labels[labels >= 0])
     if not expected > 0:
@@ -92,11 +99,12 @@ def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
     hi = int(ns(pd.Series([ctx.bounds[1]]))[0])
     new = (joined != NS_NAT) & (joined >= hi - int(pd.Timedelta(days=days).value)) & \
         (joined < hi)
-    u, v = pair_ends(ctx)
-    mine = new[u] | new[v]
-    if not mine.any():
+    def mine(keys: np.ndarray) -> np.ndarray:
+        return new[keys // ctx.n] | new[keys % ctx.n]
+
+    if not pair_counts(ctx, ("newcomer", days), lambda k: (mine(k),))[0]:
         return no_data("no newcomer with a direct tie")
-    return _ratio(ctx, "org", N_("newcomer tie pairs"), mine)
+    return _ratio(ctx, "org", N_("newcomer tie pairs"), mine, ("newcomer", days))
 
 
 @indicator(needs="members.org; problems.helpers or help interactions")

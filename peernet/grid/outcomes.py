@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 
 from ..report.i18n import N_
-from ..ties import ns, pair_keys, person_ties, unique_int
+from ..ties import in_sorted, ns, pair_keys, person_ties, unique_int
 from .context import (
     DIRECT_KINDS,
     Context,
     Value,
-    cross_org_pairs,
     indicator,
     no_data,
+    org_cross,
     root_cache,
     scale_max,
     share,
@@ -24,6 +24,7 @@ from .context import (
 from .events import attend_events, present_mask
 from .history import direct_acts
 from .marked import ever_marked
+from .pairs import pair_counts
 
 
 # -------------------------------------------------------------------------- strategies
@@ -152,14 +153,14 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
         return no_data("no active members")
     if ctx.previous is None:   # everything is "new" against no history, or a short one
         return no_data(ctx.prev_note())
-    cross, _ = cross_org_pairs(ctx)
     start = int(ns(pd.Series([ctx.bounds[0]]))[0])
     if ctx._ids is not None:   # codes of its own: the history's ties in those codes
         history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
         old = ctx.tie_keys(history, history.first < start)
     else:   # once for the whole network's slices (and a slice's bootstrap replicates)
         old = pairs_before(ctx, start)
-    n_new = int(np.count_nonzero(cross & ~ctx.pairs_in(old)))
+    n_new, = pair_counts(ctx, ("new cross org", start),
+                         lambda k: (org_cross(ctx, k)[0] & ~in_sorted(k, old),))
     return Value(n_new / n_active, N_("{n} new cross-organization ties").format(n=n_new))
 
 

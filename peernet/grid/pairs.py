@@ -17,7 +17,7 @@ import numpy as np
 
 from .._cache import cached
 
-__all__ = ["over_pairs", "pair_ends", "pair_groups"]
+__all__ = ["over_pairs", "pair_ends", "pair_counts"]
 
 #: ``build(keys) -> arrays``: each array with one value per pair key of ``keys``.
 Build = Callable[[np.ndarray], tuple[np.ndarray, ...]]
@@ -38,9 +38,10 @@ def pair_ends(ctx: Any) -> tuple[np.ndarray, np.ndarray]:
     return u, v
 
 
-def pair_groups(ctx: Any, column: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group codes (``codes``: a group code of each member code, -1 unknown; the roster's
-    ``column``) of both ends of each of :attr:`Context.pair_keys`."""
-    n = ctx.n
-    gu, gv = over_pairs(ctx, ("groups", column), lambda k: (codes[k // n], codes[k % n]))
-    return gu, gv
+def pair_counts(ctx: Any, key: Any, build: Build) -> tuple[int, ...]:
+    """How many of :attr:`Context.pair_keys` each boolean array of ``build(keys)`` marks
+    (``build`` as in :func:`over_pairs`); a replicate counts them among the pairs it drew
+    in its slice's arrays (computed once), without reading them out."""
+    if ctx.mult is None:
+        return tuple(int(np.count_nonzero(a)) for a in over_pairs(ctx, key, build))
+    return ctx.pair_counts(key, build)

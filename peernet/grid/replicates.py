@@ -457,6 +457,14 @@ class ReplicateContext(Context):
     def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:
         return _drawn(self.mult[self.fixed.att_unit])
 
+    def pair_counts(self, key: Any, build: Any) -> tuple[int, ...]:
+        """:func:`peernet.grid.pairs.pair_counts` of this replicate: the marks of ``build``
+        over every pair of the slice (once), counted among the pairs drawn."""
+        memo = self.fixed.__dict__.setdefault("_over_pairs", {})
+        if key not in memo:
+            memo[key] = build(self.fixed.pk)
+        return tuple(int(np.count_nonzero(a & self._pair_hit)) for a in memo[key])
+
     @cached_property
     def _attend_events(self) -> tuple[np.ndarray, np.ndarray]:
         size, unit = self.fixed.attend_events
