@@ -235,8 +235,9 @@ def triangles_csr(indptr, indices, n):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True)
 def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - compiled
     """Every triangle of a symmetric CSR graph once (as :func:`triangles_csr` lists them):
-    its three nodes and the ids ``tie[e]`` of its three ties, ``total`` rows (the sum of
-    :func:`triangles_csr` / 3)."""
+    its three nodes and the ids ``tie[e]`` of its three ties, in ``total`` rows (the sum of
+    :func:`triangles_csr` / 3), and the count of triangles found: the rows are the list
+    when it equals ``total`` (none is written past ``total``)."""
     optr, oe = oriented(indptr, indices, n)
     nodes = np.empty((total, 3), np.int32)
     ties = np.empty((total, 3), np.int32)
@@ -250,12 +251,13 @@ def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - co
             for k2 in range(optr[v], optr[v + 1]):
                 w = indices[oe[k2]]
                 if mark[w] >= 0:
-                    nodes[t, 0], nodes[t, 1], nodes[t, 2] = u, v, w
-                    ties[t, 0], ties[t, 1], ties[t, 2] = tie[oe[k]], tie[oe[k2]], mark[w]
+                    if t < total:
+                        nodes[t, 0], nodes[t, 1], nodes[t, 2] = u, v, w
+                        ties[t, 0], ties[t, 1], ties[t, 2] = tie[oe[k]], tie[oe[k2]], mark[w]
                     t += 1
         for k in range(optr[u], optr[u + 1]):
             mark[indices[oe[k]]] = -1
-    return nodes, ties
+    return nodes, ties, t
 
 
 @njit(cache=True, nogil=True)

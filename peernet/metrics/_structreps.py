@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._cache import memo
 from ..positions import index_positions, key_positions
 from ..schema import MUTUAL_KINDS
 from ..ties import (
@@ -100,9 +101,17 @@ class StructureReplicates:
 
             indptr = np.zeros(n + 1, np.int64)
             np.cumsum(np.bincount(self.e_row, minlength=n), out=indptr[1:])
-            total = int(triangles_csr(indptr, self.e_col, n).sum() // 3)
+            # the count the slice's network metrics made, else counted here (one pass)
+            known = _triangles_known(net, self.ties, n)
+            total = int(triangles_csr(indptr, self.e_col, n).sum() // 3) if known is None \
+                else known
             if total <= MAX_LISTED_TRIANGLES:
-                self.triangles = list_triangles_csr(indptr, self.e_col, self.e_tie, n, total)
+                *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, n, total)
+                if found != total:  # pragma: no cover - a count that was not this graph's
+                    total = int(triangles_csr(indptr, self.e_col, n).sum() // 3)
+                    *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, n,
+                                                        total)
+                self.triangles = tuple(listed) if total <= MAX_LISTED_TRIANGLES else None
         self.groups = {}
         for attr in ("org", "sector", "region"):
             if attr in self.attrs.columns and self.attrs[attr].notna().any():
@@ -267,6 +276,20 @@ class StructureReplicates:
                 tri = triangles_csr(indptr, indices.astype(np.int64), len(keep))
             ga.cache["triangles"] = tri.astype(float)
         return ga, int(acted.sum())
+
+
+def _triangles_known(net: Any, ties: np.ndarray, n: int) -> int | None:
+    """The triangles of the slice's person graph as its network metrics counted them (per
+    node, on the graph arrays kept on the slice) when that graph has exactly the pair keys
+    ``ties`` over the same ``n`` nodes; else None (then they are counted anew)."""
+    ga = (memo(net) or {}).get(K.ARRAYS)
+    if ga is None or ga.n != n or "triangles" not in ga.cache or "edges" not in ga.cache:
+        return None
+    u, v = ga.cache["edges"][:2]
+    if len(u) != len(ties) or not np.array_equal(np.minimum(u, v).astype(np.int64) * n
+                                                 + np.maximum(u, v), ties):
+        return None
+    return int(round(float(np.sum(ga.cache["triangles"])))) // 3
 
 
 def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int

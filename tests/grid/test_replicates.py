@@ -160,7 +160,13 @@ def test_triangle_kernels_count_as_networkx():
     u, v = np.repeat(np.arange(ga.n), np.diff(indptr)), indices
     key = np.minimum(u, v) * ga.n + np.maximum(u, v)
     ties, tie = np.unique(key, return_inverse=True)
-    nodes, tri_ties = list_triangles_csr(indptr, indices, tie, ga.n, int(tri.sum() // 3))
+    total = int(tri.sum() // 3)
+    nodes, tri_ties, found = list_triangles_csr(indptr, indices, tie, ga.n, total)
+    assert found == total == len(nodes)
+    # too little room: the same count found, no row written past the room
+    short, short_ties, again = list_triangles_csr(indptr, indices, tie, ga.n, total - 5)
+    assert again == total and len(short) == total - 5
+    np.testing.assert_array_equal(short, nodes[:total - 5])
     present = np.random.default_rng(0).random(len(ties)) < 0.7
     H = nx.Graph()
     H.add_nodes_from(range(ga.n))
@@ -181,3 +187,22 @@ def test_largest_component_kernel_counts_as_networkx():
         v = np.array([b for _, b in G.edges()], np.int64)
         assert largest_component(80, u, v) == max(len(c) for c in nx.connected_components(G))
     assert largest_component(0, np.zeros(0, np.int64), np.zeros(0, np.int64)) == 0
+
+
+def test_replicates_list_the_triangles_the_network_metrics_counted(riverbend):
+    """StructureReplicates takes the triangle count of the slice's network metrics (its
+    graph arrays, the same ties) instead of counting again, and lists the same triangles."""
+    from peernet._cache import forget
+    from peernet.metrics import _sparse as K
+    from peernet.metrics._structreps import StructureReplicates, _triangles_known
+
+    y = riverbend.period("2025")
+    forget(y, K.ARRAYS)
+    fresh = StructureReplicates(y, ["avg_clustering"])     # no graph arrays: counted here
+    pn.network_metrics(y)
+    known = _triangles_known(y, fresh.ties, fresh.n)
+    assert known == len(fresh.triangles[0]) > 0
+    assert _triangles_known(y, fresh.ties[:-1], fresh.n) is None      # another graph
+    reused = StructureReplicates(y, ["avg_clustering"])
+    for a, b in zip(fresh.triangles, reused.triangles, strict=True):
+        np.testing.assert_array_equal(a, b)
