@@ -36,9 +36,9 @@ from ..metrics.uncertainty import (
     resampled_events,
     unit_codes,
 )
-from ..positions import index_positions
+from ..positions import index_positions, key_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
-from ..ties import pair_keys, person_ties, unique_int, with_columns
+from ..ties import pair_keys, person_ties, stable_order, unique_int, with_columns
 from .context import Context, Value, channel_classes, in_sorted, slice_context
 from .rows import selected_rows
 from .rubric import load_rubric
@@ -136,8 +136,7 @@ class _Fixed:
         self.active_code = ctx.codes(pd.Series(np.asarray(active, dtype=object), dtype="str"))
         # tie pairs of direct acts between roster members (Context.pair_keys)
         d = np.flatnonzero(ctx.direct_mask)
-        self.pk, self.pk_inv = np.unique(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n),
-                                         return_inverse=True)
+        self.pk, self.pk_inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
         self.pk_unit = self.codes[d]
         # attendance rows (Context.attend) and the unit of each
         m = ctx.attend_mask
@@ -245,12 +244,12 @@ class _Fixed:
                                   dtype=bool, na_value=False))
         s = index_positions(inter["source"].iloc[rows], nodes)
         tt = index_positions(inter["target"].iloc[rows], nodes)
-        ties, inv = np.unique(pair_keys(s, tt, len(nodes)), return_inverse=True)
+        ties, inv = key_positions(pair_keys(s, tt, len(nodes)))
         # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
         # entries of the ties it drew, renumbered (still sorted)
         fu, fv = ties // max(len(nodes), 1), ties % max(len(nodes), 1)
         e_row, e_col = np.concatenate([fu, fv]), np.concatenate([fv, fu])
-        order = np.lexsort((e_col, e_row))
+        order = stable_order(e_row * max(len(nodes), 1) + e_col)     # by row, then column
         e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
         return {"n": len(nodes), "ties": ties, "inv": inv, "unit": self.codes[rows],
                 "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
