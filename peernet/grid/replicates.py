@@ -31,9 +31,9 @@ from ..metrics.uncertainty import (
     any_drawn,
     draw_units,
     drawn_words,
+    events_once,
     materialize,
     register_replicates,
-    resampled_events,
     unit_codes,
 )
 from ..positions import index_positions, key_positions
@@ -171,17 +171,7 @@ class _Fixed:
         row (``unit``; -1: an event without interactions, in every replicate once): a
         replicate's events are the rows of ``table``, row ``i`` ``mult[unit[i]]`` times
         (in that order), tested equal."""
-        net = self.ctx.net
-        table = resampled_events(net, np.ones(self.k, np.int64), suffix=False)
-        table = table.reset_index(drop=True)
-        unit = np.full(len(table), -1, np.int64)
-        if "event_id" in net.interactions.columns and len(table):
-            # every row of an event is its unit (an event outranks a thread)
-            codes, ids = pd.factorize(net.interactions["event_id"])
-            of_id = np.full(len(ids), -1, np.int64)
-            of_id[codes[codes >= 0]] = self.codes[codes >= 0]
-            at = pd.Index(ids).get_indexer(table["event_id"])
-            unit = np.where(at >= 0, of_id[at], -1)
+        table, unit = events_once(self.ctx.net)
         return {"table": table, "unit": unit}
 
     def pairs_in(self, keys: np.ndarray) -> np.ndarray:

@@ -116,6 +116,24 @@ def resampled_events(net: PeerNetwork, draws: np.ndarray, *, suffix: bool = True
     if not len(events) or "event_id" not in inter.columns:
         return events
 
+    used, unit, never = _event_units(net)
+    times = draws[unit]
+    at = np.repeat(np.arange(len(used)), times)
+    copies = used.iloc[at].reset_index(drop=True)
+    copy_no = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)
+    later = np.flatnonzero(copy_no > 0)
+    if len(later) and suffix:
+        ids = copies["event_id"].astype("object").to_numpy(copy=True)
+        ids[later] = [f"{e}#{c}" for e, c in zip(ids[later], copy_no[later], strict=True)]
+        copies["event_id"] = pd.array(ids, dtype=events["event_id"].dtype)
+    return pd.concat([copies, never], ignore_index=True)
+
+
+def _event_units(net: PeerNetwork) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The slice's events with interactions (in the order of their first one), the unit of
+    each, and its events without interactions (memoised on the slice)."""
+    events, inter = net.events, net.interactions
+
     def build() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
         # the rows' event ids hashed once: the distinct ones in order of first appearance,
         # each with the unit of its first row
@@ -129,14 +147,17 @@ def resampled_events(net: PeerNetwork, draws: np.ndarray, *, suffix: bool = True
         never = events.loc[~isin(events["event_id"], ids)]
         return used, unit_codes(net)[first_row[keep]], never
 
-    used, unit, never = cached(net, ("bootstrap", "events"), build)
-    times = draws[unit]
-    at = np.repeat(np.arange(len(used)), times)
-    copies = used.iloc[at].reset_index(drop=True)
-    copy_no = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)
-    later = np.flatnonzero(copy_no > 0)
-    if len(later) and suffix:
-        ids = copies["event_id"].astype("object").to_numpy(copy=True)
-        ids[later] = [f"{e}#{c}" for e, c in zip(ids[later], copy_no[later], strict=True)]
-        copies["event_id"] = pd.array(ids, dtype=events["event_id"].dtype)
-    return pd.concat([copies, never], ignore_index=True)
+    return cached(net, ("bootstrap", "events"), build)
+
+
+def events_once(net: PeerNetwork) -> tuple[pd.DataFrame, np.ndarray]:
+    """The slice's events once each, as :func:`resampled_events` gives them for a replicate
+    drawing every unit once (``suffix=False``; index reset), and the unit of each row (-1:
+    an event without interactions, once in every replicate)."""
+    table = resampled_events(net, np.ones(int(unit_codes(net).max()) + 1 if
+                                          len(net.interactions) else 0, np.int64),
+                             suffix=False).reset_index(drop=True)
+    if not len(net.events) or "event_id" not in net.interactions.columns:
+        return table, np.full(len(table), -1, np.int64)
+    _, unit, never = _event_units(net)
+    return table, np.concatenate([unit, np.full(len(never), -1, np.int64)])

@@ -16,6 +16,7 @@ from ._resample import (  # noqa: F401 - any_drawn, drawn_words, materialize, ..
     any_drawn,
     draw_units,
     drawn_words,
+    events_once,
     materialize,
     resample_events,
     resampled_events,
