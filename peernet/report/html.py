@@ -194,6 +194,17 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     from .render import load_templates
     from .survey_section import survey_section
 
+    # the survey section goes with the maps half when the person maps are left out (it
+    # then has little else to do: at 100,000 members the survey section took 3.7 s and
+    # the maps half 3 s while the other half took 9.8), else with the other half
+    survey_with_maps = bool(no_maps)
+
+    def survey_part() -> tuple[Any, Any]:
+        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
+        chart = survey_figure(survey, folder / "figures", formats) \
+            if survey and survey.get("shown") else None
+        return survey, chart
+
     def maps() -> tuple[Any, ...]:  # on the other core: the findings, the maps (one layout
         # of the compared periods for the static maps and the interactive map) and the
         # network files, the largest text files, scrubbed here
@@ -211,36 +222,37 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
         files = [] if "files" in left_out else write_networks(ev, folder, names=names)
         if scrub is not None:
             scrub.files(folder, files + ([inter] if inter else []))
-        return found, figures, inter, files, sorted(scrub.done) if scrub else []
+        part = survey_part() if survey_with_maps else None
+        return found, figures, inter, files, sorted(scrub.done) if scrub else [], part
 
     def others() -> tuple[Any, ...]:  # here meanwhile: the two halves take about as long
         say(N_("writing the network files and the interactive map"))
-        survey = survey_section(ev, folder / "tables", min_group_size=min_group_size)
-        chart = survey_figure(survey, folder / "figures", formats) \
-            if survey and survey.get("shown") else None
+        part = None if survey_with_maps else survey_part()
         say(N_("writing tables"))
         # only the data-quality records are shown: scrub them alone, not the whole network
         # (here, beside the maps: a second at 100,000 members)
         quality = ev.net.quality if names else scrub_quality(ev.net)
         tables, suppressed = _tables(ev, folder / "tables", names=names, quality=quality,
                                      min_group_size=min_group_size)
-        if chart is not None and survey is not None:
-            tables["survey_by_org"] = _table(
-                survey["by_org"].drop(columns="suppressed"), csv=None,
-                titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
-                        "n_raters": _("Members who rated it"),
-                        "response_rate": _("Response of its raters")},
-                units=None)
         figures = figures_of(ev, folder / "figures", formats, min_group_size, None,
                              part="others", person_maps=not no_maps)
-        orgs = with_survey(org_card_parts(ev, min_group_size=min_group_size), survey)
+        parts = org_card_parts(ev, min_group_size=min_group_size)
         ctx = _context(ev, title=title, names=names, figures={}, tables=tables,
                        suppressed=suppressed, min_group_size=min_group_size)
         load_templates("index.html", "appendix.html", PAGE)
-        return survey, chart, figures, orgs, ctx
+        return part, figures, parts, ctx
 
-    (found, figures, interactive, network_files, scrubbed), (survey, chart, more, orgs, ctx) \
+    (found, figures, interactive, network_files, scrubbed, mine), (theirs, more, parts, ctx) \
         = both(maps, others)
+    survey, chart = mine or theirs or (None, None)
+    if chart is not None and survey is not None:   # the context holds this very dict
+        ctx["tables"]["survey_by_org"] = _table(
+            survey["by_org"].drop(columns="suppressed"), csv=None,
+            titles={"org": _("Organization"), "trust": _("Trust"), "value": _("Value"),
+                    "n_raters": _("Members who rated it"),
+                    "response_rate": _("Response of its raters")},
+            units=None)
+    orgs = with_survey(parts, survey)
     if scrub is not None:
         scrub.mark(scrubbed)
     figures.update(more)

@@ -585,3 +585,22 @@ def test_maps_draw_direct_ties_coloured_by_the_story(shared_report):
     assert "Each region in 2025 on its own" in appendix
     index = (shared_report / "index.html").read_text(encoding="utf-8")
     assert 'src="figures/maps.png"' in index and 'src="figures/groups_map.png"' in index
+
+
+def test_without_person_maps_the_survey_comes_from_the_maps_half(evaluation, tmp_path,
+                                                                  monkeypatch):
+    """When the person maps are left out (a network too large for them), the survey section
+    is made beside the organization map, on the other core (it was the long half's largest
+    part at 100,000 members): its chart, its tables and the organizations' survey values are
+    in the report as when everything is made in one process."""
+    from peernet.report import networks
+
+    monkeypatch.setattr(networks, "MAX_STATIC_MAP_MEMBERS", 10)
+    forked = pn.report(evaluation, tmp_path / "forked")
+    monkeypatch.setenv("PEERNET_WORKERS", "1")
+    alone = pn.report(evaluation, tmp_path / "alone")
+    html = _pages(forked)
+    assert "figures/survey.png" in html and "figures/maps.png" not in html
+    assert (forked / "tables" / "survey_by_org.csv").is_file()
+    for path in sorted(p for p in alone.rglob("*") if p.is_file()):
+        assert (forked / path.relative_to(alone)).read_bytes() == path.read_bytes(), path
