@@ -8,7 +8,8 @@ positions. Two questions, asked of columns of millions of rows at 100,000 member
 - :func:`distinct_positions`: the sorted distinct ids of several columns, and each row's
   position among them;
 - :func:`key_positions`: the same of integer keys (pair keys of ties): the sorted distinct
-  keys and each key's position among them.
+  keys and each key's position among them, by :func:`packed_sort` (a stable sort of
+  integer keys by one plain sort, also :func:`peernet.ties.stable_order`'s).
 
 On Arrow text (the id columns peernet loads) both hash each row's string once in Arrow
 (``index_in``, ``unique``), which is 2-4 times faster than pandas' factorization of the
@@ -22,7 +23,7 @@ import pandas as pd
 
 from .schema import is_arrow_text
 
-__all__ = ["index_positions", "distinct_positions", "key_positions"]
+__all__ = ["index_positions", "distinct_positions", "key_positions", "packed_sort"]
 
 
 def index_positions(values: pd.Series | pd.Index | np.ndarray, index: pd.Index
@@ -109,6 +110,18 @@ def distinct_positions(columns: list) -> tuple[np.ndarray, list[np.ndarray]]:
     return uniq[order], [pos[cut[i]:cut[i + 1]] for i in range(len(columns))]
 
 
+def packed_sort(keys: np.ndarray) -> np.ndarray | None:
+    """``key * len + row`` of non-negative integer ``keys``, sorted: unique values, so
+    numpy's (SIMD) plain sort orders them as a stable sort of the keys would, about 8x
+    faster than the stable argsort. ``% len`` gives each place's row (the stable order),
+    ``// len`` its key. None for negative or non-integer keys, or a product that could
+    overflow int64 (then sort by numpy's stable argsort or ``np.unique``)."""
+    keys = np.asarray(keys)
+    r = len(keys)
+    if not r or keys.dtype.kind not in "iu" or keys.min() < 0 \
+            or int(keys.max()) >= (1 << 62) // r:
+        return None
+    return np.sort(keys.astype(np.int64, copy=False) * r + np.arange(r, dtype=np.int64))
 
 
 def key_positions(keys: np.ndarray, *, first: bool = False
@@ -117,22 +130,18 @@ def key_positions(keys: np.ndarray, *, first: bool = False
     and the position of each key among them (int64); with ``first``, also the row of each
     distinct key's first occurrence (``return_index=True``).
 
-    One plain sort of ``key * len + row`` (unique values, so numpy's SIMD sort orders them
-    as a stable sort of the keys would) instead of ``np.unique``'s argsort: about 4x faster
-    on millions of tie keys. Falls back to ``np.unique`` for negative keys or a product
-    that could overflow.
+    One :func:`packed_sort` instead of ``np.unique``'s argsort: about 4x faster on millions
+    of tie keys; ``np.unique`` where it cannot be packed.
 
     >>> [a.tolist() for a in key_positions(np.array([7, 3, 7, 0]), first=True)]
     [[0, 3, 7], [2, 1, 2, 0], [3, 1, 0]]
     """
-    keys = np.asarray(keys)
-    r = len(keys)
-    if not r or keys.dtype.kind not in "iu" or keys.min() < 0 \
-            or int(keys.max()) >= (1 << 62) // r:
+    packed = packed_sort(keys)
+    if packed is None:
         uniq, index, inverse = np.unique(keys, return_index=True, return_inverse=True)
         out = (uniq, np.asarray(inverse, np.int64).ravel(), np.asarray(index, np.int64))
         return out if first else out[:2]
-    packed = np.sort(keys.astype(np.int64, copy=False) * r + np.arange(r, dtype=np.int64))
+    r = len(packed)
     rows = packed % r
     packed //= r                       # the keys, sorted
     new = np.empty(r, bool)
