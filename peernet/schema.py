@@ -627,9 +627,9 @@ def _clean_texts(df: pd.DataFrame, spec: TableSpec
         if col.dtype == "id":
             s = s.str.strip()
             s = s.where(s != "", np.nan)
-        if not s.str.contains("\x00", regex=False, na=False).any():
+        nul = s.str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool)
+        if not nul.any():
             return s, None
-        nul = s.str.contains("\x00", regex=False, na=False).to_numpy()
         return s.str.replace("\x00", "", regex=False), nul
 
     from ._parallel import workers

@@ -154,10 +154,8 @@ def events_once(net: PeerNetwork) -> tuple[pd.DataFrame, np.ndarray]:
     """The slice's events once each, as :func:`resampled_events` gives them for a replicate
     drawing every unit once (``suffix=False``; index reset), and the unit of each row (-1:
     an event without interactions, once in every replicate)."""
-    table = resampled_events(net, np.ones(int(unit_codes(net).max()) + 1 if
-                                          len(net.interactions) else 0, np.int64),
-                             suffix=False).reset_index(drop=True)
     if not len(net.events) or "event_id" not in net.interactions.columns:
-        return table, np.full(len(table), -1, np.int64)
-    _, unit, never = _event_units(net)
-    return table, np.concatenate([unit, np.full(len(never), -1, np.int64)])
+        return net.events.reset_index(drop=True), np.full(len(net.events), -1, np.int64)
+    used, unit, never = _event_units(net)
+    return (pd.concat([used, never], ignore_index=True),
+            np.concatenate([unit, np.full(len(never), -1, np.int64)]))

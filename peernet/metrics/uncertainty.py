@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -396,6 +395,10 @@ class _Draws:
         self.made = i + 1
         return draw_units(self.k, self.rng)
 
+    def next(self) -> np.ndarray:
+        """The next replicate's draw counts (replicate :attr:`made`)."""
+        return self(self.made)
+
 
 def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
             seqs: tuple[np.random.SeedSequence, np.random.SeedSequence], rubric: Any,
@@ -413,11 +416,6 @@ def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
     pair = [other, other]
     pair[big] = result
     return pair[0], pair[1]
-
-
-def _next_draw(draws: _Draws, todo: Iterator[int]) -> np.ndarray:
-    """The draw counts of the next replicate of ``todo`` (:func:`_split`'s later batches)."""
-    return draws(next(todo))
 
 
 def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequence,
@@ -482,8 +480,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
         later = []
         for start in range(first, n, WIDTH):
             count = min(WIDTH, n - start)
-            todo = iter(range(start, start + count))
-            ub, _ = drawn_bits(partial(_next_draw, draws, todo), count)
+            ub, _ = drawn_bits(draws.next, count)     # replicates start .. start + count - 1
             later += rows(ub, count, None)
         return other, later, take(after_first())
 
