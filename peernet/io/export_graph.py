@@ -311,7 +311,6 @@ def write_graph(G: nx.Graph, path: Path, format: str) -> Path:
     return path
 
 
-
 # ---------------------------------------------------------------------- GEXF and GraphML
 #: The value types written directly, with their GraphML / GEXF type names (networkx's:
 #: the last of its entries for each Python type).
@@ -393,6 +392,12 @@ def _xml(G: nx.Graph, path: Any, format: str) -> bytes | None:
     return text.encode("utf-8", "xmlcharrefreplace")
 
 
+def _element(head: str, inner: list[str], close: str) -> list[str]:
+    """An element's lines as ElementTree pretty-prints them: ``head>``, its children and
+    ``close``; ``head />`` when it has none."""
+    return [head + ">\n", *inner, close] if inner else [head + " />\n"]
+
+
 def _graphml(G: nx.Graph) -> str:
     """networkx's GraphML (``write_graphml_xml``, pretty-printed) of a :func:`_direct`
     graph: a key per (name, type, scope) numbered in the order first met (graph, nodes,
@@ -417,27 +422,16 @@ def _graphml(G: nx.Graph) -> str:
     graph_data = data(G.graph, "graph", "    ")
     body: list[str] = []
     for n, d in G.nodes(data=True):
-        nid = _esc_attr(str(n))
-        if d:
-            body.append(f'    <node id="{nid}">\n')
-            body += data(d, "node", "      ")
-            body.append("    </node>\n")
-        else:
-            body.append(f'    <node id="{nid}" />\n')
+        body += _element(f'    <node id="{_esc_attr(str(n))}"', data(d, "node", "      "),
+                         "    </node>\n")
     for u, v, d in G.edges(data=True):
-        head = f'    <edge source="{_esc_attr(str(u))}" target="{_esc_attr(str(v))}"'
-        if d:
-            body.append(head + ">\n")
-            body += data(d, "edge", "      ")
-            body.append("    </edge>\n")
-        else:
-            body.append(head + " />\n")
+        body += _element(f'    <edge source="{_esc_attr(str(u))}" target="{_esc_attr(str(v))}"',
+                         data(d, "edge", "      "), "    </edge>\n")
     body += graph_data
     edgedefault = "directed" if G.is_directed() else "undirected"
-    graph = (f'  <graph edgedefault="{edgedefault}">\n' + "".join(body) + "  </graph>\n"
-             if body else f'  <graph edgedefault="{edgedefault}" />\n')
+    graph = _element(f'  <graph edgedefault="{edgedefault}"', body, "  </graph>\n")
     return ("<?xml version='1.0' encoding='utf-8'?>\n"
-            f"<graphml {_GRAPHML_NS}>\n" + "".join(reversed(key_lines)) + graph
+            f"<graphml {_GRAPHML_NS}>\n" + "".join(reversed(key_lines)) + "".join(graph)
             + "</graphml>\n")
 
 
@@ -477,13 +471,9 @@ def _gexf(G: nx.Graph) -> str:
     for n, d in G.nodes(data=True):
         rest = dict(d)
         label = str(rest.pop("label", n))
-        head = f'      <node id="{_esc_attr(str(n))}" label="{_esc_attr(label)}"'
-        if rest:
-            nodes.append(head + ">\n")
-            nodes += attvalues(rest, "node", "        ")
-            nodes.append("      </node>\n")
-        else:
-            nodes.append(head + " />\n")
+        nodes += _element(f'      <node id="{_esc_attr(str(n))}" label="{_esc_attr(label)}"',
+                          attvalues(rest, "node", "        ") if rest else [],
+                          "      </node>\n")
     edges: list[str] = []
     for i, (u, v, d) in enumerate(G.edges(data=True)):
         rest = dict(d)
@@ -491,12 +481,8 @@ def _gexf(G: nx.Graph) -> str:
                 f'id="{i}"')
         if "weight" in rest:
             head += f' weight="{_esc_attr(str(rest.pop("weight")))}"'
-        if rest:
-            edges.append(head + ">\n")
-            edges += attvalues(rest, "edge", "        ")
-            edges.append("      </edge>\n")
-        else:
-            edges.append(head + " />\n")
+        edges += _element(head, attvalues(rest, "edge", "        ") if rest else [],
+                          "      </edge>\n")
     out = ["<?xml version='1.0' encoding='utf-8'?>\n", f"<gexf {_GEXF_NS}>\n",
            f'  <meta lastmodifieddate="{time.strftime("%Y-%m-%d")}">\n',
            f"    <creator>{_esc_text(f'NetworkX {nx.__version__}')}</creator>\n",
@@ -509,6 +495,6 @@ def _gexf(G: nx.Graph) -> str:
             out += declared[scope]
             out.append("    </attributes>\n")
     for tag, part in (("nodes", nodes), ("edges", edges)):
-        out += [f"    <{tag}>\n", *part, f"    </{tag}>\n"] if part else [f"    <{tag} />\n"]
+        out += _element(f"    <{tag}", part, f"    </{tag}>\n")
     out += ["  </graph>\n", "</gexf>\n"]
     return "".join(out)
