@@ -347,15 +347,20 @@ def eigenvector(ga: GraphArrays) -> np.ndarray:
     n = ga.n
     if ga.m == 0:
         return np.full(n, np.nan)
-    if n <= 400:
-        from .._parallel import one_thread
+    from .._parallel import one_thread
 
+    if n <= 400:
         with one_thread():
             vals, vecs = np.linalg.eigh(ga.a.toarray())
         vec = vecs[:, -1]
     else:
         from scipy.sparse.linalg import eigsh
-        _, vecs = eigsh(ga.a, k=1, which="LA", tol=0, maxiter=n * 100)
+
+        # a fixed start (all ones: it overlaps the nonnegative leading eigenvector) on one
+        # BLAS thread: without v0 ARPACK starts from a random vector whose seed moves with
+        # every call, and the last digits changed from run to run and process to process
+        with one_thread():
+            _, vecs = eigsh(ga.a, k=1, which="LA", tol=0, maxiter=n * 100, v0=np.ones(n))
         vec = vecs[:, 0]
     vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
     vec = vec / (np.sign(vec.sum()) * np.linalg.norm(vec))
