@@ -110,14 +110,15 @@ def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def bit_counts(bits, b):  # pragma: no cover - compiled
-    """How many words have bit ``r`` set, for r < b."""
-    out = np.zeros(b, np.int64)
+    """How many words have bit ``r`` set, for r < b (64 lanes added a word, no branch:
+    :func:`_add_lanes`)."""
+    acc = np.zeros(64, np.int64)
+    one = np.uint64(1)
     for k in range(len(bits)):
         word = bits[k]
-        for r in range(b):
-            if (word >> np.uint64(r)) & np.uint64(1):
-                out[r] += 1
-    return out
+        for r in range(64):
+            acc[r] += np.int64((word >> np.uint64(r)) & one)
+    return acc[:b].copy()
 
 
 @njit(cache=True, nogil=True)

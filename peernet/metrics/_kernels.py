@@ -233,30 +233,45 @@ def triangles_csr(indptr, indices, n):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def oriented_lists(indptr, indices, tie, n):  # pragma: no cover - compiled
+    """:func:`oriented`'s out-ties as lists of their own (``optr``, the far end ``onb`` and
+    the id ``tie[e]`` of each, int32): a walk reads them in a row instead of through the
+    CSR entry positions."""
+    optr, oe = oriented(indptr, indices, n)
+    onb = np.empty(len(oe), np.int32)
+    otie = np.empty(len(oe), np.int32)
+    for k in range(len(oe)):
+        onb[k] = indices[oe[k]]
+        otie[k] = tie[oe[k]]
+    return optr, onb, otie
+
+
+@njit(cache=True, nogil=True)
 def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - compiled
     """Every triangle of a symmetric CSR graph once (as :func:`triangles_csr` lists them):
     its three nodes and the ids ``tie[e]`` of its three ties, in ``total`` rows (the sum of
     :func:`triangles_csr` / 3), and the count of triangles found: the rows are the list
-    when it equals ``total`` (none is written past ``total``)."""
-    optr, oe = oriented(indptr, indices, n)
+    when it equals ``total`` (none is written past ``total``). The oriented ties are read
+    from :func:`oriented_lists` (half the time of reading them through the CSR)."""
+    optr, onb, otie = oriented_lists(indptr, indices, tie, n)
     nodes = np.empty((total, 3), np.int32)
     ties = np.empty((total, 3), np.int32)
-    mark = np.full(n, -1, np.int64)          # tie of (u, w) while u is walked
+    mark = np.full(n, -1, np.int32)          # tie of (u, w) while u is walked
     t = 0
     for u in range(n):
         for k in range(optr[u], optr[u + 1]):
-            mark[indices[oe[k]]] = tie[oe[k]]
+            mark[onb[k]] = otie[k]
         for k in range(optr[u], optr[u + 1]):
-            v = indices[oe[k]]
+            v = onb[k]
             for k2 in range(optr[v], optr[v + 1]):
-                w = indices[oe[k2]]
+                w = onb[k2]
                 if mark[w] >= 0:
                     if t < total:
                         nodes[t, 0], nodes[t, 1], nodes[t, 2] = u, v, w
-                        ties[t, 0], ties[t, 1], ties[t, 2] = tie[oe[k]], tie[oe[k2]], mark[w]
+                        ties[t, 0], ties[t, 1], ties[t, 2] = otie[k], otie[k2], mark[w]
                     t += 1
         for k in range(optr[u], optr[u + 1]):
-            mark[indices[oe[k]]] = -1
+            mark[onb[k]] = -1
     return nodes, ties, t
 
 

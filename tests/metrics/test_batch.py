@@ -177,3 +177,33 @@ def test_draws_asked_out_of_order_skip_the_earlier_ones(riverbend):
         np.testing.assert_array_equal(draws(i), every[i])
     with pytest.raises(ValueError, match="behind"):
         draws(3)
+
+
+def test_triangle_listing_by_hand():
+    """K4 on 0..3 and a pendant 4 - 0: ties oriented to the higher degree (0, degree 4),
+    equal degrees to the higher index; each triangle once as (u, v, w) with its ties
+    (u, v), (v, w), (u, w) by their ids in key order."""
+    from peernet.metrics._kernels import list_triangles_csr, oriented_lists
+
+    edges = [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 3), (2, 3)]   # tie ids 0..6
+    n = 5
+    u = np.array([a for a, b in edges] + [b for a, b in edges])
+    v = np.array([b for a, b in edges] + [a for a, b in edges])
+    tie = np.array(list(range(len(edges))) * 2)
+    order = np.lexsort((v, u))
+    indptr = np.r_[0, np.cumsum(np.bincount(u, minlength=n))].astype(np.int64)
+    indices, tie = v[order].astype(np.int64), tie[order].astype(np.int64)
+    optr, onb, otie = oriented_lists(indptr, indices, tie, n)
+    assert optr.tolist() == [0, 0, 3, 5, 6, 7]
+    assert onb.tolist() == [0, 2, 3, 0, 3, 0, 0] and otie.tolist() == [0, 4, 5, 1, 6, 2, 3]
+    nodes, ties, found = list_triangles_csr(indptr, indices, tie, n, 4)
+    assert found == 4
+    assert nodes.tolist() == [[1, 2, 0], [1, 2, 3], [1, 3, 0], [2, 3, 0]]
+    assert ties.tolist() == [[4, 1, 0], [4, 6, 5], [5, 2, 0], [6, 2, 1]]
+
+
+def test_bit_counts_by_hand():
+    words = np.array([0b101, 0b100, 1 << 63, 0], np.uint64)
+    assert BK.bit_counts(words, 3).tolist() == [1, 0, 2]
+    assert BK.bit_counts(words, 64).tolist() == [1, 0, 2] + [0] * 60 + [1]
+    assert BK.bit_counts(words[:0], 2).tolist() == [0, 0]
