@@ -41,6 +41,15 @@ def or_drawn(out, mult, b):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def or_values(out, x, b):  # pragma: no cover - compiled
+    """``out[x[i]] |= 1 << b`` for every i: bit ``b`` of each value drawn (uint64 words),
+    :func:`or_drawn` of :func:`count_values`' counts without counting."""
+    one = np.uint64(1) << np.uint64(b)
+    for i in range(len(x)):
+        out[x[i]] |= one
+
+
+@njit(cache=True, nogil=True)
 def _add_lanes(row, word):  # pragma: no cover - compiled
     """Add 1 to ``row[r]`` (64 counts, one a replicate) for every bit ``r`` set in
     ``word``: 64 shifts and adds, a loop without branches that the compiler vectorises

@@ -48,6 +48,18 @@ def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
     return np.bincount(rng.integers(0, k, size=k), minlength=k)
 
 
+def draw_bit(k: int, rng: np.random.Generator, out: np.ndarray, b: int) -> None:
+    """``out |= (draw_units(k, rng) > 0) << b`` (``out``: a uint64 word a unit): bit ``b``
+    of each unit one replicate draws, from the same random values (the stream moves as
+    :func:`draw_units` moves it), set as they are drawn, without counting them."""
+    if k >= COMPILED_DRAWS:
+        from ._bitkernels import or_values
+
+        or_values(out, rng.integers(0, k, size=k, dtype=_draw_type(k)), b)
+    else:
+        out |= (draw_units(k, rng) > 0).astype(np.uint64) << np.uint64(b)
+
+
 def skip_units(k: int, rng: np.random.Generator, times: int) -> None:
     """Move ``rng`` past ``times`` replicates' :func:`draw_units` (drawn, not counted)."""
     for _ in range(times):

@@ -27,6 +27,8 @@ from ._resample import draw_units, unit_codes
 #: Triangles of a slice's person graph listed once for the bootstrap (24 bytes each) up to
 #: this many; above it each replicate lists its own.
 MAX_LISTED_TRIANGLES = 10_000_000
+#: Entries the Grid's replicates read of a batch (:meth:`StructureReplicates.remember_bits`).
+_GRID_READS = frozenset({"reciprocity", "largest_component_share"})
 
 
 class StructureReplicates:
@@ -93,25 +95,16 @@ class StructureReplicates:
         self.e_col = cols[order]
         self.e_tie = np.concatenate([np.arange(len(self.ties))] * 2)[order]
         self.tie_u, self.tie_v = fu, fv
-        # the triangles of every tie, listed once, when they fit in memory: a replicate's
-        # triangles are those whose three ties it drew (else listed anew a replicate)
-        self.triangles = None
+        # the triangles of every tie, listed once when first read (:attr:`triangles`) if
+        # they fit in memory: a replicate's triangles are those whose three ties it drew
+        # (else listed anew a replicate); counted here, while the slice's count is at hand
+        self.triangle_count: int | None = None
         if self.want & {"avg_clustering", "transitivity"} and len(self.ties):
-            from ._kernels import list_triangles_csr, triangles_csr
+            from ._kernels import triangles_csr
 
-            indptr = np.zeros(n + 1, np.int64)
-            np.cumsum(np.bincount(self.e_row, minlength=n), out=indptr[1:])
-            # the count the slice's network metrics made, else counted here (one pass)
             known = _triangles_known(net, self.ties, n)
-            total = int(triangles_csr(indptr, self.e_col, n).sum() // 3) if known is None \
-                else known
-            if total <= MAX_LISTED_TRIANGLES:
-                *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, n, total)
-                if found != total:  # pragma: no cover - a count that was not this graph's
-                    total = int(triangles_csr(indptr, self.e_col, n).sum() // 3)
-                    *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, n,
-                                                        total)
-                self.triangles = tuple(listed) if total <= MAX_LISTED_TRIANGLES else None
+            self.triangle_count = known if known is not None else \
+                int(triangles_csr(self.csr_order[0], self.e_col, n).sum() // 3)
         self.groups = {}
         for attr in ("org", "sector", "region"):
             if attr in self.attrs.columns and self.attrs[attr].notna().any():
@@ -131,8 +124,34 @@ class StructureReplicates:
         from ._batch import BATCHED
 
         return self.want <= BATCHED and (
-            not self.want & {"avg_clustering", "transitivity"} or self.triangles is not None
-            or not len(self.ties))
+            not self.want & {"avg_clustering", "transitivity"} or not len(self.ties)
+            or self._listable)
+
+    @property
+    def _listable(self) -> bool:
+        return self.triangle_count is not None and self.triangle_count <= MAX_LISTED_TRIANGLES
+
+    @cached_property
+    def triangles(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every triangle of the slice's person graph once: its three nodes and its three
+        ties (n x 3 each, :func:`peernet.metrics._kernels.list_triangles_csr`), listed on
+        first read (a batch that wants clustering; not the Grid's reciprocity and largest
+        component, :meth:`remember_bits`); None when not wanted or above
+        :data:`MAX_LISTED_TRIANGLES`."""
+        if not self._listable:
+            return None
+        from ._kernels import list_triangles_csr, triangles_csr
+
+        total, indptr = int(self.triangle_count or 0), self.csr_order[0]
+        *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, self.n, total)
+        if found != total:  # pragma: no cover - a count that was not this graph's
+            total = int(triangles_csr(indptr, self.e_col, self.n).sum() // 3)
+            self.triangle_count = total
+            if total > MAX_LISTED_TRIANGLES:
+                return None
+            *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, self.n,
+                                                total)
+        return listed[0], listed[1]
 
     @cached_property
     def csr_order(self) -> tuple[np.ndarray, np.ndarray]:
@@ -169,8 +188,7 @@ class StructureReplicates:
 
         rows = batch(self, ub, b)
         if kept is not None:
-            self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)}
-            self._bits = (list(kept), ub)
+            self._remember(ub, kept, rows)
         return [pd.Series([v[k] for k in self._names], index=self._index, dtype="float64")
                 for v in rows]
 
@@ -183,6 +201,20 @@ class StructureReplicates:
         """The index of a replicate's entries (:attr:`want`'s order), made once: a Series
         from a dict a replicate cost 0.7 ms, from values and this index 0.04 ms."""
         return pd.Series(dict.fromkeys(self._names, 0.0), dtype="float64").index
+
+    def remember_bits(self, ub: np.ndarray, b: int, kept: list[np.ndarray]) -> None:
+        """Remember what the Grid's replicates read (:meth:`reciprocity`,
+        :meth:`largest_component`, :meth:`bit_of`) of the first ``len(kept)`` of ``b``
+        replicates, as :meth:`batch_bits` with ``kept`` does, without computing their other
+        entries (no triangles listed, no degrees): the same numbers, for a caller that
+        wants those entries later (``batch_bits(ub, b)``) or elsewhere."""
+        from ._batch import batch
+
+        self._remember(ub, kept, batch(self, ub, b, self.want & _GRID_READS))
+
+    def _remember(self, ub: np.ndarray, kept: list[np.ndarray], rows: list[dict]) -> None:
+        self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)}
+        self._bits = (list(kept), ub)
 
     def bit_of(self, mult: np.ndarray) -> tuple[np.ndarray, int] | None:
         """``(words, r)`` when ``mult`` is replicate ``r`` of the last batch that

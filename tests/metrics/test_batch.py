@@ -12,7 +12,7 @@ import pytest
 import peernet as pn
 from peernet.evaluation_steps import BOOTSTRAP_METRICS
 from peernet.metrics import _bitkernels as BK
-from peernet.metrics._batch import BATCHED, WIDTH, drawn_bits, unit_bits
+from peernet.metrics._batch import BATCHED, WIDTH, draw_bits, drawn_bits, unit_bits
 from peernet.metrics.uncertainty import (
     StructureReplicates,
     bootstrap_changes,
@@ -41,6 +41,27 @@ def test_drawn_bits_fold_the_draws_in_order_and_keep_the_first(k):
     ub, kept = drawn_bits(lambda: next(fixed), 4)
     assert ub.tolist() == [0b1001, 0b0100] and kept == []
     assert drawn_bits(lambda: draw_units(k, rng), 0)[0].tolist() == []
+
+
+@pytest.mark.parametrize("k", [7, 120_000])
+@pytest.mark.parametrize("keep", [0, 2, 5])
+def test_draw_bits_equal_drawn_bits_of_draw_units(k, keep):
+    """The fused draws set the same bits, keep the same counts and leave the random stream
+    where the counted draws leave it."""
+    rng, again = np.random.default_rng(4), np.random.default_rng(4)
+    ub, kept = draw_bits(k, rng, 5, keep)
+    want, want_kept = drawn_bits(lambda: draw_units(k, again), 5, keep)
+    assert ub.dtype == np.uint64 and np.array_equal(ub, want)
+    assert len(kept) == len(want_kept) == min(keep, 5)
+    assert all(np.array_equal(a, b) for a, b in zip(kept, want_kept, strict=True))
+    assert np.array_equal(draw_units(k, rng), draw_units(k, again))
+    assert draw_bits(k, rng, 0)[0].tolist() == []
+
+
+def test_or_values_by_hand():
+    out = np.array([0, 1, 0, 0], np.uint64)
+    BK.or_values(out, np.array([3, 0, 3], np.uint32), 2)
+    assert out.tolist() == [4, 1, 0, 4]
 
 
 def test_remembered_batch_of_bits_serves_the_grid_replicates(synthetic_net):
@@ -177,6 +198,28 @@ def test_draws_asked_out_of_order_skip_the_earlier_ones(riverbend):
         np.testing.assert_array_equal(draws(i), every[i])
     with pytest.raises(ValueError, match="behind"):
         draws(3)
+
+
+def test_remember_bits_reads_as_the_whole_batch_without_listing_triangles(synthetic_net):
+    """remember_bits keeps the Grid's reads of the first replicates (reciprocity, largest
+    component, bits) equal to those batch_bits keeps, without listing the triangles; the
+    batch computed later gives the same entries as on a fresh instance."""
+    y = synthetic_net.period("2025")
+    names = list(BOOTSTRAP_METRICS)
+    rng = np.random.default_rng(5)
+    fast, whole = StructureReplicates(y, names), StructureReplicates(y, names)
+    ub, kept = drawn_bits(lambda: draw_units(fast.k, rng), 9, keep=4)
+    fast.remember_bits(ub, 9, kept)
+    assert "triangles" not in fast.__dict__ and fast.batchable
+    rows = whole.batch_bits(ub, 9, kept)
+    for r, mult in enumerate(kept):
+        assert fast.bit_of(mult) == (ub, r)
+        assert fast.largest_component(mult) == whole.largest_component(mult)
+        assert fast.reciprocity(mult) == whole.reciprocity(mult) == rows[r]["reciprocity"]
+    later = fast.batch_bits(ub, 9)                 # lists the triangles now
+    assert fast.triangles is not None
+    for a, b in zip(later, rows, strict=True):
+        pd.testing.assert_series_equal(a, b, check_exact=True)
 
 
 def test_triangle_listing_by_hand():
