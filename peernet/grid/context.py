@@ -26,6 +26,7 @@ from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
 from .events import over_meetings, present_mask, repeated, rows_of
 from .pairs import pair_counts, pair_ends
+from .periods import short_history
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -342,14 +343,24 @@ class Context:
     def attend(self) -> pd.DataFrame:
         """Attendance rows, one a pair: member code ``m`` and ``event_id`` (categorical:
         the ids in the order they first appear; no id string copied a row)."""
+        return self._attendance[1]
+
+    @property
+    def attend_rows(self) -> np.ndarray:
+        """The interaction row of each row of :attr:`attend` (its pair's first)."""
+        return self._attendance[0]
+
+    @cached_property
+    def _attendance(self) -> tuple[np.ndarray, pd.DataFrame]:
         rows = np.flatnonzero(self.attend_mask)
         codes, ids = pd.factorize(self.inter["event_id"].iloc[rows].astype("str"))
         key = codes.astype(np.int64) * self.n + self.src[rows]
         order = stable_order(key)   # each pair's first row, in the rows' order
         key = key[order]
         first = np.sort(order[np.r_[True, key[1:] != key[:-1]]]) if len(key) else order
-        return pd.DataFrame({"m": self.src[rows[first]], "event_id": pd.Categorical.from_codes(
-            codes[first].astype(np.int32), categories=pd.Index(ids), validate=False)})
+        return rows[first], pd.DataFrame({
+            "m": self.src[rows[first]], "event_id": pd.Categorical.from_codes(
+                codes[first].astype(np.int32), categories=pd.Index(ids), validate=False)})
 
     @cached_property
     def attendee_mask(self) -> np.ndarray:
@@ -556,49 +567,6 @@ def _classes(channels: pd.Series) -> np.ndarray:
     u = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
     c = np.where(isin(u, IN_PERSON_CHANNELS), 0, np.where(isin(u, ELECTRONIC_CHANNELS), 1, 2))
     return np.r_[c, -1].astype(np.int8)[codes]   # code -1 (none): the last
-
-
-#: An earlier period is comparable when its data cover at least this share of the days the
-#: current period's data cover: records that start a few weeks or months into the year still
-#: count, a history of a day, a week or a quarter against a year does not.
-MIN_HISTORY_SHARE = 0.75
-
-
-def covered_days(net: PeerNetwork) -> float:
-    """Days of a slice's window inside the whole network's data span (0 when none)."""
-    w, span = net.window, net.root.span()
-    if w is None or span is None:
-        return math.nan if w is None else 0.0
-    lo = max(w.start_utc, span[0])
-    hi = min(w.end_utc, span[1] + pd.Timedelta(seconds=1))
-    return max((hi - lo) / pd.Timedelta(days=1), 0.0)
-
-
-def short_history(previous: PeerNetwork, current: PeerNetwork) -> str | None:
-    """Why ``previous`` cannot be compared with ``current`` (None: it can).
-
-    An earlier period is absent when nothing happened in it, and too short when the data
-    cover less of it than :data:`MIN_HISTORY_SHARE` of what they cover of the current
-    period (data that begin in November make "new" everything of the next year). Used by
-    the Grid's indicators of change (``retention``, ``tie_persistence``,
-    ``periphery_to_core``, ``new_cross_org_ties_per_member``) and by
-    :func:`peernet.evaluate` (such an earlier period makes the evaluation a baseline).
-    """
-    if len(previous.interactions) == 0:
-        return N_("no data in the previous period")
-    before, now = covered_days(previous), covered_days(current)
-    if not (math.isfinite(before) and math.isfinite(now)) or now <= 0:
-        return None
-    if before < MIN_HISTORY_SHARE * now:
-        start = previous.root.span()
-        if start is None:
-            return N_("the previous period is shorter: its data cover {before} days against "
-                      "{now} in this one").format(before=f"{before:.0f}", now=f"{now:.0f}")
-        return N_("the previous period is shorter: its data cover {before} days (the data "
-                  "start on {start}) against {now} in this one").format(
-            before=f"{before:.0f}", start=start[0].tz_convert(previous.root.tz).date(),
-            now=f"{now:.0f}")
-    return None
 
 
 #: Memo key of :func:`slice_context` on a slice.

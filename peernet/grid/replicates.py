@@ -4,8 +4,8 @@ imported, so :mod:`peernet.metrics.uncertainty` needs no import of the Grid.
 
 A replicate differs from the data only in how many times each unit (an event with everything
 that happened at it, a thread, a lone act) is drawn. Everything else is computed once per
-slice (:class:`_Fixed`: member codes of every row, the tie pair of every direct act, the
-attendance rows, the person graph's ties, the actors); a replicate is a
+slice (:class:`peernet.grid.fixed.Fixed`: member codes of every row, the tie pair of every
+direct act, the attendance rows, the person graph's ties, the actors); a replicate is a
 :class:`ReplicateContext` that reads those arrays through the draw counts, and the indicators
 run on it unchanged: an indicator that counts rows counts them with their multiplicity
 (:meth:`Context.count`), one that asks who or which ties reads the rows drawn at least once.
@@ -30,16 +30,11 @@ from ..metrics.uncertainty import (
     StructureReplicates,
     any_drawn,
     draw_units,
-    drawn_words,
-    events_once,
     materialize,
     register_replicates,
-    unit_codes,
 )
-from ..positions import index_positions, key_positions
-from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
-from ..ties import pair_keys, person_ties, stable_order, unique_int, with_columns
-from .context import Context, Value, channel_classes, in_sorted, slice_context
+from .context import Context, Value, channel_classes, slice_context
+from .fixed import Fixed, by_target
 from .rows import selected_rows
 from .rubric import load_rubric
 from .score import ELEMENTS
@@ -74,178 +69,14 @@ REPLICABLE = frozenset({
 #: is the observed one.
 THREAD_INDICATORS = frozenset({"hours_to_first_reply"})
 
-_MUTUAL = [k for k, m in MUTUAL_KINDS.items() if m]
 #: Targets up to which a replicate's :func:`peernet.grid.rows.row_counts` are dot products
 #: of the draws of the units of each target's rows (:func:`by_target`), not a bincount.
 FEW_TARGETS = 8
 #: Rows from which :meth:`ReplicateContext._any` runs compiled (below, numpy's passes).
 ANY_COMPILED = 50_000
 #: Rows from which :meth:`ReplicateContext._any` reads the words of its headline batch
-#: (:meth:`_Fixed.batch_any`: one pass for 64 replicates), when it is in one.
+#: (:meth:`Fixed.batch_any`: one pass for 64 replicates), when it is in one.
 BATCH_ANY = 10_000
-
-
-def by_target(target: np.ndarray, unit: np.ndarray, size: int, k: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows (their ``target`` in ``0..size-1`` and resampling ``unit`` in ``0..k-1``) as
-    the distinct (target, unit) pairs, sorted by target: each pair's unit and rows, and
-    where each target's pairs start (``size + 1`` bounds). A replicate's count of target
-    ``t`` is then the dot product of the draws of its units and their rows (the same
-    integers as the rows' bincount)."""
-    key = np.asarray(target, np.int64) * k
-    key += unit
-    key.sort()
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
-        np.zeros(0, np.int64)
-    times = np.diff(np.r_[first, len(key)]).astype(np.int64)
-    pairs = key[first]
-    bounds = np.searchsorted(pairs // max(k, 1), np.arange(size + 1))
-    return pairs % max(k, 1), times, bounds
-
-
-class _Fixed:
-    """What does not change between the replicates of one slice, computed once."""
-
-    def __init__(self, ctx: Context):
-        net = ctx.net
-        self.ctx = ctx
-        self.codes = unit_codes(net)
-        self.k = int(self.codes.max()) + 1 if len(self.codes) else 0
-        inter = with_columns(net.interactions)
-        source, target = inter["source"], inter["target"]
-        # actors: the slice's active people (net.members_active), each row's act among them
-        active = ctx.active
-        at = pd.Index(active)
-        act_src = index_positions(source, at)
-        ok = act_src >= 0
-        self.act = (act_src[ok], self.codes[ok])           # (actor, unit) of each act
-        mutual = (inter["kind"].isin(_MUTUAL).to_numpy() & target.notna().to_numpy()
-                  & (source != target).to_numpy(dtype=bool, na_value=False))
-        mut_rows = np.flatnonzero(mutual)
-        mut_tgt = index_positions(target.iloc[mut_rows], at)
-        ok = mut_tgt >= 0
-        self.mut = (mut_tgt[ok], self.codes[mut_rows][ok])   # a contact's other person
-        people = []
-        if len(net.problems):
-            people.append(net.problems["raised_by"].dropna())
-            if "helpers" in net.problems.columns:
-                people.append(split_list(net.problems["helpers"]))
-        fixed = at.get_indexer(pd.concat(people, ignore_index=True).astype("str")) \
-            if people else np.zeros(0, np.int64)
-        self.act_fixed = fixed[fixed >= 0]
-        self.active_code = ctx.codes(pd.Series(np.asarray(active, dtype=object), dtype="str"))
-        # tie pairs of direct acts between roster members (Context.pair_keys)
-        d = np.flatnonzero(ctx.direct_mask)
-        self.pk, self.pk_inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
-        self.pk_unit = self.codes[d]
-        # attendance rows (Context.attend) and the unit of each
-        m = ctx.attend_mask
-        a = pd.DataFrame({"m": ctx.src[m], "event_id": inter["event_id"].to_numpy()[m],
-                          "u": self.codes[m]}).drop_duplicates(["m", "event_id"],
-                                                               ignore_index=True)
-        self.att_unit = a["u"].to_numpy(np.int64)
-        self.att_m = a["m"].to_numpy(np.int64)
-        self.ids = pd.Index(ctx.ids)         # member codes of a replicate's ids
-        thread_rows = inter["thread_id"].notna().to_numpy() \
-            if "thread_id" in inter.columns else np.zeros(len(inter), bool)
-        self.thread_units = unique_int(self.codes[thread_rows])   # units with a thread row
-        # acts of help (followup.help_given): the problem log's, then help interactions
-        from ..metrics.followup import help_given
-
-        fixed_help = help_given(net.replace(interactions=net.interactions.iloc[:0]))
-        self.help_fixed = (ctx.codes(fixed_help["giver"].astype("str")),
-                           ctx.codes(fixed_help["receiver"].astype("str")))
-        helped = ((inter["kind"] == "help").to_numpy() & source.notna().to_numpy()
-                  & target.notna().to_numpy()
-                  & (source != target).to_numpy(dtype=bool, na_value=False)) \
-            if "target" in net.interactions.columns else np.zeros(len(inter), bool)
-        self.help_rows = np.flatnonzero(helped)
-        self.help_unit = self.codes[self.help_rows]
-        self.help_codes = (ctx.codes(source.iloc[self.help_rows].astype("str")),
-                           ctx.codes(target.iloc[self.help_rows].astype("str")))
-
-    @cached_property
-    def events(self) -> dict[str, Any]:
-        """The slice's events once each, as :func:`resampled_events` builds a replicate's
-        (``table``: the events with interactions, then the others), and the unit of each
-        row (``unit``; -1: an event without interactions, in every replicate once): a
-        replicate's events are the rows of ``table``, row ``i`` ``mult[unit[i]]`` times
-        (in that order), tested equal."""
-        table, unit = events_once(self.ctx.net)
-        return {"table": table, "unit": unit}
-
-    def pairs_in(self, keys: np.ndarray) -> np.ndarray:
-        """Which of the slice's pairs (:attr:`pk`) are among ``keys`` (memoised by the
-        array: a previous period's pairs, the history's)."""
-        seen = self.__dict__.setdefault("_pairs_in", {})
-        hit = seen.get(id(keys))
-        if hit is None or hit[0] is not keys:
-            hit = seen[id(keys)] = (keys, in_sorted(self.pk, keys))
-        return hit[1]
-
-    def batch_any(self, target: np.ndarray, unit: np.ndarray, size: int, mult: np.ndarray
-                  ) -> np.ndarray | None:
-        """:meth:`ReplicateContext._any` of the replicate ``mult`` read from one pass for
-        every replicate of the headline batch it belongs to (:meth:`StructureReplicates
-        .bit_of`: bit ``r`` of a word says "drawn in replicate ``r``"; the words of each
-        ``target``, ``unit`` kept for the batch's other replicates); None when ``mult`` is
-        not in a remembered batch."""
-        structure = self.__dict__.get("structure")
-        hit = structure.bit_of(mult) if structure is not None else None
-        if hit is None:
-            return None
-        ub, r = hit
-        memo = self.__dict__.setdefault("_batch_words", {})
-        key = (id(target), id(unit), size)
-        got = memo.get(key)
-        if got is None or got[0] is not ub or got[1] is not target or got[2] is not unit:
-            got = memo[key] = (ub, target, unit, drawn_words(target, unit, ub, size))
-        return (got[3] & (np.uint64(1) << np.uint64(r))) != 0
-
-    @cached_property
-    def structure(self) -> StructureReplicates:
-        """Reciprocity and the default person graph of a replicate (as the bootstrap of
-        the network metrics computes them)."""
-        return StructureReplicates(self.ctx.net, ["reciprocity", "largest_component_share"])
-
-    @cached_property
-    def attend_events(self) -> tuple[np.ndarray, np.ndarray]:
-        """The attendees of each event of the slice's attendance (``ctx.attend_codes``) and
-        its unit (every row of an event is in the event's unit: it outranks a thread)."""
-        _, ev, ids = self.ctx.attend_codes
-        unit = np.zeros(len(ids), np.int64)
-        unit[ev] = self.att_unit
-        if len(ev) != len(self.att_unit) or not np.array_equal(unit[ev], self.att_unit):
-            raise RuntimeError("an event's attendance rows are in several resampling units")
-        return np.bincount(ev, minlength=len(ids)), unit
-
-    @cached_property
-    def direct(self) -> dict[str, Any]:
-        """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes, and the
-        tie and unit of every direct act."""
-        net = self.ctx.net
-        t = person_ties(net, coattendance=None)
-        nodes = pd.Index(t.nodes)
-        inter = with_columns(net.interactions)
-        kinds = tuple(k for k in INTERACTION_KINDS if k != "attend")
-        rows = np.flatnonzero(inter["target"].notna().to_numpy()
-                              & inter["kind"].isin(kinds).to_numpy()
-                              & (inter["source"] != inter["target"]).to_numpy(
-                                  dtype=bool, na_value=False))
-        s = index_positions(inter["source"].iloc[rows], nodes)
-        tt = index_positions(inter["target"].iloc[rows], nodes)
-        ties, inv = key_positions(pair_keys(s, tt, len(nodes)))
-        # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
-        # entries of the ties it drew, renumbered (still sorted)
-        fu, fv = ties // max(len(nodes), 1), ties % max(len(nodes), 1)
-        e_row, e_col = np.concatenate([fu, fv]), np.concatenate([fv, fu])
-        order = stable_order(e_row * max(len(nodes), 1) + e_col)     # by row, then column
-        e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
-        return {"n": len(nodes), "ties": ties, "inv": inv, "unit": self.codes[rows],
-                "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
-                "active": nodes.get_indexer(pd.Index(self.ctx.active)),
-                "code": self.ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object),
-                                                 dtype="str"))}
 
 
 def _drawn(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -260,7 +91,7 @@ class ReplicateContext(Context):
 
     mult: np.ndarray
 
-    def __init__(self, parent: Context, fixed: _Fixed, mult: np.ndarray):
+    def __init__(self, parent: Context, fixed: Fixed, mult: np.ndarray):
         net = parent.net
         shell = net.replace(interactions=net.interactions.iloc[:0],
                             events=fixed.events["table"])
@@ -433,7 +264,7 @@ class ReplicateContext(Context):
 
     def pairs_of(self, key: Any, build: Any) -> tuple[np.ndarray, ...]:
         """:func:`peernet.grid.pairs.over_pairs` of this replicate: ``build`` of every pair
-        of the slice (once, :attr:`_Fixed.pk`) read at the pairs it drew."""
+        of the slice (once, :attr:`Fixed.pk`) read at the pairs it drew."""
         def read() -> tuple[np.ndarray, ...]:
             memo = self.fixed.__dict__.setdefault("_over_pairs", {})
             if key not in memo:
@@ -539,7 +370,11 @@ class ReplicateContext(Context):
         from ..metrics.coreperiphery import core_of_csr, drawn_csr
 
         g = self.fixed.direct
-        hit = self._any(g["inv"], g["unit"], len(g["ties"]))
+        if g["rank"] is not None:   # its ties are the slice's pairs: those drawn
+            hit = np.zeros(len(g["ties"]), bool)
+            hit[g["rank"]] = self._pair_hit
+        else:
+            hit = self._any(g["inv"], g["unit"], len(g["ties"]))
         keep = np.zeros(g["n"], bool)
         keep[g["active"][self._acted]] = True
         # the drawn ties' CSR over the acting people and their ends, renumbered
@@ -579,8 +414,8 @@ class GridReplicates:
                                index=pd.Index(self.elements))
 
     @cached_property
-    def fixed(self) -> _Fixed:
-        return _Fixed(self.ctx)
+    def fixed(self) -> Fixed:
+        return Fixed(self.ctx)
 
     def _values(self, ctx: Any) -> list[tuple[str, float, float]]:
         """(element, weight, score) of every indicator row, in the order of pn.score."""

@@ -1,0 +1,221 @@
+"""The arrays of a slice that its bootstrap replicates read through their draw counts
+(:mod:`peernet.grid.replicates`): computed once for the slice, from the member codes of its
+context (:class:`~peernet.grid.context.Context`) rather than the id texts where the codes
+say the same (ids on the roster: different codes, different ids)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..metrics.uncertainty import (
+    StructureReplicates,
+    drawn_words,
+    events_once,
+    unit_codes,
+)
+from ..positions import index_positions, key_positions
+from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
+from ..ties import pair_keys, person_ties, stable_order, unique_int, with_columns
+from .context import Context, in_sorted
+
+__all__ = ["Fixed", "between", "by_target"]
+
+_MUTUAL = tuple(k for k, m in MUTUAL_KINDS.items() if m)
+#: The kinds of the direct ties of :func:`peernet.metrics.core_periphery`.
+_DIRECT = tuple(k for k in INTERACTION_KINDS if k != "attend")
+
+
+def between(ctx: Context, inter: pd.DataFrame, kinds: np.ndarray, *, source: bool = False
+            ) -> np.ndarray:
+    """The rows of ``kinds`` (a boolean over the slice's rows) with a target other than
+    their source: ``target.notna() & (source != target)`` of the id columns (and
+    ``source.notna()`` with ``source``), read from the member codes where both ids are on
+    the roster and from the texts of the other rows of those kinds with a target (ids off
+    the roster: usually none)."""
+    src, tgt = ctx.src, ctx.tgt
+    known = (src >= 0) & (tgt >= 0)
+    out = kinds & known & (src != tgt)
+    odd = np.flatnonzero(kinds & ~known & inter["target"].notna().to_numpy())
+    if len(odd):
+        s = inter["source"].iloc[odd].reset_index(drop=True)
+        t = inter["target"].iloc[odd].reset_index(drop=True)
+        differ = (s != t).to_numpy(dtype=bool, na_value=False)
+        out[odd] = differ & s.notna().to_numpy() if source else differ
+    return out
+
+
+def by_target(target: np.ndarray, unit: np.ndarray, size: int, k: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows (their ``target`` in ``0..size-1`` and resampling ``unit`` in ``0..k-1``) as
+    the distinct (target, unit) pairs, sorted by target: each pair's unit and rows, and
+    where each target's pairs start (``size + 1`` bounds). A replicate's count of target
+    ``t`` is then the dot product of the draws of its units and their rows (the same
+    integers as the rows' bincount)."""
+    key = np.asarray(target, np.int64) * k
+    key += unit
+    key.sort()
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
+        np.zeros(0, np.int64)
+    times = np.diff(np.r_[first, len(key)]).astype(np.int64)
+    pairs = key[first]
+    bounds = np.searchsorted(pairs // max(k, 1), np.arange(size + 1))
+    return pairs % max(k, 1), times, bounds
+
+
+class Fixed:
+    """What does not change between the replicates of one slice, computed once."""
+
+    def __init__(self, ctx: Context):
+        net = ctx.net
+        self.ctx = ctx
+        self.codes = unit_codes(net)
+        self.k = int(self.codes.max()) + 1 if len(self.codes) else 0
+        inter = with_columns(net.interactions)
+        # actors: the slice's active people (net.members_active), each row's act among them
+        active = ctx.active
+        at = pd.Index(active)
+        self.active_code = ctx.codes(pd.Series(np.asarray(active, dtype=object), dtype="str"))
+        mut_rows = np.flatnonzero(between(ctx, inter, ctx.kind_in(_MUTUAL)))
+        if at.is_unique and (self.active_code >= 0).all():
+            # every active person on the roster: a row's actor is its member code's
+            pos = np.full(ctx.n + 1, -1, np.int64)    # code -1 (no id, off the roster): -1
+            pos[self.active_code] = np.arange(len(at))
+            act_src, mut_tgt = pos[ctx.src], pos[ctx.tgt[mut_rows]]
+        else:
+            act_src = index_positions(inter["source"], at)
+            mut_tgt = index_positions(inter["target"].iloc[mut_rows], at)
+        ok = act_src >= 0
+        self.act = (act_src[ok], self.codes[ok])           # (actor, unit) of each act
+        ok = mut_tgt >= 0
+        self.mut = (mut_tgt[ok], self.codes[mut_rows][ok])   # a contact's other person
+        people = []
+        if len(net.problems):
+            people.append(net.problems["raised_by"].dropna())
+            if "helpers" in net.problems.columns:
+                people.append(split_list(net.problems["helpers"]))
+        fixed = at.get_indexer(pd.concat(people, ignore_index=True).astype("str")) \
+            if people else np.zeros(0, np.int64)
+        self.act_fixed = fixed[fixed >= 0]
+        # tie pairs of direct acts between roster members (Context.pair_keys)
+        d = np.flatnonzero(ctx.direct_mask)
+        self.pk, self.pk_inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
+        self.pk_unit = self.codes[d]
+        # attendance rows (Context.attend: each pair's first row) and the unit of each
+        self.att_unit = self.codes[ctx.attend_rows]
+        self.att_m = ctx.attend["m"].to_numpy(np.int64)
+        self.ids = pd.Index(ctx.ids)         # member codes of a replicate's ids
+        thread_rows = inter["thread_id"].notna().to_numpy() \
+            if "thread_id" in inter.columns else np.zeros(len(inter), bool)
+        self.thread_units = unique_int(self.codes[thread_rows])   # units with a thread row
+        # acts of help (followup.help_given): the problem log's, then help interactions
+        from ..metrics.followup import help_given
+
+        fixed_help = help_given(net.replace(interactions=net.interactions.iloc[:0]))
+        self.help_fixed = (ctx.codes(fixed_help["giver"].astype("str")),
+                           ctx.codes(fixed_help["receiver"].astype("str")))
+        self.help_rows = np.flatnonzero(between(ctx, inter, ctx.kind_in(("help",)),
+                                                 source=True))
+        self.help_unit = self.codes[self.help_rows]
+        self.help_codes = (ctx.src[self.help_rows].astype(np.int64),
+                           ctx.tgt[self.help_rows].astype(np.int64))
+
+    @cached_property
+    def events(self) -> dict[str, Any]:
+        """The slice's events once each, as :func:`resampled_events` builds a replicate's
+        (``table``: the events with interactions, then the others), and the unit of each
+        row (``unit``; -1: an event without interactions, in every replicate once): a
+        replicate's events are the rows of ``table``, row ``i`` ``mult[unit[i]]`` times
+        (in that order), tested equal."""
+        table, unit = events_once(self.ctx.net)
+        return {"table": table, "unit": unit}
+
+    def pairs_in(self, keys: np.ndarray) -> np.ndarray:
+        """Which of the slice's pairs (:attr:`pk`) are among ``keys`` (memoised by the
+        array: a previous period's pairs, the history's)."""
+        seen = self.__dict__.setdefault("_pairs_in", {})
+        hit = seen.get(id(keys))
+        if hit is None or hit[0] is not keys:
+            hit = seen[id(keys)] = (keys, in_sorted(self.pk, keys))
+        return hit[1]
+
+    def batch_any(self, target: np.ndarray, unit: np.ndarray, size: int, mult: np.ndarray
+                  ) -> np.ndarray | None:
+        """:meth:`ReplicateContext._any` of the replicate ``mult`` read from one pass for
+        every replicate of the headline batch it belongs to (:meth:`StructureReplicates
+        .bit_of`: bit ``r`` of a word says "drawn in replicate ``r``"; the words of each
+        ``target``, ``unit`` kept for the batch's other replicates); None when ``mult`` is
+        not in a remembered batch."""
+        structure = self.__dict__.get("structure")
+        hit = structure.bit_of(mult) if structure is not None else None
+        if hit is None:
+            return None
+        ub, r = hit
+        memo = self.__dict__.setdefault("_batch_words", {})
+        key = (id(target), id(unit), size)
+        got = memo.get(key)
+        if got is None or got[0] is not ub or got[1] is not target or got[2] is not unit:
+            got = memo[key] = (ub, target, unit, drawn_words(target, unit, ub, size))
+        return (got[3] & (np.uint64(1) << np.uint64(r))) != 0
+
+    @cached_property
+    def structure(self) -> StructureReplicates:
+        """Reciprocity and the default person graph of a replicate (as the bootstrap of
+        the network metrics computes them)."""
+        return StructureReplicates(self.ctx.net, ["reciprocity", "largest_component_share"])
+
+    @cached_property
+    def attend_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """The attendees of each event of the slice's attendance (``ctx.attend_codes``) and
+        its unit (every row of an event is in the event's unit: it outranks a thread)."""
+        _, ev, ids = self.ctx.attend_codes
+        unit = np.zeros(len(ids), np.int64)
+        unit[ev] = self.att_unit
+        if len(ev) != len(self.att_unit) or not np.array_equal(unit[ev], self.att_unit):
+            raise RuntimeError("an event's attendance rows are in several resampling units")
+        return np.bincount(ev, minlength=len(ids)), unit
+
+    @cached_property
+    def direct(self) -> dict[str, Any]:
+        """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes, and the
+        tie and unit of every direct act; ``rank``: the tie of each of :attr:`pk` when the
+        direct acts are those of :attr:`pk` (every one between roster members; else None):
+        a replicate's drawn ties are then its drawn pairs."""
+        ctx = self.ctx
+        net = ctx.net
+        t = person_ties(net, coattendance=None)
+        nodes = pd.Index(t.nodes)
+        nn = max(len(nodes), 1)
+        code = ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object), dtype="str"))
+        inter = with_columns(net.interactions)
+        rows = between(ctx, inter, ctx.kind_in(_DIRECT))
+        rank = None
+        if np.count_nonzero(rows) == len(self.pk_unit):   # the rows of ctx.direct_mask
+            # the slice's pairs in node positions: each node's member code is its id's
+            node_of = np.full(ctx.n, -1, np.int64)
+            node_of[code[code >= 0]] = np.flatnonzero(code >= 0)
+            a, b = node_of[self.pk // ctx.n], node_of[self.pk % ctx.n]
+            key = np.minimum(a, b) * nn + np.maximum(a, b)
+            order = np.argsort(key)                           # distinct keys
+            ties = key[order]
+            rank = np.empty(len(order), np.int64)
+            rank[order] = np.arange(len(order))
+            inv, unit = rank[self.pk_inv], self.pk_unit
+        else:
+            rows = np.flatnonzero(rows)
+            s = index_positions(inter["source"].iloc[rows], nodes)
+            tt = index_positions(inter["target"].iloc[rows], nodes)
+            ties, inv = key_positions(pair_keys(s, tt, len(nodes)))
+            unit = self.codes[rows]
+        # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
+        # entries of the ties it drew, renumbered (still sorted)
+        fu, fv = ties // nn, ties % nn
+        e_row, e_col = np.concatenate([fu, fv]), np.concatenate([fv, fu])
+        order = stable_order(e_row * nn + e_col)     # by row, then column
+        e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
+        return {"n": len(nodes), "ties": ties, "inv": inv, "unit": unit, "rank": rank,
+                "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
+                "active": nodes.get_indexer(pd.Index(ctx.active)), "code": code}
