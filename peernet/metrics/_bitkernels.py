@@ -32,6 +32,33 @@ def count_values(x, k):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def first_units(event, thread):  # pragma: no cover - compiled
+    """Resampling unit of each row (its event's code if ``event >= 0``, else its
+    thread's, else itself), numbered in order of first appearance: ``pd.factorize`` of
+    distinct keys of the three, one pass without hashing."""
+    n = len(event)
+    n_thread, n_event = 0, 0
+    for i in range(n):
+        n_thread = max(n_thread, thread[i] + 1)
+        n_event = max(n_event, event[i] + 1)
+    seen = np.full(n + n_thread + n_event, -1, np.int64)
+    out = np.empty(n, np.int64)
+    nxt = 0
+    for i in range(n):
+        if event[i] >= 0:
+            key = n + n_thread + event[i]
+        elif thread[i] >= 0:
+            key = n + thread[i]
+        else:
+            key = i
+        if seen[key] < 0:
+            seen[key] = nxt
+            nxt += 1
+        out[i] = seen[key]
+    return out
+
+
+@njit(cache=True, nogil=True)
 def or_drawn(out, mult, b):  # pragma: no cover - compiled
     """``out |= (mult > 0) << b`` (uint64 words) in one pass."""
     one = np.uint64(1) << np.uint64(b)

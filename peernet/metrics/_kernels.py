@@ -276,6 +276,34 @@ def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - co
 
 
 @njit(cache=True, nogil=True)
+def reverse_pairs(keys, n):  # pragma: no cover - compiled
+    """Position of the pair ``t * n + s`` among the sorted distinct pair keys ``keys``
+    (``s * n + t``) of each, -1 when absent: a binary search in the keys of row ``t``
+    (``np.searchsorted`` of every reversed key over all of them, without its random
+    reads of the whole array)."""
+    m = len(keys)
+    start = np.zeros(n + 1, np.int64)       # first key of each row
+    for i in range(m):
+        start[keys[i] // n + 1] += 1
+    for a in range(n):
+        start[a + 1] += start[a]
+    out = np.full(m, -1, np.int64)
+    for i in range(m):
+        s, t = keys[i] // n, keys[i] % n
+        want = t * n + s
+        lo, hi = start[t], start[t + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if keys[mid] < want:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < start[t + 1] and keys[lo] == want:
+            out[i] = lo
+    return out
+
+
+@njit(cache=True, nogil=True)
 def present_triangles(nodes, ties, present, n):  # pragma: no cover - compiled
     """Triangles through each node (of ``n``) among the listed ones whose three ties are
     ``present``."""

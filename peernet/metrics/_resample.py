@@ -18,13 +18,19 @@ def _units(inter: pd.DataFrame) -> np.ndarray:
     """Resampling unit of each interaction: its event, else its thread, else itself
     (codes in order of first appearance)."""
     n = len(inter)
+    codes = {col: np.asarray(pd.factorize(inter[col])[0], np.int64)
+             for col in ("thread_id", "event_id") if col in inter.columns}
+    if n >= COMPILED_DRAWS:     # compiled: no arrays of keys, no hashing of them
+        from ._bitkernels import first_units
+
+        none = np.full(n, -1, np.int64)
+        return first_units(codes.get("event_id", none), codes.get("thread_id", none))
     unit = np.arange(n, dtype=np.int64)
     offset = n
     for col in ("thread_id", "event_id"):      # an event outranks a thread
-        if col in inter.columns:
-            codes = np.asarray(pd.factorize(inter[col])[0], np.int64)
-            unit = np.where(codes >= 0, offset + codes, unit)
-            offset += int(codes.max()) + 1 if len(codes) else 0
+        if col in codes:
+            unit = np.where(codes[col] >= 0, offset + codes[col], unit)
+            offset += int(codes[col].max()) + 1 if n else 0
     return np.asarray(pd.factorize(unit)[0], np.int64)
 
 

@@ -109,11 +109,10 @@ class StructureReplicates:
         for attr in ("org", "sector", "region"):
             if attr in self.attrs.columns and self.attrs[attr].notna().any():
                 self.groups[attr] = K.factor_codes(self.attrs[attr])
-        rev = (self.dir_ties % max(n, 1)) * n + self.dir_ties // max(n, 1)
-        at = np.searchsorted(self.dir_ties, rev)
-        at = np.minimum(at, max(len(self.dir_ties) - 1, 0))
-        found = (self.dir_ties[at] == rev) if len(self.dir_ties) else np.zeros(0, bool)
-        self.reverse = np.where(found, at, -1)
+        from ._kernels import reverse_pairs, run
+
+        # each directed tie's reverse (-1: none)
+        self.reverse = run(reverse_pairs, (self.dir_ties, n), 4 * len(self.dir_ties))
 
     def replicate(self, rng: np.random.Generator) -> pd.Series:
         return self.values(draw_units(self.k, rng))

@@ -250,3 +250,42 @@ def test_bit_counts_by_hand():
     assert BK.bit_counts(words, 3).tolist() == [1, 0, 2]
     assert BK.bit_counts(words, 64).tolist() == [1, 0, 2] + [0] * 60 + [1]
     assert BK.bit_counts(words[:0], 2).tolist() == [0, 0]
+
+
+def _old_units(event, thread):
+    """The resampling units as before the compiled pass: keys, then pd.factorize."""
+    n = len(event)
+    unit = np.arange(n, dtype=np.int64)
+    offset = n
+    for codes in (thread, event):
+        unit = np.where(codes >= 0, offset + codes, unit)
+        offset += int(codes.max()) + 1 if n else 0
+    return np.asarray(pd.factorize(unit)[0], np.int64)
+
+
+def test_first_units_by_hand_and_as_factorize():
+    # rows: event 0, thread 1, alone, thread 1, event 0 in thread 0, alone, event 1
+    event = np.array([0, -1, -1, -1, 0, -1, 1], np.int64)
+    thread = np.array([-1, 1, -1, 1, 0, -1, -1], np.int64)
+    assert BK.first_units(event, thread).tolist() == [0, 1, 2, 1, 0, 3, 4]
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 500):
+        event = np.where(rng.random(n) < 0.4, rng.integers(0, 20, n), -1)
+        thread = np.where(rng.random(n) < 0.3, rng.integers(0, 30, n), -1)
+        np.testing.assert_array_equal(BK.first_units(event, thread), _old_units(event, thread))
+
+
+def test_reverse_pairs_by_hand_and_as_searchsorted():
+    from peernet.metrics._kernels import reverse_pairs
+
+    n = 4   # pairs 0->1, 1->0, 1->2, 3->2 (keys s * n + t)
+    keys = np.array([1, 4, 6, 14], np.int64)
+    assert reverse_pairs(keys, n).tolist() == [1, 0, -1, -1]
+    rng = np.random.default_rng(1)
+    n = 40
+    keys = np.unique(rng.integers(0, n, 600) * n + rng.integers(0, n, 600))
+    rev = (keys % n) * n + keys // n
+    at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
+    np.testing.assert_array_equal(reverse_pairs(keys, n), np.where(keys[at] == rev, at, -1))
+    np.testing.assert_array_equal(reverse_pairs.py_func(keys, n), reverse_pairs(keys, n))
+    assert reverse_pairs(np.zeros(0, np.int64), 0).tolist() == []
