@@ -627,19 +627,19 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
                                              say)
     # without intervals: participation on the other core while the periods are scored
     turnout = start_participation(root, slices, bootstrap)
-    scores, netrows, pending, done = {}, {}, {}, {}
+    scores, nms, pending, done = {}, {}, {}, {}
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
         scores[p] = grid_score(s, rubric=rubric)
-        if not bootstrap:   # no replicates to share the Grid's context with
+        intervals.start(p)   # the replicates share the Grid's context: from now, elsewhere
+        if not bootstrap:
             forget(s, SLICE_CONTEXT)
         say(N_("network and member metrics of {period}").format(period=p))
         # without intervals on the other core: this period's metrics there meanwhile
         pending[p] = start_metrics(s, bootstrap, last=p == labels[-1])
         done[p] = after_fork(root, s, p, seed, pending[p], turnout, last=p == labels[-1])
         if pending[p].pid is None or p == labels[-1]:
-            netrows[p] = network_rows(p, network_metrics(s))
-        intervals.start(p)
+            nms[p] = network_metrics(s)
     for job in pending.values():   # not forked (the intervals have the other core): now
         if job.pid is None:
             job.result()
@@ -655,11 +655,11 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     mms = []
     for p, job in pending.items():   # computed meanwhile, or here now
         nm, mm = job.result()
-        netrows[p] = netrows[p] if nm is None else network_rows(p, nm)
+        nms[p] = nms[p] if nm is None else nm
         mms.append(mm.assign(period=p)[["period", *mm.columns]])
-    iv, diffs = intervals.result()
+    iv, diffs = intervals.result(nms)
     release_finished(root, slices, acts=True)   # the report draws from other slices
-    network = pd.concat([netrows[p] for p in slices], ignore_index=True).merge(
+    network = pd.concat([network_rows(p, nms[p]) for p in slices], ignore_index=True).merge(
         iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
         on=["period", "metric"], how="left")
     meta = {

@@ -29,7 +29,7 @@ from .metrics.mixing import MIXING_COLUMNS, mixing
 from .metrics.participation import participation
 from .metrics.structure import network_metrics
 from .metrics.temporal import tie_change
-from .metrics.uncertainty import GRID, before_fork, changes_of, period_replicates
+from .metrics.uncertainty import GRID, before_fork, changes_of, period_replicates, with_values
 from .metrics.uncertainty import bootstrap as bootstrap_metrics
 from .network import ACT_COLUMNS, PeerNetwork
 from .periods import Window, parse_period
@@ -303,10 +303,12 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
 class Uncertainty:
     """:func:`uncertainty` computed on the other core while ``pn.evaluate`` does the rest.
 
-    :meth:`start` of a period (once it is scored and its network metrics computed: the
-    replicates reuse the Grid's context and the slice's ties and graph arrays) starts its
-    replicates in a forked child (:func:`peernet._parallel.later`), so the earlier
-    periods' run while the later ones are scored; the period with the most interactions
+    :meth:`start` of a period (once it is scored: the replicates reuse the Grid's context
+    and the slice's ties and graph arrays) starts its replicates in a forked child
+    (:func:`peernet._parallel.later`), so the earlier periods' run while the later ones
+    are scored, and while this process computes the period's network metrics (their
+    values are filled in here, :func:`peernet.metrics.uncertainty.with_values`: the child
+    computes only the replicates); the period with the most interactions
     is shared between two processes (:func:`peernet.metrics.uncertainty
     .period_replicates` with ``split``: its Grid replicates taken from one queue, so both
     finish together). :meth:`result` waits for them and gives :func:`uncertainty`'s
@@ -332,6 +334,7 @@ class Uncertainty:
         self.largest = max(range(len(rows)), key=lambda i: (rows[i], i)) if rows else -1
         self.seqs = np.random.SeedSequence(seed).spawn(2)
         self.jobs: dict[tuple[str, int], Later] = {}
+        self.values: dict[str, pd.Series] = {}
 
     def start(self, period: str) -> None:
         """Start ``period``'s replicates (on another core when a fork is possible)."""
@@ -361,10 +364,19 @@ class Uncertainty:
     def _period(self, period: str, role: int) -> list[tuple[pd.Series, np.ndarray]]:
         split = self.labels.index(period) == self.largest
         return period_replicates(self.slices[period], self.metrics, self.seqs[role],
-                                 self.rubric, split=split)
+                                 self.rubric, split=split, values=False)
 
-    def result(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """``(intervals, differences)`` as :func:`uncertainty` gives them."""
+    def _replicates(self, period: str, role: int) -> list[tuple[pd.Series, np.ndarray]]:
+        """:meth:`_period`'s replicates (from its child), with the network metrics'
+        values: the evaluation's (:meth:`result`'s ``values``), else computed here."""
+        return with_values(self.slices[period], self.metrics,
+                           self.jobs[period, role].result(), self.values.get(period))
+
+    def result(self, values: Mapping[str, pd.Series] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(intervals, differences)`` as :func:`uncertainty` gives them; ``values``: the
+        periods' :func:`peernet.network_metrics` if computed already."""
+        self.values = dict(values or {})
         try:
             return self._frames()
         finally:
@@ -386,8 +398,8 @@ class Uncertainty:
         for a, b in zip(labels, labels[1:], strict=False):
             if not self.n:
                 break
-            changes = changes_of(self.metrics, self.jobs[a, 0].result(),
-                                 self.jobs[b, 1].result(), seed=self.seed)
+            changes = changes_of(self.metrics, self._replicates(a, 0),
+                                 self._replicates(b, 1), seed=self.seed)
             for (section, _, _), d in zip(self.what, changes, strict=True):
                 names = d["metric"].astype("str")
                 if a == labels[0]:

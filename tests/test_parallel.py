@@ -260,6 +260,32 @@ def test_intervals_started_period_by_period_equal_bootstrap_change(monkeypatch, 
                                                check_exact=True, check_names=False)
 
 
+@pytest.mark.parametrize("split", [False, True])
+def test_replicates_without_values_are_filled_in_here(monkeypatch, split):
+    """A period's replicates started before its network metrics are computed leave their
+    values NaN (values=False); with_values fills them in: the same values and replicates
+    as computed together, on one process or shared between two."""
+    import numpy as np
+
+    from peernet.metrics import uncertainty
+
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2" if split else "1")
+    s = pn.load_sample("riverbend").period("2025")
+    what = [("grid", 3), (["density", "reciprocity", "transitivity"], 5)]
+    seq = np.random.SeedSequence(2)
+    full = uncertainty.period_replicates(s, what, seq, split=split)
+    bare = uncertainty.period_replicates(s, what, seq, split=split, values=False)
+    assert bare[1][0].isna().all()
+    assert list(bare[1][0].index) == ["density", "reciprocity", "transitivity"]
+    pd.testing.assert_series_equal(bare[0][0], full[0][0], check_exact=True)   # the Grid's
+    for known in (None, pn.network_metrics(s)):   # computed, or read from network_metrics
+        filled = uncertainty.with_values(s, what, bare, known)
+        for (v1, r1), (v2, r2) in zip(full, filled, strict=True):
+            pd.testing.assert_series_equal(v1, v2, check_exact=True)
+            np.testing.assert_array_equal(r1, r2)
+    assert full[1][0].notna().all()
+
+
 @pytest.mark.parametrize("lossy", [False, True])
 def test_shared_replicates_past_the_first_batch_are_the_same(monkeypatch, lossy):
     """Grid replicates past the first batch of network metrics (their draws made on either

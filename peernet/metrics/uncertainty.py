@@ -167,8 +167,9 @@ def _bounds(metric: Any, names: pd.Index) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
-                rubric: Any = None) -> tuple[pd.Series, np.ndarray]:
-    """The metric on the data and on ``n`` event-resampled replicates (n x entries)."""
+                rubric: Any = None, values: bool = True) -> tuple[pd.Series, np.ndarray]:
+    """The metric on the data and on ``n`` event-resampled replicates (n x entries);
+    without ``values`` the network metrics' values are left NaN (:func:`with_values`)."""
     if isinstance(metric, str) and metric == GRID:
         if GRID not in _REPLICATORS:  # pragma: no cover - peernet's __init__ imports grid
             raise RuntimeError("the Grid's replicates are registered by importing peernet.grid")
@@ -178,7 +179,7 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
             np.zeros((n, 0))
         return value, reps
     fn, names = _metric_function(metric)
-    value = _as_series(fn(net), names)
+    value = _value(fn, net, names, values, metric)
     reps = np.full((n, len(value)), np.nan)
     fast = StructureReplicates(net, names) if names is not None and not callable(metric) \
         and len(net.interactions) else None
@@ -291,7 +292,7 @@ def bootstrap_changes(previous: Any, current: Any, metrics: Sequence[tuple[Any, 
 
 
 def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
-                     seq: np.random.SeedSequence, rubric: Any
+                     seq: np.random.SeedSequence, rubric: Any, values: bool = True
                      ) -> list[tuple[pd.Series, np.ndarray]]:
     """:func:`_replicates` of each ``(metric, n)`` from ``default_rng(seq)``; the Grid and
     batchable network metrics (:meth:`StructureReplicates.batchable`) from one loop over
@@ -300,11 +301,11 @@ def _replicates_many(net: Any, metrics: Sequence[tuple[Any, int]],
     if (sorted(kinds) == [False, True] and GRID in _REPLICATORS and len(net.interactions)
             and not callable(metrics[kinds.index(False)][0])):
         joint = _joint(net, metrics[kinds.index(True)][1], *metrics[kinds.index(False)],
-                       np.random.default_rng(seq), rubric)
+                       np.random.default_rng(seq), rubric, values)
         if joint is not None:
             return [joint[0] if grid else joint[1] for grid in kinds]
-    return [_replicates(net, m, n=n, rng=np.random.default_rng(seq), rubric=rubric)
-            for m, n in metrics]
+    return [_replicates(net, m, n=n, rng=np.random.default_rng(seq), rubric=rubric,
+                        values=values) for m, n in metrics]
 
 
 #: Interactions of a slice from which its replicates run compiled kernels for certain (the
@@ -353,20 +354,43 @@ def _splittable(metrics: Sequence[tuple[Any, int]]) -> bool:
 
 def period_replicates(net: Any, metrics: Sequence[tuple[Any, int]],
                       seq: np.random.SeedSequence, rubric: Any = None, *,
-                      split: bool = False) -> list[tuple[pd.Series, np.ndarray]]:
+                      split: bool = False, values: bool = True
+                      ) -> list[tuple[pd.Series, np.ndarray]]:
     """One period's share of :func:`bootstrap_changes`: the value and the replicates
     (replicates x entries) of each ``(metric, n)``, drawn from the random stream ``seq``
     (:func:`bootstrap_changes` gives the previous period the first of
     ``SeedSequence(seed).spawn(2)``, the current one the second). With ``split`` and the
     Grid and network metrics, shared between this process and a forked child (the same
-    numbers). :func:`changes_of` makes the frames of two periods' replicates."""
+    numbers). Without ``values`` the network metrics' values are NaN, for a process that
+    computes them anyway to fill in (:func:`with_values`): a child forked before them
+    then needs not compute them first. :func:`changes_of` makes the frames of two
+    periods' replicates."""
     for _, n in metrics:
         _check(n, 0.95)
     if split and _splittable(metrics):
-        out = _split(net, metrics, seq, rubric)
+        out = _split(net, metrics, seq, rubric, values=values)
         if out is not None:
             return out[0]
-    return _replicates_many(net, metrics, seq, rubric)
+    return _replicates_many(net, metrics, seq, rubric, values)
+
+
+def with_values(net: Any, metrics: Sequence[tuple[Any, int]],
+                replicates: list[tuple[pd.Series, np.ndarray]],
+                known: pd.Series | None = None) -> list[tuple[pd.Series, np.ndarray]]:
+    """:func:`period_replicates` of ``net`` with the network metrics' values computed here
+    (as ``values=True`` computes them), or read from ``known``: ``network_metrics(net)``,
+    whose entries are those ``network_metrics(net, only=...)`` computes."""
+    out = []
+    for (metric, _), (value, reps) in zip(metrics, replicates, strict=True):
+        if not (isinstance(metric, str) and metric == GRID):
+            fn, names = _metric_function(metric)
+            if known is not None and not callable(metric) and names is not None \
+                    and set(names) <= set(known.index):
+                value = known[names].astype("float64")
+            else:
+                value = _as_series(fn(net), names)
+        out.append((value, reps))
+    return out
 
 
 def changes_of(metrics: Sequence[tuple[Any, int]],
@@ -419,7 +443,7 @@ def _shared(previous: Any, current: Any, metrics: Sequence[tuple[Any, int]],
 
 
 def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequence,
-           rubric: Any, before: Callable[[], Any] | None = None
+           rubric: Any, before: Callable[[], Any] | None = None, values: bool = True
            ) -> tuple[list[tuple[pd.Series, np.ndarray]], Any] | None:
     """:func:`_replicates_many` of one period (the Grid and network metrics) shared between
     this process and a forked child: what its replicates read is made once before the fork
@@ -448,7 +472,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     grid.share_structure(fast)
     fast.ei_classes          # noqa: B018 - made here, read on both cores
     fast.csr_order           # noqa: B018
-    value = _as_series(fn(net), names)
+    value = _value(fn, net, names, values, metric)
     first = min(WIDTH, max(n, n_grid))
     rng = np.random.default_rng(seq)
     # the first batch's draws; the counts kept of the Grid's replicates among them only
@@ -500,8 +524,8 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
 
 
 def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
-           rubric: Any) -> tuple[tuple[pd.Series, np.ndarray], tuple[pd.Series, np.ndarray]
-                                 ] | None:
+           rubric: Any, values: bool = True
+           ) -> tuple[tuple[pd.Series, np.ndarray], tuple[pd.Series, np.ndarray]] | None:
     """The Grid's replicates (``n_grid``) and those of network metrics ``metric`` (``n``)
     from the same draws: replicate ``i`` of each is the one its own :func:`_replicates`
     gives (each replicate is one :func:`draw_units` of the slice's units), the person
@@ -515,7 +539,7 @@ def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
         return None
     grid = _REPLICATORS[GRID](net, rubric)
     grid.share_structure(fast)
-    value = _as_series(fn(net), names)
+    value = _value(fn, net, names, values, metric)
     reps = np.full((n, len(value)), np.nan)
     greps = np.zeros((n_grid, len(grid.value)))
     for start in range(0, max(n, n_grid), WIDTH):
@@ -576,6 +600,15 @@ def _metric_function(metric) -> tuple[Callable[[Any], Any], list[str] | None]:
         raise ValueError(f"metric must be a callable or network_metrics entries "
                          f"{list(NETWORK_METRICS)}; got {bad}")
     return (lambda x: network_metrics(x, only=names)[names]), names
+
+
+def _value(fn: Callable[[Any], Any], net: Any, names: list[str] | None, values: bool,
+           metric: Any) -> pd.Series:
+    """``fn(net)`` as a Series; NaN over ``names`` without ``values`` (network metrics
+    only: a callable metric is always computed)."""
+    if values or callable(metric) or names is None:
+        return _as_series(fn(net), names)
+    return pd.Series(np.nan, index=pd.Index(names), dtype="float64")
 
 
 def _as_series(result: Any, names: list[str] | None) -> pd.Series:
