@@ -342,26 +342,20 @@ def core_number(ga: GraphArrays) -> np.ndarray:
 def eigenvector(ga: GraphArrays) -> np.ndarray:
     """Unweighted eigenvector centrality (equal to ``nx.eigenvector_centrality_numpy``).
 
-    NaN for every node when the graph has no ties (the eigenvector is undefined).
-    """
+    NaN for every node when the graph has no ties (the eigenvector is undefined). Above
+    400 nodes ARPACK starts from all ones (it overlaps the nonnegative leading vector) on
+    one BLAS thread: from its random start the last digits changed from call to call."""
     n = ga.n
     if ga.m == 0:
         return np.full(n, np.nan)
     from .._parallel import one_thread
 
-    if n <= 400:
-        with one_thread():
-            vals, vecs = np.linalg.eigh(ga.a.toarray())
-        vec = vecs[:, -1]
-    else:
-        from scipy.sparse.linalg import eigsh
-
-        # a fixed start (all ones: it overlaps the nonnegative leading eigenvector) on one
-        # BLAS thread: without v0 ARPACK starts from a random vector whose seed moves with
-        # every call, and the last digits changed from run to run and process to process
-        with one_thread():
-            _, vecs = eigsh(ga.a, k=1, which="LA", tol=0, maxiter=n * 100, v0=np.ones(n))
-        vec = vecs[:, 0]
+    with one_thread():
+        if n <= 400:
+            vec = np.linalg.eigh(ga.a.toarray())[1][:, -1]
+        else:
+            from scipy.sparse.linalg import eigsh
+            vec = eigsh(ga.a, k=1, which="LA", tol=0, maxiter=n * 100, v0=np.ones(n))[1][:, 0]
     vec = np.where(np.abs(vec) < 1e-12, 0.0, vec)
     vec = vec / (np.sign(vec.sum()) * np.linalg.norm(vec))
     return vec
