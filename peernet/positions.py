@@ -121,7 +121,10 @@ def packed_sort(keys: np.ndarray) -> np.ndarray | None:
     if not r or keys.dtype.kind not in "iu" or keys.min() < 0 \
             or int(keys.max()) >= (1 << 62) // r:
         return None
-    return np.sort(keys.astype(np.int64, copy=False) * r + np.arange(r, dtype=np.int64))
+    out = keys.astype(np.int64, copy=False) * r     # one new array, added to, sorted in place
+    out += np.arange(r, dtype=np.int64)
+    out.sort()
+    return out
 
 
 def key_positions(keys: np.ndarray, *, first: bool = False
@@ -148,5 +151,7 @@ def key_positions(keys: np.ndarray, *, first: bool = False
     new[0] = True
     np.not_equal(packed[1:], packed[:-1], out=new[1:])
     inverse = np.empty(r, np.int64)
-    inverse[rows] = np.cumsum(new) - 1
+    rank = np.cumsum(new)
+    rank -= 1
+    inverse[rows] = rank
     return (packed[new], inverse, rows[new]) if first else (packed[new], inverse)

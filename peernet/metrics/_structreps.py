@@ -201,18 +201,33 @@ class StructureReplicates:
         from a dict a replicate cost 0.7 ms, from values and this index 0.04 ms."""
         return pd.Series(dict.fromkeys(self._names, 0.0), dtype="float64").index
 
-    def remember_bits(self, ub: np.ndarray, b: int, kept: list[np.ndarray]) -> None:
+    def remember_bits(self, ub: np.ndarray, b: int, kept: list[np.ndarray] | int) -> None:
         """Remember what the Grid's replicates read (:meth:`reciprocity`,
         :meth:`largest_component`, :meth:`bit_of`) of the first ``len(kept)`` of ``b``
         replicates, as :meth:`batch_bits` with ``kept`` does, without computing their other
         entries (no triangles listed, no degrees): the same numbers, for a caller that
-        wants those entries later (``batch_bits(ub, b)``) or elsewhere."""
+        wants those entries later (``batch_bits(ub, b)``) or elsewhere. ``kept`` may be a
+        count: the first ``kept`` replicates, whose draw counts are made later and named
+        by :meth:`recall` (then none is held meanwhile: 4.7 MB a replicate at 10k)."""
         from ._batch import batch
 
-        self._remember(ub, kept, batch(self, ub, b, self.want & _GRID_READS))
+        count = kept if isinstance(kept, int) else len(kept)
+        rows = batch(self, ub, b, self.want & _GRID_READS)[:count]
+        self._remember(ub, [None] * count if isinstance(kept, int) else kept, rows)
 
-    def _remember(self, ub: np.ndarray, kept: list[np.ndarray], rows: list[dict]) -> None:
-        self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)}
+    def recall(self, mult: np.ndarray, r: int) -> None:
+        """Name ``mult`` as the draw counts of replicate ``r`` of the last batch remembered
+        (made again from the same random stream, :func:`peernet.metrics._batch.draw_bits`
+        with ``redraw``): :meth:`reciprocity`, :meth:`largest_component` and
+        :meth:`bit_of` of ``mult`` then read that batch."""
+        kept, _ = self._bits
+        kept[r] = mult
+        self._known[id(mult)] = (mult, self._rows[r])
+
+    def _remember(self, ub: np.ndarray, kept: list, rows: list[dict]) -> None:
+        self._rows = rows[:len(kept)]
+        self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)
+                       if m is not None}
         self._bits = (list(kept), ub)
 
     def bit_of(self, mult: np.ndarray) -> tuple[np.ndarray, int] | None:

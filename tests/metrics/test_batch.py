@@ -58,6 +58,19 @@ def test_draw_bits_equal_drawn_bits_of_draw_units(k, keep):
     assert draw_bits(k, rng, 0)[0].tolist() == []
 
 
+@pytest.mark.parametrize("k", [7, 120_000])
+def test_draw_bits_redraw_keeps_copies_of_the_stream(k):
+    """With redraw, copies of the stream before each kept replicate give its counts again;
+    the words and the stream after are those of the counted draws."""
+    rng, again = np.random.default_rng(6), np.random.default_rng(6)
+    ub, copies = draw_bits(k, rng, 5, 3, redraw=True)
+    want, kept = drawn_bits(lambda: draw_units(k, again), 5, 3)
+    assert np.array_equal(ub, want) and len(copies) == 3
+    for c, m in zip(copies, kept, strict=True):
+        assert np.array_equal(draw_units(k, c), m)
+    assert np.array_equal(draw_units(k, rng), draw_units(k, again))
+
+
 def test_or_values_by_hand():
     out = np.array([0, 1, 0, 0], np.uint64)
     BK.or_values(out, np.array([3, 0, 3], np.uint32), 2)
@@ -220,6 +233,31 @@ def test_remember_bits_reads_as_the_whole_batch_without_listing_triangles(synthe
     assert fast.triangles is not None
     for a, b in zip(later, rows, strict=True):
         pd.testing.assert_series_equal(a, b, check_exact=True)
+
+
+def test_recalled_counts_read_the_remembered_batch(synthetic_net):
+    """remember_bits of a count, then recall of counts drawn again: the Grid's reads and
+    its scores equal those of the counts kept from the start."""
+    from peernet.grid.replicates import GridReplicates
+
+    y = synthetic_net.period("2025")
+    names = list(BOOTSTRAP_METRICS)
+    fast, whole = StructureReplicates(y, names), StructureReplicates(y, names)
+    ub, copies = draw_bits(fast.k, np.random.default_rng(3), 9, 4, redraw=True)
+    _, kept = draw_bits(fast.k, np.random.default_rng(3), 9, 4)
+    fast.remember_bits(ub, 9, 4)
+    whole.batch_bits(ub, 9, kept)
+    g, h = GridReplicates(y), GridReplicates(y)
+    g.share_structure(fast)
+    h.share_structure(whole)
+    for r in (2, 0, 3):
+        mult = draw_units(fast.k, copies[r])
+        assert fast.bit_of(mult) is None
+        fast.recall(mult, r)
+        assert fast.bit_of(mult) == (ub, r)
+        assert fast.reciprocity(mult) == whole.reciprocity(kept[r])
+        assert fast.largest_component(mult) == whole.largest_component(kept[r])
+        np.testing.assert_array_equal(g.scores(mult), h.scores(kept[r]))
 
 
 def test_triangle_listing_by_hand():
