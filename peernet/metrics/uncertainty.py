@@ -184,11 +184,11 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
     fast = StructureReplicates(net, names) if names is not None and not callable(metric) \
         and len(net.interactions) else None
     if fast is not None and fast.batchable:
-        from ._batch import WIDTH, drawn_bits
+        from ._batch import WIDTH, draw_bits
 
         for start in range(0, n, WIDTH):
             count = min(WIDTH, n - start)
-            ub, _ = drawn_bits(lambda: draw_units(fast.k, rng), count)
+            ub, _ = draw_bits(fast.k, rng, count)
             for i, r in enumerate(fast.batch_bits(ub, count)):
                 reps[start + i] = r.reindex(value.index).to_numpy(float)
         return value, reps
@@ -447,18 +447,20 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
            ) -> tuple[list[tuple[pd.Series, np.ndarray]], Any] | None:
     """:func:`_replicates_many` of one period (the Grid and network metrics) shared between
     this process and a forked child: what its replicates read is made once before the fork
-    (the network metrics' tie arrays, the Grid's fixed arrays, the first batch of network
-    metrics with its draws, and the first Grid replicate); the other core computes
-    ``before()`` (if any) and the remaining batches, continuing the random stream; then
-    both take the Grid replicates one at a time from one queue
-    (:class:`peernet._parallel.Tasks`) until none is left, so they finish together. A Grid
-    replicate of the first batch reads its reciprocity and largest component from that
-    batch on either core. Replicate ``i`` is the stream's ``i``-th draw on either core: the
-    numbers are those of one core. Returns the replicates and ``before()``'s result; None
-    when the network metrics are not batchable."""
+    (the network metrics' tie arrays, the Grid's fixed arrays, the first batch's draws with
+    what the Grid reads of them, :meth:`StructureReplicates.remember_bits`, and the first
+    Grid replicate); the other core computes ``before()`` (if any) and every batch of
+    network metrics (the first one's from its draws, then the rest continuing the random
+    stream; the triangles they need are listed there); then both take the Grid replicates
+    one at a time from one queue (:class:`peernet._parallel.Tasks`) until none is left, so
+    they finish together. A Grid replicate of the first batch reads its reciprocity and
+    largest component from that batch on either core. Replicate ``i`` is the stream's
+    ``i``-th draw on either core: the numbers are those of one core. Returns the
+    replicates and ``before()``'s result; None when the network metrics are not
+    batchable."""
     import copy
 
-    from ._batch import WIDTH, drawn_bits
+    from ._batch import WIDTH, draw_bits
 
     kinds = [isinstance(m, str) and m == GRID for m, _ in metrics]
     n_grid, (metric, n) = metrics[kinds.index(True)][1], metrics[kinds.index(False)]
@@ -476,16 +478,15 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     first = min(WIDTH, max(n, n_grid))
     rng = np.random.default_rng(seq)
     # the first batch's draws; the counts kept of the Grid's replicates among them only
-    ub, mults = drawn_bits(lambda: draw_units(fast.k, rng), first, min(first, n_grid))
+    ub, mults = draw_bits(fast.k, rng, first, min(first, n_grid))
+    fast.remember_bits(ub, first, mults)   # the Grid's reads of them, not the whole batch
 
     def after_first() -> _Draws:   # the stream after the first batch's draws, anew
         return _Draws(fast.k, copy.deepcopy(rng), first)
 
-    def rows(ub: np.ndarray, b: int, kept: list[np.ndarray] | None) -> list[np.ndarray]:
-        return [r.reindex(value.index).to_numpy(float) for r in fast.batch_bits(ub, b, kept)]
+    def rows(ub: np.ndarray, b: int) -> list[np.ndarray]:
+        return [r.reindex(value.index).to_numpy(float) for r in fast.batch_bits(ub, b)]
 
-    mine = rows(ub, first, mults)[:n]    # remembered: the Grid's replicates of these draws
-    del ub
     done = {0: grid.scores(mults[0])}
     tasks = Tasks(n_grid - 1)                                            # replicates 1..
 
@@ -500,12 +501,11 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
 
     def there() -> tuple[Any, list[np.ndarray], dict[int, np.ndarray]]:
         other = before() if before is not None else None
-        draws = after_first()
-        later = []
+        later = rows(ub, first)[:n]
+        stream = copy.deepcopy(rng)              # after the first batch's draws
         for start in range(first, n, WIDTH):
-            count = min(WIDTH, n - start)
-            ub, _ = drawn_bits(draws.next, count)     # replicates start .. start + count - 1
-            later += rows(ub, count, None)
+            count = min(WIDTH, n - start)    # replicates start .. start + count - 1
+            later += rows(draw_bits(fast.k, stream, count)[0], count)
         return other, later, take(after_first())
 
     try:
@@ -518,7 +518,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     for i in range(n_grid):    # taken by a child that failed: computed here
         if i not in done:
             done[i] = grid.scores(mults[i] if i < first else draws(i))
-    result = [(value, np.vstack(mine + later))]
+    result = [(value, np.vstack(later))]
     result.insert(kinds.index(True), (grid.value, np.vstack([done[i] for i in range(n_grid)])))
     return result, other
 
@@ -531,7 +531,7 @@ def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
     gives (each replicate is one :func:`draw_units` of the slice's units), the person
     graph's reciprocity and largest component computed once for both. None when the
     metrics are not all batchable."""
-    from ._batch import WIDTH, drawn_bits
+    from ._batch import WIDTH, draw_bits
 
     fn, names = _metric_function(metric)
     fast = StructureReplicates(net, names)
@@ -545,8 +545,7 @@ def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
     for start in range(0, max(n, n_grid), WIDTH):
         count = min(WIDTH, max(n, n_grid) - start)
         # the draw counts kept of the Grid's replicates only
-        ub, mults = drawn_bits(lambda: draw_units(fast.k, rng), count,
-                               max(0, min(count, n_grid - start)))
+        ub, mults = draw_bits(fast.k, rng, count, max(0, min(count, n_grid - start)))
         for i, r in enumerate(fast.batch_bits(ub, count, mults)):
             if start + i < n:
                 reps[start + i] = r.reindex(value.index).to_numpy(float)
