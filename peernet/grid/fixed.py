@@ -75,23 +75,9 @@ class Fixed:
         self.codes = unit_codes(net)
         self.k = int(self.codes.max()) + 1 if len(self.codes) else 0
         inter = with_columns(net.interactions)
-        # actors: the slice's active people (net.members_active), each row's act among them
         active = ctx.active
         at = pd.Index(active)
         self.active_code = ctx.codes(pd.Series(np.asarray(active, dtype=object), dtype="str"))
-        mut_rows = np.flatnonzero(between(ctx, inter, ctx.kind_in(_MUTUAL)))
-        if at.is_unique and (self.active_code >= 0).all():
-            # every active person on the roster: a row's actor is its member code's
-            pos = np.full(ctx.n + 1, -1, np.int64)    # code -1 (no id, off the roster): -1
-            pos[self.active_code] = np.arange(len(at))
-            act_src, mut_tgt = pos[ctx.src], pos[ctx.tgt[mut_rows]]
-        else:
-            act_src = index_positions(inter["source"], at)
-            mut_tgt = index_positions(inter["target"].iloc[mut_rows], at)
-        ok = act_src >= 0
-        self.act = (act_src[ok], self.codes[ok])           # (actor, unit) of each act
-        ok = mut_tgt >= 0
-        self.mut = (mut_tgt[ok], self.codes[mut_rows][ok])   # a contact's other person
         people = []
         if len(net.problems):
             people.append(net.problems["raised_by"].dropna())
@@ -100,10 +86,8 @@ class Fixed:
         fixed = at.get_indexer(pd.concat(people, ignore_index=True).astype("str")) \
             if people else np.zeros(0, np.int64)
         self.act_fixed = fixed[fixed >= 0]
-        # tie pairs of direct acts between roster members (Context.pair_keys)
-        d = np.flatnonzero(ctx.direct_mask)
-        self.pk, self.pk_inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
-        self.pk_unit = self.codes[d]
+        # tie pairs of direct acts between roster members (those of ctx.direct_mask)
+        self.pk = ctx.pair_keys
         # attendance rows (Context.attend: each pair's first row) and the unit of each
         self.att_unit = self.codes[ctx.attend_rows]
         self.att_m = ctx.attend["m"].to_numpy(np.int64)
@@ -122,6 +106,67 @@ class Fixed:
         self.help_unit = self.codes[self.help_rows]
         self.help_codes = (ctx.src[self.help_rows].astype(np.int64),
                            ctx.tgt[self.help_rows].astype(np.int64))
+
+    def actors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each act's actor (the row's source) and each contact's other person (its target),
+        as positions among the slice's active people, and the row's unit: a replicate's
+        actors are those with one drawn (the rows are read once a batch: not kept)."""
+        ctx = self.ctx
+        inter = with_columns(ctx.net.interactions)
+        at = pd.Index(ctx.active)
+        mut_rows = np.flatnonzero(between(ctx, inter, ctx.kind_in(_MUTUAL)))
+        if at.is_unique and (self.active_code >= 0).all():
+            # every active person on the roster: a row's actor is its member code's
+            pos = np.full(ctx.n + 1, -1, np.int64)    # code -1 (no id, off the roster): -1
+            pos[self.active_code] = np.arange(len(at))
+            act, mut = pos[ctx.src], pos[ctx.tgt[mut_rows]]
+        else:
+            act = index_positions(inter["source"], at)
+            mut = index_positions(inter["target"].iloc[mut_rows], at)
+        acts, contacts = np.flatnonzero(act >= 0), mut >= 0
+        return (np.concatenate([act[acts], mut[contacts]]),
+                np.concatenate([self.codes[acts], self.codes[mut_rows[contacts]]]))
+
+    @cached_property
+    def acts(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`actors`, kept (for replicates outside a batch)."""
+        return self.actors()
+
+    def pair_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pair (position in :attr:`pk`) and unit of every direct act between roster
+        members (the rows of ``ctx.direct_mask``)."""
+        ctx = self.ctx
+        d = np.flatnonzero(ctx.direct_mask)
+        pk, inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
+        if not np.array_equal(pk, self.pk):   # the same pairs as Context.pair_keys
+            raise RuntimeError("the direct acts' pairs are not the slice's pair keys")
+        return inv, self.codes[d]
+
+    @cached_property
+    def pk_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`pair_rows`, kept (for replicates outside a batch)."""
+        return self.pair_rows()
+
+    def batch_rows(self, key: Any, build: Any, size: int, mult: np.ndarray,
+                   hold: tuple = ()) -> np.ndarray | None:
+        """:meth:`ReplicateContext._any` of the replicate ``mult`` over the rows ``build()``
+        gives (``target``, ``unit``), read from one pass for every replicate of the headline
+        batch it belongs to (:meth:`StructureReplicates.bit_of`: bit ``r`` of a word says
+        "drawn in replicate ``r``"); the rows are built when the batch is first read and
+        not kept (the batch's words are, under ``key``; ``hold``: arrays the words are of,
+        kept with them); None when ``mult`` is not in a remembered batch."""
+        structure = self.__dict__.get("structure")
+        hit = structure.bit_of(mult) if structure is not None else None
+        if hit is None:
+            return None
+        ub, r = hit
+        memo = self.__dict__.setdefault("_batch_words", {})
+        got = memo.get((key, size))
+        if got is None or got[0] is not ub or any(
+                a is not b for a, b in zip(got[1], hold, strict=True)):
+            target, unit = build()
+            got = memo[key, size] = (ub, hold, drawn_words(target, unit, ub, size))
+        return (got[2] & (np.uint64(1) << np.uint64(r))) != 0
 
     @cached_property
     def events(self) -> dict[str, Any]:
@@ -144,22 +189,10 @@ class Fixed:
 
     def batch_any(self, target: np.ndarray, unit: np.ndarray, size: int, mult: np.ndarray
                   ) -> np.ndarray | None:
-        """:meth:`ReplicateContext._any` of the replicate ``mult`` read from one pass for
-        every replicate of the headline batch it belongs to (:meth:`StructureReplicates
-        .bit_of`: bit ``r`` of a word says "drawn in replicate ``r``"; the words of each
-        ``target``, ``unit`` kept for the batch's other replicates); None when ``mult`` is
-        not in a remembered batch."""
-        structure = self.__dict__.get("structure")
-        hit = structure.bit_of(mult) if structure is not None else None
-        if hit is None:
-            return None
-        ub, r = hit
-        memo = self.__dict__.setdefault("_batch_words", {})
-        key = (id(target), id(unit), size)
-        got = memo.get(key)
-        if got is None or got[0] is not ub or got[1] is not target or got[2] is not unit:
-            got = memo[key] = (ub, target, unit, drawn_words(target, unit, ub, size))
-        return (got[3] & (np.uint64(1) << np.uint64(r))) != 0
+        """:meth:`batch_rows` of the rows ``target``, ``unit`` (the words kept for the
+        batch's other replicates)."""
+        return self.batch_rows((id(target), id(unit)), lambda: (target, unit), size, mult,
+                               (target, unit))
 
     @cached_property
     def structure(self) -> StructureReplicates:
@@ -180,10 +213,10 @@ class Fixed:
 
     @cached_property
     def direct(self) -> dict[str, Any]:
-        """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes, and the
-        tie and unit of every direct act; ``rank``: the tie of each of :attr:`pk` when the
-        direct acts are those of :attr:`pk` (every one between roster members; else None):
-        a replicate's drawn ties are then its drawn pairs."""
+        """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes and
+        ties; ``rank``: the tie of each of :attr:`pk` when the direct acts are those of
+        :attr:`pk` (every one between roster members: a replicate's drawn ties are then its
+        drawn pairs), else None and the tie and unit of every direct act."""
         ctx = self.ctx
         net = ctx.net
         t = person_ties(net, coattendance=None)
@@ -193,7 +226,7 @@ class Fixed:
         inter = with_columns(net.interactions)
         rows = between(ctx, inter, ctx.kind_in(_DIRECT))
         rank = None
-        if np.count_nonzero(rows) == len(self.pk_unit):   # the rows of ctx.direct_mask
+        if np.count_nonzero(rows) == np.count_nonzero(ctx.direct_mask):   # the same rows
             # the slice's pairs in node positions: each node's member code is its id's
             node_of = np.full(ctx.n, -1, np.int64)
             node_of[code[code >= 0]] = np.flatnonzero(code >= 0)
@@ -203,7 +236,7 @@ class Fixed:
             ties = key[order]
             rank = np.empty(len(order), np.int64)
             rank[order] = np.arange(len(order))
-            inv, unit = rank[self.pk_inv], self.pk_unit
+            inv = unit = None       # a replicate's drawn ties are its drawn pairs
         else:
             rows = np.flatnonzero(rows)
             s = index_positions(inter["source"].iloc[rows], nodes)

@@ -35,7 +35,6 @@ from ..metrics.uncertainty import (
 )
 from .context import Context, Value, channel_classes, slice_context
 from .fixed import Fixed, by_target
-from .rows import selected_rows
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -226,8 +225,9 @@ class ReplicateContext(Context):
     @cached_property
     def _acted(self) -> np.ndarray:
         f = self.fixed
-        out = self._any(*f.act, len(f.active_code))
-        out |= self._any(*f.mut, len(out))
+        out = f.batch_rows("acted", f.actors, len(f.active_code), self.mult)
+        if out is None:
+            out = self._any(*f.acts, len(f.active_code))
         out[f.act_fixed] = True
         return out
 
@@ -245,7 +245,8 @@ class ReplicateContext(Context):
     @cached_property
     def _pair_hit(self) -> np.ndarray:
         f = self.fixed
-        return self._any(f.pk_inv, f.pk_unit, len(f.pk))
+        out = f.batch_rows("pairs", f.pair_rows, len(f.pk), self.mult)
+        return out if out is not None else self._any(*f.pk_rows, len(f.pk))
 
     @cached_property
     def _pair_at(self) -> np.ndarray:
@@ -309,7 +310,8 @@ class ReplicateContext(Context):
     def drawn_rows(self, key: Any, select: Any, size: int, counts: bool) -> np.ndarray:
         """:func:`peernet.grid.rows.row_counts` (``counts``) or ``row_any`` of this
         replicate: the rows ``select`` picks on the slice (once), read at their units (a
-        few targets: only their units and rows are kept, :func:`by_target`)."""
+        few targets: only their units and rows are kept, :func:`by_target`; ``row_any`` of
+        a replicate of a batch: the batch's words, :meth:`Fixed.batch_rows`)."""
         if counts and size <= FEW_TARGETS:
             def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 mask, target = select(self.parent)
@@ -321,12 +323,19 @@ class ReplicateContext(Context):
             m = self.mult[units]
             return np.array([np.dot(m[bounds[t]:bounds[t + 1]], times[bounds[t]:bounds[t + 1]])
                              for t in range(size)], np.int64)
-        target, rows = selected_rows(self.parent, key, select)
-        unit = cached(self.parent, ("grid", "rows unit", key), lambda: self.fixed.codes[rows])
+        def rows() -> tuple[np.ndarray, np.ndarray]:
+            mask, target = select(self.parent)
+            at = np.flatnonzero(mask)
+            return np.asarray(target)[at], self.fixed.codes[at]
+
         if counts:
+            target, unit = cached(self.parent, ("grid", "rows unit", key), rows)
             return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
                 np.int64)
-        return self._any(target, unit, size)
+        out = self.fixed.batch_rows(("rows", key), rows, size, self.mult)
+        if out is not None:   # the batch's words (the rows read once, not kept)
+            return out
+        return self._any(*cached(self.parent, ("grid", "rows unit", key), rows), size)
 
     def has_column(self, table: str, column: str) -> bool:
         return self.parent.has_column(table, column)

@@ -3,8 +3,9 @@
 On a slice's :class:`~peernet.grid.context.Context` they are counted from its per-row
 arrays. On a bootstrap replicate's (:class:`peernet.grid.replicates.ReplicateContext`) the
 rows are selected once on the slice (the selection is memoised on the slice's context,
-with each selected row's resampling unit) and each replicate only reads its draw counts
-at those units: no per-row mask of the replicate's rows is built. The counts are the
+with each selected row's resampling unit; for a replicate of a batch, only which targets
+each replicate of the batch reaches) and each replicate only reads its draw counts at
+those units: no per-row mask of the replicate's rows is built. The counts are the
 same integers either way (tested against the materialized replicates).
 """
 
@@ -15,24 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from .._cache import cached
-
-__all__ = ["row_counts", "row_any", "selected_rows", "month_rows"]
+__all__ = ["row_counts", "row_any", "month_rows"]
 
 #: ``select(ctx) -> (mask, target)``: a boolean over the per-row arrays and an integer
 #: target of every row (only the selected rows' targets are read; they must be >= 0).
 Select = Callable[[Any], tuple[np.ndarray, np.ndarray]]
-
-
-def selected_rows(ctx: Any, key: Any, select: Select) -> tuple[np.ndarray, np.ndarray]:
-    """The targets and row positions of the rows ``select`` picks on ``ctx`` (once for
-    ``ctx``, under ``key``)."""
-    def build() -> tuple[np.ndarray, np.ndarray]:
-        mask, target = select(ctx)
-        rows = np.flatnonzero(mask)
-        return np.asarray(target)[rows], rows
-
-    return cached(ctx, ("grid", "rows", key), build)
 
 
 def row_counts(ctx: Any, key: Any, select: Select, size: int) -> np.ndarray:

@@ -76,8 +76,8 @@ def _text_arrays(ctx: Context, f: Fixed) -> dict:
     a = pd.DataFrame({"m": ctx.src[ctx.attend_mask], "event_id": inter["event_id"].to_numpy()[
         ctx.attend_mask], "u": f.codes[ctx.attend_mask]}).drop_duplicates(
         ["m", "event_id"], ignore_index=True)
-    return {"act": (act[act >= 0], f.codes[act >= 0]),
-            "mut": (mut[mut >= 0], f.codes[mutual][mut >= 0]),
+    return {"acts": (np.concatenate([act[act >= 0], mut[mut >= 0]]),
+                     np.concatenate([f.codes[act >= 0], f.codes[mutual][mut >= 0]])),
             "help": (helped, ctx.codes(source.iloc[helped]), ctx.codes(target.iloc[helped])),
             "direct": (ties, inv, f.codes[rows]),
             "attend": (a["m"].to_numpy(np.int64), a["u"].to_numpy(np.int64))}
@@ -96,8 +96,11 @@ def test_fixed_arrays_from_codes_equal_those_from_texts(request, which, fast):
     ctx = Context(net)
     f = Fixed(ctx)
     want = _text_arrays(ctx, f)
-    _equal(f.act, want["act"])
-    _equal(f.mut, want["mut"])
+    _equal(f.acts, want["acts"])
+    _equal(f.actors(), want["acts"])
+    d = np.flatnonzero(ctx.direct_mask)      # the slice's pairs are those of its direct acts
+    pk, inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
+    _equal((f.pk, *f.pk_rows), (pk, inv, f.codes[d]))
     _equal((f.help_rows, f.help_codes[0], f.help_codes[1]), want["help"])
     _equal((f.att_m, f.att_unit), want["attend"])
     g = f.direct
@@ -106,13 +109,16 @@ def test_fixed_arrays_from_codes_equal_those_from_texts(request, which, fast):
     assert (g["rank"] is not None) == fast
     if g["rank"] is None:
         _equal((g["inv"], g["unit"]), (inv, unit))
+    else:
+        assert g["inv"] is None and g["unit"] is None
     for seed in (1, 2):   # the ties a replicate draws, from its drawn pairs or its rows
         mult = draw_units(f.k, np.random.default_rng(seed))
         drawn = np.zeros(len(ties), bool)
         drawn[inv[mult[unit] > 0]] = True
         if g["rank"] is not None:
             pair = np.zeros(len(f.pk), bool)
-            pair[f.pk_inv[mult[f.pk_unit] > 0]] = True
+            pk_inv, pk_unit = f.pk_rows
+            pair[pk_inv[mult[pk_unit] > 0]] = True
             got = np.zeros(len(ties), bool)
             got[g["rank"]] = pair
             assert got.tolist() == drawn.tolist()

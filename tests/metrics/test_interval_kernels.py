@@ -156,8 +156,7 @@ def _grid_scores_both_ways(y, monkeypatch, count):
     fast.batch(mults)
     for mult in mults:
         ctx = batched.context(mult)
-        assert ctx.fixed.batch_any(ctx.fixed.pk_inv, ctx.fixed.pk_unit, len(ctx.fixed.pk),
-                                   mult) is not None
+        assert ctx.fixed.batch_any(*ctx.fixed.pk_rows, len(ctx.fixed.pk), mult) is not None
         np.testing.assert_array_equal(batched.scores(mult), alone.scores(mult))
     assert batched.fixed.__dict__["_batch_words"]     # the words were read
 
@@ -180,7 +179,7 @@ def test_grid_any_outside_a_batch_is_none(riverbend):
     g = R.GridReplicates(y)
     mult = draw_units(g.fixed.k, np.random.default_rng(0))
     f = g.fixed
-    assert f.batch_any(f.pk_inv, f.pk_unit, len(f.pk), mult) is None
+    assert f.batch_any(*f.pk_rows, len(f.pk), mult) is None
     pd.testing.assert_series_equal(g.value, R.GridReplicates(y).value)
 
 
