@@ -18,7 +18,6 @@ from ..ties import (
     event_pairs,
     person_ties,
     roster_attributes,
-    stable_order,
     with_columns,
 )
 from . import _sparse as K
@@ -87,13 +86,10 @@ class StructureReplicates:
         self.dir_ties, self.row_dir = key_positions(self.d_dir)
         # the symmetric CSR of every tie, built once: a replicate's matrices are its
         # entries of present ties (already in order: no sort a replicate)
+        from ._kernels import reverse_pairs, run, tie_csr
+
         fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
-        rows = np.concatenate([fu, fv])
-        cols = np.concatenate([fv, fu])
-        order = stable_order(rows * max(n, 1) + cols)    # by row, then column
-        self.e_row = rows[order]
-        self.e_col = cols[order]
-        self.e_tie = np.concatenate([np.arange(len(self.ties))] * 2)[order]
+        self.e_row, self.e_col, self.e_tie = run(tie_csr, (fu, fv, n), 4 * len(fu))
         self.tie_u, self.tie_v = fu, fv
         # the triangles of every tie, listed once when first read (:attr:`triangles`) if
         # they fit in memory: a replicate's triangles are those whose three ties it drew
@@ -109,8 +105,6 @@ class StructureReplicates:
         for attr in ("org", "sector", "region"):
             if attr in self.attrs.columns and self.attrs[attr].notna().any():
                 self.groups[attr] = K.factor_codes(self.attrs[attr])
-        from ._kernels import reverse_pairs, run
-
         # each directed tie's reverse (-1: none)
         self.reverse = run(reverse_pairs, (self.dir_ties, n), 4 * len(self.dir_ties))
 

@@ -327,3 +327,25 @@ def test_reverse_pairs_by_hand_and_as_searchsorted():
     np.testing.assert_array_equal(reverse_pairs(keys, n), np.where(keys[at] == rev, at, -1))
     np.testing.assert_array_equal(reverse_pairs.py_func(keys, n), reverse_pairs(keys, n))
     assert reverse_pairs(np.zeros(0, np.int64), 0).tolist() == []
+
+
+def test_tie_csr_by_hand_and_as_a_sort():
+    from peernet.metrics._kernels import tie_csr
+    from peernet.ties import stable_order
+
+    # ties 0-1, 0-2, 1-2, 2-3 (ids 0..3): row 2 holds 0, 1 (lower) then 3
+    row, col, tie = tie_csr(np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]), 4)
+    assert row.tolist() == [0, 0, 1, 1, 2, 2, 2, 3]
+    assert col.tolist() == [1, 2, 0, 2, 0, 1, 3, 2]
+    assert tie.tolist() == [0, 1, 0, 2, 1, 2, 3, 3]
+    rng = np.random.default_rng(2)
+    n = 50
+    a, b = rng.integers(0, n, 400), rng.integers(0, n, 400)
+    keys = np.unique(np.minimum(a, b)[a != b] * n + np.maximum(a, b)[a != b])
+    fu, fv = keys // n, keys % n
+    rows, cols = np.concatenate([fu, fv]), np.concatenate([fv, fu])
+    order = stable_order(rows * n + cols)
+    want = rows[order], cols[order], np.concatenate([np.arange(len(keys))] * 2)[order]
+    for got in (tie_csr(fu, fv, n), tie_csr.py_func(fu, fv, n)):
+        for x, y in zip(got, want, strict=True):
+            np.testing.assert_array_equal(x, y)
