@@ -477,9 +477,10 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     value = _value(fn, net, names, values, metric)
     first = min(WIDTH, max(n, n_grid))
     rng = np.random.default_rng(seq)
-    # the first batch's draws; the counts kept of the Grid's replicates among them only
-    ub, mults = draw_bits(fast.k, rng, first, min(first, n_grid))
-    fast.remember_bits(ub, first, mults)   # the Grid's reads of them, not the whole batch
+    # the first batch's draws: of the Grid's replicates among them, the stream before each
+    # (their counts are made again by whichever process takes them: none held before)
+    ub, streams = draw_bits(fast.k, rng, first, min(first, n_grid), redraw=True)
+    fast.remember_bits(ub, first, len(streams))   # the Grid's reads, not the whole batch
 
     def after_first() -> _Draws:   # the stream after the first batch's draws, anew
         return _Draws(fast.k, copy.deepcopy(rng), first)
@@ -487,13 +488,20 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     def rows(ub: np.ndarray, b: int) -> list[np.ndarray]:
         return [r.reindex(value.index).to_numpy(float) for r in fast.batch_bits(ub, b)]
 
-    done = {0: grid.scores(mults[0])}
+    def scores(i: int, draws: _Draws) -> np.ndarray:   # Grid replicate i
+        if i >= first:
+            return grid.scores(draws(i))
+        mult = draw_units(fast.k, streams[i])
+        fast.recall(mult, i)
+        return grid.scores(mult)
+
+    done = {0: scores(0, after_first())}
     tasks = Tasks(n_grid - 1)                                            # replicates 1..
 
     def take(draws: _Draws) -> dict[int, np.ndarray]:
         out = {}
         while (t := tasks.take()) is not None:
-            out[t + 1] = grid.scores(mults[t + 1] if t + 1 < first else draws(t + 1))
+            out[t + 1] = scores(t + 1, draws)
         return out
 
     def here() -> dict[int, np.ndarray]:
@@ -517,7 +525,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
     draws = after_first()
     for i in range(n_grid):    # taken by a child that failed: computed here
         if i not in done:
-            done[i] = grid.scores(mults[i] if i < first else draws(i))
+            done[i] = scores(i, draws)
     result = [(value, np.vstack(later))]
     result.insert(kinds.index(True), (grid.value, np.vstack([done[i] for i in range(n_grid)])))
     return result, other
