@@ -58,19 +58,19 @@ class StructureReplicates:
         direct = (inter["target"].notna() & (inter["kind"] != "attend")
                   & (inter["source"] != inter["target"])).to_numpy()
         s, t = self.src[direct], index_positions(inter.loc[direct, "target"], index)
-        self.d_unit = self.codes[direct]
-        self.d_und = np.minimum(s, t) * n + np.maximum(s, t)
+        d_unit = self.codes[direct]
+        d_und = np.minimum(s, t) * n + np.maximum(s, t)
         # a contact (a mutual kind) is an act of both people and no directed tie
         # (PeerNetwork.acts, metrics.reciprocity)
         mutual = inter.loc[direct, "kind"].isin(
             [k for k, m in MUTUAL_KINDS.items() if m]).to_numpy()
-        self.m_tgt, self.m_unit = t[mutual], self.d_unit[mutual]
-        self.d_dir = (s * n + t)[~mutual]
-        self.dir_unit = self.d_unit[~mutual]
+        self.m_tgt, self.m_unit = t[mutual], d_unit[mutual]
+        d_dir = (s * n + t)[~mutual]
+        self.dir_unit = d_unit[~mutual]
         ev, mem, unit = _attendances(inter, self.src, self.codes, n)
         left, right = event_pairs(ev)
-        self.c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
-        self.c_unit = unit[left]
+        c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
+        c_unit = unit[left]
         people = []
         if len(net.problems):
             people.append(net.problems["raised_by"].dropna())
@@ -79,11 +79,14 @@ class StructureReplicates:
         fixed = index.get_indexer(pd.concat(people)) if people else np.zeros(0, np.int64)
         self.fixed = np.unique(fixed[fixed >= 0]).astype(np.int64)
         self.attrs = roster_attributes(net, nodes)
-        # every distinct tie once; each row points at its tie (no sort per replicate)
-        keys = np.concatenate([self.d_und, self.c_key])
-        self.row_unit = np.concatenate([self.d_unit, self.c_unit])
+        # every distinct tie once; each row points at its tie (no sort per replicate); the
+        # rows' keys and units by kind are not kept (40 MB at 10k 2025)
+        keys = np.concatenate([d_und, c_key])
+        self.row_unit = np.concatenate([d_unit, c_unit])
+        del d_und, c_key, d_unit, c_unit, left, right
         self.ties, self.row_tie = key_positions(keys)
-        self.dir_ties, self.row_dir = key_positions(self.d_dir)
+        del keys
+        self.dir_ties, self.row_dir = key_positions(d_dir)
         # the symmetric CSR of every tie, built once: a replicate's matrices are its
         # entries of present ties (already in order: no sort a replicate)
         from ._kernels import reverse_pairs, run, tie_csr
