@@ -150,16 +150,16 @@ def months_with_meeting(ctx: Context) -> Value:
 @indicator(needs="events (start); format network_meeting marks the regular series")
 def meeting_gap_cv(ctx: Context) -> Value:
     """Coefficient of variation of the days between the regular series' meetings."""
-    series, how = ctx.main_series
-    if len(series) < 3:
+    rows, how = ctx.main_series
+    if len(rows) < 3:
         return no_data(N_("fewer than 3 meetings in the regular series ({how})").format(how=how))
-    start = series["start"].sort_values()
+    start = ctx.meetings["start"].iloc[rows].sort_values()
     gaps = np.diff(((start - start.iloc[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float))
     if gaps.mean() == 0:
         return no_data("all meetings on one day")
     cv = float(gaps.std() / gaps.mean())
     return Value(cv, N_("{n} meetings ({how}), mean gap {days} days").format(
-        n=len(series), how=how, days=f"{gaps.mean():.0f}"))
+        n=len(rows), how=how, days=f"{gaps.mean():.0f}"))
 
 
 @indicator(needs="interactions in this and the previous period")

@@ -24,7 +24,7 @@ from ..positions import index_positions
 from ..report.i18n import N_
 from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
-from .events import over_meetings, present_mask, repeated, rows_of
+from .events import over_meetings, present_mask, repeated, rows_at
 from .pairs import pair_counts, pair_ends
 from .periods import short_history
 
@@ -469,22 +469,23 @@ class Context:
         return cached(self, ("grid", "core"), build)
 
     @cached_property
-    def main_series(self) -> tuple[pd.DataFrame, str]:
-        """The network's regular meeting series (each row as many times as it is among the
-        events: :func:`peernet.grid.events.repeated`) and how it was chosen."""
+    def main_series(self) -> tuple[np.ndarray, str]:
+        """The network's regular meeting series, as positions in :attr:`meetings` (each row
+        as many times as it is among the events: :func:`peernet.grid.events.rows_at`), and
+        how it was chosen."""
         m = self.meetings
         here = present_mask(self, m)
         if "format" in m.columns:
             has, network = over_meetings(self, "formats", _formats)
             if (has & here).any():
                 if (network & here).any():
-                    return rows_of(self, m, network), N_("events with format network_meeting")
+                    return rows_at(self, m, network), N_("events with format network_meeting")
                 top = repeated(self, m.iloc[np.flatnonzero(here)])["format"].value_counts()
                 top = top.index[0]
-                return rows_of(self, m, (m["format"] == top).to_numpy(
+                return rows_at(self, m, (m["format"] == top).to_numpy(
                     dtype=bool, na_value=False)), N_("events with the most common format "
                                                      "{format}").format(format=repr(top))
-        return rows_of(self, m, here), N_("all meetings")
+        return rows_at(self, m, here), N_("all meetings")
 
     def compute(self, function: str, params: Mapping[str, Any] | None = None
                 ) -> Value | list[tuple[str, Value]]:

@@ -22,8 +22,8 @@ import pandas as pd
 
 from .._cache import cached
 
-__all__ = ["attend_events", "event_weights", "present_mask", "rows_of", "repeated", "event_count",
-           "event_months", "over_meetings"]
+__all__ = ["attend_events", "event_weights", "present_mask", "rows_of", "rows_at", "repeated",
+           "event_count", "event_months", "over_meetings"]
 
 
 def event_weights(ctx: Any, frame: pd.DataFrame) -> np.ndarray | None:
@@ -41,9 +41,15 @@ def present_mask(ctx: Any, frame: pd.DataFrame) -> np.ndarray:
 
 def rows_of(ctx: Any, frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """:func:`repeated` of the rows of ``mask`` (a boolean over ``frame``'s rows)."""
+    return frame.iloc[rows_at(ctx, frame, mask)]
+
+
+def rows_at(ctx: Any, frame: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+    """The positions in ``frame`` of the rows of :func:`rows_of` (to read a column of them
+    without taking every column)."""
     at = np.flatnonzero(mask)
     w = event_weights(ctx, frame)
-    return frame.iloc[at] if w is None else frame.iloc[np.repeat(at, w[at])]
+    return at if w is None else np.repeat(at, w[at])
 
 
 def repeated(ctx: Any, frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._cache import cached
 from ..metrics.uncertainty import (
     StructureReplicates,
     drawn_words,
@@ -39,7 +40,8 @@ def between(ctx: Context, inter: pd.DataFrame, kinds: np.ndarray, *, source: boo
     src, tgt = ctx.src, ctx.tgt
     known = (src >= 0) & (tgt >= 0)
     out = kinds & known & (src != tgt)
-    odd = np.flatnonzero(kinds & ~known & inter["target"].notna().to_numpy())
+    given = cached(ctx, ("grid", "target given"), lambda: inter["target"].notna().to_numpy())
+    odd = np.flatnonzero(kinds & ~known & given)
     if len(odd):
         s = inter["source"].iloc[odd].reset_index(drop=True)
         t = inter["target"].iloc[odd].reset_index(drop=True)
@@ -107,28 +109,27 @@ class Fixed:
         self.help_codes = (ctx.src[self.help_rows].astype(np.int64),
                            ctx.tgt[self.help_rows].astype(np.int64))
 
-    def actors(self) -> tuple[np.ndarray, np.ndarray]:
+    def actors(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each act's actor (the row's source) and each contact's other person (its target),
-        as positions among the slice's active people, and the row's unit: a replicate's
-        actors are those with one drawn (the rows are read once a batch: not kept)."""
+        as positions among the slice's active people (their number: none), with the row's
+        unit: a replicate's actors are those with one drawn (read once a batch: not kept)."""
         ctx = self.ctx
         inter = with_columns(ctx.net.interactions)
         at = pd.Index(ctx.active)
         mut_rows = np.flatnonzero(between(ctx, inter, ctx.kind_in(_MUTUAL)))
         if at.is_unique and (self.active_code >= 0).all():
             # every active person on the roster: a row's actor is its member code's
-            pos = np.full(ctx.n + 1, -1, np.int64)    # code -1 (no id, off the roster): -1
+            pos = np.full(ctx.n + 1, len(at), np.int64)   # code -1 (off the roster): none
             pos[self.active_code] = np.arange(len(at))
             act, mut = pos[ctx.src], pos[ctx.tgt[mut_rows]]
         else:
             act = index_positions(inter["source"], at)
             mut = index_positions(inter["target"].iloc[mut_rows], at)
-        acts, contacts = np.flatnonzero(act >= 0), mut >= 0
-        return (np.concatenate([act[acts], mut[contacts]]),
-                np.concatenate([self.codes[acts], self.codes[mut_rows[contacts]]]))
+            act[act < 0] = mut[mut < 0] = len(at)
+        return [(act, self.codes), (mut, self.codes[mut_rows])]
 
     @cached_property
-    def acts(self) -> tuple[np.ndarray, np.ndarray]:
+    def acts(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """:meth:`actors`, kept (for replicates outside a batch)."""
         return self.actors()
 
@@ -142,6 +143,15 @@ class Fixed:
             raise RuntimeError("the direct acts' pairs are not the slice's pair keys")
         return inv, self.codes[d]
 
+    def tied_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Both ends (member codes) of every direct act between roster members (the rows of
+        ``ctx.direct_mask``) with its unit: a replicate's tied members are those of a drawn
+        one."""
+        ctx = self.ctx
+        d = np.flatnonzero(ctx.direct_mask)
+        unit = self.codes[d]
+        return [(ctx.src[d].astype(np.int64), unit), (ctx.tgt[d].astype(np.int64), unit)]
+
     @cached_property
     def pk_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`pair_rows`, kept (for replicates outside a batch)."""
@@ -150,7 +160,8 @@ class Fixed:
     def batch_rows(self, key: Any, build: Any, size: int, mult: np.ndarray,
                    hold: tuple = ()) -> np.ndarray | None:
         """:meth:`ReplicateContext._any` of the replicate ``mult`` over the rows ``build()``
-        gives (``target``, ``unit``), read from one pass for every replicate of the headline
+        gives (a list of ``target``, ``unit`` arrays), read from one pass for every replicate
+        of the headline
         batch it belongs to (:meth:`StructureReplicates.bit_of`: bit ``r`` of a word says
         "drawn in replicate ``r``"); the rows are built when the batch is first read and
         not kept (the batch's words are, under ``key``; ``hold``: arrays the words are of,
@@ -164,8 +175,10 @@ class Fixed:
         got = memo.get((key, size))
         if got is None or got[0] is not ub or any(
                 a is not b for a, b in zip(got[1], hold, strict=True)):
-            target, unit = build()
-            got = memo[key, size] = (ub, hold, drawn_words(target, unit, ub, size))
+            words = np.zeros(size, np.uint64)
+            for target, unit in build():
+                words |= drawn_words(target, unit, ub, size)
+            got = memo[key, size] = (ub, hold, words)
         return (got[2] & (np.uint64(1) << np.uint64(r))) != 0
 
     @cached_property
@@ -191,7 +204,7 @@ class Fixed:
                   ) -> np.ndarray | None:
         """:meth:`batch_rows` of the rows ``target``, ``unit`` (the words kept for the
         batch's other replicates)."""
-        return self.batch_rows((id(target), id(unit)), lambda: (target, unit), size, mult,
+        return self.batch_rows((id(target), id(unit)), lambda: [(target, unit)], size, mult,
                                (target, unit))
 
     @cached_property
@@ -225,7 +238,7 @@ class Fixed:
         code = ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object), dtype="str"))
         inter = with_columns(net.interactions)
         rows = between(ctx, inter, ctx.kind_in(_DIRECT))
-        rank = None
+        rank = active = None
         if np.count_nonzero(rows) == np.count_nonzero(ctx.direct_mask):   # the same rows
             # the slice's pairs in node positions: each node's member code is its id's
             node_of = np.full(ctx.n, -1, np.int64)
@@ -237,6 +250,8 @@ class Fixed:
             rank = np.empty(len(order), np.int64)
             rank[order] = np.arange(len(order))
             inv = unit = None       # a replicate's drawn ties are its drawn pairs
+            if pd.Index(ctx.active).is_unique and (self.active_code >= 0).all():
+                active = node_of[self.active_code]
         else:
             rows = np.flatnonzero(rows)
             s = index_positions(inter["source"].iloc[rows], nodes)
@@ -251,4 +266,5 @@ class Fixed:
         e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
         return {"n": len(nodes), "ties": ties, "inv": inv, "unit": unit, "rank": rank,
                 "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
-                "active": nodes.get_indexer(pd.Index(ctx.active)), "code": code}
+                "active": nodes.get_indexer(pd.Index(ctx.active)) if active is None else active,
+                "code": code}

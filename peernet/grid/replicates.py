@@ -225,9 +225,13 @@ class ReplicateContext(Context):
     @cached_property
     def _acted(self) -> np.ndarray:
         f = self.fixed
-        out = f.batch_rows("acted", f.actors, len(f.active_code), self.mult)
+        n = len(f.active_code)         # position n: no active person
+        out = f.batch_rows("acted", f.actors, n + 1, self.mult)
         if out is None:
-            out = self._any(*f.acts, len(f.active_code))
+            out = np.zeros(n + 1, bool)
+            for target, unit in f.acts:
+                out |= self._any(target, unit, n + 1)
+        out = out[:n]
         out[f.act_fixed] = True
         return out
 
@@ -245,8 +249,18 @@ class ReplicateContext(Context):
     @cached_property
     def _pair_hit(self) -> np.ndarray:
         f = self.fixed
-        out = f.batch_rows("pairs", f.pair_rows, len(f.pk), self.mult)
+        out = f.batch_rows("pairs", lambda: [f.pair_rows()], len(f.pk), self.mult)
         return out if out is not None else self._any(*f.pk_rows, len(f.pk))
+
+    def tied_members(self) -> np.ndarray:
+        """:meth:`Context.tied_members`, for a replicate of a batch from the batch's words
+        (:meth:`Fixed.tied_rows`)."""
+        def build() -> np.ndarray | None:
+            hit = self.fixed.batch_rows("tied", self.fixed.tied_rows, self.n, self.mult)
+            return None if hit is None else np.flatnonzero(hit)
+
+        got = cached(self, ("grid", "tied from the batch"), build)
+        return super().tied_members() if got is None else got
 
     @cached_property
     def _pair_at(self) -> np.ndarray:
@@ -332,7 +346,7 @@ class ReplicateContext(Context):
             target, unit = cached(self.parent, ("grid", "rows unit", key), rows)
             return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
                 np.int64)
-        out = self.fixed.batch_rows(("rows", key), rows, size, self.mult)
+        out = self.fixed.batch_rows(("rows", key), lambda: [rows()], size, self.mult)
         if out is not None:   # the batch's words (the rows read once, not kept)
             return out
         return self._any(*cached(self.parent, ("grid", "rows unit", key), rows), size)

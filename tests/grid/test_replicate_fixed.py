@@ -78,6 +78,7 @@ def _text_arrays(ctx: Context, f: Fixed) -> dict:
         ["m", "event_id"], ignore_index=True)
     return {"acts": (np.concatenate([act[act >= 0], mut[mut >= 0]]),
                      np.concatenate([f.codes[act >= 0], f.codes[mutual][mut >= 0]])),
+            "active": pd.Index(person_ties(net, coattendance=None).nodes).get_indexer(at),
             "help": (helped, ctx.codes(source.iloc[helped]), ctx.codes(target.iloc[helped])),
             "direct": (ties, inv, f.codes[rows]),
             "attend": (a["m"].to_numpy(np.int64), a["u"].to_numpy(np.int64))}
@@ -96,8 +97,11 @@ def test_fixed_arrays_from_codes_equal_those_from_texts(request, which, fast):
     ctx = Context(net)
     f = Fixed(ctx)
     want = _text_arrays(ctx, f)
-    _equal(f.acts, want["acts"])
-    _equal(f.actors(), want["acts"])
+    for parts in (f.acts, f.actors()):    # position len(active): no active person
+        target = np.concatenate([t for t, _ in parts])
+        unit = np.concatenate([u for _, u in parts])
+        real = target < len(ctx.active)
+        _equal((target[real], unit[real]), want["acts"])
     d = np.flatnonzero(ctx.direct_mask)      # the slice's pairs are those of its direct acts
     pk, inv = key_positions(pair_keys(ctx.src[d], ctx.tgt[d], ctx.n))
     _equal((f.pk, *f.pk_rows), (pk, inv, f.codes[d]))
@@ -106,6 +110,7 @@ def test_fixed_arrays_from_codes_equal_those_from_texts(request, which, fast):
     g = f.direct
     ties, inv, unit = want["direct"]
     assert g["ties"].tolist() == ties.tolist()
+    assert g["active"].tolist() == want["active"].tolist()
     assert (g["rank"] is not None) == fast
     if g["rank"] is None:
         _equal((g["inv"], g["unit"]), (inv, unit))
