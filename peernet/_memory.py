@@ -14,9 +14,13 @@ import ctypes
 import ctypes.util
 import gc
 import os
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any, TypeVar
 
-__all__ = ["release", "trim"]
+__all__ = ["collecting_new", "release", "trim"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Below this resident size :func:`release` does nothing: a small network's process has
 #: little to hand back, and the full garbage collection costs 50-70 ms a call (riverbend's
@@ -78,3 +82,23 @@ def _malloc_trim() -> None:
     lib = _libc()
     if lib is not None:
         lib.malloc_trim(0)
+
+
+def collecting_new(fn: F) -> F:
+    """``fn`` with the objects made before it left out of garbage collections while it runs
+    (``gc.freeze()``, then ``gc.unfreeze()``): its :func:`release` calls collect the
+    garbage of its own steps without walking the whole heap (a loaded 10k network's
+    evaluation: 0.12-0.14 s a full collection) and forked children do not write into the
+    pages of objects they share. Nothing is lost: an object made before and garbage
+    meanwhile is collected after (refcounted objects at once, as always). When objects are
+    frozen already (the caller's, or an outer call's) it runs as it is."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if gc.get_freeze_count():
+            return fn(*args, **kwargs)
+        gc.freeze()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+    return wrapper  # type: ignore[return-value]

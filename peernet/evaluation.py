@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._cache import Memoized, cached, forget
+from ._memory import collecting_new
 from ._version import __version__
 from .evaluation_steps import (
     DIFFERENCE_COLUMNS,
@@ -540,7 +541,7 @@ class Evaluation(Memoized):
                 f"{html.escape(', '.join(self.periods))}<ul>{items}</ul>")
 
 
-# ---------------------------------------------------------------------- evaluate
+@collecting_new   # the heap before it is left out of its garbage collections
 def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
              rubric: str | Path | None = None, bootstrap: int = 200,
              grid_bootstrap: int | None = None, seed: int = 0,
@@ -622,7 +623,6 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     labels, baseline = baseline_periods(root, slices, labels)
     slices = {p: slices[p] for p in labels}
 
-    # each period's intervals in a forked child from when it is scored (Uncertainty)
     intervals, grid_bootstrap = intervals_of(slices, bootstrap, grid_bootstrap, seed, rubric,
                                              say)
     # without intervals: participation on the other core while the periods are scored

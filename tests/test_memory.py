@@ -62,3 +62,37 @@ def test_cli_progress_releases(tmp_path, monkeypatch, capsys):
                      "--out", str(tmp_path / "r")]) == 0
     err = capsys.readouterr().err
     assert calls and len(calls) >= err.count("\n[") and "done" in err
+
+
+def test_evaluate_leaves_the_heap_before_it_out_of_its_collections(riverbend):
+    """pn.evaluate freezes the objects made before it (gc.freeze) while it runs, so its
+    collections walk only its own; they are unfrozen after, also after an error, and a
+    freeze made by the caller is left as it was."""
+    import gc
+
+    import pytest
+
+    counts = []
+    M.collecting_new(lambda: counts.append(gc.get_freeze_count()))()
+    assert counts[0] > 1000 and gc.get_freeze_count() == 0
+
+    def cycle_then_fail():
+        a: list = []
+        a.append(a)          # garbage in a cycle, made inside: collected inside
+        del a
+        assert gc.collect() >= 1
+        raise ValueError("bad period")
+
+    with pytest.raises(ValueError, match="bad period"):
+        M.collecting_new(cycle_then_fail)()
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        M.collecting_new(lambda: counts.append(gc.get_freeze_count()))()
+        assert counts[-1] == frozen and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    ev = pn.evaluate(riverbend, periods=["2025"], bootstrap=0)
+    assert gc.get_freeze_count() == 0 and ev.periods == ("2025",)
+    assert pn.evaluate.__wrapped__.__name__ == "evaluate"
