@@ -99,11 +99,11 @@ class StructureReplicates:
         # (else listed anew a replicate); counted here, while the slice's count is at hand
         self.triangle_count: int | None = None
         if self.want & {"avg_clustering", "transitivity"} and len(self.ties):
-            from ._kernels import triangles_csr
+            from ._kernels import count_triangles_csr
 
             known = _triangles_known(net, self.ties, n)
             self.triangle_count = known if known is not None else \
-                int(triangles_csr(self.csr_order[0], self.e_col, n).sum() // 3)
+                int(count_triangles_csr(self.csr_order[0], self.e_col, n))
         self.groups = {}
         for attr in ("org", "sector", "region"):
             if attr in self.attrs.columns and self.attrs[attr].notna().any():
@@ -136,12 +136,12 @@ class StructureReplicates:
         :data:`MAX_LISTED_TRIANGLES`."""
         if not self._listable:
             return None
-        from ._kernels import list_triangles_csr, triangles_csr
+        from ._kernels import count_triangles_csr, list_triangles_csr
 
         total, indptr = int(self.triangle_count or 0), self.csr_order[0]
         *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, self.n, total)
         if found != total:  # pragma: no cover - a count that was not this graph's
-            total = int(triangles_csr(indptr, self.e_col, self.n).sum() // 3)
+            total = int(count_triangles_csr(indptr, self.e_col, self.n))
             self.triangle_count = total
             if total > MAX_LISTED_TRIANGLES:
                 return None

@@ -264,7 +264,7 @@ def test_triangle_listing_by_hand():
     """K4 on 0..3 and a pendant 4 - 0: ties oriented to the higher degree (0, degree 4),
     equal degrees to the higher index; each triangle once as (u, v, w) with its ties
     (u, v), (v, w), (u, w) by their ids in key order."""
-    from peernet.metrics._kernels import list_triangles_csr, oriented_lists
+    from peernet.metrics._kernels import count_triangles_csr, list_triangles_csr, oriented_lists
 
     edges = [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 3), (2, 3)]   # tie ids 0..6
     n = 5
@@ -278,7 +278,7 @@ def test_triangle_listing_by_hand():
     assert optr.tolist() == [0, 0, 3, 5, 6, 7]
     assert onb.tolist() == [0, 2, 3, 0, 3, 0, 0] and otie.tolist() == [0, 4, 5, 1, 6, 2, 3]
     nodes, ties, found = list_triangles_csr(indptr, indices, tie, n, 4)
-    assert found == 4
+    assert found == 4 == count_triangles_csr(indptr, indices, n)
     assert nodes.tolist() == [[1, 2, 0], [1, 2, 3], [1, 3, 0], [2, 3, 0]]
     assert ties.tolist() == [[4, 1, 0], [4, 6, 5], [5, 2, 0], [6, 2, 1]]
 
@@ -349,3 +349,16 @@ def test_tie_csr_by_hand_and_as_a_sort():
     for got in (tie_csr(fu, fv, n), tie_csr.py_func(fu, fv, n)):
         for x, y in zip(got, want, strict=True):
             np.testing.assert_array_equal(x, y)
+
+
+def test_count_triangles_as_networkx():
+    from peernet.metrics._kernels import count_triangles_csr, triangles_csr
+
+    for seed, p in ((1, 0.1), (2, 0.3), (3, 0.0)):
+        G = nx.gnp_random_graph(70, p, seed=seed)
+        a = nx.to_scipy_sparse_array(G, format="csr")
+        a.sort_indices()
+        indptr, indices = a.indptr.astype(np.int64), a.indices.astype(np.int64)
+        want = sum(nx.triangles(G).values()) // 3
+        assert count_triangles_csr(indptr, indices, 70) == want
+        assert int(triangles_csr(indptr, indices, 70).sum() // 3) == want
