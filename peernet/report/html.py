@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._memory import collecting_new
 from .._parallel import both
 from ..evaluation import METRICS, Evaluation
 from ..privacy import scrub_quality
@@ -62,6 +63,7 @@ DOCS = (
 
 
 # ---------------------------------------------------------------------- the report
+@collecting_new   # its steps' collections walk its own objects, not the evaluation's
 def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = None,
            pseudonymize: bool = True, formats: Sequence[str] = ("png",),
            min_group_size: int = 5, progress: Callable[[str], Any] | None = None,
