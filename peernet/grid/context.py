@@ -255,8 +255,14 @@ class Context:
         return self.tie_keys(person_ties(self.net, kinds=DIRECT_KINDS, coattendance=None))
 
     def pairs_in(self, keys: np.ndarray) -> np.ndarray:
-        """Which of :attr:`pair_keys` are among ``keys`` (sorted, distinct pair keys)."""
-        return in_sorted(self.pair_keys, keys)
+        """Which of :attr:`pair_keys` are among ``keys`` (sorted, distinct pair keys;
+        memoised by the array: a previous period's pairs, the history's, which a slice's
+        bootstrap replicates read again)."""
+        seen = self.__dict__.setdefault("_pairs_in", {})
+        hit = seen.get(id(keys))
+        if hit is None or hit[0] is not keys:
+            hit = seen[id(keys)] = (keys, in_sorted(self.pair_keys, keys))
+        return hit[1]
 
     def tied_members(self) -> np.ndarray:
         """Member codes (sorted, distinct) with a tie of :attr:`pair_keys`."""

@@ -21,7 +21,7 @@ from ..metrics.uncertainty import (
 from ..positions import index_positions, key_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, stable_order, unique_int, with_columns
-from .context import Context, in_sorted
+from .context import Context
 
 __all__ = ["Fixed", "between", "by_target"]
 
@@ -190,15 +190,6 @@ class Fixed:
         (in that order), tested equal."""
         table, unit = events_once(self.ctx.net)
         return {"table": table, "unit": unit}
-
-    def pairs_in(self, keys: np.ndarray) -> np.ndarray:
-        """Which of the slice's pairs (:attr:`pk`) are among ``keys`` (memoised by the
-        array: a previous period's pairs, the history's)."""
-        seen = self.__dict__.setdefault("_pairs_in", {})
-        hit = seen.get(id(keys))
-        if hit is None or hit[0] is not keys:
-            hit = seen[id(keys)] = (keys, in_sorted(self.pk, keys))
-        return hit[1]
 
     def batch_any(self, target: np.ndarray, unit: np.ndarray, size: int, mult: np.ndarray
                   ) -> np.ndarray | None:

@@ -274,19 +274,20 @@ class ReplicateContext(Context):
 
     def pairs_in(self, keys: np.ndarray) -> np.ndarray:
         """:meth:`Context.pairs_in`, from which of the slice's pairs are among ``keys``
-        (once for the slice's replicates, keyed by the array ``keys``)."""
-        return self.fixed.pairs_in(keys)[self._pair_at]
+        (once for the slice and its replicates, keyed by the array ``keys``)."""
+        return self.parent.pairs_in(keys)[self._pair_at]
+
+    def _slice_pairs(self, key: Any, build: Any) -> tuple[np.ndarray, ...]:
+        """``build`` of every pair of the slice (:attr:`Fixed.pk`, its context's
+        ``pair_keys``), as the slice's context keeps it (pn.score built it there)."""
+        return cached(self.parent, ("grid", "over_pairs", key),
+                      lambda: build(self.parent.pair_keys))
 
     def pairs_of(self, key: Any, build: Any) -> tuple[np.ndarray, ...]:
         """:func:`peernet.grid.pairs.over_pairs` of this replicate: ``build`` of every pair
-        of the slice (once, :attr:`Fixed.pk`) read at the pairs it drew."""
-        def read() -> tuple[np.ndarray, ...]:
-            memo = self.fixed.__dict__.setdefault("_over_pairs", {})
-            if key not in memo:
-                memo[key] = build(self.fixed.pk)
-            return tuple(a[self._pair_at] for a in memo[key])
-
-        return cached(self, ("grid", "over_pairs", key), read)
+        of the slice (once) read at the pairs it drew."""
+        return cached(self, ("grid", "over_pairs", key), lambda: tuple(
+            a[self._pair_at] for a in self._slice_pairs(key, build)))
 
     @cached_property
     def _attend_rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -295,10 +296,8 @@ class ReplicateContext(Context):
     def pair_counts(self, key: Any, build: Any) -> tuple[int, ...]:
         """:func:`peernet.grid.pairs.pair_counts` of this replicate: the marks of ``build``
         over every pair of the slice (once), counted among the pairs drawn."""
-        memo = self.fixed.__dict__.setdefault("_over_pairs", {})
-        if key not in memo:
-            memo[key] = build(self.fixed.pk)
-        return tuple(int(np.count_nonzero(a & self._pair_hit)) for a in memo[key])
+        return tuple(int(np.count_nonzero(a & self._pair_hit))
+                     for a in self._slice_pairs(key, build))
 
     @cached_property
     def _attend_events(self) -> tuple[np.ndarray, np.ndarray]:
