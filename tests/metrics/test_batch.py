@@ -362,3 +362,22 @@ def test_count_triangles_as_networkx():
         want = sum(nx.triangles(G).values()) // 3
         assert count_triangles_csr(indptr, indices, 70) == want
         assert int(triangles_csr(indptr, indices, 70).sum() // 3) == want
+
+
+def test_start_loads_the_bootstrap_kernels():
+    """start() (before the replicates' processes fork) loads their kernels with the types
+    they are called with: a batch of replicates afterwards loads no other."""
+    from peernet.metrics import _kernels as K
+
+    K.start()
+    kernels = [K.tie_csr, K.reverse_pairs, K.count_triangles_csr, K.list_triangles_csr,
+               BK.or_scatter, BK.count_values, BK.first_units, BK.or_drawn, BK.or_values,
+               BK._bit_degrees, BK._bit_triangles, BK.bit_counts, BK.bit_seeds, BK.bit_reach,
+               BK.bit_reciprocated, BK.bit_largest_components]
+    loaded = [len(k.signatures) for k in kernels]
+    assert all(loaded)
+    k = 120_000
+    rng = np.random.default_rng(1)
+    ub, kept = draw_bits(k, rng, 3, 1)
+    draw_bits(k, rng, 2, 0, redraw=True)
+    assert [len(k.signatures) for k in kernels] == loaded
