@@ -446,6 +446,12 @@ class Context:
         return (self.codes(pairs["giver"].astype("str")),
                 self.codes(pairs["receiver"].astype("str")), None)
 
+    def help_orgs(self) -> tuple[Any, ...]:
+        """:meth:`help_codes` (acts of multiplicity 0 may be among them) with the giver's and
+        the receiver's organization codes first (-1 unknown); needs :attr:`org_code`."""
+        g, r, w = self.help_codes()
+        return (*code_orgs(self, g, r), g, r, w)
+
     def largest_component(self) -> tuple[int, int]:
         """Members in the largest component of the default person graph, and members in
         the graph (:func:`peernet.person_graph`: direct ties and co-attendance)."""
@@ -647,6 +653,12 @@ def survey_pct(ctx: Context, key: str, items: str) -> Value:
         return no_data(N_("no survey ratings of the items {items}").format(items=items))
     return Value(float(sn[key]), N_("{survey}: {response}").format(survey=sn.name,
                                                                  response=response_text(sn)))
+
+
+def code_orgs(ctx: Context, *codes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The organization code (-1 unknown) of each of several arrays of member codes."""
+    org = cast(np.ndarray, ctx.org_code)
+    return tuple(np.where(c >= 0, org[np.maximum(c, 0)], -1) for c in codes)
 
 
 def org_cross(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -122,10 +122,10 @@ def help_across_orgs(ctx: Context) -> Value:
         return no_data("members have no org")
     if not ctx.net.has("problems") and "help" not in ctx.kinds_logged:
         return no_data("no problem log and no help interactions")
-    g, r, w = ctx.help_codes()
-    og = np.where(g >= 0, ctx.org_code[np.maximum(g, 0)], -1)
-    orc = np.where(r >= 0, ctx.org_code[np.maximum(r, 0)], -1)
+    og, orc, g, r, w = ctx.help_orgs()
     known = (og >= 0) & (orc >= 0)
+    if w is not None:
+        known &= w > 0
     if not known.any():
         return no_data("no help between members with a known org in the period")
     times = np.ones(len(g), np.int64) if w is None else w   # acts drawn k times count k

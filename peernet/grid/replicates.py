@@ -33,7 +33,7 @@ from ..metrics.uncertainty import (
     materialize,
     register_replicates,
 )
-from .context import Context, Value, channel_classes, slice_context
+from .context import Context, Value, channel_classes, code_orgs, slice_context
 from .fixed import Fixed, by_target
 from .rubric import load_rubric
 from .score import ELEMENTS
@@ -212,7 +212,11 @@ class ReplicateContext(Context):
 
     @cached_property
     def has_thread_rows(self) -> bool:
-        return bool(self.mult[self.fixed.thread_units].any())
+        f = self.fixed
+        units = f.thread_units   # any drawn: for a batch's replicate, from its words' OR
+        hit = f.batch_rows("threads", lambda: [(np.zeros(len(units), np.int64), units)], 1,
+                           self.mult)
+        return bool(self.mult[units].any() if hit is None else hit[0])
 
     @cached_property
     def channel_class(self) -> np.ndarray:
@@ -381,6 +385,18 @@ class ReplicateContext(Context):
         r = np.concatenate([f.help_fixed[1], f.help_codes[1][drawn]])
         w = np.concatenate([np.ones(len(f.help_fixed[0]), np.int64), times[drawn]])
         return g, r, w
+
+    def help_orgs(self) -> tuple[Any, ...]:
+        """:meth:`Context.help_orgs` of every act of the slice (the orgs found once), with
+        this replicate's multiplicities (0: not drawn)."""
+        f = self.fixed
+        got = f.__dict__.get("help_orgs")
+        if got is None:
+            g = np.concatenate([f.help_fixed[0], f.help_codes[0]])
+            r = np.concatenate([f.help_fixed[1], f.help_codes[1]])
+            got = f.__dict__["help_orgs"] = (*code_orgs(self, g, r), g, r)
+        return (*got, np.concatenate([np.ones(len(f.help_fixed[0]), np.int64),
+                                      self.mult[f.help_unit]]))
 
     def reciprocity(self) -> float:
         return self.fixed.structure.reciprocity(self.mult)
