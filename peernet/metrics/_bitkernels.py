@@ -263,11 +263,20 @@ def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
 
 
 def warm() -> None:
-    """Load (or compile) these kernels with the argument types the bootstrap replicates
-    call them with: processes forked afterwards have them (2-5 ms each from the cache,
-    about 45 ms for them all, paid once instead of in every child)."""
+    """Start numba (:func:`peernet.metrics._kernels.start`) and load (or compile) the
+    kernels of the bootstrap replicates' network metrics with the argument types they are
+    called with: processes forked afterwards have them (16 kernels, 2-5 ms each from the
+    cache, paid once instead of in every child)."""
+    from ._kernels import count_triangles_csr, list_triangles_csr, reverse_pairs, start, tie_csr
+
+    start()
     i, w, x = np.zeros(1, np.int64), np.zeros(1, np.uint64), np.zeros(1, np.uint32)
     e, ew, tri = np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros((0, 3), np.int32)
+    ptr = np.zeros(2, np.int64)
+    tie_csr(e, e, 1)
+    reverse_pairs(e, 1)
+    count_triangles_csr(ptr, e, 1)
+    list_triangles_csr(ptr, e, e, 1, 0)
     or_scatter(i, i, w, 1)
     count_values(x, 1)
     first_units(i, i)

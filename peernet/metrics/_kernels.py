@@ -97,21 +97,11 @@ SPACES: list[dict[str, Any]] = []
 def start() -> None:
     """Start numba here (its import, the kernels' dispatchers and LLVM, with one small
     kernel loaded from the cache): processes forked afterwards inherit it instead of each
-    starting it (about 0.5-0.8 CPU s a process). The kernels of the bootstrap replicates'
-    network metrics are loaded too (:func:`peernet.metrics._bitkernels.warm` and the set-up's
-    here): once, not in each forked child."""
-    from . import _bitkernels
-
+    starting it (about 0.5-0.8 CPU s a process)."""
     if not STARTED:
         _compile_all()
     empty = np.zeros(0, np.int64)
     ranked_before(np.zeros(1, np.int64), empty, empty)
-    _bitkernels.warm()
-    ptr = np.zeros(2, np.int64)
-    tie_csr(empty, empty, 1)
-    reverse_pairs(empty, 1)
-    count_triangles_csr(ptr, empty, 1)
-    list_triangles_csr(ptr, empty, empty, 1, 0)
 
 
 def run(kernel: Any, args: tuple, work: float) -> Any:

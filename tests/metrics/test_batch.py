@@ -364,12 +364,12 @@ def test_count_triangles_as_networkx():
         assert int(triangles_csr(indptr, indices, 70).sum() // 3) == want
 
 
-def test_start_loads_the_bootstrap_kernels():
-    """start() (before the replicates' processes fork) loads their kernels with the types
-    they are called with: a batch of replicates afterwards loads no other."""
+def test_warm_loads_the_bootstrap_kernels():
+    """warm() (for the process that forks the replicates' children) loads their kernels with
+    the types they are called with: draws afterwards load no other."""
     from peernet.metrics import _kernels as K
 
-    K.start()
+    BK.warm()
     kernels = [K.tie_csr, K.reverse_pairs, K.count_triangles_csr, K.list_triangles_csr,
                BK.or_scatter, BK.count_values, BK.first_units, BK.or_drawn, BK.or_values,
                BK._bit_degrees, BK._bit_triangles, BK.bit_counts, BK.bit_seeds, BK.bit_reach,
