@@ -59,7 +59,6 @@ class StructureReplicates:
                   & (inter["source"] != inter["target"])).to_numpy()
         s, t = self.src[direct], index_positions(inter.loc[direct, "target"], index)
         d_unit = self.codes[direct]
-        d_und = np.minimum(s, t) * n + np.maximum(s, t)
         # a contact (a mutual kind) is an act of both people and no directed tie
         # (PeerNetwork.acts, metrics.reciprocity)
         mutual = inter.loc[direct, "kind"].isin(
@@ -69,8 +68,6 @@ class StructureReplicates:
         self.dir_unit = d_unit[~mutual]
         ev, mem, unit = _attendances(inter, self.src, self.codes, n)
         left, right = event_pairs(ev)
-        c_key = np.minimum(mem[left], mem[right]) * n + np.maximum(mem[left], mem[right])
-        c_unit = unit[left]
         people = []
         if len(net.problems):
             people.append(net.problems["raised_by"].dropna())
@@ -79,11 +76,16 @@ class StructureReplicates:
         fixed = index.get_indexer(pd.concat(people)) if people else np.zeros(0, np.int64)
         self.fixed = np.unique(fixed[fixed >= 0]).astype(np.int64)
         self.attrs = roster_attributes(net, nodes)
-        # every distinct tie once; each row points at its tie (no sort per replicate); the
-        # rows' keys and units by kind are not kept (40 MB at 10k 2025)
-        keys = np.concatenate([d_und, c_key])
-        self.row_unit = np.concatenate([d_unit, c_unit])
-        del d_und, c_key, d_unit, c_unit, left, right
+        # every distinct tie once; each row points at its tie (no sort per replicate): the
+        # direct rows' then the co-attendance pairs' keys and units, written in place
+        nd = len(s)
+        keys = np.empty(nd + len(left), np.int64)
+        _pair_keys(s, t, n, keys[:nd])
+        _pair_keys(mem[left], mem[right], n, keys[nd:])
+        self.row_unit = np.empty(len(keys), np.int64)
+        self.row_unit[:nd] = d_unit
+        self.row_unit[nd:] = unit[left]
+        del d_unit, left, right, mem, unit
         self.ties, self.row_tie = key_positions(keys)
         del keys
         self.dir_ties, self.row_dir = key_positions(d_dir)
@@ -360,6 +362,14 @@ def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int
     ev = key // (n + 1)
     keep = np.bincount(ev)[ev] <= MAX_EVENT_SIZE
     return ev[keep], key[keep] % (n + 1) - 1, codes[att[first[keep]]]
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray, n: int, out: np.ndarray) -> None:
+    """``out[:] = min(a, b) * n + max(a, b)`` (the undirected pair's key) with one
+    temporary array instead of four."""
+    np.minimum(a, b, out=out)
+    out *= n
+    out += np.maximum(a, b)
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:
