@@ -218,7 +218,12 @@ class Context:
 
     def codes(self, values: pd.Series) -> np.ndarray:
         """Member codes of ids (-1 for missing or unknown ids)."""
-        return member_codes(self.ids, values)
+        return member_codes(self.ids, values, index=self.id_index)
+
+    @cached_property
+    def id_index(self) -> pd.Index:
+        """:attr:`ids` as an index (made once: its hash table too)."""
+        return pd.Index(self.ids)
 
     def mask(self, values: pd.Series | pd.Index) -> np.ndarray:
         """Boolean array over member codes: True for the given ids."""
@@ -229,13 +234,13 @@ class Context:
 
     @cached_property
     def src(self) -> np.ndarray:   # int32: a value per row
-        return member_codes(self.ids, self.inter["source"], small=True)
+        return member_codes(self.ids, self.inter["source"], small=True, index=self.id_index)
 
     @cached_property
     def tgt(self) -> np.ndarray:
         if "target" not in self.inter.columns:
             return np.full(len(self.inter), -1, dtype=np.int32)
-        return member_codes(self.ids, self.inter["target"], small=True)
+        return member_codes(self.ids, self.inter["target"], small=True, index=self.id_index)
 
     @cached_property
     def ts_ns(self) -> np.ndarray:
@@ -244,8 +249,8 @@ class Context:
     @cached_property
     def direct_mask(self) -> np.ndarray:
         """Rows that are person-to-person acts (a kind of DIRECT_KINDS with a target)."""
-        return (self.inter["kind"].isin(DIRECT_KINDS).to_numpy() & (self.src >= 0)
-                & (self.tgt >= 0) & (self.src != self.tgt))
+        return (self.kind_in(DIRECT_KINDS) & (self.src >= 0) & (self.tgt >= 0)
+                & (self.src != self.tgt))
 
     @cached_property
     def pair_keys(self) -> np.ndarray:
@@ -416,8 +421,15 @@ class Context:
     def kind_in(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Rows whose kind is one of ``kinds`` (boolean over the per-row arrays)."""
         key = tuple(kinds)
-        return cached(self, ("kind_in", key),
-                      lambda: self.inter["kind"].isin(key).to_numpy(dtype=bool))
+
+        def build() -> np.ndarray:
+            k = self.inter["kind"]
+            if isinstance(k.dtype, pd.CategoricalDtype):   # the categories', at each code
+                cat = k.array
+                return np.r_[cat.categories.isin(key), False][cat.codes]   # -1: no kind
+            return k.isin(key).to_numpy(dtype=bool)
+
+        return cached(self, ("kind_in", key), build)
 
     @cached_property
     def has_thread_rows(self) -> bool:
@@ -603,13 +615,15 @@ def unique_ids(root: PeerNetwork) -> pd.Series:
     return pd.Series(pd.unique(ids), dtype="str")
 
 
-def member_codes(ids: pd.Series, values: pd.Series, *, small: bool = False) -> np.ndarray:
+def member_codes(ids: pd.Series, values: pd.Series, *, small: bool = False,
+                 index: pd.Index | None = None) -> np.ndarray:
     """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``): int64, or
     int32 with ``small`` (a value per interaction row: half the memory). The rows'
     distinct values are looked up (a categorical's categories: the out-of-core loader's
-    ids), not every row's string (37.5M strings at 300k / 30M)."""
+    ids), not every row's string (37.5M strings at 300k / 30M). ``index``: ``ids`` as an
+    index, when the caller keeps one."""
     dtype = np.int32 if small and len(ids) < np.iinfo(np.int32).max else np.int64
-    index = pd.Index(ids)
+    index = pd.Index(ids) if index is None else index
     if not index.is_unique:   # the first occurrence's code, as one factorization gives
         codes, _ = pd.factorize(pd.concat([ids, values.astype("str")], ignore_index=True))
         out = codes[len(ids):].astype(dtype)

@@ -80,6 +80,8 @@ class Fixed:
         active = ctx.active
         at = pd.Index(active)
         self.active_code = ctx.codes(pd.Series(np.asarray(active, dtype=object), dtype="str"))
+        #: every active person on the roster, once: a row's actor is its member code's
+        self.coded = bool(at.is_unique and (self.active_code >= 0).all())
         people = []
         if len(net.problems):
             people.append(net.problems["raised_by"].dropna())
@@ -115,17 +117,17 @@ class Fixed:
         unit: a replicate's actors are those with one drawn (read once a batch: not kept)."""
         ctx = self.ctx
         inter = with_columns(ctx.net.interactions)
-        at = pd.Index(ctx.active)
+        size = len(self.active_code)
         mut_rows = np.flatnonzero(between(ctx, inter, ctx.kind_in(_MUTUAL)))
-        if at.is_unique and (self.active_code >= 0).all():
-            # every active person on the roster: a row's actor is its member code's
-            pos = np.full(ctx.n + 1, len(at), np.int64)   # code -1 (off the roster): none
-            pos[self.active_code] = np.arange(len(at))
+        if self.coded:
+            pos = np.full(ctx.n + 1, size, np.int64)   # code -1 (off the roster): none
+            pos[self.active_code] = np.arange(size)
             act, mut = pos[ctx.src], pos[ctx.tgt[mut_rows]]
         else:
+            at = pd.Index(ctx.active)
             act = index_positions(inter["source"], at)
             mut = index_positions(inter["target"].iloc[mut_rows], at)
-            act[act < 0] = mut[mut < 0] = len(at)
+            act[act < 0] = mut[mut < 0] = size
         return [(act, self.codes), (mut, self.codes[mut_rows])]
 
     @cached_property
@@ -241,7 +243,7 @@ class Fixed:
             rank = np.empty(len(order), np.int64)
             rank[order] = np.arange(len(order))
             inv = unit = None       # a replicate's drawn ties are its drawn pairs
-            if pd.Index(ctx.active).is_unique and (self.active_code >= 0).all():
+            if self.coded:
                 active = node_of[self.active_code]
         else:
             rows = np.flatnonzero(rows)

@@ -149,3 +149,17 @@ def test_every_indicator_equal_with_ids_off_the_roster(off_roster):
     # (a row without a source is left out: main at 31c483e already differs there, in
     # tie_persistence)
     _check_every_indicator(off_roster.period("2025"), seeds=(1, 2))
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+def test_kind_in_equals_isin(riverbend, categorical):
+    """Context.kind_in (a categorical's categories read at its codes) = Series.isin, rows
+    without a kind and kinds not logged included."""
+    i = riverbend.interactions.copy()
+    kind = i["kind"].astype(object)
+    kind.iloc[[0, 5]] = None
+    i["kind"] = kind.astype("category") if categorical else kind.astype("str")
+    ctx = Context(riverbend.replace(interactions=i))
+    for kinds in [("message",), ("help", "call", "nothing"), (), ("attend", "reply")]:
+        want = i["kind"].isin(kinds).to_numpy(dtype=bool)
+        assert ctx.kind_in(kinds).tolist() == want.tolist()
