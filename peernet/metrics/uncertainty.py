@@ -315,12 +315,13 @@ COMPILED_ROWS = 100_000
 
 def before_fork(net: Any) -> None:
     """Make here what the processes about to compute ``net``'s replicates would each make
-    again: numba, when its replicates run compiled (:data:`COMPILED_ROWS` interactions),
-    started once for them all (:func:`peernet.metrics._kernels.start`)."""
+    again: numba and the replicates' kernels, when they run compiled
+    (:data:`COMPILED_ROWS` interactions), loaded once for them all
+    (:func:`peernet.metrics._bitkernels.warm`: 16 kernels, 2-5 ms each a process)."""
     if len(_rows(net)) >= COMPILED_ROWS:
-        from ._kernels import start
+        from ._bitkernels import warm
 
-        start()
+        warm()
 
 
 #: A period's replicates are shared between the two cores when it has this many times the
