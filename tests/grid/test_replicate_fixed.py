@@ -163,3 +163,37 @@ def test_kind_in_equals_isin(riverbend, categorical):
     for kinds in [("message",), ("help", "call", "nothing"), (), ("attend", "reply")]:
         want = i["kind"].isin(kinds).to_numpy(dtype=bool)
         assert ctx.kind_in(kinds).tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("period", ["2024", "2025"])
+def test_a_batch_replicates_views_equal_those_read_one_at_a_time(riverbend, period):
+    """Who acted, which pairs, the tied members, whether a thread row was drawn and the
+    rows' targets of a replicate of a batch, read from the batch's words, equal those of
+    the same draws read without a batch."""
+    from peernet.evaluation_steps import BOOTSTRAP_METRICS
+    from peernet.grid.bedrock import _said
+    from peernet.grid.replicates import GridReplicates
+    from peernet.grid.rows import month_rows
+    from peernet.metrics.uncertainty import StructureReplicates
+
+    y = riverbend.period(period)
+    fast = StructureReplicates(y, list(BOOTSTRAP_METRICS))
+    batched, alone = GridReplicates(y), GridReplicates(y)
+    batched.share_structure(fast)
+    rng = np.random.default_rng(3)
+    mults = [draw_units(fast.k, rng) for _ in range(6)]
+    fast.batch(mults)
+    span = len(batched.ctx.months)
+    for mult in mults:
+        a, b = batched.context(mult), alone.context(mult)
+        assert a.fixed.batch_rows("acted", a.fixed.actors, 1 + len(a.fixed.active_code),
+                                  mult) is not None
+        assert a._acted.tolist() == b._acted.tolist()
+        assert a._pair_hit.tolist() == b._pair_hit.tolist()
+        assert a.tied_members().tolist() == b.tied_members().tolist()
+        assert a.tied_members().tolist() == Context.tied_members(b).tolist()
+        assert a.has_thread_rows == b.has_thread_rows
+        for key, select, size, counts in [("months", month_rows(span), span, False),
+                                          ("voice", _said, a.n, True)]:
+            assert a.drawn_rows(key, select, size, counts).tolist() == \
+                b.drawn_rows(key, select, size, counts).tolist()
