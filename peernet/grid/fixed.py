@@ -145,14 +145,15 @@ class Fixed:
             raise RuntimeError("the direct acts' pairs are not the slice's pair keys")
         return inv, self.codes[d]
 
-    def tied_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Both ends (member codes) of every direct act between roster members (the rows of
-        ``ctx.direct_mask``) with its unit: a replicate's tied members are those of a drawn
-        one."""
-        ctx = self.ctx
-        d = np.flatnonzero(ctx.direct_mask)
-        unit = self.codes[d]
-        return [(ctx.src[d].astype(np.int64), unit), (ctx.tgt[d].astype(np.int64), unit)]
+    def tied_words(self, mult: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+        """Both ends (member codes) of every pair of :attr:`pk`, each with the words of its
+        pair's batch (:meth:`pair_rows`' in the batch of ``mult``): a replicate's tied
+        members are the ends of its drawn pairs."""
+        got = self.batch_words("pairs", lambda: [self.pair_rows()], len(self.pk), mult)
+        if got is None:
+            return []
+        at, n = np.arange(len(self.pk)), self.ctx.n
+        return [(self.pk // n, at, got[0]), (self.pk % n, at, got[0])]
 
     @cached_property
     def pk_rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -162,12 +163,20 @@ class Fixed:
     def batch_rows(self, key: Any, build: Any, size: int, mult: np.ndarray,
                    hold: tuple = ()) -> np.ndarray | None:
         """:meth:`ReplicateContext._any` of the replicate ``mult`` over the rows ``build()``
-        gives (a list of ``target``, ``unit`` arrays), read from one pass for every replicate
-        of the headline
-        batch it belongs to (:meth:`StructureReplicates.bit_of`: bit ``r`` of a word says
-        "drawn in replicate ``r``"); the rows are built when the batch is first read and
-        not kept (the batch's words are, under ``key``; ``hold``: arrays the words are of,
-        kept with them); None when ``mult`` is not in a remembered batch."""
+        gives, read from one pass for every replicate of the headline batch it belongs to
+        (:meth:`batch_words`); None when ``mult`` is not in a remembered batch."""
+        got = self.batch_words(key, build, size, mult, hold)
+        return None if got is None else (got[0] & (np.uint64(1) << np.uint64(got[1]))) != 0
+
+    def batch_words(self, key: Any, build: Any, size: int, mult: np.ndarray,
+                    hold: tuple = ()) -> tuple[np.ndarray, int] | None:
+        """The words over ``size`` targets of the batch ``mult`` belongs to, and its bit
+        (:meth:`StructureReplicates.bit_of`: bit ``r`` of a word says "drawn in replicate
+        ``r``"): the OR of the words of the units of the rows ``build()`` gives (a list of
+        ``target``, ``unit`` arrays, or ``target``, ``source``, ``bits``: other words),
+        built when the batch is first read and not kept (the words are, under ``key``;
+        ``hold``: arrays the words are of, kept with them); None when ``mult`` is not in a
+        remembered batch."""
         structure = self.__dict__.get("structure")
         hit = structure.bit_of(mult) if structure is not None else None
         if hit is None:
@@ -178,10 +187,10 @@ class Fixed:
         if got is None or got[0] is not ub or any(
                 a is not b for a, b in zip(got[1], hold, strict=True)):
             words = np.zeros(size, np.uint64)
-            for target, unit in build():
-                words |= drawn_words(target, unit, ub, size)
+            for target, unit, *bits in build():
+                words |= drawn_words(target, unit, bits[0] if bits else ub, size)
             got = memo[key, size] = (ub, hold, words)
-        return (got[2] & (np.uint64(1) << np.uint64(r))) != 0
+        return got[2], r
 
     @cached_property
     def events(self) -> dict[str, Any]:

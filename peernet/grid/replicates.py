@@ -258,9 +258,10 @@ class ReplicateContext(Context):
 
     def tied_members(self) -> np.ndarray:
         """:meth:`Context.tied_members`, for a replicate of a batch from the batch's words
-        (:meth:`Fixed.tied_rows`)."""
+        (:meth:`Fixed.tied_words`)."""
         def build() -> np.ndarray | None:
-            hit = self.fixed.batch_rows("tied", self.fixed.tied_rows, self.n, self.mult)
+            f = self.fixed
+            hit = f.batch_rows("tied", lambda: f.tied_words(self.mult), self.n, self.mult)
             return None if hit is None else np.flatnonzero(hit)
 
         got = cached(self, ("grid", "tied from the batch"), build)
@@ -349,9 +350,18 @@ class ReplicateContext(Context):
             target, unit = cached(self.parent, ("grid", "rows unit", key), rows)
             return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
                 np.int64)
-        out = self.fixed.batch_rows(("rows", key), lambda: [rows()], size, self.mult)
+        def every() -> list[tuple[np.ndarray, np.ndarray]]:
+            mask, target = select(self.parent)
+            if 2 * np.count_nonzero(mask) < len(mask):
+                at = np.flatnonzero(mask)
+                return [(np.asarray(target)[at], self.fixed.codes[at])]
+            # most rows: each row at its unit, those not picked at target `size`
+            return [(np.where(mask, target, size).astype(np.int64, copy=False),
+                     self.fixed.codes)]
+
+        out = self.fixed.batch_rows(("rows", key), every, size + 1, self.mult)
         if out is not None:   # the batch's words (the rows read once, not kept)
-            return out
+            return out[:size]
         return self._any(*cached(self.parent, ("grid", "rows unit", key), rows), size)
 
     def has_column(self, table: str, column: str) -> bool:
