@@ -20,7 +20,7 @@ from ..metrics.uncertainty import (
 )
 from ..positions import index_positions, key_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
-from ..ties import pair_keys, person_ties, stable_order, unique_int, with_columns
+from ..ties import pair_keys, person_ties, stable_order, with_columns
 from .context import Context
 
 __all__ = ["Fixed", "between", "by_target"]
@@ -95,10 +95,11 @@ class Fixed:
         # attendance rows (Context.attend: each pair's first row) and the unit of each
         self.att_unit = self.codes[ctx.attend_rows]
         self.att_m = ctx.attend["m"].to_numpy(np.int64)
-        self.ids = pd.Index(ctx.ids)         # member codes of a replicate's ids
-        thread_rows = inter["thread_id"].notna().to_numpy() \
-            if "thread_id" in inter.columns else np.zeros(len(inter), bool)
-        self.thread_units = unique_int(self.codes[thread_rows])   # units with a thread row
+        self.ids = ctx.id_index              # member codes of a replicate's ids
+        threads = np.zeros(self.k, bool)     # the units with a thread row (sorted)
+        if "thread_id" in inter.columns:
+            threads[self.codes[inter["thread_id"].notna().to_numpy()]] = True
+        self.thread_units = np.flatnonzero(threads)
         # acts of help (followup.help_given): the problem log's, then help interactions
         from ..metrics.followup import help_given
 
