@@ -625,8 +625,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
 
     intervals, grid_bootstrap = intervals_of(slices, bootstrap, grid_bootstrap, seed, rubric,
                                              say)
-    # without intervals: participation on the other core while the periods are scored
-    turnout = start_participation(root, slices, bootstrap)
+    # participation on the other core while the first period is scored
+    turnout = start_participation(root, slices)
     scores, nms, pending, done = {}, {}, {}, {}
     for p, s in slices.items():
         say(N_("scoring {period} on the Community Change Grid").format(period=p))
@@ -635,12 +635,12 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         if not bootstrap:
             forget(s, SLICE_CONTEXT)
         say(N_("network and member metrics of {period}").format(period=p))
-        # without intervals on the other core: this period's metrics there meanwhile
+        # this period's metrics on the other core meanwhile (see start_metrics)
         pending[p] = start_metrics(s, bootstrap, last=p == labels[-1])
         done[p] = after_fork(root, s, p, seed, pending[p], turnout, last=p == labels[-1])
         if pending[p].pid is None or p == labels[-1]:
             nms[p] = network_metrics(s)
-    for job in pending.values():   # not forked (the intervals have the other core): now
+    for job in pending.values():   # not forked: now
         if job.pid is None:
             job.result()
     tables = {p: done[p] or period_tables(s, p, seed) for p, s in slices.items()}

@@ -455,15 +455,16 @@ def start_metrics(s: PeerNetwork, bootstrap: int, last: bool
     """:func:`peernet.member_metrics` of a slice started on the other core, with its
     :func:`peernet.network_metrics` unless it is the ``last`` period (else None).
 
-    Without bootstrap intervals (their child has the other core) and from
-    :data:`FORK_ROWS` interactions, a forked child (:func:`peernet._parallel.later`)
+    From :data:`FORK_ROWS` interactions, a forked child (:func:`peernet._parallel.later`)
     computes them while the caller scores the next period, or computes the last period's
-    network metrics and the rest of the evaluation. The same numbers: the same functions
+    network metrics and the rest of the evaluation; with ``bootstrap`` intervals, not the
+    last period's (its replicates, the evaluation's longest chain, have the other core
+    then: this process computes them meanwhile). The same numbers: the same functions
     on the same slice, whose ties and graph arrays the Grid's score made before the fork.
     The child first lets go what it does not read (:func:`_shed`). Otherwise (the result's
     network metrics are then None) the member metrics are computed here when the result
     is asked for."""
-    fork = not bootstrap and len(s.interactions) >= FORK_ROWS and can_fork()
+    fork = len(s.interactions) >= FORK_ROWS and can_fork() and not (bootstrap and last)
     parent = os.getpid()
     if fork:   # what the child would compute and this process needs too: once, here
         act_times(s.root)                 # every period's tenure: grouped once, here
@@ -541,13 +542,14 @@ def participation_tables(root: PeerNetwork, slices: Mapping[str, PeerNetwork]
     return annual, not_applicable, detail, {"QS": "quarter", "MS": "month", None: "period"}[freq]
 
 
-def start_participation(root: PeerNetwork, slices: Mapping[str, PeerNetwork], bootstrap: int
+def start_participation(root: PeerNetwork, slices: Mapping[str, PeerNetwork]
                         ) -> Later[tuple[pd.DataFrame, list[dict[str, str]], pd.DataFrame,
                                          str]]:
-    """:func:`participation_tables` started on the other core (a forked child) without
-    bootstrap intervals from :data:`FORK_ROWS` interactions, while the caller scores the
-    periods; otherwise computed here when the result is asked for."""
-    fork = not bootstrap and len(root.interactions) >= FORK_ROWS and can_fork()
+    """:func:`participation_tables` started on the other core (a forked child) from
+    :data:`FORK_ROWS` interactions, while the caller scores the first period (intervals
+    start once a period is scored); otherwise computed here when the result is asked
+    for."""
+    fork = len(root.interactions) >= FORK_ROWS and can_fork()
     if fork:
         root.acts(ACT_COLUMNS)   # read by the Grid here too: computed once, before the fork
     return later(partial(participation_tables, root, slices), fork=fork)
