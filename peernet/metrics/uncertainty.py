@@ -494,7 +494,10 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
             return grid.scores(draws(i))
         mult = draw_units(fast.k, streams[i])
         fast.recall(mult, i)
-        return grid.scores(mult)
+        try:
+            return grid.scores(mult)
+        finally:
+            fast.forget(mult, i)
 
     done = {0: scores(0, after_first())}
     tasks = Tasks(n_grid - 1)                                            # replicates 1..

@@ -258,6 +258,12 @@ def test_recalled_counts_read_the_remembered_batch(synthetic_net):
         assert fast.reciprocity(mult) == whole.reciprocity(kept[r])
         assert fast.largest_component(mult) == whole.largest_component(kept[r])
         np.testing.assert_array_equal(g.scores(mult), h.scores(kept[r]))
+        fast.forget(mult, r)             # its reads done: the counts are not held
+        assert fast.bit_of(mult) is None and fast._bits[0][r] is None
+        assert id(mult) not in fast._known
+    mult = draw_units(fast.k, copies[1])     # a replicate recalled after others forgotten
+    fast.recall(mult, 1)
+    np.testing.assert_array_equal(g.scores(mult), h.scores(kept[1]))
 
 
 def test_triangle_listing_by_hand():
