@@ -667,8 +667,13 @@ def positions(values: pd.Series | np.ndarray | pd.Index, index: pd.Index) -> np.
     return index_positions(values, index)
 
 
-def pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    """Unordered pair keys ``min(a, b) * n + max(a, b)`` (int64) of positions ``< n``."""
-    lo = np.minimum(a, b).astype(np.int64)
-    hi = np.maximum(a, b).astype(np.int64)
-    return lo * n + hi
+def pair_keys(a: np.ndarray, b: np.ndarray, n: int, out: np.ndarray | None = None
+              ) -> np.ndarray:
+    """Unordered pair keys ``min(a, b) * n + max(a, b)`` (int64) of positions ``< n``,
+    written into ``out`` (int64, ``len(a)``) when given: one temporary array."""
+    if out is None:
+        out = np.empty(np.shape(a), np.int64)
+    np.minimum(a, b, out=out)
+    out *= n
+    out += np.maximum(a, b)
+    return out

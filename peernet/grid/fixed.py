@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._cache import cached
+from ..metrics.coreperiphery import symmetric_csr
 from ..metrics.uncertainty import (
     StructureReplicates,
     drawn_words,
@@ -20,7 +21,7 @@ from ..metrics.uncertainty import (
 )
 from ..positions import index_positions, key_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
-from ..ties import pair_keys, person_ties, stable_order, with_columns
+from ..ties import pair_keys, person_ties, with_columns
 from .context import Context
 
 __all__ = ["Fixed", "between", "by_target"]
@@ -247,7 +248,7 @@ class Fixed:
             node_of = np.full(ctx.n, -1, np.int64)
             node_of[code[code >= 0]] = np.flatnonzero(code >= 0)
             a, b = node_of[self.pk // ctx.n], node_of[self.pk % ctx.n]
-            key = np.minimum(a, b) * nn + np.maximum(a, b)
+            key = pair_keys(a, b, nn)
             order = np.argsort(key)                           # distinct keys
             ties = key[order]
             rank = np.empty(len(order), np.int64)
@@ -263,11 +264,8 @@ class Fixed:
             unit = self.codes[rows]
         # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
         # entries of the ties it drew, renumbered (still sorted)
-        fu, fv = ties // nn, ties % nn
-        e_row, e_col = np.concatenate([fu, fv]), np.concatenate([fv, fu])
-        order = stable_order(e_row * nn + e_col)     # by row, then column
-        e_tie = np.concatenate([np.arange(len(ties))] * 2)[order]
+        e_row, e_col, e_tie = symmetric_csr(ties // nn, ties % nn, nn)
         return {"n": len(nodes), "ties": ties, "inv": inv, "unit": unit, "rank": rank,
-                "e_row": e_row[order], "e_col": e_col[order], "e_tie": e_tie,
+                "e_row": e_row, "e_col": e_col, "e_tie": e_tie,
                 "active": nodes.get_indexer(pd.Index(ctx.active)) if active is None else active,
                 "code": code}

@@ -15,7 +15,6 @@ digit (tested against :meth:`StructureReplicates.values`).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,30 +37,14 @@ def unit_bits(mults: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def drawn_bits(draw: Callable[[], np.ndarray], count: int, keep: int = 0
-               ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """:func:`unit_bits` of ``count`` replicates drawn by ``draw()`` (called in order), each
-    folded in as it comes, and the draw counts of the first ``keep`` of them (the Grid's
-    replicates read theirs). The others are dropped at once: 64 draws of the 600,000 units
-    of a 10k network's year held 300 MB, fresh pages a batch."""
-    out: np.ndarray | None = None
-    kept = []
-    for b in range(count):
-        mult = draw()
-        if out is None:
-            out = np.zeros(len(mult), np.uint64)
-        _fold(out, mult, b)
-        if b < keep:
-            kept.append(mult)
-    return (np.zeros(0, np.uint64) if out is None else out), kept
-
-
 def draw_bits(k: int, rng: np.random.Generator, count: int, keep: int = 0, *,
               redraw: bool = False) -> tuple[np.ndarray, list[Any]]:
-    """``drawn_bits(lambda: draw_units(k, rng), count, keep)``: the same words and kept
-    counts from the same random values, the replicates past the first ``keep`` folded in
-    as their units are drawn (:func:`peernet.metrics._resample.draw_bit`: no counts made,
-    0.3 against 0.5 ms a replicate of 600,000 units). With ``redraw`` no counts are made
+    """:func:`unit_bits` of ``count`` replicates drawn from ``rng`` (each
+    :func:`peernet.metrics._resample.draw_units` in turn), and the draw counts of the first
+    ``keep`` of them (the Grid's replicates read theirs): the replicates past the first
+    ``keep`` folded in as their units are drawn (:func:`peernet.metrics._resample.draw_bit`:
+    no counts made, 0.3 against 0.5 ms a replicate of 600,000 units; 64 draws of the
+    600,000 units of a 10k network's year held 300 MB). With ``redraw`` no counts are made
     at all: the list holds a copy of ``rng`` before each of the first ``keep``, from which
     ``draw_units(k, copy)`` makes that replicate's counts when they are needed (none held
     meanwhile; 235 MB of fresh pages for 50 replicates of a 10k network's year)."""

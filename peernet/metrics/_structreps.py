@@ -16,6 +16,7 @@ from ..schema import MUTUAL_KINDS
 from ..ties import (
     MAX_EVENT_SIZE,
     event_pairs,
+    pair_keys,
     person_ties,
     roster_attributes,
     with_columns,
@@ -80,8 +81,8 @@ class StructureReplicates:
         # direct rows' then the co-attendance pairs' keys and units, written in place
         nd = len(s)
         keys = np.empty(nd + len(left), np.int64)
-        _pair_keys(s, t, n, keys[:nd])
-        _pair_keys(mem[left], mem[right], n, keys[nd:])
+        pair_keys(s, t, n, out=keys[:nd])
+        pair_keys(mem[left], mem[right], n, out=keys[nd:])
         self.row_unit = np.empty(len(keys), np.int64)
         self.row_unit[:nd] = d_unit
         self.row_unit[nd:] = unit[left]
@@ -91,10 +92,11 @@ class StructureReplicates:
         self.dir_ties, self.row_dir = key_positions(d_dir)
         # the symmetric CSR of every tie, built once: a replicate's matrices are its
         # entries of present ties (already in order: no sort a replicate)
-        from ._kernels import reverse_pairs, run, tie_csr
+        from ._kernels import reverse_pairs, run
+        from .coreperiphery import symmetric_csr
 
         fu, fv = self.ties // max(n, 1), self.ties % max(n, 1)
-        self.e_row, self.e_col, self.e_tie = run(tie_csr, (fu, fv, n), 4 * len(fu))
+        self.e_row, self.e_col, self.e_tie = symmetric_csr(fu, fv, n)
         self.tie_u, self.tie_v = fu, fv
         # the triangles of every tie, listed once when first read (:attr:`triangles`) if
         # they fit in memory: a replicate's triangles are those whose three ties it drew
@@ -179,7 +181,7 @@ class StructureReplicates:
     def batch_bits(self, ub: np.ndarray, b: int, kept: list[np.ndarray] | None = None
                    ) -> list[pd.Series]:
         """:meth:`batch` of ``b`` replicates given by their unit bits ``ub``
-        (:func:`peernet.metrics._batch.drawn_bits`). With ``kept``, the draw counts of the
+        (:func:`peernet.metrics._batch.draw_bits`). With ``kept``, the draw counts of the
         first ``len(kept)`` of them, those are remembered as :meth:`batch` remembers;
         without, the last batch remembered stays."""
         from ._batch import batch
@@ -219,9 +221,7 @@ class StructureReplicates:
         (made again from the same random stream, :func:`peernet.metrics._batch.draw_bits`
         with ``redraw``): :meth:`reciprocity`, :meth:`largest_component` and
         :meth:`bit_of` of ``mult`` then read that batch."""
-        kept, _ = self._bits
-        kept[r] = mult
-        self._known[id(mult)] = (mult, self._rows[r])
+        self._bits[0][r] = mult
 
     def forget(self, mult: np.ndarray, r: int) -> None:
         """Undo :meth:`recall` of ``mult`` (replicate ``r``) once its reads are done: its
@@ -230,14 +230,9 @@ class StructureReplicates:
         kept, _ = self._bits
         if kept[r] is mult:
             kept[r] = None
-        hit = self._known.get(id(mult))
-        if hit is not None and hit[0] is mult:
-            del self._known[id(mult)]
 
     def _remember(self, ub: np.ndarray, kept: list, rows: list[dict]) -> None:
         self._rows = rows[:len(kept)]
-        self._known = {id(m): (m, v) for m, v in zip(kept, rows, strict=False)
-                       if m is not None}
         self._bits = (list(kept), ub)
 
     def bit_of(self, mult: np.ndarray) -> tuple[np.ndarray, int] | None:
@@ -253,8 +248,9 @@ class StructureReplicates:
         return None
 
     def _known_of(self, mult: np.ndarray, key: str) -> Any:
-        hit = getattr(self, "_known", {}).get(id(mult))
-        return hit[1].get(key) if hit is not None and hit[0] is mult else None
+        """``key`` of the remembered batch's row of ``mult`` (:meth:`bit_of`), else None."""
+        hit = self.bit_of(mult)
+        return self._rows[hit[1]].get(key) if hit is not None else None
 
     def values(self, mult: np.ndarray) -> pd.Series:
         """The entries of the replicate whose unit ``u`` is drawn ``mult[u]`` times."""
@@ -353,8 +349,7 @@ def _triangles_known(net: Any, ties: np.ndarray, n: int) -> int | None:
     if ga is None or ga.n != n or "triangles" not in ga.cache or "edges" not in ga.cache:
         return None
     u, v = ga.cache["edges"][:2]
-    if len(u) != len(ties) or not np.array_equal(np.minimum(u, v).astype(np.int64) * n
-                                                 + np.maximum(u, v), ties):
+    if len(u) != len(ties) or not np.array_equal(pair_keys(u, v, n), ties):
         return None
     return int(round(float(np.sum(ga.cache["triangles"])))) // 3
 
@@ -373,14 +368,6 @@ def _attendances(inter: pd.DataFrame, src: np.ndarray, codes: np.ndarray, n: int
     ev = key // (n + 1)
     keep = np.bincount(ev)[ev] <= MAX_EVENT_SIZE
     return ev[keep], key[keep] % (n + 1) - 1, codes[att[first[keep]]]
-
-
-def _pair_keys(a: np.ndarray, b: np.ndarray, n: int, out: np.ndarray) -> None:
-    """``out[:] = min(a, b) * n + max(a, b)`` (the undirected pair's key) with one
-    temporary array instead of four."""
-    np.minimum(a, b, out=out)
-    out *= n
-    out += np.maximum(a, b)
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import pytest
 import peernet as pn
 from peernet.evaluation_steps import BOOTSTRAP_METRICS
 from peernet.metrics import _bitkernels as BK
-from peernet.metrics._batch import BATCHED, WIDTH, draw_bits, drawn_bits, unit_bits
+from peernet.metrics._batch import BATCHED, WIDTH, draw_bits, unit_bits
 from peernet.metrics.uncertainty import (
     StructureReplicates,
     bootstrap_changes,
@@ -28,29 +28,27 @@ def synthetic_net(tmp_path_factory, bench):
     return pn.load(folder)
 
 
+def _counted(k, rng, count, keep):
+    """What draw_bits gives, from the draw counts: unit_bits of ``count`` draw_units in
+    turn, and the first ``keep`` of them."""
+    mults = [draw_units(k, rng) for _ in range(count)]
+    return unit_bits(mults), mults[:keep]
+
+
+def test_unit_bits_by_hand():
+    # a unit drawn by replicates 0 and 3 only has bits 0 and 3 set
+    mults = [np.array([1, 0]), np.array([0, 0]), np.array([0, 2]), np.array([3, 0])]
+    assert unit_bits(mults).tolist() == [0b1001, 0b0100]
+
+
 @pytest.mark.parametrize("k", [7, 120_000])       # numpy's fold and the compiled one
-def test_drawn_bits_fold_the_draws_in_order_and_keep_the_first(k):
-    rng, again = np.random.default_rng(8), np.random.default_rng(8)
-    ub, kept = drawn_bits(lambda: draw_units(k, rng), 5, keep=2)
-    mults = [draw_units(k, again) for _ in range(5)]
-    assert np.array_equal(ub, unit_bits(mults)) and ub.dtype == np.uint64
-    assert len(kept) == 2
-    assert all(np.array_equal(a, b) for a, b in zip(kept, mults[:2], strict=True))
-    # by hand: a unit drawn by replicates 0 and 3 only has bits 0 and 3 set
-    fixed = iter([np.array([1, 0]), np.array([0, 0]), np.array([0, 2]), np.array([3, 0])])
-    ub, kept = drawn_bits(lambda: next(fixed), 4)
-    assert ub.tolist() == [0b1001, 0b0100] and kept == []
-    assert drawn_bits(lambda: draw_units(k, rng), 0)[0].tolist() == []
-
-
-@pytest.mark.parametrize("k", [7, 120_000])
 @pytest.mark.parametrize("keep", [0, 2, 5])
-def test_draw_bits_equal_drawn_bits_of_draw_units(k, keep):
+def test_draw_bits_equal_the_bits_of_draw_units(k, keep):
     """The fused draws set the same bits, keep the same counts and leave the random stream
     where the counted draws leave it."""
     rng, again = np.random.default_rng(4), np.random.default_rng(4)
     ub, kept = draw_bits(k, rng, 5, keep)
-    want, want_kept = drawn_bits(lambda: draw_units(k, again), 5, keep)
+    want, want_kept = _counted(k, again, 5, keep)
     assert ub.dtype == np.uint64 and np.array_equal(ub, want)
     assert len(kept) == len(want_kept) == min(keep, 5)
     assert all(np.array_equal(a, b) for a, b in zip(kept, want_kept, strict=True))
@@ -64,7 +62,7 @@ def test_draw_bits_redraw_keeps_copies_of_the_stream(k):
     the words and the stream after are those of the counted draws."""
     rng, again = np.random.default_rng(6), np.random.default_rng(6)
     ub, copies = draw_bits(k, rng, 5, 3, redraw=True)
-    want, kept = drawn_bits(lambda: draw_units(k, again), 5, 3)
+    want, kept = _counted(k, again, 5, 3)
     assert np.array_equal(ub, want) and len(copies) == 3
     for c, m in zip(copies, kept, strict=True):
         assert np.array_equal(draw_units(k, c), m)
@@ -81,7 +79,7 @@ def test_remembered_batch_of_bits_serves_the_grid_replicates(synthetic_net):
     y = synthetic_net.period("2025")
     fast = StructureReplicates(y, ["reciprocity", "largest_component_share"])
     rng = np.random.default_rng(2)
-    ub, kept = drawn_bits(lambda: draw_units(fast.k, rng), 6, keep=3)
+    ub, kept = draw_bits(fast.k, rng, 6, keep=3)
     rows = fast.batch_bits(ub, 6, kept)
     for r, mult in enumerate(kept):   # the first three are remembered, read by the Grid
         words, bit = fast.bit_of(mult)
@@ -221,7 +219,7 @@ def test_remember_bits_reads_as_the_whole_batch_without_listing_triangles(synthe
     names = list(BOOTSTRAP_METRICS)
     rng = np.random.default_rng(5)
     fast, whole = StructureReplicates(y, names), StructureReplicates(y, names)
-    ub, kept = drawn_bits(lambda: draw_units(fast.k, rng), 9, keep=4)
+    ub, kept = draw_bits(fast.k, rng, 9, keep=4)
     fast.remember_bits(ub, 9, kept)
     assert "triangles" not in fast.__dict__ and fast.batchable
     rows = whole.batch_bits(ub, 9, kept)
@@ -260,7 +258,6 @@ def test_recalled_counts_read_the_remembered_batch(synthetic_net):
         np.testing.assert_array_equal(g.scores(mult), h.scores(kept[r]))
         fast.forget(mult, r)             # its reads done: the counts are not held
         assert fast.bit_of(mult) is None and fast._bits[0][r] is None
-        assert id(mult) not in fast._known
     mult = draw_units(fast.k, copies[1])     # a replicate recalled after others forgotten
     fast.recall(mult, 1)
     np.testing.assert_array_equal(g.scores(mult), h.scores(kept[1]))
