@@ -47,6 +47,10 @@ def draw_units(k: int, rng: np.random.Generator) -> np.ndarray:
     """How many times each of ``k`` units is drawn in one replicate (``k`` draws with
     replacement): the one random draw of every replicate of :func:`resample_events`."""
     if k >= COMPILED_DRAWS:
+        from . import _pcg
+
+        if _pcg.usable(rng, k):   # drawn and counted in one compiled pass
+            return _pcg.count_draws(rng, k, k)
         from ._bitkernels import count_values
 
         # np.bincount's counts of the same draws, one pass
@@ -59,6 +63,11 @@ def draw_bit(k: int, rng: np.random.Generator, out: np.ndarray, b: int) -> None:
     of each unit one replicate draws, from the same random values (the stream moves as
     :func:`draw_units` moves it), set as they are drawn, without counting them."""
     if k >= COMPILED_DRAWS:
+        from . import _pcg
+
+        if _pcg.usable(rng, k):
+            _pcg.or_draws(rng, k, k, out, b)
+            return
         from ._bitkernels import or_values
 
         or_values(out, rng.integers(0, k, size=k, dtype=_draw_type(k)), b)
@@ -68,6 +77,12 @@ def draw_bit(k: int, rng: np.random.Generator, out: np.ndarray, b: int) -> None:
 
 def skip_units(k: int, rng: np.random.Generator, times: int) -> None:
     """Move ``rng`` past ``times`` replicates' :func:`draw_units` (drawn, not counted)."""
+    if k >= COMPILED_DRAWS and times:
+        from . import _pcg
+
+        if _pcg.usable(rng, k):
+            _pcg.skip_draws(rng, k, k * times)
+            return
     for _ in range(times):
         rng.integers(0, k, size=k, dtype=_draw_type(k) if k >= COMPILED_DRAWS else np.int64)
 

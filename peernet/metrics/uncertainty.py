@@ -317,11 +317,14 @@ def before_fork(net: Any) -> None:
     """Make here what the processes about to compute ``net``'s replicates would each make
     again: numba and the replicates' kernels, when they run compiled
     (:data:`COMPILED_ROWS` interactions), loaded once for them all
-    (:func:`peernet.metrics._bitkernels.warm`: 16 kernels, 2-5 ms each a process)."""
+    (:func:`peernet.metrics._bitkernels.warm`: 16 kernels, 2-5 ms each a process, and the
+    random draws' :func:`peernet.metrics._pcg.warm`)."""
     if len(_rows(net)) >= COMPILED_ROWS:
+        from . import _pcg
         from ._bitkernels import warm
 
         warm()
+        _pcg.warm()
 
 
 #: A period's replicates are shared between the two cores when it has this many times the
