@@ -130,27 +130,34 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
         if f"ei_index_{attr}" in want and attr in s.groups:
             known, ext = s.ei_classes[attr]
             ei[attr] = (bit_counts(tie_bits[known], b), bit_counts(tie_bits[ext], b))
+    if deg is not None:
+        # a node outside a replicate has no tie (degree 0, no triangle): the sums and the
+        # largest degree of its nodes are those of every node (integers, exact)
+        dmax, dsum = deg.max(axis=0) if n else np.zeros(b, np.int64), deg.sum(axis=0)
+        triples = (deg * (deg - 1) // 2).sum(axis=0)
+    if tri is not None:
+        from ._bitkernels import clustering_of
+
+        tsum = tri.sum(axis=0, dtype=np.int64)
+        local = np.empty(n)
     out = []
     for r in range(b):
         nr, m = int(nodes[r]), int(edges[r])
-        if deg is not None:
-            mine = ((keep >> np.uint64(r)) & np.uint64(1)).astype(bool)
-            d = deg[mine, r].astype(float)
         v: dict[str, Any] = dict.fromkeys(want, float("nan"))
         v.update(members=float(s.members), active_members=float(active[r]), edges=float(m))
         if nr >= 2:
             v["density"] = 2 * m / (nr * (nr - 1))
         if nr >= 3 and "degree_centralization" in want:
-            v["degree_centralization"] = float((d.max() - d).sum() / ((nr - 1) * (nr - 2)))
+            # (d.max() - d).sum() of its nodes' degrees d, an integer
+            v["degree_centralization"] = float(nr * int(dmax[r]) - int(dsum[r])) \
+                / ((nr - 1) * (nr - 2))
         if nr and largest is not None:
             v["largest_component_share"] = float(largest[r] / nr)
         if nr and tri is not None:
-            t = tri[mine, r].astype(float)
-            pairs = d * (d - 1)
-            v["avg_clustering"] = float(np.divide(2 * t, pairs, out=np.zeros(nr),
-                                                  where=pairs > 0).mean())
-            triples = float((d * (d - 1) / 2).sum())
-            v["transitivity"] = float(t.sum() / triples) if triples else 0.0
+            # the mean of its nodes' clustering in node order (numpy's pairwise sum of the
+            # same array), and the sums of integers of transitivity
+            v["avg_clustering"] = float(local[:clustering_of(keep, deg, tri, r, local)].mean())
+            v["transitivity"] = float(int(tsum[r]) / int(triples[r])) if triples[r] else 0.0
         if recip is not None and recip[0, r]:
             v["reciprocity"] = float(recip[1, r] / recip[0, r])
         for attr, (k_known, k_ext) in ei.items():

@@ -145,6 +145,24 @@ def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def clustering_of(keep, deg, tri, r, out):  # pragma: no cover - compiled
+    """The local clustering ``2 t / (d (d - 1))`` (0 where ``d < 2``) of replicate ``r``'s
+    nodes (bit ``r`` of ``keep``; degrees ``deg[:, r]``, triangles ``tri[:, r]``), in node
+    order, into ``out``; returns how many (the float operations of numpy's
+    ``np.divide(2 * t, d * (d - 1), where=...)`` on the replicate's own arrays)."""
+    c = 0
+    bit = np.uint64(r)
+    one = np.uint64(1)
+    for i in range(len(keep)):
+        if (keep[i] >> bit) & one:
+            d = float(deg[i, r])
+            pairs = d * (d - 1.0)
+            out[c] = 2.0 * float(tri[i, r]) / pairs if pairs > 0 else 0.0
+            c += 1
+    return c
+
+
+@njit(cache=True, nogil=True)
 def bit_counts(bits, b):  # pragma: no cover - compiled
     """How many words have bit ``r`` set, for r < b (64 lanes added a word, no branch:
     :func:`_add_lanes`)."""
@@ -265,7 +283,7 @@ def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
 def warm() -> None:
     """Start numba (:func:`peernet.metrics._kernels.start`) and load (or compile) the
     kernels of the bootstrap replicates' network metrics with the argument types they are
-    called with: processes forked afterwards have them (16 kernels, 2-5 ms each from the
+    called with: processes forked afterwards have them (17 kernels, 2-5 ms each from the
     cache, paid once instead of in every child)."""
     from ._kernels import count_triangles_csr, list_triangles_csr, reverse_pairs, start, tie_csr
 
@@ -284,6 +302,7 @@ def warm() -> None:
     or_values(w.copy(), x, 0)
     bit_degrees(e, e, ew, 1, 1)
     bit_triangles(tri, tri, ew, 1, 1)
+    clustering_of(w, np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int32), 0, np.zeros(1))
     bit_counts(w, 1)
     bit_seeds(i, w, np.uint64(1))
     bit_reach(np.zeros(2, np.int64), e, e, ew, w)

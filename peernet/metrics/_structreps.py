@@ -184,13 +184,28 @@ class StructureReplicates:
         (:func:`peernet.metrics._batch.draw_bits`). With ``kept``, the draw counts of the
         first ``len(kept)`` of them, those are remembered as :meth:`batch` remembers;
         without, the last batch remembered stays."""
+        return [pd.Series([v[k] for k in self._names], index=self._index, dtype="float64")
+                for v in self._batch_rows(ub, b, kept)]
+
+    def batch_matrix(self, ub: np.ndarray, b: int, labels: pd.Index,
+                     kept: list[np.ndarray] | None = None) -> np.ndarray:
+        """:meth:`batch_bits` as a ``b x len(labels)`` matrix, row ``i`` replicate ``i``'s
+        entries ``labels`` (NaN for one not wanted): ``batch_bits(...)[i].reindex(labels)``
+        without a Series a replicate (0.1 ms each)."""
+        names = [k if k in self.want else None for k in labels]
+        nan = float("nan")
+        return np.array([[v[k] if k is not None else nan for k in names]
+                         for v in self._batch_rows(ub, b, kept)],
+                        dtype=float).reshape(b, len(names))
+
+    def _batch_rows(self, ub: np.ndarray, b: int, kept: list[np.ndarray] | None
+                    ) -> list[dict]:
         from ._batch import batch
 
         rows = batch(self, ub, b)
         if kept is not None:
             self._remember(ub, kept, rows)
-        return [pd.Series([v[k] for k in self._names], index=self._index, dtype="float64")
-                for v in rows]
+        return rows
 
     @cached_property
     def _names(self) -> list[str]:

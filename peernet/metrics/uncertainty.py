@@ -189,8 +189,7 @@ def _replicates(net: Any, metric: Any, *, n: int, rng: np.random.Generator,
         for start in range(0, n, WIDTH):
             count = min(WIDTH, n - start)
             ub, _ = draw_bits(fast.k, rng, count)
-            for i, r in enumerate(fast.batch_bits(ub, count)):
-                reps[start + i] = r.reindex(value.index).to_numpy(float)
+            reps[start:start + count] = fast.batch_matrix(ub, count, value.index)
         return value, reps
     for i in range(n):
         if fast is not None:
@@ -317,7 +316,7 @@ def before_fork(net: Any) -> None:
     """Make here what the processes about to compute ``net``'s replicates would each make
     again: numba and the replicates' kernels, when they run compiled
     (:data:`COMPILED_ROWS` interactions), loaded once for them all
-    (:func:`peernet.metrics._bitkernels.warm`: 16 kernels, 2-5 ms each a process, and the
+    (:func:`peernet.metrics._bitkernels.warm`: 17 kernels, 2-5 ms each a process, and the
     random draws' :func:`peernet.metrics._pcg.warm`)."""
     if len(_rows(net)) >= COMPILED_ROWS:
         from . import _pcg
@@ -490,7 +489,7 @@ def _split(net: Any, metrics: Sequence[tuple[Any, int]], seq: np.random.SeedSequ
         return _Draws(fast.k, copy.deepcopy(rng), first)
 
     def rows(ub: np.ndarray, b: int) -> list[np.ndarray]:
-        return [r.reindex(value.index).to_numpy(float) for r in fast.batch_bits(ub, b)]
+        return list(fast.batch_matrix(ub, b, value.index))
 
     def scores(i: int, draws: _Draws) -> np.ndarray:   # Grid replicate i
         if i >= first:
@@ -561,9 +560,9 @@ def _joint(net: Any, n_grid: int, metric: Any, n: int, rng: np.random.Generator,
         count = min(WIDTH, max(n, n_grid) - start)
         # the draw counts kept of the Grid's replicates only
         ub, mults = draw_bits(fast.k, rng, count, max(0, min(count, n_grid - start)))
-        for i, r in enumerate(fast.batch_bits(ub, count, mults)):
-            if start + i < n:
-                reps[start + i] = r.reindex(value.index).to_numpy(float)
+        rows = fast.batch_matrix(ub, count, value.index, mults)
+        reps[start:min(n, start + count)] = rows[:max(0, n - start)]
+        for i in range(count):
             if start + i < n_grid and len(grid.value):
                 greps[start + i] = grid.scores(mults[i])
     return (grid.value, greps), (value, reps)

@@ -293,6 +293,18 @@ def test_bit_counts_by_hand():
     assert BK.bit_counts(words[:0], 2).tolist() == [0, 0]
 
 
+def test_clustering_of_by_hand():
+    # nodes 0..3; replicate 1 holds nodes 0, 2, 3: degrees 3, 1, 2 with 2, 0, 1 triangles
+    keep = np.array([0b11, 0b01, 0b10, 0b10], np.uint64)
+    deg = np.array([[2, 3], [2, 0], [0, 1], [0, 2]], np.int64)
+    tri = np.array([[1, 2], [1, 0], [0, 0], [0, 1]], np.int32)
+    out = np.full(4, -1.0)
+    assert BK.clustering_of(keep, deg, tri, 1, out) == 3
+    assert out[:3].tolist() == [2 * 2 / 6, 0.0, 2 * 1 / 2]      # d < 2: 0
+    assert BK.clustering_of(keep, deg, tri, 0, out) == 2
+    assert out[:2].tolist() == [1.0, 1.0]
+
+
 def _old_units(event, thread):
     """The resampling units as before the compiled pass: keys, then pd.factorize."""
     n = len(event)
