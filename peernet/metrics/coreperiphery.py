@@ -52,7 +52,8 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
     Starts: the best split "core = the k members of highest degree" over every k, and the
     best over the degree thresholds only (UCINET's and netUtils' search). From each, single
     moves in or out of the core, the best move each time, while the fit improves (a
-    steepest-ascent local search; each step is one vectorised evaluation of all n moves).
+    steepest-ascent local search; each step evaluates every node's move, once for all
+    nodes alike in side, degree and ties into the core).
     The better end point is kept (equal fits: the larger core).
     """
     n = a.shape[0]
@@ -62,18 +63,19 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
     coo = a.tocoo()
     c = sp.csr_array(a, copy=True)
     c.sum_duplicates()                          # canonical CSR: one entry per tie
+    if not np.all(c.data == 1):
+        raise ValueError("core-periphery: the adjacency must be binary (every tie once, 1)")
     return _discrete_arrays(n, coo.row, coo.col, coo.data, deg, c.indptr.astype(np.int64),
-                            c.indices.astype(np.int64), c.data.astype(float), max_moves)
+                            c.indices.astype(np.int64), max_moves)
 
 
 def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.ndarray,
                      deg: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-                     weight: np.ndarray, max_moves: int | None = None
-                     ) -> tuple[np.ndarray, float]:
-    """:func:`_discrete` of the adjacency given as its entries (``row``, ``col``, ``data``),
-    its row sums ``deg`` and its canonical CSR (int64 ``indptr``, ``indices``, float
-    ``weight``). ``row`` None: the entries are the CSR's, of a binary matrix (their ties
-    to the nodes ranked before are counted by one compiled pass)."""
+                     max_moves: int | None = None) -> tuple[np.ndarray, float]:
+    """:func:`_discrete` of the binary adjacency given as its entries (``row``, ``col``,
+    ``data``), its row sums ``deg`` and its canonical CSR (int64 ``indptr``, ``indices``).
+    ``row`` None: the entries are the CSR's (their ties to the nodes ranked before are
+    counted by one compiled pass)."""
     order = descending(deg)
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n)
@@ -101,7 +103,7 @@ def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.n
         k0 = int(ks[fm >= np.nanmax(fm) - _TIE].max())            # equal fits: larger core
         core = np.zeros(n, bool)
         core[order[:k0]] = True
-        results.append(_climb((indptr, indices, weight), deg, core, total, max_moves))
+        results.append(_climb((indptr, indices), deg, core, total, max_moves))
     if not results:
         return np.zeros(n, bool), float("nan")
     return max(results, key=lambda r: (round(r[1], 12), int(r[0].sum())))
@@ -119,20 +121,23 @@ def descending(deg: np.ndarray) -> np.ndarray:
     return np.argsort(-deg, kind="stable")
 
 
-def _climb(a: tuple[np.ndarray, np.ndarray, np.ndarray], deg: np.ndarray, core: np.ndarray,
+def _climb(a: tuple[np.ndarray, np.ndarray], deg: np.ndarray, core: np.ndarray,
            total: float, max_moves: int | None) -> tuple[np.ndarray, float]:
-    """Steepest-ascent single moves from ``core`` (see :func:`_discrete`): each step
-    evaluates every node's move in or out of the core and makes the best one (equal fits:
-    the first move into the core, so the larger core wins ties; the fit never falls and the
-    core grows at equal fit, so no cycle). A compiled loop
-    (:func:`peernet.metrics._kernels.climb_csr`)."""
-    from ._kernels import climb_csr, run
+    """Steepest-ascent single moves from ``core`` (see :func:`_discrete`) over the binary
+    adjacency ``a`` (canonical CSR ``indptr``, ``indices``; ``deg`` its rows' lengths):
+    each step evaluates every node's move in or out of the core and makes the best one
+    (equal fits: the first move into the core, so the larger core wins ties; the fit never
+    falls and the core grows at equal fit, so no cycle). A compiled loop that evaluates
+    one move per group of nodes alike in side, degree and ties into the core
+    (:func:`peernet.metrics._cpkernels.climb_groups`)."""
+    from ._cpkernels import climb_groups
+    from ._kernels import run
 
     n = len(deg)
     core = core.copy()
     limit = max_moves if max_moves is not None else 4 * n
-    best = run(climb_csr, (*a, np.asarray(deg, float), core, float(total), int(limit), _TIE),
-               work=float(n) * n)   # a move scans every node
+    best = run(climb_groups, (*a, np.asarray(deg, float), core, float(total), int(limit),
+                              _TIE), work=float(n) * n)
     return core, float(best)
 
 
@@ -159,7 +164,7 @@ def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     deg = np.diff(indptr).astype(float)         # the row sums of the binary matrix
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool)
-    return _discrete_arrays(n, None, indices, ones, deg, indptr, indices, ones)[0]
+    return _discrete_arrays(n, None, indices, ones, deg, indptr, indices)[0]
 
 
 def symmetric_csr(u: np.ndarray, v: np.ndarray, n: int

@@ -1,5 +1,5 @@
 """Issue 23, intervals: the faster paths of the bootstrap give the numbers of the paths they
-replace, to the last digit: the core-periphery climb (vectorised step), the largest
+replace, to the last digit: the core-periphery ranked counts, the largest
 component of 64 replicates (bit-parallel searches from a seed, union-find where the seed's
 component is not the largest) and the Grid replicates' "any row drawn" read from their
 headline batch's words."""
@@ -19,86 +19,6 @@ from peernet.metrics import _bitkernels as BK
 from peernet.metrics import _kernels as KK
 from peernet.metrics._batch import WIDTH, largest_components, unit_bits
 from peernet.metrics.uncertainty import StructureReplicates, draw_units
-
-
-def _old_climb(indptr, indices, data, deg, core, total, limit, tie):
-    """climb_csr before issue 23's intervals work (one branch a node), as Python."""
-    fit = KK._cp_fit.py_func if hasattr(KK._cp_fit, "py_func") else KK._cp_fit
-    n = len(deg)
-    to_core = np.zeros(n)
-    for i in range(n):
-        to_core[i] = sum(data[e] for e in range(indptr[i], indptr[i + 1])
-                         if core[indices[e]])
-    k = int(core.sum())
-    s1 = float(sum(to_core[i] for i in range(n) if core[i])) / 2
-    dc = float(sum(deg[i] for i in range(n) if core[i]))
-    s0 = total - (dc - s1)
-    best = fit(float(n), float(k), s1, s0)
-    fits = np.empty(n)
-    for _ in range(limit):
-        top, first_max, any_value = -np.inf, -1, False
-        for i in range(n):
-            if core[i]:
-                g = fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
-            else:
-                g = fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
-            fits[i] = g
-            if np.isnan(g):
-                continue
-            any_value = True
-            if g > top:
-                top, first_max = g, i
-        if not any_value:
-            break
-        grow_i = next((i for i in range(n) if not core[i] and not np.isnan(fits[i])
-                       and fits[i] >= top - tie), -1)
-        i = grow_i if grow_i >= 0 else first_max
-        if not (top > best + tie or (grow_i >= 0 and top >= best - tie)):
-            break
-        if core[i]:
-            g = fit(float(n), float(k - 1), s1 - to_core[i], s0 + (deg[i] - to_core[i]))
-            k, s1, s0 = k - 1, s1 - to_core[i], s0 + (deg[i] - to_core[i])
-        else:
-            g = fit(float(n), float(k + 1), s1 + to_core[i], s0 - (deg[i] - to_core[i]))
-            k, s1, s0 = k + 1, s1 + to_core[i], s0 - (deg[i] - to_core[i])
-        best = max(best, g)
-        sign = -1.0 if core[i] else 1.0
-        for e in range(indptr[i], indptr[i + 1]):
-            to_core[indices[e]] += sign * data[e]
-        core[i] = not core[i]
-    return best
-
-
-def _csr(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
-    a = nx.to_scipy_sparse_array(G, nodelist=sorted(G), format="csr")
-    a.sort_indices()
-    return a.indptr.astype(np.int64), a.indices.astype(np.int64)
-
-
-@pytest.mark.parametrize("seed", range(12))
-@pytest.mark.parametrize("compiled", [True, False])
-def test_climb_equals_the_one_branch_a_node_loop(seed, compiled):
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(3, 60))
-    G = nx.gnp_random_graph(n, float(rng.uniform(0.02, 0.5)), seed=seed)
-    G.add_nodes_from(range(n))
-    indptr, indices = _csr(G)
-    data = np.ones(len(indices))
-    deg = np.diff(indptr).astype(float)
-    start = rng.random(n) < rng.uniform(0, 1)
-    args = (indptr, indices, data, deg)
-    want_core = start.copy()
-    want = _old_climb(*args, want_core, deg.sum() / 2, 4 * n, 1e-12)
-    got_core = start.copy()
-    kernel = KK.climb_csr if compiled else KK.climb_csr.py_func
-    if not compiled:
-        KK._python.on = True
-    try:
-        got = kernel(*args, got_core, deg.sum() / 2, 4 * n, 1e-12)
-    finally:
-        KK._python.on = False
-    assert (np.isnan(want) and np.isnan(got)) or got == want
-    assert got_core.tolist() == want_core.tolist()
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -242,8 +162,8 @@ def test_masked_csr_and_ranked_before_equal_numpys(seed, compiled):
     ones = np.ones(len(indices))
     deg = np.diff(indptr).astype(float)
     row = np.repeat(np.arange(m, dtype=np.int64), np.diff(indptr))
-    a = CP._discrete_arrays(m, row, indices, ones, deg, indptr, indices, ones)
-    b = CP._discrete_arrays(m, None, indices, ones, deg, indptr, indices, ones)
+    a = CP._discrete_arrays(m, row, indices, ones, deg, indptr, indices)
+    b = CP._discrete_arrays(m, None, indices, ones, deg, indptr, indices)
     assert a[0].tolist() == b[0].tolist()
     assert (np.isnan(a[1]) and np.isnan(b[1])) or a[1] == b[1]
     if m:
