@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .._cache import cached
 from ..metrics.coreperiphery import symmetric_csr
@@ -24,7 +25,7 @@ from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
 from .context import Context
 
-__all__ = ["Fixed", "between", "by_target"]
+__all__ = ["Fixed", "between", "row_matrix"]
 
 _MUTUAL = tuple(k for k, m in MUTUAL_KINDS.items() if m)
 #: The kinds of the direct ties of :func:`peernet.metrics.core_periphery`.
@@ -51,22 +52,17 @@ def between(ctx: Context, inter: pd.DataFrame, kinds: np.ndarray, *, source: boo
     return out
 
 
-def by_target(target: np.ndarray, unit: np.ndarray, size: int, k: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows (their ``target`` in ``0..size-1`` and resampling ``unit`` in ``0..k-1``) as
-    the distinct (target, unit) pairs, sorted by target: each pair's unit and rows, and
-    where each target's pairs start (``size + 1`` bounds). A replicate's count of target
-    ``t`` is then the dot product of the draws of its units and their rows (the same
-    integers as the rows' bincount)."""
-    key = np.asarray(target, np.int64) * k
-    key += unit
-    key.sort()
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
-        np.zeros(0, np.int64)
-    times = np.diff(np.r_[first, len(key)]).astype(np.int64)
-    pairs = key[first]
-    bounds = np.searchsorted(pairs // max(k, 1), np.arange(size + 1))
-    return pairs % max(k, 1), times, bounds
+def row_matrix(target: np.ndarray, unit: np.ndarray, size: int, k: int) -> sp.csr_array:
+    """Rows (their ``target`` in ``0..size-1`` and resampling ``unit`` in ``0..k-1``) as a
+    ``size`` x ``k`` sparse matrix of int64 counts: entry (t, u) the number of rows of
+    target t in unit u. A replicate's row counts are then its product with the draws of
+    the units (the same integers as the rows' bincount, exactly: integer sums; one
+    compiled pass over the distinct pairs)."""
+    m = sp.csr_array((np.ones(len(target), np.int64),
+                      (np.asarray(target, np.int64), np.asarray(unit, np.int64))),
+                     shape=(size, k))
+    m.sum_duplicates()
+    return m
 
 
 class Fixed:

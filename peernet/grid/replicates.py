@@ -34,7 +34,7 @@ from ..metrics.uncertainty import (
     register_replicates,
 )
 from .context import Context, Value, channel_classes, code_orgs, slice_context
-from .fixed import Fixed, by_target
+from .fixed import Fixed, row_matrix
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -68,9 +68,6 @@ REPLICABLE = frozenset({
 #: is the observed one.
 THREAD_INDICATORS = frozenset({"hours_to_first_reply"})
 
-#: Targets up to which a replicate's :func:`peernet.grid.rows.row_counts` are dot products
-#: of the draws of the units of each target's rows (:func:`by_target`), not a bincount.
-FEW_TARGETS = 8
 #: Rows from which :meth:`ReplicateContext._any` runs compiled (below, numpy's passes).
 ANY_COMPILED = 50_000
 #: Rows from which :meth:`ReplicateContext._any` reads the words of its headline batch
@@ -327,29 +324,19 @@ class ReplicateContext(Context):
 
     def drawn_rows(self, key: Any, select: Any, size: int, counts: bool) -> np.ndarray:
         """:func:`peernet.grid.rows.row_counts` (``counts``) or ``row_any`` of this
-        replicate: the rows ``select`` picks on the slice (once), read at their units (a
-        few targets: only their units and rows are kept, :func:`by_target`; ``row_any`` of
-        a replicate of a batch: the batch's words, :meth:`Fixed.batch_rows`)."""
-        if counts and size <= FEW_TARGETS:
-            def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-                mask, target = select(self.parent)
-                rows = np.flatnonzero(mask)
-                return by_target(np.asarray(target)[rows], self.fixed.codes[rows], size,
-                                 self.fixed.k)
-
-            units, times, bounds = cached(self.parent, ("grid", "rows by target", key), build)
-            m = self.mult[units]
-            return np.array([np.dot(m[bounds[t]:bounds[t + 1]], times[bounds[t]:bounds[t + 1]])
-                             for t in range(size)], np.int64)
+        replicate: the rows ``select`` picks on the slice (once), read at their units
+        (counts: the product of their :func:`row_matrix` with the draws; ``row_any`` of a
+        replicate of a batch: the batch's words, :meth:`Fixed.batch_rows`)."""
         def rows() -> tuple[np.ndarray, np.ndarray]:
             mask, target = select(self.parent)
             at = np.flatnonzero(mask)
             return np.asarray(target)[at], self.fixed.codes[at]
 
         if counts:
-            target, unit = cached(self.parent, ("grid", "rows unit", key), rows)
-            return np.bincount(target, weights=self.mult[unit], minlength=size).astype(
-                np.int64)
+            m = cached(self.parent, ("grid", "rows matrix", key),
+                       lambda: row_matrix(*rows(), size, self.fixed.k))
+            return np.asarray(m @ self.mult, np.int64)
+
         def every() -> list[tuple[np.ndarray, np.ndarray]]:
             mask, target = select(self.parent)
             if 2 * np.count_nonzero(mask) < len(mask):

@@ -123,43 +123,46 @@ def test_a_slices_events_are_its_own_once_each(riverbend):
     assert event_count(ctx, e) == len(e) and present_mask(ctx, e).all()
 
 
-# ------------------------------------- counts of a few targets as dot products
-def test_rows_by_target_by_hand():
-    from peernet.grid.replicates import by_target
+# ------------------------------------- counts of the rows as a matrix product
+def test_row_matrix_by_hand():
+    from peernet.grid.fixed import row_matrix
 
     # rows: (target, unit) = (1, 4), (0, 2), (1, 4), (1, 0), (0, 2), (2, 3); 3 targets, 5 units
     target = np.array([1, 0, 1, 1, 0, 2])
     unit = np.array([4, 2, 4, 0, 2, 3])
-    units, times, bounds = by_target(target, unit, 3, 5)
-    assert units.tolist() == [2, 0, 4, 3] and times.tolist() == [2, 1, 2, 1]
-    assert bounds.tolist() == [0, 1, 3, 4]
+    m = row_matrix(target, unit, 3, 5)
+    assert m.shape == (3, 5) and m.dtype == np.int64
+    assert m.toarray().tolist() == [[0, 0, 2, 0, 0], [1, 0, 0, 0, 2], [0, 0, 0, 1, 0]]
     mult = np.array([3, 0, 1, 2, 5])
-    counts = [int(np.dot(mult[units][a:b], times[a:b])) for a, b in zip(bounds[:-1],
-                                                                        bounds[1:],
-                                                                        strict=True)]
-    assert counts == np.bincount(target, weights=mult[unit], minlength=3).tolist()
-    assert counts == [2, 3 + 5 + 5, 2]
-    units, times, bounds = by_target(np.zeros(0, np.int64), np.zeros(0, np.int64), 2, 5)
-    assert len(units) == 0 and bounds.tolist() == [0, 0, 0]
+    counts = m @ mult
+    assert counts.dtype == np.int64
+    assert counts.tolist() == [2, 3 + 5 + 5, 2]
+    assert counts.tolist() == np.bincount(target, weights=mult[unit], minlength=3).tolist()
+    empty = row_matrix(np.zeros(0, np.int64), np.zeros(0, np.int64), 2, 5)
+    assert (empty @ mult).tolist() == [0, 0]
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_few_target_counts_equal_the_bincount(riverbend, seed, monkeypatch):
-    """A replicate's row counts of a few targets (channels, kinds) by dot products equal
-    numpy's bincount of the rows' draws."""
+def test_replicate_row_counts_equal_the_bincount(riverbend, seed):
+    """A replicate's row counts (channels, kinds, each member's voice) as the product of
+    the rows' matrix with the draws equal numpy's bincount of the rows' draws."""
     from peernet.grid import replicates as R
+    from peernet.grid.bedrock import _said
     from peernet.grid.foundation import _channels, _of_kinds
     from peernet.metrics.uncertainty import draw_units
 
     g = R.GridReplicates(riverbend.period("2025"))
     mult = draw_units(g.fixed.k, np.random.default_rng(seed))
-    picks = [(("channels", True), _channels(True), 3), (("kinds", ("message",)),
-                                                      _of_kinds(("message",)), 1)]
-    few = [g.context(mult).drawn_rows(k, s, n, True) for k, s, n in picks]
-    monkeypatch.setattr(R, "FEW_TARGETS", 0)
-    many = [g.context(mult).drawn_rows(k, s, n, True) for k, s, n in picks]
-    for a, b in zip(few, many, strict=True):
-        assert a.dtype == b.dtype == np.int64 and a.tolist() == b.tolist()
+    picks = [(("channels", True), _channels(True), 3),
+             (("kinds", ("message",)), _of_kinds(("message",)), 1), ("voice", _said, g.ctx.n)]
+    for key, select, size in picks:
+        got = g.context(mult).drawn_rows(key, select, size, True)
+        mask, target = select(g.ctx)
+        at = np.flatnonzero(mask)
+        want = np.bincount(np.asarray(target)[at], weights=mult[g.fixed.codes[at]],
+                           minlength=size)
+        assert got.dtype == np.int64 and got.tolist() == want.astype(np.int64).tolist()
+        assert got.sum() > 0
 
 
 @pytest.mark.parametrize("period", ["2024", "2025"])
