@@ -342,9 +342,7 @@ class PeerNetwork(Memoized):
         inter = self.interactions
         if "target" not in inter.columns or not len(inter):
             return inter if cols is None else inter[list(cols)]
-        mutual = [k for k, m in MUTUAL_KINDS.items() if m]
-        rows = (inter["kind"].isin(mutual).to_numpy() & inter["target"].notna().to_numpy()
-                & (inter["source"] != inter["target"]).to_numpy())
+        rows = _mirrored(inter)
         if not rows.any():
             return inter if cols is None else inter[list(cols)]
         if cols is not None:
@@ -377,7 +375,16 @@ class PeerNetwork(Memoized):
         return cached(self, ("members_active",), self._members_active)
 
     def _members_active(self) -> pd.Index:
-        ids = [self.acts(ACT_COLUMNS)["source"].dropna()]
+        # the sources of :meth:`acts` (each row's source, and the other person of a
+        # mutual row), distinct before they become text: not a copy of the rows (the
+        # acts of a 10M-row year are 0.25 GB, made here during the Grid and held from
+        # then on, before anything else needed them)
+        inter = self.interactions
+        ids = [_distinct(inter["source"])]
+        if "target" in inter.columns and len(inter):
+            rows = _mirrored(inter)
+            if rows.any():
+                ids.append(_distinct(inter["target"][rows]))
         if len(self.problems):
             ids.append(self.problems["raised_by"].dropna())
             if "helpers" in self.problems.columns:
@@ -427,6 +434,20 @@ class PeerNetwork(Memoized):
                 f"zone {html.escape(self.tz)}{window}<table><tr><th>table</th><th>rows</th>"
                 f"</tr>{rows}</table><details><summary>data quality</summary><pre>{quality}"
                 f"</pre></details>")
+
+
+def _mirrored(inter: pd.DataFrame) -> np.ndarray:
+    """Rows of ``inter`` (with a ``target`` column) that :meth:`PeerNetwork.acts` writes
+    twice: a mutual kind between two people."""
+    mutual = [k for k, m in MUTUAL_KINDS.items() if m]
+    return (inter["kind"].isin(mutual).to_numpy() & inter["target"].notna().to_numpy()
+            & (inter["source"] != inter["target"]).to_numpy())
+
+
+def _distinct(values: pd.Series) -> pd.Series:
+    """The distinct values of ``values``, missing ones left out (a categorical's observed
+    categories: no pass over the rows' text)."""
+    return pd.Series(values.unique()).dropna()
 
 
 def _observed_categories(values: pd.Series) -> pd.Series:

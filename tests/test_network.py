@@ -401,3 +401,28 @@ def test_text_columns_cleaned_on_threads_equal_one_at_a_time(monkeypatch):
     assert alone["source"].tolist()[:2] == ["m0", "m1"]          # trimmed
     assert pd.isna(alone["target"].iloc[0]) and alone["target"].iloc[1] == "m1"
     assert alone["topic"].iloc[0] == "ab" and "NUL" in threaded_log
+
+
+def test_members_active_are_the_sources_of_the_acts_without_making_them(riverbend):
+    """Active members are the acts' sources (both people of a contact, a self-contact once)
+    and the problems' people, read from the rows: the acts are not made for it."""
+    from peernet._cache import forget, memo
+    from peernet.network import ACT_COLUMNS, guest_ids
+    from peernet.schema import split_list
+
+    extra = pd.DataFrame({"timestamp": pd.to_datetime(["2025-03-01"] * 3, utc=True),
+                          "source": ["zz1", "zz3", "zz5"], "target": ["zz2", "zz3", None],
+                          "kind": ["contact", "contact", "contact"]})
+    net = riverbend.replace(interactions=pd.concat([riverbend.interactions, extra],
+                                                   ignore_index=True))
+    for y in (net, net.period("2024"), net.period("2025"), riverbend.period("2025")):
+        forget(y)
+        got = y.members_active()
+        assert not [k for k in memo(y) if k[0] == "acts"]
+        ids = [y.acts(ACT_COLUMNS)["source"].dropna()]
+        if len(y.problems):
+            ids += [y.problems["raised_by"].dropna(), split_list(y.problems["helpers"])]
+        expected = set(pd.concat(ids).astype("str")) - set(guest_ids(y.members))
+        assert got.tolist() == sorted(expected)
+    y = net.period("2025")
+    assert {"zz1", "zz2", "zz3", "zz5"} <= set(y.members_active())
