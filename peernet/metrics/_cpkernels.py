@@ -48,13 +48,14 @@ def _first(g, head, nxt):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def climb_groups(indptr, indices, deg, core, total, limit, tie):  # pragma: no cover
+def climb_groups(indptr, indices, deg, core, to_core, total, limit, tie):  # pragma: no cover
     """Steepest-ascent single moves in or out of the core from ``core`` (changed in place)
     over a binary symmetric CSR adjacency (``deg``: each row's number of entries, as
-    floats); returns the best fit. Each step makes the best move (equal fits within
-    ``tie``: the first node moving into the core, so the larger core wins ties; else the
-    first node of the best fit) while the fit improves (or stays within ``tie`` growing
-    the core), at most ``limit`` moves.
+    floats; ``to_core``: each node's ties into ``core``, int64, changed in place, as
+    :func:`prefix_ties` counts them); returns the best fit. Each step makes the best move
+    (equal fits within ``tie``: the first node moving into the core, so the larger core
+    wins ties; else the first node of the best fit) while the fit improves (or stays
+    within ``tie`` growing the core), at most ``limit`` moves.
 
     A step computes one fit per group of nodes with the same side, degree and ties into
     the core (group ``base[degree] + 2 * ties + side``): :func:`_cp_fit`'s operations in
@@ -64,12 +65,6 @@ def climb_groups(indptr, indices, deg, core, total, limit, tie):  # pragma: no c
     division by zero, none can happen). Then the moved node and its neighbours change
     group."""
     n = len(deg)
-    to_core = np.zeros(n, np.int64)
-    for i in range(n):
-        c = 0
-        for e in range(indptr[i], indptr[i + 1]):
-            c += 1 if core[indices[e]] else 0
-        to_core[i] = c
     k = 0
     s1 = 0.0
     dc = 0.0
@@ -216,6 +211,26 @@ def climb_groups(indptr, indices, deg, core, total, limit, tie):  # pragma: no c
                 nslot = _new_slot(g, slot_of, slots, side, ties, degree, nslot, core[j],
                                   to_core[j], deg[j])
     return best
+
+
+@njit(cache=True, nogil=True)
+def prefix_ties(indptr, indices, rank, first, second):  # pragma: no cover - compiled
+    """Each node's ties to the nodes ranked before ``first`` and before ``second`` (two
+    int64 arrays): the ties into the two starting cores of the climb (the ``first`` and
+    ``second`` nodes by degree), in one pass over the CSR (counted without a branch)."""
+    n = len(indptr) - 1
+    a = np.zeros(n, np.int64)
+    b = np.zeros(n, np.int64)
+    for i in range(n):
+        ca = 0
+        cb = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            r = rank[indices[e]]
+            ca += 1 if r < first else 0
+            cb += 1 if r < second else 0
+        a[i] = ca
+        b[i] = cb
+    return a, b
 
 
 SPACES.append(globals())

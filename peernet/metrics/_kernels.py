@@ -429,15 +429,15 @@ def ranked_before(indptr, indices, rank):  # pragma: no cover - compiled
 def masked_csr(hit, e_row, e_col, e_tie, keep):  # pragma: no cover - compiled
     """The sub-graph of a symmetric CSR (entries ``e_row``, ``e_col`` sorted by row then
     column, of tie ``e_tie``) with the ties ``hit``, over the nodes ``keep`` (changed in
-    place: the ends of those ties join it), renumbered in order: its ``indptr`` and
-    ``indices`` (int64, each row's columns still sorted).
+    place: the ends of those ties join it), renumbered in order: its ``indptr`` (int64)
+    and ``indices`` (int32: fewer than 2**31 nodes; each row's columns still sorted).
 
     Two passes over the entries without a branch on ``hit`` (which is random: a branch
     mispredicts): the first moves every entry's column to the next free place of a scratch
     array and advances that place by the entry's hit, counting each row's; the second
     renumbers the kept columns in place."""
     n_e = len(e_row)
-    scratch = np.empty(n_e + 1, np.int64)
+    scratch = np.empty(n_e + 1, np.int32)
     per_row = np.zeros(len(keep), np.int64)
     c = 0
     j = 0

@@ -95,17 +95,24 @@ def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.n
     ks = np.arange(1, n + 1)
     f = _fit(n, ks, s1_k[ks], s0_k[ks])
     cut = np.r_[deg_sorted[1:] != deg_sorted[:-1], True]          # degree thresholds
-    results = []
+    starts = []
     for mask in (np.ones(n, bool), cut):
         fm = np.where(mask, f, np.nan)
-        if np.all(np.isnan(fm)):
-            continue
-        k0 = int(ks[fm >= np.nanmax(fm) - _TIE].max())            # equal fits: larger core
+        if not np.all(np.isnan(fm)):                               # equal fits: larger core
+            starts.append(int(ks[fm >= np.nanmax(fm) - _TIE].max()))
+    if not starts:
+        return np.zeros(n, bool), float("nan")
+    from ._cpkernels import prefix_ties
+    from ._kernels import run
+
+    # each node's ties into both starting cores (the first k0 by degree), in one pass
+    ties = run(prefix_ties, (indptr, indices, rank, starts[0], starts[-1]),
+               work=len(indices))
+    results = []
+    for k0, to_core in zip(starts, ties, strict=False):
         core = np.zeros(n, bool)
         core[order[:k0]] = True
-        results.append(_climb((indptr, indices), deg, core, total, max_moves))
-    if not results:
-        return np.zeros(n, bool), float("nan")
+        results.append(_climb((indptr, indices), deg, core, to_core, total, max_moves))
     return max(results, key=lambda r: (round(r[1], 12), int(r[0].sum())))
 
 
@@ -122,9 +129,11 @@ def descending(deg: np.ndarray) -> np.ndarray:
 
 
 def _climb(a: tuple[np.ndarray, np.ndarray], deg: np.ndarray, core: np.ndarray,
-           total: float, max_moves: int | None) -> tuple[np.ndarray, float]:
+           to_core: np.ndarray, total: float, max_moves: int | None
+           ) -> tuple[np.ndarray, float]:
     """Steepest-ascent single moves from ``core`` (see :func:`_discrete`) over the binary
-    adjacency ``a`` (canonical CSR ``indptr``, ``indices``; ``deg`` its rows' lengths):
+    adjacency ``a`` (canonical CSR ``indptr``, ``indices``; ``deg`` its rows' lengths;
+    ``to_core``: each node's ties into ``core``, int64, changed):
     each step evaluates every node's move in or out of the core and makes the best one
     (equal fits: the first move into the core, so the larger core wins ties; the fit never
     falls and the core grows at equal fit, so no cycle). A compiled loop that evaluates
@@ -136,8 +145,8 @@ def _climb(a: tuple[np.ndarray, np.ndarray], deg: np.ndarray, core: np.ndarray,
     n = len(deg)
     core = core.copy()
     limit = max_moves if max_moves is not None else 4 * n
-    best = run(climb_groups, (*a, np.asarray(deg, float), core, float(total), int(limit),
-                              _TIE), work=float(n) * n)
+    best = run(climb_groups, (*a, np.asarray(deg, float), core, to_core, float(total),
+                              int(limit), _TIE), work=float(n) * n)
     return core, float(best)
 
 
@@ -157,9 +166,12 @@ def core_of_ties(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
 def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """:func:`core_of_ties` of the graph given as its symmetric adjacency in canonical CSR
     (each tie both ways, column indices sorted in each row, no diagonal): the same matrix,
-    without building it from the ties (the bootstrap masks it from one of every tie)."""
+    without building it from the ties (the bootstrap masks it from one of every tie).
+    Column indices int32 (as :func:`drawn_csr` gives them) are read as they are: half
+    the bytes of int64 in each pass over them."""
     indptr = np.asarray(indptr, np.int64)
-    indices = np.asarray(indices, np.int64)
+    if np.asarray(indices).dtype != np.int32:
+        indices = np.asarray(indices, np.int64)
     ones = np.ones(len(indices))
     deg = np.diff(indptr).astype(float)         # the row sums of the binary matrix
     if n < 3 or deg.sum() == 0:
@@ -180,12 +192,15 @@ def symmetric_csr(u: np.ndarray, v: np.ndarray, n: int
 
 def drawn_csr(hit: np.ndarray, e_row: np.ndarray, e_col: np.ndarray, e_tie: np.ndarray,
               keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The canonical CSR (int64 ``indptr``, ``indices``) of the ties ``hit`` of a symmetric
-    CSR given as its entries (``e_row``, ``e_col`` sorted by row then column, of tie
-    ``e_tie``), over the nodes ``keep`` and those ties' ends (``keep`` is changed so),
+    """The canonical CSR (int64 ``indptr``, int32 ``indices``) of the ties ``hit`` of a
+    symmetric CSR given as its entries (``e_row``, ``e_col`` sorted by row then column, of
+    tie ``e_tie``), over the nodes ``keep`` and those ties' ends (``keep`` is changed so),
     renumbered in order: what :func:`core_of_csr` reads of a bootstrap replicate. One
     compiled pass (:func:`peernet.metrics._kernels.masked_csr`)."""
     from ._kernels import masked_csr, run
+
+    if len(keep) >= 2 ** 31:
+        raise ValueError("drawn_csr: more nodes than int32 column indices hold")
 
     return run(masked_csr, (hit, e_row, e_col, e_tie, keep), work=len(e_row))
 

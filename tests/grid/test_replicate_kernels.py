@@ -45,6 +45,7 @@ def test_masked_csr_by_hand(hit, keep, indptr, indices, kept, compiled):
     keep = np.array(keep, bool)
     got = _kernel("masked_csr", compiled)(np.array(hit, bool), E_ROW, E_COL, E_TIE, keep)
     assert got[0].tolist() == indptr and got[1].tolist() == indices
+    assert got[0].dtype == np.int64 and got[1].dtype == np.int32
     assert keep.astype(int).tolist() == kept
 
 
@@ -76,7 +77,8 @@ def test_climb_from_no_move_by_hand(compiled):
     indptr, indices = a.indptr.astype(np.int64), a.indices.astype(np.int64)
     deg = np.diff(indptr).astype(float)
     core = np.array([1, 1, 1, 1, 0, 0, 0], bool)
-    best = _groups(compiled)(indptr, indices, deg, core, deg.sum() / 2, 28, 1e-12)
+    to_core = np.array([3, 3, 3, 3, 1, 1, 1], np.int64)    # each node's ties into 0-3
+    best = _groups(compiled)(indptr, indices, deg, core, to_core, deg.sum() / 2, 28, 1e-12)
     assert best == pytest.approx(1.0, abs=1e-12)
     assert core.tolist() == [True] * 4 + [False] * 3
     assert np.flatnonzero(core_of_csr(7, indptr, indices)).tolist() == [0, 1, 2, 3]

@@ -68,6 +68,12 @@ def _csr(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
     return a.indptr.astype(np.int64), a.indices.astype(np.int64)
 
 
+def _ties_into(indptr, indices, core):
+    """Each node's ties into ``core`` (int64), row by row."""
+    return np.array([int(core[indices[a:b]].sum()) for a, b in zip(indptr[:-1], indptr[1:],
+                                                                   strict=True)], np.int64)
+
+
 def _groups(compiled):
     return CK.climb_groups if compiled else CK.climb_groups.py_func
 
@@ -92,7 +98,8 @@ def test_climb_groups_by_hand(compiled):
     indptr, indices = _csr(G)
     deg = np.diff(indptr).astype(float)
     core = np.array([1, 1, 0, 0, 0], bool)
-    best = _run(_groups(compiled), compiled, indptr, indices, deg, core, 6.0, 20, 1e-12)
+    best = _run(_groups(compiled), compiled, indptr, indices, deg, core,
+                _ties_into(indptr, indices, core), 6.0, 20, 1e-12)
     assert core.tolist() == [True, True, False, True, False]
     assert best == pytest.approx(1 / np.sqrt(3), abs=1e-15)
 
@@ -117,9 +124,23 @@ def test_climb_groups_equals_the_one_branch_a_node_loop(seed, compiled):
             want = _old_climb(indptr, indices, ones, deg, want_core, deg.sum() / 2, limit,
                               1e-12)
             got = _run(_groups(compiled), compiled, indptr, indices, deg, got_core,
+                       _ties_into(indptr, indices, got_core),
                        deg.sum() / 2, limit, 1e-12)
             assert (np.isnan(want) and np.isnan(got)) or got == want
             assert got_core.tolist() == want_core.tolist()
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_prefix_ties_by_hand(compiled):
+    # the path 0-1-2-3, nodes ranked 2, 0, 3, 1: ranked before 1 only node 1 (tied to 0
+    # and 2); before 3 nodes 0, 1 and 3 (node 2 has two ties to them, node 3 none)
+    indptr = np.array([0, 1, 3, 5, 6], np.int64)
+    indices = np.array([1, 0, 2, 1, 3, 2], np.int64)
+    rank = np.array([2, 0, 3, 1], np.int64)
+    kernel = CK.prefix_ties if compiled else CK.prefix_ties.py_func
+    a, b = _run(kernel, compiled, indptr, indices, rank, 1, 3)
+    assert a.tolist() == [1, 0, 1, 0] and b.tolist() == [1, 1, 2, 0]
+    assert a.dtype == b.dtype == np.int64
 
 
 def test_discrete_needs_a_binary_adjacency():

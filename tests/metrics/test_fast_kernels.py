@@ -347,7 +347,8 @@ def test_kernels_run_as_python_give_the_compiled_numbers(monkeypatch):
         return (K.constraint(ga), K.betweenness(ga), K.betweenness(ga, k=40),
                 _brokerage_counts(da, g),
                 _climb((a.indptr.astype(np.int64), a.indices.astype(np.int64)), deg, start,
-                       float(deg.sum() / 2), None),
+                       (a @ start.astype(np.int64)).astype(np.int64), float(deg.sum() / 2),
+                       None),
                 _kernels.run(_kernels.triangles_csr,
                              (a.indptr.astype(np.int64), a.indices.astype(np.int64), n),
                              work=0))
