@@ -12,7 +12,7 @@ import pandas as pd
 from ..metrics import followup
 from ..report.i18n import N_
 from ..schema import split_list
-from ..ties import NS_NAT, ns, unique_int
+from ..ties import NS_NAT, unique_int
 from .context import (
     GIVING_KINDS,
     Context,
@@ -25,7 +25,7 @@ from .context import (
     survey_pct,
 )
 from .events import attend_events, event_count, over_meetings
-from .history import direct_acts
+from .history import direct_acts, stamp_ns
 from .marked import events_per_year
 from .rows import month_rows, row_any, row_counts
 
@@ -197,7 +197,7 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     joined = ctx.joined_ns
     if joined is None or ctx.bounds is None:
         return no_data("members have no joined dates")
-    lo, hi = (int(ns(pd.Series([t]))[0]) for t in ctx.bounds)
+    lo, hi = (stamp_ns(t) for t in ctx.bounds)
     limit = int(pd.Timedelta(days=days).value)
     new = (joined >= lo) & (joined < hi - limit) & (joined != NS_NAT)
     n_new = int(new.sum())

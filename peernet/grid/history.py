@@ -14,7 +14,15 @@ from .._cache import memo
 from ..ties import NS_NAT, ns
 from .context import DIRECT_KINDS, Context, member_codes, root_cache, unique_ids
 
-__all__ = ["ROOT_CHUNK", "direct_acts"]
+__all__ = ["ROOT_CHUNK", "direct_acts", "stamp_ns"]
+
+
+def stamp_ns(t: pd.Timestamp) -> int:
+    """A tz-aware time (a window's bound) as int64 UTC ns: ``ns(pd.Series([t]))[0]``
+    without the Series (a replicate's indicators read their window's bounds)."""
+    if t.tzinfo is None:
+        raise TypeError("stamp_ns: a tz-aware time is needed")
+    return int(t.as_unit("ns").value)
 
 
 #: Rows of the whole network's log coded at a time by :func:`direct_acts`.
@@ -69,6 +77,5 @@ def _own_rows(ctx: Context, lo: int | None, hi: int | None) -> bool:
     if net.window is None:
         return net.parent is None and lo is None and hi is None
     kept = (memo(net.root) or {}).get(("slice", net.window))
-    bounds = tuple(int(ns(pd.Series([t]))[0])
-                   for t in (net.window.start_utc, net.window.end_utc))
+    bounds = tuple(stamp_ns(t) for t in (net.window.start_utc, net.window.end_utc))
     return kept is net and (lo, hi) == bounds

@@ -18,8 +18,9 @@ import pandas as pd
 
 from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
-from ..ties import NS_NAT, ns
+from ..ties import NS_NAT
 from .context import Context, Value, indicator, no_data, root_cache
+from .history import stamp_ns
 from .pairs import pair_counts
 
 __all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing", "help_across_orgs"]
@@ -96,7 +97,7 @@ def newcomer_mixing(ctx: Context, days: int = 365) -> Value:
     joined = ctx.joined_ns
     if joined is None or ctx.bounds is None:
         return no_data("members have no joined dates")
-    hi = int(ns(pd.Series([ctx.bounds[1]]))[0])
+    hi = stamp_ns(ctx.bounds[1])
     new = (joined != NS_NAT) & (joined >= hi - int(pd.Timedelta(days=days).value)) & \
         (joined < hi)
     def mine(keys: np.ndarray) -> np.ndarray:

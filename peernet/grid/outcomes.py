@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..report.i18n import N_
-from ..ties import in_sorted, ns, pair_keys, person_ties, unique_int
+from ..ties import in_sorted, pair_keys, person_ties, unique_int
 from .context import (
     DIRECT_KINDS,
     Context,
@@ -22,7 +22,7 @@ from .context import (
     share,
 )
 from .events import attend_events, present_mask
-from .history import direct_acts
+from .history import direct_acts, stamp_ns
 from .marked import ever_marked
 from .pairs import pair_counts
 
@@ -153,7 +153,7 @@ def new_cross_org_ties_per_member(ctx: Context) -> Value:
         return no_data("no active members")
     if ctx.previous is None:   # everything is "new" against no history, or a short one
         return no_data(ctx.prev_note())
-    start = int(ns(pd.Series([ctx.bounds[0]]))[0])
+    start = stamp_ns(ctx.bounds[0])
     if ctx._ids is not None:   # codes of its own: the history's ties in those codes
         history = person_ties(ctx.net.root, kinds=DIRECT_KINDS, coattendance=None)
         old = ctx.tie_keys(history, history.first < start)

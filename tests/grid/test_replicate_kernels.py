@@ -202,3 +202,20 @@ def test_descending_degrees_equal_the_stable_argsort(seed):
         assert descending(deg).tolist() == np.argsort(-deg, kind="stable").tolist()
     # by hand: degrees 2, 5, 2, 0, 5 -> the two 5s, then the two 2s, in node order
     assert descending(np.array([2.0, 5.0, 2.0, 0.0, 5.0])).tolist() == [1, 4, 0, 2, 3]
+
+
+# ------------------------------------------------------------- a bound's ns
+def test_stamp_ns_is_the_series_conversion():
+    import pandas as pd
+
+    from peernet.grid.history import stamp_ns
+    from peernet.ties import ns
+
+    for t in (pd.Timestamp("2025-01-01", tz="UTC"),
+              pd.Timestamp("2025-03-30 03:30:00.123456789", tz="Europe/Berlin"),
+              pd.Timestamp("1999-12-31 23:59:59", tz="America/New_York").as_unit("s"),
+              pd.Timestamp("2030-06-01 12:00", tz="Asia/Kolkata").as_unit("ms")):
+        assert stamp_ns(t) == int(ns(pd.Series([t]))[0])
+    assert stamp_ns(pd.Timestamp(0, tz="UTC")) == 0
+    with pytest.raises(TypeError):
+        stamp_ns(pd.Timestamp("2025-01-01"))
