@@ -10,6 +10,7 @@ import pandas as pd
 from ..metrics import followup
 from ..network import ACT_COLUMNS
 from ..report.i18n import N_
+from ..ties import NS_NAT, ns
 from .context import (
     CONTRIBUTION_KINDS,
     DAYS_PER_YEAR,
@@ -21,7 +22,7 @@ from .context import (
     share,
     survey_pct,
 )
-from .events import event_months, present_mask, repeated
+from .events import event_months, over_meetings, present_mask, repeated
 from .marked import events_per_year
 from .rows import month_rows, row_any, row_counts
 
@@ -153,13 +154,31 @@ def meeting_gap_cv(ctx: Context) -> Value:
     rows, how = ctx.main_series
     if len(rows) < 3:
         return no_data(N_("fewer than 3 meetings in the regular series ({how})").format(how=how))
-    start = ctx.meetings["start"].iloc[rows].sort_values()
-    gaps = np.diff(((start - start.iloc[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float))
+    gaps = np.diff(_days_since_first(over_meetings(ctx, "start ns", _start_ns)[0][rows]))
     if gaps.mean() == 0:
         return no_data("all meetings on one day")
     cv = float(gaps.std() / gaps.mean())
     return Value(cv, N_("{n} meetings ({how}), mean gap {days} days").format(
         n=len(rows), how=how, days=f"{gaps.mean():.0f}"))
+
+
+#: A day in ns.
+_DAY_NS = 86_400 * 10 ** 9
+
+
+def _start_ns(meetings: pd.DataFrame) -> tuple[np.ndarray]:
+    return (ns(meetings["start"]),)
+
+
+def _days_since_first(t: np.ndarray) -> np.ndarray:
+    """Times (int64 UTC ns, missing: :data:`NS_NAT`) sorted, in days since the first, the
+    missing last as NaN: ``(s - s.iloc[0]) / pd.Timedelta(days=1)`` of the sorted Series
+    (numpy's division of two timedeltas: the two as floats)."""
+    t = np.sort(t)
+    missing = int(np.count_nonzero(t == NS_NAT))     # the smallest int64: sorted first
+    t = t[missing:]
+    days = (t - t[0]).astype(float) / float(_DAY_NS) if len(t) else np.zeros(0)
+    return np.concatenate([days, np.full(missing, np.nan)])
 
 
 @indicator(needs="interactions in this and the previous period")

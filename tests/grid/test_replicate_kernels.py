@@ -219,3 +219,25 @@ def test_stamp_ns_is_the_series_conversion():
     assert stamp_ns(pd.Timestamp(0, tz="UTC")) == 0
     with pytest.raises(TypeError):
         stamp_ns(pd.Timestamp("2025-01-01"))
+
+
+def test_days_since_first_is_the_series_arithmetic():
+    """meeting_gap_cv's days between meetings, from int64 ns: the sorted Series' ``(s -
+    s.iloc[0]) / pd.Timedelta(days=1)`` to the last digit, missing times last as NaN."""
+    import pandas as pd
+
+    from peernet.grid.bedrock import _days_since_first
+    from peernet.ties import ns
+
+    starts = pd.Series(pd.to_datetime(["2025-03-04 10:00:00.000000001", "2025-01-02 09:30",
+                                       None, "2025-01-02 09:30", "2025-11-30 23:59:59.5"],
+                                      format="ISO8601").tz_localize("Europe/Berlin"))
+    for rows in ([0, 1, 3, 4], [4, 2, 0, 1], [2, 2], [1, 3], []):
+        s = starts.iloc[rows].sort_values()
+        want = ((s - s.iloc[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float) if len(s) \
+            else np.zeros(0)
+        got = _days_since_first(ns(starts)[rows])
+        assert np.array_equal(got, want, equal_nan=True)
+    # by hand: a day and a half, then a missing time
+    t = np.array([0, 129_600 * 10 ** 9, np.iinfo(np.int64).min], np.int64)
+    assert np.array_equal(_days_since_first(t), [0.0, 1.5, np.nan], equal_nan=True)
