@@ -227,9 +227,11 @@ class Fixed:
     @cached_property
     def direct(self) -> dict[str, Any]:
         """The direct-tie graph of :func:`peernet.metrics.core_periphery`: its nodes and
-        ties; ``rank``: the tie of each of :attr:`pk` when the direct acts are those of
-        :attr:`pk` (every one between roster members: a replicate's drawn ties are then its
-        drawn pairs), else None and the tie and unit of every direct act."""
+        ties, and the symmetric CSR of the ties as its entries (``e_row``, ``e_col``,
+        ``e_tie``). When the direct acts are those of :attr:`pk` (every one between roster
+        members: a replicate's drawn ties are then its drawn pairs) ``e_pair``, the
+        position in :attr:`pk` of each entry's pair; else None, and the tie and unit of
+        every direct act (``inv``, ``unit``)."""
         ctx = self.ctx
         net = ctx.net
         t = person_ties(net, coattendance=None)
@@ -238,7 +240,7 @@ class Fixed:
         code = ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object), dtype="str"))
         inter = with_columns(net.interactions)
         rows = between(ctx, inter, ctx.kind_in(_DIRECT))
-        rank = active = None
+        order = active = None
         if np.count_nonzero(rows) == np.count_nonzero(ctx.direct_mask):   # the same rows
             # the slice's pairs in node positions: each node's member code is its id's
             node_of = np.full(ctx.n, -1, np.int64)
@@ -246,9 +248,7 @@ class Fixed:
             a, b = node_of[self.pk // ctx.n], node_of[self.pk % ctx.n]
             key = pair_keys(a, b, nn)
             order = np.argsort(key)                           # distinct keys
-            ties = key[order]
-            rank = np.empty(len(order), np.int64)
-            rank[order] = np.arange(len(order))
+            ties = key[order]                                 # tie t: pair order[t]
             inv = unit = None       # a replicate's drawn ties are its drawn pairs
             if self.coded:
                 active = node_of[self.active_code]
@@ -261,7 +261,8 @@ class Fixed:
         # the symmetric CSR of every tie (each row's columns sorted): a replicate's is its
         # entries of the ties it drew, renumbered (still sorted)
         e_row, e_col, e_tie = symmetric_csr(ties // nn, ties % nn, nn)
-        return {"n": len(nodes), "ties": ties, "inv": inv, "unit": unit, "rank": rank,
+        return {"n": len(nodes), "ties": ties, "inv": inv, "unit": unit,
                 "e_row": e_row, "e_col": e_col, "e_tie": e_tie,
+                "e_pair": None if order is None else order[e_tie],
                 "active": nodes.get_indexer(pd.Index(ctx.active)) if active is None else active,
                 "code": code}

@@ -405,15 +405,14 @@ class ReplicateContext(Context):
         from ..metrics.coreperiphery import core_of_csr, drawn_csr
 
         g = self.fixed.direct
-        if g["rank"] is not None:   # its ties are the slice's pairs: those drawn
-            hit = np.zeros(len(g["ties"]), bool)
-            hit[g["rank"]] = self._pair_hit
+        if g["e_pair"] is not None:   # its ties are the slice's pairs: those drawn
+            hit, of_entry = self._pair_hit, g["e_pair"]
         else:
-            hit = self._any(g["inv"], g["unit"], len(g["ties"]))
+            hit, of_entry = self._any(g["inv"], g["unit"], len(g["ties"])), g["e_tie"]
         keep = np.zeros(g["n"], bool)
         keep[g["active"][self._acted]] = True
         # the drawn ties' CSR over the acting people and their ends, renumbered
-        indptr, indices = drawn_csr(hit, g["e_row"], g["e_col"], g["e_tie"], keep)
+        indptr, indices = drawn_csr(hit, g["e_row"], g["e_col"], of_entry, keep)
         core = core_of_csr(len(indptr) - 1, indptr, indices)
         code = g["code"][keep][core]
         out = np.zeros(self.n, bool)

@@ -111,8 +111,8 @@ def test_fixed_arrays_from_codes_equal_those_from_texts(request, which, fast):
     ties, inv, unit = want["direct"]
     assert g["ties"].tolist() == ties.tolist()
     assert g["active"].tolist() == want["active"].tolist()
-    assert (g["rank"] is not None) == fast
-    if g["rank"] is None:
+    assert (g["e_pair"] is not None) == fast
+    if g["e_pair"] is None:
         _equal((g["inv"], g["unit"]), (inv, unit))
     else:
         assert g["inv"] is None and g["unit"] is None
@@ -120,13 +120,11 @@ def test_fixed_arrays_from_codes_equal_those_from_texts(request, which, fast):
         mult = draw_units(f.k, np.random.default_rng(seed))
         drawn = np.zeros(len(ties), bool)
         drawn[inv[mult[unit] > 0]] = True
-        if g["rank"] is not None:
+        if g["e_pair"] is not None:   # each CSR entry's pair drawn when its tie is
             pair = np.zeros(len(f.pk), bool)
             pk_inv, pk_unit = f.pk_rows
             pair[pk_inv[mult[pk_unit] > 0]] = True
-            got = np.zeros(len(ties), bool)
-            got[g["rank"]] = pair
-            assert got.tolist() == drawn.tolist()
+            assert pair[g["e_pair"]].tolist() == drawn[g["e_tie"]].tolist()
 
 
 def test_between_reads_codes_and_texts_as_the_texts(nobody):
