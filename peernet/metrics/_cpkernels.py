@@ -214,22 +214,22 @@ def climb_groups(indptr, indices, deg, core, to_core, total, limit, tie):  # pra
 
 
 @njit(cache=True, nogil=True)
-def prefix_ties(indptr, indices, rank, first, second):  # pragma: no cover - compiled
-    """Each node's ties to the nodes ranked before ``first`` and before ``second`` (two
-    int64 arrays): the ties into the two starting cores of the climb (the ``first`` and
-    ``second`` nodes by degree), in one pass over the CSR (counted without a branch)."""
+def prefix_ties(indptr, indices, order, first, second):  # pragma: no cover - compiled
+    """Each node's ties to the ``first`` and to the ``second`` nodes of ``order`` (two
+    int64 arrays): its ties into the two starting cores of the climb (the first nodes by
+    degree). The adjacency is symmetric: each starting core node's row adds one to each of
+    its neighbours, so only the core's rows are read (the best-tied nodes: about half the
+    entries), each entry counted for both starts without a branch."""
     n = len(indptr) - 1
     a = np.zeros(n, np.int64)
     b = np.zeros(n, np.int64)
-    for i in range(n):
-        ca = 0
-        cb = 0
+    for p in range(max(first, second)):
+        i = order[p]
+        in_a = 1 if p < first else 0
+        in_b = 1 if p < second else 0
         for e in range(indptr[i], indptr[i + 1]):
-            r = rank[indices[e]]
-            ca += 1 if r < first else 0
-            cb += 1 if r < second else 0
-        a[i] = ca
-        b[i] = cb
+            a[indices[e]] += in_a
+            b[indices[e]] += in_b
     return a, b
 
 

@@ -106,7 +106,7 @@ def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.n
     from ._kernels import run
 
     # each node's ties into both starting cores (the first k0 by degree), in one pass
-    ties = run(prefix_ties, (indptr, indices, rank, starts[0], starts[-1]),
+    ties = run(prefix_ties, (indptr, indices, order, starts[0], starts[-1]),
                work=len(indices))
     results = []
     for k0, to_core in zip(starts, ties, strict=False):

@@ -132,15 +132,30 @@ def test_climb_groups_equals_the_one_branch_a_node_loop(seed, compiled):
 
 @pytest.mark.parametrize("compiled", [True, False])
 def test_prefix_ties_by_hand(compiled):
-    # the path 0-1-2-3, nodes ranked 2, 0, 3, 1: ranked before 1 only node 1 (tied to 0
-    # and 2); before 3 nodes 0, 1 and 3 (node 2 has two ties to them, node 3 none)
+    # the path 0-1-2-3 with the nodes in the order 1, 3, 0, 2: the first one is node 1
+    # (tied to 0 and 2); the first three are 1, 3 and 0 (node 2 has two ties to them,
+    # node 3 none)
     indptr = np.array([0, 1, 3, 5, 6], np.int64)
     indices = np.array([1, 0, 2, 1, 3, 2], np.int64)
-    rank = np.array([2, 0, 3, 1], np.int64)
+    order = np.array([1, 3, 0, 2], np.int64)
     kernel = CK.prefix_ties if compiled else CK.prefix_ties.py_func
-    a, b = _run(kernel, compiled, indptr, indices, rank, 1, 3)
+    a, b = _run(kernel, compiled, indptr, indices, order, 1, 3)
     assert a.tolist() == [1, 0, 1, 0] and b.tolist() == [1, 1, 2, 0]
     assert a.dtype == b.dtype == np.int64
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_prefix_ties_count_each_nodes_ties_into_the_first(seed):
+    rng = np.random.default_rng(seed)
+    G = nx.gnp_random_graph(int(rng.integers(5, 60)), 0.2, seed=seed)
+    indptr, indices = _csr(G)
+    n = len(indptr) - 1
+    order = rng.permutation(n)
+    first, second = sorted(int(x) for x in rng.integers(0, n + 1, 2))
+    got = CK.prefix_ties(indptr, indices, order, first, second)
+    for k, counts in zip((first, second), got, strict=True):
+        assert counts.tolist() == _ties_into(indptr, indices, np.isin(np.arange(n),
+                                                                      order[:k])).tolist()
 
 
 def test_discrete_needs_a_binary_adjacency():
