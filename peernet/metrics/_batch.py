@@ -174,7 +174,7 @@ def largest_components(s: Any, tie_bits: np.ndarray, keep: np.ndarray, nodes: np
                        b: int) -> np.ndarray:
     """Nodes in the largest component of each of ``b`` replicates (ties ``tie_bits``, nodes
     ``keep``, ``nodes`` of them): the component of each replicate's best-connected node
-    (:func:`peernet.metrics._kernels.bit_reach`, 64 searches in a few sweeps), which is
+    (:func:`peernet.metrics._bitkernels.bit_reach`, 64 searches at once), which is
     the largest when it holds more than half the replicate's nodes; the other replicates
     by union-find (:func:`peernet.metrics._kernels.bit_largest_components`). The same
     counts as union-find for every replicate."""

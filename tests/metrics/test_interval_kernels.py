@@ -58,11 +58,16 @@ def test_largest_components_of_a_batch_equal_union_find(seed):
     want = BK.bit_largest_components(n, u, v, bits, keep, b,
                                      np.uint64(np.iinfo(np.uint64).max))
     assert got.tolist() == want.tolist()
+    seeds = BK.bit_seeds(s.csr_order[1], keep, np.uint64(2**b - 1))
     for r in range(b):
         H = nx.Graph()
         H.add_nodes_from(i for i in range(n) if (keep[i] >> np.uint64(r)) & np.uint64(1))
         H.add_edges_from(zip(u[present[r]].tolist(), v[present[r]].tolist(), strict=True))
         assert got[r] == max(len(c) for c in nx.connected_components(H))
+        # the search reaches exactly the component of the replicate's seed
+        seed = int(np.flatnonzero((seeds >> np.uint64(r)) & np.uint64(1))[0])
+        mine = np.flatnonzero((reach >> np.uint64(r)) & np.uint64(1)).tolist()
+        assert mine == sorted(nx.node_connected_component(H, seed))
 
 
 def _grid_scores_both_ways(y, monkeypatch, count):
