@@ -10,7 +10,7 @@ import pandas as pd
 from ..metrics import followup
 from ..network import ACT_COLUMNS
 from ..report.i18n import N_
-from ..ties import NS_NAT, ns
+from ..ties import NS_NAT, in_sorted, ns
 from .context import (
     CONTRIBUTION_KINDS,
     DAYS_PER_YEAR,
@@ -24,6 +24,7 @@ from .context import (
 )
 from .events import event_months, over_meetings, present_mask, repeated
 from .marked import events_per_year
+from .pairs import pair_counts, tie_pairs
 from .rows import month_rows, row_any, row_counts
 
 
@@ -56,11 +57,13 @@ def tie_persistence(ctx: Context) -> Value:
     prev = ctx.previous
     if prev is None:
         return no_data(ctx.prev_note())
-    now, before = ctx.pair_keys, prev.pair_keys
-    if len(now) == 0 or len(before) == 0:
+    n_now, before = tie_pairs(ctx), prev.pair_keys
+    if n_now == 0 or len(before) == 0:
         return no_data("no direct ties in one of the two periods")
-    kept = int(ctx.pairs_in(before).sum())      # both sorted and distinct
-    union = len(now) + len(before) - kept
+    # both sorted and distinct; a replicate counts among the pairs it drew
+    kept, = pair_counts(ctx, "kept from the previous period",
+                        lambda k: (in_sorted(k, before),))
+    union = n_now + len(before) - kept
     return Value(kept / union, N_("{kept} ties kept of {union} in either period (Jaccard)").format(
         kept=kept, union=union))
 

@@ -24,7 +24,7 @@ from .context import (
 from .events import attend_events, present_mask
 from .history import direct_acts, stamp_ns
 from .marked import ever_marked
-from .pairs import pair_counts
+from .pairs import pair_counts, tie_pairs
 
 
 # -------------------------------------------------------------------------- strategies
@@ -176,7 +176,7 @@ def periphery_to_core(ctx: Context) -> Value:
     prev = ctx.previous
     if prev is None:
         return no_data(ctx.prev_note())
-    if len(ctx.pair_keys) == 0 or len(prev.pair_keys) == 0:
+    if tie_pairs(ctx) == 0 or len(prev.pair_keys) == 0:
         return no_data("no direct ties in one of the two periods")
     stay = prev.active_mask & ~prev.core_mask() & ctx.active_mask
     moved = int((stay & ctx.core_mask()).sum())

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._cache import cached
 
-__all__ = ["over_pairs", "pair_ends", "pair_counts"]
+__all__ = ["over_pairs", "pair_ends", "pair_counts", "tie_pairs"]
 
 #: ``build(keys) -> arrays``: each array with one value per pair key of ``keys``.
 Build = Callable[[np.ndarray], tuple[np.ndarray, ...]]
@@ -45,3 +45,10 @@ def pair_counts(ctx: Any, key: Any, build: Build) -> tuple[int, ...]:
     if ctx.mult is None:
         return tuple(int(np.count_nonzero(a)) for a in over_pairs(ctx, key, build))
     return ctx.pair_counts(key, build)
+
+
+def tie_pairs(ctx: Any) -> int:
+    """How many tie pairs the context has (``len(ctx.pair_keys)``; a replicate counts the
+    pairs it drew without reading them out; once for the context)."""
+    return cached(ctx, ("grid", "tie pairs"),
+                  lambda: pair_counts(ctx, "all", lambda k: (np.ones(len(k), bool),))[0])

@@ -241,3 +241,22 @@ def test_days_since_first_is_the_series_arithmetic():
     # by hand: a day and a half, then a missing time
     t = np.array([0, 129_600 * 10 ** 9, np.iinfo(np.int64).min], np.int64)
     assert np.array_equal(_days_since_first(t), [0.0, 1.5, np.nan], equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_tie_pairs_count_the_pair_keys(riverbend, seed):
+    """A context's tie pairs counted (a replicate's among the pairs it drew) are its
+    pair keys; the pairs kept from the previous period, those found in its keys."""
+    from peernet.grid.pairs import pair_counts, tie_pairs
+    from peernet.grid.replicates import GridReplicates
+    from peernet.metrics.uncertainty import draw_units
+    from peernet.ties import in_sorted
+
+    g = GridReplicates(riverbend.period("2025"))
+    ctx = g.context(draw_units(g.fixed.k, np.random.default_rng(seed)))
+    before = ctx.previous.pair_keys
+    for c in (g.ctx, ctx):
+        assert tie_pairs(c) == len(c.pair_keys) > 0
+        kept, = pair_counts(c, "kept", lambda k: (in_sorted(k, before),))
+        assert kept == int(in_sorted(c.pair_keys, before).sum())
+    assert tie_pairs(ctx) < tie_pairs(g.ctx)
