@@ -85,13 +85,18 @@ def ei_classes(s: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None = None
-          ) -> list[dict[str, Any]]:
+def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None = None,
+          *, keep_parts: bool = False) -> list[dict[str, Any]]:
     """The :data:`BATCHED` entries of ``want`` (default ``s.want``) of each of ``b``
     replicates (at most :data:`WIDTH`; ``ub`` their :func:`unit_bits`), plus
     ``"_largest"`` (nodes of the largest component, nodes of the graph) when
     ``largest_component_share`` is wanted. Fewer entries skip the work of the others (the
-    triangles, the degrees), not their numbers: each is computed the same way."""
+    triangles, the degrees), not their numbers: each is computed the same way. With
+    ``keep_parts``, the words of the ties and nodes, the largest components and the
+    reciprocated ties are kept on ``s`` (``s._parts``, replacing any kept before) for a
+    later batch of the same ``ub`` and ``b`` (the whole batch after
+    :meth:`StructureReplicates.remember_bits`, maybe in a forked process), which reads
+    them instead of computing them again."""
     from ._bitkernels import (
         bit_counts,
         bit_degrees,
@@ -103,13 +108,19 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
     n, want = s.n, s.want if want is None else want
     every = np.uint64((1 << b) - 1) if b < WIDTH else np.uint64(np.iinfo(np.uint64).max)
     n_ties = len(s.ties)
-    tie_bits = or_scatter(s.row_tie, s.row_unit, ub, n_ties)
-    acted = or_scatter(s.src, s.codes, ub, n)
-    if len(s.m_tgt):
-        acted |= or_scatter(s.m_tgt, s.m_unit, ub, n)
-    acted[s.fixed] = every
-    ids = np.arange(n_ties)
-    keep = acted | or_scatter(s.tie_u, ids, tie_bits, n) | or_scatter(s.tie_v, ids, tie_bits, n)
+    parts = getattr(s, "_parts", None)
+    if parts is not None and parts[0] is ub and parts[1] == b:
+        tie_bits, acted, keep, known = parts[2:]
+    else:
+        tie_bits = or_scatter(s.row_tie, s.row_unit, ub, n_ties)
+        acted = or_scatter(s.src, s.codes, ub, n)
+        if len(s.m_tgt):
+            acted |= or_scatter(s.m_tgt, s.m_unit, ub, n)
+        acted[s.fixed] = every
+        ids = np.arange(n_ties)
+        keep = acted | or_scatter(s.tie_u, ids, tie_bits, n) \
+            | or_scatter(s.tie_v, ids, tie_bits, n)
+        known = {}
     shape = want & {"degree_centralization", "avg_clustering", "transitivity"}
     deg = bit_degrees(s.tie_u, s.tie_v, tie_bits, n, b) if shape else None
     edges = bit_counts(tie_bits, b)
@@ -119,12 +130,15 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
     if want & {"avg_clustering", "transitivity"}:
         tri = bit_triangles(s.triangles[0], s.triangles[1], tie_bits, n, b) if n_ties \
             else np.zeros((n, b), np.int64)
-    largest = (largest_components(s, tie_bits, keep, nodes, b)
-               if "largest_component_share" in want else None)
-    recip = None
-    if "reciprocity" in want and len(s.dir_ties):
+    largest = known.get("largest")
+    if largest is None and "largest_component_share" in want:
+        largest = largest_components(s, tie_bits, keep, nodes, b)
+    recip = known.get("recip")
+    if recip is None and "reciprocity" in want and len(s.dir_ties):
         recip = bit_reciprocated(or_scatter(s.row_dir, s.dir_unit, ub, len(s.dir_ties)),
                                  s.reverse, b)
+    if keep_parts:
+        s._parts = (ub, b, tie_bits, acted, keep, {"largest": largest, "recip": recip})
     ei = {}
     for attr in ("org", "sector", "region"):
         if f"ei_index_{attr}" in want and attr in s.groups:

@@ -228,7 +228,8 @@ class StructureReplicates:
         from ._batch import batch
 
         count = kept if isinstance(kept, int) else len(kept)
-        rows = batch(self, ub, b, self.want & _GRID_READS)[:count]
+        # the words, components and reciprocated ties kept for the whole batch later
+        rows = batch(self, ub, b, self.want & _GRID_READS, keep_parts=True)[:count]
         self._remember(ub, [None] * count if isinstance(kept, int) else kept, rows)
 
     def recall(self, mult: np.ndarray, r: int) -> None:

@@ -236,10 +236,14 @@ def test_draws_asked_out_of_order_skip_the_earlier_ones(riverbend):
         draws(3)
 
 
-def test_remember_bits_reads_as_the_whole_batch_without_listing_triangles(synthetic_net):
+def test_remember_bits_reads_as_the_whole_batch_without_listing_triangles(synthetic_net,
+                                                                          monkeypatch):
     """remember_bits keeps the Grid's reads of the first replicates (reciprocity, largest
     component, bits) equal to those batch_bits keeps, without listing the triangles; the
-    batch computed later gives the same entries as on a fresh instance."""
+    batch computed later (from the words, components and reciprocated ties it kept) gives
+    the same entries as on a fresh instance."""
+    from peernet.metrics import _batch as B
+
     y = synthetic_net.period("2025")
     names = list(BOOTSTRAP_METRICS)
     rng = np.random.default_rng(5)
@@ -252,8 +256,18 @@ def test_remember_bits_reads_as_the_whole_batch_without_listing_triangles(synthe
         assert fast.bit_of(mult) == (ub, r)
         assert fast.largest_component(mult) == whole.largest_component(mult)
         assert fast.reciprocity(mult) == whole.reciprocity(mult) == rows[r]["reciprocity"]
+    monkeypatch.setattr(B, "largest_components", None)    # kept: not computed again
+    monkeypatch.setattr(BK, "bit_reciprocated", None)
     later = fast.batch_bits(ub, 9)                 # lists the triangles now
     assert fast.triangles is not None
+    monkeypatch.undo()
+    found = B.largest_components
+    calls = []
+    monkeypatch.setattr(B, "largest_components", lambda *a: calls.append(a) or found(*a))
+    again = fast.batch_bits(ub.copy(), 9)           # other words (equal): computed anew
+    assert len(calls) == 1
+    for a, b in zip(again, rows, strict=True):
+        pd.testing.assert_series_equal(a, b, check_exact=True)
     for a, b in zip(later, rows, strict=True):
         pd.testing.assert_series_equal(a, b, check_exact=True)
 
