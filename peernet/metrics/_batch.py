@@ -101,7 +101,7 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
         bit_counts,
         bit_degrees,
         bit_reciprocated,
-        bit_triangles,
+        bit_triangle_runs,
         or_scatter,
     )
 
@@ -128,7 +128,7 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
     active = bit_counts(acted, b)
     tri = None
     if want & {"avg_clustering", "transitivity"}:
-        tri = bit_triangles(s.triangles[0], s.triangles[1], tie_bits, n, b) if n_ties \
+        tri = bit_triangle_runs(s.triangles, tie_bits, n, b) if n_ties \
             else np.zeros((n, b), np.int64)
     largest = known.get("largest")
     if largest is None and "largest_component_share" in want:

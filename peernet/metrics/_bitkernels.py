@@ -118,12 +118,6 @@ def _bit_degrees(u, v, bits, n, b):  # pragma: no cover - compiled
     return out
 
 
-def bit_triangles(nodes, ties, bits, n, b):
-    """:func:`present_triangles` of ``b`` replicates at once (n x b, int32): a listed
-    triangle counts in replicate ``r`` where bit ``r`` of its three ties' words is set."""
-    return _bit_triangles(nodes, ties, bits, n, b)
-
-
 @njit(cache=True, nogil=True)
 def _add_bytes(row, word):  # pragma: no cover - compiled
     """:func:`_add_lanes` into 64 byte counts (one vector register instead of four)."""
@@ -132,8 +126,19 @@ def _add_bytes(row, word):  # pragma: no cover - compiled
         row[r] += np.uint8((word >> np.uint64(r)) & one)
 
 
+def bit_triangle_runs(listed, bits, n, b):
+    """:func:`peernet.metrics._kernels.present_triangles` of ``b`` replicates at once (n x b,
+    int32): a listed triangle counts in replicate ``r`` where bit ``r`` of its three ties'
+    words is set. ``listed``: the triangles in runs (``rows, start`` of
+    :func:`peernet.metrics._kernels.list_triangle_runs`, then the oriented lists ``optr,
+    onb, otie``): a run's tie ``u - v`` read once, 12 bytes read a triangle (24 as three
+    nodes and three ties)."""
+    rows, start, optr, onb, otie = listed
+    return _bit_triangle_runs(optr, onb, otie, start, rows, bits, n, b)
+
+
 @njit(cache=True, nogil=True)
-def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
+def _bit_triangle_runs(optr, onb, otie, start, rows, bits, n, b):  # pragma: no cover
     # a node's counts go to bytes, moved to the int32 counts every 255 words (10% faster
     # than adding each word to the int32 counts)
     acc = np.zeros((n, 64), np.int32)
@@ -141,22 +146,27 @@ def _bit_triangles(nodes, ties, bits, n, b):  # pragma: no cover - compiled
     added = np.zeros(n, np.int32)           # words in low since moved
     every_count = np.zeros(n, np.int32)     # triangles present in every replicate
     every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
-    for k in range(len(ties)):
-        word = bits[ties[k, 0]] & bits[ties[k, 1]] & bits[ties[k, 2]]
-        if word == every:
-            every_count[nodes[k, 0]] += 1
-            every_count[nodes[k, 1]] += 1
-            every_count[nodes[k, 2]] += 1
-        elif word:
-            for q in range(3):
-                x = nodes[k, q]
-                _add_bytes(low[x], word)
-                added[x] += 1
-                if added[x] == 255:
-                    for r in range(64):
-                        acc[x, r] += low[x, r]
-                    low[x] = 0
-                    added[x] = 0
+    for u in range(n):
+        for k in range(optr[u], optr[u + 1]):
+            v = onb[k]
+            uv = bits[otie[k]]
+            for j in range(start[k], start[k + 1]):
+                w = rows[j, 0]
+                word = uv & bits[rows[j, 1]] & bits[rows[j, 2]]
+                if word == every:
+                    every_count[u] += 1
+                    every_count[v] += 1
+                    every_count[w] += 1
+                elif word:
+                    for q in range(3):
+                        x = u if q == 0 else v if q == 1 else w
+                        _add_bytes(low[x], word)
+                        added[x] += 1
+                        if added[x] == 255:
+                            for r in range(64):
+                                acc[x, r] += low[x, r]
+                            low[x] = 0
+                            added[x] = 0
     out = np.zeros((n, b), np.int32)
     for i in range(n):
         for r in range(b):
@@ -318,25 +328,35 @@ def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
 def warm() -> None:
     """Start numba (:func:`peernet.metrics._kernels.start`) and load (or compile) the
     kernels of the bootstrap replicates' network metrics with the argument types they are
-    called with: processes forked afterwards have them (17 kernels, 2-5 ms each from the
+    called with: processes forked afterwards have them (19 kernels, 2-5 ms each from the
     cache, paid once instead of in every child)."""
-    from ._kernels import count_triangles_csr, list_triangles_csr, reverse_pairs, start, tie_csr
+    from ._kernels import (
+        count_triangles_csr,
+        list_triangle_runs,
+        oriented_lists,
+        reverse_pairs,
+        start,
+        tie_csr,
+        triangle_rows,
+    )
 
     start()
     i, w, x = np.zeros(1, np.int64), np.zeros(1, np.uint64), np.zeros(1, np.uint32)
-    e, ew, tri = np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros((0, 3), np.int32)
+    e, ew = np.zeros(0, np.int64), np.zeros(0, np.uint64)
     ptr = np.zeros(2, np.int64)
     tie_csr(e, e, 1)
     reverse_pairs(e, 1)
     count_triangles_csr(ptr, e, 1)
-    list_triangles_csr(ptr, e, e, 1, 0)
     or_scatter(i, i, w, 1)
     count_values(x, 1)
     first_units(i, i)
     or_drawn(w.copy(), i, 0)
     or_values(w.copy(), x, 0)
     bit_degrees(e, e, ew, 1, 1)
-    bit_triangles(tri, tri, ew, 1, 1)
+    lists = oriented_lists(ptr, e, e, 1)
+    first, rows, _ = list_triangle_runs(*lists, 1, 0)
+    bit_triangle_runs((rows, first, *lists), ew, 1, 1)
+    triangle_rows(*lists, first, rows, 1)
     clustering_of(w, np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int32), 0, np.zeros(1))
     bit_counts(w, 1)
     bit_seeds(i, w, np.uint64(1))

@@ -132,26 +132,37 @@ class StructureReplicates:
         return self.triangle_count is not None and self.triangle_count <= MAX_LISTED_TRIANGLES
 
     @cached_property
-    def triangles(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Every triangle of the slice's person graph once: its three nodes and its three
-        ties (n x 3 each, :func:`peernet.metrics._kernels.list_triangles_csr`), listed on
-        first read (a batch that wants clustering; not the Grid's reciprocity and largest
-        component, :meth:`remember_bits`); None when not wanted or above
-        :data:`MAX_LISTED_TRIANGLES`."""
+    def triangles(self) -> tuple[np.ndarray, ...] | None:
+        """Every triangle of the slice's person graph once, in runs along the oriented ties
+        (:func:`peernet.metrics._kernels.list_triangle_runs`): its third node and two
+        ties (n x 3), the runs' starts, then the oriented lists (``optr, onb, otie``),
+        listed on first read (a batch that wants clustering; not the Grid's reciprocity and
+        largest component, :meth:`remember_bits`); None when not wanted or above
+        :data:`MAX_LISTED_TRIANGLES`. :meth:`triangle_nodes` gives their nodes and ties."""
         if not self._listable:
             return None
-        from ._kernels import count_triangles_csr, list_triangles_csr
+        from ._kernels import count_triangles_csr, list_triangle_runs, oriented_lists
 
         total, indptr = int(self.triangle_count or 0), self.csr_order[0]
-        *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, self.n, total)
+        lists = oriented_lists(indptr, self.e_col, self.e_tie, self.n)
+        start, rows, found = list_triangle_runs(*lists, self.n, total)
         if found != total:  # pragma: no cover - a count that was not this graph's
             total = int(count_triangles_csr(indptr, self.e_col, self.n))
             self.triangle_count = total
             if total > MAX_LISTED_TRIANGLES:
                 return None
-            *listed, found = list_triangles_csr(indptr, self.e_col, self.e_tie, self.n,
-                                                total)
-        return listed[0], listed[1]
+            start, rows, found = list_triangle_runs(*lists, self.n, total)
+        return (rows, start, *lists)
+
+    def triangle_nodes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """:attr:`triangles` as their three nodes and three ties (n x 3 each), in the order
+        of :func:`peernet.metrics._kernels.list_triangles_csr`; None when not listed."""
+        if self.triangles is None:
+            return None
+        from ._kernels import triangle_rows
+
+        rows, start, optr, onb, otie = self.triangles
+        return triangle_rows(optr, onb, otie, start, rows, self.n)
 
     @cached_property
     def csr_order(self) -> tuple[np.ndarray, np.ndarray]:
@@ -348,9 +359,9 @@ class StructureReplicates:
         if self.want & {"avg_clustering", "transitivity"} and len(e):
             from ._kernels import present_triangles, triangles_csr
 
-            if self.triangles is not None:
-                nodes, ties = self.triangles
-                tri = present_triangles(nodes, ties, present, n)[keep]
+            listed = self.triangle_nodes()
+            if listed is not None:
+                tri = present_triangles(*listed, present, n)[keep]
             else:
                 tri = triangles_csr(indptr, indices.astype(np.int64), len(keep))
             ga.cache["triangles"] = tri.astype(float)

@@ -316,7 +316,7 @@ def before_fork(net: Any) -> None:
     """Make here what the processes about to compute ``net``'s replicates would each make
     again: numba and the replicates' kernels, when they run compiled
     (:data:`COMPILED_ROWS` interactions), loaded once for them all
-    (:func:`peernet.metrics._bitkernels.warm`: 17 kernels, 2-5 ms each a process, and the
+    (:func:`peernet.metrics._bitkernels.warm`: 19 kernels, 2-5 ms each a process, and the
     random draws' :func:`peernet.metrics._pcg.warm`)."""
     if len(_rows(net)) >= COMPILED_ROWS:
         from . import _pcg

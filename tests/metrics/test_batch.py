@@ -14,6 +14,7 @@ import pytest
 import peernet as pn
 from peernet.evaluation_steps import BOOTSTRAP_METRICS
 from peernet.metrics import _bitkernels as BK
+from peernet.metrics import _kernels as KK
 from peernet.metrics._batch import BATCHED, WIDTH, draw_bits, unit_bits
 from peernet.metrics.uncertainty import (
     StructureReplicates,
@@ -130,19 +131,28 @@ def _random_replicates(m: int, b: int, seed: int) -> tuple[np.ndarray, np.ndarra
     return present, unit_bits(list(present.astype(np.int64)))
 
 
+def _triangle_counts(u, v, n, bits, b, count):
+    """bit_triangle_runs of the graph of ties u - v (their words ``bits``): its symmetric
+    CSR, oriented lists and ``count`` triangles listed in runs."""
+    ends = np.concatenate([u, v])
+    order = np.lexsort((np.concatenate([v, u]), ends))
+    indptr = np.r_[0, np.cumsum(np.bincount(ends, minlength=n))].astype(np.int64)
+    lists = KK.oriented_lists(indptr, np.concatenate([v, u])[order].astype(np.int64),
+                              np.concatenate([np.arange(len(u))] * 2)[order], n)
+    start, rows, found = KK.list_triangle_runs(*lists, n, count)
+    assert found == count
+    return BK.bit_triangle_runs((rows, start, *lists), bits, n, b)
+
+
 def test_bit_kernels_count_as_networkx():
     G = nx.gnp_random_graph(50, 0.15, seed=2)
     u = np.array([a for a, _ in G.edges()], np.int64)
     v = np.array([c for _, c in G.edges()], np.int64)
     b = WIDTH
     present, bits = _random_replicates(len(u), b, 1)
-    # every triangle of G once, with the ids of its three ties
-    tie = {(min(x, y), max(x, y)): k for k, (x, y) in enumerate(zip(u, v, strict=True))}
     tris = [sorted(c) for c in nx.enumerate_all_cliques(G) if len(c) == 3]
-    nodes = np.array(tris, np.int32)
-    ties = np.array([[tie[(p, q)], tie[(q, r)], tie[(p, r)]] for p, q, r in tris], np.int32)
     deg = BK.bit_degrees(u, v, bits, 50, b)
-    tri = BK.bit_triangles(nodes, ties, bits, 50, b)
+    tri = _triangle_counts(u, v, 50, bits, b, len(tris))
     keep = np.zeros(50, np.uint64)
     keep[:40] = np.uint64(np.iinfo(np.uint64).max)        # nodes 40.. are in no replicate
     keep |= BK.or_scatter(u, np.arange(len(u)), bits, 50)  # ... unless they have a tie
@@ -170,12 +180,9 @@ def test_bit_triangles_of_nodes_in_hundreds_of_triangles_as_networkx(b):
     present = np.random.default_rng(8).random((b, len(u))) < 0.9   # many words not full
     present[:, :40] = True                          # some triangles in every replicate
     bits = unit_bits(list(present.astype(np.int64)))
-    tie = {(min(x, y), max(x, y)): k for k, (x, y) in enumerate(zip(u, v, strict=True))}
     tris = [c for c in itertools.combinations(range(40), 3)
             if all(G.has_edge(x, y) for x, y in itertools.combinations(c, 2))]
-    nodes = np.array(tris, np.int32)
-    ties = np.array([[tie[(p, q)], tie[(q, r)], tie[(p, r)]] for p, q, r in tris], np.int32)
-    tri = BK.bit_triangles(nodes, ties, bits, 40, b)
+    tri = _triangle_counts(u, v, 40, bits, b, len(tris))
     assert tri.shape == (40, b) and tri.dtype == np.int32
     for r in range(b):
         H = nx.Graph(list(zip(u[present[r]].tolist(), v[present[r]].tolist(), strict=True)))
@@ -323,6 +330,16 @@ def test_triangle_listing_by_hand():
     assert found == 4 == count_triangles_csr(indptr, indices, n)
     assert nodes.tolist() == [[1, 2, 0], [1, 2, 3], [1, 3, 0], [2, 3, 0]]
     assert ties.tolist() == [[4, 1, 0], [4, 6, 5], [5, 2, 0], [6, 2, 1]]
+    # in runs along the oriented ties: 1 -> 2 holds two (w = 0, 3), 1 -> 3 and 2 -> 3 one
+    start, rows, found = KK.list_triangle_runs(optr, onb, otie, n, 4)
+    assert found == 4 and start.tolist() == [0, 0, 2, 3, 3, 4, 4, 4]
+    assert rows.tolist() == [[0, 1, 0], [3, 6, 5], [0, 2, 0], [0, 2, 1]]   # w, v-w, u-w
+    back = KK.triangle_rows(optr, onb, otie, start, rows, n)
+    assert back[0].tolist() == nodes.tolist() and back[1].tolist() == ties.tolist()
+    # every triangle present in replicate 0; in 1 tie 6 (2 - 3) is not: (0, 1, 2), (0, 1, 3)
+    bits = np.array([3, 3, 3, 3, 3, 3, 1], np.uint64)
+    tri = BK.bit_triangle_runs((rows, start, optr, onb, otie), bits, n, 2)
+    assert tri.tolist() == [[3, 2], [3, 2], [3, 1], [3, 1], [0, 0]]
 
 
 def test_bit_counts_by_hand():
@@ -424,9 +441,10 @@ def test_warm_loads_the_bootstrap_kernels():
     from peernet.metrics import _kernels as K
 
     BK.warm()
-    kernels = [K.tie_csr, K.reverse_pairs, K.count_triangles_csr, K.list_triangles_csr,
-               BK.or_scatter, BK.count_values, BK.first_units, BK.or_drawn, BK.or_values,
-               BK._bit_degrees, BK._bit_triangles, BK.bit_counts, BK.bit_seeds, BK.bit_reach,
+    kernels = [K.tie_csr, K.reverse_pairs, K.count_triangles_csr, K.oriented_lists,
+               K.list_triangle_runs, K.triangle_rows, BK._bit_triangle_runs,
+               BK.clustering_of, BK.or_scatter, BK.count_values, BK.first_units, BK.or_drawn,
+               BK.or_values, BK._bit_degrees, BK.bit_counts, BK.bit_seeds, BK.bit_reach,
                BK.bit_reciprocated, BK.bit_largest_components]
     loaded = [len(k.signatures) for k in kernels]
     assert all(loaded)
