@@ -24,19 +24,43 @@ statistically good algorithms for random number generation", HMC-CS-2014-0905. D
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from ._kernels import SPACES, njit
 
-__all__ = ["count_draws", "or_draws", "skip_draws", "usable"]
+__all__ = ["agrees", "count_draws", "or_draws", "skip_draws", "usable"]
 
 _MASK64 = (1 << 64) - 1
 
 
 def usable(rng: np.random.Generator, k: int) -> bool:
     """Whether ``k`` draws below ``k`` from ``rng`` can be made here (PCG64, ``2 <= k <
-    2**32``)."""
-    return type(rng.bit_generator) is np.random.PCG64 and 2 <= k < 2 ** 32
+    2**32``, and this numpy draws as the kernels do: :func:`agrees`)."""
+    return type(rng.bit_generator) is np.random.PCG64 and 2 <= k < 2 ** 32 and agrees()
+
+
+@cache
+def agrees() -> bool:
+    """Whether the kernels give this numpy's values and leave its stream where it does,
+    checked once a process on small draws (a bound with a quarter of the values rejected
+    included): should a numpy release draw otherwise, numpy draws, and no number changes
+    with the numpy installed."""
+    for k, n in ((1000, 3001), (3 * 2 ** 30, 2001)):
+        ours, theirs = np.random.default_rng(20261207), np.random.default_rng(20261207)
+        for g in (ours, theirs):
+            g.integers(0, 10, size=1, dtype=np.uint32)      # half of an output kept
+        values = theirs.integers(0, k, size=n, dtype=np.uint32)
+        if k <= n:
+            if not np.array_equal(count_draws(ours, k, n),
+                                  np.bincount(values, minlength=k)):
+                return False
+        else:
+            skip_draws(ours, k, n)
+        if ours.bit_generator.state != theirs.bit_generator.state:
+            return False
+    return True
 
 
 def _state(rng: np.random.Generator) -> tuple[dict, np.ndarray]:
@@ -162,7 +186,9 @@ def _skip(st, k, n):  # pragma: no cover - compiled
 
 
 def warm() -> None:
-    """Load (or compile) the kernels with the types they are called with."""
+    """Load (or compile) the kernels with the types they are called with, and check that
+    this numpy agrees (:func:`agrees`), once for the processes forked afterwards."""
+    agrees()
     rng = np.random.default_rng(0)
     count_draws(rng, 2, 1)
     or_draws(rng, 2, 1, np.zeros(2, np.uint64), 0)

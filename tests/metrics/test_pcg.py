@@ -105,3 +105,14 @@ def test_resample_draws_unchanged():
         expected_bits[a.integers(0, k, size=k, dtype=np.uint32)] = np.uint64(1) << np.uint64(7)
         assert np.array_equal(out, expected_bits)
         _same_state(a, b)
+
+
+def test_numpy_agrees_and_a_disagreeing_numpy_draws_by_itself(monkeypatch):
+    assert _pcg.agrees()     # this numpy draws as the kernels do (checked once a process)
+    monkeypatch.setattr(_pcg, "agrees", lambda: False)
+    assert not _pcg.usable(np.random.default_rng(0), 600_000)
+    k = COMPILED_DRAWS + 3
+    a, b = np.random.default_rng(2), np.random.default_rng(2)
+    assert np.array_equal(draw_units(k, b), np.bincount(
+        a.integers(0, k, size=k, dtype=np.uint32), minlength=k))
+    _same_state(a, b)
