@@ -69,13 +69,14 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
                             c.indices.astype(np.int64), max_moves)
 
 
-def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.ndarray,
-                     deg: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-                     max_moves: int | None = None) -> tuple[np.ndarray, float]:
+def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray,
+                     data: np.ndarray | None, deg: np.ndarray, indptr: np.ndarray,
+                     indices: np.ndarray, max_moves: int | None = None
+                     ) -> tuple[np.ndarray, float]:
     """:func:`_discrete` of the binary adjacency given as its entries (``row``, ``col``,
     ``data``), its row sums ``deg`` and its canonical CSR (int64 ``indptr``, ``indices``).
     ``row`` None: the entries are the CSR's (their ties to the nodes ranked before are
-    counted by one compiled pass)."""
+    counted by one compiled pass; ``data`` is not read and may be None)."""
     order = descending(deg)
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n)
@@ -85,6 +86,7 @@ def _discrete_arrays(n: int, row: np.ndarray | None, col: np.ndarray, data: np.n
 
         before = run(ranked_before, (indptr, indices, rank), work=len(indices))
     else:
+        assert data is not None
         later = rank[row] > rank[col]
         before = np.bincount(rank[row[later]], weights=data[later], minlength=n)
     s1_k = np.concatenate([[0.0], np.cumsum(before)])           # ties inside the first k
@@ -172,11 +174,10 @@ def core_of_csr(n: int, indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
     indptr = np.asarray(indptr, np.int64)
     if np.asarray(indices).dtype != np.int32:
         indices = np.asarray(indices, np.int64)
-    ones = np.ones(len(indices))
     deg = np.diff(indptr).astype(float)         # the row sums of the binary matrix
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool)
-    return _discrete_arrays(n, None, indices, ones, deg, indptr, indices)[0]
+    return _discrete_arrays(n, None, indices, None, deg, indptr, indices)[0]
 
 
 def symmetric_csr(u: np.ndarray, v: np.ndarray, n: int
