@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 __all__ = ["NODE_ATTRIBUTES", "MAX_EVENT_SIZE", "KIND_BIT", "NS_NAT", "Ties", "OrgTies",
            "person_ties", "org_ties", "attendance", "roster_attributes", "positions",
            "pair_keys", "unique_int", "stable_order", "node_positions", "event_pairs",
-           "directed_pairs", "release_ties",
+           "directed_pairs", "release_ties", "stamp_ns",
            "coattendance_pairs", "ns", "kind_bits", "kind_mask", "kind_names", "with_columns"]
 
 #: Roster columns copied onto person nodes (when the roster has them).
@@ -203,6 +203,14 @@ def _check_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
 def ns(values: pd.Series) -> np.ndarray:
     """UTC datetimes as int64 ns (NaT -> int64 min)."""
     return values.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
+
+
+def stamp_ns(t: pd.Timestamp) -> int:
+    """A tz-aware time (a window's bound) as int64 UTC ns: ``ns(pd.Series([t]))[0]``
+    without the Series (a replicate's indicators read their window's bounds)."""
+    if t.tzinfo is None:
+        raise TypeError("stamp_ns: a tz-aware time is needed")
+    return int(t.as_unit("ns").value)
 
 
 def stable_order(keys: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import pandas as pd
 from ..metrics import followup
 from ..report.i18n import N_
 from ..schema import split_list
-from ..ties import NS_NAT, unique_int
+from ..ties import NS_NAT, stamp_ns, unique_int
 from .context import (
     GIVING_KINDS,
     Context,
@@ -25,7 +25,7 @@ from .context import (
     survey_pct,
 )
 from .events import attend_events, event_count, over_meetings
-from .history import direct_acts, stamp_ns
+from .history import direct_acts
 from .marked import events_per_year
 from .rows import month_rows, row_any, row_counts
 

@@ -11,18 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .._cache import memo
-from ..ties import NS_NAT, ns
+from ..ties import NS_NAT, ns, stamp_ns
 from .context import DIRECT_KINDS, Context, member_codes, root_cache, unique_ids
 
-__all__ = ["ROOT_CHUNK", "direct_acts", "stamp_ns"]
-
-
-def stamp_ns(t: pd.Timestamp) -> int:
-    """A tz-aware time (a window's bound) as int64 UTC ns: ``ns(pd.Series([t]))[0]``
-    without the Series (a replicate's indicators read their window's bounds)."""
-    if t.tzinfo is None:
-        raise TypeError("stamp_ns: a tz-aware time is needed")
-    return int(t.as_unit("ns").value)
+__all__ = ["ROOT_CHUNK", "direct_acts"]
 
 
 #: Rows of the whole network's log coded at a time by :func:`direct_acts`.

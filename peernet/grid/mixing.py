@@ -18,9 +18,8 @@ import pandas as pd
 
 from ..metrics.mixing import chance_cross_share
 from ..report.i18n import N_
-from ..ties import NS_NAT
+from ..ties import NS_NAT, stamp_ns
 from .context import Context, Value, indicator, no_data, root_cache
-from .history import stamp_ns
 from .pairs import pair_counts
 
 __all__ = ["cross_org_mixing", "cross_sector_mixing", "newcomer_mixing", "help_across_orgs"]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..report.i18n import N_
-from ..ties import in_sorted, pair_keys, person_ties, unique_int
+from ..ties import in_sorted, pair_keys, person_ties, stamp_ns, unique_int
 from .context import (
     DIRECT_KINDS,
     Context,
@@ -22,7 +22,7 @@ from .context import (
     share,
 )
 from .events import attend_events, present_mask
-from .history import direct_acts, stamp_ns
+from .history import direct_acts
 from .marked import ever_marked
 from .pairs import pair_counts, tie_pairs
 

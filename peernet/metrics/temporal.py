@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..network import ACT_COLUMNS, PeerNetwork, guest_ids
 from ..schema import is_arrow_text
-from ..ties import NS_NAT, ns, person_ties
+from ..ties import NS_NAT, ns, person_ties, stamp_ns
 
 __all__ = ["retention_curve", "retention_test", "burstiness", "time_to_first_reply", "tie_change",
            "INACTIVITY_DAYS"]
@@ -419,8 +419,7 @@ def _first_replies(th: pd.DataFrame, window: Any, cols: list[str]) -> pd.DataFra
     t0, nat0 = t[at_t], nat[at_t]
     keep = np.ones(k, bool)
     if window is not None:
-        lo = pd.Timestamp(window.start_utc).as_unit("ns").value
-        hi = pd.Timestamp(window.end_utc).as_unit("ns").value
+        lo, hi = stamp_ns(window.start_utc), stamp_ns(window.end_utc)
         keep &= ~nat0 & (t0 >= lo) & (t0 < hi)
     kept = np.flatnonzero(keep)
     if not len(kept):

@@ -208,8 +208,7 @@ def test_descending_degrees_equal_the_stable_argsort(seed):
 def test_stamp_ns_is_the_series_conversion():
     import pandas as pd
 
-    from peernet.grid.history import stamp_ns
-    from peernet.ties import ns
+    from peernet.ties import ns, stamp_ns
 
     for t in (pd.Timestamp("2025-01-01", tz="UTC"),
               pd.Timestamp("2025-03-30 03:30:00.123456789", tz="Europe/Berlin"),
