@@ -387,11 +387,13 @@ class ReplicateContext(Context):
         """:meth:`Context.help_orgs` of every act of the slice (the orgs found once), with
         this replicate's multiplicities (0: not drawn)."""
         f = self.fixed
-        got = f.__dict__.get("help_orgs")
-        if got is None:
+
+        def orgs() -> tuple[np.ndarray, ...]:
             g = np.concatenate([f.help_fixed[0], f.help_codes[0]])
             r = np.concatenate([f.help_fixed[1], f.help_codes[1]])
-            got = f.__dict__["help_orgs"] = (*code_orgs(self, g, r), g, r)
+            return (*code_orgs(self, g, r), g, r)
+
+        got = cached(f, ("grid", "help orgs"), orgs)
         return (*got, np.concatenate([np.ones(len(f.help_fixed[0]), np.int64),
                                       self.mult[f.help_unit]]))
 
