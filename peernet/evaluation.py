@@ -34,6 +34,7 @@ from .evaluation_steps import (
     intervals_of,
     mixing_table,
     network_rows,
+    participation_here,
     period_tables,
     release_finished,
     scores_with_intervals,
@@ -647,9 +648,8 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     followup = [tables[p]["followup"] for p in slices]
     say(N_("mixing against chance"))
     mixing = mixing_table(slices, seed, tables)
-
     say(N_("participation and retention"))
-    annual, not_applicable, detail, step = turnout.result()
+    annual, not_applicable, detail, step = participation_here(root, slices, turnout, bootstrap)
     ties = tie_changes(slices)
     groups = pd.concat([tables[p]["groups"] for p in slices], ignore_index=True)
     mms = []

@@ -96,3 +96,34 @@ def test_evaluate_leaves_the_heap_before_it_out_of_its_collections(riverbend):
     ev = pn.evaluate(riverbend, periods=["2025"], bootstrap=0)
     assert gc.get_freeze_count() == 0 and ev.periods == ("2025",)
     assert pn.evaluate.__wrapped__.__name__ == "evaluate"
+
+
+def test_participation_here_lets_the_periods_go_first_only_without_intervals(riverbend):
+    """Participation computed in this process (not forked) with ``bootstrap`` 0: the periods'
+    graph arrays, tie tables other than the default and acts go before it (it reads the
+    whole network's acts only); the same tables. With intervals nothing is let go."""
+    from peernet._cache import memo
+    from peernet._parallel import later
+    from peernet.metrics.arrays import arrays_from_net
+
+    root = pn.load_sample("riverbend")
+    slices = {p: root.period(p) for p in ("2024", "2025")}
+    expected = steps.participation_tables(root, slices)
+
+    def held(s):
+        keys = [k for k in memo(s) or {} if isinstance(k, tuple)]
+        return ({"acts", "arrays"} & {k[0] for k in keys},
+                sum(1 for k in keys if k[:1] == ("ties",)))
+
+    for bootstrap, kept in ((200, True), (0, False)):
+        for s in slices.values():
+            s.acts(steps.ACT_COLUMNS)
+            arrays_from_net(s)
+            pn.person_graph(s, directed=True)
+        assert all(held(s) == ({"acts", "arrays"}, 2) for s in slices.values())
+        turnout = later(lambda: steps.participation_tables(root, slices), fork=False)
+        got = steps.participation_here(root, slices, turnout, bootstrap)
+        for a, b in zip(got, expected, strict=True):
+            assert a == b if isinstance(a, str | list) else a.equals(b)
+        assert all(held(s) == (({"acts", "arrays"}, 2) if kept else (set(), 1))
+                   for s in slices.values())
