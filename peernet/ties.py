@@ -49,6 +49,7 @@ import scipy.sparse as sp
 
 from ._cache import cached, forget, memo
 from .coattendance import coattendance_pairs, event_pairs
+from .grouping import NS_NAT, group_rows
 from .positions import distinct_positions, index_positions, key_positions, packed_sort
 from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
 
@@ -69,7 +70,6 @@ KIND_BIT = {k: i for i, k in enumerate(INTERACTION_KINDS)}
 #: Bitmask (over :data:`KIND_BIT`) of the mutual kinds (``peernet.schema.MUTUAL_KINDS``).
 MUTUAL_BITS = sum(1 << KIND_BIT[k] for k, m in MUTUAL_KINDS.items() if m)
 _COATTENDANCE = ("count", "newman", None)
-NS_NAT = np.iinfo(np.int64).min
 
 
 def unique_int(keys: np.ndarray) -> np.ndarray:
@@ -219,34 +219,6 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     packed."""
     packed = packed_sort(keys)
     return np.argsort(keys, kind="stable") if packed is None else packed % len(packed)
-
-
-def _group_parts(parts: list[Any]):
-    """Sum/min/max/or by integer key of the parts' six per-row columns (keys, count,
-    weight, first, last, kinds), joined: the keys joined and put in order first, then each
-    column joined, ordered and reduced in turn (the six columns joined at once and each
-    sorted again were the peak of a tie table's build: about twelve values a row instead of
-    five)."""
-    def column(i: int) -> np.ndarray:
-        return parts[0][i] if len(parts) == 1 else np.concatenate([p[i] for p in parts])
-
-    keys = column(0)
-    if not len(keys):
-        z = np.zeros(0)
-        return keys, z, z, np.zeros(0, "i8"), np.zeros(0, "i8"), np.zeros(0, "i8")
-    order = stable_order(keys)
-    keys = keys[order]
-    start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    count = np.add.reduceat(column(1)[order], start)
-    wsum = np.add.reduceat(column(2)[order], start)
-    first_v = column(3)[order]
-    first_v[first_v == NS_NAT] = np.iinfo(np.int64).max
-    f = np.minimum.reduceat(first_v, start)
-    del first_v
-    f[f == np.iinfo(np.int64).max] = NS_NAT
-    last = np.maximum.reduceat(column(4)[order], start)
-    kinds = np.bitwise_or.reduceat(column(5)[order], start)
-    return keys[start], count, wsum, f, last, kinds
 
 
 def with_columns(inter: pd.DataFrame) -> pd.DataFrame:
@@ -443,86 +415,124 @@ def directed_pairs(net: PeerNetwork, kinds: Iterable[str]) -> tuple[np.ndarray, 
 
 def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
                 min_shared) -> Ties:
+    """The tie table of :func:`person_ties`: every direct row (a mutual one both ways when
+    directed) and every co-attendance pair, reduced by pair (:func:`group_rows`). The
+    keys are written into one buffer and the columns handed over by reference (the
+    direct rows' are kept on the slice), not copied part by part."""
     direct_kinds = tuple(k for k in kinds if k != "attend")
     rows = _direct_rows(net, direct_kinds)
-    nodes, s, t = rows["nodes"], rows["s"].astype(np.int64), rows["t"].astype(np.int64)
+    nodes, s, t = rows["nodes"], rows["s"], rows["t"]     # int32 positions (widened below)
     use_att = coattendance is not None and "attend" in kinds
     att = _attendance_codes(net, nodes) if use_att else None
-    m_idx = np.zeros(0, np.int64)
-    if att is not None:
-        m_idx = att[0]
-    elif use_att:   # attendees outside the nodes: the rows of attendance(), their ids
+    if att is None and use_att:   # attendees outside the nodes: the rows of attendance(), their ids
         frame = attendance(net)
         direct = _direct_frame(net, direct_kinds)
         nodes, (_, s, t, m_idx) = node_positions(
             [rows["active"], direct["source"], direct["target"], frame["source"]])
         e, names = pd.factorize(frame["event_id"])
         att = (m_idx, np.asarray(e, np.int64), len(names), ns(frame["timestamp"]))
+        del frame, direct, m_idx
     n = len(nodes)
     info: dict[str, Any] = {"kinds": "; ".join(kinds), "weight": str(weight),
                             "coattendance": str(coattendance), "max_event_size": max_event_size,
                             "min_shared": min_shared, "directed": directed}
-
-    # direct ties
-    w = _weights_of(rows["weights"], weight)
-    tm = rows["time"]
-    kb = rows["kind_bits"].astype(np.int64)
-    if directed:
-        keys = s * n + t
-    else:
-        keys = np.minimum(s, t) * n + np.maximum(s, t)
-    parts = [(keys, np.broadcast_to(np.float64(1), len(keys)), w, tm, tm, kb)]
-    info["direct_interactions"] = len(keys)
-    if directed:   # a mutual row (a contact) is a tie both ways, whichever id came first
-        mu = (kb & MUTUAL_BITS) != 0
-        if mu.any():
-            parts.append((t[mu] * n + s[mu], np.ones(int(mu.sum())), w[mu], tm[mu], tm[mu],
-                          kb[mu]))
-
+    # direct ties: one part of rows, and their mirror for the mutual rows when directed
+    w: Any = np.float64(1.0) if weight == "count" else _weights_of(rows["weights"], weight)
+    tm, kb = rows["time"], rows["kind_bits"]
+    parts: list[list[Any]] = [[len(s), 1, w, tm, tm, kb]]
+    info["direct_interactions"] = len(s)
+    mu = (kb & MUTUAL_BITS) != 0 if directed else np.zeros(0, bool)
+    if mu.any():   # a mutual row (a contact) is a tie both ways, whichever id came first
+        parts.append([int(mu.sum()), 1, w if np.ndim(w) == 0 else w[mu], tm[mu], tm[mu],
+                      kb[mu]])
+    del w, tm, kb, rows
     # co-attendance: every pair of attendees of each kept event (the pairs of B B^T)
-    if att is not None and len(m_idx):
-        e_codes, n_events, att_time = att[1], att[2], att[3]
-        size = np.bincount(e_codes, minlength=n_events)
-        big = size > max_event_size if max_event_size is not None else np.zeros(len(size), bool)
-        info["events_over_max_size"] = int(big.sum())
-        info["attendances_in_large_events"] = int(size[big].sum())
-        keep_row = ~big[e_codes]
-        m_idx, e_codes = m_idx[keep_row], e_codes[keep_row]
-        ev_time = np.full(n_events, np.iinfo(np.int64).max)
-        np.minimum.at(ev_time, e_codes, att_time[keep_row])
-        pair, shared, cfirst, clast = coattendance_pairs(m_idx, e_codes, ev_time, n)
-        ok = shared >= min_shared
-        info["pairs_below_min_shared"] = int((~ok).sum())
-        pair, shared, cfirst, clast = pair[ok], shared[ok], cfirst[ok], clast[ok]
-        cu, cv = pair // n, pair % n
-        if coattendance == "newman":
-            b = sp.csr_array((np.ones(len(m_idx)), (m_idx, e_codes)), shape=(n, n_events))
-            inv = np.where(size > 1, 1.0 / np.maximum(size - 1, 1), 0.0)
-            nw = sp.triu((b * inv[None, :]) @ b.T, k=1).tocsr()
-            cw = np.asarray(nw[cu, cv]).ravel()
-        else:
-            cw = shared.astype(float)
-        if isinstance(weight, Mapping):
-            cw = cw * float({**DEFAULT_WEIGHTS, **dict(weight)}.get("attend", 1.0))
-        elif weight == "weight":
-            cw = cw * DEFAULT_WEIGHTS["attend"]
-        abit = np.full(len(cu), 1 << KIND_BIT["attend"], np.int64)
-        parts.append((cu * n + cv, shared.astype(float), cw, cfirst, clast, abit))
-        if directed:
-            parts.append((cv * n + cu, shared.astype(float), cw, cfirst, clast, abit))
-        info["coattendance_pairs"] = int(len(cu))
-        del pair, shared, cu, cv, m_idx, e_codes
-    else:
+    pair = _coattendance_part(att, n, coattendance, weight, max_event_size, min_shared,
+                              directed, parts, info) if att is not None and len(att[0]) else None
+    del att
+    if pair is None:
         info.update(events_over_max_size=0, attendances_in_large_events=0,
                     pairs_below_min_shared=0, coattendance_pairs=0)
-    del rows, s, t, w, kb
-    keys, count, wsum, first, last, kmask = _group_parts(parts)
-    del parts
+    keys = np.empty(sum(p[0] for p in parts), np.int64)   # every part's keys, in order
+    d = len(s)
+    if directed:
+        np.multiply(s, n, out=keys[:d], dtype=np.int64)
+        keys[:d] += t
+        at = d
+        if mu.any():
+            at += len(_mirror_keys(t[mu], s[mu], n, keys[d:]))
+    else:
+        pair_keys(s, t, n, out=keys[:d])
+        at = d
+    del s, t, mu
+    if pair is not None:
+        keys[at:at + len(pair)] = pair
+        if directed:
+            _mirror_keys(pair % n, pair // n, n, keys[at + len(pair):])
+        del pair
+    held = [keys]
+    del keys
+    keys, count, wsum, first, last, kmask = group_rows(held, parts)
     small = not len(count) or int(count.max()) < 2**31   # counts int32, kind bits int16
     return Ties(nodes=nodes, u=keys // n if n else keys, v=keys % n if n else keys,
                 count=count.astype(np.int32 if small else np.int64),
                 weight=wsum.astype(float), first=first, last=last,
                 kinds=kmask.astype(np.int16), directed=directed, info=info)
+
+
+def _mirror_keys(a: np.ndarray, b: np.ndarray, n: int, out: np.ndarray) -> np.ndarray:
+    """Directed keys ``a * n + b`` (int64, whatever the positions' type) written into the
+    start of ``out``; returns that part."""
+    out = out[:len(a)]
+    np.multiply(a, n, out=out, dtype=np.int64)
+    out += b
+    return out
+
+
+def _coattendance_part(att: tuple, n: int, coattendance: str, weight: Any,
+                       max_event_size: int | None, min_shared: int, directed: bool,
+                       parts: list[list[Any]], info: dict) -> np.ndarray:
+    """The co-attendance pairs of the attendance codes ``att`` (their events of at most
+    ``max_event_size`` attendees, shared ``min_shared`` times or more): their columns
+    appended to ``parts`` (twice when directed: the mirror's keys are the caller's), their
+    counts to ``info``; returns the pairs' keys ``lo * n + hi``."""
+    m_idx, e_codes, n_events, att_time = att
+    size = np.bincount(e_codes, minlength=n_events)
+    big = size > max_event_size if max_event_size is not None else np.zeros(len(size), bool)
+    info["events_over_max_size"] = int(big.sum())
+    info["attendances_in_large_events"] = int(size[big].sum())
+    if big.any():
+        keep_row = ~big[e_codes]
+        m_idx, e_codes, att_time = m_idx[keep_row], e_codes[keep_row], att_time[keep_row]
+        del keep_row
+    ev_time = np.full(n_events, np.iinfo(np.int64).max)
+    np.minimum.at(ev_time, e_codes, att_time)
+    del att_time
+    pair, shared, cfirst, clast = coattendance_pairs(m_idx, e_codes, ev_time, n)
+    ok = shared >= min_shared
+    info["pairs_below_min_shared"] = int((~ok).sum())
+    if not ok.all():
+        pair, shared, cfirst, clast = pair[ok], shared[ok], cfirst[ok], clast[ok]
+    del ok
+    if coattendance == "newman":
+        cu, cv = pair // n, pair % n
+        b = sp.csr_array((np.ones(len(m_idx)), (m_idx, e_codes)), shape=(n, n_events))
+        inv = np.where(size > 1, 1.0 / np.maximum(size - 1, 1), 0.0)
+        nw = sp.triu((b * inv[None, :]) @ b.T, k=1).tocsr()
+        cw = np.asarray(nw[cu, cv]).ravel()
+        del b, nw, cu, cv
+    else:
+        cw = shared.astype(float)
+    del m_idx, e_codes
+    if isinstance(weight, Mapping):
+        cw = cw * float({**DEFAULT_WEIGHTS, **dict(weight)}.get("attend", 1.0))
+    elif weight == "weight":
+        cw = cw * DEFAULT_WEIGHTS["attend"]
+    abit = np.int16(1 << KIND_BIT["attend"])
+    for _ in range(2 if directed else 1):
+        parts.append([len(pair), shared, cw, cfirst, clast, abit])
+    info["coattendance_pairs"] = int(len(pair))
+    return pair
 
 
 # ------------------------------------------------------------------------------- roster
