@@ -20,12 +20,12 @@ from .context import (
     no_data,
     root_cache,
     share,
-    survey_pct,
 )
 from .events import event_months, over_meetings, present_mask, repeated
 from .marked import events_per_year
 from .pairs import pair_counts, tie_pairs
 from .rows import month_rows, row_any, row_counts
+from .surveys import survey_pct
 
 
 @indicator(needs="surveys: reliability, mission, openness items about other members")

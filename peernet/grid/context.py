@@ -44,6 +44,8 @@ _NON_MEETING_KINDS = ("thread", "channel")
 IN_PERSON_CHANNELS = ("in_person",)
 ELECTRONIC_CHANNELS = ("video", "phone", "email", "chat", "listserv")
 DAYS_PER_YEAR = 365.25
+#: Rows whose month :attr:`Context.inter_month` finds at a time.
+MONTH_CHUNK = 1 << 20
 
 
 class Value(NamedTuple):
@@ -172,8 +174,17 @@ class Context:
         return int(hit.sum())
 
     @cached_property
-    def inter_month(self) -> np.ndarray:   # int32: a value per row
-        return self.month_index(self.inter["timestamp"]).astype(np.int32)
+    def inter_month(self) -> np.ndarray:
+        """:meth:`month_index` of every row: int16 when every one fits (a month number of
+        a year up to 2730 does), else int32 (a value per row)."""
+        ts, lo, hi = self.inter["timestamp"], np.iinfo(np.int16).min, np.iinfo(np.int16).max
+        out = np.empty(len(ts), np.int16 if len(ts) else np.int32)
+        for a in range(0, len(ts), MONTH_CHUNK):   # a chunk's int64 and local times at a time
+            m = self.month_index(ts.iloc[a:a + MONTH_CHUNK])
+            if out.dtype == np.int16 and not (m.min() >= lo and m.max() <= hi):
+                out = out.astype(np.int32)
+            out[a:a + len(m)] = m.astype(out.dtype)
+        return out
 
     @cached_property
     def kinds_logged(self) -> frozenset:
@@ -344,8 +355,9 @@ class Context:
         roster = self.roster[isin(self.roster["member_id"], self.current)]
         return roster["language"].dropna().astype("str").str.lower()
 
-    @cached_property
+    @property
     def attend_mask(self) -> np.ndarray:
+        """Attendance rows with an event, of roster members (read once: not kept)."""
         i = self.inter
         return (i["kind"] == "attend").to_numpy() & i["event_id"].notna().to_numpy() & (
             self.src >= 0)
@@ -365,13 +377,23 @@ class Context:
     def _attendance(self) -> tuple[np.ndarray, pd.DataFrame]:
         rows = np.flatnonzero(self.attend_mask)
         codes, ids = pd.factorize(self.inter["event_id"].iloc[rows].astype("str"))
-        key = codes.astype(np.int64) * self.n + self.src[rows]
+        writable = codes.dtype == np.int64 and codes.flags.writeable
+        key = codes if writable else codes.astype(np.int64)   # event * n + member, in place
+        del codes
+        key *= self.n
+        key += self.src[rows]
         order = stable_order(key)   # each pair's first row, in the rows' order
-        key = key[order]
-        first = np.sort(order[np.r_[True, key[1:] != key[:-1]]]) if len(key) else order
-        return rows[first], pd.DataFrame({
-            "m": self.src[rows[first]], "event_id": pd.Categorical.from_codes(
-                codes[first].astype(np.int32), categories=pd.Index(ids), validate=False)})
+        first = key[order]
+        first = order[np.r_[True, first[1:] != first[:-1]]] if len(first) else order
+        del order
+        first.sort()
+        event = (key[first] // self.n).astype(np.int32)
+        del key
+        rows = rows[first]   # int32 when every row's position fits (a value a row)
+        rows = rows.astype(np.int32) if len(self.inter) < np.iinfo(np.int32).max else rows
+        return rows, pd.DataFrame({
+            "m": self.src[rows], "event_id": pd.Categorical.from_codes(
+                event, categories=pd.Index(ids), validate=False)})
 
     @cached_property
     def attendee_mask(self) -> np.ndarray:
@@ -419,17 +441,15 @@ class Context:
         return int(np.count_nonzero(mask)) if w is None else int(np.compress(mask, w).sum())
 
     def kind_in(self, kinds: tuple[str, ...]) -> np.ndarray:
-        """Rows whose kind is one of ``kinds`` (boolean over the per-row arrays)."""
+        """Rows whose kind is one of ``kinds`` (boolean over the per-row arrays). Read from
+        a categorical's codes each time (a look-up a row: no mask a row kept); the texts'
+        are memoised."""
         key = tuple(kinds)
-
-        def build() -> np.ndarray:
-            k = self.inter["kind"]
-            if isinstance(k.dtype, pd.CategoricalDtype):   # the categories', at each code
-                cat = k.array
-                return np.r_[cat.categories.isin(key), False][cat.codes]   # -1: no kind
-            return k.isin(key).to_numpy(dtype=bool)
-
-        return cached(self, ("kind_in", key), build)
+        k = self.inter["kind"]
+        if isinstance(k.dtype, pd.CategoricalDtype):   # the categories', at each code
+            cat = k.array
+            return np.r_[cat.categories.isin(key), False][cat.codes]   # -1: no kind
+        return cached(self, ("kind_in", key), lambda: k.isin(key).to_numpy(dtype=bool))
 
     @cached_property
     def has_thread_rows(self) -> bool:
@@ -443,20 +463,30 @@ class Context:
         return channel_classes(self, len(self.attend) > 0)
 
     def threads(self) -> pd.DataFrame:
-        """:func:`peernet.metrics.time_to_first_reply` of the slice (threads are found in the
-        whole network's log: a slice's resampling does not change them)."""
-        from ..metrics.temporal import time_to_first_reply
+        """``started`` and ``hours_to_first_reply`` of :func:`peernet.metrics
+        .time_to_first_reply` of the slice (:func:`~peernet.metrics.temporal
+        .first_reply_hours`; threads are found in the whole network's log: a slice's
+        resampling does not change them, and a replicate reads the slice's indicator, so
+        nothing is kept)."""
+        from ..metrics.temporal import first_reply_hours
 
-        return cached(self, ("grid", "threads"), lambda: time_to_first_reply(self.net))
+        return first_reply_hours(self.net)
 
     def help_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Giver and receiver member codes of every act of help (:func:`peernet.metrics
         .followup.help_given`) and each act's multiplicity (None: once each)."""
         from ..metrics.followup import help_given
+        from ..ties import with_columns
+        from .rows import between
 
-        pairs = help_given(self.net)
-        return (self.codes(pairs["giver"].astype("str")),
-                self.codes(pairs["receiver"].astype("str")), None)
+        # the problem log's acts, then the help rows' codes (no id text copied a row)
+        net = self.net
+        fixed = help_given(net.replace(interactions=net.interactions.iloc[:0]))
+        rows = np.flatnonzero(between(self, with_columns(self.inter), self.kind_in(("help",)),
+                                      source=True))
+        return (np.concatenate([self.codes(fixed["giver"].astype("str")), self.src[rows]]),
+                np.concatenate([self.codes(fixed["receiver"].astype("str")), self.tgt[rows]]),
+                None)
 
     def help_orgs(self) -> tuple[Any, ...]:
         """:meth:`help_codes` (acts of multiplicity 0 may be among them) with the giver's and
@@ -588,7 +618,10 @@ def _channel_classes(ctx: Context, fill: bool) -> np.ndarray:
 
 def _classes(channels: pd.Series) -> np.ndarray:
     """Class of each channel (0 in person, 1 electronic, 2 another, -1 none), int8."""
-    codes, uniq = pd.factorize(channels)
+    if isinstance(channels.dtype, pd.CategoricalDtype):   # each category's (no int64 a row)
+        codes, uniq = channels.array.codes, channels.array.categories
+    else:
+        codes, uniq = pd.factorize(channels)
     u = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
     c = np.where(isin(u, IN_PERSON_CHANNELS), 0, np.where(isin(u, ELECTRONIC_CHANNELS), 1, 2))
     return np.r_[c, -1].astype(np.int8)[codes]   # code -1 (none): the last
@@ -633,40 +666,11 @@ def member_codes(ids: pd.Series, values: pd.Series, *, small: bool = False,
 
 
 # ------------------------------------------------------------------ shared by indicators
-_TRUST_ITEMS = ("reliability", "mission", "openness")
-_VALUE_ITEMS = ("power", "involvement", "resources")
-_DEFAULT_SCALE_MAX = 4.0
-
-
-def scale_max(s: pd.DataFrame) -> pd.Series:
-    if "scale_max" in s.columns:
-        return s["scale_max"].fillna(_DEFAULT_SCALE_MAX)
-    return pd.Series(_DEFAULT_SCALE_MAX, index=s.index)
-
-
 def survey_network_figures(ctx: Context) -> pd.Series:
     """Network-level survey figures from :func:`peernet.survey_scores` (latest wave)."""
     from ..metrics.survey import survey_scores
 
     return survey_scores(ctx.net, level="network", warn=False)
-
-
-def response_text(sn: pd.Series) -> str:
-    from ..metrics.survey import response_note
-
-    rate = float(sn.get("response_rate", math.nan))
-    note = response_note(rate)
-    text = (N_("response rate {rate}").format(rate=f"{rate:.0%}") if not math.isnan(rate)
-            else N_("response rate unknown"))
-    return N_("{text}, {note}").format(text=text, note=note) if note else text
-
-
-def survey_pct(ctx: Context, key: str, items: str) -> Value:
-    sn = ctx.survey_network
-    if sn is None or math.isnan(sn.get(key, math.nan)):
-        return no_data(N_("no survey ratings of the items {items}").format(items=items))
-    return Value(float(sn[key]), N_("{survey}: {response}").format(survey=sn.name,
-                                                                 response=response_text(sn)))
 
 
 def code_orgs(ctx: Context, *codes: np.ndarray) -> tuple[np.ndarray, ...]:

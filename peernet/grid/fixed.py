@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._cache import cached
 from ..metrics.coreperiphery import symmetric_csr
 from ..metrics.uncertainty import (
     StructureReplicates,
@@ -24,32 +23,13 @@ from ..positions import index_positions, key_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
 from ..ties import pair_keys, person_ties, with_columns
 from .context import Context
+from .rows import between
 
-__all__ = ["Fixed", "between", "row_matrix"]
+__all__ = ["Fixed", "row_matrix"]
 
 _MUTUAL = tuple(k for k, m in MUTUAL_KINDS.items() if m)
 #: The kinds of the direct ties of :func:`peernet.metrics.core_periphery`.
 _DIRECT = tuple(k for k in INTERACTION_KINDS if k != "attend")
-
-
-def between(ctx: Context, inter: pd.DataFrame, kinds: np.ndarray, *, source: bool = False
-            ) -> np.ndarray:
-    """The rows of ``kinds`` (a boolean over the slice's rows) with a target other than
-    their source: ``target.notna() & (source != target)`` of the id columns (and
-    ``source.notna()`` with ``source``), read from the member codes where both ids are on
-    the roster and from the texts of the other rows of those kinds with a target (ids off
-    the roster: usually none)."""
-    src, tgt = ctx.src, ctx.tgt
-    known = (src >= 0) & (tgt >= 0)
-    out = kinds & known & (src != tgt)
-    given = cached(ctx, ("grid", "target given"), lambda: inter["target"].notna().to_numpy())
-    odd = np.flatnonzero(kinds & ~known & given)
-    if len(odd):
-        s = inter["source"].iloc[odd].reset_index(drop=True)
-        t = inter["target"].iloc[odd].reset_index(drop=True)
-        differ = (s != t).to_numpy(dtype=bool, na_value=False)
-        out[odd] = differ & s.notna().to_numpy() if source else differ
-    return out
 
 
 def row_matrix(target: np.ndarray, unit: np.ndarray, size: int, k: int) -> sp.csr_array:

@@ -22,12 +22,12 @@ from .context import (
     indicator,
     no_data,
     share,
-    survey_pct,
 )
 from .events import attend_events, event_count, over_meetings
 from .history import direct_acts
 from .marked import events_per_year
 from .rows import month_rows, row_any, row_counts
+from .surveys import survey_pct
 
 
 # ---------------------------------------------------------------------- communication
@@ -67,9 +67,15 @@ def monthly_reach(ctx: Context) -> Value:
     span, n = len(ctx.months), ctx.n
 
     def pick(c: Context) -> tuple[np.ndarray, np.ndarray]:
-        month = c.inter_month - c.months[0]
-        ok = (c.src >= 0) & (month < span)
-        return ok, np.where(month < 0, month + span, month) * n + c.src
+        # month * n + member in int32 when every target fits (no int64 copy a row)
+        small = c.inter_month.dtype == np.int16 and span * n < np.iinfo(np.int32).max
+        month = np.subtract(c.inter_month, c.months[0], dtype=np.int32 if small else None)
+        ok = c.src >= 0
+        ok &= month < span
+        np.add(month, span, out=month, where=month < 0)
+        month *= n
+        month += c.src
+        return ok, month
 
     seen = row_any(ctx, "reach", pick, span * n).reshape(span, n)   # member active in month
     per = seen.sum(axis=1)
@@ -205,7 +211,10 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
         return no_data(N_("no newcomers who joined at least {days} days before the period "
                           "ended").format(days=days))
     # a newcomer's acts counted are in [joined, joined + days], inside [lo, hi)
-    s, t, ts = direct_acts(ctx, lo, hi) if ctx.net.window is not None else direct_acts(ctx)
+    # the acts with a newcomer at either end only (every direct act of the period, 16
+    # bytes each, was the largest transient of the Grid's first indicators)
+    s, t, ts = direct_acts(ctx, lo, hi, among=new) if ctx.net.window is not None else \
+        direct_acts(ctx, among=new)
     # the acts of a newcomer, from either end (picked before joining the two ends: the
     # whole history's direct acts twice over was the Grid's largest transient)
     by_s, by_t = new[s], new[t]
@@ -288,9 +297,11 @@ def share_orgs_contributing(ctx: Context) -> Value:
     if len(orgs) == 0:
         return no_data("no active members with an org")
 
+    by_code = np.r_[org, -1].astype(np.int32)   # code -1 (off the roster): no org
+
     def pick(c: Context) -> tuple[np.ndarray, np.ndarray]:
-        by = org[np.maximum(c.src, 0)]
-        return c.kind_in(GIVING_KINDS) & (c.src >= 0) & (by >= 0), by
+        by = by_code[c.src]
+        return c.kind_in(GIVING_KINDS) & (by >= 0), by
 
     given = row_any(ctx, "giving orgs", pick, int(org.max()) + 1)
     n = int(given[orgs].sum())
@@ -313,9 +324,12 @@ def coordinator_activity(ctx: Context, role: str = "coordinator") -> Value:
     if not coords.any():
         return Value(0.0, N_("no member has role {role}").format(role=repr(role)))
 
+    coord_code = np.r_[coords, False]   # code -1 (off the roster): not a coordinator
+
     def acted(c: Context) -> tuple[np.ndarray, np.ndarray]:
         ok, at = month_rows(len(c.months))(c)
-        return ok & (c.src >= 0) & coords[np.maximum(c.src, 0)], at
+        ok &= coord_code[c.src]
+        return ok, at
 
     n = int(row_any(ctx, ("coordinator", role), acted, len(ctx.months)).sum())
     return share(n, len(ctx.months), N_("months with a {role} active").format(role=role))

@@ -21,16 +21,28 @@ __all__ = ["ROOT_CHUNK", "direct_acts"]
 ROOT_CHUNK = 2_000_000
 
 
-def direct_acts(ctx: Context, lo: int | None = None, hi: int | None = None
+def direct_acts(ctx: Context, lo: int | None = None, hi: int | None = None, *,
+                among: np.ndarray | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(source code, target code, time ns) of the whole network's direct acts (its
     :attr:`Context.direct_mask` rows) at times in ``[lo, hi)`` (int64 ns; None: no bound;
-    never a missing time). The context's own per-row codes when its rows are exactly those
-    (a period cut from the whole network, read at its own bounds); otherwise the whole
+    never a missing time); with ``among`` (a boolean over member codes) only the acts with
+    either end among them (a few newcomers' acts, not every act's). The context's own
+    per-row codes when its rows are exactly those (a period cut from the whole network,
+    read at its own bounds: the times of the acts picked only); otherwise the whole
     network's rows coded :data:`ROOT_CHUNK` at a time into arrays of their size."""
     if _own_rows(ctx, lo, hi):
-        d = np.flatnonzero(ctx.direct_mask & (ctx.ts_ns != NS_NAT))
-        return ctx.src[d], ctx.tgt[d], ctx.ts_ns[d]
+        pick = ctx.direct_mask.copy()
+        if among is not None:   # either end among them (the direct rows' codes are >= 0)
+            ends = among[ctx.src]
+            ends |= among[ctx.tgt]
+            pick &= ends
+            del ends
+        d = np.flatnonzero(pick)
+        del pick
+        t = ns(ctx.inter["timestamp"].iloc[d])
+        ok = t != NS_NAT
+        return ctx.src[d[ok]], ctx.tgt[d[ok]], t[ok]
     root = ctx.net.root
     ids = root_cache(root, "ids", lambda: unique_ids(root))   # the whole network's codes
     inter = root.interactions
@@ -54,6 +66,8 @@ def direct_acts(ctx: Context, lo: int | None = None, hi: int | None = None
         s = member_codes(ids, rows["source"], small=True)
         t = member_codes(ids, rows["target"], small=True)
         ok = (s >= 0) & (t >= 0) & (s != t)
+        if among is not None:
+            ok &= among[s] | among[t]
         parts.append((s[ok], t[ok], ns(rows["timestamp"])[ok]))
     if not parts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)

@@ -18,13 +18,13 @@ from .context import (
     no_data,
     org_cross,
     root_cache,
-    scale_max,
     share,
 )
 from .events import attend_events, present_mask
 from .history import direct_acts
 from .marked import ever_marked
 from .pairs import pair_counts, tie_pairs
+from .surveys import scale_max
 
 
 # -------------------------------------------------------------------------- strategies

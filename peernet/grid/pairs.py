@@ -32,9 +32,11 @@ def over_pairs(ctx: Any, key: Any, build: Build) -> tuple[np.ndarray, ...]:
 
 
 def pair_ends(ctx: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Member codes of both ends of each of :attr:`Context.pair_keys` (the smaller first)."""
+    """Member codes of both ends of each of :attr:`Context.pair_keys` (the smaller first;
+    int32 below 2**31 members: they are kept with the slice's context)."""
     n = ctx.n
-    u, v = over_pairs(ctx, "ends", lambda k: (k // n, k % n))
+    dtype = np.int32 if n < np.iinfo(np.int32).max else np.int64
+    u, v = over_pairs(ctx, "ends", lambda k: ((k // n).astype(dtype), (k % n).astype(dtype)))
     return u, v
 
 

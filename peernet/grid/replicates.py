@@ -329,8 +329,8 @@ class ReplicateContext(Context):
         replicate of a batch: the batch's words, :meth:`Fixed.batch_rows`)."""
         def rows() -> tuple[np.ndarray, np.ndarray]:
             mask, target = select(self.parent)
-            at = np.flatnonzero(mask)
-            return np.asarray(target)[at], self.fixed.codes[at]
+            at = np.flatnonzero(mask)   # int64 targets, as the compiled passes take them
+            return np.asarray(target)[at].astype(np.int64, copy=False), self.fixed.codes[at]
 
         if counts:
             m = cached(self.parent, ("grid", "rows matrix", key),

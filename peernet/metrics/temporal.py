@@ -362,9 +362,25 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
     """
     cols = ["thread_id", "started", "author", "first_reply", "replier",
             "hours_to_first_reply", "replies"]
+    th = _thread_rows(net)
+    return _empty_threads(cols) if th is None else _first_replies(th, net.window, cols)
+
+
+def first_reply_hours(net: PeerNetwork) -> pd.DataFrame:
+    """``started`` and ``hours_to_first_reply`` of :func:`time_to_first_reply` (the same
+    threads in the same order, the same values) without the ids of threads and people:
+    what the Grid reads (at 10M interactions their texts were 0.1 GB a run)."""
+    cols = ["started", "hours_to_first_reply"]
+    th = _thread_rows(net)
+    return _empty_threads(cols) if th is None else _first_replies(th, net.window, cols)
+
+
+def _thread_rows(net: PeerNetwork) -> pd.DataFrame | None:
+    """The rows of the whole network's log of the threads that can start in ``net``
+    (``thread_id``, ``timestamp``, ``source``, ``kind``); None without ``thread_id``."""
     root = net.root.interactions
     if "thread_id" not in root.columns:
-        return _empty_threads(cols)
+        return None
     rows = root["thread_id"].notna().to_numpy()
     if net.window is not None:
         # a thread starts at one of its rows: only threads with a row of the whole log in
@@ -373,11 +389,10 @@ def time_to_first_reply(net: PeerNetwork) -> pd.DataFrame:
         ts = root["timestamp"]
         inside = ((ts >= net.window.start_utc) & (ts < net.window.end_utc)).to_numpy(
             dtype=bool, na_value=False)
+        inside = inside & rows   # the ids of the thread rows inside, not every row's
         rows = rows & _threads_among(root["thread_id"], root["thread_id"][inside])
         del inside
-    th = root.loc[rows, ["thread_id", "timestamp", "source", "kind"]]
-    del rows
-    return _first_replies(th, net.window, cols)
+    return root.loc[rows, ["thread_id", "timestamp", "source", "kind"]]
 
 
 def _first_of(codes: np.ndarray, at: np.ndarray, k: int) -> np.ndarray:
@@ -396,7 +411,8 @@ def _first_replies(th: pd.DataFrame, window: Any, cols: list[str]) -> pd.DataFra
     the order of (thread id, time) (stable: rows of one time in the log's order); a
     thread's start its first row that is not a reply (each missing value of it, or a
     thread of replies only, from its first row); its first reply the first reply by
-    someone else at or after its start."""
+    someone else at or after its start. The frame has the columns ``cols`` (of
+    :func:`time_to_first_reply`'s; ``started`` and ``hours_to_first_reply`` among them)."""
     code, uniq = pd.factorize(th["thread_id"], sort=True)   # thread ids in sorted order
     k = len(uniq)
     t = ns(th["timestamp"])
@@ -428,15 +444,20 @@ def _first_replies(th: pd.DataFrame, window: Any, cols: list[str]) -> pd.DataFra
     at_r = _first_of(c, np.flatnonzero(ok), k)[kept]
     count = np.bincount(c[ok], minlength=k)[kept]
     stamps, source = th["timestamp"].array, th["source"]
-    out = pd.DataFrame({"thread_id": pd.array(uniq[kept].tolist(), dtype="str"),
-                        "started": stamps.take(order[at_t[kept]]),
-                        "author": source.iloc[order[at_s[kept]]].astype("str").to_numpy()})
-    out["first_reply"] = stamps.take(np.where(at_r >= 0, order[at_r], -1), allow_fill=True)
-    out["replier"] = pd.Series(source.array.take(np.where(at_r >= 0, order[at_r], -1),
-                                                 allow_fill=True)).astype("str").to_numpy()
+    texts = "thread_id" in cols        # the ids' texts: not for the Grid
+    out = pd.DataFrame({"started": stamps.take(order[at_t[kept]])})
+    if texts:
+        out.insert(0, "thread_id", pd.array(uniq[kept].tolist(), dtype="str"))
+        out["author"] = source.iloc[order[at_s[kept]]].astype("str").to_numpy()
+    reply_at = np.where(at_r >= 0, order[at_r], -1)
+    out["first_reply"] = stamps.take(reply_at, allow_fill=True)
+    if texts:
+        out["replier"] = pd.Series(source.array.take(reply_at, allow_fill=True)
+                                   ).astype("str").to_numpy()
     out["hours_to_first_reply"] = (out["first_reply"] - out["started"]) / pd.Timedelta(hours=1)
-    out["replies"] = count.astype("int64")
-    return out
+    if texts:
+        out["replies"] = count.astype("int64")
+    return out[cols]
 
 
 def _threads_among(thread_ids: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -458,6 +479,7 @@ def _threads_among(thread_ids: pd.Series, ids: pd.Series) -> np.ndarray:
 
 
 def _empty_threads(cols: list[str]) -> pd.DataFrame:
+    """An empty frame of :func:`time_to_first_reply`'s columns ``cols``."""
     dt = "datetime64[ns, UTC]"
     return pd.DataFrame({"thread_id": pd.Series(dtype="str"), "started": pd.Series(dtype=dt),
                          "author": pd.Series(dtype="str"), "first_reply": pd.Series(dtype=dt),
