@@ -362,6 +362,54 @@ class PeerNetwork(Memoized):
                 out[col] = _observed_categories(out[col])
         return out
 
+    def act_summary(self) -> pd.DataFrame:
+        """Each person's acts (:meth:`acts`: the ``source`` of a row, and either person of a
+        mutual one) in this network: ``acts`` (how many), ``first`` and ``last`` (the
+        earliest and latest ``timestamp``, NaT when none has one), indexed by id (str; the
+        people with an act, in no particular order; guests included). Computed from the
+        rows without making :meth:`acts` (a copy of four columns: 0.18 GB for a 10M-row
+        year); the same values as grouping :meth:`acts` by ``source``. Memoised."""
+        parent = self.parent
+        if parent is not None and self.interactions is parent.interactions:
+            return parent.act_summary()
+        return cached(self, ("members", "act summary"), self._act_summary)
+
+    def _act_summary(self) -> pd.DataFrame:
+        inter = self.interactions
+        codes, people = pd.factorize(inter["source"])
+        ids = pd.Index(np.asarray(people, dtype=object), dtype="str")
+        codes = np.asarray(codes, np.int64)
+        times = inter["timestamp"]
+        stamps = times.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
+        parts = [(codes, stamps)]
+        if "target" in inter.columns and len(inter):
+            rows = _mirrored(inter)
+            if rows.any():   # the other person of a mutual row acted too
+                other = pd.Series(np.asarray(inter["target"][rows], dtype=object), dtype="str")
+                at = np.asarray(ids.get_indexer(other), np.int64)
+                new, more = pd.factorize(other[at < 0])
+                at[at < 0] = len(ids) + np.asarray(new, np.int64)
+                ids = ids.append(pd.Index(np.asarray(more, dtype=object), dtype="str"))
+                parts.append((at, stamps[rows]))
+        k = len(ids)
+        count = np.zeros(k, np.int64)
+        first = np.full(k, np.iinfo(np.int64).max)
+        last = np.full(k, _NAT)
+        for c, t in parts:
+            ok = c >= 0
+            count += np.bincount(c[ok], minlength=k)
+            ok &= t != _NAT
+            np.minimum.at(first, c[ok], t[ok])
+            np.maximum.at(last, c[ok], t[ok])
+        first[first == np.iinfo(np.int64).max] = _NAT
+
+        def column(v: np.ndarray) -> pd.Series:
+            out = pd.Series(v.view("datetime64[ns]"), index=ids).dt.tz_localize("UTC")
+            return out.astype(times.dtype)
+
+        return pd.DataFrame({"acts": count, "first": column(first), "last": column(last)},
+                            index=ids)
+
     def members_active(self) -> pd.Index:
         """Ids of members who did something in the window (sorted); guests are not members.
 
@@ -434,6 +482,9 @@ class PeerNetwork(Memoized):
                 f"zone {html.escape(self.tz)}{window}<table><tr><th>table</th><th>rows</th>"
                 f"</tr>{rows}</table><details><summary>data quality</summary><pre>{quality}"
                 f"</pre></details>")
+
+
+_NAT = np.iinfo(np.int64).min   # NaT as int64 ns
 
 
 def _mirrored(inter: pd.DataFrame) -> np.ndarray:

@@ -426,3 +426,40 @@ def test_members_active_are_the_sources_of_the_acts_without_making_them(riverben
         assert got.tolist() == sorted(expected)
     y = net.period("2025")
     assert {"zz1", "zz2", "zz3", "zz5"} <= set(y.members_active())
+
+
+def test_act_summary_counts_and_times_the_acts_without_making_them(riverbend):
+    """Each person's acts, first and last act: by hand on a small log (a contact is an act
+    of both people, whichever id came first; a self-contact once; a row without a target
+    once), and equal to grouping the acts on riverbend with added contacts, whole and
+    sliced, without making the acts."""
+    from peernet._cache import forget, memo
+    from peernet.network import ACT_COLUMNS
+
+    t = pd.to_datetime(["2025-03-01 10:00", "2025-03-02 10:00", "2025-03-05 10:00",
+                        "2025-03-04 10:00", "2025-03-03 10:00"], utc=True)
+    inter = pd.DataFrame({"timestamp": t, "source": ["a", "b", "a", "c", "d"],
+                          "target": ["b", "a", "c", "c", None],
+                          "kind": ["message", "contact", "contact", "contact", "contact"]})
+    members = pd.DataFrame({"member_id": list("abcd")})
+    small = pn.PeerNetwork.from_tables(members=members, interactions=inter)
+    s = small.act_summary().sort_index()
+    assert s["acts"].tolist() == [3, 1, 2, 1]   # b: its contact (a message to b is a's)
+    assert s["first"].dt.day.tolist() == [1, 2, 4, 3]
+    assert s["last"].dt.day.tolist() == [5, 2, 5, 3]
+
+    extra = pd.DataFrame({"timestamp": pd.to_datetime(["2025-03-01"] * 3, utc=True),
+                          "source": ["zz1", "zz3", "zz5"], "target": ["zz2", "zz3", None],
+                          "kind": ["contact", "contact", "contact"]})
+    net = riverbend.replace(interactions=pd.concat([riverbend.interactions, extra],
+                                                   ignore_index=True))
+    for y in (net, net.period("2024"), net.period("2025")):
+        forget(y)
+        got = y.act_summary()
+        assert not [k for k in memo(y) if k[0] == "acts"]
+        acts = y.acts(ACT_COLUMNS)
+        by = acts.groupby(acts["source"].astype("str"))["timestamp"]
+        assert sorted(got.index) == sorted(by.groups) and got.index.is_unique
+        assert got["acts"].reindex(by.size().index).tolist() == by.size().tolist()
+        assert got["first"].reindex(by.min().index).equals(by.min().rename("first"))
+        assert got["last"].reindex(by.max().index).equals(by.max().rename("last"))
