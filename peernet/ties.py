@@ -48,9 +48,18 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._cache import cached, forget, memo
-from .coattendance import coattendance_pairs, event_pairs
-from .grouping import NS_NAT, group_rows
-from .positions import distinct_positions, index_positions, key_positions, packed_sort
+from .coattendance import attendance_codes, coattendance_pairs, event_pairs
+from .grouping import NS_NAT, _group_sums, _most_common, group_rows
+from .positions import (
+    distinct_positions,
+    in_sorted,
+    index_positions,
+    key_positions,
+    pair_keys,
+    pair_positions,
+    stable_order,
+    unique_int,
+)
 from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
 
 if TYPE_CHECKING:
@@ -58,7 +67,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NODE_ATTRIBUTES", "MAX_EVENT_SIZE", "KIND_BIT", "NS_NAT", "Ties", "OrgTies",
            "person_ties", "org_ties", "attendance", "roster_attributes", "positions",
-           "pair_keys", "unique_int", "stable_order", "node_positions", "event_pairs",
+           "pair_keys", "unique_int", "in_sorted", "stable_order", "node_positions", "event_pairs",
            "directed_pairs", "release_ties", "stamp_ns",
            "coattendance_pairs", "ns", "kind_bits", "kind_mask", "kind_names", "with_columns"]
 
@@ -70,27 +79,6 @@ KIND_BIT = {k: i for i, k in enumerate(INTERACTION_KINDS)}
 #: Bitmask (over :data:`KIND_BIT`) of the mutual kinds (``peernet.schema.MUTUAL_KINDS``).
 MUTUAL_BITS = sum(1 << KIND_BIT[k] for k, m in MUTUAL_KINDS.items() if m)
 _COATTENDANCE = ("count", "newman", None)
-
-
-def unique_int(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct values of an integer array, by sorting.
-
-    numpy 2.4's ``np.unique`` hashes integers when no inverse is asked for, which is about
-    20-100x slower than a sort on hundreds of thousands of int64 keys.
-    """
-    keys = np.sort(np.asarray(keys).ravel())
-    if len(keys) < 2:
-        return keys
-    return keys[np.r_[True, keys[1:] != keys[:-1]]]
-
-
-def in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_values)`` for sorted distinct ``sorted_values`` (as
-    :func:`unique_int` gives), by binary search: no sort or hash of either."""
-    if not len(sorted_values):
-        return np.zeros(len(values), bool)
-    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return np.asarray(sorted_values[at] == values)
 
 
 def kind_mask(kinds: Iterable[str]) -> int:
@@ -213,14 +201,6 @@ def stamp_ns(t: pd.Timestamp) -> int:
     return int(t.as_unit("ns").value)
 
 
-def stable_order(keys: np.ndarray) -> np.ndarray:
-    """``np.argsort(keys, kind="stable")`` for non-negative int64 keys, by one plain sort
-    (:func:`peernet.positions.packed_sort`); the stable argsort when they cannot be
-    packed."""
-    packed = packed_sort(keys)
-    return np.argsort(keys, kind="stable") if packed is None else packed % len(packed)
-
-
 def with_columns(inter: pd.DataFrame) -> pd.DataFrame:
     """The interactions with the optional ``target`` and ``event_id`` columns present."""
     missing = {c: pd.Series(np.nan, index=inter.index, dtype="str")
@@ -238,15 +218,23 @@ def _attendance_codes(net: PeerNetwork, nodes: np.ndarray
     inter = with_columns(net.interactions)
     rows = np.flatnonzero((inter["kind"] == "attend").to_numpy()
                           & inter["event_id"].notna().to_numpy())
-    source = inter["source"].take(rows)
-    at = index_positions(source, pd.Index(nodes, dtype="str"))
-    ok = source.notna().to_numpy()          # a missing source is no attendance, as groupby
-    if (at[ok] < 0).any():
+    coded = attendance_codes(inter, rows, nodes)
+    if coded is None:     # not Arrow text: the rows' ids taken and factorized
+        source = inter["source"].take(rows)
+        at = index_positions(source, pd.Index(nodes, dtype="str"))
+        ok = source.notna().to_numpy()      # a missing source is no attendance, as groupby
+        if (at[ok] < 0).any():
+            return None
+        e_codes, e_uniq = pd.factorize(inter["event_id"].take(rows), sort=True)
+        rows, m = rows[ok], at[ok]
+        used, e = key_positions(np.asarray(e_codes, np.int64)[ok])
+        names = pd.Series(e_uniq.take(used))
+        del source, at, e_codes, ok, used
+    elif coded is False:
         return None
-    e_codes, e_uniq = pd.factorize(inter["event_id"].take(rows), sort=True)
-    rows, m = rows[ok], at[ok]
-    used, e = key_positions(np.asarray(e_codes, np.int64)[ok])
-    del source, at, e_codes, ok
+    else:
+        rows, m, e, names = coded
+    del coded
     n = max(len(nodes), 1)
     key = e.ravel() * n + m
     tt = ns(inter["timestamp"].take(rows))
@@ -260,13 +248,13 @@ def _attendance_codes(net: PeerNetwork, nodes: np.ndarray
     ev = key // n
     if len(net.events) and len(key):      # the event's start where the events give one
         start = net.events.drop_duplicates("event_id").set_index("event_id")["start"]
-        when = pd.Series(e_uniq.take(used)).map(start)
+        when = names.map(start)
         known = when.notna().to_numpy()
         w = np.full(len(when), NS_NAT)
         if known.any():
             w[known] = ns(when[known])
         tt = np.where(known[ev], w[ev], tt)
-    return key % n, ev, len(used), tt
+    return key % n, ev, len(names), tt
 
 
 def attendance(net: PeerNetwork) -> pd.DataFrame:
@@ -368,14 +356,24 @@ def _direct_rows(net: PeerNetwork, direct_kinds: tuple[str, ...]) -> dict:
 
 
 def _build_direct_rows(net: PeerNetwork, direct_kinds: tuple[str, ...]) -> dict:
-    direct = _direct_frame(net, direct_kinds)
+    inter = with_columns(net.interactions)
     active = net.members_active()
-    nodes, (_, s, t) = node_positions([active, direct["source"], direct["target"]])
+    keep = inter["target"].notna().to_numpy() & inter["kind"].isin(direct_kinds).to_numpy()
+    coded = pair_positions(inter["source"], inter["target"], keep, active)
+    del keep
+    if coded is None:
+        direct = _direct_frame(net, direct_kinds)
+        nodes, (_, s, t) = node_positions([active, direct["source"], direct["target"]])
+    else:   # the rows' ids as codes, never their text (pair_positions)
+        rows, nodes, s, t = coded
+        direct = inter[[c for c in ("timestamp", "kind", "weight") if c in inter.columns]
+                       ].take(rows)
+        del rows, coded
     pos = np.int32 if len(nodes) < 2**31 else np.int64
     weights = direct[[c for c in ("kind", "weight") if c in direct.columns]]
     return {"weights": weights.reset_index(drop=True),   # read by position: no row labels
-            "active": active, "nodes": nodes, "s": s.astype(pos), "t": t.astype(pos),
-            "time": ns(direct["timestamp"]),
+            "active": active, "nodes": nodes, "s": s.astype(pos, copy=False),
+            "t": t.astype(pos, copy=False), "time": ns(direct["timestamp"]),
             "kind_bits": kind_bits(direct["kind"]).astype(np.int16)}
 
 
@@ -634,20 +632,6 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
                    members_without_org=int((~has).sum()), internal_ties=internal["ties"])
 
 
-def _group_sums(keys: np.ndarray, values: np.ndarray, groups: np.ndarray,
-                group_of: np.ndarray) -> np.ndarray:
-    """The sum of ``values`` by key (``groups``: the sorted distinct keys; ``group_of``:
-    each row's position among them), as pandas' group-by sums them: whole numbers (the
-    counts of the default ties) add up exactly in any order, so one ``bincount``; any
-    other weights through pandas' compensated summation in row order."""
-    v = np.asarray(values, dtype=float)
-    if not len(v) or (np.isfinite(v).all() and (v == np.round(v)).all()
-                      and float(np.abs(v).sum()) < 2.0 ** 53):
-        return np.bincount(group_of, weights=v, minlength=len(groups)).astype(float)
-    return pd.Series(v).groupby(keys, sort=True).sum().reindex(groups, fill_value=0.0
-                                                                ).to_numpy(float)
-
-
 def _only(ties: Ties, keep: np.ndarray) -> Ties:
     """``ties`` with the ties where ``keep`` only (the same nodes)."""
     return replace(ties, u=ties.u[keep], v=ties.v[keep], count=ties.count[keep],
@@ -655,43 +639,7 @@ def _only(ties: Ties, keep: np.ndarray) -> Ties:
                    kinds=ties.kinds[keep])
 
 
-def _most_common(codes: np.ndarray, values: pd.Series, has: np.ndarray, k: int
-                 ) -> np.ndarray:
-    """The most common non-missing value of ``values`` in each of the ``k`` groups
-    ``codes`` (rows where ``has``), the first to appear winning a tie (as
-    ``value_counts().index[0]`` of each group); None for a group without one. Whole-array
-    counts: a group-by calling ``value_counts`` a group took a second at 2,500
-    organizations."""
-    out = np.full(k, None, dtype=object)
-    ok = has & values.notna().to_numpy()
-    if not ok.any():
-        return out
-    vcodes, uniques = pd.factorize(values[ok].astype(object))
-    g = codes[ok].astype(np.int64)
-    m = len(uniques)
-    key = g * m + vcodes
-    ukey, first, count = np.unique(key, return_index=True, return_counts=True)
-    grp = ukey // m
-    # per group: the largest count, then the earliest first row
-    order = np.lexsort((first, -count, grp))
-    lead = order[np.r_[True, grp[order][1:] != grp[order][:-1]]]
-    out[grp[lead]] = np.asarray(uniques, dtype=object)[ukey[lead] % m]
-    return out
-
-
 # ------------------------------------------------------------------------- integer codes
 def positions(values: pd.Series | np.ndarray | pd.Index, index: pd.Index) -> np.ndarray:
     """Position of each id of ``values`` in ``index`` (int64; -1 when absent or missing)."""
     return index_positions(values, index)
-
-
-def pair_keys(a: np.ndarray, b: np.ndarray, n: int, out: np.ndarray | None = None
-              ) -> np.ndarray:
-    """Unordered pair keys ``min(a, b) * n + max(a, b)`` (int64) of positions ``< n``,
-    written into ``out`` (int64, ``len(a)``) when given: one temporary array."""
-    if out is None:
-        out = np.empty(np.shape(a), np.int64)
-    np.minimum(a, b, out=out)
-    out *= n
-    out += np.maximum(a, b)
-    return out
