@@ -23,7 +23,7 @@ from ..network import PeerNetwork
 from ..positions import index_positions
 from ..report.i18n import N_
 from ..schema import isin
-from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, person_ties, stable_order, unique_int
+from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, stable_order, unique_int
 from .events import over_meetings, present_mask, repeated, rows_at
 from .pairs import pair_counts, pair_ends
 from .periods import short_history
@@ -267,8 +267,12 @@ class Context:
     def pair_keys(self) -> np.ndarray:
         """Distinct undirected tie pairs of direct acts between roster members, in member
         codes, as ``min * n + max`` (sorted): the ties of :func:`peernet.ties.person_ties`
-        without co-attendance."""
-        return self.tie_keys(person_ties(self.net, kinds=DIRECT_KINDS, coattendance=None))
+        without co-attendance, from its pairs alone (``ties.undirected_pairs``)."""
+        from ..ties import undirected_pairs
+        nodes, u, v = undirected_pairs(self.net, DIRECT_KINDS)
+        at = self.codes(pd.Series(nodes, dtype="str"))
+        a, b, ok = at[u], at[v], (at[u] >= 0) & (at[v] >= 0)
+        return unique_int(pair_keys(a[ok], b[ok], self.n))
 
     def pairs_in(self, keys: np.ndarray) -> np.ndarray:
         """Which of :attr:`pair_keys` are among ``keys`` (sorted, distinct pair keys;

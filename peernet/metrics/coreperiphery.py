@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._cache import cached
-from ..ties import person_ties
+from ..ties import undirected_pairs
 from . import _sparse as K
 
 __all__ = ["core_periphery", "CORE_PERIPHERY_COLUMNS"]
@@ -60,6 +60,10 @@ def _discrete(a: sp.csr_array, max_moves: int | None = None) -> tuple[np.ndarray
     deg = np.asarray(a.sum(axis=1)).ravel()
     if n < 3 or deg.sum() == 0:
         return np.zeros(n, bool), float("nan")
+    if a.has_canonical_format and np.all(a.data == 1):   # one entry a tie already: read
+        indices = a.indices if a.indices.dtype == np.int32 else a.indices.astype(np.int64)
+        return _discrete_arrays(n, None, indices, None, deg,       # as core_of_csr does
+                                a.indptr.astype(np.int64), indices, max_moves)
     coo = a.tocoo()
     c = sp.csr_array(a, copy=True)
     c.sum_duplicates()                          # canonical CSR: one entry per tie
@@ -157,6 +161,14 @@ def tie_adjacency(n: int, u: np.ndarray, v: np.ndarray) -> sp.csr_array:
     a = K._sym(n, u, v, np.ones(len(u)))
     a.data[:] = 1.0
     return sp.csr_array(a)
+
+
+def sorted_adjacency(n: int, u: np.ndarray, v: np.ndarray) -> sp.csr_array:
+    """:func:`tie_adjacency` of distinct ties ``u < v`` sorted by ``(u, v)``: the same
+    canonical matrix made from the ties' own CSR and its transpose
+    (:func:`peernet.metrics._sparse._sym_sorted`), without the joined copies of both
+    directions and the sort of ``_sym`` (+0.3 GB at 2.2M direct ties)."""
+    return K._sym_sorted(n, u, v, np.ones(len(u)))[0]
 
 
 def core_of_ties(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -265,8 +277,8 @@ def core_periphery(net_or_graph: Any) -> pd.DataFrame:
                         f"graph; got {type(net_or_graph).__name__}")
 
     def build() -> pd.DataFrame:
-        t = person_ties(net_or_graph, coattendance=None)
-        return _core_periphery(t.nodes, tie_adjacency(t.n, t.u, t.v))
+        nodes, u, v = undirected_pairs(net_or_graph)   # the direct ties, not their table
+        return _core_periphery(nodes, sorted_adjacency(len(nodes), u, v))
 
     # kept on the slice: the Grid's core-periphery indicator and member_metrics' position
     # ask for it (seconds at 100,000 members); each caller gets its own copy

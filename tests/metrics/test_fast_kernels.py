@@ -1,6 +1,7 @@
 """The fast array kernels give exactly what the straightforward computations give."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from scipy.sparse import csgraph
@@ -401,3 +402,33 @@ def test_directed_pairs_are_the_directed_ties_of_those_kinds(riverbend):
         got = sorted(zip(nodes[keys // n].tolist(), nodes[keys % n].tolist(), strict=True))
         want = sorted(zip(t.nodes[t.u].tolist(), t.nodes[t.v].tolist(), strict=True))
         assert got == want and len(want) > 100
+
+
+@pytest.mark.parametrize("kinds", [None, ("message", "contact", "attend"), ("reply",)])
+def test_undirected_pairs_are_the_direct_tie_tables_pairs(riverbend, kinds):
+    """undirected_pairs: the nodes and u * n + v of the tie table without co-attendance
+    (the Grid's tie pairs and the core read them instead of the table)."""
+    for p in ("2024", "2025"):
+        y = riverbend.period(p)
+        t = ties.person_ties(y, kinds=kinds, coattendance=None)
+        nodes, u, v = ties.undirected_pairs(y, kinds)
+        np.testing.assert_array_equal(nodes, t.nodes)
+        np.testing.assert_array_equal(u, t.u)
+        np.testing.assert_array_equal(v, t.v)
+        assert len(u) > 10
+
+
+def test_core_periphery_and_grid_pairs_without_the_tie_table(riverbend):
+    """core_periphery and the Grid's pair keys equal those read from the tie table, and
+    build none."""
+    from peernet.grid.context import DIRECT_KINDS, slice_context
+    from peernet.metrics.coreperiphery import _core_periphery, core_periphery, tie_adjacency
+
+    y = riverbend.period("2025")
+    forget(y)
+    cp = core_periphery(y)
+    pk = slice_context(y).pair_keys
+    assert not [k for k in memo(y) if k[0] == "ties"]
+    t = ties.person_ties(y, kinds=DIRECT_KINDS, coattendance=None)
+    pd.testing.assert_frame_equal(cp, _core_periphery(t.nodes, tie_adjacency(t.n, t.u, t.v)))
+    np.testing.assert_array_equal(pk, slice_context(y).tie_keys(t))
