@@ -20,7 +20,6 @@ import pandas as pd
 
 from ._cache import Memoized, cached, forget
 from ._memory import collecting_new
-from ._version import __version__
 from .evaluation_steps import (
     DIFFERENCE_COLUMNS,
     INTERVAL_COLUMNS,
@@ -30,7 +29,6 @@ from .evaluation_steps import (
     after_fork,
     baseline_periods,
     check_periods,
-    input_hashes,
     intervals_of,
     mixing_table,
     network_rows,
@@ -46,10 +44,10 @@ from .evaluation_steps import (
 from .grid.context import SLICE_CONTEXT
 from .grid.score import GridScore
 from .grid.score import score as grid_score
-from .metrics.annual import window_of
 from .metrics.groups import GROUP_BY
 from .metrics.structure import network_metrics
 from .network import PeerNetwork
+from .provenance import evaluation_meta
 from .report.i18n import N_
 from .report.narrative import change_label, highlights, indicator_labels, salience
 from .schema import isin
@@ -638,8 +636,10 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
         say(N_("network and member metrics of {period}").format(period=p))
         # this period's metrics on the other core meanwhile (see start_metrics)
         pending[p] = start_metrics(s, bootstrap, last=p == labels[-1])
+        if pending[p].pid is None and p != labels[-1]:   # before its graph arrays go
+            nms[p] = network_metrics(s)
         done[p] = after_fork(root, s, p, seed, pending[p], turnout, last=p == labels[-1])
-        if pending[p].pid is None or p == labels[-1]:
+        if p == labels[-1]:
             nms[p] = network_metrics(s)
     for job in pending.values():   # not forked: now
         if job.pid is None:
@@ -662,26 +662,10 @@ def evaluate(net: PeerNetwork, *, periods: Sequence[PeriodLike] | None = None,
     network = pd.concat([network_rows(p, nms[p]) for p in slices], ignore_index=True).merge(
         iv.loc[iv["section"] == "network", ["period", "metric", "low", "high"]],
         on=["period", "metric"], how="left")
-    meta = {
-        "peernet_version": __version__,
-        "baseline": baseline,
-        "not_applicable": not_applicable,
-        "rubric": str(scores[labels[-1]].rubric_source
-                      or ("default" if rubric is None else rubric)),
-        "rubric_version": scores[labels[-1]].rubric_version,
-        "periods": {p: {"start": str(window_of(s).start.date()),
-                        "end": str((window_of(s).end - pd.Timedelta(days=1)).date())}
-                    for p, s in slices.items()},
-        "tz": root.tz,
-        "bootstrap": int(bootstrap),
-        "grid_bootstrap": grid_bootstrap,
-        "seed": int(seed),
-        "layout_seed": 0,
-        "start_month": int(start_month),
-        "inputs": input_hashes(inputs),
-        "name": root.name,
-        "participation_by": step,
-    }
+    meta = evaluation_meta(root, slices, scores[labels[-1]], rubric, baseline=baseline,
+                           not_applicable=not_applicable, bootstrap=bootstrap,
+                           grid_bootstrap=grid_bootstrap, seed=seed, start_month=start_month,
+                           inputs=inputs, participation_by=step)
     return Evaluation(net=root, periods=tuple(labels), slices=slices,
                       scores=scores_with_intervals(scores, iv), network=network,
                       annual=annual, participation=detail, groups=groups, ties=ties, meta=meta,

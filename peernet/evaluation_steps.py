@@ -5,11 +5,9 @@ intervals, tie change between periods, input hashes."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -236,29 +234,6 @@ def check_periods(root: PeerNetwork, periods: Sequence[PeriodLike] | None,
     for i in range(1, len(windows)):
         windows[i] = windows[i].after(windows[i - 1])
     return windows
-
-
-def input_hashes(inputs: str | Path | Sequence[str | Path] | None) -> list[dict[str, str]]:
-    if inputs is None:
-        return []
-    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file()
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
-        elif p.is_file():
-            files.append(p)
-    out = []
-    for f in files:
-        digest = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for chunk in iter(partial(fh.read, 1 << 20), b""):
-                digest.update(chunk)
-        base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else f.parent
-        out.append({"file": str(f.relative_to(base)) if f.is_relative_to(base) else f.name,
-                    "sha256": digest.hexdigest(), "bytes": str(f.stat().st_size)})
-    return out
 
 
 INTERVAL_COLUMNS = ["period", "section", "metric", "low", "high"]
@@ -513,9 +488,17 @@ def after_fork(root: PeerNetwork, s: PeerNetwork, p: str, seed: int,
     of 2024's held through 2025's Grid). Once a period is forked, and participation too
     (:func:`start_participation`), the whole network's acts go (0.45 GB): participation,
     the members' tenure (their first and last acts, :func:`start_metrics`) and the Grid's
-    (its first acts, kept on the network) read them."""
+    (its first acts, kept on the network) read them.
+
+    Not forked (one core, ``PEERNET_WORKERS=1``, or threads running: a Jupyter kernel),
+    a period before the last of :data:`FORK_ROWS` interactions or more does the same with
+    its member metrics computed here first (the caller has computed its network metrics):
+    at 100,000 members / 10M rows its graph arrays and acts were held through the next
+    period's Grid and metrics."""
     if job.pid is None:
-        return None
+        if last or len(s.interactions) < FORK_ROWS:
+            return None
+        job.result()
     if turnout.pid is not None:
         forget(root, kind="acts")
     if last:
