@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 __all__ = ["NODE_ATTRIBUTES", "MAX_EVENT_SIZE", "KIND_BIT", "NS_NAT", "Ties", "OrgTies",
            "person_ties", "org_ties", "attendance", "roster_attributes", "positions",
            "pair_keys", "unique_int", "in_sorted", "stable_order", "node_positions", "event_pairs",
-           "directed_pairs", "undirected_pairs", "release_ties", "stamp_ns",
+           "directed_pairs", "undirected_pairs", "directed_ties", "release_ties", "stamp_ns",
            "coattendance_pairs", "ns", "kind_bits", "kind_mask", "kind_names", "with_columns"]
 
 #: Roster columns copied onto person nodes (when the roster has them).
@@ -421,6 +421,21 @@ def undirected_pairs(net: PeerNetwork, kinds: Iterable[str] | None = None
     n = len(rows["nodes"])
     keys = pair_keys(rows["s"], rows["t"], n)
     keys.sort()                                  # in place: unique_int would sort a copy
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    return rows["nodes"], keys // max(n, 1), keys % max(n, 1)
+
+
+def directed_ties(net: PeerNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ties of ``person_ties(net, directed=True, coattendance=None)`` (every direct
+    row, a mutual one both ways) without the table: its ``nodes``, ``u`` and ``v``
+    (brokerage's directed adjacency reads only these)."""
+    rows = _direct_rows(net, tuple(k for k in INTERACTION_KINDS if k != "attend"))
+    n, s, t = len(rows["nodes"]), rows["s"], rows["t"]
+    mu = (rows["kind_bits"] & MUTUAL_BITS) != 0
+    keys = np.empty(len(s) + int(mu.sum()), np.int64)
+    _mirror_keys(s, t, n, keys)
+    _mirror_keys(t[mu], s[mu], n, keys[len(s):])
+    keys.sort()
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     return rows["nodes"], keys // max(n, 1), keys % max(n, 1)
 

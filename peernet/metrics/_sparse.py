@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .._cache import cached, forget
-from ..ties import NODE_ATTRIBUTES, person_ties, roster_attributes
+from ..ties import NODE_ATTRIBUTES, directed_ties, person_ties, roster_attributes
 
 _LAZY = object()
 #: The optional accelerator python-igraph, imported on first use (it imports matplotlib's
@@ -215,9 +215,9 @@ def arrays_from_net(net: Any) -> GraphArrays:
 
 def directed_from_net(net: Any, nodes: np.ndarray) -> sp.csr_array:
     """Binary directed adjacency of the direct interactions (no co-attendance), on ``nodes``."""
-    d = person_ties(net, directed=True, coattendance=None)
-    pos = pd.Index(nodes).get_indexer(d.nodes)
-    return sp.csr_array((np.ones(d.m), (pos[d.u], pos[d.v])), shape=(len(nodes), len(nodes)))
+    d_nodes, u, v = directed_ties(net)    # the directed table's ties, not the table
+    pos = pd.Index(nodes).get_indexer(d_nodes)
+    return sp.csr_array((np.ones(len(u)), (pos[u], pos[v])), shape=(len(nodes), len(nodes)))
 
 
 def arrays_from_graph(G: nx.Graph) -> GraphArrays:

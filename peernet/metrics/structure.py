@@ -14,7 +14,7 @@ import pandas as pd
 from .._cache import cached
 from ..network import PeerNetwork, guest_ids
 from ..schema import MUTUAL_KINDS
-from ..ties import directed_pairs, in_sorted, person_ties, with_columns
+from ..ties import directed_pairs, in_sorted, with_columns
 from . import _sparse as K
 
 __all__ = ["network_metrics", "communities", "ei_index", "reciprocity", "reciprocity_reason",
@@ -311,17 +311,10 @@ def _reciprocity(net: PeerNetwork) -> float:
 
 def _directed_keys(net: PeerNetwork) -> tuple[np.ndarray, int]:
     """The directed ties of a slice from rows of directed kinds only, as sorted pair keys
-    ``u * n + v`` and ``n``: the default directed ties' (shared with brokerage) when the
-    slice has no mutual row, else the pairs of its directed rows (no tie table kept)."""
-    inter = net.interactions
-    if inter["kind"].isin(_MUTUAL).any():
-        return directed_pairs(net, DIRECTED_KINDS)
-    t = person_ties(net, directed=True, coattendance=None)
-    n = max(t.n, 1)
-    keys = t.u * n + t.v   # already sorted: the ties are grouped by this key
-    if (keys[1:] < keys[:-1]).any():
-        keys = np.sort(keys)
-    return keys, n
+    ``u * n + v`` and ``n``: the pairs of its directed rows (no tie table; without a
+    mutual row they are the default directed ties, ``person_ties(net, directed=True,
+    coattendance=None)``'s)."""
+    return directed_pairs(net, DIRECTED_KINDS)
 
 
 def reciprocity_reason(net: PeerNetwork) -> str | None:

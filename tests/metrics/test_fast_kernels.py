@@ -432,3 +432,22 @@ def test_core_periphery_and_grid_pairs_without_the_tie_table(riverbend):
     t = ties.person_ties(y, kinds=DIRECT_KINDS, coattendance=None)
     pd.testing.assert_frame_equal(cp, _core_periphery(t.nodes, tie_adjacency(t.n, t.u, t.v)))
     np.testing.assert_array_equal(pk, slice_context(y).tie_keys(t))
+
+
+def test_directed_ties_are_the_directed_tables_ties(riverbend):
+    """directed_ties: the nodes, u, v of person_ties(directed=True, coattendance=None),
+    contacts both ways; brokerage's directed adjacency equals the one from the table."""
+    for p in ("2024", "2025"):
+        y = riverbend.period(p)
+        forget(y)
+        nodes, u, v = ties.directed_ties(y)
+        on = ties.person_ties(y).nodes
+        da = K.directed_from_net(y, on)
+        assert not [k for k in memo(y) if k[0] == "ties" and k[2]]   # no directed table
+        t = ties.person_ties(y, directed=True, coattendance=None)
+        for got, want in ((nodes, t.nodes), (u, t.u), (v, t.v)):
+            np.testing.assert_array_equal(got, want)
+        pos = pd.Index(on).get_indexer(t.nodes)
+        want = sp.csr_array((np.ones(t.m), (pos[t.u], pos[t.v])), shape=da.shape)
+        assert (da != want).nnz == 0 and da.nnz == want.nnz
+        assert (t.kinds & ties.MUTUAL_BITS).any()          # contacts are mirrored here
