@@ -376,9 +376,13 @@ class PeerNetwork(Memoized):
 
     def _act_summary(self) -> pd.DataFrame:
         inter = self.interactions
-        codes, people = pd.factorize(inter["source"])
-        ids = pd.Index(np.asarray(people, dtype=object), dtype="str")
-        codes = np.asarray(codes, np.int64)
+        source = inter["source"]
+        if isinstance(source.dtype, pd.CategoricalDtype):   # its codes: no pass over text
+            codes = source.array.codes
+            ids = pd.Index(np.asarray(source.cat.categories, dtype=object), dtype="str")
+        else:
+            codes, people = pd.factorize(source)
+            ids = pd.Index(np.asarray(people, dtype=object), dtype="str")
         times = inter["timestamp"]
         stamps = times.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
         parts = [(codes, stamps)]
@@ -395,13 +399,18 @@ class PeerNetwork(Memoized):
         count = np.zeros(k, np.int64)
         first = np.full(k, np.iinfo(np.int64).max)
         last = np.full(k, _NAT)
-        for c, t in parts:
+        for c, t in parts:   # rows without a person or a time picked only when there are
             ok = c >= 0
-            count += np.bincount(c[ok], minlength=k)
+            count += np.bincount(c if ok.all() else c[ok], minlength=k)
             ok &= t != _NAT
-            np.minimum.at(first, c[ok], t[ok])
-            np.maximum.at(last, c[ok], t[ok])
+            if not ok.all():
+                c, t = c[ok], t[ok]
+            np.minimum.at(first, c, t)
+            np.maximum.at(last, c, t)
         first[first == np.iinfo(np.int64).max] = _NAT
+        if isinstance(source.dtype, pd.CategoricalDtype):   # the categories who acted
+            keep = count > 0
+            count, first, last, ids = count[keep], first[keep], last[keep], ids[keep]
 
         def column(v: np.ndarray) -> pd.Series:
             out = pd.Series(v.view("datetime64[ns]"), index=ids).dt.tz_localize("UTC")

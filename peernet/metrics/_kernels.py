@@ -135,6 +135,28 @@ def blocks(kernel: Callable, args: tuple, work: float) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
+def permuted_csr(indptr, indices, order, pos):  # pragma: no cover - compiled
+    """The CSR structure of a graph with its nodes renumbered (node ``order[r]`` becomes
+    ``r``, ``pos`` the inverse), each row's indices sorted, as int32: what
+    ``sp.csr_array`` of the renumbered entries with ``sort_indices()`` holds, without the
+    entries' copies (row, column, data and int64 positions: 0.75 GB at 9.4M ties)."""
+    n = len(order)
+    optr = np.zeros(n + 1, np.int64)
+    for r in range(n):
+        u = order[r]
+        optr[r + 1] = optr[r] + indptr[u + 1] - indptr[u]
+    out = np.empty(optr[n], np.int32)
+    for r in range(n):
+        u = order[r]
+        k = optr[r]
+        for e in range(indptr[u], indptr[u + 1]):
+            out[k] = pos[indices[e]]
+            k += 1
+        out[optr[r]:k].sort()
+    return optr, out
+
+
+@njit(cache=True, nogil=True)
 def oriented(indptr, indices, n):  # pragma: no cover - compiled
     """Every tie of a symmetric CSR graph pointed from its lower- to its higher-degree end
     (equal degrees: to the higher index): ``optr`` (n + 1) and the CSR entry positions

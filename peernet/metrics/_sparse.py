@@ -303,7 +303,7 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
         # igraph counts each unordered pair once; the kernel's raw sum counts both orders
         return 2 * np.asarray(_igraph_of(ga).betweenness(directed=False), float) \
             / ((n - 1) * (n - 2))
-    from ._kernels import blocks, brandes_csr
+    from ._kernels import blocks, brandes_csr, permuted_csr, run
 
     sources = np.arange(n, dtype=np.int64) if src is None else np.asarray(src, np.int64)
     # nodes renumbered by degree, hubs first: the rows and search state touched most often
@@ -311,11 +311,9 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     order = np.argsort(-ga.degree(), kind="stable")
     pos = np.empty(n, np.int64)
     pos[order] = np.arange(n)
-    t = ga.a.tocoo()
-    a = sp.csr_array((t.data, (pos[t.row], pos[t.col])), shape=(n, n))
-    a.sort_indices()
-    raw = blocks(brandes_csr, (a.indptr.astype(np.int64, copy=False),
-                               a.indices.astype(np.int64, copy=False), pos[sources], n),
+    a = ga.a
+    indptr, indices = run(permuted_csr, (a.indptr, a.indices, order, pos), work=a.nnz)
+    raw = blocks(brandes_csr, (indptr, indices, pos[sources], n),
                  work=float(a.nnz) * len(sources))[pos]
     if src is None:
         return raw / ((n - 1) * (n - 2))

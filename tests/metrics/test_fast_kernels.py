@@ -277,6 +277,28 @@ def test_betweenness_kernel_equals_networkx_and_igraph(name, path):
                                atol=1e-15)
 
 
+@pytest.mark.parametrize("python", [False, True])
+def test_permuted_csr_is_the_renumbered_matrix_sorted(python, monkeypatch):
+    """Betweenness renumbers the nodes by degree: the compact kernel gives the CSR structure
+    that the renumbered entries give through scipy (rows sorted), as int32."""
+    from peernet.metrics import _kernels
+
+    ga = K.arrays_from_graph(_weighted_graphs()["random1"])
+    a, n = ga.a, ga.n
+    order = np.argsort(-ga.degree(), kind="stable")
+    pos = np.empty(n, np.int64)
+    pos[order] = np.arange(n)
+    t = a.tocoo()
+    ref = sp.csr_array((t.data, (pos[t.row], pos[t.col])), shape=(n, n))
+    ref.sort_indices()
+    if python:
+        monkeypatch.setattr(_kernels._python, "on", True, raising=False)
+    indptr, indices = _kernels.permuted_csr(a.indptr, a.indices, order, pos)
+    assert indices.dtype == np.int32 and len(indices) == a.nnz
+    assert np.array_equal(indptr, ref.indptr) and np.array_equal(indices, ref.indices)
+    assert not np.array_equal(indices, a.indices)   # renumbered: not the matrix as it was
+
+
 def test_threaded_blocks_equal_one_pass(monkeypatch):
     import networkx as nx
 
