@@ -27,6 +27,7 @@ from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, stable_order, unique_
 from .events import over_meetings, present_mask, repeated, rows_at
 from .pairs import pair_counts, pair_ends
 from .periods import short_history
+from .rows import factorize_at
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -380,12 +381,14 @@ class Context:
     @cached_property
     def _attendance(self) -> tuple[np.ndarray, pd.DataFrame]:
         rows = np.flatnonzero(self.attend_mask)
-        codes, ids = pd.factorize(self.inter["event_id"].iloc[rows].astype("str"))
+        codes, ids = factorize_at(self.inter["event_id"], rows)   # no id text a row
         writable = codes.dtype == np.int64 and codes.flags.writeable
         key = codes if writable else codes.astype(np.int64)   # event * n + member, in place
         del codes
         key *= self.n
         key += self.src[rows]
+        if len(self.inter) < np.iinfo(np.int32).max:   # int32 rows (a value a row) kept
+            rows = rows.astype(np.int32)
         order = stable_order(key)   # each pair's first row, in the rows' order
         first = key[order]
         first = order[np.r_[True, first[1:] != first[:-1]]] if len(first) else order
@@ -393,8 +396,7 @@ class Context:
         first.sort()
         event = (key[first] // self.n).astype(np.int32)
         del key
-        rows = rows[first]   # int32 when every row's position fits (a value a row)
-        rows = rows.astype(np.int32) if len(self.inter) < np.iinfo(np.int32).max else rows
+        rows = rows[first]
         return rows, pd.DataFrame({
             "m": self.src[rows], "event_id": pd.Categorical.from_codes(
                 event, categories=pd.Index(ids), validate=False)})
@@ -467,11 +469,8 @@ class Context:
         return channel_classes(self, len(self.attend) > 0)
 
     def threads(self) -> pd.DataFrame:
-        """``started`` and ``hours_to_first_reply`` of :func:`peernet.metrics
-        .time_to_first_reply` of the slice (:func:`~peernet.metrics.temporal
-        .first_reply_hours`; threads are found in the whole network's log: a slice's
-        resampling does not change them, and a replicate reads the slice's indicator, so
-        nothing is kept)."""
+        """:func:`peernet.metrics.temporal.first_reply_hours` of the slice (threads are found
+        in the whole network's log: a replicate reads the slice's indicator; not kept)."""
         from ..metrics.temporal import first_reply_hours
 
         return first_reply_hours(self.net)

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["row_counts", "row_any", "month_rows", "between"]
+from ..schema import is_arrow_text
+
+__all__ = ["row_counts", "row_any", "month_rows", "between", "factorize_at"]
 
 #: ``select(ctx) -> (mask, target)``: a boolean over the per-row arrays and an integer
 #: target of every row (only the selected rows' targets are read; they must be >= 0).
@@ -96,3 +98,28 @@ def between(ctx: Any, inter: pd.DataFrame, kinds: np.ndarray, *, source: bool = 
         differ = (s != t).to_numpy(dtype=bool, na_value=False)
         out[odd] = differ & s.notna().to_numpy() if source else differ
     return out
+
+
+def factorize_at(values: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values.iloc[rows].astype("str"))``: the codes (in order of first
+    appearance) and the texts, without the rows' texts: a categorical's codes (the
+    out-of-core loader's ids) or an Arrow text column's dictionary codes, renumbered by
+    their first appearance (integers hashed; at 10M interactions the attendance rows'
+    event ids taken as texts were the Grid's largest transient of a string column).
+    ``values`` has no missing value at ``rows``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values.array
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        at, texts = arr.codes[rows], pd.Index(arr.categories)
+    elif is_arrow_text(values.dtype) and (
+            whole := pa.chunked_array(pa.array(arr))).num_chunks == 1:
+        enc = pc.dictionary_encode(whole.chunk(0))
+        at = enc.indices.take(pa.array(rows)).to_numpy(zero_copy_only=False)
+        texts = pd.Index(pd.array(enc.dictionary, dtype=values.dtype))
+    else:
+        codes, ids = pd.factorize(values.iloc[rows].astype("str"))
+        return codes, pd.Index(ids)
+    codes, first = pd.factorize(at)
+    return codes, texts.take(first).astype("str")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._memory import trim
+from .._memory import release, trim
 from ..network import PeerNetwork
 from ..report import i18n
 from ..report.format import percent
@@ -37,8 +37,10 @@ __all__ = ["score", "GridScore", "LAYER_COLUMNS", "INDICATOR_COLUMNS", "INSUFFIC
 #: members, 2024: 2.4 GB at its peak, 1.5 GB kept); built first, it does not come on top of
 #: what the other indicators keep. Periphery to core (the core-periphery model of the
 #: period's direct ties) and newcomer orientation (the period's direct acts) are the next
-#: largest transients (100k, 2025: +0.33 and +0.36 GB), so they come next.
-FIRST = ("connectedness", "periphery_to_core", "newcomer_orientation")
+#: largest transients (100k, 2025: +0.33 and +0.36 GB), so they come next. Time to first
+#: reply goes before them all: it keeps nothing (at 100k its +0.25-0.33 GB of thread rows
+#: came on top of everything the others keep, the Grid's peak).
+FIRST = ("hours_to_first_reply", "connectedness", "periphery_to_core", "newcomer_orientation")
 #: Band of an element whose coverage is under the rubric's minimum.
 INSUFFICIENT = "insufficient data"
 LAYER_COLUMNS = ["layer", "element", "score", "band", "coverage", "n_indicators",
@@ -304,7 +306,7 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
         for spec in r.indicators:
             if spec.function == first:
                 ctx.compute(spec.function, spec.params)
-                trim()
+                release()   # Arrow's pool too (time to first reply's thread rows)
     rows = []
     for spec in r.indicators:
         result = ctx.compute(spec.function, spec.params)
