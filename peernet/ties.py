@@ -107,7 +107,8 @@ class Ties:
     """Aggregated ties of one slice (internal, shared by graphs and metrics).
 
     ``nodes`` are member ids (sorted); ``u``, ``v`` index into ``nodes`` (``u < v`` when
-    undirected); ``first``/``last`` are int64 nanoseconds since the epoch (UTC), ``kinds`` a
+    undirected; int32 below 2**31 nodes: widen them before ``u * n``, which overflows
+    int32); ``first``/``last`` are int64 nanoseconds since the epoch (UTC), ``kinds`` a
     bitmask over :data:`peernet.schema.INTERACTION_KINDS` (int16), ``count`` int32 (int64
     past 2**31 - 1).
     """
@@ -501,7 +502,9 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     del keys
     keys, count, wsum, first, last, kmask = group_rows(held, parts)
     small = not len(count) or int(count.max()) < 2**31   # counts int32, kind bits int16
-    return Ties(nodes=nodes, u=keys // n if n else keys, v=keys % n if n else keys,
+    pos = np.int32 if n < 2**31 else np.int64            # ends int32: widen before u * n
+    return Ties(nodes=nodes, u=(keys // max(n, 1)).astype(pos),
+                v=(keys % max(n, 1)).astype(pos),
                 count=count.astype(np.int32 if small else np.int64),
                 weight=wsum.astype(float), first=first, last=last,
                 kinds=kmask.astype(np.int16), directed=directed, info=info)

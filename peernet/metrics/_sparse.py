@@ -203,7 +203,7 @@ def arrays_from_net(net: Any) -> GraphArrays:
     def build():
         t = person_ties(net)
         u, v = t.u, t.v
-        if len(u) and (u < v).all() and (np.diff(u * t.n + v) > 0).all():  # a tie table
+        if len(u) and (u < v).all() and (np.diff(u.astype(np.int64) * t.n + v) > 0).all():
             w, edges = _sym_sorted(t.n, u, v, t.weight)
             ga = GraphArrays(t.nodes, binary(w), w, roster_attributes(net, t.nodes))
             ga.cache["edges"] = edges
