@@ -120,7 +120,8 @@ class GraphArrays:
         return np.asarray(self.w.sum(axis=1)).ravel()
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Upper-triangle edges (u < v, in row order) and their weights (cached)."""
+        """Upper-triangle edges (u < v, in row order; int32 from a tie table) and their
+        weights (cached)."""
         if "edges" not in self.cache:
             t = sp.triu(self.w, k=1).tocoo()
             self.cache["edges"] = (t.row.astype(np.int64), t.col.astype(np.int64), t.data)
@@ -203,7 +204,8 @@ def arrays_from_net(net: Any) -> GraphArrays:
     def build():
         t = person_ties(net)
         u, v = t.u, t.v
-        if len(u) and (u < v).all() and (np.diff(u.astype(np.int64) * t.n + v) > 0).all():
+        if len(u) and (u < v).all() and ((u[1:] > u[:-1])   # a tie table: by (u, v), once
+                                         | (u[1:] == u[:-1]) & (v[1:] > v[:-1])).all():
             w, edges = _sym_sorted(t.n, u, v, t.weight)
             ga = GraphArrays(t.nodes, binary(w), w, roster_attributes(net, t.nodes))
             ga.cache["edges"] = edges
