@@ -215,15 +215,16 @@ def newcomer_orientation(ctx: Context, days: int = 60) -> Value:
     # bytes each, was the largest transient of the Grid's first indicators)
     s, t, ts = direct_acts(ctx, lo, hi, among=new) if ctx.net.window is not None else \
         direct_acts(ctx, among=new)
-    # the acts of a newcomer, from either end (picked before joining the two ends: the
-    # whole history's direct acts twice over was the Grid's largest transient)
-    by_s, by_t = new[s], new[t]
-    who = np.concatenate([s[by_s], t[by_t]])
-    other = np.concatenate([t[by_s], s[by_t]])
-    when = np.concatenate([ts[by_s], ts[by_t]])
-    jn, jo = joined[who], joined[other]
-    ok = (jo != NS_NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
-    tied = len(unique_int(who[ok]))
+    # the acts of a newcomer, from either end in turn (the ends not joined: the whole
+    # history's direct acts twice over was the Grid's largest transient)
+    tied_ends = []
+    for a, b in ((s, t), (t, s)):
+        by = new[a]
+        who, other, when = a[by], b[by], ts[by]
+        jn, jo = joined[who], joined[other]
+        ok = (jo != NS_NAT) & (jo < jn) & (when >= jn) & (when <= jn + limit)
+        tied_ends.append(who[ok])
+    tied = len(unique_int(np.concatenate(tied_ends)))
     return share(tied, n_new, N_("newcomers tied to an earlier member within {days} days").format(
         days=days))
 

@@ -38,9 +38,12 @@ __all__ = ["score", "GridScore", "LAYER_COLUMNS", "INDICATOR_COLUMNS", "INSUFFIC
 #: what the other indicators keep. Periphery to core (the core-periphery model of the
 #: period's direct ties) and newcomer orientation (the period's direct acts) are the next
 #: largest transients (100k, 2025: +0.33 and +0.36 GB), so they come next. Time to first
-#: reply goes before them all: it keeps nothing (at 100k its +0.25-0.33 GB of thread rows
-#: came on top of everything the others keep, the Grid's peak).
-FIRST = ("hours_to_first_reply", "connectedness", "periphery_to_core", "newcomer_orientation")
+#: reply, new cross-organization ties and voice equality go before them all: they keep
+#: little (nothing; the history's tie pairs; the attendance rows), and at 100k their
+#: transients (+0.25, +0.13 and +0.2 GB) came on top of everything the others keep, each in
+#: turn the Grid's peak.
+FIRST = ("hours_to_first_reply", "new_cross_org_ties_per_member", "voice_equality",
+         "connectedness", "periphery_to_core", "newcomer_orientation")
 #: Band of an element whose coverage is under the rubric's minimum.
 INSUFFICIENT = "insufficient data"
 LAYER_COLUMNS = ["layer", "element", "score", "band", "coverage", "n_indicators",
