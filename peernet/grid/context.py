@@ -687,6 +687,7 @@ def org_cross(ctx: Context, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     org = ctx.org_code
     if org is None:
         raise ValueError("org_cross needs the roster's org column (ctx.org_code)")
+    org = org.astype(np.int32) if len(org) < np.iinfo(np.int32).max else org   # a value a pair
     oa, ob = org[keys // ctx.n], org[keys % ctx.n]
     known = (oa >= 0) & (ob >= 0)
     return known & (oa != ob), known

@@ -44,8 +44,11 @@ def _ratio(ctx: Context, column: str, what: str, mine: Any = None, key: tuple = 
     if codes is None:
         return no_data(N_("members have no {column}").format(column=column))
 
+    group = codes.astype(np.int32) if len(codes) < np.iinfo(np.int32).max else codes
+
     def build(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        gu, gv = codes[keys // ctx.n], codes[keys % ctx.n]
+        gu = group[keys // ctx.n]   # int32 groups: a value a pair, one end at a time
+        gv = group[keys % ctx.n]
         known = (gu >= 0) & (gv >= 0)
         if mine is not None:
             known &= mine(keys)
