@@ -289,7 +289,8 @@ class Context:
         """Member codes (sorted, distinct) with a tie of :attr:`pair_keys`."""
         def build() -> np.ndarray:
             tied = np.zeros(self.n, bool)
-            for end in pair_ends(self):
+            k = self.pair_keys if self.mult is None else None   # a slice's ends: not kept
+            for end in pair_ends(self) if k is None else (k // self.n, k % self.n):
                 tied[end] = True
             return np.flatnonzero(tied)
 
