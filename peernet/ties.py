@@ -615,9 +615,6 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
     ties = person_ties(net, directed=False, kinds=kinds, weight=weight,
                        coattendance=coattendance, max_event_size=max_event_size,
                        min_shared=min_shared)
-    if having is not None:
-        bits = kind_mask(_check_kinds(having))
-        ties = _only(ties, (ties.kinds & bits) != 0)
     attrs = roster_attributes(net, ties.nodes, ("org", "sector"))
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0, float)
     if "org" not in attrs.columns:
@@ -632,6 +629,8 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
     if "sector" in attrs.columns:
         sector = _most_common(codes, attrs["sector"], has, k)
     ok = has[ties.u] & has[ties.v]
+    if having is not None:   # picked with the rest: not a copy of the tie table's columns
+        ok &= (ties.kinds & kind_mask(_check_kinds(having))) != 0
     ca, cb = codes[ties.u[ok]].astype(np.int64), codes[ties.v[ok]].astype(np.int64)
     w, c = ties.weight[ok], ties.count[ok].astype(np.int64)
     inside = ca == cb
@@ -662,13 +661,6 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
                    weight=agg["weight"], count=agg["count"], ties=agg["ties"],
                    first=agg["first"].astype(np.int64), last=agg["last"].astype(np.int64),
                    members_without_org=int((~has).sum()), internal_ties=internal["ties"])
-
-
-def _only(ties: Ties, keep: np.ndarray) -> Ties:
-    """``ties`` with the ties where ``keep`` only (the same nodes)."""
-    return replace(ties, u=ties.u[keep], v=ties.v[keep], count=ties.count[keep],
-                   weight=ties.weight[keep], first=ties.first[keep], last=ties.last[keep],
-                   kinds=ties.kinds[keep])
 
 
 # ------------------------------------------------------------------------- integer codes
