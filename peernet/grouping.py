@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .schema import NS_NAT
+
 __all__ = ["group_rows", "NS_NAT"]
 
-#: A missing time (NaT) as int64 ns.
-NS_NAT = np.iinfo(np.int64).min
 _BLOCK = 1 << 20
 
 

@@ -25,10 +25,12 @@ from .quality import DataQuality, QualityLog
 from .schema import (
     MEMBER_REFERENCES,
     MUTUAL_KINDS,
+    NS_NAT,
     TABLES,
     coerce_table,
     empty_table,
     isin,
+    ns,
     split_list,
 )
 
@@ -384,7 +386,7 @@ class PeerNetwork(Memoized):
             codes, people = pd.factorize(source)
             ids = pd.Index(np.asarray(people, dtype=object), dtype="str")
         times = inter["timestamp"]
-        stamps = times.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
+        stamps = ns(times)
         parts = [(codes, stamps)]
         if "target" in inter.columns and len(inter):
             rows = _mirrored(inter)
@@ -398,16 +400,16 @@ class PeerNetwork(Memoized):
         k = len(ids)
         count = np.zeros(k, np.int64)
         first = np.full(k, np.iinfo(np.int64).max)
-        last = np.full(k, _NAT)
+        last = np.full(k, NS_NAT)
         for c, t in parts:   # rows without a person or a time picked only when there are
             ok = c >= 0
             count += np.bincount(c if ok.all() else c[ok], minlength=k)
-            ok &= t != _NAT
+            ok &= t != NS_NAT
             if not ok.all():
                 c, t = c[ok], t[ok]
             np.minimum.at(first, c, t)
             np.maximum.at(last, c, t)
-        first[first == np.iinfo(np.int64).max] = _NAT
+        first[first == np.iinfo(np.int64).max] = NS_NAT
         if isinstance(source.dtype, pd.CategoricalDtype):   # the categories who acted
             keep = count > 0
             count, first, last, ids = count[keep], first[keep], last[keep], ids[keep]
@@ -491,9 +493,6 @@ class PeerNetwork(Memoized):
                 f"zone {html.escape(self.tz)}{window}<table><tr><th>table</th><th>rows</th>"
                 f"</tr>{rows}</table><details><summary>data quality</summary><pre>{quality}"
                 f"</pre></details>")
-
-
-_NAT = np.iinfo(np.int64).min   # NaT as int64 ns
 
 
 def _mirrored(inter: pd.DataFrame) -> np.ndarray:

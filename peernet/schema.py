@@ -392,6 +392,15 @@ def parse_datetimes(values: pd.Series, tz: str, *, dayfirst: bool = False
 
 
 #: Datetimes peernet can hold (nanosecond resolution, with a day of margin for time zones).
+#: A missing time (NaT) as int64 ns (:func:`ns`).
+NS_NAT = np.iinfo(np.int64).min
+
+
+def ns(values: pd.Series) -> np.ndarray:
+    """UTC datetimes as int64 ns (NaT -> :data:`NS_NAT`; :mod:`peernet.ties` re-exports it)."""
+    return values.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
+
+
 _NS_RANGE = (pd.Timestamp("1677-09-23"), pd.Timestamp("2262-04-10"))
 
 

@@ -60,7 +60,7 @@ from .positions import (
     stable_order,
     unique_int,
 )
-from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS
+from .schema import DEFAULT_WEIGHTS, INTERACTION_KINDS, MUTUAL_KINDS, ns
 
 if TYPE_CHECKING:
     from .network import PeerNetwork
@@ -187,11 +187,6 @@ def _check_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
                          f"got {bad}")
     return kinds
 
-
-
-def ns(values: pd.Series) -> np.ndarray:
-    """UTC datetimes as int64 ns (NaT -> int64 min)."""
-    return values.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy("datetime64[ns]").view("i8")
 
 
 def stamp_ns(t: pd.Timestamp) -> int:
