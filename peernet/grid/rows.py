@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..schema import is_arrow_text
+from ..positions import row_codes
 
 __all__ = ["row_counts", "row_any", "month_rows", "between", "factorize_at"]
 
@@ -107,17 +107,11 @@ def factorize_at(values: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.In
     their first appearance (integers hashed; at 10M interactions the attendance rows'
     event ids taken as texts were the Grid's largest transient of a string column).
     ``values`` has no missing value at ``rows``."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = values.array
     if isinstance(values.dtype, pd.CategoricalDtype):
         at, texts = arr.codes[rows], pd.Index(arr.categories)
-    elif is_arrow_text(values.dtype) and (
-            whole := pa.chunked_array(pa.array(arr))).num_chunks == 1:
-        enc = pc.dictionary_encode(whole.chunk(0))
-        at = enc.indices.take(pa.array(rows)).to_numpy(zero_copy_only=False)
-        texts = pd.Index(pd.array(enc.dictionary, dtype=values.dtype))
+    elif (coded := row_codes(values, rows)) is not None:   # Arrow text's dictionary codes
+        at, texts = coded[0], pd.Index(coded[1])
     else:
         codes, ids = pd.factorize(values.iloc[rows].astype("str"))
         return codes, pd.Index(ids)
