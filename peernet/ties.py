@@ -415,10 +415,7 @@ def undirected_pairs(net: PeerNetwork, kinds: Iterable[str] | None = None
     a tie, 101 MB kept for 2025 at 100,000 members, for the Grid's tie pairs and core)."""
     rows = _direct_rows(net, tuple(k for k in _check_kinds(kinds) if k != "attend"))
     n = len(rows["nodes"])
-    keys = pair_keys(rows["s"], rows["t"], n)
-    keys.sort()                                  # in place: unique_int would sort a copy
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    return rows["nodes"], keys // max(n, 1), keys % max(n, 1)
+    return (rows["nodes"], *_distinct_ends(pair_keys(rows["s"], rows["t"], n), n))
 
 
 def directed_ties(net: PeerNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -431,9 +428,15 @@ def directed_ties(net: PeerNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     keys = np.empty(len(s) + int(mu.sum()), np.int64)
     _mirror_keys(s, t, n, keys)
     _mirror_keys(t[mu], s[mu], n, keys[len(s):])
+    return (rows["nodes"], *_distinct_ends(keys, n))
+
+
+def _distinct_ends(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ends ``u``, ``v`` of the distinct pair keys ``u * n + v`` (sorted), ``keys``
+    sorted in place (:func:`unique_int` would sort a copy)."""
     keys.sort()
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    return rows["nodes"], keys // max(n, 1), keys % max(n, 1)
+    return keys // max(n, 1), keys % max(n, 1)
 
 
 def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
