@@ -1,6 +1,7 @@
 """The steps of :func:`peernet.evaluate` around the :class:`~peernet.evaluation.Evaluation`:
 which periods to compare (or a baseline), turnover that does not apply, bootstrap
-intervals, tie change between periods, input hashes."""
+intervals, tie change between periods; the inputs' hashes are
+:mod:`peernet.provenance`'s."""
 
 from __future__ import annotations
 
