@@ -42,25 +42,36 @@ def draw_bits(k: int, rng: np.random.Generator, count: int, keep: int = 0, *,
     """:func:`unit_bits` of ``count`` replicates drawn from ``rng`` (each
     :func:`peernet.metrics._resample.draw_units` in turn), and the draw counts of the first
     ``keep`` of them (the Grid's replicates read theirs): the replicates past the first
-    ``keep`` folded in as their units are drawn (:func:`peernet.metrics._resample.draw_bit`:
-    no counts made, 0.3 against 0.5 ms a replicate of 600,000 units; 64 draws of the
+    ``keep`` folded in as their units are drawn (:func:`peernet.metrics._resample.draw_bit`,
+    or compiled :func:`peernet.metrics._pcg.mark_draws` into a bitmap a replicate, folded
+    by :func:`peernet.metrics._bitkernels.or_rows`: no counts made; 64 draws of the
     600,000 units of a 10k network's year held 300 MB). With ``redraw`` no counts are made
     at all: the list holds a copy of ``rng`` before each of the first ``keep``, from which
     ``draw_units(k, copy)`` makes that replicate's counts when they are needed (none held
     meanwhile; 235 MB of fresh pages for 50 replicates of a 10k network's year)."""
-    from ._resample import draw_bit, draw_units
+    from . import _pcg
+    from ._bitkernels import or_rows
+    from ._resample import COMPILED_DRAWS, draw_bit, draw_units
 
     out = np.zeros(k, np.uint64)
     kept: list[Any] = []
+    # compiled: each replicate's bits in a bitmap of its own (k / 8 bytes, in cache), the
+    # bitmaps folded into the words at the end (the same words)
+    rows = np.zeros((count, (k + 63) // 64), np.uint64) \
+        if count and k >= COMPILED_DRAWS and _pcg.usable(rng, k) else None
     for b in range(count):
-        if b < keep and redraw:
-            kept.append(copy.deepcopy(rng))
-            draw_bit(k, rng, out, b)
-        elif b < keep:
+        if b < keep and not redraw:
             kept.append(draw_units(k, rng))
             _fold(out, kept[-1], b)
+            continue
+        if b < keep:
+            kept.append(copy.deepcopy(rng))
+        if rows is not None:
+            _pcg.mark_draws(rng, k, k, rows[b])
         else:
             draw_bit(k, rng, out, b)
+    if rows is not None:
+        or_rows(rows, out)
     return (out if count else np.zeros(0, np.uint64)), kept
 
 

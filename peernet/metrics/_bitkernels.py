@@ -77,6 +77,36 @@ def or_values(out, x, b):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def or_rows(rows, out):  # pragma: no cover - compiled
+    """``out[v] |= 1 << r`` for every bit ``v % 64`` set in ``rows[r, v // 64]`` (``rows``:
+    at most 64 bitmaps of ``len(out)`` values, one a replicate,
+    :func:`peernet.metrics._pcg.mark_draws`): each 64 x 64 block of bits transposed in
+    registers (Warren, Hacker's Delight, 7-3: six rounds of swaps of halves), one
+    sequential pass over the words."""
+    count, width = rows.shape
+    k = len(out)
+    a = np.zeros(64, np.uint64)
+    for blk in range(width):
+        for r in range(count):
+            a[r] = rows[r, blk]
+        j = 32
+        m = np.uint64(0x00000000FFFFFFFF)
+        while j:
+            sj = np.uint64(j)
+            for r in range(64):
+                if not r & j:
+                    t = ((a[r] >> sj) ^ a[r + j]) & m
+                    a[r + j] ^= t
+                    a[r] ^= t << sj
+            j >>= 1
+            m ^= m << np.uint64(j)
+        base = blk * 64
+        for i in range(min(64, k - base)):
+            out[base + i] |= a[i]
+        a[:] = 0
+
+
+@njit(cache=True, nogil=True)
 def _add_lanes(row, word):  # pragma: no cover - compiled
     """Add 1 to ``row[r]`` (64 counts, one a replicate) for every bit ``r`` set in
     ``word``: 64 shifts and adds, a loop without branches that the compiler vectorises
@@ -352,6 +382,7 @@ def warm() -> None:
     first_units(i, i)
     or_drawn(w.copy(), i, 0)
     or_values(w.copy(), x, 0)
+    or_rows(np.zeros((1, 1), np.uint64), w.copy())
     bit_degrees(e, e, ew, 1, 1)
     lists = oriented_lists(ptr, e, e, 1)
     first, rows, _ = list_triangle_runs(*lists, 1, 0)

@@ -116,3 +116,32 @@ def test_numpy_agrees_and_a_disagreeing_numpy_draws_by_itself(monkeypatch):
     assert np.array_equal(draw_units(k, b), np.bincount(
         a.integers(0, k, size=k, dtype=np.uint32), minlength=k))
     _same_state(a, b)
+
+
+@pytest.mark.parametrize("k,n", [(2, 1000), (3, 100_000), (300, 300_000), (600_000, 600_000)])
+def test_count_draws_past_a_byte(k, n):
+    # counted in a byte a value: a count past 255 counts again in int64 from the same state
+    a, b = _pair(8, 1)
+    expected = np.bincount(a.integers(0, k, size=n, dtype=np.uint32), minlength=k)
+    got = _pcg.count_draws(b, k, n)
+    assert got.dtype == np.int64 and np.array_equal(got, expected)
+    _same_state(a, b)
+
+
+@pytest.mark.parametrize("k", [5, 64, 65, 130, 100_003])
+@pytest.mark.parametrize("count", [1, 7, 64])
+def test_mark_draws_folded_by_or_rows_set_the_drawn_bits(k, count):
+    # a bitmap a replicate, folded into a word a value: the words of or_draws
+    from peernet.metrics._bitkernels import or_rows
+
+    a, b = _pair(k, 3)
+    rows = np.zeros((count, (k + 63) // 64), np.uint64)
+    out = np.zeros(k, np.uint64)
+    out[::5] = np.uint64(1) << np.uint64(63)     # bits already set stay set
+    expected = out.copy()
+    for r in range(count):
+        _pcg.mark_draws(a, k, k, rows[r])
+        expected[b.integers(0, k, size=k, dtype=np.uint32)] |= np.uint64(1) << np.uint64(r)
+    or_rows(rows, out)
+    assert np.array_equal(out, expected)
+    _same_state(a, b)
