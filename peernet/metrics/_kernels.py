@@ -159,8 +159,9 @@ def permuted_csr(indptr, indices, order, pos):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True)
 def oriented(indptr, indices, n):  # pragma: no cover - compiled
     """Every tie of a symmetric CSR graph pointed from its lower- to its higher-degree end
-    (equal degrees: to the higher index): ``optr`` (n + 1) and the CSR entry positions
-    ``oe`` of each node's out-ties, so that each triangle is walked once."""
+    (equal degrees: to the higher index), so that each triangle is walked once: ``optr``
+    (n + 1), the CSR entry positions ``oe`` of each node's out-ties and their far ends
+    ``onb`` (both int32: fewer than 2**31 CSR entries; a walk reads them in a row)."""
     deg = indptr[1:] - indptr[:n]
     optr = np.zeros(n + 1, np.int64)
     for u in range(n):
@@ -170,58 +171,64 @@ def oriented(indptr, indices, n):  # pragma: no cover - compiled
             if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
                 k += 1
         optr[u + 1] = optr[u] + k
-    oe = np.empty(optr[n], np.int64)
+    oe = np.empty(optr[n], np.int32)
+    onb = np.empty(optr[n], np.int32)
     for u in range(n):
         k = optr[u]
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
             if deg[v] > deg[u] or (deg[v] == deg[u] and v > u):
                 oe[k] = e
+                onb[k] = v
                 k += 1
-    return optr, oe
+    return optr, oe, onb
 
 
 @njit(cache=True, nogil=True)
 def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
     """Burt's constraint ``sum_j (p_ij + sum_q p_iq p_qj)^2`` over the neighbours j of each
     node i (0 for isolates); ``p`` is the data of a symmetric CSR matrix with sorted indices,
-    row-normalised (``w_ij / s_i``).
+    row-normalised (``w_ij / s_i``), of fewer than 2**31 entries.
 
     The indirect part ``sum_q p_iq p_qj`` only has terms where i, q, j are a triangle, so
     the triangles are listed once each (every tie pointed from its lower- to its
     higher-degree end; a node marks its out-neighbours and walks theirs) and each adds its
     six two-step paths to the tie they close: the work is the oriented two-paths, not every
-    two-step path, and the scratch is three arrays the length of the CSR data.
+    two-step path. Scratch: the sums (8 bytes an entry), the reverse entries (4) and the
+    oriented ties (8 an oriented tie).
     """
     nnz = indptr[n]
-    rev = np.empty(nnz, np.int64)            # position of (j, i) for the entry (i, j)
+    rev = np.empty(nnz, np.int32)            # position of (j, i) for the entry (i, j)
     pos = indptr[:n].copy()
     for i in range(n):
         for e in range(indptr[i], indptr[i + 1]):
             j = indices[e]
             rev[e] = pos[j]
             pos[j] += 1
-    optr, oe = oriented(indptr, indices, n)
+    optr, oe, onb = oriented(indptr, indices, n)
     ind = np.zeros(nnz)                      # sum_q p_iq p_qj of each entry (i, j)
-    mark = np.full(n, -1, np.int64)
+    mark = np.full(n, -1, np.int32)
     for u in range(n):
         for k in range(optr[u], optr[u + 1]):
-            mark[indices[oe[k]]] = oe[k]
+            mark[onb[k]] = oe[k]
         for k in range(optr[u], optr[u + 1]):
             uv = oe[k]
-            for k2 in range(optr[indices[uv]], optr[indices[uv] + 1]):
-                vw = oe[k2]
-                uw = mark[indices[vw]]
+            vu = rev[uv]
+            puv, pvu = p[uv], p[vu]
+            for k2 in range(optr[onb[k]], optr[onb[k] + 1]):
+                uw = mark[onb[k2]]
                 if uw >= 0:                  # triangle u, v, w
-                    vu, wv, wu = rev[uv], rev[vw], rev[uw]
-                    ind[uw] += p[uv] * p[vw]
-                    ind[wu] += p[wv] * p[vu]
-                    ind[uv] += p[uw] * p[wv]
-                    ind[vu] += p[vw] * p[wu]
-                    ind[vw] += p[vu] * p[uw]
-                    ind[wv] += p[wu] * p[uv]
+                    vw = oe[k2]
+                    wv, wu = rev[vw], rev[uw]
+                    pvw, pwv, puw, pwu = p[vw], p[wv], p[uw], p[wu]
+                    ind[uw] += puv * pvw
+                    ind[wu] += pwv * pvu
+                    ind[uv] += puw * pwv
+                    ind[vu] += pvw * pwu
+                    ind[vw] += pvu * puw
+                    ind[wv] += pwu * puv
         for k in range(optr[u], optr[u + 1]):
-            mark[indices[oe[k]]] = -1
+            mark[onb[k]] = -1
     out = np.zeros(n)
     for i in range(n):
         c = 0.0
@@ -233,24 +240,68 @@ def constraint_csr(indptr, indices, p, n):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def core_numbers(indptr, indices, n):  # pragma: no cover - compiled
+    """The k-core number of each node of a symmetric CSR graph without self-ties
+    (Batagelj & Zaversnik 2003: nodes in buckets by their remaining degree, taken from the
+    lowest, each lowering its later neighbours'); equal to ``nx.core_number`` and igraph's
+    ``coreness``."""
+    deg = np.empty(n, np.int64)
+    top = 0
+    for v in range(n):
+        deg[v] = indptr[v + 1] - indptr[v]
+        top = max(top, deg[v])
+    start = np.zeros(top + 1, np.int64)      # first place of each degree's bucket
+    for v in range(n):
+        start[deg[v]] += 1
+    first = 0
+    for d in range(top + 1):
+        count = start[d]
+        start[d] = first
+        first += count
+    pos = np.empty(n, np.int64)
+    vert = np.empty(n, np.int64)
+    for v in range(n):
+        pos[v] = start[deg[v]]
+        vert[pos[v]] = v
+        start[deg[v]] += 1
+    for d in range(top, 0, -1):
+        start[d] = start[d - 1]
+    start[0] = 0
+    for i in range(n):
+        v = vert[i]
+        for e in range(indptr[v], indptr[v + 1]):
+            u = indices[e]
+            if deg[u] > deg[v]:
+                du, pu = deg[u], pos[u]
+                pw = start[du]
+                w = vert[pw]
+                if u != w:
+                    pos[u], vert[pu] = pw, w
+                    pos[w], vert[pw] = pu, u
+                start[du] += 1
+                deg[u] -= 1
+    return deg
+
+
+@njit(cache=True, nogil=True)
 def triangles_csr(indptr, indices, n):  # pragma: no cover - compiled
     """Triangles through each node of a symmetric CSR graph (no self-loops), each triangle
     listed once over the :func:`oriented` ties."""
-    optr, oe = oriented(indptr, indices, n)
+    optr, _, onb = oriented(indptr, indices, n)
     tri = np.zeros(n, np.int64)
     mark = np.zeros(n, np.bool_)
     for u in range(n):
         for k in range(optr[u], optr[u + 1]):
-            mark[indices[oe[k]]] = True
+            mark[onb[k]] = True
         for k in range(optr[u], optr[u + 1]):
-            v = indices[oe[k]]
+            v = onb[k]
             for k2 in range(optr[v], optr[v + 1]):
-                if mark[indices[oe[k2]]]:
+                if mark[onb[k2]]:
                     tri[u] += 1
                     tri[v] += 1
-                    tri[indices[oe[k2]]] += 1
+                    tri[onb[k2]] += 1
         for k in range(optr[u], optr[u + 1]):
-            mark[indices[oe[k]]] = False
+            mark[onb[k]] = False
     return tri
 
 
@@ -259,11 +310,9 @@ def oriented_lists(indptr, indices, tie, n):  # pragma: no cover - compiled
     """:func:`oriented`'s out-ties as lists of their own (``optr``, the far end ``onb`` and
     the id ``tie[e]`` of each, int32): a walk reads them in a row instead of through the
     CSR entry positions."""
-    optr, oe = oriented(indptr, indices, n)
-    onb = np.empty(len(oe), np.int32)
+    optr, oe, onb = oriented(indptr, indices, n)
     otie = np.empty(len(oe), np.int32)
     for k in range(len(oe)):
-        onb[k] = indices[oe[k]]
         otie[k] = tie[oe[k]]
     return optr, onb, otie
 

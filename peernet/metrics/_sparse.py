@@ -14,6 +14,7 @@ import sys
 import types
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -24,6 +25,8 @@ from scipy.sparse import csgraph
 
 from .._cache import cached, forget
 from ..ties import NODE_ATTRIBUTES, directed_ties, person_ties, roster_attributes
+from ._bfs import BFS_MAX_LEVELS as BFS_MAX_LEVELS
+from ._bfs import bfs_distances as _bfs_distances
 
 _LAZY = object()
 #: The optional accelerator python-igraph, imported on first use (it imports matplotlib's
@@ -96,14 +99,19 @@ IGRAPH_WORK = 5_000_000
 
 @dataclass
 class GraphArrays:
-    """A graph as sparse matrices: ``a`` binary symmetric, ``w`` weighted symmetric."""
+    """A graph as sparse matrices: ``w`` weighted symmetric; ``a`` binary, its pattern (built
+    when asked for, unless given: its ones were 8 bytes an entry; kernels read ``w``)."""
 
     nodes: np.ndarray
-    a: sp.csr_array
+    pattern: sp.csr_array | None
     w: sp.csr_array
     attrs: pd.DataFrame
     directed_a: sp.csr_array | None = None
     cache: dict = field(default_factory=dict)
+
+    @property
+    def a(self) -> sp.csr_array:
+        return self.pattern if self.pattern is not None else binary(self.w)
 
     @property
     def n(self) -> int:
@@ -111,10 +119,10 @@ class GraphArrays:
 
     @property
     def m(self) -> int:
-        return int(self.a.nnz // 2)
+        return int(self.w.nnz // 2)
 
-    def degree(self) -> np.ndarray:
-        return np.asarray(self.a.sum(axis=1)).ravel()
+    def degree(self) -> np.ndarray:   # float: the row sums of a
+        return np.diff(self.w.indptr).astype(float)
 
     def strength(self) -> np.ndarray:
         return np.asarray(self.w.sum(axis=1)).ravel()
@@ -141,10 +149,10 @@ def _igraph_of(ga: GraphArrays):
 
 def _pairs(u: np.ndarray, v: np.ndarray, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
     """The pairs ``(u[i], v[i])`` as Python tuples, made a chunk at a time (igraph reads any
-    iterable of pairs): a list of every tie's tuple was about 120 bytes a tie while the
-    graph was built (0.5 GB at 4 million ties)."""
-    for i in range(0, len(u), chunk):
-        yield from zip(u[i:i + chunk].tolist(), v[i:i + chunk].tolist(), strict=True)
+    iterable of pairs; a list of every tie's was 0.5 GB at 4 million ties), chained in C:
+    a generator yielding each was resumed once a tie (0.9 s at 6 million)."""
+    return chain.from_iterable(zip(u[i:i + chunk].tolist(), v[i:i + chunk].tolist(),
+                                   strict=True) for i in range(0, len(u), chunk))
 
 
 def _igraph_weights(ga: GraphArrays) -> list[float]:
@@ -189,13 +197,16 @@ def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray
                 ) -> tuple[sp.csr_array, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`_sym` of a tie table's ties (``u < v``, by ``(u, v)``, each once) and their
     :meth:`GraphArrays.edges`, without ``_sym``'s copies (0.4 GB at 4 million ties): the
-    ties' own CSR plus its transpose (zeros dropped, as ``eliminate_zeros`` does)."""
+    ties' own CSR plus its transpose (zeros dropped, as ``eliminate_zeros`` does), indexed
+    by int32 (scipy's sum is int64: 4 bytes an entry more) below 2**31 entries."""
     keep = data != 0
     if not keep.all():
         u, v, data = u[keep], v[keep], data[keep]
     data = data.astype(float, copy=False)
     upper = sp.csr_array((data, v, np.searchsorted(u, np.arange(n + 1))), shape=(n, n))
     w = upper + upper.T.tocsr()
+    if w.nnz < 2**31:
+        w.indices, w.indptr = w.indices.astype(np.int32), w.indptr.astype(np.int32)
     return w, (u, v, data)
 
 
@@ -207,11 +218,11 @@ def arrays_from_net(net: Any) -> GraphArrays:
         if len(u) and (u < v).all() and ((u[1:] > u[:-1])   # a tie table: by (u, v), once
                                          | (u[1:] == u[:-1]) & (v[1:] > v[:-1])).all():
             w, edges = _sym_sorted(t.n, u, v, t.weight)
-            ga = GraphArrays(t.nodes, binary(w), w, roster_attributes(net, t.nodes))
+            ga = GraphArrays(t.nodes, None, w, roster_attributes(net, t.nodes))
             ga.cache["edges"] = edges
             return ga
         w = _sym(t.n, u, v, t.weight)
-        return GraphArrays(t.nodes, binary(w), w, roster_attributes(net, t.nodes))
+        return GraphArrays(t.nodes, None, w, roster_attributes(net, t.nodes))
     return cached(net, ARRAYS, build)
 
 
@@ -236,7 +247,6 @@ def arrays_from_graph(G: nx.Graph) -> GraphArrays:
     keep = u != v
     u, v, wt = u[keep], v[keep], wt[keep]
     w = _sym(len(nodes), u, v, wt)
-    a = binary(w)
     da = None
     if G.is_directed():
         da = sp.csr_array((np.ones(len(u)), (u, v)), shape=(len(nodes), len(nodes)))
@@ -246,7 +256,7 @@ def arrays_from_graph(G: nx.Graph) -> GraphArrays:
     attrs = pd.DataFrame.from_dict(rows, orient="index") if len(nodes) else pd.DataFrame()
     attrs = attrs.reindex(pd.Index(nodes, dtype=object))
     attrs = attrs[[c for c in NODE_ATTRIBUTES if c in attrs.columns]]
-    return GraphArrays(nodes, a, w, attrs, da)
+    return GraphArrays(nodes, None, w, attrs, da)
 
 
 def get_arrays(net: Any, graph: nx.Graph | None) -> GraphArrays:
@@ -301,7 +311,7 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     if k is None and n > EXACT_MAX_NODES:
         k = SAMPLE_SOURCES
     src = sources_for(ga.nodes.tolist(), k, seed)
-    if src is None and float(ga.a.nnz) * n <= IGRAPH_WORK and _igraph_of(ga) is not None:
+    if src is None and float(ga.w.nnz) * n <= IGRAPH_WORK and _igraph_of(ga) is not None:
         # igraph counts each unordered pair once; the kernel's raw sum counts both orders
         return 2 * np.asarray(_igraph_of(ga).betweenness(directed=False), float) \
             / ((n - 1) * (n - 2))
@@ -313,7 +323,7 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
     order = np.argsort(-ga.degree(), kind="stable")
     pos = np.empty(n, np.int64)
     pos[order] = np.arange(n)
-    a = ga.a
+    a = ga.w   # its structure only
     indptr, indices = run(permuted_csr, (a.indptr, a.indices, order, pos), work=a.nnz)
     raw = blocks(brandes_csr, (indptr, indices, pos[sources], n),
                  work=float(a.nnz) * len(sources))[pos]
@@ -326,17 +336,16 @@ def betweenness(ga: GraphArrays, *, k: int | None = None, seed: int = SEED) -> n
 
 
 def core_number(ga: GraphArrays) -> np.ndarray:
-    """k-core number of each node (equal to ``nx.core_number``)."""
+    """k-core number of each node (equal to ``nx.core_number``): igraph's ``coreness`` on
+    a small graph or one whose igraph graph is kept, else a compiled pass over ``w``'s
+    structure (:func:`peernet.metrics._kernels.core_numbers`; no igraph graph built)."""
     if ga.n == 0:
         return np.zeros(0, np.int64)
-    if _ig() is not None:
+    if _ig() is not None and ("igraph" in ga.cache or ga.w.nnz <= IGRAPH_WORK):
         return np.asarray(_igraph_of(ga).coreness(), np.int64)
-    u, v, _ = ga.edges()
-    G = nx.Graph()
-    G.add_nodes_from(range(ga.n))
-    G.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
-    c = nx.core_number(G)
-    return np.array([c[i] for i in range(ga.n)], np.int64)
+    from ._kernels import core_numbers, run
+
+    return run(core_numbers, (ga.w.indptr, ga.w.indices, ga.n), work=ga.w.nnz)
 
 
 def eigenvector(ga: GraphArrays) -> np.ndarray:
@@ -371,8 +380,8 @@ def triangles(ga: GraphArrays) -> np.ndarray:
             ga.cache["triangles"] = triangles_from_clustering(
                 g.transitivity_local_undirected(mode="zero"), ga.degree())
         else:
-            ga.cache["triangles"] = np.asarray(
-                (ga.a @ ga.a).multiply(ga.a).sum(axis=1)).ravel() / 2
+            a = ga.a
+            ga.cache["triangles"] = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2
     return ga.cache["triangles"]
 
 
@@ -408,22 +417,25 @@ def constraint(ga: GraphArrays) -> np.ndarray:
 
     w = ga.w if ga.w.has_sorted_indices else ga.w.sorted_indices()
     p = w.data / np.repeat(ga.strength(), np.diff(w.indptr))
-    c = constraint_csr(w.indptr.astype(np.int64, copy=False),
-                       w.indices.astype(np.int64, copy=False), p, ga.n)
-    return np.where(ga.degree() > 0, c, np.nan)
+    c = constraint_csr(w.indptr, w.indices, p, ga.n)
+    return np.where(deg > 0, c, np.nan)
 
 
 # ------------------------------------------------------------------------------ paths
 def components(ga: GraphArrays) -> tuple[int, np.ndarray]:
     """The number of connected components and each node's component (int32), numbered as
-    ``csgraph.connected_components`` numbers them: in the order of each one's first node."""
+    ``csgraph.connected_components`` numbers them: in the order of each one's first node
+    (kept: the Grid's largest component, the network metrics and their paths ask)."""
     if ga.n == 0:
         return 0, np.zeros(0, np.int64)
-    first = _first_nodes(ga.a) if ga.n > EXACT_MAX_NODES else None
-    if first is None:
-        return csgraph.connected_components(ga.a, directed=False)
-    roots, labels = np.unique(first, return_inverse=True)
-    return len(roots), labels.astype(np.int32)
+    if "components" not in ga.cache:
+        first = _first_nodes(ga.w) if ga.n > EXACT_MAX_NODES else None
+        if first is None:
+            ga.cache["components"] = csgraph.connected_components(ga.a, directed=False)
+        else:
+            roots, labels = np.unique(first, return_inverse=True)
+            ga.cache["components"] = len(roots), labels.astype(np.int32)
+    return ga.cache["components"]
 
 
 def _first_nodes(a: sp.csr_array, max_rounds: int = 64) -> np.ndarray | None:
@@ -450,84 +462,13 @@ def _first_nodes(a: sp.csr_array, max_rounds: int = 64) -> np.ndarray | None:
 
 def _distances(ga: GraphArrays, sources: np.ndarray) -> np.ndarray:
     """Hop distances from ``sources`` to every node (inf when unreachable)."""
-    d = _bfs_distances(ga.a, np.asarray(sources, np.int64))
+    d = _bfs_distances(ga.w, np.asarray(sources, np.int64))
     if d is not None:
         return d
     g = _igraph_of(ga)   # a long thin graph: one BFS a source is faster
     if g is not None:
         return np.array(g.distances(source=sources.tolist(), mode="all"), float)
     return csgraph.shortest_path(ga.a, unweighted=True, directed=False, indices=sources)
-
-
-#: Levels after which the all-sources BFS gives way to one BFS a source (long thin graphs).
-BFS_MAX_LEVELS = 64   # < 256: levels are kept as uint8
-
-
-def _bfs_distances(a: sp.csr_array, sources: np.ndarray,
-                   max_levels: int = BFS_MAX_LEVELS) -> np.ndarray | None:
-    """Hop distances (k x n, float; inf when unreachable) from k sources at once.
-
-    One level-synchronous breadth-first search for all sources together: bit ``s`` of a
-    node's words (64 sources a uint64) says that source ``s`` has reached it, and a level
-    ORs the frontier words of each node's neighbours - pulled over every edge while the
-    frontier is large, pushed from the frontier's own edges when it is small. Equal to one
-    BFS per source (igraph's ``distances``, ``csgraph.shortest_path(unweighted=True)``) and
-    about 4x faster than igraph for 256 sources on a small-world graph. None when some
-    source is still going after ``max_levels`` levels (each level costs a pass over the
-    edges, so a path-like graph is left to the per-source search).
-    """
-    n, k = a.shape[0], len(sources)
-    col = np.arange(k)
-    indptr = a.indptr.astype(np.int64, copy=False)
-    indices = a.indices.astype(np.int64, copy=False)
-    if not len(indices) or not k:
-        dist = np.full((k, n), np.inf)
-        dist[col, sources] = 0.0
-        return dist
-    hops = np.zeros((n, k), np.uint8)        # level at which each source reached each node
-    words = (k + 63) // 64
-    deg = np.diff(indptr)
-    has = np.flatnonzero(deg > 0)
-    off = indptr[:-1][has]
-    visited = np.zeros((words, n), np.uint64)
-    np.bitwise_or.at(visited, (col // 64, sources),
-                     np.left_shift(np.uint64(1), (col % 64).astype(np.uint64)))
-    frontier = visited.copy()
-    active = np.unique(sources)
-    level = 0
-    while len(active):
-        level += 1
-        if level > max_levels:
-            return None
-        reached = np.zeros((words, n), np.uint64)
-        ln = deg[active]
-        edges = int(ln.sum())
-        if not edges:
-            break
-        if edges * 16 < len(indices):        # small frontier: push along its edges
-            e = np.repeat(indptr[active] - np.cumsum(ln) + ln, ln) + np.arange(edges)
-            src = np.repeat(active, ln)
-            dst = indices[e]
-            o = np.argsort(dst, kind="stable")
-            dst, src = dst[o], src[o]
-            st = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
-            for i in range(words):
-                reached[i, dst[st]] = np.bitwise_or.reduceat(frontier[i][src], st)
-        else:                                # large frontier: pull over every edge
-            for i in range(words):
-                reached[i, has] = np.bitwise_or.reduceat(frontier[i][indices], off)
-        frontier = reached & ~visited
-        active = np.flatnonzero(frontier.any(axis=0))
-        if not len(active):
-            break
-        visited[:, active] |= frontier[:, active]
-        new = np.ascontiguousarray(frontier[:, active].T).astype("<u8")
-        bits = np.unpackbits(new.view(np.uint8), axis=1, bitorder="little")[:, :k]
-        hops[active] |= bits * np.uint8(level)
-    dist = hops.T.astype(float)
-    dist[dist == 0] = np.inf
-    dist[col, sources] = 0.0
-    return dist
 
 
 def path_stats(ga: GraphArrays, *, seed: int = SEED) -> dict[str, Any]:
@@ -602,6 +543,7 @@ def partition(ga: GraphArrays, *, seed: int = SEED) -> np.ndarray:
         finally:
             _ig().set_random_number_generator(random)
             random.setstate(previous)
+            ga.cache.pop("igraph", None)   # read by nothing after (33 bytes a tie)
         return _labels([set(c) for c in parts], ga.n)
 
     def run():
@@ -687,9 +629,8 @@ def assortativity_arrays(ga: GraphArrays, attr: str) -> float:
     if not len(gu):
         return float("nan")
     k = int(max(gu.max(), gv.max())) + 1
-    e = np.zeros((k, k))
-    np.add.at(e, (gu, gv), 1)
-    np.add.at(e, (gv, gu), 1)
+    e = np.bincount(gu * k + gv, minlength=k * k).reshape(k, k).astype(float)
+    e = e + e.T    # whole counts: equal to adding 1 a pair in either order
     e /= e.sum()
     ab = float((e.sum(axis=0) * e.sum(axis=1)).sum())
     if np.isclose(ab, 1.0):

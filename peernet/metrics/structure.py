@@ -191,15 +191,15 @@ def _structure(ga: K.GraphArrays, *, want: set[str], members: int, active: int,
             out["avg_clustering"] = float(K.clustering(ga).mean())
             triples = float((deg * (deg - 1) / 2).sum())
             out["transitivity"] = float(tri.sum() / triples) if triples else 0.0
+    if m and want & {"communities", "modularity"}:   # before the paths: the igraph graph
+        comm = K.partition(ga)                        # goes before their distances come
+        out["communities"] = float((np.bincount(comm) >= 2).sum())
+        out["modularity"] = K.modularity(ga, comm)
     paths = {"path_sources": 0}
     if want & {"avg_path_length", "efficiency"}:
         paths = K.path_stats(ga)
         out["avg_path_length"] = paths["avg_path_length"]
         out["efficiency"] = paths["efficiency"]
-    if m and want & {"communities", "modularity"}:
-        comm = K.partition(ga)
-        out["communities"] = float((np.bincount(comm) >= 2).sum())
-        out["modularity"] = K.modularity(ga, comm)
     for attr in ("org", "sector", "region"):
         if want & {f"ei_index_{attr}"}:
             out[f"ei_index_{attr}"] = K.ei_index_arrays(ga, attr)

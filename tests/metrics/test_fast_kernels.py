@@ -43,6 +43,29 @@ def test_bfs_distances_equal_one_bfs_per_source(seed):
                                                    indices=src))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_bfs_equals_numpys(monkeypatch, seed):
+    from peernet.metrics import _bfs, _kernels
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 600))
+    m = int(rng.integers(0, 3 * n))
+    a = _sym(n, rng.integers(0, n, m), rng.integers(0, n, m))
+    a.indices = a.indices.astype(np.int32)
+    k = int(rng.integers(1, min(n, 200)))
+    src = np.sort(rng.choice(n, k, replace=False))
+    levels = int(rng.integers(1, 12)) if seed % 2 else 10**6   # None past them, both ways
+    monkeypatch.setattr(_kernels, "STARTED", False)
+    want = _bfs.bfs_distances(a, src, max_levels=levels)
+    monkeypatch.setattr(_kernels, "THREADED_WORK", 0)
+    got = _bfs.bfs_distances(a, src, max_levels=levels)
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert np.array_equal(got, csgraph.shortest_path(a, unweighted=True, directed=False,
+                                                         indices=src))
+
+
 def test_long_paths_fall_back_to_one_bfs_per_source():
     n = 300                                       # a path: 299 levels from node 0
     a = _sym(n, np.arange(n - 1), np.arange(1, n))
@@ -374,7 +397,8 @@ def test_kernels_run_as_python_give_the_compiled_numbers(monkeypatch):
                        None),
                 _kernels.run(_kernels.triangles_csr,
                              (a.indptr.astype(np.int64), a.indices.astype(np.int64), n),
-                             work=0))
+                             work=0),
+                K.core_number(ga))
 
     py, jit = every(True), every(False)
     for x, y in zip(py[:4] + py[5:], jit[:4] + jit[5:], strict=True):
@@ -382,6 +406,25 @@ def test_kernels_run_as_python_give_the_compiled_numbers(monkeypatch):
     assert np.array_equal(py[4][0], jit[4][0]) and py[4][1] == jit[4][1]
     tri = nx.triangles(nx.from_scipy_sparse_array(a))    # oriented() called as Python too
     assert py[5].tolist() == [tri[i] for i in range(n)]
+    core = nx.core_number(G)
+    assert py[6].tolist() == [core[x] for x in ga.nodes.tolist()]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_core_number_kernel_equals_networkx_and_igraph(monkeypatch, seed):
+    import networkx as nx
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(30, 400))
+    G = nx.gnm_random_graph(n, int(rng.integers(0, 6 * n)), seed=seed)
+    G.add_edges_from((int(x), int(x) + 1) for x in rng.integers(0, n - 1, 20))  # a chain
+    ga = K.arrays_from_graph(G)
+    want = np.array([nx.core_number(G)[x] for x in ga.nodes.tolist()], np.int64)
+    assert np.array_equal(K.core_number(ga), want)                 # igraph: a small graph
+    monkeypatch.setattr(K, "IGRAPH_WORK", -1)
+    got = K.core_number(K.arrays_from_graph(G))                     # the kernel
+    assert got.dtype == np.int64 and np.array_equal(got, want)
+    assert K.core_number(K.arrays_from_graph(nx.empty_graph(5))).tolist() == [0] * 5
 
 
 def test_once_numba_has_started_small_work_runs_compiled(monkeypatch):
