@@ -22,6 +22,9 @@ from .errors import DataQualityWarning, PeernetError
 
 __all__ = ["main"]
 
+#: The report's smallest group shown (``pn.report``'s default).
+MIN_GROUP_SIZE = 5
+
 
 def _load(path: str, tz: str | None = None):
     """Load through the guarded public API (``pn.load``): bad files raise DataError."""
@@ -186,12 +189,25 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         progress(N_("loading {path}").format(path=args.path))
         net = _load_any(args)
+        prepared = None
+        if not args.names:   # what the report reads from the network alone: on the other
+            # core while this one evaluates (the report would compute it first, on one)
+            from ._parallel import later
+            from .report.protect import prepare
+
+            release()   # first: the child's resident memory starts at this process's
+            prepared = later(lambda: prepare(net, MIN_GROUP_SIZE))
         ev = pn.evaluate(net, periods=periods, rubric=args.rubric, bootstrap=args.bootstrap,
                          grid_bootstrap=args.grid_bootstrap,
                          start_month=args.fiscal_start if fiscal else 7, inputs=args.path,
                          progress=progress)
+        if prepared is not None:
+            from .report.protect import keep_prepared
+
+            keep_prepared(net, prepared.result())
         out = pn.report(ev, args.out, pseudonymize=not args.names, progress=progress,
-                        lang=args.lang, formats=("png", "svg") if args.svg else ("png",))
+                        lang=args.lang, formats=("png", "svg") if args.svg else ("png",),
+                        min_group_size=MIN_GROUP_SIZE)
     except KeyboardInterrupt:
         print(f"peernet: interrupted; no report was written to {args.out}", file=sys.stderr)
         return 130

@@ -38,7 +38,7 @@ from .spreadsheets import neutralize_text as neutralize_text
 
 __all__ = ["pseudonymize", "pseudonym_key", "salt_id", "MIN_SALT_LENGTH", "scrub_quality",
            "scrub_text",
-           "sensitive_strings", "suppress_small", "neutralize_formulas", "neutralize_text",
+           "sensitive_strings", "KEPT", "suppress_small", "neutralize_formulas", "neutralize_text",
            "PERSONAL_COLUMNS",
            "GROUP_COLUMNS", "REDACTED_COLUMNS", "REDACTED", "FORMULA_START", "EMAIL_PATTERN",
            "redact_emails",
@@ -352,8 +352,11 @@ def scrub_quality(net: PeerNetwork) -> DataQuality:
     >>> bool(q.issues["value"].isna().all()), len(q.counts)
     (True, 8)
     """
-    replacements = sensitive_strings(net)
-    return _quality(net.quality, None, Scrubber(replacements), files=file_labels(net))
+    from ._cache import cached
+
+    # kept with the personal strings (a network relabelled for a report takes both over)
+    return cached(net.root, KEPT["quality"], lambda: _quality(
+        net.quality, None, Scrubber(sensitive_strings(net)), files=file_labels(net)))
 
 
 #: Columns whose values name or describe a person, or are free text: what a loader read
@@ -452,6 +455,11 @@ def file_labels(net: PeerNetwork) -> dict[str, str]:
     return out
 
 
+#: Where :func:`sensitive_strings` (with its arguments) and :func:`scrub_quality` keep
+#: their results on a network's root (:func:`peernet._cache.cached`).
+KEPT = {"strings": ("privacy", "sensitive_strings"), "quality": ("privacy", "scrub_quality")}
+
+
 def sensitive_strings(net: PeerNetwork, *, min_length: int = 3,
                       ids: bool = True) -> dict[str, str]:
     """Every personal string the loaders saw -> what a report shows instead.
@@ -470,7 +478,7 @@ def sensitive_strings(net: PeerNetwork, *, min_length: int = 3,
     """
     from ._cache import cached
 
-    return dict(cached(net.root, ("privacy", "sensitive_strings", min_length, ids),
+    return dict(cached(net.root, (*KEPT["strings"], min_length, ids),
                        lambda: _sensitive_strings(net, min_length, ids)))
 
 

@@ -1012,3 +1012,31 @@ def test_ids_added_once_each_in_order_of_first_appearance():
         got = dict(start)
         add_distinct(got, columns)
         assert got == expected and list(got) == list(expected)
+
+
+def test_what_the_report_reads_from_the_network_can_be_computed_in_another_process(
+        hostile_report, tmp_path):
+    """``peernet evaluate`` computes the hidden names, the last scrub's strings and the
+    scrubbed data-quality records in a forked child while it evaluates
+    (:func:`peernet.report.protect.prepare`); handed to a fresh copy of the network, they
+    give the report of the network that computed them itself, byte for byte."""
+    import filecmp
+
+    from peernet._parallel import later
+    from peernet.privacy import scrub_quality, sensitive_strings
+    from peernet.report.protect import hidden_names, keep_prepared, prepare
+
+    net, folder, ev = hostile_report
+    fresh = net.replace()   # no kept results
+    prepared = later(lambda: prepare(fresh, 5)).result()
+    keep_prepared(fresh, prepared)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev2 = pn.evaluate(fresh, periods=["2024", "2025"], bootstrap=0)
+        assert hidden_names(ev2, 5) == hidden_names(ev, 5)
+        assert sensitive_strings(fresh, ids=False) == sensitive_strings(net, ids=False)
+        assert scrub_quality(fresh).issues.equals(scrub_quality(net).issues)
+        out = pn.report(ev2, tmp_path / "report", formats=("png", "svg"))
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        assert filecmp.cmp(path, out / rel, shallow=False), rel

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._memory import collecting_new
-from .._parallel import both
+from .._parallel import both, later
 from ..evaluation import METRICS, Evaluation
 from ..privacy import scrub_quality
 from . import publish as _pub
@@ -41,7 +41,7 @@ from .i18n import (
 )
 from .narrative import element_changes, indicator_labels, indicator_name, sentence
 from .networks import too_large, write_interactive_map, write_networks
-from .render import render
+from .render import render, write_page
 from .words import LABEL_COLUMNS, TIE_LABELS, column_title
 
 __all__ = ["report", "safe_csv"]
@@ -274,10 +274,13 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     ctx["notes"] = notes
     ctx["page"] = first_page(ev, cards=ctx["cards"], min_group_size=min_group_size,
                              survey=survey, found=found)
+    # the card page on the other core (2,500 organizations: 10 MB, 1.6 s), scrubbed there
+    cards_page = later(lambda: write_page(ctx, folder / PAGE, scrub)) if ctx["orgs"] else None
     (folder / "index.html").write_text(render(ctx, "index.html"), encoding="utf-8")
     (folder / "appendix.html").write_text(render(ctx, "appendix.html"), encoding="utf-8")
-    if ctx["orgs"]:
-        (folder / PAGE).write_text(render(ctx, PAGE), encoding="utf-8")
+    done = cards_page.result() if cards_page is not None else []
+    if scrub is not None:
+        scrub.mark(done)
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     meta = dict(ev.meta)
     meta.update({"title": ctx["title"], "names": names, "files": files + [MARKER],

@@ -5,17 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .i18n import _, current_language
 from .narrative import csv_label
 
-__all__ = ["load_templates", "render", "text_node"]
+__all__ = ["load_templates", "render", "text_node", "write_page"]
 
 
 def render(ctx: Mapping[str, Any], template: str = "index.html") -> str:
     """``template`` (a file of ``peernet/report/templates/``) rendered with ``ctx``."""
     return _environment(current_language()).get_template(template).render(**ctx)
+
+
+def write_page(ctx: Mapping[str, Any], path: Path, scrub: Any = None) -> list[str]:
+    """Write ``path`` (its name: the template) rendered with ``ctx``, and scrub it when
+    ``scrub`` (a :class:`~peernet.report.publish.OutputScrub`) is given; the files
+    ``scrub`` has done (a forked child writing a page tells its parent so)."""
+    path.write_text(render(ctx, path.name), encoding="utf-8")
+    if scrub is None:
+        return []
+    scrub.files(path.parent, [path.name])
+    return sorted(scrub.done)
 
 
 def load_templates(*templates: str) -> None:
