@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._texts import clean_dictionary, is_text_dictionary, lookalike_key
 from .errors import DataError
 from .quality import QualityLog
 from .report.i18n import N_
@@ -580,20 +581,6 @@ def coerce_table(df: pd.DataFrame, name: str, *, tz: str, log: QualityLog,
     return (out, rows[keep]) if return_rows else out
 
 
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-#: Cyrillic and Greek letters drawn like Latin ones (Unicode confusables, the common ones).
-_LOOKALIKE = str.maketrans("аеорсухіјѕԁӏԛԝАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧο",
-                           "aeopcyxijsdlqwABEKMHOPCTXIJSABEZHIKMNOPTYXo")
-
-
-def lookalike_key(values: pd.Series) -> pd.Series:
-    """The form two ids share when they differ only by case, width (full-width letters),
-    invisible marks (zero-width, right-to-left) or look-alike letters (Cyrillic ``а``)."""
-    text = values.astype("str").str.normalize("NFKC")
-    return text.str.replace(_INVISIBLE, "", regex=True).map(
-        lambda v: v.translate(_LOOKALIKE) if isinstance(v, str) else v).str.casefold().str.strip()
-
-
 def _note_lookalikes(ids: pd.Series, rows: np.ndarray, drop: np.ndarray,
                      log: QualityLog) -> None:
     """Note member ids that look the same as another one (not merged: the roster decides)."""
@@ -631,6 +618,8 @@ def _clean_texts(df: pd.DataFrame, spec: TableSpec
 
     def clean(col: Column) -> tuple[pd.Series, np.ndarray | None]:
         s = read[col.name]
+        if is_text_dictionary(s.dtype):
+            return clean_dictionary(s, trim=col.dtype == "id")
         if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype == "str"):
             s = _to_text(s)
         if col.dtype == "id":

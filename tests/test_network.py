@@ -469,3 +469,42 @@ def test_act_summary_counts_and_times_the_acts_without_making_them(riverbend):
         assert got["acts"].reindex(by.size().index).tolist() == by.size().tolist()
         assert got["first"].reindex(by.min().index).equals(by.min().rename("first"))
         assert got["last"].reindex(by.max().index).equals(by.max().rename("last"))
+
+
+def test_dictionary_coded_ids_are_cleaned_as_text():
+    """An id or text column given as Arrow dictionary codes (as pn.load reads a Parquet id
+    column with few distinct values) is cleaned on its distinct values, chunk by chunk:
+    the same table (``str`` columns) and the same quality records (NUL characters, spaces
+    around ids, empty ids) as the same column given as text."""
+    import pyarrow as pa
+
+    from peernet.quality import QualityLog
+    from peernet.schema import coerce_table
+
+    n = 40
+    text = {"source": [f" m{i % 7} " for i in range(n)],
+            "target": ["", "m1\x00", None, "m2"] * (n // 4),
+            "thread_id": [None] * n,
+            "topic": ["a\x00b", " x "] * (n // 2)}
+    base = {"timestamp": pd.date_range("2025-01-01", periods=n, freq="h", tz="UTC"),
+            "kind": ["message"] * n}
+
+    def coded(values: list) -> pd.Series:
+        half = n // 2   # two chunks, each with its own dictionary
+        chunks = [pa.array(values[:half], pa.string()).dictionary_encode(),
+                  pa.array(values[half:], pa.large_string()).dictionary_encode()]
+        arr = pa.chunked_array([c.cast(pa.dictionary(pa.int32(), pa.large_string()))
+                                for c in chunks])
+        return pd.Series(pd.arrays.ArrowExtensionArray(arr))
+
+    def run(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        log = QualityLog("interactions.parquet")
+        out = coerce_table(df, "interactions", tz="UTC", log=log)
+        return out, log.issues().to_csv()
+
+    as_text, text_log = run(pd.DataFrame({**base, **{c: pd.Series(v, dtype="str")
+                                                     for c, v in text.items()}}))
+    as_codes, codes_log = run(pd.DataFrame({**base, **{c: coded(v) for c, v in text.items()}}))
+    pd.testing.assert_frame_equal(as_text, as_codes, check_exact=True)
+    assert text_log == codes_log and "NUL" in codes_log
+    assert all(as_codes[c].dtype == "str" for c in text)

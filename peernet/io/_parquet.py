@@ -93,10 +93,13 @@ def read_parquet_table(path: Path, table: str, *, skip: Collection[str] = (),
     categories = {c.name: c.allowed for c in spec.columns if c.dtype == "category"}
     required = spec.required
     frames, counts, names = [], [], []
+    # id columns read as dictionaries (schema.coerce_table cleans their distinct values
+    # once); the roster's are read as text (its missing-value tokens are checked first)
+    ids = set() if table == "members" else {c.name for c in spec.columns if c.dtype == "id"}
     for file in files:
         name = file.relative_to(base).as_posix() if path.is_dir() else file.name
         try:
-            df = _read_one(file, skip, renames, categories)
+            df = _read_one(file, skip, renames, categories, ids)
         except Exception as err:  # noqa: BLE001 - pyarrow raises many types on bad files
             raise DataError(f"cannot read as Parquet ({type(err).__name__}: {err})",
                             file=name) from err
@@ -111,6 +114,12 @@ def read_parquet_table(path: Path, table: str, *, skip: Collection[str] = (),
     if len(frames) == 1:
         df = frames[0]
     else:
+        for col in {c for f in frames for c in f.columns if _is_dictionary(f[c])}:
+            # a column coded in some parts only: all of them as text, as in one file
+            if not all(col in f.columns and _is_dictionary(f[col])
+                       and f[col].dtype == frames[0][col].dtype for f in frames):
+                frames = [f.assign(**{col: _decoded(f[col])}) if col in f.columns
+                          and _is_dictionary(f[col]) else f for f in frames]
         df = pd.concat(frames, ignore_index=True)
         for col in categories:
             # a column that is a categorical in some parts only comes out as object
@@ -124,13 +133,20 @@ def read_parquet_table(path: Path, table: str, *, skip: Collection[str] = (),
 
 
 def _read_one(file: Path, skip: Collection[str], renames: dict[str, str],
-              categories: dict[str, tuple[str, ...] | None]) -> pd.DataFrame:
+              categories: dict[str, tuple[str, ...] | None],
+              ids: Collection[str] = ()) -> pd.DataFrame:
     """One Parquet file as ``pd.read_parquet`` gives it, read a column at a time.
 
     Reading column by column, single-threaded and without pre-buffering, keeps the peak at
     the table plus one column: a ``string`` column is widened to ``large_string`` (what
     pandas' ``str`` dtype holds) as soon as it is read, instead of all of them at once in
     ``to_pandas``, and a category column is turned into codes before the next is read.
+
+    A text column that becomes one of the schema columns ``ids`` and holds fewer distinct
+    values (per row group) than half its rows comes as Arrow dictionary codes
+    (``pd.ArrowDtype(pa.dictionary(pa.int32(), pa.large_string()))``): decoding 12.5M ids
+    to text and cleaning each row's text was 6 s of a 10M-interaction load, reading the
+    codes and cleaning the distinct values 1.5 s (:func:`peernet.schema.coerce_table`).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -141,13 +157,19 @@ def _read_one(file: Path, skip: Collection[str], renames: dict[str, str],
         # duplicate names cannot be read one by one; let pandas report them as before
         return pq.read_table(file, columns=names, use_pandas_metadata=True).to_pandas()
     wanted = {c: renames.get(c, c).strip() for c in names}
-    as_dictionary = [c for c in names if wanted[c] in categories
-                     and (pa.types.is_string(schema.field(c).type)
-                          or pa.types.is_large_string(schema.field(c).type))]
-    pf = pq.ParquetFile(file, read_dictionary=as_dictionary or None, pre_buffer=False)
-    arrays, fields, cats = [], [], {}
+    text = [c for c in names if pa.types.is_string(schema.field(c).type)
+            or pa.types.is_large_string(schema.field(c).type)]
+    as_dictionary = [c for c in text if wanted[c] in categories]
+    coded = [c for c in text if wanted[c] in ids]
+    pf = pq.ParquetFile(file, read_dictionary=as_dictionary + coded or None, pre_buffer=False)
+    arrays, fields, cats, codes = [], [], {}, {}
     for c in names:
         col = pf.read(columns=[c], use_threads=False).column(0)
+        if c in coded and pa.types.is_dictionary(col.type):
+            if 2 * sum(len(chunk.dictionary) for chunk in col.chunks) < len(col):
+                codes[c] = col.cast(pa.dictionary(pa.int32(), pa.large_string()))
+                continue
+            col = col.cast(schema.field(c).type)   # nearly every value distinct: as text
         if wanted[c] in categories and pa.types.is_dictionary(col.type):
             cat = _as_categorical(col, categories[wanted[c]] or ())
             if cat is not None:
@@ -159,15 +181,35 @@ def _read_one(file: Path, skip: Collection[str], renames: dict[str, str],
             col = col.cast(pa.large_string())
         arrays.append(col)
         fields.append(schema.field(c).with_type(col.type))
+    pf_rows = pf.metadata.num_rows
     del pf
     tbl = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=schema.metadata))
     del arrays
     df = tbl.to_pandas()
     del tbl
-    if not cats:
+    if not cats and not codes:
         return df
-    df = df.assign(**{c: pd.Series(v, index=df.index) for c, v in cats.items()})
+    if not len(df.columns):   # every column coded or a category: the rows' count
+        df = pd.DataFrame(index=pd.RangeIndex(pf_rows))
+    df = df.assign(**{c: pd.Series(v, index=df.index) for c, v in cats.items()},
+                   **{c: pd.Series(pd.arrays.ArrowExtensionArray(v), index=df.index)
+                      for c, v in codes.items()})
     return df[[c for c in names if c in df.columns]]
+
+
+def _is_dictionary(s: pd.Series) -> bool:
+    import pyarrow as pa
+
+    return isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_dictionary(s.dtype.pyarrow_dtype)
+
+
+def _decoded(s: pd.Series) -> pd.Series:
+    """A dictionary-coded text column (:func:`_read_one`) as text (``str``)."""
+    import pyarrow as pa
+
+    out = s.array._pa_array.cast(pa.large_string()).to_pandas()
+    out.index = s.index
+    return out
 
 
 def _as_categorical(col, allowed: Sequence[str]) -> pd.Categorical | None:

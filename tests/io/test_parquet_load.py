@@ -263,3 +263,52 @@ def test_save_refuses_a_folder_holding_a_partitioned_table(flat, tmp_path, part)
     pn.save(ref, tmp_path / "fresh")                             # a new folder is fine
     pd.testing.assert_frame_equal(load_quiet(tmp_path / "fresh").interactions,
                                   ref.interactions)
+
+
+def test_id_columns_read_as_codes_give_the_text_load(tmp_path):
+    """Parquet id columns with few distinct values are read as dictionary codes and
+    cleaned on their distinct values (peernet.io._parquet._read_one); nearly distinct ones,
+    and a column coded in one part of a folder only, as text: the loaded network is the
+    one the same tables give from CSV."""
+    from pathlib import Path
+
+    from peernet.io._parquet import read_parquet_table
+
+    n = 400
+    members = pd.DataFrame({"member_id": [f"m{i}" for i in range(20)]})
+    inter = pd.DataFrame({
+        "timestamp": pd.date_range("2025-01-01", periods=n, freq="h", tz="UTC").astype(str),
+        "source": [f" m{i % 20}" for i in range(n)],
+        "kind": ["message"] * n,
+        "target": [f"m{(i * 7) % 20}" if i % 3 else "" for i in range(n)],
+        "message_id": [f"x{i}" for i in range(n)]})   # every value distinct
+    csv, flat, parts = tmp_path / "csv", tmp_path / "flat", tmp_path / "parts"
+    for d in (csv, flat, parts):
+        d.mkdir()
+        members.to_csv(d / "members.csv", index=False)
+    inter.to_csv(csv / "interactions.csv", index=False)
+    inter.to_parquet(flat / "interactions.parquet", index=False)
+    (parts / "interactions").mkdir()
+    inter.iloc[:n // 2].to_parquet(parts / "interactions" / "1.parquet", index=False)
+    # the second part's sources all distinct: read as text there
+    inter.iloc[n // 2:].assign(source=[f"m{i}" for i in range(n - n // 2)]).to_parquet(
+        parts / "interactions" / "2.parquet", index=False)
+    raw, _, _ = read_parquet_table(Path(flat / "interactions.parquet"), "interactions")
+    assert isinstance(raw["source"].dtype, pd.ArrowDtype) and raw["message_id"].dtype == "str"
+    stacked, _, _ = read_parquet_table(Path(parts / "interactions"), "interactions")
+    assert stacked["source"].dtype == "str" and isinstance(stacked["target"].dtype,
+                                                           pd.ArrowDtype)
+    want = load_quiet(csv)
+    got = load_quiet(flat)
+    for table in ("members", "interactions"):
+        pd.testing.assert_frame_equal(getattr(got, table), getattr(want, table),
+                                      check_exact=True)
+    pd.testing.assert_frame_equal(got.quality.issues.drop(columns="source"),
+                                  want.quality.issues.drop(columns="source"))
+    whole = load_quiet(parts)
+    expect = pd.concat([inter.iloc[:n // 2], inter.iloc[n // 2:].assign(
+        source=[f"m{i}" for i in range(n - n // 2)])], ignore_index=True)
+    expect.to_csv(csv / "interactions.csv", index=False)
+    back = load_quiet(csv)
+    pd.testing.assert_frame_equal(whole.interactions, back.interactions, check_exact=True)
+    pd.testing.assert_frame_equal(whole.members, back.members, check_exact=True)

@@ -432,9 +432,12 @@ def test_repeat_counts_equal_dataframe_duplicated(span, monkeypatch):
         assert repeat_counts(df.drop(columns="timestamp")) == (
             loops, int(df.drop(columns="timestamp").duplicated().sum()))
         values = ts.asi8
+        rows, codes = _shared_values(values)
         np.testing.assert_array_equal(
-            _shared_values(values),
-            np.flatnonzero(pd.Series(values).duplicated(keep=False).to_numpy()))
+            rows, np.flatnonzero(pd.Series(values).duplicated(keep=False).to_numpy()))
+        # the codes tell the shared values apart: the same partition as the values
+        np.testing.assert_array_equal(pd.factorize(codes)[0], pd.factorize(values[rows])[0])
+        assert codes.min(initial=0) >= 0 and len(np.unique(codes)) == codes.max(initial=-1) + 1
     assert repeat_counts(pd.DataFrame({"timestamp": pd.to_datetime([], utc=True),
                                        "source": pd.array([], dtype="str")})) == (0, 0)
 
