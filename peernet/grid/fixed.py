@@ -21,7 +21,7 @@ from ..metrics.uncertainty import (
 )
 from ..positions import index_positions, key_positions
 from ..schema import INTERACTION_KINDS, MUTUAL_KINDS, split_list
-from ..ties import pair_keys, person_ties, with_columns
+from ..ties import pair_keys, undirected_pairs, with_columns
 from .context import Context
 from .rows import between
 
@@ -171,6 +171,15 @@ class Fixed:
         return got[2], r
 
     @cached_property
+    def shell(self) -> Any:
+        """The network a replicate's context is of: the slice without its interactions (a
+        replicate reads them through its draw counts) and with its events once each
+        (:attr:`events`), the same for every replicate (made once: 1 ms a replicate)."""
+        net = self.ctx.net
+        return net.replace(interactions=net.interactions.iloc[:0],
+                           events=self.events["table"])
+
+    @cached_property
     def events(self) -> dict[str, Any]:
         """The slice's events once each, as :func:`resampled_events` builds a replicate's
         (``table``: the events with interactions, then the others), and the unit of each
@@ -214,10 +223,12 @@ class Fixed:
         every direct act (``inv``, ``unit``)."""
         ctx = self.ctx
         net = ctx.net
-        t = person_ties(net, coattendance=None)
-        nodes = pd.Index(t.nodes)
+        # the nodes of person_ties(net, coattendance=None), without its tie table (0.03 s
+        # at 10k 2025, kept on the slice in the replicates' process)
+        t_nodes = undirected_pairs(net)[0]
+        nodes = pd.Index(t_nodes)
         nn = max(len(nodes), 1)
-        code = ctx.codes(pd.Series(np.asarray(t.nodes, dtype=object), dtype="str"))
+        code = ctx.codes(pd.Series(np.asarray(t_nodes, dtype=object), dtype="str"))
         inter = with_columns(net.interactions)
         rows = between(ctx, inter, ctx.kind_in(_DIRECT))
         order = active = None

@@ -88,10 +88,7 @@ class ReplicateContext(Context):
     mult: np.ndarray
 
     def __init__(self, parent: Context, fixed: Fixed, mult: np.ndarray):
-        net = parent.net
-        shell = net.replace(interactions=net.interactions.iloc[:0],
-                            events=fixed.events["table"])
-        super().__init__(shell, previous=False)
+        super().__init__(fixed.shell, previous=False)
         self.parent, self.fixed, self.mult = parent, fixed, mult
         d = self.__dict__
         for name in ("bounds", "days", "years", "quarters", "months", "kinds_logged",
@@ -441,6 +438,9 @@ class GridReplicates:
         self.elements = [str(e) for e in ELEMENTS]
         pos = {e: i for i, e in enumerate(self.elements)}
         values = self._values(self.ctx)
+        # the rows of the indicators a replicate keeps at their observed value (those of
+        # tables the resampling leaves as they are), made once
+        self._observed = self._rows(self.ctx)
         self.elem = np.array([pos[e] for e, _, _ in values], np.int64)
         self.weight = np.array([w for _, w, _ in values], float)
         k = len(self.elements)
@@ -454,16 +454,30 @@ class GridReplicates:
         return Fixed(self.ctx)
 
     def _values(self, ctx: Any) -> list[tuple[str, float, float]]:
-        """(element, weight, score) of every indicator row, in the order of pn.score."""
+        """(element, weight, score) of every indicator row, in the order of pn.score (of a
+        replicate: those of :data:`FIXED_INDICATORS` as on the slice, made once)."""
+        known = getattr(self, "_observed", {}) if isinstance(ctx, ReplicateContext) else {}
+        return [row for i, spec in enumerate(self.specs)
+                for row in (known[i] if i in known else self._spec_rows(ctx, spec))]
+
+    def _rows(self, ctx: Any) -> dict[int, list[tuple[str, float, float]]]:
+        """:meth:`_spec_rows` of each indicator of :data:`FIXED_INDICATORS` on ``ctx``, by
+        position: a replicate's are these (:meth:`ReplicateContext.compute` reads them on
+        the slice)."""
+        return {i: self._spec_rows(ctx, spec) for i, spec in enumerate(self.specs)
+                if spec.function in FIXED_INDICATORS}
+
+    @staticmethod
+    def _spec_rows(ctx: Any, spec: Any) -> list[tuple[str, float, float]]:
+        """(element, weight, score) of one indicator's rows on ``ctx``."""
+        result = ctx.compute(spec.function, spec.params)
+        parts = [result] if isinstance(result, Value) else \
+            ([v for _, v in result] or [Value(float("nan"))])
         out = []
-        for spec in self.specs:
-            result = ctx.compute(spec.function, spec.params)
-            parts = [result] if isinstance(result, Value) else \
-                ([v for _, v in result] or [Value(float("nan"))])
-            for v in parts:
-                x = float(v.value)
-                out.append((spec.element, spec.weight / len(parts),
-                            spec.score(x) if not math.isnan(x) else float("nan")))
+        for v in parts:
+            x = float(v.value)
+            out.append((spec.element, spec.weight / len(parts),
+                        spec.score(x) if not math.isnan(x) else float("nan")))
         return out
 
     def _scores(self, score: np.ndarray) -> np.ndarray:

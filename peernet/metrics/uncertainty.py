@@ -586,9 +586,7 @@ def _change(metric: Any, va: pd.Series, ra: np.ndarray, vb: pd.Series, rb: np.nd
     low, high = low - shift, high - shift
     lo_a, hi_a, _ = _interval(metric, va, ra, ci)
     lo_b, hi_b, _ = _interval(metric, vb, rb, ci)
-    from scipy.special import ndtri  # norm.ppf's own function, without scipy.stats (0.6 s)
-
-    z = float(ndtri((1 + ci) / 2))
+    z = _z(ci)
     width = high - low
     defined = np.isfinite(low) & np.isfinite(high) & np.isfinite(change) & (width > 1e-12)
     real = pd.array(np.where(defined, (low > 0) | (high < 0), False), dtype="boolean")
@@ -601,6 +599,20 @@ def _change(metric: Any, va: pd.Series, ra: np.ndarray, vb: pd.Series, rb: np.nd
                         "current_low": lo_b, "current_high": hi_b,
                         "n": int(n), "seed": int(seed)})
     return out[list(CHANGE_COLUMNS)]
+
+
+#: ``scipy.special.ndtri(0.975)``, the z of the default 95% interval (tested equal): the
+#: evaluation's differences need no import of scipy.special (0.04-0.4 CPU s) for it.
+_Z95 = 1.959963984540054
+
+
+def _z(ci: float) -> float:
+    """The standard normal quantile of ``(1 + ci) / 2``: ``scipy.special.ndtri``'s."""
+    if ci == 0.95:
+        return _Z95
+    from scipy.special import ndtri  # norm.ppf's own function, without scipy.stats (0.6 s)
+
+    return float(ndtri((1 + ci) / 2))
 
 
 def _metric_function(metric) -> tuple[Callable[[Any], Any], list[str] | None]:

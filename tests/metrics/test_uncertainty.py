@@ -189,3 +189,13 @@ def test_change_rows_carry_each_periods_interval(riverbend):
         low, high, _ = _interval(["density"], v, r, 0.95)
         assert d[lo] == pytest.approx(low[0]) and d[hi] == pytest.approx(high[0])
         assert d[lo] <= pn.network_metrics(net)["density"] <= d[hi]
+
+
+def test_z_of_the_default_interval_is_ndtri():
+    # the differences' z for ci = 0.95 is written out (no import of scipy.special): ndtri's
+    from scipy.special import ndtri
+
+    from peernet.metrics.uncertainty import _z
+
+    for ci in (0.95, 0.9, 0.99, 0.8):
+        assert _z(ci) == float(ndtri((1 + ci) / 2))
