@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -199,7 +200,7 @@ class StructureReplicates:
                 for v in self._batch_rows(ub, b, kept)]
 
     def batch_matrix(self, ub: np.ndarray, b: int, labels: pd.Index,
-                     kept: list[np.ndarray] | None = None) -> np.ndarray:
+                     kept: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
         """:meth:`batch_bits` as a ``b x len(labels)`` matrix, row ``i`` replicate ``i``'s
         entries ``labels`` (NaN for one not wanted): ``batch_bits(...)[i].reindex(labels)``
         without a Series a replicate (0.1 ms each)."""
@@ -209,7 +210,7 @@ class StructureReplicates:
                          for v in self._batch_rows(ub, b, kept)],
                         dtype=float).reshape(b, len(names))
 
-    def _batch_rows(self, ub: np.ndarray, b: int, kept: list[np.ndarray] | None
+    def _batch_rows(self, ub: np.ndarray, b: int, kept: Sequence[np.ndarray | None] | None
                     ) -> list[dict]:
         from ._batch import batch
 
@@ -258,7 +259,7 @@ class StructureReplicates:
         if kept[r] is mult:
             kept[r] = None
 
-    def _remember(self, ub: np.ndarray, kept: list, rows: list[dict]) -> None:
+    def _remember(self, ub: np.ndarray, kept: Sequence[Any], rows: list[dict]) -> None:
         self._rows = rows[:len(kept)]
         self._bits = (list(kept), ub)
 
