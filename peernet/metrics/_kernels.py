@@ -627,6 +627,42 @@ def brandes_csr(indptr, indices, sources, n, start, step):  # pragma: no cover -
 
 
 @njit(cache=True, nogil=True)
+def open_brokerage_csr(indptr, indices, tptr, tind, g, k, n):  # pragma: no cover - compiled
+    """Each node b's counts behind its open two-paths (n x 7, whole numbers as floats): in-
+    and out-ties (all, then to b's group ``g``), the sum over groups of in-ties times
+    out-ties, and the reciprocated ties inside and outside b's group; ``indptr``,
+    ``indices`` a directed CSR adjacency without self-ties, ``tptr``, ``tind`` its
+    transpose's, ``k`` the number of groups."""
+    out = np.zeros((n, 7))
+    cnt = np.zeros(k, np.int64)
+    mark = np.zeros(n, np.bool_)
+    for b in range(n):
+        gb = g[b]
+        in_same = out_same = diag = same2 = other2 = 0
+        for e in range(tptr[b], tptr[b + 1]):
+            x = tind[e]
+            cnt[g[x]] += 1
+            mark[x] = True
+            in_same += 1 if g[x] == gb else 0
+        for e in range(indptr[b], indptr[b + 1]):
+            c = indices[e]
+            diag += cnt[g[c]]
+            out_same += 1 if g[c] == gb else 0
+            if mark[c]:
+                if g[c] == gb:
+                    same2 += 1
+                else:
+                    other2 += 1
+        for e in range(tptr[b], tptr[b + 1]):
+            cnt[g[tind[e]]] = 0
+            mark[tind[e]] = False
+        out[b, 0], out[b, 1] = tptr[b + 1] - tptr[b], in_same
+        out[b, 2], out[b, 3] = indptr[b + 1] - indptr[b], out_same
+        out[b, 4], out[b, 5], out[b, 6] = diag, same2, other2
+    return out
+
+
+@njit(cache=True, nogil=True)
 def closed_brokerage_csr(indptr, indices, g, n, start, step):  # pragma: no cover - compiled
     """Closed two-paths ``a -> b -> c`` (with ``a -> c``, a != c) by the role of broker b
     (n x 5 counts: coordinator, gatekeeper, representative, consultant, liaison) in a

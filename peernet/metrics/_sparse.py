@@ -574,8 +574,9 @@ def modularity(ga: GraphArrays, labels: np.ndarray) -> float:
     if m == 0:
         return float("nan")
     k = len(np.unique(labels)) if len(labels) else 0
-    inside = np.bincount(labels[u][labels[u] == labels[v]], weights=w[labels[u] == labels[v]],
-                         minlength=k)
+    lu = labels[u]
+    same = lu == labels[v]
+    inside = np.bincount(lu[same], weights=w[same], minlength=k)
     deg = np.bincount(labels, weights=ga.strength(), minlength=k)
     return float(np.sum(inside / m - (deg / (2 * m)) ** 2))
 
@@ -605,8 +606,9 @@ def _known_pairs(ga: GraphArrays, attr: str) -> tuple[np.ndarray, np.ndarray]:
     if g is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     u, v, _ = ga.edges()
-    ok = (g[u] >= 0) & (g[v] >= 0)
-    return g[u][ok], g[v][ok]
+    gu, gv = g[u], g[v]
+    ok = (gu >= 0) & (gv >= 0)
+    return gu[ok], gv[ok]
 
 
 def ei_index_arrays(ga: GraphArrays, attr: str) -> float:

@@ -46,39 +46,28 @@ def _brokerage_counts(a: sp.csr_array, g: np.ndarray) -> np.ndarray:
     coo.sum_duplicates()
     ok = known[coo.row] & known[coo.col] & (coo.row != coo.col) & (coo.data != 0)
     row, col = coo.row[ok], coo.col[ok]
-    ones = np.ones(len(row))
-    a = sp.csr_array((ones, (row, col)), shape=(n, n))
-    same_mask = g[row] == g[col]
-    s = sp.csr_array((ones * same_mask, (row, col)), shape=(n, n))
-    d = sp.csr_array((ones * ~same_mask, (row, col)), shape=(n, n))
-    s.eliminate_zeros()
-    d.eliminate_zeros()
-
-    def rows(x):
-        return np.asarray(x.sum(axis=1)).ravel()
-
-    def cols(x):
-        return np.asarray(x.sum(axis=0)).ravel()
-
-    in_tot, in_same = cols(a), cols(s)
-    out_tot, out_same = rows(a), rows(s)
+    del coo, ok
+    a = sp.csr_array((np.ones(len(row)), (row, col)), shape=(n, n))
+    del row, col
+    at = a.T.tocsr()
     gi = np.where(known, g, 0)
     k = int(gi.max()) + 1 if n else 1
-    member = sp.csr_array((known.astype(float), (np.arange(n), gi)), shape=(n, k))
-    diag_sum = rows(sp.csr_array(a.T @ member).multiply(a @ member))
+    from ._kernels import blocks, closed_brokerage_csr, open_brokerage_csr, run
+
+    # whole counts (as the sparse products' sums of ones gave them): the same floats
+    in_tot, in_same, out_tot, out_same, diag_sum, same2, other2 = run(
+        open_brokerage_csr, (a.indptr, a.indices, at.indptr, at.indices, gi, k, n),
+        work=a.nnz).T
+    del at
     coord = in_same * out_same
     gate = (in_tot - in_same) * out_same
     rep = in_same * (out_tot - out_same)
     cons = diag_sum - coord
     liaison = (in_tot - in_same) * (out_tot - out_same) - cons
-    coord -= rows(s.multiply(s.T))
-    cons -= rows(d.multiply(d.T))
-    from ._kernels import blocks, closed_brokerage_csr
-
-    deg_in, deg_out = cols(a), rows(a)
-    closed = blocks(closed_brokerage_csr, (a.indptr.astype(np.int64, copy=False),
-                                           a.indices.astype(np.int64, copy=False), gi, n),
-                    work=float(deg_in @ deg_out))
+    coord -= same2
+    cons -= other2
+    closed = blocks(closed_brokerage_csr, (a.indptr, a.indices, gi, n),
+                    work=float(in_tot @ out_tot))
     return np.column_stack([coord, gate, rep, cons, liaison]) - closed
 
 
