@@ -278,6 +278,9 @@ def _build(ev: Evaluation, folder: Path, *, title: str | None, names: bool,
     cards_page = later(lambda: write_page(ctx, folder / PAGE, scrub)) if ctx["orgs"] else None
     (folder / "index.html").write_text(render(ctx, "index.html"), encoding="utf-8")
     (folder / "appendix.html").write_text(render(ctx, "appendix.html"), encoding="utf-8")
+    if scrub is not None and cards_page is not None:   # the other files, while it writes
+        scrub.files(folder, [p.relative_to(folder).as_posix()
+                             for p in _pub.files_of(folder) if p.name != PAGE])
     done = cards_page.result() if cards_page is not None else []
     if scrub is not None:
         scrub.mark(done)
