@@ -131,9 +131,11 @@ class CleanInteractions:
         spanning a year, with a few rows across the new year, cost a copy of 80% of the
         table for its last year.
 
-        Each part is read with its ids turned into codes at once; the parts are stacked as
-        one Arrow table and turned into pandas a column at a time (each Arrow column freed
-        once converted), so the peak is the coded table plus a column and the order.
+        The times are read first, as one int64 array, and sorted in place once their order
+        is known: the timestamp column is that array (the parts' own ``timestamp`` column,
+        the same instants, is not read), so the peak is the coded table without its times,
+        the times, the order and one column: 16 bytes a row less than with the times read
+        twice and copied (0.5 GB at 30M rows).
         """
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -149,9 +151,20 @@ class CleanInteractions:
         dicts.update(_distinct(files, CODED))
         values = {name: pa.array(v.to_numpy(dtype=object), pa.string())
                   for name, v in dicts.items()}
+        metas = [pq.ParquetFile(f).metadata for f in files]
+        times = np.empty(sum(m.num_rows for m in metas), np.int64)
+        at = 0
+        for f, m in zip(files, metas, strict=True):
+            times[at:at + m.num_rows] = pq.read_table(f, columns=[_NS]).column(0).to_numpy()
+            at += m.num_rows
+        order = time_order(times)
+        if order is not None:
+            times.sort()   # the times in time order: times[order], without a copy
+        names = [c for c in metas[0].schema.to_arrow_schema().names if c not in _HIDDEN]
         tables = []
         for f in files:
-            t = pq.read_table(f).drop_columns([_ROW])
+            t = pq.read_table(f, columns=[c for c in pq.read_schema(f).names
+                                          if c not in _HIDDEN and c != "timestamp"])
             for name, v in values.items():
                 if name in t.column_names:
                     t = t.set_column(t.column_names.index(name), name,
@@ -159,9 +172,10 @@ class CleanInteractions:
             tables.append(t)
         table = pa.concat_tables(tables, promote_options="permissive")
         del tables, t
-        order = time_order(np.asarray(table.column(_NS).to_numpy(), np.int64))
-        table = table.drop_columns([_NS])
-        columns: dict[str, Any] = {}
+        columns: dict[str, Any] = {"timestamp": pa.table({"timestamp": pa.array(
+            times.view("datetime64[ns]"), pa.timestamp("ns", tz="UTC"))}).to_pandas()[
+                "timestamp"]}
+        del times
         for name in list(table.column_names):
             col = table.column(name)
             table = table.drop_columns([name])
@@ -174,7 +188,9 @@ class CleanInteractions:
                 columns[name] = pa.table({name: col}).to_pandas()[name]
             del col
         del order
-        df = pd.DataFrame(columns, copy=False)   # (a dict is copied by default)
+        # the columns in the parts' order (a column only some parts have comes last)
+        df = pd.DataFrame({c: columns.pop(c) for c in names + list(columns) if c in columns},
+                          copy=False)   # (a dict is copied by default)
         del columns
         df = _schema_dtypes(df)
         release()
