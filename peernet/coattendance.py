@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .positions import index_positions, row_codes
+from .positions import Coded, index_positions, row_codes
 from .schema import is_arrow_text
 
 __all__ = ["event_pairs", "coattendance_pairs", "attendance_codes", "PAIR_BLOCK"]
@@ -122,15 +122,18 @@ def _block_pairs(r: np.ndarray, later: np.ndarray, mem: np.ndarray, rank: np.nda
     parts[3].append(times[comb[ends - 1] % span])
 
 
-def attendance_codes(inter: pd.DataFrame, rows: np.ndarray, nodes: np.ndarray) -> Any:
+def attendance_codes(inter: pd.DataFrame, rows: np.ndarray, nodes: np.ndarray, *,
+                     coded: tuple[Coded | None, Coded | None] = (None, None)) -> Any:
     """The attendance ``rows`` of ``inter`` as codes (for ``peernet.ties``' attendance
     codes), from Arrow's dictionary codes of the whole source and event columns
     (:func:`peernet.positions.row_codes`) instead of the rows' text taken and factorized
     (about 0.2 GB at 3.5M attendances, kept by Arrow's pool): the rows with a source,
     their positions among ``nodes``, each row's event rank among their sorted distinct
     event ids (as ``pd.factorize(..., sort=True)`` ranks them), and these ids. False when
-    an attendee is not among ``nodes``, None when the columns are not Arrow text."""
-    source = row_codes(inter["source"], rows)
+    an attendee is not among ``nodes``, None when the columns are not Arrow text.
+    ``coded``: the source's and the event's encodings when the caller has them
+    (:func:`peernet.positions.column_codes`)."""
+    source = row_codes(inter["source"], rows, coded=coded[0])
     if source is None or not is_arrow_text(inter["event_id"].dtype):
         return None
     codes, ids = source
@@ -141,7 +144,7 @@ def attendance_codes(inter: pd.DataFrame, rows: np.ndarray, nodes: np.ndarray) -
     if (m < 0).any():
         return False
     rows = rows[ok] if not ok.all() else rows
-    codes, ids = row_codes(inter["event_id"], rows)   # type: ignore[misc]
+    codes, ids = row_codes(inter["event_id"], rows, coded=coded[1])   # type: ignore[misc]
     seen = np.zeros(len(ids), bool)
     seen[codes] = True
     seen_at = np.flatnonzero(seen)

@@ -51,12 +51,14 @@ from ._cache import cached, forget, memo
 from .coattendance import attendance_codes, coattendance_pairs, event_pairs
 from .grouping import NS_NAT, _group_sums, _most_common, group_rows
 from .positions import (
+    column_codes,
     distinct_positions,
     in_sorted,
     index_positions,
     key_positions,
     pair_keys,
     pair_positions,
+    release_codes,
     stable_order,
     unique_int,
 )
@@ -214,7 +216,8 @@ def _attendance_codes(net: PeerNetwork, nodes: np.ndarray
     inter = with_columns(net.interactions)
     rows = np.flatnonzero((inter["kind"] == "attend").to_numpy()
                           & inter["event_id"].notna().to_numpy())
-    coded = attendance_codes(inter, rows, nodes)
+    coded = attendance_codes(inter, rows, nodes, coded=(column_codes(net, "source"),
+                                                        column_codes(net, "event_id")))
     if coded is None:     # not Arrow text: the rows' ids taken and factorized
         source = inter["source"].take(rows)
         at = index_positions(source, pd.Index(nodes, dtype="str"))
@@ -309,7 +312,9 @@ def person_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
 def release_ties(net: PeerNetwork) -> None:
     """Let go the tie tables kept on ``net`` other than its default person ties
     (``person_ties(net)``'s: the directed and the direct-only tables the metrics and the
-    Grid built); asked for again, they are built again."""
+    Grid built), and the ids' encodings they were built from
+    (:func:`peernet.positions.column_codes`); asked for again, they are built again."""
+    release_codes(net)
     store = memo(net)
     default = ("ties", _check_kinds(None), False, "count", "count", MAX_EVENT_SIZE, 1)
     for key in [k for k in store or () if isinstance(k, tuple) and k[:1] == ("ties",)
@@ -355,7 +360,8 @@ def _build_direct_rows(net: PeerNetwork, direct_kinds: tuple[str, ...]) -> dict:
     inter = with_columns(net.interactions)
     active = net.members_active()
     keep = inter["target"].notna().to_numpy() & inter["kind"].isin(direct_kinds).to_numpy()
-    coded = pair_positions(inter["source"], inter["target"], keep, active)
+    coded = pair_positions(inter["source"], inter["target"], keep, active,
+                           coded=(column_codes(net, "source"), column_codes(net, "target")))
     del keep
     if coded is None:
         direct = _direct_frame(net, direct_kinds)

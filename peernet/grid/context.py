@@ -20,14 +20,14 @@ import pandas as pd
 
 from .._cache import cached
 from ..network import PeerNetwork
-from ..positions import index_positions
+from ..positions import column_codes
 from ..report.i18n import N_
 from ..schema import isin
 from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, stable_order, unique_int
 from .events import over_meetings, present_mask, repeated, rows_at
 from .pairs import pair_counts, pair_ends
 from .periods import short_history
-from .rows import factorize_at
+from .rows import factorize_at, member_codes
 
 __all__ = ["INDICATORS", "Context", "Value", "indicator", "DIRECT_KINDS", "CONTRIBUTION_KINDS",
            "GIVING_KINDS"]
@@ -246,13 +246,15 @@ class Context:
 
     @cached_property
     def src(self) -> np.ndarray:   # int32: a value per row
-        return member_codes(self.ids, self.inter["source"], small=True, index=self.id_index)
+        return member_codes(self.ids, self.inter["source"], small=True, index=self.id_index,
+                            coded=column_codes(self.net, "source"))
 
     @cached_property
     def tgt(self) -> np.ndarray:
         if "target" not in self.inter.columns:
             return np.full(len(self.inter), -1, dtype=np.int32)
-        return member_codes(self.ids, self.inter["target"], small=True, index=self.id_index)
+        return member_codes(self.ids, self.inter["target"], small=True, index=self.id_index,
+                            coded=column_codes(self.net, "target"))
 
     @cached_property
     def ts_ns(self) -> np.ndarray:
@@ -382,7 +384,8 @@ class Context:
     @cached_property
     def _attendance(self) -> tuple[np.ndarray, pd.DataFrame]:
         rows = np.flatnonzero(self.attend_mask)
-        codes, ids = factorize_at(self.inter["event_id"], rows)   # no id text a row
+        codes, ids = factorize_at(self.inter["event_id"], rows,   # no id text a row
+                                  coded=column_codes(self.net, "event_id"))
         writable = codes.dtype == np.int64 and codes.flags.writeable
         key = codes if writable else codes.astype(np.int64)   # event * n + member, in place
         del codes
@@ -614,7 +617,8 @@ def _channel_classes(ctx: Context, fill: bool) -> np.ndarray:
     i, e = ctx.inter, ctx.events
     out = _classes(i["channel"]) if "channel" in i.columns else np.full(len(i), -1, np.int8)
     if fill and "channel" in e.columns and "event_id" in i.columns:   # the row's event's
-        at = member_codes(e["event_id"].astype("str"), i["event_id"], small=True)
+        at = member_codes(e["event_id"].astype("str"), i["event_id"], small=True,
+                          coded=column_codes(ctx.net, "event_id"))
         none = np.flatnonzero((out < 0) & (at >= 0))
         out[none] = _classes(e["channel"])[at[none]]
     return out
@@ -650,23 +654,6 @@ def root_cache(root: PeerNetwork, key: str, build: Callable[[], Any]) -> Any:
 def unique_ids(root: PeerNetwork) -> pd.Series:
     ids = root.members["member_id"].dropna().astype("str")
     return pd.Series(pd.unique(ids), dtype="str")
-
-
-def member_codes(ids: pd.Series, values: pd.Series, *, small: bool = False,
-                 index: pd.Index | None = None) -> np.ndarray:
-    """Positions of ``values`` in ``ids`` (-1 when missing or not in ``ids``): int64, or
-    int32 with ``small`` (a value per interaction row: half the memory). The rows'
-    distinct values are looked up (a categorical's categories: the out-of-core loader's
-    ids), not every row's string (37.5M strings at 300k / 30M). ``index``: ``ids`` as an
-    index, when the caller keeps one."""
-    dtype = np.int32 if small and len(ids) < np.iinfo(np.int32).max else np.int64
-    index = pd.Index(ids) if index is None else index
-    if not index.is_unique:   # the first occurrence's code, as one factorization gives
-        codes, _ = pd.factorize(pd.concat([ids, values.astype("str")], ignore_index=True))
-        out = codes[len(ids):].astype(dtype)
-        out[out >= len(ids)] = -1
-        return out
-    return index_positions(values, index).astype(dtype, copy=False)
 
 
 # ------------------------------------------------------------------ shared by indicators

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .._memory import release, trim
 from ..network import PeerNetwork
+from ..positions import release_codes
 from ..report import i18n
 from ..report.format import percent
 from ..report.i18n import current_language, translate
@@ -329,6 +330,9 @@ def score(net: PeerNetwork, *, rubric: str | Path | Mapping[str, Any] | Rubric |
                          "direction": spec.direction, "thresholds": spec.thresholds,
                          "anchor_scores": spec.scores, "function": spec.function,
                          "rationale": spec.rationale})
+    for c in (ctx, ctx.__dict__.get("previous")):   # the ids' encodings the ties and the
+        if c is not None:                              # codes read: not held past the Grid
+            release_codes(c.net)
     ind = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     ind = ind.astype({"layer": "str", "element": "str", "indicator": "str", "value": "float64",
                       "unit": "str", "score": "float64", "band": "str", "weight": "float64",

@@ -149,9 +149,10 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     # who acted: both people of a contact (PeerNetwork.acts); ``interactions`` counts rows
     root_inter = net.root.acts(ACT_COLUMNS)
     inter = net.acts(ACT_COLUMNS)
+    whole = inter is root_inter   # a window holding every row: the network's own acts
     all_inter = net.interactions
     guests = guest_ids(net.root.members)
-    root_guests = None
+    root_guests = guest_rows = None
     if guests:   # guests are counted apart, never as members
         root_guests = root_inter["source"].isin(guests).to_numpy()
         root_inter = root_inter.loc[~root_guests]
@@ -173,7 +174,7 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     # a value per act of the whole network: each array is freed (or reused in place) as
     # soon as it is read (14M acts at 100,000 members: 112 MB an int64 array)
     ridx = _ordinals(root_inter["timestamp"], tz, pfreq, base.ordinal)
-    key = _root_codes(net.root, guest_rows=root_guests)
+    key = _acts_codes(net.root, "source", None, root_guests)[0]
     n_codes = int(key.max()) + 1 if len(key) else 0
     lo_r = int(ridx.min()) if len(ridx) else 0
     span_r = (int(ridx.max()) - lo_r + 1) if len(ridx) else 1
@@ -231,10 +232,9 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     is_att = (inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy() \
         if "event_id" in inter.columns else np.zeros(len(inter), bool)
     # members and events as integer codes (-1: missing), not Python strings
-    src_codes, src_ids = factorize(inter["source"])
-    src = np.asarray(src_codes, np.int64)
-    att = _Attendance(ip[is_att], src[is_att],
-                      np.asarray(factorize(inter["event_id"])[0])[is_att])
+    src, src_ids = _acts_codes(net.root, "source", None if whole else inter, guest_rows)
+    att = _Attendance(ip[is_att], src[is_att], np.asarray(factorize(inter["event_id"])[0])[
+        is_att] if "event_id" in inter.columns else np.zeros(0, np.int64))
     attendances = np.bincount(att.p, minlength=len(periods))[:len(periods)]
     events_att = np.bincount(att.distinct_pe(), minlength=len(periods))[:len(periods)]
     out["attendances"] = attendances
@@ -258,7 +258,7 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     act_keys, act_counts = _key_counts(_pair_keys(ip, src, span, known))
     voice_mask = inter["kind"].isin(VOICE_KINDS).to_numpy() & known
     voice_keys, voice_counts = _key_counts(_pair_keys(ip, src, span, voice_mask))
-    del ip, src, src_codes, known, voice_mask
+    del ip, src, known, voice_mask
     act_p = act_keys // span
     am_p, am_m = att.distinct_pm()
     gini_a, top, gini_v = [], [], []
@@ -379,14 +379,21 @@ def _utc_ns(values: Any) -> np.ndarray:
     return s.dt.tz_localize(None).to_numpy("datetime64[ns]")
 
 
-def _root_codes(root: PeerNetwork, *, guest_rows: np.ndarray | None) -> np.ndarray:
-    """Codes (int64, -1 missing) of the ``source`` of the whole network's acts (:meth:`
-    PeerNetwork.acts`), without the ``guest_rows``: the factorization kept with the acts
-    (``("acts", ...)``: let go with them), which both of an evaluation's participation
-    tables read (1-2 CPU s at 13M acts)."""
-    codes = cached(root, ("acts", "participation", "source codes"),
-                   lambda: factorize(root.acts(ACT_COLUMNS)["source"])[0])
-    return (codes if guest_rows is None else codes[~guest_rows]).astype(np.int64)  # a copy
+def _acts_codes(root: PeerNetwork, column: str, acts: pd.DataFrame | None,
+                drop: np.ndarray | None) -> tuple[np.ndarray, pd.Index]:
+    """``factorize(acts[column])``: codes (int64, -1 missing; an array of their own) and
+    ids. ``acts`` None: the whole network's acts (:meth:`PeerNetwork.acts`) less the
+    ``drop`` rows (guests), from their factorization kept with the acts (``("acts",
+    ...)``: let go with them), which both of an evaluation's participation tables read,
+    for the history and for a window holding every row (at 100,000 members: 0.8-2 CPU s
+    a factorization of 13M acts, 52 MB kept); otherwise ``acts`` (guests already
+    dropped) are factorized."""
+    if acts is not None:
+        codes, ids = factorize(acts[column])
+        return np.asarray(codes, np.int64), ids
+    codes, ids = cached(root, ("acts", "participation", column),
+                        lambda: factorize(root.acts(ACT_COLUMNS)[column]))
+    return (codes if drop is None else codes[~drop]).astype(np.int64), ids   # a copy
 
 
 def _pair_keys(p: np.ndarray, m: np.ndarray, span: int, rows: np.ndarray) -> np.ndarray:
