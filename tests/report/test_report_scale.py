@@ -76,7 +76,7 @@ def test_personal_strings_are_computed_once_a_network(riverbend, monkeypatch):
     ev = pn.evaluate(net, periods=["2025"], bootstrap=0)
     names = protect.hidden_names(ev, 5)
     names.setdefault("org", {})["planted"] = "x"
-    assert protect.hidden_names(ev, 5) == protect._hidden_names(ev, 5)
+    assert protect.hidden_names(ev, 5) == protect._hidden_names(ev.net, 5)
     assert len(calls) == 2     # sensitive_strings of the network was kept
 
 
