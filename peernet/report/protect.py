@@ -160,9 +160,14 @@ def hidden_names(ev: Evaluation, min_group_size: int) -> dict[str, dict[str, str
     a default report does not show (:func:`shown_name`) -> "organization 1", ... (numbered
     in the order of the names). Computed once a network (kept on ``ev.net.root``: a report
     asks three times, and at 100,000 members the personal strings are millions)."""
-    found = cached(ev.net.root, _HIDDEN + (min_group_size,),
-                   lambda: _hidden_names(ev.net, min_group_size))
+    found = _kept_hidden(ev.net, min_group_size)
     return {col: dict(names) for col, names in found.items()}
+
+
+def _kept_hidden(net: PeerNetwork, min_group_size: int) -> dict[str, dict[str, str]]:
+    """:func:`_hidden_names` of ``net``, kept on its root (the object kept: callers copy)."""
+    return cached(net.root, _HIDDEN + (min_group_size,),
+                  lambda: _hidden_names(net, min_group_size))
 
 
 #: The key of :func:`hidden_names` on a network's root (with the group size).
@@ -179,8 +184,7 @@ def prepare(net: PeerNetwork, min_group_size: int) -> dict[str, Any]:
     before the report's first figure, and a second of its tables)."""
     from ..privacy import scrub_quality, sensitive_strings
 
-    return {"hidden": cached(net.root, _HIDDEN + (min_group_size,),
-                             lambda: _hidden_names(net, min_group_size)),
+    return {"hidden": _kept_hidden(net, min_group_size),
             "strings": sensitive_strings(net, ids=False), "quality": scrub_quality(net),
             "min_group_size": min_group_size}
 
