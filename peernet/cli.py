@@ -22,10 +22,6 @@ from .errors import DataQualityWarning, PeernetError
 
 __all__ = ["main"]
 
-#: The report's smallest group shown (``pn.report``'s default).
-MIN_GROUP_SIZE = 5
-
-
 def _load(path: str, tz: str | None = None):
     """Load through the guarded public API (``pn.load``): bad files raise DataError."""
     import peernet as pn
@@ -148,6 +144,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
 
     from ._memory import release
+    from .privacy import MIN_GROUP_SIZE
     from .report.i18n import N_, translate, use_language
 
     lang = getattr(args, "lang", "en")

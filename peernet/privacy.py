@@ -36,7 +36,8 @@ from .scrubbing import REDACTED, Scrubber, add_distinct, kept_strings
 from .spreadsheets import neutralize_formulas as neutralize_formulas
 from .spreadsheets import neutralize_text as neutralize_text
 
-__all__ = ["pseudonymize", "pseudonym_key", "salt_id", "MIN_SALT_LENGTH", "scrub_quality",
+__all__ = ["MIN_GROUP_SIZE", "pseudonymize", "pseudonym_key", "salt_id", "MIN_SALT_LENGTH",
+           "scrub_quality",
            "scrub_text",
            "sensitive_strings", "KEPT", "suppress_small", "neutralize_formulas", "neutralize_text",
            "PERSONAL_COLUMNS",
@@ -594,7 +595,12 @@ def _quality(q: DataQuality, member_map: Mapping[str, str] | None,
 
 
 # ---------------------------------------------------------------------- small groups
-def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int = 5,
+#: The smallest group a default output shows: the report, the organization map and the CLI
+#: hide smaller groups of members or respondents; every ``min_group_size`` default is this.
+MIN_GROUP_SIZE: int = 5
+
+
+def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int = MIN_GROUP_SIZE,
                    by: Sequence[str] | None = None, columns: Sequence[str] | None = None,
                    complementary: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mask the rows of a breakdown that describe fewer than ``min_group_size`` people.
@@ -616,7 +622,7 @@ def suppress_small(df: pd.DataFrame, *, count_column: str, min_group_size: int =
         A breakdown: one row a group (e.g. ``org``, ``n_respondents``, ``mean_trust``).
     count_column : str
         The column counting the people (respondents or members) behind each row.
-    min_group_size : int, default 5
+    min_group_size : int, default :data:`MIN_GROUP_SIZE` (5)
         Rows with ``count_column < min_group_size`` are suppressed. A missing count counts
         as too small.
     by : sequence of str, optional

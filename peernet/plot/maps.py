@@ -26,6 +26,7 @@ import pandas as pd
 from ..metrics.members import BROKER_MAX, BROKER_SHARE, member_metrics, top_brokers
 from ..metrics.structure import communities
 from ..network import PeerNetwork
+from ..privacy import MIN_GROUP_SIZE
 from ..report import i18n
 from ..ties import org_ties
 from .drawing import (
@@ -503,7 +504,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
             labels: bool | int = True, layout: Mapping | None = None, seed: int = 0,
             min_weight: float | None = None, palette: Mapping[str, str] | None = None,
             legend: bool = True, title: str | None | bool = None, ax: Any = None,
-            min_group_size: int | None = 5, **kwargs: Any) -> Any:
+            min_group_size: int | None = MIN_GROUP_SIZE, **kwargs: Any) -> Any:
     """Map of the organizations: node area by active members, tie width by tie strength.
 
     Organizations of fewer than ``min_group_size`` members are drawn as one, "other small
@@ -530,7 +531,7 @@ def org_map(net_or_G: PeerNetwork | nx.Graph, *, color_by: str | None = "sector"
         Draw only ties at least this strong (the rest are counted in the title).
     palette, legend, title, ax
         As in :func:`network_map`.
-    min_group_size : int or None, default 5
+    min_group_size : int or None, default :data:`peernet.privacy.MIN_GROUP_SIZE` (5)
         Organizations of fewer members are drawn together as one node, "other small
         organizations" (:func:`peernet.report.protect.small_groups_together`): members on the
         roster during the period for a PeerNetwork, the ``members`` node attribute for a

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
+from ..privacy import MIN_GROUP_SIZE
 from ..schema import isin
 from .format import cell, decimal, number, percent
 from .i18n import N_, _, ngettext
@@ -171,13 +172,13 @@ def _change(cur: Any, prev: Any, unit: str = "") -> str:
 
 
 def org_cards(ev: Evaluation, *, survey: Mapping[str, Any] | None = None,
-              min_group_size: int = 5) -> dict[str, Any]:
+              min_group_size: int = MIN_GROUP_SIZE) -> dict[str, Any]:
     """What ``organizations.html`` shows: ``cards`` (one a large organization, in name order),
     ``grouped`` (how many organizations have no card) and the periods compared."""
     return with_survey(org_card_parts(ev, min_group_size=min_group_size), survey)
 
 
-def org_card_parts(ev: Evaluation, *, min_group_size: int = 5) -> dict[str, Any]:
+def org_card_parts(ev: Evaluation, *, min_group_size: int = MIN_GROUP_SIZE) -> dict[str, Any]:
     """:func:`org_cards` without the survey (:func:`with_survey` adds it): the report
     makes them while the survey section is computed on the other core."""
     from ..privacy import suppress_small

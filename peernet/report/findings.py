@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
+from ..privacy import MIN_GROUP_SIZE
 from ..schema import isin
 from .format import decimal, number, percent
 from .i18n import _, translate
@@ -464,7 +465,7 @@ def _followup(ev: Evaluation) -> list[Finding]:
     return out
 
 
-def findings(ev: Evaluation, *, min_group_size: int = 5) -> list[Finding]:
+def findings(ev: Evaluation, *, min_group_size: int = MIN_GROUP_SIZE) -> list[Finding]:
     """The findings the data support, most important first.
 
     Parameters
@@ -472,7 +473,7 @@ def findings(ev: Evaluation, *, min_group_size: int = 5) -> list[Finding]:
     ev : Evaluation
         From :func:`peernet.evaluate` (for a report: the protected evaluation, so that no
         small group is named).
-    min_group_size : int, default 5
+    min_group_size : int, default :data:`peernet.privacy.MIN_GROUP_SIZE` (5)
         Regions, sectors and organizations with fewer active members are never a finding.
 
     Returns

@@ -17,6 +17,7 @@ from typing import Any
 from .. import evaluation as evaluation_module
 from ..evaluation import Evaluation
 from ..grid.checklist import CHECKLIST
+from ..privacy import MIN_GROUP_SIZE
 from .findings import Finding, findings, glossary, recommended, verdict
 from .i18n import _
 
@@ -48,7 +49,7 @@ def _terms(keys: Sequence[str]) -> list[dict[str, str]]:
 
 
 def first_page(ev: Evaluation, *, cards: Sequence[Mapping[str, Any]],
-               min_group_size: int = 5, survey: Mapping[str, Any] | None = None,
+               min_group_size: int = MIN_GROUP_SIZE, survey: Mapping[str, Any] | None = None,
                found: Sequence[Finding] | None = None) -> dict[str, Any]:
     """What ``index.html`` shows; ``cards`` are the key numbers (each with ``key``, the
     glossary entry of its number)."""
@@ -86,7 +87,7 @@ def _row(i: int, f: Any) -> dict[str, Any]:
             "cls": "concern" if f.concern else "strength"}
 
 
-def first_page_html(ev: Evaluation, *, min_group_size: int = 5) -> str:
+def first_page_html(ev: Evaluation, *, min_group_size: int = MIN_GROUP_SIZE) -> str:
     """The first page's verdict, findings and actions as an HTML fragment (escaped), for
     Jupyter (:meth:`peernet.Evaluation._repr_html_`)."""
     from html import escape as e

@@ -23,7 +23,7 @@ import pandas as pd
 from .._memory import collecting_new
 from .._parallel import both, later
 from ..evaluation import METRICS, Evaluation
-from ..privacy import scrub_quality
+from ..privacy import MIN_GROUP_SIZE, scrub_quality
 from . import publish as _pub
 from .csvsafe import safe_csv
 from .figures import figures_of, map_color_by, survey_figure
@@ -66,7 +66,7 @@ DOCS = (
 @collecting_new   # its steps' collections walk its own objects, not the evaluation's
 def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = None,
            pseudonymize: bool = True, formats: Sequence[str] = ("png",),
-           min_group_size: int = 5, progress: Callable[[str], Any] | None = None,
+           min_group_size: int = MIN_GROUP_SIZE, progress: Callable[[str], Any] | None = None,
            lang: str = "en") -> Path:
     """Write the annual evaluation report of ``evaluation`` into ``out_dir``.
 
@@ -85,7 +85,7 @@ def report(evaluation: Evaluation, out_dir: str | Path, *, title: str | None = N
     formats : sequence of str, default ("png",)
         Figure formats written beside the page: PNG always (the page shows it); add
         ``"svg"`` (vector: for print or editing, linked under each figure) or ``"pdf"``.
-    min_group_size : int, default 5
+    min_group_size : int, default :data:`peernet.privacy.MIN_GROUP_SIZE` (5)
         Breakdowns (by region, sector, language, organization) of fewer members are
         suppressed in the tables (:func:`peernet.privacy.suppress_small`); the report says
         which were.

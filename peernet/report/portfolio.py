@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..privacy import MIN_GROUP_SIZE
 from . import publish as _pub
 from .csvsafe import safe_csv
 from .format import cell, pretty
@@ -41,7 +42,7 @@ SHOWN = (("members_active", "Members active", ""), ("share_active", "Share activ
 
 
 def report_portfolio(portfolio: Any, out_dir: str | Path, *, title: str | None = None,
-                     pseudonymize: bool = True, min_group_size: int = 5,
+                     pseudonymize: bool = True, min_group_size: int = MIN_GROUP_SIZE,
                      progress: Callable[[str], Any] | None = None) -> Path:
     """Write the portfolio report of ``portfolio`` into ``out_dir``.
 
@@ -58,7 +59,7 @@ def report_portfolio(portfolio: Any, out_dir: str | Path, *, title: str | None =
         Default reports name no member and follow the small-group rules of
         ``docs/privacy.md``; with False the maps and tables use the evaluations as they are
         (the maps carry no labels either way).
-    min_group_size : int, default 5
+    min_group_size : int, default :data:`peernet.privacy.MIN_GROUP_SIZE` (5)
         The smallest group (organization, sector, region, language; survey respondents)
         shown on its own.
     progress : callable, optional

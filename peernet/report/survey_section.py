@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
+from ..privacy import MIN_GROUP_SIZE
 from .csvsafe import safe_csv
 from .format import decimal, number, percent
 from .i18n import _
@@ -46,7 +47,7 @@ def _reading(note: str) -> str:
             "": _("good response: the results speak for most members")}.get(note, note)
 
 
-def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = 5
+def survey_section(ev: Evaluation, folder: Path, *, min_group_size: int = MIN_GROUP_SIZE
                    ) -> dict[str, Any] | None:
     """What the survey section shows (None when the period has no survey); writes
     ``tables/survey_by_org.csv``, ``tables/survey_sensitivity.csv`` and
