@@ -6,17 +6,39 @@
 writes (once; ``--data`` is reused when it exists) a canonical folder whose interactions are a
 hive-partitioned Parquet dataset (``interactions/year=2024/part-0003.parquet``), generated in
 chunks by ``benchmarks/run.py``'s generator (``_year``) so that the generator itself never
-holds more than one chunk, then runs in a child process under the cap: by default killed
-as soon as its resident memory exceeds it (sampled every 5 ms, as run.py samples RSS), or
-with ``--cap-mode as`` under ``prlimit --as`` (address space, which allocators reserve
-beyond what they use):
+holds more than one chunk, then runs in a child process under the cap.
+
+**The cap counts the process tree** (``--cap-mode tree``, the default): ``pn.evaluate``
+forks children (``peernet._parallel``: a period's metrics beside the next period's Grid,
+participation, the bootstrap), and a container's memory limit counts them all. Where the
+cgroup v1 memory controller is writable (``/sys/fs/cgroup/memory``), the child runs in a new
+memory group whose ``memory.limit_in_bytes`` is the cap: the kernel itself enforces it, as a
+container's limit (the group's page cache counts there too, but is reclaimed before an OOM
+kill; an OOM kill of any process of the tree fails the run, even when peernet recomputed a
+killed child's work in the parent). Elsewhere the tree is watched from here: the
+proportional set size of every process of the tree (``Pss`` of ``/proc/PID/smaps_rollup``,
+so the pages a fork shares count once) summed every 20 ms, the
+tree killed when it exceeds the cap. Either way the figure reported for the tree
+(``tree_peak_mb``, run-wide and per step, with the most processes it had, ``tree_procs``) is
+its resident memory with shared pages counted once, sampled every 5 ms (``total_rss +
+total_mapped_file`` of the group's ``memory.stat``: anonymous and mapped file pages; the
+PSS sum without a group). The group is removed after the run. Older modes:
+``--cap-mode rss`` kills the run when the main process's resident memory exceeds the cap
+(sampled every 5 ms; it does not see forked children), ``--cap-mode as`` runs it under
+``prlimit --as`` (address space, which allocators reserve beyond what they use).
+
+The main process's own peak per step (``peak_rss_mb``) is its ``VmHWM``, reset at each step
+(``/proc/self/clear_refs``): no sampler thread runs in the capped process, since
+``peernet._parallel`` does not fork from a process that runs other threads and the run
+would not fork as a user's does.
 
 load      ``pn.load(folder, engine="duckdb", columns={"message_id": None})``
 evaluate  ``pn.evaluate(net, periods=["2024", "2025"], bootstrap=0)``
 
 ``--interactions`` follows run.py's convention: that many rows in 2025 and a quarter as many
-in 2024. The result (wall and CPU seconds, peak RSS per stage, the cap, the load average
-before and after, or the stage that failed and why) is printed and written as JSON to
+in 2024. The result (wall and CPU seconds, the main process's and the tree's peak per stage
+and per evaluation step, the cap and its mode, the load average before and after, or the
+stage that failed and why) is printed and written as JSON to
 ``benchmarks/results/outofcore-<members>.json``.
 """
 
@@ -93,7 +115,8 @@ def generate(members: int, interactions: int, folder: Path, *, seed: int = 0,
 
 
 def _status() -> dict[str, int]:
-    """This process's peak virtual size and peak RSS (MB) from /proc."""
+    """This process's peak virtual size and peak RSS (MB) from /proc (the RSS since the
+    last :func:`_reset_peak`)."""
     out = {}
     with open("/proc/self/status") as f:
         for line in f:
@@ -104,26 +127,25 @@ def _status() -> dict[str, int]:
 
 def _child(folder: str, memory_limit: str, temp: str, stages: str = "load,evaluate") -> None:
     """Runs in the capped child: load and evaluate, one JSON line per stage on stdout."""
-    import resource
     import warnings
 
     warnings.simplefilter("ignore")
     import peernet as pn
 
     def stage(name, fn):
-        with bench.Peak() as p:
-            t0, c0 = time.perf_counter(), time.process_time()
-            try:
-                out, error = fn(), None
-            except BaseException as err:  # noqa: BLE001 - MemoryError included: reported
-                import traceback
+        _reset_peak()
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            out, error = fn(), None
+        except BaseException as err:  # noqa: BLE001 - MemoryError included: reported
+            import traceback
 
-                where = traceback.extract_tb(err.__traceback__)[-4:]
-                out, error = None, (f"{type(err).__name__}: {err}"[:300] + " at " + "; ".join(
-                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in where))
-            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            where = traceback.extract_tb(err.__traceback__)[-4:]
+            out, error = None, (f"{type(err).__name__}: {err}"[:300] + " at " + "; ".join(
+                f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in where))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         print(json.dumps({"stage": name, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                          "peak_rss_mb": round(p.peak / 2**20), "error": error}), flush=True)
+                          "peak_rss_mb": round(_peak() / 2**20), "error": error}), flush=True)
         return out
 
     net = stage("load", lambda: pn.load(folder, engine="duckdb", memory_limit=memory_limit,
@@ -138,67 +160,249 @@ def _child(folder: str, memory_limit: str, temp: str, stages: str = "load,evalua
             stage("evaluate", lambda: pn.evaluate(net, periods=[str(bench.YEAR - 1),
                                                                 str(bench.YEAR)],
                                                   bootstrap=0, progress=steps.step))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = max(_PEAK_BEFORE[0], _peak()) / 2**20
     print(json.dumps({"stage": "process", "peak_rss_mb": round(peak), **_status()}), flush=True)
 
 
+def _peak() -> int:
+    """This process's peak resident memory (bytes) since :func:`_reset_peak` (``VmHWM``)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+#: This process's peak resident memory before the last :func:`_reset_peak` (bytes).
+_PEAK_BEFORE = [0]
+
+
+def _reset_peak() -> None:
+    """Reset this process's ``VmHWM`` to its resident memory now (Linux 4.0+); the peak
+    so far is kept in :data:`_PEAK_BEFORE`."""
+    _PEAK_BEFORE[0] = max(_PEAK_BEFORE[0], _peak())
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
 class Steps:
-    """The evaluation's steps (its ``progress`` messages) with the peak and the resident
-    memory at each step's end and its wall seconds, one JSON line a step: where the memory
-    goes. The last step still open when the run is killed is the one that went over."""
+    """The evaluation's steps (its ``progress`` messages) with the main process's peak and
+    resident memory at each step's end and its wall seconds, one JSON line a step (the
+    parent adds the tree's peak): where the memory goes. The last step still open when
+    the run is killed is the one that went over. No thread: the peak is ``VmHWM``."""
 
     def __init__(self) -> None:
-        self.peak = bench.Peak()
         self.name = "start"
         self.t0 = time.perf_counter()
 
     def __enter__(self) -> Steps:
-        self.peak.__enter__()
+        _reset_peak()
         return self
 
     def __exit__(self, *exc: object) -> bool:
         self.step("end")
-        self.peak.__exit__(*exc)
         return False
 
     def step(self, message: str) -> None:
         now = time.perf_counter()
         rss = bench.Peak.rss()
         print(json.dumps({"step": self.name[:60], "seconds": round(now - self.t0, 1),
-                          "peak_rss_mb": round(max(self.peak.peak, rss) / 2**20),
+                          "peak_rss_mb": round(max(_peak(), rss) / 2**20),
                           "rss_mb": round(rss / 2**20), "next": message[:60]}), flush=True)
-        self.peak.peak, self.name, self.t0 = rss, message, now
+        _reset_peak()
+        self.name, self.t0 = message, now
 
 
-def _run_capped(cmd: list[str], env: dict, cap: int, mode: str) -> tuple[int, str, str, bool]:
-    """Run ``cmd``; with mode "as" under ``prlimit --as=cap``, with mode "rss" killed as
-    soon as its resident memory (sampled every 5 ms) exceeds ``cap``. Returns the return
-    code, stdout, stderr and whether the RSS watchdog killed it."""
-    if mode == "as" and cap:
-        cmd = ["prlimit", f"--as={cap}", "--"] + cmd
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
-    killed = False
-    if mode == "rss" and cap:
+#: The cgroup v1 memory controller (``--cap-mode tree``: a group a run, when writable).
+CGROUP = Path("/sys/fs/cgroup/memory")
+
+
+class Tree:
+    """The capped child's process tree: its memory group (``group``, cgroup v1; None where
+    it cannot be made) or the PIDs under it, its anonymous memory now (:meth:`memory`) and
+    a sampler thread of its peak, overall and since the last :meth:`mark`."""
+
+    def __init__(self, cap: int, enforce: bool) -> None:
+        self.cap, self.group, self.pid = cap, None, 0
+        self.peak = self.since = self.now = self.procs = 0
+        self.killed = False
+        if not enforce:
+            return
+        group = CGROUP / f"peernet-outofcore-{os.getpid()}"
+        try:
+            group.mkdir()
+            if cap:
+                (group / "memory.limit_in_bytes").write_text(str(cap))
+            self.group = group
+        except OSError:
+            try:
+                group.rmdir()
+            except OSError:
+                pass
+
+    def enter(self) -> None:
+        """In the forked child, before exec: join the group."""
+        if self.group is not None:
+            (self.group / "cgroup.procs").write_text(str(os.getpid()))
+
+    def _stat(self) -> dict[str, int]:
+        assert self.group is not None
+        with open(self.group / "memory.stat") as f:
+            return {k: int(v) for k, v in (line.split() for line in f)}
+
+    def pids(self) -> list[int]:
+        """The tree's processes: the group's, or the child and its descendants."""
+        if self.group is not None:
+            try:
+                return [int(x) for x in (self.group / "cgroup.procs").read_text().split()]
+            except OSError:
+                return []
+        out, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as f:
+                        todo += [int(x) for x in f.read().split()]
+            except OSError:
+                pass
+        return out
+
+    def memory(self) -> int:
+        """The tree's resident memory (bytes), shared pages once: the group's anonymous and
+        mapped file pages (``total_rss + total_mapped_file``), else the sum of ``Pss``
+        over its processes."""
+        if self.group is not None:
+            st = self._stat()
+            return st.get("total_rss", 0) + st.get("total_mapped_file", 0)
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+            except OSError:
+                pass
+        return total
+
+    def mark(self) -> tuple[int, int]:
+        """The tree's peak since the last mark (bytes) and the most processes it had
+        meanwhile; starts the next interval."""
+        peak, procs = max(self.since, self.now), self.procs
+        self.since, self.procs = self.now, 0
+        return peak, procs
+
+    def watch(self, proc: subprocess.Popen) -> None:
+        """Sample the tree while ``proc`` runs (a daemon thread); without a group, kill the
+        tree when it exceeds the cap."""
         import threading
 
-        def watch():
-            nonlocal killed
-            page = os.sysconf("SC_PAGE_SIZE")
+        self.pid = proc.pid
+        every = 0.005 if self.group is not None else 0.02
+
+        def run() -> None:
             while proc.poll() is None:
                 try:
-                    with open(f"/proc/{proc.pid}/statm") as f:
-                        rss = int(f.read().split()[1]) * page
+                    now, procs = self.memory(), len(self.pids())
                 except OSError:
                     return
-                if rss > cap:
-                    killed = True
-                    proc.kill()
+                self.now, self.peak, self.since = now, max(self.peak, now), max(self.since, now)
+                self.procs = max(self.procs, procs)
+                if self.group is None and self.cap and now > self.cap:
+                    self.killed = True
+                    for pid in self.pids():
+                        try:
+                            os.kill(pid, 9)
+                        except OSError:
+                            pass
                     return
-                time.sleep(0.005)
-        threading.Thread(target=watch, daemon=True).start()
-    out, err = proc.communicate()
-    return proc.returncode, out, err, killed
+                time.sleep(every)
+        threading.Thread(target=run, daemon=True).start()
+
+    def close(self) -> dict:
+        """What the kernel counted (the group's peak with its page cache, its OOM kills),
+        then the group removed (its remaining processes, ours, killed first)."""
+        out: dict = {"tree": "cgroup v1" if self.group is not None else "pss",
+                     "tree_peak_mb": round(self.peak / 2**20)}
+        if self.group is None:
+            return out
+        out["cgroup_max_usage_mb"] = round(int(
+            (self.group / "memory.max_usage_in_bytes").read_text()) / 2**20)
+        oom = dict(line.split() for line in
+                   (self.group / "memory.oom_control").read_text().splitlines())
+        out["oom_kills"] = int(oom.get("oom_kill", 0))
+        self.killed = self.killed or out["oom_kills"] > 0
+        for pid in self.pids():
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        for _ in range(100):
+            try:
+                self.group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.05)
+        return out
+
+
+def _run_capped(cmd: list[str], env: dict, cap: int, mode: str
+                ) -> tuple[int, list[dict], str, bool, dict]:
+    """Run ``cmd`` under the cap: mode "tree" (the process tree: a cgroup v1 memory group
+    limited to ``cap``, else the PSS sum watched, see the module's notes), "as" (``prlimit
+    --as=cap``) or "rss" (killed as soon as the main process's resident memory, sampled
+    every 5 ms, exceeds ``cap``). The tree's memory is sampled in every mode and each JSON
+    line of the child gets the tree's peak since the line before (``tree_peak_mb``).
+    Returns the return code, the JSON lines, stderr, whether the cap killed the run and
+    what the tree's sampler and the kernel counted."""
+    import threading
+
+    if mode == "as" and cap:
+        cmd = ["prlimit", f"--as={cap}", "--"] + cmd
+    tree = Tree(cap, enforce=mode == "tree")
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, preexec_fn=tree.enter)
+        tree.watch(proc)
+        killed = False
+        if mode == "rss" and cap:
+            def watch():
+                nonlocal killed
+                page = os.sysconf("SC_PAGE_SIZE")
+                while proc.poll() is None:
+                    try:
+                        with open(f"/proc/{proc.pid}/statm") as f:
+                            rss = int(f.read().split()[1]) * page
+                    except OSError:
+                        return
+                    if rss > cap:
+                        killed = True
+                        proc.kill()
+                        return
+                    time.sleep(0.005)
+            threading.Thread(target=watch, daemon=True).start()
+        err: list[str] = []
+        reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+        reader.start()
+        lines = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("{"):
+                row = json.loads(line)
+                peak, procs = tree.mark()
+                row["tree_peak_mb"], row["tree_procs"] = round(peak / 2**20), procs
+                lines.append(row)
+                print(json.dumps(row), flush=True)
+        code = proc.wait()
+        reader.join()
+    finally:
+        counted = tree.close()
+    return code, lines, "".join(err), killed or tree.killed, counted
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -207,8 +411,9 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--interactions", type=int, default=30_000_000)
     p.add_argument("--data", default=None, help="folder of the generated data (reused)")
     p.add_argument("--cap-gb", type=float, default=4.0, help="memory cap of the run (0: none)")
-    p.add_argument("--cap-mode", choices=("rss", "as"), default="rss",
-                   help="rss: the run is killed when its resident memory exceeds the cap; "
+    p.add_argument("--cap-mode", choices=("tree", "rss", "as"), default="tree",
+                   help="tree: the process tree's memory (a cgroup v1 memory group, else "
+                   "the PSS sum watched); rss: the main process's resident memory; "
                    "as: prlimit --as (address space, which allocators reserve beyond use)")
     p.add_argument("--stages", default="load,evaluate")
     p.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit")
@@ -230,12 +435,11 @@ def main(argv: list[str] | None = None) -> dict:
     cmd = [sys.executable, __file__, "--child", str(folder), a.memory_limit,
            str(folder.parent / (folder.name + "-spill")), a.stages]
     env = {**os.environ, **MALLOC}
-    code, stdout, stderr, killed = _run_capped(cmd, env, cap, a.cap_mode)
-    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    code, lines, stderr, killed, counted = _run_capped(cmd, env, cap, a.cap_mode)
     rows = [r for r in lines if "stage" in r]
     steps = [r for r in lines if "step" in r]
     result = {"members": a.members, "interactions": a.interactions, "sizes": sizes,
-              "cap_gb": a.cap_gb, "cap_mode": a.cap_mode, "killed_at_cap": killed,
+              "cap_gb": a.cap_gb, "cap_mode": a.cap_mode, "killed_at_cap": killed, **counted,
               "duckdb_memory_limit": a.memory_limit, "stages": a.stages,
               "generate_seconds": round(gen, 1), "returncode": code,
               "stderr_tail": stderr[-500:] if code else "",

@@ -6,6 +6,17 @@ the metrics) rarely reuses them: after ``pn.load`` of 100,000 members / 12.5M ro
 a gigabyte of resident memory held nothing. :func:`release` gives those pages back; it
 changes no value, costs milliseconds, and is called after ``pn.load``, between the steps of
 ``pn.evaluate`` and before each step of the command line's report.
+
+:func:`spare` is the memory this process's tree may still take before a limit: its memory
+group's (a container's: cgroup v2 ``memory.max``, v1 ``hierarchical_memory_limit``) less
+what the group uses, the file pages the kernel reclaims first (``inactive_file``) counted
+as free, or the machine's ``MemAvailable`` when that is less. :func:`room_to_fork` applies
+the rule of :mod:`peernet._parallel`: a child is forked only when the spare memory is at
+least twice this process's resident memory (a forked child may come to hold as much as
+its parent, whose next step meanwhile grows as much again); otherwise the work runs here,
+one step after the other, with the same numbers. Under a 4 GB container limit, 300,000
+members' evaluation (3 GB resident) forks nothing; on a machine of 23 GB, 100,000 members'
+(2.5 GB) forks as before.
 """
 
 from __future__ import annotations
@@ -18,7 +29,7 @@ from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar
 
-__all__ = ["collecting_new", "release", "trim"]
+__all__ = ["collecting_new", "release", "room_to_fork", "spare", "trim"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +46,76 @@ def _resident() -> int | None:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _stat(text: str | None) -> dict[str, int]:
+    """``name value`` lines (``memory.stat``, ``/proc/meminfo`` without units) as a dict."""
+    out = {}
+    for line in (text or "").splitlines():
+        parts = line.replace(":", " ").split()
+        if len(parts) >= 2 and parts[1].isdigit():
+            out[parts[0]] = int(parts[1])
+    return out
+
+
+#: Where cgroup v1's memory controller and the v2 hierarchy are mounted on Linux.
+CGROUP_V1, CGROUP_V2 = "/sys/fs/cgroup/memory", "/sys/fs/cgroup"
+
+
+def _group_spare() -> int | None:
+    """What this process's memory group's limit leaves (bytes), None without a limit."""
+    groups = dict(line.split(":", 2)[1:] for line in (_read("/proc/self/cgroup") or "")
+                  .splitlines() if line.count(":") >= 2)
+    path = groups.get("memory")
+    if path is not None:                                   # cgroup v1
+        base = os.path.join(CGROUP_V1, path.lstrip("/"))
+        stat = _stat(_read(os.path.join(base, "memory.stat")))
+        used = _read(os.path.join(base, "memory.usage_in_bytes"))
+        limit = stat.get("hierarchical_memory_limit", 0)
+        if not used or not limit or limit >= 2**62:
+            return None
+        return limit - int(used) + stat.get("total_inactive_file", 0)
+    path = groups.get("")
+    if path is None:
+        return None
+    best: int | None = None                                # cgroup v2: the tightest level
+    base = os.path.join(CGROUP_V2, path.lstrip("/"))
+    while base.startswith(CGROUP_V2):
+        cap, used = _read(os.path.join(base, "memory.max")), \
+            _read(os.path.join(base, "memory.current"))
+        if cap and used and cap.strip().isdigit():
+            left = int(cap) - int(used) + _stat(
+                _read(os.path.join(base, "memory.stat"))).get("inactive_file", 0)
+            best = left if best is None else min(best, left)
+        if base == CGROUP_V2:
+            break
+        base = os.path.dirname(base)
+    return best
+
+
+def spare() -> int | None:
+    """Memory (bytes) this process's tree may still take: what its memory group's limit
+    leaves (see the module's notes) or the machine's available memory, the smaller; None
+    where neither is known (not Linux)."""
+    available = _stat(_read("/proc/meminfo")).get("MemAvailable")
+    known = [v for v in (_group_spare(), None if available is None else available * 1024)
+             if v is not None]
+    return min(known) if known else None
+
+
+def room_to_fork() -> bool:
+    """Whether a forked child fits: :func:`spare` is at least twice this process's resident
+    memory (True where either is unknown)."""
+    left, resident = spare(), _resident()
+    return left is None or resident is None or left >= 2 * resident
 
 
 @cache

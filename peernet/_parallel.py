@@ -18,6 +18,10 @@ It runs them one after the other instead (the same results, one core) when:
   a child forked from a threaded process can deadlock on a lock another thread held;
 - one core is available, or ``PEERNET_WORKERS=1`` is set (a portfolio's worker processes
   set it: they are already one a core);
+- the memory does not allow a second process (:func:`peernet._memory.room_to_fork`: the
+  memory left under the process's limit, a container's or the machine's, is less than
+  twice what the process holds): under a memory limit the steps run one after the other
+  instead of doubling the peak;
 - anything goes wrong in the child (its result is then computed here: a fork failure never
   changes a number, it costs time).
 
@@ -38,6 +42,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, Generic, TypeVar
+
+from . import _memory
 
 __all__ = ["Later", "Tasks", "both", "later", "one_thread", "workers"]
 
@@ -89,7 +95,7 @@ def workers() -> int:
 def can_fork() -> bool:
     """Whether :func:`both` forks here (see the module's notes)."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and threading.active_count() == 1 and workers() > 1)
+            and threading.active_count() == 1 and workers() > 1 and _memory.room_to_fork())
 
 
 def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:

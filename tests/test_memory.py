@@ -1,6 +1,8 @@
 """Freed memory handed back between stages (peernet._memory.release): called after pn.load,
 before each of pn.evaluate's and the command line's steps; it changes no value."""
 
+import pytest
+
 import peernet as pn
 import peernet._memory as M
 import peernet.cli as cli
@@ -127,3 +129,48 @@ def test_participation_here_lets_the_periods_go_first_only_without_intervals(riv
             assert a == b if isinstance(a, str | list) else a.equals(b)
         assert all(held(s) == (({"acts", "arrays"}, 2) if kept else (set(), 1))
                    for s in slices.values())
+
+
+def test_no_fork_when_the_memory_left_is_under_twice_the_process(monkeypatch):
+    """peernet._parallel forks only when the memory left under the process's limit (its
+    memory group's, or the machine's available memory) is at least twice its resident
+    memory (``room_to_fork``); otherwise the work runs here, with the same result."""
+    import os
+
+    from peernet import _parallel
+
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+    resident = M._resident()
+    if resident is None or not _parallel.can_fork():
+        pytest.skip("no fork here")
+    monkeypatch.setattr(M, "spare", lambda: 2 * resident - 2**20)
+    assert not M.room_to_fork() and not _parallel.can_fork()
+    pending = _parallel.later(os.getpid)
+    assert pending.pid is None and pending.result() == os.getpid()
+    monkeypatch.setattr(M, "spare", lambda: 3 * resident)
+    assert M.room_to_fork() and _parallel.can_fork()
+    monkeypatch.setattr(M, "spare", lambda: None)   # unknown: as before
+    assert M.room_to_fork()
+
+
+def test_spare_reads_a_memory_group_limit(monkeypatch, tmp_path):
+    """A cgroup v1 group's limit less its use (inactive file pages counted as free), and
+    the machine's available memory when that is less; None without either."""
+    group = tmp_path / "memory" / "box"
+    group.mkdir(parents=True)
+    (group / "memory.stat").write_text(
+        f"cache 0\nhierarchical_memory_limit {4 * 2**30}\ntotal_inactive_file {2**28}\n")
+    (group / "memory.usage_in_bytes").write_text(str(3 * 2**30))
+    files = {"/proc/self/cgroup": "4:memory:/box\n3:cpuset:/\n0::/\n",
+             "/proc/meminfo": "MemTotal: 1 kB\nMemAvailable: 20000000 kB\n"}
+    real = M._read
+    monkeypatch.setattr(M, "_read", lambda path: files.get(path, None) if path in files
+                        else real(path))
+    monkeypatch.setattr(M, "CGROUP_V1", str(tmp_path / "memory"))
+    assert M.spare() == 2**30 + 2**28
+    files["/proc/meminfo"] = "MemAvailable: 1024 kB\n"
+    assert M.spare() == 2**20
+    (group / "memory.stat").write_text(f"hierarchical_memory_limit {2**63 - 4096}\n")
+    assert M.spare() == 2**20          # no limit: the machine's
+    files["/proc/meminfo"] = ""
+    assert M.spare() is None
