@@ -6,10 +6,11 @@ window or changes matplotlib's global settings; the house look is a context
 manager, ``with pn.plot.style(): ...``.
 """
 
-from .charts import evaluation_figure, grid, participation, roles, save, trend
+from .charts import evaluation_figure, grid, participation, roles, trend
 from .interactive import InteractiveMap, interactive_map
 from .maps import layout, map_years, network_map, org_map
 from .portfolio import portfolio_heatmap, portfolio_maps
+from .saving import save
 from .style import category_colors, style
 from .survey import survey_by_org
 

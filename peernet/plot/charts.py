@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from ..grid.score import GridScore
     from ..network import PeerNetwork
 
-__all__ = ["participation", "grid", "grid_svg", "trend", "roles", "save", "evaluation_figure",
+__all__ = ["participation", "grid", "grid_svg", "trend", "roles", "evaluation_figure",
            "GRID_LAYERS", "TREND_METRICS"]
 
 #: Grid layers bottom up, with their elements left to right (Backer & Kern 2010).
@@ -592,68 +591,6 @@ def roles(member_metrics: pd.DataFrame | PeerNetwork | Evaluation, *, by: str = 
         ax2.text(0.5, 0.5, i18n._("no brokerage columns"), ha="center", va="center",
                  transform=ax2.transAxes)
     return fig
-
-
-# ------------------------------------------------------------------ save
-#: zlib level of :func:`save`'s PNGs (Pillow's default 6): 2/3 the encoding time, 6% smaller.
-PNG_COMPRESSION = 3
-
-
-def save(fig: Any, path: str | Path, *, formats: Sequence[str] = ("png", "svg"),
-         dpi: int = 200) -> list[Path]:
-    """Write a figure as PNG (200 dpi) and SVG beside each other.
-
-    Parameters
-    ----------
-    fig : Figure or Axes
-        An Axes is saved with its whole figure.
-    path : str or Path
-        File name with or without a suffix; ``figures/grid`` writes ``figures/grid.png``
-        and ``figures/grid.svg``. Missing folders are created.
-    formats : list of str, default ("png", "svg")
-    dpi : int, default 200
-        Resolution of raster formats.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> ax = pn.plot.grid(pn.score(pn.load_sample("davis")), ax=ax)
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     [p.name for p in pn.plot.save(fig, pathlib.Path(d) / "grid")]
-    ['grid.png', 'grid.svg']
-    >>> plt.close(fig)
-    """
-    figure = getattr(fig, "figure", fig) if not hasattr(fig, "savefig") else fig
-    if not hasattr(figure, "savefig"):
-        raise TypeError(f"save: fig must be a matplotlib Figure or Axes; got "
-                        f"{type(fig).__name__}")
-    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
-    if bad or isinstance(formats, str):
-        raise ValueError(f"formats must be a list of 'png', 'svg', 'pdf'; got {formats!r}")
-    path = Path(path)
-    if path.suffix.lower().lstrip(".") in ("png", "svg", "pdf"):
-        path = path.with_suffix("")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a figure laid out by its engine (constrained or tight) already fits its contents:
-    # a tight box would cost a second, unrendered draw and only add its padding
-    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
-
-    fits = isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine | TightLayoutEngine)
-    out = []
-    for fmt in formats:
-        target = path.with_name(f"{path.name}.{fmt}")
-        png = {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
-        figure.savefig(target, format=fmt, dpi=dpi, bbox_inches=None if fits else "tight",
-                       metadata={"Date": None} if fmt == "svg" else None, **png)
-        out.append(target)
-    return out
 
 
 # ------------------------------------------------------------------ figure-level

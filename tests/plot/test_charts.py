@@ -250,13 +250,42 @@ def test_save_writes_png_at_200_dpi_and_svg(tmp_path):
     drawn().savefig(tmp_path / "default.png", dpi=200)
     with Image.open(tmp_path / "default.png") as im:
         assert np.array_equal(png, np.asarray(im.convert("RGBA")))
-    assert pn.plot.charts.PNG_COMPRESSION == 3
+    assert pn.plot.saving.PNG_COMPRESSION == 3
     assert paths[1].read_text().lstrip().startswith("<?xml")
     with pytest.raises(ValueError, match=r"formats must be a list of 'png', 'svg', 'pdf'"):
         pn.plot.save(fig, tmp_path / "x", formats=("gif",))
     with pytest.raises(TypeError, match="save: fig must be a matplotlib Figure or Axes"):
         pn.plot.save("figure", tmp_path / "x")
 
+
+
+@pytest.mark.parametrize("layout", [None, "constrained", "tight"])
+def test_save_draws_a_png_once_with_the_pixels_of_savefig(tmp_path, monkeypatch, layout):
+    """A tight box or a layout engine made savefig draw twice (once unrendered to place
+    the figure): save places it itself and draws once, the same pixels (and bytes)."""
+    from matplotlib.figure import Figure
+
+    def drawn() -> plt.Figure:
+        f, a = plt.subplots(figsize=(3, 2), layout=layout)
+        a.plot([0, 1], [0, 1], label="a line")
+        a.set_title("a title far wider than the axes it sits on")
+        a.set_ylabel("a label")
+        a.legend(loc="best")
+        return f
+
+    fig = drawn()
+    draws = []
+    real = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: draws.append(1) or real(self, r))
+    ours = pn.plot.save(fig, tmp_path / "ours", formats=["png"], dpi=150)[0]
+    assert len(draws) == 1
+    assert fig.get_layout_engine() is not None or layout is None   # given back
+    monkeypatch.undo()
+    fits = layout is not None
+    drawn().savefig(tmp_path / "theirs.png", dpi=150, bbox_inches=None if fits else "tight",
+                    pil_kwargs={"compress_level": pn.plot.saving.PNG_COMPRESSION})
+    assert ours.read_bytes() == (tmp_path / "theirs.png").read_bytes()
+    plt.close("all")
 
 def test_evaluation_figure_has_grid_participation_and_trend(evaluation):
     fig = pn.plot.evaluation_figure(evaluation)
