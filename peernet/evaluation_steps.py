@@ -276,6 +276,29 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
     return u.result()
 
 
+#: Interactions of all periods below which :class:`Uncertainty` computes every period's
+#: replicates in one forked child, started when the last period is scored, instead of a
+#: child a period started as each is scored: each child starts numba for the replicates'
+#: kernels (about 0.5 CPU s), more than a small period's replicates cost (riverbend's:
+#: 0.2-0.3 CPU s a year, 5,000 interactions). The same numbers: each period has its own
+#: random stream.
+ONE_CHILD_ROWS = 20_000
+
+
+class _Part:
+    """One ``(period, role)``'s replicates of a child that computes several."""
+
+    def __init__(self, job: Later, key: tuple[str, int]):
+        self.job, self.key = job, key
+
+    @property
+    def pid(self) -> int | None:
+        return self.job.pid
+
+    def result(self) -> list[tuple[pd.Series, np.ndarray]]:
+        return self.job.result()[self.key]
+
+
 class Uncertainty:
     """:func:`uncertainty` computed on the other core while ``pn.evaluate`` does the rest.
 
@@ -309,33 +332,57 @@ class Uncertainty:
         # the period shared between two processes: the most interactions (the last of ties)
         self.largest = max(range(len(rows)), key=lambda i: (rows[i], i)) if rows else -1
         self.seqs = np.random.SeedSequence(seed).spawn(2)
-        self.jobs: dict[tuple[str, int], Later] = {}
+        self.jobs: dict[tuple[str, int], Later | _Part] = {}
         self.values: dict[str, pd.Series] = {}
+        # few interactions: every period's replicates in one child, started once the last
+        # period is scored (a child starting numba costs more than their work)
+        self.together = sum(rows) < ONE_CHILD_ROWS
+        self.waiting: dict[str, tuple[int, ...]] = {}
 
     def start(self, period: str) -> None:
         """Start ``period``'s replicates (on another core when a fork is possible)."""
-        if not self.n or any(p == period for p, _ in self.jobs):
+        if not self.n or any(p == period for p, _ in self.jobs) or period in self.waiting:
             return
         i = self.labels.index(period)
-        before_fork(self.slices[period])
+        started = [period]
         if len(self.labels) == 1:
+            before_fork(self.slices[period])
             self.say(N_("bootstrap intervals of {period} ({n} resamples of its events, "
                         "{n_grid} for the Grid)").format(period=period, n=self.n,
                                                          n_grid=self.n_grid))
             self.jobs[period, -1] = later(partial(self._single, period))
-        for role in ((0,) if i + 1 < len(self.labels) else ()) + ((1,) if i else ()):
-            if role == 0:
+        else:
+            roles = ((0,) if i + 1 < len(self.labels) else ()) + ((1,) if i else ())
+            if 0 in roles:
                 self.say(N_("bootstrap intervals of {a}, {b} and their difference ({n} "
                             "resamples of each period's events, {n_grid} for the Grid)")
                          .format(a=period, b=self.labels[i + 1], n=self.n,
                                  n_grid=self.n_grid))
-            self.jobs[period, role] = later(partial(self._period, period, role))
-        if all(self.jobs[key].pid is not None for key in self.jobs if key[0] == period):
-            forget(self.slices[period], SLICE_CONTEXT)   # the children have it
+            if self.together:
+                self.waiting[period] = roles
+                if len(self.waiting) < len(self.labels):
+                    return   # with the next periods, in one child
+                started = list(self.waiting)
+                for p in started:
+                    before_fork(self.slices[p])
+                keys = [(p, role) for p, rs in self.waiting.items() for role in rs]
+                job = later(partial(self._periods, keys))
+                self.jobs.update({key: _Part(job, key) for key in keys})
+            else:
+                before_fork(self.slices[period])
+                for role in roles:
+                    self.jobs[period, role] = later(partial(self._period, period, role))
+        for p in started:
+            if all(self.jobs[key].pid is not None for key in self.jobs if key[0] == p):
+                forget(self.slices[p], SLICE_CONTEXT)   # the children have it
 
     def _single(self, period: str) -> list[pd.DataFrame]:
         return [bootstrap_metrics(self.slices[period], metric, n=k, seed=self.seed,
                                   rubric=self.rubric) for _, metric, k in self.what]
+
+    def _periods(self, keys: Sequence[tuple[str, int]]
+                 ) -> dict[tuple[str, int], list[tuple[pd.Series, np.ndarray]]]:
+        return {(p, role): self._period(p, role) for p, role in keys}
 
     def _period(self, period: str, role: int) -> list[tuple[pd.Series, np.ndarray]]:
         split = self.labels.index(period) == self.largest

@@ -221,26 +221,37 @@ def test_tasks_are_taken_once_across_a_fork():
         _parallel.Tasks(_parallel.Tasks.MAX + 1)
 
 
+@pytest.mark.parametrize("together", [False, True])
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_intervals_started_period_by_period_equal_bootstrap_change(monkeypatch, workers):
+def test_intervals_started_period_by_period_equal_bootstrap_change(monkeypatch, workers,
+                                                                   together):
     """pn.evaluate starts each period's replicates when the period is scored (the larger
-    period shared between two processes): the intervals and differences are those of
-    bootstrap_change with the same seed, to the last digit, and the Grid contexts go."""
+    period shared between two processes), or, below ONE_CHILD_ROWS interactions, every
+    period's in one child once the last is scored: the intervals and differences are
+    those of bootstrap_change with the same seed, to the last digit, and the Grid
+    contexts go."""
+    from peernet import evaluation_steps
     from peernet._cache import memo
     from peernet.evaluation_steps import BOOTSTRAP_METRICS, Uncertainty
     from peernet.grid.context import SLICE_CONTEXT
     from peernet.metrics import uncertainty
 
     monkeypatch.setenv(_parallel.WORKERS_ENV, workers)
-    net = pn.load_sample("riverbend")
+    net = pn.load_sample("riverbend")   # 9,870 interactions: together by default
+    assert (len(net.interactions) < evaluation_steps.ONE_CHILD_ROWS) is True
+    if not together:
+        monkeypatch.setattr(evaluation_steps, "ONE_CHILD_ROWS", 0)
     slices = {p: net.period(p) for p in ("2024", "2025")}
     for s in slices.values():
         pn.score(s)
     u = Uncertainty(slices, 6, 3, n_grid=4)
     assert u.largest == 1                        # 2025 has the more interactions
     u.start("2024")
-    assert ("2024", 0) in u.jobs and ("2025", 1) not in u.jobs
+    assert (("2024", 0) in u.jobs) is not together and ("2025", 1) not in u.jobs
     u.start("2025")
+    assert ("2024", 0) in u.jobs and ("2025", 1) in u.jobs
+    pids = {u.jobs[k].pid for k in u.jobs}
+    assert len(pids) == (1 if together or workers == "1" else 2)
     iv, diffs = u.result()
     for s in slices.values():
         assert SLICE_CONTEXT not in (memo(s) or {})
