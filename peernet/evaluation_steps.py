@@ -277,11 +277,12 @@ def uncertainty(slices: Mapping[str, PeerNetwork], n: int, seed: int, rubric: An
 
 
 #: Interactions of all periods below which :class:`Uncertainty` computes every period's
-#: replicates in one forked child, started when the last period is scored, instead of a
-#: child a period started as each is scored: each child starts numba for the replicates'
-#: kernels (about 0.5 CPU s), more than a small period's replicates cost (riverbend's:
-#: 0.2-0.3 CPU s a year, 5,000 interactions). The same numbers: each period has its own
-#: random stream.
+#: replicates in one forked child, started when the first period is scored (the later
+#: periods' Grid contexts made there again, on the core the evaluation leaves idle), instead
+#: of a child a period started as each is scored: each child starts numba for the
+#: replicates' kernels (about 0.5 CPU s), more than a small period's replicates cost
+#: (riverbend's: 0.2-0.3 CPU s a year, 5,000 interactions). The same numbers: each period
+#: has its own random stream.
 ONE_CHILD_ROWS = 20_000
 
 
@@ -334,17 +335,17 @@ class Uncertainty:
         self.seqs = np.random.SeedSequence(seed).spawn(2)
         self.jobs: dict[tuple[str, int], Later | _Part] = {}
         self.values: dict[str, pd.Series] = {}
-        # few interactions: every period's replicates in one child, started once the last
+        # few interactions: every period's replicates in one child, started when the first
         # period is scored (a child starting numba costs more than their work)
         self.together = sum(rows) < ONE_CHILD_ROWS
-        self.waiting: dict[str, tuple[int, ...]] = {}
+        self.begun: set[str] = set()
 
     def start(self, period: str) -> None:
         """Start ``period``'s replicates (on another core when a fork is possible)."""
-        if not self.n or any(p == period for p, _ in self.jobs) or period in self.waiting:
+        if not self.n or period in self.begun:
             return
+        self.begun.add(period)
         i = self.labels.index(period)
-        started = [period]
         if len(self.labels) == 1:
             before_fork(self.slices[period])
             self.say(N_("bootstrap intervals of {period} ({n} resamples of its events, "
@@ -352,29 +353,28 @@ class Uncertainty:
                                                          n_grid=self.n_grid))
             self.jobs[period, -1] = later(partial(self._single, period))
         else:
-            roles = ((0,) if i + 1 < len(self.labels) else ()) + ((1,) if i else ())
-            if 0 in roles:
+            if i + 1 < len(self.labels):
                 self.say(N_("bootstrap intervals of {a}, {b} and their difference ({n} "
                             "resamples of each period's events, {n_grid} for the Grid)")
                          .format(a=period, b=self.labels[i + 1], n=self.n,
                                  n_grid=self.n_grid))
-            if self.together:
-                self.waiting[period] = roles
-                if len(self.waiting) < len(self.labels):
-                    return   # with the next periods, in one child
-                started = list(self.waiting)
-                for p in started:
-                    before_fork(self.slices[p])
-                keys = [(p, role) for p, rs in self.waiting.items() for role in rs]
+            if not self.together:
+                before_fork(self.slices[period])
+                for role in self._roles(i):
+                    self.jobs[period, role] = later(partial(self._period, period, role))
+            elif not self.jobs:   # the first period scored: every period's, in one child
+                for s in self.slices.values():
+                    before_fork(s)
+                keys = [(p, role) for j, p in enumerate(self.labels) for role in self._roles(j)]
                 job = later(partial(self._periods, keys))
                 self.jobs.update({key: _Part(job, key) for key in keys})
-            else:
-                before_fork(self.slices[period])
-                for role in roles:
-                    self.jobs[period, role] = later(partial(self._period, period, role))
-        for p in started:
-            if all(self.jobs[key].pid is not None for key in self.jobs if key[0] == p):
-                forget(self.slices[p], SLICE_CONTEXT)   # the children have it
+        if all(self.jobs[key].pid is not None for key in self.jobs if key[0] == period):
+            forget(self.slices[period], SLICE_CONTEXT)   # the children have it
+
+    def _roles(self, i: int) -> tuple[int, ...]:
+        """The roles of the ``i``-th period's replicates: 0 the previous period of a pair,
+        1 the current one (a period between two has both)."""
+        return ((0,) if i + 1 < len(self.labels) else ()) + ((1,) if i else ())
 
     def _single(self, period: str) -> list[pd.DataFrame]:
         return [bootstrap_metrics(self.slices[period], metric, n=k, seed=self.seed,
