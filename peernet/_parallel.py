@@ -45,7 +45,7 @@ from typing import Any, Generic, TypeVar
 
 from . import _memory
 
-__all__ = ["Later", "Tasks", "both", "later", "one_thread", "workers"]
+__all__ = ["Later", "Tasks", "both", "later", "one_thread", "when_idle", "workers"]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -152,6 +152,8 @@ class Later(Generic[T]):
         if not self.done:
             ok, value = False, None
             if self.pid is not None and self.read_fd is not None:
+                if _IDLE and not _ready(self.read_fd):
+                    _idle()   # this process would wait: first what it has to do anyway
                 ok, value = _reap(self.pid, self.read_fd)
                 self.pid = self.read_fd = None
             self.value = value if ok else self.fn()
@@ -216,6 +218,39 @@ class Tasks:
 
     def __del__(self) -> None:
         self.close()
+
+
+#: What this process does the first time it would wait for a child (:func:`when_idle`):
+#: (the process that asked, the work).
+_IDLE: list[tuple[int, Callable[[], Any]]] = []
+
+
+def when_idle(work: Callable[[], Any]) -> None:
+    """Do ``work()`` (once; its result dropped, its errors ignored) the first time this
+    process would wait for a forked child's result that is not ready yet, instead of
+    sitting idle: work a later step needs anyway and no number depends on, such as an
+    import (``peernet evaluate`` imports pyplot while the intervals' child finishes). A
+    process forked afterwards does not do it; neither does this one if it never waits."""
+    _IDLE.append((os.getpid(), work))
+
+
+def _idle() -> None:
+    pid = os.getpid()
+    while _IDLE:
+        owner, work = _IDLE.pop(0)
+        if owner != pid:
+            continue
+        try:
+            work()
+        except Exception:  # noqa: BLE001, S110 - the step that needs it does it again
+            pass
+
+
+def _ready(read_fd: int) -> bool:
+    """Whether the child has written to (or closed) its pipe."""
+    import select
+
+    return bool(select.select([read_fd], [], [], 0)[0])
 
 
 def _reap(pid: int, read_fd: int) -> tuple[bool, Any]:

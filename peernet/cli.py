@@ -183,6 +183,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .report.publish import check_target
 
     check_target(args.out)  # writable, not below a file, not a folder peernet did not write
+    from ._parallel import when_idle
+
+    # the report's first import (0.25-0.3 CPU s), done while the evaluation waits for its
+    # intervals' child, if it does
+    when_idle(lambda: __import__("matplotlib.pyplot"))
     try:
         progress(N_("loading {path}").format(path=args.path))
         net = _load_any(args)

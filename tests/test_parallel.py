@@ -352,3 +352,22 @@ def test_evaluate_is_the_same_with_its_metrics_in_children(monkeypatch, bootstra
         pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), obj=name)
     pd.testing.assert_frame_equal(one.changes(), two.changes())
     assert one.meta == two.meta
+
+
+def test_when_idle_work_runs_once_while_waiting_for_a_child(monkeypatch):
+    """when_idle's work runs the first time this process would wait for a child that has
+    not finished (its errors ignored), once, and never in a child forked afterwards."""
+    import os
+    import time
+
+    monkeypatch.setenv(_parallel.WORKERS_ENV, "2")
+    if not _parallel.can_fork():
+        pytest.skip("no fork here")
+    monkeypatch.setattr(_parallel, "_IDLE", [])
+    done: list[int] = []
+    _parallel.when_idle(lambda: done.append(os.getpid()))
+    _parallel.when_idle(lambda: 1 / 0)
+    job = _parallel.later(lambda: (time.sleep(0.5), len(done))[1])   # the child's own copy
+    assert job.result() == 0
+    assert done == [os.getpid()] and _parallel._IDLE == []
+    assert _parallel.later(lambda: 3).result() == 3 and done == [os.getpid()]
