@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import warnings
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -185,9 +187,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     check_target(args.out)  # writable, not below a file, not a folder peernet did not write
     from ._parallel import when_idle
 
-    # the report's first import (0.25-0.3 CPU s), done while the evaluation waits for its
-    # intervals' child, if it does
-    when_idle(lambda: __import__("matplotlib.pyplot"))
+    # what the report imports (pyplot 0.25-0.3 CPU s; the findings' scipy.special, Jinja and
+    # Pillow's formats 0.07 more in each process that draws or writes), done while the
+    # evaluation waits for its intervals' child, if it does: the report's children have it
+    for module in ("matplotlib.pyplot", "scipy.special", "jinja2", "PIL.Image"):
+        when_idle(partial(importlib.import_module, module))
+    when_idle(lambda: importlib.import_module("PIL.Image").init())
     try:
         progress(N_("loading {path}").format(path=args.path))
         net = _load_any(args)
