@@ -134,6 +134,7 @@ def _child(folder: str, memory_limit: str, temp: str, stages: str = "load,evalua
 
     def stage(name, fn):
         _reset_peak()
+        before, _PEAK_BEFORE[0] = _PEAK_BEFORE[0], 0   # this stage's peak over its steps
         t0, c0 = time.perf_counter(), time.process_time()
         try:
             out, error = fn(), None
@@ -144,8 +145,10 @@ def _child(folder: str, memory_limit: str, temp: str, stages: str = "load,evalua
             out, error = None, (f"{type(err).__name__}: {err}"[:300] + " at " + "; ".join(
                 f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in where))
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        peak = max(_PEAK_BEFORE[0], _peak())
+        _PEAK_BEFORE[0] = max(before, peak)
         print(json.dumps({"stage": name, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                          "peak_rss_mb": round(_peak() / 2**20), "error": error}), flush=True)
+                          "peak_rss_mb": round(peak / 2**20), "error": error}), flush=True)
         return out
 
     net = stage("load", lambda: pn.load(folder, engine="duckdb", memory_limit=memory_limit,
@@ -154,12 +157,13 @@ def _child(folder: str, memory_limit: str, temp: str, stages: str = "load,evalua
         print(json.dumps({"stage": "table", "rows": len(net.interactions),
                           "mb": round(net.interactions.memory_usage(deep=True).sum() / 2**20),
                           "rss_mb": round(bench.Peak.rss() / 2**20)}), flush=True)
-    steps = Steps()
+    def evaluate():
+        with Steps() as steps:   # its last step's line before the stage's
+            return pn.evaluate(net, periods=[str(bench.YEAR - 1), str(bench.YEAR)],
+                               bootstrap=0, progress=steps.step)
+
     if net is not None and "evaluate" in stages.split(","):
-        with steps:
-            stage("evaluate", lambda: pn.evaluate(net, periods=[str(bench.YEAR - 1),
-                                                                str(bench.YEAR)],
-                                                  bootstrap=0, progress=steps.step))
+        stage("evaluate", evaluate)
     peak = max(_PEAK_BEFORE[0], _peak()) / 2**20
     print(json.dumps({"stage": "process", "peak_rss_mb": round(peak), **_status()}), flush=True)
 
@@ -227,7 +231,7 @@ class Tree:
 
     def __init__(self, cap: int, enforce: bool) -> None:
         self.cap, self.group, self.pid = cap, None, 0
-        self.peak = self.since = self.now = self.procs = 0
+        self.peak = self.since = self.now = self.procs = self.stage = self.stage_procs = 0
         self.killed = False
         if not enforce:
             return
@@ -290,10 +294,14 @@ class Tree:
                 pass
         return total
 
-    def mark(self) -> tuple[int, int]:
-        """The tree's peak since the last mark (bytes) and the most processes it had
-        meanwhile; starts the next interval."""
+    def mark(self, stage: bool = False) -> tuple[int, int]:
+        """The tree's peak since the last mark (bytes; with ``stage``, since the last
+        stage's mark) and the most processes it had meanwhile; starts the next interval."""
         peak, procs = max(self.since, self.now), self.procs
+        self.stage, self.stage_procs = max(self.stage, peak), max(self.stage_procs, procs)
+        if stage:
+            peak, procs = self.stage, self.stage_procs
+            self.stage = self.stage_procs = 0
         self.since, self.procs = self.now, 0
         return peak, procs
 
@@ -394,7 +402,7 @@ def _run_capped(cmd: list[str], env: dict, cap: int, mode: str
         for line in proc.stdout:
             if line.startswith("{"):
                 row = json.loads(line)
-                peak, procs = tree.mark()
+                peak, procs = tree.mark(stage="stage" in row)
                 row["tree_peak_mb"], row["tree_procs"] = round(peak / 2**20), procs
                 lines.append(row)
                 print(json.dumps(row), flush=True)
