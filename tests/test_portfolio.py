@@ -146,16 +146,37 @@ def test_a_failing_network_keeps_the_others(portfolio, broken):
     assert portfolio.meta["executor"] == "processes" and portfolio.meta["workers"] == 2
 
 
-def test_dask_local_cluster_gives_the_same_numbers(portfolio):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        pf = pn.evaluate_many({"riverbend": RIVERBEND, "davis": pn.load_sample("davis")},
-                              periods=None, executor=client, **SETTINGS)
-    assert pf.meta["executor"] == "dask"
+#: The Dask run, in a process of its own: an in-process LocalCluster leaves threads alive
+#: after it closes, and peernet never forks from a threaded process, so every later test of
+#: this process that checks forking (tests/test_parallel.py) would run one core.
+DASK_RUN = """
+import json, sys
+import distributed
+import peernet as pn
+from tests.test_portfolio import RIVERBEND, SETTINGS
+with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                              dashboard_address=None) as cluster, \\
+        distributed.Client(cluster) as client:
+    pf = pn.evaluate_many({"riverbend": RIVERBEND, "davis": pn.load_sample("davis")},
+                          periods=None, executor=client, **SETTINGS)
+pf.table.to_pickle(sys.argv[1])
+print(json.dumps(pf.meta["executor"]))
+"""
+
+
+def test_dask_local_cluster_gives_the_same_numbers(portfolio, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask.pkl"
+    run = subprocess.run([sys.executable, "-c", DASK_RUN, str(out)], capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == "dask"
     ok = portfolio.table[portfolio.table["status"] == "ok"].reset_index(drop=True)
-    pd.testing.assert_frame_equal(pf.table, ok)
+    pd.testing.assert_frame_equal(pd.read_pickle(out), ok)
 
 
 def test_any_executor_and_argument_errors():
