@@ -41,11 +41,10 @@ MIN_RESIDENT = 512 * 2**20
 
 def _resident() -> int | None:
     """Resident memory of this process in bytes (Linux's /proc), None where unknown."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
+    fields = (_read("/proc/self/statm") or "").split()
+    if len(fields) < 2 or not fields[1].isdigit():
         return None
+    return int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _read(path: str) -> str | None:
