@@ -17,6 +17,11 @@ its parent, whose next step meanwhile grows as much again); otherwise the work r
 one step after the other, with the same numbers. Under a 4 GB container limit, 300,000
 members' evaluation (3 GB resident) forks nothing; on a machine of 23 GB, 100,000 members'
 (2.5 GB) forks as before.
+
+:func:`file_array` makes an array whose memory is a file's pages (a shared mapping of a
+file unlinked at once): under a memory limit the kernel writes such pages to disk and reads
+them back when they are used again, where it can only kill a process for its anonymous
+memory. ``pn.load(..., engine="duckdb")`` holds the interactions' integer columns there.
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import mmap
 import os
+import tempfile
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar
 
-__all__ = ["collecting_new", "release", "room_to_fork", "spare", "trim"]
+import numpy as np
+
+__all__ = ["collecting_new", "file_array", "release", "room_to_fork", "spare", "trim"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -182,3 +191,35 @@ def collecting_new(fn: F) -> F:
         finally:
             gc.unfreeze()
     return wrapper  # type: ignore[return-value]
+
+
+def file_array(n: int, dtype: Any, folder: str | os.PathLike[str]) -> np.ndarray:
+    """A writable array of ``n`` zeros of ``dtype`` whose memory is a file's pages.
+
+    The file is made in ``folder``, its disk space reserved (``posix_fallocate``: a full
+    disk is an error here, not a crash when a page is written later), mapped shared and
+    unlinked before this returns, so nothing is left on disk when the array goes or the
+    process ends, however it ends. Under a memory limit (a container's) the kernel writes
+    the array's pages to that file and drops them, where it could only kill the process
+    for the same data in anonymous memory; without pressure they stay in memory and cost
+    what an ordinary array costs. Forked children share the pages: write into the array
+    only before a fork (make it read-only after, ``a.flags.writeable = False``). Where the
+    folder's file system refuses (no space, no ``fallocate``), an ordinary array.
+    """
+    dtype = np.dtype(dtype)
+    size = n * dtype.itemsize
+    if size == 0:
+        return np.zeros(n, dtype)
+    try:
+        fd, name = tempfile.mkstemp(prefix="peernet-column-", dir=folder)
+    except OSError:
+        return np.zeros(n, dtype)
+    try:
+        os.unlink(name)
+        os.posix_fallocate(fd, 0, size)
+        buf = mmap.mmap(fd, size)          # MAP_SHARED, read and write
+    except OSError:
+        return np.zeros(n, dtype)
+    finally:
+        os.close(fd)
+    return np.frombuffer(buf, dtype=dtype, count=n)

@@ -174,3 +174,41 @@ def test_spare_reads_a_memory_group_limit(monkeypatch, tmp_path):
     assert M.spare() == 2**20          # no limit: the machine's
     files["/proc/meminfo"] = ""
     assert M.spare() is None
+
+
+def _mapped(a) -> bool:
+    """Whether ``a``'s memory is a ``mmap`` (its chain of bases ends in one)."""
+    import mmap
+
+    while a is not None and not isinstance(a, mmap.mmap):
+        a = a.obj if isinstance(a, memoryview) else getattr(a, "base", None)
+    return a is not None
+
+
+def test_file_array_is_a_file_left_nowhere(tmp_path):
+    import numpy as np
+
+    a = M.file_array(1000, np.int32, tmp_path)
+    assert a.dtype == np.int32 and a.shape == (1000,) and a.flags.writeable
+    assert _mapped(a) and not a.any()
+    a[:] = np.arange(1000)
+    assert int(a.sum()) == 499_500                 # what was written is read back
+    assert list(tmp_path.iterdir()) == []          # unlinked at once
+    assert not _mapped(M.file_array(0, np.int64, tmp_path))
+    # a folder that cannot take the file: an ordinary array of zeros
+    b = M.file_array(5, np.float64, tmp_path / "missing")
+    assert not _mapped(b) and b.tolist() == [0.0] * 5
+
+
+def test_file_array_falls_back_when_the_disk_refuses(tmp_path, monkeypatch):
+    import errno
+
+    import numpy as np
+
+    def full(fd, offset, size):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(M.os, "posix_fallocate", full)
+    a = M.file_array(10, np.int64, tmp_path)
+    assert not _mapped(a) and a.tolist() == [0] * 10
+    assert list(tmp_path.iterdir()) == []

@@ -24,7 +24,9 @@ folder of Parquet parts larger than memory. With ``engine="duckdb"``:
    (``columns={"message_id": None}`` leaves a column on disk), the member ids as
    categoricals over the roster and the event and thread ids (:data:`CODED`) as
    categoricals over their sorted values (4 bytes a row instead of a string: the table
-   is a third smaller than with string ids).
+   is a third smaller than with string ids). The times and the codes are held in files'
+   pages (:func:`peernet._memory.file_array`, read-only): under a memory limit the kernel
+   pages them out instead of killing the process.
 
 What is not out of core yet: the per-period aggregates (ties, participation, the Grid's
 inputs) are still computed by pandas from the interactions in memory, so the validated
@@ -44,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._memory import release
+from .._memory import file_array, release
 from ..errors import DataError
 from ..network import PeerNetwork
 from ..quality import DataQuality, QualityLog
@@ -152,7 +154,7 @@ class CleanInteractions:
         values = {name: pa.array(v.to_numpy(dtype=object), pa.string())
                   for name, v in dicts.items()}
         metas = [pq.ParquetFile(f).metadata for f in files]
-        times = np.empty(sum(m.num_rows for m in metas), np.int64)
+        times = file_array(sum(m.num_rows for m in metas), np.int64, self.workdir)
         at = 0
         for f, m in zip(files, metas, strict=True):
             times[at:at + m.num_rows] = pq.read_table(f, columns=[_NS]).column(0).to_numpy()
@@ -172,16 +174,14 @@ class CleanInteractions:
             tables.append(t)
         table = pa.concat_tables(tables, promote_options="permissive")
         del tables, t
-        columns: dict[str, Any] = {"timestamp": pa.table({"timestamp": pa.array(
-            times.view("datetime64[ns]"), pa.timestamp("ns", tz="UTC"))}).to_pandas()[
-                "timestamp"]}
+        times.flags.writeable = False
+        columns: dict[str, Any] = {"timestamp": utc_times(times)}
         del times
         for name in list(table.column_names):
             col = table.column(name)
             table = table.drop_columns([name])
             if name in dicts:
-                codes = np.asarray(col.to_numpy(), np.int32)
-                codes = codes[order] if order is not None else codes
+                codes = self._mapped(np.asarray(col.to_numpy(), np.int32), order, dicts[name])
                 columns[name] = pd.Categorical.from_codes(codes, categories=dicts[name])
             else:
                 col = pc.take(col, order) if order is not None else col
@@ -195,6 +195,20 @@ class CleanInteractions:
         df = _schema_dtypes(df)
         release()
         return df
+
+    def _mapped(self, codes: np.ndarray, order: np.ndarray | None,
+                categories: pd.Index) -> np.ndarray:
+        """``codes`` (in time order) in a read-only :func:`peernet._memory.file_array` of
+        the integer type pandas keeps for that many categories (no copy in
+        ``Categorical.from_codes``)."""
+        kind = pd.Categorical.from_codes(codes[:0], categories=categories).codes.dtype
+        out = file_array(len(codes), kind, self.workdir)
+        if order is not None and kind == codes.dtype:
+            np.take(codes, order, out=out)
+        else:
+            out[:] = codes if order is None else codes[order]
+        out.flags.writeable = False
+        return out
 
     def into(self, net: PeerNetwork) -> PeerNetwork:
         """``net`` (built by ``from_tables`` with the candidate rows) with all the clean
@@ -211,6 +225,19 @@ class CleanInteractions:
     def close(self) -> None:
         """Remove the clean dataset and DuckDB's spill files."""
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def utc_times(nanoseconds: np.ndarray) -> pd.Series:
+    """int64 nanoseconds since the epoch as a UTC ``timestamp`` column on the same memory
+    (``DatetimeArray._simple_new``: every public constructor of a time-zone-aware column
+    from naive values copies them; a copy where that is missing)."""
+    dtype = pd.DatetimeTZDtype("ns", "UTC")
+    values = nanoseconds.view("datetime64[ns]")
+    try:
+        arr = pd.arrays.DatetimeArray._simple_new(values, dtype=dtype)
+    except (AttributeError, TypeError):   # pragma: no cover - another pandas
+        arr = pd.array(values, dtype=dtype)
+    return pd.Series(arr, name="timestamp", copy=False)
 
 
 def time_order(times: np.ndarray) -> np.ndarray | None:

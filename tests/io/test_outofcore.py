@@ -242,3 +242,35 @@ def test_member_codes_of_categorical_ids():
     assert member_codes(ids, values.astype("category").iloc[:0]).tolist() == []
     empty = pd.Series([None, None], dtype="str").astype("category")
     assert member_codes(ids, empty).tolist() == [-1, -1]
+
+
+def test_integer_columns_are_file_pages_read_only(riverbend_pair):
+    """The out-of-core table's times and id codes live in files' pages (reclaimable under a
+    memory limit), read-only, and a period's slice shares them."""
+    from tests.test_memory import _mapped
+
+    ooc, mem = riverbend_pair
+    df = ooc.interactions
+    arrays = {"timestamp": df["timestamp"].array._ndarray,
+              **{c: df[c].array.codes for c in ("source", "target", "event_id", "thread_id")}}
+    for name, a in arrays.items():
+        assert _mapped(a), name
+        assert not a.flags.writeable, name
+    y = ooc.period("2025").interactions
+    assert _mapped(y["source"].array.codes) and _mapped(y["timestamp"].array._ndarray)
+    assert str(df["timestamp"].dtype) == "datetime64[ns, UTC]"
+    pd.testing.assert_series_equal(df["timestamp"].reset_index(drop=True),
+                                   mem.interactions["timestamp"].sort_values(kind="stable")
+                                   .reset_index(drop=True), check_names=False)
+
+
+def test_utc_times_is_the_arrow_conversion():
+    import numpy as np
+    import pyarrow as pa
+
+    ns = np.array([0, 1_700_000_000_123_456_789, -86_400_000_000_000], np.int64)
+    got = outofcore.utc_times(ns)
+    want = pa.table({"timestamp": pa.array(ns.view("datetime64[ns]"),
+                                           pa.timestamp("ns", tz="UTC"))}).to_pandas()
+    pd.testing.assert_series_equal(got, want["timestamp"])
+    assert np.shares_memory(got.array._ndarray, ns)
