@@ -110,6 +110,7 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
     them instead of computing them again."""
     from ._bitkernels import (
         bit_counts,
+        bit_counts_at,
         bit_degrees,
         bit_reciprocated,
         bit_triangle_runs,
@@ -154,7 +155,7 @@ def batch(s: Any, ub: np.ndarray, b: int, want: set[str] | frozenset[str] | None
     for attr in ("org", "sector", "region"):
         if f"ei_index_{attr}" in want and attr in s.groups:
             known, ext = s.ei_classes[attr]
-            ei[attr] = (bit_counts(tie_bits[known], b), bit_counts(tie_bits[ext], b))
+            ei[attr] = (bit_counts_at(tie_bits, known, b), bit_counts_at(tie_bits, ext, b))
     if deg is not None:
         # a node outside a replicate has no tie (degree 0, no triangle): the sums and the
         # largest degree of its nodes are those of every node (integers, exact)

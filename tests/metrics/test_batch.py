@@ -347,6 +347,21 @@ def test_bit_counts_by_hand():
     assert BK.bit_counts(words, 3).tolist() == [1, 0, 2]
     assert BK.bit_counts(words, 64).tolist() == [1, 0, 2] + [0] * 60 + [1]
     assert BK.bit_counts(words[:0], 2).tolist() == [0, 0]
+    assert BK.bit_counts_at(words, np.array([2, 0, 2], np.int64), 64).tolist() == \
+        [1, 0, 1] + [0] * 60 + [2]
+
+
+def test_bit_counts_past_a_bytes_range():
+    """More than 255 words (the byte counts moved out on the way), every lane's count as
+    numpy counts it; bits[at] counted as bits at those positions."""
+    rng = np.random.default_rng(7)
+    words = rng.integers(0, 2**63, 1_000, dtype=np.uint64) << np.uint64(1) \
+        | rng.integers(0, 2, 1_000, dtype=np.uint64)
+    lanes = (words[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+    assert BK.bit_counts(words, 64).tolist() == lanes.sum(axis=0).tolist()
+    assert BK.bit_counts(words, 5).tolist() == lanes.sum(axis=0)[:5].tolist()
+    at = rng.integers(0, 1_000, 700)
+    assert BK.bit_counts_at(words, at, 64).tolist() == lanes[at].sum(axis=0).tolist()
 
 
 def test_clustering_of_by_hand():
@@ -444,8 +459,8 @@ def test_warm_loads_the_bootstrap_kernels():
     kernels = [K.tie_csr, K.reverse_pairs, K.count_triangles_csr, K.oriented_lists,
                K.list_triangle_runs, K.triangle_rows, BK._bit_triangle_runs,
                BK.clustering_of, BK.or_scatter, BK.count_values, BK.first_units, BK.or_drawn,
-               BK.or_values, BK._bit_degrees, BK.bit_counts, BK.bit_seeds, BK.bit_reach,
-               BK.bit_reciprocated, BK.bit_largest_components]
+               BK.or_values, BK._bit_degrees, BK._bit_counts, BK.bit_seeds,
+               BK.bit_reach, BK.bit_reciprocated, BK.bit_largest_components]
     loaded = [len(k.signatures) for k in kernels]
     assert all(loaded)
     k = 120_000
