@@ -107,16 +107,6 @@ def or_rows(rows, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _add_lanes(row, word):  # pragma: no cover - compiled
-    """Add 1 to ``row[r]`` (64 counts, one a replicate) for every bit ``r`` set in
-    ``word``: 64 shifts and adds, a loop without branches that the compiler vectorises
-    (a ripple carry over bit-sliced counts, branching a carry, was four times slower)."""
-    one = np.uint64(1)
-    for r in range(64):
-        row[r] += np.int32((word >> np.uint64(r)) & one)
-
-
-@njit(cache=True, nogil=True)
 def _lane_counts(acc, every_count, b, out):  # pragma: no cover - compiled
     """``out[i, r] = acc[i, r] + every_count[i]`` for r < b."""
     for i in range(acc.shape[0]):
@@ -132,7 +122,12 @@ def bit_degrees(u, v, bits, n, b):
 
 @njit(cache=True, nogil=True)
 def _bit_degrees(u, v, bits, n, b):  # pragma: no cover - compiled
+    # a node's counts in eight byte counts a word (:func:`_add_spread`), moved to the
+    # int32 counts every 255 ties
+    spread = _spread_bytes()
     acc = np.zeros((n, 64), np.int32)
+    low = np.zeros((n, 8), np.uint64)
+    added = np.zeros(n, np.int32)           # words in low since moved
     every_count = np.zeros(n, np.int32)     # ties present in every replicate
     every = np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - b)
     for k in range(len(u)):
@@ -141,8 +136,14 @@ def _bit_degrees(u, v, bits, n, b):  # pragma: no cover - compiled
             every_count[u[k]] += 1
             every_count[v[k]] += 1
         elif word:
-            _add_lanes(acc[u[k]], word)
-            _add_lanes(acc[v[k]], word)
+            for x in (u[k], v[k]):
+                _add_spread(low[x], word, spread)
+                added[x] += 1
+                if added[x] == 255:
+                    _move_spread(low[x], acc[x])
+                    added[x] = 0
+    for x in range(n):
+        _move_spread(low[x], acc[x])
     out = np.zeros((n, b), np.int64)
     _lane_counts(acc, every_count, b, out)
     return out
@@ -391,18 +392,25 @@ def bit_largest_components(n, u, v, bits, node_bits, b, todo):  # pragma: no cov
 @njit(cache=True, nogil=True)
 def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
     """For each of ``b`` replicates: directed ties present (their bit set) and those of them
-    whose reverse tie (``reverse[k]``, -1 for none) is present too (2 x b)."""
-    out = np.zeros((2, b), np.int64)
+    whose reverse tie (``reverse[k]``, -1 for none) is present too (2 x b; byte counts of
+    the lanes, :func:`_add_spread`, as :func:`bit_counts`)."""
+    spread = _spread_bytes()
+    acc = np.zeros((2, 64), np.int64)
+    low = np.zeros((2, 8), np.uint64)
+    added = 0
     for k in range(len(bits)):
         word = bits[k]
-        back = bits[reverse[k]] & word if reverse[k] >= 0 else np.uint64(0)
-        for r in range(b):
-            one = np.uint64(1) << np.uint64(r)
-            if word & one:
-                out[0, r] += 1
-                if back & one:
-                    out[1, r] += 1
-    return out
+        _add_spread(low[0], word, spread)
+        if reverse[k] >= 0:
+            _add_spread(low[1], bits[reverse[k]] & word, spread)
+        added += 1
+        if added == 255:
+            _move_spread(low[0], acc[0])
+            _move_spread(low[1], acc[1])
+            added = 0
+    _move_spread(low[0], acc[0])
+    _move_spread(low[1], acc[1])
+    return acc[:, :b].copy()
 
 
 def warm() -> None:

@@ -169,7 +169,7 @@ def test_bit_kernels_count_as_networkx():
         assert largest[r] == max(len(c) for c in nx.connected_components(H))
 
 
-@pytest.mark.parametrize("b", [WIDTH, 5])
+@pytest.mark.parametrize("b", [WIDTH, 12, 5])
 def test_bit_triangles_of_nodes_in_hundreds_of_triangles_as_networkx(b):
     # K_40 less a few ties: every node in ~600 triangles, so a node's byte counts are
     # moved to its int32 counts (every 255 words) more than once
@@ -189,19 +189,35 @@ def test_bit_triangles_of_nodes_in_hundreds_of_triangles_as_networkx(b):
         assert tri[:, r].tolist() == [nx.triangles(H, i) if i in H else 0 for i in range(40)]
 
 
-def test_bit_reciprocated_counts_as_networkx():
-    D = nx.gnp_random_graph(30, 0.2, seed=3, directed=True)
-    keys = np.array(sorted(a * 30 + c for a, c in D.edges()), np.int64)
-    rev = (keys % 30) * 30 + keys // 30
+@pytest.mark.parametrize(("n", "p", "b"), [(30, 0.2, 40), (60, 0.3, 64)])   # 2nd: > 255 ties
+def test_bit_reciprocated_counts_as_networkx(n, p, b):
+    D = nx.gnp_random_graph(n, p, seed=3, directed=True)
+    keys = np.array(sorted(a * n + c for a, c in D.edges()), np.int64)
+    rev = (keys % n) * n + keys // n
     at = np.minimum(np.searchsorted(keys, rev), len(keys) - 1)
     reverse = np.where(keys[at] == rev, at, -1)
-    present, bits = _random_replicates(len(keys), 40, 4)
-    counts = BK.bit_reciprocated(bits, reverse, 40)
-    for r in range(40):
-        H = nx.DiGraph((int(k // 30), int(k % 30)) for k in keys[present[r]])
+    present, bits = _random_replicates(len(keys), b, 4)
+    counts = BK.bit_reciprocated(bits, reverse, b)
+    for r in range(b):
+        H = nx.DiGraph((int(k // n), int(k % n)) for k in keys[present[r]])
         assert counts[0, r] == H.number_of_edges()
         assert counts[1, r] / counts[0, r] == pytest.approx(nx.overall_reciprocity(H),
                                                             abs=0, rel=1e-15)
+
+
+def test_bit_degrees_past_a_bytes_range():
+    """A node with more than 255 ties (its byte counts moved out on the way): each
+    replicate's degrees as numpy counts them, ties in every replicate too."""
+    leaves = 700
+    u = np.r_[np.zeros(leaves, np.int64), np.arange(1, leaves, dtype=np.int64)]
+    v = np.r_[np.arange(1, leaves + 1, dtype=np.int64), np.arange(2, leaves + 1, dtype=np.int64)]
+    present, bits = _random_replicates(len(u), WIDTH, 6)
+    bits[::7] = np.uint64(np.iinfo(np.uint64).max)
+    present[:, ::7] = True
+    deg = BK.bit_degrees(u, v, bits, leaves + 1, WIDTH)
+    for r in range(WIDTH):
+        want = np.bincount(np.r_[u[present[r]], v[present[r]]], minlength=leaves + 1)
+        assert deg[:, r].tolist() == want.tolist()
 
 
 @pytest.mark.parametrize(("n", "n_grid"), [(6, 3), (3, 5)])
