@@ -197,17 +197,25 @@ def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray
                 ) -> tuple[sp.csr_array, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`_sym` of a tie table's ties (``u < v``, by ``(u, v)``, each once) and their
     :meth:`GraphArrays.edges`, without ``_sym``'s copies (0.4 GB at 4 million ties): the
-    ties' own CSR plus its transpose (zeros dropped, as ``eliminate_zeros`` does), indexed
-    by int32 (scipy's sum is int64: 4 bytes an entry more) below 2**31 entries."""
+    ties' CSR filled in one pass (zeros dropped, as ``eliminate_zeros`` does), indexed by
+    int32 below 2**31 entries (:mod:`peernet.metrics._csrkernels`), else their CSR plus its
+    transpose."""
     keep = data != 0
     if not keep.all():
         u, v, data = u[keep], v[keep], data[keep]
     data = data.astype(float, copy=False)
+    if 2 * len(u) < 2**31:   # filled in one compiled pass (the sum's copies: 0.3 GB at 10M)
+        from ._csrkernels import weighted_csr
+        from ._kernels import run
+
+        indptr, indices = np.empty(n + 1, np.int32), np.empty(2 * len(u), np.int32)
+        entries = np.empty(2 * len(u))
+        run(weighted_csr, (u, v, data, n, indptr, indices, entries), work=4 * len(u))
+        w = sp.csr_array((entries, indices, indptr), shape=(n, n), copy=False)
+        w.has_sorted_indices = True
+        return w, (u, v, data)
     upper = sp.csr_array((data, v, np.searchsorted(u, np.arange(n + 1))), shape=(n, n))
-    w = upper + upper.T.tocsr()
-    if w.nnz < 2**31:
-        w.indices, w.indptr = w.indices.astype(np.int32), w.indptr.astype(np.int32)
-    return w, (u, v, data)
+    return upper + upper.T.tocsr(), (u, v, data)
 
 
 def arrays_from_net(net: Any) -> GraphArrays:

@@ -172,6 +172,20 @@ def test_arrays_from_a_tie_table_equal_the_coordinate_build(riverbend):
     np.testing.assert_array_equal(edges[2], w[w != 0])
 
 
+def test_weighted_csr_compiled_equals_the_sum_of_the_triangles():
+    # above PYTHON_WORK steps the one-pass kernel runs compiled: the matrix of scipy's sum
+    u, v = _random_ties(3000, 60_000, 3)
+    w = np.random.default_rng(4).random(len(u)) * 5
+    got, _ = K._sym_sorted(3000, u.astype(np.int32), v.astype(np.int32), w)
+    upper = K.sp.csr_array((w, v, np.searchsorted(u, np.arange(3001))), shape=(3000, 3000))
+    ref = upper + upper.T.tocsr()
+    assert 4 * len(u) > 100_000 and got.has_sorted_indices
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(ref, name))
+    assert got.indptr.dtype == got.indices.dtype == np.int32
+    assert (got != ref).nnz == 0
+
+
 def _arrays(n, u, v):
     w = K._sym(n, u, v, np.ones(len(u)))
     return K.GraphArrays(np.arange(n), K.binary(w), w, pd.DataFrame(index=range(n)))
