@@ -326,7 +326,8 @@ def igraph_floor(folder: Path, years=(YEAR - 1, YEAR), *, sources: int = 256,
     shared events; ``pn.person_graph``'s defaults) grouped by pandas; then igraph computes
     density, degree centralization, components, transitivity and mean local clustering,
     average path length and efficiency from ``sources`` sampled sources, communities
-    (Leiden for modularity, two iterations, weighted, as peernet above 2,000 nodes) and
+    (igraph's Leiden for modularity, two iterations, weighted: peernet's partition above
+    2,000 nodes until session 40, now networkit's PLM, the same modularity to 3e-5) and
     their modularity, reciprocity on the directed ties, E-I
     indices and org assortativity, degree and strength, betweenness from ``sources``
     sampled sources, eigenvector centrality, coreness and Burt's constraint (weighted).
