@@ -6,6 +6,12 @@ import subprocess
 import sys
 
 
+def _headless(code: str) -> subprocess.CompletedProcess:
+    """``python -c code`` in a fresh process with matplotlib's Agg backend."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+
+
 def test_import_peernet_does_not_import_pyplot_igraph_or_numba():
     code = ("import sys, peernet; "
             "print('matplotlib.pyplot' in sys.modules, 'igraph' in sys.modules, "
@@ -23,8 +29,7 @@ def test_a_whole_evaluation_and_report_do_not_import_scipy_stats(tmp_path):
             "bootstrap=4, grid_bootstrap=2); "
             f"pn.report(ev, {str(tmp_path / 'r')!r}); "
             "print('scipy.stats' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    out = _headless(code)
     assert out.stdout.split()[-1] == "False"
 
 
@@ -44,8 +49,7 @@ def test_metrics_use_igraph_without_importing_pyplot():
         "fig, ax = plt.subplots(); ig.plot(ig.Graph.Ring(5), target=ax); "
         "print(type(drawer.plt.Axes) is type, drawer.plt.gca() is ax, "
         "len(ax.get_children()) > 5, sys.modules['matplotlib.pyplot'] is plt)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    out = _headless(code)
     assert out.stdout.split() == ["True", "True", "False", "True", "True", "True", "True"]
 
 
@@ -59,6 +63,5 @@ def test_networkit_comes_without_pyplot_and_leaves_pyplot_as_it_was():
         "nk.community.PLM is not None); "
         "import matplotlib.pyplot as plt; del sys.modules['networkit']; "
         "_sparse._nk(); print(sys.modules['matplotlib.pyplot'] is plt)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    out = _headless(code)
     assert out.stdout.split() == ["False", "False", "True", "True"]
