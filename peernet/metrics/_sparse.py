@@ -379,10 +379,20 @@ def eigenvector(ga: GraphArrays) -> np.ndarray:
 
 
 def triangles(ga: GraphArrays) -> np.ndarray:
-    """Triangles through each node: diag(A^3) / 2 (igraph's local transitivity if present)."""
+    """Triangles through each node: diag(A^3) / 2. Above :data:`IGRAPH_WORK` CSR entries a
+    compiled pass over ``w``'s structure (:func:`peernet.metrics._kernels.triangles_csr`, 8
+    bytes a tie and half the CPU at 9.9M ties, where igraph's graph and local transitivity
+    took 57 and the graph was kept for the communities), below it igraph's local
+    transitivity if present; the same whole numbers either way."""
     if ga.m == 0:
         return np.zeros(ga.n)
     if "triangles" not in ga.cache:
+        if ga.w.nnz > IGRAPH_WORK:
+            from ._kernels import triangles_csr
+
+            ga.cache["triangles"] = triangles_csr(ga.w.indptr, ga.w.indices,
+                                                  ga.n).astype(float)
+            return ga.cache["triangles"]
         g = _igraph_of(ga)
         if g is not None:
             ga.cache["triangles"] = triangles_from_clustering(

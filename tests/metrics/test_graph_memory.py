@@ -178,6 +178,22 @@ def test_weighted_csr_compiled_equals_the_sum_of_the_triangles():
     assert (got != ref).nnz == 0
 
 
+def test_triangles_of_a_large_graph_are_compiled_and_equal_igraphs(monkeypatch):
+    # above IGRAPH_WORK entries: the compiled pass, no igraph graph built (nor kept for
+    # the core numbers), the same whole numbers as igraph's local transitivity
+    u, v = _random_ties(400, 6000, 5)
+    small = _arrays(400, u, v)
+    want, cores = K.triangles(small), K.core_number(small)
+    assert "igraph" in small.cache and want.sum() > 0
+    monkeypatch.setattr(K, "IGRAPH_WORK", 100)
+    large = _arrays(400, u, v)
+    got = K.triangles(large)
+    assert "igraph" not in large.cache and got.dtype == want.dtype == np.float64
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(K.core_number(large), cores)
+    assert "igraph" not in large.cache
+
+
 def _arrays(n, u, v):
     w = K._sym(n, u, v, np.ones(len(u)))
     return K.GraphArrays(np.arange(n), K.binary(w), w, pd.DataFrame(index=range(n)))
