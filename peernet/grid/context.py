@@ -506,11 +506,7 @@ class Context:
         the graph (:func:`peernet.person_graph`: direct ties and co-attendance)."""
         from ..metrics import arrays as K
 
-        ga = K.arrays_from_net(self.net)
-        if ga.n == 0:
-            return 0, 0
-        _, labels = K.components(ga)
-        return int(np.bincount(labels).max()), int(ga.n)
+        return K.largest_component(self.net)
 
     def reciprocity(self) -> float:
         """:func:`peernet.metrics.reciprocity` of the slice."""

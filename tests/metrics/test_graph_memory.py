@@ -194,6 +194,31 @@ def test_triangles_of_a_large_graph_are_compiled_and_equal_igraphs(monkeypatch):
     assert "igraph" not in large.cache
 
 
+def test_largest_component_from_the_tie_table_equals_the_arrays(riverbend):
+    from peernet.metrics import arrays
+
+    for year in ("2024", "2025"):
+        y = pn.load_sample("riverbend").period(year)
+        got = arrays.largest_component(y)              # no arrays kept: the tie table's
+        assert K.ARRAYS not in memo(y)
+        ga = K.arrays_from_net(y)
+        _, labels = K.components(ga)
+        assert got == (int(np.bincount(labels).max()), ga.n) == arrays.largest_component(y)
+    # compiled (above PYTHON_WORK ties), ties of weight 0 left out as the arrays leave them
+    from peernet.metrics import _kernels
+    from peernet.metrics._csrkernels import largest_component
+
+    u, v = _random_ties(100_000, 150_000, 6)
+    w = np.random.default_rng(7).integers(0, 4, len(u)).astype(float)
+    ga = K.GraphArrays(np.arange(100_000), None, K._sym_sorted(100_000, u, v, w)[0],
+                       pd.DataFrame(index=range(100_000)))
+    sizes = np.bincount(K.components(ga)[1])
+    keep = w != 0
+    assert len(u) > _kernels.PYTHON_WORK
+    assert largest_component(u[keep], v[keep], 100_000) == sizes.max() > 1
+    assert largest_component.py_func(u[keep], v[keep], 100_000) == sizes.max()
+
+
 def _arrays(n, u, v):
     w = K._sym(n, u, v, np.ones(len(u)))
     return K.GraphArrays(np.arange(n), K.binary(w), w, pd.DataFrame(index=range(n)))
