@@ -196,7 +196,10 @@ def run_all(*, runs: int, quick: bool, data: Path, out: Path) -> dict:
             small.stderr[-200:])
 
     f10 = folder_of(bench, data, 10_000, 1_000_000)
-    measure(_task_cmd("evaluate", f10, 0))                  # warm-up: disk cache, kernels
+    # warm-up: the disk cache and numba's on-disk kernels, with intervals (they compile the
+    # replicates' kernels too, up to about 20 CPU s after a change to their source, and every
+    # kernel of the run without)
+    measure(_task_cmd("evaluate", f10, 200))
     iv = pairs(_task_cmd("evaluate", f10, 200), _task_cmd("evaluate", f10, 0), runs)
     row("10k / 1M: default intervals (200) vs none",
         f"{iv['a']['wall']:.1f} s vs {iv['b']['wall']:.1f} s wall",
