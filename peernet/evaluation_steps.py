@@ -19,7 +19,7 @@ from ._memory import release
 from ._parallel import Later, can_fork, later
 from .grid.context import SLICE_CONTEXT, short_history
 from .metrics.annual import participation_by_period, window_of
-from .metrics.arrays import release_arrays
+from .metrics.arrays import import_igraph_for, release_arrays
 from .metrics.coreperiphery import core_periphery
 from .metrics.followup import followup_table
 from .metrics.groups import group_participation
@@ -492,6 +492,7 @@ def start_metrics(s: PeerNetwork, bootstrap: int, last: bool
     if fork:   # what the child would compute and this process needs too: once, here
         act_times(s.root)                 # every period's tenure: grouped once, here
         core_periphery(s)                 # the next period's Grid (periphery to core)
+        import_igraph_for(s)              # imported once, here, not in each child
 
     def run() -> tuple[pd.Series | None, pd.DataFrame]:
         if os.getpid() != parent:

@@ -371,3 +371,25 @@ def test_when_idle_work_runs_once_while_waiting_for_a_child(monkeypatch):
     assert job.result() == 0
     assert done == [os.getpid()] and _parallel._IDLE == []
     assert _parallel.later(lambda: 3).result() == 3 and done == [os.getpid()]
+
+
+def test_igraph_is_imported_before_the_metrics_fork_only_where_the_metrics_use_it(
+        riverbend, monkeypatch):
+    """The metrics' children share the parent's igraph import (a 10k child imported it
+    for 0.5-1 CPU s): imported where the graph's CSR entries are within IGRAPH_WORK, not
+    above (at 100,000 members the metrics use the compiled kernels only)."""
+    import peernet.metrics._sparse as K
+    from peernet.metrics.arrays import import_igraph_for
+    from peernet.ties import person_ties
+
+    y = riverbend.period("2025")
+    entries = 2 * person_ties(y).m
+    assert entries > 0
+    calls = []
+    monkeypatch.setattr(K, "_igraph", K._LAZY)
+    real = K._ig
+    monkeypatch.setattr("peernet.metrics.arrays._ig", lambda: calls.append(1) or real())
+    monkeypatch.setattr("peernet.metrics.arrays.IGRAPH_WORK", entries - 1)
+    assert import_igraph_for(y) is False and calls == []
+    monkeypatch.setattr("peernet.metrics.arrays.IGRAPH_WORK", entries)
+    assert import_igraph_for(y) is True and calls == [1]

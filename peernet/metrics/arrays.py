@@ -8,7 +8,7 @@ import numpy as np
 
 from .._cache import memo
 from ..ties import person_ties
-from ._sparse import ARRAYS
+from ._sparse import ARRAYS, IGRAPH_WORK, _ig
 from ._sparse import arrays_from_net as arrays_from_net
 from ._sparse import components as components
 from ._sparse import gini as gini
@@ -41,3 +41,15 @@ def largest_component(net: Any) -> tuple[int, int]:
     if not tie.all():
         u, v = u[tie], v[tie]
     return int(run(largest, (u, v, t.n), work=len(u))), int(t.n)
+
+
+def import_igraph_for(net: Any) -> bool:
+    """Import python-igraph in this process when the metrics of ``net``'s default person
+    graph will use it (up to :data:`~peernet.metrics._sparse.IGRAPH_WORK` entries: its
+    triangles and k-cores), so that children forked after share the import instead of
+    each importing it (0.5-1 CPU s a child at 10,000 members). Reads the graph arrays kept
+    on ``net``, else its tie table (kept by the Grid's score; the metrics need it anyway);
+    True when igraph is imported."""
+    kept = memo(net) or {}
+    entries = kept[ARRAYS].w.nnz if ARRAYS in kept else 2 * person_ties(net).m
+    return 0 < entries <= IGRAPH_WORK and _ig() is not None
