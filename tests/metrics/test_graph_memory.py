@@ -96,6 +96,28 @@ def test_evaluate_lets_go_what_it_does_not_read_again(riverbend):
         pn.load_sample("riverbend").period("2025").acts(pn.network.ACT_COLUMNS))
 
 
+def test_participation_lets_the_acts_go_when_they_leave_no_room_to_fork(monkeypatch):
+    # room before the acts are made, none after: they go, nothing forks, the same tables
+    from peernet import evaluation_steps
+
+    net = pn.load_sample("riverbend")
+    slices = {p: net.period(p) for p in ("2024", "2025")}
+    want = evaluation_steps.participation_tables(net, slices)
+    monkeypatch.setattr(evaluation_steps, "FORK_ROWS", 0)
+    answers = iter([True, False])
+    monkeypatch.setattr(evaluation_steps, "can_fork", lambda: next(answers))
+    net = pn.load_sample("riverbend")
+    slices = {p: net.period(p) for p in ("2024", "2025")}
+    job = evaluation_steps.start_participation(net, slices)
+    assert job.pid is None and not [k for k in memo(net) if k[0] == "acts"]
+    got = job.result()
+    for a, b in zip(got, want, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+        else:
+            assert a == b
+
+
 def test_release_ties_keeps_the_default_table(riverbend):
     y = riverbend.period("2024")
     t = ties.person_ties(y)
