@@ -594,9 +594,8 @@ def start_participation(root: PeerNetwork, slices: Mapping[str, PeerNetwork]
                                          str]]:
     """:func:`participation_tables` started on the other core (a forked child) from
     :data:`FORK_ROWS` interactions, while the caller scores the first period (intervals
-    start once a period is scored); otherwise computed here when the result is asked
-    for. The network's acts are made before the fork; if they leave no room for it, they go
-    (at 300,000 members under 4 GB: 0.65 GB held through every period, no fork)."""
+    start once a period is scored); else here when asked. The network's acts are made before
+    the fork; if they leave no room for it they go (300k under 4 GB: 0.65 GB, no fork)."""
     fork = len(root.interactions) >= FORK_ROWS and can_fork()
     if fork:
         root.acts(ACT_COLUMNS)   # read by the Grid here too: computed once, before the fork
