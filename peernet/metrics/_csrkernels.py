@@ -4,9 +4,7 @@ scipy's sum of the upper triangle and its transpose held the transpose, an int64
 and its int32 copy at once (about 30 bytes a tie above the 24 of the result: 0.3 GB at 10
 million ties). The same matrix to the last bit: each entry is a tie's weight, placed where
 the sum put it (a row's entries toward lower nodes in increasing column, then those toward
-higher nodes), the same int32 index arrays below 2**31 entries. The size of the largest
-component, by union-find over the ties: the Grid's largest component without the CSR (it
-scores a period before its metrics build it, 24 bytes a tie).
+higher nodes), the same int32 index arrays below 2**31 entries.
 
 A kernel of :mod:`peernet.metrics._kernels`'s kind (compiled on its first compiled call with
 that module's, :data:`_kernels.SPACES`, cached on disk; run as Python below
@@ -48,35 +46,6 @@ def weighted_csr(u, v, w, n, indptr, indices, data):  # pragma: no cover - compi
         e = low[b]
         indices[e], data[e] = a, w[i]
         low[b] = e + 1
-
-
-
-@njit(cache=True, nogil=True)
-def largest_component(u, v, n):  # pragma: no cover - compiled
-    """The number of nodes of the largest connected component of the graph of ties
-    ``(u[i], v[i])`` over ``n`` nodes (union by size, path halving): the component sizes
-    are the graph's, whatever the numbering."""
-    parent = np.arange(n)
-    size = np.ones(n, np.int64)
-    for i in range(len(u)):
-        a = u[i]
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        b = v[i]
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        if a != b:
-            if size[a] < size[b]:
-                a, b = b, a
-            parent[b] = a
-            size[a] += size[b]
-    best = 0
-    for a in range(n):
-        if parent[a] == a and size[a] > best:
-            best = size[a]
-    return best
 
 
 SPACES.append(globals())

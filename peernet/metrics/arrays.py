@@ -30,7 +30,7 @@ def largest_component(net: Any) -> tuple[int, int]:
             return 0, 0
         _, labels = components(ga)
         return int(np.bincount(labels).max()), int(ga.n)
-    from ._csrkernels import largest_component as largest
+    from ._kernels import largest_component as largest
     from ._kernels import run
 
     t = person_ties(net)
@@ -40,7 +40,7 @@ def largest_component(net: Any) -> tuple[int, int]:
     tie = t.weight != 0
     if not tie.all():
         u, v = u[tie], v[tie]
-    return int(run(largest, (u, v, t.n), work=len(u))), int(t.n)
+    return int(run(largest, (t.n, u, v), work=len(u))), int(t.n)
 
 
 def import_igraph_for(net: Any) -> bool:

@@ -228,7 +228,7 @@ def test_largest_component_from_the_tie_table_equals_the_arrays(riverbend):
         assert got == (int(np.bincount(labels).max()), ga.n) == arrays.largest_component(y)
     # compiled (above PYTHON_WORK ties), ties of weight 0 left out as the arrays leave them
     from peernet.metrics import _kernels
-    from peernet.metrics._csrkernels import largest_component
+    from peernet.metrics._kernels import largest_component
 
     u, v = _random_ties(100_000, 150_000, 6)
     w = np.random.default_rng(7).integers(0, 4, len(u)).astype(float)
@@ -237,8 +237,8 @@ def test_largest_component_from_the_tie_table_equals_the_arrays(riverbend):
     sizes = np.bincount(K.components(ga)[1])
     keep = w != 0
     assert len(u) > _kernels.PYTHON_WORK
-    assert largest_component(u[keep], v[keep], 100_000) == sizes.max() > 1
-    assert largest_component.py_func(u[keep], v[keep], 100_000) == sizes.max()
+    assert largest_component(100_000, u[keep], v[keep]) == sizes.max() > 1
+    assert largest_component.py_func(100_000, u[keep], v[keep]) == sizes.max()
 
 
 def _arrays(n, u, v):
