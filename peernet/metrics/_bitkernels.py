@@ -418,13 +418,13 @@ def warm() -> None:
     kernels of the bootstrap replicates' network metrics with the argument types they are
     called with: processes forked afterwards have them (19 kernels, 2-5 ms each from the
     cache, paid once instead of in every child)."""
+    from ._csrkernels import weighted_csr
     from ._kernels import (
         count_triangles_csr,
         list_triangle_runs,
         oriented_lists,
         reverse_pairs,
         start,
-        tie_csr,
         triangle_rows,
     )
 
@@ -432,7 +432,7 @@ def warm() -> None:
     i, w, x = np.zeros(1, np.int64), np.zeros(1, np.uint64), np.zeros(1, np.uint32)
     e, ew = np.zeros(0, np.int64), np.zeros(0, np.uint64)
     ptr = np.zeros(2, np.int64)
-    tie_csr(e, e, 1)
+    weighted_csr(e, e, e, 1, ptr, e, e)
     reverse_pairs(e, 1)
     count_triangles_csr(ptr, e, 1)
     or_scatter(i, i, w, 1)

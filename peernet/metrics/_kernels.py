@@ -395,40 +395,6 @@ def list_triangles_csr(indptr, indices, tie, n, total):  # pragma: no cover - co
 
 
 @njit(cache=True, nogil=True)
-def tie_csr(u, v, n):  # pragma: no cover - compiled
-    """The symmetric CSR of ties ``u[i] < v[i]`` sorted by ``(u, v)``: each entry's row,
-    column and tie ``i``, ordered by row then column, without a sort: a row's entries
-    toward lower nodes come from ties in increasing ``u``, then those toward higher nodes
-    in increasing ``v``, each run filled in tie order."""
-    m = len(u)
-    low = np.zeros(n, np.int64)             # ties whose higher end is the node
-    deg = np.zeros(n, np.int64)
-    for i in range(m):
-        low[v[i]] += 1
-        deg[u[i]] += 1
-        deg[v[i]] += 1
-    at_low = np.empty(n, np.int64)
-    at_high = np.empty(n, np.int64)
-    start = 0
-    for a in range(n):
-        at_low[a] = start
-        at_high[a] = start + low[a]
-        start += deg[a]
-    row = np.empty(2 * m, np.int64)
-    col = np.empty(2 * m, np.int64)
-    tie = np.empty(2 * m, np.int64)
-    for i in range(m):
-        a, b = u[i], v[i]
-        e = at_high[a]
-        row[e], col[e], tie[e] = a, b, i
-        at_high[a] = e + 1
-        e = at_low[b]
-        row[e], col[e], tie[e] = b, a, i
-        at_low[b] = e + 1
-    return row, col, tie
-
-
-@njit(cache=True, nogil=True)
 def reverse_pairs(keys, n):  # pragma: no cover - compiled
     """Position of the pair ``t * n + s`` among the sorted distinct pair keys ``keys``
     (``s * n + t``) of each, -1 when absent: a binary search in the keys of row ``t``

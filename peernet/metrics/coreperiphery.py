@@ -197,10 +197,15 @@ def symmetric_csr(u: np.ndarray, v: np.ndarray, n: int
     """The symmetric CSR of ties ``u[i] < v[i]`` sorted by ``(u, v)`` over ``n`` nodes,
     as its entries: their row, column and tie ``i``, ordered by row then column (what
     :func:`drawn_csr` reads). One compiled pass, no sort
-    (:func:`peernet.metrics._kernels.tie_csr`)."""
-    from ._kernels import run, tie_csr
+    (:func:`peernet.metrics._csrkernels.weighted_csr` with each tie's id as its weight)."""
+    from ._csrkernels import weighted_csr
+    from ._kernels import run
 
-    return run(tie_csr, (u, v, n), work=4 * len(u))
+    m = len(u)
+    indptr = np.empty(n + 1, np.int64)
+    col, tie = np.empty(2 * m, np.int64), np.empty(2 * m, np.int64)
+    run(weighted_csr, (u, v, np.arange(m), n, indptr, col, tie), work=4 * m)
+    return np.repeat(np.arange(n), np.diff(indptr)), col, tie
 
 
 def drawn_csr(hit: np.ndarray, e_row: np.ndarray, e_col: np.ndarray, e_tie: np.ndarray,

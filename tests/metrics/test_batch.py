@@ -431,12 +431,15 @@ def test_reverse_pairs_by_hand_and_as_searchsorted():
     assert reverse_pairs(np.zeros(0, np.int64), 0).tolist() == []
 
 
-def test_tie_csr_by_hand_and_as_a_sort():
-    from peernet.metrics._kernels import tie_csr
+def test_symmetric_csr_by_hand_and_as_a_sort():
+    """The tie-id CSR of core-periphery and the replicates is the weighted CSR's one pass
+    (``_csrkernels.weighted_csr``) with each tie's id as its weight."""
+    from peernet.metrics._csrkernels import weighted_csr
+    from peernet.metrics.coreperiphery import symmetric_csr
     from peernet.ties import stable_order
 
     # ties 0-1, 0-2, 1-2, 2-3 (ids 0..3): row 2 holds 0, 1 (lower) then 3
-    row, col, tie = tie_csr(np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]), 4)
+    row, col, tie = symmetric_csr(np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]), 4)
     assert row.tolist() == [0, 0, 1, 1, 2, 2, 2, 3]
     assert col.tolist() == [1, 2, 0, 2, 0, 1, 3, 2]
     assert tie.tolist() == [0, 1, 0, 2, 1, 2, 3, 3]
@@ -448,9 +451,16 @@ def test_tie_csr_by_hand_and_as_a_sort():
     rows, cols = np.concatenate([fu, fv]), np.concatenate([fv, fu])
     order = stable_order(rows * n + cols)
     want = rows[order], cols[order], np.concatenate([np.arange(len(keys))] * 2)[order]
-    for got in (tie_csr(fu, fv, n), tie_csr.py_func(fu, fv, n)):
+    for fill in (weighted_csr, weighted_csr.py_func):
+        m = len(keys)
+        ptr, col, tie = np.empty(n + 1, np.int64), np.empty(2 * m, np.int64), np.empty(2 * m,
+                                                                                   np.int64)
+        fill(fu, fv, np.arange(m), n, ptr, col, tie)
+        got = np.repeat(np.arange(n), np.diff(ptr)), col, tie
         for x, y in zip(got, want, strict=True):
             np.testing.assert_array_equal(x, y)
+    for x, y in zip(symmetric_csr(fu, fv, n), want, strict=True):
+        np.testing.assert_array_equal(x, y)
 
 
 def test_count_triangles_as_networkx():
@@ -470,9 +480,10 @@ def test_warm_loads_the_bootstrap_kernels():
     """warm() (for the process that forks the replicates' children) loads their kernels with
     the types they are called with: draws afterwards load no other."""
     from peernet.metrics import _kernels as K
+    from peernet.metrics._csrkernels import weighted_csr
 
     BK.warm()
-    kernels = [K.tie_csr, K.reverse_pairs, K.count_triangles_csr, K.oriented_lists,
+    kernels = [weighted_csr, K.reverse_pairs, K.count_triangles_csr, K.oriented_lists,
                K.list_triangle_runs, K.triangle_rows, BK._bit_triangle_runs,
                BK.clustering_of, BK.or_scatter, BK.count_values, BK.first_units, BK.or_drawn,
                BK.or_values, BK._bit_degrees, BK._bit_counts, BK.bit_seeds,
