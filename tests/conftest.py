@@ -76,6 +76,36 @@ def bench():
 
 
 @pytest.fixture(scope="session")
+def bench10k(bench, tmp_path_factory):
+    """The benchmark's 10,000 members / 1M interactions folder (issue 23), its interactions a
+    hive-partitioned Parquet dataset (``interactions/year=Y/part-K.parquet``, three parts a
+    year), and what the in-memory path gives for it: ``(folder, evaluation)``, the evaluation
+    of 2024 and 2025 without intervals kept as its frames only (a namespace: ``periods``,
+    the tables, ``scores[period].indicators`` and ``.layers``), not the network. Made once
+    for the tests that check the out-of-core and many-network paths against it."""
+    from types import SimpleNamespace
+
+    folder = tmp_path_factory.mktemp("bench10k") / "bench10k"
+    tables = bench.synthetic(10_000, 1_000_000)
+    inter = tables.pop("interactions")
+    bench.write_folder(tables, folder)
+    for year, rows in inter.groupby(inter["timestamp"].dt.year, sort=True):
+        d = folder / "interactions" / f"year={year}"
+        d.mkdir(parents=True)
+        for k in range(3):
+            rows.iloc[k::3].to_parquet(d / f"part-{k}.parquet", index=False)
+    del tables, inter
+    ev = pn.evaluate(pn.load(folder), periods=["2024", "2025"], bootstrap=0)
+    tables = ("layers", "network", "members", "annual", "mixing", "participation", "groups",
+              "followup")
+    kept = SimpleNamespace(periods=ev.periods, **{t: getattr(ev, t) for t in tables},
+                           scores={p: SimpleNamespace(indicators=s.indicators,
+                                                      layers=s.layers)
+                                   for p, s in ev.scores.items()})
+    return folder, kept
+
+
+@pytest.fixture(scope="session")
 def riverbend() -> pn.PeerNetwork:
     return pn.load_sample("riverbend")
 

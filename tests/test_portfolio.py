@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -42,8 +43,9 @@ def reference() -> pn.Evaluation:
     return pn.evaluate(pn.load(RIVERBEND), **SETTINGS)
 
 
-def _same_as_evaluation(t: pd.DataFrame, ev: pn.Evaluation) -> None:
-    """Portfolio rows ``t`` (indexed by period) hold ``ev``'s numbers to the last digit."""
+def _same_as_evaluation(t: pd.DataFrame, ev: Any) -> None:
+    """Portfolio rows ``t`` (indexed by period) hold ``ev``'s numbers to the last digit (an
+    Evaluation, or its frames: ``bench10k``)."""
     assert list(t.index) == list(ev.periods)
     assert (t["status"] == "ok").all() and (t["error"] == "").all()
     for row in ev.layers.itertuples(index=False):
@@ -99,13 +101,12 @@ def test_rows_of_riverbend_are_its_evaluation_to_the_last_digit(portfolio, refer
     pd.testing.assert_frame_equal(portfolio.evaluations["riverbend"].layers, layers)
 
 
-def test_the_10k_folder_in_a_portfolio_gives_its_evaluation_to_the_last_digit(tmp_path, bench):
+def test_the_10k_folder_in_a_portfolio_gives_its_evaluation_to_the_last_digit(bench10k):
     """Issue 23: the many-network path gives the single-network numbers on the benchmark's
-    10,000 members / 1M interactions folder (loaded and evaluated in a worker process)."""
-    folder = tmp_path / "bench10k"
-    bench.write_folder(bench.synthetic(10_000, 1_000_000), folder)
+    10,000 members / 1M interactions folder (loaded and evaluated in a worker process;
+    the single-network evaluation made once, ``bench10k`` in tests/conftest.py)."""
+    folder, ev = bench10k
     pf = pn.evaluate_many({"10k": folder}, periods=PERIODS, max_workers=1, bootstrap=0)
-    ev = pn.evaluate(pn.load(folder), periods=PERIODS, bootstrap=0)
     t = pf.table.set_index("period")
     assert t.at["2025", "members_active"] > 5_000   # the large network, not a sample
     _same_as_evaluation(t, ev)
