@@ -119,11 +119,12 @@ def spare() -> int | None:
     return min(known) if known else None
 
 
-def room_to_fork() -> bool:
+def room_to_fork(grow: int = 0) -> bool:
     """Whether a forked child fits: :func:`spare` is at least twice this process's resident
-    memory (True where either is unknown)."""
+    memory (True where either is unknown), this process grown first by ``grow`` bytes (what
+    it would make before the fork: taken from the spare memory, added to the resident)."""
     left, resident = spare(), _resident()
-    return left is None or resident is None or left >= 2 * resident
+    return left is None or resident is None or left - grow >= 2 * (resident + grow)
 
 
 @cache

@@ -92,10 +92,12 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def can_fork() -> bool:
-    """Whether :func:`both` forks here (see the module's notes)."""
+def can_fork(grow: int = 0) -> bool:
+    """Whether :func:`both` forks here (see the module's notes), this process grown first
+    by ``grow`` bytes (:func:`peernet._memory.room_to_fork`)."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and threading.active_count() == 1 and workers() > 1 and _memory.room_to_fork())
+            and threading.active_count() == 1 and workers() > 1
+            and _memory.room_to_fork(grow))
 
 
 def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:

@@ -595,13 +595,10 @@ def start_participation(root: PeerNetwork, slices: Mapping[str, PeerNetwork]
     """:func:`participation_tables` started on the other core (a forked child) from
     :data:`FORK_ROWS` interactions, while the caller scores the first period (intervals
     start once a period is scored); else here when asked. The network's acts are made before
-    the fork; if they leave no room for it they go (300k under 4 GB: 0.65 GB, no fork)."""
-    fork = len(root.interactions) >= FORK_ROWS and can_fork()
+    the fork when they and the child fit (their size estimated first: 300k under 4 GB, none)."""
+    fork = len(root.interactions) >= FORK_ROWS and can_fork(root.acts_bytes(ACT_COLUMNS))
     if fork:
         root.acts(ACT_COLUMNS)   # read by the Grid here too: computed once, before the fork
-        if not can_fork():   # they left no room for the child: not held through the periods
-            forget(root, kind="acts")
-            fork = False
     return later(partial(participation_tables, root, slices), fork=fork)
 
 

@@ -340,6 +340,20 @@ class PeerNetwork(Memoized):
             return store[("acts",)][list(cols)]
         return cached(self, ("acts", cols), lambda: self._acts(cols))
 
+    def acts_bytes(self, columns: Sequence[str]) -> int:
+        """Bytes that :meth:`acts` of ``columns`` would add, estimated without making them
+        (each column's bytes a row, times the rows with the mirrored ones); 0 when they are
+        kept already or are the interactions' own columns."""
+        parent, inter = self.parent, self.interactions
+        if parent is not None and inter is parent.interactions:
+            return parent.acts_bytes(columns)
+        cols = [c for c in columns if c in inter.columns]
+        store = memo(self) or {}
+        if ("acts",) in store or ("acts", tuple(cols)) in store or not len(inter):
+            return 0
+        rows = len(inter) + (int(_mirrored(inter).sum()) if "target" in inter.columns else 0)
+        return rows * sum(int(inter[c].memory_usage(index=False)) for c in cols) // len(inter)
+
     def _acts(self, cols: tuple[str, ...] | None) -> pd.DataFrame:
         inter = self.interactions
         if "target" not in inter.columns or not len(inter):

@@ -96,20 +96,33 @@ def test_evaluate_lets_go_what_it_does_not_read_again(riverbend):
         pn.load_sample("riverbend").period("2025").acts(pn.network.ACT_COLUMNS))
 
 
-def test_participation_lets_the_acts_go_when_they_leave_no_room_to_fork(monkeypatch):
-    # room before the acts are made, none after: they go, nothing forks, the same tables
+def test_acts_bytes_estimates_the_acts_before_they_are_made():
+    cols = pn.network.ACT_COLUMNS
+    net = pn.load_sample("riverbend")
+    need = net.acts_bytes(cols)       # 316,588 (the categories' bytes not counted: 316,284)
+    assert not [k for k in memo(net) or () if k[0] == "acts"]
+    made = int(net.acts(cols).memory_usage(index=False).sum())
+    assert abs(need - made) <= made / 500
+    assert net.acts_bytes(cols) == 0 and net.period("2025").acts_bytes(cols) > 0
+
+
+def test_participation_makes_no_acts_when_they_leave_no_room_to_fork(monkeypatch):
+    # room now, none once the acts would be made: none are, nothing forks, the same tables
     from peernet import evaluation_steps
 
     net = pn.load_sample("riverbend")
     slices = {p: net.period(p) for p in ("2024", "2025")}
     want = evaluation_steps.participation_tables(net, slices)
     monkeypatch.setattr(evaluation_steps, "FORK_ROWS", 0)
-    answers = iter([True, False])
-    monkeypatch.setattr(evaluation_steps, "can_fork", lambda: next(answers))
+    asked = []
+    monkeypatch.setattr(evaluation_steps, "can_fork", lambda grow=0: asked.append(grow) or
+                        grow == 0)
     net = pn.load_sample("riverbend")
     slices = {p: net.period(p) for p in ("2024", "2025")}
+    need = net.acts_bytes(pn.network.ACT_COLUMNS)
     job = evaluation_steps.start_participation(net, slices)
-    assert job.pid is None and not [k for k in memo(net) if k[0] == "acts"]
+    assert asked == [need] and need > 0
+    assert job.pid is None and not [k for k in memo(net) or () if k[0] == "acts"]
     got = job.result()
     for a, b in zip(got, want, strict=True):
         if isinstance(a, pd.DataFrame):
