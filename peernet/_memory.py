@@ -21,7 +21,8 @@ members' evaluation (3 GB resident) forks nothing; on a machine of 23 GB, 100,00
 :func:`file_array` makes an array whose memory is a file's pages (a shared mapping of a
 file unlinked at once): under a memory limit the kernel writes such pages to disk and reads
 them back when they are used again, where it can only kill a process for its anonymous
-memory. ``pn.load(..., engine="duckdb")`` holds the interactions' integer columns there.
+memory. ``pn.load(..., engine="duckdb")`` holds the interactions' integer columns there;
+:func:`paged_like` puts what is computed from them (a period's tie table) beside them.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ import gc
 import mmap
 import os
 import tempfile
+import weakref
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["collecting_new", "file_array", "release", "room_to_fork", "spare", "trim"]
+__all__ = ["collecting_new", "file_array", "file_folder", "paged_like", "release",
+           "room_to_fork", "spare", "trim"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -223,4 +226,40 @@ def file_array(n: int, dtype: Any, folder: str | os.PathLike[str]) -> np.ndarray
         return np.zeros(n, dtype)
     finally:
         os.close(fd)
+    _FOLDERS[buf] = os.fspath(folder)
     return np.frombuffer(buf, dtype=dtype, count=n)
+
+
+#: The folder of each :func:`file_array`'s file (by its mapping, while it lives).
+_FOLDERS: weakref.WeakKeyDictionary[mmap.mmap, str] = weakref.WeakKeyDictionary()
+
+#: Arrays below this size stay ordinary arrays in :func:`paged_like` (a file each is not
+#: worth it: a small network's tie tables).
+PAGED_BYTES = 2**20
+
+
+def file_folder(a: np.ndarray) -> str | None:
+    """The folder in which the file whose pages hold ``a`` (a :func:`file_array` or a view
+    of one) was made; None when ``a``'s memory is not such a file's."""
+    base: Any = a
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, memoryview):
+        base = base.obj
+    return _FOLDERS.get(base) if isinstance(base, mmap.mmap) else None
+
+
+def paged_like(a: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """``a`` copied into a read-only :func:`file_array` when ``like``'s memory is one (in its
+    folder, or that folder's parent once it is removed: ``pn.load``'s work folder), so that
+    what is computed from a table in files' pages is held the same way; else (and below
+    :data:`PAGED_BYTES`) ``a`` itself. The same values and dtype."""
+    folder = file_folder(like) if a.nbytes >= PAGED_BYTES else None
+    where = next((f for f in (folder, os.path.dirname(folder or "")) if f and
+                  os.path.isdir(f)), None) if folder else None
+    if where is None:
+        return a
+    out = file_array(len(a), a.dtype, where)
+    out[:] = a
+    out.flags.writeable = False
+    return out

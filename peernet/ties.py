@@ -48,6 +48,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._cache import cached, forget, memo
+from ._memory import paged_like
 from .coattendance import attendance_codes, coattendance_pairs, event_pairs
 from .grouping import NS_NAT, _group_sums, _most_common, group_rows
 from .positions import (
@@ -507,11 +508,23 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     keys, count, wsum, first, last, kmask = group_rows(held, parts)
     small = not len(count) or int(count.max()) < 2**31   # counts int32, kind bits int16
     pos = np.int32 if n < 2**31 else np.int64            # ends int32: widen before u * n
-    return Ties(nodes=nodes, u=(keys // max(n, 1)).astype(pos),
-                v=(keys % max(n, 1)).astype(pos),
-                count=count.astype(np.int32 if small else np.int64),
-                weight=wsum.astype(float), first=first, last=last,
-                kinds=kmask.astype(np.int16), directed=directed, info=info)
+    paged = _paged_like(net)
+    return Ties(nodes=nodes, u=paged((keys // max(n, 1)).astype(pos)),
+                v=paged((keys % max(n, 1)).astype(pos)),
+                count=paged(count.astype(np.int32 if small else np.int64)),
+                weight=paged(wsum.astype(float)), first=paged(first), last=paged(last),
+                kinds=paged(kmask.astype(np.int16)), directed=directed, info=info)
+
+
+def _paged_like(net: PeerNetwork) -> Any:
+    """A tie table's column in files' pages when the network's interactions are held there
+    (``pn.load(engine="duckdb")``: under a memory limit the kernel pages the table out
+    instead of killing the process), as it is otherwise (:func:`peernet._memory.paged_like`)."""
+    src = net.root.interactions.get("source")
+    if src is None or not isinstance(src.dtype, pd.CategoricalDtype):
+        return lambda a: a
+    codes = src.array.codes
+    return lambda a: paged_like(a, codes)
 
 
 def _mirror_keys(a: np.ndarray, b: np.ndarray, n: int, out: np.ndarray) -> np.ndarray:

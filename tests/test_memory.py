@@ -212,3 +212,21 @@ def test_file_array_falls_back_when_the_disk_refuses(tmp_path, monkeypatch):
     a = M.file_array(10, np.int64, tmp_path)
     assert not _mapped(a) and a.tolist() == [0] * 10
     assert list(tmp_path.iterdir()) == []
+
+
+def test_paged_like_copies_beside_a_file_array(tmp_path, monkeypatch):
+    import numpy as np
+
+    work = tmp_path / "work"
+    work.mkdir()
+    like = M.file_array(10, np.int32, work)[2:]           # a view of one: found too
+    assert M.file_folder(like) == str(work) and M.file_folder(np.zeros(3)) is None
+    a = np.arange(300_000, dtype=np.int64)                 # 2.4 MB: above PAGED_BYTES
+    b = M.paged_like(a, like)
+    assert _mapped(b) and not b.flags.writeable and b.dtype == a.dtype
+    np.testing.assert_array_equal(b, a)
+    work.rmdir()                                           # its folder gone: the parent's
+    c = M.paged_like(a[::-1].copy(), like)
+    assert _mapped(c) and int(c[0]) == 299_999 and list(tmp_path.iterdir()) == []
+    small = np.arange(10)                                  # below PAGED_BYTES, or not paged
+    assert M.paged_like(small, like) is small and M.paged_like(a, np.zeros(3)) is a

@@ -276,6 +276,22 @@ def test_integer_columns_are_file_pages_read_only(riverbend_pair):
                                    .reset_index(drop=True), check_names=False)
 
 
+def test_tie_tables_of_file_pages_are_file_pages(riverbend_dataset, monkeypatch):
+    """A period's tie tables of an out-of-core table are held in files' pages too (every
+    size here), read-only, with the in-memory engine's numbers."""
+    from peernet import _memory, ties
+    from tests.test_memory import _mapped
+
+    monkeypatch.setattr(_memory, "PAGED_BYTES", 0)
+    ooc, mem = (_quiet(pn.load, riverbend_dataset, engine=e) for e in ("duckdb", "pandas"))
+    t = ties.person_ties(ooc.period("2025"))
+    for col in ("u", "v", "count", "weight", "first", "last", "kinds"):
+        a = getattr(t, col)
+        assert _mapped(a) and not a.flags.writeable, col
+    assert not _mapped(ties.person_ties(mem.period("2025")).u)
+    _same_evaluation(ooc, mem)
+
+
 def test_utc_times_is_the_arrow_conversion():
     import numpy as np
     import pyarrow as pa
