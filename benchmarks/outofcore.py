@@ -19,7 +19,8 @@ killed child's work in the parent). Elsewhere the tree is watched from here: the
 proportional set size of every process of the tree (``Pss`` of ``/proc/PID/smaps_rollup``,
 so the pages a fork shares count once) summed every 20 ms, the
 tree killed when it exceeds the cap. Either way the figure reported for the tree
-(``tree_peak_mb``, run-wide and per step, with the most processes it had, ``tree_procs``) is
+(``tree_peak_mb``, run-wide and per step, with the most processes it had, ``tree_procs``, and
+the peak of its anonymous memory alone, ``tree_anon_peak_mb``, with a group) is
 its resident memory with shared pages counted once, sampled every 5 ms (``total_rss +
 total_mapped_file`` of the group's ``memory.stat``: anonymous and mapped file pages; the
 PSS sum without a group). The group is removed after the run. Older modes:
@@ -232,6 +233,7 @@ class Tree:
     def __init__(self, cap: int, enforce: bool) -> None:
         self.cap, self.group, self.pid = cap, None, 0
         self.peak = self.since = self.now = self.procs = self.stage = self.stage_procs = 0
+        self.anon = self.anon_since = self.anon_stage = 0   # anonymous only (total_rss)
         self.killed = False
         if not enforce:
             return
@@ -282,7 +284,8 @@ class Tree:
         over its processes."""
         if self.group is not None:
             st = self._stat()
-            return st.get("total_rss", 0) + st.get("total_mapped_file", 0)
+            self.anon = st.get("total_rss", 0)
+            return self.anon + st.get("total_mapped_file", 0)
         total = 0
         for pid in self.pids():
             try:
@@ -294,16 +297,19 @@ class Tree:
                 pass
         return total
 
-    def mark(self, stage: bool = False) -> tuple[int, int]:
+    def mark(self, stage: bool = False) -> tuple[int, int, int]:
         """The tree's peak since the last mark (bytes; with ``stage``, since the last
-        stage's mark) and the most processes it had meanwhile; starts the next interval."""
-        peak, procs = max(self.since, self.now), self.procs
+        stage's mark), the most processes it had meanwhile and the peak of its anonymous
+        memory (the group's ``total_rss``: what the kernel cannot page out to a file;
+        0 without a group); starts the next interval."""
+        peak, procs, anon = max(self.since, self.now), self.procs, self.anon_since
         self.stage, self.stage_procs = max(self.stage, peak), max(self.stage_procs, procs)
+        self.anon_stage = max(self.anon_stage, anon)
         if stage:
-            peak, procs = self.stage, self.stage_procs
-            self.stage = self.stage_procs = 0
-        self.since, self.procs = self.now, 0
-        return peak, procs
+            peak, procs, anon = self.stage, self.stage_procs, self.anon_stage
+            self.stage = self.stage_procs = self.anon_stage = 0
+        self.since, self.procs, self.anon_since = self.now, 0, self.anon
+        return peak, procs, anon
 
     def watch(self, proc: subprocess.Popen) -> None:
         """Sample the tree while ``proc`` runs (a daemon thread); without a group, kill the
@@ -320,6 +326,7 @@ class Tree:
                 except OSError:
                     return
                 self.now, self.peak, self.since = now, max(self.peak, now), max(self.since, now)
+                self.anon_since = max(self.anon_since, self.anon)
                 self.procs = max(self.procs, procs)
                 if self.group is None and self.cap and now > self.cap:
                     self.killed = True
@@ -402,8 +409,9 @@ def _run_capped(cmd: list[str], env: dict, cap: int, mode: str
         for line in proc.stdout:
             if line.startswith("{"):
                 row = json.loads(line)
-                peak, procs = tree.mark(stage="stage" in row)
+                peak, procs, anon = tree.mark(stage="stage" in row)
                 row["tree_peak_mb"], row["tree_procs"] = round(peak / 2**20), procs
+                row["tree_anon_peak_mb"] = round(anon / 2**20)
                 lines.append(row)
                 print(json.dumps(row), flush=True)
         code = proc.wait()
