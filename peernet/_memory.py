@@ -253,8 +253,9 @@ def paged_like(a: np.ndarray, like: np.ndarray) -> np.ndarray:
     """``a`` copied into a read-only :func:`file_array` when ``like``'s memory is one (in its
     folder, or that folder's parent once it is removed: ``pn.load``'s work folder), so that
     what is computed from a table in files' pages is held the same way; else (and below
-    :data:`PAGED_BYTES`) ``a`` itself. The same values and dtype."""
-    folder = file_folder(like) if a.nbytes >= PAGED_BYTES else None
+    :data:`PAGED_BYTES`, or when ``a`` is in one already) ``a`` itself. The same values and
+    dtype."""
+    folder = file_folder(like) if a.nbytes >= PAGED_BYTES and file_folder(a) is None else None
     where = next((f for f in (folder, os.path.dirname(folder or "")) if f and
                   os.path.isdir(f)), None) if folder else None
     if where is None:

@@ -39,7 +39,7 @@ reduced by pair), ``ns(times)`` (UTC int64 ns, NaT as :data:`NS_NAT`), ``kind_bi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,8 @@ __all__ = ["NODE_ATTRIBUTES", "MAX_EVENT_SIZE", "KIND_BIT", "NS_NAT", "Ties", "O
            "person_ties", "org_ties", "attendance", "roster_attributes", "positions",
            "pair_keys", "unique_int", "in_sorted", "stable_order", "node_positions", "event_pairs",
            "directed_pairs", "undirected_pairs", "directed_ties", "release_ties", "stamp_ns",
-           "coattendance_pairs", "ns", "kind_bits", "kind_mask", "kind_names", "with_columns"]
+           "coattendance_pairs", "ns", "kind_bits", "kind_mask", "kind_names", "with_columns",
+           "file_paged"]
 
 #: Roster columns copied onto person nodes (when the roster has them).
 NODE_ATTRIBUTES = ("org", "sector", "region", "language", "role", "joined")
@@ -508,7 +509,7 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
     keys, count, wsum, first, last, kmask = group_rows(held, parts)
     small = not len(count) or int(count.max()) < 2**31   # counts int32, kind bits int16
     pos = np.int32 if n < 2**31 else np.int64            # ends int32: widen before u * n
-    paged = _paged_like(net)
+    paged = file_paged(net)
     return Ties(nodes=nodes, u=paged((keys // max(n, 1)).astype(pos)),
                 v=paged((keys % max(n, 1)).astype(pos)),
                 count=paged(count.astype(np.int32 if small else np.int64)),
@@ -516,10 +517,12 @@ def _build_ties(net, *, kinds, directed, weight, coattendance, max_event_size,
                 kinds=paged(kmask.astype(np.int16)), directed=directed, info=info)
 
 
-def _paged_like(net: PeerNetwork) -> Any:
-    """A tie table's column in files' pages when the network's interactions are held there
-    (``pn.load(engine="duckdb")``: under a memory limit the kernel pages the table out
-    instead of killing the process), as it is otherwise (:func:`peernet._memory.paged_like`)."""
+def file_paged(net: PeerNetwork) -> Callable[[np.ndarray], np.ndarray]:
+    """What puts an array computed from ``net``'s interactions (a tie table's column, the
+    Grid's value a row) in files' pages when the interactions are held there
+    (``pn.load(engine="duckdb")``: under a memory limit the kernel pages them out instead
+    of killing the process), and leaves it as it is otherwise
+    (:func:`peernet._memory.paged_like`)."""
     src = net.root.interactions.get("source")
     if src is None or not isinstance(src.dtype, pd.CategoricalDtype):
         return lambda a: a

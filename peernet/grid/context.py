@@ -23,7 +23,7 @@ from ..network import PeerNetwork
 from ..positions import column_codes
 from ..report.i18n import N_
 from ..schema import isin
-from ..ties import NS_NAT, Ties, in_sorted, ns, pair_keys, stable_order, unique_int
+from ..ties import NS_NAT, Ties, file_paged, in_sorted, ns, pair_keys, stable_order, unique_int
 from .events import over_meetings, present_mask, repeated, rows_at
 from .pairs import pair_counts, pair_ends
 from .periods import short_history
@@ -185,7 +185,7 @@ class Context:
             if out.dtype == np.int16 and not (m.min() >= lo and m.max() <= hi):
                 out = out.astype(np.int32)
             out[a:a + len(m)] = m.astype(out.dtype)
-        return out
+        return file_paged(self.net)(out)
 
     @cached_property
     def kinds_logged(self) -> frozenset:
@@ -244,21 +244,24 @@ class Context:
         out[c[c >= 0]] = True
         return out
 
+    # the values a row: in files' pages when the interactions are (ties.file_paged)
     @cached_property
     def src(self) -> np.ndarray:   # int32: a value per row
-        return member_codes(self.ids, self.inter["source"], small=True, index=self.id_index,
-                            coded=column_codes(self.net, "source"))
+        return file_paged(self.net)(member_codes(
+            self.ids, self.inter["source"], small=True, index=self.id_index,
+            coded=column_codes(self.net, "source")))
 
     @cached_property
     def tgt(self) -> np.ndarray:
         if "target" not in self.inter.columns:
             return np.full(len(self.inter), -1, dtype=np.int32)
-        return member_codes(self.ids, self.inter["target"], small=True, index=self.id_index,
-                            coded=column_codes(self.net, "target"))
+        return file_paged(self.net)(member_codes(
+            self.ids, self.inter["target"], small=True, index=self.id_index,
+            coded=column_codes(self.net, "target")))
 
     @cached_property
     def ts_ns(self) -> np.ndarray:
-        return ns(self.inter["timestamp"])
+        return file_paged(self.net)(ns(self.inter["timestamp"]))
 
     @cached_property
     def direct_mask(self) -> np.ndarray:

@@ -277,9 +277,10 @@ def test_integer_columns_are_file_pages_read_only(riverbend_pair):
 
 
 def test_tie_tables_of_file_pages_are_file_pages(riverbend_dataset, monkeypatch):
-    """A period's tie tables of an out-of-core table are held in files' pages too (every
-    size here), read-only, with the in-memory engine's numbers."""
+    """A period's tie tables and the Grid's values a row of an out-of-core table are held in
+    files' pages too (every size here), read-only, with the in-memory engine's numbers."""
     from peernet import _memory, ties
+    from peernet.grid.context import Context
     from tests.test_memory import _mapped
 
     monkeypatch.setattr(_memory, "PAGED_BYTES", 0)
@@ -289,6 +290,10 @@ def test_tie_tables_of_file_pages_are_file_pages(riverbend_dataset, monkeypatch)
         a = getattr(t, col)
         assert _mapped(a) and not a.flags.writeable, col
     assert not _mapped(ties.person_ties(mem.period("2025")).u)
+    ctx = Context(ooc.period("2025"))                  # the Grid's values a row too
+    for col in ("src", "tgt", "ts_ns", "inter_month"):
+        assert _mapped(getattr(ctx, col)), col
+    assert not _mapped(Context(mem.period("2025")).src)
     _same_evaluation(ooc, mem)
 
 
