@@ -343,7 +343,10 @@ class Tree:
         """What the kernel counted (the group's peak with its page cache, its OOM kills),
         then the group removed (its remaining processes, ours, killed first)."""
         out: dict = {"tree": "cgroup v1" if self.group is not None else "pss",
-                     "tree_peak_mb": round(self.peak / 2**20)}
+                     "tree_peak_mb": round(self.peak / 2**20),
+                     # the step still open at the end (the one that went over, when killed)
+                     "open_step_tree_peak_mb": round(max(self.since, self.now) / 2**20),
+                     "open_step_anon_peak_mb": round(self.anon_since / 2**20)}
         if self.group is None:
             return out
         out["cgroup_max_usage_mb"] = round(int(

@@ -252,9 +252,10 @@ def file_folder(a: np.ndarray) -> str | None:
 def paged_like(a: np.ndarray, like: np.ndarray) -> np.ndarray:
     """``a`` copied into a read-only :func:`file_array` when ``like``'s memory is one (in its
     folder, or that folder's parent once it is removed: ``pn.load``'s work folder), so that
-    what is computed from a table in files' pages is held the same way; else (and below
-    :data:`PAGED_BYTES`, or when ``a`` is in one already) ``a`` itself. The same values and
-    dtype."""
+    what is computed from a table in files' pages is held the same way, written to the file
+    at once (a dirty page waits for its writeback before a memory group can reclaim it);
+    else (below :data:`PAGED_BYTES`, or when ``a`` is in one already) ``a`` itself. The
+    same values and dtype."""
     folder = file_folder(like) if a.nbytes >= PAGED_BYTES and file_folder(a) is None else None
     where = next((f for f in (folder, os.path.dirname(folder or "")) if f and
                   os.path.isdir(f)), None) if folder else None
@@ -263,4 +264,7 @@ def paged_like(a: np.ndarray, like: np.ndarray) -> np.ndarray:
     out = file_array(len(a), a.dtype, where)
     out[:] = a
     out.flags.writeable = False
+    mapping = out.base.obj if isinstance(out.base, memoryview) else None
+    if isinstance(mapping, mmap.mmap):   # written to the file now (msync): clean pages,
+        mapping.flush()                  # which a memory limit reclaims without waiting
     return out

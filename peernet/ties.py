@@ -375,10 +375,11 @@ def _build_direct_rows(net: PeerNetwork, direct_kinds: tuple[str, ...]) -> dict:
         del rows, coded
     pos = np.int32 if len(nodes) < 2**31 else np.int64
     weights = direct[[c for c in ("kind", "weight") if c in direct.columns]]
+    paged = file_paged(net)   # kept on the slice: in files' pages as the interactions are
     return {"weights": weights.reset_index(drop=True),   # read by position: no row labels
-            "active": active, "nodes": nodes, "s": s.astype(pos, copy=False),
-            "t": t.astype(pos, copy=False), "time": ns(direct["timestamp"]),
-            "kind_bits": kind_bits(direct["kind"]).astype(np.int16)}
+            "active": active, "nodes": nodes, "s": paged(s.astype(pos, copy=False)),
+            "t": paged(t.astype(pos, copy=False)), "time": paged(ns(direct["timestamp"])),
+            "kind_bits": paged(kind_bits(direct["kind"]).astype(np.int16))}
 
 
 def _subset_rows(rows: dict, kinds: tuple[str, ...]) -> dict:

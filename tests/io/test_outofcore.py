@@ -280,15 +280,19 @@ def test_tie_tables_of_file_pages_are_file_pages(riverbend_dataset, monkeypatch)
     """A period's tie tables and the Grid's values a row of an out-of-core table are held in
     files' pages too (every size here), read-only, with the in-memory engine's numbers."""
     from peernet import _memory, ties
+    from peernet._cache import memo
     from peernet.grid.context import Context
     from tests.test_memory import _mapped
 
     monkeypatch.setattr(_memory, "PAGED_BYTES", 0)
     ooc, mem = (_quiet(pn.load, riverbend_dataset, engine=e) for e in ("duckdb", "pandas"))
-    t = ties.person_ties(ooc.period("2025"))
+    y = ooc.period("2025")
+    t = ties.person_ties(y)
     for col in ("u", "v", "count", "weight", "first", "last", "kinds"):
         a = getattr(t, col)
         assert _mapped(a) and not a.flags.writeable, col
+    rows = next(v for k, v in memo(y).items() if k[0] == "direct_rows")   # kept on the slice
+    assert all(_mapped(rows[c]) for c in ("s", "t", "time", "kind_bits"))
     assert not _mapped(ties.person_ties(mem.period("2025")).u)
     ctx = Context(ooc.period("2025"))                  # the Grid's values a row too
     for col in ("src", "tgt", "ts_ns", "inter_month"):
