@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .._cache import cached, forget
-from ..ties import NODE_ATTRIBUTES, directed_ties, person_ties, roster_attributes
+from ..ties import NODE_ATTRIBUTES, directed_ties, file_paged, person_ties, roster_attributes
 from ._bfs import BFS_MAX_LEVELS as BFS_MAX_LEVELS
 from ._bfs import bfs_distances as _bfs_distances
 
@@ -193,13 +193,14 @@ def release_arrays(nets: Iterable[Any]) -> None:
         forget(net, ARRAYS)
 
 
-def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray
+def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray, paged: Any = None
                 ) -> tuple[sp.csr_array, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`_sym` of a tie table's ties (``u < v``, by ``(u, v)``, each once) and their
     :meth:`GraphArrays.edges`, without ``_sym``'s copies (0.4 GB at 4 million ties): the
     ties' CSR filled in one pass (zeros dropped, as ``eliminate_zeros`` does), indexed by
-    int32 below 2**31 entries (:mod:`peernet.metrics._csrkernels`), else their CSR plus its
-    transpose."""
+    int32 below 2**31 entries (:mod:`peernet.metrics._csrkernels`; its entries and indices
+    then ``paged``: in files' pages out of core, :func:`peernet.ties.file_paged`), else
+    their CSR plus its transpose."""
     keep = data != 0
     if not keep.all():
         u, v, data = u[keep], v[keep], data[keep]
@@ -211,7 +212,8 @@ def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray
         indptr, indices = np.empty(n + 1, np.int32), np.empty(2 * len(u), np.int32)
         entries = np.empty(2 * len(u))
         run(weighted_csr, (u, v, data, n, indptr, indices, entries), work=4 * len(u))
-        w = sp.csr_array((entries, indices, indptr), shape=(n, n), copy=False)
+        paged = paged or (lambda a: a)
+        w = sp.csr_array((paged(entries), paged(indices), indptr), shape=(n, n), copy=False)
         w.has_sorted_indices = True
         return w, (u, v, data)
     upper = sp.csr_array((data, v, np.searchsorted(u, np.arange(n + 1))), shape=(n, n))
@@ -225,7 +227,7 @@ def arrays_from_net(net: Any) -> GraphArrays:
         u, v = t.u, t.v
         if len(u) and (u < v).all() and ((u[1:] > u[:-1])   # a tie table: by (u, v), once
                                          | (u[1:] == u[:-1]) & (v[1:] > v[:-1])).all():
-            w, edges = _sym_sorted(t.n, u, v, t.weight)
+            w, edges = _sym_sorted(t.n, u, v, t.weight, file_paged(net))
             ga = GraphArrays(t.nodes, None, w, roster_attributes(net, t.nodes))
             ga.cache["edges"] = edges
             return ga

@@ -277,11 +277,13 @@ def test_integer_columns_are_file_pages_read_only(riverbend_pair):
 
 
 def test_tie_tables_of_file_pages_are_file_pages(riverbend_dataset, monkeypatch):
-    """A period's tie tables and the Grid's values a row of an out-of-core table are held in
-    files' pages too (every size here), read-only, with the in-memory engine's numbers."""
+    """A period's tie tables, direct rows, weighted CSR and the Grid's values a row of an
+    out-of-core table are held in files' pages too (every size here), read-only, with the
+    in-memory engine's numbers."""
     from peernet import _memory, ties
     from peernet._cache import memo
     from peernet.grid.context import Context
+    from peernet.metrics.arrays import arrays_from_net
     from tests.test_memory import _mapped
 
     monkeypatch.setattr(_memory, "PAGED_BYTES", 0)
@@ -293,6 +295,8 @@ def test_tie_tables_of_file_pages_are_file_pages(riverbend_dataset, monkeypatch)
         assert _mapped(a) and not a.flags.writeable, col
     rows = next(v for k, v in memo(y).items() if k[0] == "direct_rows")   # kept on the slice
     assert all(_mapped(rows[c]) for c in ("s", "t", "time", "kind_bits"))
+    w = arrays_from_net(y).w                                 # the weighted graph's CSR
+    assert _mapped(w.data) and _mapped(w.indices) and not w.data.flags.writeable
     assert not _mapped(ties.person_ties(mem.period("2025")).u)
     ctx = Context(ooc.period("2025"))                  # the Grid's values a row too
     for col in ("src", "tgt", "ts_ns", "inter_month"):
