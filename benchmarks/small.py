@@ -12,7 +12,10 @@ intervals, findings, the report with its tables, figures, network files and inte
 map), so the ratio says what the whole evaluation costs over the bare numbers and maps.
 ``--same-job`` does exactly the direct script's job through peernet's API (``pn.load``,
 ``pn.network_metrics`` and ``pn.member_metrics`` of both years, ``pn.plot.map_years``):
-what peernet costs over hand-written code for the same numbers and maps.
+what peernet costs over hand-written code for the same numbers and maps. ``--evaluation``
+is ``peernet evaluate``'s evaluation without its report (``pn.load`` and ``pn.evaluate`` of
+both years, default intervals): what the Grid, the intervals, mixing and participation cost
+before a figure or a page is made.
 
 Commands run in turn (A B A B ...), each as a fresh process; the ratio is taken pair by
 pair and its median printed with the machine's load average before and after. Results go
@@ -119,6 +122,14 @@ def same_job(folder: Path, out: Path) -> None:
     plt.close(fig)
 
 
+def evaluation(folder: Path, out: Path) -> None:
+    """``peernet evaluate --year 2025``'s evaluation, without its report: ``pn.load`` and
+    ``pn.evaluate`` of 2024 and 2025 with the default intervals."""
+    import peernet as pn
+
+    pn.evaluate(pn.load(folder), periods=["2024", "2025"])
+
+
 def _run(cmd: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one fresh process (children's rusage)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -138,12 +149,15 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--out", default=str(HERE / "results"))
     p.add_argument("--direct", default=None, help=argparse.SUPPRESS)  # run the script
     p.add_argument("--same-job", default=None, help=argparse.SUPPRESS)  # peernet's API
+    p.add_argument("--evaluation", default=None, help=argparse.SUPPRESS)  # no report
     a = p.parse_args(argv)
-    if a.direct or a.same_job:
+    job = {"direct": direct, "same_job": same_job, "evaluation": evaluation}
+    asked = [name for name in job if getattr(a, name)]
+    if asked:
         import warnings
 
         warnings.simplefilter("ignore")  # the sample's planted data problems are noted
-        (direct if a.direct else same_job)(SAMPLE, Path(a.direct or a.same_job))
+        job[asked[0]](SAMPLE, Path(getattr(a, asked[0])))
         return {}
     tmp = Path(tempfile.mkdtemp(prefix="peernet-small-"))
     # peernet's bytecode, as a pip install writes it: with PYTHONDONTWRITEBYTECODE set (some
@@ -159,6 +173,8 @@ def main(argv: list[str] | None = None) -> dict:
         "direct script": [sys.executable, __file__, "--direct", str(tmp)],
         "the same job through peernet's API": [sys.executable, __file__, "--same-job",
                                                 str(tmp)],
+        "pn.load + pn.evaluate (no report)": [sys.executable, __file__, "--evaluation",
+                                              str(tmp)],
         "peernet evaluate (default: intervals)": [*exe, "--out", str(tmp / "r1")],
         "peernet evaluate --bootstrap 0": [*exe, "--bootstrap", "0", "--out", str(tmp / "r2")],
     }
