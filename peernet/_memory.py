@@ -238,15 +238,21 @@ _FOLDERS: weakref.WeakKeyDictionary[mmap.mmap, str] = weakref.WeakKeyDictionary(
 PAGED_BYTES = 2**20
 
 
-def file_folder(a: np.ndarray) -> str | None:
-    """The folder in which the file whose pages hold ``a`` (a :func:`file_array` or a view
-    of one) was made; None when ``a``'s memory is not such a file's."""
+def _mapping(a: np.ndarray) -> mmap.mmap | None:
+    """The mapping whose memory ``a`` is (a :func:`file_array` or a view of one), else None."""
     base: Any = a
     while isinstance(base, np.ndarray):
         base = base.base
     if isinstance(base, memoryview):
         base = base.obj
-    return _FOLDERS.get(base) if isinstance(base, mmap.mmap) else None
+    return base if isinstance(base, mmap.mmap) else None
+
+
+def file_folder(a: np.ndarray) -> str | None:
+    """The folder in which the file whose pages hold ``a`` (a :func:`file_array` or a view
+    of one) was made; None when ``a``'s memory is not such a file's."""
+    mapping = _mapping(a)
+    return None if mapping is None else _FOLDERS.get(mapping)
 
 
 def paged_like(a: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -264,7 +270,7 @@ def paged_like(a: np.ndarray, like: np.ndarray) -> np.ndarray:
     out = file_array(len(a), a.dtype, where)
     out[:] = a
     out.flags.writeable = False
-    mapping = out.base.obj if isinstance(out.base, memoryview) else None
-    if isinstance(mapping, mmap.mmap):   # written to the file now (msync): clean pages,
-        mapping.flush()                  # which a memory limit reclaims without waiting
+    mapping = _mapping(out)
+    if mapping is not None:   # written to the file now (msync): clean pages, which a
+        mapping.flush()       # memory limit reclaims without waiting
     return out

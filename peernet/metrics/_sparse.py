@@ -12,7 +12,7 @@ import importlib
 import random
 import sys
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -193,7 +193,8 @@ def release_arrays(nets: Iterable[Any]) -> None:
         forget(net, ARRAYS)
 
 
-def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray, paged: Any = None
+def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray,
+                paged: Callable[[np.ndarray], np.ndarray] = lambda a: a
                 ) -> tuple[sp.csr_array, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`_sym` of a tie table's ties (``u < v``, by ``(u, v)``, each once) and their
     :meth:`GraphArrays.edges`, without ``_sym``'s copies (0.4 GB at 4 million ties): the
@@ -212,7 +213,6 @@ def _sym_sorted(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray, paged: A
         indptr, indices = np.empty(n + 1, np.int32), np.empty(2 * len(u), np.int32)
         entries = np.empty(2 * len(u))
         run(weighted_csr, (u, v, data, n, indptr, indices, entries), work=4 * len(u))
-        paged = paged or (lambda a: a)
         w = sp.csr_array((paged(entries), paged(indices), indptr), shape=(n, n), copy=False)
         w.has_sorted_indices = True
         return w, (u, v, data)
