@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._cache import cached
+from ._cache import Memoized, cached
 from .errors import DataQualityWarning
 from .network import PeerNetwork
 from .periods import Window
@@ -75,8 +75,9 @@ def pick_waves(net: PeerNetwork, wave: str | int | Sequence[str] | None, *,
 
 
 @dataclass(frozen=True)
-class Wave:
-    """The ratings of one wave in analysis units, and who could and did respond."""
+class Wave(Memoized):
+    """The ratings of one wave in analysis units, and who could and did respond (what the
+    survey metrics compute from it once is kept with it, :mod:`peernet._cache`)."""
 
     wave: str
     ratings: pd.DataFrame       # rater (member), target (unit), item, value, imputed

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._cache import cached
 from ..graphs import survey_graph
 from ..network import PeerNetwork
 from ..report.i18n import N_
@@ -107,7 +108,7 @@ def _reconstruct(w: Wave) -> pd.DataFrame:
     organization none of whose members answered rates back each organization that rated it."""
     r = w.ratings
     if w.unit == "member":
-        src = r.loc[~r["target"].isin(w.respondents) & ~r["imputed"]]
+        src = r.loc[~isin(r["target"], w.respondents) & ~r["imputed"].to_numpy(dtype=bool)]
         rater, target = src["target"].to_numpy(), src["rater"].to_numpy()
     else:
         # organizations without a respondent "rate" the rater's organization back
@@ -140,30 +141,43 @@ def _add_composites(means: pd.DataFrame) -> pd.DataFrame:
     return means
 
 
-def _unit_scores(w: Wave, impute: str) -> pd.DataFrame:
-    """Per rated unit: item means, trust, value, n_raters, n_eligible_raters, response_rate."""
-    ratings = _reconstruct(w) if impute == "reconstruct" else w.ratings
+def _means(w: Wave, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Per rated unit (index): the item means of ``ratings`` and the composites."""
     first = _first_stage(ratings)
     items = _item_columns(pd.unique(w.ratings["item"]).tolist())
     means = first.pivot_table(index="target", columns="item", values="value",
                               aggfunc="mean", observed=True)
     means = means.reindex(index=w.units.union(means.index), columns=items)
     means.columns.name = None
-    means = _add_composites(means)
+    return _add_composites(means)
+
+
+def _observed(w: Wave) -> tuple[pd.DataFrame, pd.Series, int, int, pd.Series, pd.Series]:
+    """What every treatment of ``w`` reads unchanged, computed once and kept with the wave
+    (:func:`survey_sensitivity` scores it three times): the observed ratings' means (read,
+    never changed), each unit's raters, the population's and the respondents' sizes and
+    their counts per unit."""
+    def build() -> tuple[pd.DataFrame, pd.Series, int, int, pd.Series, pd.Series]:
+        n_raters = w.ratings.groupby("target")["rater"].nunique()
+        pop = w.population
+        resp = pop.intersection(w.respondents)
+        return (_means(w, w.ratings), n_raters, len(pop), len(resp),
+                w.unit_of.reindex(pop).value_counts(), w.unit_of.reindex(resp).value_counts())
+
+    return cached(w, ("survey", "observed"), build)
+
+
+def _unit_scores(w: Wave, impute: str) -> pd.DataFrame:
+    """Per rated unit: item means, trust, value, n_raters, n_eligible_raters, response_rate."""
+    observed, n_raters, n_pop, n_resp, n_pop_in, n_resp_in = _observed(w)
+    means = _means(w, _reconstruct(w)) if impute == "reconstruct" else observed
     if impute == "mean":
         # a partner nobody rated takes the mean over the partners who were rated
         means = means.fillna(means.mean(axis=0))
-    observed = w.ratings
-    n_raters = observed.groupby("target")["rater"].nunique()
     # who could have rated each unit: population members outside it (members: all but itself)
-    pop = w.population
-    resp = pop.intersection(w.respondents)
-    unit_pop = w.unit_of.reindex(pop)
-    n_pop_in = unit_pop.value_counts()
-    n_resp_in = w.unit_of.reindex(resp).value_counts()
     idx = means.index
-    eligible = len(pop) - n_pop_in.reindex(idx).fillna(0).to_numpy()
-    responded = len(resp) - n_resp_in.reindex(idx).fillna(0).to_numpy()
+    eligible = n_pop - n_pop_in.reindex(idx).fillna(0).to_numpy()
+    responded = n_resp - n_resp_in.reindex(idx).fillna(0).to_numpy()
     out = means.reset_index(names=w.unit if w.unit == "org" else "member_id")
     out.insert(0, "wave", w.wave)
     out["n_raters"] = n_raters.reindex(idx).fillna(0).astype("int64").to_numpy()
@@ -185,6 +199,11 @@ def _tie_codes(w: Wave, ratings: pd.DataFrame, nodes: pd.Index, rater_units: pd.
     return unique_int(s[ok].astype("int64") * n + t[ok]), ok
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
 def _structure(w: Wave, impute: str) -> dict[str, float]:
     """Density, reciprocity and degree centralization of the reported (directed) ties among the
     population's units, on all pairs under ``impute`` and on observed dyads only."""
@@ -204,7 +223,9 @@ def _structure(w: Wave, impute: str) -> dict[str, float]:
                         np.nan)
     if n < 2 or r == 0:
         return out
-    codes, _ = _tie_codes(w, w.ratings, nodes, rater_units)
+    # the reported ties, the same under every treatment: kept with the wave
+    codes = cached(w, ("survey", "tie codes"),
+                   lambda: _read_only(_tie_codes(w, w.ratings, nodes, rater_units)[0]))
     src, dst = codes // n, codes % n
     if impute == "reconstruct":
         back = ~responded[dst]
