@@ -34,7 +34,7 @@ from .schema import (
     split_list,
 )
 
-__all__ = ["PeerNetwork", "TABLE_NAMES", "ACT_COLUMNS", "mark_guests", "guest_ids"]
+__all__ = ["PeerNetwork", "TABLE_NAMES", "ACT_COLUMNS", "mark_guests", "guest_ids", "mirrored_rows"]
 
 TABLE_NAMES = ("members", "events", "interactions", "problems", "actions", "surveys",
                "checklist", "outcomes")
@@ -351,14 +351,14 @@ class PeerNetwork(Memoized):
         store = memo(self) or {}
         if ("acts",) in store or ("acts", tuple(cols)) in store or not len(inter):
             return 0
-        rows = len(inter) + (int(_mirrored(inter).sum()) if "target" in inter.columns else 0)
+        rows = len(inter) + (int(mirrored_rows(inter).sum()) if "target" in inter.columns else 0)
         return rows * sum(int(inter[c].memory_usage(index=False)) for c in cols) // len(inter)
 
     def _acts(self, cols: tuple[str, ...] | None) -> pd.DataFrame:
         inter = self.interactions
         if "target" not in inter.columns or not len(inter):
             return inter if cols is None else inter[list(cols)]
-        rows = _mirrored(inter)
+        rows = mirrored_rows(inter)
         if not rows.any():
             return inter if cols is None else inter[list(cols)]
         if cols is not None:
@@ -403,7 +403,7 @@ class PeerNetwork(Memoized):
         stamps = ns(times)
         parts = [(codes, stamps)]
         if "target" in inter.columns and len(inter):
-            rows = _mirrored(inter)
+            rows = mirrored_rows(inter)
             if rows.any():   # the other person of a mutual row acted too
                 other = pd.Series(np.asarray(inter["target"][rows], dtype=object), dtype="str")
                 at = np.asarray(ids.get_indexer(other), np.int64)
@@ -455,7 +455,7 @@ class PeerNetwork(Memoized):
         inter = self.interactions
         ids = [_distinct(inter["source"])]
         if "target" in inter.columns and len(inter):
-            rows = _mirrored(inter)
+            rows = mirrored_rows(inter)
             if rows.any():
                 ids.append(_distinct(inter["target"][rows]))
         if len(self.problems):
@@ -509,7 +509,7 @@ class PeerNetwork(Memoized):
                 f"</pre></details>")
 
 
-def _mirrored(inter: pd.DataFrame) -> np.ndarray:
+def mirrored_rows(inter: pd.DataFrame) -> np.ndarray:
     """Rows of ``inter`` (with a ``target`` column) that :meth:`PeerNetwork.acts` writes
     twice: a mutual kind between two people."""
     mutual = [k for k, m in MUTUAL_KINDS.items() if m]

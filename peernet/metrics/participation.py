@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._cache import cached
-from ..network import ACT_COLUMNS, PeerNetwork, guest_ids
+from .._cache import cached, memo
+from ..network import ACT_COLUMNS, PeerNetwork, guest_ids, mirrored_rows
 from ..positions import factorize
 from ..schema import NS_NAT
 from ..ties import unique_int
@@ -146,44 +147,53 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
         raise ValueError(f"freq must be one of {', '.join(repr(f) for f in FREQS)}; got {freq!r}")
     pfreq = FREQS[freq]
     tz = net.tz
-    # who acted: both people of a contact (PeerNetwork.acts); ``interactions`` counts rows
-    root_inter = net.root.acts(ACT_COLUMNS)
-    inter = net.acts(ACT_COLUMNS)
-    whole = inter is root_inter   # a window holding every row: the network's own acts
-    all_inter = net.interactions
-    guests = guest_ids(net.root.members)
-    root_guests = guest_rows = None
-    if guests:   # guests are counted apart, never as members
-        root_guests = root_inter["source"].isin(guests).to_numpy()
-        root_inter = root_inter.loc[~root_guests]
-        guest_rows = inter["source"].isin(guests).to_numpy()
-        guest_inter = inter.loc[guest_rows]
-        inter = inter.loc[~guest_rows]
+    # who acted: both people of a contact (PeerNetwork.acts), read chunk by chunk as codes
+    # (_Acts: the acts' table is not made); ``interactions`` counts rows
+    root = net.root
+    whole = net.interactions is root.interactions   # a window holding every row
+    guests = guest_ids(root.members)     # guests are counted apart, never as members
+    acts = _Acts(net, guests, root if whole else None)
     if net.window is not None:
         lo = pd.Period(net.window.start.tz_localize(None), pfreq)
         hi = pd.Period((net.window.end - pd.Timedelta(1, "ns")).tz_localize(None), pfreq)
-    elif len(inter):
-        p = _periods(inter["timestamp"], tz, pfreq)
-        lo, hi = p.min(), p.max()
     else:
-        return _empty(pfreq)
+        when = acts.time_span()
+        if when is None:
+            return _empty(pfreq)
+        p = _periods(pd.Series(np.array(when, "datetime64[ns]")).dt.tz_localize("UTC"), tz,
+                     pfreq)
+        lo, hi = p.min(), p.max()
     periods = pd.period_range(lo, hi, freq=pfreq)
     base = periods[0]
+    n_per = len(periods)
 
-    # activity history from the whole network
-    # a value per act of the whole network: each array is freed (or reused in place) as
-    # soon as it is read (14M acts at 100,000 members: 112 MB an int64 array)
-    ridx = _ordinals(root_inter["timestamp"], tz, pfreq, base.ordinal)
-    key = _acts_codes(net.root, "source", None, root_guests)[0]
-    n_codes = int(key.max()) + 1 if len(key) else 0
-    lo_r = int(ridx.min()) if len(ridx) else 0
-    span_r = (int(ridx.max()) - lo_r + 1) if len(ridx) else 1
-    key *= span_r              # the (member, period) key: code * span_r + (period - lo_r)
-    ridx -= lo_r
-    key += ridx
-    del ridx
+    # activity history from the whole network: its distinct (member, period) pairs, a
+    # chunk of acts at a time (at 300,000 members / 37M rows the acts' table and a value
+    # per act were 2 GB)
+    hist = acts if whole else _Acts(root, guests, root)
+    window = _Window(acts, n_per) if whole else None
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    for o, mr, m, g in hist.chunks(tz, pfreq, base.ordinal):
+        if window is not None:
+            window.add(o, mr, m, g)
+        p = _of_acts(o, mr)
+        seen.append(_distinct_pairs(m, p) if g is None else _distinct_pairs(m[~g], p[~g]))
+        del o, mr, m, g, p
+    if not whole:
+        window = _Window(acts, n_per)
+        for chunk in acts.chunks(tz, pfreq, base.ordinal):
+            window.add(*chunk)
+    assert window is not None
+    mem = np.concatenate([s[0] for s in seen]) if seen else np.zeros(0, np.int64)
+    per = np.concatenate([s[1] for s in seen]) if seen else np.zeros(0, np.int64)
+    del seen
+    lo_r = int(per.min()) if len(per) else 0
+    span_r = (int(per.max()) - lo_r + 1) if len(per) else 1
+    key = mem * span_r         # the (member, period) key: code * span_r + (period - lo_r)
+    key += per - lo_r
     pair_keys = unique_int(key)
-    del key
+    del key, mem, per
+    n_codes = int(pair_keys.max()) // span_r + 1 if len(pair_keys) else 0
     mem, per = pair_keys // span_r, pair_keys % span_r + lo_r
     first = np.full(n_codes, np.iinfo(np.int64).max)
     np.minimum.at(first, mem, per)
@@ -227,14 +237,8 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
                                     minlength=len(periods))[:len(periods)]
     else:
         out["events"] = 0
-    ip = _ordinals(inter["timestamp"], tz, pfreq, base.ordinal) if len(inter) \
-        else np.zeros(0, np.int64)
-    is_att = (inter["kind"] == "attend").to_numpy() & inter["event_id"].notna().to_numpy() \
-        if "event_id" in inter.columns else np.zeros(len(inter), bool)
     # members and events as integer codes (-1: missing), not Python strings
-    src, src_ids = _acts_codes(net.root, "source", None if whole else inter, guest_rows)
-    att = _Attendance(ip[is_att], src[is_att], np.asarray(factorize(inter["event_id"])[0])[
-        is_att] if "event_id" in inter.columns else np.zeros(0, np.int64))
+    att = window.attendance()
     attendances = np.bincount(att.p, minlength=len(periods))[:len(periods)]
     events_att = np.bincount(att.distinct_pe(), minlength=len(periods))[:len(periods)]
     out["attendances"] = attendances
@@ -243,22 +247,15 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     roster = out["roster_members"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["attendance_rate"] = np.where(roster > 0, mean / roster, np.nan)
-        on_roster = _attendees_on_roster(net, periods, att, pd.Index(src_ids))
+        on_roster = _attendees_on_roster(net, periods, att, acts.ids)
         out["share_attended"] = np.where(roster > 0, on_roster / roster, np.nan)
-    all_p = _ordinals(all_inter["timestamp"], tz, pfreq, base.ordinal) if len(all_inter) \
-        else np.zeros(0, np.int64)
-    out["interactions"] = np.bincount(all_p, minlength=len(periods))[:len(periods)] \
-        if len(all_p) else 0
-    del all_p
+    out["interactions"] = window.rows
 
     # inequality per period (a loop over periods, not rows); a member's counts in a period
     # come from sorted (period, member) keys
-    span = int(src.max()) + 2 if len(src) else 1
-    known = src >= 0                     # rows without a source are not counted (as NaN)
-    act_keys, act_counts = _key_counts(_pair_keys(ip, src, span, known))
-    voice_mask = inter["kind"].isin(VOICE_KINDS).to_numpy() & known
-    voice_keys, voice_counts = _key_counts(_pair_keys(ip, src, span, voice_mask))
-    del ip, src, known, voice_mask
+    span = window.span
+    act_keys, act_counts = window.counts(window.acted)
+    voice_keys, voice_counts = window.counts(window.voiced)
     act_p = act_keys // span
     am_p, am_m = att.distinct_pm()
     gini_a, top, gini_v = [], [], []
@@ -277,17 +274,13 @@ def participation(net: PeerNetwork, *, freq: str = "QS") -> pd.DataFrame:
     out["voice_gini"] = gini_v
     out["guests_active"] = 0
     out["guest_attendances"] = 0
-    if guests and len(guest_inter):
-        gp = np.asarray(_periods(guest_inter["timestamp"], tz, pfreq).array.asi8
-                        - base.ordinal)
-        g = pd.DataFrame({"p": gp, "m": guest_inter["source"].to_numpy(),
-                          "e": guest_inter["event_id"].to_numpy() if "event_id" in
-                          guest_inter.columns else None,
-                          "a": (guest_inter["kind"] == "attend").to_numpy()})
+    if guests and window.guests:
+        g = pd.DataFrame({k: np.concatenate([c[i] for c in window.guests])
+                          for i, k in enumerate(("p", "m", "e", "a"))})
         g = g[(g["p"] >= 0) & (g["p"] < len(periods))]
         out["guests_active"] = np.bincount(g.drop_duplicates(["p", "m"])["p"],
                                            minlength=len(periods))[:len(periods)]
-        ga = g[g["a"] & g["e"].notna()].drop_duplicates(["p", "m", "e"])
+        ga = g[g["a"] & (g["e"] >= 0)].drop_duplicates(["p", "m", "e"])
         out["guest_attendances"] = np.bincount(ga["p"], minlength=len(periods))[:len(periods)]
     return out[list(COLUMNS)]
 
@@ -379,21 +372,211 @@ def _utc_ns(values: Any) -> np.ndarray:
     return s.dt.tz_localize(None).to_numpy("datetime64[ns]")
 
 
-def _acts_codes(root: PeerNetwork, column: str, acts: pd.DataFrame | None,
-                drop: np.ndarray | None) -> tuple[np.ndarray, pd.Index]:
-    """``factorize(acts[column])``: codes (int64, -1 missing; an array of their own) and
-    ids. ``acts`` None: the whole network's acts (:meth:`PeerNetwork.acts`) less the
-    ``drop`` rows (guests), from their factorization kept with the acts (``("acts",
-    ...)``: let go with them), which both of an evaluation's participation tables read,
-    for the history and for a window holding every row (at 100,000 members: 0.8-2 CPU s
-    a factorization of 13M acts, 52 MB kept); otherwise ``acts`` (guests already
-    dropped) are factorized."""
-    if acts is not None:
-        codes, ids = factorize(acts[column])
-        return np.asarray(codes, np.int64), ids
-    codes, ids = cached(root, ("acts", "participation", column),
-                        lambda: factorize(root.acts(ACT_COLUMNS)[column]))
-    return (codes if drop is None else codes[~drop]).astype(np.int64), ids   # a copy
+#: Interaction rows :class:`_Acts` reads at a time (their acts: a few int64 arrays of that
+#: many, 16 MB each, instead of a value per act of the whole network).
+ACT_CHUNK = 1 << 21
+
+
+class _Acts:
+    """A network's acts (:meth:`PeerNetwork.acts`: each row an act of its ``source``, a
+    mutual row of its ``target`` too) read a chunk of rows at a time as integer codes,
+    without the acts' table (at 300,000 members / 37M rows out of core: +2 GB).
+
+    ``ids`` are the people (a categorical ``source``'s categories; otherwise its distinct
+    values in order of first appearance) followed by the targets of mutual rows not among
+    them; a code is a position in ``ids`` (-1: missing). Codes tell the people apart and
+    are counted, never ordered, so any numbering gives the same numbers. The codes, the
+    mutual rows and their targets' codes are kept with ``owner``'s acts (``("acts",
+    ...)``: let go with them) when given: both of an evaluation's participation tables
+    read the whole network's."""
+
+    def __init__(self, net: PeerNetwork, guests: set[str], owner: PeerNetwork | None) -> None:
+        self.n_rows = len(net.interactions)
+        made = self.n_rows > 0 and _made(net)
+        # the acts' table when it is made already (in memory, for the participation
+        # fork): its rows are the acts, the interactions' rows first
+        self.inter = net.acts(ACT_COLUMNS) if made else net.interactions
+        self.codes, self.ids, self.mrows, self.mcodes = \
+            _coded(self.inter) if owner is None else \
+            cached(owner, ("acts", "participation", "coded", made), lambda: _coded(self.inter))
+        self._owner, self._made = owner, made
+        self._guest = np.append(self.ids.isin(list(guests)), False)   # code -1: no guest
+        self._any_guest = bool(self._guest.any())
+
+    def events(self) -> Any:
+        """The events' codes (-1 missing; a categorical's own), None without ``event_id``."""
+        if "event_id" not in self.inter.columns:
+            return None
+        ev = self.inter["event_id"]
+        if isinstance(ev.dtype, pd.CategoricalDtype):
+            return ev.array.codes
+        if self._owner is None:
+            return factorize(ev)[0]
+        return cached(self._owner, ("acts", "participation", "events", self._made),
+                      lambda: factorize(ev)[0])
+
+    def chunks(self, tz: str, pfreq: str, base: int
+               ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]]:
+        """Per chunk of rows: ``o``, the period of each row (:func:`_ordinals` less
+        ``base``), ``mr``, the mutual rows (in the chunk), and of each act of the rows
+        (each row's, then each mutual row's second: :func:`_of_acts`) ``m``, its person's
+        code, and ``g``, whether that person is a guest (None without guests)."""
+        inter = self.inter
+        for a in range(0, len(inter), ACT_CHUNK):
+            o = _ordinals(inter["timestamp"].iloc[a:a + ACT_CHUNK], tz, pfreq, base)
+            mr, m = self._acts(a, len(o))
+            yield o, mr, m, self._guest[m] if self._any_guest else None
+
+    def _acts(self, a: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The mutual rows among rows ``a`` to ``a + n`` (less ``a``) and the people of
+        the rows' acts."""
+        lo, hi = np.searchsorted(self.mrows, [a, a + n])
+        return self.mrows[lo:hi] - a, np.concatenate(
+            [np.asarray(self.codes[a:a + n], np.int64), self.mcodes[lo:hi]])
+
+    def time_span(self) -> tuple[int, int] | None:
+        """The earliest and latest time (ns) of the acts of members (not guests), None
+        without any."""
+        lo, hi = None, None
+        times = self.inter["timestamp"]
+        for a in range(0, len(self.inter), ACT_CHUNK):
+            t = times.iloc[a:a + ACT_CHUNK].to_numpy("datetime64[ns]").view("i8")
+            mr, m = self._acts(a, len(t))
+            t = _of_acts(t, mr)[~self._guest[m]]
+            t = t[t != NS_NAT]
+            if len(t):
+                lo = int(t.min()) if lo is None else min(lo, int(t.min()))
+                hi = int(t.max()) if hi is None else max(hi, int(t.max()))
+        return None if lo is None or hi is None else (lo, hi)
+
+
+def _made(net: PeerNetwork) -> bool:
+    """Whether ``net``'s acts of :data:`ACT_COLUMNS` are made and kept already."""
+    while net.parent is not None and net.interactions is net.parent.interactions:
+        net = net.parent
+    store = memo(net) or {}
+    cols = tuple(c for c in ACT_COLUMNS if c in net.interactions.columns)
+    return ("acts",) in store or ("acts", cols) in store
+
+
+def _coded(inter: pd.DataFrame) -> tuple[Any, pd.Index, np.ndarray, np.ndarray]:
+    """What :class:`_Acts` reads: the sources' codes and ``ids``, the mutual rows (int64,
+    :func:`~peernet.network.mirrored_rows`) and their targets' codes; a categorical's
+    codes as they are (no copy)."""
+    src = inter["source"]
+    if isinstance(src.dtype, pd.CategoricalDtype):   # its codes: no pass over text
+        codes: Any = src.array.codes
+        ids = pd.Index(np.asarray(src.cat.categories, dtype=object), dtype="str")
+    else:
+        codes, ids = factorize(src)
+    rows = [np.zeros(0, np.int64)]
+    if "target" in inter.columns:
+        for a in range(0, len(inter), ACT_CHUNK):
+            rows.append(np.flatnonzero(mirrored_rows(inter.iloc[a:a + ACT_CHUNK])) + a)
+    mrows = np.concatenate(rows)
+    mcodes = np.zeros(0, np.int64)
+    if len(mrows) and isinstance(src.dtype, pd.CategoricalDtype) \
+            and inter["target"].dtype == src.dtype:    # the targets' codes are the sources'
+        mcodes = np.asarray(inter["target"].array.codes[mrows], np.int64)
+    elif len(mrows):
+        other = inter["target"].iloc[mrows]
+        mcodes = np.asarray(ids.get_indexer(other), np.int64)
+        if (mcodes < 0).any():      # people who only appear as targets: after the sources
+            new, more = pd.factorize(other[mcodes < 0])
+            mcodes[mcodes < 0] = len(ids) + np.asarray(new, np.int64)
+            ids = ids.append(pd.Index(np.asarray(more, dtype=object), dtype="str"))
+    return codes, ids, mrows, mcodes
+
+
+class _Window:
+    """What participation counts of a window's acts, added a chunk at a time
+    (:meth:`_Acts.chunks`): its rows per period (``rows``), the distinct attendance records
+    of members, each (period, member) pair's acts and messages and replies (``acted``,
+    ``voiced``: periods, members, counts) and the guests' acts (``guests``: periods,
+    people, events, whether an attendance)."""
+
+    def __init__(self, acts: _Acts, n_per: int) -> None:
+        self.acts, self.n_per = acts, n_per
+        self.rows = np.zeros(n_per, np.int64)
+        self.span = 1        # the pair keys' factor: the largest member code + 2
+        self._events = acts.events()
+        self._att: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.acted: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.voiced: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.guests: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._a = 0          # the rows added so far
+
+    def add(self, o: np.ndarray, mr: np.ndarray, m: np.ndarray, g: np.ndarray | None
+            ) -> None:
+        a, b = self._a, self._a + len(o)
+        self._a = b
+        rows = o[:max(0, self.acts.n_rows - a)]   # the interactions' rows, not mirrored acts
+        if len(rows):
+            self.rows += np.bincount(rows, minlength=self.n_per)[:self.n_per]
+        kind = self.acts.inter["kind"].iloc[a:b]
+        if self._events is not None:
+            e = np.asarray(self._events[a:b], np.int64)
+            attend = (kind == "attend").to_numpy() & (e >= 0)
+        else:
+            e, attend = np.zeros(len(o), np.int64), np.zeros(len(o), bool)
+        p, e, attend = _of_acts(o, mr), _of_acts(e, mr), _of_acts(attend, mr)
+        voice = _of_acts(kind.isin(VOICE_KINDS).to_numpy(), mr)
+        if g is not None and g.any():
+            self.guests.append((p[g], m[g], e[g], attend[g]))
+            keep = ~g
+            p, m, e, attend, voice = p[keep], m[keep], e[keep], attend[keep], voice[keep]
+        if len(m):
+            self.span = max(self.span, int(m.max()) + 2)
+        d = _Attendance(p[attend], m[attend], e[attend])
+        self._att.append((d.p, d.m, d.e))
+        known = m >= 0                   # rows without a source are not counted (as NaN)
+        self.acted.append(_pair_counts(p, m, known))
+        voice = voice & known
+        self.voiced.append(_pair_counts(p, m, voice))
+
+    def attendance(self) -> _Attendance:
+        return _Attendance(*(np.concatenate([c[i] for c in self._att]) if self._att
+                             else np.zeros(0, np.int64) for i in range(3)))
+
+    def counts(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted distinct keys ``period * span + member`` of ``parts`` (:attr:`acted`
+        or :attr:`voiced`) and their counts summed over the chunks."""
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keys = np.concatenate([p * self.span + m for p, m, _ in parts])
+        counts = np.concatenate([c for _, _, c in parts])
+        if len(parts) == 1:              # one chunk's: sorted and distinct already
+            return keys, counts
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        return keys[start], np.add.reduceat(counts, start)
+
+
+def _of_acts(values: np.ndarray, mr: np.ndarray) -> np.ndarray:
+    """A value a row as a value an act: ``values`` then those of the mutual rows ``mr``."""
+    return np.concatenate([values, values[mr]]) if len(mr) else values
+
+
+def _pair_counts(p: np.ndarray, m: np.ndarray, rows: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (period, member) pairs of ``rows`` (members >= 0) and their counts."""
+    span = int(m[rows].max()) + 1 if rows.any() else 1
+    keys, counts = _key_counts(_pair_keys(p, m, span, rows))
+    return keys // span, keys % span, counts
+
+
+def _distinct_pairs(m: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (member, period) pairs of codes ``m`` and periods ``p``."""
+    if not len(m):
+        return m, p
+    lo = int(p.min())
+    span = int(p.max()) - lo + 1
+    key = m * span
+    key += p - lo
+    key = unique_int(key)
+    return key // span, key % span + lo
 
 
 def _pair_keys(p: np.ndarray, m: np.ndarray, span: int, rows: np.ndarray) -> np.ndarray:
