@@ -619,12 +619,14 @@ class OrgTies:
     last: np.ndarray
     members_without_org: int
     internal_ties: np.ndarray | None = None
+    counted: np.ndarray | None = None
 
 
 def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
              weight: str | Mapping[str, float] = "count", coattendance: str | None = "count",
              max_event_size: int | None = MAX_EVENT_SIZE, min_shared: int = 1,
-             having: Iterable[str] | None = None) -> OrgTies:
+             having: Iterable[str] | None = None,
+             counting: Iterable[str] | None = None) -> OrgTies:
     """The undirected person ties of ``net`` collapsed by organization (arguments as
     :func:`person_ties`; integer codes throughout: at 100,000 members / 4 million ties the
     string group-by and the networkx graph took 8 s).
@@ -632,7 +634,9 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
     ``having`` (interaction kinds): only the person ties with at least one interaction of
     these kinds; their ``count`` and ``weight`` still sum every kind asked for. Its
     ``ties`` are those of ``kinds=having`` (a pair is tied by these kinds or not), read
-    from the ties already kept instead of a tie table of their own."""
+    from the ties already kept instead of a tie table of their own. ``counting``
+    (interaction kinds): also ``counted``, each pair's person ties with at least one
+    interaction of these kinds (the ``ties`` of ``having=counting``, in the same pass)."""
     ties = person_ties(net, directed=False, kinds=kinds, weight=weight,
                        coattendance=coattendance, max_event_size=max_event_size,
                        min_shared=min_shared)
@@ -654,6 +658,8 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
         ok &= (ties.kinds & kind_mask(_check_kinds(having))) != 0
     ca, cb = codes[ties.u[ok]].astype(np.int64), codes[ties.v[ok]].astype(np.int64)
     w, c = ties.weight[ok], ties.count[ok].astype(np.int64)
+    marked = None if counting is None else \
+        (ties.kinds[ok] & kind_mask(_check_kinds(counting))) != 0
     inside = ca == cb
     groups = np.arange(k, dtype=np.int64)
     internal = {"weight": _group_sums(ca[inside], w[inside], groups, ca[inside]),
@@ -676,12 +682,15 @@ def org_ties(net: PeerNetwork, *, kinds: Iterable[str] | str | None = None,
            "ties": np.bincount(group_of, minlength=len(ukeys)).astype(np.int64),
            "first": np.minimum.reduceat(first[order], start) if len(key) else first,
            "last": np.maximum.reduceat(last[order], start) if len(key) else last}
+    counted = None if marked is None else np.bincount(
+        group_of, weights=marked[out], minlength=len(ukeys)).astype(np.int64)
     return OrgTies(orgs=orgs, members=members,
                    internal_weight=internal["weight"], internal_count=internal["count"],
                    sector=sector, a=ukeys // k if k else ukeys, b=ukeys % k if k else ukeys,
                    weight=agg["weight"], count=agg["count"], ties=agg["ties"],
                    first=agg["first"].astype(np.int64), last=agg["last"].astype(np.int64),
-                   members_without_org=int((~has).sum()), internal_ties=internal["ties"])
+                   members_without_org=int((~has).sum()), internal_ties=internal["ties"],
+                   counted=counted)
 
 
 # ------------------------------------------------------------------------- integer codes

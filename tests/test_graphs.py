@@ -229,6 +229,14 @@ def test_org_ties_having_direct_kinds_are_the_direct_org_ties(riverbend, period)
     assert pairs(having) == pairs(alone)
     # co-attendance adds pairs of organizations and ties: the filter is not a no-op
     assert sum(pairs(everything).values()) > sum(pairs(having).values()) > 0
+    # counting=kinds: every pair of the whole table, with its direct ties counted in the
+    # same pass (0 for a pair tied by co-attendance alone)
+    counted = org_ties(s, counting=tie_kinds("direct"))
+    assert pairs(counted) == pairs(everything) and everything.counted is None
+    by_pair = dict(zip(zip(counted.orgs[counted.a], counted.orgs[counted.b], strict=True),
+                       counted.counted.tolist(), strict=True))
+    assert {p: n for p, n in by_pair.items() if n} == pairs(having)
+    assert 0 in by_pair.values()
 
 
 def _org_ties_by_groupby(s, **kw):

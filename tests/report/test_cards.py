@@ -211,3 +211,6 @@ def test_card_attendance_counts_equal_a_join_of_the_rows(seed):
                              dtype="str")}))
     expected = _attendance_by_a_join(net)
     assert expected and _attendance(net) == expected
+    # ids held as Python objects, not Arrow text: the same counts
+    inter = net.interactions.astype({"source": object, "event_id": object})
+    assert _attendance(net.replace(interactions=inter)) == expected
