@@ -25,7 +25,7 @@ from ..ties import pair_keys, undirected_pairs, with_columns
 from .context import Context
 from .rows import between
 
-__all__ = ["Fixed", "row_matrix"]
+__all__ = ["Fixed", "row_arrays", "row_matrix"]
 
 _MUTUAL = tuple(k for k, m in MUTUAL_KINDS.items() if m)
 #: The kinds of the direct ties of :func:`peernet.metrics.core_periphery`.
@@ -43,6 +43,16 @@ def row_matrix(target: np.ndarray, unit: np.ndarray, size: int, k: int) -> sp.cs
                      shape=(size, k))
     m.sum_duplicates()
     return m
+
+
+def row_arrays(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays of :func:`row_matrix`'s ``m`` that its compiled product with a replicate's
+    draws reads (:func:`peernet.metrics.uncertainty.unit_products`): the row pointers
+    (int64), the units and the counts (uint32; int64 past 2**32 - 1): unsigned, so that
+    no index is checked for a sign, and half the bytes of int64."""
+    small = max(m.shape[1], int(m.data.max(initial=0))) <= np.iinfo(np.uint32).max
+    kind = np.uint32 if small else np.int64
+    return m.indptr.astype(np.int64), m.indices.astype(kind), m.data.astype(kind)
 
 
 class Fixed:

@@ -29,12 +29,14 @@ from ..metrics.uncertainty import (
     GRID,
     StructureReplicates,
     any_drawn,
+    byte_draws,
     draw_units,
     materialize,
     register_replicates,
+    unit_products,
 )
 from .context import Context, Value, channel_classes, code_orgs, slice_context
-from .fixed import Fixed, row_matrix
+from .fixed import Fixed, row_arrays, row_matrix
 from .rubric import load_rubric
 from .score import ELEMENTS
 
@@ -146,6 +148,13 @@ class ReplicateContext(Context):
         ctx = Context(materialize(self.parent.net, self.mult), previous=False)
         ctx.__dict__["previous"] = self.parent.previous
         return ctx
+
+    @cached_property
+    def _small(self) -> np.ndarray | None:
+        """The draw counts as bytes, which the row counts' compiled products read
+        (:func:`peernet.metrics.uncertainty.byte_draws`); None: the products are scipy's,
+        of ``mult``."""
+        return byte_draws(self.mult)
 
     @cached_property
     def _drawn(self) -> np.ndarray:
@@ -330,9 +339,15 @@ class ReplicateContext(Context):
             return np.asarray(target)[at].astype(np.int64, copy=False), self.fixed.codes[at]
 
         if counts:
-            m = cached(self.parent, ("grid", "rows matrix", key),
-                       lambda: row_matrix(*rows(), size, self.fixed.k))
-            return np.asarray(m @ self.mult, np.int64)
+            def matrix() -> Any:
+                return row_matrix(*rows(), size, self.fixed.k)
+
+            if self._small is None:
+                m = cached(self.parent, ("grid", "rows matrix", key), matrix)
+                return np.asarray(m @ self.mult, np.int64)
+            at = cached(self.parent, ("grid", "rows arrays", key),
+                        lambda: row_arrays(matrix()))
+            return unit_products(*at, self._small)
 
         def every() -> list[tuple[np.ndarray, np.ndarray]]:
             mask, target = select(self.parent)

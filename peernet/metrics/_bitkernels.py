@@ -32,6 +32,34 @@ def count_values(x, k):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def byte_counts(counts, out):  # pragma: no cover - compiled
+    """``out[:] = counts`` as bytes (uint8), one pass; False when a count is not in
+    0..255 (``out`` is then not the counts)."""
+    high = 0
+    for i in range(len(counts)):
+        c = counts[i]
+        high |= c >> 8                   # bits past a byte (or a sign): no branch a count
+        out[i] = np.uint8(c & 255)
+    return high == 0
+
+
+@njit(cache=True, nogil=True)
+def row_products(indptr, indices, data, counts):  # pragma: no cover - compiled
+    """``m @ counts`` of the CSR matrix ``m`` given as ``indptr``, ``indices``, ``data``:
+    each row's sum of ``data * counts[indices]`` in int64 (integers: exact). Gathering
+    bytes (``counts`` as :func:`byte_counts` gives them) keeps the gathers in a core's
+    cache: 600,000 units are 0.6 MB against 4.8 MB of int64."""
+    n = len(indptr) - 1
+    out = np.empty(n, np.int64)
+    for t in range(n):
+        acc = np.int64(0)
+        for e in range(indptr[t], indptr[t + 1]):
+            acc += np.int64(data[e]) * np.int64(counts[indices[e]])
+        out[t] = acc
+    return out
+
+
+@njit(cache=True, nogil=True)
 def first_units(event, thread):  # pragma: no cover - compiled
     """Resampling unit of each row (its event's code if ``event >= 0``, else its
     thread's, else itself), numbered in order of first appearance: ``pd.factorize`` of
@@ -415,9 +443,9 @@ def bit_reciprocated(bits, reverse, b):  # pragma: no cover - compiled
 
 def warm() -> None:
     """Start numba (:func:`peernet.metrics._kernels.start`) and load (or compile) the
-    kernels of the bootstrap replicates' network metrics with the argument types they are
-    called with: processes forked afterwards have them (19 kernels, 2-5 ms each from the
-    cache, paid once instead of in every child)."""
+    kernels of the bootstrap replicates' network metrics and the Grid's row products with
+    the argument types they are called with: processes forked afterwards have them (21
+    kernels, 2-5 ms each from the cache, paid once instead of in every child)."""
     from ._csrkernels import weighted_csr
     from ._kernels import (
         count_triangles_csr,
@@ -441,6 +469,9 @@ def warm() -> None:
     or_drawn(w.copy(), i, 0)
     or_values(w.copy(), x, 0)
     or_rows(np.zeros((1, 1), np.uint64), w.copy())
+    byte_counts(i, np.zeros(1, np.uint8))
+    u32 = np.zeros(0, np.uint32)
+    row_products(ptr, u32, u32, np.zeros(1, np.uint8))
     bit_degrees(e, e, ew, 1, 1)
     lists = oriented_lists(ptr, e, e, 1)
     first, rows, _ = list_triangle_runs(*lists, 1, 0)

@@ -13,6 +13,7 @@ from .._parallel import Tasks, both, can_fork
 from ..network import PeerNetwork
 from ._resample import (  # noqa: F401 - any_drawn, drawn_words, materialize, ...: grid
     any_drawn,
+    byte_draws,
     draw_units,
     drawn_words,
     events_once,
@@ -21,6 +22,7 @@ from ._resample import (  # noqa: F401 - any_drawn, drawn_words, materialize, ..
     resampled_events,
     skip_units,
     unit_codes,
+    unit_products,
 )
 from ._structreps import StructureReplicates
 
@@ -316,7 +318,7 @@ def before_fork(net: Any) -> None:
     """Make here what the processes about to compute ``net``'s replicates would each make
     again: numba and the replicates' kernels, when they run compiled
     (:data:`COMPILED_ROWS` interactions), loaded once for them all
-    (:func:`peernet.metrics._bitkernels.warm`: 19 kernels, 2-5 ms each a process, and the
+    (:func:`peernet.metrics._bitkernels.warm`: 21 kernels, 2-5 ms each a process, and the
     random draws' :func:`peernet.metrics._pcg.warm`)."""
     if len(_rows(net)) >= COMPILED_ROWS:
         from . import _pcg

@@ -9,6 +9,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from peernet._cache import memo
+from peernet.metrics import _bitkernels as BK
 from peernet.metrics import _cpkernels as CK
 from peernet.metrics import _kernels as KK
 from peernet.metrics.coreperiphery import core_of_csr
@@ -24,8 +26,8 @@ def _groups(compiled):
     return CK.climb_groups if compiled else CK.climb_groups.py_func
 
 
-def _kernel(name, compiled):
-    k = getattr(KK, name)
+def _kernel(name, compiled, module=KK):
+    k = getattr(module, name)
     return k if compiled else k.py_func
 
 
@@ -144,15 +146,57 @@ def test_row_matrix_by_hand():
     assert (empty @ mult).tolist() == [0, 0]
 
 
+@pytest.mark.parametrize("compiled", [True, False])
+def test_row_products_by_hand(compiled):
+    """The compiled product of a row matrix's arrays with a replicate's draw counts as
+    bytes: the integers of scipy's product (as Python too), counts past a byte refused."""
+    from peernet.grid.fixed import row_arrays, row_matrix
+
+    m = row_matrix(np.array([1, 0, 1, 1, 0, 2]), np.array([4, 2, 4, 0, 2, 3]), 3, 5)
+    indptr, indices, data = row_arrays(m)
+    assert (indptr.dtype, indices.dtype, data.dtype) == (np.int64, np.uint32, np.uint32)
+    assert indptr.tolist() == [0, 1, 3, 4] and indices.tolist() == [2, 0, 4, 3]
+    assert data.tolist() == [2, 1, 2, 1]
+    products, to_bytes = _kernel("row_products", compiled, BK), _kernel("byte_counts",
+                                                                          compiled, BK)
+    mult = np.array([3, 0, 1, 255, 5])
+    small = np.empty(5, np.uint8)
+    assert to_bytes(mult, small) and small.tolist() == mult.tolist()
+    for counts in (small, mult):
+        got = products(indptr, indices, data, counts)
+        assert got.dtype == np.int64 and got.tolist() == [2, 3 + 5 + 5, 255]
+    assert products(*row_arrays(row_matrix(np.zeros(0, np.int64), np.zeros(0, np.int64),
+                                           2, 5)), small).tolist() == [0, 0]
+    for bad in ([3, 256, 0], [3, -1, 0], [2 ** 40, 0, 0]):
+        assert not to_bytes(np.array(bad, np.int64), np.empty(3, np.uint8))
+
+
+def test_byte_draws_only_where_numba_runs(monkeypatch):
+    from peernet.metrics import _kernels
+    from peernet.metrics.uncertainty import byte_draws
+
+    mult = np.array([0, 2, 255, 1], np.int64)
+    monkeypatch.setattr(_kernels, "STARTED", False)
+    assert byte_draws(mult) is None               # then scipy's product of the counts
+    monkeypatch.setattr(_kernels, "STARTED", True)
+    got = byte_draws(mult)
+    assert got is not None and got.dtype == np.uint8 and got.tolist() == [0, 2, 255, 1]
+    assert byte_draws(np.array([0, 256], np.int64)) is None
+
+
+@pytest.mark.parametrize("compiled", [True, False])
 @pytest.mark.parametrize("seed", range(4))
-def test_replicate_row_counts_equal_the_bincount(riverbend, seed):
+def test_replicate_row_counts_equal_the_bincount(riverbend, seed, compiled, monkeypatch):
     """A replicate's row counts (channels, kinds, each member's voice) as the product of
-    the rows' matrix with the draws equal numpy's bincount of the rows' draws."""
+    the rows' matrix with the draws (compiled, of the draws as bytes, where numba runs;
+    else scipy's) equal numpy's bincount of the rows' draws."""
     from peernet.grid import replicates as R
     from peernet.grid.bedrock import _said
     from peernet.grid.foundation import _channels, _of_kinds
+    from peernet.metrics import _kernels
     from peernet.metrics.uncertainty import draw_units
 
+    monkeypatch.setattr(_kernels, "STARTED", compiled)
     g = R.GridReplicates(riverbend.period("2025"))
     mult = draw_units(g.fixed.k, np.random.default_rng(seed))
     picks = [(("channels", True), _channels(True), 3),
@@ -165,6 +209,8 @@ def test_replicate_row_counts_equal_the_bincount(riverbend, seed):
                            minlength=size)
         assert got.dtype == np.int64 and got.tolist() == want.astype(np.int64).tolist()
         assert got.sum() > 0
+        kept = ("grid", "rows arrays" if compiled else "rows matrix", key)
+        assert kept in memo(g.ctx)
 
 
 @pytest.mark.parametrize("period", ["2024", "2025"])
