@@ -291,11 +291,14 @@ class _Attendance:
     sort of integer keys (in key order, not first appearance: every use counts them or
     sorts their values); the distinct (period, member) and (period, event) pairs alike."""
 
-    def __init__(self, p: np.ndarray, m: np.ndarray, e: np.ndarray) -> None:
+    def __init__(self, p: np.ndarray, m: np.ndarray, e: np.ndarray, *,
+                 distinct: bool = False) -> None:
         self._lo = [int(a.min()) if len(a) else 0 for a in (p, m, e)]
         self._span = [int(a.max()) - int(a.min()) + 1 if len(a) else 1 for a in (p, m, e)]
         sp, sm, se = self._span
-        if sp * sm * se >= 1 << 62:     # keys that could overflow: pandas' drop_duplicates
+        if distinct:                    # distinct records already (_Window.attendance)
+            pass
+        elif sp * sm * se >= 1 << 62:     # keys that could overflow: pandas' drop_duplicates
             d = pd.DataFrame({"p": p, "m": m, "e": e}).drop_duplicates()
             p, m, e = d["p"].to_numpy(), d["m"].to_numpy(), d["e"].to_numpy()
         else:
@@ -500,6 +503,11 @@ class _Window:
         self.rows = np.zeros(n_per, np.int64)
         self.span = 1        # the pair keys' factor: the largest member code + 2
         self._events = acts.events()
+        # an attendance record (period, member, event) as one int64 key when they fit
+        self._spans = (len(acts.ids) + 1, int(np.max(self._events)) + 2
+                       if self._events is not None and len(self._events) else 1)
+        self._packed = n_per * self._spans[0] * self._spans[1] < 1 << 62
+        self._keys: list[np.ndarray] = []
         self._att: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.acted: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.voiced: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -527,14 +535,40 @@ class _Window:
             p, m, e, attend, voice = p[keep], m[keep], e[keep], attend[keep], voice[keep]
         if len(m):
             self.span = max(self.span, int(m.max()) + 2)
-        d = _Attendance(p[attend], m[attend], e[attend])
-        self._att.append((d.p, d.m, d.e))
+        pa, ma, ea = p[attend], m[attend], e[attend]
+        if self._packed and (not len(pa) or (pa.min() >= 0 and pa.max() < self.n_per)):
+            pa *= self._spans[0]
+            pa += ma
+            pa += 1
+            pa *= self._spans[1]
+            pa += ea
+            pa += 1
+            self._keys.append(unique_int(pa))
+        else:
+            d = _Attendance(pa, ma, ea)
+            self._att.append((d.p, d.m, d.e))
+        del pa, ma, ea
         known = m >= 0                   # rows without a source are not counted (as NaN)
         self.acted.append(_pair_counts(p, m, known))
         voice = voice & known
         self.voiced.append(_pair_counts(p, m, voice))
 
     def attendance(self) -> _Attendance:
+        """The distinct attendance records of every chunk."""
+        if self._keys:     # the packed keys: distinct over the chunks, then split
+            key = unique_int(np.concatenate(self._keys)) if len(self._keys) > 1 \
+                else self._keys[0]
+            self._keys = []
+            sm, se = self._spans
+            e = key % se
+            e -= 1
+            key //= se
+            m = key % sm
+            m -= 1
+            key //= sm
+            if not self._att:
+                return _Attendance(key, m, e, distinct=True)
+            self._att.append((key, m, e))
         return _Attendance(*(np.concatenate([c[i] for c in self._att]) if self._att
                              else np.zeros(0, np.int64) for i in range(3)))
 
@@ -546,7 +580,7 @@ class _Window:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         keys = np.concatenate([p * self.span + m for p, m, _ in parts])
         counts = np.concatenate([c for _, _, c in parts])
-        if len(parts) == 1:              # one chunk's: sorted and distinct already
+        if len(parts) == 1 or not len(keys):   # one chunk's: sorted and distinct already
             return keys, counts
         order = np.argsort(keys, kind="stable")
         keys, counts = keys[order], counts[order]
