@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import Evaluation
-from ..positions import factorize
+from ..positions import row_codes
 from ..privacy import MIN_GROUP_SIZE
-from ..schema import is_arrow_text, isin
+from ..schema import isin
 from .format import cell, decimal, number, percent
 from .i18n import N_, _, ngettext
 from .protect import OTHER, small_groups_together
@@ -64,12 +64,6 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-") or "organization"
 
 
-def _row_codes(col: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, Any]:
-    if is_arrow_text(col.dtype):
-        return factorize(col.take(rows))
-    return pd.factorize(col.iloc[rows].astype("str"))
-
-
 def _attendance(s: Any) -> dict[str, tuple[int, int]]:
     """Per organization: meetings at least one of its current members attended, and their
     attendances (distinct member and meeting) in the slice ``s``. One pass over the slice's
@@ -89,12 +83,14 @@ def _attendance(s: Any) -> dict[str, tuple[int, int]]:
     m = m.astype({"member_id": "str", "org": "object"}).drop_duplicates()
     if not len(rows) or not len(m):
         return {}
-    # the rows' codes: of Arrow text, the attendance rows' ids taken as Arrow text (53 and
-    # 71 MB for the 3.5M attendances of 10M rows at 100,000 members; as Python strings they
-    # were 0.4 GB) and encoded by Arrow, which is faster than encoding the whole column
-    # (cards 7.6 -> 6.6 CPU s there); else the rows' ids factorized
-    who, ids = _row_codes(inter["source"], rows)
-    what, events = _row_codes(inter["event_id"], rows)
+    # codes among each column's distinct ids (Arrow text: no copy of the rows' text; the
+    # attendance rows' ids taken as Arrow text and encoded cost 1 CPU s less for 3.5M
+    # attendances at 100,000 members but raised the report's peak by 0.2 GB), else the
+    # rows' ids factorized
+    who, ids = row_codes(inter["source"], rows) or pd.factorize(
+        inter["source"].iloc[rows].astype("str"))
+    what, events = row_codes(inter["event_id"], rows) or pd.factorize(
+        inter["event_id"].iloc[rows].astype("str"))
     n_ev = max(len(events), 1)
     # the distinct attendances (member, meeting), then each once per organization of the
     # member (a member listed under two organizations counts for both, as a join would)
