@@ -424,11 +424,17 @@ class _Acts:
         ``base``), ``mr``, the mutual rows (in the chunk), and of each act of the rows
         (each row's, then each mutual row's second: :func:`_of_acts`) ``m``, its person's
         code, and ``g``, whether that person is a guest (None without guests)."""
-        inter = self.inter
-        for a in range(0, len(inter), ACT_CHUNK):
-            o = _ordinals(inter["timestamp"].iloc[a:a + ACT_CHUNK], tz, pfreq, base)
-            mr, m = self._acts(a, len(o))
+        for t, mr, m in self._read():
+            o = _ordinals(t, tz, pfreq, base)
             yield o, mr, m, self._guest[m] if self._any_guest else None
+
+    def _read(self) -> Iterator[tuple[pd.Series, np.ndarray, np.ndarray]]:
+        """Per chunk of rows: their times, the mutual rows among them (less the chunk's
+        first row) and the people of their acts (:meth:`_acts`)."""
+        times = self.inter["timestamp"]
+        for a in range(0, len(times), ACT_CHUNK):
+            t = times.iloc[a:a + ACT_CHUNK]
+            yield (t, *self._acts(a, len(t)))
 
     def _acts(self, a: int, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The mutual rows among rows ``a`` to ``a + n`` (less ``a``) and the people of
@@ -441,11 +447,8 @@ class _Acts:
         """The earliest and latest time (ns) of the acts of members (not guests), None
         without any."""
         lo, hi = None, None
-        times = self.inter["timestamp"]
-        for a in range(0, len(self.inter), ACT_CHUNK):
-            t = times.iloc[a:a + ACT_CHUNK].to_numpy("datetime64[ns]").view("i8")
-            mr, m = self._acts(a, len(t))
-            t = _of_acts(t, mr)[~self._guest[m]]
+        for times, mr, m in self._read():
+            t = _of_acts(times.to_numpy("datetime64[ns]").view("i8"), mr)[~self._guest[m]]
             t = t[t != NS_NAT]
             if len(t):
                 lo = int(t.min()) if lo is None else min(lo, int(t.min()))
